@@ -1,0 +1,95 @@
+# payerlink: make | make run | make test | make bench | make fuzz | make fmt
+# SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
+# build/asan, so both builds live side by side.
+
+CC	?= cc
+PREFIX	?= /usr/local
+DB	?= payerlink.db
+LISTEN	?= 127.0.0.1:8080
+
+WARN	= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wformat=2 -Wpointer-arith -Wcast-qual -Wno-format-nonliteral
+ifdef CI
+WARN	+= -Werror
+endif
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Isrc -MMD -MP
+LDLIBS	= -lmicrohttpd -ljansson -lsqlite3 -lcrypto -lsodium -lz -lpthread -lm
+
+ifdef SANITIZE
+BUILD	?= build/asan
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+else
+BUILD	?= build
+endif
+
+SRC	= $(filter-out src/main.c,$(wildcard src/*/*.c))
+OBJ	= $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
+ASSETS	= $(sort $(wildcard src/web/assets/*))
+UNIT_SRC = $(wildcard tests/unit/*.c)
+FUZZ_SRC = $(wildcard tests/fuzz/*_fuzz.c)
+
+all: $(BUILD)/payerlink
+
+$(BUILD)/payerlink: $(BUILD)/src/main.o $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/embed: tools/embed.c
+	@mkdir -p build
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/gen/embedded.c: build/embed $(MIGRATIONS) $(ASSETS)
+	@mkdir -p $(dir $@)
+	build/embed embed_migrations $@.m $(MIGRATIONS)
+	build/embed embed_assets $@.a $(ASSETS)
+	sed '/^#include/d; /^\/\*/d' $@.a | cat $@.m - > $@ && rm -f $@.m $@.a
+
+$(BUILD)/unit: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%.o: CFLAGS += -Itests/unit
+
+# Fuzz targets, linked with a replay driver so that make test runs their
+# corpora without libFuzzer; make fuzz builds them with clang's libFuzzer.
+$(BUILD)/fuzz-replay: $(FUZZ_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/fuzz/replay.o $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	@tools/deps.sh build
+
+test-deps:
+	@tools/deps.sh test
+
+run: deps all
+	@tools/run.sh $(BUILD)/payerlink $(DB) $(LISTEN)
+
+test: test-deps
+	@tools/test.sh
+
+unit: $(BUILD)/unit
+	$(BUILD)/unit
+
+bench: all
+	bench/api.sh
+
+fuzz:
+	tools/fuzz.sh
+
+fmt:
+	clang-format -i $(SRC) src/main.c $(UNIT_SRC)
+
+check-includes:
+	@tools/check-includes.sh
+
+clean:
+	rm -rf build
+
+.PHONY: all deps test-deps run test unit bench fuzz fmt check-includes clean
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The AWS JSON 1.1 front door: target lookup, authentication, decoding,
+ * dispatch and the rendering of every reply and error. See aws.h.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aws/aws.h"
+#include "aws/sigv4.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "org/account.h"
+#include "store/store.h"
+
+enum op_service { ORG, CE };
+#define OP_READ		0
+#define OP_WRITE	1
+
+#define OP(svc, name, fn, flags) int fn(struct aws_req *, struct err *);
+#include "aws/ops.def"
+#undef OP
+
+struct op {
+	enum op_service	 service;
+	const char	*name;
+	aws_handler	 fn;
+	int		 flags;
+};
+
+static const struct op ops[] = {
+#define OP(svc, name, fn, flags) { svc, #name, fn, flags },
+#include "aws/ops.def"
+#undef OP
+};
+
+static const struct {
+	const char	*prefix;
+	enum op_service	 service;
+	const char	*signing_name;	/* SigV4 service in the scope */
+} services[] = {
+	{ "AWSOrganizationsV20161128.", ORG, "organizations" },
+	{ "AWSInsightsIndexService.", CE, "ce" },
+};
+
+static const struct {
+	const char	*name;
+	int		 status;
+} errors[] = {
+#define ERR(name, status) { #name, status },
+#include "aws/errors.def"
+#undef ERR
+};
+
+int
+aws_wants(const struct request *r)
+{
+	return (request_header(r, "X-Amz-Target") != NULL);
+}
+
+static int
+error_status(const struct err *e)
+{
+	size_t	 i;
+
+	if (e->http_status != 0)
+		return (e->http_status);
+	if (e->aws_type != NULL)
+		for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+			if (strcmp(errors[i].name, e->aws_type) == 0)
+				return (errors[i].status);
+	return (err_http_status(e));
+}
+
+/* The one place an AWS error is rendered. */
+static void
+reply_error(struct request *r, struct response *resp, const struct err *e)
+{
+	const char	*type = e->aws_type;
+	json_t		*o;
+	char		*s;
+
+	if (type == NULL)
+		type = e->code == ERR_INTERNAL ? "ServiceException" :
+		    e->code == ERR_NOT_FOUND ? "ValidationException" :
+		    "InvalidInputException";
+	resp->status = error_status(e);
+	resp->content_type = "application/x-amz-json-1.1";
+	response_header(resp, "x-amzn-ErrorType", type);
+	o = json_pack("{s:s, s:s}", "__type", type, "Message", e->msg);
+	if (e->reason != NULL)
+		json_object_set_new(o, "Reason", json_string(e->reason));
+	s = json_dumps(o, JSON_COMPACT);
+	buf_adds(&resp->body, s);
+	free(s);
+	json_decref(o);
+	if (resp->status >= 500)
+		log_warnx("%s %s: %s", r->request_id, type, e->msg);
+}
+
+static void
+reply_ok(struct response *resp, json_t *out)
+{
+	char	*s;
+
+	resp->status = 200;
+	resp->content_type = "application/x-amz-json-1.1";
+	s = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(13));
+	buf_adds(&resp->body, s);
+	free(s);
+}
+
+/* Depth of nesting in a JSON text, counting brackets outside strings. */
+static size_t
+json_depth(const char *p, size_t len)
+{
+	size_t	 depth = 0, max = 0, i;
+	int	 in_str = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = p[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"')
+			in_str = 1;
+		else if (c == '[' || c == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if ((c == ']' || c == '}') && depth > 0)
+			depth--;
+	}
+	return (max);
+}
+
+int
+aws_decode(const char *body, size_t len, size_t max_depth, json_t **out,
+    struct err *e)
+{
+	json_error_t	 jerr;
+	json_t		*j;
+	size_t		 i;
+
+	for (i = 0; i < len && strchr(" \t\r\n", body[i]) != NULL; i++)
+		;
+	if (i == len) {
+		*out = json_object();
+		return (0);
+	}
+	if (json_depth(body, len) > max_depth)
+		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
+		    "the request nests arrays and objects deeper than %zu "
+		    "levels", max_depth));
+	j = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (j == NULL)
+		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
+		    "the request body is not valid JSON: %s at line %d column "
+		    "%d", jerr.text, jerr.line, jerr.column));
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
+		    "the request body must be a JSON object"));
+	}
+	*out = j;
+	return (0);
+}
+
+/*
+ * Finds who asks. Emulator mode accepts any well-formed credentials: a key
+ * that matches no account acts as the account with that id when it is 12
+ * digits and exists, else as the default account; known keys are verified.
+ */
+static int
+authenticate(struct request *r, const char *signing_name,
+    struct principal *who, struct err *e)
+{
+	const char		*auth = request_header(r, "Authorization");
+	struct sigv4_auth	 sig;
+	struct access_key	 key;
+	struct account		 acct;
+	int			 emulator = r->cfg->emulator;
+
+	if (auth == NULL)
+		return (err_set(e, ERR_AUTH, "MissingAuthenticationTokenException",
+		    NULL, "Missing Authentication Token"));
+	if (request_header_count(r, "Authorization") > 1)
+		return (err_set(e, ERR_AUTH, "IncompleteSignatureException",
+		    NULL, "the request has more than one Authorization header"));
+	if (sigv4_parse_auth(auth, &sig, e) == -1)
+		return (-1);
+	if (store_key_get(r->store, sig.access_key, &key, e) == -1) {
+		if (e->code != ERR_NOT_FOUND)
+			return (-1);
+		if (!emulator)
+			return (err_set(e, ERR_AUTH,
+			    "UnrecognizedClientException", NULL,
+			    "The security token included in the request is "
+			    "invalid."));
+		if (account_id_valid(sig.access_key) &&
+		    store_account_get(r->store, sig.access_key, &acct,
+		    NULL) == 0)
+			snprintf(who->account_id, sizeof(who->account_id), "%s",
+			    acct.id);
+		else
+			snprintf(who->account_id, sizeof(who->account_id), "%s",
+			    DEFAULT_ACCOUNT_ID);
+		return (0);
+	}
+	if (sigv4_verify(r, &sig, key.secret, signing_name, clock_real_ms(),
+	    e) == -1)
+		return (-1);
+	snprintf(who->account_id, sizeof(who->account_id), "%s",
+	    key.account_id);
+	return (0);
+}
+
+void
+aws_handle(struct request *r, struct response *resp)
+{
+	const char	*target = request_header(r, "X-Amz-Target");
+	const char	*opname = NULL, *signing = NULL;
+	const struct op	*op = NULL;
+	struct aws_req	 ar;
+	struct err	 e;
+	size_t		 i;
+
+	err_clear(&e);
+	memset(&ar, 0, sizeof(ar));
+	ar.http = r;
+	ar.store = r->store;
+	ar.arena = r->arena;
+	response_header(resp, "x-amzn-RequestId", r->request_id);
+	for (i = 0; target != NULL && i < sizeof(services) /
+	    sizeof(services[0]); i++) {
+		size_t plen = strlen(services[i].prefix);
+		if (strncmp(target, services[i].prefix, plen) != 0)
+			continue;
+		opname = target + plen;
+		signing = services[i].signing_name;
+		for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+			if (ops[k].service == services[i].service &&
+			    strcmp(ops[k].name, opname) == 0)
+				op = &ops[k];
+	}
+	if (strcmp(r->method, "POST") != 0) {
+		err_set(&e, ERR_INVALID, "UnknownOperationException", NULL,
+		    "AWS JSON 1.1 requests are POST");
+		goto fail;
+	}
+	if (op == NULL) {
+		err_set(&e, ERR_INVALID, "UnknownOperationException", NULL,
+		    "unknown operation %s", target != NULL ? target :
+		    "(no X-Amz-Target header)");
+		goto fail;
+	}
+	if (r->body_too_large) {
+		err_set(&e, ERR_LIMIT, "RequestEntityTooLargeException", NULL,
+		    "the request body is larger than %zu bytes",
+		    r->cfg->max_body);
+		goto fail;
+	}
+	if (authenticate(r, signing, &ar.who, &e) == -1)
+		goto fail;
+	if (aws_decode(r->body, r->body_len, r->cfg->max_json_depth, &ar.in,
+	    &e) == -1)
+		goto fail;
+	ar.out = json_object();
+	if (op->fn(&ar, &e) == -1)
+		goto fail;
+	reply_ok(resp, ar.out);
+	json_decref(ar.in);
+	json_decref(ar.out);
+	return;
+fail:
+	json_decref(ar.in);
+	json_decref(ar.out);
+	reply_error(r, resp, &e);
+}

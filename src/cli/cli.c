@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared CLI plumbing: see cli.h. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+
+const char *
+cli_db_path(const char *opt)
+{
+	const char	*env;
+
+	if (opt != NULL)
+		return (opt);
+	if ((env = getenv("PAYERLINK_DB")) != NULL && *env != '\0')
+		return (env);
+	return ("payerlink.db");
+}
+
+struct store *
+cli_open(const char *db_path, int flags)
+{
+	struct store	*st;
+	struct err	 e;
+
+	err_clear(&e);
+	if (store_open(db_path, flags, &st, &e) == -1) {
+		log_cli_error("%s", e.msg);
+		return (NULL);
+	}
+	return (st);
+}
+
+int
+cli_fail(const struct err *e)
+{
+	if (e->aws_type != NULL)
+		log_cli_error("%s (%s)", e->msg, e->aws_type);
+	else
+		log_cli_error("%s", e->msg);
+	return (e->code == ERR_INVALID ? EXIT_USAGE : 1);
+}
+
+void
+cli_print_json(json_t *o)
+{
+	char	*s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(13));
+
+	if (s != NULL) {
+		puts(s);
+		free(s);
+	}
+	json_decref(o);
+}
+
+int
+cli_usage(const char *text)
+{
+	fputs(text, stderr);
+	return (EXIT_USAGE);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line: one function per subcommand, called by main.c. The CLI
+ * calls the same domain modules on the same store as the server, never HTTP.
+ * Exit codes: 0 success, 1 the operation failed, 2 bad usage.
+ */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+#define EXIT_USAGE	2
+
+int	cmd_serve(int, char **);
+int	cmd_init(int, char **);
+int	cmd_account(int, char **);
+
+/* The database path: --db, else $PAYERLINK_DB, else payerlink.db. */
+const char	*cli_db_path(const char *opt);
+/* Opens the store or prints why not; NULL on failure. */
+struct store	*cli_open(const char *db_path, int flags);
+/* Prints "payerlink: <msg>" and returns 1 (or 2 for bad input). */
+int		 cli_fail(const struct err *);
+/* Prints o as indented JSON on stdout and frees it. */
+void		 cli_print_json(json_t *o);
+/* Prints usage on stderr and returns EXIT_USAGE. */
+int		 cli_usage(const char *text);
+
+#endif

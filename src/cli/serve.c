@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* payerlink serve: start the server and run until SIGTERM or SIGINT. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "org/account.h"
+
+static const char usage_text[] =
+"usage: payerlink serve [--db FILE] [--listen ADDR:PORT] [--emulator]\n"
+"                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
+"                       [--max-connections N] [--timeout SECONDS]\n"
+"\n"
+"Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
+"the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
+"requests finish, then the database is closed.\n"
+"\n"
+"  --db FILE            the database (default $PAYERLINK_DB or payerlink.db)\n"
+"  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0\n"
+"                       picks a free one, printed on stdout)\n"
+"  --emulator           test mode: any well-formed credentials are accepted\n"
+"                       (unknown keys act as account 123456789012), plus\n"
+"                       POST /moto-api/reset and POST /api/v1/test/clock\n"
+"  --direct-transfer    let a member of another organization accept an\n"
+"                       invitation directly (AWS's behaviour since Dec 2025)\n"
+"  --threads N          worker threads (default: one per core)\n"
+"  --max-body BYTES     largest request body (default 1048576)\n"
+"  --max-connections N  concurrent connections (default 1024)\n"
+"  --timeout SECONDS    idle connection timeout (default 30)\n";
+
+static int
+parse_uint(const char *opt, const char *s, unsigned long max,
+    unsigned long *out)
+{
+	char		*end;
+	unsigned long	 v;
+
+	v = strtoul(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v > max || s[0] == '-') {
+		log_cli_error("%s: '%s' is not a number from 0 to %lu", opt, s,
+		    max);
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "emulator", no_argument, NULL, 'E' },
+		{ "direct-transfer", no_argument, NULL, 'D' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-body", required_argument, NULL, 'b' },
+		{ "max-connections", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config	 cfg;
+	struct store	*st;
+	struct server	*srv;
+	struct err	 e;
+	sigset_t	 set;
+	unsigned long	 v;
+	unsigned	 port;
+	const char	*db = NULL;
+	int		 ch, sig;
+
+	config_defaults(&cfg);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'l':
+			cfg.listen = optarg;
+			break;
+		case 'E':
+			cfg.emulator = 1;
+			break;
+		case 'D':
+			cfg.direct_transfer = 1;
+			break;
+		case 't':
+			if (parse_uint("--threads", optarg, 256, &v) == -1)
+				return (EXIT_USAGE);
+			cfg.threads = (unsigned)v;
+			break;
+		case 'b':
+			if (parse_uint("--max-body", optarg, 1UL << 30, &v) == -1)
+				return (EXIT_USAGE);
+			cfg.max_body = v;
+			break;
+		case 'c':
+			if (parse_uint("--max-connections", optarg, 100000,
+			    &v) == -1)
+				return (EXIT_USAGE);
+			cfg.max_connections = (unsigned)v;
+			break;
+		case 'T':
+			if (parse_uint("--timeout", optarg, 3600, &v) == -1)
+				return (EXIT_USAGE);
+			cfg.conn_timeout = (unsigned)v;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return (0);
+		default:
+			return (cli_usage(usage_text));
+		}
+	}
+	if (optind != argc)
+		return (cli_usage(usage_text));
+	cfg.db_path = cli_db_path(db);
+	log_init(0);
+
+	/* Workers inherit this mask; only the main thread takes the signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((st = cli_open(cfg.db_path, cfg.emulator ? STORE_EMULATOR :
+	    0)) == NULL)
+		return (1);
+	err_clear(&e);
+	if (cfg.emulator && account_ensure_default(st, &e) == -1) {
+		store_close(st);
+		return (cli_fail(&e));
+	}
+	if (server_start(&cfg, st, &srv, &port, &e) == -1) {
+		store_close(st);
+		return (cli_fail(&e));
+	}
+	{
+		char host[64];
+		const char *colon = strrchr(cfg.listen, ':');
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen),
+		    cfg.listen);
+		printf("payerlink: listening on http://%s:%u (database %s%s)\n",
+		    host, port, cfg.db_path, cfg.emulator ? ", emulator" : "");
+		fflush(stdout);
+	}
+	if (sigwait(&set, &sig) == 0)
+		log_info("received %s: finishing in-flight requests",
+		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	server_stop(srv);
+	store_close(st);
+	log_info("stopped");
+	return (0);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one error model: a code the program branches on, the AWS error name
+ * where AWS has one, its Reason, and a message for the human. Domain modules
+ * fill it; aws/ renders it as JSON 1.1, web/ as a page, the CLI as a line on
+ * stderr. Fallible functions return 0, or -1 with *e filled.
+ */
+#ifndef CORE_ERR_H
+#define CORE_ERR_H
+
+enum err_code {
+	ERR_NONE = 0,
+	ERR_INVALID,		/* bad input: 400, field named in msg */
+	ERR_NOT_FOUND,		/* the thing asked for does not exist for the caller */
+	ERR_DENIED,		/* the caller may not do this */
+	ERR_AUTH,		/* credentials missing or wrong */
+	ERR_CONFLICT,		/* state forbids it: constraint, duplicate, transition */
+	ERR_LIMIT,		/* too large, too many */
+	ERR_INTERNAL		/* our fault: 500 */
+};
+
+struct err {
+	enum err_code	 code;
+	const char	*aws_type;	/* "AccountNotFoundException", or NULL */
+	const char	*reason;	/* AWS Reason enum where AWS has one, or NULL */
+	int		 http_status;	/* 0: derived from code */
+	char		 msg[256];
+};
+
+/* Always returns -1, so that `return (err_set(...));` reads as a failure. */
+int	err_set(struct err *, enum err_code, const char *aws_type,
+	    const char *reason, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+void	err_clear(struct err *);
+/* HTTP status for an error: e->http_status if set, else from its code. */
+int	err_http_status(const struct err *);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* The allocator: see xmalloc.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+static void
+oom(size_t len)
+{
+	fprintf(stderr, "payerlink: out of memory (%zu bytes)\n", len);
+	abort();
+}
+
+void *
+xmalloc(size_t len)
+{
+	void	*p;
+
+	if ((p = malloc(len ? len : 1)) == NULL)
+		oom(len);
+	return (p);
+}
+
+void *
+xcalloc(size_t n, size_t len)
+{
+	void	*p;
+
+	if ((p = calloc(n ? n : 1, len ? len : 1)) == NULL)
+		oom(n * len);
+	return (p);
+}
+
+void *
+xrealloc(void *old, size_t len)
+{
+	void	*p;
+
+	if ((p = realloc(old, len ? len : 1)) == NULL)
+		oom(len);
+	return (p);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return (xstrndup(s, strlen(s)));
+}
+
+char *
+xstrndup(const char *s, size_t len)
+{
+	char	*p;
+
+	p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return (p);
+}
+
+void
+xfree(void *p)
+{
+	free(p);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The allocator: the only place that calls malloc and free. Out of memory
+ * aborts, as in a server it cannot be handled better; in exchange every
+ * allocation driven by input has a ceiling elsewhere.
+ */
+#ifndef CORE_XMALLOC_H
+#define CORE_XMALLOC_H
+
+#include <stddef.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+void	 xfree(void *);
+
+#endif

@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The HTTP server on libmicrohttpd: see server.h. URLs and query strings are
+ * kept raw (the unescape callback does nothing) because SigV4 signs them as
+ * sent and each layer decodes what it reads.
+ */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/codec.h"
+#include "core/log.h"
+#include "core/message.h"
+#include "core/xmalloc.h"
+#include "http/route.h"
+#include "http/server.h"
+
+struct server {
+	struct MHD_Daemon	*mhd;
+	const struct config	*cfg;
+	struct store		*store;
+};
+
+/* Per request: lives from the first callback to the completion notice. */
+struct exchange {
+	struct arena	 arena;
+	struct buf	 body;
+	int		 too_large;
+	struct timespec	 start;
+};
+
+static size_t
+unescape_none(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return (strlen(s));
+}
+
+struct collect {
+	struct arena	*arena;
+	struct header	*v;
+	size_t		 n, max;
+	struct buf	*query;
+};
+
+static enum MHD_Result
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct collect	*c = cls;
+
+	(void)kind;
+	if (c->n == c->max)
+		return (MHD_NO);
+	c->v[c->n].name = key;
+	c->v[c->n].value = value != NULL ? value : "";
+	c->n++;
+	return (MHD_YES);
+}
+
+static enum MHD_Result
+collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct collect	*c = cls;
+
+	(void)kind;
+	if (c->query->len > 0)
+		buf_addc(c->query, '&');
+	buf_adds(c->query, key);
+	if (value != NULL) {
+		buf_addc(c->query, '=');
+		buf_adds(c->query, value);
+	}
+	return (MHD_YES);
+}
+
+static void
+uuid4(char out[37])
+{
+	unsigned char	 b[16];
+	char		 hx[33];
+
+	random_bytes(b, sizeof(b));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	hex_encode(b, sizeof(b), hx);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hx, hx + 8, hx + 12,
+	    hx + 16, hx + 20);
+}
+
+static enum MHD_Result
+send_plain(struct MHD_Connection *conn, unsigned status, const char *text)
+{
+	struct MHD_Response	*mr;
+	enum MHD_Result		 ret;
+
+	mr = MHD_create_response_from_buffer(strlen(text), (void *)(uintptr_t)text,
+	    MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(mr, "Content-Type", "text/plain");
+	MHD_add_response_header(mr, "Connection", "close");
+	ret = MHD_queue_response(conn, status, mr);
+	MHD_destroy_response(mr);
+	return (ret);
+}
+
+static void
+access_log(struct MHD_Connection *conn, const struct request *r,
+    const struct response *resp, const struct exchange *x)
+{
+	const union MHD_ConnectionInfo	*ci;
+	struct timespec			 now;
+	char				 addr[INET6_ADDRSTRLEN] = "-";
+	double				 ms;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci != NULL && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)
+		    (const void *)ci->client_addr)->sin_addr, addr,
+		    sizeof(addr));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - x->start.tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - x->start.tv_nsec) / 1e6;
+	log_info("%s \"%s %s\" %d %zu %.3fms %s", addr, r->method, r->path,
+	    resp->status, resp->body.len, ms, r->request_id);
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_len, void **con_cls)
+{
+	struct server		*srv = cls;
+	struct exchange		*x = *con_cls;
+	struct request		 r;
+	struct response		 resp;
+	struct collect		 col;
+	struct buf		 query;
+	struct MHD_Response	*mr;
+	enum MHD_Result		 ret;
+	size_t			 i;
+
+	(void)version;
+	if (x == NULL) {
+		x = xcalloc(1, sizeof(*x));
+		arena_init(&x->arena);
+		buf_init(&x->body, srv->cfg->max_body);
+		clock_gettime(CLOCK_MONOTONIC, &x->start);
+		*con_cls = x;
+		return (MHD_YES);
+	}
+	if (*upload_len > 0) {
+		/* Past the limit the rest is read and dropped: the answer is
+		 * an error in the protocol's own format, on a sane connection. */
+		if (!x->too_large && buf_add(&x->body, upload, *upload_len))
+			x->too_large = 1;
+		*upload_len = 0;
+		return (MHD_YES);
+	}
+
+	memset(&r, 0, sizeof(r));
+	memset(&resp, 0, sizeof(resp));
+	buf_init(&resp.body, 0);
+	resp.fd = -1;
+	col.arena = &x->arena;
+	col.max = srv->cfg->max_headers + 1;
+	col.v = arena_alloc(&x->arena, col.max * sizeof(*col.v));
+	col.n = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &col);
+	if (col.n > srv->cfg->max_headers)
+		return (send_plain(conn, 431, "too many header lines\n"));
+	buf_init(&query, 64 * 1024);
+	col.query = &query;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg,
+	    &col);
+
+	r.method = method;
+	r.path = url;
+	r.query = arena_strdup(&x->arena, buf_str(&query));
+	buf_release(&query);
+	r.headers = col.v;
+	r.nheaders = col.n;
+	r.body = buf_str(&x->body);
+	r.body_len = x->body.len;
+	r.body_too_large = x->too_large;
+	r.arena = &x->arena;
+	r.store = srv->store;
+	r.cfg = srv->cfg;
+	uuid4(r.request_id);
+
+	route_request(&r, &resp);
+	access_log(conn, &r, &resp, x);
+
+	if (resp.fd >= 0) {
+		off_t size = lseek(resp.fd, 0, SEEK_END);
+		mr = MHD_create_response_from_fd((uint64_t)size, resp.fd);
+	} else {
+		size_t len;
+		char *body = buf_detach(&resp.body, &len);
+		mr = MHD_create_response_from_buffer(len, body,
+		    MHD_RESPMEM_MUST_FREE);
+	}
+	if (resp.content_type != NULL)
+		MHD_add_response_header(mr, "Content-Type", resp.content_type);
+	for (i = 0; i < resp.nheaders; i++)
+		MHD_add_response_header(mr, resp.headers[i].name,
+		    resp.headers[i].value);
+	ret = MHD_queue_response(conn, (unsigned)resp.status, mr);
+	MHD_destroy_response(mr);
+	buf_release(&resp.body);
+	return (ret);
+}
+
+static void
+completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct exchange	*x = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (x == NULL)
+		return;
+	arena_release(&x->arena);
+	buf_release(&x->body);
+	xfree(x);
+	*con_cls = NULL;
+}
+
+static int
+parse_listen(const char *s, struct sockaddr_in *sa, struct err *e)
+{
+	const char	*colon = strrchr(s, ':');
+	char		 host[64];
+	char		*end;
+	long		 port;
+
+	memset(sa, 0, sizeof(*sa));
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "--listen: expected ADDRESS:PORT, got '%s'", s));
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 0 || port > 65535 || colon[1] == '\0')
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "--listen: bad port in '%s'", s));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "--listen: '%s' is not an IPv4 address", host));
+	return (0);
+}
+
+int
+server_start(const struct config *cfg, struct store *st, struct server **out,
+    unsigned *port_out, struct err *e)
+{
+	struct server			*srv;
+	struct sockaddr_in		 sa;
+	const union MHD_DaemonInfo	*di;
+	unsigned			 threads = cfg->threads;
+
+	if (parse_listen(cfg->listen, &sa, e) == -1)
+		return (-1);
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 1;
+	}
+	srv = xcalloc(1, sizeof(*srv));
+	srv->cfg = cfg;
+	srv->store = st;
+	srv->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	    MHD_OPTION_END);
+	if (srv->mhd == NULL) {
+		xfree(srv);
+		return (err_set(e, ERR_INTERNAL, NULL, NULL,
+		    "cannot listen on %s (address in use or not allowed)",
+		    cfg->listen));
+	}
+	di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	*port_out = di != NULL ? di->port : ntohs(sa.sin_port);
+	*out = srv;
+	return (0);
+}
+
+void
+server_stop(struct server *srv)
+{
+	if (srv == NULL)
+		return;
+	MHD_quiesce_daemon(srv->mhd);
+	MHD_stop_daemon(srv->mhd);
+	xfree(srv);
+}

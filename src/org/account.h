@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Accounts: payerlink's own (AWS has no API to sign up an account), their
+ * access keys, passwords (argon2id) and standalone billing information.
+ * The principal is who asks: every domain call takes one and checks it.
+ */
+#ifndef ORG_ACCOUNT_H
+#define ORG_ACCOUNT_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/store.h"
+
+#define DEFAULT_ACCOUNT_ID	"123456789012"	/* the emulator's default */
+#define DEFAULT_ACCOUNT_EMAIL	"master@example.com"
+#define DEFAULT_ACCOUNT_NAME	"master"
+#define PASSWORD_MIN		8
+#define PASSWORD_MAX		128
+
+struct principal {
+	char	account_id[ACCOUNT_ID_LEN + 1];
+};
+
+/*
+ * Creates an account with a new random 12-digit id (or `id` when not NULL,
+ * for the emulator's default account) and one access key. password may be
+ * NULL (no console sign-in). Fails with ERR_INVALID naming the field, or
+ * ERR_CONFLICT when the e-mail is taken.
+ */
+int	account_create(struct store *, const char *id, const char *email,
+	    const char *name, const char *password,
+	    struct account *out /* OUT */, struct access_key *key_out /* OUT */,
+	    struct err *);
+int	account_get(struct store *, const char *id,
+	    struct account *out /* OUT */, struct err *);
+int	account_key_create(struct store *, const char *account_id,
+	    struct access_key *out /* OUT */, struct err *);
+int	account_key_delete(struct store *, const char *account_id,
+	    const char *key_id, struct err *);
+/* Payment method and phone: what an account needs to stand alone. */
+int	account_set_billing_info(struct store *, const char *account_id,
+	    const char *payment_method, const char *phone, struct err *);
+int	account_set_password(struct store *, const char *account_id,
+	    const char *password, struct err *);
+/* Checks an e-mail and password; fills *out on success (constant time). */
+int	account_authenticate(struct store *, const char *email,
+	    const char *password, struct account *out /* OUT */, struct err *);
+
+/* Creates the emulator's default account 123456789012 if it is missing. */
+int	account_ensure_default(struct store *, struct err *);
+
+/* Format checks shared by the API and the CLI. */
+int	account_id_valid(const char *);
+int	email_valid(const char *);
+
+#endif

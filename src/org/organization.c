@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/* Organizations: see organization.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/codec.h"
+#include "org/organization.h"
+
+#define MSG_NOT_IN_USE	"Your account is not a member of an organization."
+#define MSG_DENIED	"You don't have permissions to access this resource."
+
+int
+org_of(struct store *st, const struct principal *who, struct organization *out,
+    struct membership *m_out, struct err *e)
+{
+	struct membership	 m;
+
+	if (store_membership_current(st, who->account_id, &m, e) == -1 ||
+	    store_org_get(st, m.org_id, out, e) == -1) {
+		if (e->code == ERR_NOT_FOUND)
+			err_set(e, ERR_NOT_FOUND,
+			    "AWSOrganizationsNotInUseException", NULL,
+			    MSG_NOT_IN_USE);
+		return (-1);
+	}
+	if (m_out != NULL)
+		*m_out = m;
+	return (0);
+}
+
+int
+org_require_management(struct store *st, const struct principal *who,
+    struct organization *out, struct err *e)
+{
+	if (org_of(st, who, out, NULL, e) == -1)
+		return (-1);
+	if (strcmp(out->management_id, who->account_id) != 0)
+		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		    MSG_DENIED));
+	return (0);
+}
+
+int
+org_create(struct store *st, const struct principal *who,
+    const char *feature_set, struct organization *out, struct err *e)
+{
+	struct organization	 o;
+	struct membership	 m;
+	struct account		 a;
+
+	if (feature_set == NULL)
+		feature_set = "ALL";
+	if (strcmp(feature_set, "ALL") != 0 &&
+	    strcmp(feature_set, "CONSOLIDATED_BILLING") != 0)
+		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		    "INVALID_ENUM", "FeatureSet: must be ALL or "
+		    "CONSOLIDATED_BILLING"));
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		return (-1);
+	if (store_membership_current(st, who->account_id, &m, NULL) == 0) {
+		err_set(e, ERR_CONFLICT, "AlreadyInOrganizationException", NULL,
+		    "The provided account is already a member of an "
+		    "organization.");
+		goto fail;
+	}
+	if (store_account_get(st, who->account_id, &a, e) == -1)
+		goto fail;
+	memset(&o, 0, sizeof(o));
+	memcpy(o.id, "o-", 2);
+	random_chars(o.id + 2, 10, ALPHA_LOWER_DIGITS);
+	memcpy(o.root_id, "r-", 2);
+	random_chars(o.root_id + 2, 4, ALPHA_LOWER_DIGITS);
+	snprintf(o.management_id, sizeof(o.management_id), "%s", a.id);
+	snprintf(o.management_email, sizeof(o.management_email), "%s",
+	    a.email);
+	snprintf(o.management_name, sizeof(o.management_name), "%s", a.name);
+	snprintf(o.feature_set, sizeof(o.feature_set), "%s", feature_set);
+	o.created_at = store_now(st);
+	if (store_org_insert(st, &o, e) == -1)
+		goto fail;
+	memset(&m, 0, sizeof(m));
+	snprintf(m.account_id, sizeof(m.account_id), "%s", a.id);
+	snprintf(m.org_id, sizeof(m.org_id), "%s", o.id);
+	snprintf(m.payer_id, sizeof(m.payer_id), "%s", a.id);
+	snprintf(m.joined_method, sizeof(m.joined_method), "INVITED");
+	snprintf(m.parent_id, sizeof(m.parent_id), "%s", o.root_id);
+	m.joined_at = o.created_at;
+	if (store_membership_open(st, &m, e) == -1)
+		goto fail;
+	if (store_commit(st, e) == -1)
+		return (-1);
+	*out = o;
+	return (0);
+fail:
+	store_rollback(st);
+	return (-1);
+}
+
+int
+org_describe(struct store *st, const struct principal *who,
+    struct organization *out, struct err *e)
+{
+	return (org_of(st, who, out, NULL, e));
+}
+
+int
+org_delete(struct store *st, const struct principal *who, struct err *e)
+{
+	struct organization	 o;
+	int64_t			 n, now;
+
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		return (-1);
+	if (org_require_management(st, who, &o, e) == -1)
+		goto fail;
+	if (store_org_member_count(st, o.id, &n, e) == -1)
+		goto fail;
+	if (n > 1) {
+		err_set(e, ERR_CONFLICT, "OrganizationNotEmptyException", NULL,
+		    "To delete an organization you must first remove all "
+		    "member accounts (except the master).");
+		goto fail;
+	}
+	now = store_now(st);
+	if (store_membership_close(st, o.management_id, now, "DELETED",
+	    e) == -1 || store_org_delete(st, o.id, now, e) == -1)
+		goto fail;
+	return (store_commit(st, e));
+fail:
+	store_rollback(st);
+	return (-1);
+}
+
+int
+org_describe_account(struct store *st, const struct principal *who,
+    const char *account_id, struct organization *org_out, struct member *out,
+    struct err *e)
+{
+	int	 rc = -1;
+
+	if (!account_id_valid(account_id))
+		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		    "INVALID_PATTERN", "AccountId: must be 12 digits"));
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	if (org_require_management(st, who, org_out, e) == -1)
+		goto out;
+	if (store_membership_current(st, account_id, &out->membership,
+	    NULL) == -1 || strcmp(out->membership.org_id, org_out->id) != 0 ||
+	    store_account_get(st, account_id, &out->account, NULL) == -1) {
+		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		    "You specified an account that doesn't exist.");
+		goto out;
+	}
+	rc = 0;
+out:
+	store_rollback(st);
+	return (rc);
+}
+
+int
+org_list_accounts(struct store *st, struct arena *a,
+    const struct principal *who, const char *after, size_t limit,
+    struct organization *org_out, struct member **out, size_t *n_out,
+    int *more_out, struct err *e)
+{
+	int	 rc = -1;
+
+	if (limit == 0 || limit > ORG_PAGE_MAX)
+		limit = ORG_PAGE_MAX;
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	if (org_require_management(st, who, org_out, e) == -1)
+		goto out;
+	/* One more than asked tells whether another page exists. */
+	if (store_org_members(st, a, org_out->id, after, limit + 1, out,
+	    n_out, e) == -1)
+		goto out;
+	*more_out = *n_out > limit;
+	if (*more_out)
+		*n_out = limit;
+	rc = 0;
+out:
+	store_rollback(st);
+	return (rc);
+}
+
+void
+org_arn(const struct organization *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "arn:aws:organizations::%s:organization/%s",
+	    o->management_id, o->id);
+}
+
+void
+org_account_arn(const struct organization *o, const char *account_id,
+    char *buf, size_t len)
+{
+	snprintf(buf, len, "arn:aws:organizations::%s:account/%s/%s",
+	    o->management_id, o->id, account_id);
+}
+
+void
+org_root_arn(const struct organization *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "arn:aws:organizations::%s:root/%s/%s",
+	    o->management_id, o->id, o->root_id);
+}

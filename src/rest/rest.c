@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* The REST API router and its one error renderer: see rest.h. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/aws.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "org/account.h"
+#include "rest/rest.h"
+#include "store/store.h"
+
+static void
+reply_json(struct response *resp, int status, json_t *o)
+{
+	char	*s = json_dumps(o, JSON_COMPACT);
+
+	resp->status = status;
+	resp->content_type = "application/json";
+	buf_adds(&resp->body, s);
+	buf_addc(&resp->body, '\n');
+	free(s);
+	json_decref(o);
+}
+
+static void
+reply_error(struct response *resp, const struct err *e)
+{
+	const char	*code = e->aws_type;
+
+	if (code == NULL)
+		code = e->code == ERR_NOT_FOUND ? "NotFound" :
+		    e->code == ERR_DENIED ? "AccessDenied" :
+		    e->code == ERR_INTERNAL ? "InternalError" : "InvalidInput";
+	reply_json(resp, err_http_status(e) == 400 && e->code == ERR_NOT_FOUND ?
+	    404 : err_http_status(e), json_pack("{s:{s:s, s:s}}", "Error",
+	    "Code", code, "Message", e->msg));
+}
+
+/* POST /moto-api/reset: every table emptied, the default account back. */
+static int
+emulator_reset(struct request *r, struct response *resp, struct err *e)
+{
+	if (store_begin(r->store, STORE_WRITE, e) == -1)
+		return (-1);
+	if (store_wipe(r->store, e) == -1) {
+		store_rollback(r->store);
+		return (-1);
+	}
+	if (store_commit(r->store, e) == -1)
+		return (-1);
+	if (account_ensure_default(r->store, e) == -1)
+		return (-1);
+	reply_json(resp, 200, json_pack("{s:s}", "status", "ok"));
+	return (0);
+}
+
+/* POST /api/v1/test/clock {"advance_seconds": N} */
+static int
+emulator_clock(struct request *r, struct response *resp, struct err *e)
+{
+	json_t		*in, *v;
+	char		 iso[32];
+	int64_t		 secs;
+
+	if (aws_decode(r->body, r->body_len, r->cfg->max_json_depth, &in,
+	    e) == -1)
+		return (-1);
+	v = json_object_get(in, "advance_seconds");
+	if (!json_is_integer(v) || (secs = json_integer_value(v)) < 0 ||
+	    secs > 100LL * 365 * 86400) {
+		json_decref(in);
+		return (err_set(e, ERR_INVALID, NULL, NULL, "advance_seconds: "
+		    "expected an integer from 0 to 100 years of seconds"));
+	}
+	json_decref(in);
+	if (store_clock_advance(r->store, secs * 1000, e) == -1)
+		return (-1);
+	clock_iso8601(store_now(r->store), iso, sizeof(iso));
+	reply_json(resp, 200, json_pack("{s:s}", "now", iso));
+	return (0);
+}
+
+void
+rest_handle(struct request *r, struct response *resp)
+{
+	struct err	 e;
+	int		 rc = -1;
+
+	err_clear(&e);
+	response_header(resp, "x-amzn-RequestId", r->request_id);
+	if (r->body_too_large)
+		err_set(&e, ERR_LIMIT, "RequestEntityTooLarge", NULL,
+		    "the request body is larger than %zu bytes",
+		    r->cfg->max_body);
+	else if (r->cfg->emulator && strcmp(r->method, "POST") == 0 &&
+	    strcmp(r->path, "/moto-api/reset") == 0)
+		rc = emulator_reset(r, resp, &e);
+	else if (r->cfg->emulator && strcmp(r->method, "POST") == 0 &&
+	    strcmp(r->path, "/api/v1/test/clock") == 0)
+		rc = emulator_clock(r, resp, &e);
+	else
+		err_set(&e, ERR_NOT_FOUND, "NotFound", NULL,
+		    "no such endpoint: %s %s", r->method, r->path);
+	if (rc == -1)
+		reply_error(resp, &e);
+}

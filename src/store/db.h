@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to store/: the backend driver interface. Portable SQL in
+ * the store/ sources goes through these calls with '?' placeholders; sqlite.c (and a
+ * later pg.c) implements them. Statements are cached per connection, keyed
+ * by the address of their SQL text, so SQL must be a string literal.
+ */
+#ifndef STORE_DB_H
+#define STORE_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct store;
+struct stmt;
+
+/* Prepares (or takes from the cache) sql on this thread's connection. */
+struct stmt	*db_stmt(struct store *, const char *sql, struct err *);
+void		 stmt_bind_text(struct stmt *, int idx, const char *);
+void		 stmt_bind_int64(struct stmt *, int idx, int64_t);
+void		 stmt_bind_null(struct stmt *, int idx);
+/* 1: a row is ready; 0: done; -1: failed (constraint: ERR_CONFLICT). */
+int		 stmt_step(struct stmt *, struct err *);
+const char	*stmt_text(struct stmt *, int col);	/* "" for NULL */
+int64_t		 stmt_int64(struct stmt *, int col);
+int		 stmt_is_null(struct stmt *, int col);
+/* Resets the statement for reuse; call after the last step. */
+void		 stmt_done(struct stmt *);
+/* Rows changed by the last statement on this connection. */
+int64_t		 db_changes(struct store *);
+/* Runs one statement without parameters or results. */
+int		 db_exec(struct store *, const char *sql, struct err *);
+
+/* Copies a column into a fixed-size field, truncating safely. */
+void		 stmt_copy(struct stmt *, int col, char *dst, size_t size);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The records the store keeps, as plain structs with fixed-size fields: the
+ * domain's nouns. Field sizes are the limits AWS sets (e-mail 64, account
+ * name 50), plus one for the NUL.
+ */
+#ifndef STORE_MODEL_H
+#define STORE_MODEL_H
+
+#include <stdint.h>
+
+#define ACCOUNT_ID_LEN		12
+#define EMAIL_MAX		64
+#define ACCOUNT_NAME_MAX	50
+#define ORG_ID_MAX		34
+#define PASSWORD_HASH_MAX	128
+
+struct account {
+	char	 id[ACCOUNT_ID_LEN + 1];
+	char	 email[EMAIL_MAX + 1];
+	char	 name[ACCOUNT_NAME_MAX * 4 + 1];	/* UTF-8 */
+	char	 status[24];			/* ACTIVE | SUSPENDED | ... */
+	int64_t	 created_at;
+	char	 password_hash[PASSWORD_HASH_MAX];	/* "" when none */
+	char	 payment_method[65];		/* "" when none on file */
+	char	 phone[33];			/* "" when none on file */
+};
+
+struct access_key {
+	char	 id[21];
+	char	 account_id[ACCOUNT_ID_LEN + 1];
+	char	 secret[41];
+	int64_t	 created_at;
+};
+
+struct organization {
+	char	 id[ORG_ID_MAX + 1];
+	char	 root_id[ORG_ID_MAX + 1];
+	char	 management_id[ACCOUNT_ID_LEN + 1];
+	char	 management_email[EMAIL_MAX + 1];
+	char	 management_name[ACCOUNT_NAME_MAX * 4 + 1];
+	char	 feature_set[24];		/* ALL | CONSOLIDATED_BILLING */
+	int64_t	 created_at;
+};
+
+struct membership {
+	int64_t	 id;
+	char	 account_id[ACCOUNT_ID_LEN + 1];
+	char	 org_id[ORG_ID_MAX + 1];
+	char	 payer_id[ACCOUNT_ID_LEN + 1];
+	int64_t	 joined_at;
+	char	 joined_method[16];		/* INVITED | CREATED */
+	int64_t	 left_at;			/* 0 while open */
+	char	 left_method[16];		/* LEFT | REMOVED | DELETED */
+	char	 parent_id[72];			/* r-... or ou-... */
+};
+
+/* An account as a member of an organization. */
+struct member {
+	struct account		account;
+	struct membership	membership;
+};
+
+#endif
