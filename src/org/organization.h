@@ -54,6 +54,19 @@ int	org_list_accounts(struct store *, struct arena *,
 int	org_require_management(struct store *, const struct principal *,
 	    struct organization *out /* OUT */, struct err *);
 
+/*
+ * A member leaves the caller's organization (LeaveOrganization) or the
+ * management account removes one (RemoveAccountFromOrganization). The
+ * account must be able to stand alone: a payment method and a phone on file,
+ * else ConstraintViolationException MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED
+ * or ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION. The management account
+ * can do neither: MasterCannotLeaveOrganizationException. The membership row
+ * is closed now (left_method LEFT or REMOVED).
+ */
+int	org_leave(struct store *, const struct principal *, struct err *);
+int	org_remove_account(struct store *, const struct principal *,
+	    const char *account_id, struct err *);
+
 /* ARNs in AWS's formats, into buf. */
 void	org_arn(const struct organization *, char *buf, size_t len);
 void	org_account_arn(const struct organization *, const char *account_id,

@@ -55,6 +55,32 @@ struct membership {
 	char	 parent_id[72];			/* r-... or ou-... */
 };
 
+#define HANDSHAKE_ID_MAX	34
+#define HANDSHAKE_NOTES_MAX	1024
+
+/* An invitation (or another handshake) and its parties. */
+struct handshake {
+	char	 id[HANDSHAKE_ID_MAX + 1];
+	char	 org_id[ORG_ID_MAX + 1];		/* the sender */
+	char	 action[32];			/* INVITE | ... */
+	char	 state[16];			/* OPEN | ACCEPTED | ... */
+	char	 target_type[16];		/* ACCOUNT | EMAIL */
+	char	 target_id[EMAIL_MAX + 1];	/* account id or e-mail */
+	/* The account that received it: the target account, or the owner of
+	 * the target e-mail once known; "" while nobody owns that e-mail. */
+	char	 recipient_id[ACCOUNT_ID_LEN + 1];
+	char	 notes[HANDSHAKE_NOTES_MAX * 4 + 1];	/* UTF-8 */
+	char	 parent_id[HANDSHAKE_ID_MAX + 1];	/* "" when none */
+	int64_t	 requested_at;
+	int64_t	 expires_at;
+	int64_t	 ended_at;			/* 0 while OPEN */
+	/* The sender organization's details, as the Handshake resources show. */
+	char	 mgmt_id[ACCOUNT_ID_LEN + 1];
+	char	 mgmt_email[EMAIL_MAX + 1];
+	char	 mgmt_name[ACCOUNT_NAME_MAX * 4 + 1];
+	char	 feature_set[24];
+};
+
 /* An account as a member of an organization. */
 struct member {
 	struct account		account;

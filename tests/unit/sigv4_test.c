@@ -736,3 +736,551 @@ TEST(sigv4_suite_rejects_changes)
 	/* At least method, path, host, x-amz-date twice, body, signature... */
 	CHECK(mutated >= cases * 9);
 }
+
+/* Spec 8.1: aws-cli 1.45.11, `organizations describe-organization`. */
+static const char cli_capture[] =
+    "POST / HTTP/1.1\r\n"
+    "Host: 127.0.0.1:18777\r\n"
+    "Accept-Encoding: identity\r\n"
+    "X-Amz-Target: AWSOrganizationsV20161128.DescribeOrganization\r\n"
+    "Content-Type: application/x-amz-json-1.1\r\n"
+    "User-Agent: aws-cli/1.45.11 md/Botocore#1.43.11 ua/2.1 "
+    "os/linux#6.18.44-fc-v657 md/arch#x86_64 lang/python#3.11.7 "
+    "md/pyimpl#CPython m/E,g,b,Z,N cfg/retry-mode#standard "
+    "botocore/1.43.11\r\n"
+    "X-Amz-Date: 20261126T110013Z\r\n"
+    "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/"
+    "us-east-1/organizations/aws4_request, SignedHeaders=content-type;"
+    "host;x-amz-date;x-amz-target, Signature=981a4faedeaca30cf054f0202056"
+    "383bac0a89e63a7dba47a083ab8af0f48e6f\r\n"
+    "amz-sdk-invocation-id: 889436d9-cd17-4802-aaea-216a40622baa\r\n"
+    "amz-sdk-request: attempt=1\r\n"
+    "Content-Length: 2\r\n"
+    "\r\n"
+    "{}";
+
+#define CLI_SECRET	"x"
+#define CLI_SIGNATURE	\
+	"981a4faedeaca30cf054f0202056383bac0a89e63a7dba47a083ab8af0f48e6f"
+#define CLI_CANONICAL \
+	"POST\n/\n\n" \
+	"content-type:application/x-amz-json-1.1\n" \
+	"host:127.0.0.1:18777\n" \
+	"x-amz-date:20261126T110013Z\n" \
+	"x-amz-target:AWSOrganizationsV20161128.DescribeOrganization\n" \
+	"\n" \
+	"content-type;host;x-amz-date;x-amz-target\n" \
+	/* sha256("{}"); spec 8.2 calls it the canonical-request hash */ \
+	"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+
+static void
+cli_load(struct wire *w, struct sigv4_auth *a)
+{
+	wire_parse(cli_capture, sizeof(cli_capture) - 1, w);
+	auth_of(w, a);
+}
+
+/* Sets the Authorization header's value and parses it into *a. */
+static void
+cli_set_auth(struct wire *w, struct sigv4_auth *a, const char *value)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->r.nheaders; i++)
+		if (strcasecmp(w->h[i].name, "Authorization") == 0)
+			w->h[i].value = value;
+	auth_of(w, a);
+}
+
+static void
+cli_set_header(struct wire *w, const char *name, const char *value)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->r.nheaders; i++)
+		if (strcasecmp(w->h[i].name, name) == 0)
+			w->h[i].value = value;
+}
+
+TEST(sigv4_cli_capture_verifies)
+{
+	struct wire		 w;
+	struct sigv4_auth	 a;
+	struct buf		 creq;
+	struct err		 e;
+	char			 sig[65];
+	int64_t			 t = amz_ms("20261126T110013Z");
+
+	cli_load(&w, &a);
+	CHECK_STR(a.access_key, "AKIDEXAMPLE");
+	CHECK_STR(a.date, "20261126");
+	CHECK_STR(a.region, "us-east-1");
+	CHECK_STR(a.service, "organizations");
+	CHECK_STR(a.signed_headers, "content-type;host;x-amz-date;x-amz-target");
+	CHECK_STR(a.signature, CLI_SIGNATURE);
+	buf_init(&creq, 0);
+	CHECK_INT(sigv4_canonical_request(&w.r, a.signed_headers, &creq, &e),
+	    0);
+	CHECK_STR(buf_str(&creq), CLI_CANONICAL);
+	sigv4_sign(creq.ptr, creq.len, "20261126T110013Z", &a, CLI_SECRET, sig);
+	CHECK_STR(sig, CLI_SIGNATURE);
+	buf_release(&creq);
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t, "cli capture");
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t + 999,
+	    "cli capture, same second");
+	expect_fail(&w.r, &a, "y", "organizations", t,
+	    "InvalidSignatureException", MSG_MISMATCH, "cli capture, secret y");
+	wire_free(&w);
+
+	/* An unsigned header changes freely; a signed one does not. */
+	cli_load(&w, &a);
+	cli_set_header(&w, "User-Agent", "curl/8");
+	cli_set_header(&w, "amz-sdk-request", "attempt=2; max=5");
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "cli capture, retried");
+	cli_set_header(&w, "X-Amz-Target",
+	    "AWSOrganizationsV20161128.DeleteOrganization");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "InvalidSignatureException", MSG_MISMATCH, "cli capture, target");
+	wire_free(&w);
+
+	/* X-Amz-Security-Token, when sent, is one more signed header. */
+	wire_parse(cli_capture, sizeof(cli_capture) - 1, &w);
+	w.h[w.r.nheaders].name = "X-Amz-Security-Token";
+	w.h[w.r.nheaders].value = "FwoGZXIvYXdzEXAMPLE";
+	w.r.nheaders++;
+	cli_set_auth(&w, &a, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126"
+	    "/us-east-1/organizations/aws4_request, SignedHeaders=content-type;"
+	    "host;x-amz-date;x-amz-security-token;x-amz-target, Signature="
+	    CLI_SIGNATURE);
+	buf_init(&creq, 0);
+	CHECK_INT(sigv4_canonical_request(&w.r, a.signed_headers, &creq, &e),
+	    0);
+	CHECK(strstr(buf_str(&creq), "\nx-amz-security-token:"
+	    "FwoGZXIvYXdzEXAMPLE\nx-amz-target:") != NULL);
+	sigv4_sign(creq.ptr, creq.len, "20261126T110013Z", &a, CLI_SECRET, sig);
+	buf_release(&creq);
+	snprintf(a.signature, sizeof(a.signature), "%s", sig);
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t, "session token");
+	w.h[w.r.nheaders - 1].value = "FwoGZXIvYXdzEXAMPLf";
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "InvalidSignatureException", MSG_MISMATCH, "session token changed");
+	wire_free(&w);
+}
+
+/*
+ * botocore 1.43.11 (the aws-cli's signer) signed this request to
+ * http://127.0.0.1:8080/a%20b/%2F/c?b=2&a=x%2By&a=%E1%88%B4 in eu-west-1:
+ * the path it signs is the wire path encoded again ('%' as %25), the query
+ * is sorted by name, then value.
+ */
+static const char botocore_req[] =
+    "POST /a%20b/%2F/c?b=2&a=x%2By&a=%E1%88%B4 HTTP/1.1\r\n"
+    "Host: 127.0.0.1:8080\r\n"
+    "Content-Type: application/x-amz-json-1.1\r\n"
+    "X-Amz-Target: AWSOrganizationsV20161128.ListRoots\r\n"
+    "X-Amz-Date: 20261126T110013Z\r\n"
+    "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/"
+    "eu-west-1/organizations/aws4_request, SignedHeaders=content-type;host;"
+    "x-amz-date;x-amz-target, Signature=73eb5ac017ea793805e67bd197c852d234e"
+    "49ee7690cd97f28079ded73983ca8\r\n"
+    "Content-Length: 2\r\n"
+    "\r\n"
+    "{}";
+
+TEST(sigv4_botocore_encoded_path)
+{
+	struct wire		 w;
+	struct sigv4_auth	 a;
+	struct buf		 creq;
+	struct err		 e;
+
+	wire_parse(botocore_req, sizeof(botocore_req) - 1, &w);
+	auth_of(&w, &a);
+	CHECK_STR(a.region, "eu-west-1");
+	buf_init(&creq, 0);
+	CHECK_INT(sigv4_canonical_request(&w.r, a.signed_headers, &creq, &e),
+	    0);
+	CHECK_STR(buf_str(&creq),
+	    "POST\n"
+	    "/a%2520b/%252F/c\n"
+	    "a=%E1%88%B4&a=x%2By&b=2\n"
+	    "content-type:application/x-amz-json-1.1\n"
+	    "host:127.0.0.1:8080\n"
+	    "x-amz-date:20261126T110013Z\n"
+	    "x-amz-target:AWSOrganizationsV20161128.ListRoots\n"
+	    "\n"
+	    "content-type;host;x-amz-date;x-amz-target\n"
+	    "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+	buf_release(&creq);
+	expect_ok(&w.r, &a, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+	    "organizations", amz_ms("20261126T110013Z"), "botocore request");
+	wire_free(&w);
+}
+
+/* Canonical URI and query rules, one small request at a time. */
+static const char *
+canon_of(const char *method, const char *path, const char *query,
+    struct buf *b)
+{
+	static const struct header	 h[] = {
+		{ "Host", "example.com" },
+	};
+	struct request			 r;
+	struct err			 e;
+	const char			*p;
+
+	memset(&r, 0, sizeof(r));
+	r.method = method;
+	r.path = path;
+	r.query = query;
+	r.headers = h;
+	r.nheaders = 1;
+	r.body = "";
+	buf_reset(b);
+	CHECK_INT(sigv4_canonical_request(&r, "host", b, &e), 0);
+	/* The URI and query lines only. */
+	p = strchr(buf_str(b), '\n') + 1;
+	*strstr(p, "\nhost:") = '\0';
+	return (p);
+}
+
+TEST(sigv4_canonical_uri_and_query)
+{
+	struct buf	 b;
+
+	buf_init(&b, 0);
+	CHECK_STR(canon_of("GET", "", "", &b), "/\n");
+	CHECK_STR(canon_of("GET", "/", "", &b), "/\n");
+	CHECK_STR(canon_of("GET", "//", "", &b), "/\n");
+	CHECK_STR(canon_of("GET", "/a/b/../../..", "", &b), "/\n");
+	CHECK_STR(canon_of("GET", "/a/./b/../c/", "", &b), "/a/c/\n");
+	CHECK_STR(canon_of("GET", "/a/b/..", "", &b), "/a\n");
+	CHECK_STR(canon_of("GET", "/a//b//", "", &b), "/a/b/\n");
+	CHECK_STR(canon_of("GET", "/...", "", &b), "/...\n");
+	CHECK_STR(canon_of("GET", "/a b+c*d", "", &b), "/a%20b%2Bc%2Ad\n");
+	CHECK_STR(canon_of("GET", "/%7e%zz%", "", &b), "/%257e%25zz%25\n");
+	CHECK_STR(canon_of("GET", "/", "b&a=&c=%7e&a=1", &b),
+	    "/\na=&a=1&b=&c=~");
+	CHECK_STR(canon_of("GET", "/", "&&x=a b&x=%2f%zz", &b),
+	    "/\nx=%2F%25zz&x=a%20b");
+	CHECK_STR(canon_of("GET", "/", "B=1&a=2&A=0", &b), "/\nA=0&B=1&a=2");
+	CHECK_STR(canon_of("GET", "/", "k=v=w", &b), "/\nk=v%3Dw");
+	buf_release(&b);
+}
+
+TEST(sigv4_parse_auth_valid)
+{
+	struct sigv4_auth	 a;
+	struct err		 e;
+
+	/* Any order, no space after the commas, padding around them. */
+	CHECK_INT(sigv4_parse_auth("  AWS4-HMAC-SHA256   Signature=abc,"
+	    "SignedHeaders=host;x-amz-date ,  Credential=AK/20261126/"
+	    "ap-southeast-7/organizations/aws4_request", &a, &e), 0);
+	CHECK_STR(a.access_key, "AK");
+	CHECK_STR(a.date, "20261126");
+	CHECK_STR(a.region, "ap-southeast-7");
+	CHECK_STR(a.service, "organizations");
+	CHECK_STR(a.signed_headers, "host;x-amz-date");
+	CHECK_STR(a.signature, "abc");
+	/* Host may be spelled in any case and sit anywhere in the list. */
+	CHECK_INT(sigv4_parse_auth("AWS4-HMAC-SHA256 Credential=AK/20261126/"
+	    "r/s/aws4_request, SignedHeaders=a;Host, Signature=0", &a, &e), 0);
+	/* A signature longer than 64 characters is kept as "" (no match). */
+	CHECK_INT(sigv4_parse_auth("AWS4-HMAC-SHA256 Credential=AK/20261126/"
+	    "r/s/aws4_request, SignedHeaders=host, Signature="
+	    CLI_SIGNATURE "0", &a, &e), 0);
+	CHECK_STR(a.signature, "");
+}
+
+TEST(sigv4_parse_auth_malformed)
+{
+	char	 big[2048];
+	size_t	 n;
+
+#define CRED	"Credential=AKIDEXAMPLE/20261126/us-east-1/organizations/" \
+	"aws4_request"
+#define SH	"SignedHeaders=host;x-amz-date"
+#define SIG	"Signature=" CLI_SIGNATURE
+#define ALL3	"Authorization header requires 'Credential' parameter. " \
+	"Authorization header requires 'Signature' parameter. " \
+	"Authorization header requires 'SignedHeaders' parameter. "
+
+	/* AWS: each missing parameter named, then the header. */
+	expect_parse_fail("", "IncompleteSignatureException",
+	    ALL3 "Authorization=");
+	expect_parse_fail("AWS AKIAI2HBJEUM7LRSTWOQ:qaNdqGsI6bq4Hi+9Gzovwyjbh0E=",
+	    "IncompleteSignatureException", ALL3 "Authorization=AWS "
+	    "AKIAI2HBJEUM7LRSTWOQ:qaNdqGsI6bq4Hi+9Gzovwyjbh0E=");
+	expect_parse_fail("Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9",
+	    "IncompleteSignatureException", ALL3 "Authorization=Bearer "
+	    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9");
+	expect_parse_fail("AWS4-HMAC-SHA512 " CRED ", " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("aws4-hmac-sha256 " CRED ", " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256", "IncompleteSignatureException",
+	    ALL3 "Authorization=AWS4-HMAC-SHA256");
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=ABCDEF",
+	    "IncompleteSignatureException", "Authorization header requires "
+	    "'Signature' parameter. Authorization header requires "
+	    "'SignedHeaders' parameter. Authorization=AWS4-HMAC-SHA256 "
+	    "Credential=ABCDEF");
+	expect_parse_fail("AWS4-HMAC-SHA256 " CRED ", " SIG,
+	    "IncompleteSignatureException", "Authorization header requires "
+	    "'SignedHeaders' parameter. Authorization=AWS4-HMAC-SHA256 " CRED
+	    ", " SIG);
+	expect_parse_fail("AWS4-HMAC-SHA256 " CRED ", " SH,
+	    "IncompleteSignatureException", "Authorization header requires "
+	    "'Signature' parameter. Authorization=AWS4-HMAC-SHA256 " CRED ", "
+	    SH);
+	expect_parse_fail("AWS4-HMAC-SHA256 " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256 " CRED ", SignedHeaders=, " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=, " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	/* AWS: a space inside a value splits it. */
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential= AK/20261126/us-east-1/"
+	    "organizations/aws4_request, " SH ", " SIG,
+	    "IncompleteSignatureException", "'AK/20261126/us-east-1/"
+	    "organizations/aws4_request' not a valid key=value pair (missing "
+	    "equal-sign) in Authorization header: 'AWS4-HMAC-SHA256 "
+	    "Credential= AK/20261126/us-east-1/organizations/aws4_request, "
+	    "SignedHeaders=host;x-amz-date, Signature=981a4faedeaca30cf054f02"
+	    "02056383bac0a89e63a7dba47a083ab8af0f48e6f'.");
+	expect_parse_fail("AWS4-HMAC-SHA256 " CRED ", " SH ", " SIG ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	/* The credential scope: KEY/yyyymmdd/region/service/aws4_request. */
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=AK/20261126/us-east-1/"
+	    "organizations, " SH ", " SIG, "IncompleteSignatureException",
+	    "Credential must have exactly 5 slash-delimited elements, e.g. "
+	    "keyid/date/region/service/term, got 'AK/20261126/us-east-1/"
+	    "organizations'");
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=A/K/20261126/us-east-1/"
+	    "organizations/aws4_request, " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=AK/20261126/us-east-1/"
+	    "organizations/aws4_request/, " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=AK/20261126//"
+	    "organizations/aws4_request, " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=/20261126/us-east-1/"
+	    "organizations/aws4_request, " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=AK/2026112/us-east-1/"
+	    "organizations/aws4_request, " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=AK/2026-11-26/us-east-1/"
+	    "organizations/aws4_request, " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=AK/20261126T110013Z/"
+	    "us-east-1/organizations/aws4_request, " SH ", " SIG,
+	    "IncompleteSignatureException", NULL);
+	/* AWS: a wrong terminator is a signature error. */
+	expect_parse_fail("AWS4-HMAC-SHA256 Credential=AK/20261126/us-east-1/"
+	    "organizations/aws4_requesT, " SH ", " SIG,
+	    "InvalidSignatureException", "Credential should be scoped with a "
+	    "valid terminator: 'aws4_request', not 'aws4_requesT'. ");
+	/* AWS requires host among the signed headers. */
+	expect_parse_fail("AWS4-HMAC-SHA256 " CRED ", SignedHeaders=x-amz-date;"
+	    "hostx, " SIG, "IncompleteSignatureException", "'Host' or "
+	    "':authority' must be a 'SignedHeader' in the AWS Authorization.");
+	/* Fields longer than struct sigv4_auth holds. */
+	memset(big, 'A', 200);
+	snprintf(big + 200, sizeof(big) - 200, "/20261126/r/s/aws4_request, "
+	    SH ", " SIG);
+	{
+		char	 hdr[2300];
+
+		snprintf(hdr, sizeof(hdr), "AWS4-HMAC-SHA256 Credential=%s",
+		    big);
+		expect_parse_fail(hdr, "IncompleteSignatureException", NULL);
+		n = (size_t)snprintf(hdr, sizeof(hdr), "AWS4-HMAC-SHA256 "
+		    CRED ", " SIG ", SignedHeaders=host");
+		while (n < 1100)
+			n += (size_t)snprintf(hdr + n, sizeof(hdr) - n,
+			    ";x-long-header");
+		expect_parse_fail(hdr, "IncompleteSignatureException", NULL);
+		snprintf(hdr, sizeof(hdr), "AWS4-HMAC-SHA256 Credential=AK/"
+		    "20261126/%070d/s/aws4_request, " SH ", " SIG, 0);
+		expect_parse_fail(hdr, "IncompleteSignatureException", NULL);
+		snprintf(hdr, sizeof(hdr), "AWS4-HMAC-SHA256 Credential=AK/"
+		    "20261126/r/%070d/aws4_request, " SH ", " SIG, 0);
+		expect_parse_fail(hdr, "IncompleteSignatureException", NULL);
+	}
+#undef CRED
+#undef SH
+#undef SIG
+#undef ALL3
+}
+
+TEST(sigv4_wrong_service)
+{
+	struct wire		 w;
+	struct sigv4_auth	 a;
+	int64_t			 t = amz_ms("20261126T110013Z");
+
+	cli_load(&w, &a);
+	cli_set_auth(&w, &a, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126"
+	    "/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;"
+	    "x-amz-date;x-amz-target, Signature=" CLI_SIGNATURE);
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "InvalidSignatureException", "Credential should be scoped to "
+	    "correct service: 'organizations'. ", "scope service iam");
+	/* The same request checked as the service it names: a mismatch. */
+	expect_fail(&w.r, &a, CLI_SECRET, "iam", t,
+	    "InvalidSignatureException", MSG_MISMATCH, "verified as iam");
+	wire_free(&w);
+
+	/* Any region is accepted, but it is part of the key. */
+	cli_load(&w, &a);
+	snprintf(a.region, sizeof(a.region), "us-west-2");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "InvalidSignatureException", MSG_MISMATCH, "region us-west-2");
+	wire_free(&w);
+}
+
+TEST(sigv4_clock_skew)
+{
+	struct wire		 w;
+	struct sigv4_auth	 a;
+	int64_t			 t = amz_ms("20261126T110013Z");
+
+	cli_load(&w, &a);
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t + 14 * 60000,
+	    "+14 min");
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t - 14 * 60000,
+	    "-14 min");
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t + 15 * 60000 + 999,
+	    "+15 min");
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t - 15 * 60000,
+	    "-15 min");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t + 15 * 60000 +
+	    1000, "InvalidSignatureException", "Signature expired: "
+	    "20261126T110013Z is now earlier than 20261126T110012Z "
+	    "(20261126T111514Z - 15 min.)", "+15 min 1 s");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t + 16 * 60000,
+	    "InvalidSignatureException", "Signature expired: "
+	    "20261126T110013Z is now earlier than 20261126T110113Z "
+	    "(20261126T111613Z - 15 min.)", "+16 min");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t - 16 * 60000,
+	    "InvalidSignatureException", "Signature not yet current: "
+	    "20261126T110013Z is still later than 20261126T105913Z "
+	    "(20261126T104413Z + 15 min.)", "-16 min");
+	/* The examples of the brief, word for word. */
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations",
+	    amz_ms("20261126T114013Z"), "InvalidSignatureException",
+	    "Signature expired: 20261126T110013Z is now earlier than "
+	    "20261126T112513Z (20261126T114013Z - 15 min.)", "40 min old");
+	cli_set_header(&w, "X-Amz-Date", "20261126T120013Z");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations",
+	    amz_ms("20261126T114013Z"), "InvalidSignatureException",
+	    "Signature not yet current: 20261126T120013Z is still later than "
+	    "20261126T115513Z (20261126T114013Z + 15 min.)", "20 min ahead");
+	wire_free(&w);
+}
+
+TEST(sigv4_date_header)
+{
+	struct wire		 w;
+	struct sigv4_auth	 a;
+	struct err		 e;
+	int64_t			 t = amz_ms("20261126T110013Z");
+	size_t			 i;
+
+	/* No X-Amz-Date: AWS names both headers it would have taken. */
+	cli_load(&w, &a);
+	for (i = 0; i < w.r.nheaders; i++)
+		if (strcasecmp(w.h[i].name, "X-Amz-Date") == 0)
+			wire_drop_header(&w, i);
+	err_clear(&e);
+	CHECK_INT(sigv4_verify(&w.r, &a, CLI_SECRET, "organizations", t, &e),
+	    -1);
+	CHECK_STR(e.aws_type, "IncompleteSignatureException");
+	CHECK_INT(e.http_status, 400);
+	CHECK_INT(e.code, ERR_AUTH);
+	CHECK(strncmp(e.msg, "Authorization header requires existence of "
+	    "either a 'X-Amz-Date' or a 'Date' header. Authorization="
+	    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/", 129) == 0);
+	wire_free(&w);
+
+	cli_load(&w, &a);
+	cli_set_header(&w, "X-Amz-Date", "2026-11-26T11:00:13Z");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", "Date must be in ISO-8601 'basic "
+	    "format'. Got '2026-11-26T11:00:13Z'. See "
+	    "http://en.wikipedia.org/wiki/ISO_8601", "extended format");
+	cli_set_header(&w, "X-Amz-Date", "20261126T250013Z");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", NULL, "hour 25");
+	cli_set_header(&w, "X-Amz-Date", "");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", NULL, "empty");
+	/* Blanks around the value are not part of it. */
+	cli_set_header(&w, "X-Amz-Date", " 20261126T110013Z ");
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t, "padded");
+	/* The scope's date must be X-Amz-Date's. */
+	cli_set_header(&w, "X-Amz-Date", "20261127T000013Z");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations",
+	    amz_ms("20261127T000013Z"), "InvalidSignatureException",
+	    "Date in Credential scope does not match YYYYMMDD from ISO-8601 "
+	    "version of date from HTTP: '20261126' != '20261127', from "
+	    "'20261127T000013Z'.", "next day");
+	wire_free(&w);
+
+	/* Two X-Amz-Date headers: which one was signed is ambiguous. */
+	cli_load(&w, &a);
+	w.h[w.r.nheaders].name = "x-amz-date";
+	w.h[w.r.nheaders].value = "20261126T110013Z";
+	w.r.nheaders++;
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", NULL, "two dates");
+	wire_free(&w);
+}
+
+TEST(sigv4_signed_header_absent)
+{
+	struct wire		 w;
+	struct sigv4_auth	 a;
+	int64_t			 t = amz_ms("20261126T110013Z");
+	size_t			 i;
+
+	cli_load(&w, &a);
+	for (i = 0; i < w.r.nheaders; i++)
+		if (strcasecmp(w.h[i].name, "X-Amz-Target") == 0)
+			wire_drop_header(&w, i);
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", "Header 'x-amz-target' is listed "
+	    "in SignedHeaders but absent from the request.", "no target");
+	wire_free(&w);
+
+	cli_load(&w, &a);
+	snprintf(a.signed_headers, sizeof(a.signed_headers),
+	    "content-type;host;;x-amz-date");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", NULL, "empty name");
+	snprintf(a.signed_headers, sizeof(a.signed_headers),
+	    "content-type;host;x amz date");
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", NULL, "name with spaces");
+	wire_free(&w);
+}
+
+TEST(sigv4_canonical_buffer_cap)
+{
+	struct wire		 w;
+	struct sigv4_auth	 a;
+	struct buf		 b;
+	struct err		 e;
+
+	cli_load(&w, &a);
+	buf_init(&b, 64);
+	err_clear(&e);
+	CHECK_INT(sigv4_canonical_request(&w.r, a.signed_headers, &b, &e), -1);
+	CHECK_INT(e.code, ERR_LIMIT);
+	buf_release(&b);
+	wire_free(&w);
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Handshakes: the invitations that bring an account into an organization,
+ * and the three ways in (standalone, member of another organization,
+ * management account of its own). States and errors follow AWS
+ * Organizations (../shared/spec/aws-organizations.md §3, §5):
+ *
+ *   OPEN --accept (recipient)--> ACCEPTED   (the account joins: a membership
+ *     |                                      row is opened, payer = sender)
+ *     +--decline (recipient)--> DECLINED
+ *     +--cancel (sender)------> CANCELED
+ *     +--15 days pass---------> EXPIRED     (evaluated on every read)
+ *
+ * Ended handshakes stay visible for 30 days, then answer
+ * HandshakeNotFoundException. A caller that is not a party gets
+ * HandshakeNotFoundException; the other party gets AccessDeniedException.
+ * Every function is one store transaction; nothing is written on failure.
+ */
+#ifndef ORG_HANDSHAKE_H
+#define ORG_HANDSHAKE_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "org/account.h"
+#include "store/store.h"
+
+#define HANDSHAKE_TTL_MS	(15LL * 24 * 3600 * 1000)
+#define HANDSHAKE_KEEP_MS	(30LL * 24 * 3600 * 1000)
+#define HANDSHAKE_DAILY_MAX	20
+
+/* handshake_accept() flags */
+#define HANDSHAKE_DIRECT_TRANSFER	(1 << 0)	/* --direct-transfer */
+
+struct handshake_tag {
+	char	key[129];
+	char	value[257];
+};
+
+/*
+ * The caller (management account) invites target_type ACCOUNT (12-digit id)
+ * or EMAIL. notes may be NULL. Fails with AccessDeniedException (a member),
+ * AWSOrganizationsNotInUseException, DuplicateHandshakeException (an OPEN
+ * invitation to the same target), HandshakeConstraintViolationException
+ * ALREADY_IN_AN_ORGANIZATION (target already in this organization) or
+ * HANDSHAKE_RATE_LIMIT_EXCEEDED (over 20 in 24 hours), InvalidInputException
+ * (INVALID_PARTY_TYPE_TARGET, INVALID_EMAIL_ADDRESS_TARGET, ...).
+ */
+int	handshake_invite(struct store *, const struct principal *,
+	    const char *target_type, const char *target_id, const char *notes,
+	    const struct handshake_tag *tags, size_t ntags,
+	    struct handshake *out /* OUT */, struct err *);
+int	handshake_describe(struct store *, const struct principal *,
+	    const char *hid, struct handshake *out /* OUT */, struct err *);
+/*
+ * The recipient accepts: it joins the inviting organization from now.
+ * Fails with HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION
+ * (still a member elsewhere, unless HANDSHAKE_DIRECT_TRANSFER), or
+ * MasterCannotLeaveOrganizationException (it manages an organization), and
+ * the transition errors.
+ */
+int	handshake_accept(struct store *, const struct principal *,
+	    const char *hid, int flags, struct handshake *out /* OUT */,
+	    struct err *);
+int	handshake_decline(struct store *, const struct principal *,
+	    const char *hid, struct handshake *out /* OUT */, struct err *);
+int	handshake_cancel(struct store *, const struct principal *,
+	    const char *hid, struct handshake *out /* OUT */, struct err *);
+
+/* Filter for the lists: action "" for any; parent "" for any. */
+struct handshake_filter {
+	const char	*action;
+	const char	*parent_id;
+};
+
+/* Handshakes received by the caller (by account id or its e-mail). */
+int	handshake_list_for_account(struct store *, struct arena *,
+	    const struct principal *, const struct handshake_filter *,
+	    const char *after, size_t limit, struct handshake **out /* OUT */,
+	    size_t *n_out /* OUT */, int *more_out /* OUT */, struct err *);
+/* Handshakes sent by the caller's organization (management account). */
+int	handshake_list_for_org(struct store *, struct arena *,
+	    const struct principal *, const struct handshake_filter *,
+	    const char *after, size_t limit, struct handshake **out /* OUT */,
+	    size_t *n_out /* OUT */, int *more_out /* OUT */, struct err *);
+/* Tags given at invitation time. */
+int	handshake_tags(struct store *, struct arena *, const char *hid,
+	    struct handshake_tag **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+/* The handshake's ARN in AWS's format. */
+void	handshake_arn(const struct handshake *, char *buf, size_t len);
+
+#endif

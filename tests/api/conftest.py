@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: MIT
+"""Fixtures for API tests: a payerlink server on a free loopback port with a
+fresh database, accounts made with the real CLI, and clients made with
+Debian's boto3 and /usr/bin/aws. Run with /usr/bin/python3 -m pytest."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import boto3
+import botocore.config
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
+AWS = os.environ.get("PAYERLINK_AWS_CLI", "/usr/bin/aws")
+
+
+class Server:
+    """One running payerlink serve process and its database."""
+
+    def __init__(self, *flags):
+        self.dir = tempfile.mkdtemp(prefix="payerlink-api-")
+        self.db = os.path.join(self.dir, "test.db")
+        self.flags = flags
+        self.log = open(os.path.join(self.dir, "server.log"), "w+")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0", *flags],
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
+        if not m:
+            self.proc.kill()
+            self.log.seek(0)
+            raise RuntimeError("server did not start: %r %s" % (line, self.log.read()))
+        self.port = int(m.group(1))
+        self.url = "http://127.0.0.1:%d" % self.port
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        code = self.proc.returncode
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return code
+
+    def cli(self, *args, check=True):
+        """Runs the payerlink CLI on this server's database; returns the
+        parsed JSON stdout (or the CompletedProcess when check is False)."""
+        p = subprocess.run([BIN, *args, "--db", self.db], capture_output=True, text=True)
+        if not check:
+            return p
+        assert p.returncode == 0, p.stderr
+        return json.loads(p.stdout) if p.stdout.strip() else None
+
+    def post(self, path, body=None, headers=None):
+        """A raw HTTP POST; returns (status, headers, body bytes)."""
+        data = body if isinstance(body, bytes) else json.dumps(body or {}).encode()
+        req = urllib.request.Request(self.url + path, data=data, method="POST",
+                                     headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def reset(self):
+        status, _, body = self.post("/moto-api/reset")
+        assert status == 200, body
+
+    def advance(self, seconds):
+        status, _, body = self.post("/api/v1/test/clock", {"advance_seconds": seconds})
+        assert status == 200, body
+        return json.loads(body)["now"]
+
+
+class Account(dict):
+    """An account made by `payerlink account create`: its id and keys."""
+
+    @property
+    def id(self):
+        return self["AccountId"]
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    s = Server("--emulator")
+    yield s
+    assert s.stop() == 0, "server did not stop cleanly on SIGTERM"
+
+
+@pytest.fixture(scope="session")
+def strict():
+    """A server without --emulator: every request must be properly signed."""
+    s = Server()
+    yield s
+    assert s.stop() == 0
+
+
+@pytest.fixture
+def srv(emulator):
+    """The emulator, reset to its starting state for this test."""
+    emulator.reset()
+    return emulator
+
+
+_seq = [0]
+
+
+@pytest.fixture
+def new_account(srv):
+    """Makes an account with the CLI: new_account(name=..., email=...)."""
+    def make(name=None, email=None, password=None, server=None):
+        server = server or srv
+        _seq[0] += 1
+        email = email or "acct%d-%d@example.com" % (os.getpid(), _seq[0])
+        args = ["account", "create", "--email", email]
+        if name:
+            args += ["--name", name]
+        if password:
+            args += ["--password", password]
+        return Account(server.cli(*args))
+    return make
+
+
+def client(server, acct, service="organizations", region="us-east-1"):
+    """A boto3 client signed with the account's keys (or raw key/secret)."""
+    if isinstance(acct, dict):
+        key, secret = acct["AccessKeyId"], acct["SecretAccessKey"]
+    else:
+        key, secret = acct
+    return boto3.client(
+        service, endpoint_url=server.url, region_name=region,
+        aws_access_key_id=key, aws_secret_access_key=secret,
+        config=botocore.config.Config(retries={"max_attempts": 1}))
+
+
+def aws(server, acct, *args, region="us-east-1"):
+    """Runs /usr/bin/aws against the server; returns (rc, parsed stdout, stderr)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=acct["AccessKeyId"],
+               AWS_SECRET_ACCESS_KEY=acct["SecretAccessKey"],
+               AWS_DEFAULT_REGION=region, AWS_PAGER="",
+               AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+               AWS_MAX_ATTEMPTS="1")
+    p = subprocess.run([AWS, "--endpoint-url", server.url, "--output", "json", *args],
+                       capture_output=True, text=True, env=env, timeout=120)
+    out = json.loads(p.stdout) if p.stdout.strip() else None
+    return p.returncode, out, p.stderr
+
+
+def error_of(exc_info):
+    """(Code, Reason) of a botocore ClientError."""
+    r = exc_info.value.response
+    return r["Error"]["Code"], r.get("Reason")
