@@ -55,10 +55,17 @@ $(BUILD)/unit: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(OBJ)
 
 $(BUILD)/tests/unit/%.o: CFLAGS += -Itests/unit
 
-# Fuzz targets, linked with a replay driver so that make test runs their
-# corpora without libFuzzer; make fuzz builds them with clang's libFuzzer.
-$(BUILD)/fuzz-replay: $(FUZZ_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/fuzz/replay.o $(OBJ)
+# Fuzz targets, each linked with a replay driver so that make test runs
+# their corpora (tests/fuzz/corpus/NAME/) without libFuzzer; make fuzz builds
+# them with clang's libFuzzer instead.
+FUZZ_TARGETS = $(patsubst tests/fuzz/%_fuzz.c,%,$(FUZZ_SRC))
+
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%_fuzz.o $(BUILD)/tests/fuzz/replay.o $(OBJ)
+	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/fuzz-replay: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) tools/fuzz-replay.sh
+	printf '#!/bin/sh\nexec tools/fuzz-replay.sh %s\n' '$(BUILD)' > $@ && chmod +x $@
 
 deps:
 	@tools/deps.sh build

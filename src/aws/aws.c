@@ -12,6 +12,7 @@
 #include "aws/sigv4.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "org/account.h"
 #include "store/store.h"
@@ -81,7 +82,6 @@ reply_error(struct request *r, struct response *resp, const struct err *e)
 {
 	const char	*type = e->aws_type;
 	json_t		*o;
-	char		*s;
 
 	if (type == NULL)
 		type = e->code == ERR_INTERNAL ? "ServiceException" :
@@ -93,9 +93,7 @@ reply_error(struct request *r, struct response *resp, const struct err *e)
 	o = json_pack("{s:s, s:s}", "__type", type, "Message", e->msg);
 	if (e->reason != NULL)
 		json_object_set_new(o, "Reason", json_string(e->reason));
-	s = json_dumps(o, JSON_COMPACT);
-	buf_adds(&resp->body, s);
-	free(s);
+	json_to_buf(o, JSON_COMPACT, &resp->body);
 	json_decref(o);
 	if (resp->status >= 500)
 		log_warnx("%s %s: %s", r->request_id, type, e->msg);
@@ -104,70 +102,9 @@ reply_error(struct request *r, struct response *resp, const struct err *e)
 static void
 reply_ok(struct response *resp, json_t *out)
 {
-	char	*s;
-
 	resp->status = 200;
 	resp->content_type = "application/x-amz-json-1.1";
-	s = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(13));
-	buf_adds(&resp->body, s);
-	free(s);
-}
-
-/* Depth of nesting in a JSON text, counting brackets outside strings. */
-static size_t
-json_depth(const char *p, size_t len)
-{
-	size_t	 depth = 0, max = 0, i;
-	int	 in_str = 0;
-
-	for (i = 0; i < len; i++) {
-		char c = p[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = 0;
-		} else if (c == '"')
-			in_str = 1;
-		else if (c == '[' || c == '{') {
-			if (++depth > max)
-				max = depth;
-		} else if ((c == ']' || c == '}') && depth > 0)
-			depth--;
-	}
-	return (max);
-}
-
-int
-aws_decode(const char *body, size_t len, size_t max_depth, json_t **out,
-    struct err *e)
-{
-	json_error_t	 jerr;
-	json_t		*j;
-	size_t		 i;
-
-	for (i = 0; i < len && strchr(" \t\r\n", body[i]) != NULL; i++)
-		;
-	if (i == len) {
-		*out = json_object();
-		return (0);
-	}
-	if (json_depth(body, len) > max_depth)
-		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
-		    "the request nests arrays and objects deeper than %zu "
-		    "levels", max_depth));
-	j = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-	if (j == NULL)
-		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
-		    "the request body is not valid JSON: %s at line %d column "
-		    "%d", jerr.text, jerr.line, jerr.column));
-	if (!json_is_object(j)) {
-		json_decref(j);
-		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
-		    "the request body must be a JSON object"));
-	}
-	*out = j;
-	return (0);
+	json_to_buf(out, JSON_COMPACT | JSON_REAL_PRECISION(13), &resp->body);
 }
 
 /*
@@ -266,8 +203,8 @@ aws_handle(struct request *r, struct response *resp)
 	}
 	if (authenticate(r, signing, &ar.who, &e) == -1)
 		goto fail;
-	if (aws_decode(r->body, r->body_len, r->cfg->max_json_depth, &ar.in,
-	    &e) == -1)
+	if (json_decode_object(r->body, r->body_len, r->cfg->max_json_depth,
+	    &ar.in, &e) == -1)
 		goto fail;
 	ar.out = json_object();
 	if (op->fn(&ar, &e) == -1)

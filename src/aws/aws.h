@@ -32,14 +32,6 @@ int	aws_wants(const struct request *);
 /* Handles one AWS API request; always fills resp. */
 void	aws_handle(struct request *, struct response *);
 
-/*
- * Decodes a JSON 1.1 body into an object. Enforces the depth limit, valid
- * UTF-8 and unique keys; fails with SerializationException. An empty body is
- * {}. The caller owns *out (json_decref).
- */
-int	aws_decode(const char *body, size_t len, size_t max_depth,
-	    json_t **out /* OUT */, struct err *);
-
 /* Input members, checked as the model says; InvalidInputException names it. */
 int	in_string(struct aws_req *, const char *member, int required,
 	    size_t min, size_t max, const char **out /* OUT, NULL if absent */,

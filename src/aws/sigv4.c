@@ -593,6 +593,8 @@ sigv4_verify(const struct request *r, const struct sigv4_auth *sig,
 
 	if ((auth = request_header(r, "Authorization")) == NULL)
 		auth = "";
+	while (is_space((unsigned char)*auth))
+		auth++;
 	if ((v = request_header(r, "X-Amz-Date")) == NULL)
 		return (auth_fail(e, INCOMPLETE, "Authorization header requires "
 		    "existence of either a 'X-Amz-Date' or a 'Date' header. "

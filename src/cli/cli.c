@@ -45,13 +45,9 @@ cli_fail(const struct err *e)
 void
 cli_print_json(json_t *o)
 {
-	char	*s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(13));
-
-	if (s != NULL) {
-		puts(s);
-		free(s);
-	}
+	putchar('\n');
 	json_decref(o);
 }
 

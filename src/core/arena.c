@@ -14,7 +14,7 @@ struct arena_chunk {
 	struct arena_chunk	*next;
 	size_t			 size;
 	size_t			 off;
-	unsigned char		 data[];
+	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
 void

@@ -33,10 +33,7 @@
 /* handshake_accept() flags */
 #define HANDSHAKE_DIRECT_TRANSFER	(1 << 0)	/* --direct-transfer */
 
-struct handshake_tag {
-	char	key[129];
-	char	value[257];
-};
+/* struct handshake_tag is in store/model.h (the store returns it). */
 
 /*
  * The caller (management account) invites target_type ACCOUNT (12-digit id)

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/aws.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/json.h"
 #include "org/account.h"
 #include "rest/rest.h"
 #include "store/store.h"
@@ -14,13 +14,10 @@
 static void
 reply_json(struct response *resp, int status, json_t *o)
 {
-	char	*s = json_dumps(o, JSON_COMPACT);
-
 	resp->status = status;
 	resp->content_type = "application/json";
-	buf_adds(&resp->body, s);
+	json_to_buf(o, JSON_COMPACT, &resp->body);
 	buf_addc(&resp->body, '\n');
-	free(s);
 	json_decref(o);
 }
 
@@ -64,7 +61,7 @@ emulator_clock(struct request *r, struct response *resp, struct err *e)
 	char		 iso[32];
 	int64_t		 secs;
 
-	if (aws_decode(r->body, r->body_len, r->cfg->max_json_depth, &in,
+	if (json_decode_object(r->body, r->body_len, r->cfg->max_json_depth, &in,
 	    e) == -1)
 		return (-1);
 	v = json_object_get(in, "advance_seconds");

@@ -81,10 +81,39 @@ struct handshake {
 	char	 feature_set[24];
 };
 
+/* A tag given with an invitation (AWS's Tag: key 1..128, value 0..256). */
+struct handshake_tag {
+	char	key[129];
+	char	value[257];
+};
+
 /* An account as a member of an organization. */
 struct member {
 	struct account		account;
 	struct membership	membership;
+};
+
+/* A web console session: the server keeps the hash of the cookie's token. */
+#define WEB_TOKEN_HASH_LEN	64	/* hex SHA-256 */
+#define WEB_CSRF_LEN		43	/* base64url of 32 bytes */
+#define WEB_FLASH_MAX		512
+
+struct web_session {
+	char	 token_hash[WEB_TOKEN_HASH_LEN + 1];
+	char	 account_id[ACCOUNT_ID_LEN + 1];
+	char	 csrf[WEB_CSRF_LEN + 1];
+	int64_t	 created_at;			/* real time, ms */
+	int64_t	 expires_at;			/* absolute end */
+	int64_t	 last_seen;			/* for the idle timeout */
+	char	 flash[WEB_FLASH_MAX + 1];	/* one message for the next page */
+};
+
+/* Failed sign-ins for one e-mail (lowercased), for the lockout. */
+struct web_signin_failures {
+	char	 email[EMAIL_MAX + 1];
+	int64_t	 failures;
+	int64_t	 last_failure_at;
+	int64_t	 locked_until;			/* 0: not locked */
 };
 
 #endif

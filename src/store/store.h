@@ -94,4 +94,89 @@ int	 store_org_members(struct store *, struct arena *, const char *org_id,
 int	 store_org_member_count(struct store *, const char *org_id,
 	    int64_t *n_out /* OUT */, struct err *);
 
+/*
+ * Web sessions. Times are real (clock_real_ms), not the business clock.
+ * store_web_session_get fails with ERR_NOT_FOUND for an unknown token hash;
+ * expiry is the caller's to judge. take_flash returns the session's flash
+ * message into out (cleared in the store) or "" when none.
+ */
+int	 store_web_session_insert(struct store *, const struct web_session *,
+	    struct err *);
+int	 store_web_session_get(struct store *, const char *token_hash,
+	    struct web_session *out /* OUT */, struct err *);
+int	 store_web_session_touch(struct store *, const char *token_hash,
+	    int64_t last_seen, struct err *);
+int	 store_web_session_set_flash(struct store *, const char *token_hash,
+	    const char *flash, struct err *);
+int	 store_web_session_take_flash(struct store *, const char *token_hash,
+	    char *out /* OUT */, size_t size, struct err *);
+int	 store_web_session_delete(struct store *, const char *token_hash,
+	    struct err *);
+/* Deletes every session that ended before `now`. */
+int	 store_web_session_purge(struct store *, int64_t now, struct err *);
+/* Sign-in failures per e-mail; get fails with ERR_NOT_FOUND when none. */
+int	 store_web_failures_get(struct store *, const char *email,
+	    struct web_signin_failures *out /* OUT */, struct err *);
+int	 store_web_failures_put(struct store *,
+	    const struct web_signin_failures *, struct err *);
+int	 store_web_failures_clear(struct store *, const char *email,
+	    struct err *);
+
+/*
+ * Handshakes. Rows come back with the recipient resolved (for an EMAIL
+ * target nobody has answered yet: the account that owns that e-mail now,
+ * "" if none) and the sender organization's management details, state as
+ * stored (the domain turns an OPEN row past expires_at into EXPIRED).
+ */
+int	 store_handshake_insert(struct store *, const struct handshake *,
+	    struct err *);
+int	 store_handshake_get(struct store *, const char *id,
+	    struct handshake *out /* OUT */, struct err *);
+/*
+ * Moves handshake id from state `from` to `to` at `when`, recording the
+ * recipient when not NULL. ERR_CONFLICT when the row is no longer in `from`.
+ */
+int	 store_handshake_set_state(struct store *, const char *id,
+	    const char *from, const char *to, int64_t when,
+	    const char *recipient_id, struct err *);
+/* OPEN rows past their expiry become EXPIRED (ended at expires_at). */
+int	 store_handshake_expire(struct store *, int64_t now, struct err *);
+/* Deletes handshakes (and their tags) that ended before `before`. */
+int	 store_handshake_purge(struct store *, int64_t before, struct err *);
+/* OPEN handshakes of an organization become CANCELED at `when`. */
+int	 store_handshake_cancel_open(struct store *, const char *org_id,
+	    int64_t when, struct err *);
+/* Invitations the organization sent since `since`, accepted ones aside. */
+int	 store_handshake_count_sent(struct store *, const char *org_id,
+	    int64_t since, int64_t *n_out /* OUT */, struct err *);
+/*
+ * Whether the organization has an OPEN invitation, not expired at `now`,
+ * to this target or to the account recipient_id ("" to skip).
+ */
+int	 store_handshake_open_exists(struct store *, const char *org_id,
+	    const char *target_type, const char *target_id,
+	    const char *recipient_id, int64_t now, int *out /* OUT */,
+	    struct err *);
+/*
+ * One page, by id after `after` ("" first), of the handshakes an
+ * organization sent / an account received (by id or by its e-mail) that
+ * are visible: not ended before `visible_after`. action and parent_id ""
+ * match any.
+ */
+int	 store_handshake_list_org(struct store *, struct arena *,
+	    const char *org_id, const char *action, const char *parent_id,
+	    int64_t visible_after, const char *after, size_t limit,
+	    struct handshake **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_handshake_list_account(struct store *, struct arena *,
+	    const char *account_id, const char *email, const char *action,
+	    const char *parent_id, int64_t visible_after, const char *after,
+	    size_t limit, struct handshake **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+int	 store_handshake_tag_insert(struct store *, const char *handshake_id,
+	    const struct handshake_tag *, struct err *);
+int	 store_handshake_tags(struct store *, struct arena *,
+	    const char *handshake_id, struct handshake_tag **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+
 #endif

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEST(name)	void test_##name(void)
+#define TEST(name)	void test_##name(void); void test_##name(void)
 
 /* Directory of ../shared/data, from the environment (set by the Makefile). */
 const char	*test_data_dir(void);

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the console's pages share: the form parser, cookies, the layout,
+ * escaping helpers and readable texts for domain errors. See page.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/codec.h"
+#include "web/page.h"
+#include "web/web.h"
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+int
+pct_decode(struct arena *a, const char *s, size_t len, size_t max,
+    int plus_space, char **out, struct err *e)
+{
+	char	*d;
+	size_t	 i, n = 0;
+	int	 hi, lo;
+
+	d = arena_alloc(a, (len < max ? len : max) + 1);
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '%') {
+			if (len - i < 3)
+				return (err_set(e, ERR_INVALID, NULL, NULL,
+				    "form: a %% escape is cut short"));
+			if ((hi = hexval((unsigned char)s[i + 1])) == -1 ||
+			    (lo = hexval((unsigned char)s[i + 2])) == -1)
+				return (err_set(e, ERR_INVALID, NULL, NULL,
+				    "form: a %% escape is not two hex digits"));
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		} else if (c == '+' && plus_space)
+			c = ' ';
+		if (c == '\0')
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "form: NUL characters are not allowed"));
+		if (n == max)
+			return (err_set(e, ERR_LIMIT, NULL, NULL,
+			    "form: a field is longer than %zu bytes", max));
+		d[n++] = c;
+	}
+	d[n] = '\0';
+	if (!utf8_valid(d, n))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "form: a field is not valid UTF-8"));
+	*out = d;
+	return (0);
+}
+
+int
+form_parse(struct arena *a, const char *s, size_t len, struct form *out,
+    struct err *e)
+{
+	const char	*p = s, *end = s + len, *amp, *eq;
+	char		*name, *value;
+
+	out->n = 0;
+	while (p < end) {
+		amp = memchr(p, '&', (size_t)(end - p));
+		if (amp == NULL)
+			amp = end;
+		if (amp == p) {
+			p++;
+			continue;
+		}
+		if (out->n == FORM_MAX_FIELDS)
+			return (err_set(e, ERR_LIMIT, NULL, NULL,
+			    "form: more than %d fields", FORM_MAX_FIELDS));
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (pct_decode(a, p, (size_t)((eq ? eq : amp) - p),
+		    FORM_MAX_NAME, 1, &name, e) == -1)
+			return (-1);
+		if (eq != NULL) {
+			if (pct_decode(a, eq + 1, (size_t)(amp - eq - 1),
+			    FORM_MAX_VALUE, 1, &value, e) == -1)
+				return (-1);
+		} else
+			value = arena_strdup(a, "");
+		out->v[out->n].name = name;
+		out->v[out->n].value = value;
+		out->n++;
+		p = amp + 1;
+	}
+	return (0);
+}
+
+const char *
+form_get(const struct form *f, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].name, name) == 0)
+			return (f->v[i].value);
+	return (NULL);
+}
+
+const char *
+form_str(const struct form *f, const char *name)
+{
+	const char	*v = form_get(f, name);
+
+	return (v != NULL ? v : "");
+}
+
+const char *
+cookie_get(struct arena *a, const struct request *r, const char *name)
+{
+	const char	*p = request_header(r, "Cookie"), *semi, *eq;
+	size_t		 nlen = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == ';')
+			p++;
+		semi = strchr(p, ';');
+		eq = strchr(p, '=');
+		if (eq != NULL && (semi == NULL || eq < semi) &&
+		    (size_t)(eq - p) == nlen && strncmp(p, name, nlen) == 0)
+			return (arena_strndup(a, eq + 1, semi ?
+			    (size_t)(semi - eq - 1) : strlen(eq + 1)));
+		p = semi;
+	}
+	return (NULL);
+}
+
+void
+html_printf(struct buf *b, const char *fmt, ...)
+{
+	char	 tmp[1024];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	html_escape(b, tmp);
+}
+
+void
+time_text(int64_t ms, char *buf, size_t len)
+{
+	char	 iso[32];
+
+	clock_iso8601(ms, iso, sizeof(iso));
+	/* 2026-11-26T12:00:00Z -> 2026-11-26 12:00 UTC */
+	snprintf(buf, len, "%.10s %.5s UTC", iso, iso + 11);
+}
+
+void
+csrf_input(struct ctx *c)
+{
+	buf_adds(c->b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	html_escape(c->b, c->signed_in ? c->ws.csrf :
+	    c->pre_csrf != NULL ? c->pre_csrf : "");
+	buf_adds(c->b, "\">");
+}
+
+void
+page_begin(struct ctx *c, const char *title)
+{
+	struct buf	*b = c->b;
+
+	c->resp->content_type = "text/html; charset=utf-8";
+	if (c->resp->status == 0)
+		c->resp->status = 200;
+	response_header(c->resp, "Cache-Control", "no-store");
+	buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\"><title>");
+	html_escape(b, title);
+	buf_adds(b, " · payerlink</title>"
+	    "<link rel=\"stylesheet\" href=\"/static/style.css\">"
+	    "<script src=\"/static/app.js\" defer></script></head><body>"
+	    "<a class=\"skip\" href=\"#main\">Skip to content</a>"
+	    "<header class=\"top\"><a class=\"brand\" href=\"/\">payerlink"
+	    "<span> console</span></a>");
+	if (c->signed_in) {
+		buf_adds(b, "<nav aria-label=\"Main\"><a href=\"/organization\">"
+		    "Organization</a><a href=\"/settings\">Account settings</a>"
+		    "</nav><div class=\"who\"><span class=\"acct\">");
+		html_escape(b, c->acct.name);
+		buf_adds(b, " <small>");
+		html_escape(b, c->acct.id);
+		buf_adds(b, "</small></span><form method=\"post\" "
+		    "action=\"/signout\">");
+		csrf_input(c);
+		buf_adds(b, "<button class=\"link\" type=\"submit\">Sign out"
+		    "</button></form></div>");
+	}
+	buf_adds(b, "</header><main id=\"main\">");
+	if (c->flash[0] != '\0') {
+		buf_adds(b, "<p class=\"flash ok\" role=\"status\">");
+		html_escape(b, c->flash);
+		buf_adds(b, "</p>");
+	}
+	if (c->err_where != NULL && strcmp(c->err_where, "page") == 0)
+		error_here(c, "page");
+}
+
+void
+page_end(struct ctx *c)
+{
+	buf_adds(c->b, "</main><footer>payerlink · AWS Organizations "
+	    "compatible console</footer></body></html>\n");
+}
+
+void
+page_redirect(struct ctx *c, const char *location)
+{
+	c->resp->status = 303;
+	response_header(c->resp, "Location", location);
+	response_header(c->resp, "Cache-Control", "no-store");
+	c->resp->content_type = "text/plain; charset=utf-8";
+	buf_adds(c->b, "See Other\n");
+}
+
+void
+page_message(struct ctx *c, int status, const char *title, const char *text)
+{
+	c->resp->status = status;
+	page_begin(c, title);
+	buf_adds(c->b, "<h1>");
+	html_escape(c->b, title);
+	buf_adds(c->b, "</h1><p>");
+	html_escape(c->b, text);
+	buf_adds(c->b, "</p><p><a href=\"/\">Back to the console</a></p>");
+	page_end(c);
+}
+
+void
+error_text_at(struct ctx *c, const char *where, const char *text)
+{
+	c->err_where = where;
+	c->err_text = arena_strdup(c->r->arena, text);
+	if (c->resp->status == 0 || c->resp->status == 200)
+		c->resp->status = 400;
+}
+
+void
+error_at(struct ctx *c, const char *where, const struct err *e)
+{
+	error_text_at(c, where, err_friendly(e));
+}
+
+void
+error_here(struct ctx *c, const char *where)
+{
+	if (c->err_where == NULL || strcmp(c->err_where, where) != 0)
+		return;
+	buf_adds(c->b, "<p class=\"flash error\" role=\"alert\" id=\"error-");
+	html_escape(c->b, where);
+	buf_adds(c->b, "\">");
+	html_escape(c->b, c->err_text);
+	buf_adds(c->b, "</p>");
+}
+
+/* Readable texts for what the domain answers; anything else shows e->msg. */
+static const struct {
+	const char	*aws_type;
+	const char	*reason;	/* NULL: any */
+	const char	*text;
+} friendly[] = {
+	{ "HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION",
+	  "This account is still a member of another organization. Leave "
+	  "that organization first (Leave this organization, below), then "
+	  "accept the invitation." },
+	{ "HandshakeConstraintViolationException",
+	  "HANDSHAKE_RATE_LIMIT_EXCEEDED",
+	  "Your organization has sent too many invitations today (at most "
+	  "20 in 24 hours). Try again tomorrow." },
+	{ "HandshakeConstraintViolationException", "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
+	  "This account is sold by a different AWS seller of record and "
+	  "cannot join this organization." },
+	{ "MasterCannotLeaveOrganizationException", NULL,
+	  "This account manages its own organization. Remove every member "
+	  "account and delete that organization first (Settings, Delete "
+	  "organization), then accept." },
+	{ "ConstraintViolationException",
+	  "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
+	  "The account needs a payment method on file before it can stand "
+	  "alone. Add one in Account settings." },
+	{ "ConstraintViolationException",
+	  "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
+	  "The account needs a phone number on file before it can stand "
+	  "alone. Add one in Account settings." },
+	{ "ConstraintViolationException", "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA",
+	  "The account must accept the AWS Customer Agreement before it "
+	  "can stand alone." },
+	{ "OrganizationNotEmptyException", NULL,
+	  "The organization still has member accounts. Remove every member "
+	  "account first, then delete the organization." },
+	{ "DuplicateHandshakeException", NULL,
+	  "An open invitation to this account already exists. Cancel it "
+	  "first if you want to send a new one." },
+	{ "HandshakeAlreadyInStateException", NULL,
+	  "This invitation has already been answered." },
+	{ "InvalidHandshakeTransitionException", NULL,
+	  "This invitation is no longer open (it was accepted, declined, "
+	  "cancelled or has expired)." },
+	{ "HandshakeNotFoundException", NULL,
+	  "There is no such invitation for this account." },
+	{ "AccountNotFoundException", NULL,
+	  "There is no such account in your organization." },
+	{ "AccessDeniedException", NULL,
+	  "Only the organization's management account can do this." },
+	{ "AWSOrganizationsNotInUseException", NULL,
+	  "This account is not a member of an organization." },
+	{ "AlreadyInOrganizationException", NULL,
+	  "This account is already in an organization." },
+	{ "InvalidInputException", "INVALID_EMAIL_ADDRESS_TARGET",
+	  "That is not a valid e-mail address." },
+	{ "InvalidInputException", "INVALID_PARTY_TYPE_TARGET",
+	  "Enter a 12-digit account id or an e-mail address." },
+};
+
+const char *
+err_friendly(const struct err *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(friendly) / sizeof(friendly[0]); i++) {
+		if (e->aws_type == NULL ||
+		    strcmp(e->aws_type, friendly[i].aws_type) != 0)
+			continue;
+		if (friendly[i].reason == NULL || (e->reason != NULL &&
+		    strcmp(e->reason, friendly[i].reason) == 0))
+			return (friendly[i].text);
+	}
+	if (e->code == ERR_INTERNAL)
+		return ("Something went wrong on our side; nothing was "
+		    "changed. Try again.");
+	return (e->msg[0] != '\0' ? e->msg : "That did not work.");
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to web/: what the console's pages share. The layout, escaping
+ * helpers, the form parser (application/x-www-form-urlencoded, capped),
+ * cookies, sessions and CSRF, and the friendly texts for domain errors.
+ * Everything a page allocates comes from the request's arena.
+ */
+#ifndef WEB_PAGE_H
+#define WEB_PAGE_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "core/message.h"
+#include "org/account.h"
+#include "store/store.h"
+
+#define FORM_MAX_FIELDS		64	/* fields in one body or query */
+#define FORM_MAX_NAME		64	/* bytes of a decoded name */
+#define FORM_MAX_VALUE		4096	/* bytes of a decoded value */
+
+#define WEB_COOKIE		"pl_session"
+#define WEB_PRE_COOKIE		"pl_csrf"	/* sign-in form's CSRF cookie */
+#define WEB_SESSION_TTL_MS	(12LL * 3600 * 1000)	/* absolute */
+#define WEB_IDLE_TTL_MS		(2LL * 3600 * 1000)	/* since last seen */
+#define WEB_LOCK_FAILURES	5
+#define WEB_LOCK_MS		(15LL * 60 * 1000)
+
+struct form_field {
+	const char	*name;
+	const char	*value;
+};
+
+struct form {
+	struct form_field	 v[FORM_MAX_FIELDS];
+	size_t			 n;
+};
+
+/*
+ * Percent-decodes s[0..len) into a NUL-terminated arena string: %XX (hex,
+ * either case), '+' as a space when plus_space. Fails with ERR_INVALID on a
+ * malformed escape, a NUL byte, invalid UTF-8 or more than max bytes.
+ */
+int	 pct_decode(struct arena *, const char *s, size_t len, size_t max,
+	    int plus_space, char **out /* OUT */, struct err *);
+/* Parses a urlencoded body or query string; at most FORM_MAX_FIELDS. */
+int	 form_parse(struct arena *, const char *s, size_t len,
+	    struct form *out /* OUT */, struct err *);
+/* The first value of name, or NULL / "" when absent. */
+const char *form_get(const struct form *, const char *name);
+const char *form_str(const struct form *, const char *name);
+
+/* One cookie's value from the Cookie header (arena copy), or NULL. */
+const char *cookie_get(struct arena *, const struct request *,
+	    const char *name);
+
+/* Session tokens: 32 random bytes as base64url (43 characters). */
+void	 web_token_new(char out[WEB_CSRF_LEN + 1]);
+/* Lowercase hex SHA-256 of a token: what the store keeps. */
+void	 web_token_hash(const char *token, char out[WEB_TOKEN_HASH_LEN + 1]);
+/* 1 when got equals expected (constant time); 0 for NULL or empty. */
+int	 web_csrf_ok(const char *expected, const char *got);
+
+/* One console request. */
+struct ctx {
+	struct request		*r;
+	struct response		*resp;
+	struct buf		*b;		/* resp->body */
+	struct form		 form;		/* POST body */
+	struct form		 query;
+	int			 signed_in;
+	struct web_session	 ws;
+	struct principal	 who;
+	struct account		 acct;
+	char			 flash[WEB_FLASH_MAX + 1];
+	/* An error to show next to the section named err_where. */
+	const char		*err_where;
+	const char		*err_text;
+	const char		*pre_csrf;	/* sign-in page's token */
+};
+
+/* session.c */
+/* Loads the session named by the cookie; 1 when signed in, else 0. */
+int	 session_load(struct ctx *);
+/* A new session for account_id (the old one, if any, is dropped). */
+int	 session_start(struct ctx *, const char *account_id, struct err *);
+void	 session_end(struct ctx *);
+void	 flash_set(struct ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* page.c */
+void	 page_begin(struct ctx *, const char *title);
+void	 page_end(struct ctx *);
+void	 page_redirect(struct ctx *, const char *location);
+void	 page_message(struct ctx *, int status, const char *title,
+	    const char *text);
+/* Appends the escaped result of a printf format. */
+void	 html_printf(struct buf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 csrf_input(struct ctx *);
+/* Shows ctx's error when it belongs to section `where`. */
+void	 error_here(struct ctx *, const char *where);
+/* Records an error for the page to show next to `where`. */
+void	 error_at(struct ctx *, const char *where, const struct err *);
+void	 error_text_at(struct ctx *, const char *where, const char *text);
+/* A readable sentence for a domain error. */
+const char *err_friendly(const struct err *);
+/* "2026-11-26 12:00 UTC" into buf (at least 24 bytes). */
+void	 time_text(int64_t ms, char *buf, size_t len);
+
+/* auth_pages.c */
+void	 signin_get(struct ctx *);
+void	 signin_post(struct ctx *);
+void	 signout_post(struct ctx *);
+
+/* org_pages.c */
+void	 org_get(struct ctx *);
+void	 org_accept_get(struct ctx *);
+void	 org_post(struct ctx *, const char *action);
+
+/* settings_pages.c */
+void	 settings_get(struct ctx *);
+void	 settings_post(struct ctx *, const char *action);
+
+#endif

@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Includes point down the stack only (STYLE.md):
+#   core <- store <- domain (org, onboard, billing, ce) <- aws, rest, web <- http <- cli, main
+# and SQL lives only in store/, HTML only in web/. Prints each breach and
+# ends with "N passed, N failed".
+cd "$(dirname "$0")/.." || exit 1
+rank() {
+	case $1 in
+	core) echo 0 ;; store) echo 1 ;; org|onboard|billing|ce) echo 2 ;;
+	aws|rest|web) echo 3 ;; http) echo 4 ;; cli) echo 5 ;; *) echo 9 ;;
+	esac
+}
+pass=0 fail=0
+for f in src/*/*.c src/*/*.h; do
+	layer=$(echo "$f" | cut -d/ -f2)
+	r=$(rank "$layer")
+	bad=0
+	for inc in $(sed -n 's/^#include "\([a-z]*\)\/.*/\1/p' "$f"); do
+		ir=$(rank "$inc")
+		if [ "$inc" != "$layer" ] && [ "$ir" -ge "$r" ]; then
+			echo "$f includes $inc/ (layer $inc is not below $layer)"; bad=1
+		fi
+	done
+	case $layer in
+	org|onboard|billing|ce)
+		if grep -qE '#include <(jansson|microhttpd|sqlite3|libpq-fe)\.h>' "$f"; then
+			echo "$f: a domain or core file includes a protocol or database library"; bad=1
+		fi ;;
+	esac
+	if [ "$layer" != store ] && grep -qE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' "$f"; then
+		echo "$f: SQL outside src/store/"; bad=1
+	fi
+	if [ "$layer" != web ] && grep -qE '"<(html|div|form|table|p|h1)[ >]' "$f"; then
+		echo "$f: HTML outside src/web/"; bad=1
+	fi
+	if grep -nE '\b(sprintf|strcpy|strcat|strncpy|strtok|atoi|atol|gets)\(' "$f" | grep -v '^.*/\*' >/dev/null; then
+		echo "$f: banned function: $(grep -noE '\b(sprintf|strcpy|strcat|strncpy|strtok|atoi|atol|gets)\(' "$f" | head -1)"; bad=1
+	fi
+	if [ "$f" != src/core/xmalloc.c ] && grep -qE '(^|[^a-z_])(malloc|calloc|realloc|free)\(' "$f"; then
+		echo "$f: raw malloc/free outside src/core/xmalloc.c"; bad=1
+	fi
+	if [ $bad -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,36 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages payerlink needs that are missing.
+#   tools/deps.sh build   what `make` needs
+#   tools/deps.sh test    what `make test` needs besides (awscli, boto3, ...)
+# Nothing else is downloaded: browser tests take playwright-core from npm in
+# tests/e2e/run.sh.
+set -eu
+
+BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
+libsqlite3-dev libssl-dev libsodium-dev zlib1g-dev libisal-dev"
+TEST_PKGS="awscli python3-boto3 python3-pytest sqlite3 procps"
+
+case "${1:-build}" in
+build) want="$BUILD_PKGS" ;;
+test) want="$BUILD_PKGS $TEST_PKGS" ;;
+*) echo "usage: tools/deps.sh build|test" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "payerlink: installing Debian packages:$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "payerlink: run as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

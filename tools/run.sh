@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# `make run`: creates the database with demo data on first start, prints the
+# URLs and logins, and runs the server in the foreground (Ctrl-C stops it).
+set -eu
+BIN=$1 DB=$2 LISTEN=$3
+DEMO="${DB%.db}-demo.txt"
+
+if [ ! -f "$DB" ]; then
+	echo "payerlink: creating $DB with demo data..."
+	"$BIN" init --db "$DB" --demo >"$DEMO"
+fi
+host=${LISTEN%:*} port=${LISTEN##*:}
+msp_key=$(awk '/^  msp@/ {print $5}' "$DEMO" 2>/dev/null || true)
+msp_secret=$(awk '/^  msp@/ {print $7}' "$DEMO" 2>/dev/null || true)
+cat <<MSG
+
+  payerlink
+  ---------
+  Console and portal:   http://$host:$port/
+  AWS API endpoint:     http://$host:$port   (Organizations, Cost Explorer)
+  Database:             $DB   (demo logins below are also in $DEMO)
+
+MSG
+cat "$DEMO"
+cat <<MSG
+
+  Try the AWS CLI as the MSP:
+    export AWS_ACCESS_KEY_ID=$msp_key AWS_SECRET_ACCESS_KEY=$msp_secret AWS_DEFAULT_REGION=us-east-1
+    aws --endpoint-url http://$host:$port organizations describe-organization
+    aws --endpoint-url http://$host:$port organizations list-accounts
+
+MSG
+exec "$BIN" serve --db "$DB" --listen "$LISTEN"

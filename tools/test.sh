@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# `make test`: every suite, then the same again under ASan+UBSan. Each
+# suite ends with a line of counts; this script adds them up and ends with
+# one line CI reads: "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+export PAYERLINK_TEST_DATA=${PAYERLINK_TEST_DATA:-$(cd .. && pwd)/shared/data}
+JOBS=${JOBS:-2}
+total_pass=0 total_fail=0 total_skip=0
+LOG=build/test-logs
+mkdir -p "$LOG"
+
+# Adds the counts of one suite's output (file $2) under name $1; a suite
+# that exits non-zero without counting a failure counts as one failure.
+count() {
+	local name=$1 out=$2 rc=$3 p f s
+	p=$(grep -Eo '[0-9]+ passed' "$out" | tail -1 | grep -Eo '[0-9]+' || true)
+	f=$(grep -Eo '[0-9]+ (failed|error|errors)' "$out" | tail -2 |
+	    grep -Eo '[0-9]+' | paste -sd+ | bc 2>/dev/null || true)
+	s=$(grep -Eo '[0-9]+ skipped' "$out" | tail -1 | grep -Eo '[0-9]+' || true)
+	p=${p:-0} f=${f:-0} s=${s:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "!! $name exited with status $rc"
+	fi
+	echo "== $name: $p passed, $f failed, $s skipped"
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+}
+
+suite() {
+	local name=$1; shift
+	local out="$LOG/$(echo "$name" | tr ' /' '__').log"
+	echo "== $name"
+	"$@" 2>&1 | tee "$out" | tail -n 40
+	count "$name" "$out" "${PIPESTATUS[0]}"
+}
+
+run_all() {
+	local build=$1 label=$2
+	suite "unit$label" "$build/unit"
+	suite "fuzz corpora$label" "$build/fuzz-replay" tests/fuzz/corpus
+	suite "api$label" env PAYERLINK_BIN="$build/payerlink" \
+	    /usr/bin/python3 -m pytest tests/api -q -p no:cacheprovider
+}
+
+build_ok=1
+echo "== build"
+if ! make -j"$JOBS" all build/unit build/fuzz-replay >"$LOG/build.log" 2>&1; then
+	tail -n 40 "$LOG/build.log"; build_ok=0
+fi
+if [ $build_ok -eq 1 ]; then
+	suite "include rules" tools/check-includes.sh
+	run_all build ""
+	if [ -x tests/e2e/run.sh ]; then
+		suite "browser" env PAYERLINK_BIN=build/payerlink tests/e2e/run.sh
+	fi
+else
+	total_fail=$((total_fail + 1)); echo "!! build failed"
+fi
+
+echo "== build (ASan+UBSan)"
+if make -j"$JOBS" SANITIZE=1 all build/asan/unit build/asan/fuzz-replay \
+    >"$LOG/build-asan.log" 2>&1; then
+	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+	run_all build/asan " (sanitizers)"
+else
+	tail -n 40 "$LOG/build-asan.log"
+	total_fail=$((total_fail + 1)); echo "!! sanitizer build failed"
+fi
+
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]
