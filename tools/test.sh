@@ -51,6 +51,7 @@ if ! make -j"$JOBS" all build/unit build/fuzz-replay >"$LOG/build.log" 2>&1; the
 fi
 if [ $build_ok -eq 1 ]; then
 	suite "include rules" tools/check-includes.sh
+	suite "coverage doc" /usr/bin/python3 tools/gen-coverage.py --check
 	run_all build ""
 	if [ -x tests/e2e/run.sh ]; then
 		suite "browser" env PAYERLINK_BIN=build/payerlink tests/e2e/run.sh
