@@ -9,7 +9,7 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
 libsqlite3-dev libssl-dev libsodium-dev zlib1g-dev libisal-dev"
-TEST_PKGS="awscli python3-boto3 python3-pytest sqlite3 procps"
+TEST_PKGS="awscli python3-boto3 python3-pytest sqlite3 procps curl"
 
 case "${1:-build}" in
 build) want="$BUILD_PKGS" ;;

@@ -16,8 +16,10 @@ mkdir -p "$LOG"
 count() {
 	local name=$1 out=$2 rc=$3 p f s
 	p=$(grep -Eo '[0-9]+ passed' "$out" | tail -1 | grep -Eo '[0-9]+' || true)
-	f=$(grep -Eo '[0-9]+ (failed|error|errors)' "$out" | tail -2 |
-	    grep -Eo '[0-9]+' | paste -sd+ | bc 2>/dev/null || true)
+	f=0
+	for n in $(tail -3 "$out" | grep -Eo '[0-9]+ (failed|error|errors)' | grep -Eo '[0-9]+'); do
+		f=$((f + n))
+	done
 	s=$(grep -Eo '[0-9]+ skipped' "$out" | tail -1 | grep -Eo '[0-9]+' || true)
 	p=${p:-0} f=${f:-0} s=${s:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then

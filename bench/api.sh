@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# bench/api.sh: requests per second and latency of the Organizations API with
+# real SigV4 headers, on loopback, with wrk (Debian). DescribeOrganization and
+# ListAccounts (an organization of ACCOUNTS members, pages of 20 and 100 — AWS
+# caps MaxResults at 20, so the 100 case asks for 100 and gets 20 per page, as
+# a client that asks for more would), at 1 and 8 connections, DURATION each.
+# When moto_server is on the machine, the same load runs against it in the
+# same run and the ratio is printed. Goal (issue 2): >= 20,000 req/s for
+# DescribeOrganization at 8 connections, p99 < 2 ms.
+#
+#   bench/api.sh [--accounts N] [--duration 20s] [--threads N]
+set -eu
+cd "$(dirname "$0")/.."
+ACCOUNTS=1000 DURATION=20s THREADS=2
+while [ $# -gt 0 ]; do
+	case $1 in
+	--accounts) ACCOUNTS=$2; shift 2 ;;
+	--duration) DURATION=$2; shift 2 ;;
+	--threads) THREADS=$2; shift 2 ;;
+	*) echo "usage: bench/api.sh [--accounts N] [--duration 20s] [--threads N]" >&2; exit 2 ;;
+	esac
+done
+command -v wrk >/dev/null || { echo "bench/api.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+make -s all
+BIN=$PWD/build/payerlink
+TMP=$(mktemp -d /tmp/payerlink-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# payerlink, emulator mode for the setup's clock moves; known keys are verified.
+DB=$TMP/bench.db
+"$BIN" serve --db "$DB" --listen 127.0.0.1:0 --emulator >"$TMP/pl.out" 2>"$TMP/pl.log" &
+PIDS+=($!)
+for _ in $(seq 50); do grep -q listening "$TMP/pl.out" 2>/dev/null && break; sleep 0.1; done
+PL_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$TMP/pl.out")
+OWNER=$("$BIN" account create --email bench-owner@example.com --db "$DB")
+KEY=$(echo "$OWNER" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKeyId"])')
+SECRET=$(echo "$OWNER" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["SecretAccessKey"])')
+echo "setting up: an organization with $ACCOUNTS member accounts..."
+PAYERLINK_BIN=$BIN PAYERLINK_DB=$DB /usr/bin/python3 bench/api_setup.py populate "$PL_URL" "$KEY" "$SECRET" "$ACCOUNTS"
+
+MOTO_URL=""
+if command -v moto_server >/dev/null 2>&1; then
+	MP=$(free_port)
+	moto_server -H 127.0.0.1 -p "$MP" >"$TMP/moto.log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 100); do curl -s "http://127.0.0.1:$MP/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
+	MOTO_URL=http://127.0.0.1:$MP
+	# moto_server runs under its own Python (it has moto); it does not verify signatures.
+	echo "setting up moto_server: $ACCOUNTS accounts via CreateAccount..."
+	python3 bench/api_setup.py populate "$MOTO_URL" AKIDBENCH bench "$ACCOUNTS" \
+	    || python3 -c 'import sys; sys.exit(0)'
+fi
+
+# run NAME URL KEY SECRET OP BODY CONNS -> "rps p50 p99"
+run() {
+	local url=$2 key=$3 secret=$4 op=$5 body=$6 conns=$7
+	/usr/bin/python3 bench/api_setup.py wrk "$url" "$key" "$secret" "$op" "$body" >"$TMP/req.lua"
+	local t=$THREADS
+	[ "$conns" -lt "$t" ] && t=$conns
+	wrk -t"$t" -c"$conns" -d"$DURATION" --latency -s "$TMP/req.lua" "$url/" >"$TMP/wrk.out" 2>"$TMP/wrk.err"
+	local rps p50 p99 errs
+	rps=$(awk '/Requests\/sec/ {print $2}' "$TMP/wrk.out")
+	p50=$(awk '$1=="50%" {print $2}' "$TMP/wrk.out")
+	p99=$(awk '$1=="99%" {print $2}' "$TMP/wrk.out")
+	errs=$(grep -c '^HTTP' "$TMP/wrk.err" || true)
+	echo "$rps $p50 $p99 $errs"
+}
+
+printf '\n%-36s %5s %12s %10s %10s %8s\n' "request" "conns" "req/s" "p50" "p99" "non-200"
+declare -A PLR
+for case in "DescribeOrganization|{}" "ListAccounts|{\"MaxResults\": 20}" "ListAccounts|{\"MaxResults\": 100}"; do
+	op=${case%%|*} body=${case#*|}
+	label="$op $body"
+	for c in 1 8; do
+		read -r rps p50 p99 errs <<<"$(run payerlink "$PL_URL" "$KEY" "$SECRET" "$op" "$body" "$c")"
+		printf '%-36s %5s %12s %10s %10s %8s\n' "payerlink $label" "$c" "$rps" "$p50" "$p99" "$errs"
+		PLR["$label|$c"]=$rps
+		if [ -n "$MOTO_URL" ]; then
+			[ "$body" = '{"MaxResults": 100}' ] && continue
+			read -r mrps mp50 mp99 merrs <<<"$(run moto "$MOTO_URL" AKIDBENCH bench "$op" "$body" "$c")"
+			printf '%-36s %5s %12s %10s %10s %8s   payerlink/moto = %.1fx\n' "moto $label" "$c" "$mrps" "$mp50" "$mp99" "$merrs" \
+			    "$(echo "$rps / $mrps" | bc -l)"
+		fi
+	done
+done
+echo
+echo "goal: DescribeOrganization at 8 connections >= 20000 req/s with p99 < 2 ms (see table)"
