@@ -152,14 +152,20 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	if (x == NULL) {
+		const char *cl;
 		x = xcalloc(1, sizeof(*x));
 		arena_init(&x->arena);
 		buf_init(&x->body, srv->cfg->max_body);
 		clock_gettime(CLOCK_MONOTONIC, &x->start);
 		*con_cls = x;
-		return (MHD_YES);
-	}
-	if (*upload_len > 0) {
+		/* A declared length over the limit is answered at once; the
+		 * server then closes the connection instead of reading it. */
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl == NULL || strtoull(cl, NULL, 10) <= srv->cfg->max_body)
+			return (MHD_YES);
+		x->too_large = 1;
+	} else if (*upload_len > 0) {
 		/* Past the limit the rest is read and dropped: the answer is
 		 * an error in the protocol's own format, on a sane connection. */
 		if (!x->too_large && buf_add(&x->body, upload, *upload_len))
