@@ -30,6 +30,9 @@ struct server {
 	struct store		*store;
 };
 
+/* Bodies up to this many times the limit are drained, not cut off. */
+#define DRAIN_FACTOR	16
+
 /* Per request: lives from the first callback to the completion notice. */
 struct exchange {
 	struct arena	 arena;
@@ -158,11 +161,14 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		buf_init(&x->body, srv->cfg->max_body);
 		clock_gettime(CLOCK_MONOTONIC, &x->start);
 		*con_cls = x;
-		/* A declared length over the limit is answered at once; the
-		 * server then closes the connection instead of reading it. */
+		/* A body somewhat over the limit is read and dropped, so the
+		 * client reads a clean error on a connection it can reuse. A
+		 * declared length far over it is answered at once and the
+		 * connection closed, rather than read. */
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl == NULL || strtoull(cl, NULL, 10) <= srv->cfg->max_body)
+		if (cl == NULL || strtoull(cl, NULL, 10) <=
+		    srv->cfg->max_body * DRAIN_FACTOR)
 			return (MHD_YES);
 		x->too_large = 1;
 	} else if (*upload_len > 0) {
