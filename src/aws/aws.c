@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "aws/aws.h"
-#include "aws/sigv4.h"
+#include "core/sigv4.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/json.h"

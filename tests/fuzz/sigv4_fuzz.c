@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aws/sigv4.h"
+#include "core/sigv4.h"
 #include "core/clock.h"
 #include "core/xmalloc.h"
 
@@ -30,7 +30,8 @@ list_has(const char *list, const char *name)
 	const char	*p = list;
 
 	for (;;) {
-		if (strncasecmp(p, name, n) == 0 && (p[n] == ';' || p[n] == '\0'))
+		if (strncasecmp(p, name, n) == 0 &&
+		    (p[n] == ';' || p[n] == '\0'))
 			return (1);
 		if ((p = strchr(p, ';')) == NULL)
 			return (0);

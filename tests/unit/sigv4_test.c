@@ -15,7 +15,7 @@
 
 #include "test.h"
 
-#include "aws/sigv4.h"
+#include "core/sigv4.h"
 #include "core/clock.h"
 #include "core/codec.h"
 #include "core/xmalloc.h"
@@ -41,7 +41,7 @@
 struct wire {
 	struct request	 r;
 	struct header	 h[MAX_HEADERS];
-	char		*name[MAX_HEADERS];	/* mutable views of h[] */
+	char		*name[MAX_HEADERS];	/* mutable views */
 	char		*value[MAX_HEADERS];
 	char		*method;
 	char		*path;
@@ -55,9 +55,9 @@ struct suite_case {
 	char		 name[128];
 	char		*signed_req;	/* header-signed-request.txt */
 	size_t		 signed_len;
-	char		*canonical;	/* header-canonical-request.txt */
+	char		*canonical;	/* header-canonical-request */
 	char		*sts;		/* header-string-to-sign.txt */
-	char		*signature;	/* header-signature.txt, trimmed */
+	char		*signature;	/* header-signature, trimmed */
 	const char	*access_key;
 	const char	*secret;
 	const char	*token;		/* or NULL */
@@ -637,7 +637,7 @@ case_mutate(const struct suite_case *c, int *nmut)
 			REJECT("InvalidSignatureException", MSG_MISMATCH);
 		}
 
-		/* The same header name in another case still verifies. */
+		/* The header name in other letter case still verifies. */
 		FRESH();
 		for (v = w.name[i]; *v != '\0'; v++)
 			*v = (*v >= 'a' && *v <= 'z') ? (char)(*v - 32) :
@@ -841,7 +841,8 @@ TEST(sigv4_cli_capture_verifies)
 	CHECK_STR(a.date, "20261126");
 	CHECK_STR(a.region, "us-east-1");
 	CHECK_STR(a.service, "organizations");
-	CHECK_STR(a.signed_headers, "content-type;host;x-amz-date;x-amz-target");
+	CHECK_STR(a.signed_headers,
+	    "content-type;host;x-amz-date;x-amz-target");
 	CHECK_STR(a.signature, CLI_SIGNATURE);
 	buf_init(&creq, 0);
 	CHECK_INT(sigv4_canonical_request(&w.r, a.signed_headers, &creq, &e),
@@ -1051,9 +1052,10 @@ TEST(sigv4_parse_auth_malformed)
 	/* AWS: each missing parameter named, then the header. */
 	expect_parse_fail("", "IncompleteSignatureException",
 	    ALL3 "Authorization=");
-	expect_parse_fail("AWS AKIAI2HBJEUM7LRSTWOQ:qaNdqGsI6bq4Hi+9Gzovwyjbh0E=",
-	    "IncompleteSignatureException", ALL3 "Authorization=AWS "
-	    "AKIAI2HBJEUM7LRSTWOQ:qaNdqGsI6bq4Hi+9Gzovwyjbh0E=");
+	expect_parse_fail("AWS AKIAI2HBJEUM7LRSTWOQ:"
+	    "qaNdqGsI6bq4Hi+9Gzovwyjbh0E=", "IncompleteSignatureException",
+	    ALL3 "Authorization=AWS AKIAI2HBJEUM7LRSTWOQ:"
+	    "qaNdqGsI6bq4Hi+9Gzovwyjbh0E=");
 	expect_parse_fail("Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9",
 	    "IncompleteSignatureException", ALL3 "Authorization=Bearer "
 	    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9");

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aws/sigv4.h"
+#include "core/sigv4.h"
 #include "core/clock.h"
 #include "core/codec.h"
 #include "core/xmalloc.h"
@@ -302,9 +302,9 @@ headers_append(const struct request *r, const char *signed_headers,
 			    "an empty header name: '%s'.", signed_headers));
 		for (i = 0; i < n; i++) {
 			if (!is_tchar((unsigned char)p[i]))
-				return (auth_fail(e, INCOMPLETE, "SignedHeaders "
-				    "holds a malformed header name: '%s'.",
-				    signed_headers));
+				return (auth_fail(e, INCOMPLETE,
+				    "SignedHeaders holds a malformed header "
+				    "name: '%s'.", signed_headers));
 			*rc |= buf_addc(out, (p[i] >= 'A' && p[i] <= 'Z') ?
 			    (char)(p[i] - 'A' + 'a') : p[i]);
 		}
@@ -432,8 +432,8 @@ credential_parse(const char *cred, size_t len, struct sigv4_auth *out,
 	}
 	if (n != 4 || p != end)
 		return (auth_fail(e, INCOMPLETE, "Credential must have exactly "
-		    "5 slash-delimited elements, e.g. keyid/date/region/service/"
-		    "term, got '%.*s'", (int)len, cred));
+		    "5 slash-delimited elements, e.g. keyid/date/region/"
+		    "service/term, got '%.*s'", (int)len, cred));
 	for (i = 0; i < 5; i++)
 		if (plen[i] == 0)
 			return (auth_fail(e, INCOMPLETE, "Credential has an "
@@ -441,7 +441,8 @@ credential_parse(const char *cred, size_t len, struct sigv4_auth *out,
 	if (copy_field(out->access_key, sizeof(out->access_key), part[0],
 	    plen[0]) == -1)
 		return (auth_fail(e, INCOMPLETE, "Credential access key is "
-		    "longer than %zu characters.", sizeof(out->access_key) - 1));
+		    "longer than %zu characters.",
+		    sizeof(out->access_key) - 1));
 	for (i = 0; i < plen[1]; i++)
 		if (part[1][i] < '0' || part[1][i] > '9')
 			break;
@@ -457,7 +458,7 @@ credential_parse(const char *cred, size_t len, struct sigv4_auth *out,
 	    plen[3]) == -1)
 		return (auth_fail(e, INCOMPLETE, "Credential service is "
 		    "longer than %zu characters.", sizeof(out->service) - 1));
-	/* AWS: a bad terminator is a signature error, not a malformed header. */
+	/* AWS: a bad terminator is a signature error, not a malformed one. */
 	if (plen[4] != strlen(SIGV4_TERMINATOR) ||
 	    memcmp(part[4], SIGV4_TERMINATOR, plen[4]) != 0)
 		return (auth_fail(e, INVALID, "Credential should be scoped "
@@ -585,8 +586,10 @@ sigv4_verify(const struct request *r, const struct sigv4_auth *sig,
 {
 	struct buf	 creq;
 	const char	*v, *end, *auth;
-	char		 date[SIGV4_AMZ_DATE_LEN + 1], lo[SIGV4_AMZ_DATE_LEN + 1];
-	char		 nowstr[SIGV4_AMZ_DATE_LEN + 1], want[65];
+	char		 date[SIGV4_AMZ_DATE_LEN + 1];
+	char		 lo[SIGV4_AMZ_DATE_LEN + 1];
+	char		 nowstr[SIGV4_AMZ_DATE_LEN + 1];
+	char		 want[65];
 	int64_t		 t, now;
 	size_t		 len;
 	int		 ok;
@@ -596,9 +599,9 @@ sigv4_verify(const struct request *r, const struct sigv4_auth *sig,
 	while (is_space((unsigned char)*auth))
 		auth++;
 	if ((v = request_header(r, "X-Amz-Date")) == NULL)
-		return (auth_fail(e, INCOMPLETE, "Authorization header requires "
-		    "existence of either a 'X-Amz-Date' or a 'Date' header. "
-		    "Authorization=%s", auth));
+		return (auth_fail(e, INCOMPLETE, "Authorization header "
+		    "requires existence of either a 'X-Amz-Date' or a 'Date' "
+		    "header. Authorization=%s", auth));
 	while (is_space((unsigned char)*v))
 		v++;
 	for (end = v + strlen(v); end > v && is_space((unsigned char)end[-1]);

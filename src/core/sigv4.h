@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AWS Signature Version 4, header-signed requests: parsing the
+ * Authorization header, the canonical request, the string to sign, the
+ * derived key and a constant-time comparison. Knows nothing of accounts: the
+ * caller looks up the secret for sig->access_key. Not handled: presigned
+ * URLs (X-Amz-* query parameters), the Date header in place of X-Amz-Date,
+ * and S3's rules (unnormalized, singly encoded paths, X-Amz-Content-SHA256
+ * standing in for the body hash).
+ *
+ * Every signature error is ERR_AUTH with e->http_status 400, AWS's error
+ * name and, where known, AWS's words; a message that echoes the
+ * Authorization header is cut at sizeof(e->msg).
+ */
+#ifndef CORE_SIGV4_H
+#define CORE_SIGV4_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/message.h"
+
+#define SIGV4_MAX_SKEW_MS	(15LL * 60 * 1000)
+
+struct sigv4_auth {
+	char	access_key[129];
+	char	date[9];		/* yyyymmdd from the credential scope */
+	char	region[64];
+	char	service[64];
+	char	signed_headers[1024];	/* "content-type;host;x-amz-date" */
+	char	signature[65];		/* as sent (lowercase hex), or ""
+					   when longer than 64: no match */
+};
+
+/*
+ * Parses "AWS4-HMAC-SHA256 Credential=AK/20261126/us-east-1/organizations/
+ * aws4_request, SignedHeaders=a;b, Signature=hex". Parameters may come in
+ * any order, separated by commas and/or white space. Fails with
+ * IncompleteSignatureException when a parameter is missing or empty (AWS's
+ * message names each one; another scheme than AWS4-HMAC-SHA256 counts as
+ * all three missing), a token has no '=', a parameter repeats, the scope is
+ * not KEY/yyyymmdd/region/service/term or a field is longer than the struct
+ * holds, or SignedHeaders lacks host; with InvalidSignatureException when
+ * the scope's terminator is not aws4_request. Any region is accepted.
+ */
+int	sigv4_parse_auth(const char *header, struct sigv4_auth *out /* OUT */,
+	    struct err *);
+
+/*
+ * Appends the canonical request for r, signing only the headers listed in
+ * signed_headers, to out. The path (raw, as on the wire) loses its dot
+ * segments and empty segments, then is URI-encoded again, '%' included, as
+ * the SDKs sign for every service but S3. The query's names and values are
+ * decoded, re-encoded and sorted. Header values are trimmed and inner runs
+ * of white space (folded lines too) become one space; duplicate headers are
+ * joined with ','. The payload hash is that of r->body. Fails with
+ * IncompleteSignatureException when a signed header is absent or a name in
+ * the list is empty or malformed, with ERR_LIMIT when out's cap is reached.
+ */
+int	sigv4_canonical_request(const struct request *r,
+	    const char *signed_headers, struct buf *out, struct err *);
+
+/* Hex signature of the canonical request under secret; out holds 65 bytes. */
+void	sigv4_sign(const char *canonical_request, size_t len,
+	    const char *amz_date, const struct sigv4_auth *, const char *secret,
+	    char out[65]);
+
+/*
+ * Verifies r, signed as sig says, against secret, for service `service` at
+ * real time now_ms. Fails with IncompleteSignatureException when X-Amz-Date
+ * is missing, repeated or malformed, or as sigv4_canonical_request() does;
+ * with InvalidSignatureException when the scope names another service, the
+ * scope's date is not X-Amz-Date's, X-Amz-Date is more than 15 minutes
+ * before or after now_ms ("Signature expired: ..." / "Signature not yet
+ * current: ..."), or the signature does not match.
+ */
+int	sigv4_verify(const struct request *r, const struct sigv4_auth *sig,
+	    const char *secret, const char *service, int64_t now_ms,
+	    struct err *);
+
+#endif
