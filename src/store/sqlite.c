@@ -258,42 +258,50 @@ db_exec(struct store *st, const char *sql, struct err *e)
 	return (conn_exec(c, sql, e));
 }
 
+/*
+ * Applies, in name order, every embedded migration not yet recorded in
+ * schema_migrations: one transaction for all, so a failed migration leaves
+ * the database as it was. Recording each name (not a version number) means
+ * a migration merged late with a lower number is still applied.
+ */
 static int
 migrate(struct store *st, struct err *e)
 {
 	struct conn			*c;
 	const struct embed_file		*m;
 	sqlite3_stmt			*s;
-	int				 version = 0, n;
+	int				 done;
 
 	if ((c = conn_get(st, e)) == NULL)
 		return (-1);
 	if (conn_exec(c, "BEGIN IMMEDIATE", e) == -1)
 		return (-1);
 	if (conn_exec(c, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY "
-	    "KEY, value TEXT NOT NULL)", e) == -1)
+	    "KEY, value TEXT NOT NULL); CREATE TABLE IF NOT EXISTS "
+	    "schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT "
+	    "NULL)", e) == -1)
 		goto fail;
-	if (sqlite3_prepare_v2(c->db, "SELECT value FROM meta WHERE key = "
-	    "'schema_version'", -1, &s, NULL) != SQLITE_OK)
-		goto dberr;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
 	for (m = embed_migrations; m->name != NULL; m++) {
-		n = atoi(m->name);	/* "001_init.sql": the leading number */
-		if (n <= version)
+		if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM schema_migrations "
+		    "WHERE name = ?", -1, &s, NULL) != SQLITE_OK)
+			goto dberr;
+		sqlite3_bind_text(s, 1, m->name, -1, SQLITE_STATIC);
+		done = sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_finalize(s);
+		if (done)
 			continue;
 		log_info("store: applying migration %s", m->name);
 		if (conn_exec(c, (const char *)m->data, e) == -1)
 			goto fail;
-		if (sqlite3_prepare_v2(c->db, "INSERT INTO meta (key, value) "
-		    "VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE "
-		    "SET value = excluded.value", -1, &s, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(c->db, "INSERT INTO schema_migrations "
+		    "(name, applied_at) VALUES (?, ?)", -1, &s, NULL) !=
+		    SQLITE_OK)
 			goto dberr;
-		sqlite3_bind_int(s, 1, n);
-		n = sqlite3_step(s);
+		sqlite3_bind_text(s, 1, m->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, clock_real_ms());
+		done = sqlite3_step(s);
 		sqlite3_finalize(s);
-		if (n != SQLITE_DONE)
+		if (done != SQLITE_DONE)
 			goto dberr;
 	}
 	return (conn_exec(c, "COMMIT", e));
@@ -461,7 +469,8 @@ store_wipe(struct store *st, struct err *e)
 	if ((c = conn_get(st, e)) == NULL)
 		return (-1);
 	if (sqlite3_prepare_v2(c->db, "SELECT name FROM sqlite_master WHERE "
-	    "type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'meta'",
+	    "type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN "
+	    "('meta', 'schema_migrations')",
 	    -1, &s, NULL) != SQLITE_OK)
 		return (db_error(c, SQLITE_ERROR, e));
 	while (sqlite3_step(s) == SQLITE_ROW && n < 64)
