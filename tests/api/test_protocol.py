@@ -170,3 +170,21 @@ def test_bad_requests_change_nothing(strict):
         assert call(strict, a, "CreateOrganization", raw)[0] == 400
     status, _, body = call(strict, a, "DescribeOrganization")
     assert status == 400 and body["__type"] == "AWSOrganizationsNotInUseException"
+
+
+def test_too_many_headers(strict, acct):
+    headers, data = signed(strict, acct, "DescribeOrganization", {})
+    for i in range(150):
+        headers["X-Extra-%d" % i] = "v"
+    status, _, _ = strict.post("/", data, headers)
+    assert status == 431
+    # The server is still there for everyone else.
+    assert call(strict, acct, "DescribeOrganization")[0] == 200
+
+
+def test_sigterm_finishes_and_exits_cleanly(new_account):
+    from conftest import Server
+    s = Server()
+    a = s.cli("account", "create", "--email", "stop@example.com")
+    assert call(s, a, "CreateOrganization", {})[0] == 200
+    assert s.stop() == 0
