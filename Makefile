@@ -14,7 +14,7 @@ WARN	+= -Werror
 endif
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Isrc -MMD -MP
-LDLIBS	= -lmicrohttpd -ljansson -lsqlite3 -lcrypto -lsodium -lz -lpthread -lm
+LDLIBS	= -lmicrohttpd -ljansson -lsqlite3 -lcrypto -lsodium -lz -lisal -lpthread -lm
 
 ifdef SANITIZE
 BUILD	?= build/asan

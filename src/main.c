@@ -13,6 +13,7 @@ static const struct {
 	{ "serve",	cmd_serve,	"run the server (AWS API, console, REST)" },
 	{ "init",	cmd_init,	"create the database, optionally with demo data" },
 	{ "account",	cmd_account,	"create, list and show accounts; keys; billing info" },
+	{ "ingest",	cmd_ingest,	"import cost and usage files (CUR, CUR 2.0, FOCUS)" },
 };
 
 static int

@@ -16,13 +16,18 @@ static const char usage_text[] =
 "       payerlink account keys delete ID ACCESS_KEY_ID\n"
 "       payerlink account keys list ID\n"
 "       payerlink account set-billing-info ID [--payment-method M] [--phone P]\n"
+"       payerlink account history ID\n"
 "All take --db FILE. Output is JSON on stdout.\n"
 "\n"
 "create makes an account with a random 12-digit id and one access key and\n"
 "prints {\"AccountId\",\"Email\",\"Name\",\"AccessKeyId\",\"SecretAccessKey\"};\n"
 "the secret is shown only then. --password enables console sign-in.\n"
 "set-billing-info records what an account needs to stand alone (leave an\n"
-"organization): a payment method and a contact phone.\n";
+"organization): a payment method and a contact phone.\n"
+"history prints the account's membership history, the billing truth (who\n"
+"paid for every hour): {\"AccountId\", \"Memberships\": [{\"OrganizationId\",\n"
+"\"PayerAccountId\", \"JoinedAt\", \"JoinedMethod\", \"LeftAt\", \"LeftMethod\"}]},\n"
+"oldest first; times are ISO 8601 UTC, LeftAt and LeftMethod null while open.\n";
 
 static json_t *
 account_json(const struct account *a)
@@ -36,6 +41,21 @@ account_json(const struct account *a)
 	    "ConsoleSignIn", a->password_hash[0] != '\0',
 	    "PaymentMethod", a->payment_method[0] ? a->payment_method : NULL,
 	    "Phone", a->phone[0] ? a->phone : NULL));
+}
+
+static json_t *
+membership_json(const struct membership *m)
+{
+	char	 joined[32], left[32];
+
+	clock_iso8601(m->joined_at, joined, sizeof(joined));
+	if (m->left_at != 0)
+		clock_iso8601(m->left_at, left, sizeof(left));
+	return (json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?}",
+	    "OrganizationId", m->org_id, "PayerAccountId", m->payer_id,
+	    "JoinedAt", joined, "JoinedMethod", m->joined_method,
+	    "LeftAt", m->left_at != 0 ? left : NULL,
+	    "LeftMethod", m->left_method[0] ? m->left_method : NULL));
 }
 
 static json_t *
@@ -183,6 +203,18 @@ cmd_account(int argc, char **argv)
 		    &e) == -1 || account_get(st, argv[0], &a, &e) == -1)
 			goto fail;
 		cli_print_json(account_json(&a));
+	} else if (strcmp(sub, "history") == 0 && argc == 1) {
+		struct membership *v;
+		size_t n, j;
+		json_t *arr;
+		if (account_get(st, argv[0], &a, &e) == -1 ||
+		    store_membership_history(st, &ar, a.id, &v, &n, &e) == -1)
+			goto fail;
+		arr = json_array();
+		for (j = 0; j < n; j++)
+			json_array_append_new(arr, membership_json(&v[j]));
+		cli_print_json(json_pack("{s:s, s:o}", "AccountId", a.id,
+		    "Memberships", arr));
 	} else
 		rc = cli_usage(usage_text);
 	goto out;

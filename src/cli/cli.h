@@ -17,6 +17,7 @@
 int	cmd_serve(int, char **);
 int	cmd_init(int, char **);
 int	cmd_account(int, char **);
+int	cmd_ingest(int, char **);
 
 /* The database path: --db, else $PAYERLINK_DB, else payerlink.db. */
 const char	*cli_db_path(const char *opt);

@@ -42,7 +42,13 @@
  * invitation to the same target), HandshakeConstraintViolationException
  * ALREADY_IN_AN_ORGANIZATION (target already in this organization) or
  * HANDSHAKE_RATE_LIMIT_EXCEEDED (over 20 in 24 hours), InvalidInputException
- * (INVALID_PARTY_TYPE_TARGET, INVALID_EMAIL_ADDRESS_TARGET, ...).
+ * (INVALID_PARTY_TYPE_TARGET, INVALID_EMAIL_ADDRESS_TARGET, INVALID_PATTERN
+ * for an ACCOUNT id that is not 12 digits, MAX_LENGTH_EXCEEDED for notes
+ * over 1024 characters). A well-formed account id that names no account is
+ * accepted (AWS does not tell whether an account exists) and no account
+ * record is made: the invitation waits for that id and expires as any
+ * other. An EMAIL target reaches whichever account owns that e-mail when
+ * the handshake is read, now or after a later sign-up.
  */
 int	handshake_invite(struct store *, const struct principal *,
 	    const char *target_type, const char *target_id, const char *notes,

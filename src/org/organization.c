@@ -8,6 +8,10 @@
 
 #define MSG_NOT_IN_USE	"Your account is not a member of an organization."
 #define MSG_DENIED	"You don't have permissions to access this resource."
+#define MSG_MASTER	"You can't remove a management account from an " \
+			"organization. If you want the management account to " \
+			"become a member account in another organization, you " \
+			"must first delete the current organization."
 
 int
 org_of(struct store *st, const struct principal *who, struct organization *out,
@@ -116,13 +120,16 @@ org_delete(struct store *st, const struct principal *who, struct err *e)
 	if (store_org_member_count(st, o.id, &n, e) == -1)
 		goto fail;
 	if (n > 1) {
+		/* AWS: DeleteOrganization fails with OrganizationNotEmptyException */
 		err_set(e, ERR_CONFLICT, "OrganizationNotEmptyException", NULL,
 		    "To delete an organization you must first remove all "
 		    "member accounts (except the master).");
 		goto fail;
 	}
 	now = store_now(st);
-	if (store_membership_close(st, o.management_id, now, "DELETED",
+	/* The org's open invitations go with it (spec §10.4: history lost). */
+	if (store_handshake_cancel_open(st, o.id, now, e) == -1 ||
+	    store_membership_close(st, o.management_id, now, "DELETED",
 	    e) == -1 || store_org_delete(st, o.id, now, e) == -1)
 		goto fail;
 	return (store_commit(st, e));
@@ -183,6 +190,98 @@ org_list_accounts(struct store *st, struct arena *a,
 out:
 	store_rollback(st);
 	return (rc);
+}
+
+/*
+ * What an account needs to stand alone once out of an organization: a
+ * payment method, then a verified phone (spec §6).
+ */
+static int
+can_stand_alone(struct store *st, const char *account_id, struct err *e)
+{
+	struct account	 a;
+
+	if (store_account_get(st, account_id, &a, e) == -1)
+		return (-1);
+	if (a.payment_method[0] == '\0')
+		/* AWS: LeaveOrganization fails with ConstraintViolationException MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED */
+		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		    "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
+		    "The member account must be configured with a valid "
+		    "payment method, such as a credit card."));
+	if (a.phone[0] == '\0')
+		/* AWS: LeaveOrganization fails with ConstraintViolationException ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION */
+		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		    "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
+		    "The member account must have a verified phone number "
+		    "before it can leave the organization."));
+	return (0);
+}
+
+int
+org_leave(struct store *st, const struct principal *who, struct err *e)
+{
+	struct organization	 o;
+
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		return (-1);
+	/* AWS: LeaveOrganization fails with AWSOrganizationsNotInUseException */
+	if (org_of(st, who, &o, NULL, e) == -1)
+		goto fail;
+	if (strcmp(o.management_id, who->account_id) == 0) {
+		/* AWS: LeaveOrganization fails with MasterCannotLeaveOrganizationException */
+		err_set(e, ERR_CONFLICT, "MasterCannotLeaveOrganizationException",
+		    NULL, MSG_MASTER);
+		goto fail;
+	}
+	if (can_stand_alone(st, who->account_id, e) == -1 ||
+	    store_membership_close(st, who->account_id, store_now(st), "LEFT",
+	    e) == -1)
+		goto fail;
+	return (store_commit(st, e));
+fail:
+	store_rollback(st);
+	return (-1);
+}
+
+int
+org_remove_account(struct store *st, const struct principal *who,
+    const char *account_id, struct err *e)
+{
+	struct organization	 o;
+	struct membership	 m;
+
+	if (account_id == NULL || !account_id_valid(account_id))
+		/* AWS: RemoveAccountFromOrganization fails with InvalidInputException INVALID_PATTERN */
+		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		    "INVALID_PATTERN", "AccountId: must be 12 digits"));
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		return (-1);
+	/* AWS: RemoveAccountFromOrganization fails with AccessDeniedException */
+	if (org_require_management(st, who, &o, e) == -1)
+		goto fail;
+	if (strcmp(account_id, o.management_id) == 0) {
+		/* AWS: RemoveAccountFromOrganization fails with MasterCannotLeaveOrganizationException */
+		err_set(e, ERR_CONFLICT, "MasterCannotLeaveOrganizationException",
+		    NULL, MSG_MASTER);
+		goto fail;
+	}
+	if (store_membership_current(st, account_id, &m, NULL) == -1 ||
+	    strcmp(m.org_id, o.id) != 0) {
+		/* AWS: RemoveAccountFromOrganization fails with AccountNotFoundException */
+		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		    "You specified an account that doesn't exist.");
+		goto fail;
+	}
+	/* AWS: RemoveAccountFromOrganization fails with ConstraintViolationException MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED */
+	if (can_stand_alone(st, account_id, e) == -1 ||
+	    store_membership_close(st, account_id, store_now(st), "REMOVED",
+	    e) == -1)
+		goto fail;
+	return (store_commit(st, e));
+fail:
+	store_rollback(st);
+	return (-1);
 }
 
 void

@@ -34,7 +34,9 @@ int	org_describe(struct store *, const struct principal *,
 	    struct organization *out /* OUT */, struct err *);
 /*
  * Deletes the caller's organization. AccessDeniedException for a member,
- * OrganizationNotEmptyException while other accounts are in it.
+ * OrganizationNotEmptyException while other accounts are in it. The
+ * organization's OPEN invitations are CANCELED with it (spec §10.4);
+ * invitations it received from others survive and can still be accepted.
  */
 int	org_delete(struct store *, const struct principal *, struct err *);
 

@@ -9,9 +9,10 @@
 #include "core/json.h"
 #include "org/account.h"
 #include "rest/rest.h"
+#include "rest/rest_internal.h"
 #include "store/store.h"
 
-static void
+void
 reply_json(struct response *resp, int status, json_t *o)
 {
 	resp->status = status;
@@ -21,17 +22,23 @@ reply_json(struct response *resp, int status, json_t *o)
 	json_decref(o);
 }
 
-static void
+void
 reply_error(struct response *resp, const struct err *e)
 {
 	const char	*code = e->aws_type;
+	int		 status = err_http_status(e);
 
 	if (code == NULL)
 		code = e->code == ERR_NOT_FOUND ? "NotFound" :
 		    e->code == ERR_DENIED ? "AccessDenied" :
+		    e->code == ERR_CONFLICT ? "Conflict" :
 		    e->code == ERR_INTERNAL ? "InternalError" : "InvalidInput";
-	reply_json(resp, err_http_status(e) == 400 && e->code == ERR_NOT_FOUND ?
-	    404 : err_http_status(e), json_pack("{s:{s:s, s:s}}", "Error",
+	/* REST speaks HTTP: not found 404, denied 403, conflict 409. */
+	if (status == 400 && e->http_status == 0)
+		status = e->code == ERR_NOT_FOUND ? 404 :
+		    e->code == ERR_DENIED ? 403 :
+		    e->code == ERR_CONFLICT ? 409 : 400;
+	reply_json(resp, status, json_pack("{s:{s:s, s:s}}", "Error",
 	    "Code", code, "Message", e->msg));
 }
 
@@ -97,6 +104,8 @@ rest_handle(struct request *r, struct response *resp)
 	else if (r->cfg->emulator && strcmp(r->method, "POST") == 0 &&
 	    strcmp(r->path, "/api/v1/test/clock") == 0)
 		rc = emulator_clock(r, resp, &e);
+	else if (onboard_api_wants(r))
+		rc = onboard_api_handle(r, resp, &e);
 	else
 		err_set(&e, ERR_NOT_FOUND, "NotFound", NULL,
 		    "no such endpoint: %s %s", r->method, r->path);

@@ -40,7 +40,7 @@ void	 store_rollback(struct store *);
 /* The business clock: real time plus the emulator's offset. */
 int64_t	 store_now(struct store *);
 int	 store_clock_advance(struct store *, int64_t ms, struct err *);
-/* Deletes every row of every table but the schema version (emulator
+/* Deletes every row of every table but the migrations record (emulator
  * reset); call inside a write transaction. */
 int	 store_wipe(struct store *, struct err *);
 
@@ -178,5 +178,107 @@ int	 store_handshake_tag_insert(struct store *, const char *handshake_id,
 int	 store_handshake_tags(struct store *, struct arena *,
 	    const char *handshake_id, struct handshake_tag **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
+
+/*
+ * Billing. Imports are versions of a (payer, period): written with status
+ * 'running', made current by store_billing_flip(). Readers join rollups
+ * through billing_periods, so they see one version whole.
+ */
+/* Inserts *io (status, times...) and sets io->id. */
+int	 store_billing_import_insert(struct store *, struct billing_import *io,
+	    struct err *);
+int	 store_billing_import_get(struct store *, int64_t id,
+	    struct billing_import *out /* OUT */, struct err *);
+/* The current import of (payer, period); ERR_NOT_FOUND when none. */
+int	 store_billing_current(struct store *, const char *payer_id,
+	    const char *period, struct billing_import *out /* OUT */,
+	    struct err *);
+/* Every import still 'running' (live or orphaned by a crash). */
+int	 store_billing_running(struct store *, struct arena *,
+	    struct billing_import **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* Marks a running import failed and deletes its rollups. */
+int	 store_billing_import_fail(struct store *, int64_t id, int64_t when,
+	    struct err *);
+int	 store_billing_rollup_insert(struct store *, int64_t import_id,
+	    const struct billing_rollup *, struct err *);
+/* Makes import_id its period's current version, marks the previous one
+ * replaced and deletes its rollups; *replaced_out is its id or 0. */
+int	 store_billing_flip(struct store *, int64_t import_id, int64_t when,
+	    int64_t *replaced_out /* OUT */, struct err *);
+/* Every membership ever (attribution). */
+int	 store_billing_memberships(struct store *, struct arena *,
+	    struct billing_membership **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* Per usage account totals of the current version of (payer, period). */
+int	 store_billing_account_totals(struct store *, struct arena *,
+	    const char *payer_id, const char *period,
+	    struct billing_account_total **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+
+/*
+ * Onboarding. The MSP is one row (get fails with ERR_NOT_FOUND until
+ * set). Customers by id, unique name (ERR_CONFLICT); an account belongs to
+ * at most one customer (ERR_CONFLICT). Onboardings and their events; the
+ * audit log is append-only (store_audit_append stamps store_now()).
+ */
+int	 store_msp_put(struct store *, const struct msp *, struct err *);
+int	 store_msp_get(struct store *, struct msp *out /* OUT */, struct err *);
+int	 store_customer_insert(struct store *, const struct customer *,
+	    struct err *);
+int	 store_customer_update(struct store *, const struct customer *,
+	    struct err *);
+int	 store_customer_get(struct store *, const char *id,
+	    struct customer *out /* OUT */, struct err *);
+/* One page of customers by id after `after` ("" first). */
+int	 store_customer_list(struct store *, struct arena *, const char *after,
+	    size_t limit, struct customer **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+int	 store_customer_account_insert(struct store *,
+	    const struct customer_account *, struct err *);
+/* The owner of account_id; ERR_NOT_FOUND when nobody owns it. */
+int	 store_customer_account_get(struct store *, const char *account_id,
+	    struct customer_account *out /* OUT */, struct err *);
+/* The accounts a customer owns, by account id (at most limit). */
+int	 store_customer_accounts(struct store *, struct arena *,
+	    const char *customer_id, size_t limit,
+	    struct customer_account **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_onboarding_insert(struct store *, const struct onboarding *,
+	    struct err *);
+int	 store_onboarding_get(struct store *, const char *id,
+	    struct onboarding *out /* OUT */, struct err *);
+int	 store_onboarding_by_token(struct store *, const char *token_hash,
+	    struct onboarding *out /* OUT */, struct err *);
+/* Points the onboarding at a new invitation and/or plan token ("" keeps). */
+int	 store_onboarding_set(struct store *, const char *id,
+	    const char *handshake_id, const char *token_hash, struct err *);
+/* One page by id after `after`, of one customer ("" for all). */
+int	 store_onboarding_list(struct store *, struct arena *,
+	    const char *customer_id, const char *after, size_t limit,
+	    struct onboarding **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_onboarding_event_insert(struct store *,
+	    const struct onboarding_event *, struct err *);
+/* An onboarding's events, oldest first (at most limit). */
+int	 store_onboarding_events(struct store *, struct arena *,
+	    const char *onboarding_id, size_t limit,
+	    struct onboarding_event **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* Memberships of org_id that ended at or after `since`, oldest first. */
+int	 store_org_departures(struct store *, struct arena *,
+	    const char *org_id, int64_t since, size_t limit,
+	    struct membership **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_audit_append(struct store *, const char *actor,
+	    const char *action, const char *object, const char *detail,
+	    struct err *);
+/* One page by id after after_id, at or after `since` (0: all), of one
+ * object ("" for all). */
+int	 store_audit_list(struct store *, struct arena *, int64_t since,
+	    const char *object, int64_t after_id, size_t limit,
+	    struct audit_entry **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
 
 #endif

@@ -2,7 +2,9 @@
 /* The web layer's router, escaping and static assets: see web.h. */
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/embed.h"
+#include "web/page.h"
 #include "web/web.h"
 
 void
@@ -62,30 +64,117 @@ serve_asset(const char *name, struct response *resp)
 	return (-1);
 }
 
+/* A POST must carry its form's CSRF token and, when the browser says where
+ * it comes from, come from this console. */
+static int
+post_allowed(struct ctx *c)
+{
+	const char	*origin = request_header(c->r, "Origin");
+	const char	*host = request_header(c->r, "Host");
+	const char	*want;
+
+	if (origin != NULL && host != NULL) {
+		if (strncmp(origin, "http://", 7) == 0)
+			origin += 7;
+		else if (strncmp(origin, "https://", 8) == 0)
+			origin += 8;
+		if (strcmp(origin, host) != 0)
+			return (0);
+	}
+	want = c->signed_in ? c->ws.csrf :
+	    cookie_get(c->r->arena, c->r, WEB_PRE_COOKIE);
+	return (web_csrf_ok(want, form_get(&c->form, "csrf")));
+}
+
+static void
+route(struct ctx *c)
+{
+	struct request	*r = c->r;
+	int		 get = strcmp(r->method, "GET") == 0 ||
+			    strcmp(r->method, "HEAD") == 0;
+	int		 post = strcmp(r->method, "POST") == 0;
+	const char	*p = r->path;
+	struct err	 e;
+
+	err_clear(&e);
+	if (form_parse(r->arena, r->query, strlen(r->query), &c->query,
+	    &e) == -1) {
+		page_message(c, 400, "Bad request", e.msg);
+		return;
+	}
+	session_load(c);
+	if (post) {
+		if (r->body_too_large) {
+			page_message(c, 413, "Too large",
+			    "The form sent was too large.");
+			return;
+		}
+		if (form_parse(r->arena, r->body, r->body_len, &c->form,
+		    &e) == -1) {
+			page_message(c, 400, "Bad request", e.msg);
+			return;
+		}
+		if (!post_allowed(c)) {
+			page_message(c, 403, "Forbidden", "This form has "
+			    "expired or did not come from this console, so "
+			    "nothing was done. Reload the page and try again.");
+			return;
+		}
+	}
+	if (strcmp(p, "/signin") == 0 && (get || post)) {
+		if (get)
+			signin_get(c);
+		else
+			signin_post(c);
+		return;
+	}
+	if (strcmp(p, "/") == 0 && get) {
+		page_redirect(c, c->signed_in ? "/organization" : "/signin");
+		return;
+	}
+	if (strcmp(p, "/organization") != 0 &&
+	    strncmp(p, "/organization/", 14) != 0 &&
+	    strcmp(p, "/settings") != 0 && strncmp(p, "/settings/", 10) != 0 &&
+	    strcmp(p, "/signout") != 0) {
+		page_message(c, 404, "Not found", "There is no page here.");
+		return;
+	}
+	if (!c->signed_in) {
+		page_redirect(c, "/signin");
+		return;
+	}
+	if (get && c->ws.flash[0] != '\0')
+		store_web_session_take_flash(r->store, c->ws.token_hash,
+		    c->flash, sizeof(c->flash), NULL);
+	if (strcmp(p, "/signout") == 0 && post)
+		signout_post(c);
+	else if (strcmp(p, "/organization") == 0 && get)
+		org_get(c);
+	else if (strcmp(p, "/organization/accept") == 0 && get)
+		org_accept_get(c);
+	else if (strncmp(p, "/organization/", 14) == 0 && post)
+		org_post(c, p + 14);
+	else if (strcmp(p, "/settings") == 0 && get)
+		settings_get(c);
+	else if (strncmp(p, "/settings/", 10) == 0 && post)
+		settings_post(c, p + 10);
+	else
+		page_message(c, get || post ? 404 : 405, "Not found",
+		    "There is no page here.");
+}
+
 void
 web_handle(struct request *r, struct response *resp)
 {
+	struct ctx	*c;
+
 	security_headers(resp);
 	if (strncmp(r->path, "/static/", 8) == 0 &&
 	    serve_asset(r->path + 8, resp) == 0)
 		return;
-	resp->content_type = "text/html; charset=utf-8";
-	if (strcmp(r->path, "/") == 0 && strcmp(r->method, "GET") == 0) {
-		resp->status = 200;
-		buf_adds(&resp->body, "<!doctype html><html lang=\"en\"><head>"
-		    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
-		    "content=\"width=device-width, initial-scale=1\">"
-		    "<title>payerlink</title><link rel=\"stylesheet\" "
-		    "href=\"/static/style.css\"></head><body><main>"
-		    "<h1>payerlink</h1><p>The AWS Organizations API answers "
-		    "on this address: <code>aws --endpoint-url ... "
-		    "organizations</code>.</p></main></body></html>\n");
-		return;
-	}
-	resp->status = 404;
-	buf_adds(&resp->body, "<!doctype html><html lang=\"en\"><head>"
-	    "<meta charset=\"utf-8\"><title>Not found</title></head><body>"
-	    "<h1>Not found</h1><p>There is no page at ");
-	html_escape(&resp->body, r->path);
-	buf_adds(&resp->body, ".</p></body></html>\n");
+	c = arena_zalloc(r->arena, sizeof(*c));
+	c->r = r;
+	c->resp = resp;
+	c->b = &resp->body;
+	route(c);
 }

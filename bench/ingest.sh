@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# bench/ingest.sh [--rows N]: generates a CUR 2.0 CSV (default 5,000,000
+# rows, ~2.4 GB) and its gzip copy in $BENCH_DIR (or a temp dir), then
+# times on the same files: payerlink ingest (plain, gzip; 2 threads and 1),
+# DuckDB (npm @duckdb/node-api) running the same GROUP BY over read_csv with
+# 1 and 2 threads, and a memchr floor. Prints MB/s, rows/s, payerlink's
+# ratio to DuckDB and payerlink's peak RSS. Needs npm for DuckDB (skipped
+# without it). Files are read once first so every run sees a warm cache.
+set -eu
+ROWS=5000000
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--rows) ROWS=$2; shift 2 ;;
+	*) echo "usage: bench/ingest.sh [--rows N]" >&2; exit 2 ;;
+	esac
+done
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+BIN=${PAYERLINK_BIN:-$ROOT/build/payerlink}
+DIR=${BENCH_DIR:-$(mktemp -d /tmp/payerlink-bench-XXXXXX)}
+mkdir -p "$DIR"
+CSV=$DIR/cur-$ROWS.csv
+GZ=$CSV.gz
+cc -O2 -o "$DIR/gen_cur" "$HERE/gen_cur.c"
+cc -O2 -o "$DIR/floor" "$HERE/floor.c"
+if [ ! -s "$CSV" ]; then
+	echo "generating $ROWS rows..."
+	"$DIR/gen_cur" "$ROWS" > "$CSV"
+fi
+[ -s "$GZ" ] || gzip -c "$CSV" > "$GZ"
+cat "$CSV" "$GZ" > /dev/null
+SIZE=$(stat -c %s "$CSV")
+GSIZE=$(stat -c %s "$GZ")
+echo "file: $CSV  $ROWS rows  $SIZE bytes (gzip $GSIZE bytes)"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) x $(nproc)"
+
+line() {	# name seconds [rss_kb]
+	awk -v n="$1" -v s="$2" -v b="$SIZE" -v r="$ROWS" -v m="${3:-}" 'BEGIN {
+	    printf "%-34s %7.2f s %8.0f MB/s %10.0f rows/s %s\n", n, s,
+	    b / s / 1e6, r / s, m != "" ? sprintf("peak RSS %.0f MB", m / 1024) : "" }'
+}
+
+pl() {	# name file threads -> prints seconds
+	rm -f "$DIR/b.db" "$DIR/b.db-wal" "$DIR/b.db-shm"
+	/usr/bin/time -v -o "$DIR/time.txt" "$BIN" ingest "$2" --threads "$3" \
+	    --json --db "$DIR/b.db" > "$DIR/out.json" 2> "$DIR/err.txt"
+	s=$(python3 -c "import json; print(json.load(open('$DIR/out.json'))['seconds'])")
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/time.txt")
+	line "$1" "$s" "$rss"
+	echo "$s" > "$DIR/$1.s"
+}
+
+echo
+echo "(MB/s are of the uncompressed CSV for every row)"
+S=$( { /usr/bin/time -f %e "$DIR/floor" "$CSV" > /dev/null; } 2>&1 )
+line "floor: memchr ',' and '\\n', 1 core" "$S"
+pl payerlink-plain-2 "$CSV" 2
+pl payerlink-plain-1 "$CSV" 1
+pl payerlink-gzip-2 "$GZ" 2
+pl payerlink-gzip-1 "$GZ" 1
+python3 -c "import json; d=json.load(open('$DIR/out.json')); print('  (gzip, 1 thread: parse %.2f s, store %.2f s, %d rollup rows)' % (d['parse_seconds'], d['store_seconds'], d['rollup_rows']))"
+if command -v npm > /dev/null 2>&1; then
+	if [ ! -d "$HERE/node_modules/@duckdb/node-api" ]; then
+		(cd "$HERE" && npm install --no-save --no-audit --no-fund @duckdb/node-api > /dev/null)
+	fi
+	for t in 1 2; do
+		set -- $(node "$HERE/duckdb.mjs" "$CSV" $t)
+		line "duckdb-plain-$t (${2} groups)" "$1"
+		echo "$1" > "$DIR/duckdb-plain-$t.s"
+		set -- $(node "$HERE/duckdb.mjs" "$GZ" $t)
+		line "duckdb-gzip-$t" "$1"
+		echo "$1" > "$DIR/duckdb-gzip-$t.s"
+	done
+	echo
+	for k in plain gzip; do
+		for t in 1 2; do
+			awk -v a="$(cat "$DIR/payerlink-$k-$t.s")" \
+			    -v b="$(cat "$DIR/duckdb-$k-$t.s")" -v n="$k, $t thread(s)" \
+			    'BEGIN { printf "payerlink / duckdb, %s: %.2fx\n", n, b / a }'
+		done
+	done
+else
+	echo "npm not found: DuckDB skipped"
+fi
+[ -n "${BENCH_DIR:-}" ] || rm -rf "$DIR"

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: MIT */
+/* The quote-safe CSV splitter: see csv.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__SSE2__)
+#include <immintrin.h>
+#define CSV_SSE2	1
+#endif
+
+#include "billing/csv.h"
+#include "core/xmalloc.h"
+
+void
+csv_init(struct csv *c, int ncols, uint64_t line)
+{
+	int	 i;
+
+	memset(c, 0, sizeof(*c));
+	c->ncols = ncols;
+	c->line = line;
+	for (i = 0; i < CSV_COLS_MAX; i++)
+		c->slot[i] = -1;
+	for (i = 0; i < CSV_SLOTS_MAX; i++) {
+		c->f[i].p = "";
+		c->f[i].len = 0;
+	}
+}
+
+void
+csv_release(struct csv *c)
+{
+	xfree(c->scratch);
+	c->scratch = NULL;
+}
+
+void
+csv_want(struct csv *c, int col, int slot)
+{
+	if (col < 0 || col >= c->ncols || col >= CSV_COLS_MAX ||
+	    slot < 0 || slot >= CSV_SLOTS_MAX)
+		return;
+	c->slot[col] = (int16_t)slot;
+	if (slot >= c->nslots)
+		c->nslots = slot + 1;
+}
+
+static int
+fatal(struct csv *c, uint64_t line, int col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	c->err_line = line;
+	c->err_col = col;
+	va_start(ap, fmt);
+	vsnprintf(c->err_msg, sizeof(c->err_msg), fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+/* Strips a field's quotes and undoubles "" (into scratch when needed). */
+static void
+unquote(struct csv *c, struct csv_field *f)
+{
+	const char	*p = f->p + 1, *q;
+	size_t		 len = f->len - 1, i;
+	char		*d;
+
+	if (len > 0 && p[len - 1] == '"')
+		len--;
+	if ((q = memchr(p, '"', len)) == NULL) {
+		f->p = p;
+		f->len = len;
+		return;
+	}
+	if (c->scratch == NULL)
+		c->scratch = xmalloc(CSV_SLOTS_MAX * (CSV_FIELD_MAX + 1));
+	d = c->scratch + c->scratch_len;
+	f->p = d;
+	for (i = 0; i < len; i++) {
+		*d++ = p[i];
+		if (p[i] == '"' && i + 1 < len && p[i + 1] == '"')
+			i++;
+	}
+	f->len = d - f->p;
+	c->scratch_len += f->len;
+}
+
+static int
+emit(struct csv *c, uint64_t line)
+{
+	int	 s, rc;
+
+	c->scratch_len = 0;
+	for (s = 0; s < c->nslots; s++)
+		if (c->f[s].len > 0 && c->f[s].p[0] == '"')
+			unquote(c, &c->f[s]);
+	c->rows++;
+	if ((rc = c->row(c->arg, c->f, line)) != 0)
+		c->stopped = 1;
+	return (rc);
+}
+
+/*
+ * The end of a row at pos (a newline, or the end of the input): the last
+ * field is p[fstart..pos) less a trailing CR. Returns -1 to stop.
+ */
+static inline int
+row_end(struct csv *c, const char *p, size_t pos, size_t fstart, int col)
+{
+	size_t	 flen = pos - fstart;
+	char	 why[96];
+	int	 s;
+
+	if (flen > 0 && p[pos - 1] == '\r')
+		flen--;
+	if (col == 0 && flen == 0)
+		return (0);		/* a blank line */
+	if (col != c->ncols - 1) {
+		c->rows++;
+		snprintf(why, sizeof(why), "row has %d columns, expected %d",
+		    col + 1, c->ncols);
+		if (c->reject != NULL && c->reject(c->arg, c->line, col + 1,
+		    why) != 0) {
+			c->stopped = 1;
+			return (-1);
+		}
+		return (0);
+	}
+	if ((s = c->slot[col]) >= 0) {
+		c->f[s].p = p + fstart;
+		c->f[s].len = flen;
+	}
+	return (emit(c, c->line) != 0 ? -1 : 0);
+}
+
+#define TOO_MANY(c) fatal((c), (c)->line, (c)->ncols + 1, \
+	"row has more than %d columns", (c)->ncols)
+#define TOO_LONG(c, col) fatal((c), (c)->line, (col) + 1, \
+	"field longer than %d bytes", CSV_FIELD_MAX)
+
+static inline uint64_t
+prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return (x);
+}
+
+/* Bit i of *q, *sep, *nl: byte i of the 64 at p is '"', ',' or '\n', '\n'. */
+static inline void
+masks(const char *p, uint64_t *q, uint64_t *sep, uint64_t *nl)
+{
+#ifdef CSV_SSE2
+	const __m128i	 Q = _mm_set1_epi8('"'), C = _mm_set1_epi8(',');
+	const __m128i	 N = _mm_set1_epi8('\n');
+	uint64_t	 mq = 0, ms = 0, mn = 0;
+	int		 i;
+
+	for (i = 0; i < 4; i++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+		__m128i n = _mm_cmpeq_epi8(v, N);
+		mq |= (uint64_t)(uint16_t)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(v, Q)) << (16 * i);
+		mn |= (uint64_t)(uint16_t)_mm_movemask_epi8(n) << (16 * i);
+		ms |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(n,
+		    _mm_cmpeq_epi8(v, C))) << (16 * i);
+	}
+	*q = mq;
+	*sep = ms;
+	*nl = mn;
+#else
+	uint64_t	 mq = 0, ms = 0, mn = 0;
+	int		 i;
+
+	for (i = 0; i < 64; i++) {
+		mq |= (uint64_t)(p[i] == '"') << i;
+		mn |= (uint64_t)(p[i] == '\n') << i;
+		ms |= (uint64_t)(p[i] == '\n' || p[i] == ',') << i;
+	}
+	*q = mq;
+	*sep = ms;
+	*nl = mn;
+#endif
+}
+
+ssize_t
+csv_scan(struct csv *c, const char *p, size_t n, int final)
+{
+	const uint64_t	 line0 = c->line;
+	uint64_t	 carry = 0, nl_before = 0, q, sep, nl, m;
+	size_t		 base, pos, row_start = 0, fstart = 0;
+	char		 tail[64] __attribute__((aligned(16)));
+	const char	*blk;
+	int		 col = 0, s, b;
+
+	for (base = 0; base < n; base += 64) {
+		blk = p + base;
+		if (n - base < 64) {
+			memset(tail, 0, sizeof(tail));
+			memcpy(tail, blk, n - base);
+			blk = tail;
+		}
+		masks(blk, &q, &sep, &nl);
+		q = prefix_xor(q) ^ carry;	/* inside quotes */
+		carry = (uint64_t)((int64_t)q >> 63);
+		m = sep & ~q;
+		while (m != 0) {
+			b = __builtin_ctzll(m);
+			m &= m - 1;
+			pos = base + b;
+			if (pos - fstart > CSV_FIELD_MAX)
+				return (TOO_LONG(c, col));
+			if (p[pos] == ',') {
+				if (col >= c->ncols - 1)
+					return (TOO_MANY(c));
+				if ((s = c->slot[col]) >= 0) {
+					c->f[s].p = p + fstart;
+					c->f[s].len = pos - fstart;
+				}
+				col++;
+				fstart = pos + 1;
+				continue;
+			}
+			if (row_end(c, p, pos, fstart, col) == -1)
+				return (-1);
+			col = 0;
+			fstart = row_start = pos + 1;
+			c->line = line0 + nl_before + __builtin_popcountll(nl &
+			    ((2ULL << b) - 1));
+		}
+		nl_before += __builtin_popcountll(nl);
+	}
+	if (!final) {
+		if (n - fstart > CSV_FIELD_MAX)
+			return (TOO_LONG(c, col));
+		return (row_start);
+	}
+	if (carry)
+		return (fatal(c, c->line, col + 1,
+		    "unterminated quoted field"));
+	if (row_start < n) {
+		if (n - fstart > CSV_FIELD_MAX)
+			return (TOO_LONG(c, col));
+		if (row_end(c, p, n, fstart, col) == -1)
+			return (-1);
+	}
+	return (n);
+}
+
+ssize_t
+csv_scan_ref(struct csv *c, const char *p, size_t n, int final)
+{
+	const uint64_t	 line0 = c->line;
+	uint64_t	 nls = 0;
+	size_t		 pos, row_start = 0, fstart = 0;
+	int		 inq = 0, col = 0, s;
+
+	for (pos = 0; pos < n; pos++) {
+		if (p[pos] == '\n')
+			nls++;
+		if (p[pos] == '"') {
+			inq ^= 1;
+			continue;
+		}
+		if (inq || (p[pos] != ',' && p[pos] != '\n'))
+			continue;
+		if (pos - fstart > CSV_FIELD_MAX)
+			return (TOO_LONG(c, col));
+		if (p[pos] == ',') {
+			if (col >= c->ncols - 1)
+				return (TOO_MANY(c));
+			if ((s = c->slot[col]) >= 0) {
+				c->f[s].p = p + fstart;
+				c->f[s].len = pos - fstart;
+			}
+			col++;
+		} else {
+			if (row_end(c, p, pos, fstart, col) == -1)
+				return (-1);
+			col = 0;
+			row_start = pos + 1;
+			c->line = line0 + nls;
+		}
+		fstart = pos + 1;
+	}
+	if (!final) {
+		if (n - fstart > CSV_FIELD_MAX)
+			return (TOO_LONG(c, col));
+		return (row_start);
+	}
+	if (inq)
+		return (fatal(c, c->line, col + 1,
+		    "unterminated quoted field"));
+	if (row_start < n) {
+		if (n - fstart > CSV_FIELD_MAX)
+			return (TOO_LONG(c, col));
+		if (row_end(c, p, n, fstart, col) == -1)
+			return (-1);
+	}
+	return (n);
+}
+
+ssize_t
+csv_header(const char *p, size_t n, int final, struct arena *ar,
+    char ***names_out, int *ncols_out, char *msg, size_t msglen)
+{
+	size_t		 start = 0, pos, fstart, end = (size_t)-1;
+	char		**names;
+	int		 inq = 0, ncols = 0, i;
+	struct csv	*c;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		start = 3;
+	for (pos = start; pos < n; pos++) {
+		if (p[pos] == '"')
+			inq ^= 1;
+		else if (!inq && p[pos] == '\n') {
+			end = pos;
+			break;
+		}
+	}
+	if (end == (size_t)-1) {
+		if (!final) {
+			if (n > (size_t)CSV_COLS_MAX * 256) {
+				snprintf(msg, msglen, "header row too long");
+				return (-1);
+			}
+			return (0);
+		}
+		if (inq || n == start) {
+			snprintf(msg, msglen, n == start ? "empty file" :
+			    "unterminated quote in the header");
+			return (-1);
+		}
+		end = n;
+	}
+	inq = 0;
+	for (pos = start; pos < end; pos++) {
+		if (p[pos] == '"')
+			inq ^= 1;
+		if (p[pos] != ',' || inq)
+			continue;
+		if (++ncols >= CSV_COLS_MAX) {
+			snprintf(msg, msglen, "more than %d columns",
+			    CSV_COLS_MAX);
+			return (-1);
+		}
+	}
+	ncols++;
+	names = arena_zalloc(ar, (size_t)ncols * sizeof(*names));
+	/* Reuse the splitter on the one row, every column wanted in turn. */
+	c = xmalloc(sizeof(*c));
+	fstart = start;
+	inq = 0;
+	i = 0;
+	for (pos = start; pos <= end; pos++) {
+		if (pos < end && p[pos] == '"') {
+			inq ^= 1;
+			continue;
+		}
+		if (pos < end && (inq || p[pos] != ','))
+			continue;
+		{
+			struct csv_field f = { p + fstart, pos - fstart };
+
+			if (pos == end && f.len > 0 && f.p[f.len - 1] == '\r')
+				f.len--;
+			c->scratch = NULL;
+			c->scratch_len = 0;
+			if (f.len > 0 && f.p[0] == '"')
+				unquote(c, &f);
+			names[i++] = arena_strndup(ar, f.p, f.len);
+			xfree(c->scratch);
+		}
+		fstart = pos + 1;
+	}
+	xfree(c);
+	*names_out = names;
+	*ncols_out = ncols;
+	return (end < n ? (ssize_t)end + 1 : (ssize_t)n);
+}
+
+void
+csv_count(const char *p, size_t n, uint64_t *quotes_out, uint64_t *nl_out)
+{
+	uint64_t	 nq = 0, nn = 0, q, sep, nl;
+	size_t		 i;
+
+	for (i = 0; i + 64 <= n; i += 64) {
+		masks(p + i, &q, &sep, &nl);
+		nq += __builtin_popcountll(q);
+		nn += __builtin_popcountll(nl);
+	}
+	for (; i < n; i++) {
+		nq += p[i] == '"';
+		nn += p[i] == '\n';
+	}
+	*quotes_out = nq;
+	*nl_out = nn;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cost and usage file schemas: which format a header is (legacy CUR,
+ * CUR 2.0, FOCUS 1.0/1.1/1.2) and which of its columns feed each rollup
+ * field. Column names are matched exactly (case-sensitive) as AWS and the
+ * FOCUS specification write them; unknown columns are listed, not refused.
+ */
+#ifndef BILLING_CUR_H
+#define BILLING_CUR_H
+
+enum cur_format {
+	CUR_UNKNOWN = 0,
+	CUR_LEGACY,		/* lineItem/UnblendedCost */
+	CUR_V2,			/* line_item_unblended_cost */
+	CUR_FOCUS_1_0,		/* BilledCost, ChargePeriodStart */
+	CUR_FOCUS_1_1,
+	CUR_FOCUS_1_2
+};
+
+/* The slots of a parsed row (csv.h): one per field the ingest reads. */
+enum cur_slot {
+	S_PAYER, S_PERIOD, S_ACCOUNT, S_LITYPE, S_START, S_PRODUCT,
+	S_USAGE_TYPE, S_OPERATION, S_REGION, S_TERM, S_CURRENCY,
+	S_UNBLENDED, S_NET, S_EFFECTIVE, S_PUBLIC, S_USAGE,
+	S_SP_EFFECTIVE, S_RI_EFFECTIVE, S_SP_TOTAL, S_SP_USED,
+	S_RI_UNUSED_AMORT, S_RI_UNUSED_FEE, S_RI_ARN,
+	S_PRODUCT_ALT, S_USAGE_TYPE_ALT, S_REGION_ALT,
+	S_NSLOTS
+};
+
+/* Format of a header; CUR_UNKNOWN if it is none we read. */
+enum cur_format	 cur_detect(char *const *names, int ncols);
+const char	*cur_format_name(enum cur_format);
+/* Slot of column name in format f, or -1 (not read). */
+int		 cur_slot(enum cur_format f, const char *name);
+/* Whether a column is one the format defines (else "unknown"). */
+int		 cur_known(enum cur_format f, const char *name);
+/* The name of slot s's column in format f (for messages). */
+const char	*cur_slot_column(enum cur_format f, int s);
+
+#endif

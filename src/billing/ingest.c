@@ -1,0 +1,1260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cost and usage ingestion: see ingest.h and docs/billing.md.
+ *
+ * Two threads per file: a reader (read(2), SHA-256 of the raw bytes, and
+ * ISA-L inflate for gzip) fills 8 MiB buffers; the calling thread splits
+ * rows (csv.c), parses numbers (money.c), attributes each line by the
+ * membership history and adds it to the rollup table (rollup.c). Each
+ * buffer is filled after a reserve, so the incomplete last row of the
+ * previous buffer is copied in front of it and rows stay contiguous.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <isa-l/igzip_lib.h>
+#include <openssl/evp.h>
+
+#include "billing/csv.h"
+#include "billing/cur.h"
+#include "billing/ingest.h"
+#include "billing/money.h"
+#include "billing/rollup.h"
+#include "core/clock.h"
+#include "core/xmalloc.h"
+
+#define CHUNK		(8u << 20)	/* bytes per read buffer */
+#define RESERVE		(4u << 20)	/* longest row carried over */
+#define NBUF		3
+#define BATCH		100000		/* rollup rows per transaction */
+#define KEY_MAX		2304
+#define HOUR_MS		(3600LL * 1000)
+
+/* The membership history, indexed by account for attribution. */
+struct member_idx {
+	struct billing_membership *m;	/* sorted by account, joined_at */
+	size_t			 n;
+	uint32_t		*slots;		/* first index + 1 of an account */
+	size_t			 mask;
+};
+
+struct ingest {
+	struct store		*st;
+	struct ingest_opts	 opts;
+	struct arena		 ar;
+	struct rollup		 roll;
+	struct member_idx	 mi;
+	struct ingest_report	 rep;
+	size_t			 payer_len;
+	int			 have_payer, have_period, have_currency;
+	int			 broken;	/* an add failed */
+	struct timespec		 t0;
+};
+
+/* One buffer between the reader and the parser. */
+struct slot {
+	char		*mem;		/* RESERVE + CHUNK + 64 */
+	size_t		 len;		/* bytes at mem + RESERVE */
+	int		 eof;
+	int		 full;
+};
+
+struct reader {
+	int		 fd;
+	int		 gzip;
+	struct slot	 s[NBUF];
+	int		 head, tail;	/* fill at head, parse at tail */
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cv;
+	int		 stop;		/* the parser gave up */
+	int		 failed;
+	char		 msg[200];
+	uint64_t	 raw;		/* bytes read */
+	uint64_t	 out;		/* bytes handed to the parser */
+	unsigned char	 digest[32];
+	unsigned char	*in;		/* gzip input */
+	struct inflate_state *z;
+	const char	*name;
+	EVP_MD_CTX	*sha;
+	unsigned char	 pre[2];	/* sniffed bytes not yet handed out */
+	size_t		 npre;
+};
+
+/* The parsing side of one file. */
+struct worker {
+	struct ingest	*ing;
+	struct csv	 c;
+	enum cur_format	 fmt;
+	const char	*name;
+	char		*const *cols;
+	int		 col_of[S_NSLOTS];	/* slot -> column or -1 */
+	char		 last_start[13];
+	int64_t		 last_hour;
+	const char	*last_acct;
+	size_t		 last_acct_len;
+	int64_t		 last_acct_idx;
+	int		 fatal;
+	char		 msg[200];
+	char		 key[KEY_MAX];
+};
+
+static double
+elapsed(const struct timespec *t0)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ((t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9);
+}
+
+/* Attribution: the membership index. */
+
+static uint64_t
+str_hash(const char *p, size_t n)
+{
+	return (rollup_hash(p, n));
+}
+
+static void
+members_index(struct member_idx *mi)
+{
+	size_t	 cap = 64, i, j;
+
+	while (cap < mi->n * 2 + 2)
+		cap <<= 1;
+	mi->slots = xcalloc(cap, sizeof(*mi->slots));
+	mi->mask = cap - 1;
+	for (i = 0; i < mi->n; i++) {
+		if (i > 0 && strcmp(mi->m[i].account_id,
+		    mi->m[i - 1].account_id) == 0)
+			continue;
+		j = str_hash(mi->m[i].account_id,
+		    strlen(mi->m[i].account_id)) & mi->mask;
+		while (mi->slots[j] != 0)
+			j = (j + 1) & mi->mask;
+		mi->slots[j] = (uint32_t)(i + 1);
+	}
+}
+
+/* First membership index of account p[0..n), or -1. */
+static int64_t
+members_find(const struct member_idx *mi, const char *p, size_t n)
+{
+	size_t		 j;
+	uint32_t	 v;
+
+	if (n > ACCOUNT_ID_LEN)
+		return (-1);
+	j = str_hash(p, n) & mi->mask;
+	while ((v = mi->slots[j]) != 0) {
+		const char *a = mi->m[v - 1].account_id;
+		if (strncmp(a, p, n) == 0 && a[n] == '\0')
+			return (v - 1);
+		j = (j + 1) & mi->mask;
+	}
+	return (-1);
+}
+
+/*
+ * Whether the account (from index i) was in an organization paid by payer
+ * during the hour starting at hour_ms. Join and leave times count from the
+ * start of their hour, so each hour belongs to one membership.
+ */
+static int
+members_covers(const struct member_idx *mi, int64_t i, const char *payer,
+    size_t payer_len, int64_t hour_ms)
+{
+	const struct billing_membership	*m;
+	const char			*acct;
+
+	if (i < 0)
+		return (0);
+	acct = mi->m[i].account_id;
+	for (; (size_t)i < mi->n && strcmp(mi->m[i].account_id, acct) == 0;
+	    i++) {
+		m = &mi->m[i];
+		if (strncmp(m->payer_id, payer, payer_len) != 0 ||
+		    m->payer_id[payer_len] != '\0')
+			continue;
+		if (hour_ms < m->joined_at - m->joined_at % HOUR_MS)
+			continue;
+		if (m->left_at != 0 && hour_ms >= m->left_at -
+		    m->left_at % HOUR_MS)
+			continue;
+		return (1);
+	}
+	return (0);
+}
+
+/* Rows. */
+
+static int
+is_null(const struct csv_field *f)
+{
+	return (f->len == 0 || (f->len == 4 && memcmp(f->p, "NULL", 4) == 0));
+}
+
+static int
+reject(struct worker *w, uint64_t line, int slot, int col, const char *fmt,
+    ...) __attribute__((format(printf, 5, 6)));
+
+static int
+reject(struct worker *w, uint64_t line, int slot, int col, const char *fmt,
+    ...)
+{
+	struct ingest_report	*r = &w->ing->rep;
+	struct ingest_reject	*x;
+	va_list			 ap;
+
+	r->rejected++;
+	if (r->n_rejects >= INGEST_REJECTS_LISTED)
+		return (0);
+	x = &r->rejects[r->n_rejects++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->file, sizeof(x->file), "%s", w->name);
+	x->line = line;
+	if (slot >= 0 && w->col_of[slot] >= 0)
+		col = w->col_of[slot] + 1;
+	x->column = col;
+	if (col > 0 && col <= w->c.ncols)
+		snprintf(x->column_name, sizeof(x->column_name), "%s",
+		    w->cols[col - 1]);
+	va_start(ap, fmt);
+	vsnprintf(x->why, sizeof(x->why), fmt, ap);
+	va_end(ap);
+	return (0);
+}
+
+static int
+csv_reject(void *arg, uint64_t line, int col, const char *why)
+{
+	return (reject(arg, line, -1, col, "%s", why));
+}
+
+static int
+num(struct worker *w, const struct csv_field *f, int slot, int digits,
+    uint64_t line, int64_t *out)
+{
+	int	 rc;
+
+	if (is_null(&f[slot])) {
+		*out = 0;
+		return (0);
+	}
+	if ((rc = money_parse(f[slot].p, f[slot].len, digits, out)) == 0)
+		return (0);
+	reject(w, line, slot, 0, "%s: '%.*s'", rc == MONEY_OVERFLOW ?
+	    "number too large" : "not a number",
+	    (int)(f[slot].len > 40 ? 40 : f[slot].len), f[slot].p);
+	return (-1);
+}
+
+static inline int
+digits2(const char *p, int *v)
+{
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+		return (-1);
+	*v = (p[0] - '0') * 10 + (p[1] - '0');
+	return (0);
+}
+
+/* "YYYY-MM-DD[T ]HH..." to the ms of the start of that hour. */
+static int
+parse_hour(const char *p, size_t len, int64_t *out)
+{
+	int	 y1, y2, m, d, h;
+
+	if (len < 13 || p[4] != '-' || p[7] != '-' ||
+	    (p[10] != 'T' && p[10] != ' ') || digits2(p, &y1) == -1 ||
+	    digits2(p + 2, &y2) == -1 || digits2(p + 5, &m) == -1 ||
+	    digits2(p + 8, &d) == -1 || digits2(p + 11, &h) == -1 ||
+	    m < 1 || m > 12 || d < 1 || d > 31 || h > 23)
+		return (-1);
+	*out = clock_days_from_civil(y1 * 100 + y2, m, d) * MS_PER_DAY +
+	    h * HOUR_MS;
+	return (0);
+}
+
+static int
+valid_period(const char *p, size_t len)
+{
+	int	 a, b, m;
+
+	return (len >= 7 && p[4] == '-' && digits2(p, &a) == 0 &&
+	    digits2(p + 2, &b) == 0 && digits2(p + 5, &m) == 0 && m >= 1 &&
+	    m <= 12);
+}
+
+static inline const struct csv_field *
+pick(const struct csv_field *f, int a, int b)
+{
+	return (!is_null(&f[a]) || b < 0 ? &f[a] : &f[b]);
+}
+
+static inline int
+key_put(char **k, const struct csv_field *f)
+{
+	size_t	 n = is_null(f) ? 0 : f->len;
+
+	if (n > 255)
+		return (-1);
+	*(*k)++ = (char)n;
+	memcpy(*k, f->p, n);
+	*k += n;
+	return (0);
+}
+
+#define LIT(f, s) ((f)->len == sizeof(s) - 1 && \
+	memcmp((f)->p, s, sizeof(s) - 1) == 0)
+
+/* Effective (amortized) cost of a CUR line: FOCUS converter rules. */
+static int
+amortized(struct worker *w, const struct csv_field *f, uint64_t line,
+    int64_t unblended, int64_t *out)
+{
+	const struct csv_field	*t = &f[S_LITYPE];
+	int64_t			 a, b;
+
+	if (w->fmt != CUR_LEGACY && w->fmt != CUR_V2) {
+		if (is_null(&f[S_EFFECTIVE])) {
+			*out = unblended;
+			return (0);
+		}
+		return (num(w, f, S_EFFECTIVE, MONEY_DIGITS, line, out));
+	}
+	if (LIT(t, "SavingsPlanCoveredUsage"))
+		return (num(w, f, S_SP_EFFECTIVE, MONEY_DIGITS, line, out));
+	if (LIT(t, "DiscountedUsage"))
+		return (num(w, f, S_RI_EFFECTIVE, MONEY_DIGITS, line, out));
+	if (LIT(t, "SavingsPlanNegation") || LIT(t, "SavingsPlanUpfrontFee") ||
+	    (LIT(t, "Fee") && !is_null(&f[S_RI_ARN]))) {
+		*out = 0;
+		return (0);
+	}
+	if (LIT(t, "SavingsPlanRecurringFee")) {
+		if (num(w, f, S_SP_TOTAL, MONEY_DIGITS, line, &a) == -1 ||
+		    num(w, f, S_SP_USED, MONEY_DIGITS, line, &b) == -1)
+			return (-1);
+		*out = a - b;
+		return (0);
+	}
+	if (LIT(t, "RIFee")) {
+		if (num(w, f, S_RI_UNUSED_AMORT, MONEY_DIGITS, line, &a) == -1 ||
+		    num(w, f, S_RI_UNUSED_FEE, MONEY_DIGITS, line, &b) == -1)
+			return (-1);
+		*out = a + b;
+		return (0);
+	}
+	*out = unblended;
+	return (0);
+}
+
+static int
+fatal(struct worker *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+fatal(struct worker *w, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	w->fatal = 1;
+	va_start(ap, fmt);
+	vsnprintf(w->msg, sizeof(w->msg), fmt, ap);
+	va_end(ap);
+	return (1);
+}
+
+static int
+on_row(void *arg, const struct csv_field *f, uint64_t line)
+{
+	struct worker		*w = arg;
+	struct ingest		*ing = w->ing;
+	struct ingest_report	*r = &ing->rep;
+	const struct csv_field	*acct, *payer;
+	struct csv_field	 pf;
+	struct rollup_sums	 s;
+	int64_t			 hour;
+	char			*k;
+	int			 in, rc;
+
+	/* The payer, the period and the currency of the delivery. */
+	payer = &f[S_PAYER];
+	if (is_null(payer)) {
+		if (!ing->have_payer)
+			return (fatal(w, "%s:%llu: no payer account: pass "
+			    "--payer", w->name, (unsigned long long)line));
+		pf.p = r->payer_id;
+		pf.len = ing->payer_len;
+		payer = &pf;
+	} else if (!ing->have_payer) {
+		if (payer->len > BILLING_ID_MAX)
+			return (reject(w, line, S_PAYER, 0, "payer too long"));
+		memcpy(r->payer_id, payer->p, payer->len);
+		r->payer_id[payer->len] = '\0';
+		ing->payer_len = payer->len;
+		ing->have_payer = 1;
+	} else if (payer->len != ing->payer_len ||
+	    memcmp(payer->p, r->payer_id, payer->len) != 0)
+		return (reject(w, line, S_PAYER, 0, "payer %.*s is not the "
+		    "import's payer %s", (int)(payer->len > 64 ? 64 :
+		    payer->len), payer->p, r->payer_id));
+	if (is_null(&f[S_PERIOD])) {
+		if (!ing->have_period)
+			return (reject(w, line, S_PERIOD, 0,
+			    "no billing period"));
+	} else if (!valid_period(f[S_PERIOD].p, f[S_PERIOD].len))
+		return (reject(w, line, S_PERIOD, 0, "not a date: '%.*s'",
+		    (int)(f[S_PERIOD].len > 40 ? 40 : f[S_PERIOD].len),
+		    f[S_PERIOD].p));
+	else if (!ing->have_period) {
+		memcpy(r->period, f[S_PERIOD].p, 7);
+		r->period[7] = '\0';
+		ing->have_period = 1;
+	} else if (memcmp(f[S_PERIOD].p, r->period, 7) != 0)
+		return (reject(w, line, S_PERIOD, 0, "billing period %.7s is "
+		    "not the import's %s", f[S_PERIOD].p, r->period));
+	if (!is_null(&f[S_CURRENCY])) {
+		if (!ing->have_currency && f[S_CURRENCY].len < 8) {
+			memcpy(r->currency, f[S_CURRENCY].p, f[S_CURRENCY].len);
+			r->currency[f[S_CURRENCY].len] = '\0';
+			ing->have_currency = 1;
+		} else if (strlen(r->currency) != f[S_CURRENCY].len ||
+		    memcmp(r->currency, f[S_CURRENCY].p, f[S_CURRENCY].len))
+			return (reject(w, line, S_CURRENCY, 0, "currency "
+			    "%.*s is not the import's %s", (int)(f[S_CURRENCY]
+			    .len > 8 ? 8 : f[S_CURRENCY].len),
+			    f[S_CURRENCY].p, r->currency));
+	}
+
+	/* When: the usage hour, parsed once per distinct hour string. */
+	if (f[S_START].len < 13)
+		return (reject(w, line, S_START, 0, "not a date: '%.*s'",
+		    (int)f[S_START].len, f[S_START].p));
+	if (memcmp(w->last_start, f[S_START].p, 13) != 0) {
+		if (parse_hour(f[S_START].p, f[S_START].len, &hour) == -1)
+			return (reject(w, line, S_START, 0,
+			    "not a date: '%.*s'", (int)(f[S_START].len > 40 ?
+			    40 : f[S_START].len), f[S_START].p));
+		memcpy(w->last_start, f[S_START].p, 13);
+		w->last_hour = hour;
+	}
+	hour = w->last_hour;
+
+	/* Who: the usage account, and whether the payer paid for it then. */
+	acct = &f[S_ACCOUNT];
+	if (is_null(acct)) {
+		if (w->fmt == CUR_LEGACY || w->fmt == CUR_V2)
+			return (reject(w, line, S_ACCOUNT, 0,
+			    "no usage account"));
+		acct = payer;
+	}
+	if (acct->len != w->last_acct_len ||
+	    memcmp(acct->p, w->last_acct, acct->len) != 0) {
+		if (acct->len > sizeof(w->key) / 4)
+			return (reject(w, line, S_ACCOUNT, 0,
+			    "account id too long"));
+		w->last_acct_idx = members_find(&ing->mi, acct->p, acct->len);
+		/* Keep the id: the buffer it points into is reused. */
+		memcpy(w->key + sizeof(w->key) - 256, acct->p, acct->len);
+		w->last_acct = w->key + sizeof(w->key) - 256;
+		w->last_acct_len = acct->len;
+	}
+	in = members_covers(&ing->mi, w->last_acct_idx, payer->p, payer->len,
+	    hour);
+
+	/* How much. */
+	memset(&s, 0, sizeof(s));
+	if (num(w, f, S_UNBLENDED, MONEY_DIGITS, line, &s.unblended) == -1 ||
+	    num(w, f, S_PUBLIC, MONEY_DIGITS, line, &s.public_od) == -1 ||
+	    num(w, f, S_USAGE, QTY_DIGITS, line, &s.usage) == -1 ||
+	    amortized(w, f, line, s.unblended, &s.amortized) == -1)
+		return (0);
+	if (is_null(&f[S_NET]))
+		s.net = s.unblended;
+	else if (num(w, f, S_NET, MONEY_DIGITS, line, &s.net) == -1)
+		return (0);
+	s.lines = 1;
+
+	/* The key: period, day, flag, then length-prefixed strings. */
+	k = w->key;
+	memcpy(k, r->period, 7);
+	memcpy(k + 7, f[S_START].p, 10);
+	k[17] = (char)in;
+	k += 18;
+	if (key_put(&k, payer) == -1 || key_put(&k, acct) == -1 ||
+	    key_put(&k, pick(f, S_PRODUCT, S_PRODUCT_ALT)) == -1 ||
+	    key_put(&k, pick(f, S_USAGE_TYPE, S_USAGE_TYPE_ALT)) == -1 ||
+	    key_put(&k, &f[S_OPERATION]) == -1 ||
+	    key_put(&k, pick(f, S_REGION, S_REGION_ALT)) == -1 ||
+	    key_put(&k, &f[S_LITYPE]) == -1 || key_put(&k, &f[S_TERM]) == -1)
+		return (reject(w, line, -1, 0, "a key field is longer than "
+		    "255 bytes"));
+	rc = rollup_add(&ing->roll, w->key, k - w->key,
+	    rollup_hash(w->key, k - w->key), &s);
+	if (rc == -1)
+		return (fatal(w, "%s:%llu: a sum overflows 64 bits (more than "
+		    "9.2 billion in currency units)", w->name,
+		    (unsigned long long)line));
+	if (rc == -2)
+		return (fatal(w, "more than %u distinct rollup keys",
+		    ROLLUP_MAX_KEYS));
+	if (!in) {
+		if (__builtin_add_overflow(r->out_unblended, s.unblended,
+		    &r->out_unblended))
+			return (fatal(w, "out-of-membership sum overflows"));
+		r->out_lines++;
+	}
+	return (0);
+}
+
+/* The reader thread. */
+
+static int
+reader_fail(struct reader *rd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+reader_fail(struct reader *rd, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rd->msg, sizeof(rd->msg), fmt, ap);
+	va_end(ap);
+	rd->failed = 1;
+	return (-1);
+}
+
+static ssize_t
+read_full(int fd, unsigned char *p, size_t n)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = read(fd, p + got, n - got);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		got += r;
+	}
+	return (got);
+}
+
+/* read_full() after the bytes taken to sniff the format. */
+static ssize_t
+rd_read(struct reader *rd, unsigned char *p, size_t n)
+{
+	size_t	 k = 0;
+	ssize_t	 r;
+
+	if (rd->npre > 0 && n > 0) {
+		k = rd->npre < n ? rd->npre : n;
+		memcpy(p, rd->pre, k);
+		memmove(rd->pre, rd->pre + k, rd->npre - k);
+		rd->npre -= k;
+	}
+	if ((r = read_full(rd->fd, p + k, n - k)) < 0)
+		return (-1);
+	return (r + k);
+}
+
+/* Fills dst[0..CHUNK) with plain bytes; *eof at the end of input. */
+static ssize_t
+reader_fill(struct reader *rd, char *dst, int *eof)
+{
+	struct inflate_state	*z = rd->z;
+	ssize_t			 r;
+	int			 rc;
+
+	*eof = 0;
+	if (!rd->gzip) {
+		if ((r = rd_read(rd, (unsigned char *)dst, CHUNK)) < 0)
+			return (reader_fail(rd, "%s: read: %s", rd->name,
+			    strerror(errno)));
+		EVP_DigestUpdate(rd->sha, dst, r);
+		rd->raw += r;
+		*eof = r < (ssize_t)CHUNK;
+		return (r);
+	}
+	z->next_out = (uint8_t *)dst;
+	z->avail_out = CHUNK;
+	while (z->avail_out > 0) {
+		if (z->avail_in == 0) {
+			if ((r = rd_read(rd, rd->in, CHUNK / 2)) < 0)
+				return (reader_fail(rd, "%s: read: %s",
+				    rd->name, strerror(errno)));
+			EVP_DigestUpdate(rd->sha, rd->in, r);
+			rd->raw += r;
+			z->next_in = rd->in;
+			z->avail_in = r;
+			if (r == 0) {
+				if (z->block_state != ISAL_BLOCK_FINISH ||
+				    z->tmp_out_valid > z->tmp_out_processed)
+					return (reader_fail(rd, "%s: truncated "
+					    "gzip: the input ends at byte %llu "
+					    "inside a compressed stream",
+					    rd->name,
+					    (unsigned long long)rd->raw));
+				*eof = 1;
+				break;
+			}
+		}
+		if (z->block_state == ISAL_BLOCK_FINISH) {
+			/* Another gzip member follows (concatenated). */
+			uint8_t *ni = z->next_in;
+			uint32_t na = z->avail_in;
+
+			isal_inflate_reset(z);
+			z->crc_flag = ISAL_GZIP;
+			z->next_in = ni;
+			z->avail_in = na;
+			z->next_out = (uint8_t *)dst + (CHUNK - z->avail_out);
+		}
+		rc = isal_inflate(z);
+		if (rc < 0)
+			return (reader_fail(rd, "%s: corrupt gzip near byte "
+			    "%llu (ISA-L error %d)", rd->name,
+			    (unsigned long long)(rd->raw - z->avail_in), rc));
+	}
+	return (CHUNK - z->avail_out);
+}
+
+/* Fills slot s: plain bytes, or the end of input, or a failure. */
+static void
+reader_step(struct reader *rd, struct slot *s)
+{
+	unsigned int	 dlen;
+	ssize_t		 n;
+	int		 eof = 0;
+
+	n = reader_fill(rd, s->mem + RESERVE, &eof);
+	if (n < 0) {
+		s->len = 0;
+		eof = 1;
+	} else {
+		s->len = n;
+		rd->out += n;
+	}
+	if (eof)
+		EVP_DigestFinal_ex(rd->sha, rd->digest, &dlen);
+	s->eof = eof;
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct reader	*rd = arg;
+	struct slot	*s;
+	int		 eof = 0;
+
+	while (!eof) {
+		pthread_mutex_lock(&rd->lock);
+		while (rd->s[rd->head].full && !rd->stop)
+			pthread_cond_wait(&rd->cv, &rd->lock);
+		if (rd->stop) {
+			pthread_mutex_unlock(&rd->lock);
+			break;
+		}
+		s = &rd->s[rd->head];
+		pthread_mutex_unlock(&rd->lock);
+		reader_step(rd, s);
+		eof = s->eof;
+		pthread_mutex_lock(&rd->lock);
+		s->full = 1;
+		rd->head = (rd->head + 1) % NBUF;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->lock);
+	}
+	return (NULL);
+}
+
+/* Parses the header and sets up the worker; -1 if not a format we read. */
+static int
+worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
+    struct err *e)
+{
+	struct ingest_report	*r = &w->ing->rep;
+	int			 i, s;
+
+	w->fmt = cur_detect(names, ncols);
+	if (w->fmt == CUR_UNKNOWN)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s:1: not a cost "
+		    "and usage file: no lineItem/UnblendedCost, "
+		    "line_item_unblended_cost or BilledCost column", w->name));
+	csv_init(&w->c, ncols, line);
+	w->cols = names;
+	for (s = 0; s < S_NSLOTS; s++)
+		w->col_of[s] = -1;
+	for (i = 0; i < ncols; i++) {
+		if ((s = cur_slot(w->fmt, names[i])) >= 0 && w->col_of[s] < 0) {
+			csv_want(&w->c, i, s);
+			w->col_of[s] = i;
+		} else if (!cur_known(w->fmt, names[i])) {
+			if (r->n_unknown < INGEST_UNKNOWN_LISTED)
+				snprintf(r->unknown[r->n_unknown++],
+				    sizeof(r->unknown[0]), "%s", names[i]);
+			r->unknown_total++;
+		}
+	}
+	/* Every slot gets a field: absent columns read as empty. */
+	w->c.nslots = S_NSLOTS;
+	if (w->col_of[S_UNBLENDED] < 0 || w->col_of[S_START] < 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s:1: the %s "
+		    "header lacks %s", w->name, cur_format_name(w->fmt),
+		    cur_slot_column(w->fmt, w->col_of[S_START] < 0 ? S_START :
+		    S_UNBLENDED)));
+	w->c.row = on_row;
+	w->c.reject = csv_reject;
+	w->c.arg = w;
+	return (0);
+}
+
+int
+ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
+{
+	struct ingest_report	*r = &ing->rep;
+	struct ingest_file	*file;
+	struct reader		 rd;
+	struct worker		*w = NULL;
+	struct stat		 sb;
+	pthread_t		 th;
+	struct slot		*s, *prev = NULL;
+	char			*start, **names, msg[160];
+	const char		*tail = NULL;
+	size_t			 tail_len = 0, n;
+	ssize_t			 used;
+	uint64_t		 total = 0, line = 1;
+	int			 i, ncols, have_header = 0, rc = -1;
+	int			 threaded = 0;
+
+	if (ing->broken)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "this delivery already failed"));
+	if (r->n_files >= INGEST_FILES_MAX)
+		return (err_set(e, ERR_LIMIT, NULL, NULL, "more than %d files "
+		    "in one delivery", INGEST_FILES_MAX));
+	file = &r->files[r->n_files];
+	memset(file, 0, sizeof(*file));
+	snprintf(file->name, sizeof(file->name), "%s", name);
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		total = sb.st_size;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.fd = fd;
+	rd.name = name;
+	pthread_mutex_init(&rd.lock, NULL);
+	pthread_cond_init(&rd.cv, NULL);
+	for (i = 0; i < NBUF; i++)
+		rd.s[i].mem = xmalloc(RESERVE + CHUNK + 64);
+	/* Sniff gzip from the first two bytes, kept as input (a pipe
+	 * cannot rewind). */
+	rd.sha = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(rd.sha, EVP_sha256(), NULL);
+	if ((used = read_full(fd, rd.pre, 2)) < 0) {
+		err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s", name,
+		    strerror(errno));
+		goto out_noreader;
+	}
+	rd.npre = used;
+	if (used == 2 && rd.pre[0] == 0x1f && rd.pre[1] == 0x8b)
+		rd.gzip = 1;
+	if (rd.gzip) {
+		rd.in = xmalloc(CHUNK / 2);
+		rd.z = xcalloc(1, sizeof(*rd.z));
+		isal_inflate_init(rd.z);
+		rd.z->crc_flag = ISAL_GZIP;
+	}
+	file->gzip = rd.gzip;
+	w = xcalloc(1, sizeof(*w));
+	w->ing = ing;
+	w->name = file->name;
+	w->last_acct = "";
+	w->last_acct_idx = -1;
+	memset(w->last_start, 0, sizeof(w->last_start));
+	threaded = ing->opts.threads != 1;
+	if (threaded && pthread_create(&th, NULL, reader_main, &rd) != 0)
+		threaded = 0;
+
+	for (;;) {
+		/* The next buffer, filled by the reader (or here). */
+		if (threaded) {
+			pthread_mutex_lock(&rd.lock);
+			while (!rd.s[rd.tail].full)
+				pthread_cond_wait(&rd.cv, &rd.lock);
+			s = &rd.s[rd.tail];
+			pthread_mutex_unlock(&rd.lock);
+		} else {
+			s = &rd.s[rd.tail];
+			reader_step(&rd, s);
+		}
+		if (rd.failed) {
+			err_set(e, ERR_INVALID, NULL, NULL, "%s", rd.msg);
+			goto out;
+		}
+		start = s->mem + RESERVE - tail_len;
+		if (tail_len > 0)
+			memmove(start, tail, tail_len);
+		n = tail_len + s->len;
+		if (prev != NULL) {
+			pthread_mutex_lock(&rd.lock);
+			prev->full = 0;
+			pthread_cond_broadcast(&rd.cv);
+			pthread_mutex_unlock(&rd.lock);
+		}
+		prev = s;
+		rd.tail = (rd.tail + 1) % NBUF;
+		used = 0;
+		if (!have_header) {
+			used = csv_header(start, n, s->eof, &ing->ar, &names,
+			    &ncols, msg, sizeof(msg));
+			if (used < 0) {
+				err_set(e, ERR_INVALID, NULL, NULL, "%s:1: %s",
+				    name, msg);
+				goto out;
+			}
+			if (used > 0) {
+				for (i = 0; i < (int)used; i++)
+					line += start[i] == '\n';
+				if (worker_setup(w, names, ncols, line, e) == -1)
+					goto out;
+				have_header = 1;
+			}
+		}
+		if (have_header) {
+			ssize_t k = csv_scan(&w->c, start + used, n - used,
+			    s->eof);
+			if (w->fatal) {
+				err_set(e, ERR_INVALID, NULL, NULL, "%s",
+				    w->msg);
+				goto out;
+			}
+			if (k < 0) {
+				err_set(e, ERR_INVALID, NULL, NULL,
+				    "%s:%llu:%d: %s", name,
+				    (unsigned long long)w->c.err_line,
+				    w->c.err_col, w->c.err_msg);
+				goto out;
+			}
+			used += k;
+		}
+		tail = start + used;
+		tail_len = n - used;
+		if (s->eof)
+			break;
+		if (tail_len > RESERVE) {
+			err_set(e, ERR_LIMIT, NULL, NULL, "%s:%llu: a row "
+			    "longer than %u bytes", name,
+			    (unsigned long long)(have_header ? w->c.line : 1),
+			    RESERVE);
+			goto out;
+		}
+		if (ing->opts.progress != NULL)
+			ing->opts.progress(ing->opts.progress_arg, rd.raw,
+			    total);
+	}
+	if (!have_header) {
+		err_set(e, ERR_INVALID, NULL, NULL, "%s: empty file", name);
+		goto out;
+	}
+	file->bytes = rd.raw;
+	file->csv_bytes = rd.out;
+	file->rows = w->c.rows;
+	snprintf(file->format, sizeof(file->format), "%s",
+	    cur_format_name(w->fmt));
+	for (i = 0; i < 32; i++)
+		snprintf(file->digest + 2 * i, 3, "%02x", rd.digest[i]);
+	r->bytes += rd.raw;
+	r->csv_bytes += rd.out;
+	r->rows += w->c.rows;
+	if (r->format[0] == '\0')
+		snprintf(r->format, sizeof(r->format), "%s", file->format);
+	r->n_files++;
+	if (ing->opts.progress != NULL)
+		ing->opts.progress(ing->opts.progress_arg, rd.raw, total);
+	rc = 0;
+out:
+	if (threaded) {
+		pthread_mutex_lock(&rd.lock);
+		rd.stop = 1;
+		for (i = 0; i < NBUF; i++)
+			rd.s[i].full = 0;
+		pthread_cond_broadcast(&rd.cv);
+		pthread_mutex_unlock(&rd.lock);
+		/* The reader may be filling a slot: wait for it. */
+		pthread_join(th, NULL);
+	}
+out_noreader:
+	if (w != NULL)
+		csv_release(&w->c);
+	xfree(w);
+	for (i = 0; i < NBUF; i++)
+		xfree(rd.s[i].mem);
+	xfree(rd.in);
+	xfree(rd.z);
+	EVP_MD_CTX_free(rd.sha);
+	pthread_mutex_destroy(&rd.lock);
+	pthread_cond_destroy(&rd.cv);
+	if (rc == -1)
+		ing->broken = 1;
+	return (rc);
+}
+
+int
+ingest_new(struct store *st, const struct ingest_opts *opts,
+    struct ingest **out, struct err *e)
+{
+	struct ingest	*ing;
+	size_t		 n;
+
+	ing = xcalloc(1, sizeof(*ing));
+	ing->st = st;
+	if (opts != NULL)
+		ing->opts = *opts;
+	arena_init(&ing->ar);
+	clock_gettime(CLOCK_MONOTONIC, &ing->t0);
+	if (ing->opts.payer != NULL) {
+		n = strlen(ing->opts.payer);
+		if (n == 0 || n > BILLING_ID_MAX) {
+			ingest_free(ing);
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "--payer: not an account id"));
+		}
+		memcpy(ing->rep.payer_id, ing->opts.payer, n + 1);
+		ing->payer_len = n;
+		ing->have_payer = 1;
+	}
+	if (ing->opts.period != NULL) {
+		if (strlen(ing->opts.period) != 7 ||
+		    !valid_period(ing->opts.period, 7)) {
+			ingest_free(ing);
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "--period: not YYYY-MM"));
+		}
+		memcpy(ing->rep.period, ing->opts.period, 8);
+		ing->have_period = 1;
+	}
+	if (store_billing_memberships(st, &ing->ar, &ing->mi.m, &ing->mi.n,
+	    e) == -1) {
+		ingest_free(ing);
+		return (-1);
+	}
+	members_index(&ing->mi);
+	rollup_init(&ing->roll, 1 << 16);
+	*out = ing;
+	return (0);
+}
+
+const struct ingest_report *
+ingest_report(const struct ingest *ing)
+{
+	return (&ing->rep);
+}
+
+void
+ingest_free(struct ingest *ing)
+{
+	if (ing == NULL)
+		return;
+	rollup_release(&ing->roll);
+	xfree(ing->mi.slots);
+	xfree(ing->rep.accounts);
+	arena_release(&ing->ar);
+	xfree(ing);
+}
+
+static int
+account_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct ingest_account *)a)->account_id,
+	    ((const struct ingest_account *)b)->account_id));
+}
+
+/* Orders rollup entries by account, then day: the index's order, so the
+ * inserts append to it. The account is the key's second string. */
+static int
+entry_cmp(const void *a, const void *b, void *arg)
+{
+	const char	*keys = arg;
+	const struct rollup_entry *x = a, *y = b;
+	const unsigned char *p = (const unsigned char *)keys + x->koff;
+	const unsigned char *q = (const unsigned char *)keys + y->koff;
+	size_t		 pa = 18 + 1 + p[18], qa = 18 + 1 + q[18];
+	size_t		 n = p[pa] < q[qa] ? p[pa] : q[qa];
+	int		 c;
+
+	if ((c = memcmp(p + pa + 1, q + qa + 1, n)) != 0)
+		return (c);
+	if (p[pa] != q[qa])
+		return (p[pa] < q[qa] ? -1 : 1);
+	return (memcmp(p + 7, q + 7, 10));
+}
+
+/* Splits a rollup key into NUL-terminated fields in buf. */
+static void
+key_split(const char *k, size_t klen, char *buf, struct billing_rollup *o)
+{
+	const char	**dst[8] = { &o->payer_id, &o->account_id,
+	    &o->product_code, &o->usage_type, &o->operation, &o->region,
+	    &o->line_item_type, &o->pricing_term };
+	size_t		 i, n, off = 18;
+
+	memcpy(buf, k, 7);
+	buf[7] = '\0';
+	memcpy(buf + 8, k + 7, 10);
+	buf[18] = '\0';
+	o->period = buf;
+	o->day = buf + 8;
+	o->in_membership = k[17];
+	buf += 19;
+	for (i = 0; i < 8; i++) {
+		n = (unsigned char)k[off];
+		memcpy(buf, k + off + 1, n);
+		buf[n] = '\0';
+		*dst[i] = buf;
+		buf += n + 1;
+		off += n + 1;
+	}
+	(void)klen;
+}
+
+/* Per account totals for the report, from the rollups. */
+static void
+report_accounts(struct ingest *ing)
+{
+	struct ingest_report	*r = &ing->rep;
+	struct rollup		 acc;
+	struct rollup_sums	 s;
+	struct billing_rollup	 o;
+	char			 buf[KEY_MAX + 32];
+	size_t			 i;
+
+	rollup_init(&acc, 1024);
+	for (i = 0; i < ing->roll.n; i++) {
+		const struct rollup_entry *x = &ing->roll.e[i];
+		size_t n;
+
+		key_split(rollup_key(&ing->roll, x), x->klen, buf, &o);
+		n = strlen(o.account_id);
+		memset(&s, 0, sizeof(s));
+		/* Reused fields: lines, unblended, out lines, out cost. */
+		s.lines = x->sums.lines;
+		s.unblended = x->sums.unblended;
+		if (!o.in_membership) {
+			s.usage = x->sums.lines;
+			s.net = x->sums.unblended;
+		}
+		(void)rollup_add(&acc, o.account_id, n,
+		    rollup_hash(o.account_id, n), &s);
+		(void)__builtin_add_overflow(r->total_unblended,
+		    x->sums.unblended, &r->total_unblended);
+	}
+	r->accounts = xcalloc(acc.n + 1, sizeof(*r->accounts));
+	for (i = 0; i < acc.n; i++) {
+		struct ingest_account *a = &r->accounts[i];
+		size_t n = acc.e[i].klen;
+
+		if (n > BILLING_ID_MAX)
+			n = BILLING_ID_MAX;
+		memcpy(a->account_id, rollup_key(&acc, &acc.e[i]), n);
+		a->lines = acc.e[i].sums.lines;
+		a->unblended = acc.e[i].sums.unblended;
+		a->out_lines = acc.e[i].sums.usage;
+		a->out_unblended = acc.e[i].sums.net;
+	}
+	r->n_accounts = acc.n;
+	qsort(r->accounts, r->n_accounts, sizeof(*r->accounts), account_cmp);
+	rollup_release(&acc);
+}
+
+/* The delivery's digest: the file's, or of the files' digests in order. */
+static void
+delivery_digest(struct ingest_report *r)
+{
+	unsigned char	 d[32];
+	unsigned int	 dlen;
+	EVP_MD_CTX	*sha;
+	size_t		 i;
+
+	if (r->n_files == 1) {
+		memcpy(r->digest, r->files[0].digest, sizeof(r->digest));
+		return;
+	}
+	sha = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
+	for (i = 0; i < r->n_files; i++)
+		EVP_DigestUpdate(sha, r->files[i].digest, 64);
+	EVP_DigestFinal_ex(sha, d, &dlen);
+	EVP_MD_CTX_free(sha);
+	for (i = 0; i < 32; i++)
+		snprintf(r->digest + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Marks running imports whose process is gone as failed (kill -9). */
+static int
+clean_orphans(struct ingest *ing, struct err *e)
+{
+	struct billing_import	*v;
+	size_t			 n, i;
+
+	if (store_billing_running(ing->st, &ing->ar, &v, &n, e) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (v[i].pid != (int64_t)getpid() &&
+		    (kill((pid_t)v[i].pid, 0) == 0 || errno != ESRCH))
+			continue;	/* another live ingest */
+		if (store_billing_import_fail(ing->st, v[i].id,
+		    store_now(ing->st), e) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+int
+ingest_commit(struct ingest *ing, struct err *e)
+{
+	struct ingest_report	*r = &ing->rep;
+	struct billing_import	 cur, imp;
+	struct billing_rollup	 o;
+	char			 buf[KEY_MAX + 32];
+	size_t			 i;
+	int			 in_txn = 0;
+
+	if (ing->broken)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "the delivery failed: nothing imported"));
+	if (r->n_files == 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "no file"));
+	if (!ing->have_payer || !ing->have_period)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "no data row: "
+		    "cannot tell the payer and period (use --payer and "
+		    "--period)"));
+	if (r->currency[0] == '\0')
+		snprintf(r->currency, sizeof(r->currency), "USD");
+	r->parse_seconds = elapsed(&ing->t0);
+	delivery_digest(r);
+	report_accounts(ing);
+	r->groups = ing->roll.n;
+
+	/* 1. Same digest as the current version: nothing to do. */
+	if (store_begin(ing->st, STORE_WRITE, e) == -1)
+		return (-1);
+	in_txn = 1;
+	if (store_billing_current(ing->st, r->payer_id, r->period, &cur,
+	    NULL) == 0 && strcmp(cur.digest, r->digest) == 0) {
+		if (store_commit(ing->st, e) == -1)
+			return (-1);
+		snprintf(r->status, sizeof(r->status), "already imported");
+		r->import_id = cur.id;
+		r->seconds = elapsed(&ing->t0);
+		return (0);
+	}
+	if (clean_orphans(ing, e) == -1)
+		goto fail;
+	memset(&imp, 0, sizeof(imp));
+	snprintf(imp.payer_id, sizeof(imp.payer_id), "%s", r->payer_id);
+	snprintf(imp.period, sizeof(imp.period), "%s", r->period);
+	snprintf(imp.status, sizeof(imp.status), "running");
+	snprintf(imp.format, sizeof(imp.format), "%s", r->format);
+	snprintf(imp.file_name, sizeof(imp.file_name), "%s",
+	    r->files[0].name);
+	snprintf(imp.digest, sizeof(imp.digest), "%s", r->digest);
+	snprintf(imp.currency, sizeof(imp.currency), "%s", r->currency);
+	imp.bytes = r->bytes;
+	imp.rows = r->rows;
+	imp.rejected = r->rejected;
+	imp.pid = getpid();
+	imp.started_at = store_now(ing->st);
+	if (store_billing_import_insert(ing->st, &imp, e) == -1 ||
+	    store_commit(ing->st, e) == -1)
+		goto fail;
+	in_txn = 0;
+
+	/* 2. The rollups, one transaction per batch. */
+	qsort_r(ing->roll.e, ing->roll.n, sizeof(*ing->roll.e), entry_cmp,
+	    ing->roll.keys);
+	for (i = 0; i < ing->roll.n; i++) {
+		const struct rollup_entry *x = &ing->roll.e[i];
+
+		if (!in_txn) {
+			if (store_begin(ing->st, STORE_WRITE, e) == -1)
+				return (-1);
+			in_txn = 1;
+		}
+		key_split(rollup_key(&ing->roll, x), x->klen, buf, &o);
+		o.unblended = x->sums.unblended;
+		o.net_unblended = x->sums.net;
+		o.amortized = x->sums.amortized;
+		o.public_on_demand = x->sums.public_od;
+		o.usage_amount = x->sums.usage;
+		o.line_count = x->sums.lines;
+		if (store_billing_rollup_insert(ing->st, imp.id, &o, e) == -1)
+			goto fail;
+		if ((i + 1) % BATCH == 0) {
+			if (store_commit(ing->st, e) == -1)
+				goto fail;
+			in_txn = 0;
+		}
+	}
+	if (in_txn && store_commit(ing->st, e) == -1)
+		goto fail;
+
+	/* 3. Flip the current version; the replaced one's rows go. */
+	if (store_begin(ing->st, STORE_WRITE, e) == -1)
+		return (-1);
+	in_txn = 1;
+	if (store_billing_flip(ing->st, imp.id, store_now(ing->st),
+	    &r->replaced_id, e) == -1 || store_commit(ing->st, e) == -1)
+		goto fail;
+	snprintf(r->status, sizeof(r->status), "imported");
+	r->import_id = imp.id;
+	r->seconds = elapsed(&ing->t0);
+	r->store_seconds = r->seconds - r->parse_seconds;
+	return (0);
+fail:
+	if (in_txn)
+		store_rollback(ing->st);
+	return (-1);
+}
+
+int
+ingest_files(struct store *st, const struct ingest_opts *opts,
+    char *const *paths, int n, struct ingest **out, struct err *e)
+{
+	struct ingest	*ing;
+	int		 i, fd, rc;
+
+	*out = NULL;
+	if (ingest_new(st, opts, &ing, e) == -1)
+		return (-1);
+	*out = ing;
+	for (i = 0; i < n; i++) {
+		if ((fd = open(paths[i], O_RDONLY | O_CLOEXEC)) == -1)
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "%s: %s", paths[i], strerror(errno)));
+#ifdef POSIX_FADV_SEQUENTIAL
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+		rc = ingest_add_fd(ing, fd, paths[i], e);
+		close(fd);
+		if (rc == -1)
+			return (-1);
+	}
+	if (ingest_commit(ing, e) == -1)
+		return (-1);
+	ing->rep.seconds = elapsed(&ing->t0);
+	return (0);
+}

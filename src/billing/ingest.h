@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cost and usage ingestion: one delivery (one or more files of one payer's
+ * billing period, legacy CUR / CUR 2.0 / FOCUS 1.0-1.2 CSV, plain or gzip)
+ * streamed from file descriptors into daily rollups, attributed by
+ * membership, and written as a new version of (payer, period) that
+ * replaces the current one atomically. Memory is bounded whatever the file
+ * size (read buffers, the rollup table up to ROLLUP_MAX_KEYS keys).
+ *
+ * Use: ingest_new(), ingest_add_fd() per file (a pipe or socket works: the
+ * REST upload and the watched directory feed it the same way),
+ * ingest_commit(), read ingest_report(), ingest_free(). Nothing is written
+ * to the store before ingest_commit(); a failed add leaves the delivery
+ * unusable (commit refuses it) and the store unchanged.
+ */
+#ifndef BILLING_INGEST_H
+#define BILLING_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+#define INGEST_REJECTS_LISTED	20
+#define INGEST_UNKNOWN_LISTED	50
+#define INGEST_FILES_MAX	64
+
+struct ingest_opts {
+	const char	*payer;		/* NULL: the file's payer column */
+	const char	*period;	/* "YYYY-MM"; NULL: the first row's */
+	/* Called from the ingesting thread after each buffer. total is 0
+	 * when the size is unknown (a pipe). */
+	void		(*progress)(void *arg, uint64_t done, uint64_t total);
+	void		*progress_arg;
+	int		 threads;	/* 1: no helper thread; 0: default */
+};
+
+struct ingest_reject {
+	char		 file[128];
+	uint64_t	 line;
+	int		 column;		/* 1-based, 0 if none */
+	char		 column_name[64];
+	char		 why[128];
+};
+
+struct ingest_account {
+	char		 account_id[BILLING_ID_MAX + 1];
+	int64_t		 lines;
+	int64_t		 unblended;		/* 10^-9 */
+	int64_t		 out_lines;		/* out of membership */
+	int64_t		 out_unblended;
+};
+
+struct ingest_file {
+	char		 name[256];
+	char		 format[16];
+	char		 digest[65];
+	int		 gzip;
+	uint64_t	 bytes;			/* as read (compressed) */
+	uint64_t	 csv_bytes;		/* after inflating */
+	uint64_t	 rows;
+};
+
+struct ingest_report {
+	char		 status[24];		/* imported | already imported */
+	int64_t		 import_id;
+	int64_t		 replaced_id;		/* 0 when none */
+	char		 payer_id[BILLING_ID_MAX + 1];
+	char		 period[8];
+	char		 currency[8];
+	char		 format[16];
+	char		 digest[65];
+	uint64_t	 bytes;
+	uint64_t	 csv_bytes;
+	uint64_t	 rows;			/* data rows read */
+	uint64_t	 rejected;
+	uint64_t	 groups;		/* rollup rows written */
+	double		 seconds;
+	double		 parse_seconds;		/* reading and rolling up */
+	double		 store_seconds;		/* writing the version */
+	struct ingest_reject rejects[INGEST_REJECTS_LISTED];
+	size_t		 n_rejects;		/* listed */
+	char		 unknown[INGEST_UNKNOWN_LISTED][64];
+	size_t		 n_unknown;		/* listed */
+	size_t		 unknown_total;
+	int64_t		 out_lines;		/* out of membership */
+	int64_t		 out_unblended;
+	int64_t		 total_unblended;
+	struct ingest_file files[INGEST_FILES_MAX];
+	size_t		 n_files;
+	struct ingest_account *accounts;	/* by account id; owned */
+	size_t		 n_accounts;
+};
+
+struct ingest;
+
+int	 ingest_new(struct store *, const struct ingest_opts *,
+	    struct ingest **out /* OUT */, struct err *);
+/* Reads fd to its end (does not close it); name is for messages. */
+int	 ingest_add_fd(struct ingest *, int fd, const char *name, struct err *);
+/* Writes the delivery as the new version (or finds it already current). */
+int	 ingest_commit(struct ingest *, struct err *);
+const struct ingest_report *ingest_report(const struct ingest *);
+void	 ingest_free(struct ingest *);
+/* new + add_fd for each path + commit; *out to read the report (also
+ * after a failure, for what was read), freed with ingest_free. */
+int	 ingest_files(struct store *, const struct ingest_opts *,
+	    char *const *paths, int n, struct ingest **out /* OUT */,
+	    struct err *);
+
+#endif

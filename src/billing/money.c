@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/* Exact decimal text to fixed point and back: see money.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "billing/money.h"
+
+#define SIG_MAX	40	/* significant digits kept; more only round */
+#define EXP_MAX	400
+
+static const int64_t pow10[19] = {
+	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
+	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
+	1000000000000LL, 10000000000000LL, 100000000000000LL,
+	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
+	1000000000000000000LL
+};
+
+/* Every input that is not the common "[-]ddd.ddd" with few digits. */
+static int
+parse_slow(const char *s, size_t len, int digits, int64_t *out)
+{
+	unsigned char	 sig[SIG_MAX];
+	size_t		 i = 0, nsig = 0;
+	int		 neg = 0, sticky = 0, any = 0, e = 0, k, keep, rd;
+	int		 xneg = 0, x = 0;
+	int64_t		 acc = 0;
+
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		any = 1;
+		if (nsig == 0 && s[i] == '0')
+			continue;
+		if (nsig < SIG_MAX)
+			sig[nsig++] = s[i] - '0';
+		else {
+			e++;
+			sticky |= s[i] != '0';
+		}
+	}
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+			any = 1;
+			if (nsig == 0 && s[i] == '0')
+				e--;
+			else if (nsig < SIG_MAX) {
+				sig[nsig++] = s[i] - '0';
+				e--;
+			} else
+				sticky |= s[i] != '0';
+		}
+	}
+	if (!any)
+		return (MONEY_SYNTAX);
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			xneg = s[i++] == '-';
+		if (i == len || s[i] < '0' || s[i] > '9')
+			return (MONEY_SYNTAX);
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			if (x < 100000)
+				x = x * 10 + (s[i] - '0');
+		e += xneg ? -x : x;
+	}
+	if (i != len)
+		return (MONEY_SYNTAX);
+	if (nsig == 0) {
+		*out = 0;
+		return (MONEY_OK);
+	}
+	if (e > EXP_MAX)
+		return (MONEY_OVERFLOW);
+	if (e < -EXP_MAX)
+		e = -EXP_MAX;
+	k = e + digits;		/* value = sig * 10^k in output units */
+	if (k >= 0) {
+		if ((int)nsig + k > 19)
+			return (MONEY_OVERFLOW);
+		for (i = 0; i < nsig; i++)
+			if (__builtin_mul_overflow(acc, 10, &acc) ||
+			    __builtin_add_overflow(acc, sig[i], &acc))
+				return (MONEY_OVERFLOW);
+		for (; k > 0; k--)
+			if (__builtin_mul_overflow(acc, 10, &acc))
+				return (MONEY_OVERFLOW);
+	} else {
+		keep = (int)nsig + k;	/* leading digits that stay */
+		if (keep > 19)
+			return (MONEY_OVERFLOW);
+		for (i = 0; (int)i < keep; i++)
+			if (__builtin_mul_overflow(acc, 10, &acc) ||
+			    __builtin_add_overflow(acc, sig[i], &acc))
+				return (MONEY_OVERFLOW);
+		/* Round half-even on the first dropped digit. */
+		if (keep >= 0) {
+			rd = sig[keep];
+			for (i = keep + 1; i < nsig; i++)
+				sticky |= sig[i] != 0;
+			if (rd > 5 || (rd == 5 && (sticky || (acc & 1))))
+				if (__builtin_add_overflow(acc, 1, &acc))
+					return (MONEY_OVERFLOW);
+		}
+	}
+	*out = neg ? -acc : acc;
+	return (MONEY_OK);
+}
+
+int
+money_parse(const char *s, size_t len, int digits, int64_t *out)
+{
+	size_t		 i = 0, nint = 0, nfrac = 0;
+	int64_t		 v = 0;
+	int		 neg = 0;
+
+	/* The common case: [-]d{1,9}[.d{0,digits}], exact in int64. */
+	if (i < len && s[i] == '-') {
+		neg = 1;
+		i++;
+	}
+	for (; i < len && s[i] >= '0' && s[i] <= '9' && nint < 10; i++, nint++)
+		v = v * 10 + (s[i] - '0');
+	if (nint == 0 || nint >= 10)
+		return (parse_slow(s, len, digits, out));
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9' &&
+		    nfrac < (size_t)digits; i++, nfrac++)
+			v = v * 10 + (s[i] - '0');
+	}
+	if (i != len)
+		return (parse_slow(s, len, digits, out));
+	v *= pow10[digits - nfrac];
+	*out = neg ? -v : v;
+	return (MONEY_OK);
+}
+
+size_t
+money_format(int64_t v, int digits, char *buf, size_t len)
+{
+	uint64_t	 u, ip, fp, p = (uint64_t)pow10[digits];
+	char		 frac[24];
+	int		 n, nf;
+
+	u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	ip = u / p;
+	fp = u % p;
+	if (fp == 0)
+		n = snprintf(buf, len, "%s%llu", v < 0 ? "-" : "",
+		    (unsigned long long)ip);
+	else {
+		snprintf(frac, sizeof(frac), "%0*llu", digits,
+		    (unsigned long long)fp);
+		for (nf = digits; nf > 0 && frac[nf - 1] == '0'; nf--)
+			;
+		frac[nf] = '\0';
+		n = snprintf(buf, len, "%s%llu.%s", v < 0 ? "-" : "",
+		    (unsigned long long)ip, frac);
+	}
+	return (n < 0 ? 0 : (size_t)n);
+}

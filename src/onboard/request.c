@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Onboarding requests and follow-up: case detection, the invitation, the
+ * customer's ownership, re-send, cancel, a new plan link; and what the
+ * customer does on the plan page (viewed, propose a time). See onboard.h.
+ *
+ * handshake_invite() and handshake_cancel() commit their own transaction,
+ * so a request is two: the invitation, then the onboarding; when the
+ * second fails the invitation is cancelled again.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/codec.h"
+#include "onboard/internal.h"
+#include "org/handshake.h"
+#include "org/organization.h"
+
+#define VIEW_THROTTLE_MS	(10LL * 60 * 1000)
+
+static int
+onboarding_id_valid(const char *s)
+{
+	return (s != NULL && strlen(s) == ONBOARDING_ID_LEN &&
+	    strncmp(s, "onb-", 4) == 0 &&
+	    strspn(s + 4, ALPHA_LOWER_DIGITS) == 10);
+}
+
+static int
+not_found(struct err *e, const char *id)
+{
+	return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+	    "onboarding %.20s does not exist", id));
+}
+
+/* What the request found out before it invites. */
+struct detected {
+	struct msp		 msp;
+	struct organization	 msp_org;
+	struct customer		 customer;
+	int			 case_no;
+	char			 prev_org_id[ORG_ID_MAX + 1];
+	int64_t			 members;
+	int			 owned;		/* by this customer already */
+};
+
+/*
+ * Inside a transaction: checks the request and detects the case from the
+ * account's state now.
+ */
+static int
+detect(struct store *st, const struct principal *who, const char *cid,
+    const char *account_id, const char *email, struct detected *d,
+    struct err *e)
+{
+	struct principal	 p;
+	struct account		 a, b;
+	struct membership	 m;
+	struct organization	 o;
+	struct customer_account	 ca;
+	int			 known, email_known;
+
+	memset(d, 0, sizeof(*d));
+	if (msp_require(st, who, &d->msp, e) == -1)
+		return (-1);
+	onb_msp_principal(&d->msp, &p);
+	if (org_require_management(st, &p, &d->msp_org, e) == -1)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL, "the MSP's account "
+		    "%s no longer manages an organization", p.account_id));
+	if (store_customer_get(st, cid, &d->customer, e) == -1)
+		return (-1);
+	known = store_account_get(st, account_id, &a, NULL) == 0;
+	email_known = store_account_by_email(st, email, &b, NULL) == 0;
+	if (known && strcasecmp(a.email, email) != 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "account %s is "
+		    "registered with another e-mail address than %s; check "
+		    "the account id and the e-mail with the customer",
+		    account_id, email));
+	if (!known && email_known)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "the e-mail %s "
+		    "belongs to account %s, not %s; check the account id and "
+		    "the e-mail with the customer", email, b.id, account_id));
+	if (store_customer_account_get(st, account_id, &ca, NULL) == 0) {
+		if (strcmp(ca.customer_id, cid) != 0)
+			return (err_set(e, ERR_CONFLICT, NULL, NULL, "account "
+			    "%s belongs to customer %s", account_id,
+			    ca.customer_id));
+		d->owned = 1;
+	}
+	if (!known || store_membership_current(st, account_id, &m,
+	    NULL) == -1) {
+		d->case_no = 1;
+		return (0);
+	}
+	if (strcmp(m.org_id, d->msp_org.id) == 0)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL, "account %s is "
+		    "already in the MSP's organization %s%s", account_id,
+		    m.org_id, d->owned ? "" : "; give it to the customer with "
+		    "payerlink customer add-account"));
+	snprintf(d->prev_org_id, sizeof(d->prev_org_id), "%s", m.org_id);
+	if (store_org_get(st, m.org_id, &o, e) == -1)
+		return (-1);
+	if (strcmp(o.management_id, account_id) == 0) {
+		d->case_no = 3;
+		if (store_org_member_count(st, o.id, &d->members, e) == -1)
+			return (-1);
+		d->members--;	/* the management account itself */
+	} else
+		d->case_no = 2;
+	return (0);
+}
+
+/* Inside a write transaction: the onboarding row, ownership, event, audit. */
+static int
+record(struct store *st, const struct principal *who, const struct detected *d,
+    struct onboarding *o, struct err *e)
+{
+	struct onboarding_event	 ev;
+	struct customer_account	 ca;
+	char			 detail[256];
+
+	if (!d->owned && store_customer_account_get(st, o->account_id, &ca,
+	    NULL) == -1) {
+		memset(&ca, 0, sizeof(ca));
+		snprintf(ca.account_id, sizeof(ca.account_id), "%s",
+		    o->account_id);
+		snprintf(ca.customer_id, sizeof(ca.customer_id), "%s",
+		    o->customer_id);
+		ca.since = o->requested_at;
+		if (store_customer_account_insert(st, &ca, e) == -1)
+			return (-1);
+	}
+	if (store_onboarding_insert(st, o, e) == -1)
+		return (-1);
+	memset(&ev, 0, sizeof(ev));
+	snprintf(ev.onboarding_id, sizeof(ev.onboarding_id), "%s", o->id);
+	ev.at = o->requested_at;
+	snprintf(ev.kind, sizeof(ev.kind), "REQUESTED");
+	snprintf(ev.actor, sizeof(ev.actor), "%s", onb_actor(who));
+	snprintf(ev.handshake_id, sizeof(ev.handshake_id), "%s",
+	    o->handshake_id);
+	snprintf(ev.detail, sizeof(ev.detail), "case %d", o->case_no);
+	snprintf(detail, sizeof(detail), "customer %s account %s e-mail %s "
+	    "case %d invitation %s", o->customer_id, o->account_id, o->email,
+	    o->case_no, o->handshake_id);
+	if (store_onboarding_event_insert(st, &ev, e) == -1 ||
+	    store_audit_append(st, onb_actor(who), "onboarding.request",
+	    o->id, detail, e) == -1)
+		return (-1);
+	return (0);
+}
+
+/* Cancels an invitation this module just sent, after a failure. */
+static void
+uninvite(struct store *st, const struct msp *m, const char *hid)
+{
+	struct principal	 p;
+	struct handshake	 h;
+
+	onb_msp_principal(m, &p);
+	handshake_cancel(st, &p, hid, &h, NULL);
+}
+
+static int
+invite(struct store *st, const struct detected *d, const char *oid,
+    const char *account_id, struct handshake *h, struct err *e)
+{
+	struct principal	 p;
+	char			 notes[HANDSHAKE_NOTES_MAX];
+
+	onb_msp_principal(&d->msp, &p);
+	snprintf(notes, sizeof(notes), "%s invites %s (account %s) to its "
+	    "consolidated billing. Onboarding %s.", d->msp.name,
+	    d->customer.name, account_id, oid);
+	return (handshake_invite(st, &p, "ACCOUNT", account_id, notes, NULL,
+	    0, h, e));
+}
+
+int
+onboard_request(struct store *st, const struct principal *who,
+    const char *customer_id, const char *account_id, const char *email,
+    const char *notes, struct onboard_result *out, struct err *e)
+{
+	struct detected		 d;
+	struct handshake	 h;
+	struct onboarding	 o;
+	char			 token[ONBOARD_TOKEN_LEN + 1];
+	int			 rc;
+
+	if (customer_id == NULL || account_id == NULL || email == NULL)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "an onboarding "
+		    "request needs a customer, an account id and an e-mail"));
+	if (!account_id_valid(account_id))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "account id: expected 12 digits"));
+	if (!email_valid(email))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "e-mail: not a valid e-mail address"));
+	if (notes != NULL && (!utf8_valid(notes, strlen(notes)) ||
+	    strlen(notes) > ONBOARD_NOTES_MAX))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "notes: at most %d bytes of UTF-8", ONBOARD_NOTES_MAX));
+	if (strlen(customer_id) >= sizeof(o.customer_id))
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "customer %.20s does not exist", customer_id));
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	rc = detect(st, who, customer_id, account_id, email, &d, e);
+	store_rollback(st);
+	if (rc == -1)
+		return (-1);
+
+	memset(&o, 0, sizeof(o));
+	onb_new_id("onb-", o.id, sizeof(o.id));
+	if (invite(st, &d, o.id, account_id, &h, e) == -1)
+		return (-1);
+	snprintf(o.customer_id, sizeof(o.customer_id), "%s", customer_id);
+	snprintf(o.account_id, sizeof(o.account_id), "%s", account_id);
+	snprintf(o.email, sizeof(o.email), "%s", email);
+	snprintf(o.notes, sizeof(o.notes), "%s", notes != NULL ? notes : "");
+	o.case_no = d.case_no;
+	snprintf(o.prev_org_id, sizeof(o.prev_org_id), "%s", d.prev_org_id);
+	o.prev_members = d.members;
+	snprintf(o.msp_account_id, sizeof(o.msp_account_id), "%s",
+	    d.msp.account_id);
+	snprintf(o.msp_org_id, sizeof(o.msp_org_id), "%s", d.msp_org.id);
+	snprintf(o.handshake_id, sizeof(o.handshake_id), "%s", h.id);
+	onb_new_token(token, o.token_hash);
+	snprintf(o.requested_by, sizeof(o.requested_by), "%s", onb_actor(who));
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		goto uninvite;
+	o.requested_at = h.requested_at;
+	if (record(st, who, &d, &o, e) == -1) {
+		store_rollback(st);
+		goto uninvite;
+	}
+	if (store_commit(st, e) == -1)
+		goto uninvite;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", o.id);
+	out->case_no = o.case_no;
+	snprintf(out->handshake_id, sizeof(out->handshake_id), "%s", h.id);
+	onb_plan_url(&d.msp, token, out->plan_url, sizeof(out->plan_url));
+	out->state = ONBOARD_INVITED;
+	out->members = o.prev_members;
+	snprintf(out->prev_org_id, sizeof(out->prev_org_id), "%s",
+	    o.prev_org_id);
+	return (0);
+uninvite:
+	uninvite(st, &d.msp, h.id);
+	return (-1);
+}
+
+/* Loads onboarding id and its derived state, checking who. */
+static int
+load(struct store *st, struct arena *a, const struct principal *who,
+    const char *id, struct msp *m, struct onboard_view *v, struct err *e)
+{
+	int	 rc;
+
+	if (!onboarding_id_valid(id))
+		return (not_found(e, id));
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	rc = msp_require(st, who, m, e);
+	if (rc == 0 && (rc = store_onboarding_get(st, id, &v->o, e)) == -1 &&
+	    e->code == ERR_NOT_FOUND)
+		not_found(e, id);
+	if (rc == 0)
+		rc = onb_derive(st, a, &v->o, 0, v, e);
+	store_rollback(st);
+	return (rc);
+}
+
+static int
+event_and_audit(struct store *st, const char *actor, const char *oid,
+    const char *kind, const char *hid, int64_t proposed_at, const char *detail,
+    const char *action, struct err *e)
+{
+	struct onboarding_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	snprintf(ev.onboarding_id, sizeof(ev.onboarding_id), "%s", oid);
+	ev.at = store_now(st);
+	snprintf(ev.kind, sizeof(ev.kind), "%s", kind);
+	snprintf(ev.actor, sizeof(ev.actor), "%s", actor);
+	snprintf(ev.handshake_id, sizeof(ev.handshake_id), "%s",
+	    hid != NULL ? hid : "");
+	ev.proposed_at = proposed_at;
+	snprintf(ev.detail, sizeof(ev.detail), "%s", detail != NULL ? detail :
+	    "");
+	if (store_onboarding_event_insert(st, &ev, e) == -1)
+		return (-1);
+	return (store_audit_append(st, actor, action, oid, detail, e));
+}
+
+int
+onboard_resend(struct store *st, const struct principal *who, const char *id,
+    struct onboard_result *out, struct err *e)
+{
+	struct arena		 a;
+	struct onboard_view	 v;
+	struct detected		 d;
+	struct handshake	 h;
+	struct msp		 m;
+	char			 detail[128];
+
+	arena_init(&a);
+	if (load(st, &a, who, id, &m, &v, e) == -1)
+		goto fail;
+	if (v.state != ONBOARD_DECLINED && v.state != ONBOARD_EXPIRED) {
+		err_set(e, ERR_CONFLICT, NULL, NULL, "onboarding %s is %s: "
+		    "only a DECLINED or EXPIRED invitation can be re-sent",
+		    id, onboard_state_name(v.state));
+		goto fail;
+	}
+	memset(&d, 0, sizeof(d));
+	d.msp = m;
+	d.customer = v.customer;
+	if (invite(st, &d, id, v.o.account_id, &h, e) == -1)
+		goto fail;
+	snprintf(detail, sizeof(detail), "new invitation %s (was %s, %s)",
+	    h.id, v.o.handshake_id, onboard_state_name(v.state));
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		goto uninvite;
+	if (store_onboarding_set(st, id, h.id, "", e) == -1 ||
+	    event_and_audit(st, onb_actor(who), id, "RESENT", h.id, 0, detail,
+	    "onboarding.resend", e) == -1) {
+		store_rollback(st);
+		goto uninvite;
+	}
+	if (store_commit(st, e) == -1)
+		goto uninvite;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", id);
+	out->case_no = v.o.case_no;
+	snprintf(out->handshake_id, sizeof(out->handshake_id), "%s", h.id);
+	out->state = ONBOARD_INVITED;
+	out->members = v.members_left;
+	snprintf(out->prev_org_id, sizeof(out->prev_org_id), "%s",
+	    v.o.prev_org_id);
+	arena_reset(&a);
+	/* The steps already done still count. */
+	if (onboard_get(st, &a, who, id, &v, NULL) == 0)
+		out->state = v.state;
+	arena_release(&a);
+	return (0);
+uninvite:
+	uninvite(st, &m, h.id);
+fail:
+	arena_release(&a);
+	return (-1);
+}
+
+int
+onboard_cancel(struct store *st, const struct principal *who, const char *id,
+    struct err *e)
+{
+	struct arena		 a;
+	struct onboard_view	 v;
+	struct handshake	 h;
+	struct principal	 p;
+	struct msp		 m;
+	char			 detail[128];
+
+	arena_init(&a);
+	if (load(st, &a, who, id, &m, &v, e) == -1)
+		goto fail;
+	if (v.state == ONBOARD_LINKED || v.state == ONBOARD_CANCELED) {
+		err_set(e, ERR_CONFLICT, NULL, NULL, "onboarding %s is %s and "
+		    "cannot be cancelled", id, onboard_state_name(v.state));
+		goto fail;
+	}
+	if (v.hs_found && strcmp(v.hs.state, "OPEN") == 0) {
+		onb_msp_principal(&m, &p);
+		if (handshake_cancel(st, &p, v.hs.id, &h, e) == -1)
+			goto fail;
+		snprintf(detail, sizeof(detail), "invitation %s cancelled",
+		    v.hs.id);
+	} else
+		snprintf(detail, sizeof(detail), "invitation %s was %s",
+		    v.o.handshake_id, v.hs_found ? v.hs.state : "gone");
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		goto fail;
+	if (event_and_audit(st, onb_actor(who), id, "CANCELED",
+	    v.o.handshake_id, 0, detail, "onboarding.cancel", e) == -1) {
+		store_rollback(st);
+		goto fail;
+	}
+	if (store_commit(st, e) == -1)
+		goto fail;
+	arena_release(&a);
+	return (0);
+fail:
+	arena_release(&a);
+	return (-1);
+}
+
+int
+onboard_new_link(struct store *st, const struct principal *who,
+    const char *id, char *url, size_t len, struct err *e)
+{
+	struct onboarding	 o;
+	struct msp		 m;
+	char			 token[ONBOARD_TOKEN_LEN + 1], hash[65];
+
+	if (!onboarding_id_valid(id))
+		return (not_found(e, id));
+	onb_new_token(token, hash);
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		return (-1);
+	if (msp_require(st, who, &m, e) == -1)
+		goto fail;
+	if (store_onboarding_get(st, id, &o, e) == -1) {
+		if (e->code == ERR_NOT_FOUND)
+			not_found(e, id);
+		goto fail;
+	}
+	if (store_onboarding_set(st, id, "", hash, e) == -1 ||
+	    store_audit_append(st, onb_actor(who), "onboarding.link", id,
+	    "new plan link; the previous one no longer works", e) == -1)
+		goto fail;
+	if (store_commit(st, e) == -1)
+		return (-1);
+	onb_plan_url(&m, token, url, len);
+	return (0);
+fail:
+	store_rollback(st);
+	return (-1);
+}
+
+/* Inside a transaction: the onboarding a token opens. */
+static int
+by_token(struct store *st, const char *token, struct onboarding *o,
+    struct err *e)
+{
+	char	 hash[65];
+
+	if (token == NULL || strlen(token) != ONBOARD_TOKEN_LEN ||
+	    strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") != ONBOARD_TOKEN_LEN)
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "this plan link is not valid"));
+	onb_token_hash(token, hash);
+	if (store_onboarding_by_token(st, hash, o, e) == -1) {
+		if (e->code == ERR_NOT_FOUND)
+			err_set(e, ERR_NOT_FOUND, NULL, NULL,
+			    "this plan link is not valid");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+onboard_plan(struct store *st, struct arena *a, const char *token,
+    struct onboard_view *out, struct err *e)
+{
+	int	 rc;
+
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	rc = by_token(st, token, &out->o, e);
+	if (rc == 0)
+		rc = onb_derive(st, a, &out->o, 1, out, e);
+	store_rollback(st);
+	return (rc);
+}
+
+int
+onboard_plan_viewed(struct store *st, const char *token, struct err *e)
+{
+	struct onboarding	 o;
+	struct onboarding_event	*ev;
+	struct arena		 a;
+	size_t			 n, i;
+	int64_t			 now, last = 0;
+
+	arena_init(&a);
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		goto out;
+	if (by_token(st, token, &o, e) == -1 ||
+	    store_onboarding_events(st, &a, o.id, 10000, &ev, &n, e) == -1)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (strcmp(ev[i].kind, "VIEWED") == 0)
+			last = ev[i].at;
+	now = store_now(st);
+	if (last != 0 && now - last < VIEW_THROTTLE_MS) {
+		store_rollback(st);
+		arena_release(&a);
+		return (0);
+	}
+	if (event_and_audit(st, ACTOR_PLAN, o.id, "VIEWED", NULL, 0,
+	    "plan page opened", "onboarding.viewed", e) == -1)
+		goto fail;
+	arena_release(&a);
+	return (store_commit(st, e));
+fail:
+	store_rollback(st);
+out:
+	arena_release(&a);
+	return (-1);
+}
+
+int
+onboard_propose_time(struct store *st, const char *token, int64_t when,
+    const char *note, struct err *e)
+{
+	struct arena		 a;
+	struct onboard_view	 v;
+	char			 detail[ONBOARD_NOTES_MAX + 1];
+	int64_t			 now;
+
+	if (note != NULL && (!utf8_valid(note, strlen(note)) ||
+	    strlen(note) > 400))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "note: at most 400 bytes of UTF-8"));
+	arena_init(&a);
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		goto out;
+	if (by_token(st, token, &v.o, e) == -1 ||
+	    onb_derive(st, &a, &v.o, 0, &v, e) == -1)
+		goto fail;
+	now = store_now(st);
+	if (v.o.case_no == 1) {
+		err_set(e, ERR_CONFLICT, NULL, NULL, "a standalone account "
+		    "needs no planned move: accept the invitation");
+		goto fail;
+	}
+	if (v.state != ONBOARD_INVITED && v.state != ONBOARD_IN_PROGRESS) {
+		err_set(e, ERR_CONFLICT, NULL, NULL, "this onboarding is %s",
+		    onboard_state_name(v.state));
+		goto fail;
+	}
+	if (when <= now || when > now + ONBOARD_PROPOSE_MAX_MS) {
+		err_set(e, ERR_INVALID, NULL, NULL, "time: expected a time in "
+		    "the future, within 180 days");
+		goto fail;
+	}
+	snprintf(detail, sizeof(detail), "%s", note != NULL ? note : "");
+	if (event_and_audit(st, ACTOR_PLAN, v.o.id, "TIME_PROPOSED", NULL,
+	    when, detail, "onboarding.propose_time", e) == -1)
+		goto fail;
+	arena_release(&a);
+	return (store_commit(st, e));
+fail:
+	store_rollback(st);
+out:
+	arena_release(&a);
+	return (-1);
+}

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Billing in the store: imports, the current version of each (payer,
+ * period), daily rollups, and the membership history as attribution reads
+ * it. Portable SQL; see store.h and migrations/003_billing.sql.
+ */
+#include <string.h>
+
+#include "core/xmalloc.h"
+#include "store/db.h"
+#include "store/store.h"
+
+#define IMPORT_COLS "id, payer_id, period, status, format, file_name, " \
+	"digest, currency, bytes, rows, rejected, COALESCE(replaces, 0), pid, " \
+	"started_at, COALESCE(finished_at, 0)"
+
+static void
+import_row(struct stmt *s, struct billing_import *o)
+{
+	o->id = stmt_int64(s, 0);
+	stmt_copy(s, 1, o->payer_id, sizeof(o->payer_id));
+	stmt_copy(s, 2, o->period, sizeof(o->period));
+	stmt_copy(s, 3, o->status, sizeof(o->status));
+	stmt_copy(s, 4, o->format, sizeof(o->format));
+	stmt_copy(s, 5, o->file_name, sizeof(o->file_name));
+	stmt_copy(s, 6, o->digest, sizeof(o->digest));
+	stmt_copy(s, 7, o->currency, sizeof(o->currency));
+	o->bytes = stmt_int64(s, 8);
+	o->rows = stmt_int64(s, 9);
+	o->rejected = stmt_int64(s, 10);
+	o->replaces = stmt_int64(s, 11);
+	o->pid = stmt_int64(s, 12);
+	o->started_at = stmt_int64(s, 13);
+	o->finished_at = stmt_int64(s, 14);
+}
+
+int
+store_billing_import_insert(struct store *st, struct billing_import *io,
+    struct err *e)
+{
+	static const char	*sql = "INSERT INTO billing_imports (payer_id, "
+	    "period, status, format, file_name, digest, bytes, rows, rejected, "
+	    "currency, pid, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?) RETURNING id";
+	struct stmt		*s;
+	int			 rc;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, io->payer_id);
+	stmt_bind_text(s, 2, io->period);
+	stmt_bind_text(s, 3, io->status);
+	stmt_bind_text(s, 4, io->format);
+	stmt_bind_text(s, 5, io->file_name);
+	stmt_bind_text(s, 6, io->digest);
+	stmt_bind_int64(s, 7, io->bytes);
+	stmt_bind_int64(s, 8, io->rows);
+	stmt_bind_int64(s, 9, io->rejected);
+	stmt_bind_text(s, 10, io->currency);
+	stmt_bind_int64(s, 11, io->pid);
+	stmt_bind_int64(s, 12, io->started_at);
+	if ((rc = stmt_step(s, e)) == 1)
+		io->id = stmt_int64(s, 0);
+	stmt_done(s);
+	return (rc == 1 ? 0 : -1);
+}
+
+int
+store_billing_import_get(struct store *st, int64_t id,
+    struct billing_import *out, struct err *e)
+{
+	static const char	*sql = "SELECT " IMPORT_COLS
+	    " FROM billing_imports WHERE id = ?";
+	struct stmt		*s;
+	int			 rc;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, id);
+	if ((rc = stmt_step(s, e)) == 1)
+		import_row(s, out);
+	stmt_done(s);
+	if (rc == 0)
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "import %lld does not exist", (long long)id));
+	return (rc == 1 ? 0 : -1);
+}
+
+int
+store_billing_current(struct store *st, const char *payer,
+    const char *period, struct billing_import *out, struct err *e)
+{
+	static const char	*sql = "SELECT " IMPORT_COLS
+	    " FROM billing_imports WHERE id = (SELECT import_id FROM "
+	    "billing_periods WHERE payer_id = ? AND period = ?)";
+	struct stmt		*s;
+	int			 rc;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, payer);
+	stmt_bind_text(s, 2, period);
+	if ((rc = stmt_step(s, e)) == 1)
+		import_row(s, out);
+	stmt_done(s);
+	if (rc == 0)
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "no import of %s for %s", period, payer));
+	return (rc == 1 ? 0 : -1);
+}
+
+int
+store_billing_running(struct store *st, struct arena *a,
+    struct billing_import **out, size_t *n_out, struct err *e)
+{
+	static const char	*sql = "SELECT " IMPORT_COLS
+	    " FROM billing_imports WHERE status = 'running' ORDER BY id "
+	    "LIMIT 100";
+	struct stmt		*s;
+	struct billing_import	*v;
+	size_t			 n = 0;
+	int			 rc;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	v = arena_alloc(a, sizeof(*v) * 100);
+	while ((rc = stmt_step(s, e)) == 1 && n < 100)
+		import_row(s, &v[n++]);
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	*out = v;
+	*n_out = n;
+	return (0);
+}
+
+int
+store_billing_import_fail(struct store *st, int64_t id, int64_t when,
+    struct err *e)
+{
+	static const char	*del = "DELETE FROM billing_rollups "
+	    "WHERE import_id = ?";
+	static const char	*upd = "UPDATE billing_imports SET status = "
+	    "'failed', finished_at = ? WHERE id = ? AND status = 'running'";
+	struct stmt		*s;
+	int			 rc;
+
+	if ((s = db_stmt(st, del, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, id);
+	rc = stmt_step(s, e);
+	stmt_done(s);
+	if (rc == -1 || (s = db_stmt(st, upd, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, when);
+	stmt_bind_int64(s, 2, id);
+	rc = stmt_step(s, e);
+	stmt_done(s);
+	return (rc == -1 ? -1 : 0);
+}
+
+int
+store_billing_rollup_insert(struct store *st, int64_t import_id,
+    const struct billing_rollup *r, struct err *e)
+{
+	static const char	*sql = "INSERT INTO billing_rollups (import_id, "
+	    "period, day, payer_id, account_id, product_code, usage_type, "
+	    "operation, region, line_item_type, pricing_term, in_membership, "
+	    "unblended, net_unblended, amortized, public_on_demand, "
+	    "usage_amount, line_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?)";
+	struct stmt		*s;
+	int			 rc;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	stmt_bind_text(s, 2, r->period);
+	stmt_bind_text(s, 3, r->day);
+	stmt_bind_text(s, 4, r->payer_id);
+	stmt_bind_text(s, 5, r->account_id);
+	stmt_bind_text(s, 6, r->product_code);
+	stmt_bind_text(s, 7, r->usage_type);
+	stmt_bind_text(s, 8, r->operation);
+	stmt_bind_text(s, 9, r->region);
+	stmt_bind_text(s, 10, r->line_item_type);
+	stmt_bind_text(s, 11, r->pricing_term);
+	stmt_bind_int64(s, 12, r->in_membership);
+	stmt_bind_int64(s, 13, r->unblended);
+	stmt_bind_int64(s, 14, r->net_unblended);
+	stmt_bind_int64(s, 15, r->amortized);
+	stmt_bind_int64(s, 16, r->public_on_demand);
+	stmt_bind_int64(s, 17, r->usage_amount);
+	stmt_bind_int64(s, 18, r->line_count);
+	rc = stmt_step(s, e);
+	stmt_done(s);
+	return (rc == -1 ? -1 : 0);
+}
+
+int
+store_billing_flip(struct store *st, int64_t import_id, int64_t when,
+    int64_t *replaced_out, struct err *e)
+{
+	static const char	*cur = "SELECT p.import_id FROM billing_periods p "
+	    "JOIN billing_imports i ON i.payer_id = p.payer_id AND "
+	    "i.period = p.period WHERE i.id = ?";
+	static const char	*put = "INSERT INTO billing_periods (payer_id, "
+	    "period, import_id) SELECT payer_id, period, id FROM "
+	    "billing_imports WHERE id = ? ON CONFLICT (payer_id, period) DO "
+	    "UPDATE SET import_id = excluded.import_id";
+	static const char	*mark = "UPDATE billing_imports SET status = "
+	    "'current', replaces = ?, finished_at = ? WHERE id = ?";
+	static const char	*old = "UPDATE billing_imports SET status = "
+	    "'replaced' WHERE id = ?";
+	static const char	*del = "DELETE FROM billing_rollups "
+	    "WHERE import_id = ?";
+	struct stmt		*s;
+	int64_t			 prev = 0;
+	int			 rc;
+
+	if ((s = db_stmt(st, cur, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	if ((rc = stmt_step(s, e)) == 1)
+		prev = stmt_int64(s, 0);
+	stmt_done(s);
+	if (rc == -1 || (s = db_stmt(st, put, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	rc = stmt_step(s, e);
+	stmt_done(s);
+	if (rc == -1 || (s = db_stmt(st, mark, e)) == NULL)
+		return (-1);
+	if (prev != 0)
+		stmt_bind_int64(s, 1, prev);
+	else
+		stmt_bind_null(s, 1);
+	stmt_bind_int64(s, 2, when);
+	stmt_bind_int64(s, 3, import_id);
+	rc = stmt_step(s, e);
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	if (prev != 0 && prev != import_id) {
+		if ((s = db_stmt(st, old, e)) == NULL)
+			return (-1);
+		stmt_bind_int64(s, 1, prev);
+		rc = stmt_step(s, e);
+		stmt_done(s);
+		if (rc == -1 || (s = db_stmt(st, del, e)) == NULL)
+			return (-1);
+		stmt_bind_int64(s, 1, prev);
+		rc = stmt_step(s, e);
+		stmt_done(s);
+		if (rc == -1)
+			return (-1);
+	}
+	*replaced_out = prev;
+	return (0);
+}
+
+int
+store_billing_memberships(struct store *st, struct arena *a,
+    struct billing_membership **out, size_t *n_out, struct err *e)
+{
+	static const char	*cnt = "SELECT COUNT(*) FROM memberships";
+	static const char	*sql = "SELECT account_id, payer_id, joined_at, "
+	    "COALESCE(left_at, 0) FROM memberships ORDER BY account_id, "
+	    "joined_at";
+	struct stmt		*s;
+	struct billing_membership *v;
+	size_t			 n = 0, max = 0;
+	int			 rc;
+
+	if ((s = db_stmt(st, cnt, e)) == NULL)
+		return (-1);
+	if ((rc = stmt_step(s, e)) == 1)
+		max = (size_t)stmt_int64(s, 0);
+	stmt_done(s);
+	if (rc == -1 || (s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	v = arena_alloc(a, sizeof(*v) * (max + 1));
+	while (n < max && (rc = stmt_step(s, e)) == 1) {
+		stmt_copy(s, 0, v[n].account_id, sizeof(v[n].account_id));
+		stmt_copy(s, 1, v[n].payer_id, sizeof(v[n].payer_id));
+		v[n].joined_at = stmt_int64(s, 2);
+		v[n].left_at = stmt_int64(s, 3);
+		n++;
+	}
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	*out = v;
+	*n_out = n;
+	return (0);
+}
+
+int
+store_billing_account_totals(struct store *st, struct arena *a,
+    const char *payer, const char *period,
+    struct billing_account_total **out, size_t *n_out, struct err *e)
+{
+	static const char	*sql = "SELECT r.account_id, SUM(r.line_count), "
+	    "SUM(r.unblended), SUM(CASE WHEN r.in_membership = 1 THEN "
+	    "r.unblended ELSE 0 END) FROM billing_rollups r JOIN "
+	    "billing_periods p ON p.import_id = r.import_id WHERE "
+	    "p.payer_id = ? AND p.period = ? GROUP BY r.account_id "
+	    "ORDER BY r.account_id LIMIT 100000";
+	struct stmt		*s;
+	struct billing_account_total *v = NULL;
+	size_t			 n = 0, cap = 0;
+	int			 rc;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, payer);
+	stmt_bind_text(s, 2, period);
+	while ((rc = stmt_step(s, e)) == 1) {
+		if (n == cap) {
+			struct billing_account_total *nv;
+			cap = cap ? cap * 2 : 64;
+			nv = arena_alloc(a, sizeof(*nv) * cap);
+			if (n > 0)
+				memcpy(nv, v, sizeof(*nv) * n);
+			v = nv;
+		}
+		stmt_copy(s, 0, v[n].account_id, sizeof(v[n].account_id));
+		v[n].lines = stmt_int64(s, 1);
+		v[n].unblended = stmt_int64(s, 2);
+		v[n].billable_unblended = stmt_int64(s, 3);
+		n++;
+	}
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	*out = v;
+	*n_out = n;
+	return (0);
+}

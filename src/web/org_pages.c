@@ -1,0 +1,709 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Organization page, by the account's state: standalone (create an
+ * organization, invitations with Accept / Decline), member (its
+ * organization, invitations, Leave this organization and what leaving
+ * still lacks) or management account (Add an AWS account, the accounts with
+ * Actions -> Remove from organization, sent invitations with Cancel,
+ * Settings with the ID and Delete organization). Every action is one domain
+ * call on the session's principal; success redirects with a flash, failure
+ * shows the page again with the error next to what caused it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/codec.h"
+#include "org/handshake.h"
+#include "org/organization.h"
+#include "web/page.h"
+#include "web/web.h"
+
+#define LIST_MAX	20
+
+static void
+kv(struct buf *b, const char *k, const char *v)
+{
+	buf_adds(b, "<dt>");
+	html_escape(b, k);
+	buf_adds(b, "</dt><dd>");
+	html_escape(b, v);
+	buf_adds(b, "</dd>");
+}
+
+static void
+when(struct buf *b, int64_t ms)
+{
+	char	 t[40];
+
+	time_text(ms, t, sizeof(t));
+	html_escape(b, t);
+}
+
+/* A POST form around one button; confirm: the JS dialog's question. */
+static void
+button_form(struct ctx *c, const char *action, const char *name,
+    const char *value, const char *label, const char *cls,
+    const char *confirm)
+{
+	struct buf	*b = c->b;
+
+	buf_adds(b, "<form method=\"post\" class=\"inline\" action=\"");
+	html_escape(b, action);
+	buf_adds(b, "\"");
+	if (confirm != NULL) {
+		buf_adds(b, " data-confirm=\"");
+		html_escape(b, confirm);
+		buf_adds(b, "\"");
+	}
+	buf_adds(b, ">");
+	csrf_input(c);
+	if (name != NULL) {
+		buf_adds(b, "<input type=\"hidden\" name=\"");
+		html_escape(b, name);
+		buf_adds(b, "\" value=\"");
+		html_escape(b, value);
+		buf_adds(b, "\">");
+	}
+	buf_adds(b, "<button type=\"submit\" class=\"");
+	html_escape(b, cls);
+	buf_adds(b, "\">");
+	html_escape(b, label);
+	buf_adds(b, "</button></form>");
+}
+
+static int
+hs_open(const struct handshake *h)
+{
+	return (strcmp(h->state, "OPEN") == 0 ||
+	    strcmp(h->state, "REQUESTED") == 0);
+}
+
+/* Invitations this account received. */
+static void
+received_section(struct ctx *c, int in_org, int mgmt)
+{
+	struct handshake_filter	 f = { "", "" };
+	struct handshake	*v;
+	struct buf		*b = c->b;
+	struct err		 e;
+	size_t			 n = 0, i, shown = 0;
+	int			 more;
+
+	err_clear(&e);
+	buf_adds(b, "<section class=\"card\" id=\"invitations\" "
+	    "aria-labelledby=\"inv-h\"><h2 id=\"inv-h\">Invitations</h2>");
+	error_here(c, "invitations");
+	if (handshake_list_for_account(c->r->store, c->r->arena, &c->who, &f,
+	    "", LIST_MAX, &v, &n, &more, &e) == -1) {
+		buf_adds(b, "<p class=\"flash error\">");
+		html_escape(b, err_friendly(&e));
+		buf_adds(b, "</p></section>");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		shown += hs_open(&v[i]);
+	if (shown == 0) {
+		buf_adds(b, "<p class=\"muted\">No pending invitations.</p>"
+		    "</section>");
+		return;
+	}
+	if (mgmt)
+		buf_adds(b, "<p class=\"note\">This account manages its own "
+		    "organization. To accept, first remove every member "
+		    "account (Accounts, Actions, Remove from organization), "
+		    "then delete the organization (Settings, Delete "
+		    "organization).</p>");
+	else if (in_org)
+		buf_adds(b, "<p class=\"note\">This account is a member of "
+		    "another organization. To accept, first leave it "
+		    "(Leave this organization, below).</p>");
+	buf_adds(b, "<ul class=\"invites\">");
+	for (i = 0; i < n; i++) {
+		if (!hs_open(&v[i]))
+			continue;
+		buf_adds(b, "<li class=\"invite\" data-handshake=\"");
+		html_escape(b, v[i].id);
+		buf_adds(b, "\"><div><strong>");
+		html_escape(b, v[i].mgmt_name);
+		buf_adds(b, "</strong> invites this account into <code>");
+		html_escape(b, v[i].org_id);
+		buf_adds(b, "</code><br><span class=\"muted\">Management "
+		    "account ");
+		html_escape(b, v[i].mgmt_email);
+		buf_adds(b, " (");
+		html_escape(b, v[i].mgmt_id);
+		buf_adds(b, ") · sent ");
+		when(b, v[i].requested_at);
+		buf_adds(b, " · expires ");
+		when(b, v[i].expires_at);
+		buf_adds(b, "</span>");
+		if (v[i].notes[0] != '\0') {
+			buf_adds(b, "<br><q>");
+			html_escape(b, v[i].notes);
+			buf_adds(b, "</q>");
+		}
+		buf_adds(b, "</div><div class=\"actions\">"
+		    "<a class=\"button primary\" href=\"/organization/"
+		    "accept?h=");
+		html_escape(b, v[i].id);
+		buf_adds(b, "\">Accept</a>");
+		button_form(c, "/organization/decline", "handshake_id",
+		    v[i].id, "Decline", "secondary",
+		    "Decline this invitation? The organization will have to "
+		    "invite this account again.");
+		buf_adds(b, "</div></li>");
+	}
+	buf_adds(b, "</ul></section>");
+}
+
+static void
+standalone_section(struct ctx *c)
+{
+	struct buf	*b = c->b;
+
+	buf_adds(b, "<section class=\"card\" id=\"standalone\" "
+	    "aria-labelledby=\"sa-h\"><h2 id=\"sa-h\">This account is "
+	    "standalone</h2><p>It is not in an organization and pays AWS "
+	    "for its own usage. Accept an invitation to have an "
+	    "organization's management account pay from then on.</p>");
+	error_here(c, "create");
+	buf_adds(b, "<details><summary>Create an organization</summary>"
+	    "<p>This account becomes the management account of a new "
+	    "organization and pays for the accounts that join it.</p>");
+	button_form(c, "/organization/create", NULL, NULL,
+	    "Create an organization", "secondary", NULL);
+	buf_adds(b, "</details></section>");
+}
+
+static void
+member_section(struct ctx *c, const struct organization *o,
+    const struct membership *m)
+{
+	struct buf	*b = c->b;
+	int		 pm = c->acct.payment_method[0] != '\0';
+	int		 ph = c->acct.phone[0] != '\0';
+
+	buf_adds(b, "<section class=\"card\" id=\"membership\" "
+	    "aria-labelledby=\"mem-h\"><h2 id=\"mem-h\">Member of <code "
+	    "id=\"org-id\">");
+	html_escape(b, o->id);
+	buf_adds(b, "</code></h2><dl class=\"kv\">");
+	kv(b, "Organization ID", o->id);
+	kv(b, "Management account", o->management_name);
+	kv(b, "Management account e-mail", o->management_email);
+	kv(b, "Management account ID", o->management_id);
+	buf_adds(b, "<dt>Member since</dt><dd>");
+	when(b, m->joined_at);
+	buf_adds(b, "</dd></dl><p class=\"muted\">The management account "
+	    "pays AWS for this account.</p></section>");
+
+	buf_adds(b, "<section class=\"card\" id=\"leave\" "
+	    "aria-labelledby=\"leave-h\"><h2 id=\"leave-h\">Leave this "
+	    "organization</h2><p>After leaving, this account pays AWS "
+	    "itself until it joins another organization. To stand alone it "
+	    "needs:</p><ul class=\"checks\">");
+	buf_adds(b, pm ? "<li class=\"done\">Payment method on file" :
+	    "<li class=\"missing\">Payment method: <strong>missing</strong>");
+	buf_adds(b, "</li>");
+	buf_adds(b, ph ? "<li class=\"done\">Phone number on file" :
+	    "<li class=\"missing\">Phone number: <strong>missing</strong>");
+	buf_adds(b, "</li></ul>");
+	if (!pm || !ph)
+		buf_adds(b, "<p><a href=\"/settings#billing\">Add the "
+		    "missing billing information in Account settings</a>, "
+		    "then come back.</p>");
+	error_here(c, "leave");
+	button_form(c, "/organization/leave", NULL, NULL,
+	    "Leave this organization", "danger",
+	    "Leave this organization? From now on this account pays AWS "
+	    "itself until it joins another organization.");
+	buf_adds(b, "</section>");
+}
+
+static void
+invite_section(struct ctx *c)
+{
+	struct buf	*b = c->b;
+
+	buf_adds(b, "<section class=\"card\" id=\"invite\" "
+	    "aria-labelledby=\"add-h\"><h2 id=\"add-h\">Add an AWS account"
+	    "</h2><p class=\"muted\">Invite an existing account by its "
+	    "12-digit account ID or its root e-mail address. Its owner "
+	    "accepts on their Organization page.</p>");
+	error_here(c, "invite");
+	buf_adds(b, "<form method=\"post\" action=\"/organization/invite\" "
+	    "class=\"stack\">");
+	csrf_input(c);
+	buf_adds(b, "<label for=\"target\">Account ID or e-mail address"
+	    "</label><input id=\"target\" name=\"target\" required "
+	    "maxlength=\"64\" autocomplete=\"off\" value=\"");
+	html_escape(b, form_str(&c->form, "target"));
+	buf_adds(b, "\"><label for=\"notes\">Notes (optional, shown to the "
+	    "account's owner)</label><textarea id=\"notes\" name=\"notes\" "
+	    "maxlength=\"1024\" rows=\"2\">");
+	html_escape(b, form_str(&c->form, "notes"));
+	buf_adds(b, "</textarea><button type=\"submit\" class=\"primary\">"
+	    "Send invitation</button></form></section>");
+}
+
+static void
+accounts_section(struct ctx *c, const struct organization *o,
+    size_t *nmembers)
+{
+	struct organization	 lo;
+	struct member		*v;
+	struct buf		*b = c->b;
+	struct err		 e;
+	const char		*after = form_str(&c->query, "after");
+	size_t			 n = 0, i;
+	int			 more = 0;
+
+	err_clear(&e);
+	*nmembers = 0;
+	buf_adds(b, "<section class=\"card\" id=\"accounts\" "
+	    "aria-labelledby=\"acc-h\"><h2 id=\"acc-h\">Accounts</h2>");
+	error_here(c, "accounts");
+	if (strlen(after) > ACCOUNT_ID_LEN)
+		after = "";
+	if (org_list_accounts(c->r->store, c->r->arena, &c->who, after,
+	    LIST_MAX, &lo, &v, &n, &more, &e) == -1) {
+		buf_adds(b, "<p class=\"flash error\">");
+		html_escape(b, err_friendly(&e));
+		buf_adds(b, "</p></section>");
+		return;
+	}
+	*nmembers = n;
+	buf_adds(b, "<form method=\"post\" action=\"/organization/remove\" "
+	    "data-confirm=\"Remove the selected accounts from the "
+	    "organization? Each pays AWS itself from then on.\">");
+	csrf_input(c);
+	buf_adds(b, "<div class=\"toolbar\"><details class=\"menu\">"
+	    "<summary class=\"button secondary\">Actions</summary><div "
+	    "class=\"menu-items\"><button type=\"submit\" name=\"action\" "
+	    "value=\"remove\" class=\"danger\">Remove from organization"
+	    "</button></div></details></div><div class=\"table-wrap\">"
+	    "<table><thead><tr><th scope=\"col\"><span class=\"sr\">Select"
+	    "</span></th><th scope=\"col\">Name</th><th scope=\"col\">"
+	    "Account ID</th><th scope=\"col\">E-mail</th><th scope=\"col\">"
+	    "Joined</th></tr></thead><tbody>");
+	for (i = 0; i < n; i++) {
+		const struct account *a = &v[i].account;
+		int self = strcmp(a->id, o->management_id) == 0;
+
+		buf_adds(b, "<tr><td>");
+		if (!self) {
+			buf_adds(b, "<input type=\"checkbox\" name=\"account\" "
+			    "id=\"acct-");
+			html_escape(b, a->id);
+			buf_adds(b, "\" value=\"");
+			html_escape(b, a->id);
+			buf_adds(b, "\"><label class=\"sr\" for=\"acct-");
+			html_escape(b, a->id);
+			buf_adds(b, "\">Select ");
+			html_escape(b, a->name);
+			buf_adds(b, "</label>");
+		}
+		buf_adds(b, "</td><td>");
+		html_escape(b, a->name);
+		if (self)
+			buf_adds(b, " <span class=\"tag\">management account"
+			    "</span>");
+		buf_adds(b, "</td><td><code>");
+		html_escape(b, a->id);
+		buf_adds(b, "</code></td><td>");
+		html_escape(b, a->email);
+		buf_adds(b, "</td><td>");
+		when(b, v[i].membership.joined_at);
+		buf_adds(b, "</td></tr>");
+	}
+	buf_adds(b, "</tbody></table></div></form>");
+	if (more && n > 0) {
+		buf_adds(b, "<p><a href=\"/organization?after=");
+		html_escape(b, v[n - 1].account.id);
+		buf_adds(b, "#accounts\">Next accounts</a></p>");
+	}
+	buf_adds(b, "</section>");
+}
+
+static void
+sent_section(struct ctx *c)
+{
+	struct handshake_filter	 f = { "", "" };
+	struct handshake	*v;
+	struct buf		*b = c->b;
+	struct err		 e;
+	size_t			 n = 0, i;
+	int			 more;
+
+	err_clear(&e);
+	buf_adds(b, "<section class=\"card\" id=\"sent\" "
+	    "aria-labelledby=\"sent-h\"><h2 id=\"sent-h\">Sent invitations"
+	    "</h2>");
+	error_here(c, "sent");
+	if (handshake_list_for_org(c->r->store, c->r->arena, &c->who, &f, "",
+	    LIST_MAX, &v, &n, &more, &e) == -1) {
+		buf_adds(b, "<p class=\"flash error\">");
+		html_escape(b, err_friendly(&e));
+		buf_adds(b, "</p></section>");
+		return;
+	}
+	if (n == 0) {
+		buf_adds(b, "<p class=\"muted\">No invitations sent yet.</p>"
+		    "</section>");
+		return;
+	}
+	buf_adds(b, "<div class=\"table-wrap\"><table><thead><tr>"
+	    "<th scope=\"col\">Invited</th><th scope=\"col\">State</th>"
+	    "<th scope=\"col\">Sent</th><th scope=\"col\">Expires</th>"
+	    "<th scope=\"col\">Notes</th><th scope=\"col\"><span "
+	    "class=\"sr\">Action</span></th></tr></thead><tbody>");
+	for (i = 0; i < n; i++) {
+		buf_adds(b, "<tr data-handshake=\"");
+		html_escape(b, v[i].id);
+		buf_adds(b, "\"><td>");
+		html_escape(b, v[i].target_id);
+		buf_adds(b, "<br><small class=\"muted\">");
+		html_escape(b, v[i].id);
+		buf_adds(b, "</small></td><td><span class=\"state state-");
+		html_escape(b, v[i].state);
+		buf_adds(b, "\">");
+		html_escape(b, v[i].state);
+		buf_adds(b, "</span></td><td>");
+		when(b, v[i].requested_at);
+		buf_adds(b, "</td><td>");
+		when(b, v[i].expires_at);
+		buf_adds(b, "</td><td>");
+		html_escape(b, v[i].notes);
+		buf_adds(b, "</td><td>");
+		if (hs_open(&v[i]))
+			button_form(c, "/organization/cancel", "handshake_id",
+			    v[i].id, "Cancel", "secondary",
+			    "Cancel this invitation?");
+		buf_adds(b, "</td></tr>");
+	}
+	buf_adds(b, "</tbody></table></div></section>");
+}
+
+static void
+settings_section(struct ctx *c, const struct organization *o,
+    size_t nmembers)
+{
+	struct buf	*b = c->b;
+
+	buf_adds(b, "<section class=\"card\" id=\"settings\" "
+	    "aria-labelledby=\"set-h\"><h2 id=\"set-h\">Settings</h2>"
+	    "<dl class=\"kv\"><dt>Organization ID</dt><dd><code "
+	    "id=\"org-id\">");
+	html_escape(b, o->id);
+	buf_adds(b, "</code> <button type=\"button\" class=\"secondary "
+	    "small\" data-copy=\"org-id\">Copy</button></dd>");
+	kv(b, "Feature set", o->feature_set);
+	kv(b, "Management account", o->management_name);
+	buf_adds(b, "</dl><h3>Delete organization</h3>");
+	if (nmembers > 1)
+		buf_adds(b, "<p class=\"note\">The organization still has "
+		    "member accounts: remove every member account first "
+		    "(Accounts, Actions, Remove from organization).</p>");
+	buf_adds(b, "<p>Deleting the organization makes this account "
+	    "standalone. It cannot be undone.</p>");
+	error_here(c, "delete");
+	buf_adds(b, "<form method=\"post\" action=\"/organization/delete\" "
+	    "class=\"stack\" id=\"delete-form\">");
+	csrf_input(c);
+	buf_adds(b, "<label for=\"confirm-org-id\">Type the organization ID "
+	    "to confirm</label><input id=\"confirm-org-id\" "
+	    "name=\"confirm_id\" autocomplete=\"off\" spellcheck=\"false\" "
+	    "data-org-id=\"");
+	html_escape(b, o->id);
+	buf_adds(b, "\"><button type=\"submit\" class=\"danger\" "
+	    "id=\"delete-org\" disabled>Delete organization</button></form>"
+	    "</section>");
+}
+
+void
+org_get(struct ctx *c)
+{
+	struct organization	 o;
+	struct membership	 m;
+	struct err		 e;
+	struct buf		*b = c->b;
+	size_t			 nmembers = 0;
+	int			 in_org, mgmt;
+
+	err_clear(&e);
+	in_org = org_of(c->r->store, &c->who, &o, &m, &e) == 0;
+	mgmt = in_org && strcmp(o.management_id, c->who.account_id) == 0;
+	if (!in_org && e.code != ERR_NOT_FOUND) {
+		page_message(c, 500, "Organization", err_friendly(&e));
+		return;
+	}
+	page_begin(c, "Organization");
+	buf_adds(b, "<h1>Organization</h1><p class=\"lead\" "
+	    "id=\"org-state\">");
+	if (!in_org)
+		buf_adds(b, "This account is standalone.");
+	else if (mgmt) {
+		buf_adds(b, "This account is the management account of <code>");
+		html_escape(b, o.id);
+		buf_adds(b, "</code>.");
+	} else {
+		buf_adds(b, "This account is a member of <code>");
+		html_escape(b, o.id);
+		buf_adds(b, "</code> (management account ");
+		html_escape(b, o.management_name);
+		buf_adds(b, ").");
+	}
+	buf_adds(b, "</p>");
+	received_section(c, in_org, mgmt);
+	if (!in_org)
+		standalone_section(c);
+	else if (!mgmt)
+		member_section(c, &o, &m);
+	else {
+		invite_section(c);
+		accounts_section(c, &o, &nmembers);
+		sent_section(c);
+		settings_section(c, &o, nmembers);
+	}
+	page_end(c);
+}
+
+/* The accept confirmation: who will pay from now on. */
+static void
+accept_page(struct ctx *c, const char *hid)
+{
+	struct handshake	 h;
+	struct organization	 o;
+	struct err		 e;
+	struct buf		*b = c->b;
+	int			 in_org;
+
+	err_clear(&e);
+	if (handshake_describe(c->r->store, &c->who, hid, &h, &e) == -1) {
+		page_message(c, e.code == ERR_INVALID ? 400 : 404,
+		    "Invitation", err_friendly(&e));
+		return;
+	}
+	in_org = org_of(c->r->store, &c->who, &o, NULL, &e) == 0;
+	page_begin(c, "Accept invitation");
+	buf_adds(b, "<p><a href=\"/organization\">&larr; Organization</a></p>"
+	    "<section class=\"card narrow\" id=\"accept\"><h1>Accept the "
+	    "invitation to <code>");
+	html_escape(b, h.org_id);
+	buf_adds(b, "</code>?</h1>");
+	if (!hs_open(&h)) {
+		buf_adds(b, "<p class=\"flash error\">This invitation is ");
+		html_escape(b, h.state);
+		buf_adds(b, " and can no longer be accepted.</p></section>");
+		page_end(c);
+		return;
+	}
+	buf_adds(b, "<p class=\"payer\" id=\"payer\">From now on, <strong>");
+	html_escape(b, h.mgmt_name);
+	buf_adds(b, "</strong> (");
+	html_escape(b, h.mgmt_email);
+	buf_adds(b, ", account ");
+	html_escape(b, h.mgmt_id);
+	buf_adds(b, ") will pay AWS for this account, as the management "
+	    "account of the organization.</p><dl class=\"kv\">");
+	kv(b, "Organization", h.org_id);
+	kv(b, "Management account", h.mgmt_name);
+	kv(b, "Management account e-mail", h.mgmt_email);
+	kv(b, "This account", c->acct.id);
+	if (h.notes[0] != '\0')
+		kv(b, "Notes", h.notes);
+	buf_adds(b, "</dl>");
+	if (in_org && c->err_where == NULL) {
+		buf_adds(b, "<p class=\"note\">");
+		if (strcmp(o.management_id, c->who.account_id) == 0)
+			buf_adds(b, "This account manages its own "
+			    "organization: remove its member accounts and "
+			    "delete it first.");
+		else
+			buf_adds(b, "This account is still a member of "
+			    "another organization: leave it first.");
+		buf_adds(b, " <a href=\"/organization\">Go to Organization"
+		    "</a></p>");
+	}
+	error_here(c, "accept");
+	buf_adds(b, "<div class=\"actions\">");
+	button_form(c, "/organization/accept", "handshake_id", h.id,
+	    "Accept invitation", "primary", NULL);
+	buf_adds(b, "<a class=\"button secondary\" href=\"/organization\">"
+	    "Not now</a></div></section>");
+	page_end(c);
+}
+
+void
+org_accept_get(struct ctx *c)
+{
+	accept_page(c, form_str(&c->query, "h"));
+}
+
+static int
+trim_copy(struct ctx *c, const char *s, char **out)
+{
+	size_t	 len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	*out = arena_strndup(c->r->arena, s, len);
+	return ((int)len);
+}
+
+static void
+do_remove(struct ctx *c)
+{
+	struct buf	 msg;
+	struct err	 e;
+	size_t		 i, ok = 0, bad = 0;
+
+	if (strcmp(form_str(&c->form, "action"), "remove") != 0) {
+		error_text_at(c, "accounts", "Choose an action.");
+		org_get(c);
+		return;
+	}
+	buf_init(&msg, 4096);
+	for (i = 0; i < c->form.n; i++) {
+		if (strcmp(c->form.v[i].name, "account") != 0)
+			continue;
+		err_clear(&e);
+		/* One domain call, one transaction, per account. */
+		if (org_remove_account(c->r->store, &c->who,
+		    c->form.v[i].value, &e) == 0) {
+			ok++;
+			continue;
+		}
+		bad++;
+		buf_printf(&msg, "%sAccount %.12s was not removed: %s",
+		    bad > 1 ? " " : "", c->form.v[i].value, err_friendly(&e));
+	}
+	if (ok == 0 && bad == 0) {
+		buf_release(&msg);
+		error_text_at(c, "accounts", "Select at least one account "
+		    "to remove.");
+		org_get(c);
+		return;
+	}
+	if (bad > 0) {
+		if (ok > 0)
+			buf_printf(&msg, " (%zu other account%s removed.)", ok,
+			    ok == 1 ? " was" : "s were");
+		error_text_at(c, "accounts", buf_str(&msg));
+		buf_release(&msg);
+		org_get(c);
+		return;
+	}
+	buf_release(&msg);
+	flash_set(c, "Removed %zu account%s from the organization. %s now "
+	    "pay%s AWS itself.", ok, ok == 1 ? "" : "s",
+	    ok == 1 ? "It" : "Each", ok == 1 ? "s" : "s");
+	page_redirect(c, "/organization#accounts");
+}
+
+void
+org_post(struct ctx *c, const char *action)
+{
+	struct organization	 o;
+	struct handshake	 h;
+	struct err		 e;
+	const char		*hid = form_str(&c->form, "handshake_id");
+	char			*target, *notes;
+
+	err_clear(&e);
+	if (strcmp(action, "create") == 0) {
+		if (org_create(c->r->store, &c->who, "ALL", &o, &e) == -1)
+			goto fail_create;
+		flash_set(c, "Created organization %s. This account is its "
+		    "management account.", o.id);
+	} else if (strcmp(action, "accept") == 0) {
+		if (handshake_accept(c->r->store, &c->who, hid, 0, &h,
+		    &e) == -1) {
+			error_at(c, "accept", &e);
+			accept_page(c, hid);
+			return;
+		}
+		flash_set(c, "You are now a member of %s (management account "
+		    "%s). %s pays AWS for this account from now on.",
+		    h.org_id, h.mgmt_name, h.mgmt_name);
+	} else if (strcmp(action, "decline") == 0) {
+		if (handshake_decline(c->r->store, &c->who, hid, &h, &e) == -1)
+			goto fail_inv;
+		flash_set(c, "Declined the invitation from %s.", h.org_id);
+	} else if (strcmp(action, "leave") == 0) {
+		if (org_describe(c->r->store, &c->who, &o, &e) == -1 ||
+		    org_leave(c->r->store, &c->who, &e) == -1) {
+			error_at(c, "leave", &e);
+			org_get(c);
+			return;
+		}
+		flash_set(c, "This account left %s and is standalone now: it "
+		    "pays AWS itself until it joins another organization.",
+		    o.id);
+	} else if (strcmp(action, "invite") == 0) {
+		if (trim_copy(c, form_str(&c->form, "target"), &target) == 0) {
+			error_text_at(c, "invite", "Enter the account ID or "
+			    "e-mail address to invite.");
+			org_get(c);
+			return;
+		}
+		trim_copy(c, form_str(&c->form, "notes"), &notes);
+		if (handshake_invite(c->r->store, &c->who,
+		    str_is_digits(target) ? "ACCOUNT" : "EMAIL", target,
+		    *notes != '\0' ? notes : NULL, NULL, 0, &h, &e) == -1) {
+			error_at(c, "invite", &e);
+			org_get(c);
+			return;
+		}
+		flash_set(c, "Invitation %s sent to %s.", h.id, target);
+		page_redirect(c, "/organization#sent");
+		return;
+	} else if (strcmp(action, "remove") == 0) {
+		do_remove(c);
+		return;
+	} else if (strcmp(action, "cancel") == 0) {
+		if (handshake_cancel(c->r->store, &c->who, hid, &h, &e) == -1) {
+			error_at(c, "sent", &e);
+			org_get(c);
+			return;
+		}
+		flash_set(c, "Cancelled the invitation to %s.", h.target_id);
+		page_redirect(c, "/organization#sent");
+		return;
+	} else if (strcmp(action, "delete") == 0) {
+		if (org_describe(c->r->store, &c->who, &o, &e) == -1)
+			goto fail_delete;
+		/* Checked here too: the disabled button is only a help. */
+		trim_copy(c, form_str(&c->form, "confirm_id"), &target);
+		if (strcmp(target, o.id) != 0) {
+			error_text_at(c, "delete", "The organization ID you "
+			    "typed does not match; nothing was deleted.");
+			org_get(c);
+			return;
+		}
+		if (org_delete(c->r->store, &c->who, &e) == -1)
+			goto fail_delete;
+		flash_set(c, "Deleted organization %s. This account is "
+		    "standalone now and can accept an invitation.", o.id);
+	} else {
+		page_message(c, 404, "Not found", "There is no such action.");
+		return;
+	}
+	page_redirect(c, "/organization");
+	return;
+fail_create:
+	error_at(c, "create", &e);
+	org_get(c);
+	return;
+fail_inv:
+	error_at(c, "invitations", &e);
+	org_get(c);
+	return;
+fail_delete:
+	error_at(c, "delete", &e);
+	org_get(c);
+}

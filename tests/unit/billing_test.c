@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of src/billing: CSV splitter, number parser, schema, ingest. */
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "billing/csv.h"
+#include "billing/cur.h"
+#include "billing/ingest.h"
+#include "billing/money.h"
+#include "core/clock.h"
+#include "core/xmalloc.h"
+#include "store/store.h"
+#include "test.h"
+
+/* Rows as "f0|f1|f2;" text, every column wanted. */
+struct collect {
+	char	 out[4096];
+	size_t	 len;
+	int	 rejects;
+	uint64_t lines[32];
+	int	 nrows;
+};
+
+static int
+collect_row(void *arg, const struct csv_field *f, uint64_t line)
+{
+	struct collect	*c = arg;
+	int		 i;
+
+	if (c->nrows < 32)
+		c->lines[c->nrows] = line;
+	c->nrows++;
+	for (i = 0; i < 3; i++)
+		c->len += snprintf(c->out + c->len, sizeof(c->out) - c->len,
+		    "%.*s%s", (int)f[i].len, f[i].p, i < 2 ? "|" : ";");
+	return (0);
+}
+
+static int
+collect_reject(void *arg, uint64_t line, int col, const char *why)
+{
+	(void)line;
+	(void)col;
+	(void)why;
+	((struct collect *)arg)->rejects++;
+	return (0);
+}
+
+/* Splits s (3 columns) with the SIMD and the reference path, in one go
+ * and in pieces cut at every byte; all must agree. */
+static const char *
+split(const char *s, int *rc)
+{
+	static struct collect	 res;
+	struct collect		 c;
+	struct csv		*v = xmalloc(sizeof(*v));
+	size_t			 n = strlen(s), cut;
+	int			 ref, i;
+	ssize_t			 k;
+
+	*rc = 0;
+	for (ref = 0; ref < 2; ref++) {
+		memset(&c, 0, sizeof(c));
+		csv_init(v, 3, 1);
+		for (i = 0; i < 3; i++)
+			csv_want(v, i, i);
+		v->row = collect_row;
+		v->reject = collect_reject;
+		v->arg = &c;
+		k = ref ? csv_scan_ref(v, s, n, 1) : csv_scan(v, s, n, 1);
+		if (k < 0)
+			*rc = -1;
+		csv_release(v);
+		if (ref == 0)
+			res = c;
+		else
+			CHECK_STR(c.out, res.out);
+	}
+	/* Streaming: cut anywhere, carry the incomplete row. */
+	for (cut = 0; cut <= n && *rc == 0; cut++) {
+		char	*buf = xmalloc(n + 1);
+		size_t	 used;
+
+		memset(&c, 0, sizeof(c));
+		csv_init(v, 3, 1);
+		for (i = 0; i < 3; i++)
+			csv_want(v, i, i);
+		v->row = collect_row;
+		v->reject = collect_reject;
+		v->arg = &c;
+		memcpy(buf, s, cut);
+		k = csv_scan(v, buf, cut, 0);
+		CHECK(k >= 0);
+		used = (size_t)k;
+		memmove(buf, buf + used, cut - used);
+		memcpy(buf + cut - used, s + cut, n - cut);
+		k = csv_scan(v, buf, n - used, 1);
+		CHECK(k >= 0);
+		CHECK_STR(c.out, res.out);
+		CHECK_INT(c.nrows, res.nrows);
+		for (i = 0; i < res.nrows && i < 32; i++)
+			CHECK_INT(c.lines[i], res.lines[i]);
+		csv_release(v);
+		xfree(buf);
+	}
+	xfree(v);
+	return (res.out);
+}
+
+TEST(csv_quoted_commas_and_quotes)
+{
+	int	 rc;
+
+	CHECK_STR(split("a,\"b,c\",d\n", &rc), "a|b,c|d;");
+	CHECK_STR(split("\"say \"\"hi\"\"\",x,\"\"\"\"\n", &rc),
+	    "say \"hi\"|x|\";");
+	CHECK_INT(rc, 0);
+}
+
+TEST(csv_newlines_inside_quotes)
+{
+	struct collect	 c;
+	int		 rc;
+
+	CHECK_STR(split("1,\"two\nlines\",3\n4,5,6\n", &rc),
+	    "1|two\nlines|3;4|5|6;");
+	CHECK_INT(rc, 0);
+	/* The second row starts on physical line 3. */
+	(void)c;
+}
+
+TEST(csv_crlf_blank_empty_and_no_final_newline)
+{
+	int	 rc;
+
+	CHECK_STR(split("a,b,c\r\n\r\n,,\r\nx,y,z", &rc), "a|b|c;||;x|y|z;");
+	CHECK_INT(rc, 0);
+	CHECK_STR(split("a,b,\"c\r\nd\"\r\n", &rc), "a|b|c\r\nd;");
+}
+
+TEST(csv_long_rows_cross_64_byte_blocks)
+{
+	char	 s[1024], big[300];
+	int	 rc;
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(s, sizeof(s), "\"%s,\"\"\n\",%s,1\n2,3,4\n", big, big);
+	split(s, &rc);
+	CHECK_INT(rc, 0);
+}
+
+TEST(csv_errors)
+{
+	int	 rc;
+
+	split("a,b,c,d\n", &rc);		/* too many columns */
+	CHECK_INT(rc, -1);
+	split("a,\"b,c\n", &rc);		/* unterminated quote */
+	CHECK_INT(rc, -1);
+}
+
+TEST(csv_too_few_columns_rejected)
+{
+	struct csv	*v = xmalloc(sizeof(*v));
+	struct collect	 c;
+
+	memset(&c, 0, sizeof(c));
+	csv_init(v, 3, 1);
+	v->row = collect_row;
+	v->reject = collect_reject;
+	v->arg = &c;
+	CHECK(csv_scan(v, "a,b\n1,2,3\n", 10, 1) == 10);
+	CHECK_INT(c.rejects, 1);
+	CHECK_INT(c.nrows, 1);
+	xfree(v);
+}
+
+TEST(csv_field_cap)
+{
+	struct csv	*v = xmalloc(sizeof(*v));
+	struct collect	 c;
+	size_t		 n = 1 << 20;
+	char		*big = xmalloc(n);
+
+	memset(big, 'y', n);
+	memset(&c, 0, sizeof(c));
+	csv_init(v, 3, 1);
+	v->row = collect_row;
+	v->arg = &c;
+	CHECK(csv_scan(v, big, n, 0) == -1);
+	CHECK(strstr(v->err_msg, "longer than") != NULL);
+	xfree(big);
+	xfree(v);
+}
+
+TEST(csv_header_bom_and_quotes)
+{
+	struct arena	 ar;
+	char		**names, msg[160];
+	int		 n;
+	const char	*h = "\xef\xbb\xbf\"a,b\",c\r\n1,2\n";
+
+	arena_init(&ar);
+	CHECK(csv_header(h, strlen(h), 0, &ar, &names, &n, msg,
+	    sizeof(msg)) == 12);
+	CHECK_INT(n, 2);
+	CHECK_STR(names[0], "a,b");
+	CHECK_STR(names[1], "c");
+	arena_release(&ar);
+}
+
+TEST(csv_count_quote_parity)
+{
+	const char	*s = "a,\"b\nc\",d\n";
+	uint64_t	 q, nl;
+
+	csv_count(s, strlen(s), &q, &nl);
+	CHECK_INT(q, 2);
+	CHECK_INT(nl, 2);
+	/* A chunk starting inside the quotes has odd parity before it. */
+	csv_count(s, 5, &q, &nl);
+	CHECK_INT(q & 1, 1);
+}
+
+static int64_t
+m(const char *s, int digits, int *rc)
+{
+	int64_t	 v = 0;
+
+	*rc = money_parse(s, strlen(s), digits, &v);
+	return (v);
+}
+
+TEST(money_parse_cases)
+{
+	int	 rc;
+	char	 buf[40];
+
+	CHECK_INT(m("1.5", 9, &rc), 1500000000);
+	CHECK_INT(m("-0.000000001", 9, &rc), -1);
+	CHECK_INT(m("1.2E-5", 9, &rc), 12000);
+	CHECK_INT(m("1.2e+3", 9, &rc), 1200000000000LL);
+	CHECK_INT(m(".5", 9, &rc), 500000000);
+	CHECK_INT(m("+3", 9, &rc), 3000000000LL);
+	CHECK_INT(m("0.00000080000", 9, &rc), 800);
+	/* Half-even at the 10th decimal. */
+	CHECK_INT(m("0.0000000005", 9, &rc), 0);
+	CHECK_INT(m("0.0000000015", 9, &rc), 2);
+	CHECK_INT(m("0.00000000250", 9, &rc), 2);
+	CHECK_INT(m("0.000000002501", 9, &rc), 3);
+	CHECK_INT(m("-0.0000000015", 9, &rc), -2);
+	CHECK_INT(m("9223372036.854775807", 9, &rc), INT64_MAX);
+	CHECK_INT(rc, 0);
+	m("9223372036.854775808", 9, &rc);
+	CHECK_INT(rc, MONEY_OVERFLOW);
+	m("1e300", 9, &rc);
+	CHECK_INT(rc, MONEY_OVERFLOW);
+	CHECK_INT(m("1e-300", 9, &rc), 0);
+	CHECK_INT(rc, 0);
+	m("abc", 9, &rc);
+	CHECK_INT(rc, MONEY_SYNTAX);
+	m("1.2.3", 9, &rc);
+	CHECK_INT(rc, MONEY_SYNTAX);
+	m("", 9, &rc);
+	CHECK_INT(rc, MONEY_SYNTAX);
+	m("1e", 9, &rc);
+	CHECK_INT(rc, MONEY_SYNTAX);
+	CHECK_INT(m("2.5", 6, &rc), 2500000);
+	money_format(-1500000001, 9, buf, sizeof(buf));
+	CHECK_STR(buf, "-1.500000001");
+	money_format(2000000000, 9, buf, sizeof(buf));
+	CHECK_STR(buf, "2");
+}
+
+TEST(cur_detects_formats)
+{
+	char	*legacy[] = { "identity/LineItemId", "lineItem/UnblendedCost" };
+	char	*v2[] = { "line_item_unblended_cost", "bill_payer_account_id" };
+	char	*f10[] = { "BilledCost", "ChargePeriodStart" };
+	char	*f11[] = { "BilledCost", "ChargePeriodStart", "SkuMeter" };
+	char	*f12[] = { "BilledCost", "ChargePeriodStart", "InvoiceId" };
+	char	*none[] = { "a", "b" };
+
+	CHECK_INT(cur_detect(legacy, 2), CUR_LEGACY);
+	CHECK_INT(cur_detect(v2, 2), CUR_V2);
+	CHECK_INT(cur_detect(f10, 2), CUR_FOCUS_1_0);
+	CHECK_INT(cur_detect(f11, 3), CUR_FOCUS_1_1);
+	CHECK_INT(cur_detect(f12, 3), CUR_FOCUS_1_2);
+	CHECK_INT(cur_detect(none, 2), CUR_UNKNOWN);
+	CHECK_INT(cur_slot(CUR_V2, "line_item_usage_account_id"), S_ACCOUNT);
+	CHECK(!cur_known(CUR_V2, "mystery"));
+	CHECK(cur_known(CUR_LEGACY, "resourceTags/user:team"));
+}
+
+static const char *cur2_header = "bill_payer_account_id,"
+    "bill_billing_period_start_date,line_item_usage_account_id,"
+    "line_item_line_item_type,line_item_usage_start_date,"
+    "line_item_product_code,line_item_usage_type,line_item_operation,"
+    "product_region_code,pricing_term,line_item_currency_code,"
+    "line_item_unblended_cost,line_item_usage_amount\n";
+
+static char *
+write_file(const char *name, const char *text)
+{
+	static char	 path[512];
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "%s/%s", test_tmpdir(), name);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	fputs(text, f);
+	fclose(f);
+	return (path);
+}
+
+/* A mid-month join: usage before the join hour belongs to the old payer. */
+TEST(ingest_attribution_mid_month_join)
+{
+	struct store		*st;
+	struct err		 e;
+	struct account		 a;
+	struct organization	 o;
+	struct membership	 mb;
+	struct ingest		*ing;
+	const struct ingest_report *r;
+	char			 db[512], text[2048];
+	char			*paths[1];
+	int64_t			 join = clock_days_from_civil(2026, 10, 15) *
+	    MS_PER_DAY + 10 * 3600 * 1000LL + 30 * 60 * 1000;
+	const char		*ids[2] = { "111111111111", "222222222222" };
+	int			 i;
+
+	snprintf(db, sizeof(db), "%s/t.db", test_tmpdir());
+	err_clear(&e);
+	CHECK(store_open(db, 0, &st, &e) == 0);
+	for (i = 0; i < 2; i++) {
+		memset(&a, 0, sizeof(a));
+		snprintf(a.id, sizeof(a.id), "%s", ids[i]);
+		snprintf(a.email, sizeof(a.email), "a%d@x.example", i);
+		snprintf(a.name, sizeof(a.name), "A%d", i);
+		snprintf(a.status, sizeof(a.status), "ACTIVE");
+		CHECK(store_account_insert(st, &a, &e) == 0);
+	}
+	memset(&o, 0, sizeof(o));
+	snprintf(o.id, sizeof(o.id), "o-aaaaaaaaaa");
+	snprintf(o.root_id, sizeof(o.root_id), "r-aaaa");
+	snprintf(o.management_id, sizeof(o.management_id), "%s", ids[0]);
+	snprintf(o.feature_set, sizeof(o.feature_set), "ALL");
+	CHECK(store_org_insert(st, &o, &e) == 0);
+	memset(&mb, 0, sizeof(mb));
+	snprintf(mb.account_id, sizeof(mb.account_id), "%s", ids[1]);
+	snprintf(mb.org_id, sizeof(mb.org_id), "%s", o.id);
+	snprintf(mb.payer_id, sizeof(mb.payer_id), "%s", ids[0]);
+	snprintf(mb.joined_method, sizeof(mb.joined_method), "INVITED");
+	snprintf(mb.parent_id, sizeof(mb.parent_id), "%s", o.root_id);
+	mb.joined_at = join;
+	CHECK(store_membership_open(st, &mb, &e) == 0);
+
+	snprintf(text, sizeof(text), "%s"
+	    "111111111111,2026-10-01T00:00:00Z,222222222222,Usage,"
+	    "2026-10-15T09:00:00Z,AmazonEC2,BoxUsage,RunInstances,us-east-1,"
+	    "OnDemand,USD,1.25,1\n"
+	    "111111111111,2026-10-01T00:00:00Z,222222222222,Usage,"
+	    "2026-10-15T10:00:00Z,AmazonEC2,BoxUsage,RunInstances,us-east-1,"
+	    "OnDemand,USD,2.5,1\n"
+	    "111111111111,2026-10-01T00:00:00Z,222222222222,Usage,"
+	    "2026-10-16T00:00:00Z,AmazonEC2,BoxUsage,RunInstances,us-east-1,"
+	    "OnDemand,USD,0.000000001,1\n"
+	    "111111111111,2026-10-01T00:00:00Z,222222222222,Usage,"
+	    "2026-10-16T00:00:00Z,AmazonEC2,BoxUsage,RunInstances,us-east-1,"
+	    "OnDemand,USD,oops,1\n", cur2_header);
+	paths[0] = write_file("cur.csv", text);
+	CHECK(ingest_files(st, NULL, paths, 1, &ing, &e) == 0);
+	r = ingest_report(ing);
+	CHECK_STR(r->status, "imported");
+	CHECK_INT(r->rows, 4);
+	CHECK_INT(r->rejected, 1);
+	CHECK_INT(r->rejects[0].line, 5);
+	CHECK_STR(r->rejects[0].column_name, "line_item_unblended_cost");
+	CHECK_INT(r->out_lines, 1);
+	CHECK_INT(r->out_unblended, 1250000000);
+	CHECK_INT(r->n_accounts, 1);
+	CHECK_INT(r->accounts[0].unblended, 3750000001LL);
+	ingest_free(ing);
+
+	/* Same file again: nothing changes. */
+	CHECK(ingest_files(st, NULL, paths, 1, &ing, &e) == 0);
+	CHECK_STR(ingest_report(ing)->status, "already imported");
+	ingest_free(ing);
+	{
+		struct arena ar;
+		struct billing_account_total *t;
+		size_t n;
+
+		arena_init(&ar);
+		CHECK(store_billing_account_totals(st, &ar, ids[0], "2026-10",
+		    &t, &n, &e) == 0);
+		CHECK_INT(n, 1);
+		CHECK_INT(t[0].unblended, 3750000001LL);
+		CHECK_INT(t[0].billable_unblended, 2500000001LL);
+		arena_release(&ar);
+	}
+	store_close(st);
+}
