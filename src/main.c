@@ -13,7 +13,12 @@ static const struct {
 	{ "serve",	cmd_serve,	"run the server (AWS API, console, REST)" },
 	{ "init",	cmd_init,	"create the database, optionally with demo data" },
 	{ "account",	cmd_account,	"create, list and show accounts; keys; billing info" },
+	{ "msp",	cmd_msp,	"name the MSP's management (payer) account" },
+	{ "customer",	cmd_customer,	"the MSP's customers and the accounts they own" },
+	{ "onboard",	cmd_onboard,	"onboarding requests: invite, track, follow up" },
+	{ "audit",	cmd_audit,	"the audit log of onboarding changes" },
 	{ "ingest",	cmd_ingest,	"import cost and usage files (CUR, CUR 2.0, FOCUS)" },
+	{ "db",		cmd_db,		"migrate, status, export, import (SQLite <-> PostgreSQL)" },
 };
 
 static int

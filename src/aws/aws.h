@@ -55,4 +55,9 @@ json_t	*aws_org_json(const struct organization *);
 json_t	*aws_account_json(const struct organization *, const struct member *);
 json_t	*aws_root_json(const struct organization *);
 
+/* Tags (a list of {Key, Value}) at member, at most max; *out in r->arena. */
+int	in_tag_list(struct aws_req *, const char *member, size_t max,
+	    struct handshake_tag **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
 #endif

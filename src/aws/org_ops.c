@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "org/created_account.h"
 #include "org/organization.h"
+#include "org/policy.h"
 
 int	aws_create_organization(struct aws_req *, struct err *);
 int	aws_delete_organization(struct aws_req *, struct err *);
@@ -17,6 +19,7 @@ int	aws_describe_account(struct aws_req *, struct err *);
 int	aws_describe_organization(struct aws_req *, struct err *);
 int	aws_list_accounts(struct aws_req *, struct err *);
 int	aws_list_roots(struct aws_req *, struct err *);
+json_t	*aws_root_view_json(const struct root_view *);	/* policy_ops.c */
 
 json_t *
 aws_org_json(const struct organization *o)
@@ -107,6 +110,9 @@ aws_describe_account(struct aws_req *r, struct err *e)
 
 	if (in_string(r, "AccountId", 1, 0, 12, &id, e) == -1)
 		return (-1);
+	/* CloseAccount's PENDING_CLOSURE turns SUSPENDED lazily. */
+	if (created_account_settle(r->store, e) == -1)
+		return (-1);
 	if (org_describe_account(r->store, &r->who, id, &o, &m, e) == -1)
 		return (-1);
 	json_object_set_new(r->out, "Account", aws_account_json(&o, &m));
@@ -125,6 +131,8 @@ aws_list_accounts(struct aws_req *r, struct err *e)
 
 	if (in_page(r, "accounts", after, sizeof(after), &max, e) == -1)
 		return (-1);
+	if (created_account_settle(r->store, e) == -1)
+		return (-1);
 	if (org_list_accounts(r->store, r->arena, &r->who, after, max, &o, &v,
 	    &n, &more, e) == -1)
 		return (-1);
@@ -140,15 +148,16 @@ aws_list_accounts(struct aws_req *r, struct err *e)
 int
 aws_list_roots(struct aws_req *r, struct err *e)
 {
-	struct organization	 o;
+	struct root_view	 v;
 	char			 after[8];
 	size_t			 max;
 
 	if (in_page(r, "roots", after, sizeof(after), &max, e) == -1)
 		return (-1);
-	if (org_require_management(r->store, &r->who, &o, e) == -1)
+	/* The root shows the policy types enabled on it (org/policy.c). */
+	if (policy_roots(r->store, &r->who, &v, e) == -1)
 		return (-1);
 	json_object_set_new(r->out, "Roots",
-	    json_pack("[o]", aws_root_json(&o)));
+	    json_pack("[o]", aws_root_view_json(&v)));
 	return (0);
 }

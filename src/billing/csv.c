@@ -140,6 +140,16 @@ row_end(struct csv *c, const char *p, size_t pos, size_t fstart, int col)
 #define TOO_LONG(c, col) fatal((c), (c)->line, (col) + 1, \
 	"field longer than %d bytes", CSV_FIELD_MAX)
 
+/* Without -mpopcnt __builtin_popcountll is a libgcc call: SWAR inline. */
+static inline int
+popcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return ((int)((x * 0x0101010101010101ULL) >> 56));
+}
+
 static inline uint64_t
 prefix_xor(uint64_t x)
 {
@@ -231,10 +241,10 @@ csv_scan(struct csv *c, const char *p, size_t n, int final)
 				return (-1);
 			col = 0;
 			fstart = row_start = pos + 1;
-			c->line = line0 + nl_before + __builtin_popcountll(nl &
+			c->line = line0 + nl_before + popcount64(nl &
 			    ((2ULL << b) - 1));
 		}
-		nl_before += __builtin_popcountll(nl);
+		nl_before += popcount64(nl);
 	}
 	if (!final) {
 		if (n - fstart > CSV_FIELD_MAX)
@@ -394,8 +404,8 @@ csv_count(const char *p, size_t n, uint64_t *quotes_out, uint64_t *nl_out)
 
 	for (i = 0; i + 64 <= n; i += 64) {
 		masks(p + i, &q, &sep, &nl);
-		nq += __builtin_popcountll(q);
-		nn += __builtin_popcountll(nl);
+		nq += popcount64(q);
+		nn += popcount64(nl);
 	}
 	for (; i < n; i++) {
 		nq += p[i] == '"';
@@ -403,4 +413,36 @@ csv_count(const char *p, size_t n, uint64_t *quotes_out, uint64_t *nl_out)
 	}
 	*quotes_out = nq;
 	*nl_out = nn;
+}
+
+size_t
+csv_row_start(const char *p, size_t n, size_t from, int inq)
+{
+	const char	*q;
+	size_t		 pos = from;
+
+	while (pos < n) {
+		if (!inq) {
+			/* Outside quotes: the next '"' or '\n' decides. */
+			q = memchr(p + pos, '\n', n - pos);
+			if (q == NULL)
+				q = p + n;
+			{
+				const char *d = memchr(p + pos, '"',
+				    (size_t)(q - (p + pos)));
+
+				if (d == NULL)
+					return (q < p + n ?
+					    (size_t)(q - p) + 1 : n);
+				pos = (size_t)(d - p) + 1;
+				inq = 1;
+			}
+		} else {
+			if ((q = memchr(p + pos, '"', n - pos)) == NULL)
+				return (n);
+			pos = (size_t)(q - p) + 1;
+			inq = 0;
+		}
+	}
+	return (n);
 }

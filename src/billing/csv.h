@@ -91,4 +91,13 @@ ssize_t	csv_header(const char *p, size_t n, int final, struct arena *,
 void	csv_count(const char *p, size_t n, uint64_t *quotes_out /* OUT */,
 	    uint64_t *newlines_out /* OUT */);
 
+/*
+ * For byte-range splits: the first row start at or after p[from], given
+ * inq, whether p[from] is inside quotes (the parity of the '"' before it,
+ * from csv_count() over p[0..from)): the byte after the first '\n' outside
+ * quotes, or n if there is none. Scanning p[0..s) and p[s..n) (each with
+ * final set) hands out exactly the rows of scanning p[0..n) whole.
+ */
+size_t	csv_row_start(const char *p, size_t n, size_t from, int inq);
+
 #endif

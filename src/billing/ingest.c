@@ -91,6 +91,8 @@ struct reader {
 /* The parsing side of one file. */
 struct worker {
 	struct ingest	*ing;
+	struct ingest_report *rep;	/* &ing->rep, or a helper's own */
+	struct rollup	*roll;		/* &ing->roll, or a helper's own */
 	struct csv	 c;
 	enum cur_format	 fmt;
 	const char	*name;
@@ -210,7 +212,7 @@ static int
 reject(struct worker *w, uint64_t line, int slot, int col, const char *fmt,
     ...)
 {
-	struct ingest_report	*r = &w->ing->rep;
+	struct ingest_report	*r = w->rep;
 	struct ingest_reject	*x;
 	va_list			 ap;
 
@@ -378,7 +380,7 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 {
 	struct worker		*w = arg;
 	struct ingest		*ing = w->ing;
-	struct ingest_report	*r = &ing->rep;
+	struct ingest_report	*r = w->rep;
 	const struct csv_field	*acct, *payer;
 	struct csv_field	 pf;
 	struct rollup_sums	 s;
@@ -498,7 +500,7 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	    key_put(&k, &f[S_LITYPE]) == -1 || key_put(&k, &f[S_TERM]) == -1)
 		return (reject(w, line, -1, 0, "a key field is longer than "
 		    "255 bytes"));
-	rc = rollup_add(&ing->roll, w->key, k - w->key,
+	rc = rollup_add(w->roll, w->key, k - w->key,
 	    rollup_hash(w->key, k - w->key), &s);
 	if (rc == -1)
 		return (fatal(w, "%s:%llu: a sum overflows 64 bits (more than "
@@ -781,6 +783,8 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 	file->gzip = rd.gzip;
 	w = xcalloc(1, sizeof(*w));
 	w->ing = ing;
+	w->rep = &ing->rep;
+	w->roll = &ing->roll;
 	w->name = file->name;
 	w->last_acct = "";
 	w->last_acct_idx = -1;

@@ -128,9 +128,21 @@ money_parse(const char *s, size_t len, int digits, int64_t *out)
 		    nfrac < (size_t)digits; i++, nfrac++)
 			v = v * 10 + (s[i] - '0');
 	}
+	v *= pow10[digits - nfrac];
+	if (i < len && nfrac == (size_t)digits && s[i] >= '0' && s[i] <= '9') {
+		/* More decimals than the scale (CUR has 10-11): round
+		 * half-even on the first dropped digit. */
+		int rd = s[i++] - '0', sticky = 0;
+
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			sticky |= s[i] != '0';
+		if (i != len)
+			return (parse_slow(s, len, digits, out));
+		if (rd > 5 || (rd == 5 && (sticky || (v & 1))))
+			v++;
+	}
 	if (i != len)
 		return (parse_slow(s, len, digits, out));
-	v *= pow10[digits - nfrac];
 	*out = neg ? -v : v;
 	return (MONEY_OK);
 }

@@ -17,7 +17,12 @@
 int	cmd_serve(int, char **);
 int	cmd_init(int, char **);
 int	cmd_account(int, char **);
+int	cmd_msp(int, char **);
+int	cmd_customer(int, char **);
+int	cmd_onboard(int, char **);
+int	cmd_audit(int, char **);
 int	cmd_ingest(int, char **);
+int	cmd_db(int, char **);
 
 /* The database path: --db, else $PAYERLINK_DB, else payerlink.db. */
 const char	*cli_db_path(const char *opt);

@@ -327,12 +327,17 @@ accept_check_membership(struct store *st, const struct principal *who,
 		    "MasterCannotLeaveOrganizationException", NULL,
 		    MSG_MASTER));
 	if (strcmp(m.org_id, h->org_id) != 0 &&
-	    (flags & HANDSHAKE_DIRECT_TRANSFER))
+	    (flags & HANDSHAKE_DIRECT_TRANSFER)) {
 		/* Direct transfer: leave the old payer at the very instant
 		 * the new membership opens, so the history has no gap and
-		 * no overlap. */
-		return (store_membership_close(st, who->account_id, now,
-		    "LEFT", e));
+		 * no overlap. The departure rules still hold (spec §5.3). */
+		if (store_org_get(st, m.org_id, &cur, e) == -1 ||
+		    org_departure_check(st, &cur, &m, e) == -1 ||
+		    store_membership_close(st, who->account_id, now, "LEFT",
+		    e) == -1)
+			return (-1);
+		return (org_departed(st, &cur, who->account_id, e));
+	}
 	/* AWS: AcceptHandshake fails with HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION */
 	return (err_set(e, ERR_CONFLICT, "HandshakeConstraintViolationException",
 	    "ALREADY_IN_AN_ORGANIZATION", MSG_IN_ORG));

@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "core/codec.h"
+#include "org/created_account.h"
+#include "org/delegation.h"
 #include "org/organization.h"
+#include "org/policy.h"
 
 #define MSG_NOT_IN_USE	"Your account is not a member of an organization."
 #define MSG_DENIED	"You don't have permissions to access this resource."
@@ -219,14 +222,47 @@ can_stand_alone(struct store *st, const char *account_id, struct err *e)
 }
 
 int
+org_departure_check(struct store *st, const struct organization *o,
+    const struct membership *m, struct err *e)
+{
+	int	 admin;
+
+	/* AWS: RemoveAccountFromOrganization fails with ConstraintViolationException WAIT_PERIOD_ACTIVE */
+	if (created_account_check_wait(st, m, e) == -1)
+		return (-1);
+	if (deleg_is_admin(st, o->id, m->account_id, &admin, e) == -1)
+		return (-1);
+	if (admin)
+		/* AWS: LeaveOrganization fails with ConstraintViolationException CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG */
+		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		    "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG", "The "
+		    "account is a delegated administrator for a service; "
+		    "deregister it before it leaves the organization."));
+	return (0);
+}
+
+int
+org_departed(struct store *st, const struct organization *o,
+    const char *account_id, struct err *e)
+{
+	/* Tags and policy attachments of the account go with its membership. */
+	if (store_tag_delete_all(st, o->id, account_id, e) == -1 ||
+	    store_policy_detach_all(st, o->id, "", account_id, e) == -1)
+		return (-1);
+	return (store_policy_default_unmark(st, o->id, account_id, e));
+}
+
+int
 org_leave(struct store *st, const struct principal *who, struct err *e)
 {
 	struct organization	 o;
+	struct membership	 m;
+	int			 denied;
 
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	/* AWS: LeaveOrganization fails with AWSOrganizationsNotInUseException */
-	if (org_of(st, who, &o, NULL, e) == -1)
+	if (org_of(st, who, &o, &m, e) == -1)
 		goto fail;
 	if (strcmp(o.management_id, who->account_id) == 0) {
 		/* AWS: LeaveOrganization fails with MasterCannotLeaveOrganizationException */
@@ -234,9 +270,21 @@ org_leave(struct store *st, const struct principal *who, struct err *e)
 		    NULL, MSG_MASTER);
 		goto fail;
 	}
-	if (can_stand_alone(st, who->account_id, e) == -1 ||
+	if (policy_scp_denies_locked(st, &o, who->account_id,
+	    "organizations:LeaveOrganization", &denied, e) == -1)
+		goto fail;
+	if (denied) {
+		/* AWS: LeaveOrganization fails with AccessDeniedException (SCP) */
+		err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		    "You don't have permissions to access this resource: a "
+		    "service control policy denies "
+		    "organizations:LeaveOrganization.");
+		goto fail;
+	}
+	if (org_departure_check(st, &o, &m, e) == -1 ||
+	    can_stand_alone(st, who->account_id, e) == -1 ||
 	    store_membership_close(st, who->account_id, store_now(st), "LEFT",
-	    e) == -1)
+	    e) == -1 || org_departed(st, &o, who->account_id, e) == -1)
 		goto fail;
 	return (store_commit(st, e));
 fail:
@@ -274,9 +322,10 @@ org_remove_account(struct store *st, const struct principal *who,
 		goto fail;
 	}
 	/* AWS: RemoveAccountFromOrganization fails with ConstraintViolationException MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED */
-	if (can_stand_alone(st, account_id, e) == -1 ||
+	if (org_departure_check(st, &o, &m, e) == -1 ||
+	    can_stand_alone(st, account_id, e) == -1 ||
 	    store_membership_close(st, account_id, store_now(st), "REMOVED",
-	    e) == -1)
+	    e) == -1 || org_departed(st, &o, account_id, e) == -1)
 		goto fail;
 	return (store_commit(st, e));
 fail:

@@ -69,6 +69,18 @@ int	org_leave(struct store *, const struct principal *, struct err *);
 int	org_remove_account(struct store *, const struct principal *,
 	    const char *account_id, struct err *);
 
+/*
+ * Inside the caller's transaction, before membership m of o closes: the
+ * rules every departure obeys (ConstraintViolationException
+ * WAIT_PERIOD_ACTIVE for a CREATED account younger than four days,
+ * CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG); and after it closed,
+ * org_departed() drops the account's tags and policy attachments in o.
+ */
+int	org_departure_check(struct store *, const struct organization *,
+	    const struct membership *m, struct err *);
+int	org_departed(struct store *, const struct organization *,
+	    const char *account_id, struct err *);
+
 /* ARNs in AWS's formats, into buf. */
 void	org_arn(const struct organization *, char *buf, size_t len);
 void	org_account_arn(const struct organization *, const char *account_id,

@@ -172,7 +172,8 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 	struct stmt		*s;
 	int			 rc;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	/* Batched: PostgreSQL sends the rows with COPY (db.h). */
+	if ((s = db_bulk(st, sql, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, import_id);
 	stmt_bind_text(s, 2, r->period);

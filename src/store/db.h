@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to store/: the backend driver interface. Portable SQL in
- * the store/ sources goes through these calls with '?' placeholders; sqlite.c (and a
- * later pg.c) implements them. Statements are cached per connection, keyed
- * by the address of their SQL text, so SQL must be a string literal.
+ * Private to store/: the driver interface. Portable SQL in the store/
+ * sources goes through these calls with '?' placeholders; db.c dispatches
+ * them to the backend (sqlite.c or pg.c, see backend.h). Statements are
+ * cached per connection, keyed by the address of their SQL text, so SQL
+ * must be a string literal.
  */
 #ifndef STORE_DB_H
 #define STORE_DB_H
@@ -18,6 +19,13 @@ struct stmt;
 
 /* Prepares (or takes from the cache) sql on this thread's connection. */
 struct stmt	*db_stmt(struct store *, const char *sql, struct err *);
+/*
+ * Like db_stmt, for an INSERT ... VALUES (?, ...) of many rows in one
+ * write transaction (ingest): a backend may batch the rows (PostgreSQL
+ * sends them with COPY before the next other statement or the commit), so
+ * a failing row may surface at a later call or at store_commit().
+ */
+struct stmt	*db_bulk(struct store *, const char *sql, struct err *);
 void		 stmt_bind_text(struct stmt *, int idx, const char *);
 void		 stmt_bind_int64(struct stmt *, int idx, int64_t);
 void		 stmt_bind_null(struct stmt *, int idx);

@@ -215,7 +215,8 @@ store_handshake_open_exists(struct store *st, const char *org_id,
 	    " WHERE h.org_id = ? AND h.action = 'INVITE' AND "
 	    "h.state = 'OPEN' AND h.expires_at > ? AND "
 	    "((h.target_type = ? AND lower(h.target_id) = lower(?)) OR "
-	    "(? <> '' AND COALESCE(h.recipient_id, r.id) = ?))";
+	    "(CAST(? AS TEXT) <> '' AND "
+	    "COALESCE(h.recipient_id, r.id) = ?))";
 	struct stmt		*s;
 	int			 rc;
 
@@ -261,8 +262,9 @@ store_handshake_list_org(struct store *st, struct arena *a,
 {
 	static const char	*sql = "SELECT " HS_COLS HS_FROM
 	    " WHERE h.org_id = ? AND COALESCE(h.ended_at, h.expires_at) > ? "
-	    "AND (? = '' OR h.action = ?) AND "
-	    "(? = '' OR h.parent_id = ?) AND h.id > ? ORDER BY h.id LIMIT ?";
+	    "AND (CAST(? AS TEXT) = '' OR h.action = ?) AND "
+	    "(CAST(? AS TEXT) = '' OR h.parent_id = ?) AND h.id > ? "
+	    "ORDER BY h.id LIMIT ?";
 	struct stmt		*s;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
@@ -288,8 +290,9 @@ store_handshake_list_account(struct store *st, struct arena *a,
 	    " WHERE (h.recipient_id = ? OR (h.recipient_id IS NULL AND "
 	    "h.target_type = 'EMAIL' AND lower(h.target_id) = lower(?))) "
 	    "AND COALESCE(h.ended_at, h.expires_at) > ? "
-	    "AND (? = '' OR h.action = ?) AND "
-	    "(? = '' OR h.parent_id = ?) AND h.id > ? ORDER BY h.id LIMIT ?";
+	    "AND (CAST(? AS TEXT) = '' OR h.action = ?) AND "
+	    "(CAST(? AS TEXT) = '' OR h.parent_id = ?) AND h.id > ? "
+	    "ORDER BY h.id LIMIT ?";
 	struct stmt		*s;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)

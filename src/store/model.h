@@ -253,4 +253,276 @@ struct audit_entry {
 	char	 detail[AUDIT_DETAIL_MAX + 1];
 };
 
+/* Organizations beyond invitations (store/org2.c, org/ou.c, policy.c, ...). */
+#define OU_ID_MAX		71	/* the model says 68; memberships.parent_id holds 71 */
+#define OU_NAME_MAX		128
+#define CAR_ID_MAX		36
+#define POLICY_ID_MAX		130
+#define POLICY_NAME_MAX		128
+#define POLICY_DESC_MAX		512
+#define SERVICE_PRINCIPAL_MAX	128
+
+struct org_unit {
+	char	 id[OU_ID_MAX + 1];
+	char	 org_id[ORG_ID_MAX + 1];
+	char	 parent_id[OU_ID_MAX + 1];	/* r-... or ou-... */
+	char	 name[OU_NAME_MAX * 4 + 1];	/* UTF-8 */
+	int	 depth;				/* 1: under the root */
+	int64_t	 created_at;
+};
+
+/* A CreateAccount request; state is derived from outcome and completes_at. */
+struct create_account_req {
+	char	 id[CAR_ID_MAX + 1];
+	char	 org_id[ORG_ID_MAX + 1];
+	char	 account_name[ACCOUNT_NAME_MAX * 4 + 1];
+	char	 email[EMAIL_MAX + 1];
+	char	 outcome[16];			/* SUCCEEDED | FAILED */
+	char	 account_id[ACCOUNT_ID_LEN + 1];	/* "" when failed */
+	char	 failure_reason[48];		/* "" when succeeded */
+	int64_t	 requested_at;
+	int64_t	 completes_at;
+};
+
+/* A policy; content is owned by the arena it was read into (or static). */
+struct policy {
+	char		 id[POLICY_ID_MAX + 1];
+	char		 org_id[ORG_ID_MAX + 1];
+	char		 type[32];
+	char		 name[POLICY_NAME_MAX * 4 + 1];
+	char		 description[POLICY_DESC_MAX * 4 + 1];
+	const char	*content;
+	int		 aws_managed;
+	int64_t		 created_at;
+	int64_t		 updated_at;
+};
+
+struct policy_target {
+	char	 id[OU_ID_MAX + 1];
+	char	 type[24];			/* ROOT | ORGANIZATIONAL_UNIT | ACCOUNT */
+};
+
+struct delegated_admin {
+	char	 account_id[ACCOUNT_ID_LEN + 1];
+	char	 service_principal[SERVICE_PRINCIPAL_MAX + 1];
+	int64_t	 enabled_at;
+};
+
+struct resource_policy {
+	char		 id[40];
+	char		 org_id[ORG_ID_MAX + 1];
+	const char	*content;		/* arena-owned */
+	int64_t		 updated_at;
+};
+
+
+/* ---- Billing portal and Cost Explorer (store/portal.c) ---------------- */
+#define PORTAL_USER_ID_LEN	14		/* usr- + 10 */
+#define PORTAL_ROLE_MAX		16
+#define BUDGET_ID_LEN		14		/* bud- + 10 */
+#define BUDGET_NAME_MAX		100
+#define WEBHOOK_URL_MAX		255
+
+/* A portal user: a customer user (role "customer", customer_id set) or an
+ * MSP user (role admin | billing | read-only, customer_id ""). */
+struct portal_user {
+	char	 id[PORTAL_USER_ID_LEN + 1];
+	char	 email[EMAIL_MAX + 1];
+	char	 password_hash[128];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 role[PORTAL_ROLE_MAX + 1];
+	int64_t	 created_at;
+};
+
+/* The current import of one (payer, period), as Cost Explorer reads it. */
+struct ce_import {
+	int64_t	 id;
+	char	 payer_id[BILLING_ID_MAX + 1];
+	char	 period[8];
+	char	 currency[4];
+};
+
+/* One rollup row as Cost Explorer streams it (pointers valid in the
+ * callback only). */
+typedef int (*ce_row_fn)(void *arg, const struct billing_rollup *);
+
+struct budget {
+	char	 id[BUDGET_ID_LEN + 1];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 account_id[ACCOUNT_ID_LEN + 1];	/* "" whole customer */
+	char	 name[BUDGET_NAME_MAX + 1];
+	int64_t	 amount;				/* nano, per month */
+	int64_t	 actual_pct;				/* 0: off */
+	int64_t	 forecast_pct;				/* 0: off */
+	char	 webhook_url[WEBHOOK_URL_MAX + 1];
+	char	 webhook_secret[72];
+	int64_t	 created_at;
+};
+
+struct budget_alert {
+	char	 id[BUDGET_ID_LEN + 1];
+	char	 budget_id[BUDGET_ID_LEN + 1];
+	char	 period[8];
+	char	 kind[12];				/* ACTUAL | FORECASTED */
+	int64_t	 threshold_pct;
+	int64_t	 value;
+	int64_t	 amount;
+	int64_t	 created_at;
+	/* Reads only: the delivery's state ("" when no webhook). */
+	char	 delivery_status[12];
+	int64_t	 delivery_attempts;
+	char	 delivery_result[128];
+};
+
+struct webhook_delivery {
+	char		 alert_id[BUDGET_ID_LEN + 1];
+	char		 url[WEBHOOK_URL_MAX + 1];
+	char		 secret[72];
+	const char	*body;				/* arena-owned */
+	char		 status[12];
+	int64_t		 attempts;
+	int64_t		 next_at;
+};
+
+struct webhook_attempt {
+	char	 alert_id[BUDGET_ID_LEN + 1];
+	int64_t	 attempt;
+	int64_t	 at;
+	int64_t	 http_status;
+	char	 result[128];
+};
+
+struct anomaly_mark {
+	char	 anomaly_id[33];
+	char	 status[16];
+	char	 by_user[EMAIL_MAX + 1];
+	int64_t	 at;
+};
+
+/* Rebilling (store/pricing.c, store/invoice.c; src/billing/pricing.h,
+ * invoice.h). Money in 10^-9 of the currency, percentages in 1/10000
+ * percent, exchange rates in 10^-9; months are "YYYY-MM". */
+#define PRICING_ID_LEN		13		/* pr- + 10, cli- + 10 */
+#define INVOICE_ID_LEN		14		/* inv- + 10 */
+#define INVOICE_NUMBER_MAX	15		/* PL-2026-000123 */
+#define PRICING_KEY_MAX		128		/* service code, usage type */
+#define PRICING_PASSES_MAX	255
+#define ITEM_DESC_MAX		200
+
+struct pricing_rule {
+	char	 id[PRICING_ID_LEN + 2];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];	/* "" any */
+	char	 account_id[ACCOUNT_ID_LEN + 1];	/* "" any */
+	char	 service[PRICING_KEY_MAX + 1];		/* "" any */
+	char	 usage_type[PRICING_KEY_MAX + 1];	/* "" any */
+	int	 level;				/* specificity (pricing.h) */
+	int64_t	 percent;			/* signed, 1/10000 % */
+	char	 valid_from[8];
+	char	 valid_to[8];			/* "" open */
+	char	 passes[PRICING_PASSES_MAX + 1];	/* partner types passed on */
+	int64_t	 created_at;
+};
+
+/* A customer's commitment policy: pass_through | keep | share. */
+struct customer_billing {
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 commitment[16];
+	int64_t	 share_percent;			/* share: 1/10000 % to customer */
+	int64_t	 updated_at;
+};
+
+/* A fee (> 0) or credit (< 0) on a customer's invoices. */
+struct custom_item {
+	char	 id[PRICING_ID_LEN + 2];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 description[ITEM_DESC_MAX * 4 + 1];
+	char	 kind[8];			/* FLAT | PERCENT */
+	int64_t	 amount;			/* FLAT: signed, 10^-9 */
+	char	 currency[4];
+	int64_t	 percent;			/* PERCENT: signed, 1/10000 % */
+	char	 of_service[PRICING_KEY_MAX + 1];	/* "" all charges */
+	int64_t	 minimum;			/* PERCENT: >= 0, 10^-9 */
+	char	 valid_from[8];
+	char	 valid_to[8];			/* "" monthly, open */
+	int64_t	 created_at;
+};
+
+struct fx_rate {
+	char	 period[8];
+	char	 base[4];
+	char	 quote[4];
+	int64_t	 rate;				/* 1 base = rate/10^9 quote */
+	int64_t	 updated_at;
+};
+
+struct invoice {
+	char	 id[INVOICE_ID_LEN + 1];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 customer_name[CUSTOMER_NAME_MAX + 1];
+	char	 period[8];
+	char	 kind[16];			/* INVOICE | CREDIT_NOTE | ADJUSTMENT */
+	char	 state[8];			/* DRAFT | ISSUED | VOID */
+	char	 number[INVOICE_NUMBER_MAX + 1];	/* "" while DRAFT */
+	char	 refers_to[INVOICE_ID_LEN + 1];	/* "" unless a note */
+	char	 currency[4];
+	int	 minor_digits;
+	int64_t	 fx_rate;
+	int64_t	 tax_rate;
+	char	 commitment[16];
+	char	 period_start[11];		/* YYYY-MM-DD */
+	char	 period_end[11];		/* inclusive */
+	int64_t	 aws_cost;			/* USD 10^-9 */
+	int64_t	 billed_usd;			/* USD 10^-9, before fx */
+	int64_t	 billed_exact;			/* currency 10^-9 */
+	int64_t	 subtotal;			/* minor units */
+	int64_t	 tax;
+	int64_t	 total;
+	char	 source[64];			/* import ids */
+	int64_t	 created_at;
+	int64_t	 updated_at;
+	int64_t	 issued_at;			/* 0 while DRAFT */
+	int64_t	 voided_at;			/* 0 unless VOID */
+};
+
+struct invoice_line {
+	int	 seq;
+	char	 kind[12];			/* LINE | ADJUSTMENT */
+	char	 account_id[ACCOUNT_ID_LEN + 1];
+	char	 service[PRICING_KEY_MAX + 1];
+	char	 description[ITEM_DESC_MAX * 4 + 1];
+	int64_t	 aws_cost;			/* USD 10^-9 */
+	int64_t	 billed_exact;			/* currency 10^-9 */
+	int64_t	 amount;			/* minor units, shown */
+};
+
+/* A month's in-membership usage of one owned account, by service, usage
+ * type, line item type and pricing term (strings arena-owned). */
+struct invoice_usage {
+	const char	*customer_id;
+	const char	*account_id;
+	const char	*product_code;
+	const char	*usage_type;
+	const char	*line_item_type;
+	const char	*pricing_term;
+	int64_t		 unblended;
+	int64_t		 amortized;
+	int64_t		 public_on_demand;
+};
+
+/* A membership of an owned account (for the period an invoice covers). */
+struct invoice_member {
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 account_id[ACCOUNT_ID_LEN + 1];
+	int64_t	 joined_at;
+	int64_t	 left_at;			/* 0 while open */
+};
+
+/* One usage account's totals in a period (all current versions). */
+struct recon_account {
+	char	 account_id[BILLING_ID_MAX + 1];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];	/* "" unassigned */
+	int64_t	 unblended;
+	int64_t	 in_membership;			/* unblended of member hours */
+};
+
 #endif

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The SQLite backend: connections (one per thread, WAL, full sync so that an
- * acknowledged write survives kill -9 and power loss), the statement cache,
- * migrations, transactions and the emulator's clock offset. The only file
- * that may hold SQLite-specific SQL.
+ * The SQLite backend (see backend.h): connections (one per thread, WAL,
+ * full sync so that an acknowledged write survives kill -9 and power
+ * loss), the statement cache, transactions (BEGIN IMMEDIATE for writes)
+ * and the wipe. The only file that may hold SQLite-specific SQL besides
+ * the "--sqlite: " lines of the migrations.
  */
 #include <pthread.h>
 #include <sqlite3.h>
@@ -11,39 +12,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
-#include "core/embed.h"
-#include "core/log.h"
 #include "core/xmalloc.h"
+#include "store/backend.h"
 #include "store/db.h"
 #include "store/store.h"
 
 #define STMT_CACHE	256	/* power of two */
 #define BUSY_TIMEOUT_MS	10000
 
-struct stmt {
+struct lite_stmt {
+	struct stmt	 base;
 	sqlite3_stmt	*s;
 	struct conn	*c;
 };
 
 struct conn {
 	sqlite3		*db;
-	struct store	*st;
+	struct lite	*lt;
 	struct conn	*next;
 	int		 depth;		/* transactions open (0 or 1) */
 	struct {
 		const char	*sql;
-		struct stmt	 stmt;
+		struct lite_stmt stmt;
 	}		 cache[STMT_CACHE];
 };
 
-struct store {
-	char		*path;
-	int		 flags;
+struct lite {
+	struct store	*st;
 	pthread_key_t	 key;
 	pthread_mutex_t	 lock;		/* guards conns */
 	struct conn	*conns;
 };
+
+#define LITE(st)	((struct lite *)(st)->impl)
+#define LS(x)		((struct lite_stmt *)(void *)(x))
 
 static void
 conn_free(struct conn *c)
@@ -62,15 +64,15 @@ static void
 conn_destroy(void *arg)
 {
 	struct conn	*c = arg, **pp;
-	struct store	*st = c->st;
+	struct lite	*lt = c->lt;
 
-	pthread_mutex_lock(&st->lock);
-	for (pp = &st->conns; *pp != NULL; pp = &(*pp)->next)
+	pthread_mutex_lock(&lt->lock);
+	for (pp = &lt->conns; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
 			break;
 		}
-	pthread_mutex_unlock(&st->lock);
+	pthread_mutex_unlock(&lt->lock);
 	conn_free(c);
 }
 
@@ -91,12 +93,13 @@ conn_exec(struct conn *c, const char *sql, struct err *e)
 static struct conn *
 conn_get(struct store *st, struct err *e)
 {
+	struct lite	*lt = LITE(st);
 	struct conn	*c;
 
-	if ((c = pthread_getspecific(st->key)) != NULL)
+	if ((c = pthread_getspecific(lt->key)) != NULL)
 		return (c);
 	c = xcalloc(1, sizeof(*c));
-	c->st = st;
+	c->lt = lt;
 	if (sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		err_set(e, ERR_INTERNAL, "ServiceException", NULL,
@@ -113,11 +116,11 @@ conn_get(struct store *st, struct err *e)
 		conn_free(c);
 		return (NULL);
 	}
-	pthread_mutex_lock(&st->lock);
-	c->next = st->conns;
-	st->conns = c;
-	pthread_mutex_unlock(&st->lock);
-	pthread_setspecific(st->key, c);
+	pthread_mutex_lock(&lt->lock);
+	c->next = lt->conns;
+	lt->conns = c;
+	pthread_mutex_unlock(&lt->lock);
+	pthread_setspecific(lt->key, c);
 	return (c);
 }
 
@@ -134,31 +137,46 @@ db_error(struct conn *c, int rc, struct err *e)
 	    "database error: %s", sqlite3_errmsg(c->db)));
 }
 
-struct stmt *
-db_stmt(struct store *st, const char *sql, struct err *e)
+static struct stmt *
+lite_prepare(struct store *st, const char *sql, int flags, struct err *e)
 {
 	struct conn	*c;
+	struct lite_stmt *ls;
+	sqlite3_stmt	*s;
 	size_t		 h, i;
+	int		 rc;
 
 	if ((c = conn_get(st, e)) == NULL)
 		return (NULL);
+	if (!(flags & DB_CACHED)) {
+		if ((rc = sqlite3_prepare_v2(c->db, sql, -1, &s, NULL)) !=
+		    SQLITE_OK) {
+			db_error(c, rc, e);
+			return (NULL);
+		}
+		ls = xcalloc(1, sizeof(*ls));
+		ls->base.be = &store_sqlite;
+		ls->s = s;
+		ls->c = c;
+		return (&ls->base);
+	}
 	h = ((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15ULL >> 56;
 	for (i = 0; i < STMT_CACHE; i++) {
 		size_t j = (h + i) & (STMT_CACHE - 1);
 		if (c->cache[j].sql == sql)
-			return (&c->cache[j].stmt);
+			return (&c->cache[j].stmt.base);
 		if (c->cache[j].sql == NULL) {
-			sqlite3_stmt *s;
-			int rc = sqlite3_prepare_v3(c->db, sql, -1,
+			rc = sqlite3_prepare_v3(c->db, sql, -1,
 			    SQLITE_PREPARE_PERSISTENT, &s, NULL);
 			if (rc != SQLITE_OK) {
 				db_error(c, rc, e);
 				return (NULL);
 			}
 			c->cache[j].sql = sql;
+			c->cache[j].stmt.base.be = &store_sqlite;
 			c->cache[j].stmt.s = s;
 			c->cache[j].stmt.c = c;
-			return (&c->cache[j].stmt);
+			return (&c->cache[j].stmt.base);
 		}
 	}
 	err_set(e, ERR_INTERNAL, "ServiceException", NULL,
@@ -166,90 +184,104 @@ db_stmt(struct store *st, const char *sql, struct err *e)
 	return (NULL);
 }
 
-void
-stmt_bind_text(struct stmt *s, int idx, const char *v)
+static void
+lite_finalize(struct stmt *s)
+{
+	sqlite3_finalize(LS(s)->s);
+	xfree(LS(s));
+}
+
+static void
+lite_bind_text(struct stmt *s, int idx, const char *v)
 {
 	if (v == NULL)
-		sqlite3_bind_null(s->s, idx);
+		sqlite3_bind_null(LS(s)->s, idx);
 	else
-		sqlite3_bind_text(s->s, idx, v, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(LS(s)->s, idx, v, -1, SQLITE_TRANSIENT);
 }
 
-void
-stmt_bind_int64(struct stmt *s, int idx, int64_t v)
+static void
+lite_bind_int64(struct stmt *s, int idx, int64_t v)
 {
-	sqlite3_bind_int64(s->s, idx, v);
+	sqlite3_bind_int64(LS(s)->s, idx, v);
 }
 
-void
-stmt_bind_null(struct stmt *s, int idx)
+static void
+lite_bind_null(struct stmt *s, int idx)
 {
-	sqlite3_bind_null(s->s, idx);
+	sqlite3_bind_null(LS(s)->s, idx);
 }
 
-int
-stmt_step(struct stmt *s, struct err *e)
+static int
+lite_step(struct stmt *s, struct err *e)
 {
-	int	 rc = sqlite3_step(s->s);
+	int	 rc = sqlite3_step(LS(s)->s);
 
 	if (rc == SQLITE_ROW)
 		return (1);
 	if (rc == SQLITE_DONE)
 		return (0);
-	db_error(s->c, rc, e);
-	sqlite3_reset(s->s);
+	db_error(LS(s)->c, rc, e);
+	sqlite3_reset(LS(s)->s);
 	return (-1);
 }
 
-const char *
-stmt_text(struct stmt *s, int col)
+static const char *
+lite_text(struct stmt *s, int col)
 {
-	const unsigned char	*p = sqlite3_column_text(s->s, col);
+	const unsigned char	*p = sqlite3_column_text(LS(s)->s, col);
 
 	return (p != NULL ? (const char *)p : "");
 }
 
-int64_t
-stmt_int64(struct stmt *s, int col)
+static int64_t
+lite_int64(struct stmt *s, int col)
 {
-	return (sqlite3_column_int64(s->s, col));
+	return (sqlite3_column_int64(LS(s)->s, col));
 }
 
-int
-stmt_is_null(struct stmt *s, int col)
+static enum db_kind
+lite_kind(struct stmt *s, int col)
 {
-	return (sqlite3_column_type(s->s, col) == SQLITE_NULL);
+	switch (sqlite3_column_type(LS(s)->s, col)) {
+	case SQLITE_NULL:
+		return (DB_NULL);
+	case SQLITE_INTEGER:
+		return (DB_INT);
+	default:
+		return (DB_TEXT);
+	}
 }
 
-void
-stmt_copy(struct stmt *s, int col, char *dst, size_t size)
+static int
+lite_columns(struct stmt *s)
 {
-	const char	*p = stmt_text(s, col);
-	size_t		 len = strlen(p);
-
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, p, len);
-	dst[len] = '\0';
+	return (sqlite3_column_count(LS(s)->s));
 }
 
-void
-stmt_done(struct stmt *s)
+static const char *
+lite_column_name(struct stmt *s, int col)
 {
-	sqlite3_reset(s->s);
-	sqlite3_clear_bindings(s->s);
+	return (sqlite3_column_name(LS(s)->s, col));
 }
 
-int64_t
-db_changes(struct store *st)
+static void
+lite_done(struct stmt *s)
 {
-	struct conn	*c = pthread_getspecific(st->key);
+	sqlite3_reset(LS(s)->s);
+	sqlite3_clear_bindings(LS(s)->s);
+}
+
+static int64_t
+lite_changes(struct store *st)
+{
+	struct conn	*c = pthread_getspecific(LITE(st)->key);
 
 	return (c != NULL ? sqlite3_changes(c->db) : 0);
 }
 
-int
-db_exec(struct store *st, const char *sql, struct err *e)
+static int
+lite_exec(struct store *st, const char *sql, struct err *e)
 {
 	struct conn	*c;
 
@@ -258,119 +290,46 @@ db_exec(struct store *st, const char *sql, struct err *e)
 	return (conn_exec(c, sql, e));
 }
 
-/*
- * Applies, in name order, every embedded migration not yet recorded in
- * schema_migrations: one transaction for all, so a failed migration leaves
- * the database as it was. Recording each name (not a version number) means
- * a migration merged late with a lower number is still applied.
- */
 static int
-migrate(struct store *st, struct err *e)
+lite_open(struct store *st, struct err *e)
 {
-	struct conn			*c;
-	const struct embed_file		*m;
-	sqlite3_stmt			*s;
-	int				 done;
+	struct lite	*lt;
 
-	if ((c = conn_get(st, e)) == NULL)
-		return (-1);
-	if (conn_exec(c, "BEGIN IMMEDIATE", e) == -1)
-		return (-1);
-	if (conn_exec(c, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY "
-	    "KEY, value TEXT NOT NULL); CREATE TABLE IF NOT EXISTS "
-	    "schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT "
-	    "NULL)", e) == -1)
-		goto fail;
-	for (m = embed_migrations; m->name != NULL; m++) {
-		if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM schema_migrations "
-		    "WHERE name = ?", -1, &s, NULL) != SQLITE_OK)
-			goto dberr;
-		sqlite3_bind_text(s, 1, m->name, -1, SQLITE_STATIC);
-		done = sqlite3_step(s) == SQLITE_ROW;
-		sqlite3_finalize(s);
-		if (done)
-			continue;
-		log_info("store: applying migration %s", m->name);
-		if (conn_exec(c, (const char *)m->data, e) == -1)
-			goto fail;
-		if (sqlite3_prepare_v2(c->db, "INSERT INTO schema_migrations "
-		    "(name, applied_at) VALUES (?, ?)", -1, &s, NULL) !=
-		    SQLITE_OK)
-			goto dberr;
-		sqlite3_bind_text(s, 1, m->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, clock_real_ms());
-		done = sqlite3_step(s);
-		sqlite3_finalize(s);
-		if (done != SQLITE_DONE)
-			goto dberr;
-	}
-	return (conn_exec(c, "COMMIT", e));
-dberr:
-	err_set(e, ERR_INTERNAL, "ServiceException", NULL,
-	    "migration failed: %s", sqlite3_errmsg(c->db));
-fail:
-	conn_exec(c, "ROLLBACK", NULL);
-	return (-1);
-}
-
-int
-store_open(const char *path, int flags, struct store **out, struct err *e)
-{
-	struct store	*st;
-
-	st = xcalloc(1, sizeof(*st));
-	st->path = xstrdup(path);
-	st->flags = flags;
-	pthread_mutex_init(&st->lock, NULL);
-	if (pthread_key_create(&st->key, conn_destroy) != 0) {
-		xfree(st->path);
-		xfree(st);
+	lt = xcalloc(1, sizeof(*lt));
+	lt->st = st;
+	pthread_mutex_init(&lt->lock, NULL);
+	if (pthread_key_create(&lt->key, conn_destroy) != 0) {
+		pthread_mutex_destroy(&lt->lock);
+		xfree(lt);
 		return (err_set(e, ERR_INTERNAL, NULL, NULL,
 		    "cannot create thread key"));
 	}
-	if (migrate(st, e) == -1) {
-		store_close(st);
-		return (-1);
-	}
-	*out = st;
+	st->impl = lt;
 	return (0);
 }
 
-void
-store_close(struct store *st)
+static void
+lite_close(struct store *st)
 {
+	struct lite	*lt = LITE(st);
 	struct conn	*c, *next;
 
-	if (st == NULL)
-		return;
-	pthread_setspecific(st->key, NULL);
-	pthread_mutex_lock(&st->lock);
-	for (c = st->conns; c != NULL; c = next) {
+	pthread_setspecific(lt->key, NULL);
+	pthread_mutex_lock(&lt->lock);
+	for (c = lt->conns; c != NULL; c = next) {
 		next = c->next;
 		conn_free(c);
 	}
-	st->conns = NULL;
-	pthread_mutex_unlock(&st->lock);
-	pthread_key_delete(st->key);
-	pthread_mutex_destroy(&st->lock);
-	xfree(st->path);
-	xfree(st);
+	lt->conns = NULL;
+	pthread_mutex_unlock(&lt->lock);
+	pthread_key_delete(lt->key);
+	pthread_mutex_destroy(&lt->lock);
+	xfree(lt);
+	st->impl = NULL;
 }
 
-int
-store_flags(const struct store *st)
-{
-	return (st->flags);
-}
-
-const char *
-store_path(const struct store *st)
-{
-	return (st->path);
-}
-
-int
-store_begin(struct store *st, enum store_txn kind, struct err *e)
+static int
+lite_begin(struct store *st, enum store_txn kind, struct err *e)
 {
 	struct conn	*c;
 
@@ -386,10 +345,10 @@ store_begin(struct store *st, enum store_txn kind, struct err *e)
 	return (0);
 }
 
-int
-store_commit(struct store *st, struct err *e)
+static int
+lite_commit(struct store *st, struct err *e)
 {
-	struct conn	*c = pthread_getspecific(st->key);
+	struct conn	*c = pthread_getspecific(LITE(st)->key);
 
 	if (c == NULL || c->depth == 0)
 		return (0);
@@ -402,10 +361,10 @@ store_commit(struct store *st, struct err *e)
 	return (0);
 }
 
-void
-store_rollback(struct store *st)
+static void
+lite_rollback(struct store *st)
 {
-	struct conn	*c = pthread_getspecific(st->key);
+	struct conn	*c = pthread_getspecific(LITE(st)->key);
 
 	if (c == NULL || c->depth == 0)
 		return;
@@ -413,50 +372,8 @@ store_rollback(struct store *st)
 	c->depth = 0;
 }
 
-int64_t
-store_now(struct store *st)
-{
-	static const char	*sql =
-	    "SELECT value FROM meta WHERE key = 'clock_offset_ms'";
-	struct stmt		*s;
-	int64_t			 off = 0;
-
-	if (!(st->flags & STORE_EMULATOR))
-		return (clock_real_ms());
-	if ((s = db_stmt(st, sql, NULL)) != NULL) {
-		if (stmt_step(s, NULL) == 1)
-			off = strtoll(stmt_text(s, 0), NULL, 10);
-		stmt_done(s);
-	}
-	return (clock_real_ms() + off);
-}
-
-int
-store_clock_advance(struct store *st, int64_t ms, struct err *e)
-{
-	static const char	*sql =
-	    "INSERT INTO meta (key, value) VALUES ('clock_offset_ms', ?) "
-	    "ON CONFLICT (key) DO UPDATE SET value = "
-	    "CAST(CAST(meta.value AS INTEGER) + CAST(excluded.value AS INTEGER) "
-	    "AS TEXT)";
-	struct stmt		*s;
-	char			 v[32];
-	int			 rc;
-
-	if (!(st->flags & STORE_EMULATOR))
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
-		    "the test clock exists only in emulator mode"));
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	snprintf(v, sizeof(v), "%lld", (long long)ms);
-	stmt_bind_text(s, 1, v);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
-}
-
-int
-store_wipe(struct store *st, struct err *e)
+static int
+lite_wipe(struct store *st, struct err *e)
 {
 	struct conn	*c;
 	sqlite3_stmt	*s;
@@ -485,6 +402,42 @@ store_wipe(struct store *st, struct err *e)
 		if (conn_exec(c, sql, e) == -1)
 			break;
 	}
-	conn_exec(c, "DELETE FROM meta WHERE key = 'clock_offset_ms'", NULL);
 	return (i == n ? 0 : -1);
 }
+
+static int
+lite_after_import(struct store *st, struct err *e)
+{
+	(void)st;
+	(void)e;
+	return (0);	/* a rowid continues after the largest one */
+}
+
+const struct store_backend store_sqlite = {
+	.name = "sqlite",
+	.dialect = "--sqlite:",
+	.tables_sql = "SELECT name FROM sqlite_master WHERE type = 'table' "
+	    "AND name NOT LIKE 'sqlite_%' AND name NOT IN ('meta', "
+	    "'schema_migrations') ORDER BY rowid",
+	.open = lite_open,
+	.close = lite_close,
+	.prepare = lite_prepare,
+	.bind_text = lite_bind_text,
+	.bind_int64 = lite_bind_int64,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.text = lite_text,
+	.int64 = lite_int64,
+	.kind = lite_kind,
+	.columns = lite_columns,
+	.column_name = lite_column_name,
+	.done = lite_done,
+	.finalize = lite_finalize,
+	.changes = lite_changes,
+	.exec = lite_exec,
+	.begin = lite_begin,
+	.commit = lite_commit,
+	.rollback = lite_rollback,
+	.wipe = lite_wipe,
+	.after_import = lite_after_import,
+};

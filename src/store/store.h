@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The only door to the database. Domain modules call these functions and
- * know no SQL; the SQL lives in the store/ sources (portable) and the backend driver
- * in store/sqlite.c. A struct store is shared by all threads: each thread
+ * know no SQL; the SQL lives in the store/ sources (portable) and the backend
+ * drivers in store/sqlite.c and store/pg.c. store_open() opens PostgreSQL
+ * when the path is a libpq connection string (postgresql://..., or
+ * key=value with host= or dbname=), else a SQLite file. A struct store is shared by all threads: each thread
  * gets its own connection on first use.
  *
  * Transactions: store_begin(STORE_WRITE) takes the write lock at once, so a
@@ -16,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -32,10 +35,31 @@ int	 store_open(const char *path, int flags, struct store **out /* OUT */,
 void	 store_close(struct store *);
 int	 store_flags(const struct store *);
 const char *store_path(const struct store *);
+/* "sqlite" or "postgresql". */
+const char *store_backend_name(const struct store *);
 
 int	 store_begin(struct store *, enum store_txn, struct err *);
 int	 store_commit(struct store *, struct err *);
 void	 store_rollback(struct store *);
+
+/* Migrations applied to this database, by name. */
+struct store_migration {
+	char	 name[128];
+	int64_t	 applied_at;	/* real ms */
+};
+int	 store_migrations(struct store *, struct arena *,
+	    struct store_migration **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/*
+ * Writes every table (a consistent snapshot) to f as JSON lines, in
+ * constant memory; see store/dump.c for the format. store_import loads
+ * such a file into an empty database of either backend, in one
+ * transaction: all or nothing. ERR_CONFLICT when the database has rows
+ * or lacks a migration of the export; ERR_INVALID for a bad file.
+ */
+int	 store_export(struct store *, FILE *, struct err *);
+int	 store_import(struct store *, FILE *, int64_t *rows_out /* OUT */,
+	    struct err *);
 
 /* The business clock: real time plus the emulator's offset. */
 int64_t	 store_now(struct store *);
@@ -279,6 +303,224 @@ int	 store_audit_append(struct store *, const char *actor,
 int	 store_audit_list(struct store *, struct arena *, int64_t since,
 	    const char *object, int64_t after_id, size_t limit,
 	    struct audit_entry **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+/*
+ * Organizations beyond invitations (store/org2.c). OUs: insert fails with
+ * ERR_CONFLICT for a name taken under the same parent. A parent_id "" in a
+ * list or count means any parent. Lists page by id after `after` ("" first).
+ */
+int	 store_ou_insert(struct store *, const struct org_unit *, struct err *);
+int	 store_ou_get(struct store *, const char *id,
+	    struct org_unit *out /* OUT */, struct err *);
+int	 store_ou_rename(struct store *, const char *id, const char *name,
+	    struct err *);
+int	 store_ou_delete(struct store *, const char *id, struct err *);
+int	 store_ou_list(struct store *, struct arena *, const char *org_id,
+	    const char *parent_id, const char *after, size_t limit,
+	    struct org_unit **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_ou_count(struct store *, const char *org_id,
+	    const char *parent_id, int64_t *n_out /* OUT */, struct err *);
+/* Current members of org_id directly under parent_id. */
+int	 store_parent_accounts(struct store *, struct arena *,
+	    const char *org_id, const char *parent_id, const char *after,
+	    size_t limit, struct member **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_parent_account_count(struct store *, const char *org_id,
+	    const char *parent_id, int64_t *n_out /* OUT */, struct err *);
+int	 store_membership_set_parent(struct store *, const char *account_id,
+	    const char *parent_id, struct err *);
+
+/* EnableAllFeatures: the organization's feature set. */
+int	 store_org_set_feature_set(struct store *, const char *org_id,
+	    const char *feature_set, struct err *);
+
+/* CreateAccount requests and account closures. */
+int	 store_car_insert(struct store *, const struct create_account_req *,
+	    struct err *);
+int	 store_car_get(struct store *, const char *id,
+	    struct create_account_req *out /* OUT */, struct err *);
+int	 store_car_list(struct store *, struct arena *, const char *org_id,
+	    const char *after, size_t limit,
+	    struct create_account_req **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* The request that created account_id; ERR_NOT_FOUND for other accounts. */
+int	 store_car_by_account(struct store *, const char *account_id,
+	    struct create_account_req *out /* OUT */, struct err *);
+int	 store_closure_insert(struct store *, const char *account_id,
+	    const char *org_id, int64_t requested_at, int64_t suspends_at,
+	    struct err *);
+int	 store_closure_count(struct store *, const char *org_id, int64_t since,
+	    int64_t *n_out /* OUT */, struct err *);
+/* Accounts PENDING_CLOSURE whose suspends_at is past become SUSPENDED. */
+int	 store_closure_settle(struct store *, int64_t now, struct err *);
+
+/*
+ * Policies (customer managed; org/policy.c knows the AWS-managed ones) and
+ * their attachments. Attach fails with ERR_CONFLICT when attached already,
+ * detach with ERR_NOT_FOUND when not attached. A type or target "" in a
+ * count or list means any.
+ */
+int	 store_policy_insert(struct store *, const struct policy *,
+	    struct err *);
+int	 store_policy_get(struct store *, struct arena *, const char *id,
+	    struct policy *out /* OUT */, struct err *);
+int	 store_policy_update(struct store *, const struct policy *,
+	    struct err *);
+int	 store_policy_delete(struct store *, const char *id, struct err *);
+int	 store_policy_list(struct store *, struct arena *, const char *org_id,
+	    const char *type, const char *after, size_t limit,
+	    struct policy **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_policy_attach(struct store *, const char *org_id,
+	    const char *policy_id, const char *policy_type,
+	    const struct policy_target *, struct err *);
+int	 store_policy_detach(struct store *, const char *org_id,
+	    const char *policy_id, const char *target_id, struct err *);
+int	 store_policy_attach_count(struct store *, const char *org_id,
+	    const char *policy_id, const char *target_id, const char *type,
+	    int64_t *n_out /* OUT */, struct err *);
+int	 store_policy_targets(struct store *, struct arena *,
+	    const char *org_id, const char *policy_id, const char *after,
+	    size_t limit, struct policy_target **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Ids (in out[i].id) of the policies of `type` attached to target_id. */
+int	 store_target_policies(struct store *, struct arena *,
+	    const char *org_id, const char *target_id, const char *type,
+	    const char *after, size_t limit, struct policy_target **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Detaches everything of `type` ("" any) or from target_id ("" any). */
+int	 store_policy_detach_all(struct store *, const char *org_id,
+	    const char *type, const char *target_id, struct err *);
+int	 store_policy_type_set(struct store *, const char *org_id,
+	    const char *type, int enabled, struct err *);
+int	 store_policy_type_enabled(struct store *, const char *org_id,
+	    const char *type, int *out /* OUT */, struct err *);
+/* Whether target_id has had its default policy; marks it when not. */
+int	 store_policy_default_mark(struct store *, const char *org_id,
+	    const char *target_id, int *was_marked /* OUT */, struct err *);
+int	 store_policy_default_unmark(struct store *, const char *org_id,
+	    const char *target_id, struct err *);
+/* Current members of org_id not yet marked: attach policy_id to them when
+ * attach is true, and mark them. */
+int	 store_policy_default_members(struct store *, const char *org_id,
+	    const char *policy_id, int attach, struct err *);
+
+/* Tags on organization resources (upsert by key). */
+int	 store_tag_put(struct store *, const char *org_id,
+	    const char *resource_id, const char *key, const char *value,
+	    struct err *);
+int	 store_tag_delete(struct store *, const char *org_id,
+	    const char *resource_id, const char *key, struct err *);
+int	 store_tag_delete_all(struct store *, const char *org_id,
+	    const char *resource_id, struct err *);
+int	 store_tag_list(struct store *, struct arena *, const char *org_id,
+	    const char *resource_id, struct handshake_tag **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+int	 store_tag_count(struct store *, const char *org_id,
+	    const char *resource_id, int64_t *n_out /* OUT */, struct err *);
+
+/*
+ * Delegated administrators (ERR_CONFLICT when registered already,
+ * ERR_NOT_FOUND when not) and trusted service access (account_id "").
+ * account_id or service "" in a list or count means any.
+ */
+int	 store_deleg_insert(struct store *, const char *org_id,
+	    const struct delegated_admin *, struct err *);
+int	 store_deleg_delete(struct store *, const char *org_id,
+	    const char *account_id, const char *service, struct err *);
+int	 store_deleg_count(struct store *, const char *org_id,
+	    const char *account_id, const char *service,
+	    int64_t *n_out /* OUT */, struct err *);
+int	 store_deleg_list(struct store *, struct arena *, const char *org_id,
+	    const char *account_id, const char *service, size_t limit,
+	    struct delegated_admin **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_service_access_set(struct store *, const char *org_id,
+	    const char *service, int64_t when, int enabled, struct err *);
+int	 store_service_access_list(struct store *, struct arena *,
+	    const char *org_id, size_t limit,
+	    struct delegated_admin **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_resource_policy_put(struct store *,
+	    const struct resource_policy *, struct err *);
+int	 store_resource_policy_get(struct store *, struct arena *,
+	    const char *org_id, struct resource_policy *out /* OUT */,
+	    struct err *);
+int	 store_resource_policy_delete(struct store *, const char *org_id,
+	    struct err *);
+
+
+/*
+ * Billing portal and Cost Explorer (store/portal.c). Portal users: insert
+ * fails with ERR_CONFLICT for a taken e-mail; get/by_email with
+ * ERR_NOT_FOUND. A portal session names the web session's token hash.
+ */
+int	 store_portal_user_insert(struct store *, const struct portal_user *,
+	    struct err *);
+int	 store_portal_user_get(struct store *, const char *id,
+	    struct portal_user *out /* OUT */, struct err *);
+int	 store_portal_user_by_email(struct store *, const char *email,
+	    struct portal_user *out /* OUT */, struct err *);
+int	 store_portal_user_list(struct store *, struct arena *,
+	    const char *customer_id /* "" all */, size_t limit,
+	    struct portal_user **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_portal_session_put(struct store *, const char *token_hash,
+	    const char *user_id, struct err *);
+/* The user of a live web session; ERR_NOT_FOUND when it is not a portal
+ * user's. */
+int	 store_portal_session_user(struct store *, const char *token_hash,
+	    struct portal_user *out /* OUT */, struct err *);
+/* Current imports of payer_id whose period is in [from, to] (YYYY-MM),
+ * oldest first, at most 1000. */
+int	 store_ce_imports(struct store *, struct arena *, const char *payer_id,
+	    const char *from, const char *to, struct ce_import **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Whether account_id is the payer of any current import. */
+int	 store_ce_is_payer(struct store *, const char *account_id,
+	    int *out /* OUT */, struct err *);
+/* Streams every rollup of an import, ordered by account and day; stops
+ * early (returning that value) when fn returns non-zero. */
+int	 store_ce_rollups(struct store *, int64_t import_id, ce_row_fn fn,
+	    void *arg, struct err *);
+int	 store_budget_insert(struct store *, const struct budget *,
+	    struct err *);
+int	 store_budget_get(struct store *, const char *id,
+	    struct budget *out /* OUT */, struct err *);
+int	 store_budget_delete(struct store *, const char *id, struct err *);
+/* Budgets of a customer ("" all), by name; at most limit. */
+int	 store_budget_list(struct store *, struct arena *,
+	    const char *customer_id, size_t limit, struct budget **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Inserts an alert unless (budget, period, kind) has one: *created_out
+ * says which. With a delivery (not NULL) queues it in the same call. */
+int	 store_budget_alert_add(struct store *, const struct budget_alert *,
+	    const struct webhook_delivery *, int *created_out /* OUT */,
+	    struct err *);
+/* Alerts of a budget ("" any) of a customer ("" any), newest first. */
+int	 store_budget_alerts(struct store *, struct arena *,
+	    const char *customer_id, const char *budget_id, size_t limit,
+	    struct budget_alert **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* Pending deliveries due at `now` (real ms), at most limit, with the
+ * budget's secret. */
+int	 store_webhook_due(struct store *, struct arena *, int64_t now,
+	    size_t limit, struct webhook_delivery **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Records an attempt and the delivery's new state. */
+int	 store_webhook_record(struct store *, const struct webhook_attempt *,
+	    const char *status, int64_t next_at, struct err *);
+int	 store_webhook_attempts(struct store *, struct arena *,
+	    const char *alert_id, struct webhook_attempt **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+int	 store_anomaly_mark(struct store *, const char *customer_id,
+	    const struct anomaly_mark *, struct err *);
+/* Marks of a customer, at most limit. */
+int	 store_anomaly_marks(struct store *, struct arena *,
+	    const char *customer_id, size_t limit,
+	    struct anomaly_mark **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 
 #endif

@@ -37,7 +37,7 @@ signin_form(struct ctx *c, const char *email)
 }
 
 /* The pre-session CSRF token: the cookie's, or a new one. */
-static void
+void
 pre_csrf(struct ctx *c)
 {
 	const char	*t = cookie_get(c->r->arena, c->r, WEB_PRE_COOKIE);

@@ -192,7 +192,12 @@ page_begin(struct ctx *c, const char *title)
 	    "<span> console</span></a>");
 	if (c->signed_in) {
 		buf_adds(b, "<nav aria-label=\"Main\"><a href=\"/organization\">"
-		    "Organization</a><a href=\"/settings\">Account settings</a>"
+		    "Organization</a>");
+		if (c->is_msp)
+			buf_adds(b, "<a href=\"/onboarding\">Onboarding</a>"
+			    "<a href=\"/customers\">Customers</a>"
+			    "<a href=\"/audit\">Audit</a>");
+		buf_adds(b, "<a href=\"/settings\">Account settings</a>"
 		    "</nav><div class=\"who\"><span class=\"acct\">");
 		html_escape(b, c->acct.name);
 		buf_adds(b, " <small>");

@@ -69,6 +69,7 @@ struct ctx {
 	struct form		 form;		/* POST body */
 	struct form		 query;
 	int			 signed_in;
+	int			 is_msp;	/* the session is the MSP's account */
 	struct web_session	 ws;
 	struct principal	 who;
 	struct account		 acct;
@@ -112,6 +113,9 @@ void	 time_text(int64_t ms, char *buf, size_t len);
 void	 signin_get(struct ctx *);
 void	 signin_post(struct ctx *);
 void	 signout_post(struct ctx *);
+/* Sets ctx->pre_csrf from the pl_csrf cookie, or a new one (and the cookie):
+ * the CSRF token of forms shown without a session. */
+void	 pre_csrf(struct ctx *);
 
 /* org_pages.c */
 void	 org_get(struct ctx *);
@@ -121,5 +125,17 @@ void	 org_post(struct ctx *, const char *action);
 /* settings_pages.c */
 void	 settings_get(struct ctx *);
 void	 settings_post(struct ctx *, const char *action);
+
+/* onboard_pages.c: the MSP's onboarding desk (/onboarding, /customers,
+ * /audit; MSP session only) and the public pages (/intake, /plan/TOKEN). */
+void	 onboard_desk_get(struct ctx *, const char *rest);
+void	 onboard_desk_post(struct ctx *, const char *rest);
+void	 customers_get(struct ctx *);
+void	 customers_post(struct ctx *, const char *action);
+void	 audit_get(struct ctx *);
+void	 intake_get(struct ctx *);
+void	 intake_post(struct ctx *);
+void	 plan_get(struct ctx *, const char *token);
+void	 plan_post(struct ctx *, const char *token, const char *action);
 
 #endif

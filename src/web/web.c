@@ -4,6 +4,7 @@
 
 #include "core/arena.h"
 #include "core/embed.h"
+#include "onboard/onboard.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -93,7 +94,8 @@ route(struct ctx *c)
 	int		 get = strcmp(r->method, "GET") == 0 ||
 			    strcmp(r->method, "HEAD") == 0;
 	int		 post = strcmp(r->method, "POST") == 0;
-	const char	*p = r->path;
+	const char	*p = r->path, *slash;
+	struct msp	 m;
 	struct err	 e;
 
 	err_clear(&e);
@@ -132,7 +134,34 @@ route(struct ctx *c)
 		page_redirect(c, c->signed_in ? "/organization" : "/signin");
 		return;
 	}
+	/* The onboarding desk's pages are the MSP's only. */
+	c->is_msp = c->signed_in && msp_get(r->store, &m, NULL) == 0 &&
+	    strcmp(m.account_id, c->who.account_id) == 0;
+	/* Public pages: the intake form and the customer's plan. */
+	if (strcmp(p, "/intake") == 0 && (get || post)) {
+		if (get)
+			intake_get(c);
+		else
+			intake_post(c);
+		return;
+	}
+	if (strncmp(p, "/plan/", 6) == 0 && (get || post)) {
+		slash = strchr(p + 6, '/');
+		if (get && slash == NULL)
+			plan_get(c, p + 6);
+		else if (post && slash != NULL)
+			plan_post(c, arena_strndup(r->arena, p + 6,
+			    (size_t)(slash - p - 6)), slash + 1);
+		else
+			page_message(c, 404, "Not found",
+			    "There is no page here.");
+		return;
+	}
 	if (strcmp(p, "/organization") != 0 &&
+	    strcmp(p, "/onboarding") != 0 &&
+	    strncmp(p, "/onboarding/", 12) != 0 &&
+	    strcmp(p, "/customers") != 0 && strncmp(p, "/customers/", 11) != 0 &&
+	    strcmp(p, "/audit") != 0 &&
 	    strncmp(p, "/organization/", 14) != 0 &&
 	    strcmp(p, "/settings") != 0 && strncmp(p, "/settings/", 10) != 0 &&
 	    strcmp(p, "/signout") != 0) {
@@ -154,6 +183,18 @@ route(struct ctx *c)
 		org_accept_get(c);
 	else if (strncmp(p, "/organization/", 14) == 0 && post)
 		org_post(c, p + 14);
+	else if (strcmp(p, "/onboarding") == 0 && get)
+		onboard_desk_get(c, "");
+	else if (strncmp(p, "/onboarding/", 12) == 0 && get)
+		onboard_desk_get(c, p + 12);
+	else if (strncmp(p, "/onboarding/", 12) == 0 && post)
+		onboard_desk_post(c, p + 12);
+	else if (strcmp(p, "/customers") == 0 && get)
+		customers_get(c);
+	else if (strncmp(p, "/customers/", 11) == 0 && post)
+		customers_post(c, p + 11);
+	else if (strcmp(p, "/audit") == 0 && get)
+		audit_get(c);
 	else if (strcmp(p, "/settings") == 0 && get)
 		settings_get(c);
 	else if (strncmp(p, "/settings/", 10) == 0 && post)

@@ -20,14 +20,77 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
 AWS = os.environ.get("PAYERLINK_AWS_CLI", "/usr/bin/aws")
+# A base libpq conninfo (key=value): when set, every server and test gets a
+# fresh PostgreSQL database instead of a SQLite file (tools/test.sh sets it
+# to a throw-away cluster from tools/pg-test-cluster.sh).
+PG = os.environ.get("PAYERLINK_TEST_PG", "")
+_dbseq = [0]
+
+
+def _pg_connect(conninfo):
+    import psycopg2
+    c = psycopg2.connect(conninfo)
+    c.autocommit = True
+    return c
+
+
+def new_db(dir):
+    """A fresh, empty database: a SQLite path in dir, or (PAYERLINK_TEST_PG)
+    the conninfo of a new PostgreSQL database."""
+    if not PG:
+        return os.path.join(dir, "test.db")
+    _dbseq[0] += 1
+    name = "plt_%d_%d_%d" % (os.getpid(), _dbseq[0], int(time.time() * 1000) % 100000)
+    c = _pg_connect(PG)
+    c.cursor().execute("CREATE DATABASE " + name)
+    c.close()
+    return "%s dbname=%s" % (PG, name)
+
+
+def drop_db(db):
+    if not PG or "dbname=" not in db:
+        return
+    name = db.rsplit("dbname=", 1)[1]
+    try:
+        c = _pg_connect(PG)
+        c.cursor().execute("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+        c.close()
+    except Exception:
+        pass
+
+
+def sql(db, query, params=()):
+    """Runs one query on a test database (either backend); '?' placeholders.
+    Returns the rows as a list of tuples (or [] for no result)."""
+    if PG and "dbname=" in db:
+        c = _pg_connect(db)
+        try:
+            cur = c.cursor()
+            cur.execute(query.replace("%", "%%").replace("?", "%s"), tuple(params))
+            rows = cur.fetchall() if cur.description else []
+            return [tuple(int(v) if type(v).__name__ == "Decimal" and v == int(v) else v
+                          for v in r) for r in rows]
+        finally:
+            c.close()
+    import sqlite3
+    c = sqlite3.connect(db)
+    try:
+        rows = c.execute(query, tuple(params)).fetchall()
+        c.commit()
+        return rows
+    finally:
+        c.close()
 
 
 class Server:
     """One running payerlink serve process and its database."""
 
-    def __init__(self, *flags):
+    def __init__(self, *flags, db=None):
+        """db: serve this database (e.g. a second server over the same
+        PostgreSQL database) instead of a fresh one; not dropped at stop."""
         self.dir = tempfile.mkdtemp(prefix="payerlink-api-")
-        self.db = os.path.join(self.dir, "test.db")
+        self.own_db = db is None
+        self.db = db or new_db(self.dir)
         self.flags = flags
         self.log = open(os.path.join(self.dir, "server.log"), "w+")
         self.proc = subprocess.Popen(
@@ -53,6 +116,8 @@ class Server:
         self.log.close()
         code = self.proc.returncode
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.own_db:
+            drop_db(self.db)
         return code
 
     def cli(self, *args, check=True):

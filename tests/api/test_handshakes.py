@@ -5,12 +5,11 @@ life of a handshake (transitions, expiry on the test clock, 30-day
 disappearance), limits, who may see and do what, and bad input."""
 
 import json
-import sqlite3
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import aws, client, error_of
+from conftest import aws, client, error_of, sql
 
 DAY = 86400
 
@@ -95,10 +94,8 @@ def test_invite_tags_are_stored(srv, msp, new_account):
     s = new_account()
     h = invite(msp, s.id, Tags=[{"Key": "customer", "Value": "acme"},
                                 {"Key": "tier", "Value": ""}])
-    db = sqlite3.connect(srv.db)
-    rows = db.execute("SELECT tag_key, tag_value FROM handshake_tags WHERE "
-                      "handshake_id = ? ORDER BY tag_key", (h["Id"],)).fetchall()
-    db.close()
+    rows = sql(srv.db, "SELECT tag_key, tag_value FROM handshake_tags WHERE "
+               "handshake_id = ? ORDER BY tag_key", (h["Id"],))
     assert rows == [("customer", "acme"), ("tier", "")]
 
 

@@ -9,13 +9,14 @@ import gzip
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+
+from conftest import new_db, drop_db, sql
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
@@ -63,7 +64,9 @@ def check_accounts(rep, per):
 
 @pytest.fixture
 def db(tmp_path):
-    return str(tmp_path / "t.db")
+    d = new_db(str(tmp_path))
+    yield d
+    drop_db(d)
 
 
 def test_focus_sample_golden_totals(db):
@@ -109,11 +112,8 @@ def test_reimport_same_file_changes_nothing(db):
 
 
 def totals(db):
-    c = sqlite3.connect(db)
-    r = c.execute("SELECT COUNT(*), SUM(r.unblended) FROM billing_rollups r JOIN billing_periods p "
-                  "ON p.import_id = r.import_id").fetchone()
-    c.close()
-    return r
+    return sql(db, "SELECT COUNT(*), SUM(r.unblended) FROM billing_rollups r JOIN billing_periods p "
+               "ON p.import_id = r.import_id")[0]
 
 
 def test_redelivery_replaces_previous_version(db, tmp_path):
@@ -133,10 +133,8 @@ def test_redelivery_replaces_previous_version(db, tmp_path):
     assert second["status"] == "imported" and second["replaced_import_id"] == first["import_id"]
     n, s = totals(db)
     assert Decimal(s) * NANO == Decimal(second["unblended_cost"])
-    c = sqlite3.connect(db)
-    st = dict(c.execute("SELECT id, status FROM billing_imports").fetchall())
-    left = c.execute("SELECT COUNT(*) FROM billing_rollups WHERE import_id = ?", (first["import_id"],)).fetchone()[0]
-    c.close()
+    st = dict(sql(db, "SELECT id, status FROM billing_imports"))
+    left = sql(db, "SELECT COUNT(*) FROM billing_rollups WHERE import_id = ?", (first["import_id"],))[0][0]
     assert st[first["import_id"]] == "replaced" and st[second["import_id"]] == "current"
     assert left == 0
 
@@ -179,9 +177,7 @@ def test_kill_9_during_import_keeps_previous_version(db, tmp_path):
     rep = ingest(db, big, "--payer", "123412340534", "--period", "2023-11", check=False)
     out = json.loads(rep.stdout)
     assert out["status"] == "imported"
-    c = sqlite3.connect(db)
-    running = c.execute("SELECT COUNT(*) FROM billing_imports WHERE status = 'running'").fetchone()[0]
-    c.close()
+    running = sql(db, "SELECT COUNT(*) FROM billing_imports WHERE status = 'running'")[0][0]
     assert running == 0
     assert first["import_id"] != out["import_id"]
 

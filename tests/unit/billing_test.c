@@ -7,6 +7,7 @@
 #include "billing/cur.h"
 #include "billing/ingest.h"
 #include "billing/money.h"
+#include "cli/demo_billing.h"
 #include "core/clock.h"
 #include "core/xmalloc.h"
 #include "store/store.h"
@@ -331,7 +332,7 @@ TEST(ingest_attribution_mid_month_join)
 	const char		*ids[2] = { "111111111111", "222222222222" };
 	int			 i;
 
-	snprintf(db, sizeof(db), "%s/t.db", test_tmpdir());
+	snprintf(db, sizeof(db), "%s", test_db("t"));
 	err_clear(&e);
 	CHECK(store_open(db, 0, &st, &e) == 0);
 	for (i = 0; i < 2; i++) {
@@ -400,6 +401,13 @@ TEST(ingest_attribution_mid_month_join)
 		CHECK_INT(t[0].unblended, 3750000001LL);
 		CHECK_INT(t[0].billable_unblended, 2500000001LL);
 		arena_release(&ar);
+	}
+	/* The demo's three months ingest through the same path. */
+	{
+		FILE *devnull = fopen("/dev/null", "w");
+
+		CHECK(demo_billing(st, devnull) == 0);
+		fclose(devnull);
 	}
 	store_close(st);
 }

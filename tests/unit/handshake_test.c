@@ -24,7 +24,7 @@ hs_store(void)
 	struct err	 e;
 	char		 path[512];
 
-	snprintf(path, sizeof(path), "%s/hs.db", test_tmpdir());
+	snprintf(path, sizeof(path), "%s", test_db("hs"));
 	CHECK_INT(store_open(path, STORE_EMULATOR, &st, &e), 0);
 	return (st);
 }

@@ -5,6 +5,7 @@
  * a closing "N passed, N failed".
  */
 #include <errno.h>
+#include <libpq-fe.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,6 +56,72 @@ test_tmpdir(void)
 	return (tmpdir);
 }
 
+/*
+ * A database for a test: a file in the test's temporary directory, or with
+ * $PAYERLINK_TEST_PG (a base conninfo) a PostgreSQL database made for this
+ * test process and dropped after it. The same name gives the same database.
+ */
+static char	pgdbs[8][64];
+static int	npgdbs;
+static char	dbpath[8][512];
+
+const char *
+test_db(const char *name)
+{
+	const char	*pg = getenv("PAYERLINK_TEST_PG");
+	char		 db[64], sql[128];
+	PGconn		*c;
+	PGresult	*r;
+	int		 i;
+
+	if (pg == NULL || *pg == '\0') {
+		snprintf(dbpath[0], sizeof(dbpath[0]), "%s/%s.db", test_tmpdir(),
+		    name);
+		return (dbpath[0]);
+	}
+	snprintf(db, sizeof(db), "plu_%d_%s", (int)getpid(), name);
+	for (i = 0; i < npgdbs; i++)
+		if (strcmp(pgdbs[i], db) == 0)
+			break;
+	if (i == npgdbs) {
+		if (npgdbs == 8) {
+			fprintf(stderr, "test_db: too many databases\n");
+			exit(1);
+		}
+		c = PQconnectdb(pg);
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", db);
+		r = PQexec(c, sql);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			fprintf(stderr, "test_db: %s", PQerrorMessage(c));
+			exit(1);
+		}
+		PQclear(r);
+		PQfinish(c);
+		snprintf(pgdbs[npgdbs++], sizeof(pgdbs[0]), "%s", db);
+	}
+	snprintf(dbpath[i], sizeof(dbpath[i]), "%s dbname=%s", pg, db);
+	return (dbpath[i]);
+}
+
+static void
+test_db_drop(void)
+{
+	const char	*pg = getenv("PAYERLINK_TEST_PG");
+	char		 sql[128];
+	PGconn		*c;
+	int		 i;
+
+	if (npgdbs == 0)
+		return;
+	c = PQconnectdb(pg);
+	for (i = 0; i < npgdbs; i++) {
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH "
+		    "(FORCE)", pgdbs[i]);
+		PQclear(PQexec(c, sql));
+	}
+	PQfinish(c);
+}
+
 static int
 rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -78,6 +145,7 @@ run(const struct test *t)
 	if (pid == 0) {
 		alarm(TEST_TIMEOUT);
 		t->fn();
+		test_db_drop();
 		if (tmpdir[0] != '\0')
 			nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 		exit(0);

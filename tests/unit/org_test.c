@@ -16,7 +16,7 @@ fresh_store(int flags)
 	struct err	 e;
 	char		 path[512];
 
-	snprintf(path, sizeof(path), "%s/t.db", test_tmpdir());
+	snprintf(path, sizeof(path), "%s", test_db("t"));
 	CHECK_INT(store_open(path, flags, &st, &e), 0);
 	return (st);
 }
@@ -47,7 +47,7 @@ TEST(store_migrations_apply_once)
 
 	store_close(st);
 	/* Opening again applies nothing and keeps the data. */
-	snprintf(path, sizeof(path), "%s/t.db", test_tmpdir());
+	snprintf(path, sizeof(path), "%s", test_db("t"));
 	CHECK_INT(store_open(path, 0, &st, &e), 0);
 	store_close(st);
 }

@@ -19,6 +19,9 @@
 const char	*test_data_dir(void);
 /* A fresh temporary directory for this test, removed by the runner. */
 const char	*test_tmpdir(void);
+/* A database path for store_open(): a SQLite file in test_tmpdir(), or a
+ * fresh PostgreSQL database when $PAYERLINK_TEST_PG is set. */
+const char	*test_db(const char *name);
 
 #define CHECK(c) do {							\
 	if (!(c)) {							\

@@ -40,6 +40,17 @@ document.addEventListener("DOMContentLoaded", function () {
 		input.addEventListener("input", check);
 		check();
 	}
+	/* Live pages (the customer's plan): reload every data-refresh
+	 * seconds while visible and while nothing is being typed. */
+	var live = document.querySelector("[data-refresh]");
+	if (live) {
+		var typed = false;
+		document.addEventListener("input", function () { typed = true; });
+		setInterval(function () {
+			if (!typed && document.visibilityState === "visible")
+				window.location.reload();
+		}, Math.max(15, parseInt(live.dataset.refresh, 10) || 60) * 1000);
+	}
 	/* Close the Actions menu with Escape. */
 	document.addEventListener("keydown", function (ev) {
 		if (ev.key !== "Escape")

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Demo billing data: realistic synthetic CUR 2.0 line items (about 40
+ * services, each account using eight, a few thousand rows per account and
+ * month, hourly start times, some quoted descriptions) written to a
+ * temporary file per payer and month and ingested like a real delivery.
+ * Usage before an account joined its payer is in the file too, as AWS
+ * would not deliver it to that payer: attribution then reports it out of
+ * membership, which is what the demo shows for a mid-month join.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "billing/ingest.h"
+#include "cli/demo_billing.h"
+#include "core/clock.h"
+
+#define DEMO_ACCOUNTS_MAX	1000
+
+static const char *const services[][4] = {
+	{ "AmazonEC2", "BoxUsage:m5.large", "RunInstances", "0.096" },
+	{ "AmazonEC2", "EBS:VolumeUsage.gp3", "CreateVolume-Gp3", "0.011" },
+	{ "AmazonS3", "TimedStorage-ByteHrs", "StandardStorage", "0.003" },
+	{ "AmazonRDS", "InstanceUsage:db.r5.large", "CreateDBInstance", "0.25" },
+	{ "AWSLambda", "Lambda-GB-Second", "Invoke", "0.02" },
+	{ "AmazonCloudWatch", "CW:MetricMonitorUsage", "MetricStorage", "0.01" },
+	{ "AmazonDynamoDB", "TimedStorage-ByteHrs", "PayPerRequest", "0.004" },
+	{ "AmazonVPC", "NatGateway-Hours", "NatGateway", "0.045" },
+	{ "AWSDataTransfer", "DataTransfer-Out-Bytes", "", "0.09" },
+	{ "AmazonEKS", "AmazonEKS-Hours:perCluster", "CreateOperation", "0.1" },
+	{ "AmazonECS", "Fargate-vCPU-Hours:perCPU", "FargateTask", "0.04" },
+	{ "AmazonElastiCache", "NodeUsage:cache.r6g.large", "CreateCacheCluster", "0.2" },
+	{ "AmazonSNS", "Requests-Tier1", "Publish", "0.0005" },
+	{ "AWSQueueService", "Requests-RBP", "GetQueueAttributes", "0.0004" },
+	{ "AmazonRoute53", "HostedZone", "", "0.5" },
+	{ "awskms", "KMS-Requests", "GenerateDataKey", "0.003" },
+	{ "AmazonCloudFront", "DataTransfer-Out-Bytes", "GET", "0.085" },
+	{ "AWSGlue", "Crawler-DPU-Hour", "CrawlerRun", "0.44" },
+	{ "AmazonAthena", "DataScannedInTB", "StartQueryExecution", "5" },
+	{ "AmazonKinesis", "Storage-ShardHour", "PutRecord", "0.015" },
+	{ "AmazonRedshift", "Node:dc2.large", "RunComputeNode:0001", "0.25" },
+	{ "AmazonES", "ESInstance:r5.large", "ESDomain", "0.186" },
+	{ "AWSSecretsManager", "AWSSecretsManager-Secrets", "StorageSecret", "0.4" },
+	{ "AmazonEFS", "TimedStorage-ByteHrs", "", "0.3" },
+	{ "AWSBackup", "WarmStorage-ByteHrs-EFS", "Storage", "0.05" },
+	{ "AmazonGuardDuty", "PaidEventsAnalyzed", "", "0.004" },
+	{ "AWSConfig", "ConfigurationItemRecorded", "", "0.003" },
+	{ "AWSCloudTrail", "PaidEventsRecorded", "", "0.002" },
+	{ "AmazonECR", "TimedStorage-ByteHrs", "", "0.1" },
+	{ "AmazonSageMaker", "Notebk:ml.t3.medium", "RunInstance:0001", "0.05" },
+	{ "AmazonMSK", "Kafka.m5.large", "Broker", "0.21" },
+	{ "AmazonMQ", "BrokerUsage:mq.m5.large", "", "0.288" },
+	{ "AWSStepFunctions", "StateTransition", "", "0.000025" },
+	{ "AmazonApiGateway", "ApiGatewayRequest", "ApiGatewayRequest", "0.0000035" },
+	{ "AmazonCognito", "CognitoUserPoolsMAU", "", "0.0055" },
+	{ "CodeBuild", "Build-Min:Linux:g1.small", "Build", "0.005" },
+	{ "AmazonWorkSpaces", "AutoStop-User", "", "0.3" },
+	{ "AmazonLightsail", "BundleUsage:2GB", "", "0.015" },
+	{ "AWSXRay", "XRay-TracesStored", "", "0.000005" },
+	{ "AmazonTextract", "DetectDocumentText", "", "0.0015" },
+};
+#define NSERVICES	(sizeof(services) / sizeof(services[0]))
+
+static const char *const regions[] = {
+	"us-east-1", "us-west-2", "eu-west-1", "ap-northeast-2"
+};
+
+static uint64_t
+mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (x);
+}
+
+struct demo_acct {
+	char	 id[ACCOUNT_ID_LEN + 1];
+	char	 payer[ACCOUNT_ID_LEN + 1];
+};
+
+/* Writes payer's month (y, m) up to `until` (ms) into f. */
+static long
+write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
+    int y, unsigned m, int64_t until)
+{
+	int64_t		 d0 = clock_days_from_civil(y, m, 1), t;
+	unsigned	 days, d, k, r;
+	long		 rows = 0;
+	size_t		 i;
+	int		 ny = m == 12 ? y + 1 : y;
+	unsigned	 nm = m == 12 ? 1 : m + 1;
+
+	days = (unsigned)(clock_days_from_civil(ny, nm, 1) - d0);
+	fputs("bill_payer_account_id,bill_billing_period_start_date,"
+	    "line_item_usage_account_id,line_item_line_item_type,"
+	    "line_item_usage_start_date,line_item_product_code,"
+	    "line_item_usage_type,line_item_operation,product_region_code,"
+	    "pricing_term,line_item_currency_code,line_item_unblended_cost,"
+	    "line_item_net_unblended_cost,pricing_public_on_demand_cost,"
+	    "line_item_usage_amount,line_item_line_item_description\n", f);
+	for (i = 0; i < n; i++) {
+		uint64_t seed = mix(strtoull(v[i].id, NULL, 10));
+		double scale = 0.5 + (double)(seed % 100) / 25.0;
+
+		if (strcmp(v[i].payer, payer) != 0)
+			continue;
+		for (d = 0; d < days; d++)
+			for (k = 0; k < 8; k++) {
+				unsigned s = k == 0 ? 0 :
+				    (unsigned)((seed >> (k * 5)) % NSERVICES);
+				for (r = 0; r < 10; r++) {
+					uint64_t h = mix(seed ^ (d * 1000 + k *
+					    10 + r));
+					unsigned hour = (unsigned)(h % 24);
+					double q = (1 + h % 97) * scale /
+					    (k + 1);
+					double c = q * atof(services[s][3]);
+					int yy;
+					unsigned mm, dd;
+
+					t = (d0 + d) * MS_PER_DAY + hour *
+					    3600000LL;
+					if (t >= until)
+						continue;
+					clock_civil_from_days(d0 + d, &yy, &mm,
+					    &dd);
+					fprintf(f, "%s,%04d-%02u-01T00:00:00Z,%s,"
+					    "Usage,%04d-%02u-%02uT%02u:00:00Z,"
+					    "%s,%s,%s,%s,OnDemand,USD,%.10f,"
+					    "%.10f,%.10f,%.6f,\"%s %s, %s\"\n",
+					    payer, y, m, v[i].id, yy, mm, dd,
+					    hour, services[s][0],
+					    services[s][1], services[s][2],
+					    regions[seed % 4], c, c * 0.97,
+					    c, q, services[s][0],
+					    services[s][1], regions[seed % 4]);
+					rows++;
+				}
+			}
+	}
+	return (rows);
+}
+
+int
+demo_billing(struct store *st, FILE *out)
+{
+	struct demo_acct	*v;
+	struct account		*page;
+	struct membership	 mb;
+	struct arena		 ar;
+	struct err		 e;
+	char			 after[ACCOUNT_ID_LEN + 1] = "", path[64];
+	char			 payers[16][ACCOUNT_ID_LEN + 1];
+	size_t			 n = 0, np = 0, got, i, j;
+	int64_t			 now = store_now(st);
+	int			 y, back, rc = 1, fd;
+	unsigned		 m, d;
+
+	err_clear(&e);
+	arena_init(&ar);
+	v = arena_zalloc(&ar, sizeof(*v) * DEMO_ACCOUNTS_MAX);
+	do {
+		if (store_account_list(st, &ar, after, 200, &page, &got,
+		    &e) == -1)
+			goto fail;
+		for (i = 0; i < got && n < DEMO_ACCOUNTS_MAX; i++) {
+			if (store_membership_current(st, page[i].id, &mb,
+			    NULL) == -1)
+				continue;
+			snprintf(v[n].id, sizeof(v[n].id), "%s", page[i].id);
+			snprintf(v[n].payer, sizeof(v[n].payer), "%s",
+			    mb.payer_id);
+			for (j = 0; j < np; j++)
+				if (strcmp(payers[j], mb.payer_id) == 0)
+					break;
+			if (j == np && np < 16)
+				snprintf(payers[np++], sizeof(payers[0]), "%s",
+				    mb.payer_id);
+			n++;
+		}
+		if (got > 0)
+			snprintf(after, sizeof(after), "%s", page[got - 1].id);
+	} while (got == 200);
+
+	clock_civil_from_days(now / MS_PER_DAY, &y, &m, &d);
+	for (back = 2; back >= 0; back--) {
+		int yy = y, k;
+		unsigned mm = m;
+		char period[8];
+
+		for (k = 0; k < back; k++)
+			if (--mm == 0) {
+				mm = 12;
+				yy--;
+			}
+		snprintf(period, sizeof(period), "%04d-%02u", yy, mm);
+		for (j = 0; j < np; j++) {
+			struct ingest_opts opts;
+			struct ingest *ing = NULL;
+			FILE *f;
+			long rows;
+
+			snprintf(path, sizeof(path), "/tmp/payerlink-demo-"
+			    "cur-XXXXXX");
+			if ((fd = mkstemp(path)) == -1 ||
+			    (f = fdopen(fd, "w+")) == NULL) {
+				fprintf(out, "demo billing: cannot create a "
+				    "temporary file\n");
+				goto out;
+			}
+			unlink(path);
+			rows = write_month(f, payers[j], v, n, yy, mm, now);
+			fflush(f);
+			lseek(fd, 0, SEEK_SET);
+			memset(&opts, 0, sizeof(opts));
+			opts.payer = payers[j];
+			opts.period = period;
+			if (ingest_new(st, &opts, &ing, &e) == -1 ||
+			    ingest_add_fd(ing, fd, "demo-cur.csv", &e) == -1 ||
+			    ingest_commit(ing, &e) == -1) {
+				fclose(f);
+				ingest_free(ing);
+				goto fail;
+			}
+			fprintf(out, "billing: %s %s: %ld rows ingested "
+			    "(%s)\n", payers[j], period, rows,
+			    ingest_report(ing)->status);
+			fclose(f);
+			ingest_free(ing);
+		}
+	}
+	rc = 0;
+	goto out;
+fail:
+	fprintf(out, "demo billing: %s\n", e.msg);
+out:
+	arena_release(&ar);
+	return (rc);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Demo cost and usage data: see demo_billing.c. */
+#ifndef CLI_DEMO_BILLING_H
+#define CLI_DEMO_BILLING_H
+
+#include <stdio.h>
+
+#include "store/store.h"
+
+/*
+ * Generates three months (the two before store_now's month and that month
+ * to date) of synthetic CUR 2.0 usage for every account now in an
+ * organization, one delivery per payer and month, and ingests it through
+ * billing/ingest.h. Prints one line per delivery on out; returns 0, or 1
+ * after printing why it failed.
+ */
+int	demo_billing(struct store *, FILE *out);
+
+#endif
