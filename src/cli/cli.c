@@ -25,7 +25,9 @@ cli_open(const char *db_path, int flags)
 	struct err	 e;
 
 	err_clear(&e);
-	if (store_open(db_path, flags, &st, &e) == -1) {
+	/* The CLI follows the business clock a server in emulator mode keeps
+	 * in the store (it is real time elsewhere); only the demo moves it. */
+	if (store_open(db_path, flags | STORE_EMULATOR, &st, &e) == -1) {
 		log_cli_error("%s", e.msg);
 		return (NULL);
 	}

@@ -3,19 +3,27 @@
  * The demo: a newcomer sees every feature working within a minute. Each
  * capability adds its part here, through the domain modules only.
  *
- * - the MSP ("Demo MSP") manages its organization;
- * - case 1: a standalone customer account;
- * - case 2: a customer account that is a member of another organization;
- * - case 3: a customer account that manages its own organization with two
- *   members.
- * Cases 2 and 3's members joined by invitation (invite + accept), and the MSP
- * has sent each case an OPEN invitation (case 3's by e-mail).
+ * The story starts 100 days ago (the demo moves the business clock back,
+ * then forward again, so every row is written by the same code as a real
+ * one):
+ * - the MSP ("Demo MSP") creates its organization; Umbrella's two accounts
+ *   and Hooli's main account join it; Hooli's analytics account joins 45
+ *   days ago, mid-month;
+ * - "Other Payer" has case 2 as a member; case 3 manages its own
+ *   organization with two members.
+ * Today the MSP files an onboarding request (and so an OPEN invitation) for
+ * each of the three cases: case 1 standalone, case 2 member of another
+ * organization, case 3 management account of its own. Then three months of
+ * usage are generated and ingested for every account in an organization.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/demo.h"
+#include "cli/demo_billing.h"
+#include "cli/demo_onboarding.h"
+#include "onboard/onboard.h"
 #include "org/account.h"
 #include "org/handshake.h"
 #include "org/organization.h"
@@ -38,9 +46,16 @@ static struct demo_account demo[] = {
 	{ .email = "case3@customer.example", .name = "Case 3 Own Org", .role = "case 3: manages its own organization" },
 	{ .email = "case3-dev@customer.example", .name = "Case 3 Dev", .role = "member of case 3's organization" },
 	{ .email = "case3-prod@customer.example", .name = "Case 3 Prod", .role = "member of case 3's organization" },
+	{ .email = "prod@umbrella.example", .name = "Umbrella Prod", .role = "customer Umbrella, linked 100 days ago" },
+	{ .email = "dev@umbrella.example", .name = "Umbrella Dev", .role = "customer Umbrella, linked 100 days ago" },
+	{ .email = "main@hooli.example", .name = "Hooli Main", .role = "customer Hooli, linked 100 days ago" },
+	{ .email = "analytics@hooli.example", .name = "Hooli Analytics", .role = "customer Hooli, joined mid-month 45 days ago" },
 };
 
-enum { MSP, CASE1, OLDPAYER, CASE2, CASE3, CASE3_DEV, CASE3_PROD, NDEMO };
+enum { MSP, CASE1, OLDPAYER, CASE2, CASE3, CASE3_DEV, CASE3_PROD,
+    UMBRELLA_PROD, UMBRELLA_DEV, HOOLI_MAIN, HOOLI_ANALYTICS, NDEMO };
+
+#define DAY_MS	(86400LL * 1000)
 
 static int
 who(int i, struct principal *p)
@@ -64,20 +79,28 @@ join(struct store *st, int owner, int member, struct err *e)
 	return (handshake_accept(st, &p, h.id, 0, &h, e));
 }
 
-/* The MSP's pending invitations, one per case. */
-static struct {
-	int		 to;
-	const char	*type;
-	const char	*notes;
-	struct handshake h;
-} invites[] = {
-	{ .to = CASE1, .type = "ACCOUNT", .notes = "Demo MSP invites Case 1 Standalone to its "
-	    "consolidated billing" },
-	{ .to = CASE2, .type = "ACCOUNT", .notes = "Demo MSP invites Case 2 Member to its "
-	    "consolidated billing" },
-	{ .to = CASE3, .type = "EMAIL", .notes = "Demo MSP invites Case 3 Own Org to its "
-	    "consolidated billing" },
-};
+/* A customer of the MSP that has been linked for a while. */
+static int
+linked_customer(struct store *st, const char *name, const char *currency,
+    const char *tax_rate, const int *accts, size_t n, struct err *e)
+{
+	struct customer_input	 ci;
+	struct customer		 c;
+	size_t			 i;
+
+	memset(&ci, 0, sizeof(ci));
+	ci.name = name;
+	ci.contact_email = demo[accts[0]].email;
+	ci.currency = currency;
+	ci.tax_rate = tax_rate;
+	if (customer_create(st, NULL, &ci, &c, e) == -1)
+		return (-1);
+	for (i = 0; i < n; i++)
+		if (customer_add_account(st, NULL, c.id, demo[accts[i]].a.id,
+		    e) == -1)
+			return (-1);
+	return (0);
+}
 
 int
 demo_load(struct store *st, FILE *out)
@@ -106,6 +129,9 @@ demo_load(struct store *st, FILE *out)
 		    account_set_billing_info(st, demo[i].a.id, "Visa ending 4242",
 		    "+1 206 555 0100", &e) == -1)
 			return (cli_fail(&e));
+	/* 100 days ago: the organizations and the long-standing members. */
+	if (store_clock_advance(st, -100 * DAY_MS, &e) == -1)
+		return (cli_fail(&e));
 	if (who(MSP, &p) || org_create(st, &p, "ALL", &o, &e) == -1)
 		return (cli_fail(&e));
 	if (who(OLDPAYER, &p) || org_create(st, &p, "ALL", &o, &e) == -1)
@@ -114,15 +140,17 @@ demo_load(struct store *st, FILE *out)
 		return (cli_fail(&e));
 	if (join(st, OLDPAYER, CASE2, &e) == -1 ||
 	    join(st, CASE3, CASE3_DEV, &e) == -1 ||
-	    join(st, CASE3, CASE3_PROD, &e) == -1)
+	    join(st, CASE3, CASE3_PROD, &e) == -1 ||
+	    join(st, MSP, UMBRELLA_PROD, &e) == -1 ||
+	    join(st, MSP, UMBRELLA_DEV, &e) == -1 ||
+	    join(st, MSP, HOOLI_MAIN, &e) == -1)
 		return (cli_fail(&e));
-	who(MSP, &p);
-	for (i = 0; i < (int)(sizeof(invites) / sizeof(invites[0])); i++)
-		if (handshake_invite(st, &p, invites[i].type,
-		    strcmp(invites[i].type, "EMAIL") == 0 ?
-		    demo[invites[i].to].a.email : demo[invites[i].to].a.id,
-		    invites[i].notes, NULL, 0, &invites[i].h, &e) == -1)
-			return (cli_fail(&e));
+	/* 45 days ago: a mid-month join. */
+	if (store_clock_advance(st, 55 * DAY_MS, &e) == -1 ||
+	    join(st, MSP, HOOLI_ANALYTICS, &e) == -1)
+		return (cli_fail(&e));
+	if (store_clock_advance(st, 45 * DAY_MS, &e) == -1)
+		return (cli_fail(&e));
 
 	fprintf(out, "Demo accounts (console password for all: %s)\n",
 	    DEMO_PASSWORD);
@@ -130,10 +158,19 @@ demo_load(struct store *st, FILE *out)
 		fprintf(out, "  %-28s %s  %-40s key %s secret %s\n",
 		    demo[i].email, demo[i].a.id, demo[i].role, demo[i].k.id,
 		    demo[i].k.secret);
-	fprintf(out, "Pending invitations from %s\n", demo[MSP].name);
-	for (i = 0; i < (int)(sizeof(invites) / sizeof(invites[0])); i++)
-		fprintf(out, "  %s  to %-7s %-28s %s\n", invites[i].h.id,
-		    invites[i].type, invites[i].h.target_id,
-		    demo[invites[i].to].role);
+
+	/* Today: the MSP and its customers, and one onboarding per case. */
+	if (demo_onboarding(st, out) != 0)
+		return (1);
+	{
+		static const int umbrella[] = { UMBRELLA_PROD, UMBRELLA_DEV };
+		static const int hooli[] = { HOOLI_MAIN, HOOLI_ANALYTICS };
+		if (linked_customer(st, "Umbrella Corp", "USD", "0", umbrella,
+		    2, &e) == -1 || linked_customer(st, "Hooli", "USD", "8.5",
+		    hooli, 2, &e) == -1)
+			return (cli_fail(&e));
+	}
+	if (demo_billing(st, out) != 0)
+		return (1);
 	return (0);
 }

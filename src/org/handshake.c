@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "core/codec.h"
+#include "org/all_features.h"
 #include "org/handshake.h"
 #include "org/organization.h"
 
@@ -231,6 +232,16 @@ handshake_invite(struct store *st, const struct principal *who,
 		    HANDSHAKE_DAILY_MAX);
 		goto fail;
 	}
+	if (all_features_pending_locked(st, o.id, now, &dup, e) == -1)
+		goto fail;
+	if (dup) {
+		/* AWS: InviteAccountToOrganization fails with HandshakeConstraintViolationException INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES */
+		err_set(e, ERR_CONFLICT, "HandshakeConstraintViolationException",
+		    "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES", "You can't "
+		    "invite accounts while the organization is migrating to "
+		    "all features.");
+		goto fail;
+	}
 	if (strcmp(target_type, "ACCOUNT") == 0)
 		found = store_account_get(st, target_id, &a, NULL) == 0;
 	else
@@ -271,6 +282,9 @@ handshake_invite(struct store *st, const struct principal *who,
 	for (i = 0; i < ntags; i++)
 		if (store_handshake_tag_insert(st, h.id, &tags[i], e) == -1)
 			goto fail;
+	if (store_audit_append(st, who->account_id, "handshake.invite", h.id,
+	    h.target_id, e) == -1)
+		goto fail;
 	if (store_commit(st, e) == -1)
 		return (-1);
 	if (found)
@@ -371,6 +385,9 @@ handshake_accept(struct store *st, const struct principal *who,
 		    "exists.");
 		goto fail;
 	}
+	/* ENABLE_ALL_FEATURES / APPROVE_ALL_FEATURES: no membership change. */
+	if (strcmp(h.action, "INVITE") != 0)
+		goto mark;
 	if (accept_check_membership(st, who, &h, flags, now, e) == -1)
 		goto fail;
 	memset(&m, 0, sizeof(m));
@@ -389,6 +406,7 @@ handshake_accept(struct store *st, const struct principal *who,
 			    "ALREADY_IN_AN_ORGANIZATION", MSG_IN_ORG);
 		goto fail;
 	}
+mark:
 	if (store_handshake_set_state(st, h.id, h.state, "ACCEPTED", now,
 	    who->account_id, e) == -1) {
 		if (e->code == ERR_CONFLICT)
@@ -398,6 +416,12 @@ handshake_accept(struct store *st, const struct principal *who,
 			    "accepted; try again.");
 		goto fail;
 	}
+	if (strcmp(h.action, "INVITE") != 0 &&
+	    all_features_accepted_locked(st, &o, &h, now, e) == -1)
+		goto fail;
+	if (store_audit_append(st, who->account_id, "handshake.accept", h.id,
+	    h.org_id, e) == -1)
+		goto fail;
 	if (store_commit(st, e) == -1)
 		return (-1);
 	snprintf(h.state, sizeof(h.state), "ACCEPTED");
@@ -441,6 +465,9 @@ hs_end(struct store *st, const struct principal *who, const char *hid,
 			    "The handshake changed meanwhile; try again.");
 		goto fail;
 	}
+	if (store_audit_append(st, who->account_id, need == PARTY_RECIPIENT ?
+	    "handshake.decline" : "handshake.cancel", h.id, h.org_id, e) == -1)
+		goto fail;
 	if (store_commit(st, e) == -1)
 		return (-1);
 	snprintf(h.state, sizeof(h.state), "%s", to);

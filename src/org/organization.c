@@ -92,7 +92,9 @@ org_create(struct store *st, const struct principal *who,
 	snprintf(m.joined_method, sizeof(m.joined_method), "INVITED");
 	snprintf(m.parent_id, sizeof(m.parent_id), "%s", o.root_id);
 	m.joined_at = o.created_at;
-	if (store_membership_open(st, &m, e) == -1)
+	if (store_membership_open(st, &m, e) == -1 ||
+	    store_audit_append(st, who->account_id, "organization.create",
+	    o.id, o.feature_set, e) == -1)
 		goto fail;
 	if (store_commit(st, e) == -1)
 		return (-1);
@@ -133,7 +135,9 @@ org_delete(struct store *st, const struct principal *who, struct err *e)
 	/* The org's open invitations go with it (spec §10.4: history lost). */
 	if (store_handshake_cancel_open(st, o.id, now, e) == -1 ||
 	    store_membership_close(st, o.management_id, now, "DELETED",
-	    e) == -1 || store_org_delete(st, o.id, now, e) == -1)
+	    e) == -1 || store_org_delete(st, o.id, now, e) == -1 ||
+	    store_audit_append(st, who->account_id, "organization.delete",
+	    o.id, "", e) == -1)
 		goto fail;
 	return (store_commit(st, e));
 fail:
@@ -284,7 +288,9 @@ org_leave(struct store *st, const struct principal *who, struct err *e)
 	if (org_departure_check(st, &o, &m, e) == -1 ||
 	    can_stand_alone(st, who->account_id, e) == -1 ||
 	    store_membership_close(st, who->account_id, store_now(st), "LEFT",
-	    e) == -1 || org_departed(st, &o, who->account_id, e) == -1)
+	    e) == -1 || org_departed(st, &o, who->account_id, e) == -1 ||
+	    store_audit_append(st, who->account_id, "organization.leave",
+	    o.id, who->account_id, e) == -1)
 		goto fail;
 	return (store_commit(st, e));
 fail:
@@ -325,7 +331,9 @@ org_remove_account(struct store *st, const struct principal *who,
 	if (org_departure_check(st, &o, &m, e) == -1 ||
 	    can_stand_alone(st, account_id, e) == -1 ||
 	    store_membership_close(st, account_id, store_now(st), "REMOVED",
-	    e) == -1 || org_departed(st, &o, account_id, e) == -1)
+	    e) == -1 || org_departed(st, &o, account_id, e) == -1 ||
+	    store_audit_append(st, who->account_id, "organization.remove",
+	    o.id, account_id, e) == -1)
 		goto fail;
 	return (store_commit(st, e));
 fail:
