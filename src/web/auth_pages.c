@@ -105,7 +105,14 @@ signin_post(struct ctx *c)
 		signin_form(c, email);
 		return;
 	}
-	if (account_authenticate(c->r->store, email, password, &a, &e) == -1) {
+	if (account_authenticate(c->r->store, email, password, &a, &e) == -1 &&
+	    e.code == ERR_AUTH && portal_signin(c, email, password) == 0) {
+		if (known)
+			store_web_failures_clear(c->r->store, email, NULL);
+		page_redirect(c, "/portal");
+		return;
+	}
+	if (e.code != ERR_NONE) {
 		if (e.code != ERR_AUTH) {
 			error_at(c, "signin", &e);
 			signin_form(c, email);

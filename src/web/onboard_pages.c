@@ -1372,6 +1372,7 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 	const char	*msp = v->msp_name[0] != '\0' ? v->msp_name : "your MSP";
 	int		 open = v->state == ONBOARD_INVITED ||
 			    v->state == ONBOARD_IN_PROGRESS;
+	size_t		 i;
 
 	page_begin(c, "Your plan");
 	buf_adds(b, "<div id=\"plan-page\" data-refresh=\"" PLAN_REFRESH_S
@@ -1407,9 +1408,14 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 		    "aria-labelledby=\"pre-h\"><h2 id=\"pre-h\">Still missing"
 		    "</h2>");
 		prereq_list(b, v);
-		if (v->nprereqs > 0)
-			buf_adds(b, "<p>Payment method and phone: Account "
-			    "settings, Billing information.</p>");
+		for (i = 0; i < v->nprereqs; i++)
+			if (strstr(v->prereqs[i].key, "PAYMENT") != NULL ||
+			    strstr(v->prereqs[i].key, "PHONE") != NULL)
+				break;
+		if (i < v->nprereqs)
+			buf_adds(b, "<p>Add a payment method and a phone "
+			    "number in the console: Account settings, Billing "
+			    "information.</p>");
 		buf_adds(b, "</section>");
 	}
 	if (v->contact_first && v->state != ONBOARD_LINKED &&

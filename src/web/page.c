@@ -190,13 +190,29 @@ page_begin(struct ctx *c, const char *title)
 	    "<a class=\"skip\" href=\"#main\">Skip to content</a>"
 	    "<header class=\"top\"><a class=\"brand\" href=\"/\">payerlink"
 	    "<span> console</span></a>");
-	if (c->signed_in) {
+	if (c->signed_in && c->is_portal) {
+		buf_adds(b, "<nav aria-label=\"Main\"><a href=\"/portal\">"
+		    "Overview</a><a href=\"/portal/costs\">Cost analysis</a>"
+		    "<a href=\"/portal/invoices\">Invoices</a>"
+		    "<a href=\"/portal/budgets\">Budgets</a>"
+		    "<a href=\"/portal/anomalies\">Anomalies</a></nav>"
+		    "<div class=\"who\"><span class=\"acct\">");
+		html_escape(b, c->portal.email);
+		buf_adds(b, " <small>");
+		html_escape(b, c->portal.role);
+		buf_adds(b, "</small></span><form method=\"post\" "
+		    "action=\"/signout\">");
+		csrf_input(c);
+		buf_adds(b, "<button class=\"link\" type=\"submit\">Sign out"
+		    "</button></form></div>");
+	} else if (c->signed_in) {
 		buf_adds(b, "<nav aria-label=\"Main\"><a href=\"/organization\">"
 		    "Organization</a>");
 		if (c->is_msp)
 			buf_adds(b, "<a href=\"/onboarding\">Onboarding</a>"
 			    "<a href=\"/customers\">Customers</a>"
-			    "<a href=\"/audit\">Audit</a>");
+			    "<a href=\"/audit\">Audit</a>"
+			    "<a href=\"/portal\">Billing portal</a>");
 		buf_adds(b, "<a href=\"/settings\">Account settings</a>"
 		    "</nav><div class=\"who\"><span class=\"acct\">");
 		html_escape(b, c->acct.name);

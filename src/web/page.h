@@ -70,6 +70,8 @@ struct ctx {
 	struct form		 query;
 	int			 signed_in;
 	int			 is_msp;	/* the session is the MSP's account */
+	int			 is_portal;	/* a portal user's session */
+	struct portal_user	 portal;	/* that user (portal_pages.c) */
 	struct web_session	 ws;
 	struct principal	 who;
 	struct account		 acct;
@@ -125,6 +127,13 @@ void	 org_post(struct ctx *, const char *action);
 /* settings_pages.c */
 void	 settings_get(struct ctx *);
 void	 settings_post(struct ctx *, const char *action);
+
+/* portal_pages.c: the billing portal (/portal...): customer users see
+ * their customer only; MSP users and the MSP's account see every one. */
+void	 portal_get(struct ctx *, const char *rest);
+void	 portal_post(struct ctx *, const char *rest);
+/* Signs a portal user in (a new session); 0 on success. */
+int	 portal_signin(struct ctx *, const char *email, const char *password);
 
 /* onboard_pages.c: the MSP's onboarding desk (/onboarding, /customers,
  * /audit; MSP session only) and the public pages (/intake, /plan/TOKEN). */

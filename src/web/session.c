@@ -91,6 +91,14 @@ session_load(struct ctx *c)
 		store_web_session_delete(c->r->store, hash, NULL);
 		return (0);
 	}
+	/* A portal user's session (portal_pages.c) carries no account. */
+	if (store_portal_session_user(c->r->store, hash, &c->portal,
+	    NULL) == 0) {
+		c->is_portal = 1;
+		memset(&c->who, 0, sizeof(c->who));
+		c->signed_in = 1;
+		return (1);
+	}
 	if (store_account_get(c->r->store, c->ws.account_id, &c->acct,
 	    &e) == -1)
 		return (0);

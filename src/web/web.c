@@ -131,7 +131,14 @@ route(struct ctx *c)
 		return;
 	}
 	if (strcmp(p, "/") == 0 && get) {
-		page_redirect(c, c->signed_in ? "/organization" : "/signin");
+		page_redirect(c, !c->signed_in ? "/signin" : c->is_portal ?
+		    "/portal" : "/organization");
+		return;
+	}
+	/* A portal user's session reaches the portal and sign-out only. */
+	if (c->is_portal && strcmp(p, "/signout") != 0 &&
+	    strcmp(p, "/portal") != 0 && strncmp(p, "/portal/", 8) != 0) {
+		page_redirect(c, "/portal");
 		return;
 	}
 	/* The onboarding desk's pages are the MSP's only. */
@@ -164,6 +171,7 @@ route(struct ctx *c)
 	    strcmp(p, "/audit") != 0 &&
 	    strncmp(p, "/organization/", 14) != 0 &&
 	    strcmp(p, "/settings") != 0 && strncmp(p, "/settings/", 10) != 0 &&
+	    strcmp(p, "/portal") != 0 && strncmp(p, "/portal/", 8) != 0 &&
 	    strcmp(p, "/signout") != 0) {
 		page_message(c, 404, "Not found", "There is no page here.");
 		return;
@@ -177,6 +185,11 @@ route(struct ctx *c)
 		    c->flash, sizeof(c->flash), NULL);
 	if (strcmp(p, "/signout") == 0 && post)
 		signout_post(c);
+	else if ((strcmp(p, "/portal") == 0 || strncmp(p, "/portal/",
+	    8) == 0) && get)
+		portal_get(c, p[7] == '/' ? p + 8 : "");
+	else if (strncmp(p, "/portal/", 8) == 0 && post)
+		portal_post(c, p + 8);
 	else if (strcmp(p, "/organization") == 0 && get)
 		org_get(c);
 	else if (strcmp(p, "/organization/accept") == 0 && get)

@@ -205,7 +205,14 @@ test('the plan follows the customer through the console, then the MSP sees the g
   assert.equal(await page.locator('#gap-value .gap.flagged').count(), 0);
   for (const ev of ['LEFT_ORGANIZATION', 'ACCEPTED', 'JOINED'])
     assert.equal(await page.locator(`#timeline tr[data-event=${ev}]`).count(), 1, ev);
+  // With a threshold of 0 minutes, any gap is over it: flagged red.
+  await cli(srv, 'msp', 'set', msp.id, '--gap-threshold', '0', '--json');
+  await page.reload();
+  assert.ok(await page.locator('#gap-value .gap.flagged').isVisible());
+  assert.equal(await page.locator('#gap-value .gap.flagged').evaluate(
+    (e) => getComputedStyle(e).color), 'rgb(217, 21, 21)');
   await shot(page, 'onboarding-detail-linked');
+  await cli(srv, 'msp', 'set', msp.id, '--gap-threshold', '15', '--json');
   await page.goto(srv.url + '/onboarding');
   assert.match(await page.locator('#counts [data-state=LINKED]').textContent(), /LINKED 1/);
   assert.match(await page.locator(`tr[data-onboarding="${req.OnboardingId}"]`).textContent(), /LINKED.*0 min/);
