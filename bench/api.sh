@@ -6,7 +6,9 @@
 # caps MaxResults at 20, so the 100 case asks for 100 and gets 20 per page, as
 # a client that asks for more would), at 1 and 8 connections, DURATION each.
 # When moto_server is on the machine, the same load runs against it in the
-# same run and the ratio is printed. Goal (issue 2): >= 20,000 req/s for
+# same run and the ratio is printed. With $PAYERLINK_BENCH_PG (a base libpq
+# conninfo), or PostgreSQL 15 installed (a throw-away cluster), each row gets
+# a PostgreSQL line beside SQLite's. Goal (issue 2): >= 20,000 req/s for
 # DescribeOrganization at 8 connections, p99 < 2 ms.
 #
 #   bench/api.sh [--accounts N] [--duration 20s] [--threads N]
@@ -26,22 +28,53 @@ make -s all
 BIN=$PWD/build/payerlink
 TMP=$(mktemp -d /tmp/payerlink-bench.XXXXXX)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	sleep 0.5
+	[ -n "${PG_CLUSTER:-}" ] && tools/pg-test-cluster.sh stop "$PG_CLUSTER"
+	[ -n "${PG_BASE:-}" ] && [ -z "${PG_CLUSTER:-}" ] && \
+	    psql "$PG_BASE" -qAtc "DROP DATABASE IF EXISTS plbench_$$ WITH (FORCE)" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
 trap cleanup EXIT
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# payerlink, emulator mode for the setup's clock moves; known keys are verified.
+# start_pl DB OUT -> the URL of a payerlink server on DB (emulator mode for
+# the setup's clock moves; known keys are verified), populated; sets KEY SECRET.
+start_pl() {
+	local db=$1 out=$2 owner
+	"$BIN" serve --db "$db" --listen 127.0.0.1:0 --emulator >"$out.out" 2>"$out.log" &
+	PIDS+=($!)
+	for _ in $(seq 50); do grep -q listening "$out.out" 2>/dev/null && break; sleep 0.1; done
+	owner=$("$BIN" account create --email bench-owner@example.com --db "$db")
+	KEY=$(echo "$owner" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKeyId"])')
+	SECRET=$(echo "$owner" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["SecretAccessKey"])')
+	URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$out.out")
+	echo "setting up ($db): an organization with $ACCOUNTS member accounts..."
+	PAYERLINK_BIN=$BIN PAYERLINK_DB=$db /usr/bin/python3 bench/api_setup.py populate "$URL" "$KEY" "$SECRET" "$ACCOUNTS"
+}
 DB=$TMP/bench.db
-"$BIN" serve --db "$DB" --listen 127.0.0.1:0 --emulator >"$TMP/pl.out" 2>"$TMP/pl.log" &
-PIDS+=($!)
-for _ in $(seq 50); do grep -q listening "$TMP/pl.out" 2>/dev/null && break; sleep 0.1; done
-PL_URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$TMP/pl.out")
-OWNER=$("$BIN" account create --email bench-owner@example.com --db "$DB")
-KEY=$(echo "$OWNER" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKeyId"])')
-SECRET=$(echo "$OWNER" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["SecretAccessKey"])')
-echo "setting up: an organization with $ACCOUNTS member accounts..."
-PAYERLINK_BIN=$BIN PAYERLINK_DB=$DB /usr/bin/python3 bench/api_setup.py populate "$PL_URL" "$KEY" "$SECRET" "$ACCOUNTS"
+start_pl "$DB" "$TMP/pl"
+PL_URL=$URL PL_KEY=$KEY PL_SECRET=$SECRET
+
+# The same server on PostgreSQL: $PAYERLINK_BENCH_PG (a base conninfo whose
+# user may CREATE DATABASE), else a throw-away local cluster when PostgreSQL
+# 15 is installed.
+PG_URL="" PG_CLUSTER=""
+PG_BASE=${PAYERLINK_BENCH_PG:-}
+if [ -z "$PG_BASE" ] && [ -x /usr/lib/postgresql/15/bin/initdb ]; then
+	if env_out=$(tools/pg-test-cluster.sh start 2>"$TMP/pgc.log"); then
+		PG_CLUSTER=$(echo "$env_out" | sed -n 's/^PAYERLINK_PG_CLUSTER=//p')
+		PG_BASE=$(echo "$env_out" | sed -n "s/^PAYERLINK_TEST_PG='\(.*\)'$/\1/p")
+	fi
+fi
+if [ -n "$PG_BASE" ]; then
+	PGDB=plbench_$$
+	psql "$PG_BASE" -qAtc "CREATE DATABASE $PGDB" >/dev/null
+	start_pl "$PG_BASE dbname=$PGDB" "$TMP/pg"
+	PG_URL=$URL PG_KEY=$KEY PG_SECRET=$SECRET
+fi
 
 MOTO_URL=""
 if command -v moto_server >/dev/null 2>&1; then
@@ -77,9 +110,14 @@ for case in "DescribeOrganization|{}" "ListAccounts|{\"MaxResults\": 20}" "ListA
 	op=${case%%|*} body=${case#*|}
 	label="$op $body"
 	for c in 1 8; do
-		read -r rps p50 p99 errs <<<"$(run payerlink "$PL_URL" "$KEY" "$SECRET" "$op" "$body" "$c")"
+		read -r rps p50 p99 errs <<<"$(run payerlink "$PL_URL" "$PL_KEY" "$PL_SECRET" "$op" "$body" "$c")"
 		printf '%-36s %5s %12s %10s %10s %8s\n' "payerlink $label" "$c" "$rps" "$p50" "$p99" "$errs"
 		PLR["$label|$c"]=$rps
+		if [ -n "$PG_URL" ]; then
+			read -r grps gp50 gp99 gerrs <<<"$(run payerlink-pg "$PG_URL" "$PG_KEY" "$PG_SECRET" "$op" "$body" "$c")"
+			printf '%-36s %5s %12s %10s %10s %8s   postgresql/sqlite = %.2fx\n' "  on PostgreSQL" "$c" "$grps" "$gp50" "$gp99" "$gerrs" \
+			    "$(echo "$grps / $rps" | bc -l)"
+		fi
 		if [ -n "$MOTO_URL" ]; then
 			[ "$body" = '{"MaxResults": 100}' ] && continue
 			read -r mrps mp50 mp99 merrs <<<"$(run moto "$MOTO_URL" AKIDBENCH bench "$op" "$body" "$c")"

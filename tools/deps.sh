@@ -8,9 +8,9 @@
 set -eu
 
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
-libsqlite3-dev libpq-dev libssl-dev libsodium-dev zlib1g-dev libisal-dev"
+libsqlite3-dev libpq-dev libssl-dev libsodium-dev zlib1g-dev libisal-dev libhpdf-dev"
 TEST_PKGS="awscli python3-boto3 python3-pytest sqlite3 procps curl
-postgresql-15 postgresql-client-15 python3-psycopg2"
+postgresql-15 postgresql-client-15 python3-psycopg2 poppler-utils"
 
 case "${1:-build}" in
 build) want="$BUILD_PKGS" ;;

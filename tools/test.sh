@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# `make test`: every suite, then the same again under ASan+UBSan. Each
+# `make test`: every suite, the unit and API suites once more on PostgreSQL
+# (tools/pg-test-cluster.sh), then everything again under ASan+UBSan. Each
 # suite ends with a line of counts; this script adds them up and ends with
 # one line CI reads: "N passed, N failed, N skipped".
 set -u
@@ -15,12 +16,13 @@ mkdir -p "$LOG"
 # that exits non-zero without counting a failure counts as one failure.
 count() {
 	local name=$1 out=$2 rc=$3 p f s
-	p=$(grep -Eo '[0-9]+ passed' "$out" | tail -1 | grep -Eo '[0-9]+' || true)
+	# Counts come from the suite's closing lines only.
+	p=$(tail -3 "$out" | grep -Eo '[0-9]+ passed' | tail -1 | grep -Eo '[0-9]+' || true)
 	f=0
 	for n in $(tail -3 "$out" | grep -Eo '[0-9]+ (failed|error|errors)' | grep -Eo '[0-9]+'); do
 		f=$((f + n))
 	done
-	s=$(grep -Eo '[0-9]+ skipped' "$out" | tail -1 | grep -Eo '[0-9]+' || true)
+	s=$(tail -3 "$out" | grep -Eo '[0-9]+ skipped' | tail -1 | grep -Eo '[0-9]+' || true)
 	p=${p:-0} f=${f:-0} s=${s:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
@@ -57,6 +59,23 @@ if [ $build_ok -eq 1 ]; then
 	run_all build ""
 	if [ -x tests/e2e/run.sh ]; then
 		suite "browser" env PAYERLINK_BIN=build/payerlink tests/e2e/run.sh
+	fi
+	# The unit and API suites again on PostgreSQL (a throw-away cluster,
+	# stopped on exit also on failure); the normal build only.
+	if pg_env=$(tools/pg-test-cluster.sh start 2>"$LOG/pg-cluster.log"); then
+		eval "$pg_env"
+		trap 'tools/pg-test-cluster.sh stop "$PAYERLINK_PG_CLUSTER"' EXIT
+		pg_t0=$(date +%s)
+		suite "unit (postgresql)" env PAYERLINK_TEST_PG="$PAYERLINK_TEST_PG" build/unit
+		suite "api (postgresql)" env PAYERLINK_TEST_PG="$PAYERLINK_TEST_PG" \
+		    PAYERLINK_BIN=build/payerlink \
+		    /usr/bin/python3 -m pytest tests/api -q -p no:cacheprovider
+		echo "== postgresql pass: $(( $(date +%s) - pg_t0 )) s"
+		tools/pg-test-cluster.sh stop "$PAYERLINK_PG_CLUSTER"
+		trap - EXIT
+	else
+		cat "$LOG/pg-cluster.log"
+		total_fail=$((total_fail + 1)); echo "!! PostgreSQL test cluster did not start"
 	fi
 else
 	total_fail=$((total_fail + 1)); echo "!! build failed"

@@ -697,7 +697,7 @@ pgb_int64(struct stmt *s, int col)
 {
 	const char	*v = pg_text(s, col);
 
-	if (v[0] == 't' && v[1] == '\0')	/* a boolean */
+	if (strcmp(v, "t") == 0)	/* a boolean */
 		return (1);
 	return (strtoll(v, NULL, 10));
 }
