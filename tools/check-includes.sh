@@ -1,16 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Includes point down the stack only (STYLE.md):
-#   core <- store <- org <- onboard, billing <- ce <- aws, rest, web <- http <- cli, main
-# (onboarding drives organizations through org/'s interface; Cost Explorer
-# reads billing's rollups)
+#   core <- store <- org <- onboard <- billing <- ce <- aws, rest, web <- http <- cli, main
+# (onboarding drives organizations through org/'s interface; billing prices
+# the customers onboarding keeps; Cost Explorer reads billing's rollups)
 # and SQL lives only in store/, HTML only in web/. Prints each breach and
 # ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 rank() {
 	case $1 in
-	core) echo 0 ;; store) echo 1 ;; org) echo 2 ;; onboard|billing) echo 3 ;;
-	ce) echo 4 ;; aws|rest|web) echo 5 ;; http) echo 6 ;; cli) echo 7 ;; *) echo 9 ;;
+	core) echo 0 ;; store) echo 1 ;; org) echo 2 ;; onboard) echo 3 ;;
+	billing) echo 4 ;; ce) echo 5 ;; aws|rest|web) echo 6 ;; http) echo 7 ;;
+	cli) echo 8 ;; *) echo 9 ;;
 	esac
 }
 pass=0 fail=0

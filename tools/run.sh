@@ -11,8 +11,8 @@ if [ ! -f "$DB" ]; then
 	"$BIN" init --db "$DB" --demo >"$DEMO"
 fi
 host=${LISTEN%:*} port=${LISTEN##*:}
-msp_key=$(awk '/^  msp@/ {print $5}' "$DEMO" 2>/dev/null || true)
-msp_secret=$(awk '/^  msp@/ {print $7}' "$DEMO" 2>/dev/null || true)
+msp_key=$(sed -n 's/^  msp@.* key \([^ ]*\) secret .*/\1/p' "$DEMO")
+msp_secret=$(sed -n 's/^  msp@.* secret \([^ ]*\).*/\1/p' "$DEMO")
 cat <<MSG
 
   payerlink

@@ -9,6 +9,7 @@
 #include "billing/ingest.h"
 #include "billing/money.h"
 #include "cli/cli.h"
+#include "rest/import_api.h"
 
 static const char usage_text[] =
 "usage: payerlink ingest FILE... [--payer ACCOUNT] [--period YYYY-MM]\n"
@@ -52,83 +53,6 @@ progress(void *arg, uint64_t done, uint64_t total)
 	else
 		fprintf(stderr, "] %.0f MB  %.0f MB/s ", done / 1e6, rate);
 	b->shown = 1;
-}
-
-static json_t *
-money_json(int64_t v)
-{
-	char	 buf[40];
-
-	money_format(v, MONEY_DIGITS, buf, sizeof(buf));
-	return (json_string(buf));
-}
-
-static json_t *
-report_json(const struct ingest_report *r)
-{
-	json_t	*o, *a;
-	size_t	 i;
-
-	o = json_object();
-	json_object_set_new(o, "status", json_string(r->status));
-	json_object_set_new(o, "import_id", json_integer(r->import_id));
-	json_object_set_new(o, "replaced_import_id", r->replaced_id ?
-	    json_integer(r->replaced_id) : json_null());
-	json_object_set_new(o, "payer_account_id", json_string(r->payer_id));
-	json_object_set_new(o, "billing_period", json_string(r->period));
-	json_object_set_new(o, "currency", json_string(r->currency));
-	json_object_set_new(o, "format", json_string(r->format));
-	json_object_set_new(o, "sha256", json_string(r->digest));
-	a = json_array();
-	for (i = 0; i < r->n_files; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:I, s:I, "
-		    "s:I, s:s}", "name", r->files[i].name, "format",
-		    r->files[i].format, "gzip", r->files[i].gzip, "bytes",
-		    (json_int_t)r->files[i].bytes, "csv_bytes",
-		    (json_int_t)r->files[i].csv_bytes, "rows",
-		    (json_int_t)r->files[i].rows, "sha256",
-		    r->files[i].digest));
-	json_object_set_new(o, "files", a);
-	json_object_set_new(o, "rows", json_integer(r->rows));
-	json_object_set_new(o, "bytes", json_integer(r->bytes));
-	json_object_set_new(o, "csv_bytes", json_integer(r->csv_bytes));
-	json_object_set_new(o, "seconds", json_real(r->seconds));
-	json_object_set_new(o, "parse_seconds", json_real(r->parse_seconds));
-	json_object_set_new(o, "store_seconds", json_real(r->store_seconds));
-	json_object_set_new(o, "rows_per_second", json_integer(r->seconds >
-	    0 ? (json_int_t)(r->rows / r->seconds) : 0));
-	json_object_set_new(o, "rollup_rows", json_integer(r->groups));
-	json_object_set_new(o, "rejected_rows", json_integer(r->rejected));
-	a = json_array();
-	for (i = 0; i < r->n_rejects; i++)
-		json_array_append_new(a, json_pack("{s:s, s:I, s:i, s:s, s:s}",
-		    "file", r->rejects[i].file, "line",
-		    (json_int_t)r->rejects[i].line, "column",
-		    r->rejects[i].column, "column_name",
-		    r->rejects[i].column_name, "reason", r->rejects[i].why));
-	json_object_set_new(o, "rejected", a);
-	a = json_array();
-	for (i = 0; i < r->n_unknown; i++)
-		json_array_append_new(a, json_string(r->unknown[i]));
-	json_object_set_new(o, "unknown_columns", a);
-	json_object_set_new(o, "unknown_columns_total",
-	    json_integer(r->unknown_total));
-	json_object_set_new(o, "unblended_cost", money_json(r->total_unblended));
-	json_object_set_new(o, "out_of_membership", json_pack("{s:I, s:o}",
-	    "lines", (json_int_t)r->out_lines, "unblended_cost",
-	    money_json(r->out_unblended)));
-	a = json_array();
-	for (i = 0; i < r->n_accounts; i++)
-		json_array_append_new(a, json_pack("{s:s, s:I, s:o, s:I, s:o}",
-		    "account_id", r->accounts[i].account_id, "lines",
-		    (json_int_t)r->accounts[i].lines, "unblended_cost",
-		    money_json(r->accounts[i].unblended),
-		    "out_of_membership_lines",
-		    (json_int_t)r->accounts[i].out_lines,
-		    "out_of_membership_cost",
-		    money_json(r->accounts[i].out_unblended)));
-	json_object_set_new(o, "accounts", a);
-	return (o);
 }
 
 static void
@@ -243,7 +167,7 @@ cmd_ingest(int argc, char **argv)
 		rc = cli_fail(&e) == EXIT_USAGE && e.code == ERR_INVALID &&
 		    ing == NULL ? EXIT_USAGE : 1;
 	else if (json)
-		cli_print_json(report_json(ingest_report(ing)));
+		cli_print_json(import_report_json(ingest_report(ing)));
 	else
 		report_text(ingest_report(ing));
 	ingest_free(ing);

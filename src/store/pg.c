@@ -41,7 +41,7 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define STMT_CACHE	256		/* power of two */
+#define STMT_CACHE	1024		/* power of two; the program has ~200 statements */
 #define WRITE_LOCK	"7061796c"	/* "payl": the one writers' lock */
 #define RETRIES		5
 #define COPY_FLUSH	(1 << 20)	/* bytes of COPY rows held back */
@@ -441,7 +441,7 @@ pg_prepare(struct store *st, const char *sql, int flags, struct err *e)
 		return (NULL);
 	if (!(flags & DB_CACHED))
 		return (&stmt_new(c, sql, flags)->base);
-	h = ((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15ULL >> 56;
+	h = ((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15ULL >> 54;
 	for (i = 0; i < STMT_CACHE; i++) {
 		j = (h + i) & (STMT_CACHE - 1);
 		if (c->cache[j].sql == sql)

@@ -17,7 +17,7 @@
 #include "store/db.h"
 #include "store/store.h"
 
-#define STMT_CACHE	256	/* power of two */
+#define STMT_CACHE	1024	/* power of two; the program has ~200 statements */
 #define BUSY_TIMEOUT_MS	10000
 
 struct lite_stmt {
@@ -160,7 +160,7 @@ lite_prepare(struct store *st, const char *sql, int flags, struct err *e)
 		ls->c = c;
 		return (&ls->base);
 	}
-	h = ((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15ULL >> 56;
+	h = ((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15ULL >> 54;
 	for (i = 0; i < STMT_CACHE; i++) {
 		size_t j = (h + i) & (STMT_CACHE - 1);
 		if (c->cache[j].sql == sql)
