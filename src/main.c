@@ -18,6 +18,12 @@ static const struct {
 	{ "onboard",	cmd_onboard,	"onboarding requests: invite, track, follow up" },
 	{ "audit",	cmd_audit,	"the audit log of onboarding changes" },
 	{ "ingest",	cmd_ingest,	"import cost and usage files (CUR, CUR 2.0, FOCUS)" },
+	{ "pricing",	cmd_pricing,	"pricing rules and custom line items (fees, credits)" },
+	{ "invoice",	cmd_invoice,	"invoices: drafts, issue, void, PDF, CSV, reconcile" },
+	{ "fx",		cmd_fx,		"monthly exchange rates for invoice currencies" },
+	{ "user",	cmd_user,	"billing portal users (customer users, MSP roles)" },
+	{ "budget",	cmd_budget,	"budgets: create, check, send webhooks" },
+	{ "export",	cmd_export,	"FOCUS 1.2 CSV of a customer's rebilled month" },
 	{ "db",		cmd_db,		"migrate, status, export, import (SQLite <-> PostgreSQL)" },
 };
 

@@ -11,6 +11,7 @@
 
 #include "aws/aws.h"
 #include "core/config.h"
+#include "org/all_features.h"
 #include "org/handshake.h"
 #include "org/organization.h"
 
@@ -20,6 +21,7 @@
 int	aws_accept_handshake(struct aws_req *, struct err *);
 int	aws_cancel_handshake(struct aws_req *, struct err *);
 int	aws_decline_handshake(struct aws_req *, struct err *);
+int	aws_enable_all_features(struct aws_req *, struct err *);
 int	aws_describe_handshake(struct aws_req *, struct err *);
 int	aws_invite_account_to_organization(struct aws_req *, struct err *);
 int	aws_leave_organization(struct aws_req *, struct err *);
@@ -204,6 +206,16 @@ aws_cancel_handshake(struct aws_req *r, struct err *e)
 
 	if (in_handshake_id(r, &hid, e) == -1 ||
 	    handshake_cancel(r->store, &r->who, hid, &h, e) == -1)
+		return (-1);
+	return (reply(r, &h));
+}
+
+int
+aws_enable_all_features(struct aws_req *r, struct err *e)
+{
+	struct handshake	 h;
+
+	if (all_features_enable(r->store, &r->who, &h, e) == -1)
 		return (-1);
 	return (reply(r, &h));
 }

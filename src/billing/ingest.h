@@ -34,6 +34,10 @@ struct ingest_opts {
 	void		(*progress)(void *arg, uint64_t done, uint64_t total);
 	void		*progress_arg;
 	int		 threads;	/* 1: no helper thread; 0: default */
+	/* Plain regular files of at least 2 ranges are split into ranges
+	 * of this many bytes parsed on both cores; 0: 32 MiB. Tests set it
+	 * small to exercise the quote-safe split. */
+	size_t		 split_bytes;
 };
 
 struct ingest_reject {

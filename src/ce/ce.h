@@ -177,8 +177,8 @@ void	ce_linear_fit(const double *y, size_t n, double *a_out /* OUT */,
 /*
  * The customer-price seam: turns a set of rollup rows of one customer and
  * billing period into customer-price amounts, one per row (out[i] for
- * rows[i]). TODO(pricing.h): the identity until src/billing/pricing.h (the
- * rebilling engineer's pricing_*) lands; then this calls it.
+ *  rows[i]): what the customer is billed before tax and currency (the
+ * rebilling: pricing_rate() of src/billing/pricing.h; see price.c).
  */
 struct ce_price {
 	int64_t	 unblended, net, amortized, blended;
@@ -186,6 +186,9 @@ struct ce_price {
 int	ce_price_rows(struct store *, const char *customer_id,
 	    const char *period, const struct billing_rollup *rows, size_t n,
 	    struct ce_price *out /* OUT */, struct err *);
+
+/* The customer owning account_id in scope, or NULL. */
+const char *ce_scope_owner_pub(const struct ce_scope *, const char *);
 
 /* Drops every cached import (tests, bench). */
 void	ce_cache_clear(void);

@@ -23,6 +23,12 @@ int	cmd_onboard(int, char **);
 int	cmd_audit(int, char **);
 int	cmd_ingest(int, char **);
 int	cmd_db(int, char **);
+int	cmd_user(int, char **);
+int	cmd_budget(int, char **);
+int	cmd_export(int, char **);
+int	cmd_pricing(int, char **);
+int	cmd_invoice(int, char **);
+int	cmd_fx(int, char **);
 
 /* The database path: --db, else $PAYERLINK_DB, else payerlink.db. */
 const char	*cli_db_path(const char *opt);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "billing/pricing.h"
 #include "onboard/onboard.h"
 #include "rest/onboard_json.h"
 
@@ -15,6 +16,7 @@ static const char usage_text[] =
 "       payerlink customer show C\n"
 "       payerlink customer update C [--name N] [--contact E] [--currency C]\n"
 "                                   [--tax-rate R]\n"
+"                                   [--commitment keep|pass-through|share:N]\n"
 "       payerlink customer add-account C ACCOUNT_ID\n"
 "All take --db FILE and --json.\n"
 "\n"
@@ -25,7 +27,11 @@ static const char usage_text[] =
 "With --json, create, show and update print {\"CustomerId\", \"Name\",\n"
 "\"ContactEmail\", \"Currency\", \"TaxRate\", \"AccountCount\", \"CreatedAt\",\n"
 "\"UpdatedAt\"} (show adds \"Accounts\"); list prints {\"Customers\": [...]};\n"
-"add-account prints {\"CustomerId\", \"AccountId\"}.\n";
+"add-account prints {\"CustomerId\", \"AccountId\"}.\n"
+"--commitment sets how reserved instances and savings plans are billed\n"
+"(docs/billing.md): pass-through (the payer's rates, the default), keep\n"
+"(covered usage at public on-demand cost) or share:N (N% of the saving\n"
+"to the customer); update then adds \"Commitment\".\n";
 
 static void
 print_customer(const struct customer *c)
@@ -47,6 +53,7 @@ cmd_customer(int argc, char **argv)
 		{ "contact", required_argument, NULL, 'c' },
 		{ "currency", required_argument, NULL, 'C' },
 		{ "tax-rate", required_argument, NULL, 't' },
+		{ "commitment", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -57,7 +64,9 @@ cmd_customer(int argc, char **argv)
 	struct store		*st;
 	struct arena		 ar;
 	struct err		 e;
-	const char		*db = NULL, *sub;
+	const char		*db = NULL, *sub, *commitment = NULL;
+	struct customer_billing	 cb;
+	char			 cbuf[32];
 	char			 after[CUSTOMER_ID_LEN + 1] = "";
 	json_t			*arr, *o;
 	size_t			 n, i;
@@ -81,6 +90,7 @@ cmd_customer(int argc, char **argv)
 		case 'c': in.contact_email = optarg; break;
 		case 'C': in.currency = optarg; break;
 		case 't': in.tax_rate = optarg; break;
+		case 'M': commitment = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(usage_text, stdout); return (0);
 		default: return (cli_usage(usage_text));
@@ -108,9 +118,19 @@ cmd_customer(int argc, char **argv)
 	} else if (strcmp(sub, "update") == 0 && argc == 1) {
 		if (customer_update(st, NULL, argv[0], &in, &c, &e) == -1)
 			goto fail;
-		if (json)
-			cli_print_json(customer_json(&c));
-		else
+		if (commitment != NULL && pricing_commitment_set(st, NULL,
+		    argv[0], commitment, &cb, &e) == -1)
+			goto fail;
+		if (json) {
+			o = customer_json(&c);
+			if (commitment != NULL) {
+				pricing_commitment_format(&cb, cbuf,
+				    sizeof(cbuf));
+				json_object_set_new(o, "Commitment",
+				    json_string(cbuf));
+			}
+			cli_print_json(o);
+		} else
 			print_customer(&c);
 	} else if (strcmp(sub, "show") == 0 && argc == 1) {
 		if (customer_get(st, NULL, argv[0], &c, &e) == -1 ||

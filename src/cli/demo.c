@@ -14,7 +14,8 @@
  * Today the MSP files an onboarding request (and so an OPEN invitation) for
  * each of the three cases: case 1 standalone, case 2 member of another
  * organization, case 3 management account of its own. Then three months of
- * usage are generated and ingested for every account in an organization.
+ * usage are generated and ingested for every account in an organization,
+ * priced with the MSP's rules, and invoiced (last month's issued).
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "cli/demo.h"
 #include "cli/demo_billing.h"
 #include "cli/demo_onboarding.h"
+#include "cli/demo_rebilling.h"
 #include "onboard/onboard.h"
 #include "org/account.h"
 #include "org/handshake.h"
@@ -170,7 +172,7 @@ demo_load(struct store *st, FILE *out)
 		    hooli, 2, &e) == -1)
 			return (cli_fail(&e));
 	}
-	if (demo_billing(st, out) != 0)
+	if (demo_billing(st, out) != 0 || demo_rebilling(st, out) != 0)
 		return (1);
 	return (0);
 }

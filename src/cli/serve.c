@@ -6,16 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ce/portal.h"
 #include "cli/cli.h"
+#include "cli/import_dir.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "http/server.h"
 #include "org/account.h"
+#include "rest/import_api.h"
 
 static const char usage_text[] =
 "usage: payerlink serve [--db FILE] [--listen ADDR:PORT] [--emulator]\n"
 "                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
 "                       [--max-connections N] [--timeout SECONDS]\n"
+"                       [--max-upload BYTES] [--import-dir DIR]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -32,7 +36,12 @@ static const char usage_text[] =
 "  --threads N          worker threads (default: one per core)\n"
 "  --max-body BYTES     largest request body (default 1048576)\n"
 "  --max-connections N  concurrent connections (default 1024)\n"
-"  --timeout SECONDS    idle connection timeout (default 30)\n";
+"  --timeout SECONDS    idle connection timeout (default 30)\n"
+"  --max-upload BYTES   largest POST /api/v1/imports body, streamed into the\n"
+"                       ingest (default 21474836480, 20 GiB)\n"
+"  --import-dir DIR     ingest *.csv / *.csv.gz dropped into DIR once their\n"
+"                       size is stable; move them to DIR/imported/ or\n"
+"                       DIR/failed/ with NAME.json (the report) next to them\n";
 
 static int
 parse_uint(const char *opt, const char *s, unsigned long max,
@@ -63,6 +72,8 @@ cmd_serve(int argc, char **argv)
 		{ "max-body", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "max-upload", required_argument, NULL, 'U' },
+		{ "import-dir", required_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -73,7 +84,8 @@ cmd_serve(int argc, char **argv)
 	sigset_t	 set;
 	unsigned long	 v;
 	unsigned	 port;
-	const char	*db = NULL;
+	const char	*db = NULL, *import_dir = NULL;
+	struct import_dir *watch = NULL;
 	int		 ch, sig;
 
 	config_defaults(&cfg);
@@ -113,6 +125,14 @@ cmd_serve(int argc, char **argv)
 				return (EXIT_USAGE);
 			cfg.conn_timeout = (unsigned)v;
 			break;
+		case 'U':
+			if (parse_uint("--max-upload", optarg, ~0UL, &v) == -1)
+				return (EXIT_USAGE);
+			import_upload_limit(v);
+			break;
+		case 'I':
+			import_dir = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return (0);
@@ -144,6 +164,12 @@ cmd_serve(int argc, char **argv)
 		store_close(st);
 		return (cli_fail(&e));
 	}
+	if (import_dir != NULL && import_dir_start(st, import_dir, &watch,
+	    &e) == -1) {
+		server_stop(srv);
+		store_close(st);
+		return (cli_fail(&e));
+	}
 	{
 		char host[64];
 		const char *colon = strrchr(cfg.listen, ':');
@@ -153,9 +179,13 @@ cmd_serve(int argc, char **argv)
 		    host, port, cfg.db_path, cfg.emulator ? ", emulator" : "");
 		fflush(stdout);
 	}
+	/* Budgets and their webhooks (src/ce/webhook.c). */
+	portal_worker_start(st);
 	if (sigwait(&set, &sig) == 0)
 		log_info("received %s: finishing in-flight requests",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	portal_worker_stop();
+	import_dir_stop(watch);
 	server_stop(srv);
 	store_close(st);
 	log_info("stopped");

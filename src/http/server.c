@@ -23,6 +23,7 @@
 #include "core/xmalloc.h"
 #include "http/route.h"
 #include "http/server.h"
+#include "rest/import_api.h"
 
 struct server {
 	struct MHD_Daemon	*mhd;
@@ -39,6 +40,7 @@ struct exchange {
 	struct buf	 body;
 	int		 too_large;
 	struct timespec	 start;
+	struct import_upload *up;	/* POST /api/v1/imports: streamed */
 };
 
 static size_t
@@ -161,6 +163,20 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		buf_init(&x->body, srv->cfg->max_body);
 		clock_gettime(CLOCK_MONOTONIC, &x->start);
 		*con_cls = x;
+		/* The one streamed body: POST /api/v1/imports goes piece by
+		 * piece into the ingest (rest/import_api.h), with its own
+		 * limit (serve --max-upload) instead of --max-body. */
+		if (import_upload_wants(method, url)) {
+			x->up = import_upload_begin(srv->store,
+			    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+			    "Authorization"), MHD_lookup_connection_value(conn,
+			    MHD_GET_ARGUMENT_KIND, "payer"),
+			    MHD_lookup_connection_value(conn,
+			    MHD_GET_ARGUMENT_KIND, "period"),
+			    MHD_lookup_connection_value(conn,
+			    MHD_GET_ARGUMENT_KIND, "name"));
+			return (MHD_YES);
+		}
 		/* A body somewhat over the limit is read and dropped, so the
 		 * client reads a clean error on a connection it can reuse. A
 		 * declared length far over it is answered at once and the
@@ -171,6 +187,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    srv->cfg->max_body * DRAIN_FACTOR)
 			return (MHD_YES);
 		x->too_large = 1;
+	} else if (*upload_len > 0 && x->up != NULL) {
+		import_upload_feed(x->up, upload, *upload_len);
+		*upload_len = 0;
+		return (MHD_YES);
 	} else if (*upload_len > 0) {
 		/* Past the limit the rest is read and dropped: the answer is
 		 * an error in the protocol's own format, on a sane connection. */
@@ -210,7 +230,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	r.cfg = srv->cfg;
 	uuid4(r.request_id);
 
-	route_request(&r, &resp);
+	if (x->up != NULL)
+		import_upload_finish(x->up, &r, &resp);
+	else
+		route_request(&r, &resp);
 	access_log(conn, &r, &resp, x);
 
 	if (resp.fd >= 0) {
@@ -244,6 +267,7 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (x == NULL)
 		return;
+	import_upload_free(x->up);
 	arena_release(&x->arena);
 	buf_release(&x->body);
 	xfree(x);

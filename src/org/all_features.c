@@ -146,6 +146,7 @@ int
 all_features_accepted_locked(struct store *st, const struct organization *o,
     const struct handshake *h, int64_t now, struct err *e)
 {
+	struct organization	 all_org;
 	struct arena		 a;
 	struct handshake	*v;
 	size_t			 n, i;
@@ -157,10 +158,10 @@ all_features_accepted_locked(struct store *st, const struct organization *o,
 		    h->parent_id, "REQUESTED", "ACCEPTED", now, NULL,
 		    e) == -1 && e->code != ERR_CONFLICT))
 			return (-1);
-		struct organization now_all = *o;
-		snprintf(now_all.feature_set, sizeof(now_all.feature_set),
+		all_org = *o;
+		snprintf(all_org.feature_set, sizeof(all_org.feature_set),
 		    "ALL");
-		return (policy_enable_scp_locked(st, &now_all, e));
+		return (policy_enable_scp_locked(st, &all_org, e));
 	}
 	if (strcmp(h->action, "ENABLE_ALL_FEATURES") != 0 ||
 	    h->parent_id[0] == '\0')

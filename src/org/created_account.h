@@ -26,7 +26,7 @@
 #include "org/account.h"
 #include "store/store.h"
 
-#define CREATE_ACCOUNT_DELAY_MS		1000LL
+#define CREATE_ACCOUNT_DELAY_MS		5000LL
 #define CREATE_ACCOUNT_CONCURRENT_MAX	5
 #define CREATED_WAIT_MS			(4LL * 24 * 3600 * 1000)
 #define ACCOUNT_CLOSE_DELAY_MS		(60LL * 1000)

@@ -540,12 +540,12 @@ fail:
 }
 
 static int
-begin_policy(struct store *st, const struct principal *who, int write,
+begin_policy(struct store *st, const struct principal *who,
     struct organization *o, struct err *e)
 {
+	/* A write even to read: the organization's defaults may be due. */
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
-	(void)write;
 	if (deleg_require_reader(st, who, o, e) == -1 ||
 	    policy_sync_locked(st, o, e) == -1) {
 		store_rollback(st);
@@ -584,7 +584,7 @@ policy_create(struct store *st, struct arena *a, const struct principal *who,
 	    policy_check_content(type, content, e) == -1 ||
 	    tags_check(tags, ntags, e) == -1)
 		return (-1);
-	if (begin_policy(st, who, 1, org_out, e) == -1)
+	if (begin_policy(st, who, org_out, e) == -1)
 		return (-1);
 	if (strcmp(org_out->feature_set, "ALL") != 0) {
 		/* AWS: CreatePolicy fails with PolicyTypeNotAvailableForOrganizationException */
@@ -649,7 +649,7 @@ policy_update(struct store *st, struct arena *a, const struct principal *who,
 	if (check_policy_id(id, e) == -1 || check_name_desc(name, description,
 	    e) == -1)
 		return (-1);
-	if (begin_policy(st, who, 1, org_out, e) == -1)
+	if (begin_policy(st, who, org_out, e) == -1)
 		return (-1);
 	if (policy_find_locked(st, a, org_out, id, out, e) == -1 ||
 	    mutable_policy(id, e) == -1)
@@ -691,7 +691,7 @@ policy_delete(struct store *st, const struct principal *who, const char *id,
 	if (check_policy_id(id, e) == -1)
 		return (-1);
 	arena_init(&a);
-	if (begin_policy(st, who, 1, &o, e) == -1)
+	if (begin_policy(st, who, &o, e) == -1)
 		goto out;
 	if (policy_find_locked(st, &a, &o, id, &p, e) == -1 ||
 	    mutable_policy(id, e) == -1 ||
@@ -724,7 +724,7 @@ policy_describe(struct store *st, struct arena *a,
 {
 	if (check_policy_id(id, e) == -1)
 		return (-1);
-	if (begin_policy(st, who, 0, org_out, e) == -1)
+	if (begin_policy(st, who, org_out, e) == -1)
 		return (-1);
 	if (policy_find_locked(st, a, org_out, id, out, e) == -1) {
 		store_rollback(st);
@@ -775,7 +775,7 @@ policy_list(struct store *st, struct arena *a, const struct principal *who,
 	if (!policy_type_valid(type))
 		return (err_set(e, ERR_INVALID, INVALID, "INVALID_ENUM_POLICY_TYPE",
 		    "Filter: not a policy type"));
-	if (begin_policy(st, who, 0, org_out, e) == -1)
+	if (begin_policy(st, who, org_out, e) == -1)
 		return (-1);
 	w = arena_zalloc(a, sizeof(*w) * (limit + 1));
 	if (target_id != NULL) {
@@ -838,7 +838,7 @@ policy_attach(struct store *st, const struct principal *who,
 	if (check_policy_id(policy_id, e) == -1)
 		return (-1);
 	arena_init(&a);
-	if (begin_policy(st, who, 1, &o, e) == -1)
+	if (begin_policy(st, who, &o, e) == -1)
 		goto out;
 	/* AWS: AttachPolicy fails with PolicyNotFoundException */
 	if (policy_find_locked(st, &a, &o, policy_id, &p, e) == -1 ||
@@ -896,7 +896,7 @@ policy_detach(struct store *st, const struct principal *who,
 	if (check_policy_id(policy_id, e) == -1)
 		return (-1);
 	arena_init(&a);
-	if (begin_policy(st, who, 1, &o, e) == -1)
+	if (begin_policy(st, who, &o, e) == -1)
 		goto out;
 	/* AWS: DetachPolicy fails with PolicyNotFoundException */
 	if (policy_find_locked(st, &a, &o, policy_id, &p, e) == -1 ||
@@ -950,7 +950,7 @@ policy_targets(struct store *st, struct arena *a, const struct principal *who,
 	limit = page_limit(limit);
 	if (check_policy_id(policy_id, e) == -1)
 		return (-1);
-	if (begin_policy(st, who, 0, org_out, e) == -1)
+	if (begin_policy(st, who, org_out, e) == -1)
 		return (-1);
 	/* AWS: ListTargetsForPolicy fails with PolicyNotFoundException */
 	if (policy_find_locked(st, a, org_out, policy_id, &p, e) == -1 ||
@@ -1061,7 +1061,7 @@ policy_type_set(struct store *st, const struct principal *who,
 		return (err_set(e, ERR_INVALID, INVALID, "INVALID_ENUM_POLICY_TYPE",
 		    "PolicyType: not a policy type"));
 	arena_init(&a);
-	if (begin_policy(st, who, 1, &o, e) == -1)
+	if (begin_policy(st, who, &o, e) == -1)
 		goto out;
 	if (strcmp(root_id, o.root_id) != 0) {
 		/* AWS: EnablePolicyType fails with RootNotFoundException */
@@ -1116,7 +1116,7 @@ policy_roots(struct store *st, const struct principal *who,
 {
 	struct organization	 o;
 
-	if (begin_policy(st, who, 0, &o, e) == -1)
+	if (begin_policy(st, who, &o, e) == -1)
 		return (-1);
 	if (policy_root_locked(st, &o, out, e) == -1) {
 		store_rollback(st);

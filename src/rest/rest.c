@@ -106,6 +106,8 @@ rest_handle(struct request *r, struct response *resp)
 		rc = emulator_clock(r, resp, &e);
 	else if (onboard_api_wants(r))
 		rc = onboard_api_handle(r, resp, &e);
+	else if (billing_api_wants(r))
+		rc = billing_api_handle(r, resp, &e);
 	else
 		err_set(&e, ERR_NOT_FOUND, "NotFound", NULL,
 		    "no such endpoint: %s %s", r->method, r->path);

@@ -32,4 +32,8 @@ int	onboard_api_wants(const struct request *);
 /* Replies on success; returns -1 with *e for rest_handle to render. */
 int	onboard_api_handle(struct request *, struct response *, struct err *);
 
+/* Rebilling: /api/v1/pricing-rules, invoices, reconciliation. */
+int	billing_api_wants(const struct request *);
+int	billing_api_handle(struct request *, struct response *, struct err *);
+
 #endif

@@ -36,7 +36,6 @@ store_account_insert(struct store *st, const struct account *a,
 	    "password_hash, status, created_at, payment_method, phone) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 	struct stmt		*s;
-	int			 rc;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
@@ -48,9 +47,7 @@ store_account_insert(struct store *st, const struct account *a,
 	stmt_bind_int64(s, 6, a->created_at);
 	stmt_bind_text(s, 7, nullable(a->payment_method));
 	stmt_bind_text(s, 8, nullable(a->phone));
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 int
@@ -154,7 +151,6 @@ store_key_insert(struct store *st, const struct access_key *k,
 	static const char	*sql = "INSERT INTO access_keys (id, account_id, "
 	    "secret, created_at) VALUES (?, ?, ?, ?)";
 	struct stmt		*s;
-	int			 rc;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
@@ -162,9 +158,7 @@ store_key_insert(struct store *st, const struct access_key *k,
 	stmt_bind_text(s, 2, k->account_id);
 	stmt_bind_text(s, 3, k->secret);
 	stmt_bind_int64(s, 4, k->created_at);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 static void

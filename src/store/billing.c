@@ -154,9 +154,7 @@ store_billing_import_fail(struct store *st, int64_t id, int64_t when,
 		return (-1);
 	stmt_bind_int64(s, 1, when);
 	stmt_bind_int64(s, 2, id);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 int
@@ -170,7 +168,6 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 	    "usage_amount, line_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, ?, ?)";
 	struct stmt		*s;
-	int			 rc;
 
 	/* Batched: PostgreSQL sends the rows with COPY (db.h). */
 	if ((s = db_bulk(st, sql, e)) == NULL)
@@ -193,9 +190,79 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 	stmt_bind_int64(s, 16, r->public_on_demand);
 	stmt_bind_int64(s, 17, r->usage_amount);
 	stmt_bind_int64(s, 18, r->line_count);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
+}
+
+#define V18	"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define V18x2	V18 ", " V18
+#define V18x4	V18x2 ", " V18x2
+#define V18x8	V18x4 ", " V18x4
+#define V18x16	V18x8 ", " V18x8
+#define V18x32	V18x16 ", " V18x16
+
+static void
+rollup_bind(struct stmt *s, int b, int64_t import_id,
+    const struct billing_rollup *r)
+{
+	stmt_bind_int64(s, b + 1, import_id);
+	stmt_bind_text(s, b + 2, r->period);
+	stmt_bind_text(s, b + 3, r->day);
+	stmt_bind_text(s, b + 4, r->payer_id);
+	stmt_bind_text(s, b + 5, r->account_id);
+	stmt_bind_text(s, b + 6, r->product_code);
+	stmt_bind_text(s, b + 7, r->usage_type);
+	stmt_bind_text(s, b + 8, r->operation);
+	stmt_bind_text(s, b + 9, r->region);
+	stmt_bind_text(s, b + 10, r->line_item_type);
+	stmt_bind_text(s, b + 11, r->pricing_term);
+	stmt_bind_int64(s, b + 12, r->in_membership);
+	stmt_bind_int64(s, b + 13, r->unblended);
+	stmt_bind_int64(s, b + 14, r->net_unblended);
+	stmt_bind_int64(s, b + 15, r->amortized);
+	stmt_bind_int64(s, b + 16, r->public_on_demand);
+	stmt_bind_int64(s, b + 17, r->usage_amount);
+	stmt_bind_int64(s, b + 18, r->line_count);
+}
+
+int
+store_billing_rollup_insert_many(struct store *st, int64_t import_id,
+    const struct billing_rollup *r, size_t n, struct err *e)
+{
+	static const char	*sql = "INSERT INTO billing_rollups (import_id, "
+	    "period, day, payer_id, account_id, product_code, usage_type, "
+	    "operation, region, line_item_type, pricing_term, in_membership, "
+	    "unblended, net_unblended, amortized, public_on_demand, "
+	    "usage_amount, line_count) VALUES " V18x32;
+	struct stmt		*s;
+	size_t			 i = 0, j;
+	int			 rc;
+
+	/* PostgreSQL batches single rows with COPY already (db_bulk). */
+	if (strcmp(store_backend_name(st), "sqlite") == 0) {
+		for (; i + STORE_ROLLUP_MULTI <= n; i += STORE_ROLLUP_MULTI) {
+			if ((s = db_stmt(st, sql, e)) == NULL)
+				return (-1);
+			for (j = 0; j < STORE_ROLLUP_MULTI; j++)
+				rollup_bind(s, 18 * (int)j, import_id,
+				    &r[i + j]);
+			rc = stmt_step(s, e);
+			stmt_done(s);
+			if (rc == -1)
+				return (-1);
+		}
+	}
+	for (; i < n; i++)
+		if (store_billing_rollup_insert(st, import_id, &r[i], e) == -1)
+			return (-1);
+	return (0);
+}
+
+int
+store_billing_ingest_tune(struct store *st, struct err *e)
+{
+	if (strcmp(store_backend_name(st), "sqlite") != 0)
+		return (0);
+	return (db_exec(st, "PRAGMA cache_size = -65536", e));
 }
 
 int

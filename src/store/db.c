@@ -124,6 +124,16 @@ stmt_copy(struct stmt *s, int col, char *dst, size_t size)
 	dst[len] = '\0';
 }
 
+int
+stmt_exec(struct stmt *s, struct err *e)
+{
+	int	 rc;
+
+	rc = stmt_step(s, e);
+	stmt_done(s);
+	return (rc == -1 ? -1 : 0);
+}
+
 void
 stmt_done(struct stmt *s)
 {

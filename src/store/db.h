@@ -34,6 +34,8 @@ int		 stmt_step(struct stmt *, struct err *);
 const char	*stmt_text(struct stmt *, int col);	/* "" for NULL */
 int64_t		 stmt_int64(struct stmt *, int col);
 int		 stmt_is_null(struct stmt *, int col);
+/* Steps a statement that returns no rows, then resets it: 0 or -1. */
+int		 stmt_exec(struct stmt *, struct err *);
 /* Resets the statement for reuse; call after the last step. */
 void		 stmt_done(struct stmt *);
 /* Rows changed by the last statement on this connection. */

@@ -337,6 +337,8 @@ struct portal_user {
 /* The current import of one (payer, period), as Cost Explorer reads it. */
 struct ce_import {
 	int64_t	 id;
+	int64_t	 started_at;			/* with digest: the cache key */
+	char	 digest[65];
 	char	 payer_id[BILLING_ID_MAX + 1];
 	char	 period[8];
 	char	 currency[4];
@@ -478,6 +480,8 @@ struct invoice {
 	int64_t	 tax;
 	int64_t	 total;
 	char	 source[64];			/* import ids */
+	char	 bill_from[MSP_NAME_MAX + MSP_ADDRESS_MAX + 2];	/* frozen */
+	char	 bill_to[CUSTOMER_NAME_MAX + EMAIL_MAX + 2];	/* frozen */
 	int64_t	 created_at;
 	int64_t	 updated_at;
 	int64_t	 issued_at;			/* 0 while DRAFT */

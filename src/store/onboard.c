@@ -28,11 +28,8 @@ vec_next(struct arena *a, void **v, size_t *n, size_t *cap, size_t elem)
 static int
 step_once(struct stmt *s, struct err *e)
 {
-	int	 rc;
 
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 int

@@ -12,7 +12,6 @@ store_org_insert(struct store *st, const struct organization *o,
 	static const char	*sql = "INSERT INTO organizations (id, root_id, "
 	    "management_id, feature_set, created_at) VALUES (?, ?, ?, ?, ?)";
 	struct stmt		*s;
-	int			 rc;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
@@ -21,9 +20,7 @@ store_org_insert(struct store *st, const struct organization *o,
 	stmt_bind_text(s, 3, o->management_id);
 	stmt_bind_text(s, 4, o->feature_set);
 	stmt_bind_int64(s, 5, o->created_at);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 int
@@ -107,7 +104,6 @@ store_membership_open(struct store *st, const struct membership *m,
 	    "org_id, payer_id, joined_at, joined_method, parent_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?)";
 	struct stmt		*s;
-	int			 rc;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
@@ -117,9 +113,7 @@ store_membership_open(struct store *st, const struct membership *m,
 	stmt_bind_int64(s, 4, m->joined_at);
 	stmt_bind_text(s, 5, m->joined_method);
 	stmt_bind_text(s, 6, m->parent_id);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 int

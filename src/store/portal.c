@@ -169,7 +169,7 @@ store_ce_imports(struct store *st, struct arena *a, const char *payer_id,
     struct err *e)
 {
 	static const char	*sql = "SELECT i.id, i.payer_id, i.period, "
-	    "i.currency FROM billing_periods p JOIN billing_imports i ON "
+	    "i.currency, i.started_at, i.digest FROM billing_periods p JOIN billing_imports i ON "
 	    "i.id = p.import_id WHERE p.payer_id = ? AND p.period >= ? AND "
 	    "p.period <= ? ORDER BY p.period LIMIT 1000";
 	struct stmt		*s;
@@ -188,6 +188,8 @@ store_ce_imports(struct store *st, struct arena *a, const char *payer_id,
 		stmt_copy(s, 1, v[n].payer_id, sizeof(v[n].payer_id));
 		stmt_copy(s, 2, v[n].period, sizeof(v[n].period));
 		stmt_copy(s, 3, v[n].currency, sizeof(v[n].currency));
+		v[n].started_at = stmt_int64(s, 4);
+		stmt_copy(s, 5, v[n].digest, sizeof(v[n].digest));
 		n++;
 	}
 	stmt_done(s);

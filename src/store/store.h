@@ -226,6 +226,13 @@ int	 store_billing_import_fail(struct store *, int64_t id, int64_t when,
 	    struct err *);
 int	 store_billing_rollup_insert(struct store *, int64_t import_id,
 	    const struct billing_rollup *, struct err *);
+/* The same for n rows (SQLite: multi-row INSERTs of STORE_ROLLUP_MULTI). */
+#define STORE_ROLLUP_MULTI	32
+int	 store_billing_rollup_insert_many(struct store *, int64_t import_id,
+	    const struct billing_rollup *, size_t n, struct err *);
+/* Tunes this thread's connection for a bulk ingest (SQLite: a 64 MiB page
+ * cache instead of the default 2 MB); a no-op elsewhere. */
+int	 store_billing_ingest_tune(struct store *, struct err *);
 /* Makes import_id its period's current version, marks the previous one
  * replaced and deletes its rollups; *replaced_out is its id or 0. */
 int	 store_billing_flip(struct store *, int64_t import_id, int64_t when,
@@ -522,5 +529,92 @@ int	 store_anomaly_marks(struct store *, struct arena *,
 	    const char *customer_id, size_t limit,
 	    struct anomaly_mark **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
+
+/*
+ * Rebilling: pricing (store/pricing.c). Rule and item lists of one
+ * customer include the global ones (customer_id ""); customer_id NULL
+ * lists all. store_customer_billing_get fails with ERR_NOT_FOUND when the
+ * customer has no policy row (the domain's default applies).
+ */
+int	 store_pricing_rule_insert(struct store *, const struct pricing_rule *,
+	    struct err *);
+int	 store_pricing_rule_get(struct store *, const char *id,
+	    struct pricing_rule *out /* OUT */, struct err *);
+int	 store_pricing_rule_delete(struct store *, const char *id,
+	    struct err *);
+int	 store_pricing_rules(struct store *, struct arena *,
+	    const char *customer_id, struct pricing_rule **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+int	 store_customer_billing_get(struct store *, const char *customer_id,
+	    struct customer_billing *out /* OUT */, struct err *);
+int	 store_customer_billing_put(struct store *,
+	    const struct customer_billing *, struct err *);
+int	 store_custom_item_insert(struct store *, const struct custom_item *,
+	    struct err *);
+int	 store_custom_item_delete(struct store *, const char *id,
+	    struct err *);
+int	 store_custom_items(struct store *, struct arena *,
+	    const char *customer_id, struct custom_item **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Upsert by (period, base, quote). */
+int	 store_fx_put(struct store *, const struct fx_rate *, struct err *);
+int	 store_fx_get(struct store *, const char *period, const char *base,
+	    const char *quote, struct fx_rate *out /* OUT */, struct err *);
+/* Rates of one period ("" all), by period, base, quote. */
+int	 store_fx_list(struct store *, struct arena *, const char *period,
+	    struct fx_rate **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+/*
+ * Invoices (store/invoice.c). Only DRAFT rows are updated or have their
+ * lines replaced (ERR_CONFLICT otherwise: an issued document never
+ * changes). store_invoice_issue takes the year's next number in the
+ * caller's transaction (gapless: a rollback returns it) and fails with
+ * ERR_CONFLICT unless the invoice is a DRAFT. get takes an id or a number.
+ */
+int	 store_invoice_insert(struct store *, const struct invoice *,
+	    struct err *);
+int	 store_invoice_update_draft(struct store *, const struct invoice *,
+	    struct err *);
+int	 store_invoice_delete_draft(struct store *, const char *id,
+	    struct err *);
+int	 store_invoice_lines_put(struct store *, const char *invoice_id,
+	    const struct invoice_line *, size_t n, struct err *);
+int	 store_invoice_get(struct store *, const char *id_or_number,
+	    struct invoice *out /* OUT */, struct err *);
+int	 store_invoice_lines(struct store *, struct arena *,
+	    const char *invoice_id, struct invoice_line **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Invoices of customer_id / period ("" any) by period, customer, then
+ * creation; kind "" any. At most limit. */
+int	 store_invoice_list(struct store *, struct arena *,
+	    const char *customer_id, const char *period, const char *kind,
+	    size_t limit, struct invoice **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_invoice_issue(struct store *, const char *id, const char *year,
+	    int64_t when, char *number_out /* OUT, INVOICE_NUMBER_MAX + 1 */,
+	    struct err *);
+int	 store_invoice_void(struct store *, const char *id, int64_t when,
+	    struct err *);
+/* In-membership usage of the accounts customers own ("" all customers)
+ * in period, from the current version of every payer; by customer,
+ * account. At most max rows (ERR_LIMIT beyond). */
+int	 store_invoice_usage(struct store *, struct arena *, const char *period,
+	    const char *customer_id, size_t max,
+	    struct invoice_usage **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* Memberships of owned accounts ("" all customers) overlapping
+ * [start, end) in organizations paid by payer_id ("" any). */
+int	 store_invoice_members(struct store *, struct arena *,
+	    const char *customer_id, const char *payer_id, int64_t start,
+	    int64_t end, struct invoice_member **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* The current import ids of period, comma-separated ("" when none). */
+int	 store_invoice_sources(struct store *, const char *period, char *buf,
+	    size_t len, struct err *);
+/* Per usage account totals of period (payer_id "" all payers). */
+int	 store_recon_accounts(struct store *, struct arena *, const char *period,
+	    const char *payer_id, struct recon_account **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
 
 #endif

@@ -15,7 +15,7 @@ exec_one(struct store *st, const char *sql, const char *a, const char *b,
     int64_t n, int with_n, struct err *e)
 {
 	struct stmt	*s;
-	int		 rc, i = 1;
+	int		 i = 1;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
@@ -25,9 +25,7 @@ exec_one(struct store *st, const char *sql, const char *a, const char *b,
 		stmt_bind_text(s, i++, a);
 	if (b != NULL)
 		stmt_bind_text(s, i++, b);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 int
@@ -38,7 +36,6 @@ store_web_session_insert(struct store *st, const struct web_session *ws,
 	    "account_id, csrf, created_at, expires_at, last_seen, flash) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
 	struct stmt		*s;
-	int			 rc;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
@@ -52,9 +49,7 @@ store_web_session_insert(struct store *st, const struct web_session *ws,
 		stmt_bind_text(s, 7, ws->flash);
 	else
 		stmt_bind_null(s, 7);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 int
@@ -192,7 +187,6 @@ store_web_failures_put(struct store *st, const struct web_signin_failures *f,
 	    "last_failure_at = excluded.last_failure_at, "
 	    "locked_until = excluded.locked_until";
 	struct stmt		*s;
-	int			 rc;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
@@ -200,9 +194,7 @@ store_web_failures_put(struct store *st, const struct web_signin_failures *f,
 	stmt_bind_int64(s, 2, f->failures);
 	stmt_bind_int64(s, 3, f->last_failure_at);
 	stmt_bind_int64(s, 4, f->locked_until);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (stmt_exec(s, e));
 }
 
 int

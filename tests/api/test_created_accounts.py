@@ -19,7 +19,7 @@ def test_create_account_in_progress_then_succeeded(srv, org):
     assert re.fullmatch(r"car-[a-z0-9]{8}", st["Id"])
     assert st["State"] == "IN_PROGRESS" and st["AccountName"] == "Workload"
     assert "AccountId" not in st and "CompletedTimestamp" not in st
-    srv.advance(2)
+    srv.advance(10)
     got = org.c.describe_create_account_status(
         CreateAccountRequestId=st["Id"])["CreateAccountStatus"]
     assert got["State"] == "SUCCEEDED"
@@ -36,7 +36,7 @@ def test_create_account_in_progress_then_succeeded(srv, org):
 def test_create_account_email_taken_fails(srv, org):
     st = create(org, org.members[0]["Email"])
     assert st["State"] == "IN_PROGRESS"
-    srv.advance(2)
+    srv.advance(10)
     got = org.c.describe_create_account_status(
         CreateAccountRequestId=st["Id"])["CreateAccountStatus"]
     assert got["State"] == "FAILED"
@@ -47,7 +47,7 @@ def test_create_account_email_taken_fails(srv, org):
 # AWS: CreateAccount (created account credentials, payerlink extension)
 def test_created_account_credentials(srv, org):
     st = create(org, "keys@example.com")
-    srv.advance(2)
+    srv.advance(10)
     aid = org.c.describe_create_account_status(
         CreateAccountRequestId=st["Id"])["CreateAccountStatus"]["AccountId"]
     assert srv.cli("account", "keys", "list", aid)["AccessKeys"]
@@ -73,7 +73,7 @@ def test_list_create_account_status_filters_and_pages(srv, org):
     ids = sorted(create(org, "l%d@example.com" % i)["Id"] for i in range(3))
     out = org.c.list_create_account_status(States=["IN_PROGRESS"])
     assert sorted(s["Id"] for s in out["CreateAccountStatuses"]) == ids
-    srv.advance(2)
+    srv.advance(10)
     assert org.c.list_create_account_status(
         States=["IN_PROGRESS"])["CreateAccountStatuses"] == []
     seen, kw = [], {}
@@ -94,7 +94,7 @@ def test_five_concurrent_creations_at_most(srv, org):
     fails(org.c.create_account, "ConstraintViolationException",
           "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED", Email="c5@example.com",
           AccountName="x")
-    srv.advance(2)
+    srv.advance(10)
     create(org, "c5@example.com")
 
 
@@ -150,7 +150,7 @@ def test_create_account_with_aws_cli(srv, org):
                  "--account-name", "Production Account")
     car = out["CreateAccountStatus"]
     assert car["State"] == "IN_PROGRESS"
-    srv.advance(2)
+    srv.advance(10)
     out = cli_ok(srv, org.mgmt, "describe-create-account-status",
                  "--create-account-request-id", car["Id"])
     assert out["CreateAccountStatus"]["State"] == "SUCCEEDED"

@@ -215,3 +215,113 @@ def test_malformed_files_change_nothing(db, tmp_path, name, content, needle):
 def test_cli_rejects_bad_options(db):
     p = ingest(db, LEGACY, "--period", "2023-13", check=False)
     assert p.returncode == 2
+
+
+# REST upload (POST /api/v1/imports, streamed) and serve --import-dir.
+
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+from botocore.auth import SigV4Auth  # noqa: E402
+from botocore.awsrequest import AWSRequest  # noqa: E402
+from botocore.credentials import Credentials  # noqa: E402
+
+from conftest import Server, client  # noqa: E402
+
+
+def _msp(srv, new_account):
+    m = new_account(name="Upload MSP")
+    client(srv, m).create_organization()
+    srv.cli("msp", "set", m.id, "--name", "Upload MSP", "--json")
+    return m
+
+
+def upload(srv, acct, data, query="", secret=None, sign=True):
+    url = srv.url + "/api/v1/imports" + query
+    headers = {"Content-Type": "text/csv"}
+    if sign:
+        req = AWSRequest(method="POST", url=url, data=data, headers=headers)
+        SigV4Auth(Credentials(acct["AccessKeyId"], secret or acct["SecretAccessKey"]),
+                  "payerlink", "us-east-1").add_auth(req)
+        headers = dict(req.headers.items())
+    r = urllib.request.Request(url, data=data, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(r, timeout=120) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def test_rest_upload_streams_the_file_into_an_import(srv, new_account, tmp_path):
+    msp = _msp(srv, new_account)
+    data = gzip.compress(open(FOCUS, "rb").read())
+    st, rep = upload(srv, msp, data, "?name=focus.csv.gz")
+    assert st == 201, rep
+    db = new_db(str(tmp_path))
+    try:
+        ref = ingest(db, FOCUS)
+    finally:
+        drop_db(db)
+    assert rep["status"] == "imported"
+    assert rep["files"][0]["name"] == "focus.csv.gz" and rep["files"][0]["gzip"]
+    for k in ("rows", "rejected_rows", "unblended_cost", "payer_account_id",
+              "billing_period", "rollup_rows", "accounts"):
+        assert rep[k] == ref[k], k
+    # The same bytes again: already imported, nothing changes.
+    st, again = upload(srv, msp, data, "?name=focus.csv.gz")
+    assert st == 200 and again["status"] == "already imported"
+    assert again["import_id"] == rep["import_id"]
+
+
+def test_rest_upload_needs_the_msps_valid_signature(srv, new_account):
+    msp = _msp(srv, new_account)
+    other = new_account(name="Not the MSP")
+    body = open(FOCUS, "rb").read()
+    st, err = upload(srv, msp, body, sign=False)
+    assert st == 403 and err["Error"]["Code"] == "MissingAuthenticationToken"
+    st, err = upload(srv, msp, body, secret="x" * 40)
+    assert st == 403 and err["Error"]["Code"] == "InvalidSignatureException"
+    st, err = upload(srv, other, body)
+    assert st == 403 and err["Error"]["Code"] == "AccessDenied"
+    # A bad file: the error names the position; nothing imported.
+    st, err = upload(srv, msp, b"a,b\n1,2\n")
+    assert st == 400 and "not a cost and usage file" in err["Error"]["Message"]
+
+
+def test_rest_upload_with_curl_aws_sigv4(srv, new_account, tmp_path):
+    msp = _msp(srv, new_account)
+    p = subprocess.run(
+        ["curl", "-s", "-S", "--aws-sigv4", "aws:amz:us-east-1:payerlink",
+         "--user", "%s:%s" % (msp["AccessKeyId"], msp["SecretAccessKey"]),
+         "-H", "Content-Type: text/csv", "--data-binary", "@" + LEGACY,
+         srv.url + "/api/v1/imports?name=legacy.csv"],
+        capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    rep = json.loads(p.stdout)
+    assert rep["status"] == "imported", rep
+    assert rep["format"] == "CUR" and rep["rows"] > 0
+
+
+def test_import_dir_ingests_and_files_dropped_files(tmp_path):
+    d = tmp_path / "drop"
+    d.mkdir()
+    s = Server("--import-dir", str(d))
+    try:
+        (d / "focus.csv.gz").write_bytes(gzip.compress(open(FOCUS, "rb").read()))
+        (d / "bad.csv").write_text("a,b\n1,2\n")
+        (d / "notes.txt").write_text("ignored")
+        done = d / "imported" / "focus.csv.gz.json"
+        failed = d / "failed" / "bad.csv.json"
+        for _ in range(200):
+            if done.exists() and failed.exists():
+                break
+            time.sleep(0.1)
+        time.sleep(0.2)
+        rep = json.loads(done.read_text())
+        assert rep["status"] == "imported" and rep["rows"] > 0
+        assert (d / "imported" / "focus.csv.gz").exists()
+        assert not (d / "focus.csv.gz").exists()
+        assert "not a cost and usage file" in json.loads(failed.read_text())["error"]
+        assert (d / "notes.txt").exists()
+    finally:
+        s.stop()

@@ -35,7 +35,7 @@ def test_tags_at_creation(org, srv):
         {"Key": "k", "Value": "v"}]
     st = org.c.create_account(Email="t@example.com", AccountName="t",
                               Tags=[{"Key": "cost", "Value": "1"}])["CreateAccountStatus"]
-    srv.advance(2)
+    srv.advance(10)
     aid = org.c.describe_create_account_status(
         CreateAccountRequestId=st["Id"])["CreateAccountStatus"]["AccountId"]
     assert org.c.list_tags_for_resource(ResourceId=aid)["Tags"] == [

@@ -411,3 +411,74 @@ TEST(ingest_attribution_mid_month_join)
 	}
 	store_close(st);
 }
+
+/*
+ * The byte-range split over both cores (tiny ranges, so boundaries fall
+ * inside quoted newlines, doubled quotes, CRLFs and rejected rows) gives
+ * the same report as one thread: rows, rejects and their lines, sums,
+ * groups and the SHA-256 of the file.
+ */
+TEST(ingest_split_matches_one_thread)
+{
+	static const char *ops[] = { "RunInstances", "\"Run,\nInstances\"",
+	    "\"say \"\"hi\"\"\"", "\"a\r\nb\"", "" };
+	struct store		*st;
+	struct err		 e;
+	struct ingest		*ing;
+	struct ingest_opts	 o;
+	struct ingest_report	*ref;
+	const struct ingest_report *r;
+	char			*text, db[512], *paths[1];
+	size_t			 len = 0, cap = 1 << 20, i, j;
+	static const size_t	 sizes[] = { 37, 64, 100, 333, 4096 };
+
+	text = xmalloc(cap);
+	len += snprintf(text + len, cap - len, "%s", cur2_header);
+	for (i = 0; i < 600; i++)
+		len += snprintf(text + len, cap - len,
+		    "111111111111,2026-10-01T00:00:00Z,%012zu,Usage,"
+		    "2026-10-%02zuT%02zu:00:00Z,Amazon%s,Box,%s,us-east-1,"
+		    "OnDemand,USD,%s,1%s", 222222222222 + i % 7, 1 + i % 28,
+		    i % 24, i % 3 ? "EC2" : "S3", ops[i % 5],
+		    i % 97 == 5 ? "x" : "1.5", i % 11 == 0 ? "\r\n" : "\n");
+	paths[0] = write_file("split.csv", text);
+	snprintf(db, sizeof(db), "%s", test_db("split"));
+	err_clear(&e);
+	CHECK(store_open(db, 0, &st, &e) == 0);
+	memset(&o, 0, sizeof(o));
+	o.threads = 1;
+	CHECK(ingest_files(st, &o, paths, 1, &ing, &e) == 0);
+	ref = xmalloc(sizeof(*ref));
+	*ref = *ingest_report(ing);
+	CHECK_INT(ref->rows, 600);
+	CHECK_INT(ref->rejected, 7);
+	ingest_free(ing);
+	for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
+		o.threads = 2;
+		o.split_bytes = sizes[j];
+		CHECK(ingest_files(st, &o, paths, 1, &ing, &e) == 0);
+		r = ingest_report(ing);
+		CHECK_STR(r->status, "already imported");
+		CHECK_STR(r->digest, ref->digest);
+		CHECK_INT(r->rows, ref->rows);
+		CHECK_INT(r->rejected, ref->rejected);
+		CHECK_INT(r->n_rejects, ref->n_rejects);
+		for (i = 0; i < r->n_rejects; i++)
+			CHECK_INT(r->rejects[i].line, ref->rejects[i].line);
+		CHECK_INT(r->groups, ref->groups);
+		CHECK_INT(r->total_unblended, ref->total_unblended);
+		CHECK_INT(r->out_lines, ref->out_lines);
+		CHECK_INT(r->n_accounts, ref->n_accounts);
+		ingest_free(ing);
+	}
+	/* An unterminated quote in the last range is still refused. */
+	len += snprintf(text + len, cap - len, "111111111111,\"open");
+	paths[0] = write_file("split-bad.csv", text);
+	o.split_bytes = 100;
+	CHECK(ingest_files(st, &o, paths, 1, &ing, &e) == -1);
+	CHECK(strstr(e.msg, "unterminated") != NULL);
+	ingest_free(ing);
+	xfree(ref);
+	xfree(text);
+	store_close(st);
+}

@@ -172,7 +172,7 @@ TEST(created_account_status_progression)
 	    "SUCCEEDED");
 	CHECK_INT(created_account_status(st, &p, c.id, &d, &now, &e), 0);
 	CHECK_STR(created_account_state(&d, now), "IN_PROGRESS");
-	CHECK_INT(store_clock_advance(st, 1500, &e), 0);
+	CHECK_INT(store_clock_advance(st, CREATE_ACCOUNT_DELAY_MS + 500, &e), 0);
 	CHECK_INT(created_account_status(st, &p, c.id, &d, &now, &e), 0);
 	CHECK_STR(created_account_state(&d, now), "SUCCEEDED");
 	CHECK_INT(strlen(d.account_id), 12);

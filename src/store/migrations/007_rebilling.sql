@@ -95,6 +95,8 @@ CREATE TABLE invoices (
 	total		BIGINT NOT NULL,
 	source		TEXT NOT NULL DEFAULT '',	-- import ids it was built from
 	customer_name	TEXT NOT NULL DEFAULT '',
+	bill_from	TEXT NOT NULL DEFAULT '',	-- the MSP: name, address
+	bill_to		TEXT NOT NULL DEFAULT '',	-- the customer: name, contact
 	created_at	BIGINT NOT NULL,
 	updated_at	BIGINT NOT NULL,
 	issued_at	BIGINT NOT NULL DEFAULT 0,

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cost Explorer operations (GetCostAndUsage, GetCostForecast,
+ * GetDimensionValues): translate only. Decode the request in the shapes of
+ * the botocore model (ce/2017-10-25), call ce/, encode the result. Amounts
+ * are exact decimal strings; who sees what is ce.h's business.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/aws.h"
+#include "billing/money.h"
+#include "ce/ce.h"
+#include "core/codec.h"
+
+int	aws_ce_get_cost_and_usage(struct aws_req *, struct err *);
+int	aws_ce_get_cost_forecast(struct aws_req *, struct err *);
+int	aws_ce_get_dimension_values(struct aws_req *, struct err *);
+
+#define VALIDATION	"ValidationException"
+#define CE_PAGE_DEFAULT	2000	/* groups per page */
+
+static int
+bad(struct err *e, const char *fmt, const char *what)
+{
+	return (err_set(e, ERR_INVALID, VALIDATION, NULL, fmt, what));
+}
+
+/* TimePeriod {Start, End}: YYYY-MM-DD, End exclusive. */
+static int
+in_period(struct aws_req *r, int64_t *start, int64_t *end, struct err *e)
+{
+	json_t	*tp = json_object_get(r->in, "TimePeriod"), *s, *n;
+
+	if (tp == NULL || !json_is_object(tp))
+		return (bad(e, "%s is required", "TimePeriod"));
+	s = json_object_get(tp, "Start");
+	n = json_object_get(tp, "End");
+	if (!json_is_string(s) || !json_is_string(n))
+		return (bad(e, "%s needs Start and End", "TimePeriod"));
+	if (ce_day_parse(json_string_value(s), start) == -1 ||
+	    strlen(json_string_value(s)) != 10)
+		return (bad(e, "Start date '%s' is not YYYY-MM-DD",
+		    json_string_value(s)));
+	if (ce_day_parse(json_string_value(n), end) == -1 ||
+	    strlen(json_string_value(n)) != 10)
+		return (bad(e, "End date '%s' is not YYYY-MM-DD",
+		    json_string_value(n)));
+	if (*start >= *end)
+		return (bad(e, "%s: Start must be before End", "TimePeriod"));
+	return (0);
+}
+
+static int
+in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
+    struct ce_expr **out, struct err *e)
+{
+	struct ce_expr	*x;
+	json_t		*v, *dims;
+	const char	*k;
+	size_t		 n = 0, i;
+
+	if (!json_is_object(j))
+		return (bad(e, "%s: an expression must be an object", "Filter"));
+	if (depth > CE_EXPR_DEPTH_MAX)
+		return (bad(e, "Filter: expressions nest at most %s deep",
+		    "8"));
+	if (++*nodes > CE_EXPR_NODES_MAX)
+		return (bad(e, "Filter: at most %s expressions", "200"));
+	json_object_foreach(j, k, v)
+		if (!json_is_null(v))
+			n++;
+	if (n != 1)
+		return (bad(e, "%s: an expression must have exactly one of "
+		    "And, Or, Not, Dimensions", "Filter"));
+	x = arena_zalloc(r->arena, sizeof(*x));
+	if ((v = json_object_get(j, "Dimensions")) != NULL &&
+	    !json_is_null(v)) {
+		json_t	*key = json_object_get(v, "Key");
+		json_t	*vals = json_object_get(v, "Values");
+		json_t	*mo = json_object_get(v, "MatchOptions");
+		int	 d;
+		const char **sv;
+
+		if (!json_is_string(key) ||
+		    (d = ce_dim_parse(json_string_value(key))) < 0)
+			return (bad(e, "Filter: dimension '%s' is not "
+			    "supported (SERVICE, LINKED_ACCOUNT, REGION, "
+			    "USAGE_TYPE, RECORD_TYPE, OPERATION)",
+			    json_is_string(key) ? json_string_value(key) :
+			    "(none)"));
+		if (mo != NULL && json_is_array(mo))
+			for (i = 0; i < json_array_size(mo); i++) {
+				json_t *m = json_array_get(mo, i);
+				if (!json_is_string(m) || strcmp(
+				    json_string_value(m), "EQUALS") != 0)
+					return (bad(e, "Filter: MatchOptions "
+					    "'%s' is not supported (EQUALS)",
+					    json_is_string(m) ?
+					    json_string_value(m) : "?"));
+			}
+		if (!json_is_array(vals) || json_array_size(vals) == 0 ||
+		    json_array_size(vals) > CE_VALUES_MAX)
+			return (bad(e, "Filter: Dimensions %s needs 1 to 1000 "
+			    "Values", json_string_value(key)));
+		sv = arena_alloc(r->arena, json_array_size(vals) *
+		    sizeof(*sv));
+		for (i = 0; i < json_array_size(vals); i++) {
+			json_t *s = json_array_get(vals, i);
+			if (!json_is_string(s))
+				return (bad(e, "Filter: %s values are "
+				    "strings", json_string_value(key)));
+			sv[i] = json_string_value(s);
+		}
+		x->op = CE_DIMS;
+		x->dim = (enum ce_dim)d;
+		x->values = sv;
+		x->nvalues = json_array_size(vals);
+	} else if ((v = json_object_get(j, "Not")) != NULL &&
+	    !json_is_null(v)) {
+		x->op = CE_NOT;
+		x->nkids = 1;
+		x->kids = arena_alloc(r->arena, sizeof(*x->kids));
+		if (in_expr(r, v, depth + 1, nodes, &x->kids[0], e) == -1)
+			return (-1);
+	} else if (((v = json_object_get(j, "And")) != NULL &&
+	    !json_is_null(v)) || ((dims = json_object_get(j, "Or")) != NULL &&
+	    !json_is_null(dims) && (v = dims) != NULL)) {
+		x->op = json_object_get(j, "And") == v ? CE_AND : CE_OR;
+		if (!json_is_array(v) || json_array_size(v) < 2)
+			return (bad(e, "Filter: %s needs at least 2 "
+			    "expressions", x->op == CE_AND ? "And" : "Or"));
+		x->nkids = json_array_size(v);
+		x->kids = arena_alloc(r->arena, x->nkids * sizeof(*x->kids));
+		for (i = 0; i < x->nkids; i++)
+			if (in_expr(r, json_array_get(v, i), depth + 1, nodes,
+			    &x->kids[i], e) == -1)
+				return (-1);
+	} else {
+		json_object_foreach(j, k, v)
+			if (!json_is_null(v))
+				break;
+		return (bad(e, "Filter: '%s' expressions are not supported "
+		    "(Dimensions, And, Or, Not)", k != NULL ? k : "?"));
+	}
+	*out = x;
+	return (0);
+}
+
+static int
+in_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
+{
+	json_t	*f = json_object_get(r->in, "Filter");
+	size_t	 nodes = 0;
+
+	*out = NULL;
+	if (f == NULL || json_is_null(f))
+		return (0);
+	return (in_expr(r, f, 1, &nodes, out, e));
+}
+
+static json_t *
+amount(int64_t v, int usage, const char *currency)
+{
+	char	 buf[48];
+
+	money_format(v, usage ? QTY_DIGITS : MONEY_DIGITS, buf, sizeof(buf));
+	return (json_pack("{s:s, s:s}", "Amount", buf, "Unit",
+	    usage ? "N/A" : currency));
+}
+
+static json_t *
+period_json(int64_t s, int64_t n)
+{
+	char	 a[11], b[11];
+
+	ce_day_format(s, a, sizeof(a));
+	ce_day_format(n, b, sizeof(b));
+	return (json_pack("{s:s, s:s}", "Start", a, "End", b));
+}
+
+/* A hash of the request without its page token: a token is only good for
+ * the request it came from (RequestChangedException). */
+static uint64_t
+request_hash(json_t *in)
+{
+	json_t		*c = json_deep_copy(in);
+	char		*s;
+	uint64_t	 h = 1469598103934665603ULL;
+
+	json_object_del(c, "NextPageToken");
+	s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+	for (const char *p = s; p != NULL && *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	free(s);
+	json_decref(c);
+	return (h);
+}
+
+static int
+in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
+{
+	json_t			*t = json_object_get(r->in, "NextPageToken");
+	unsigned char		 raw[128];
+	char			 want[24];
+	unsigned long long	 o;
+	long			 n;
+	char			*end;
+
+	*off = 0;
+	if (t == NULL || json_is_null(t))
+		return (0);
+	if (!json_is_string(t) || strlen(json_string_value(t)) > 100 ||
+	    (n = b64url_decode(json_string_value(t),
+	    strlen(json_string_value(t)), raw)) < 18 || raw[16] != ':')
+		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		    NULL, "The NextPageToken is not valid."));
+	raw[n] = '\0';
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)hash);
+	if (memcmp(raw, want, 16) != 0)
+		return (err_set(e, ERR_INVALID, "RequestChangedException",
+		    NULL, "The request changed since the NextPageToken was "
+		    "issued."));
+	o = strtoull((const char *)raw + 17, &end, 10);
+	if (*end != '\0')
+		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		    NULL, "The NextPageToken is not valid."));
+	*off = (size_t)o;
+	return (0);
+}
+
+static void
+out_token(struct aws_req *r, uint64_t hash, size_t off)
+{
+	char	 raw[64], tok[100];
+	int	 n;
+
+	n = snprintf(raw, sizeof(raw), "%016llx:%zu", (unsigned long long)hash,
+	    off);
+	b64url_encode((const unsigned char *)raw, (size_t)n, tok);
+	json_object_set_new(r->out, "NextPageToken", json_string(tok));
+}
+
+static size_t
+page_size(void)
+{
+	const char	*s = getenv("PAYERLINK_CE_PAGE_SIZE");
+	long		 n;
+
+	if (s != NULL && (n = strtol(s, NULL, 10)) > 0 && n < 100000)
+		return ((size_t)n);
+	return (CE_PAGE_DEFAULT);
+}
+
+int
+aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
+{
+	static const char *const grans[] = { "DAILY", "MONTHLY", "HOURLY",
+	    NULL };
+	struct ce_scope	 sc;
+	struct ce_query	 q;
+	struct ce_result res;
+	struct ce_expr	*filter;
+	const char	*gran;
+	json_t		*metrics, *groupby, *v, *defs, *rbt;
+	int		 want[CE_NMETRICS] = { 0 }, m;
+	size_t		 i, off, psize = page_size(), end, c;
+	uint64_t	 hash = request_hash(r->in);
+
+	memset(&q, 0, sizeof(q));
+	if (in_period(r, &q.start, &q.end, e) == -1 ||
+	    in_enum(r, "Granularity", 1, grans, &gran, e) == -1)
+		return (-1);
+	if (strcmp(gran, "HOURLY") == 0)
+		return (bad(e, "Granularity %s is not available: payerlink "
+		    "keeps daily rollups", gran));
+	q.monthly = strcmp(gran, "MONTHLY") == 0;
+	metrics = json_object_get(r->in, "Metrics");
+	if (!json_is_array(metrics) || json_array_size(metrics) == 0)
+		return (bad(e, "%s is required", "Metrics"));
+	json_array_foreach(metrics, i, v) {
+		if (!json_is_string(v) ||
+		    (m = ce_metric_parse(json_string_value(v))) < 0)
+			return (bad(e, "Metric '%s' is not supported "
+			    "(UnblendedCost, NetUnblendedCost, AmortizedCost, "
+			    "BlendedCost, UsageQuantity)",
+			    json_is_string(v) ? json_string_value(v) : "?"));
+		want[m] = 1;
+	}
+	defs = json_array();
+	json_object_set_new(r->out, "GroupDefinitions", defs);
+	groupby = json_object_get(r->in, "GroupBy");
+	if (groupby != NULL && !json_is_null(groupby)) {
+		if (!json_is_array(groupby) ||
+		    json_array_size(groupby) > CE_GROUP_MAX)
+			return (bad(e, "%s: at most 2 groups", "GroupBy"));
+		json_array_foreach(groupby, i, v) {
+			json_t	*t = json_object_get(v, "Type");
+			json_t	*k = json_object_get(v, "Key");
+			int	 d;
+
+			if (!json_is_string(t) || strcmp(json_string_value(t),
+			    "DIMENSION") != 0)
+				return (bad(e, "GroupBy: Type '%s' is not "
+				    "supported (DIMENSION)", json_is_string(t) ?
+				    json_string_value(t) : "?"));
+			if (!json_is_string(k) ||
+			    (d = ce_dim_parse(json_string_value(k))) < 0)
+				return (bad(e, "GroupBy: dimension '%s' is not "
+				    "supported (SERVICE, LINKED_ACCOUNT, "
+				    "REGION, USAGE_TYPE, RECORD_TYPE, "
+				    "OPERATION)", json_is_string(k) ?
+				    json_string_value(k) : "?"));
+			q.group[q.ngroup++] = (enum ce_dim)d;
+			json_array_append_new(defs, json_pack("{s:s, s:s}",
+			    "Type", "DIMENSION", "Key", ce_dim_name(d)));
+		}
+	}
+	if (in_filter(r, &filter, e) == -1 ||
+	    in_token(r, hash, &off, e) == -1)
+		return (-1);
+	q.filter = filter;
+	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1 || ce_query_run(r->store, r->arena, &sc, &q, &res,
+	    e) == -1)
+		return (-1);
+	rbt = json_array();
+	json_object_set_new(r->out, "ResultsByTime", rbt);
+	json_object_set_new(r->out, "DimensionValueAttributes", json_array());
+	if (q.ngroup == 0) {
+		for (i = 0; i < res.nbuckets; i++) {
+			json_t *tot = json_object();
+
+			for (m = 0; m < CE_NMETRICS; m++)
+				if (want[m])
+					json_object_set_new(tot,
+					    ce_metric_name(m), amount(
+					    res.total[i][m], m == CE_USAGE,
+					    res.currency));
+			json_array_append_new(rbt, json_pack("{s:o, s:o, s:[],"
+			    " s:b}", "TimePeriod", period_json(res.bstart[i],
+			    res.bend[i]), "Total", tot, "Groups", "Estimated",
+			    0));
+		}
+		return (0);
+	}
+	if (off > res.ncells)
+		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		    NULL, "The NextPageToken is not valid."));
+	end = off + psize < res.ncells ? off + psize : res.ncells;
+	{
+		size_t	 bfirst = off == 0 || off >= res.ncells ? 0 :
+			    res.cells[off].bucket;
+		size_t	 blast = end == res.ncells ? res.nbuckets - 1 :
+			    res.cells[end - 1].bucket;
+
+		if (off > 0 && off == res.ncells)
+			bfirst = res.nbuckets - 1;
+		c = off;
+		for (i = bfirst; i <= blast && i < res.nbuckets; i++) {
+			json_t *groups = json_array();
+
+			for (; c < end && res.cells[c].bucket == i; c++) {
+				json_t *keys = json_array(), *mo = json_object();
+				size_t	k;
+
+				for (k = 0; k < q.ngroup; k++)
+					json_array_append_new(keys, json_string(
+					    res.keys[res.cells[c].g[k]]));
+				for (m = 0; m < CE_NMETRICS; m++)
+					if (want[m])
+						json_object_set_new(mo,
+						    ce_metric_name(m), amount(
+						    res.cells[c].v[m],
+						    m == CE_USAGE, res.currency));
+				json_array_append_new(groups, json_pack(
+				    "{s:o, s:o}", "Keys", keys, "Metrics", mo));
+			}
+			json_array_append_new(rbt, json_pack("{s:o, s:{}, s:o,"
+			    " s:b}", "TimePeriod", period_json(res.bstart[i],
+			    res.bend[i]), "Total", "Groups", groups,
+			    "Estimated", 0));
+		}
+	}
+	if (end < res.ncells)
+		out_token(r, hash, end);
+	return (0);
+}
+
+int
+aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
+{
+	static const char *const grans[] = { "DAILY", "MONTHLY", "HOURLY",
+	    NULL };
+	static const char *const mets[] = { "BLENDED_COST", "UNBLENDED_COST",
+	    "AMORTIZED_COST", "NET_UNBLENDED_COST", "NET_AMORTIZED_COST",
+	    "USAGE_QUANTITY", "NORMALIZED_USAGE_AMOUNT", NULL };
+	struct ce_scope		 sc;
+	struct ce_forecast	 f;
+	struct ce_expr		*filter;
+	const char		*gran, *met;
+	int64_t			 start, end, level = 80;
+	enum ce_metric		 m;
+	json_t			*arr;
+	size_t			 i;
+
+	if (in_period(r, &start, &end, e) == -1 ||
+	    in_enum(r, "Metric", 1, mets, &met, e) == -1 ||
+	    in_enum(r, "Granularity", 1, grans, &gran, e) == -1 ||
+	    in_int(r, "PredictionIntervalLevel", 51, 99, &level, e) == -1 ||
+	    in_filter(r, &filter, e) == -1)
+		return (-1);
+	if (strcmp(gran, "HOURLY") == 0)
+		return (bad(e, "Granularity %s is not available for "
+		    "forecasts", gran));
+	if (strcmp(met, "BLENDED_COST") == 0)
+		m = CE_BLENDED;
+	else if (strcmp(met, "UNBLENDED_COST") == 0)
+		m = CE_UNBLENDED;
+	else if (strcmp(met, "AMORTIZED_COST") == 0 ||
+	    strcmp(met, "NET_AMORTIZED_COST") == 0)
+		m = CE_AMORTIZED;
+	else if (strcmp(met, "NET_UNBLENDED_COST") == 0)
+		m = CE_NET_UNBLENDED;
+	else
+		m = CE_USAGE;
+	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1 || ce_forecast_run(r->store, r->arena, &sc, m, start,
+	    end, strcmp(gran, "MONTHLY") == 0, filter, (int)level, &f,
+	    e) == -1)
+		return (-1);
+	json_object_set_new(r->out, "Total", amount(f.total, m == CE_USAGE,
+	    f.currency));
+	arr = json_array();
+	for (i = 0; i < f.nbuckets; i++) {
+		char	 a[48], lo[48], hi[48];
+		int	 dg = m == CE_USAGE ? QTY_DIGITS : MONEY_DIGITS;
+
+		money_format(f.mean[i], dg, a, sizeof(a));
+		money_format(f.lo[i], dg, lo, sizeof(lo));
+		money_format(f.hi[i], dg, hi, sizeof(hi));
+		json_array_append_new(arr, json_pack("{s:o, s:s, s:s, s:s}",
+		    "TimePeriod", period_json(f.bstart[i], f.bend[i]),
+		    "MeanValue", a, "PredictionIntervalLowerBound", lo,
+		    "PredictionIntervalUpperBound", hi));
+	}
+	json_object_set_new(r->out, "ForecastResultsByTime", arr);
+	return (0);
+}
+
+int
+aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
+{
+	struct ce_scope	 sc;
+	const char	*dimname, *search, **vals;
+	int64_t		 start, end, max = 1000;
+	size_t		 n, off, i, stop;
+	uint64_t	 hash = request_hash(r->in);
+	json_t		*arr;
+	int		 d;
+
+	if (in_period(r, &start, &end, e) == -1 ||
+	    in_string(r, "Dimension", 1, 1, 64, &dimname, e) == -1 ||
+	    in_string(r, "SearchString", 0, 0, 1024, &search, e) == -1 ||
+	    in_int(r, "MaxResults", 1, 10000, &max, e) == -1 ||
+	    in_token(r, hash, &off, e) == -1)
+		return (-1);
+	if ((d = ce_dim_parse(dimname)) < 0)
+		return (bad(e, "Dimension '%s' is not supported (SERVICE, "
+		    "LINKED_ACCOUNT, REGION, USAGE_TYPE, RECORD_TYPE, "
+		    "OPERATION)", dimname));
+	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1 || ce_dimension_values(r->store, r->arena, &sc,
+	    (enum ce_dim)d, start, end, search, &vals, &n, e) == -1)
+		return (-1);
+	if (off > n)
+		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		    NULL, "The NextPageToken is not valid."));
+	stop = off + (size_t)max < n ? off + (size_t)max : n;
+	arr = json_array();
+	for (i = off; i < stop; i++) {
+		json_t	*attr = json_object();
+
+		if (d == CE_LINKED_ACCOUNT) {
+			struct account	 acct;
+
+			if (store_account_get(r->store, vals[i], &acct,
+			    NULL) == 0)
+				json_object_set_new(attr, "description",
+				    json_string(acct.name));
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:o}", "Value",
+		    vals[i], "Attributes", attr));
+	}
+	json_object_set_new(r->out, "DimensionValues", arr);
+	json_object_set_new(r->out, "ReturnSize", json_integer(
+	    (json_int_t)(stop - off)));
+	json_object_set_new(r->out, "TotalSize", json_integer((json_int_t)n));
+	if (stop < n)
+		out_token(r, hash, stop);
+	return (0);
+}

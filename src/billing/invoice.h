@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Invoices (docs/billing.md, "Invoices"): one per customer and month,
+ * built from the daily rollups of the accounts the customer owns, for the
+ * hours they were in the MSP's organization (the rollups' in_membership
+ * flag), priced by billing/pricing.h. Lifecycle DRAFT -> ISSUED -> VOID:
+ * a draft is recomputed on demand (returning what changed); issuing takes
+ * the year's next gapless number (PL-YYYY-NNNNNN) and freezes the lines
+ * and totals in the store, never to change; a restatement after issue
+ * becomes a credit note (less) or an adjustment invoice (more) that refers
+ * to the original. Money: lines in 10^-9 of the invoice currency, rounded
+ * once, half-even, at the invoice subtotal; line amounts are apportioned
+ * (largest remainder) so they add up to it; tax = subtotal x rate,
+ * half-even. Pure domain; `who` as in pricing.h. Documents are allocated
+ * from the caller's arena.
+ */
+#ifndef BILLING_INVOICE_H
+#define BILLING_INVOICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "org/account.h"
+#include "store/store.h"
+
+#define INVOICE_LIST_MAX	100000
+#define INVOICE_USAGE_MAX	(4u * 1024 * 1024)	/* usage groups a month */
+
+struct invoice_doc {
+	struct invoice		 h;
+	char			 refers_number[INVOICE_NUMBER_MAX + 1];
+	struct invoice_line	*lines;		/* LINE rows, then ADJUSTMENT */
+	size_t			 n;
+};
+
+/* One changed row of a recomputed draft (amounts in minor units). */
+struct invoice_change {
+	char		 what[8];		/* added | removed | changed */
+	const char	*account_id;
+	const char	*label;			/* service or description */
+	int64_t		 before;
+	int64_t		 after;
+};
+
+struct invoice_diff {
+	int			 created;	/* a new document */
+	int64_t			 total_before;
+	int64_t			 total_after;
+	struct invoice_change	*v;
+	size_t			 n;
+};
+
+/*
+ * The customer's document for period: the live INVOICE (issued or draft;
+ * a draft is recomputed first, *diff says what changed; diff may be NULL),
+ * created as a draft when none exists.
+ */
+int	invoice_for(struct store *, struct arena *, const struct principal *who,
+	    const char *customer_id, const char *period,
+	    struct invoice_doc *out /* OUT */, struct invoice_diff *diff /* OUT */,
+	    struct err *);
+/* An invoice or note by id or number, as stored (issued: frozen). */
+int	invoice_get(struct store *, struct arena *, const struct principal *who,
+	    const char *key, struct invoice_doc *out /* OUT */, struct err *);
+int	invoice_list(struct store *, struct arena *, const struct principal *who,
+	    const char *customer_id, const char *period,
+	    struct invoice **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+struct invoice_batch {
+	size_t	 customers;		/* looked at */
+	size_t	 created;		/* new drafts */
+	size_t	 changed;		/* drafts recomputed with changes */
+	size_t	 unchanged;
+	size_t	 notes;			/* credit notes / adjustments drafted */
+	size_t	 issued_kept;		/* issued invoices left as they are */
+	size_t	 usage_groups;
+};
+
+/*
+ * Recomputes every customer's draft for period (customer_id NULL) or one
+ * customer's, in one transaction; restatements of issued invoices become
+ * draft notes. Customers with nothing to bill get no invoice.
+ */
+int	invoice_draft_all(struct store *, const struct principal *who,
+	    const char *period, const char *customer_id,
+	    struct invoice_batch *out /* OUT */, struct err *);
+/* DRAFT -> ISSUED (an INVOICE draft is recomputed first). */
+int	invoice_issue(struct store *, struct arena *, const struct principal *who,
+	    const char *key, struct invoice_doc *out /* OUT */, struct err *);
+/* ISSUED -> VOID (the number stays used). */
+int	invoice_void(struct store *, struct arena *, const struct principal *who,
+	    const char *key, struct invoice_doc *out /* OUT */, struct err *);
+
+/* The MSP's reconciliation of a period. Amounts in USD 10^-9. */
+struct recon_customer {
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 name[CUSTOMER_NAME_MAX + 1];
+	int64_t	 aws_cost;		/* in-membership, owned accounts */
+	int64_t	 billed_usd;		/* subtotal before tax and fx */
+	int64_t	 margin;		/* billed_usd - aws_cost */
+};
+
+struct recon {
+	char			 period[8];
+	int64_t			 aws_total;	/* every line of the period */
+	int64_t			 customers_aws;	/* sum over customers */
+	int64_t			 unassigned;	/* member hours, no customer */
+	int64_t			 out_of_membership;
+	int64_t			 difference;	/* aws_total - the three */
+	int64_t			 billed_usd;
+	int64_t			 margin;
+	struct recon_customer	*v;
+	size_t			 n;
+};
+
+/* AWS total = sum of customers' AWS cost + unassigned + out of membership
+ * (difference 0), and each customer's margin. payer_id NULL: all payers. */
+int	invoice_reconcile(struct store *, struct arena *,
+	    const struct principal *who, const char *period,
+	    const char *payer_id, struct recon *out /* OUT */, struct err *);
+
+/* "YYYY-MM-DD" of ms. */
+void	invoice_date(int64_t ms, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to src/ce/: the import cache, string tables and the scan. */
+#ifndef CE_INTERNAL_H
+#define CE_INTERNAL_H
+
+#include "ce/ce.h"
+
+/* Interned strings: id <-> string, owned by the table. */
+struct strtab {
+	char		**s;
+	size_t		 n, cap;
+	uint32_t	*slots;		/* id + 1, 0 empty */
+	size_t		 mask;
+};
+void	 strtab_init(struct strtab *);
+void	 strtab_release(struct strtab *);
+int64_t	 strtab_find(const struct strtab *, const char *);
+uint32_t strtab_add(struct strtab *, const char *);
+
+struct ce_row {
+	int32_t		 day;			/* days since the epoch */
+	uint32_t	 d[CE_NDIMS];		/* string ids */
+	uint32_t	 term;			/* pricing term string id */
+	int32_t		 in_membership;
+	int64_t		 unblended, net, amortized, public_od, usage;
+};
+
+/* The rows of one import, shared by readers (refs) under the cache lock. */
+struct ce_set {
+	int64_t		 import_id;
+	int64_t		 started_at;
+	char		 digest[65];
+	char		 period[8];
+	char		 currency[4];
+	struct strtab	 str;
+	struct ce_row	*rows;
+	size_t		 nrows, cap;
+	int64_t		 min_day, max_day;
+	int		 refs;
+	struct ce_set	*next;
+};
+
+struct ce_set	*ce_set_get(struct store *, const struct ce_import *,
+		    struct err *);
+void		 ce_set_put(struct ce_set *);
+
+/* Rows idx[0..n) of s are in scope, period and filter; rowcust[i] is the
+ * customer billed for row i (NULL: nobody), price[i] its customer price. */
+typedef int (*ce_visit_fn)(void *arg, const struct ce_set *s,
+    const uint32_t *idx, const char **rowcust, const struct ce_price *price,
+    size_t n, struct err *);
+int	ce_scan(struct store *, struct arena *, const struct ce_scope *,
+	    int64_t start, int64_t end, const struct ce_expr *filter,
+	    ce_visit_fn, void *arg, struct err *);
+int	ce_price_set(struct store *, struct arena *, const struct ce_set *,
+	    const uint32_t *idx, const char **rowcust, size_t n,
+	    struct ce_price *price /* OUT */, struct err *);
+/* The metrics of one row as scope sees them. */
+void	ce_row_values(const struct ce_scope *, const struct ce_row *,
+	    const char *owner, const struct ce_price *, int64_t v[CE_NMETRICS]);
+/* The customer owning account_id in scope, or NULL. */
+const char *ce_scope_owner(const struct ce_scope *, const char *account_id);
+
+#endif

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The billing portal's domain: portal users (customer users bound to one
+ * customer; MSP users with a role: admin, billing, read-only), budgets and
+ * their alerts (and webhook deliveries), anomaly detection. Pure domain:
+ * no HTML, JSON or HTTP server (the webhook sender speaks plain HTTP/1.1
+ * over a socket, see webhook.c).
+ */
+#ifndef CE_PORTAL_H
+#define CE_PORTAL_H
+
+#include <stdio.h>
+
+#include "ce/ce.h"
+
+/* customer_id set: a customer user (role "customer"); else role must be
+ * admin, billing or read-only. Password 8..128 characters (argon2id). */
+int	portal_user_create(struct store *, const char *customer_id,
+	    const char *role, const char *email, const char *password,
+	    struct portal_user *out /* OUT */, struct err *);
+/* ERR_AUTH for an unknown e-mail or a wrong password (same message). */
+int	portal_user_authenticate(struct store *, const char *email,
+	    const char *password, struct portal_user *out /* OUT */,
+	    struct err *);
+/* Whether the user may change budgets and anomalies (not read-only). */
+int	portal_user_can_write(const struct portal_user *);
+
+/* Budget status for one month (period YYYY-MM) at the customer's prices. */
+struct budget_status {
+	struct budget	 b;
+	int64_t		 actual;		/* month to date */
+	int64_t		 forecast;		/* month end */
+	int		 actual_over;		/* actual >= actual_pct% */
+	int		 forecast_over;
+};
+struct budget_input {
+	const char	*customer_id;
+	const char	*account_id;		/* NULL or "": whole customer */
+	const char	*name;
+	const char	*amount;		/* "1000.50" */
+	const char	*actual_pct;		/* "80"; NULL: 100 */
+	const char	*forecast_pct;		/* NULL: 100; "0": off */
+	const char	*webhook_url;		/* http://host[:port]/path */
+	const char	*webhook_secret;	/* NULL: generated */
+};
+int	budget_create(struct store *, const struct budget_input *,
+	    struct budget *out /* OUT */, struct err *);
+/*
+ * Evaluates the customer's budgets ("" all customers) for the month of
+ * today: actual and forecast against their thresholds. A threshold
+ * crossed for the first time in a month records an alert and queues its
+ * webhook (delivered by webhook_run()).
+ */
+int	budget_check(struct store *, struct arena *, const char *customer_id,
+	    struct budget_status **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+/*
+ * Webhooks: POST the alert JSON with X-Payerlink-Signature: sha256=HEX
+ * (HMAC-SHA256 of the body with the budget's secret) and
+ * X-Payerlink-Delivery: the alert id. A 2xx answer delivers; anything
+ * else is retried after 1, 2, 4, 8, 16 s (WEBHOOK_ATTEMPTS in all), then
+ * the delivery fails. Every attempt is logged (webhook_attempts).
+ * webhook_run() sends what is due now and returns how many it tried.
+ */
+#define WEBHOOK_ATTEMPTS	6
+#define WEBHOOK_BACKOFF_MS	1000
+int	webhook_run(struct store *, struct err *);
+/* Starts a thread that runs budget_check and webhook_run every second. */
+void	portal_worker_start(struct store *);
+void	portal_worker_stop(void);
+
+/*
+ * Anomalies: for each (account, service), each day of [start, end)
+ * compared with the 14 days before it: an anomaly when the day's cost
+ * exceeds mean + k * stddev (k = 3, or sensitivity) and the mean by at
+ * least ANOMALY_MIN_IMPACT. The root cause is the usage type whose cost
+ * rose most; the impact is cost - mean. Status comes from the marks.
+ */
+#define ANOMALY_BASELINE_DAYS	14
+#define ANOMALY_MIN_IMPACT	(1LL * 1000000000)	/* 1 currency unit */
+struct anomaly {
+	char	 id[33];
+	char	 account_id[ACCOUNT_ID_LEN + 1];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 service[128];
+	char	 usage_type[128];
+	int64_t	 day;
+	int64_t	 cost;
+	int64_t	 expected;
+	int64_t	 impact;
+	char	 status[16];			/* OPEN | ACKNOWLEDGED | DISMISSED */
+};
+int	anomaly_detect(struct store *, struct arena *, const struct ce_scope *,
+	    int64_t start, int64_t end, double k, struct anomaly **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+int	anomaly_set_status(struct store *, const char *customer_id,
+	    const char *anomaly_id, const char *status, const char *by,
+	    struct err *);
+
+/* FOCUS 1.2 CSV of a customer's rebilled month (period YYYY-MM) to f. */
+int	focus_export(struct store *, struct arena *, const char *customer_id,
+	    const char *period, FILE *f, struct err *);
+
+#endif

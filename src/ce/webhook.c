@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Budget alert webhooks and the portal's background worker. A delivery is
+ * a plain HTTP/1.1 POST over a socket (http:// only; 5 s timeouts), signed
+ * with HMAC-SHA256 (libsodium), retried with exponential backoff; every
+ * attempt is logged in the store. The worker thread evaluates budgets and
+ * sends due webhooks once a second while the server runs. See portal.h.
+ */
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <netdb.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ce/portal.h"
+#include "core/clock.h"
+#include "core/codec.h"
+#include "core/log.h"
+
+static int
+post(const char *url, const char *body, const char *sig, const char *id,
+    int *status, char *why, size_t whylen)
+{
+	char		 host[256], port[8] = "80", req[1024], resp[256];
+	const char	*p = url + 7, *slash, *colon, *path;
+	struct addrinfo	 hints, *res = NULL;
+	struct timeval	 tv = { 5, 0 };
+	size_t		 hl;
+	ssize_t		 n;
+	int		 fd = -1, rc = -1;
+
+	*status = 0;
+	slash = strchr(p, '/');
+	path = slash != NULL ? slash : "/";
+	hl = slash != NULL ? (size_t)(slash - p) : strlen(p);
+	if (hl == 0 || hl >= sizeof(host)) {
+		snprintf(why, whylen, "bad URL");
+		return (-1);
+	}
+	memcpy(host, p, hl);
+	host[hl] = '\0';
+	if ((colon = strchr(host, ':')) != NULL) {
+		snprintf(port, sizeof(port), "%s", colon + 1);
+		host[colon - host] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL) {
+		snprintf(why, whylen, "cannot resolve %.64s", host);
+		return (-1);
+	}
+	if ((fd = socket(res->ai_family, res->ai_socktype,
+	    res->ai_protocol)) == -1)
+		goto out;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, res->ai_addr, res->ai_addrlen) == -1) {
+		snprintf(why, whylen, "cannot connect to %.64s:%s", host, port);
+		goto out;
+	}
+	n = snprintf(req, sizeof(req), "POST %s HTTP/1.1\r\nHost: %s\r\n"
+	    "User-Agent: payerlink-webhook\r\nContent-Type: application/json\r\n"
+	    "X-Payerlink-Signature: sha256=%s\r\nX-Payerlink-Delivery: %s\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n", path, host,
+	    sig, id, strlen(body));
+	if (n < 0 || (size_t)n >= sizeof(req) ||
+	    write(fd, req, (size_t)n) != n ||
+	    write(fd, body, strlen(body)) != (ssize_t)strlen(body)) {
+		snprintf(why, whylen, "write failed");
+		goto out;
+	}
+	if ((n = read(fd, resp, sizeof(resp) - 1)) <= 0) {
+		snprintf(why, whylen, "no answer");
+		goto out;
+	}
+	resp[n] = '\0';
+	if (strncmp(resp, "HTTP/1.", 7) != 0 || strlen(resp) < 12) {
+		snprintf(why, whylen, "not an HTTP answer");
+		goto out;
+	}
+	*status = atoi(resp + 9);
+	snprintf(why, whylen, "HTTP %d", *status);
+	rc = *status >= 200 && *status < 300 ? 0 : -1;
+out:
+	if (fd != -1)
+		close(fd);
+	freeaddrinfo(res);
+	return (rc);
+}
+
+static void
+sign(const char *secret, const char *body, char hex[65])
+{
+	crypto_auth_hmacsha256_state	 s;
+	unsigned char			 mac[crypto_auth_hmacsha256_BYTES];
+
+	crypto_auth_hmacsha256_init(&s, (const unsigned char *)secret,
+	    strlen(secret));
+	crypto_auth_hmacsha256_update(&s, (const unsigned char *)body,
+	    strlen(body));
+	crypto_auth_hmacsha256_final(&s, mac);
+	hex_encode(mac, sizeof(mac), hex);
+}
+
+int
+webhook_run(struct store *st, struct err *e)
+{
+	struct arena		 a;
+	struct webhook_delivery	*d;
+	struct webhook_attempt	 at;
+	size_t			 n, i;
+	int64_t			 now = clock_real_ms(), next;
+	char			 sig[65];
+	int			 status, ok;
+	const char		*state;
+
+	arena_init(&a);
+	if (store_webhook_due(st, &a, now, 20, &d, &n, e) == -1) {
+		arena_release(&a);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		memset(&at, 0, sizeof(at));
+		sign(d[i].secret, d[i].body, sig);
+		ok = post(d[i].url, d[i].body, sig, d[i].alert_id, &status,
+		    at.result, sizeof(at.result)) == 0;
+		snprintf(at.alert_id, sizeof(at.alert_id), "%s", d[i].alert_id);
+		at.attempt = d[i].attempts + 1;
+		at.at = clock_real_ms();
+		at.http_status = status;
+		next = at.at + (WEBHOOK_BACKOFF_MS << d[i].attempts);
+		state = ok ? "delivered" : at.attempt >= WEBHOOK_ATTEMPTS ?
+		    "failed" : "pending";
+		if (store_webhook_record(st, &at, state, next, e) == -1)
+			log_warnx("webhook %s: %s", d[i].alert_id, e->msg);
+	}
+	arena_release(&a);
+	return ((int)n);
+}
+
+static pthread_t	 worker;
+static int		 worker_on;
+static volatile int	 worker_stop;
+
+static void *
+worker_main(void *arg)
+{
+	struct store	*st = arg;
+	struct arena	 a;
+	struct err	 e;
+	int		 tick = 0;
+
+	while (!worker_stop) {
+		arena_init(&a);
+		err_clear(&e);
+		/* Budgets every 5 s, webhooks every second. */
+		if (tick++ % 5 == 0 && budget_check(st, &a, "", NULL, NULL,
+		    &e) == -1 && e.code != ERR_NOT_FOUND)
+			log_warnx("budgets: %s", e.msg);
+		err_clear(&e);
+		if (webhook_run(st, &e) == -1)
+			log_warnx("webhooks: %s", e.msg);
+		arena_release(&a);
+		for (int i = 0; i < 10 && !worker_stop; i++)
+			usleep(100 * 1000);
+	}
+	return (NULL);
+}
+
+void
+portal_worker_start(struct store *st)
+{
+	if (worker_on)
+		return;
+	worker_stop = 0;
+	if (pthread_create(&worker, NULL, worker_main, st) == 0)
+		worker_on = 1;
+}
+
+void
+portal_worker_stop(void)
+{
+	if (!worker_on)
+		return;
+	worker_stop = 1;
+	pthread_join(worker, NULL);
+	worker_on = 0;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Demo data for the billing portal: portal users, budgets (one over its
+ * forecast threshold per customer) and the spike that makes an anomaly.
+ * See demo_portal.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "billing/money.h"
+#include "ce/portal.h"
+#include "cli/demo_portal.h"
+
+#define DEMO_PASSWORD	"portal-demo-1"
+
+double
+demo_portal_spike(const char *account_id, const char *product_code,
+    int64_t day, const char *spike_account, int64_t today)
+{
+	if (spike_account != NULL && strcmp(account_id, spike_account) == 0 &&
+	    strcmp(product_code, "AmazonEC2") == 0 && day == today - 3)
+		return (12.0);
+	return (1.0);
+}
+
+int
+demo_portal(struct store *st, FILE *out)
+{
+	struct arena		 a;
+	struct customer		*cv;
+	struct portal_user	 u;
+	struct budget_input	 in;
+	struct budget_status	*bs;
+	struct ce_scope		 sc;
+	struct ce_forecast	 f;
+	struct err		 e;
+	size_t			 n, i, nb;
+	int			 more, rc = 1;
+	char			 email[EMAIL_MAX + 1], amount[48], name[64];
+
+	arena_init(&a);
+	err_clear(&e);
+	if (store_customer_list(st, &a, "", 100, &cv, &n, &e) == -1)
+		goto fail;
+	(void)more;
+	if (portal_user_create(st, "", "billing", "billing@msp.example",
+	    DEMO_PASSWORD, &u, &e) == 0)
+		fprintf(out, "portal: MSP billing user %s / %s\n", u.email,
+		    DEMO_PASSWORD);
+	err_clear(&e);
+	for (i = 0; i < n; i++) {
+		int64_t	 today = ce_today(st), est = 0;
+
+		snprintf(email, sizeof(email), "portal@%s.example", cv[i].id);
+		if (portal_user_create(st, cv[i].id, "customer", email,
+		    DEMO_PASSWORD, &u, &e) == 0)
+			fprintf(out, "portal: %s user %s / %s\n", cv[i].name,
+			    u.email, DEMO_PASSWORD);
+		err_clear(&e);
+		/* Half the forecast month end: the forecast alert fires. */
+		if (ce_scope_customer(st, &a, cv[i].id, &sc, &e) == 0 &&
+		    ce_forecast_run(st, &a, &sc, CE_UNBLENDED, today,
+		    ce_month_next(today), 0, NULL, 80, &f, &e) == 0)
+			est = f.total;
+		err_clear(&e);
+		if (est < 2000000000LL)
+			est = 2000000000LL;
+		money_format(est / 2, MONEY_DIGITS, amount, sizeof(amount));
+		snprintf(name, sizeof(name), "Monthly %s", cv[i].id);
+		memset(&in, 0, sizeof(in));
+		in.customer_id = cv[i].id;
+		in.name = name;
+		in.amount = amount;
+		in.actual_pct = "80";
+		in.forecast_pct = "100";
+		if (budget_create(st, &in, NULL, &e) == 0)
+			fprintf(out, "portal: budget %s of %s USD for %s\n",
+			    name, amount, cv[i].name);
+		err_clear(&e);
+	}
+	if (budget_check(st, &a, "", &bs, &nb, &e) == -1 &&
+	    e.code != ERR_NOT_FOUND)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	fprintf(out, "portal: %s\n", e.msg);
+out:
+	arena_release(&a);
+	return (rc);
+}

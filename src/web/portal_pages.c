@@ -1,0 +1,863 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The billing portal: Overview, Cost analysis (+ CSV), Invoices, Budgets,
+ * Anomalies and the FOCUS download, under /portal. Who sees what: a
+ * customer user only its customer (any ?customer= is ignored); MSP users
+ * (admin, billing, read-only) and the MSP's account every customer, or
+ * the whole payer with no ?customer=. Numbers come from ce/, the same
+ * engine the Cost Explorer API answers from.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ce/portal.h"
+#include "onboard/onboard.h"
+#include "web/page.h"
+#include "web/svg.h"
+#include "web/web.h"
+#include "billing/money.h"
+#include "core/xmalloc.h"
+#include <stdlib.h>
+
+#define TOP_N		8
+#define RANGE_MAX_DAYS	397	/* 13 months */
+
+/* open_memstream's buffer comes from libc's malloc. */
+static void
+free_mem(char *p)
+{
+	free(p);
+}
+
+static void
+money_format_csv(int64_t v, char *buf, size_t len)
+{
+	money_format(v, MONEY_DIGITS, buf, len);
+}
+
+static void
+csv_field(struct buf *b, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		buf_adds(b, s);
+		return;
+	}
+	buf_addc(b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_addc(b, '"');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, '"');
+}
+
+int
+portal_signin(struct ctx *c, const char *email, const char *password)
+{
+	struct portal_user	 u;
+	struct msp		 m;
+	struct err		 e;
+
+	err_clear(&e);
+	if (portal_user_authenticate(c->r->store, email, password, &u,
+	    &e) == -1 || store_msp_get(c->r->store, &m, &e) == -1)
+		return (-1);
+	/* The session row names the MSP's account (web_sessions needs
+	 * one); the portal session marks it as this user's. */
+	if (session_start(c, m.account_id, &e) == -1 ||
+	    store_portal_session_put(c->r->store, c->ws.token_hash, u.id,
+	    &e) == -1)
+		return (-1);
+	return (0);
+}
+
+/* The scope of this request; 0, or -1 after writing an error page. */
+static int
+scope_of(struct ctx *c, struct ce_scope *sc, const char **cust)
+{
+	struct err	 e;
+	const char	*q = form_str(&c->query, "customer");
+
+	err_clear(&e);
+	*cust = "";
+	if (c->is_portal && strcmp(c->portal.role, "customer") == 0)
+		*cust = c->portal.customer_id;
+	else if (c->is_portal || c->is_msp)
+		*cust = q;
+	else {
+		page_message(c, 403, "Forbidden", "The billing portal is for "
+		    "the MSP and its customers' portal users.");
+		return (-1);
+	}
+	if ((**cust != '\0' ? ce_scope_customer(c->r->store, c->r->arena,
+	    *cust, sc, &e) : ce_scope_msp(c->r->store, c->r->arena, sc,
+	    &e)) == -1) {
+		page_message(c, e.code == ERR_NOT_FOUND ? 404 : 400,
+		    "Not available", err_friendly(&e));
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+can_write(struct ctx *c)
+{
+	return (c->is_msp || (c->is_portal &&
+	    portal_user_can_write(&c->portal)));
+}
+
+/* "?customer=X" or "" for links that keep the MSP's choice. */
+static const char *
+keep(struct ctx *c, const char *cust, const char *sep)
+{
+	if (c->is_portal && strcmp(c->portal.role, "customer") == 0)
+		return ("");
+	if (*cust == '\0')
+		return ("");
+	return (arena_printf(c->r->arena, "%scustomer=%s", sep, cust));
+}
+
+static void
+money(struct buf *b, int64_t v)
+{
+	char	 t[64];
+
+	svg_money(v, "USD", t, sizeof(t));
+	html_escape(b, t);
+}
+
+static void
+customer_picker(struct ctx *c, const char *cust, const char *action)
+{
+	struct customer	*v;
+	size_t		 n, i;
+	int		 more;
+	struct err	 e;
+
+	if (c->is_portal && strcmp(c->portal.role, "customer") == 0)
+		return;
+	err_clear(&e);
+	if (customer_list(c->r->store, c->r->arena, NULL, "", 100, &v, &n,
+	    &more, &e) == -1)
+		return;
+	buf_adds(c->b, "<form method=\"get\" class=\"inline\" action=\"");
+	html_escape(c->b, action);
+	buf_adds(c->b, "\"><label for=\"customer\">Customer</label> <select "
+	    "id=\"customer\" name=\"customer\"><option value=\"\">All (AWS "
+	    "figures)</option>");
+	for (i = 0; i < n; i++) {
+		buf_adds(c->b, "<option value=\"");
+		html_escape(c->b, v[i].id);
+		buf_adds(c->b, strcmp(v[i].id, cust) == 0 ? "\" selected>" :
+		    "\">");
+		html_escape(c->b, v[i].name);
+		buf_adds(c->b, "</option>");
+	}
+	buf_adds(c->b, "</select> <button type=\"submit\">Show</button>"
+	    "</form>");
+}
+
+static int64_t
+sum_range(struct ctx *c, const struct ce_scope *sc, int64_t s, int64_t e_,
+    struct err *e)
+{
+	struct ce_query	 q;
+	struct ce_result res;
+
+	memset(&q, 0, sizeof(q));
+	q.start = s;
+	q.end = e_;
+	q.monthly = 1;
+	if (s >= e_ || ce_query_run(c->r->store, c->r->arena, sc, &q, &res,
+	    e) == -1)
+		return (0);
+	return (res.nbuckets ? res.total[0][CE_UNBLENDED] +
+	    (res.nbuckets > 1 ? res.total[1][CE_UNBLENDED] : 0) : 0);
+}
+
+static void
+top_table(struct ctx *c, const struct ce_scope *sc, enum ce_dim d,
+    int64_t s, int64_t end)
+{
+	struct ce_query	 q;
+	struct ce_result res;
+	struct err	 e;
+	size_t		 i, j, ord[TOP_N];
+	size_t		 n = 0;
+
+	err_clear(&e);
+	memset(&q, 0, sizeof(q));
+	q.start = s;
+	q.end = end;
+	q.monthly = 1;
+	q.group[0] = d;
+	q.ngroup = 1;
+	buf_printf(c->b, "<section class=\"card\"><h2>Top %ss</h2>",
+	    d == CE_SERVICE ? "service" : "account");
+	if (ce_query_run(c->r->store, c->r->arena, sc, &q, &res, &e) == -1 ||
+	    res.ncells == 0) {
+		buf_adds(c->b, "<p class=\"muted\">No cost this month.</p>"
+		    "</section>");
+		return;
+	}
+	/* Top N cells by cost (one month bucket). */
+	for (i = 0; i < res.ncells; i++) {
+		for (j = n; j > 0 && res.cells[ord[j - 1]].v[CE_UNBLENDED] <
+		    res.cells[i].v[CE_UNBLENDED]; j--)
+			if (j < TOP_N)
+				ord[j] = ord[j - 1];
+		if (j < TOP_N) {
+			ord[j] = i;
+			if (n < TOP_N)
+				n++;
+		}
+	}
+	buf_printf(c->b, "<table><thead><tr><th>%s</th><th class=\"num\">"
+	    "Cost</th></tr></thead><tbody>", ce_dim_label(d));
+	for (i = 0; i < n; i++) {
+		buf_adds(c->b, "<tr><td>");
+		html_escape(c->b, res.keys[res.cells[ord[i]].g[0]]);
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, res.cells[ord[i]].v[CE_UNBLENDED]);
+		buf_adds(c->b, "</td></tr>");
+	}
+	buf_adds(c->b, "</tbody></table></section>");
+}
+
+static void
+overview(struct ctx *c)
+{
+	struct ce_scope		 sc;
+	struct ce_forecast	 f;
+	struct budget_status	*bs = NULL;
+	struct anomaly		*an = NULL;
+	struct err		 e;
+	const char		*cust;
+	int64_t			 today, ms, mtd, last, fc;
+	size_t			 nb = 0, na = 0, i, open = 0;
+	char			 d[11];
+
+	if (scope_of(c, &sc, &cust) == -1)
+		return;
+	err_clear(&e);
+	today = ce_today(c->r->store);
+	ms = ce_month_start(today);
+	mtd = sum_range(c, &sc, ms, today + 1, &e);
+	{
+		int64_t pm = ce_month_start(ms - 1);
+		int64_t pe = pm + (today - ms) + 1;
+
+		if (pe > ms)
+			pe = ms;
+		last = sum_range(c, &sc, pm, pe, &e);
+	}
+	fc = mtd;
+	err_clear(&e);
+	if (today + 1 < ce_month_next(today) && ce_forecast_run(c->r->store,
+	    c->r->arena, &sc, CE_UNBLENDED, today + 1, ce_month_next(today), 0,
+	    NULL, 80, &f, &e) == 0)
+		fc += f.total;
+	page_begin(c, "Billing overview");
+	buf_adds(c->b, "<h1>Billing overview</h1>");
+	customer_picker(c, cust, "/portal");
+	ce_day_format(today, d, sizeof(d));
+	buf_adds(c->b, "<p class=\"muted\">");
+	buf_adds(c->b, sc.msp ? "AWS's figures for every line of the payer's "
+	    "files." : "At your prices, for the hours your accounts were in "
+	    "the MSP's organization.");
+	buf_printf(c->b, " Today is %s.</p><section class=\"kpis\">", d);
+	buf_adds(c->b, "<div class=\"card kpi\" id=\"mtd\">Month to date"
+	    "<strong>");
+	money(c->b, mtd);
+	buf_adds(c->b, "</strong></div><div class=\"card kpi\" id=\"forecast\">"
+	    "Forecast for the month end<strong>");
+	money(c->b, fc);
+	buf_adds(c->b, "</strong></div><div class=\"card kpi\" id=\"lastmonth\">"
+	    "Last month at the same day<strong>");
+	money(c->b, last);
+	buf_adds(c->b, "</strong></div></section>");
+	top_table(c, &sc, CE_SERVICE, ms, today + 1);
+	top_table(c, &sc, CE_LINKED_ACCOUNT, ms, today + 1);
+	err_clear(&e);
+	buf_adds(c->b, "<section class=\"card\"><h2>Budgets</h2>");
+	if (*cust != '\0' && budget_check(c->r->store, c->r->arena, cust,
+	    &bs, &nb, &e) == 0 && nb > 0) {
+		buf_adds(c->b, "<table><thead><tr><th>Budget</th><th class="
+		    "\"num\">Amount</th><th class=\"num\">Actual</th><th "
+		    "class=\"num\">Forecast</th><th>Status</th></tr></thead>"
+		    "<tbody>");
+		for (i = 0; i < nb; i++) {
+			buf_adds(c->b, "<tr><td>");
+			html_escape(c->b, bs[i].b.name);
+			buf_adds(c->b, "</td><td class=\"num\">");
+			money(c->b, bs[i].b.amount);
+			buf_adds(c->b, "</td><td class=\"num\">");
+			money(c->b, bs[i].actual);
+			buf_adds(c->b, "</td><td class=\"num\">");
+			money(c->b, bs[i].forecast);
+			buf_adds(c->b, bs[i].actual_over ? "</td><td class="
+			    "\"over\">Over" : bs[i].forecast_over ? "</td><td "
+			    "class=\"over\">Forecast over" : "</td><td>OK");
+			buf_adds(c->b, "</td></tr>");
+		}
+		buf_adds(c->b, "</tbody></table>");
+	} else
+		buf_adds(c->b, "<p class=\"muted\">No budgets.</p>");
+	buf_adds(c->b, "</section>");
+	err_clear(&e);
+	if (anomaly_detect(c->r->store, c->r->arena, &sc, today - 30,
+	    today + 1, 3.0, &an, &na, &e) == 0)
+		for (i = 0; i < na; i++)
+			open += strcmp(an[i].status, "OPEN") == 0;
+	buf_printf(c->b, "<section class=\"card\"><h2>Anomalies</h2><p id="
+	    "\"open-anomalies\">%zu open anomal%s in the last 30 days. <a "
+	    "href=\"/portal/anomalies%s\">Review</a></p></section>", open,
+	    open == 1 ? "y" : "ies", keep(c, cust, "?"));
+	page_end(c);
+}
+
+/* Cost analysis parameters from the query string. */
+struct ca {
+	int64_t		 start, end;
+	int		 monthly;
+	int		 group;		/* -1: none */
+	struct ce_expr	*filter;
+	const char	*fval[3];
+};
+
+static const enum ce_dim fdims[3] = { CE_SERVICE, CE_LINKED_ACCOUNT,
+    CE_REGION };
+static const char *const fnames[3] = { "service", "account", "region" };
+
+static int
+ca_parse(struct ctx *c, struct ca *p, struct err *e)
+{
+	const char	*s = form_str(&c->query, "from");
+	const char	*t = form_str(&c->query, "to");
+	const char	*g = form_str(&c->query, "group");
+	int64_t		 today = ce_today(c->r->store);
+	struct ce_expr	*kids[3];
+	size_t		 nk = 0, i;
+
+	memset(p, 0, sizeof(*p));
+	p->end = today + 1;
+	p->start = today - 29;
+	if (*s != '\0' && ce_day_parse(s, &p->start) == -1)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "from: a date YYYY-MM-DD"));
+	if (*t != '\0') {
+		if (ce_day_parse(t, &p->end) == -1)
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "to: a date YYYY-MM-DD"));
+		p->end++;
+	}
+	if (p->start >= p->end)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "the start date must not be after the end date"));
+	if (p->end - p->start > RANGE_MAX_DAYS)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "the date range is at most 13 months"));
+	p->monthly = strcmp(form_str(&c->query, "granularity"),
+	    "MONTHLY") == 0;
+	p->group = *g == '\0' ? CE_SERVICE : strcmp(g, "NONE") == 0 ? -1 :
+	    ce_dim_parse(g);
+	if (*g != '\0' && strcmp(g, "NONE") != 0 && (p->group < 0 ||
+	    p->group == CE_OPERATION))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "group: SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE or "
+		    "RECORD_TYPE"));
+	for (i = 0; i < 3; i++) {
+		const char *v = form_str(&c->query, fnames[i]);
+
+		p->fval[i] = v;
+		if (*v == '\0')
+			continue;
+		kids[nk] = arena_zalloc(c->r->arena, sizeof(struct ce_expr));
+		kids[nk]->op = CE_DIMS;
+		kids[nk]->dim = fdims[i];
+		{
+			const char **vals = arena_alloc(c->r->arena,
+			    sizeof(*vals));
+
+			vals[0] = v;
+			kids[nk]->values = vals;
+		}
+		kids[nk]->nvalues = 1;
+		nk++;
+	}
+	if (nk == 1)
+		p->filter = kids[0];
+	else if (nk > 1) {
+		p->filter = arena_zalloc(c->r->arena, sizeof(*p->filter));
+		p->filter->op = CE_AND;
+		p->filter->kids = arena_alloc(c->r->arena, nk *
+		    sizeof(*kids));
+		memcpy(p->filter->kids, kids, nk * sizeof(*kids));
+		p->filter->nkids = nk;
+	}
+	return (0);
+}
+
+static void
+bucket_label(const struct ce_result *r, size_t i, int monthly, char *buf,
+    size_t len)
+{
+	char	 d[11];
+
+	ce_day_format(r->bstart[i], d, sizeof(d));
+	snprintf(buf, len, "%.*s", monthly ? 7 : 10, d);
+}
+
+static void
+costs(struct ctx *c, int csv)
+{
+	struct ce_scope	 sc;
+	struct ce_query	 q;
+	struct ce_result res;
+	struct ca	 p;
+	struct err	 e;
+	const char	*cust, **labels, **series;
+	int64_t		*v, *tot;
+	size_t		 i, k, ns, *rank, ng;
+	char		 lab[16], f[11], t[11], amt[48];
+	static const char *const groups[] = { "SERVICE", "LINKED_ACCOUNT",
+	    "REGION", "USAGE_TYPE", "RECORD_TYPE" };
+
+	if (scope_of(c, &sc, &cust) == -1)
+		return;
+	err_clear(&e);
+	if (ca_parse(c, &p, &e) == -1) {
+		page_message(c, 400, "Bad request", err_friendly(&e));
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.start = p.start;
+	q.end = p.end;
+	q.monthly = p.monthly;
+	q.filter = p.filter;
+	if (p.group >= 0) {
+		q.group[0] = (enum ce_dim)p.group;
+		q.ngroup = 1;
+	}
+	if (ce_query_run(c->r->store, c->r->arena, &sc, &q, &res, &e) == -1) {
+		page_message(c, 400, "Bad request", err_friendly(&e));
+		return;
+	}
+	/* Series: the TOP_N groups by total, the rest as "Other". */
+	ng = p.group >= 0 ? res.nkeys : 1;
+	tot = arena_zalloc(c->r->arena, (ng + 1) * sizeof(*tot));
+	for (i = 0; i < res.ncells; i++)
+		tot[p.group >= 0 ? res.cells[i].g[0] : 0] +=
+		    res.cells[i].v[CE_UNBLENDED];
+	rank = arena_alloc(c->r->arena, (ng + 1) * sizeof(*rank));
+	for (i = 0; i < ng; i++) {
+		size_t r = 0;
+		for (k = 0; k < ng; k++)
+			if (tot[k] > tot[i] || (tot[k] == tot[i] && k < i))
+				r++;
+		rank[i] = r;
+	}
+	ns = ng > TOP_N ? TOP_N + 1 : ng;
+	series = arena_alloc(c->r->arena, (ns + 1) * sizeof(*series));
+	for (i = 0; i < ng; i++)
+		if (rank[i] < TOP_N)
+			series[rank[i]] = p.group >= 0 ? res.keys[i] : "Total";
+	if (ng > TOP_N)
+		series[TOP_N] = "Other";
+	labels = arena_alloc(c->r->arena, (res.nbuckets + 1) *
+	    sizeof(*labels));
+	v = arena_zalloc(c->r->arena, (res.nbuckets * ns + 1) * sizeof(*v));
+	for (i = 0; i < res.nbuckets; i++) {
+		bucket_label(&res, i, p.monthly, lab, sizeof(lab));
+		labels[i] = arena_strdup(c->r->arena, lab);
+	}
+	for (i = 0; i < res.ncells; i++) {
+		size_t s = rank[p.group >= 0 ? res.cells[i].g[0] : 0];
+		if (s > TOP_N)
+			s = TOP_N;
+		v[res.cells[i].bucket * ns + s] += res.cells[i].v[CE_UNBLENDED];
+	}
+	if (csv) {
+		c->resp->status = 200;
+		c->resp->content_type = "text/csv; charset=utf-8";
+		response_header(c->resp, "Content-Disposition",
+		    "attachment; filename=\"costs.csv\"");
+		buf_printf(c->b, "period_start,%s,cost,currency\r\n",
+		    p.group >= 0 ? ce_dim_name((enum ce_dim)p.group) : "total");
+		for (i = 0; i < res.nbuckets; i++)
+			for (k = 0; k < ns; k++) {
+				if (v[i * ns + k] == 0)
+					continue;
+				money_format_csv(v[i * ns + k], amt,
+				    sizeof(amt));
+				buf_printf(c->b, "%s,", labels[i]);
+				csv_field(c->b, series[k]);
+				buf_printf(c->b, ",%s,USD\r\n", amt);
+			}
+		return;
+	}
+	page_begin(c, "Cost analysis");
+	buf_adds(c->b, "<h1>Cost analysis</h1>");
+	customer_picker(c, cust, "/portal/costs");
+	ce_day_format(p.start, f, sizeof(f));
+	ce_day_format(p.end - 1, t, sizeof(t));
+	buf_adds(c->b, "<form method=\"get\" action=\"/portal/costs\" class="
+	    "\"inline filters\">");
+	if (*keep(c, cust, "") != '\0') {
+		buf_adds(c->b, "<input type=\"hidden\" name=\"customer\" "
+		    "value=\"");
+		html_escape(c->b, cust);
+		buf_adds(c->b, "\">");
+	}
+	buf_printf(c->b, "<label>From <input type=\"date\" name=\"from\" "
+	    "value=\"%s\"></label> <label>To <input type=\"date\" name=\"to\" "
+	    "value=\"%s\"></label> <label>Granularity <select name="
+	    "\"granularity\"><option value=\"DAILY\">Daily</option><option "
+	    "value=\"MONTHLY\"%s>Monthly</option></select></label> <label>"
+	    "Group by <select name=\"group\">", f, t, p.monthly ?
+	    " selected" : "");
+	for (i = 0; i < 5; i++)
+		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
+		    groups[i], (int)i == p.group ? " selected" : "",
+		    ce_dim_label((enum ce_dim)i));
+	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
+	    "</label>", p.group < 0 ? " selected" : "");
+	for (i = 0; i < 3; i++) {
+		buf_printf(c->b, " <label>%s <input name=\"%s\" size=\"14\" "
+		    "value=\"", ce_dim_label(fdims[i]), fnames[i]);
+		html_escape(c->b, p.fval[i]);
+		buf_adds(c->b, "\"></label>");
+	}
+	buf_adds(c->b, " <button type=\"submit\">Apply</button></form>");
+	svg_bars(c->b, "Cost by period", res.nbuckets, labels, ns, series, v,
+	    "USD");
+	buf_adds(c->b, "<p><a id=\"csv\" href=\"/portal/costs.csv?");
+	html_escape(c->b, c->r->query);
+	buf_adds(c->b, "\">Download CSV</a> (exactly the table below: the top 8 and Other, as charted)</p>");
+	buf_printf(c->b, "<table id=\"costs\"><thead><tr><th>Period</th>"
+	    "<th>%s</th><th class=\"num\">Cost</th></tr></thead><tbody>",
+	    p.group >= 0 ? ce_dim_label((enum ce_dim)p.group) : "");
+	for (i = 0; i < res.nbuckets; i++)
+		for (k = 0; k < ns; k++) {
+			if (v[i * ns + k] == 0)
+				continue;
+			buf_printf(c->b, "<tr><td>%s</td><td>", labels[i]);
+			html_escape(c->b, series[k]);
+			buf_adds(c->b, "</td><td class=\"num\">");
+			money(c->b, v[i * ns + k]);
+			buf_adds(c->b, "</td></tr>");
+		}
+	buf_adds(c->b, "</tbody></table>");
+	page_end(c);
+}
+
+static void
+invoices(struct ctx *c)
+{
+	struct ce_scope	 sc;
+	const char	*cust;
+
+	if (scope_of(c, &sc, &cust) == -1)
+		return;
+	page_begin(c, "Invoices");
+	buf_adds(c->b, "<h1>Invoices</h1>");
+	customer_picker(c, cust, "/portal/invoices");
+	buf_adds(c->b, "<p id=\"no-invoices\">No invoices yet.</p>");
+	if (*cust != '\0') {
+		char	 d[11];
+
+		ce_day_format(ce_month_start(ce_today(c->r->store)) - 1, d,
+		    sizeof(d));
+		buf_printf(c->b, "<p>Cost data for your FinOps tools: <a id="
+		    "\"focus\" href=\"/portal/focus.csv?period=%.7s%s\">FOCUS "
+		    "1.2 CSV of %.7s</a></p>", d, keep(c, cust, "&"), d);
+	}
+	page_end(c);
+}
+
+static void
+focus(struct ctx *c)
+{
+	struct ce_scope	 sc;
+	const char	*cust;
+	struct err	 e;
+	char		*mem = NULL;
+	size_t		 len = 0;
+	FILE		*f;
+
+	if (scope_of(c, &sc, &cust) == -1)
+		return;
+	if (*cust == '\0') {
+		page_message(c, 400, "Bad request", "Choose a customer.");
+		return;
+	}
+	err_clear(&e);
+	if ((f = open_memstream(&mem, &len)) == NULL) {
+		page_message(c, 500, "Error", "out of memory");
+		return;
+	}
+	if (focus_export(c->r->store, c->r->arena, cust,
+	    form_str(&c->query, "period"), f, &e) == -1) {
+		fclose(f);
+		free_mem(mem);
+		page_message(c, 400, "Bad request", err_friendly(&e));
+		return;
+	}
+	fclose(f);
+	c->resp->status = 200;
+	c->resp->content_type = "text/csv; charset=utf-8";
+	response_header(c->resp, "Content-Disposition",
+	    "attachment; filename=\"focus.csv\"");
+	buf_add(c->b, mem, len);
+	free_mem(mem);
+}
+
+static void
+budgets(struct ctx *c)
+{
+	struct ce_scope		 sc;
+	struct budget_status	*bs;
+	struct budget_alert	*al;
+	struct err		 e;
+	const char		*cust;
+	size_t			 nb = 0, na = 0, i;
+
+	if (scope_of(c, &sc, &cust) == -1)
+		return;
+	err_clear(&e);
+	page_begin(c, "Budgets");
+	buf_adds(c->b, "<h1>Budgets</h1>");
+	customer_picker(c, cust, "/portal/budgets");
+	error_here(c, "budget");
+	if (*cust == '\0') {
+		buf_adds(c->b, "<p>Choose a customer to see its budgets.</p>");
+		page_end(c);
+		return;
+	}
+	if (budget_check(c->r->store, c->r->arena, cust, &bs, &nb, &e) == -1)
+		nb = 0;
+	buf_adds(c->b, "<table id=\"budgets\"><thead><tr><th>Budget</th><th>"
+	    "Account</th><th class=\"num\">Amount</th><th class=\"num\">"
+	    "Actual</th><th class=\"num\">Forecast</th><th>Thresholds</th>"
+	    "<th>Status</th></tr></thead><tbody>");
+	for (i = 0; i < nb; i++) {
+		buf_adds(c->b, "<tr><td>");
+		html_escape(c->b, bs[i].b.name);
+		buf_adds(c->b, "</td><td>");
+		html_escape(c->b, bs[i].b.account_id[0] ? bs[i].b.account_id :
+		    "all accounts");
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, bs[i].b.amount);
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, bs[i].actual);
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, bs[i].forecast);
+		buf_printf(c->b, "</td><td>actual %lld%%, forecast %lld%%</td>",
+		    (long long)bs[i].b.actual_pct,
+		    (long long)bs[i].b.forecast_pct);
+		buf_adds(c->b, bs[i].actual_over ? "<td class=\"over\">Over" :
+		    bs[i].forecast_over ? "<td class=\"over\">Forecast over" :
+		    "<td>OK");
+		buf_adds(c->b, "</td></tr>");
+	}
+	buf_adds(c->b, "</tbody></table>");
+	if (can_write(c)) {
+		buf_adds(c->b, "<section class=\"card\"><h2>New budget</h2>"
+		    "<form method=\"post\" action=\"/portal/budgets/create");
+		html_escape(c->b, keep(c, cust, "?"));
+		buf_adds(c->b, "\" class=\"stack\">");
+		csrf_input(c);
+		buf_adds(c->b, "<label for=\"bname\">Name</label><input id="
+		    "\"bname\" name=\"name\" required maxlength=\"100\">"
+		    "<label for=\"bamount\">Monthly amount (USD)</label><input "
+		    "id=\"bamount\" name=\"amount\" required><label for="
+		    "\"baccount\">Account (empty: all)</label><input id="
+		    "\"baccount\" name=\"account\"><label for=\"bactual\">Alert "
+		    "at actual %</label><input id=\"bactual\" name=\"actual\" "
+		    "value=\"100\"><label for=\"bforecast\">Alert at forecast "
+		    "%</label><input id=\"bforecast\" name=\"forecast\" value="
+		    "\"100\"><label for=\"bwebhook\">Webhook URL</label><input "
+		    "id=\"bwebhook\" name=\"webhook\"><button type=\"submit\" "
+		    "class=\"primary\">Create budget</button></form></section>");
+	}
+	err_clear(&e);
+	if (store_budget_alerts(c->r->store, c->r->arena, cust, "", 100, &al,
+	    &na, &e) == -1)
+		na = 0;
+	buf_adds(c->b, "<h2>Alerts</h2><table id=\"alerts\"><thead><tr><th>"
+	    "Month</th><th>Budget</th><th>Kind</th><th class=\"num\">Value"
+	    "</th><th>Webhook</th></tr></thead><tbody>");
+	for (i = 0; i < na; i++) {
+		buf_adds(c->b, "<tr><td>");
+		html_escape(c->b, al[i].period);
+		buf_adds(c->b, "</td><td>");
+		html_escape(c->b, al[i].budget_id);
+		buf_adds(c->b, "</td><td>");
+		html_escape(c->b, al[i].kind);
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, al[i].value);
+		buf_adds(c->b, "</td><td>");
+		html_escape(c->b, al[i].delivery_status[0] ?
+		    al[i].delivery_status : "none");
+		buf_printf(c->b, " (%lld attempt(s)) ",
+		    (long long)al[i].delivery_attempts);
+		html_escape(c->b, al[i].delivery_result);
+		buf_adds(c->b, "</td></tr>");
+	}
+	if (na == 0)
+		buf_adds(c->b, "<tr><td colspan=\"5\" class=\"muted\">No alerts."
+		    "</td></tr>");
+	buf_adds(c->b, "</tbody></table>");
+	page_end(c);
+}
+
+static void
+anomalies(struct ctx *c)
+{
+	struct ce_scope	 sc;
+	struct anomaly	*an;
+	struct err	 e;
+	const char	*cust;
+	size_t		 n = 0, i;
+	int64_t		 today;
+	char		 d[11];
+
+	if (scope_of(c, &sc, &cust) == -1)
+		return;
+	err_clear(&e);
+	today = ce_today(c->r->store);
+	if (anomaly_detect(c->r->store, c->r->arena, &sc, today - 60,
+	    today + 1, 3.0, &an, &n, &e) == -1)
+		n = 0;
+	page_begin(c, "Anomalies");
+	buf_adds(c->b, "<h1>Anomalies</h1>");
+	customer_picker(c, cust, "/portal/anomalies");
+	buf_adds(c->b, "<p class=\"muted\">Daily cost of each account and "
+	    "service against its mean over the 14 days before: a day above "
+	    "mean + 3 standard deviations (and at least 1 USD above the mean) "
+	    "is an anomaly. Last 60 days.</p><table id=\"anomalies\"><thead>"
+	    "<tr><th>Day</th><th>Account</th><th>Service</th><th>Root cause"
+	    "</th><th class=\"num\">Cost</th><th class=\"num\">Expected</th>"
+	    "<th class=\"num\">Impact</th><th>Status</th><th></th></tr>"
+	    "</thead><tbody>");
+	for (i = 0; i < n; i++) {
+		ce_day_format(an[i].day, d, sizeof(d));
+		buf_printf(c->b, "<tr><td>%s</td><td>", d);
+		html_escape(c->b, an[i].account_id);
+		buf_adds(c->b, "</td><td>");
+		html_escape(c->b, an[i].service);
+		buf_adds(c->b, "</td><td>");
+		html_escape(c->b, an[i].usage_type);
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, an[i].cost);
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, an[i].expected);
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, an[i].impact);
+		buf_adds(c->b, "</td><td>");
+		html_escape(c->b, an[i].status);
+		buf_adds(c->b, "</td><td>");
+		if (can_write(c) && strcmp(an[i].status, "OPEN") == 0) {
+			const char *acts[2] = { "acknowledge", "dismiss" };
+
+			for (int k = 0; k < 2; k++) {
+				buf_printf(c->b, "<form method=\"post\" class="
+				    "\"inline\" action=\"/portal/anomalies/%s/"
+				    "%s", an[i].id, acts[k]);
+				html_escape(c->b, keep(c, cust, "?"));
+				buf_adds(c->b, "\">");
+				csrf_input(c);
+				buf_printf(c->b, "<button type=\"submit\">%s"
+				    "</button></form>", k == 0 ?
+				    "Acknowledge" : "Dismiss");
+			}
+		}
+		buf_adds(c->b, "</td></tr>");
+	}
+	if (n == 0)
+		buf_adds(c->b, "<tr><td colspan=\"9\" class=\"muted\">No "
+		    "anomalies.</td></tr>");
+	buf_adds(c->b, "</tbody></table>");
+	page_end(c);
+}
+
+void
+portal_get(struct ctx *c, const char *rest)
+{
+	if (*rest == '\0')
+		overview(c);
+	else if (strcmp(rest, "costs") == 0)
+		costs(c, 0);
+	else if (strcmp(rest, "costs.csv") == 0)
+		costs(c, 1);
+	else if (strcmp(rest, "invoices") == 0)
+		invoices(c);
+	else if (strcmp(rest, "focus.csv") == 0)
+		focus(c);
+	else if (strcmp(rest, "budgets") == 0)
+		budgets(c);
+	else if (strcmp(rest, "anomalies") == 0)
+		anomalies(c);
+	else
+		page_message(c, 404, "Not found", "There is no page here.");
+}
+
+void
+portal_post(struct ctx *c, const char *rest)
+{
+	struct ce_scope		 sc;
+	struct budget_input	 in;
+	struct err		 e;
+	const char		*cust, *slash;
+	char			 id[40];
+
+	if (scope_of(c, &sc, &cust) == -1)
+		return;
+	err_clear(&e);
+	if (!can_write(c)) {
+		page_message(c, 403, "Forbidden", "Your role can only read.");
+		return;
+	}
+	if (strcmp(rest, "budgets/create") == 0) {
+		if (*cust == '\0') {
+			page_message(c, 400, "Bad request",
+			    "Choose a customer.");
+			return;
+		}
+		memset(&in, 0, sizeof(in));
+		in.customer_id = cust;
+		in.name = form_str(&c->form, "name");
+		in.amount = form_str(&c->form, "amount");
+		in.account_id = form_str(&c->form, "account");
+		in.actual_pct = form_str(&c->form, "actual");
+		in.forecast_pct = form_str(&c->form, "forecast");
+		in.webhook_url = form_str(&c->form, "webhook");
+		if (budget_create(c->r->store, &in, NULL, &e) == -1) {
+			error_at(c, "budget", &e);
+			c->resp->status = 400;
+			budgets(c);
+			return;
+		}
+		flash_set(c, "Budget %s created.", in.name);
+		page_redirect(c, arena_printf(c->r->arena, "/portal/budgets%s",
+		    keep(c, cust, "?")));
+		return;
+	}
+	if (strncmp(rest, "anomalies/", 10) == 0 &&
+	    (slash = strchr(rest + 10, '/')) != NULL &&
+	    (size_t)(slash - rest - 10) < sizeof(id)) {
+		snprintf(id, sizeof(id), "%.*s", (int)(slash - rest - 10),
+		    rest + 10);
+		if (anomaly_set_status(c->r->store, sc.msp ? "msp" :
+		    sc.customer_id, id, strcmp(slash + 1, "dismiss") == 0 ?
+		    "DISMISSED" : "ACKNOWLEDGED", c->is_portal ?
+		    c->portal.email : c->acct.email, &e) == -1) {
+			page_message(c, 400, "Bad request", err_friendly(&e));
+			return;
+		}
+		page_redirect(c, arena_printf(c->r->arena,
+		    "/portal/anomalies%s", keep(c, cust, "?")));
+		return;
+	}
+	page_message(c, 404, "Not found", "There is no page here.");
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// The billing portal, as a customer user and as an MSP user: every page
+// (overview, cost analysis with its chart, table and CSV, invoices,
+// budgets, anomalies), and that one customer cannot reach another's data
+// by URL or by the Cost Explorer API.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { AWS, BIN, cli, createOrg, join, launch, newAccount, newPage, shot,
+  startServer } from './lib.mjs';
+
+const run = promisify(execFile);
+let srv, browser, msp, a1, a2, b1, ca, cb, days;
+const PW = 'portal-password-1';
+
+function iso(d) { return d.toISOString().slice(0, 10); }
+
+before(async () => {
+  srv = await startServer();
+  browser = await launch();
+  msp = await newAccount(srv, { tag: 'msp', name: 'MSP' });
+  await createOrg(srv, msp);
+  await cli(srv, 'msp', 'set', msp.id, '--json');
+  ca = (await cli(srv, 'customer', 'create', '--name', 'Alpha', '--contact', 'a@example.com', '--json')).CustomerId;
+  cb = (await cli(srv, 'customer', 'create', '--name', 'Beta', '--contact', 'b@example.com', '--json')).CustomerId;
+  a1 = await newAccount(srv, { tag: 'a1', name: 'Alpha one' });
+  a2 = await newAccount(srv, { tag: 'a2', name: 'Alpha two' });
+  b1 = await newAccount(srv, { tag: 'b1', name: 'Beta one' });
+  for (const a of [a1, a2, b1]) await join(srv, msp, a);
+  await cli(srv, 'customer', 'add-account', ca, a1.id, '--json');
+  await cli(srv, 'customer', 'add-account', ca, a2.id, '--json');
+  await cli(srv, 'customer', 'add-account', cb, b1.id, '--json');
+  // Move the business clock 40 days on; usage for the 30 days before now.
+  const r = await fetch(srv.url + '/api/v1/test/clock', { method: 'POST',
+    body: JSON.stringify({ advance_seconds: 40 * 86400 }) });
+  const now = new Date((await r.json()).now);
+  days = [];
+  for (let i = 30; i >= 1; i--) days.push(new Date(now.getTime() - i * 86400000));
+  const byMonth = new Map();
+  for (const d of days) {
+    const m = iso(d).slice(0, 7);
+    if (!byMonth.has(m)) byMonth.set(m, []);
+    byMonth.get(m).push(d);
+  }
+  let n = 0;
+  for (const [m, ds] of byMonth) {
+    let csv = 'bill_payer_account_id,bill_billing_period_start_date,line_item_usage_account_id,' +
+      'line_item_line_item_type,line_item_usage_start_date,line_item_product_code,' +
+      'line_item_usage_type,line_item_operation,product_region_code,pricing_term,' +
+      'line_item_currency_code,line_item_unblended_cost,line_item_usage_amount\n';
+    for (const d of ds) {
+      for (const [acct, base] of [[a1.id, 3], [a2.id, 5], [b1.id, 7]]) {
+        csv += `${msp.id},${m}-01T00:00:00Z,${acct},Usage,${iso(d)}T10:00:00Z,AmazonEC2,BoxUsage:m5.large,RunInstances,us-east-1,OnDemand,USD,${base},1\n`;
+        csv += `${msp.id},${m}-01T00:00:00Z,${acct},Usage,${iso(d)}T11:00:00Z,AmazonS3,TimedStorage-ByteHrs,PutObject,eu-west-1,OnDemand,USD,1.5,2\n`;
+      }
+    }
+    const f = path.join(srv.dir, `cur${n++}.csv`);
+    writeFileSync(f, csv);
+    await run(BIN, ['ingest', f, '--json', '--db', srv.db]);
+  }
+  await cli(srv, 'user', 'create', '--customer', ca, '--email', 'alice@alpha.example', '--password', PW, '--json');
+  await cli(srv, 'user', 'create', '--customer', cb, '--email', 'bob@beta.example', '--password', PW, '--json');
+  await cli(srv, 'user', 'create', '--role', 'billing', '--email', 'mia@msp.example', '--password', PW, '--json');
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function portalSignIn(email) {
+  const page = await newPage(browser);
+  await page.goto(srv.url + '/');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(PW);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/portal$/);
+  return page;
+}
+
+test('customer user: overview, cost analysis, CSV, invoices, budgets, anomalies', async () => {
+  const page = await portalSignIn('alice@alpha.example');
+  await page.getByRole('heading', { name: 'Billing overview' }).waitFor();
+  assert.match(await page.locator('#mtd').textContent(), /USD/);
+  assert.match(await page.locator('#forecast').textContent(), /USD/);
+  assert.match(await page.locator('#lastmonth').textContent(), /USD/);
+  const html = await page.content();
+  assert.ok(!html.includes(b1.id), 'no other customer on the overview');
+  await shot(page, 'portal-overview');
+
+  await page.getByRole('link', { name: 'Cost analysis' }).click();
+  await page.getByLabel('Group by').selectOption('LINKED_ACCOUNT');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/group=LINKED_ACCOUNT/);
+  await page.getByLabel('From').fill(iso(days[0]));
+  await page.getByLabel('To').fill(iso(days[29]));
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/from=/);
+  assert.ok(await page.locator('svg rect').count() > 0);
+  assert.match(await page.locator('svg rect title').first().textContent(), /USD/);
+  const table = await page.locator('#costs').textContent();
+  assert.ok(table.includes(a1.id) && table.includes(a2.id) && !table.includes(b1.id));
+  await shot(page, 'portal-costs');
+  // The CSV is exactly the table.
+  const href = await page.locator('#csv').getAttribute('href');
+  const csv = await page.evaluate(async (u) => (await fetch(u)).text(), href);
+  const lines = csv.trim().split('\r\n');
+  assert.equal(lines.length - 1, await page.locator('#costs tbody tr').count());
+  let sum = 0;
+  for (const l of lines.slice(1)) sum += Number(l.split(',')[2]);
+  assert.equal(Math.round(sum * 100), 30 * (3 + 5 + 1.5 + 1.5) * 100);
+
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.locator('#no-invoices').waitFor();
+  const focus = await page.locator('#focus').getAttribute('href');
+  const f = await page.evaluate(async (u) => (await fetch(u)).text(), focus);
+  assert.match(f.split('\n')[0], /^BillingAccountId,.*BilledCost/);
+
+  await page.getByRole('link', { name: 'Budgets' }).click();
+  await page.getByLabel('Name').fill('Team budget');
+  await page.getByLabel('Monthly amount (USD)').fill('1');
+  await page.getByRole('button', { name: 'Create budget' }).click();
+  await page.waitForURL(/\/portal\/budgets/);
+  const budgets = await page.locator('#budgets').textContent();
+  assert.match(budgets, /Team budget/);
+  await shot(page, 'portal-budgets');
+
+  await page.getByRole('link', { name: 'Anomalies' }).click();
+  await page.locator('#anomalies').waitFor();
+  await shot(page, 'portal-anomalies');
+  await page.context().close();
+});
+
+test('one customer cannot reach another by URL or by API', async () => {
+  const page = await portalSignIn('alice@alpha.example');
+  await page.goto(srv.url + `/portal/costs?customer=${cb}&group=LINKED_ACCOUNT`);
+  assert.ok(!(await page.content()).includes(b1.id));
+  const f = await page.evaluate(async (u) => (await fetch(u)).text(),
+    `/portal/focus.csv?customer=${cb}&period=${iso(days[29]).slice(0, 7)}`);
+  assert.ok(f.includes(a1.id) && !f.includes(b1.id));
+  // The console's MSP pages are not a portal user's.
+  await page.goto(srv.url + '/customers');
+  await page.waitForURL(/\/portal$/);
+  await page.context().close();
+  // The API: customer A's keys see A's accounts only.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  Object.assign(env, { AWS_ACCESS_KEY_ID: a1.key, AWS_SECRET_ACCESS_KEY: a1.secret,
+    AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
+  const { stdout } = await run(AWS, ['--endpoint-url', srv.url, '--output', 'json', 'ce',
+    'get-dimension-values', '--time-period', `Start=${iso(days[0])},End=${iso(days[29])}`,
+    '--dimension', 'LINKED_ACCOUNT'], { env });
+  const vals = JSON.parse(stdout).DimensionValues.map((v) => v.Value).sort();
+  assert.deepEqual(vals, [a1.id, a2.id].sort());
+});
+
+test('MSP user sees every customer and can pick one', async () => {
+  const page = await portalSignIn('mia@msp.example');
+  await page.getByRole('link', { name: 'Cost analysis' }).click();
+  await page.getByLabel('Group by').selectOption('LINKED_ACCOUNT');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL(/group=LINKED_ACCOUNT/);
+  let table = await page.locator('#costs').textContent();
+  assert.ok(table.includes(a1.id) && table.includes(b1.id));
+  await page.getByLabel('Customer').selectOption(cb);
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.waitForURL(/customer=/);
+  await page.goto(srv.url + `/portal/costs?customer=${cb}&group=LINKED_ACCOUNT`);
+  table = await page.locator('#costs').textContent();
+  assert.ok(table.includes(b1.id) && !table.includes(a1.id));
+  for (const p of ['', '/invoices', '/budgets', '/anomalies'])
+    assert.equal((await page.goto(srv.url + '/portal' + p + `?customer=${cb}`)).status(), 200);
+  await shot(page, 'portal-msp');
+  await page.context().close();
+});
