@@ -15,7 +15,9 @@
  * each of the three cases: case 1 standalone, case 2 member of another
  * organization, case 3 management account of its own. Then three months of
  * usage are generated and ingested for every account in an organization,
- * priced with the MSP's rules, and invoiced (last month's issued).
+ * priced with the MSP's rules, and invoiced (last month's issued); with a
+ * cost spike on Umbrella's production account three days ago (the portal's
+ * anomaly) and a portal user and a budget per customer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "cli/demo.h"
 #include "cli/demo_billing.h"
 #include "cli/demo_onboarding.h"
+#include "cli/demo_portal.h"
 #include "cli/demo_rebilling.h"
 #include "onboard/onboard.h"
 #include "org/account.h"
@@ -172,7 +175,8 @@ demo_load(struct store *st, FILE *out)
 		    hooli, 2, &e) == -1)
 			return (cli_fail(&e));
 	}
-	if (demo_billing(st, out) != 0 || demo_rebilling(st, out) != 0)
+	if (demo_billing(st, demo[UMBRELLA_PROD].a.id, out) != 0 ||
+	    demo_rebilling(st, out) != 0 || demo_portal(st, out) != 0)
 		return (1);
 	return (0);
 }

@@ -15,6 +15,7 @@
 
 #include "billing/ingest.h"
 #include "cli/demo_billing.h"
+#include "cli/demo_portal.h"
 #include "core/clock.h"
 
 #define DEMO_ACCOUNTS_MAX	1000
@@ -86,7 +87,7 @@ struct demo_acct {
 /* Writes payer's month (y, m) up to `until` (ms) into f. */
 static long
 write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
-    int y, unsigned m, int64_t until)
+    int y, unsigned m, int64_t until, const char *spike_account)
 {
 	int64_t		 d0 = clock_days_from_civil(y, m, 1), t;
 	unsigned	 days, d, k, r;
@@ -119,7 +120,10 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 					unsigned hour = (unsigned)(h % 24);
 					double q = (1 + h % 97) * scale /
 					    (k + 1);
-					double c = q * atof(services[s][3]);
+					double c = q * atof(services[s][3]) *
+					    demo_portal_spike(v[i].id,
+					    services[s][0], d0 + d,
+					    spike_account, until / MS_PER_DAY);
 					int yy;
 					unsigned mm, dd;
 
@@ -147,7 +151,7 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 }
 
 int
-demo_billing(struct store *st, FILE *out)
+demo_billing(struct store *st, const char *spike_account, FILE *out)
 {
 	struct demo_acct	*v;
 	struct account		*page;
@@ -214,7 +218,8 @@ demo_billing(struct store *st, FILE *out)
 				goto out;
 			}
 			unlink(path);
-			rows = write_month(f, payers[j], v, n, yy, mm, now);
+			rows = write_month(f, payers[j], v, n, yy, mm, now,
+			    spike_account);
 			fflush(f);
 			lseek(fd, 0, SEEK_SET);
 			memset(&opts, 0, sizeof(opts));

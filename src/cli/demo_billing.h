@@ -14,6 +14,8 @@
  * billing/ingest.h. Prints one line per delivery on out; returns 0, or 1
  * after printing why it failed.
  */
-int	demo_billing(struct store *, FILE *out);
+/* spike_account (or NULL): its EC2 cost three days ago is 12 times the
+ * usual, the anomaly the portal shows (demo_portal_spike()). */
+int	demo_billing(struct store *, const char *spike_account, FILE *out);
 
 #endif

@@ -23,6 +23,32 @@ demo_portal_spike(const char *account_id, const char *product_code,
 	return (1.0);
 }
 
+/* "Acme Standalone" -> "portal@acme-standalone.example" */
+static void
+demo_slug(const char *name, char *out, size_t len)
+{
+	size_t	 o = 0;
+	int	 dash = 0;
+
+	o = (size_t)snprintf(out, len, "portal@");
+	for (; *name != '\0' && o + 10 < len; name++) {
+		char c = *name;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			out[o++] = c;
+			dash = 0;
+		} else if (c >= 'A' && c <= 'Z') {
+			out[o++] = (char)(c - 'A' + 'a');
+			dash = 0;
+		} else if (!dash && o > 7) {
+			out[o++] = '-';
+			dash = 1;
+		}
+	}
+	if (dash)
+		o--;
+	snprintf(out + o, len - o, ".example");
+}
+
 int
 demo_portal(struct store *st, FILE *out)
 {
@@ -51,7 +77,7 @@ demo_portal(struct store *st, FILE *out)
 	for (i = 0; i < n; i++) {
 		int64_t	 today = ce_today(st), est = 0;
 
-		snprintf(email, sizeof(email), "portal@%s.example", cv[i].id);
+		demo_slug(cv[i].name, email, sizeof(email));
 		if (portal_user_create(st, cv[i].id, "customer", email,
 		    DEMO_PASSWORD, &u, &e) == 0)
 			fprintf(out, "portal: %s user %s / %s\n", cv[i].name,
@@ -63,10 +89,12 @@ demo_portal(struct store *st, FILE *out)
 		    ce_month_next(today), 0, NULL, 80, &f, &e) == 0)
 			est = f.total;
 		err_clear(&e);
-		if (est < 2000000000LL)
-			est = 2000000000LL;
-		money_format(est / 2, MONEY_DIGITS, amount, sizeof(amount));
-		snprintf(name, sizeof(name), "Monthly %s", cv[i].id);
+		/* Whole dollars, at least 100, read better in the portal. */
+		est = est / 2 / 1000000000LL * 1000000000LL;
+		if (est < 100000000000LL)
+			est = 100000000000LL;
+		money_format(est, MONEY_DIGITS, amount, sizeof(amount));
+		snprintf(name, sizeof(name), "Monthly %.50s", cv[i].name);
 		memset(&in, 0, sizeof(in));
 		in.customer_id = cv[i].id;
 		in.name = name;

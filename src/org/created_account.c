@@ -330,6 +330,14 @@ fail:
 int
 created_account_settle(struct store *st, struct err *e)
 {
+	int64_t	 due;
+
+	/* Reads call this first: take the write lock only when a closure is
+	 * due, so concurrent reads don't queue behind each other. */
+	if (store_closure_due(st, store_now(st), &due, e) == -1)
+		return (-1);
+	if (due == 0)
+		return (0);
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	if (store_closure_settle(st, store_now(st), e) == -1) {

@@ -380,6 +380,15 @@ store_closure_count(struct store *st, const char *org_id, int64_t since,
 }
 
 int
+store_closure_due(struct store *st, int64_t now, int64_t *n_out,
+    struct err *e)
+{
+	return (count(st, e, n_out, "SELECT COUNT(*) FROM accounts WHERE "
+	    "status = 'PENDING_CLOSURE' AND id IN (SELECT account_id FROM "
+	    "account_closures WHERE suspends_at <= ?)", "i", now));
+}
+
+int
 store_closure_settle(struct store *st, int64_t now, struct err *e)
 {
 	return (run(st, e, "UPDATE accounts SET status = 'SUSPENDED' WHERE "

@@ -362,6 +362,9 @@ int	 store_closure_count(struct store *, const char *org_id, int64_t since,
 	    int64_t *n_out /* OUT */, struct err *);
 /* Accounts PENDING_CLOSURE whose suspends_at is past become SUSPENDED. */
 int	 store_closure_settle(struct store *, int64_t now, struct err *);
+/* How many closures are due to settle (a read: no write lock). */
+int	 store_closure_due(struct store *, int64_t now, int64_t *n_out /* OUT */,
+	    struct err *);
 
 /*
  * Policies (customer managed; org/policy.c knows the AWS-managed ones) and
