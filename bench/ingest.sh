@@ -7,6 +7,11 @@
 # 1 and 2 threads, and a memchr floor. Prints MB/s, rows/s, payerlink's
 # ratio to DuckDB and payerlink's peak RSS. Needs npm for DuckDB (skipped
 # without it). Files are read once first so every run sees a warm cache.
+# PostgreSQL column: the payerlink runs again into PostgreSQL, on
+# $PAYERLINK_BENCH_PG (a base libpq conninfo, key=value; a database is
+# created and dropped per run) or else on a throw-away cluster from
+# tools/pg-test-cluster.sh (stopped at exit); skipped when neither works.
+# The table at the end puts SQLite and PostgreSQL side by side.
 set -eu
 ROWS=5000000
 while [ $# -gt 0 ]; do
@@ -41,14 +46,43 @@ line() {	# name seconds [rss_kb]
 	    b / s / 1e6, r / s, m != "" ? sprintf("peak RSS %.0f MB", m / 1024) : "" }'
 }
 
-pl() {	# name file threads -> prints seconds
+pl() {	# name file threads [conninfo] -> prints seconds
+	db=${4:-$DIR/b.db}
 	rm -f "$DIR/b.db" "$DIR/b.db-wal" "$DIR/b.db-shm"
 	/usr/bin/time -v -o "$DIR/time.txt" "$BIN" ingest "$2" --threads "$3" \
-	    --json --db "$DIR/b.db" > "$DIR/out.json" 2> "$DIR/err.txt"
+	    --json --db "$db" > "$DIR/out.json" 2> "$DIR/err.txt" || {
+		cat "$DIR/err.txt" >&2; exit 1; }
 	s=$(python3 -c "import json; print(json.load(open('$DIR/out.json'))['seconds'])")
+	python3 -c "import json; d=json.load(open('$DIR/out.json')); print(d['parse_seconds'], d['store_seconds'], d['rollup_rows'])" > "$DIR/$1.d"
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/time.txt")
 	line "$1" "$s" "$rss"
 	echo "$s" > "$DIR/$1.s"
+}
+
+# PostgreSQL: a base conninfo, or a throw-away cluster.
+PG=${PAYERLINK_BENCH_PG:-}
+PG_CLUSTER=
+cleanup() {
+	[ -z "$PG_CLUSTER" ] || "$ROOT/tools/pg-test-cluster.sh" stop "$PG_CLUSTER"
+	[ -n "${BENCH_DIR:-}" ] || rm -rf "$DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if [ -z "$PG" ]; then
+	if env_pg=$("$ROOT/tools/pg-test-cluster.sh" start 2> "$DIR/pg.log"); then
+		PG=$(echo "$env_pg" | sed -n "s/^PAYERLINK_TEST_PG='\(.*\)'$/\1/p")
+		PG_CLUSTER=$(echo "$env_pg" | sed -n 's/^PAYERLINK_PG_CLUSTER=//p')
+	else
+		cat "$DIR/pg.log" >&2
+	fi
+fi
+pgdb=0
+plpg() {	# name file threads: pl into a fresh PostgreSQL database
+	pgdb=$((pgdb + 1))
+	name=payerlink_bench_$$_$pgdb
+	psql "$PG" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name" > /dev/null
+	pl "$@" "$PG dbname=$name"
+	psql "$PG" -q -c "DROP DATABASE $name" > /dev/null
 }
 
 echo
@@ -60,6 +94,25 @@ pl payerlink-plain-1 "$CSV" 1
 pl payerlink-gzip-2 "$GZ" 2
 pl payerlink-gzip-1 "$GZ" 1
 python3 -c "import json; d=json.load(open('$DIR/out.json')); print('  (gzip, 1 thread: parse %.2f s, store %.2f s, %d rollup rows)' % (d['parse_seconds'], d['store_seconds'], d['rollup_rows']))"
+if [ -n "$PG" ]; then
+	echo "postgresql: $PG${PG_CLUSTER:+ (throw-away cluster $PG_CLUSTER)}"
+	plpg payerlink-plain-2-pg "$CSV" 2
+	plpg payerlink-plain-1-pg "$CSV" 1
+	plpg payerlink-gzip-2-pg "$GZ" 2
+	plpg payerlink-gzip-1-pg "$GZ" 1
+	echo
+	echo "payerlink ingest, SQLite | PostgreSQL (total s; store s of it; rollup rows/s stored)"
+	for k in plain-2 plain-1 gzip-2 gzip-1; do
+		set -- $(cat "$DIR/payerlink-$k.d") $(cat "$DIR/payerlink-$k-pg.d")
+		awk -v n="$k" -v a="$(cat "$DIR/payerlink-$k.s")" \
+		    -v b="$(cat "$DIR/payerlink-$k-pg.s")" -v sa="$2" -v sb="$5" \
+		    -v ra="$3" -v rb="$6" 'BEGIN {
+		    printf "  %-8s %7.2f s (store %5.2f s, %8.0f rows/s) | %7.2f s (store %5.2f s, %8.0f rows/s)\n",
+		    n, a, sa, (sa > 0 ? ra / sa : 0), b, sb, (sb > 0 ? rb / sb : 0) }'
+	done
+else
+	echo "no PostgreSQL (set PAYERLINK_BENCH_PG, or install postgresql-15): PostgreSQL column skipped"
+fi
 if command -v npm > /dev/null 2>&1; then
 	if [ ! -d "$HERE/node_modules/@duckdb/node-api" ]; then
 		(cd "$HERE" && npm install --no-save --no-audit --no-fund @duckdb/node-api > /dev/null)
@@ -83,4 +136,3 @@ if command -v npm > /dev/null 2>&1; then
 else
 	echo "npm not found: DuckDB skipped"
 fi
-[ -n "${BENCH_DIR:-}" ] || rm -rf "$DIR"

@@ -45,7 +45,7 @@ run_all() {
 	suite "unit$label" "$build/unit"
 	suite "fuzz corpora$label" "$build/fuzz-replay" tests/fuzz/corpus
 	suite "api$label" env PAYERLINK_BIN="$build/payerlink" \
-	    /usr/bin/python3 -m pytest tests/api -q -p no:cacheprovider
+	    /usr/bin/python3 -m pytest tests/api -q -rs -p no:cacheprovider
 }
 
 build_ok=1
@@ -62,17 +62,20 @@ if [ $build_ok -eq 1 ]; then
 	fi
 	# The unit and API suites again on PostgreSQL (a throw-away cluster,
 	# stopped on exit also on failure); the normal build only.
+	# PAYERLINK_PG_CLUSTER lets tests/api/test_pg_restart.py restart it.
 	if pg_env=$(tools/pg-test-cluster.sh start 2>"$LOG/pg-cluster.log"); then
 		eval "$pg_env"
 		trap 'tools/pg-test-cluster.sh stop "$PAYERLINK_PG_CLUSTER"' EXIT
+		trap 'exit 130' INT TERM HUP
 		pg_t0=$(date +%s)
 		suite "unit (postgresql)" env PAYERLINK_TEST_PG="$PAYERLINK_TEST_PG" build/unit
 		suite "api (postgresql)" env PAYERLINK_TEST_PG="$PAYERLINK_TEST_PG" \
+		    PAYERLINK_PG_CLUSTER="$PAYERLINK_PG_CLUSTER" \
 		    PAYERLINK_BIN=build/payerlink \
-		    /usr/bin/python3 -m pytest tests/api -q -p no:cacheprovider
+		    /usr/bin/python3 -m pytest tests/api -q -rs -p no:cacheprovider
 		echo "== postgresql pass: $(( $(date +%s) - pg_t0 )) s"
 		tools/pg-test-cluster.sh stop "$PAYERLINK_PG_CLUSTER"
-		trap - EXIT
+		trap - EXIT INT TERM HUP
 	else
 		cat "$LOG/pg-cluster.log"
 		total_fail=$((total_fail + 1)); echo "!! PostgreSQL test cluster did not start"

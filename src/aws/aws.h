@@ -53,7 +53,6 @@ json_t	*json_time(int64_t ms);
 /* Renderers for the Organizations objects. */
 json_t	*aws_org_json(const struct organization *);
 json_t	*aws_account_json(const struct organization *, const struct member *);
-json_t	*aws_root_json(const struct organization *);
 
 /* Tags (a list of {Key, Value}) at member, at most max; *out in r->arena. */
 int	in_tag_list(struct aws_req *, const char *member, size_t max,

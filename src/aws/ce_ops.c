@@ -184,17 +184,19 @@ period_json(int64_t s, int64_t n)
 /* A hash of the request without its page token: a token is only good for
  * the request it came from (RequestChangedException). */
 static uint64_t
-request_hash(json_t *in)
+request_hash(struct aws_req *r)
 {
-	json_t		*c = json_deep_copy(in);
+	json_t		*c = json_deep_copy(r->in);
 	char		*s;
+	size_t		 n, i;
 	uint64_t	 h = 1469598103934665603ULL;
 
 	json_object_del(c, "NextPageToken");
-	s = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
-	for (const char *p = s; p != NULL && *p != '\0'; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	free(s);
+	n = json_dumpb(c, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
+	s = arena_alloc(r->arena, n + 1);
+	n = json_dumpb(c, s, n, JSON_COMPACT | JSON_SORT_KEYS);
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
 	json_decref(c);
 	return (h);
 }
@@ -267,7 +269,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 	json_t		*metrics, *groupby, *v, *defs, *rbt;
 	int		 want[CE_NMETRICS] = { 0 }, m;
 	size_t		 i, off, psize = page_size(), end, c;
-	uint64_t	 hash = request_hash(r->in);
+	uint64_t	 hash = request_hash(r);
 
 	memset(&q, 0, sizeof(q));
 	if (in_period(r, &q.start, &q.end, e) == -1 ||
@@ -457,7 +459,7 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	const char	*dimname, *search, **vals;
 	int64_t		 start, end, max = 1000;
 	size_t		 n, off, i, stop;
-	uint64_t	 hash = request_hash(r->in);
+	uint64_t	 hash = request_hash(r);
 	json_t		*arr;
 	int		 d;
 

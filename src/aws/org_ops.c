@@ -53,21 +53,6 @@ aws_account_json(const struct organization *o, const struct member *m)
 	    "JoinedTimestamp", json_time(m->membership.joined_at)));
 }
 
-json_t *
-aws_root_json(const struct organization *o)
-{
-	char	 arn[160];
-	json_t	*types;
-
-	org_root_arn(o, arn, sizeof(arn));
-	types = json_array();
-	if (strcmp(o->feature_set, "ALL") == 0)
-		json_array_append_new(types, json_pack("{s:s, s:s}", "Type",
-		    "SERVICE_CONTROL_POLICY", "Status", "ENABLED"));
-	return (json_pack("{s:s, s:s, s:s, s:o}", "Id", o->root_id, "Arn", arn,
-	    "Name", "Root", "PolicyTypes", types));
-}
-
 int
 aws_create_organization(struct aws_req *r, struct err *e)
 {

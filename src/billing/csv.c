@@ -169,21 +169,24 @@ masks(const char *p, uint64_t *q, uint64_t *sep, uint64_t *nl)
 #ifdef CSV_SSE2
 	const __m128i	 Q = _mm_set1_epi8('"'), C = _mm_set1_epi8(',');
 	const __m128i	 N = _mm_set1_epi8('\n');
-	uint64_t	 mq = 0, ms = 0, mn = 0;
-	int		 i;
+	__m128i		 v0, v1, v2, v3;
+	uint64_t	 mc;
 
-	for (i = 0; i < 4; i++) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * i));
-		__m128i n = _mm_cmpeq_epi8(v, N);
-		mq |= (uint64_t)(uint16_t)_mm_movemask_epi8(
-		    _mm_cmpeq_epi8(v, Q)) << (16 * i);
-		mn |= (uint64_t)(uint16_t)_mm_movemask_epi8(n) << (16 * i);
-		ms |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(n,
-		    _mm_cmpeq_epi8(v, C))) << (16 * i);
-	}
-	*q = mq;
-	*sep = ms;
-	*nl = mn;
+	/* Unrolled by hand: -O2 keeps a 4-iteration loop. */
+	v0 = _mm_loadu_si128((const __m128i *)p);
+	v1 = _mm_loadu_si128((const __m128i *)(p + 16));
+	v2 = _mm_loadu_si128((const __m128i *)(p + 32));
+	v3 = _mm_loadu_si128((const __m128i *)(p + 48));
+#define MASK64(X) ((uint64_t)(unsigned)_mm_movemask_epi8( \
+	_mm_cmpeq_epi8(v0, X)) | \
+	(uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, X)) << 16 | \
+	(uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v2, X)) << 32 | \
+	(uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v3, X)) << 48)
+	*q = MASK64(Q);
+	*nl = MASK64(N);
+	mc = MASK64(C);
+#undef MASK64
+	*sep = mc | *nl;
 #else
 	uint64_t	 mq = 0, ms = 0, mn = 0;
 	int		 i;
@@ -199,15 +202,102 @@ masks(const char *p, uint64_t *q, uint64_t *sep, uint64_t *nl)
 #endif
 }
 
+/*
+ * The per-separator rules for e[0..k), the separators of one row from its
+ * start (fields from *fstart, column *col): each field's length cap, too
+ * many columns, and the row's end when nl_end says e[k - 1] is its
+ * newline. The slow path of csv_scan(): rows that are not plainly good.
+ */
+static int
+replay(struct csv *c, const char *p, const size_t *e, size_t k, int nl_end,
+    size_t *fstart, int *col)
+{
+	size_t	 i, pos;
+	int	 s;
+
+	for (i = 0; i < k; i++) {
+		pos = e[i];
+		if (pos - *fstart > CSV_FIELD_MAX)
+			return (TOO_LONG(c, *col));
+		if (i + 1 < k || !nl_end) {
+			if (*col >= c->ncols - 1)
+				return (TOO_MANY(c));
+			if ((s = c->slot[*col]) >= 0) {
+				c->f[s].p = p + *fstart;
+				c->f[s].len = pos - *fstart;
+			}
+			(*col)++;
+			*fstart = pos + 1;
+			continue;
+		}
+		if (row_end(c, p, pos, *fstart, *col) == -1)
+			return (-1);
+		*col = 0;
+		*fstart = pos + 1;
+	}
+	return (0);
+}
+
+/* Hands out the wanted fields of a good row (see csv_scan()). */
+static inline void
+fill(struct csv *c, const char *p, const size_t *restrict e,
+    const int16_t *restrict wcol, const int16_t *restrict wslot, int nw)
+{
+	struct csv_field *restrict f = c->f;
+	size_t		 st, en;
+	int		 i, col;
+
+	for (i = 0; i < nw; i++) {
+		col = wcol[i];
+		st = e[col - 1] + 1;
+		en = e[col];
+		f[wslot[i]].p = p + st;
+		f[wslot[i]].len = en - st;
+		if (en > st && p[st] == '"')
+			unquote(c, &f[wslot[i]]);
+	}
+}
+
+/*
+ * Two passes over each 64-byte block: the masks give the separators
+ * outside quotes, whose offsets are written out in a row (no branch per
+ * separator but the loop's); then each newline among them closes a row
+ * whose k-th field ends at the k-th offset. A row with exactly ncols
+ * columns and shorter than the field cap is handed out directly (the
+ * wanted columns only); any other row goes through replay(), which
+ * applies the rules separator by separator, so errors and rejects are
+ * exactly csv_scan_ref()'s. The offsets of the row still open stay in
+ * sep[]: at most ncols - 1 (more is an error), plus one block's.
+ */
 ssize_t
 csv_scan(struct csv *c, const char *p, size_t n, int final)
 {
 	const uint64_t	 line0 = c->line;
-	uint64_t	 carry = 0, nl_before = 0, q, sep, nl, m;
-	size_t		 base, pos, row_start = 0, fstart = 0;
+	const int	 last = c->ncols - 1;
+	struct csv_field *f = c->f;
+	size_t		 sepb[CSV_COLS_MAX + 129], *sep = sepb + 1;
+	int16_t		 wcol[CSV_SLOTS_MAX], wslot[CSV_SLOTS_MAX];
+	uint64_t	 carry = 0, nl_before = 0, q, sm, nl, nlo, m;
+	size_t		 base, pos, row_start = 0, fstart, nsep = 0, o, rf, k;
+	size_t		 fs;
 	char		 tail[64] __attribute__((aligned(16)));
 	const char	*blk;
-	int		 col = 0, s, b;
+	size_t		*e;
+	int		 col, s, b, nw = 0;
+
+	if (c->ncols < 1 || c->ncols > CSV_COLS_MAX)
+		return (csv_scan_ref(c, p, n, final));
+	/* The wanted columns, one per slot (a later column wins). */
+	for (s = 0; s < CSV_SLOTS_MAX; s++)
+		wcol[s] = -1;
+	for (col = 0; col < c->ncols; col++)
+		if ((s = c->slot[col]) >= 0 && s < CSV_SLOTS_MAX)
+			wcol[s] = (int16_t)col;
+	for (s = 0; s < CSV_SLOTS_MAX; s++)
+		if (wcol[s] >= 0) {
+			wcol[nw] = wcol[s];
+			wslot[nw++] = (int16_t)s;
+		}
 
 	for (base = 0; base < n; base += 64) {
 		blk = p + base;
@@ -216,36 +306,75 @@ csv_scan(struct csv *c, const char *p, size_t n, int final)
 			memcpy(tail, blk, n - base);
 			blk = tail;
 		}
-		masks(blk, &q, &sep, &nl);
-		q = prefix_xor(q) ^ carry;	/* inside quotes */
+		masks(blk, &q, &sm, &nl);
+		if (q != 0)
+			q = prefix_xor(q);
+		q ^= carry;			/* inside quotes */
 		carry = (uint64_t)((int64_t)q >> 63);
-		m = sep & ~q;
-		while (m != 0) {
-			b = __builtin_ctzll(m);
-			m &= m - 1;
+		m = sm & ~q;
+		o = nsep;
+		for (; m != 0; m &= m - 1)
+			sep[nsep++] = base + __builtin_ctzll(m);
+		if (nl == 0)
+			continue;
+		m = sm & ~q;
+		nlo = nl & ~q;
+		rf = 0;
+		for (; nlo != 0; nlo &= nlo - 1) {
+			b = __builtin_ctzll(nlo);
 			pos = base + b;
-			if (pos - fstart > CSV_FIELD_MAX)
-				return (TOO_LONG(c, col));
-			if (p[pos] == ',') {
-				if (col >= c->ncols - 1)
-					return (TOO_MANY(c));
-				if ((s = c->slot[col]) >= 0) {
-					c->f[s].p = p + fstart;
-					c->f[s].len = pos - fstart;
+			/* This newline is separator k; the row is rf..k. */
+			k = o + popcount64(m & ((2ULL << b) - 1)) - 1;
+			e = sep + rf;
+			if (k - rf == (size_t)last &&
+			    pos - row_start <= CSV_FIELD_MAX) {
+				/* Field j is e[j - 1] + 1 .. e[j]: the entry
+				 * before the row is its start less one, the
+				 * newline's is the last field's end. */
+				e[-1] = row_start - 1;
+				fs = e[last - 1] + 1;
+				if (pos > fs && p[pos - 1] == '\r')
+					e[last] = pos - 1;
+				if (last != 0 || e[last] != fs) {
+					c->scratch_len = 0;
+					fill(c, p, e, wcol, wslot, nw);
+					c->rows++;
+					if (c->row(c->arg, f, c->line) != 0) {
+						c->stopped = 1;
+						return (-1);
+					}
 				}
-				col++;
-				fstart = pos + 1;
-				continue;
+			} else {
+				fstart = row_start;
+				col = 0;
+				if (replay(c, p, e, k - rf + 1, 1, &fstart,
+				    &col) == -1)
+					return (-1);
 			}
-			if (row_end(c, p, pos, fstart, col) == -1)
-				return (-1);
-			col = 0;
-			fstart = row_start = pos + 1;
+			row_start = pos + 1;
+			rf = k + 1;
 			c->line = line0 + nl_before + popcount64(nl &
 			    ((2ULL << b) - 1));
 		}
+		if (rf > 0) {
+			memmove(sep, sep + rf, (nsep - rf) * sizeof(*sep));
+			nsep -= rf;
+		}
 		nl_before += popcount64(nl);
+		if (nsep > (size_t)last) {
+			/* More separators than a row holds: an error. */
+			fstart = row_start;
+			col = 0;
+			if (replay(c, p, sep, nsep, 0, &fstart, &col) == -1)
+				return (-1);
+			return (TOO_MANY(c));
+		}
 	}
+	/* The row still open: its separators by the rules. */
+	fstart = row_start;
+	col = 0;
+	if (replay(c, p, sep, nsep, 0, &fstart, &col) == -1)
+		return (-1);
 	if (!final) {
 		if (n - fstart > CSV_FIELD_MAX)
 			return (TOO_LONG(c, col));

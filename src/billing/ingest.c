@@ -36,8 +36,9 @@
 #define RESERVE		(4u << 20)	/* longest row carried over */
 #define NBUF		3
 #define BATCH		100000		/* rollup rows per transaction */
-#define KEY_MAX		2304
+#define KEY_MAX		2432	/* 18 + 8 x 256 key bytes, then the last account */
 #define HOUR_MS		(3600LL * 1000)
+#define IV_MAX		8		/* memberships cached per account */
 
 /* The membership history, indexed by account for attribution. */
 struct member_idx {
@@ -107,6 +108,10 @@ struct worker {
 	const char	*last_acct;
 	size_t		 last_acct_len;
 	int64_t		 last_acct_idx;
+	/* The last account's hours in the payer's organization: [lo, hi)
+	 * ranges, or niv -1 when it has more than IV_MAX memberships. */
+	int		 niv;
+	int64_t		 iv[IV_MAX][2];
 	int		 fatal;
 	char		 msg[200];
 	char		 key[KEY_MAX];
@@ -157,7 +162,7 @@ members_find(const struct member_idx *mi, const char *p, size_t n)
 	size_t		 j;
 	uint32_t	 v;
 
-	if (n > ACCOUNT_ID_LEN)
+	if (n > ACCOUNT_ID_LEN || mi->n == 0)
 		return (-1);
 	j = str_hash(p, n) & mi->mask;
 	while ((v = mi->slots[j]) != 0) {
@@ -198,6 +203,36 @@ members_covers(const struct member_idx *mi, int64_t i, const char *payer,
 		return (1);
 	}
 	return (0);
+}
+
+/* Caches account i's member hours under payer in w (see members_covers:
+ * the same rule, computed once per account instead of once per row). */
+static void
+members_cache(struct worker *w, const struct member_idx *mi, int64_t i,
+    const char *payer, size_t payer_len)
+{
+	const struct billing_membership	*m;
+	const char			*acct;
+
+	w->niv = 0;
+	if (i < 0)
+		return;
+	acct = mi->m[i].account_id;
+	for (; (size_t)i < mi->n && strcmp(mi->m[i].account_id, acct) == 0;
+	    i++) {
+		m = &mi->m[i];
+		if (strncmp(m->payer_id, payer, payer_len) != 0 ||
+		    m->payer_id[payer_len] != '\0')
+			continue;
+		if (w->niv == IV_MAX) {
+			w->niv = -1;
+			return;
+		}
+		w->iv[w->niv][0] = m->joined_at - m->joined_at % HOUR_MS;
+		w->iv[w->niv][1] = m->left_at == 0 ? INT64_MAX :
+		    m->left_at - m->left_at % HOUR_MS;
+		w->niv++;
+	}
 }
 
 /* Rows. */
@@ -305,6 +340,32 @@ pick(const struct csv_field *f, int a, int b)
 	return (!is_null(&f[a]) || b < 0 ? &f[a] : &f[b]);
 }
 
+/* memcpy of a short key field, without the call: 8 bytes at a time, the
+ * last 8 overlapping (the key buffer has room past the end). */
+static inline void
+copy_field(char *d, const char *p, size_t n)
+{
+	uint64_t	 w;
+	uint32_t	 h;
+	size_t		 i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 < n; i += 8) {
+			memcpy(&w, p + i, 8);
+			memcpy(d + i, &w, 8);
+		}
+		memcpy(&w, p + n - 8, 8);
+		memcpy(d + n - 8, &w, 8);
+	} else if (n >= 4) {
+		memcpy(&h, p, 4);
+		memcpy(d, &h, 4);
+		memcpy(&h, p + n - 4, 4);
+		memcpy(d + n - 4, &h, 4);
+	} else
+		for (i = 0; i < n; i++)
+			d[i] = p[i];
+}
+
 static inline int
 key_put(char **k, const struct csv_field *f)
 {
@@ -313,7 +374,7 @@ key_put(char **k, const struct csv_field *f)
 	if (n > 255)
 		return (-1);
 	*(*k)++ = (char)n;
-	memcpy(*k, f->p, n);
+	copy_field(*k, f->p, n);
 	*k += n;
 	return (0);
 }
@@ -390,7 +451,7 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	struct rollup_sums	 s;
 	int64_t			 hour;
 	char			*k;
-	int			 in, rc;
+	int			 in, rc, i;
 
 	/* The payer, the period and the currency of the delivery. */
 	payer = &f[S_PAYER];
@@ -413,7 +474,10 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 		return (reject(w, line, S_PAYER, 0, "payer %.*s is not the "
 		    "import's payer %s", (int)(payer->len > 64 ? 64 :
 		    payer->len), payer->p, r->payer_id));
-	if (is_null(&f[S_PERIOD])) {
+	if (ing->have_period && f[S_PERIOD].len >= 7 &&
+	    memcmp(f[S_PERIOD].p, r->period, 7) == 0)
+		;	/* the delivery's period, valid: the common case */
+	else if (is_null(&f[S_PERIOD])) {
 		if (!ing->have_period)
 			return (reject(w, line, S_PERIOD, 0,
 			    "no billing period"));
@@ -469,13 +533,19 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 			return (reject(w, line, S_ACCOUNT, 0,
 			    "account id too long"));
 		w->last_acct_idx = members_find(&ing->mi, acct->p, acct->len);
+		members_cache(w, &ing->mi, w->last_acct_idx, payer->p,
+		    payer->len);
 		/* Keep the id: the buffer it points into is reused. */
 		memcpy(w->key + sizeof(w->key) - 256, acct->p, acct->len);
 		w->last_acct = w->key + sizeof(w->key) - 256;
 		w->last_acct_len = acct->len;
 	}
-	in = members_covers(&ing->mi, w->last_acct_idx, payer->p, payer->len,
-	    hour);
+	if (w->niv < 0)
+		in = members_covers(&ing->mi, w->last_acct_idx, payer->p,
+		    payer->len, hour);
+	else
+		for (in = 0, i = 0; i < w->niv && !in; i++)
+			in = hour >= w->iv[i][0] && hour < w->iv[i][1];
 
 	/* How much. */
 	memset(&s, 0, sizeof(s));

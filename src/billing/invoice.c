@@ -900,7 +900,16 @@ int
 invoice_void(struct store *st, struct arena *a, const struct principal *who,
     const char *key, struct invoice_doc *out, struct err *e)
 {
+	return (invoice_void_reason(st, a, who, key, NULL, out, e));
+}
+
+int
+invoice_void_reason(struct store *st, struct arena *a,
+    const struct principal *who, const char *key, const char *reason,
+    struct invoice_doc *out, struct err *e)
+{
 	struct invoice	 h;
+	char		 detail[INVOICE_NUMBER_MAX + 1 + 512];
 
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
@@ -913,9 +922,17 @@ invoice_void(struct store *st, struct arena *a, const struct principal *who,
 		    h.number[0] ? h.number : h.id, h.state);
 		goto fail;
 	}
+	if (reason != NULL && strlen(reason) > 500) {
+		err_set(e, ERR_INVALID, NULL, NULL,
+		    "reason: at most 500 characters");
+		goto fail;
+	}
+	snprintf(detail, sizeof(detail), "%s%s%s", h.number,
+	    reason != NULL && reason[0] ? ": " : "",
+	    reason != NULL ? reason : "");
 	if (store_invoice_void(st, h.id, store_now(st), e) == -1 ||
 	    store_audit_append(st, who != NULL ? who->account_id : "cli",
-	    "invoice.void", h.id, h.number, e) == -1 ||
+	    "invoice.void", h.id, detail, e) == -1 ||
 	    doc_read(st, a, h.id, out, e) == -1 || store_commit(st, e) == -1)
 		goto fail;
 	return (0);
@@ -989,4 +1006,140 @@ fail:
 	store_rollback(st);
 	arena_release(&t);
 	return (-1);
+}
+
+/* ---- Customer-scoped reads (the portal) ------------------------------ */
+
+/* Whether a customer may see h: its own, issued or void. */
+static int
+customer_sees(const struct invoice *h, const char *customer_id)
+{
+	return (strcmp(h->customer_id, customer_id) == 0 &&
+	    (strcmp(h->state, "ISSUED") == 0 || strcmp(h->state, "VOID") == 0));
+}
+
+int
+invoice_customer_list(struct store *st, struct arena *a,
+    const char *customer_id, const char *period, struct invoice **out,
+    size_t *n_out, struct err *e)
+{
+	struct invoice	*v;
+	size_t		 n, i, j;
+
+	*out = NULL;
+	*n_out = 0;
+	if (customer_id == NULL || customer_id[0] == '\0')
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "customer: required"));
+	if (period != NULL && period[0] && !month_valid(period))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "period: expected YYYY-MM"));
+	if (store_invoice_list(st, a, customer_id, period ? period : "", "",
+	    INVOICE_LIST_MAX, &v, &n, e) == -1)
+		return (-1);
+	for (i = j = 0; i < n; i++)
+		if (customer_sees(&v[i], customer_id))
+			v[j++] = v[i];
+	*out = v;
+	*n_out = j;
+	return (0);
+}
+
+int
+invoice_customer_get(struct store *st, struct arena *a,
+    const char *customer_id, const char *key, struct invoice_doc *out,
+    struct err *e)
+{
+	struct invoice	 h;
+
+	memset(out, 0, sizeof(*out));
+	if (customer_id == NULL || customer_id[0] == '\0' || key == NULL ||
+	    key[0] == '\0')
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "no such invoice"));
+	if (store_invoice_get(st, key, &h, e) == -1) {
+		if (e->code != ERR_NOT_FOUND)
+			return (-1);
+		h.customer_id[0] = '\0';
+	}
+	err_clear(e);
+	/* Unknown, another customer's or a draft: the same answer. */
+	if (!customer_sees(&h, customer_id))
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "no such invoice"));
+	return (doc_read(st, a, h.id, out, e));
+}
+
+/* ---- CSV -------------------------------------------------------------- */
+
+static int
+csv_field(struct buf *b, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		return (buf_adds(b, s));
+	if (buf_addc(b, '"') == -1)
+		return (-1);
+	for (; *s != '\0'; s++)
+		if ((*s == '"' && buf_addc(b, '"') == -1) ||
+		    buf_addc(b, *s) == -1)
+			return (-1);
+	return (buf_addc(b, '"'));
+}
+
+static int
+csv_row(struct buf *b, const char *const *f, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((i > 0 && buf_addc(b, ',') == -1) ||
+		    csv_field(b, f[i]) == -1)
+			return (-1);
+	return (buf_adds(b, "\r\n"));
+}
+
+int
+invoice_csv_write(const struct invoice_doc *d, int with_aws_cost,
+    struct buf *b)
+{
+	static const char *const tnames[3] = { "SUBTOTAL", "TAX", "TOTAL" };
+	const struct invoice	*h = &d->h;
+	const char		*f[8];
+	const char		*num = h->number[0] ? h->number : h->id;
+	char			 aws[40], amt[40];
+	size_t			 i, nf = with_aws_cost ? 8 : 7;
+	int64_t			 tv[3];
+
+	f[0] = "Number"; f[1] = "Period"; f[2] = "Currency"; f[3] = "Row";
+	f[4] = "AccountId"; f[5] = "Item"; f[6] = "Amount";
+	f[7] = "AwsCostUSD";
+	if (csv_row(b, f, nf) == -1)
+		return (-1);
+	for (i = 0; i < d->n; i++) {
+		const struct invoice_line *l = &d->lines[i];
+		int	 line = strcmp(l->kind, "LINE") == 0;
+
+		minor_format(l->amount, h->minor_digits, amt, sizeof(amt));
+		nano_format(l->aws_cost, aws, sizeof(aws));
+		f[0] = num; f[1] = h->period; f[2] = h->currency;
+		f[3] = line ? "LINE" : l->billed_exact < 0 ? "CREDIT" : "FEE";
+		f[4] = l->account_id;
+		f[5] = line ? l->service : l->description;
+		f[6] = amt; f[7] = aws;
+		if (csv_row(b, f, nf) == -1)
+			return (-1);
+	}
+	tv[0] = h->subtotal;
+	tv[1] = h->tax;
+	tv[2] = h->total;
+	nano_format(h->aws_cost, aws, sizeof(aws));
+	for (i = 0; i < 3; i++) {
+		minor_format(tv[i], h->minor_digits, amt, sizeof(amt));
+		f[0] = num; f[1] = h->period; f[2] = h->currency;
+		f[3] = tnames[i]; f[4] = ""; f[5] = ""; f[6] = amt;
+		f[7] = i == 0 ? aws : "";
+		if (csv_row(b, f, nf) == -1)
+			return (-1);
+	}
+	return (0);
 }

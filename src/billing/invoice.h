@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "org/account.h"
 #include "store/store.h"
@@ -93,6 +94,40 @@ int	invoice_issue(struct store *, struct arena *, const struct principal *who,
 /* ISSUED -> VOID (the number stays used). */
 int	invoice_void(struct store *, struct arena *, const struct principal *who,
 	    const char *key, struct invoice_doc *out /* OUT */, struct err *);
+/* invoice_void with the reason (NULL or "": none) in the audit record. */
+int	invoice_void_reason(struct store *, struct arena *,
+	    const struct principal *who, const char *key, const char *reason,
+	    struct invoice_doc *out /* OUT */, struct err *);
+
+/*
+ * Customer-scoped reads, for the billing portal's customer users, who have
+ * no account principal. Contract: the CALLER has already established that
+ * the reader belongs to customer_id (web/: a customer user's session is
+ * bound to one customer); these functions check no principal. They return
+ * only that customer's ISSUED and VOID documents (invoices, credit notes,
+ * adjustment invoices), never a DRAFT. invoice_customer_get fails with the
+ * same ERR_NOT_FOUND "no such invoice" for an unknown key, another
+ * customer's document and a draft, so a reader cannot tell them apart.
+ * The documents still carry the MSP-only fields (aws_cost, billed_usd,
+ * commitment, source): the caller must render the customer's view, which
+ * leaves them out. period "" or NULL: every month (else YYYY-MM).
+ */
+int	invoice_customer_list(struct store *, struct arena *,
+	    const char *customer_id, const char *period,
+	    struct invoice **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	invoice_customer_get(struct store *, struct arena *,
+	    const char *customer_id, const char *key,
+	    struct invoice_doc *out /* OUT */, struct err *);
+
+/*
+ * RFC 4180 CSV of one document into b (the same columns as the REST API's
+ * ?format=csv): Number, Period, Currency, Row (LINE | FEE | CREDIT |
+ * SUBTOTAL | TAX | TOTAL), AccountId, Item, Amount, and AwsCostUSD only
+ * when with_aws_cost (the MSP's view). -1 when b's cap is reached.
+ */
+int	invoice_csv_write(const struct invoice_doc *, int with_aws_cost,
+	    struct buf *b);
 
 /* The MSP's reconciliation of a period. Amounts in USD 10^-9. */
 struct recon_customer {

@@ -107,6 +107,34 @@ parse_slow(const char *s, size_t len, int digits, int64_t *out)
 	return (MONEY_OK);
 }
 
+/*
+ * The 8 bytes at s as a number if all are digits (SWAR, little-endian):
+ * the check and the combining multiplies of Lemire's fast_float.
+ */
+static inline int
+eight_digits(const char *s, uint64_t *v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t	 x;
+
+	memcpy(&x, s, 8);
+	if ((((x + 0x4646464646464646ULL) | (x - 0x3030303030303030ULL)) &
+	    0x8080808080808080ULL) != 0)
+		return (0);
+	x -= 0x3030303030303030ULL;
+	x = x * 10 + (x >> 8);
+	x = (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+	    (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
+	    >> 32;
+	*v = x;
+	return (1);
+#else
+	(void)s;
+	(void)v;
+	return (0);
+#endif
+}
+
 int
 money_parse(const char *s, size_t len, int digits, int64_t *out)
 {
@@ -124,6 +152,15 @@ money_parse(const char *s, size_t len, int digits, int64_t *out)
 	if (nint == 0 || nint >= 10)
 		return (parse_slow(s, len, digits, out));
 	if (i < len && s[i] == '.') {
+		uint64_t d8;
+
+		/* Eight decimals at once when they fit the scale. */
+		if (digits >= 8 && len - (i + 1) >= 8 &&
+		    eight_digits(s + i + 1, &d8)) {
+			v = v * 100000000 + (int64_t)d8;
+			i += 8;
+			nfrac = 8;
+		}
 		for (i++; i < len && s[i] >= '0' && s[i] <= '9' &&
 		    nfrac < (size_t)digits; i++, nfrac++)
 			v = v * 10 + (s[i] - '0');
@@ -170,4 +207,23 @@ money_format(int64_t v, int digits, char *buf, size_t len)
 		    (unsigned long long)ip, frac);
 	}
 	return (n < 0 ? 0 : (size_t)n);
+}
+
+size_t
+money_format_min(int64_t v, int digits, int min_dec, char *buf, size_t len)
+{
+	const char	*dot;
+	size_t		 n, nf;
+
+	money_format(v, digits, buf, len);
+	n = strlen(buf);
+	dot = strchr(buf, '.');
+	nf = dot != NULL ? strlen(dot + 1) : 0;
+	if (dot == NULL && min_dec > 0 && n + 1 < len)
+		buf[n++] = '.';
+	for (; nf < (size_t)min_dec && n + 1 < len; nf++)
+		buf[n++] = '0';
+	if (len > 0)
+		buf[n] = '\0';
+	return (n);
 }

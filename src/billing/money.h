@@ -30,5 +30,8 @@ int	money_parse(const char *s, size_t len, int digits,
 /* Writes v (units of 10^-digits) as an exact decimal ("-0.000000012",
  * "1.5", "0") into buf (at least 32 bytes); returns the length. */
 size_t	money_format(int64_t v, int digits, char *buf, size_t len);
+/* money_format() with at least min_dec decimals ("1.50", "210.00"). */
+size_t	money_format_min(int64_t v, int digits, int min_dec, char *buf,
+	    size_t len);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "billing/money.h"
 #include "billing/pricing.h"
 #include "core/clock.h"
 #include "core/codec.h"
@@ -103,50 +104,22 @@ pct_parse(const char *s, int64_t *out)
 	return (*out < -PCT_ONE || *out > 100LL * PCT_ONE ? -1 : 0);
 }
 
-static void
-fixed_format(int64_t v, int scale, int min_dec, char *buf, size_t len)
-{
-	uint64_t	 a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	uint64_t	 unit = (uint64_t)pow10i(scale), ip, fp;
-	char		 frac[24], tmp[64];
-	int		 n = scale;
-
-	ip = a / unit;
-	fp = a % unit;
-	snprintf(frac, sizeof(frac), "%0*llu", scale, (unsigned long long)fp);
-	while (n > min_dec && frac[n - 1] == '0')
-		n--;
-	frac[n] = '\0';
-	snprintf(tmp, sizeof(tmp), "%s%llu%s%s", v < 0 ? "-" : "",
-	    (unsigned long long)ip, n > 0 ? "." : "", frac);
-	if (len == 0)
-		return;
-	n = (int)strlen(tmp);
-	if ((size_t)n >= len)
-		n = (int)len - 1;
-	memcpy(buf, tmp, (size_t)n);
-	buf[n] = '\0';
-}
-
 void
 pct_format(int64_t v, char *buf, size_t len)
 {
-	fixed_format(v, 4, 0, buf, len);
+	money_format(v, 4, buf, len);
 }
 
 void
 minor_format(int64_t v, int digits, char *buf, size_t len)
 {
-	if (digits == 0)
-		snprintf(buf, len, "%lld", (long long)v);
-	else
-		fixed_format(v, digits, digits, buf, len);
+	money_format_min(v, digits, digits, buf, len);
 }
 
 void
 nano_format(int64_t v, char *buf, size_t len)
 {
-	fixed_format(v, 9, 2, buf, len);
+	money_format_min(v, MONEY_DIGITS, 2, buf, len);
 }
 
 int

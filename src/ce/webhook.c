@@ -83,7 +83,7 @@ post(const char *url, const char *body, const char *sig, const char *id,
 		snprintf(why, whylen, "not an HTTP answer");
 		goto out;
 	}
-	*status = atoi(resp + 9);
+	*status = (int)strtol(resp + 9, NULL, 10);
 	snprintf(why, whylen, "HTTP %d", *status);
 	rc = *status >= 200 && *status < 300 ? 0 : -1;
 out:

@@ -51,17 +51,9 @@ cmd_budget(int argc, char **argv)
 	char			 x[48], y[48], z[48];
 	json_t			*arr;
 
-	if (argc < 2)
-		return (cli_usage(usage_text));
-	sub = argv[1];
-	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-		fputs(usage_text, stdout);
-		return (0);
-	}
+	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
+		return (ch);
 	memset(&in, 0, sizeof(in));
-	argc--;
-	argv++;
-	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;

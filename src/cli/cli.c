@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Shared CLI plumbing: see cli.h. */
 #include <stdio.h>
+#include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "core/log.h"
@@ -58,4 +60,21 @@ cli_usage(const char *text)
 {
 	fputs(text, stderr);
 	return (EXIT_USAGE);
+}
+
+int
+cli_subcommand(int *argc, char ***argv, const char *usage,
+    const char **sub_out)
+{
+	if (*argc < 2)
+		return (cli_usage(usage));
+	*sub_out = (*argv)[1];
+	if (strcmp(*sub_out, "--help") == 0 || strcmp(*sub_out, "-h") == 0) {
+		fputs(usage, stdout);
+		return (0);
+	}
+	(*argc)--;
+	(*argv)++;
+	optind = 1;
+	return (-1);
 }

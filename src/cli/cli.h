@@ -40,5 +40,12 @@ int		 cli_fail(const struct err *);
 void		 cli_print_json(json_t *o);
 /* Prints usage on stderr and returns EXIT_USAGE. */
 int		 cli_usage(const char *text);
+/*
+ * For "payerlink CMD SUB [options]": *sub_out is SUB, and *argc / *argv
+ * start at it, ready for getopt_long (optind reset). Returns -1 to go on,
+ * else the exit status after printing the usage (no SUB) or the help.
+ */
+int		 cli_subcommand(int *argc, char ***argv, const char *usage,
+		    const char **sub_out);
 
 #endif

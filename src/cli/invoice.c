@@ -182,17 +182,9 @@ cmd_invoice(int argc, char **argv)
 	size_t			 n, i;
 	int			 ch, rc = 0, flags;
 
-	if (argc < 2)
-		return (cli_usage(usage_text));
-	sub = argv[1];
-	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-		fputs(usage_text, stdout);
-		return (0);
-	}
+	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
+		return (ch);
 	memset(&o, 0, sizeof(o));
-	argc--;
-	argv++;
-	optind = 1;
 	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': o.db = optarg; break;
@@ -242,8 +234,12 @@ cmd_invoice(int argc, char **argv)
 		if (target(st, &ar, &o, argc, argv, &d, NULL, &e) == -1)
 			goto fail;
 		if (o.csv) {
-			if (invoice_csv(&d, flags, &b) == -1)
+			if (invoice_csv_write(&d, (flags & INVOICE_MSP) != 0,
+			    &b) == -1) {
+				err_set(&e, ERR_LIMIT, NULL, NULL,
+				    "the invoice is too large for CSV");
 				goto fail;
+			}
 			fwrite(b.ptr, 1, b.len, stdout);
 		} else if (o.json)
 			cli_print_json(invoice_json(&d, flags));

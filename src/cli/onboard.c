@@ -175,18 +175,10 @@ cmd_onboard(int argc, char **argv)
 	char			 url[ONBOARD_URL_MAX + 1];
 	int			 ch, json = 0, rc = 0;
 
-	if (argc < 2)
-		return (cli_usage(usage_text));
-	sub = argv[1];
-	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-		fputs(usage_text, stdout);
-		return (0);
-	}
+	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
+		return (ch);
 	memset(&f, 0, sizeof(f));
 	f.state = -1;
-	argc--;
-	argv++;
-	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;

@@ -70,18 +70,10 @@ cmd_pricing(int argc, char **argv)
 	size_t			 n, i;
 	int			 ch, json = 0, rc = 0;
 
-	if (argc < 2)
-		return (cli_usage(usage_text));
-	sub = argv[1];
-	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-		fputs(usage_text, stdout);
-		return (0);
-	}
+	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
+		return (ch);
 	memset(&ri, 0, sizeof(ri));
 	memset(&ci, 0, sizeof(ci));
-	argc--;
-	argv++;
-	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;

@@ -33,7 +33,7 @@ static const char usage_text[] =
 "                       POST /moto-api/reset and POST /api/v1/test/clock\n"
 "  --direct-transfer    let a member of another organization accept an\n"
 "                       invitation directly (AWS's behaviour since Dec 2025)\n"
-"  --threads N          worker threads (default: one per core)\n"
+"  --threads N          worker threads (default: 4 per core, at least 8)\n"
 "  --max-body BYTES     largest request body (default 1048576)\n"
 "  --max-connections N  concurrent connections (default 1024)\n"
 "  --timeout SECONDS    idle connection timeout (default 30)\n"

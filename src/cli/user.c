@@ -48,16 +48,8 @@ cmd_user(int argc, char **argv)
 	int			 ch, json = 0, rc = 0;
 	json_t			*arr;
 
-	if (argc < 2)
-		return (cli_usage(usage_text));
-	sub = argv[1];
-	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-		fputs(usage_text, stdout);
-		return (0);
-	}
-	argc--;
-	argv++;
-	optind = 1;
+	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
+		return (ch);
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "codec.h"
+#include "core/arena.h"
+#include "core/codec.h"
 
 void
 hex_encode(const unsigned char *p, size_t len, char *out)
@@ -160,4 +161,56 @@ utf8_chars(const char *s)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return (n);
+}
+
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+int
+pct_decode(struct arena *a, const char *s, size_t len, size_t max,
+    int plus_space, char **out, struct err *e)
+{
+	char	*d;
+	size_t	 i, n = 0;
+	int	 hi, lo;
+
+	d = arena_alloc(a, (len < max ? len : max) + 1);
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '%') {
+			if (len - i < 3)
+				return (err_set(e, ERR_INVALID, NULL, NULL,
+				    "a %% escape is cut short"));
+			if ((hi = hex_digit((unsigned char)s[i + 1])) == -1 ||
+			    (lo = hex_digit((unsigned char)s[i + 2])) == -1)
+				return (err_set(e, ERR_INVALID, NULL, NULL,
+				    "a %% escape is not two hex digits"));
+			c = (char)(hi * 16 + lo);
+			i += 2;
+		} else if (c == '+' && plus_space)
+			c = ' ';
+		if (c == '\0')
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "NUL characters are not allowed"));
+		if (n == max)
+			return (err_set(e, ERR_LIMIT, NULL, NULL,
+			    "a field is longer than %zu bytes", max));
+		d[n++] = c;
+	}
+	d[n] = '\0';
+	if (!utf8_valid(d, n))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "a field is not valid UTF-8"));
+	*out = d;
+	return (0);
 }

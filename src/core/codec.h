@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
+
+struct arena;
+
 /* Lowercase hex of len bytes into out (2 * len + 1 bytes). */
 void	hex_encode(const unsigned char *, size_t len, char *out);
 /* Base64url without padding; out needs 4 * ((len + 2) / 3) + 1 bytes. */
@@ -24,6 +28,16 @@ int	str_is_digits(const char *s);
 int	utf8_valid(const char *s, size_t len);
 /* Number of UTF-8 code points (characters) in a valid string. */
 size_t	utf8_chars(const char *s);
+/* The value of one hex digit (either case), or -1. */
+int	hex_digit(int c);
+/*
+ * Percent-decodes s[0..len) into a NUL-terminated arena string: %XX (hex,
+ * either case), '+' as a space when plus_space. Fails with ERR_INVALID on a
+ * malformed escape, a NUL byte or invalid UTF-8, with ERR_LIMIT past max
+ * bytes.
+ */
+int	pct_decode(struct arena *, const char *s, size_t len, size_t max,
+	    int plus_space, char **out /* OUT */, struct err *);
 
 #define ALPHA_LOWER_DIGITS	"abcdefghijklmnopqrstuvwxyz0123456789"
 #define ALPHA_UPPER_DIGITS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

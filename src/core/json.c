@@ -73,3 +73,9 @@ json_to_buf(const json_t *o, size_t flags, struct buf *b)
 {
 	return (json_dump_callback(o, dump_cb, b, flags));
 }
+
+json_t *
+json_string_or_null(const char *s)
+{
+	return (s != NULL && s[0] != '\0' ? json_string(s) : json_null());
+}

@@ -20,6 +20,8 @@
  */
 int	json_decode_object(const char *body, size_t len, size_t max_depth,
 	    json_t **out /* OUT */, struct err *);
+/* A new JSON string of s, or JSON null when s is NULL or empty. */
+json_t	*json_string_or_null(const char *s);
 /* Appends o encoded with flags to b; -1 if b's cap is reached. */
 int	json_to_buf(const json_t *o, size_t flags, struct buf *b);
 

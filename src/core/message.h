@@ -28,6 +28,8 @@ struct request {
 	const char		*body;		/* NUL-terminated copy */
 	size_t			 body_len;
 	int			 body_too_large;	/* body dropped: over the limit */
+	/* Hex SHA-256 of a body streamed elsewhere (uploads), or NULL. */
+	const char		*body_sha256;
 	const char		*remote_addr;
 	char			 request_id[37];
 	struct arena		*arena;

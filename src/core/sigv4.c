@@ -80,18 +80,6 @@ is_tchar(int c)
 	return (is_unreserved(c) || (c != '\0' && strchr("!#$%&'*+^`|", c)));
 }
 
-static int
-hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /* Appends p, each byte outside A-Za-z0-9-._~ as %XX (uppercase). */
 static int
 uri_encode(struct buf *out, const char *p, size_t len)
@@ -124,8 +112,8 @@ uri_decode(char *p, size_t len)
 
 	for (i = 0; i < len; i++) {
 		if (p[i] == '%' && i + 2 < len &&
-		    (hi = hex_value((unsigned char)p[i + 1])) != -1 &&
-		    (lo = hex_value((unsigned char)p[i + 2])) != -1) {
+		    (hi = hex_digit((unsigned char)p[i + 1])) != -1 &&
+		    (lo = hex_digit((unsigned char)p[i + 2])) != -1) {
 			p[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else
@@ -357,8 +345,12 @@ sigv4_canonical_request(const struct request *r, const char *signed_headers,
 	rc |= buf_addc(out, '\n');
 	rc |= buf_adds(out, signed_headers);
 	rc |= buf_addc(out, '\n');
-	sha256_hex(r->body != NULL ? r->body : "", r->body_len, hash);
-	rc |= buf_adds(out, hash);
+	if (r->body_sha256 != NULL)
+		rc |= buf_adds(out, r->body_sha256);
+	else {
+		sha256_hex(r->body != NULL ? r->body : "", r->body_len, hash);
+		rc |= buf_adds(out, hash);
+	}
 	if (rc != 0)
 		return (err_set(e, ERR_LIMIT, NULL, NULL,
 		    "canonical request: longer than its buffer allows"));

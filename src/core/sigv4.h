@@ -55,9 +55,10 @@ int	sigv4_parse_auth(const char *header, struct sigv4_auth *out /* OUT */,
  * the SDKs sign for every service but S3. The query's names and values are
  * decoded, re-encoded and sorted. Header values are trimmed and inner runs
  * of white space (folded lines too) become one space; duplicate headers are
- * joined with ','. The payload hash is that of r->body. Fails with
- * IncompleteSignatureException when a signed header is absent or a name in
- * the list is empty or malformed, with ERR_LIMIT when out's cap is reached.
+ * joined with ','. The payload hash is r->body_sha256, or that of r->body
+ * when NULL. Fails with IncompleteSignatureException when a signed header
+ * is absent or a name in the list is empty or malformed, with ERR_LIMIT
+ * when out's cap is reached.
  */
 int	sigv4_canonical_request(const struct request *r,
 	    const char *signed_headers, struct buf *out, struct err *);

@@ -127,12 +127,26 @@ name_taken(struct err *e, const char *name)
 	    "a customer named '%s' already exists", name));
 }
 
+/* The audit line of a customer's create or update, in the caller's
+ * transaction. */
+static int
+customer_audit(struct store *st, const struct principal *who,
+    const char *action, const struct customer *c, struct err *e)
+{
+	char	 rate[24], detail[400];
+
+	tax_rate_format(c->tax_rate, rate, sizeof(rate));
+	snprintf(detail, sizeof(detail), "name '%s' contact %s currency %s "
+	    "tax %s%%", c->name, c->contact_email, c->currency, rate);
+	return (store_audit_append(st, onb_actor(who), action, c->id, detail,
+	    e));
+}
+
 int
 customer_create(struct store *st, const struct principal *who,
     const struct customer_input *in, struct customer *out, struct err *e)
 {
 	struct customer	 c;
-	char		 rate[24], detail[400];
 
 	memset(&c, 0, sizeof(c));
 	snprintf(c.currency, sizeof(c.currency), "USD");
@@ -147,16 +161,12 @@ customer_create(struct store *st, const struct principal *who,
 	if (msp_require(st, who, NULL, e) == -1)
 		goto fail;
 	c.created_at = c.updated_at = store_now(st);
-	tax_rate_format(c.tax_rate, rate, sizeof(rate));
-	snprintf(detail, sizeof(detail), "name '%s' contact %s currency %s "
-	    "tax %s%%", c.name, c.contact_email, c.currency, rate);
 	if (store_customer_insert(st, &c, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			name_taken(e, c.name);
 		goto fail;
 	}
-	if (store_audit_append(st, onb_actor(who), "customer.create", c.id,
-	    detail, e) == -1)
+	if (customer_audit(st, who, "customer.create", &c, e) == -1)
 		goto fail;
 	if (store_commit(st, e) == -1)
 		return (-1);
@@ -173,7 +183,6 @@ customer_update(struct store *st, const struct principal *who,
     struct err *e)
 {
 	struct customer	 c;
-	char		 rate[24], detail[400];
 
 	if (!customer_id_valid(id))
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
@@ -185,16 +194,12 @@ customer_update(struct store *st, const struct principal *who,
 	    customer_apply(&c, in, e) == -1)
 		goto fail;
 	c.updated_at = store_now(st);
-	tax_rate_format(c.tax_rate, rate, sizeof(rate));
-	snprintf(detail, sizeof(detail), "name '%s' contact %s currency %s "
-	    "tax %s%%", c.name, c.contact_email, c.currency, rate);
 	if (store_customer_update(st, &c, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			name_taken(e, c.name);
 		goto fail;
 	}
-	if (store_audit_append(st, onb_actor(who), "customer.update", c.id,
-	    detail, e) == -1)
+	if (customer_audit(st, who, "customer.update", &c, e) == -1)
 		goto fail;
 	if (store_commit(st, e) == -1)
 		return (-1);

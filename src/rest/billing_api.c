@@ -4,7 +4,6 @@
  * account: pricing rules, invoices (JSON, CSV, PDF), issue and void, the
  * reconciliation. Translate only: decode, call src/billing, encode.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +15,6 @@
 #include "core/json.h"
 #include "rest/billing_json.h"
 #include "rest/rest_internal.h"
-
-#define QUERY_VALUE_MAX	128
 
 static int
 prefix(const char *path, const char *p, const char **rest)
@@ -38,39 +35,6 @@ billing_api_wants(const struct request *r)
 	return (prefix(r->path, "/api/v1/pricing-rules", &rest) ||
 	    prefix(r->path, "/api/v1/invoices", &rest) ||
 	    strcmp(r->path, "/api/v1/reconciliation") == 0);
-}
-
-/* One query parameter, percent-decoded into the arena; NULL if absent. */
-static int
-query(struct request *r, const char *name, const char **out, struct err *e)
-{
-	const char	*raw;
-	char		*v;
-	size_t		 len, i, n = 0;
-
-	*out = NULL;
-	if ((raw = request_query_raw(r, name, &len)) == NULL)
-		return (0);
-	if (len > QUERY_VALUE_MAX * 3)
-		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: too long",
-		    name));
-	v = arena_alloc(r->arena, len + 1);
-	for (i = 0; i < len; i++) {
-		if (raw[i] == '%' && i + 2 < len &&
-		    isxdigit((unsigned char)raw[i + 1]) &&
-		    isxdigit((unsigned char)raw[i + 2])) {
-			char hex[3] = { raw[i + 1], raw[i + 2], '\0' };
-			v[n++] = (char)strtol(hex, NULL, 16);
-			i += 2;
-		} else
-			v[n++] = raw[i] == '+' ? ' ' : raw[i];
-	}
-	v[n] = '\0';
-	if (strlen(v) != n)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "%s: not a valid value", name));
-	*out = v;
-	return (0);
 }
 
 static int
@@ -102,7 +66,7 @@ rules(struct request *r, struct response *resp, const struct principal *who,
 	size_t			 n, i;
 
 	if (strcmp(r->method, "GET") == 0) {
-		if (query(r, "customer", &cust, e) == -1 ||
+		if (rest_query(r, "customer", &cust, e) == -1 ||
 		    pricing_rule_list(r->store, r->arena, who, cust, &v, &n,
 		    e) == -1)
 			return (-1);
@@ -153,8 +117,8 @@ invoices(struct request *r, struct response *resp, const struct principal *who,
 			return (err_set(e, ERR_INVALID, "MethodNotAllowed",
 			    NULL, "%s is not allowed on %s", r->method,
 			    r->path));
-		if (query(r, "customer", &cust, e) == -1 ||
-		    query(r, "period", &period, e) == -1 ||
+		if (rest_query(r, "customer", &cust, e) == -1 ||
+		    rest_query(r, "period", &period, e) == -1 ||
 		    invoice_list(r->store, r->arena, who, cust, period, &v, &n,
 		    e) == -1)
 			return (-1);
@@ -194,7 +158,7 @@ invoices(struct request *r, struct response *resp, const struct principal *who,
 	if (strcmp(r->method, "GET") != 0)
 		return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,
 		    "%s is not allowed on %s", r->method, r->path));
-	if (query(r, "format", &fmt, e) == -1 ||
+	if (rest_query(r, "format", &fmt, e) == -1 ||
 	    invoice_get(r->store, r->arena, who, key, &d, e) == -1)
 		return (-1);
 	if (fmt == NULL || strcmp(fmt, "json") == 0) {
@@ -202,7 +166,7 @@ invoices(struct request *r, struct response *resp, const struct principal *who,
 		return (0);
 	}
 	if (strcmp(fmt, "csv") == 0) {
-		if (invoice_csv(&d, INVOICE_MSP, &resp->body) == -1)
+		if (invoice_csv_write(&d, 1, &resp->body) == -1)
 			return (err_set(e, ERR_LIMIT, NULL, NULL,
 			    "the invoice is too large"));
 		resp->status = 200;
@@ -230,7 +194,7 @@ reconciliation(struct request *r, struct response *resp,
 	if (strcmp(r->method, "GET") != 0)
 		return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,
 		    "%s is not allowed on %s", r->method, r->path));
-	if (query(r, "period", &period, e) == -1)
+	if (rest_query(r, "period", &period, e) == -1)
 		return (-1);
 	if (period == NULL)
 		return (err_set(e, ERR_INVALID, NULL, NULL,

@@ -4,13 +4,8 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/json.h"
 #include "rest/billing_json.h"
-
-static json_t *
-str_or_null(const char *s)
-{
-	return (s != NULL && s[0] != '\0' ? json_string(s) : json_null());
-}
 
 static json_t *
 pct_json(int64_t v)
@@ -44,13 +39,13 @@ pricing_rule_json(const struct pricing_rule *r)
 {
 	return (json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:o, s:o}",
 	    "RuleId", r->id, "Scope", pricing_scope_name(r->level),
-	    "CustomerId", str_or_null(r->customer_id),
-	    "AccountId", str_or_null(r->account_id),
-	    "Service", str_or_null(r->service),
-	    "UsageType", str_or_null(r->usage_type),
+	    "CustomerId", json_string_or_null(r->customer_id),
+	    "AccountId", json_string_or_null(r->account_id),
+	    "Service", json_string_or_null(r->service),
+	    "UsageType", json_string_or_null(r->usage_type),
 	    "Percent", pct_json(r->percent),
-	    "From", r->valid_from, "To", str_or_null(r->valid_to),
-	    "PassesOn", str_or_null(r->passes)));
+	    "From", r->valid_from, "To", json_string_or_null(r->valid_to),
+	    "PassesOn", json_string_or_null(r->passes)));
 }
 
 json_t *
@@ -64,12 +59,12 @@ custom_item_json(const struct custom_item *c)
 		json_object_set_new(o, "Amount", usd_json(c->amount));
 	else {
 		json_object_set_new(o, "Percent", pct_json(c->percent));
-		json_object_set_new(o, "Of", str_or_null(c->of_service));
+		json_object_set_new(o, "Of", json_string_or_null(c->of_service));
 		json_object_set_new(o, "Minimum", usd_json(c->minimum));
 	}
 	json_object_set_new(o, "Currency", json_string(c->currency));
 	json_object_set_new(o, "From", json_string(c->valid_from));
-	json_object_set_new(o, "To", str_or_null(c->valid_to));
+	json_object_set_new(o, "To", json_string_or_null(c->valid_to));
 	return (o);
 }
 
@@ -83,27 +78,21 @@ fx_rate_json(const struct fx_rate *r)
 	    "Base", r->base, "Quote", r->quote, "Rate", buf));
 }
 
-json_t *
-commitment_json(const struct customer_billing *b)
-{
-	char	 buf[32];
-
-	pricing_commitment_format(b, buf, sizeof(buf));
-	return (json_pack("{s:s, s:s}", "CustomerId", b->customer_id,
-	    "Commitment", buf));
-}
-
-json_t *
-invoice_summary_json(const struct invoice *h, int flags)
+/* The fields a list row and a whole invoice share, in that order. */
+static json_t *
+invoice_head(const struct invoice *h, const char *refers_to)
 {
 	json_t	*o;
 	char	 date[16];
 
 	o = json_object();
 	json_object_set_new(o, "InvoiceId", json_string(h->id));
-	json_object_set_new(o, "Number", str_or_null(h->number));
+	json_object_set_new(o, "Number", json_string_or_null(h->number));
 	json_object_set_new(o, "Kind", json_string(h->kind));
 	json_object_set_new(o, "State", json_string(h->state));
+	if (refers_to != NULL)
+		json_object_set_new(o, "RefersTo",
+		    json_string_or_null(refers_to));
 	json_object_set_new(o, "CustomerId", json_string(h->customer_id));
 	json_object_set_new(o, "CustomerName", json_string(h->customer_name));
 	json_object_set_new(o, "Period", json_string(h->period));
@@ -115,12 +104,27 @@ invoice_summary_json(const struct invoice *h, int flags)
 		json_object_set_new(o, "IssuedAt", json_string(date));
 	} else
 		json_object_set_new(o, "IssuedAt", json_null());
+	return (o);
+}
+
+/* AwsCost (the MSP's view), Subtotal, Tax and Total. */
+static void
+invoice_totals(json_t *o, const struct invoice *h, int flags)
+{
 	if (flags & INVOICE_MSP)
 		json_object_set_new(o, "AwsCost", usd_json(h->aws_cost));
 	json_object_set_new(o, "Subtotal", minor_json(h->subtotal,
 	    h->minor_digits));
 	json_object_set_new(o, "Tax", minor_json(h->tax, h->minor_digits));
 	json_object_set_new(o, "Total", minor_json(h->total, h->minor_digits));
+}
+
+json_t *
+invoice_summary_json(const struct invoice *h, int flags)
+{
+	json_t	*o = invoice_head(h, NULL);
+
+	invoice_totals(o, h, flags);
 	return (o);
 }
 
@@ -132,24 +136,8 @@ invoice_json(const struct invoice_doc *d, int flags)
 	char			 date[16], fx[40];
 	size_t			 i;
 
-	o = json_object();
-	json_object_set_new(o, "InvoiceId", json_string(h->id));
-	json_object_set_new(o, "Number", str_or_null(h->number));
-	json_object_set_new(o, "Kind", json_string(h->kind));
-	json_object_set_new(o, "State", json_string(h->state));
-	json_object_set_new(o, "RefersTo", str_or_null(d->refers_number[0] ?
-	    d->refers_number : h->refers_to));
-	json_object_set_new(o, "CustomerId", json_string(h->customer_id));
-	json_object_set_new(o, "CustomerName", json_string(h->customer_name));
-	json_object_set_new(o, "Period", json_string(h->period));
-	json_object_set_new(o, "Currency", json_string(h->currency));
-	json_object_set_new(o, "PeriodStart", json_string(h->period_start));
-	json_object_set_new(o, "PeriodEnd", json_string(h->period_end));
-	if (h->issued_at) {
-		invoice_date(h->issued_at, date, sizeof(date));
-		json_object_set_new(o, "IssuedAt", json_string(date));
-	} else
-		json_object_set_new(o, "IssuedAt", json_null());
+	o = invoice_head(h, d->refers_number[0] ? d->refers_number :
+	    h->refers_to);
 	if (h->voided_at) {
 		invoice_date(h->voided_at, date, sizeof(date));
 		json_object_set_new(o, "VoidedAt", json_string(date));
@@ -187,12 +175,7 @@ invoice_json(const struct invoice_doc *d, int flags)
 	}
 	json_object_set_new(o, "Lines", lines);
 	json_object_set_new(o, "Adjustments", adj);
-	if (flags & INVOICE_MSP)
-		json_object_set_new(o, "AwsCost", usd_json(h->aws_cost));
-	json_object_set_new(o, "Subtotal", minor_json(h->subtotal,
-	    h->minor_digits));
-	json_object_set_new(o, "Tax", minor_json(h->tax, h->minor_digits));
-	json_object_set_new(o, "Total", minor_json(h->total, h->minor_digits));
+	invoice_totals(o, h, flags);
 	return (o);
 }
 
@@ -253,75 +236,4 @@ recon_json(const struct recon *r)
 	    "Margin", usd_json(r->margin),
 	    "Customers", a,
 	    "Balanced", r->difference == 0));
-}
-
-static int
-csv_field(struct buf *b, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		return (buf_adds(b, s));
-	if (buf_addc(b, '"') == -1)
-		return (-1);
-	for (; *s != '\0'; s++)
-		if ((*s == '"' && buf_addc(b, '"') == -1) ||
-		    buf_addc(b, *s) == -1)
-			return (-1);
-	return (buf_addc(b, '"'));
-}
-
-static int
-csv_row(struct buf *b, const char *const *f, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if ((i > 0 && buf_addc(b, ',') == -1) ||
-		    csv_field(b, f[i]) == -1)
-			return (-1);
-	return (buf_adds(b, "\r\n"));
-}
-
-int
-invoice_csv(const struct invoice_doc *d, int flags, struct buf *b)
-{
-	const struct invoice	*h = &d->h;
-	const char		*f[8];
-	char			 aws[40], amt[40];
-	size_t			 i, nf = (flags & INVOICE_MSP) ? 8 : 7;
-	const char		*num = h->number[0] ? h->number : h->id;
-
-	f[0] = "Number"; f[1] = "Period"; f[2] = "Currency"; f[3] = "Row";
-	f[4] = "AccountId"; f[5] = "Item"; f[6] = "Amount"; f[7] = "AwsCostUSD";
-	if (csv_row(b, f, nf) == -1)
-		return (-1);
-	for (i = 0; i < d->n; i++) {
-		const struct invoice_line *l = &d->lines[i];
-
-		minor_format(l->amount, h->minor_digits, amt, sizeof(amt));
-		nano_format(l->aws_cost, aws, sizeof(aws));
-		f[0] = num; f[1] = h->period; f[2] = h->currency;
-		f[3] = strcmp(l->kind, "LINE") == 0 ? "LINE" :
-		    (l->billed_exact < 0 ? "CREDIT" : "FEE");
-		f[4] = l->account_id;
-		f[5] = strcmp(l->kind, "LINE") == 0 ? l->service :
-		    l->description;
-		f[6] = amt; f[7] = aws;
-		if (csv_row(b, f, nf) == -1)
-			return (-1);
-	}
-	{
-		const char	*names[3] = { "SUBTOTAL", "TAX", "TOTAL" };
-		int64_t		 v[3] = { h->subtotal, h->tax, h->total };
-
-		for (i = 0; i < 3; i++) {
-			minor_format(v[i], h->minor_digits, amt, sizeof(amt));
-			nano_format(h->aws_cost, aws, sizeof(aws));
-			f[0] = num; f[1] = h->period; f[2] = h->currency;
-			f[3] = names[i]; f[4] = ""; f[5] = ""; f[6] = amt;
-			f[7] = i == 0 ? aws : "";
-			if (csv_row(b, f, nf) == -1)
-				return (-1);
-		}
-	}
-	return (0);
 }

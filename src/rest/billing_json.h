@@ -16,20 +16,17 @@
 #include "billing/pricing.h"
 #include "core/buf.h"
 
-/* invoice_json / invoice_csv flags */
+/* invoice_json flags */
 #define INVOICE_MSP	(1 << 0)	/* AWS cost and MSP-only fields */
 
 json_t	*pricing_rule_json(const struct pricing_rule *);
 json_t	*custom_item_json(const struct custom_item *);
 json_t	*fx_rate_json(const struct fx_rate *);
-json_t	*commitment_json(const struct customer_billing *);
 json_t	*invoice_json(const struct invoice_doc *, int flags);
 /* A list row (no lines). */
 json_t	*invoice_summary_json(const struct invoice *, int flags);
 json_t	*invoice_diff_json(const struct invoice_diff *, const char *currency);
 json_t	*invoice_batch_json(const struct invoice_batch *);
 json_t	*recon_json(const struct recon *);
-/* RFC 4180 CSV of one invoice into b; -1 if b's cap is reached. */
-int	 invoice_csv(const struct invoice_doc *, int flags, struct buf *b);
 
 #endif

@@ -14,19 +14,16 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
-#include <sodium.h>
 
 #include "billing/ingest.h"
 #include "billing/money.h"
 #include "core/buf.h"
-#include "core/clock.h"
 #include "core/sigv4.h"
 #include "core/xmalloc.h"
 #include "rest/import_api.h"
 #include "rest/rest_internal.h"
 #include "store/store.h"
 
-#define SIGNING_NAME	"payerlink"
 
 static uint64_t	 upload_max = IMPORT_UPLOAD_DEFAULT_MAX;
 
@@ -142,74 +139,6 @@ import_upload_feed(struct import_upload *u, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
-}
-
-/* rest_authenticate() with the body's hash given, since the body is gone. */
-static int
-upload_authenticate(struct request *r, const char *hash,
-    struct principal *who, struct err *e)
-{
-	const char		*auth = request_header(r, "Authorization");
-	const char		*date = request_header(r, "X-Amz-Date");
-	struct sigv4_auth	 sig;
-	struct access_key	 key;
-	struct buf		 creq;
-	char			 want[65];
-	int64_t			 t, now = clock_real_ms();
-	int			 ok;
-
-	if (auth == NULL)
-		return (err_set(e, ERR_AUTH, "MissingAuthenticationToken",
-		    NULL, "the request is not signed: sign it with SigV4, "
-		    "service name \"payerlink\""));
-	if (request_header_count(r, "Authorization") > 1)
-		return (err_set(e, ERR_AUTH, "IncompleteSignatureException",
-		    NULL, "the request has more than one Authorization header"));
-	if (sigv4_parse_auth(auth, &sig, e) == -1)
-		return (-1);
-	if (store_key_get(r->store, sig.access_key, &key, e) == -1) {
-		if (e->code != ERR_NOT_FOUND)
-			return (-1);
-		return (err_set(e, ERR_AUTH, "UnrecognizedClientException",
-		    NULL, "The security token included in the request is "
-		    "invalid."));
-	}
-	if (date == NULL || request_header_count(r, "X-Amz-Date") != 1 ||
-	    strlen(date) != 16 || clock_parse_amz(date, &t) == -1)
-		return (err_set(e, ERR_AUTH, "IncompleteSignatureException",
-		    NULL, "X-Amz-Date is missing or not ISO-8601 basic format"));
-	if (strcmp(sig.service, SIGNING_NAME) != 0)
-		return (err_set(e, ERR_AUTH, "InvalidSignatureException", NULL,
-		    "Credential should be scoped to correct service: '%s'. ",
-		    SIGNING_NAME));
-	if (strncmp(sig.date, date, 8) != 0)
-		return (err_set(e, ERR_AUTH, "InvalidSignatureException", NULL,
-		    "Date in Credential scope does not match X-Amz-Date"));
-	if (t < now - SIGV4_MAX_SKEW_MS || t > now + SIGV4_MAX_SKEW_MS)
-		return (err_set(e, ERR_AUTH, "InvalidSignatureException", NULL,
-		    "Signature expired or not yet current: %s", date));
-	/* The canonical request of an empty body, then the real hash. */
-	r->body = NULL;
-	r->body_len = 0;
-	buf_init(&creq, 0);
-	if (sigv4_canonical_request(r, sig.signed_headers, &creq, e) == -1) {
-		buf_release(&creq);
-		return (-1);
-	}
-	memcpy(creq.ptr + creq.len - 64, hash, 64);
-	sigv4_sign(creq.ptr, creq.len, date, &sig, key.secret, want);
-	buf_release(&creq);
-	ok = strlen(sig.signature) == 64 &&
-	    sodium_memcmp(want, sig.signature, 64) == 0;
-	if (!ok)
-		return (err_set(e, ERR_AUTH, "InvalidSignatureException", NULL,
-		    "The request signature we calculated does not match the "
-		    "signature you provided. Check your AWS Secret Access Key "
-		    "and signing method. Consult the service documentation "
-		    "for details."));
-	snprintf(who->account_id, sizeof(who->account_id), "%s",
-	    key.account_id);
-	return (0);
 }
 
 static json_t *
@@ -329,7 +258,9 @@ import_upload_finish(struct import_upload *u, struct request *r,
 		    (unsigned long long)upload_max);
 		goto fail;
 	}
-	if (upload_authenticate(r, hash, &who, &e) == -1)
+	/* The body went to the importer, not into r->body. */
+	r->body_sha256 = hash;
+	if (rest_authenticate(r, &who, &e) == -1)
 		goto fail;
 	/* The MSP's account only: it is the payer whose bills come in. */
 	if (store_msp_get(r->store, &m, NULL) == -1 ||

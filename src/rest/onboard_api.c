@@ -5,7 +5,6 @@
  * the customer's plan by its token (no login: the token is the secret).
  * Translate only: decode, call src/onboard, encode.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +14,6 @@
 #include "onboard/onboard.h"
 #include "rest/onboard_json.h"
 #include "rest/rest_internal.h"
-
-#define QUERY_VALUE_MAX	128
 
 static int
 path_is(const char *path, const char *prefix, const char **rest)
@@ -40,39 +37,6 @@ onboard_api_wants(const struct request *r)
 	    path_is(r->path, "/api/v1/plan/", &rest));
 }
 
-/* One query parameter, percent-decoded into the arena; NULL if absent. */
-static int
-query(struct request *r, const char *name, const char **out, struct err *e)
-{
-	const char	*raw;
-	char		*v;
-	size_t		 len, i, n = 0;
-
-	*out = NULL;
-	if ((raw = request_query_raw(r, name, &len)) == NULL)
-		return (0);
-	if (len > QUERY_VALUE_MAX * 3)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "%s: too long", name));
-	v = arena_alloc(r->arena, len + 1);
-	for (i = 0; i < len; i++) {
-		if (raw[i] == '%' && i + 2 < len &&
-		    isxdigit((unsigned char)raw[i + 1]) &&
-		    isxdigit((unsigned char)raw[i + 2])) {
-			char hex[3] = { raw[i + 1], raw[i + 2], '\0' };
-			v[n++] = (char)strtol(hex, NULL, 16);
-			i += 2;
-		} else
-			v[n++] = raw[i] == '+' ? ' ' : raw[i];
-	}
-	v[n] = '\0';
-	if (strlen(v) != n || n > QUERY_VALUE_MAX)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "%s: not a valid value", name));
-	*out = v;
-	return (0);
-}
-
 static int
 query_limit(struct request *r, size_t *limit, struct err *e)
 {
@@ -81,7 +45,7 @@ query_limit(struct request *r, size_t *limit, struct err *e)
 	long		 n;
 
 	*limit = ONBOARD_PAGE_MAX;
-	if (query(r, "limit", &v, e) == -1)
+	if (rest_query(r, "limit", &v, e) == -1)
 		return (-1);
 	if (v == NULL)
 		return (0);
@@ -145,7 +109,7 @@ customers(struct request *r, struct response *resp, const struct principal *who,
 	memset(&ci, 0, sizeof(ci));
 	if (*rest == '\0' && strcmp(r->method, "GET") == 0) {
 		if (query_limit(r, &limit, e) == -1 ||
-		    query(r, "next_token", &after, e) == -1 ||
+		    rest_query(r, "next_token", &after, e) == -1 ||
 		    customer_list(r->store, r->arena, who, after, limit, &v,
 		    &n, &more, e) == -1)
 			return (-1);
@@ -242,10 +206,10 @@ onboardings(struct request *r, struct response *resp,
 		memset(&f, 0, sizeof(f));
 		f.state = -1;
 		if (query_limit(r, &f.limit, e) == -1 ||
-		    query(r, "next_token", &f.after, e) == -1 ||
-		    query(r, "customer", &f.customer_id, e) == -1 ||
-		    query(r, "state", &state, e) == -1 ||
-		    query(r, "expiring_within", &within, e) == -1)
+		    rest_query(r, "next_token", &f.after, e) == -1 ||
+		    rest_query(r, "customer", &f.customer_id, e) == -1 ||
+		    rest_query(r, "state", &state, e) == -1 ||
+		    rest_query(r, "expiring_within", &within, e) == -1)
 			return (-1);
 		if (state != NULL) {
 			if (onboard_state_parse(state, &s) == -1)
@@ -340,9 +304,9 @@ audit(struct request *r, struct response *resp, const struct principal *who,
 		return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,
 		    "%s is not allowed on %s", r->method, r->path));
 	if (query_limit(r, &limit, e) == -1 ||
-	    query(r, "since", &since_s, e) == -1 ||
-	    query(r, "object", &object, e) == -1 ||
-	    query(r, "next_token", &after_s, e) == -1)
+	    rest_query(r, "since", &since_s, e) == -1 ||
+	    rest_query(r, "object", &object, e) == -1 ||
+	    rest_query(r, "next_token", &after_s, e) == -1)
 		return (-1);
 	if (since_s != NULL && onboard_parse_time(since_s, &since) == -1)
 		return (err_set(e, ERR_INVALID, NULL, NULL,

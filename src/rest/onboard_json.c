@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/json.h"
 #include "rest/onboard_json.h"
 
 json_t *
@@ -14,12 +15,6 @@ onboard_json_time(int64_t ms)
 		return (json_null());
 	clock_iso8601(ms, iso, sizeof(iso));
 	return (json_string(iso));
-}
-
-static json_t *
-str_or_null(const char *s)
-{
-	return (s != NULL && s[0] != '\0' ? json_string(s) : json_null());
 }
 
 json_t *
@@ -53,10 +48,10 @@ onboard_result_json(const struct onboard_result *r)
 
 	o = json_pack("{s:s, s:i, s:s, s:o, s:s}", "OnboardingId", r->id,
 	    "Case", r->case_no, "HandshakeId", r->handshake_id,
-	    "PlanUrl", str_or_null(r->plan_url),
+	    "PlanUrl", json_string_or_null(r->plan_url),
 	    "State", onboard_state_name(r->state));
 	json_object_set_new(o, "PreviousOrganizationId",
-	    str_or_null(r->prev_org_id));
+	    json_string_or_null(r->prev_org_id));
 	if (r->case_no == 3)
 		json_object_set_new(o, "Members", json_integer(r->members));
 	return (o);
@@ -94,7 +89,7 @@ step_json(const struct onboard_step *s)
 	    "Step", s->n, "Key", s->key, "Title", s->title,
 	    "Console", s->console, "Effect", s->effect, "Status", s->status,
 	    "DoneAt", onboard_json_time(s->done_at),
-	    "Detail", str_or_null(s->detail)));
+	    "Detail", json_string_or_null(s->detail)));
 }
 
 json_t *
@@ -124,7 +119,7 @@ onboard_view_json(const struct onboard_view *v, int flags)
 	json_object_set_new(o, "RequestedAt",
 	    onboard_json_time(v->o.requested_at));
 	json_object_set_new(o, "PreviousOrganizationId",
-	    str_or_null(v->o.prev_org_id));
+	    json_string_or_null(v->o.prev_org_id));
 	if (v->o.case_no == 3) {
 		json_object_set_new(o, "MembersAtRequest",
 		    json_integer(v->o.prev_members));
@@ -141,7 +136,7 @@ onboard_view_json(const struct onboard_view *v, int flags)
 	json_object_set_new(o, "ProposedMoveAt",
 	    onboard_json_time(v->proposed_at));
 	json_object_set_new(o, "ProposedMoveNote",
-	    str_or_null(v->proposed_note));
+	    json_string_or_null(v->proposed_note));
 	json_object_set_new(o, "LeftPreviousPayerAt",
 	    onboard_json_time(v->left_prev_at));
 	json_object_set_new(o, "JoinedAt", onboard_json_time(v->joined_at));

@@ -1,16 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /* The REST API router and its one error renderer: see rest.h. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/codec.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "org/account.h"
 #include "rest/rest.h"
 #include "rest/rest_internal.h"
 #include "store/store.h"
+
+int
+rest_query(struct request *r, const char *name, const char **out,
+    struct err *e)
+{
+	const char	*raw;
+	char		*v, why[sizeof(e->msg)];
+	size_t		 len;
+
+	*out = NULL;
+	if ((raw = request_query_raw(r, name, &len)) == NULL)
+		return (0);
+	if (pct_decode(r->arena, raw, len, REST_QUERY_MAX, 1, &v, e) == -1) {
+		/* Copied: err_set() writes e->msg. */
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "%s: not a valid value (%s)", name, why));
+	}
+	*out = v;
+	return (0);
+}
 
 void
 reply_json(struct response *resp, int status, json_t *o)

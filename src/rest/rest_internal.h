@@ -12,6 +12,16 @@
 #include "core/message.h"
 #include "org/account.h"
 
+#define REST_QUERY_MAX	128	/* bytes of a decoded query value */
+
+/*
+ * The query parameter name, percent-decoded ('+' as space) into r's arena,
+ * or NULL when absent. Fails with ERR_INVALID when it is longer than
+ * REST_QUERY_MAX bytes decoded or not pct_decode()'s valid UTF-8.
+ */
+int	rest_query(struct request *, const char *name,
+	    const char **out /* OUT */, struct err *);
+
 /* Sends o (its reference is taken) with the HTTP status. */
 void	reply_json(struct response *, int status, json_t *o);
 /* The one error renderer: {"Error":{"Code","Message"}}. */

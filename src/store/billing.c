@@ -384,14 +384,7 @@ store_billing_account_totals(struct store *st, struct arena *a,
 	stmt_bind_text(s, 1, payer);
 	stmt_bind_text(s, 2, period);
 	while ((rc = stmt_step(s, e)) == 1) {
-		if (n == cap) {
-			struct billing_account_total *nv;
-			cap = cap ? cap * 2 : 64;
-			nv = arena_alloc(a, sizeof(*nv) * cap);
-			if (n > 0)
-				memcpy(nv, v, sizeof(*nv) * n);
-			v = nv;
-		}
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		stmt_copy(s, 0, v[n].account_id, sizeof(v[n].account_id));
 		v[n].lines = stmt_int64(s, 1);
 		v[n].unblended = stmt_int64(s, 2);

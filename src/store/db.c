@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/clock.h"
 #include "core/embed.h"
 #include "core/log.h"
@@ -122,6 +123,20 @@ stmt_copy(struct stmt *s, int col, char *dst, size_t size)
 		len = size - 1;
 	memcpy(dst, p, len);
 	dst[len] = '\0';
+}
+
+void *
+db_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem)
+{
+	void	*nv;
+
+	if (n < *cap)
+		return (v);
+	*cap = *cap ? *cap * 2 : 16;
+	nv = arena_zalloc(a, *cap * elem);
+	if (n > 0)
+		memcpy(nv, v, n * elem);
+	return (nv);
 }
 
 int
@@ -294,18 +309,6 @@ store_close(struct store *st)
 	st->be->close(st);
 	xfree(st->path);
 	xfree(st);
-}
-
-int
-store_flags(const struct store *st)
-{
-	return (st->flags);
-}
-
-const char *
-store_path(const struct store *st)
-{
-	return (st->path);
 }
 
 const char *

@@ -46,4 +46,13 @@ int		 db_exec(struct store *, const char *sql, struct err *);
 /* Copies a column into a fixed-size field, truncating safely. */
 void		 stmt_copy(struct stmt *, int col, char *dst, size_t size);
 
+struct arena;
+/*
+ * For loops that collect rows into an arena array: returns v, or a copy
+ * twice as large (zero-filled past n) when n has reached *cap, which it
+ * updates. The caller caps n (a LIMIT in the SQL).
+ */
+void		*db_grow(struct arena *, void *v, size_t n, size_t *cap,
+		    size_t elem);
+
 #endif

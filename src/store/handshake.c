@@ -49,15 +49,6 @@ nullable(const char *s)
 	return (s != NULL && s[0] != '\0' ? s : NULL);
 }
 
-/* Runs a statement that returns no rows; -1 on failure. */
-static int
-run(struct stmt *s, struct err *e)
-{
-	int	 rc = stmt_step(s, e);
-
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
-}
 
 int
 store_handshake_insert(struct store *st, const struct handshake *h,
@@ -86,7 +77,7 @@ store_handshake_insert(struct store *st, const struct handshake *h,
 		stmt_bind_int64(s, 12, h->ended_at);
 	else
 		stmt_bind_null(s, 12);
-	return (run(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -126,7 +117,7 @@ store_handshake_set_state(struct store *st, const char *id, const char *from,
 	stmt_bind_text(s, 3, nullable(recipient_id));
 	stmt_bind_text(s, 4, id);
 	stmt_bind_text(s, 5, from);
-	if (run(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) != 1)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
@@ -145,7 +136,7 @@ store_handshake_expire(struct store *st, int64_t now, struct err *e)
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, now);
-	return (run(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -161,12 +152,12 @@ store_handshake_purge(struct store *st, int64_t before, struct err *e)
 	if ((s = db_stmt(st, tags, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, before);
-	if (run(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if ((s = db_stmt(st, rows, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, before);
-	return (run(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -183,7 +174,7 @@ store_handshake_cancel_open(struct store *st, const char *org_id,
 	stmt_bind_int64(s, 1, when);
 	stmt_bind_text(s, 2, org_id);
 	stmt_bind_int64(s, 3, when);
-	return (run(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -322,7 +313,7 @@ store_handshake_tag_insert(struct store *st, const char *handshake_id,
 	stmt_bind_text(s, 1, handshake_id);
 	stmt_bind_text(s, 2, t->key);
 	stmt_bind_text(s, 3, t->value);
-	return (run(s, e));
+	return (stmt_exec(s, e));
 }
 
 #define TAGS_MAX	50	/* AWS's ceiling on tags per resource */

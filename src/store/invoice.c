@@ -13,29 +13,7 @@
 #include "store/db.h"
 #include "store/store.h"
 
-static void *
-grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem)
-{
-	void	*nv;
 
-	if (n < *cap)
-		return (v);
-	*cap = *cap ? *cap * 2 : 64;
-	nv = arena_alloc(a, *cap * elem);
-	if (n > 0)
-		memcpy(nv, v, n * elem);
-	return (nv);
-}
-
-static int
-once(struct stmt *s, struct err *e)
-{
-	int	 rc;
-
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
-}
 
 #define INV_COLS "id, customer_id, customer_name, period, kind, state, " \
 	"COALESCE(number, ''), refers_to, currency, minor_digits, fx_rate, " \
@@ -115,7 +93,7 @@ store_invoice_insert(struct store *st, const struct invoice *v, struct err *e)
 	stmt_bind_int64(s, 22, v->updated_at);
 	stmt_bind_text(s, 23, v->bill_from);
 	stmt_bind_text(s, 24, v->bill_to);
-	return (once(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -152,7 +130,7 @@ store_invoice_update_draft(struct store *st, const struct invoice *v,
 	stmt_bind_text(s, 18, v->bill_from);
 	stmt_bind_text(s, 19, v->bill_to);
 	stmt_bind_text(s, 20, v->id);
-	if (once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
@@ -173,10 +151,10 @@ store_invoice_delete_draft(struct store *st, const char *id, struct err *e)
 	if ((s = db_stmt(st, dl, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, id);
-	if (once(s, e) == -1 || (s = db_stmt(st, di, e)) == NULL)
+	if (stmt_exec(s, e) == -1 || (s = db_stmt(st, di, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, id);
-	return (once(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -207,7 +185,7 @@ store_invoice_lines_put(struct store *st, const char *id,
 	if ((s = db_stmt(st, del, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, id);
-	if (once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if ((s = db_stmt(st, ins, e)) == NULL)
@@ -221,7 +199,7 @@ store_invoice_lines_put(struct store *st, const char *id,
 		stmt_bind_int64(s, 7, l[i].aws_cost);
 		stmt_bind_int64(s, 8, l[i].billed_exact);
 		stmt_bind_int64(s, 9, l[i].amount);
-		if (once(s, e) == -1)
+		if (stmt_exec(s, e) == -1)
 			return (-1);
 	}
 	return (0);
@@ -267,7 +245,7 @@ store_invoice_lines(struct store *st, struct arena *a, const char *id,
 		return (-1);
 	stmt_bind_text(s, 1, id);
 	while ((rc = stmt_step(s, e)) == 1 && n < 1000000) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		l = &v[n++];
 		memset(l, 0, sizeof(*l));
 		l->seq = (int)stmt_int64(s, 0);
@@ -311,7 +289,7 @@ store_invoice_list(struct store *st, struct arena *a, const char *customer_id,
 	stmt_bind_text(s, 6, kind);
 	stmt_bind_int64(s, 7, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		inv_row(s, &v[n++]);
 	}
 	stmt_done(s);
@@ -343,13 +321,13 @@ store_invoice_issue(struct store *st, const char *id, const char *year,
 	if ((s = db_stmt(st, bump, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, year);
-	if (once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0) {
 		if ((s = db_stmt(st, first, e)) == NULL)
 			return (-1);
 		stmt_bind_text(s, 1, year);
-		if (once(s, e) == -1)
+		if (stmt_exec(s, e) == -1)
 			return (-1);
 	}
 	if ((s = db_stmt(st, get, e)) == NULL)
@@ -373,7 +351,7 @@ store_invoice_issue(struct store *st, const char *id, const char *year,
 	stmt_bind_int64(s, 2, when);
 	stmt_bind_int64(s, 3, when);
 	stmt_bind_text(s, 4, id);
-	if (once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
@@ -394,7 +372,7 @@ store_invoice_void(struct store *st, const char *id, int64_t when,
 	stmt_bind_int64(s, 1, when);
 	stmt_bind_int64(s, 2, when);
 	stmt_bind_text(s, 3, id);
-	if (once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
@@ -470,7 +448,7 @@ store_invoice_usage(struct store *st, struct arena *a, const char *period,
 	stmt_bind_text(s, 1, customer_id);
 	stmt_bind_text(s, 2, customer_id);
 	while ((rc = stmt_step(s, e)) == 1) {
-		ov = grow(a, ov, no, &ocap, sizeof(*ov));
+		ov = db_grow(a, ov, no, &ocap, sizeof(*ov));
 		ov[no].account_id = arena_strdup(a, stmt_text(s, 0));
 		ov[no].customer_id = arena_strdup(a, stmt_text(s, 1));
 		no++;
@@ -519,7 +497,7 @@ store_invoice_usage(struct store *st, struct arena *a, const char *period,
 				    "more than %zu usage groups in %s", max,
 				    period));
 			}
-			v = grow(a, v, n, &cap, sizeof(*v));
+			v = db_grow(a, v, n, &cap, sizeof(*v));
 			u = &v[n++];
 			memset(u, 0, sizeof(*u));
 			u->customer_id = hit->customer_id;
@@ -598,7 +576,7 @@ store_invoice_members(struct store *st, struct arena *a,
 	stmt_bind_int64(s, 5, end);
 	stmt_bind_int64(s, 6, start);
 	while ((rc = stmt_step(s, e)) == 1 && n < 10000000) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		m = &v[n++];
 		stmt_copy(s, 0, m->customer_id, sizeof(m->customer_id));
 		stmt_copy(s, 1, m->account_id, sizeof(m->account_id));
@@ -664,7 +642,7 @@ store_recon_accounts(struct store *st, struct arena *a, const char *period,
 	stmt_bind_text(s, 2, payer_id);
 	stmt_bind_text(s, 3, payer_id);
 	while ((rc = stmt_step(s, e)) == 1 && n < 10000000) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		r = &v[n++];
 		stmt_copy(s, 0, r->account_id, sizeof(r->account_id));
 		stmt_copy(s, 1, r->customer_id, sizeof(r->customer_id));

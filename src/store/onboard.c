@@ -9,28 +9,7 @@
 #include "store/db.h"
 #include "store/store.h"
 
-/* Grows an arena vector of elem-sized items: the next slot. */
-static void *
-vec_next(struct arena *a, void **v, size_t *n, size_t *cap, size_t elem)
-{
-	if (*n == *cap) {
-		void	*nv;
 
-		*cap = *cap ? *cap * 2 : 16;
-		nv = arena_zalloc(a, *cap * elem);
-		if (*n > 0)
-			memcpy(nv, *v, *n * elem);
-		*v = nv;
-	}
-	return ((char *)*v + (*n)++ * elem);
-}
-
-static int
-step_once(struct stmt *s, struct err *e)
-{
-
-	return (stmt_exec(s, e));
-}
 
 int
 store_msp_put(struct store *st, const struct msp *m, struct err *e)
@@ -41,7 +20,7 @@ store_msp_put(struct store *st, const struct msp *m, struct err *e)
 	    "VALUES (1, ?, ?, ?, ?, ?, ?)";
 	struct stmt		*s;
 
-	if ((s = db_stmt(st, del, e)) == NULL || step_once(s, e) == -1)
+	if ((s = db_stmt(st, del, e)) == NULL || stmt_exec(s, e) == -1)
 		return (-1);
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
@@ -51,7 +30,7 @@ store_msp_put(struct store *st, const struct msp *m, struct err *e)
 	stmt_bind_text(s, 4, m->public_url);
 	stmt_bind_int64(s, 5, m->gap_threshold_min);
 	stmt_bind_int64(s, 6, m->updated_at);
-	return (step_once(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -115,7 +94,7 @@ store_customer_insert(struct store *st, const struct customer *c,
 	stmt_bind_int64(s, 5, c->tax_rate);
 	stmt_bind_int64(s, 6, c->created_at);
 	stmt_bind_int64(s, 7, c->updated_at);
-	return (step_once(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -135,7 +114,7 @@ store_customer_update(struct store *st, const struct customer *c,
 	stmt_bind_int64(s, 4, c->tax_rate);
 	stmt_bind_int64(s, 5, c->updated_at);
 	stmt_bind_text(s, 6, c->id);
-	if (step_once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0)
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
@@ -179,9 +158,10 @@ store_customer_list(struct store *st, struct arena *a, const char *after,
 		return (-1);
 	stmt_bind_text(s, 1, after);
 	stmt_bind_int64(s, 2, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1)
-		customer_row(s, vec_next(a, (void **)&v, &n, &cap,
-		    sizeof(*v)));
+	while ((rc = stmt_step(s, e)) == 1) {
+		v = db_grow(a, v, n, &cap, sizeof(*v));
+		customer_row(s, &v[n++]);
+	}
 	stmt_done(s);
 	if (rc == -1)
 		return (-1);
@@ -203,7 +183,7 @@ store_customer_account_insert(struct store *st,
 	stmt_bind_text(s, 1, ca->account_id);
 	stmt_bind_text(s, 2, ca->customer_id);
 	stmt_bind_int64(s, 3, ca->since);
-	return (step_once(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -248,7 +228,8 @@ store_customer_accounts(struct store *st, struct arena *a,
 	stmt_bind_text(s, 1, customer_id);
 	stmt_bind_int64(s, 2, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		ca = vec_next(a, (void **)&v, &n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
+		ca = &v[n++];
 		stmt_copy(s, 0, ca->account_id, sizeof(ca->account_id));
 		stmt_copy(s, 1, ca->customer_id, sizeof(ca->customer_id));
 		ca->since = stmt_int64(s, 2);
@@ -310,7 +291,7 @@ store_onboarding_insert(struct store *st, const struct onboarding *o,
 	stmt_bind_text(s, 12, o->token_hash);
 	stmt_bind_int64(s, 13, o->requested_at);
 	stmt_bind_text(s, 14, o->requested_by);
-	return (step_once(s, e));
+	return (stmt_exec(s, e));
 }
 
 static int
@@ -369,7 +350,7 @@ store_onboarding_set(struct store *st, const char *id,
 	stmt_bind_text(s, 3, token_hash);
 	stmt_bind_text(s, 4, token_hash);
 	stmt_bind_text(s, 5, id);
-	if (step_once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0)
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
@@ -396,9 +377,10 @@ store_onboarding_list(struct store *st, struct arena *a,
 	stmt_bind_text(s, 2, customer_id);
 	stmt_bind_text(s, 3, after);
 	stmt_bind_int64(s, 4, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1)
-		onboarding_row(s, vec_next(a, (void **)&v, &n, &cap,
-		    sizeof(*v)));
+	while ((rc = stmt_step(s, e)) == 1) {
+		v = db_grow(a, v, n, &cap, sizeof(*v));
+		onboarding_row(s, &v[n++]);
+	}
 	stmt_done(s);
 	if (rc == -1)
 		return (-1);
@@ -428,7 +410,7 @@ store_onboarding_event_insert(struct store *st,
 	else
 		stmt_bind_null(s, 6);
 	stmt_bind_text(s, 7, ev->detail);
-	return (step_once(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -450,7 +432,8 @@ store_onboarding_events(struct store *st, struct arena *a,
 	stmt_bind_text(s, 1, onboarding_id);
 	stmt_bind_int64(s, 2, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		ev = vec_next(a, (void **)&v, &n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
+		ev = &v[n++];
 		ev->id = stmt_int64(s, 0);
 		stmt_copy(s, 1, ev->onboarding_id, sizeof(ev->onboarding_id));
 		ev->at = stmt_int64(s, 2);
@@ -488,7 +471,8 @@ store_org_departures(struct store *st, struct arena *a, const char *org_id,
 	stmt_bind_int64(s, 2, since);
 	stmt_bind_int64(s, 3, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		m = vec_next(a, (void **)&v, &n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
+		m = &v[n++];
 		m->id = stmt_int64(s, 0);
 		stmt_copy(s, 1, m->account_id, sizeof(m->account_id));
 		stmt_copy(s, 2, m->org_id, sizeof(m->org_id));
@@ -522,7 +506,7 @@ store_audit_append(struct store *st, const char *actor, const char *action,
 	stmt_bind_text(s, 3, action);
 	stmt_bind_text(s, 4, object);
 	stmt_bind_text(s, 5, detail != NULL ? detail : "");
-	return (step_once(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -546,7 +530,8 @@ store_audit_list(struct store *st, struct arena *a, int64_t since,
 	stmt_bind_int64(s, 4, after_id);
 	stmt_bind_int64(s, 5, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		ae = vec_next(a, (void **)&v, &n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
+		ae = &v[n++];
 		ae->id = stmt_int64(s, 0);
 		ae->at = stmt_int64(s, 1);
 		stmt_copy(s, 2, ae->actor, sizeof(ae->actor));

@@ -180,14 +180,7 @@ store_membership_history(struct store *st, struct arena *a,
 		return (-1);
 	stmt_bind_text(s, 1, account_id);
 	while ((rc = stmt_step(s, e)) == 1) {
-		if (n == cap) {
-			struct membership *nv;
-			cap = cap ? cap * 2 : 8;
-			nv = arena_alloc(a, cap * sizeof(*nv));
-			if (n > 0)
-				memcpy(nv, v, n * sizeof(*nv));
-			v = nv;
-		}
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		membership_row(s, 0, &v[n++]);
 	}
 	stmt_done(s);

@@ -243,6 +243,46 @@ conn_setup(struct pgconn *c, struct err *e)
 	return (conn_exec(c, "SET client_min_messages = warning", e));
 }
 
+/*
+ * Reconnects a broken connection (the server restarted, or a network
+ * failure). Its prepared statements are gone with it: the generation
+ * bump makes each one be prepared again on its next run.
+ */
+static int
+conn_revive(struct pgconn *c, struct err *e)
+{
+	log_warnx("store: database connection lost; reconnecting");
+	PQreset(c->conn);
+	if (PQstatus(c->conn) != CONNECTION_OK) {
+		char	 m[200];
+		size_t	 len;
+
+		snprintf(m, sizeof(m), "%s", PQerrorMessage(c->conn));
+		len = strlen(m);
+		while (len > 0 && (m[len - 1] == '\n' || m[len - 1] == ' '))
+			m[--len] = '\0';
+		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		    "the database is unavailable: %s", m));
+	}
+	return (conn_setup(c, e));
+}
+
+/*
+ * A command failed on a connection that turned out to be dead (idle
+ * while the server restarted), outside a transaction: 1 when it was
+ * reconnected and the command, which changed nothing, may run again; -1
+ * (*e says why) when the database cannot be reached; 0 when the failure
+ * was something else, or a reconnect was tried already.
+ */
+static int
+revived(struct pgconn *c, int *tried, struct err *e)
+{
+	if (*tried || c->depth != 0 || PQstatus(c->conn) != CONNECTION_BAD)
+		return (0);
+	*tried = 1;
+	return (conn_revive(c, e) == 0 ? 1 : -1);
+}
+
 static struct pgconn *
 conn_get(struct store *st, struct err *e)
 {
@@ -252,17 +292,9 @@ conn_get(struct store *st, struct err *e)
 	if ((c = pthread_getspecific(pg->key)) != NULL) {
 		/* Reconnect a broken connection, unless a transaction was
 		 * open on it: that one is lost and its caller must know. */
-		if (PQstatus(c->conn) == CONNECTION_BAD && c->depth == 0) {
-			log_warnx("store: database connection lost; "
-			    "reconnecting");
-			PQreset(c->conn);
-			if (PQstatus(c->conn) != CONNECTION_OK) {
-				pg_error(c, NULL, e);
-				return (NULL);
-			}
-			if (conn_setup(c, e) == -1)
-				return (NULL);
-		}
+		if (PQstatus(c->conn) == CONNECTION_BAD && c->depth == 0 &&
+		    conn_revive(c, e) == -1)
+			return (NULL);
 		return (c);
 	}
 	c = xcalloc(1, sizeof(*c));
@@ -587,7 +619,7 @@ pg_step(struct stmt *s, struct err *e)
 	struct pgconn	*c = ps->c;
 	const char	*vals[ps->nparams ? ps->nparams : 1];
 	PGresult	*r;
-	int		 tries;
+	int		 tries, reset = 0, rv;
 
 	if (ps->streaming) {
 		if ((r = PQgetResult(c->conn)) == NULL) {
@@ -646,8 +678,13 @@ pg_step(struct stmt *s, struct err *e)
 		return (pg_step(s, e));
 	}
 	for (tries = 0; ; tries++) {
-		if (prepare_now(ps, e) == -1)
+		if (prepare_now(ps, e) == -1) {
+			/* Preparing changes nothing: on a connection found
+			 * dead, reconnect and try again. */
+			if (revived(c, &reset, e) == 1)
+				continue;
 			return (-1);
+		}
 		if (c->depth != 0 && ps->write)
 			r = run_protected(ps, vals);
 		else
@@ -660,6 +697,14 @@ pg_step(struct stmt *s, struct err *e)
 		if (c->depth == 0 && tries < RETRIES && retryable(r)) {
 			PQclear(r);
 			continue;
+		}
+		/* Nor a read on a connection found dead: reconnect (that
+		 * prepares it again) and run it again. */
+		if (!ps->write && (rv = revived(c, &reset, e)) != 0) {
+			PQclear(r);
+			if (rv == 1)
+				continue;
+			return (-1);
 		}
 		pg_error(c, r, e);
 		PQclear(r);
@@ -839,26 +884,30 @@ pg_begin(struct store *st, enum store_txn kind, struct err *e)
 {
 	struct pgconn	*c;
 	PGresult	*r;
-	int		 tries;
+	int		 tries, reset = 0, rv;
 
 	if ((c = conn_get(st, e)) == NULL)
 		return (-1);
 	if (c->depth != 0)
 		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
 		    "nested transaction"));
-	if (kind != STORE_WRITE) {
-		if (conn_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ", e) ==
-		    -1)
-			return (-1);
-		c->depth = 1;
-		return (0);
-	}
 	for (tries = 0; ; tries++) {
-		r = PQexec(c->conn, "BEGIN ISOLATION LEVEL READ COMMITTED; "
+		r = PQexec(c->conn, kind != STORE_WRITE ?
+		    "BEGIN ISOLATION LEVEL REPEATABLE READ" :
+		    "BEGIN ISOLATION LEVEL READ COMMITTED; "
 		    "SELECT pg_advisory_xact_lock(x'" WRITE_LOCK "'::int8)");
 		if (r != NULL && result_ok(r))
 			break;
-		PQclear(PQexec(c->conn, "ROLLBACK"));
+		/* A connection that died while idle (the server restarted):
+		 * nothing was begun, so reconnect and begin again. */
+		if ((rv = revived(c, &reset, e)) != 0) {
+			PQclear(r);
+			if (rv == 1)
+				continue;
+			return (-1);
+		}
+		if (PQstatus(c->conn) != CONNECTION_BAD)
+			PQclear(PQexec(c->conn, "ROLLBACK"));
 		if (tries < RETRIES && retryable(r)) {
 			PQclear(r);
 			continue;

@@ -11,29 +11,7 @@
 
 #define LIST_MAX	100000
 
-static void *
-grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem)
-{
-	void	*nv;
 
-	if (n < *cap)
-		return (v);
-	*cap = *cap ? *cap * 2 : 16;
-	nv = arena_zalloc(a, *cap * elem);
-	if (n > 0)
-		memcpy(nv, v, n * elem);
-	return (nv);
-}
-
-static int
-once(struct stmt *s, struct err *e)
-{
-	int	 rc;
-
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
-}
 
 #define RULE_COLS "id, customer_id, account_id, service, usage_type, level, " \
 	"percent, valid_from, valid_to, passes, created_at"
@@ -75,28 +53,7 @@ store_pricing_rule_insert(struct store *st, const struct pricing_rule *r,
 	stmt_bind_text(s, 9, r->valid_to);
 	stmt_bind_text(s, 10, r->passes);
 	stmt_bind_int64(s, 11, r->created_at);
-	return (once(s, e));
-}
-
-int
-store_pricing_rule_get(struct store *st, const char *id,
-    struct pricing_rule *out, struct err *e)
-{
-	static const char	*sql = "SELECT " RULE_COLS
-	    " FROM pricing_rules WHERE id = ?";
-	struct stmt		*s;
-	int			 rc;
-
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, id);
-	if ((rc = stmt_step(s, e)) == 1)
-		rule_row(s, out);
-	stmt_done(s);
-	if (rc == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "pricing rule %.20s does not exist", id));
-	return (rc == 1 ? 0 : -1);
+	return (stmt_exec(s, e));
 }
 
 int
@@ -108,7 +65,7 @@ store_pricing_rule_delete(struct store *st, const char *id, struct err *e)
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, id);
-	if (once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0)
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
@@ -136,7 +93,7 @@ store_pricing_rules(struct store *st, struct arena *a,
 	if (customer_id != NULL)
 		stmt_bind_text(s, 1, customer_id);
 	while ((rc = stmt_step(s, e)) == 1 && n < LIST_MAX) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		rule_row(s, &v[n++]);
 	}
 	stmt_done(s);
@@ -190,7 +147,7 @@ store_customer_billing_put(struct store *st, const struct customer_billing *b,
 	stmt_bind_text(s, 2, b->commitment);
 	stmt_bind_int64(s, 3, b->share_percent);
 	stmt_bind_int64(s, 4, b->updated_at);
-	return (once(s, e));
+	return (stmt_exec(s, e));
 }
 
 #define ITEM_COLS "id, customer_id, description, kind, amount, currency, " \
@@ -235,7 +192,7 @@ store_custom_item_insert(struct store *st, const struct custom_item *c,
 	stmt_bind_text(s, 10, c->valid_from);
 	stmt_bind_text(s, 11, c->valid_to);
 	stmt_bind_int64(s, 12, c->created_at);
-	return (once(s, e));
+	return (stmt_exec(s, e));
 }
 
 int
@@ -247,7 +204,7 @@ store_custom_item_delete(struct store *st, const char *id, struct err *e)
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, id);
-	if (once(s, e) == -1)
+	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0)
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
@@ -273,7 +230,7 @@ store_custom_items(struct store *st, struct arena *a, const char *customer_id,
 	if (customer_id != NULL)
 		stmt_bind_text(s, 1, customer_id);
 	while ((rc = stmt_step(s, e)) == 1 && n < LIST_MAX) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		item_row(s, &v[n++]);
 	}
 	stmt_done(s);
@@ -300,7 +257,7 @@ store_fx_put(struct store *st, const struct fx_rate *r, struct err *e)
 	stmt_bind_text(s, 3, r->quote);
 	stmt_bind_int64(s, 4, r->rate);
 	stmt_bind_int64(s, 5, r->updated_at);
-	return (once(s, e));
+	return (stmt_exec(s, e));
 }
 
 static void
@@ -355,7 +312,7 @@ store_fx_list(struct store *st, struct arena *a, const char *period,
 	stmt_bind_text(s, 1, period);
 	stmt_bind_text(s, 2, period);
 	while ((rc = stmt_step(s, e)) == 1 && n < LIST_MAX) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		fx_row(s, &v[n++]);
 	}
 	stmt_done(s);

@@ -33,8 +33,6 @@ enum store_txn { STORE_READ, STORE_WRITE };
 int	 store_open(const char *path, int flags, struct store **out /* OUT */,
 	    struct err *);
 void	 store_close(struct store *);
-int	 store_flags(const struct store *);
-const char *store_path(const struct store *);
 /* "sqlite" or "postgresql". */
 const char *store_backend_name(const struct store *);
 
@@ -541,8 +539,6 @@ int	 store_anomaly_marks(struct store *, struct arena *,
  */
 int	 store_pricing_rule_insert(struct store *, const struct pricing_rule *,
 	    struct err *);
-int	 store_pricing_rule_get(struct store *, const char *id,
-	    struct pricing_rule *out /* OUT */, struct err *);
 int	 store_pricing_rule_delete(struct store *, const char *id,
 	    struct err *);
 int	 store_pricing_rules(struct store *, struct arena *,

@@ -45,82 +45,16 @@
 /* ---- Small helpers -------------------------------------------------- */
 
 static void
-kv(struct buf *b, const char *k, const char *v)
-{
-	buf_adds(b, "<dt>");
-	html_escape(b, k);
-	buf_adds(b, "</dt><dd>");
-	html_escape(b, v);
-	buf_adds(b, "</dd>");
-}
-
-static void
-when(struct buf *b, int64_t ms)
-{
-	char	 t[40];
-
-	time_text(ms, t, sizeof(t));
-	html_escape(b, t);
-}
-
-static void
 kv_time(struct buf *b, const char *k, int64_t ms, const char *none)
 {
 	buf_adds(b, "<dt>");
 	html_escape(b, k);
 	buf_adds(b, "</dt><dd>");
 	if (ms != 0)
-		when(b, ms);
+		html_time(b, ms);
 	else
 		html_escape(b, none);
 	buf_adds(b, "</dd>");
-}
-
-/* A POST form around one button; confirm: the JS dialog's question. */
-static void
-button_form(struct ctx *c, const char *action, const char *label,
-    const char *cls, const char *confirm)
-{
-	struct buf	*b = c->b;
-
-	buf_adds(b, "<form method=\"post\" class=\"inline\" action=\"");
-	html_escape(b, action);
-	buf_adds(b, "\"");
-	if (confirm != NULL) {
-		buf_adds(b, " data-confirm=\"");
-		html_escape(b, confirm);
-		buf_adds(b, "\"");
-	}
-	buf_adds(b, ">");
-	csrf_input(c);
-	buf_adds(b, "<button type=\"submit\" class=\"");
-	html_escape(b, cls);
-	buf_adds(b, "\">");
-	html_escape(b, label);
-	buf_adds(b, "</button></form>");
-}
-
-static void
-error_box(struct buf *b, const struct err *e)
-{
-	buf_adds(b, "<p class=\"flash error\" role=\"alert\">");
-	html_escape(b, err_friendly(e));
-	buf_adds(b, "</p>");
-}
-
-/* Trims blanks around s into an arena copy. */
-static const char *
-trimmed(struct ctx *c, const char *s)
-{
-	size_t	 len;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-	    s[len - 1] == '\r' || s[len - 1] == '\n'))
-		len--;
-	return (arena_strndup(c->r->arena, s, len));
 }
 
 /* An id as this desk makes them: letters, digits and '-', 1..max. */
@@ -179,7 +113,7 @@ gap_text(struct buf *b, const struct onboard_view *v)
 		buf_adds(b, v->gap_flagged ? "<span class=\"gap flagged\">" :
 		    "<span class=\"gap\">");
 		buf_adds(b, "running since ");
-		when(b, v->left_prev_at);
+		html_time(b, v->left_prev_at);
 		buf_adds(b, "</span>");
 	} else if (v->o.case_no == 1)
 		buf_adds(b, "<span class=\"muted\">none (no previous payer)"
@@ -468,12 +402,12 @@ desk_list(struct ctx *c, const struct onboard_result *res)
 			buf_adds(b, "</td><td>");
 			state_badge(b, v[j].state);
 			buf_adds(b, "</td><td>");
-			when(b, v[j].hs_found ? v[j].hs.requested_at :
+			html_time(b, v[j].hs_found ? v[j].hs.requested_at :
 			    v[j].o.requested_at);
 			buf_adds(b, "</td><td>");
 			if (v[j].hs_found && (v[j].state == ONBOARD_INVITED ||
 			    v[j].state == ONBOARD_IN_PROGRESS))
-				when(b, v[j].hs.expires_at);
+				html_time(b, v[j].hs.expires_at);
 			buf_adds(b, "</td><td>");
 			gap_text(b, &v[j]);
 			buf_adds(b, "</td></tr>");
@@ -548,7 +482,7 @@ timeline_table(struct buf *b, const struct onboard_view *v)
 		buf_adds(b, "<tr data-event=\"");
 		html_escape(b, ev->kind);
 		buf_adds(b, "\"><td>");
-		when(b, ev->at);
+		html_time(b, ev->at);
 		buf_adds(b, "</td><td>");
 		html_escape(b, event_text(ev->kind));
 		buf_adds(b, "</td><td><small>");
@@ -561,7 +495,7 @@ timeline_table(struct buf *b, const struct onboard_view *v)
 			html_printf(b, "account %s ", ev->account_id);
 		if (ev->proposed_at != 0) {
 			buf_adds(b, "for ");
-			when(b, ev->proposed_at);
+			html_time(b, ev->proposed_at);
 			buf_adds(b, " ");
 		}
 		if (ev->actor[0] != '\0')
@@ -608,7 +542,7 @@ step_status(struct buf *b, const struct onboard_step *s)
 	buf_adds(b, "\">");
 	if (strcmp(s->status, "DONE") == 0) {
 		buf_adds(b, "Done ");
-		when(b, s->done_at);
+		html_time(b, s->done_at);
 	} else if (strcmp(s->status, "NEXT") == 0)
 		buf_adds(b, "Next");
 	else if (strcmp(s->status, "PENDING") == 0)
@@ -722,9 +656,9 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	if (v.o.case_no != 1)
 		html_printf(b, " (organization %s)", v.o.prev_org_id);
 	buf_adds(b, "</dd>");
-	kv(b, "Customer", v.customer.name);
-	kv(b, "Account", v.o.account_id);
-	kv(b, "E-mail", v.o.email);
+	html_kv(b, "Customer", v.customer.name);
+	html_kv(b, "Account", v.o.account_id);
+	html_kv(b, "E-mail", v.o.email);
 	buf_adds(b, "<dt>State</dt><dd id=\"state\">");
 	state_badge(b, v.state);
 	buf_adds(b, "</dd>");
@@ -737,10 +671,10 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	if (v.hs_found && (v.state == ONBOARD_INVITED ||
 	    v.state == ONBOARD_IN_PROGRESS)) {
 		buf_adds(b, ", expires ");
-		when(b, v.hs.expires_at);
+		html_time(b, v.hs.expires_at);
 	}
 	buf_adds(b, "</dd>");
-	kv(b, "Requested by", v.o.requested_by);
+	html_kv(b, "Requested by", v.o.requested_by);
 	if (v.o.case_no == 3) {
 		buf_adds(b, "<dt>Members left</dt><dd>");
 		html_printf(b, "%lld", (long long)v.members_left);
@@ -749,7 +683,7 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	kv_time(b, "Plan viewed", v.viewed_at, "not yet");
 	if (v.proposed_at != 0) {
 		buf_adds(b, "<dt>Proposed move</dt><dd id=\"proposed\">");
-		when(b, v.proposed_at);
+		html_time(b, v.proposed_at);
 		if (v.proposed_note[0] != '\0') {
 			buf_adds(b, " <q>");
 			html_escape(b, v.proposed_note);
@@ -758,7 +692,7 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 		buf_adds(b, "</dd>");
 	}
 	if (v.o.notes[0] != '\0')
-		kv(b, "Notes", v.o.notes);
+		html_kv(b, "Notes", v.o.notes);
 	buf_adds(b, "</dl></section>");
 
 	buf_adds(b, "<section class=\"card\" id=\"gap\" aria-labelledby="
@@ -780,15 +714,15 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 		plan_url_box(b, new_url, "New plan link made; the old one no "
 		    "longer works.");
 	buf_adds(b, "<div class=\"actions\">");
-	button_form(c, arena_printf(c->r->arena, "%s/link", base), "New link",
-	    "secondary", "Make a new plan link? The customer's current link "
+	button_form(c, arena_printf(c->r->arena, "%s/link", base), NULL,
+	    NULL, "New link", "secondary", "Make a new plan link? The customer's current link "
 	    "stops working.");
 	if (v.state == ONBOARD_DECLINED || v.state == ONBOARD_EXPIRED)
 		button_form(c, arena_printf(c->r->arena, "%s/resend", base),
-		    "Resend", "primary", NULL);
+		    NULL, NULL, "Resend", "primary", NULL);
 	if (v.state != ONBOARD_LINKED && v.state != ONBOARD_CANCELED)
 		button_form(c, arena_printf(c->r->arena, "%s/cancel", base),
-		    "Cancel onboarding", "danger", "Cancel this onboarding? "
+		    NULL, NULL, "Cancel onboarding", "danger", "Cancel this onboarding? "
 		    "Its open invitation is cancelled too.");
 	buf_adds(b, "</div></section>");
 
@@ -825,12 +759,12 @@ desk_request(struct ctx *c)
 	struct onboard_result	 res;
 	struct err		 e;
 	const char		*cid = form_str(&c->form, "customer_id");
-	const char		*newname = trimmed(c,
+	const char		*newname = form_trimmed(c,
 				    form_str(&c->form, "new_customer"));
-	const char		*acct = trimmed(c,
+	const char		*acct = form_trimmed(c,
 				    form_str(&c->form, "account_id"));
-	const char		*email = trimmed(c, form_str(&c->form, "email"));
-	const char		*notes = trimmed(c, form_str(&c->form, "notes"));
+	const char		*email = form_trimmed(c, form_str(&c->form, "email"));
+	const char		*notes = form_trimmed(c, form_str(&c->form, "notes"));
 	char			 id[CUSTOMER_ID_LEN + 1];
 
 	err_clear(&e);
@@ -976,7 +910,7 @@ customers_get(struct ctx *c)
 			buf_adds(b, "</td><td>");
 			html_printf(b, "%lld", (long long)v[i].naccounts);
 			buf_adds(b, "</td><td>");
-			when(b, v[i].created_at);
+			html_time(b, v[i].created_at);
 			buf_adds(b, "</td></tr>");
 		}
 		buf_adds(b, "</tbody></table></div>");
@@ -1030,12 +964,12 @@ customers_post(struct ctx *c, const char *action)
 		return;
 	}
 	memset(&in, 0, sizeof(in));
-	in.name = trimmed(c, form_str(&c->form, "name"));
-	s = trimmed(c, form_str(&c->form, "contact_email"));
+	in.name = form_trimmed(c, form_str(&c->form, "name"));
+	s = form_trimmed(c, form_str(&c->form, "contact_email"));
 	in.contact_email = *s != '\0' ? s : NULL;
-	s = trimmed(c, form_str(&c->form, "currency"));
+	s = form_trimmed(c, form_str(&c->form, "currency"));
 	in.currency = *s != '\0' ? s : NULL;
-	s = trimmed(c, form_str(&c->form, "tax_rate"));
+	s = form_trimmed(c, form_str(&c->form, "tax_rate"));
 	in.tax_rate = *s != '\0' ? s : NULL;
 	if (*in.name == '\0') {
 		error_text_at(c, "create", "Enter the customer's name.");
@@ -1063,7 +997,7 @@ audit_get(struct ctx *c)
 	struct audit_entry	*ring, *v;
 	struct buf		*b = c->b;
 	struct err		 e;
-	const char		*object = trimmed(c, form_str(&c->query,
+	const char		*object = form_trimmed(c, form_str(&c->query,
 				    "object"));
 	size_t			 n, i, total = 0, pages, shown;
 	int64_t			 after = 0;
@@ -1124,7 +1058,7 @@ audit_get(struct ctx *c)
 			    &ring[(total - 1 - i) % AUDIT_SHOWN];
 
 			buf_adds(b, "<tr><td>");
-			when(b, a->at);
+			html_time(b, a->at);
 			buf_adds(b, "</td><td>");
 			html_escape(b, a->actor);
 			buf_adds(b, "</td><td><code>");
@@ -1241,12 +1175,12 @@ intake_post(struct ctx *c)
 	struct msp		 m;
 	struct err		 e;
 	struct buf		*b = c->b;
-	const char		*name = trimmed(c, form_str(&c->form,
+	const char		*name = form_trimmed(c, form_str(&c->form,
 				    "customer"));
-	const char		*acct = trimmed(c, form_str(&c->form,
+	const char		*acct = form_trimmed(c, form_str(&c->form,
 				    "account_id"));
-	const char		*email = trimmed(c, form_str(&c->form, "email"));
-	const char		*contact = trimmed(c, form_str(&c->form,
+	const char		*email = form_trimmed(c, form_str(&c->form, "email"));
+	const char		*contact = form_trimmed(c, form_str(&c->form,
 				    "contact"));
 	const char		*ip = c->r->remote_addr != NULL ?
 				    c->r->remote_addr : "";
@@ -1390,7 +1324,7 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 		buf_adds(b, "<p class=\"flash ok\" id=\"linked\">Done: ");
 		html_escape(b, msp);
 		buf_adds(b, " pays AWS for this account since ");
-		when(b, v->joined_at);
+		html_time(b, v->joined_at);
 		buf_adds(b, ".</p>");
 	} else if (v->state == ONBOARD_CANCELED)
 		buf_adds(b, "<p class=\"flash error\">This move was "
@@ -1430,7 +1364,7 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 		    "be minutes.</p>");
 		if (v->proposed_at != 0) {
 			buf_adds(b, "<p id=\"proposed\">You proposed ");
-			when(b, v->proposed_at);
+			html_time(b, v->proposed_at);
 			if (v->proposed_note[0] != '\0') {
 				buf_adds(b, ": <q>");
 				html_escape(b, v->proposed_note);
@@ -1497,8 +1431,8 @@ plan_post(struct ctx *c, const char *token, const char *action)
 {
 	struct onboard_view	 v;
 	struct err		 e;
-	const char		*w = trimmed(c, form_str(&c->form, "when"));
-	const char		*note = trimmed(c, form_str(&c->form, "note"));
+	const char		*w = form_trimmed(c, form_str(&c->form, "when"));
+	const char		*note = form_trimmed(c, form_str(&c->form, "note"));
 	char			 iso[40];
 	int64_t			 ms;
 

@@ -20,57 +20,6 @@
 
 #define LIST_MAX	20
 
-static void
-kv(struct buf *b, const char *k, const char *v)
-{
-	buf_adds(b, "<dt>");
-	html_escape(b, k);
-	buf_adds(b, "</dt><dd>");
-	html_escape(b, v);
-	buf_adds(b, "</dd>");
-}
-
-static void
-when(struct buf *b, int64_t ms)
-{
-	char	 t[40];
-
-	time_text(ms, t, sizeof(t));
-	html_escape(b, t);
-}
-
-/* A POST form around one button; confirm: the JS dialog's question. */
-static void
-button_form(struct ctx *c, const char *action, const char *name,
-    const char *value, const char *label, const char *cls,
-    const char *confirm)
-{
-	struct buf	*b = c->b;
-
-	buf_adds(b, "<form method=\"post\" class=\"inline\" action=\"");
-	html_escape(b, action);
-	buf_adds(b, "\"");
-	if (confirm != NULL) {
-		buf_adds(b, " data-confirm=\"");
-		html_escape(b, confirm);
-		buf_adds(b, "\"");
-	}
-	buf_adds(b, ">");
-	csrf_input(c);
-	if (name != NULL) {
-		buf_adds(b, "<input type=\"hidden\" name=\"");
-		html_escape(b, name);
-		buf_adds(b, "\" value=\"");
-		html_escape(b, value);
-		buf_adds(b, "\">");
-	}
-	buf_adds(b, "<button type=\"submit\" class=\"");
-	html_escape(b, cls);
-	buf_adds(b, "\">");
-	html_escape(b, label);
-	buf_adds(b, "</button></form>");
-}
-
 static int
 hs_open(const struct handshake *h)
 {
@@ -95,9 +44,8 @@ received_section(struct ctx *c, int in_org, int mgmt)
 	error_here(c, "invitations");
 	if (handshake_list_for_account(c->r->store, c->r->arena, &c->who, &f,
 	    "", LIST_MAX, &v, &n, &more, &e) == -1) {
-		buf_adds(b, "<p class=\"flash error\">");
-		html_escape(b, err_friendly(&e));
-		buf_adds(b, "</p></section>");
+		error_box(b, &e);
+		buf_adds(b, "</section>");
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -133,9 +81,9 @@ received_section(struct ctx *c, int in_org, int mgmt)
 		buf_adds(b, " (");
 		html_escape(b, v[i].mgmt_id);
 		buf_adds(b, ") · sent ");
-		when(b, v[i].requested_at);
+		html_time(b, v[i].requested_at);
 		buf_adds(b, " · expires ");
-		when(b, v[i].expires_at);
+		html_time(b, v[i].expires_at);
 		buf_adds(b, "</span>");
 		if (v[i].notes[0] != '\0') {
 			buf_adds(b, "<br><q>");
@@ -188,12 +136,12 @@ member_section(struct ctx *c, const struct organization *o,
 	    "id=\"org-id\">");
 	html_escape(b, o->id);
 	buf_adds(b, "</code></h2><dl class=\"kv\">");
-	kv(b, "Organization ID", o->id);
-	kv(b, "Management account", o->management_name);
-	kv(b, "Management account e-mail", o->management_email);
-	kv(b, "Management account ID", o->management_id);
+	html_kv(b, "Organization ID", o->id);
+	html_kv(b, "Management account", o->management_name);
+	html_kv(b, "Management account e-mail", o->management_email);
+	html_kv(b, "Management account ID", o->management_id);
 	buf_adds(b, "<dt>Member since</dt><dd>");
-	when(b, m->joined_at);
+	html_time(b, m->joined_at);
 	buf_adds(b, "</dd></dl><p class=\"muted\">The management account "
 	    "pays AWS for this account.</p></section>");
 
@@ -267,9 +215,8 @@ accounts_section(struct ctx *c, const struct organization *o,
 		after = "";
 	if (org_list_accounts(c->r->store, c->r->arena, &c->who, after,
 	    LIST_MAX, &lo, &v, &n, &more, &e) == -1) {
-		buf_adds(b, "<p class=\"flash error\">");
-		html_escape(b, err_friendly(&e));
-		buf_adds(b, "</p></section>");
+		error_box(b, &e);
+		buf_adds(b, "</section>");
 		return;
 	}
 	*nmembers = n;
@@ -313,7 +260,7 @@ accounts_section(struct ctx *c, const struct organization *o,
 		buf_adds(b, "</code></td><td>");
 		html_escape(b, a->email);
 		buf_adds(b, "</td><td>");
-		when(b, v[i].membership.joined_at);
+		html_time(b, v[i].membership.joined_at);
 		buf_adds(b, "</td></tr>");
 	}
 	buf_adds(b, "</tbody></table></div></form>");
@@ -342,9 +289,8 @@ sent_section(struct ctx *c)
 	error_here(c, "sent");
 	if (handshake_list_for_org(c->r->store, c->r->arena, &c->who, &f, "",
 	    LIST_MAX, &v, &n, &more, &e) == -1) {
-		buf_adds(b, "<p class=\"flash error\">");
-		html_escape(b, err_friendly(&e));
-		buf_adds(b, "</p></section>");
+		error_box(b, &e);
+		buf_adds(b, "</section>");
 		return;
 	}
 	if (n == 0) {
@@ -369,9 +315,9 @@ sent_section(struct ctx *c)
 		buf_adds(b, "\">");
 		html_escape(b, v[i].state);
 		buf_adds(b, "</span></td><td>");
-		when(b, v[i].requested_at);
+		html_time(b, v[i].requested_at);
 		buf_adds(b, "</td><td>");
-		when(b, v[i].expires_at);
+		html_time(b, v[i].expires_at);
 		buf_adds(b, "</td><td>");
 		html_escape(b, v[i].notes);
 		buf_adds(b, "</td><td>");
@@ -397,8 +343,8 @@ settings_section(struct ctx *c, const struct organization *o,
 	html_escape(b, o->id);
 	buf_adds(b, "</code> <button type=\"button\" class=\"secondary "
 	    "small\" data-copy=\"org-id\">Copy</button></dd>");
-	kv(b, "Feature set", o->feature_set);
-	kv(b, "Management account", o->management_name);
+	html_kv(b, "Feature set", o->feature_set);
+	html_kv(b, "Management account", o->management_name);
 	buf_adds(b, "</dl><h3>Delete organization</h3>");
 	if (nmembers > 1)
 		buf_adds(b, "<p class=\"note\">The organization still has "
@@ -506,12 +452,12 @@ accept_page(struct ctx *c, const char *hid)
 	html_escape(b, h.mgmt_id);
 	buf_adds(b, ") will pay AWS for this account, as the management "
 	    "account of the organization.</p><dl class=\"kv\">");
-	kv(b, "Organization", h.org_id);
-	kv(b, "Management account", h.mgmt_name);
-	kv(b, "Management account e-mail", h.mgmt_email);
-	kv(b, "This account", c->acct.id);
+	html_kv(b, "Organization", h.org_id);
+	html_kv(b, "Management account", h.mgmt_name);
+	html_kv(b, "Management account e-mail", h.mgmt_email);
+	html_kv(b, "This account", c->acct.id);
 	if (h.notes[0] != '\0')
-		kv(b, "Notes", h.notes);
+		html_kv(b, "Notes", h.notes);
 	buf_adds(b, "</dl>");
 	if (in_org && c->err_where == NULL) {
 		buf_adds(b, "<p class=\"note\">");
@@ -538,21 +484,6 @@ void
 org_accept_get(struct ctx *c)
 {
 	accept_page(c, form_str(&c->query, "h"));
-}
-
-static int
-trim_copy(struct ctx *c, const char *s, char **out)
-{
-	size_t	 len;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	len = strlen(s);
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
-	    s[len - 1] == '\r' || s[len - 1] == '\n'))
-		len--;
-	*out = arena_strndup(c->r->arena, s, len);
-	return ((int)len);
 }
 
 static void
@@ -612,7 +543,7 @@ org_post(struct ctx *c, const char *action)
 	struct handshake	 h;
 	struct err		 e;
 	const char		*hid = form_str(&c->form, "handshake_id");
-	char			*target, *notes;
+	const char		*target, *notes;
 
 	err_clear(&e);
 	if (strcmp(action, "create") == 0) {
@@ -645,13 +576,14 @@ org_post(struct ctx *c, const char *action)
 		    "pays AWS itself until it joins another organization.",
 		    o.id);
 	} else if (strcmp(action, "invite") == 0) {
-		if (trim_copy(c, form_str(&c->form, "target"), &target) == 0) {
+		target = form_trimmed(c, form_str(&c->form, "target"));
+		if (*target == '\0') {
 			error_text_at(c, "invite", "Enter the account ID or "
 			    "e-mail address to invite.");
 			org_get(c);
 			return;
 		}
-		trim_copy(c, form_str(&c->form, "notes"), &notes);
+		notes = form_trimmed(c, form_str(&c->form, "notes"));
 		if (handshake_invite(c->r->store, &c->who,
 		    str_is_digits(target) ? "ACCOUNT" : "EMAIL", target,
 		    *notes != '\0' ? notes : NULL, NULL, 0, &h, &e) == -1) {
@@ -678,7 +610,7 @@ org_post(struct ctx *c, const char *action)
 		if (org_describe(c->r->store, &c->who, &o, &e) == -1)
 			goto fail_delete;
 		/* Checked here too: the disabled button is only a help. */
-		trim_copy(c, form_str(&c->form, "confirm_id"), &target);
+		target = form_trimmed(c, form_str(&c->form, "confirm_id"));
 		if (strcmp(target, o.id) != 0) {
 			error_text_at(c, "delete", "The organization ID you "
 			    "typed does not match; nothing was deleted.");

@@ -12,58 +12,6 @@
 #include "web/page.h"
 #include "web/web.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
-int
-pct_decode(struct arena *a, const char *s, size_t len, size_t max,
-    int plus_space, char **out, struct err *e)
-{
-	char	*d;
-	size_t	 i, n = 0;
-	int	 hi, lo;
-
-	d = arena_alloc(a, (len < max ? len : max) + 1);
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == '%') {
-			if (len - i < 3)
-				return (err_set(e, ERR_INVALID, NULL, NULL,
-				    "form: a %% escape is cut short"));
-			if ((hi = hexval((unsigned char)s[i + 1])) == -1 ||
-			    (lo = hexval((unsigned char)s[i + 2])) == -1)
-				return (err_set(e, ERR_INVALID, NULL, NULL,
-				    "form: a %% escape is not two hex digits"));
-			c = (char)(hi * 16 + lo);
-			i += 2;
-		} else if (c == '+' && plus_space)
-			c = ' ';
-		if (c == '\0')
-			return (err_set(e, ERR_INVALID, NULL, NULL,
-			    "form: NUL characters are not allowed"));
-		if (n == max)
-			return (err_set(e, ERR_LIMIT, NULL, NULL,
-			    "form: a field is longer than %zu bytes", max));
-		d[n++] = c;
-	}
-	d[n] = '\0';
-	if (!utf8_valid(d, n))
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "form: a field is not valid UTF-8"));
-	*out = d;
-	return (0);
-}
-
 int
 form_parse(struct arena *a, const char *s, size_t len, struct form *out,
     struct err *e)
@@ -163,12 +111,84 @@ time_text(int64_t ms, char *buf, size_t len)
 }
 
 void
+html_time(struct buf *b, int64_t ms)
+{
+	char	 t[40];
+
+	time_text(ms, t, sizeof(t));
+	html_escape(b, t);
+}
+
+void
+error_box(struct buf *b, const struct err *e)
+{
+	buf_adds(b, "<p class=\"flash error\" role=\"alert\">");
+	html_escape(b, err_friendly(e));
+	buf_adds(b, "</p>");
+}
+
+void
+html_kv(struct buf *b, const char *k, const char *v)
+{
+	buf_adds(b, "<dt>");
+	html_escape(b, k);
+	buf_adds(b, "</dt><dd>");
+	html_escape(b, v);
+	buf_adds(b, "</dd>");
+}
+
+const char *
+form_trimmed(struct ctx *c, const char *s)
+{
+	size_t	 len;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	len = strlen(s);
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	    s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	return (arena_strndup(c->r->arena, s, len));
+}
+
+void
 csrf_input(struct ctx *c)
 {
 	buf_adds(c->b, "<input type=\"hidden\" name=\"csrf\" value=\"");
 	html_escape(c->b, c->signed_in ? c->ws.csrf :
 	    c->pre_csrf != NULL ? c->pre_csrf : "");
 	buf_adds(c->b, "\">");
+}
+
+void
+button_form(struct ctx *c, const char *action, const char *name,
+    const char *value, const char *label, const char *cls,
+    const char *confirm)
+{
+	struct buf	*b = c->b;
+
+	buf_adds(b, "<form method=\"post\" class=\"inline\" action=\"");
+	html_escape(b, action);
+	buf_adds(b, "\"");
+	if (confirm != NULL) {
+		buf_adds(b, " data-confirm=\"");
+		html_escape(b, confirm);
+		buf_adds(b, "\"");
+	}
+	buf_adds(b, ">");
+	csrf_input(c);
+	if (name != NULL) {
+		buf_adds(b, "<input type=\"hidden\" name=\"");
+		html_escape(b, name);
+		buf_adds(b, "\" value=\"");
+		html_escape(b, value);
+		buf_adds(b, "\">");
+	}
+	buf_adds(b, "<button type=\"submit\" class=\"");
+	html_escape(b, cls);
+	buf_adds(b, "\">");
+	html_escape(b, label);
+	buf_adds(b, "</button></form>");
 }
 
 void
@@ -212,6 +232,7 @@ page_begin(struct ctx *c, const char *title)
 			buf_adds(b, "<a href=\"/onboarding\">Onboarding</a>"
 			    "<a href=\"/customers\">Customers</a>"
 			    "<a href=\"/audit\">Audit</a>"
+			    "<a href=\"/invoices\">Invoices</a>"
 			    "<a href=\"/portal\">Billing portal</a>");
 		buf_adds(b, "<a href=\"/settings\">Account settings</a>"
 		    "</nav><div class=\"who\"><span class=\"acct\">");

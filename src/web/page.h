@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "core/codec.h"
 #include "core/err.h"
 #include "core/message.h"
 #include "org/account.h"
@@ -36,13 +37,6 @@ struct form {
 	size_t			 n;
 };
 
-/*
- * Percent-decodes s[0..len) into a NUL-terminated arena string: %XX (hex,
- * either case), '+' as a space when plus_space. Fails with ERR_INVALID on a
- * malformed escape, a NUL byte, invalid UTF-8 or more than max bytes.
- */
-int	 pct_decode(struct arena *, const char *s, size_t len, size_t max,
-	    int plus_space, char **out /* OUT */, struct err *);
 /* Parses a urlencoded body or query string; at most FORM_MAX_FIELDS. */
 int	 form_parse(struct arena *, const char *s, size_t len,
 	    struct form *out /* OUT */, struct err *);
@@ -101,6 +95,19 @@ void	 page_message(struct ctx *, int status, const char *title,
 void	 html_printf(struct buf *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 csrf_input(struct ctx *);
+/*
+ * A POST form around one button, with the CSRF token and, when name is not
+ * NULL, one hidden field; confirm: the JS dialog's question, or NULL.
+ */
+void	 button_form(struct ctx *, const char *action, const char *name,
+	    const char *value, const char *label, const char *cls,
+	    const char *confirm);
+/* <dt>k</dt><dd>v</dd>, escaped. */
+void	 html_kv(struct buf *, const char *k, const char *v);
+/* time_text(ms), escaped. */
+void	 html_time(struct buf *, int64_t ms);
+/* An arena copy of s without leading blanks and trailing white space. */
+const char *form_trimmed(struct ctx *, const char *s);
 /* Shows ctx's error when it belongs to section `where`. */
 void	 error_here(struct ctx *, const char *where);
 /* Records an error for the page to show next to `where`. */
@@ -108,6 +115,8 @@ void	 error_at(struct ctx *, const char *where, const struct err *);
 void	 error_text_at(struct ctx *, const char *where, const char *text);
 /* A readable sentence for a domain error. */
 const char *err_friendly(const struct err *);
+/* err_friendly(e) as an alert paragraph, for a part of a page that failed. */
+void	 error_box(struct buf *, const struct err *);
 /* "2026-11-26 12:00 UTC" into buf (at least 24 bytes). */
 void	 time_text(int64_t ms, char *buf, size_t len);
 
@@ -134,6 +143,31 @@ void	 portal_get(struct ctx *, const char *rest);
 void	 portal_post(struct ctx *, const char *rest);
 /* Signs a portal user in (a new session); 0 on success. */
 int	 portal_signin(struct ctx *, const char *email, const char *password);
+
+/* invoice_pages.c: invoices in the MSP console (/invoices..., the MSP's
+ * account only) and in the billing portal (/portal/invoices..., through
+ * portal_pages.c). An inv_view says who is looking. */
+struct inv_view {
+	int		 msp;		/* AWS cost, margin, drafts, all customers */
+	int		 can_act;	/* issue, void, recompute (msp only) */
+	const char	*base;		/* "/invoices" or "/portal/invoices" */
+	const char	*customer;	/* !msp: the customer user's customer */
+	const struct principal *who;	/* msp: for the domain (NULL: checked
+					 * by the caller) */
+};
+void	 invoices_get(struct ctx *, const char *rest);
+void	 invoices_post(struct ctx *, const char *rest);
+/* The list's body (h1, filters, counts, table) between page_begin and
+ * page_end; cust: the MSP's customer filter ("" all). */
+void	 invoice_list_body(struct ctx *, const struct inv_view *,
+	    const char *cust);
+/* rest "KEY", "KEY/pdf" or "KEY/csv": the whole response; a key the
+ * viewer may not see is the same 404 as an unknown one. */
+void	 invoice_key_page(struct ctx *, const struct inv_view *,
+	    const char *rest);
+/* rest "recompute", "KEY/issue" or "KEY/void" (403 unless can_act). */
+void	 invoice_pages_post(struct ctx *, const struct inv_view *,
+	    const char *rest);
 
 /* onboard_pages.c: the MSP's onboarding desk (/onboarding, /customers,
  * /audit; MSP session only) and the public pages (/intake, /plan/TOKEN). */

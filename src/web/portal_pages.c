@@ -16,18 +16,9 @@
 #include "web/svg.h"
 #include "web/web.h"
 #include "billing/money.h"
-#include "core/xmalloc.h"
-#include <stdlib.h>
 
 #define TOP_N		8
 #define RANGE_MAX_DAYS	397	/* 13 months */
-
-/* open_memstream's buffer comes from libc's malloc. */
-static void
-free_mem(char *p)
-{
-	free(p);
-}
 
 static void
 money_format_csv(int64_t v, char *buf, size_t len)
@@ -551,18 +542,55 @@ costs(struct ctx *c, int csv)
 	page_end(c);
 }
 
+/*
+ * Who is looking at invoices: a customer user sees its customer's issued
+ * and void documents only, without the AWS cost (billing/invoice.h's
+ * customer-scoped reads; scope_of bound cust to the user's customer);
+ * MSP users and the MSP's account see every customer's with it, and
+ * admin / billing users may issue and void (as the MSP).
+ */
 static void
-invoices(struct ctx *c)
+invoice_view_of(struct ctx *c, struct inv_view *v, struct principal *msp)
+{
+	struct msp	 m;
+
+	memset(v, 0, sizeof(*v));
+	v->base = "/portal/invoices";
+	v->customer = "";
+	if (c->is_portal && strcmp(c->portal.role, "customer") == 0) {
+		v->customer = c->portal.customer_id;
+		return;
+	}
+	v->msp = 1;
+	v->can_act = can_write(c);
+	if (c->is_msp)
+		v->who = &c->who;
+	else if (msp_get(c->r->store, &m, NULL) == 0) {
+		memset(msp, 0, sizeof(*msp));
+		snprintf(msp->account_id, sizeof(msp->account_id), "%s",
+		    m.account_id);
+		v->who = msp;
+	} else
+		v->can_act = 0;
+}
+
+static void
+invoices(struct ctx *c, const char *rest)
 {
 	struct ce_scope	 sc;
+	struct inv_view	 v;
+	struct principal msp;
 	const char	*cust;
 
 	if (scope_of(c, &sc, &cust) == -1)
 		return;
+	invoice_view_of(c, &v, &msp);
+	if (*rest != '\0') {
+		invoice_key_page(c, &v, rest);
+		return;
+	}
 	page_begin(c, "Invoices");
-	buf_adds(c->b, "<h1>Invoices</h1>");
-	customer_picker(c, cust, "/portal/invoices");
-	buf_adds(c->b, "<p id=\"no-invoices\">No invoices yet.</p>");
+	invoice_list_body(c, &v, cust);
 	if (*cust != '\0') {
 		char	 d[11];
 
@@ -581,8 +609,8 @@ focus(struct ctx *c)
 	struct ce_scope	 sc;
 	const char	*cust;
 	struct err	 e;
-	char		*mem = NULL;
-	size_t		 len = 0;
+	char		 chunk[8192];
+	size_t		 len;
 	FILE		*f;
 
 	if (scope_of(c, &sc, &cust) == -1)
@@ -592,24 +620,27 @@ focus(struct ctx *c)
 		return;
 	}
 	err_clear(&e);
-	if ((f = open_memstream(&mem, &len)) == NULL) {
-		page_message(c, 500, "Error", "out of memory");
+	/* The export writes a FILE: a temporary one, copied into the
+	 * response (capped by the response buffer). */
+	if ((f = tmpfile()) == NULL) {
+		page_message(c, 500, "Error", "no temporary file");
 		return;
 	}
 	if (focus_export(c->r->store, c->r->arena, cust,
 	    form_str(&c->query, "period"), f, &e) == -1) {
 		fclose(f);
-		free_mem(mem);
 		page_message(c, 400, "Bad request", err_friendly(&e));
 		return;
 	}
-	fclose(f);
+	rewind(f);
 	c->resp->status = 200;
 	c->resp->content_type = "text/csv; charset=utf-8";
 	response_header(c->resp, "Content-Disposition",
 	    "attachment; filename=\"focus.csv\"");
-	buf_add(c->b, mem, len);
-	free_mem(mem);
+	while ((len = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(c->b, chunk, len) == -1)
+			break;
+	fclose(f);
 }
 
 static void
@@ -791,7 +822,9 @@ portal_get(struct ctx *c, const char *rest)
 	else if (strcmp(rest, "costs.csv") == 0)
 		costs(c, 1);
 	else if (strcmp(rest, "invoices") == 0)
-		invoices(c);
+		invoices(c, "");
+	else if (strncmp(rest, "invoices/", 9) == 0)
+		invoices(c, rest + 9);
 	else if (strcmp(rest, "focus.csv") == 0)
 		focus(c);
 	else if (strcmp(rest, "budgets") == 0)
@@ -816,6 +849,14 @@ portal_post(struct ctx *c, const char *rest)
 	err_clear(&e);
 	if (!can_write(c)) {
 		page_message(c, 403, "Forbidden", "Your role can only read.");
+		return;
+	}
+	if (strncmp(rest, "invoices/", 9) == 0) {
+		struct inv_view	 v;
+		struct principal msp;
+
+		invoice_view_of(c, &v, &msp);
+		invoice_pages_post(c, &v, rest + 9);
 		return;
 	}
 	if (strcmp(rest, "budgets/create") == 0) {

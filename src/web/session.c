@@ -91,6 +91,9 @@ session_load(struct ctx *c)
 		store_web_session_delete(c->r->store, hash, NULL);
 		return (0);
 	}
+	/* Portal sessions too, or they would idle out while in use. */
+	if (now - c->ws.last_seen > TOUCH_EVERY_MS)
+		store_web_session_touch(c->r->store, hash, now, NULL);
 	/* A portal user's session (portal_pages.c) carries no account. */
 	if (store_portal_session_user(c->r->store, hash, &c->portal,
 	    NULL) == 0) {
@@ -102,8 +105,6 @@ session_load(struct ctx *c)
 	if (store_account_get(c->r->store, c->ws.account_id, &c->acct,
 	    &e) == -1)
 		return (0);
-	if (now - c->ws.last_seen > TOUCH_EVERY_MS)
-		store_web_session_touch(c->r->store, hash, now, NULL);
 	snprintf(c->who.account_id, sizeof(c->who.account_id), "%s",
 	    c->ws.account_id);
 	c->signed_in = 1;

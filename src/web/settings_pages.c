@@ -42,7 +42,6 @@ settings_page(struct ctx *c, const struct access_key *created)
 	struct err		 e;
 	size_t			 n = 0, i;
 	int			 posted_billing;
-	char			 t[40];
 
 	err_clear(&e);
 	page_begin(c, "Account settings");
@@ -101,9 +100,7 @@ settings_page(struct ctx *c, const struct access_key *created)
 	}
 	if (store_key_list(c->r->store, c->r->arena, c->acct.id, &keys, &n,
 	    &e) == -1) {
-		buf_adds(b, "<p class=\"flash error\">");
-		html_escape(b, err_friendly(&e));
-		buf_adds(b, "</p>");
+		error_box(b, &e);
 		n = 0;
 	}
 	if (n > 0) {
@@ -115,8 +112,7 @@ settings_page(struct ctx *c, const struct access_key *created)
 			buf_adds(b, "<tr><td><code>");
 			html_escape(b, keys[i].id);
 			buf_adds(b, "</code></td><td>");
-			time_text(keys[i].created_at, t, sizeof(t));
-			html_escape(b, t);
+			html_time(b, keys[i].created_at);
 			buf_adds(b, "</td><td><form method=\"post\" "
 			    "class=\"inline\" action=\"/settings/keys/delete\" "
 			    "data-confirm=\"Delete this access key? Programs "

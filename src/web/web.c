@@ -169,6 +169,7 @@ route(struct ctx *c)
 	    strncmp(p, "/onboarding/", 12) != 0 &&
 	    strcmp(p, "/customers") != 0 && strncmp(p, "/customers/", 11) != 0 &&
 	    strcmp(p, "/audit") != 0 &&
+	    strcmp(p, "/invoices") != 0 && strncmp(p, "/invoices/", 10) != 0 &&
 	    strncmp(p, "/organization/", 14) != 0 &&
 	    strcmp(p, "/settings") != 0 && strncmp(p, "/settings/", 10) != 0 &&
 	    strcmp(p, "/portal") != 0 && strncmp(p, "/portal/", 8) != 0 &&
@@ -208,6 +209,11 @@ route(struct ctx *c)
 		customers_post(c, p + 11);
 	else if (strcmp(p, "/audit") == 0 && get)
 		audit_get(c);
+	else if ((strcmp(p, "/invoices") == 0 || strncmp(p, "/invoices/",
+	    10) == 0) && get)
+		invoices_get(c, p[9] == '/' ? p + 10 : "");
+	else if (strncmp(p, "/invoices/", 10) == 0 && post)
+		invoices_post(c, p + 10);
 	else if (strcmp(p, "/settings") == 0 && get)
 		settings_get(c);
 	else if (strncmp(p, "/settings/", 10) == 0 && post)

@@ -31,7 +31,9 @@ import pytest
 from conftest import BIN, PG, Server, new_db, drop_db, sql
 
 TARGET = "AWSOrganizationsV20161128."
-CYCLES = int(os.environ.get("PAYERLINK_FAULT_CYCLES", "50"))
+# 50 as the issue asks; 20 under the sanitizers (3x slower) to keep make
+# test's total bounded.
+CYCLES = int(os.environ.get("PAYERLINK_FAULT_CYCLES", "20" if "asan" in BIN else "50"))
 SQLITE_ONLY = pytest.mark.skipif(bool(PG), reason="SQLite file faults; PostgreSQL has its own")
 
 
@@ -355,3 +357,265 @@ def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path):
         assert total["acked"] > CYCLES * 3
     finally:
         drop_db(db)
+
+
+def timed_read(s, acct):
+    """A normal signed read on a fresh connection: (status, seconds)."""
+    api = Api(s.port, acct, timeout=30)
+    t = time.time()
+    st, _ = api.op("DescribeOrganization")
+    api.close()
+    return st, time.time() - t
+
+
+@pytest.fixture
+def one_org(tmp_path):
+    """A server over a fresh database with one organization; (server, owner, member)."""
+    db = new_db(str(tmp_path))
+    owner = cli(db, "account", "create", "--email", "owner@faults.example")
+    member = cli(db, "account", "create", "--email", "member@faults.example")
+    s = start(db)
+    assert Api(s.port, owner).op("CreateOrganization", {"FeatureSet": "ALL"})[0] == 200
+    yield s, owner, member
+    s.stop()
+    drop_db(db)
+
+
+def hold_lock(db, seconds):
+    """The sqlite3 CLI holding BEGIN EXCLUSIVE on db for `seconds`."""
+    p = subprocess.Popen(["sqlite3", db], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    p.stdin.write("BEGIN EXCLUSIVE;\nSELECT 'locked';\n")
+    p.stdin.flush()
+    assert p.stdout.readline().strip() == "locked"
+    def release():
+        time.sleep(seconds)
+        p.stdin.write("COMMIT;\n.quit\n")
+        p.stdin.flush()
+        p.wait()
+    t = threading.Thread(target=release, daemon=True)
+    t.start()
+    return t
+
+
+@SQLITE_ONLY
+def test_locked_database_gives_a_clear_error_and_recovers(one_org):
+    """Another process holds the write lock past the 10 s busy timeout: the
+    write gets ServiceException (500) saying the database is locked, reads go
+    on meanwhile (WAL), and the next write after the lock is gone succeeds;
+    a lock shorter than the timeout only delays the write."""
+    s, owner, member = one_org
+    api = Api(s.port, owner, timeout=60)
+    invite = {"Target": {"Id": member["AccountId"], "Type": "ACCOUNT"}}
+    # Held longer than the busy timeout.
+    t = hold_lock(s.db, 12)
+    res = {}
+    def write():
+        t0 = time.time()
+        res["w"] = api.op("InviteAccountToOrganization", invite), time.time() - t0
+    w = threading.Thread(target=write)
+    w.start()
+    time.sleep(0.5)
+    st, secs = timed_read(s, owner)
+    assert st == 200 and secs < 1.0, (st, secs)
+    w.join()
+    (st, body), secs = res["w"]
+    assert st == 500 and body["__type"] == "ServiceException", body
+    assert "locked" in body["Message"], body
+    assert 9 < secs < 12, secs
+    t.join()
+    # No manual step: the next write works, nothing was written by the failed one.
+    assert sql(s.db, "SELECT COUNT(*) FROM handshakes")[0][0] == 0
+    st, body = api.op("InviteAccountToOrganization", invite)
+    assert st == 200, body
+    hid = body["Handshake"]["Id"]
+    # Held shorter than the timeout: the write waits, then succeeds.
+    t = hold_lock(s.db, 2)
+    t0 = time.time()
+    st, body = Api(s.port, member).op("DeclineHandshake", {"HandshakeId": hid})
+    assert st == 200 and time.time() - t0 >= 1.5, body
+    t.join()
+    check_invariants(s.db)
+
+
+@SQLITE_ONLY
+def test_disk_full_gives_a_clear_error_and_recovers(tmp_path):
+    """The database on a 16 MiB tmpfs, the rest of it filled: writes fail with
+    ServiceException "disk is full", reads still answer, the file stays
+    intact, and writes work again once space is freed."""
+    mnt = str(tmp_path / "small")
+    os.mkdir(mnt)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print("SKIP disk full: mount -t tmpfs is not permitted here: " + r.stderr.strip())
+        pytest.skip("mount -t tmpfs not permitted: " + r.stderr.strip())
+    s = None
+    try:
+        db = os.path.join(mnt, "full.db")
+        owner = cli(db, "account", "create", "--email", "owner@full.example")
+        members = [cli(db, "account", "create", "--email", "m%d@full.example" % i)
+                   for i in range(40)]
+        s = start(db)
+        api = Api(s.port, owner)
+        assert api.op("CreateOrganization", {"FeatureSet": "ALL"})[0] == 200
+        filler = os.path.join(mnt, "filler")
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while True:
+                os.write(fd, b"\0" * 4096)
+        except OSError:
+            pass
+        os.close(fd)
+        errors = []
+        for m in members[:20]:
+            st, body = api.op("InviteAccountToOrganization",
+                              {"Target": {"Id": m["AccountId"], "Type": "ACCOUNT"}})
+            if st != 200:
+                errors.append((st, body))
+        assert errors, "no write failed on a full disk"
+        for st, body in errors:
+            assert st == 500 and body["__type"] == "ServiceException", body
+            assert "full" in body["Message"] or "disk" in body["Message"], body
+        st, secs = timed_read(s, owner)
+        assert st == 200 and secs < 1.0
+        os.unlink(filler)
+        st, body = api.op("InviteAccountToOrganization",
+                          {"Target": {"Id": members[30]["AccountId"], "Type": "ACCOUNT"}})
+        assert st == 200, body
+        kill9(s)
+        s = None
+        check_invariants(db)
+        s = start(db)
+        assert timed_read(s, owner)[0] == 200
+        print("\ndisk full: %d of 20 writes refused with ServiceException, then recovered"
+              % len(errors))
+    finally:
+        if s:
+            s.stop()
+        subprocess.run(["umount", "-l", mnt])
+
+
+def test_slow_body_does_not_block_others(one_org):
+    """A client sending its body one byte a second ties up no worker."""
+    s, owner, _ = one_org
+    slow = []
+    for _ in range(8):
+        c = socket.create_connection(("127.0.0.1", s.port))
+        c.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n"
+                  b"X-Amz-Target: AWSOrganizationsV20161128.ListAccounts\r\n"
+                  b"Content-Type: application/x-amz-json-1.1\r\n\r\n")
+        slow.append(c)
+    worst = 0
+    for i in range(6):
+        for c in slow:
+            c.sendall(b"{" if i == 0 else b" ")
+        st, secs = timed_read(s, owner)
+        assert st == 200
+        worst = max(worst, secs)
+        time.sleep(1)
+    assert worst < 1.0, worst
+    for c in slow:
+        c.close()
+    print("\nslow bodies: 8 clients at 1 byte/s, worst normal request %.3f s" % worst)
+
+
+def raise_nofile(n):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = min(n, hard)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def test_ten_thousand_idle_connections(tmp_path):
+    """With --max-connections above them, 10,000 idle connections (or as
+    many as the fd limit allows) leave the server answering in < 1 s."""
+    limit = raise_nofile(21000)
+    n = min(10000, limit - 200)
+    if n < 2000:
+        pytest.skip("fd limit %d too low for 2,000 idle connections" % limit)
+    db = new_db(str(tmp_path))
+    owner = cli(db, "account", "create", "--email", "owner@idle.example")
+    s = start(db, "--max-connections", str(n + 500))
+    socks = []
+    try:
+        for _ in range(n):
+            socks.append(socket.create_connection(("127.0.0.1", s.port)))
+        time.sleep(0.5)
+        worst = 0
+        for _ in range(5):
+            st, secs = timed_read(s, owner)
+            assert st in (200, 400)
+            worst = max(worst, secs)
+        assert worst < 1.0, worst
+        print("\nidle: %d idle connections open, worst normal request %.3f s" % (n, worst))
+    finally:
+        for c in socks:
+            c.close()
+        s.stop()
+        drop_db(db)
+
+
+def test_connection_limit_and_idle_timeout(tmp_path):
+    """Past --max-connections new connections are refused, and idle ones are
+    closed after --timeout, after which everyone is served again."""
+    raise_nofile(4000)
+    db = new_db(str(tmp_path))
+    owner = cli(db, "account", "create", "--email", "owner@limit.example")
+    s = start(db, "--max-connections", "100", "--timeout", "2")
+    socks = []
+    try:
+        for _ in range(150):
+            socks.append(socket.create_connection(("127.0.0.1", s.port)))
+        time.sleep(0.3)
+        refused = 0
+        for c in socks[100:]:
+            c.settimeout(1)
+            try:
+                if c.recv(1) == b"":
+                    refused += 1
+            except ConnectionResetError:
+                refused += 1
+            except socket.timeout:
+                pass
+        assert refused >= 40, refused
+        time.sleep(3)
+        st, secs = timed_read(s, owner)
+        assert st in (200, 400) and secs < 1.0, (st, secs)
+    finally:
+        for c in socks:
+            c.close()
+        s.stop()
+        drop_db(db)
+
+
+def test_ten_thousand_headers(one_org):
+    """A request with 10,000 headers gets 431 (or the connection closed) and
+    normal requests are answered meanwhile."""
+    s, owner, _ = one_org
+    head = b"POST / HTTP/1.1\r\nHost: x\r\n" + b"".join(
+        b"X-H-%d: v\r\n" % i for i in range(10000)) + b"Content-Length: 2\r\n\r\n{}"
+    def attack(out):
+        c = socket.create_connection(("127.0.0.1", s.port))
+        c.settimeout(10)
+        try:
+            c.sendall(head)
+        except OSError:
+            pass
+        try:
+            out.append(c.recv(200))
+        except OSError:
+            out.append(b"")
+        c.close()
+    outs = []
+    ts = [threading.Thread(target=attack, args=(outs,)) for _ in range(4)]
+    for t in ts:
+        t.start()
+    st, secs = timed_read(s, owner)
+    for t in ts:
+        t.join()
+    assert st == 200 and secs < 1.0
+    for o in outs:
+        assert o == b"" or o.startswith(b"HTTP/1.1 431"), o
+    assert timed_read(s, owner)[0] == 200

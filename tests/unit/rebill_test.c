@@ -2,6 +2,7 @@
 /* Rebilling arithmetic and rule precedence (src/billing/pricing.c). */
 #include <string.h>
 
+#include "billing/money.h"
 #include "billing/pricing.h"
 #include "test.h"
 
@@ -33,6 +34,14 @@ TEST(rebill_round_half_even)
 	CHECK_STR(b, "123.456789");
 	nano_format(210000000000LL, b, sizeof(b));
 	CHECK_STR(b, "210.00");
+	nano_format(-1500000000LL, b, sizeof(b));
+	CHECK_STR(b, "-1.50");
+	money_format_min(7, 3, 3, b, sizeof(b));
+	CHECK_STR(b, "0.007");
+	money_format_min(120, 2, 1, b, sizeof(b));
+	CHECK_STR(b, "1.2");
+	pct_format(-125000, b, sizeof(b));
+	CHECK_STR(b, "-12.5");
 	CHECK_INT(div_half_even(5, 2), 2);
 	CHECK_INT(div_half_even(7, 2), 4);
 	CHECK_INT(div_half_even(-7, 2), -4);

@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* web/: the form parser, percent-decoding, session tokens and CSRF checks. */
+#include <stdio.h>
+#include <string.h>
+
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/err.h"
+#include "org/account.h"
+#include "store/store.h"
 #include "test.h"
 #include "web/page.h"
 
@@ -143,4 +149,73 @@ TEST(web_friendly_errors)
 	CHECK_STR(err_friendly(&e), "notes: too long");
 	err_set(&e, ERR_INTERNAL, NULL, NULL, "disk on fire");
 	CHECK(strstr(err_friendly(&e), "nothing was changed") != NULL);
+}
+
+/*
+ * A portal user's session stays alive while it is used: session_load()
+ * moves last_seen forward for it as for an account's session, so the idle
+ * timeout counts from the last request, not from sign-in.
+ */
+TEST(web_portal_session_touched)
+{
+	struct store		*st;
+	struct err		 e;
+	struct arena		 a;
+	struct account		 acct;
+	struct access_key	 k;
+	struct portal_user	 u;
+	struct web_session	 ws, got;
+	struct header		 h;
+	struct request		 r;
+	struct response		 resp;
+	struct ctx		 c;
+	char			 token[WEB_CSRF_LEN + 1], cookie[128];
+	int64_t			 now = clock_real_ms();
+
+	err_clear(&e);
+	CHECK_INT(store_open(test_db("web_touch"), STORE_EMULATOR, &st, &e),
+	    0);
+	CHECK_INT(account_create(st, NULL, "msp-touch@example.com", NULL, NULL,
+	    &acct, &k, &e), 0);
+	memset(&u, 0, sizeof(u));
+	snprintf(u.id, sizeof(u.id), "usr-touch00001");
+	snprintf(u.email, sizeof(u.email), "reader@example.com");
+	snprintf(u.password_hash, sizeof(u.password_hash), "x");
+	snprintf(u.role, sizeof(u.role), "read-only");
+	CHECK_INT(store_portal_user_insert(st, &u, &e), 0);
+
+	/* Signed in an hour ago, last seen 100 minutes ago: still alive. */
+	memset(&ws, 0, sizeof(ws));
+	web_token_new(token);
+	web_token_hash(token, ws.token_hash);
+	web_token_new(ws.csrf);
+	snprintf(ws.account_id, sizeof(ws.account_id), "%s", acct.id);
+	ws.created_at = now - 3600 * 1000;
+	ws.last_seen = now - 100 * 60 * 1000;
+	ws.expires_at = ws.created_at + WEB_SESSION_TTL_MS;
+	CHECK_INT(store_web_session_insert(st, &ws, &e), 0);
+	CHECK_INT(store_portal_session_put(st, ws.token_hash, u.id, &e), 0);
+
+	arena_init(&a);
+	snprintf(cookie, sizeof(cookie), "%s=%s", WEB_COOKIE, token);
+	h.name = "Cookie";
+	h.value = cookie;
+	memset(&r, 0, sizeof(r));
+	memset(&resp, 0, sizeof(resp));
+	memset(&c, 0, sizeof(c));
+	r.method = "GET";
+	r.path = "/portal";
+	r.query = "";
+	r.headers = &h;
+	r.nheaders = 1;
+	r.arena = &a;
+	r.store = st;
+	c.r = &r;
+	c.resp = &resp;
+	CHECK_INT(session_load(&c), 1);
+	CHECK_INT(c.is_portal, 1);
+	CHECK_INT(store_web_session_get(st, ws.token_hash, &got, &e), 0);
+	CHECK(got.last_seen >= now);
+	arena_release(&a);
+	store_close(st);
 }
