@@ -111,6 +111,7 @@ struct worker {
 	/* The last account's hours in the payer's organization: [lo, hi)
 	 * ranges, or niv -1 when it has more than IV_MAX memberships. */
 	int		 niv;
+	int		 currency_len;	/* of rep->currency, -1: not known */
 	int64_t		 iv[IV_MAX][2];
 	int		 fatal;
 	char		 msg[200];
@@ -340,6 +341,30 @@ pick(const struct csv_field *f, int a, int b)
 	return (!is_null(&f[a]) || b < 0 ? &f[a] : &f[b]);
 }
 
+/* Whether a[0..n) == b[0..n): short ids without a memcmp call. */
+static inline int
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t	 x, y, x2, y2;
+	uint32_t	 u, v, u2, v2;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&x2, a + n - 8, 8);
+		memcpy(&y2, b + n - 8, 8);
+		return (((x ^ y) | (x2 ^ y2)) == 0);
+	}
+	if (n >= 4 && n < 8) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		memcpy(&u2, a + n - 4, 4);
+		memcpy(&v2, b + n - 4, 4);
+		return (((u ^ v) | (u2 ^ v2)) == 0);
+	}
+	return (memcmp(a, b, n) == 0);
+}
+
 /* memcpy of a short key field, without the call: 8 bytes at a time, the
  * last 8 overlapping (the key buffer has room past the end). */
 static inline void
@@ -470,7 +495,7 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 		ing->payer_len = payer->len;
 		ing->have_payer = 1;
 	} else if (payer->len != ing->payer_len ||
-	    memcmp(payer->p, r->payer_id, payer->len) != 0)
+	    !same_bytes(payer->p, r->payer_id, payer->len))
 		return (reject(w, line, S_PAYER, 0, "payer %.*s is not the "
 		    "import's payer %s", (int)(payer->len > 64 ? 64 :
 		    payer->len), payer->p, r->payer_id));
@@ -497,8 +522,12 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 			memcpy(r->currency, f[S_CURRENCY].p, f[S_CURRENCY].len);
 			r->currency[f[S_CURRENCY].len] = '\0';
 			ing->have_currency = 1;
-		} else if (strlen(r->currency) != f[S_CURRENCY].len ||
-		    memcmp(r->currency, f[S_CURRENCY].p, f[S_CURRENCY].len))
+			w->currency_len = -1;
+		} else if ((w->currency_len >= 0 ? (size_t)w->currency_len :
+		    (size_t)(w->currency_len = (int)strlen(r->currency))) !=
+		    f[S_CURRENCY].len ||
+		    !same_bytes(r->currency, f[S_CURRENCY].p,
+		    f[S_CURRENCY].len))
 			return (reject(w, line, S_CURRENCY, 0, "currency "
 			    "%.*s is not the import's %s", (int)(f[S_CURRENCY]
 			    .len > 8 ? 8 : f[S_CURRENCY].len),
@@ -528,7 +557,7 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 		acct = payer;
 	}
 	if (acct->len != w->last_acct_len ||
-	    memcmp(acct->p, w->last_acct, acct->len) != 0) {
+	    !same_bytes(acct->p, w->last_acct, acct->len)) {
 		if (acct->len > sizeof(w->key) / 4)
 			return (reject(w, line, S_ACCOUNT, 0,
 			    "account id too long"));
@@ -1081,6 +1110,7 @@ add_split(struct ingest *ing, int fd, struct ingest_file *file,
 	w->name = file->name;
 	w->last_acct = "";
 	w->last_acct_idx = -1;
+	w->currency_len = -1;
 	if (worker_setup(w, names, ncols, line, e) == -1)
 		goto out;
 	if (pthread_create(&hasher, NULL, split_hash_main, &sp) != 0) {
@@ -1112,6 +1142,7 @@ add_split(struct ingest *ing, int fd, struct ingest_file *file,
 		h->last_acct = "";
 		h->last_acct_len = 0;
 		h->last_acct_idx = -1;
+		h->currency_len = -1;
 		memset(h->last_start, 0, sizeof(h->last_start));
 		if (pthread_create(&helper, NULL, split_helper_main, h) == 0)
 			have_helper = 1;
@@ -1251,6 +1282,7 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 	w->name = file->name;
 	w->last_acct = "";
 	w->last_acct_idx = -1;
+	w->currency_len = -1;
 	memset(w->last_start, 0, sizeof(w->last_start));
 	threaded = ing->opts.threads != 1;
 	if (threaded && pthread_create(&th, NULL, reader_main, &rd) != 0)

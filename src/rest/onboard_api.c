@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "billing/pricing.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "onboard/onboard.h"
@@ -94,6 +95,23 @@ member_rate(struct request *r, json_t *in, const char **out, struct err *e)
 	return (member(in, "TaxRate", out, e));
 }
 
+/* Adds the customer's commitment policy ("keep", "pass-through",
+ * "share:30") to o. */
+static int
+with_commitment(struct request *r, json_t *o, const char *id, struct err *e)
+{
+	struct customer_billing	 b;
+	char			 spec[32];
+
+	if (pricing_commitment_get(r->store, id, &b, e) == -1) {
+		json_decref(o);
+		return (-1);
+	}
+	pricing_commitment_format(&b, spec, sizeof(spec));
+	json_object_set_new(o, "Commitment", json_string(spec));
+	return (0);
+}
+
 static int
 customers(struct request *r, struct response *resp, const struct principal *who,
     const char *rest, struct err *e)
@@ -102,7 +120,7 @@ customers(struct request *r, struct response *resp, const struct principal *who,
 	struct customer		 c, *v;
 	struct customer_account	*ca;
 	json_t			*in = NULL, *o, *arr;
-	const char		*after;
+	const char		*after, *commit;
 	size_t			 n, i, limit;
 	int			 more;
 
@@ -152,22 +170,35 @@ customers(struct request *r, struct response *resp, const struct principal *who,
 			    "AccountId", ca[i].account_id, "Since",
 			    onboard_json_time(ca[i].since)));
 		json_object_set_new(o, "Accounts", arr);
+		if (with_commitment(r, o, c.id, e) == -1)
+			return (-1);
 		reply_json(resp, 200, o);
 		return (0);
 	}
 	if (strcmp(r->method, "PATCH") == 0) {
 		if (body(r, &in, e) == -1)
 			return (-1);
+		/*
+		 * Commitment (keep | pass-through | share:N) is set first: it
+		 * checks the MSP, the customer and the spec, so a bad one
+		 * changes nothing. The rest is customer_update's.
+		 */
 		if (member(in, "Name", &ci.name, e) == -1 ||
 		    member(in, "ContactEmail", &ci.contact_email, e) == -1 ||
 		    member(in, "Currency", &ci.currency, e) == -1 ||
 		    member_rate(r, in, &ci.tax_rate, e) == -1 ||
+		    member(in, "Commitment", &commit, e) == -1 ||
+		    (commit != NULL && pricing_commitment_set(r->store, who,
+		    rest, commit, NULL, e) == -1) ||
 		    customer_update(r->store, who, rest, &ci, &c, e) == -1) {
 			json_decref(in);
 			return (-1);
 		}
 		json_decref(in);
-		reply_json(resp, 200, customer_json(&c));
+		o = customer_json(&c);
+		if (with_commitment(r, o, c.id, e) == -1)
+			return (-1);
+		reply_json(resp, 200, o);
 		return (0);
 	}
 	return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,

@@ -233,6 +233,7 @@ page_begin(struct ctx *c, const char *title)
 			    "<a href=\"/customers\">Customers</a>"
 			    "<a href=\"/audit\">Audit</a>"
 			    "<a href=\"/invoices\">Invoices</a>"
+			    "<a href=\"/pricing\">Pricing</a>"
 			    "<a href=\"/portal\">Billing portal</a>");
 		buf_adds(b, "<a href=\"/settings\">Account settings</a>"
 		    "</nav><div class=\"who\"><span class=\"acct\">");

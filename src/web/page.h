@@ -169,6 +169,13 @@ void	 invoice_key_page(struct ctx *, const struct inv_view *,
 void	 invoice_pages_post(struct ctx *, const struct inv_view *,
 	    const char *rest);
 
+/* pricing_pages.c: the MSP's prices (/pricing, MSP session only): rules,
+ * custom line items, exchange rates, commitment policies. action:
+ * "rules/add", "rules/delete", "items/add", "items/delete", "fx/set",
+ * "commitment". */
+void	 pricing_get(struct ctx *);
+void	 pricing_post(struct ctx *, const char *action);
+
 /* onboard_pages.c: the MSP's onboarding desk (/onboarding, /customers,
  * /audit; MSP session only) and the public pages (/intake, /plan/TOKEN). */
 void	 onboard_desk_get(struct ctx *, const char *rest);

@@ -170,6 +170,7 @@ route(struct ctx *c)
 	    strcmp(p, "/customers") != 0 && strncmp(p, "/customers/", 11) != 0 &&
 	    strcmp(p, "/audit") != 0 &&
 	    strcmp(p, "/invoices") != 0 && strncmp(p, "/invoices/", 10) != 0 &&
+	    strcmp(p, "/pricing") != 0 && strncmp(p, "/pricing/", 9) != 0 &&
 	    strncmp(p, "/organization/", 14) != 0 &&
 	    strcmp(p, "/settings") != 0 && strncmp(p, "/settings/", 10) != 0 &&
 	    strcmp(p, "/portal") != 0 && strncmp(p, "/portal/", 8) != 0 &&
@@ -214,6 +215,10 @@ route(struct ctx *c)
 		invoices_get(c, p[9] == '/' ? p + 10 : "");
 	else if (strncmp(p, "/invoices/", 10) == 0 && post)
 		invoices_post(c, p + 10);
+	else if (strcmp(p, "/pricing") == 0 && get)
+		pricing_get(c);
+	else if (strncmp(p, "/pricing/", 9) == 0 && post)
+		pricing_post(c, p + 9);
 	else if (strcmp(p, "/settings") == 0 && get)
 		settings_get(c);
 	else if (strncmp(p, "/settings/", 10) == 0 && post)
