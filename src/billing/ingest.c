@@ -564,10 +564,16 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 		w->last_acct_idx = members_find(&ing->mi, acct->p, acct->len);
 		members_cache(w, &ing->mi, w->last_acct_idx, payer->p,
 		    payer->len);
-		/* Keep the id: the buffer it points into is reused. */
-		memcpy(w->key + sizeof(w->key) - 256, acct->p, acct->len);
-		w->last_acct = w->key + sizeof(w->key) - 256;
-		w->last_acct_len = acct->len;
+		/* Keep the id: the buffer it points into is reused. Only
+		 * 256 bytes are kept (a longer id is rejected below, as a
+		 * key field longer than 255 bytes). */
+		if (acct->len < 256) {
+			memcpy(w->key + sizeof(w->key) - 256, acct->p,
+			    acct->len);
+			w->last_acct = w->key + sizeof(w->key) - 256;
+			w->last_acct_len = acct->len;
+		} else
+			w->last_acct_len = 0;
 	}
 	if (w->niv < 0)
 		in = members_covers(&ing->mi, w->last_acct_idx, payer->p,
