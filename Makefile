@@ -60,13 +60,13 @@ $(BUILD)/tests/unit/%.o: CFLAGS += -Itests/unit
 # Fuzz targets, each linked with a replay driver so that make test runs
 # their corpora (tests/fuzz/corpus/NAME/) without libFuzzer; make fuzz builds
 # them with clang's libFuzzer instead.
-FUZZ_TARGETS = $(patsubst tests/fuzz/%_fuzz.c,%,$(FUZZ_SRC))
+FUZZ_ALL = $(patsubst tests/fuzz/%_fuzz.c,%,$(FUZZ_SRC))
 
 $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%_fuzz.o $(BUILD)/tests/fuzz/replay.o $(OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/fuzz-replay: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) tools/fuzz-replay.sh
+$(BUILD)/fuzz-replay: $(addprefix $(BUILD)/fuzz/,$(FUZZ_ALL)) tools/fuzz-replay.sh
 	printf '#!/bin/sh\nexec tools/fuzz-replay.sh %s\n' '$(BUILD)' > $@ && chmod +x $@
 
 deps:

@@ -38,6 +38,11 @@ REFUSALS = {"DuplicateHandshakeException", "HandshakeConstraintViolationExceptio
             "HandshakeNotFoundException", "AWSOrganizationsNotInUseException",
             "AccountNotFoundException"}
 PW = "soak soak soak soak"
+# --only KIND: one slice of the mix (to find which request holds memory).
+ONLY_RANGES = {"describe": (0, .2), "list": (.2, .4), "page": (.4, .6), "ce": (.6, .8),
+               "invite": (.8, .86), "answer": (.86, .94), "leave": (.94, .98),
+               "import": (.98, 1)}
+ONLY = os.environ.get("SOAK_ONLY", "")
 
 
 def cli(bin_, db, *args):
@@ -177,6 +182,9 @@ class Worker:
     # One request of the mix: returns (kind, status, error type or None).
     def one(self):
         x = self.rng.random()
+        if ONLY:
+            lo, hi = ONLY_RANGES[ONLY]
+            x = lo + x * (hi - lo)
         if x < 0.20:
             st, b = self.replay("desc", "DescribeOrganization", {})
             return "DescribeOrganization", st, b
@@ -319,7 +327,12 @@ def main():
     ap.add_argument("--rate", type=int, default=0)
     ap.add_argument("--step-seconds", type=int, default=10)
     ap.add_argument("--pool", type=int, default=120)
+    ap.add_argument("--only", choices=sorted(ONLY_RANGES), default="")
     a = ap.parse_args()
+    if a.only:
+        os.environ["SOAK_ONLY"] = a.only	# the client processes read it
+        global ONLY
+        ONLY = a.only
     world = setup(a.url, a.db, a.bin, a.pool)
     rate = a.rate
     if not rate:
@@ -347,6 +360,14 @@ def main():
     print("p99 by request (ms):", " ".join("%s=%.1f" % kv for kv in sorted(res["kp99"].items())))
     print("server RSS: %.1f MiB at start, %.1f MiB at end; open fds: %d at start, %d at end" % (
         rss0 / 1024, rss1 / 1024, fd0, fd1))
+    sizes = " ".join("%s %.1f MiB" % (suf or "db", os.path.getsize(a.db + suf) / 1048576)
+                     for suf in ("", "-wal", "-shm") if os.path.exists(a.db + suf))
+    anon = 0
+    with open("/proc/%d/smaps_rollup" % a.pid) as f:
+        for line in f:
+            if line.startswith("Anonymous:"):
+                anon = int(line.split()[1])
+    print("database files: %s; server anonymous memory %.1f MiB" % (sizes, anon / 1024))
     imports = subprocess.run(["sqlite3", a.db, "SELECT status, COUNT(*) FROM billing_imports "
                               "GROUP BY status"], capture_output=True, text=True).stdout.split()
     print("imports:", " ".join(imports))

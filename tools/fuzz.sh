@@ -14,7 +14,9 @@ mkdir -p "$OUT"
 make -s build/embed build/gen/embedded.c
 SRC=$(ls src/*/*.c | grep -v '^src/main.c$')
 CFLAGS="-std=c11 -D_GNU_SOURCE -pthread -Isrc -g -O1 -fsanitize=fuzzer,address,undefined"
-LIBS="-lmicrohttpd -ljansson -lsqlite3 -lcrypto -lsodium -lz -lpthread -lm $(sed -n 's/^LDLIBS.*-lm\(.*\)/\1/p' Makefile)"
+CFLAGS="$CFLAGS $(pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)"
+# The Makefile's libraries, whatever they are now (libpq, isa-l, libharu...).
+LIBS=$(sed -n 's/^LDLIBS[[:space:]]*=//p' Makefile)
 targets=${FUZZ_TARGETS:-$(ls tests/fuzz/*_fuzz.c | sed 's|tests/fuzz/\(.*\)_fuzz.c|\1|')}
 for t in $targets; do
 	echo "== fuzzing $t for ${SECS}s"

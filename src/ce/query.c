@@ -226,7 +226,8 @@ strtab_add(struct strtab *t, const char *s)
 
 /* ---- The import cache ------------------------------------------------- */
 
-#define CACHE_ROWS_MAX	(6u * 1024 * 1024)
+/* About 80 bytes a row: the cache stays under ~170 MB (docs/operations.md). */
+#define CACHE_ROWS_MAX	(2u * 1024 * 1024)
 
 static pthread_mutex_t	 cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct ce_set	*cache_head;
@@ -922,31 +923,30 @@ agg_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 	return (0);
 }
 
-static const struct strtab *sort_keys;
-static const uint32_t *sort_rank;
-
+/* qsort_r comparators: the context is the key table or the rank array. */
 static int
-key_cmp(const void *a, const void *b)
+key_cmp(const void *a, const void *b, void *ctx)
 {
-	return (strcmp(sort_keys->s[*(const uint32_t *)a],
-	    sort_keys->s[*(const uint32_t *)b]));
+	const struct strtab	*keys = ctx;
+
+	return (strcmp(keys->s[*(const uint32_t *)a],
+	    keys->s[*(const uint32_t *)b]));
 }
 
 static int
-cell_cmp(const void *a, const void *b)
+cell_cmp(const void *a, const void *b, void *ctx)
 {
-	const struct ce_cell *x = a, *y = b;
+	const struct ce_cell	*x = a, *y = b;
+	const uint32_t		*rank = ctx;
 
 	if (x->bucket != y->bucket)
 		return (x->bucket < y->bucket ? -1 : 1);
-	if (sort_rank[x->g[0]] != sort_rank[y->g[0]])
-		return (sort_rank[x->g[0]] < sort_rank[y->g[0]] ? -1 : 1);
-	if (sort_rank[x->g[1]] != sort_rank[y->g[1]])
-		return (sort_rank[x->g[1]] < sort_rank[y->g[1]] ? -1 : 1);
+	if (rank[x->g[0]] != rank[y->g[0]])
+		return (rank[x->g[0]] < rank[y->g[0]] ? -1 : 1);
+	if (rank[x->g[1]] != rank[y->g[1]])
+		return (rank[x->g[1]] < rank[y->g[1]] ? -1 : 1);
 	return (0);
 }
-
-static pthread_mutex_t sort_mu = PTHREAD_MUTEX_INITIALIZER;
 
 int
 ce_query_run(struct store *st, struct arena *a, const struct ce_scope *sc,
@@ -1002,14 +1002,12 @@ ce_query_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 		res->keys[i] = arena_strdup(a, g.keys.s[i]);
 		ord[i] = (uint32_t)i;
 	}
-	pthread_mutex_lock(&sort_mu);
-	sort_keys = &g.keys;
-	qsort(ord, g.keys.n, sizeof(*ord), key_cmp);
+	if (g.keys.n > 1)
+		qsort_r(ord, g.keys.n, sizeof(*ord), key_cmp, &g.keys);
 	for (i = 0; i < g.keys.n; i++)
 		rank[ord[i]] = (uint32_t)i;
-	sort_rank = rank;
-	qsort(g.cells, g.ncells, sizeof(*g.cells), cell_cmp);
-	pthread_mutex_unlock(&sort_mu);
+	if (g.ncells > 1)
+		qsort_r(g.cells, g.ncells, sizeof(*g.cells), cell_cmp, rank);
 	res->ncells = g.ncells;
 	res->cells = arena_alloc(a, (g.ncells + 1) * sizeof(*res->cells));
 	if (g.ncells > 0)

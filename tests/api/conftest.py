@@ -113,8 +113,14 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self.log.close()
         code = self.proc.returncode
+        if code != 0:
+            # The server's own words (a sanitizer report, say) before its
+            # directory goes: the only trace a CI run keeps.
+            self.log.seek(0)
+            tail = self.log.read()[-6000:]
+            print("\n--- payerlink serve exited %s; its log ends:\n%s" % (code, tail))
+        self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
         if self.own_db:
             drop_db(self.db)
