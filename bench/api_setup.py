@@ -7,6 +7,8 @@
                                             invited and accepted; moto: CreateAccount)
   api_setup.py wrk URL KEY SECRET OP BODY   writes a wrk Lua script to stdout that
                                             sends OP with BODY, signed now with SigV4
+  api_setup.py wrk-walk URL KEY SECRET N    the same, cycling through the first N
+                                            pages of ListAccounts
 
 The signature is computed once: wrk replays the same signed request, and the
 server verifies it on every request (the date stays inside the 15-minute window
@@ -72,6 +74,40 @@ def wrk_script(url, key, secret, op, body):
     print("\n".join(lines))
 
 
+def wrk_walk(url, key, secret, pages):
+    """A wrk script that walks the first `pages` pages of ListAccounts (20 per
+    page, AWS's cap) in turn: N requests read N*20 accounts, the way a client
+    asking for 100 accounts reads them. Each page is signed once."""
+    c = client(url, key, secret)
+    bodies, token = [], None
+    for _ in range(int(pages)):
+        body = {"MaxResults": 20}
+        if token:
+            body["NextToken"] = token
+        bodies.append(json.dumps(body))
+        token = c.list_accounts(**body).get("NextToken")
+        if not token:
+            break
+    lines = ["local reqs = {}"]
+    for i, body in enumerate(bodies):
+        req = botocore.awsrequest.AWSRequest(
+            method="POST", url=url + "/", data=body.encode(),
+            headers={"X-Amz-Target": TARGET + "ListAccounts",
+                     "Content-Type": "application/x-amz-json-1.1"})
+        botocore.auth.SigV4Auth(botocore.credentials.Credentials(key, secret),
+                                "organizations", "us-east-1").add_auth(req)
+        # wrk.format adds no Host header of its own; it is a signed one.
+        hdrs = ", ".join(['["Host"] = %s' % json.dumps(url.split("://", 1)[1])] +
+                         ['["%s"] = %s' % (k, json.dumps(v)) for k, v in req.headers.items()])
+        lines.append("reqs[%d] = wrk.format(\"POST\", \"/\", {%s}, %s)" % (i + 1, hdrs, json.dumps(body)))
+    lines += ["local i = 0",
+              "function request() i = i %% %d + 1 return reqs[i] end" % len(bodies),
+              "function response(status, headers, body)",
+              '  if status ~= 200 then io.stderr:write("HTTP " .. status .. " " .. body .. "\\n") end',
+              "end"]
+    print("\n".join(lines))
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "populate":
@@ -79,5 +115,7 @@ if __name__ == "__main__":
                  os.environ.get("PAYERLINK_BIN"), os.environ.get("PAYERLINK_DB"))
     elif cmd == "wrk":
         wrk_script(*sys.argv[2:7])
+    elif cmd == "wrk-walk":
+        wrk_walk(*sys.argv[2:6])
     else:
         sys.exit("usage: api_setup.py populate|wrk ...")
