@@ -9,11 +9,13 @@
 #include "billing/ingest.h"
 #include "billing/money.h"
 #include "cli/cli.h"
+#include "core/log.h"
 #include "rest/import_api.h"
 
 static const char usage_text[] =
 "usage: payerlink ingest FILE... [--payer ACCOUNT] [--period YYYY-MM]\n"
 "                        [--json] [--threads 1|2] [--db FILE]\n"
+"       payerlink ingest MANIFEST.json [...]\n"
 "\n"
 "Reads cost and usage files (legacy CUR, CUR 2.0 or FOCUS 1.0-1.2 CSV,\n"
 "plain or gzip) of one payer's billing period as one delivery, rolls the\n"
@@ -24,7 +26,81 @@ static const char usage_text[] =
 "row's payer and billing period; rows of another payer, period or\n"
 "currency are rejected and listed. --json prints the report as one JSON\n"
 "object (docs/billing.md). Exit 0 on success, 1 if the files are refused\n"
-"(nothing changes), 2 on bad usage.\n";
+"(nothing changes), 2 on bad usage.\n"
+"\n"
+"A CUR manifest (a *.json file with \"reportKeys\", or CUR 2.0's\n"
+"\"dataFiles\") stands for the files it lists, found by their base names\n"
+"beside the manifest as a download of the report's S3 prefix leaves them;\n"
+"its billingPeriod.start gives the period when --period is not set.\n";
+
+#define MANIFEST_FILES_MAX	1000	/* AWS splits a month into far fewer */
+
+/*
+ * Expands manifests among args into the files they list (in their order),
+ * resolved beside the manifest. Returns the file list (NULL-terminated, in
+ * a), or NULL after printing why. *period_out gets the manifest's period.
+ */
+static char **
+expand_manifests(struct arena *a, char **args, int nargs, int *n_out,
+    char *period_out, size_t period_len)
+{
+	char		**out;
+	int		 i, n = 0;
+
+	out = arena_zalloc(a, (MANIFEST_FILES_MAX + (size_t)nargs + 1) *
+	    sizeof(*out));
+	for (i = 0; i < nargs; i++) {
+		const char	*arg = args[i], *slash, *start;
+		size_t		 len = strlen(arg), k;
+		json_error_t	 jerr;
+		json_t		*m, *keys, *v;
+
+		if (len < 5 || strcmp(arg + len - 5, ".json") != 0) {
+			out[n++] = args[i];
+			continue;
+		}
+		if ((m = json_load_file(arg, JSON_REJECT_DUPLICATES,
+		    &jerr)) == NULL) {
+			log_cli_error("%s:%d: not a CUR manifest: %s", arg,
+			    jerr.line, jerr.text);
+			return (NULL);
+		}
+		keys = json_object_get(m, "reportKeys");
+		if (!json_is_array(keys))
+			keys = json_object_get(m, "dataFiles");
+		if (!json_is_array(keys) || json_array_size(keys) == 0 ||
+		    json_array_size(keys) > MANIFEST_FILES_MAX) {
+			log_cli_error("%s: a CUR manifest lists its files in "
+			    "\"reportKeys\" or \"dataFiles\" (1 to %d)", arg,
+			    MANIFEST_FILES_MAX);
+			json_decref(m);
+			return (NULL);
+		}
+		slash = strrchr(arg, '/');
+		json_array_foreach(keys, k, v) {
+			const char *key = json_string_value(v), *base;
+			if (key == NULL || n == MANIFEST_FILES_MAX + nargs) {
+				log_cli_error("%s: reportKeys[%zu] is not a "
+				    "file name", arg, k);
+				json_decref(m);
+				return (NULL);
+			}
+			base = strrchr(key, '/');
+			base = base != NULL ? base + 1 : key;
+			out[n++] = arena_printf(a, "%.*s%s", slash != NULL ?
+			    (int)(slash - arg + 1) : 0, arg, base);
+		}
+		/* "20261001T000000.000Z" -> "2026-10" */
+		start = json_string_value(json_object_get(json_object_get(m,
+		    "billingPeriod"), "start"));
+		if (start != NULL && strlen(start) >= 6 && period_out[0] == '\0')
+			snprintf(period_out, period_len, "%.4s-%.2s", start,
+			    start + 4);
+		json_decref(m);
+	}
+	*n_out = n;
+	return (out);
+}
 
 struct bar {
 	struct timespec	 t0;
@@ -132,8 +208,10 @@ cmd_ingest(int argc, char **argv)
 	struct store		*st;
 	struct err		 e;
 	struct bar		 bar;
+	struct arena		 ar;
 	const char		*db = NULL;
-	int			 ch, json = 0, rc = 0;
+	char			**files, period[8] = "";
+	int			 ch, json = 0, rc = 0, nfiles;
 
 	memset(&opts, 0, sizeof(opts));
 	optind = 1;
@@ -151,8 +229,18 @@ cmd_ingest(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return (cli_usage(usage_text));
-	if ((st = cli_open(cli_db_path(db), 0)) == NULL)
+	arena_init(&ar);
+	if ((files = expand_manifests(&ar, argv + optind, argc - optind,
+	    &nfiles, period, sizeof(period))) == NULL) {
+		arena_release(&ar);
+		return (EXIT_USAGE);
+	}
+	if (opts.period == NULL && period[0] != '\0')
+		opts.period = period;
+	if ((st = cli_open(cli_db_path(db), 0)) == NULL) {
+		arena_release(&ar);
 		return (1);
+	}
 	memset(&bar, 0, sizeof(bar));
 	if (isatty(STDERR_FILENO)) {
 		clock_gettime(CLOCK_MONOTONIC, &bar.t0);
@@ -160,7 +248,7 @@ cmd_ingest(int argc, char **argv)
 		opts.progress_arg = &bar;
 	}
 	err_clear(&e);
-	rc = ingest_files(st, &opts, argv + optind, argc - optind, &ing, &e);
+	rc = ingest_files(st, &opts, files, nfiles, &ing, &e);
 	if (bar.shown)
 		fputs("\n", stderr);
 	if (rc == -1)
@@ -172,5 +260,6 @@ cmd_ingest(int argc, char **argv)
 		report_text(ingest_report(ing));
 	ingest_free(ing);
 	store_close(st);
+	arena_release(&ar);
 	return (rc);
 }

@@ -326,3 +326,37 @@ def test_import_dir_ingests_and_files_dropped_files(tmp_path):
         assert (d / "notes.txt").exists()
     finally:
         s.stop()
+
+
+def test_manifest_split_month_is_one_delivery(db, tmp_path):
+    """A CUR manifest's reportKeys, found beside it, are ingested as one
+    delivery with the same totals as the unsplit month."""
+    with open(LEGACY, newline="", encoding="utf-8-sig") as f:
+        lines = f.read().splitlines(keepends=True)
+    header, body = lines[0], lines[1:]
+    half = len(body) // 2
+    d = tmp_path / "report"
+    d.mkdir()
+    for i, part in enumerate((body[:half], body[half:]), 1):
+        with gzip.open(d / ("report-%d.csv.gz" % i), "wt", newline="") as g:
+            g.write(header + "".join(part))
+    (d / "report-Manifest.json").write_text(json.dumps({
+        "reportKeys": ["prefix/20231101-20231201/abc/report-1.csv.gz",
+                       "prefix/20231101-20231201/abc/report-2.csv.gz"],
+        "billingPeriod": {"start": "20231101T000000.000Z", "end": "20231201T000000.000Z"}}))
+    whole = ingest(db, LEGACY)
+    split = ingest(db, str(d / "report-Manifest.json"))
+    assert len(split["files"]) == 2 and split["rows"] == whole["rows"]
+    assert split["accounts"] == whole["accounts"]
+    assert split["unblended_cost"] == whole["unblended_cost"]
+    assert split["replaced_import_id"] == whole["import_id"]
+
+
+def test_manifest_errors_are_clear(db, tmp_path):
+    bad = tmp_path / "x-Manifest.json"
+    bad.write_text('{"reportKeys": []}')
+    p = ingest(db, str(bad), check=False)
+    assert p.returncode == 2 and "reportKeys" in p.stderr
+    bad.write_text('{"reportKeys": ["missing.csv"]}')
+    p = ingest(db, str(bad), check=False)
+    assert p.returncode != 0 and "missing.csv" in p.stderr
