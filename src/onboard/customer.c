@@ -150,16 +150,20 @@ customer_create(struct store *st, const struct principal *who,
 
 	memset(&c, 0, sizeof(c));
 	snprintf(c.currency, sizeof(c.currency), "USD");
-	if (in->name == NULL || in->contact_email == NULL)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "a customer needs a name and a billing contact e-mail"));
-	if (customer_apply(&c, in, e) == -1)
-		return (-1);
-	onb_new_id("cus-", c.id, sizeof(c.id));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
+	/* Who asks comes first: a stranger learns nothing from the input
+	 * checks. */
 	if (msp_require(st, who, NULL, e) == -1)
 		goto fail;
+	if (in->name == NULL || in->contact_email == NULL) {
+		err_set(e, ERR_INVALID, NULL, NULL,
+		    "a customer needs a name and a billing contact e-mail");
+		goto fail;
+	}
+	if (customer_apply(&c, in, e) == -1)
+		goto fail;
+	onb_new_id("cus-", c.id, sizeof(c.id));
 	c.created_at = c.updated_at = store_now(st);
 	if (store_customer_insert(st, &c, e) == -1) {
 		if (e->code == ERR_CONFLICT)

@@ -424,6 +424,10 @@ onboard_api_handle(struct request *r, struct response *resp, struct err *e)
 		return (plan(r, resp, rest, e));
 	if (rest_authenticate(r, &who, e) == -1)
 		return (-1);
+	/* Every endpoint below is the MSP's: refuse anyone else before the
+	 * body is read, so a stranger learns nothing from input errors. */
+	if (msp_require(r->store, &who, NULL, e) == -1)
+		return (-1);
 	if (path_is(r->path, "/api/v1/customers", &rest))
 		return (customers(r, resp, &who, rest, e));
 	if (path_is(r->path, "/api/v1/onboardings", &rest))

@@ -299,7 +299,14 @@ conn_get(struct store *st, struct err *e)
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->pg = pg;
-	c->conn = PQconnectdb(st->path);
+	{
+		/* Defaults a host that drops packets can't turn into a hang;
+		 * the same keywords in the connection string win (later). */
+		static const char *const keys[] = { "connect_timeout",
+		    "keepalives_idle", "dbname", NULL };
+		const char *const vals[] = { "5", "30", st->path, NULL };
+		c->conn = PQconnectdbParams(keys, vals, 1);
+	}
 	if (PQstatus(c->conn) != CONNECTION_OK) {
 		char	 m[200];
 		size_t	 len;

@@ -441,6 +441,13 @@ def test_rest_access_denied(srv, new_account, msp):
     st, got = rest(srv, other, "POST", "/api/v1/customers",
                    {"Name": "X", "ContactEmail": "x@x.example"})
     assert st == 403
+    # A stranger's malformed request is refused for who it is, not for its
+    # input: the input checks tell a stranger nothing.
+    for body in ({}, {"Name": 5}, {"Name": "Y", "ContactEmail": "no", "Currency": "XX"}):
+        st, got = rest(srv, other, "POST", "/api/v1/customers", body)
+        assert st == 403 and got["Error"]["Code"] == "AccessDenied", got
+    st, got = rest(srv, other, "POST", "/api/v1/onboardings", {"Customer": 1})
+    assert st == 403 and got["Error"]["Code"] == "AccessDenied", got
     st, got = rest(srv, msp, "GET", "/api/v1/customers", sign=False)
     assert st == 403 and got["Error"]["Code"] == "MissingAuthenticationToken"
     st, got = rest(srv, msp, "GET", "/api/v1/customers", secret="wrong" * 8)
