@@ -10,21 +10,6 @@
 #include "store/db.h"
 #include "store/store.h"
 
-/* Grows an arena array by doubling (the old copy stays in the arena). */
-static void *
-grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	void	*nv;
-
-	if (n < *cap)
-		return (v);
-	*cap = *cap ? *cap * 2 : 32;
-	nv = arena_alloc(a, size * *cap);
-	if (n > 0)
-		memcpy(nv, v, size * n);
-	return (nv);
-}
-
 #define USER_COLS "id, email, password_hash, customer_id, role, created_at"
 
 static void
@@ -120,7 +105,7 @@ store_portal_user_list(struct store *st, struct arena *a,
 	stmt_bind_text(s, 2, customer_id);
 	stmt_bind_int64(s, 3, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		user_row(s, 0, &v[n++]);
 	}
 	stmt_done(s);
@@ -183,7 +168,7 @@ store_ce_imports(struct store *st, struct arena *a, const char *payer_id,
 	stmt_bind_text(s, 2, from);
 	stmt_bind_text(s, 3, to);
 	while ((rc = stmt_step(s, e)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		v[n].id = stmt_int64(s, 0);
 		stmt_copy(s, 1, v[n].payer_id, sizeof(v[n].payer_id));
 		stmt_copy(s, 2, v[n].period, sizeof(v[n].period));
@@ -373,7 +358,7 @@ store_budget_list(struct store *st, struct arena *a, const char *customer_id,
 	stmt_bind_text(s, 2, customer_id);
 	stmt_bind_int64(s, 3, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		budget_row(s, &v[n++]);
 	}
 	stmt_done(s);
@@ -455,7 +440,7 @@ store_budget_alerts(struct store *st, struct arena *a,
 	stmt_bind_text(s, 4, budget_id);
 	stmt_bind_int64(s, 5, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		stmt_copy(s, 0, v[n].id, sizeof(v[n].id));
 		stmt_copy(s, 1, v[n].budget_id, sizeof(v[n].budget_id));
 		stmt_copy(s, 2, v[n].period, sizeof(v[n].period));
@@ -499,7 +484,7 @@ store_webhook_due(struct store *st, struct arena *a, int64_t now,
 	stmt_bind_int64(s, 1, now);
 	stmt_bind_int64(s, 2, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		stmt_copy(s, 0, v[n].alert_id, sizeof(v[n].alert_id));
 		stmt_copy(s, 1, v[n].url, sizeof(v[n].url));
 		v[n].body = arena_strdup(a, stmt_text(s, 2));
@@ -566,7 +551,7 @@ store_webhook_attempts(struct store *st, struct arena *a,
 		return (-1);
 	stmt_bind_text(s, 1, alert_id);
 	while ((rc = stmt_step(s, e)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		stmt_copy(s, 0, v[n].alert_id, sizeof(v[n].alert_id));
 		v[n].attempt = stmt_int64(s, 1);
 		v[n].at = stmt_int64(s, 2);
@@ -622,7 +607,7 @@ store_anomaly_marks(struct store *st, struct arena *a,
 	stmt_bind_text(s, 1, customer_id);
 	stmt_bind_int64(s, 2, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
-		v = grow(a, v, n, &cap, sizeof(*v));
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		stmt_copy(s, 0, v[n].anomaly_id, sizeof(v[n].anomaly_id));
 		stmt_copy(s, 1, v[n].status, sizeof(v[n].status));
 		stmt_copy(s, 2, v[n].by_user, sizeof(v[n].by_user));
