@@ -840,11 +840,6 @@ invoices_get(struct ctx *c, const char *rest)
 {
 	struct inv_view	 v;
 
-	if (!c->is_msp) {
-		page_message(c, 403, "Forbidden", "Invoices are the MSP's "
-		    "management account's pages.");
-		return;
-	}
 	console_view(c, &v);
 	if (*rest == '\0') {
 		page_begin(c, "Invoices");
@@ -861,11 +856,6 @@ invoices_post(struct ctx *c, const char *rest)
 {
 	struct inv_view	 v;
 
-	if (!c->is_msp) {
-		page_message(c, 403, "Forbidden", "Invoices are the MSP's "
-		    "management account's pages.");
-		return;
-	}
 	console_view(c, &v);
 	invoice_pages_post(c, &v, rest);
 }

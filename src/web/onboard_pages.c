@@ -122,12 +122,6 @@ gap_text(struct buf *b, const struct onboard_view *v)
 		buf_adds(b, "<span class=\"muted\">not yet</span>");
 }
 
-static void
-forbidden(struct ctx *c)
-{
-	page_message(c, 403, "Forbidden", "Only the MSP's management account "
-	    "can open the onboarding desk.");
-}
 
 /* The MSP's customers, first page (the selects). */
 static void
@@ -285,7 +279,7 @@ desk_list(struct ctx *c, const struct onboard_result *res)
 	ok = onboard_list(c->r->store, c->r->arena, &c->who, &f, &v, &n,
 	    &more, counts, &e) == 0;
 	if (!ok && e.code == ERR_DENIED) {
-		forbidden(c);
+		page_forbidden(c);
 		return;
 	}
 	customers_first(c, &cv, &ncv);
@@ -634,7 +628,7 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	if (onboard_get(c->r->store, c->r->arena, &c->who, id, &v,
 	    &e) == -1) {
 		if (e.code == ERR_DENIED)
-			forbidden(c);
+			page_forbidden(c);
 		else
 			page_message(c, e.code == ERR_NOT_FOUND ? 404 : 400,
 			    "Onboarding", e.code == ERR_NOT_FOUND ? "There is "
@@ -741,10 +735,6 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 void
 onboard_desk_get(struct ctx *c, const char *rest)
 {
-	if (!c->is_msp) {
-		forbidden(c);
-		return;
-	}
 	if (*rest == '\0')
 		desk_list(c, NULL);
 	else if (strchr(rest, '/') == NULL)
@@ -809,10 +799,6 @@ onboard_desk_post(struct ctx *c, const char *rest)
 	const char		*action;
 
 	err_clear(&e);
-	if (!c->is_msp) {
-		forbidden(c);
-		return;
-	}
 	if (strcmp(rest, "request") == 0) {
 		desk_request(c);
 		return;
@@ -868,10 +854,6 @@ customers_get(struct ctx *c)
 	char		 rate[32];
 
 	err_clear(&e);
-	if (!c->is_msp) {
-		forbidden(c);
-		return;
-	}
 	if (!id_ok(after, CUSTOMER_ID_LEN))
 		after = "";
 	ok = customer_list(c->r->store, c->r->arena, &c->who, after,
@@ -955,10 +937,6 @@ customers_post(struct ctx *c, const char *action)
 	const char		*s;
 
 	err_clear(&e);
-	if (!c->is_msp) {
-		forbidden(c);
-		return;
-	}
 	if (strcmp(action, "create") != 0) {
 		page_message(c, 404, "Not found", "There is no such action.");
 		return;
@@ -1004,10 +982,6 @@ audit_get(struct ctx *c)
 	int			 more = 1, ok = 1;
 
 	err_clear(&e);
-	if (!c->is_msp) {
-		forbidden(c);
-		return;
-	}
 	if (strlen(object) > 71)
 		object = "";
 	/* The log pages oldest first: keep the newest AUDIT_SHOWN. */
@@ -1026,7 +1000,7 @@ audit_get(struct ctx *c)
 		after = v[n - 1].id;
 	}
 	if (!ok && e.code == ERR_DENIED) {
-		forbidden(c);
+		page_forbidden(c);
 		return;
 	}
 	page_begin(c, "Audit log");

@@ -390,3 +390,10 @@ err_friendly(const struct err *e)
 		    "changed. Try again.");
 	return (e->msg[0] != '\0' ? e->msg : "That did not work.");
 }
+
+void
+page_forbidden(struct ctx *c)
+{
+	page_message(c, 403, "Forbidden", "This page belongs to the MSP's "
+	    "management account.");
+}

@@ -188,4 +188,7 @@ void	 intake_post(struct ctx *);
 void	 plan_get(struct ctx *, const char *token);
 void	 plan_post(struct ctx *, const char *token, const char *action);
 
+/* 403: the MSP's pages (desk, customers, audit, invoices, pricing). */
+void	page_forbidden(struct ctx *);
+
 #endif

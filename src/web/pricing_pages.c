@@ -26,12 +26,6 @@ struct pview {
 	const char	*period;	/* ?period= for exchange rates */
 };
 
-static void
-forbidden(struct ctx *c)
-{
-	page_message(c, 403, "Forbidden", "Pricing is the MSP's management "
-	    "account's page.");
-}
 
 static const char *
 this_month(struct ctx *c)
@@ -490,10 +484,6 @@ page(struct ctx *c)
 void
 pricing_get(struct ctx *c)
 {
-	if (!c->is_msp) {
-		forbidden(c);
-		return;
-	}
 	page(c);
 }
 
@@ -656,10 +646,6 @@ delete_post(struct ctx *c, int rule)
 void
 pricing_post(struct ctx *c, const char *action)
 {
-	if (!c->is_msp) {
-		forbidden(c);
-		return;
-	}
 	if (strcmp(action, "rules/add") == 0)
 		rule_add(c);
 	else if (strcmp(action, "rules/delete") == 0)

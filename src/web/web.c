@@ -141,7 +141,7 @@ route(struct ctx *c)
 		page_redirect(c, "/portal");
 		return;
 	}
-	/* The onboarding desk's pages are the MSP's only. */
+	/* Whether the session is the MSP's management account. */
 	c->is_msp = c->signed_in && msp_get(r->store, &m, NULL) == 0 &&
 	    strcmp(m.account_id, c->who.account_id) == 0;
 	/* Public pages: the intake form and the customer's plan. */
@@ -180,6 +180,15 @@ route(struct ctx *c)
 	}
 	if (!c->signed_in) {
 		page_redirect(c, "/signin");
+		return;
+	}
+	/* The MSP's pages, checked here once for every handler below. */
+	if (!c->is_msp && (strcmp(p, "/onboarding") == 0 ||
+	    strncmp(p, "/onboarding/", 12) == 0 || strcmp(p, "/audit") == 0 ||
+	    strcmp(p, "/customers") == 0 || strncmp(p, "/customers/", 11) == 0 ||
+	    strcmp(p, "/invoices") == 0 || strncmp(p, "/invoices/", 10) == 0 ||
+	    strcmp(p, "/pricing") == 0 || strncmp(p, "/pricing/", 9) == 0)) {
+		page_forbidden(c);
 		return;
 	}
 	if (get && c->ws.flash[0] != '\0')
