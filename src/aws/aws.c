@@ -9,8 +9,6 @@
 #include <strings.h>
 
 #include "aws/aws.h"
-#include "core/sigv4.h"
-#include "core/clock.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -108,52 +106,18 @@ reply_ok(struct response *resp, json_t *out)
 }
 
 /*
- * Finds who asks. Emulator mode accepts any well-formed credentials: a key
- * that matches no account acts as the account with that id when it is 12
- * digits and exists, else as the default account; known keys are verified.
+ * Finds who asks (account_from_signature); emulator mode accepts any
+ * well-formed credentials, known keys are still verified.
  */
 static int
 authenticate(struct request *r, const char *signing_name,
     struct principal *who, struct err *e)
 {
-	const char		*auth = request_header(r, "Authorization");
-	struct sigv4_auth	 sig;
-	struct access_key	 key;
-	struct account		 acct;
-	int			 emulator = r->cfg->emulator;
-
-	if (auth == NULL)
+	if (request_header(r, "Authorization") == NULL)
 		return (err_set(e, ERR_AUTH, "MissingAuthenticationTokenException",
 		    NULL, "Missing Authentication Token"));
-	if (request_header_count(r, "Authorization") > 1)
-		return (err_set(e, ERR_AUTH, "IncompleteSignatureException",
-		    NULL, "the request has more than one Authorization header"));
-	if (sigv4_parse_auth(auth, &sig, e) == -1)
-		return (-1);
-	if (store_key_get(r->store, sig.access_key, &key, e) == -1) {
-		if (e->code != ERR_NOT_FOUND)
-			return (-1);
-		if (!emulator)
-			return (err_set(e, ERR_AUTH,
-			    "UnrecognizedClientException", NULL,
-			    "The security token included in the request is "
-			    "invalid."));
-		if (account_id_valid(sig.access_key) &&
-		    store_account_get(r->store, sig.access_key, &acct,
-		    NULL) == 0)
-			snprintf(who->account_id, sizeof(who->account_id), "%s",
-			    acct.id);
-		else
-			snprintf(who->account_id, sizeof(who->account_id), "%s",
-			    DEFAULT_ACCOUNT_ID);
-		return (0);
-	}
-	if (sigv4_verify(r, &sig, key.secret, signing_name, clock_real_ms(),
-	    e) == -1)
-		return (-1);
-	snprintf(who->account_id, sizeof(who->account_id), "%s",
-	    key.account_id);
-	return (0);
+	return (account_from_signature(r->store, r, signing_name,
+	    r->cfg->emulator ? ACCOUNT_SIG_EMULATOR : 0, who, e));
 }
 
 void

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/codec.h"
+#include "core/message.h"
+#include "core/sigv4.h"
 #include "org/account.h"
 
 int
@@ -244,5 +247,41 @@ account_ensure_default(struct store *st, struct err *e)
 	    DEFAULT_ACCOUNT_NAME, NULL, &a, &k, e) == -1 &&
 	    e->code != ERR_CONFLICT)
 		return (-1);
+	return (0);
+}
+
+int
+account_from_signature(struct store *st, const struct request *r,
+    const char *service, int flags, struct principal *who, struct err *e)
+{
+	struct sigv4_auth	 sig;
+	struct access_key	 key;
+	struct account		 acct;
+
+	if (request_header_count(r, "Authorization") > 1)
+		return (err_set(e, ERR_AUTH, "IncompleteSignatureException",
+		    NULL, "the request has more than one Authorization header"));
+	if (sigv4_parse_auth(request_header(r, "Authorization"), &sig,
+	    e) == -1)
+		return (-1);
+	if (store_key_get(st, sig.access_key, &key, e) == -1) {
+		if (e->code != ERR_NOT_FOUND)
+			return (-1);
+		if (!(flags & ACCOUNT_SIG_EMULATOR))
+			return (err_set(e, ERR_AUTH,
+			    "UnrecognizedClientException", NULL,
+			    "The security token included in the request is "
+			    "invalid."));
+		snprintf(who->account_id, sizeof(who->account_id), "%s",
+		    account_id_valid(sig.access_key) && store_account_get(st,
+		    sig.access_key, &acct, NULL) == 0 ? acct.id :
+		    DEFAULT_ACCOUNT_ID);
+		return (0);
+	}
+	if (sigv4_verify(r, &sig, key.secret, service, clock_real_ms(),
+	    e) == -1)
+		return (-1);
+	snprintf(who->account_id, sizeof(who->account_id), "%s",
+	    key.account_id);
 	return (0);
 }

@@ -46,6 +46,21 @@ int	account_set_password(struct store *, const char *account_id,
 int	account_authenticate(struct store *, const char *email,
 	    const char *password, struct account *out /* OUT */, struct err *);
 
+/*
+ * Who signed r: the account owning the access key of its SigV4
+ * Authorization header, verified for `service` at real time. The caller
+ * answers a missing header in its own protocol's words. With
+ * ACCOUNT_SIG_EMULATOR an unknown key acts as the account whose id the key
+ * is (12 digits) or else as the default account, unverified. Fails with
+ * IncompleteSignatureException, UnrecognizedClientException or
+ * InvalidSignatureException.
+ */
+#define ACCOUNT_SIG_EMULATOR	(1 << 0)
+struct request;
+int	account_from_signature(struct store *, const struct request *r,
+	    const char *service, int flags, struct principal *who /* OUT */,
+	    struct err *);
+
 /* Creates the emulator's default account 123456789012 if it is missing. */
 int	account_ensure_default(struct store *, struct err *);
 
