@@ -91,25 +91,6 @@ budget_create(struct store *st, const struct budget_input *in,
 	return (0);
 }
 
-static void
-json_str(char *dst, size_t len, const char *s)
-{
-	size_t	 n = 0;
-
-	for (; *s != '\0' && n + 7 < len; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\') {
-			dst[n++] = '\\';
-			dst[n++] = (char)ch;
-		} else if (ch < 0x20)
-			n += (size_t)snprintf(dst + n, len - n, "\\u%04x", ch);
-		else
-			dst[n++] = (char)ch;
-	}
-	dst[n] = '\0';
-}
-
 static int
 one_status(struct store *st, struct arena *a, const struct budget *b,
     int64_t today, struct budget_status *out, struct err *e)
@@ -158,12 +139,9 @@ one_status(struct store *st, struct arena *a, const struct budget *b,
 
 static int
 alert(struct store *st, const struct budget *b, const char *period,
-    const char *kind, int64_t pct, int64_t value, struct arena *a,
-    struct err *e)
+    const char *kind, int64_t pct, int64_t value, struct err *e)
 {
 	struct budget_alert	 al;
-	struct webhook_delivery	 d;
-	char			 name[BUDGET_NAME_MAX * 6 + 1], v[48], amt[48];
 	int			 created;
 
 	memset(&al, 0, sizeof(al));
@@ -175,24 +153,7 @@ alert(struct store *st, const struct budget *b, const char *period,
 	al.value = value;
 	al.amount = b->amount;
 	al.created_at = store_now(st);
-	memset(&d, 0, sizeof(d));
-	if (b->webhook_url[0] != '\0') {
-		json_str(name, sizeof(name), b->name);
-		money_format(value, MONEY_DIGITS, v, sizeof(v));
-		money_format(b->amount, MONEY_DIGITS, amt, sizeof(amt));
-		snprintf(d.url, sizeof(d.url), "%s", b->webhook_url);
-		d.body = arena_printf(a, "{\"type\":\"budget.alert\","
-		    "\"alert_id\":\"%s\",\"budget_id\":\"%s\",\"budget\":\"%s\","
-		    "\"customer_id\":\"%s\",\"account_id\":\"%s\","
-		    "\"period\":\"%s\",\"kind\":\"%s\",\"threshold_percent\":"
-		    "%lld,\"value\":\"%s\",\"amount\":\"%s\",\"created_at\":"
-		    "%lld}", al.id, b->id, name, b->customer_id, b->account_id,
-		    period, kind, (long long)pct, v, amt,
-		    (long long)al.created_at);
-		d.next_at = 0;
-	}
-	return (store_budget_alert_add(st, &al, b->webhook_url[0] != '\0' ?
-	    &d : NULL, &created, e));
+	return (store_budget_alert_add(st, &al, b->webhook_url, &created, e));
 }
 
 int
@@ -218,9 +179,9 @@ budget_check(struct store *st, struct arena *a, const char *customer_id,
 		if (store_begin(st, STORE_WRITE, e) == -1)
 			return (-1);
 		if ((s[i].actual_over && alert(st, &v[i], period, "ACTUAL",
-		    v[i].actual_pct, s[i].actual, a, e) == -1) ||
+		    v[i].actual_pct, s[i].actual, e) == -1) ||
 		    (s[i].forecast_over && alert(st, &v[i], period,
-		    "FORECASTED", v[i].forecast_pct, s[i].forecast, a,
+		    "FORECASTED", v[i].forecast_pct, s[i].forecast,
 		    e) == -1)) {
 			store_rollback(st);
 			return (-1);

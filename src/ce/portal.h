@@ -2,9 +2,8 @@
 /*
  * The billing portal's domain: portal users (customer users bound to one
  * customer; MSP users with a role: admin, billing, read-only), budgets and
- * their alerts (and webhook deliveries), anomaly detection. Pure domain:
- * no HTML, JSON or HTTP server (the webhook sender speaks plain HTTP/1.1
- * over a socket, see webhook.c).
+ * their alerts (whose webhooks rest/webhook.c sends), anomaly detection.
+ * Pure domain: no HTML, JSON or HTTP.
  */
 #ifndef CE_PORTAL_H
 #define CE_PORTAL_H
@@ -49,26 +48,11 @@ int	budget_create(struct store *, const struct budget_input *,
  * Evaluates the customer's budgets ("" all customers) for the month of
  * today: actual and forecast against their thresholds. A threshold
  * crossed for the first time in a month records an alert and queues its
- * webhook (delivered by webhook_run()).
+ * webhook (delivered by webhook_run(), rest/webhook.h).
  */
 int	budget_check(struct store *, struct arena *, const char *customer_id,
 	    struct budget_status **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
-
-/*
- * Webhooks: POST the alert JSON with X-Payerlink-Signature: sha256=HEX
- * (HMAC-SHA256 of the body with the budget's secret) and
- * X-Payerlink-Delivery: the alert id. A 2xx answer delivers; anything
- * else is retried after 1, 2, 4, 8, 16 s (WEBHOOK_ATTEMPTS in all), then
- * the delivery fails. Every attempt is logged (webhook_attempts).
- * webhook_run() sends what is due now and returns how many it tried.
- */
-#define WEBHOOK_ATTEMPTS	6
-#define WEBHOOK_BACKOFF_MS	1000
-int	webhook_run(struct store *, struct err *);
-/* Starts a thread that runs budget_check and webhook_run every second. */
-void	portal_worker_start(struct store *);
-void	portal_worker_stop(void);
 
 /*
  * Anomalies: for each (account, service), each day of [start, end)

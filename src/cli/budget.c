@@ -7,6 +7,7 @@
 #include "billing/money.h"
 #include "ce/portal.h"
 #include "cli/cli.h"
+#include "rest/webhook.h"
 
 static const char usage_text[] =
 "usage: payerlink budget create --customer C --name N --amount A\n"

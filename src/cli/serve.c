@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ce/portal.h"
 #include "cli/cli.h"
 #include "cli/import_dir.h"
 #include "core/config.h"
@@ -14,6 +13,7 @@
 #include "http/server.h"
 #include "org/account.h"
 #include "rest/import_api.h"
+#include "rest/webhook.h"
 
 static const char usage_text[] =
 "usage: payerlink serve [--db FILE] [--listen ADDR:PORT] [--emulator]\n"
@@ -180,11 +180,11 @@ cmd_serve(int argc, char **argv)
 		fflush(stdout);
 	}
 	/* Budgets and their webhooks (src/ce/webhook.c). */
-	portal_worker_start(st);
+	webhook_worker_start(st);
 	if (sigwait(&set, &sig) == 0)
 		log_info("received %s: finishing in-flight requests",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
-	portal_worker_stop();
+	webhook_worker_stop();
 	import_dir_stop(watch);
 	server_stop(srv);
 	store_close(st);

@@ -376,14 +376,15 @@ struct budget_alert {
 	char	 delivery_result[128];
 };
 
+/* A pending delivery: the alert and its budget (id, customer, account,
+ * name, secret), what the body is rendered from. */
 struct webhook_delivery {
-	char		 alert_id[BUDGET_ID_LEN + 1];
-	char		 url[WEBHOOK_URL_MAX + 1];
-	char		 secret[72];
-	const char	*body;				/* arena-owned */
-	char		 status[12];
-	int64_t		 attempts;
-	int64_t		 next_at;
+	struct budget_alert	 alert;
+	struct budget		 budget;
+	char			 url[WEBHOOK_URL_MAX + 1];
+	char			 status[12];
+	int64_t			 attempts;
+	int64_t			 next_at;
 };
 
 struct webhook_attempt {

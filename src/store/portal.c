@@ -371,15 +371,15 @@ store_budget_list(struct store *st, struct arena *a, const char *customer_id,
 
 int
 store_budget_alert_add(struct store *st, const struct budget_alert *al,
-    const struct webhook_delivery *d, int *created_out, struct err *e)
+    const char *webhook_url, int *created_out, struct err *e)
 {
 	static const char	*ins = "INSERT INTO budget_alerts (id, budget_id, "
 	    "period, kind, threshold_pct, value, amount, created_at) VALUES "
 	    "(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (budget_id, period, kind) "
 	    "DO NOTHING";
 	static const char	*wh = "INSERT INTO webhook_deliveries (alert_id, "
-	    "url, body, status, attempts, next_at, last_result) VALUES "
-	    "(?, ?, ?, 'pending', 0, ?, '')";
+	    "url, status, attempts, next_at, last_result) VALUES "
+	    "(?, ?, 'pending', 0, 0, '')";
 	struct stmt		*s;
 	int			 rc;
 
@@ -401,17 +401,30 @@ store_budget_alert_add(struct store *st, const struct budget_alert *al,
 	if (db_changes(st) == 0)
 		return (0);
 	*created_out = 1;
-	if (d == NULL)
+	if (webhook_url == NULL || *webhook_url == '\0')
 		return (0);
 	if ((s = db_stmt(st, wh, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, al->id);
-	stmt_bind_text(s, 2, d->url);
-	stmt_bind_text(s, 3, d->body);
-	stmt_bind_int64(s, 4, d->next_at);
+	stmt_bind_text(s, 2, webhook_url);
 	rc = stmt_step(s, e);
 	stmt_done(s);
 	return (rc == -1 ? -1 : 0);
+}
+
+/* Columns 0..7: a.id, a.budget_id, a.period, a.kind, a.threshold_pct,
+ * a.value, a.amount, a.created_at. */
+static void
+alert_row(struct stmt *s, struct budget_alert *al)
+{
+	stmt_copy(s, 0, al->id, sizeof(al->id));
+	stmt_copy(s, 1, al->budget_id, sizeof(al->budget_id));
+	stmt_copy(s, 2, al->period, sizeof(al->period));
+	stmt_copy(s, 3, al->kind, sizeof(al->kind));
+	al->threshold_pct = stmt_int64(s, 4);
+	al->value = stmt_int64(s, 5);
+	al->amount = stmt_int64(s, 6);
+	al->created_at = stmt_int64(s, 7);
 }
 
 int
@@ -441,14 +454,7 @@ store_budget_alerts(struct store *st, struct arena *a,
 	stmt_bind_int64(s, 5, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
 		v = db_grow(a, v, n, &cap, sizeof(*v));
-		stmt_copy(s, 0, v[n].id, sizeof(v[n].id));
-		stmt_copy(s, 1, v[n].budget_id, sizeof(v[n].budget_id));
-		stmt_copy(s, 2, v[n].period, sizeof(v[n].period));
-		stmt_copy(s, 3, v[n].kind, sizeof(v[n].kind));
-		v[n].threshold_pct = stmt_int64(s, 4);
-		v[n].value = stmt_int64(s, 5);
-		v[n].amount = stmt_int64(s, 6);
-		v[n].created_at = stmt_int64(s, 7);
+		alert_row(s, &v[n]);
 		stmt_copy(s, 8, v[n].delivery_status,
 		    sizeof(v[n].delivery_status));
 		v[n].delivery_attempts = stmt_int64(s, 9);
@@ -469,13 +475,17 @@ store_webhook_due(struct store *st, struct arena *a, int64_t now,
     size_t limit, struct webhook_delivery **out, size_t *n_out,
     struct err *e)
 {
-	static const char	*sql = "SELECT d.alert_id, d.url, d.body, "
-	    "d.status, d.attempts, d.next_at, b.webhook_secret FROM "
+	static const char	*sql = "SELECT a.id, a.budget_id, a.period, "
+	    "a.kind, a.threshold_pct, a.value, a.amount, a.created_at, "
+	    "b.customer_id, b.account_id, b.name, b.webhook_secret, d.url, "
+	    "d.status, d.attempts, d.next_at FROM "
 	    "webhook_deliveries d JOIN budget_alerts a ON a.id = d.alert_id "
 	    "JOIN budgets b ON b.id = a.budget_id WHERE d.status = 'pending' "
 	    "AND d.next_at <= ? ORDER BY d.next_at LIMIT ?";
 	struct stmt		*s;
 	struct webhook_delivery	*v = NULL;
+	struct budget_alert	*al;
+	struct budget		*b;
 	size_t			 n = 0, cap = 0;
 	int			 rc;
 
@@ -485,13 +495,20 @@ store_webhook_due(struct store *st, struct arena *a, int64_t now,
 	stmt_bind_int64(s, 2, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
 		v = db_grow(a, v, n, &cap, sizeof(*v));
-		stmt_copy(s, 0, v[n].alert_id, sizeof(v[n].alert_id));
-		stmt_copy(s, 1, v[n].url, sizeof(v[n].url));
-		v[n].body = arena_strdup(a, stmt_text(s, 2));
-		stmt_copy(s, 3, v[n].status, sizeof(v[n].status));
-		v[n].attempts = stmt_int64(s, 4);
-		v[n].next_at = stmt_int64(s, 5);
-		stmt_copy(s, 6, v[n].secret, sizeof(v[n].secret));
+		memset(&v[n], 0, sizeof(v[n]));
+		al = &v[n].alert;
+		b = &v[n].budget;
+		alert_row(s, al);
+		snprintf(b->id, sizeof(b->id), "%s", al->budget_id);
+		stmt_copy(s, 8, b->customer_id, sizeof(b->customer_id));
+		stmt_copy(s, 9, b->account_id, sizeof(b->account_id));
+		stmt_copy(s, 10, b->name, sizeof(b->name));
+		stmt_copy(s, 11, b->webhook_secret, sizeof(b->webhook_secret));
+		b->amount = al->amount;
+		stmt_copy(s, 12, v[n].url, sizeof(v[n].url));
+		stmt_copy(s, 13, v[n].status, sizeof(v[n].status));
+		v[n].attempts = stmt_int64(s, 14);
+		v[n].next_at = stmt_int64(s, 15);
 		n++;
 	}
 	stmt_done(s);

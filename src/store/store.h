@@ -503,17 +503,17 @@ int	 store_budget_list(struct store *, struct arena *,
 	    const char *customer_id, size_t limit, struct budget **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
 /* Inserts an alert unless (budget, period, kind) has one: *created_out
- * says which. With a delivery (not NULL) queues it in the same call. */
+ * says which. With a webhook URL (not "") queues its delivery in the same
+ * call, due now. */
 int	 store_budget_alert_add(struct store *, const struct budget_alert *,
-	    const struct webhook_delivery *, int *created_out /* OUT */,
-	    struct err *);
+	    const char *webhook_url, int *created_out /* OUT */, struct err *);
 /* Alerts of a budget ("" any) of a customer ("" any), newest first. */
 int	 store_budget_alerts(struct store *, struct arena *,
 	    const char *customer_id, const char *budget_id, size_t limit,
 	    struct budget_alert **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
-/* Pending deliveries due at `now` (real ms), at most limit, with the
- * budget's secret. */
+/* Pending deliveries due at `now` (real ms), at most limit, with their
+ * alert and budget. */
 int	 store_webhook_due(struct store *, struct arena *, int64_t now,
 	    size_t limit, struct webhook_delivery **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Budget alert webhooks and the portal's background worker. A delivery is
- * a plain HTTP/1.1 POST over a socket (http:// only; 5 s timeouts), signed
- * with HMAC-SHA256 (libsodium), retried with exponential backoff; every
- * attempt is logged in the store. The worker thread evaluates budgets and
- * sends due webhooks once a second while the server runs. See portal.h.
+ * Budget alert webhooks, see webhook.h. A delivery is a plain HTTP/1.1
+ * POST over a socket (http:// only; 5 s timeouts) of a JSON body rendered
+ * from the alert, signed with HMAC-SHA256 (libsodium), retried with
+ * exponential backoff; every attempt is logged in the store.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -17,10 +16,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "billing/money.h"
 #include "ce/portal.h"
 #include "core/clock.h"
 #include "core/codec.h"
+#include "core/json.h"
 #include "core/log.h"
+#include "rest/webhook.h"
 
 static int
 post(const char *url, const char *body, const char *sig, const char *id,
@@ -107,6 +109,33 @@ sign(const char *secret, const char *body, char hex[65])
 	hex_encode(mac, sizeof(mac), hex);
 }
 
+/* The alert as the receiver sees it; the same bytes on every retry. */
+static char *
+render(const struct webhook_delivery *d, struct arena *a)
+{
+	const struct budget_alert	*al = &d->alert;
+	const struct budget		*b = &d->budget;
+	char				 v[48], amt[48];
+	json_t				*o;
+	struct buf			 out;
+	char				*s;
+
+	money_format(al->value, MONEY_DIGITS, v, sizeof(v));
+	money_format(al->amount, MONEY_DIGITS, amt, sizeof(amt));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, "
+	    "s:s, s:I}", "type", "budget.alert", "alert_id", al->id,
+	    "budget_id", b->id, "budget", b->name, "customer_id",
+	    b->customer_id, "account_id", b->account_id, "period", al->period,
+	    "kind", al->kind, "threshold_percent", (json_int_t)al->threshold_pct,
+	    "value", v, "amount", amt, "created_at", (json_int_t)al->created_at);
+	buf_init(&out, 0);
+	json_to_buf(o, JSON_COMPACT | JSON_PRESERVE_ORDER, &out);
+	json_decref(o);
+	s = arena_strndup(a, buf_str(&out), out.len);
+	buf_release(&out);
+	return (s);
+}
+
 int
 webhook_run(struct store *st, struct err *e)
 {
@@ -114,22 +143,23 @@ webhook_run(struct store *st, struct err *e)
 	struct webhook_delivery	*d;
 	struct webhook_attempt	 at;
 	size_t			 n, i;
-	int64_t			 now = clock_real_ms(), next;
+	int64_t			 next;
 	char			 sig[65];
+	const char		*body, *state;
 	int			 status, ok;
-	const char		*state;
 
 	arena_init(&a);
-	if (store_webhook_due(st, &a, now, 20, &d, &n, e) == -1) {
+	if (store_webhook_due(st, &a, clock_real_ms(), 20, &d, &n, e) == -1) {
 		arena_release(&a);
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
 		memset(&at, 0, sizeof(at));
-		sign(d[i].secret, d[i].body, sig);
-		ok = post(d[i].url, d[i].body, sig, d[i].alert_id, &status,
+		body = render(&d[i], &a);
+		sign(d[i].budget.webhook_secret, body, sig);
+		ok = post(d[i].url, body, sig, d[i].alert.id, &status,
 		    at.result, sizeof(at.result)) == 0;
-		snprintf(at.alert_id, sizeof(at.alert_id), "%s", d[i].alert_id);
+		snprintf(at.alert_id, sizeof(at.alert_id), "%s", d[i].alert.id);
 		at.attempt = d[i].attempts + 1;
 		at.at = clock_real_ms();
 		at.http_status = status;
@@ -137,7 +167,7 @@ webhook_run(struct store *st, struct err *e)
 		state = ok ? "delivered" : at.attempt >= WEBHOOK_ATTEMPTS ?
 		    "failed" : "pending";
 		if (store_webhook_record(st, &at, state, next, e) == -1)
-			log_warnx("webhook %s: %s", d[i].alert_id, e->msg);
+			log_warnx("webhook %s: %s", d[i].alert.id, e->msg);
 	}
 	arena_release(&a);
 	return ((int)n);
@@ -173,7 +203,7 @@ worker_main(void *arg)
 }
 
 void
-portal_worker_start(struct store *st)
+webhook_worker_start(struct store *st)
 {
 	if (worker_on)
 		return;
@@ -183,7 +213,7 @@ portal_worker_start(struct store *st)
 }
 
 void
-portal_worker_stop(void)
+webhook_worker_stop(void)
 {
 	if (!worker_on)
 		return;
