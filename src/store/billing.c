@@ -110,28 +110,39 @@ store_billing_current(struct store *st, const char *payer,
 }
 
 int
-store_billing_running(struct store *st, struct arena *a,
-    struct billing_import **out, size_t *n_out, struct err *e)
+store_billing_imports(struct store *st, struct arena *a, const char *status,
+    size_t limit, struct billing_import **out, size_t *n_out, struct err *e)
 {
 	static const char	*sql = "SELECT " IMPORT_COLS
-	    " FROM billing_imports WHERE status = 'running' ORDER BY id "
-	    "LIMIT 100";
+	    " FROM billing_imports WHERE (? = '' OR status = ?) ORDER BY id "
+	    "DESC LIMIT ?";
 	struct stmt		*s;
-	struct billing_import	*v;
-	size_t			 n = 0;
+	struct billing_import	*v = NULL;
+	size_t			 n = 0, cap = 0;
 	int			 rc;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
-	v = arena_alloc(a, sizeof(*v) * 100);
-	while ((rc = stmt_step(s, e)) == 1 && n < 100)
+	stmt_bind_text(s, 1, status);
+	stmt_bind_text(s, 2, status);
+	stmt_bind_int64(s, 3, (int64_t)limit);
+	while ((rc = stmt_step(s, e)) == 1) {
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		import_row(s, &v[n++]);
+	}
 	stmt_done(s);
 	if (rc == -1)
 		return (-1);
 	*out = v;
 	*n_out = n;
 	return (0);
+}
+
+int
+store_billing_running(struct store *st, struct arena *a,
+    struct billing_import **out, size_t *n_out, struct err *e)
+{
+	return (store_billing_imports(st, a, "running", 100, out, n_out, e));
 }
 
 int
@@ -364,16 +375,21 @@ store_billing_memberships(struct store *st, struct arena *a,
 }
 
 int
-store_billing_account_totals(struct store *st, struct arena *a,
-    const char *payer, const char *period,
-    struct billing_account_total **out, size_t *n_out, struct err *e)
+store_billing_import_accounts(struct store *st, struct arena *a,
+    int64_t import_id, struct billing_account_total **out, size_t *n_out,
+    struct err *e)
 {
-	static const char	*sql = "SELECT r.account_id, SUM(r.line_count), "
-	    "SUM(r.unblended), SUM(CASE WHEN r.in_membership = 1 THEN "
-	    "r.unblended ELSE 0 END) FROM billing_rollups r JOIN "
-	    "billing_periods p ON p.import_id = r.import_id WHERE "
-	    "p.payer_id = ? AND p.period = ? GROUP BY r.account_id "
-	    "ORDER BY r.account_id LIMIT 100000";
+	static const char	*sql = "SELECT t.account_id, t.lines, "
+	    "t.unblended, t.out_lines, t.out_unblended, "
+	    "COALESCE(c.id, ''), COALESCE(c.name, '') FROM (SELECT "
+	    "account_id, SUM(line_count) AS lines, SUM(unblended) AS "
+	    "unblended, SUM(CASE WHEN in_membership = 1 THEN 0 ELSE "
+	    "line_count END) AS out_lines, SUM(CASE WHEN in_membership = 1 "
+	    "THEN 0 ELSE unblended END) AS out_unblended FROM "
+	    "billing_rollups WHERE import_id = ? GROUP BY account_id) t "
+	    "LEFT JOIN customer_accounts ca ON ca.account_id = t.account_id "
+	    "LEFT JOIN customers c ON c.id = ca.customer_id ORDER BY "
+	    "t.account_id LIMIT 100000";
 	struct stmt		*s;
 	struct billing_account_total *v = NULL;
 	size_t			 n = 0, cap = 0;
@@ -381,14 +397,16 @@ store_billing_account_totals(struct store *st, struct arena *a,
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, payer);
-	stmt_bind_text(s, 2, period);
+	stmt_bind_int64(s, 1, import_id);
 	while ((rc = stmt_step(s, e)) == 1) {
 		v = db_grow(a, v, n, &cap, sizeof(*v));
 		stmt_copy(s, 0, v[n].account_id, sizeof(v[n].account_id));
 		v[n].lines = stmt_int64(s, 1);
 		v[n].unblended = stmt_int64(s, 2);
-		v[n].billable_unblended = stmt_int64(s, 3);
+		v[n].out_lines = stmt_int64(s, 3);
+		v[n].out_unblended = stmt_int64(s, 4);
+		stmt_copy(s, 5, v[n].customer_id, sizeof(v[n].customer_id));
+		stmt_copy(s, 6, v[n].customer_name, sizeof(v[n].customer_name));
 		n++;
 	}
 	stmt_done(s);

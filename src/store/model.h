@@ -166,12 +166,15 @@ struct billing_membership {
 	int64_t	 left_at;			/* 0 while open */
 };
 
-/* Totals of one usage account in a payer's current period version. */
+/* Totals of one usage account in an import, with its customer. */
 struct billing_account_total {
 	char	 account_id[BILLING_ID_MAX + 1];
 	int64_t	 lines;
 	int64_t	 unblended;
-	int64_t	 billable_unblended;		/* in_membership lines only */
+	int64_t	 out_lines;			/* out of membership */
+	int64_t	 out_unblended;
+	char	 customer_id[15];		/* CUSTOMER_ID_LEN + 1; "" none */
+	char	 customer_name[201];		/* CUSTOMER_NAME_MAX + 1 */
 };
 
 

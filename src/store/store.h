@@ -215,10 +215,6 @@ int	 store_billing_import_get(struct store *, int64_t id,
 int	 store_billing_current(struct store *, const char *payer_id,
 	    const char *period, struct billing_import *out /* OUT */,
 	    struct err *);
-/* Every import still 'running' (live or orphaned by a crash). */
-int	 store_billing_running(struct store *, struct arena *,
-	    struct billing_import **out /* OUT */, size_t *n_out /* OUT */,
-	    struct err *);
 /* Marks a running import failed and deletes its rollups. */
 int	 store_billing_import_fail(struct store *, int64_t id, int64_t when,
 	    struct err *);
@@ -239,11 +235,20 @@ int	 store_billing_flip(struct store *, int64_t import_id, int64_t when,
 int	 store_billing_memberships(struct store *, struct arena *,
 	    struct billing_membership **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
-/* Per usage account totals of the current version of (payer, period). */
-int	 store_billing_account_totals(struct store *, struct arena *,
-	    const char *payer_id, const char *period,
-	    struct billing_account_total **out /* OUT */, size_t *n_out /* OUT */,
+/* Imports newest first, of one status ("" any), at most limit. */
+int	 store_billing_imports(struct store *, struct arena *,
+	    const char *status, size_t limit,
+	    struct billing_import **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
+/* Every import still 'running' (live or orphaned by a crash). */
+int	 store_billing_running(struct store *, struct arena *,
+	    struct billing_import **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* Per usage account totals of an import's rollups (none once replaced or
+ * failed) and each account's customer, by account. */
+int	 store_billing_import_accounts(struct store *, struct arena *,
+	    int64_t import_id, struct billing_account_total **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
 
 
 /*

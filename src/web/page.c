@@ -232,6 +232,7 @@ page_begin(struct ctx *c, const char *title)
 			buf_adds(b, "<a href=\"/onboarding\">Onboarding</a>"
 			    "<a href=\"/customers\">Customers</a>"
 			    "<a href=\"/audit\">Audit</a>"
+			    "<a href=\"/imports\">Imports</a>"
 			    "<a href=\"/invoices\">Invoices</a>"
 			    "<a href=\"/pricing\">Pricing</a>"
 			    "<a href=\"/portal\">Billing portal</a>");

@@ -188,6 +188,9 @@ void	 intake_post(struct ctx *);
 void	 plan_get(struct ctx *, const char *token);
 void	 plan_post(struct ctx *, const char *token, const char *action);
 
+/* import_pages.c: /imports and /imports/ID (the MSP's). */
+void	 imports_get(struct ctx *, const char *rest);
+
 /* 403: the MSP's pages (desk, customers, audit, invoices, pricing). */
 void	page_forbidden(struct ctx *);
 

@@ -169,6 +169,7 @@ route(struct ctx *c)
 	    strncmp(p, "/onboarding/", 12) != 0 &&
 	    strcmp(p, "/customers") != 0 && strncmp(p, "/customers/", 11) != 0 &&
 	    strcmp(p, "/audit") != 0 &&
+	    strcmp(p, "/imports") != 0 && strncmp(p, "/imports/", 9) != 0 &&
 	    strcmp(p, "/invoices") != 0 && strncmp(p, "/invoices/", 10) != 0 &&
 	    strcmp(p, "/pricing") != 0 && strncmp(p, "/pricing/", 9) != 0 &&
 	    strncmp(p, "/organization/", 14) != 0 &&
@@ -186,6 +187,7 @@ route(struct ctx *c)
 	if (!c->is_msp && (strcmp(p, "/onboarding") == 0 ||
 	    strncmp(p, "/onboarding/", 12) == 0 || strcmp(p, "/audit") == 0 ||
 	    strcmp(p, "/customers") == 0 || strncmp(p, "/customers/", 11) == 0 ||
+	    strcmp(p, "/imports") == 0 || strncmp(p, "/imports/", 9) == 0 ||
 	    strcmp(p, "/invoices") == 0 || strncmp(p, "/invoices/", 10) == 0 ||
 	    strcmp(p, "/pricing") == 0 || strncmp(p, "/pricing/", 9) == 0)) {
 		page_forbidden(c);
@@ -219,6 +221,9 @@ route(struct ctx *c)
 		customers_post(c, p + 11);
 	else if (strcmp(p, "/audit") == 0 && get)
 		audit_get(c);
+	else if ((strcmp(p, "/imports") == 0 || strncmp(p, "/imports/",
+	    9) == 0) && get)
+		imports_get(c, p[8] == '/' ? p + 9 : "");
 	else if ((strcmp(p, "/invoices") == 0 || strncmp(p, "/invoices/",
 	    10) == 0) && get)
 		invoices_get(c, p[9] == '/' ? p + 10 : "");

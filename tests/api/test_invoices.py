@@ -13,6 +13,7 @@ import datetime
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -75,12 +76,15 @@ def next_period(iso_now):
     return "%04d-%02d" % (y, m)
 
 
+MSP_PASSWORD = "msp-console-pw1"
+
+
 class Env:
     """An MSP with an organization, customers owning member accounts."""
 
     def __init__(self, srv, new_account, tmp):
         self.srv, self.new_account, self.tmp = srv, new_account, tmp
-        self.msp = new_account(name="Acme Cloud Partners")
+        self.msp = new_account(name="Acme Cloud Partners", password=MSP_PASSWORD)
         self.mc = client(srv, self.msp)
         self.mc.create_organization()
         srv.cli("msp", "set", self.msp.id, "--name", "Acme Cloud Partners",
@@ -336,6 +340,43 @@ def test_mid_month_join_covers_part_of_the_month(env):
     assert Decimal(rec["CustomersAwsCost"]) == Decimal("20.00")
     assert Decimal(rec["AwsTotal"]) == Decimal("37.00")
     assert rec["Difference"] == "0.00" and rec["Balanced"] is True
+
+
+def test_console_import_page_reports_membership_and_accounts_without_customer(env):
+    from test_attack import Browser
+    srv = env.srv
+    P = env.period
+    now = datetime.datetime.strptime(env.now[:19], "%Y-%m-%dT%H:%M:%S")
+    target = datetime.datetime.strptime(P + "-15 10:30:00", "%Y-%m-%d %H:%M:%S")
+    srv.advance(int((target - now).total_seconds()))
+    g = env.customer("Iota <b>Corp</b>")
+    g1 = env.member(g)                 # joins on the 15th at 10:30
+    nobody = env.member()              # a member no customer owns
+    rep = env.ingest(env.cur()
+                     .add(g1, "10.00", day=10)            # the old payer's
+                     .add(g1, "2.50", day=20)
+                     .add(nobody, "7.00", day=20))
+    b = Browser(srv)
+    assert b.sign_in(env.msp["Email"], MSP_PASSWORD)[0] == 303
+    st, _, page = b.req("GET", "/imports")
+    assert st == 200 and ('href="/imports/%d"' % rep["import_id"]) in page
+    st, _, page = b.req("GET", "/imports/%d" % rep["import_id"])
+    assert st == 200 and rep["sha256"] in page
+    rows = {a: cells for a, cells in re.findall(
+        r"<tr><td>(\d{12})</td>(.*?)</tr>", page)}
+    assert set(rows) == {g1, nobody}
+    cell = lambda a: re.findall(r"<td[^>]*>(.*?)</td>", rows[a])
+    # customer, lines, cost, out-of-membership lines, out-of-membership cost
+    assert cell(g1) == ["Iota &lt;b&gt;Corp&lt;/b&gt;", "2", "12.50", "1", "10.00"]
+    assert "no customer" in cell(nobody)[0] and cell(nobody)[1:] == ["1", "7.00", "0", "0.00"]
+    assert "1 of 2 usage accounts have no customer" in page
+    # Another account's console: not the MSP's page.
+    other = env.new_account(password="other-console-pw1")
+    o = Browser(srv)
+    assert o.sign_in(other["Email"], "other-console-pw1")[0] == 303
+    assert o.req("GET", "/imports")[0] == 403
+    assert o.req("GET", "/imports/%d" % rep["import_id"])[0] == 403
+    assert b.req("GET", "/imports/%d" % (rep["import_id"] + 1000))[0] == 404
 
 
 # ---- lifecycle ------------------------------------------------------------

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The MSP's cost and usage imports: /imports lists the deliveries, newest
+ * first; /imports/ID shows one with its totals per usage account, the
+ * cost out of membership and the accounts no customer owns. (Rejected
+ * rows with file:line:column are in the report `payerlink ingest` and
+ * POST /api/v1/imports return; they are not stored.)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "billing/money.h"
+#include "web/page.h"
+#include "web/web.h"
+
+#define IMPORTS_SHOWN	200
+
+/* Exact money as the import report prints it ("12.345678901"). */
+static void
+exact_html(struct buf *b, int64_t v)
+{
+	char	 t[48];
+
+	money_format_min(v, MONEY_DIGITS, 2, t, sizeof(t));
+	html_escape(b, t);
+}
+
+static void
+import_link(struct buf *b, int64_t id)
+{
+	buf_printf(b, "<a href=\"/imports/%lld\">%lld</a>", (long long)id,
+	    (long long)id);
+}
+
+static void
+imports_list(struct ctx *c)
+{
+	struct billing_import	*v;
+	struct buf		*b = c->b;
+	struct err		 e;
+	size_t			 n, i;
+
+	err_clear(&e);
+	page_begin(c, "Imports");
+	buf_adds(b, "<h1>Cost and usage imports</h1><section class=\"card\" "
+	    "id=\"imports\"><p class=\"muted\">Each delivery of a payer's "
+	    "month, newest first. A newer delivery of the same month replaces "
+	    "the current one whole. Import with <code>payerlink ingest</code>, "
+	    "<code>POST /api/v1/imports</code> or a watched directory "
+	    "(<code>payerlink serve --import-dir</code>).</p>");
+	if (store_billing_imports(c->r->store, c->r->arena, "", IMPORTS_SHOWN,
+	    &v, &n, &e) == -1)
+		error_box(b, &e);
+	else if (n == 0)
+		buf_adds(b, "<p class=\"muted\">No imports yet.</p>");
+	else {
+		buf_adds(b, "<div class=\"table-wrap\"><table id=\"import-list\">"
+		    "<thead><tr><th scope=\"col\">Import</th><th scope=\"col\">"
+		    "Payer</th><th scope=\"col\">Month</th><th scope=\"col\">"
+		    "Status</th><th scope=\"col\">Format</th><th scope=\"col\">"
+		    "File</th><th scope=\"col\" class=\"num\">Rows</th>"
+		    "<th scope=\"col\" class=\"num\">Rejected</th>"
+		    "<th scope=\"col\">Started</th></tr></thead><tbody>");
+		for (i = 0; i < n; i++) {
+			buf_adds(b, "<tr><td>");
+			import_link(b, v[i].id);
+			buf_adds(b, "</td><td>");
+			html_escape(b, v[i].payer_id);
+			buf_adds(b, "</td><td>");
+			html_escape(b, v[i].period);
+			buf_adds(b, "</td><td><span class=\"tag\">");
+			html_escape(b, v[i].status);
+			buf_adds(b, "</span></td><td>");
+			html_escape(b, v[i].format);
+			buf_adds(b, "</td><td><small>");
+			html_escape(b, v[i].file_name);
+			buf_printf(b, "</small></td><td class=\"num\">%lld</td>"
+			    "<td class=\"num\">%lld</td><td>",
+			    (long long)v[i].rows, (long long)v[i].rejected);
+			html_time(b, v[i].started_at);
+			buf_adds(b, "</td></tr>");
+		}
+		buf_adds(b, "</tbody></table></div>");
+	}
+	buf_adds(b, "</section>");
+	page_end(c);
+}
+
+static void
+accounts_table(struct ctx *c, const struct billing_account_total *v,
+    size_t n)
+{
+	struct buf	*b = c->b;
+	size_t		 i, orphans = 0;
+	int64_t		 orphan_cost = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].customer_id[0] == '\0') {
+			orphans++;
+			orphan_cost += v[i].unblended - v[i].out_unblended;
+		}
+	buf_adds(b, orphans ? "<p class=\"note\" id=\"no-customer\">" :
+	    "<p id=\"no-customer\">");
+	if (orphans == 0)
+		buf_printf(b, "All %zu usage accounts belong to a customer.",
+		    n);
+	else {
+		buf_printf(b, "<strong>%zu of %zu usage accounts have no "
+		    "customer</strong>: their cost in membership, ", orphans, n);
+		exact_html(b, orphan_cost);
+		buf_adds(b, ", is billed to nobody until they are assigned on "
+		    "<a href=\"/customers\">Customers</a>.");
+	}
+	buf_adds(b, "</p><div class=\"table-wrap\"><table id=\"accounts\">"
+	    "<thead><tr><th scope=\"col\">Usage account</th><th scope=\"col\">"
+	    "Customer</th><th scope=\"col\" class=\"num\">Lines</th>"
+	    "<th scope=\"col\" class=\"num\">Unblended cost</th>"
+	    "<th scope=\"col\" class=\"num\">Out of membership: lines</th>"
+	    "<th scope=\"col\" class=\"num\">Out of membership: cost</th>"
+	    "</tr></thead><tbody>");
+	for (i = 0; i < n; i++) {
+		buf_adds(b, "<tr><td>");
+		html_escape(b, v[i].account_id);
+		buf_adds(b, "</td><td>");
+		if (v[i].customer_id[0] == '\0')
+			buf_adds(b, "<span class=\"tag over\">no customer</span>");
+		else
+			html_escape(b, v[i].customer_name);
+		buf_printf(b, "</td><td class=\"num\">%lld</td><td "
+		    "class=\"num\">", (long long)v[i].lines);
+		exact_html(b, v[i].unblended);
+		buf_printf(b, "</td><td class=\"num\">%lld</td><td "
+		    "class=\"num\">", (long long)v[i].out_lines);
+		exact_html(b, v[i].out_unblended);
+		buf_adds(b, "</td></tr>");
+	}
+	buf_adds(b, "</tbody></table></div>");
+}
+
+static void
+import_one(struct ctx *c, const char *rest)
+{
+	struct billing_import		 im;
+	struct billing_account_total	*v;
+	struct buf			*b = c->b;
+	struct err			 e;
+	char				*end, t[32];
+	long long			 id;
+	size_t				 n, i;
+	int64_t				 total = 0, out = 0, lines = 0;
+
+	err_clear(&e);
+	id = strtoll(rest, &end, 10);
+	if (*rest == '\0' || *end != '\0' || id <= 0 ||
+	    store_billing_import_get(c->r->store, id, &im, &e) == -1) {
+		page_message(c, e.code == ERR_NOT_FOUND || e.code == ERR_NONE ?
+		    404 : 500, "Not found", "There is no such import.");
+		return;
+	}
+	if (store_billing_import_accounts(c->r->store, c->r->arena, im.id,
+	    &v, &n, &e) == -1) {
+		page_message(c, 500, "Error", err_friendly(&e));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		total += v[i].unblended;
+		out += v[i].out_unblended;
+		lines += v[i].lines;
+	}
+	snprintf(t, sizeof(t), "Import %lld", id);
+	page_begin(c, t);
+	buf_printf(b, "<p><a href=\"/imports\">Imports</a></p><h1>Import "
+	    "%lld</h1><section class=\"card\" id=\"import\">"
+	    "<dl class=\"kv\">", id);
+	html_kv(b, "Status", im.status);
+	html_kv(b, "Payer", im.payer_id);
+	html_kv(b, "Billing month", im.period);
+	html_kv(b, "Format", im.format);
+	html_kv(b, "Currency", im.currency);
+	html_kv(b, "File", im.file_name);
+	html_kv(b, "SHA-256", im.digest);
+	snprintf(t, sizeof(t), "%lld", (long long)im.bytes);
+	html_kv(b, "Bytes", t);
+	snprintf(t, sizeof(t), "%lld", (long long)im.rows);
+	html_kv(b, "Rows", t);
+	snprintf(t, sizeof(t), "%lld", (long long)im.rejected);
+	html_kv(b, "Rejected rows", t);
+	buf_adds(b, "<dt>Started</dt><dd>");
+	html_time(b, im.started_at);
+	buf_adds(b, "</dd><dt>Finished</dt><dd>");
+	if (im.finished_at != 0)
+		html_time(b, im.finished_at);
+	else
+		buf_adds(b, "not yet");
+	buf_adds(b, "</dd>");
+	if (im.replaces != 0) {
+		buf_adds(b, "<dt>Replaced</dt><dd>");
+		import_link(b, im.replaces);
+		buf_adds(b, "</dd>");
+	}
+	buf_adds(b, "</dl></section><section class=\"card\" id=\"totals\">"
+	    "<h2>Usage accounts</h2>");
+	if (strcmp(im.status, "current") != 0)
+		buf_printf(b, "<p class=\"muted\">A %s import keeps no rollups: "
+		    "its totals are gone with it.</p>", strcmp(im.status,
+		    "running") == 0 ? "running" : "replaced or failed");
+	else {
+		buf_printf(b, "<p>%lld lines, unblended cost ",
+		    (long long)lines);
+		exact_html(b, total);
+		buf_adds(b, "; out of membership (hours the account was not in "
+		    "the payer's organization, not billed to the customer) ");
+		exact_html(b, out);
+		buf_adds(b, ".</p>");
+		accounts_table(c, v, n);
+	}
+	buf_adds(b, "</section>");
+	page_end(c);
+}
+
+void
+imports_get(struct ctx *c, const char *rest)
+{
+	if (*rest == '\0')
+		imports_list(c);
+	else
+		import_one(c, rest);
+}
