@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # bench/ingest.sh [--rows N]: generates a CUR 2.0 CSV (default 5,000,000
 # rows, ~2.4 GB) and its gzip copy in $BENCH_DIR (or a temp dir), then
-# times on the same files: payerlink ingest (plain, gzip; 2 threads and 1),
+# times on the same files: payerlink ingest (plain, gzip; 2 threads and 1;
+# a re-delivery replacing the month's current version),
 # DuckDB (npm @duckdb/node-api) running the same GROUP BY over read_csv with
 # 1 and 2 threads, and a memchr floor. Prints MB/s, rows/s, payerlink's
 # ratio to DuckDB and payerlink's peak RSS. Needs npm for DuckDB (skipped
@@ -94,6 +95,15 @@ pl payerlink-plain-1 "$CSV" 1
 pl payerlink-gzip-2 "$GZ" 2
 pl payerlink-gzip-1 "$GZ" 1
 python3 -c "import json; d=json.load(open('$DIR/out.json')); print('  (gzip, 1 thread: parse %.2f s, store %.2f s, %d rollup rows)' % (d['parse_seconds'], d['store_seconds'], d['rollup_rows']))"
+# Re-delivery: the plain file into the database that holds the gzip import
+# of the same payer and month (another digest): it replaces that version.
+"$BIN" ingest "$CSV" --threads 2 --json --db "$DIR/b.db" > "$DIR/out.json" \
+    2> "$DIR/err.txt" || { cat "$DIR/err.txt" >&2; exit 1; }
+set -- $(python3 -c "import json; d=json.load(open('$DIR/out.json')); print(d['seconds'], d['replaced_import_id'] or 0, d['store_seconds'])")
+[ "$2" != 0 ] || { echo "re-delivery did not replace the previous version" >&2; exit 1; }
+line "payerlink re-delivery, 2 threads" "$1"
+awk -v a="$1" -v b="$(cat "$DIR/payerlink-plain-2.s")" -v st="$3" 'BEGIN {
+    printf "  (replaces import %s; %.2fx the time of the first import; store %.2f s)\n", "'"$2"'", a / b, st }'
 if [ -n "$PG" ]; then
 	echo "postgresql: $PG${PG_CLUSTER:+ (throw-away cluster $PG_CLUSTER)}"
 	plpg payerlink-plain-2-pg "$CSV" 2
