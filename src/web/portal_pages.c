@@ -742,6 +742,29 @@ budgets(struct ctx *c)
 	page_end(c);
 }
 
+/* The window of days the Anomalies page shows and its actions may mark. */
+#define ANOMALY_DAYS	60
+
+/* 1 when id is one of the anomalies the scope sees (so a user marks only
+ * what its page lists, never an id of another scope). */
+static int
+anomaly_in_scope(struct ctx *c, const struct ce_scope *sc, const char *id)
+{
+	struct anomaly	*an;
+	struct err	 e;
+	size_t		 n = 0, i;
+	int64_t		 today = ce_today(c->r->store);
+
+	err_clear(&e);
+	if (anomaly_detect(c->r->store, c->r->arena, sc, today -
+	    ANOMALY_DAYS, today + 1, 3.0, &an, &n, &e) == -1)
+		return (0);
+	for (i = 0; i < n; i++)
+		if (strcmp(an[i].id, id) == 0)
+			return (1);
+	return (0);
+}
+
 static void
 anomalies(struct ctx *c)
 {
@@ -757,8 +780,8 @@ anomalies(struct ctx *c)
 		return;
 	err_clear(&e);
 	today = ce_today(c->r->store);
-	if (anomaly_detect(c->r->store, c->r->arena, &sc, today - 60,
-	    today + 1, 3.0, &an, &n, &e) == -1)
+	if (anomaly_detect(c->r->store, c->r->arena, &sc, today -
+	    ANOMALY_DAYS, today + 1, 3.0, &an, &n, &e) == -1)
 		n = 0;
 	page_begin(c, "Anomalies");
 	buf_adds(c->b, "<h1>Anomalies</h1>");
@@ -889,6 +912,11 @@ portal_post(struct ctx *c, const char *rest)
 	    (size_t)(slash - rest - 10) < sizeof(id)) {
 		snprintf(id, sizeof(id), "%.*s", (int)(slash - rest - 10),
 		    rest + 10);
+		if (!anomaly_in_scope(c, &sc, id)) {
+			page_message(c, 404, "Not found",
+			    "There is no such anomaly.");
+			return;
+		}
 		if (anomaly_set_status(c->r->store, sc.msp ? "msp" :
 		    sc.customer_id, id, strcmp(slash + 1, "dismiss") == 0 ?
 		    "DISMISSED" : "ACKNOWLEDGED", c->is_portal ?
