@@ -591,7 +591,8 @@ store_anomaly_mark(struct store *st, const char *customer_id,
 	static const char	*sql = "INSERT INTO anomaly_status (anomaly_id, "
 	    "customer_id, status, by_user, at) VALUES (?, ?, ?, ?, ?) ON "
 	    "CONFLICT (anomaly_id) DO UPDATE SET status = excluded.status, "
-	    "by_user = excluded.by_user, at = excluded.at";
+	    "by_user = excluded.by_user, at = excluded.at WHERE "
+	    "anomaly_status.customer_id = excluded.customer_id";
 	struct stmt		*s;
 	int			 rc;
 
@@ -604,7 +605,13 @@ store_anomaly_mark(struct store *st, const char *customer_id,
 	stmt_bind_int64(s, 5, m->at);
 	rc = stmt_step(s, e);
 	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	if (rc == -1)
+		return (-1);
+	/* Another scope's mark is never overwritten. */
+	if (db_changes(st) == 0)
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "anomaly %s is not this customer's", m->anomaly_id));
+	return (0);
 }
 
 int

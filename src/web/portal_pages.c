@@ -909,7 +909,9 @@ portal_post(struct ctx *c, const char *rest)
 	}
 	if (strncmp(rest, "anomalies/", 10) == 0 &&
 	    (slash = strchr(rest + 10, '/')) != NULL &&
-	    (size_t)(slash - rest - 10) < sizeof(id)) {
+	    (size_t)(slash - rest - 10) < sizeof(id) &&
+	    (strcmp(slash + 1, "dismiss") == 0 ||
+	    strcmp(slash + 1, "acknowledge") == 0)) {
 		snprintf(id, sizeof(id), "%.*s", (int)(slash - rest - 10),
 		    rest + 10);
 		if (!anomaly_in_scope(c, &sc, id)) {

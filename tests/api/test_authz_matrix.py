@@ -535,6 +535,9 @@ def test_customer_user_writes_stay_in_its_customer(w):
     mine = re.findall(r'action="/portal/anomalies/([0-9a-f]{32})/acknowledge',
                       w.b["custA"].req("GET", "/portal/anomalies")[2])
     assert mine, "A's user sees no open anomaly of A"
+    # Only the two verbs the page offers mark it.
+    st, _, _ = w.b["custA"].req("POST", "/portal/anomalies/%s/approve" % mine[0], {"csrf": tok})
+    assert st == 404 and sql(w.db, "SELECT * FROM anomaly_status ORDER BY 1, 2") == marks
     st, h, _ = w.b["custA"].req("POST", "/portal/anomalies/%s/acknowledge?customer=%s" % (
         mine[0], w.B), {"csrf": tok})
     assert st == 303, st

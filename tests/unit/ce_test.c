@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Cost Explorer: dates, the forecast's fit, names. */
+/* Cost Explorer: dates, the forecast's fit, names, anomaly marks. */
 #include <math.h>
 #include <string.h>
 
 #include "test.h"
 
 #include "ce/ce.h"
+#include "store/store.h"
 
 TEST(ce_days_and_months)
 {
@@ -52,4 +53,37 @@ TEST(ce_names)
 	CHECK_INT(ce_dim_parse("LINKED_ACCOUNT"), CE_LINKED_ACCOUNT);
 	CHECK_INT(ce_dim_parse("linked_account"), -1);
 	CHECK_STR(ce_dim_name(CE_RECORD_TYPE), "RECORD_TYPE");
+}
+
+/* A mark belongs to the scope that made it: another scope marking the same
+ * id is refused and changes nothing. */
+TEST(ce_anomaly_mark_stays_in_its_scope)
+{
+	struct store		*st;
+	struct anomaly_mark	 m, *v;
+	struct arena		 a;
+	struct err		 e;
+	size_t			 n;
+
+	err_clear(&e);
+	CHECK(store_open(test_db("marks"), 0, &st, &e) == 0);
+	memset(&m, 0, sizeof(m));
+	snprintf(m.anomaly_id, sizeof(m.anomaly_id), "%032x", 7);
+	snprintf(m.status, sizeof(m.status), "ACKNOWLEDGED");
+	snprintf(m.by_user, sizeof(m.by_user), "ops@msp.example");
+	m.at = 1000;
+	CHECK(store_anomaly_mark(st, "msp", &m, &e) == 0);
+	snprintf(m.status, sizeof(m.status), "DISMISSED");
+	CHECK(store_anomaly_mark(st, "cus-aaaaaaaaaa", &m, &e) == -1);
+	CHECK_INT(e.code, ERR_NOT_FOUND);
+	CHECK(store_anomaly_mark(st, "msp", &m, &e) == 0);
+	arena_init(&a);
+	CHECK(store_anomaly_marks(st, &a, "msp", 10, &v, &n, &e) == 0);
+	CHECK_INT(n, 1);
+	CHECK_STR(v[0].status, "DISMISSED");
+	CHECK(store_anomaly_marks(st, &a, "cus-aaaaaaaaaa", 10, &v, &n,
+	    &e) == 0);
+	CHECK_INT(n, 0);
+	arena_release(&a);
+	store_close(st);
 }
