@@ -64,6 +64,18 @@ buf_add(struct buf *b, const void *p, size_t len)
 }
 
 int
+buf_insert(struct buf *b, size_t off, const void *p, size_t len)
+{
+	if (off > b->len || buf_grow(b, len) == -1)
+		return (-1);
+	memmove(b->ptr + off + len, b->ptr + off, b->len - off);
+	memcpy(b->ptr + off, p, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return (0);
+}
+
+int
 buf_adds(struct buf *b, const char *s)
 {
 	return (buf_add(b, s, strlen(s)));

@@ -22,6 +22,8 @@ void	 buf_init(struct buf *, size_t max);
 void	 buf_release(struct buf *);
 void	 buf_reset(struct buf *);
 int	 buf_add(struct buf *, const void *, size_t);
+/* Inserts len bytes at off (<= b->len), moving the rest up. */
+int	 buf_insert(struct buf *, size_t off, const void *, size_t len);
 int	 buf_adds(struct buf *, const char *);
 int	 buf_addc(struct buf *, char);
 int	 buf_printf(struct buf *, const char *, ...)

@@ -253,13 +253,25 @@ page_begin(struct ctx *c, const char *title)
 		html_escape(b, c->flash);
 		buf_adds(b, "</p>");
 	}
-	if (c->err_where != NULL && strcmp(c->err_where, "page") == 0)
-		error_here(c, "page");
+	c->err_slot = b->len;
 }
 
 void
 page_end(struct ctx *c)
 {
+	struct buf	 box;
+
+	/* The section the error belongs to was not drawn for this account:
+	 * the error still shows, at the top. */
+	if (c->err_where != NULL && !c->err_shown) {
+		buf_init(&box, 0);
+		buf_adds(&box, "<p class=\"flash error\" role=\"alert\" "
+		    "id=\"error-page\">");
+		html_escape(&box, c->err_text);
+		buf_adds(&box, "</p>");
+		buf_insert(c->b, c->err_slot, box.ptr, box.len);
+		buf_release(&box);
+	}
 	buf_adds(c->b, "</main><footer>payerlink · AWS Organizations "
 	    "compatible console</footer></body></html>\n");
 }
@@ -307,6 +319,7 @@ error_here(struct ctx *c, const char *where)
 {
 	if (c->err_where == NULL || strcmp(c->err_where, where) != 0)
 		return;
+	c->err_shown = 1;
 	buf_adds(c->b, "<p class=\"flash error\" role=\"alert\" id=\"error-");
 	html_escape(c->b, where);
 	buf_adds(c->b, "\">");

@@ -70,9 +70,12 @@ struct ctx {
 	struct principal	 who;
 	struct account		 acct;
 	char			 flash[WEB_FLASH_MAX + 1];
-	/* An error to show next to the section named err_where. */
+	/* An error to show next to the section named err_where; one the
+	 * page does not draw (err_shown 0) goes at err_slot, atop <main>. */
 	const char		*err_where;
 	const char		*err_text;
+	int			 err_shown;
+	size_t			 err_slot;
 	const char		*pre_csrf;	/* sign-in page's token */
 };
 

@@ -492,6 +492,9 @@ def test_every_form_for_every_role(w):
             got = outcome(st, h)
             if want[role] == "refused" and st == 400:
                 got = "refused"
+                # A refusal says why, even where the form's section is not drawn.
+                if 'role="alert"' not in body:
+                    bad.append((action, role, "400 without a message"))
             if got != want[role]:
                 bad.append((action, role, "want " + want[role], "got " + got))
             changed = diff(before, snapshot_all(w.db))

@@ -61,6 +61,27 @@ TEST(buf_cap_refuses_growth)
 	buf_release(&b);
 }
 
+TEST(buf_insert_moves_the_rest)
+{
+	struct buf	 b;
+
+	buf_init(&b, 13);
+	CHECK_INT(buf_adds(&b, "<main></main>"), 0);
+	CHECK_INT(buf_insert(&b, 6, "!", 1), -1);	/* past the cap */
+	CHECK_STR(buf_str(&b), "<main></main>");
+	buf_release(&b);
+	buf_init(&b, 0);
+	buf_adds(&b, "<main></main>");
+	CHECK_INT(buf_insert(&b, 6, "<p>x</p>", 8), 0);
+	CHECK_STR(buf_str(&b), "<main><p>x</p></main>");
+	CHECK_INT(buf_insert(&b, b.len, "!", 1), 0);
+	CHECK_INT(buf_insert(&b, 0, "^", 1), 0);
+	CHECK_STR(buf_str(&b), "^<main><p>x</p></main>!");
+	CHECK_INT(buf_insert(&b, b.len + 1, "?", 1), -1);
+	CHECK_INT(b.len, 23);
+	buf_release(&b);
+}
+
 TEST(buf_printf_appends)
 {
 	struct buf	 b;

@@ -3,6 +3,7 @@
 TEST_ENTRY(arena_many_allocations)
 TEST_ENTRY(arena_reset_keeps_one_chunk)
 TEST_ENTRY(buf_cap_refuses_growth)
+TEST_ENTRY(buf_insert_moves_the_rest)
 TEST_ENTRY(buf_printf_appends)
 TEST_ENTRY(b64url_round_trip)
 TEST_ENTRY(b64url_rejects_garbage)
