@@ -87,6 +87,27 @@ post_allowed(struct ctx *c)
 	return (web_csrf_ok(want, form_get(&c->form, "csrf")));
 }
 
+/* The signed-in console's sections: each is its path and what is under
+ * it ("/audit", "/audit/..."). */
+static const char *const msp_sections[] = { "/onboarding", "/customers",
+    "/audit", "/imports", "/invoices", "/pricing", NULL };
+static const char *const account_sections[] = { "/organization",
+    "/settings", "/portal", "/signout", NULL };
+
+/* The section of list p is in, or NULL. */
+static const char *
+section_of(const char *p, const char *const *list)
+{
+	size_t	 n;
+
+	for (; *list != NULL; list++) {
+		n = strlen(*list);
+		if (strncmp(p, *list, n) == 0 && (p[n] == '\0' || p[n] == '/'))
+			return (*list);
+	}
+	return (NULL);
+}
+
 static void
 route(struct ctx *c)
 {
@@ -164,18 +185,8 @@ route(struct ctx *c)
 			    "There is no page here.");
 		return;
 	}
-	if (strcmp(p, "/organization") != 0 &&
-	    strcmp(p, "/onboarding") != 0 &&
-	    strncmp(p, "/onboarding/", 12) != 0 &&
-	    strcmp(p, "/customers") != 0 && strncmp(p, "/customers/", 11) != 0 &&
-	    strcmp(p, "/audit") != 0 &&
-	    strcmp(p, "/imports") != 0 && strncmp(p, "/imports/", 9) != 0 &&
-	    strcmp(p, "/invoices") != 0 && strncmp(p, "/invoices/", 10) != 0 &&
-	    strcmp(p, "/pricing") != 0 && strncmp(p, "/pricing/", 9) != 0 &&
-	    strncmp(p, "/organization/", 14) != 0 &&
-	    strcmp(p, "/settings") != 0 && strncmp(p, "/settings/", 10) != 0 &&
-	    strcmp(p, "/portal") != 0 && strncmp(p, "/portal/", 8) != 0 &&
-	    strcmp(p, "/signout") != 0) {
+	if (section_of(p, msp_sections) == NULL &&
+	    section_of(p, account_sections) == NULL) {
 		page_message(c, 404, "Not found", "There is no page here.");
 		return;
 	}
@@ -184,12 +195,7 @@ route(struct ctx *c)
 		return;
 	}
 	/* The MSP's pages, checked here once for every handler below. */
-	if (!c->is_msp && (strcmp(p, "/onboarding") == 0 ||
-	    strncmp(p, "/onboarding/", 12) == 0 || strcmp(p, "/audit") == 0 ||
-	    strcmp(p, "/customers") == 0 || strncmp(p, "/customers/", 11) == 0 ||
-	    strcmp(p, "/imports") == 0 || strncmp(p, "/imports/", 9) == 0 ||
-	    strcmp(p, "/invoices") == 0 || strncmp(p, "/invoices/", 10) == 0 ||
-	    strcmp(p, "/pricing") == 0 || strncmp(p, "/pricing/", 9) == 0)) {
+	if (!c->is_msp && section_of(p, msp_sections) != NULL) {
 		page_forbidden(c);
 		return;
 	}
