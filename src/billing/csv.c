@@ -8,6 +8,9 @@
 #include <immintrin.h>
 #define CSV_SSE2	1
 #endif
+#ifdef __x86_64__
+#define CSV_AVX2	1	/* built; used where the CPU has it */
+#endif
 
 #include "billing/csv.h"
 #include "core/xmalloc.h"
@@ -20,6 +23,12 @@ csv_init(struct csv *c, int ncols, uint64_t line)
 	memset(c, 0, sizeof(*c));
 	c->ncols = ncols;
 	c->line = line;
+#ifdef CSV_AVX2
+	c->avx2 = __builtin_cpu_supports("avx2") &&
+	    __builtin_cpu_supports("pclmul") &&
+	    __builtin_cpu_supports("popcnt") &&
+	    __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+#endif
 	for (i = 0; i < CSV_COLS_MAX; i++)
 		c->slot[i] = -1;
 	for (i = 0; i < CSV_SLOTS_MAX; i++) {
@@ -135,6 +144,8 @@ row_end(struct csv *c, const char *p, size_t pos, size_t fstart, int col)
 	return (emit(c, c->line) != 0 ? -1 : 0);
 }
 
+#define CSV_BATCH	16	/* blocks whose masks are made at once */
+
 #define TOO_MANY(c) fatal((c), (c)->line, (c)->ncols + 1, \
 	"row has more than %d columns", (c)->ncols)
 #define TOO_LONG(c, col) fatal((c), (c)->line, (col) + 1, \
@@ -203,6 +214,65 @@ masks(const char *p, uint64_t *q, uint64_t *sep, uint64_t *nl)
 }
 
 /*
+ * The masks of nblk 64-byte blocks at p: sep[i] has the ',' and '\n'
+ * outside quotes, nl[i] every '\n'. carry is all ones when p[0] is
+ * inside quotes; returns the same for the byte after the blocks.
+ */
+static uint64_t
+blocks_portable(const char *p, size_t nblk, uint64_t carry, uint64_t *sep,
+    uint64_t *nl)
+{
+	uint64_t	 q, sm;
+	size_t		 i;
+
+	for (i = 0; i < nblk; i++, p += 64) {
+		masks(p, &q, &sm, &nl[i]);
+		if (q != 0)
+			q = prefix_xor(q);
+		q ^= carry;			/* inside quotes */
+		carry = (uint64_t)((int64_t)q >> 63);
+		sep[i] = sm & ~q;
+	}
+	return (carry);
+}
+
+#ifdef CSV_AVX2
+/* blocks_portable() with 32-byte compares and the prefix XOR as one
+ * carry-less multiply by all ones; csv_init() checks the CPU. */
+__attribute__((target("avx2,pclmul")))
+static uint64_t
+blocks_avx2(const char *p, size_t nblk, uint64_t carry, uint64_t *sep,
+    uint64_t *nl)
+{
+	const __m256i	 Q = _mm256_set1_epi8('"'), C = _mm256_set1_epi8(',');
+	const __m256i	 N = _mm256_set1_epi8('\n');
+	const __m128i	 ones = _mm_set1_epi8((char)0xff);
+	__m256i		 v0, v1;
+	uint64_t	 q, mn, mc;
+	size_t		 i;
+
+	for (i = 0; i < nblk; i++, p += 64) {
+		v0 = _mm256_loadu_si256((const __m256i *)p);
+		v1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+#define MASK64(X) ((uint64_t)(uint32_t)_mm256_movemask_epi8( \
+	_mm256_cmpeq_epi8(v0, X)) | (uint64_t)(uint32_t) \
+	_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, X)) << 32)
+		q = MASK64(Q);
+		mn = MASK64(N);
+		mc = MASK64(C);
+#undef MASK64
+		q = (uint64_t)_mm_cvtsi128_si64(_mm_clmulepi64_si128(
+		    _mm_cvtsi64_si128((long long)q), ones, 0));
+		q ^= carry;
+		carry = (uint64_t)((int64_t)q >> 63);
+		sep[i] = (mc | mn) & ~q;
+		nl[i] = mn;
+	}
+	return (carry);
+}
+#endif
+
+/*
  * The per-separator rules for e[0..k), the separators of one row from its
  * start (fields from *fstart, column *col): each field's length cap, too
  * many columns, and the row's end when nl_end says e[k - 1] is its
@@ -238,55 +308,71 @@ replay(struct csv *c, const char *p, const size_t *e, size_t k, int nl_end,
 	return (0);
 }
 
+/* A wanted column and where it goes. */
+struct want {
+	size_t			 col;
+	struct csv_field	*f;
+};
+
 /* Hands out the wanted fields of a good row (see csv_scan()). */
 static inline void
 fill(struct csv *c, const char *p, const size_t *restrict e,
-    const int16_t *restrict wcol, const int16_t *restrict wslot, int nw)
+    const struct want *restrict w, int nw)
 {
-	struct csv_field *restrict f = c->f;
 	size_t		 st, en;
-	int		 i, col;
+	int		 i;
 
 	for (i = 0; i < nw; i++) {
-		col = wcol[i];
-		st = e[col - 1] + 1;
-		en = e[col];
-		f[wslot[i]].p = p + st;
-		f[wslot[i]].len = en - st;
-		if (en > st && p[st] == '"')
-			unquote(c, &f[wslot[i]]);
+		st = e[w[i].col - 1] + 1;
+		en = e[w[i].col];
+		w[i].f->p = p + st;
+		w[i].f->len = en - st;
+		/* p[st] is the separator when the field is empty. */
+		if (p[st] == '"')
+			unquote(c, w[i].f);
 	}
 }
 
+typedef uint64_t (*blocks_fn)(const char *, size_t, uint64_t, uint64_t *,
+    uint64_t *);
+
+/* popcount64(), or the instruction where the caller's target has it. */
+#define POPCNT(x) (hw ? __builtin_popcountll(x) : popcount64(x))
+
 /*
- * Two passes over each 64-byte block: the masks give the separators
- * outside quotes, whose offsets are written out in a row (no branch per
- * separator but the loop's); then each newline among them closes a row
- * whose k-th field ends at the k-th offset. A row with exactly ncols
- * columns and shorter than the field cap is handed out directly (the
- * wanted columns only); any other row goes through replay(), which
- * applies the rules separator by separator, so errors and rejects are
- * exactly csv_scan_ref()'s. The offsets of the row still open stay in
- * sep[]: at most ncols - 1 (more is an error), plus one block's.
+ * csv_scan()'s body. Two passes over each 64-byte block: the masks
+ * (made CSV_BATCH blocks at a time by blocks()) give the separators
+ * outside quotes, whose offsets are written out in a row, four at a time
+ * without a test each (a spent mask writes junk past the count, which
+ * sep[] has room for); then each newline among them closes a row whose
+ * k-th field ends at the k-th offset. A row with exactly ncols columns
+ * and shorter than the field cap is handed out directly (the wanted
+ * columns only); any other row goes through replay(), which applies the
+ * rules separator by separator, so errors and rejects are exactly
+ * csv_scan_ref()'s. The offsets of the row still open stay in sep[]: at
+ * most ncols - 1 (more is an error), plus one block's and the junk.
+ * Compiled twice: with the portable masks, and with the AVX2 ones, where
+ * hw brings the popcnt, tzcnt and blsr instructions too.
  */
-ssize_t
-csv_scan(struct csv *c, const char *p, size_t n, int final)
+static inline __attribute__((always_inline)) ssize_t
+scan(struct csv *c, const char *p, size_t n, int final, blocks_fn blocks,
+    int hw)
 {
 	const uint64_t	 line0 = c->line;
+	const uint64_t	 top = 1ULL << 63;
 	const int	 last = c->ncols - 1;
 	struct csv_field *f = c->f;
 	size_t		 sepb[CSV_COLS_MAX + 129], *sep = sepb + 1;
-	int16_t		 wcol[CSV_SLOTS_MAX], wslot[CSV_SLOTS_MAX];
-	uint64_t	 carry = 0, nl_before = 0, q, sm, nl, nlo, m;
+	int16_t		 wcol[CSV_SLOTS_MAX];
+	struct want	 want[CSV_SLOTS_MAX];
+	uint64_t	 carry = 0, nl_before = 0, nl, nlo, m;
+	uint64_t	 msep[CSV_BATCH], mnl[CSV_BATCH];
 	size_t		 base, pos, row_start = 0, fstart, nsep = 0, o, rf, k;
-	size_t		 fs;
+	size_t		 fs, nb = 0, bi = 0, i;
 	char		 tail[64] __attribute__((aligned(16)));
-	const char	*blk;
 	size_t		*e;
 	int		 col, s, b, nw = 0;
 
-	if (c->ncols < 1 || c->ncols > CSV_COLS_MAX)
-		return (csv_scan_ref(c, p, n, final));
 	/* The wanted columns, one per slot (a later column wins). */
 	for (s = 0; s < CSV_SLOTS_MAX; s++)
 		wcol[s] = -1;
@@ -295,36 +381,49 @@ csv_scan(struct csv *c, const char *p, size_t n, int final)
 			wcol[s] = (int16_t)col;
 	for (s = 0; s < CSV_SLOTS_MAX; s++)
 		if (wcol[s] >= 0) {
-			wcol[nw] = wcol[s];
-			wslot[nw++] = (int16_t)s;
+			want[nw].col = (size_t)wcol[s];
+			want[nw++].f = &f[s];
 		}
 
 	for (base = 0; base < n; base += 64) {
-		blk = p + base;
-		if (n - base < 64) {
-			memset(tail, 0, sizeof(tail));
-			memcpy(tail, blk, n - base);
-			blk = tail;
+		if (bi == nb) {
+			/* The masks of the next blocks, at most CSV_BATCH. */
+			bi = 0;
+			nb = (n - base) / 64;
+			if (nb > CSV_BATCH)
+				nb = CSV_BATCH;
+			if (nb > 0)
+				carry = blocks(p + base, nb, carry, msep, mnl);
+			else {
+				memset(tail, 0, sizeof(tail));
+				memcpy(tail, p + base, n - base);
+				carry = blocks(tail, 1, carry, msep, mnl);
+				nb = 1;
+			}
 		}
-		masks(blk, &q, &sm, &nl);
-		if (q != 0)
-			q = prefix_xor(q);
-		q ^= carry;			/* inside quotes */
-		carry = (uint64_t)((int64_t)q >> 63);
-		m = sm & ~q;
+		m = msep[bi];
+		nl = mnl[bi++];
 		o = nsep;
-		for (; m != 0; m &= m - 1)
-			sep[nsep++] = base + __builtin_ctzll(m);
+		for (e = sep + nsep, nsep += POPCNT(m); m != 0; e += 4) {
+			e[0] = base + __builtin_ctzll(m);
+			m &= m - 1;
+			e[1] = base + __builtin_ctzll(m | top);
+			m &= m - 1;
+			e[2] = base + __builtin_ctzll(m | top);
+			m &= m - 1;
+			e[3] = base + __builtin_ctzll(m | top);
+			m &= m - 1;
+		}
 		if (nl == 0)
 			continue;
-		m = sm & ~q;
-		nlo = nl & ~q;
+		m = msep[bi - 1];
+		nlo = nl & m;
 		rf = 0;
 		for (; nlo != 0; nlo &= nlo - 1) {
 			b = __builtin_ctzll(nlo);
 			pos = base + b;
 			/* This newline is separator k; the row is rf..k. */
-			k = o + popcount64(m & ((2ULL << b) - 1)) - 1;
+			k = o + POPCNT(m & ((2ULL << b) - 1)) - 1;
 			e = sep + rf;
 			if (k - rf == (size_t)last &&
 			    pos - row_start <= CSV_FIELD_MAX) {
@@ -337,7 +436,7 @@ csv_scan(struct csv *c, const char *p, size_t n, int final)
 					e[last] = pos - 1;
 				if (last != 0 || e[last] != fs) {
 					c->scratch_len = 0;
-					fill(c, p, e, wcol, wslot, nw);
+					fill(c, p, e, want, nw);
 					c->rows++;
 					if (c->row(c->arg, f, c->line) != 0) {
 						c->stopped = 1;
@@ -353,14 +452,16 @@ csv_scan(struct csv *c, const char *p, size_t n, int final)
 			}
 			row_start = pos + 1;
 			rf = k + 1;
-			c->line = line0 + nl_before + popcount64(nl &
+			c->line = line0 + nl_before + POPCNT(nl &
 			    ((2ULL << b) - 1));
 		}
 		if (rf > 0) {
-			memmove(sep, sep + rf, (nsep - rf) * sizeof(*sep));
+			/* A few offsets: no memmove call. */
+			for (i = rf; i < nsep; i++)
+				sep[i - rf] = sep[i];
 			nsep -= rf;
 		}
-		nl_before += popcount64(nl);
+		nl_before += POPCNT(nl);
 		if (nsep > (size_t)last) {
 			/* More separators than a row holds: an error. */
 			fstart = row_start;
@@ -390,6 +491,34 @@ csv_scan(struct csv *c, const char *p, size_t n, int final)
 			return (-1);
 	}
 	return (n);
+}
+#undef POPCNT
+
+static ssize_t
+scan_portable(struct csv *c, const char *p, size_t n, int final)
+{
+	return (scan(c, p, n, final, blocks_portable, 0));
+}
+
+#ifdef CSV_AVX2
+__attribute__((target("avx2,pclmul,popcnt,bmi,bmi2")))
+static ssize_t
+scan_avx2(struct csv *c, const char *p, size_t n, int final)
+{
+	return (scan(c, p, n, final, blocks_avx2, 1));
+}
+#endif
+
+ssize_t
+csv_scan(struct csv *c, const char *p, size_t n, int final)
+{
+	if (c->ncols < 1 || c->ncols > CSV_COLS_MAX)
+		return (csv_scan_ref(c, p, n, final));
+#ifdef CSV_AVX2
+	if (c->avx2)
+		return (scan_avx2(c, p, n, final));
+#endif
+	return (scan_portable(c, p, n, final));
 }
 
 ssize_t

@@ -3,11 +3,12 @@
  * The CSV splitter for cost and usage files (RFC 4180: ',' separates, '"'
  * quotes, "" escapes a quote, quoted fields may hold ',' and newlines; CRLF
  * or LF ends a row). It works in place on a buffer of whole rows, 64 bytes
- * at a time with SIMD masks: a byte is inside quotes when an odd number of
- * '"' precede it in the row (prefix XOR of the quote mask), which is exactly
- * RFC 4180's quoting for well-formed input. Only the columns the caller
- * wants are handed out, as pointers into the buffer: no allocation per
- * field. Owns nothing but its scratch buffer for unescaping.
+ * at a time with SIMD masks (SSE2, or AVX2 where the CPU has it, checked at
+ * run time): a byte is inside quotes when an odd number of '"' precede it
+ * in the row (prefix XOR of the quote mask), which is exactly RFC 4180's
+ * quoting for well-formed input. Only the columns the caller wants are
+ * handed out, as pointers into the buffer: no allocation per field. Owns
+ * nothing but its scratch buffer for unescaping.
  *
  * Fatal errors (the file is refused): a row with more columns than the
  * header, a field longer than CSV_FIELD_MAX, an unterminated quote at the
@@ -58,6 +59,9 @@ struct csv {
 	int		 err_col;	/* 1-based column, 0 if none */
 	char		 err_msg[160];
 	int		 stopped;	/* a callback asked to stop */
+	int		 avx2;		/* AVX2 masks (csv_init: if the CPU
+					 * has AVX2, PCLMUL, POPCNT, BMI1
+					 * and BMI2; tests clear it) */
 };
 
 /* Sets up c for ncols columns, no column wanted yet, first row on line. */

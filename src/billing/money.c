@@ -8,14 +8,6 @@
 #define SIG_MAX	40	/* significant digits kept; more only round */
 #define EXP_MAX	400
 
-static const int64_t pow10[19] = {
-	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
-	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
-	1000000000000LL, 10000000000000LL, 100000000000000LL,
-	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
-	1000000000000000000LL
-};
-
 /* Every input that is not the common "[-]ddd.ddd" with few digits. */
 static int
 parse_slow(const char *s, size_t len, int digits, int64_t *out)
@@ -107,42 +99,18 @@ parse_slow(const char *s, size_t len, int digits, int64_t *out)
 	return (MONEY_OK);
 }
 
-/*
- * The 8 bytes at s as a number if all are digits (SWAR, little-endian):
- * the check and the combining multiplies of Lemire's fast_float.
- */
-static inline int
-eight_digits(const char *s, uint64_t *v)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t	 x;
-
-	memcpy(&x, s, 8);
-	if ((((x + 0x4646464646464646ULL) | (x - 0x3030303030303030ULL)) &
-	    0x8080808080808080ULL) != 0)
-		return (0);
-	x -= 0x3030303030303030ULL;
-	x = x * 10 + (x >> 8);
-	x = (((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-	    (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
-	    >> 32;
-	*v = x;
-	return (1);
-#else
-	(void)s;
-	(void)v;
-	return (0);
-#endif
-}
-
+/* What money_parse()'s inline path leaves: short numbers here, the rest
+ * (exponents, signs, long digit strings) to parse_slow(). */
 int
-money_parse(const char *s, size_t len, int digits, int64_t *out)
+money_parse_other(const char *s, size_t len, int digits, int64_t *out)
 {
 	size_t		 i = 0, nint = 0, nfrac = 0;
 	int64_t		 v = 0;
 	int		 neg = 0;
 
-	/* The common case: [-]d{1,9}[.d{0,digits}], exact in int64. */
+	if (digits < 0 || digits > 9)
+		return (parse_slow(s, len, digits, out));
+	/* Short ones: [-]d{1,9}[.d{0,digits}], exact in int64. */
 	if (i < len && s[i] == '-') {
 		neg = 1;
 		i++;
@@ -151,24 +119,14 @@ money_parse(const char *s, size_t len, int digits, int64_t *out)
 		v = v * 10 + (s[i] - '0');
 	if (nint == 0 || nint >= 10)
 		return (parse_slow(s, len, digits, out));
-	if (i < len && s[i] == '.') {
-		uint64_t d8;
-
-		/* Eight decimals at once when they fit the scale. */
-		if (digits >= 8 && len - (i + 1) >= 8 &&
-		    eight_digits(s + i + 1, &d8)) {
-			v = v * 100000000 + (int64_t)d8;
-			i += 8;
-			nfrac = 8;
-		}
+	if (i < len && s[i] == '.')
 		for (i++; i < len && s[i] >= '0' && s[i] <= '9' &&
 		    nfrac < (size_t)digits; i++, nfrac++)
 			v = v * 10 + (s[i] - '0');
-	}
-	v *= pow10[digits - nfrac];
+	v *= money_pow10[digits - nfrac];
 	if (i < len && nfrac == (size_t)digits && s[i] >= '0' && s[i] <= '9') {
-		/* More decimals than the scale (CUR has 10-11): round
-		 * half-even on the first dropped digit. */
+		/* More decimals than the scale: round half-even on the
+		 * first dropped digit. */
 		int rd = s[i++] - '0', sticky = 0;
 
 		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
@@ -184,10 +142,16 @@ money_parse(const char *s, size_t len, int digits, int64_t *out)
 	return (MONEY_OK);
 }
 
+int
+money_parse_ref(const char *s, size_t len, int digits, int64_t *out)
+{
+	return (parse_slow(s, len, digits, out));
+}
+
 size_t
 money_format(int64_t v, int digits, char *buf, size_t len)
 {
-	uint64_t	 u, ip, fp, p = (uint64_t)pow10[digits];
+	uint64_t	 u, ip, fp, p = (uint64_t)money_pow10[digits];
 	char		 frac[24];
 	int		 n, nf;
 

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define MONEY_DIGITS	9	/* money: value * 10^9 */
 #define QTY_DIGITS	6	/* usage amounts: value * 10^6 */
@@ -20,12 +21,105 @@ enum money_rc {
 	MONEY_OVERFLOW = -2	/* does not fit in int64 at this scale */
 };
 
+/* money_parse() for what its inline fast path leaves (not to be called
+ * directly). */
+int	money_parse_other(const char *s, size_t len, int digits,
+	    int64_t *out /* OUT */);
+
+static const int64_t money_pow10[19] = {
+	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
+	100000000LL, 1000000000LL, 10000000000LL, 100000000000LL,
+	1000000000000LL, 10000000000000LL, 100000000000000LL,
+	1000000000000000LL, 10000000000000000LL, 100000000000000000LL,
+	1000000000000000000LL
+};
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MONEY_SWAR	1	/* the SWAR words assume little-endian */
+#else
+#define MONEY_SWAR	0
+#endif
+
+/* Whether the 8 bytes of x are all digits (SWAR). */
+#define MONEY_DIGITS8(x) ((((x) + 0x4646464646464646ULL) | \
+	((x) - 0x3030303030303030ULL)) & 0x8080808080808080ULL)
+
+/* The 8 digits of x (little-endian) as a number: the combining
+ * multiplies of Lemire's fast_float. */
+static inline uint64_t
+money_swar8(uint64_t x)
+{
+	x -= 0x3030303030303030ULL;
+	x = x * 10 + (x >> 8);
+	return ((((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+	    (((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))))
+	    >> 32);
+}
+
+/* The m (1..8) bytes ending at e, left-aligned and padded with '0': one
+ * load that ends at e, so nothing past the field is read (e - 8 must be
+ * readable). */
+static inline uint64_t
+money_tail8(const char *e, size_t m)
+{
+	uint64_t	 x;
+
+	memcpy(&x, e - 8, 8);
+	return (m == 8 ? x : x >> (8 * (8 - m)) |
+	    0x3030303030303030ULL << (8 * m));
+}
+
 /*
  * Parses s[0..len) ("-12.5", "1.2E-5", "+3", ".5") into *out in units of
  * 10^-digits. An empty string is a syntax error: callers decide what an
  * empty cell means.
+ *
+ * Inline, so that a constant digits makes its divisions multiplies: the
+ * common "[-]d{1,9}.d{0,16}" of 8 to 26 bytes takes the 16 decimals as
+ * two SWAR words; one division splits the kept decimals from the dropped
+ * ones, which round half-even as the slow path does. digits is at most 9
+ * there, so nothing overflows. Everything else goes to
+ * money_parse_other().
  */
-int	money_parse(const char *s, size_t len, int digits,
+static inline __attribute__((always_inline)) int
+money_parse(const char *s, size_t len, int digits, int64_t *out /* OUT */)
+{
+	const uint64_t	 z = 0x3030303030303030ULL;	/* "00000000" */
+	uint64_t	 p, hi, lo = z, d, r, v = 0, c;
+	size_t		 i, m;
+	int		 neg;
+
+	if (!MONEY_SWAR || len < 8 || len > 26 || digits < 0 || digits > 9)
+		return (money_parse_other(s, len, digits, out));
+	i = neg = s[0] == '-';
+	for (; i < len && (c = (unsigned char)(s[i] - '0')) <= 9; i++)
+		v = v * 10 + c;
+	/* 1 to 9 integer digits, a dot, at most 16 decimals. */
+	if (i - neg - 1 > 8 || i == len || s[i] != '.' ||
+	    (m = len - i - 1) > 16)
+		return (money_parse_other(s, len, digits, out));
+	if (m > 8) {
+		memcpy(&hi, s + i + 1, 8);
+		lo = money_tail8(s + len, m - 8);
+	} else
+		hi = m > 0 ? money_tail8(s + len, m) : z;
+	if (MONEY_DIGITS8(hi) | MONEY_DIGITS8(lo))
+		return (money_parse_other(s, len, digits, out));
+	d = money_swar8(hi) * 100000000;	/* 0.d, 16 decimals */
+	if (m > 8)
+		d += money_swar8(lo);
+	p = (uint64_t)money_pow10[16 - digits];
+	r = d % p;
+	v = v * (uint64_t)money_pow10[digits] + d / p;
+	if (r > p / 2 || (r == p / 2 && (v & 1)))
+		v++;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return (MONEY_OK);
+}
+
+/* The same, digit by digit, for any input: the reference the fast paths
+ * are tested against. */
+int	money_parse_ref(const char *s, size_t len, int digits,
 	    int64_t *out /* OUT */);
 /* Writes v (units of 10^-digits) as an exact decimal ("-0.000000012",
  * "1.5", "0") into buf (at least 32 bytes); returns the length. */

@@ -36,22 +36,16 @@ rollup_hash(const void *key, size_t len)
 	const unsigned char	*p = key;
 	uint64_t		 h = 0x9e3779b97f4a7c15ULL ^ len, w;
 
-	while (len >= 8) {
+	for (; len >= 8; p += 8, len -= 8) {
 		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
-		p += 8;
-		len -= 8;
+		h = rollup_mix(h, w);
 	}
 	if (len > 0) {
 		w = 0;
 		memcpy(&w, p, len);
-		h = (h ^ w) * 0x94d049bb133111ebULL;
+		h = rollup_mix(h, w);
 	}
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return (h);
+	return (rollup_fin(h));
 }
 
 static void

@@ -38,13 +38,38 @@ struct rollup {
 	size_t			 keys_len, keys_cap;
 };
 
+/* The hash steps: rollup_mix() per 8 bytes, rollup_fin() at the end
+ * (slots take the low bits, tags the high 32). */
+static inline uint64_t
+rollup_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+	return (h ^ (h >> 31));
+}
+
+static inline uint64_t
+rollup_fin(uint64_t h)
+{
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebULL;
+	return (h ^ (h >> 32));
+}
+
 void	 rollup_init(struct rollup *, size_t expect);
 void	 rollup_release(struct rollup *);
 uint64_t rollup_hash(const void *, size_t);
-/* Adds s to key's sums. Returns 0; -1 on overflow, -2 when the table
- * holds ROLLUP_MAX_KEYS keys already. */
+/* Adds s to key's sums. hash is any hash of the key bytes, the same one
+ * for every key of the table (rollup_hash(), or one made while building
+ * the key). Returns 0; -1 on overflow, -2 when the table holds
+ * ROLLUP_MAX_KEYS keys already. */
 int	 rollup_add(struct rollup *, const void *key, size_t klen,
 	    uint64_t hash, const struct rollup_sums *s);
+/* Starts loading hash's slot, to be added to a little later. */
+static inline void
+rollup_prefetch(const struct rollup *r, uint64_t hash)
+{
+	__builtin_prefetch(&r->slots[hash & r->mask]);
+}
 /* Adds every entry of src into dst (same return values). */
 int	 rollup_merge(struct rollup *dst, const struct rollup *src);
 static inline const char *

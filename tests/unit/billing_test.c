@@ -256,18 +256,18 @@ trace_reject(void *arg, uint64_t line, int col, const char *why)
 	return (0);
 }
 
-/* csv_scan() and csv_scan_ref() on p[0..n) with ncols columns (the first
- * 8 wanted) must agree on everything, errors included; returns the
- * result. */
+/* csv_scan() (with the CPU's masks and with the portable ones) and
+ * csv_scan_ref() on p[0..n) with ncols columns (the first 8 wanted) must
+ * agree on everything, errors included; returns the result. */
 static ssize_t
 scan_both(const char *p, size_t n, int ncols)
 {
-	struct csv	*v[2];
-	struct trace	 t[2];
-	ssize_t		 k[2];
+	struct csv	*v[3];
+	struct trace	 t[3];
+	ssize_t		 k[3];
 	int		 r, i;
 
-	for (r = 0; r < 2; r++) {
+	for (r = 0; r < 3; r++) {
 		v[r] = xmalloc(sizeof(*v[r]));
 		memset(&t[r], 0, sizeof(t[r]));
 		csv_init(v[r], ncols, 1);
@@ -276,19 +276,23 @@ scan_both(const char *p, size_t n, int ncols)
 		v[r]->row = trace_row;
 		v[r]->reject = trace_reject;
 		v[r]->arg = &t[r];
-		k[r] = r == 0 ? csv_scan(v[r], p, n, 1) :
+		if (r == 1)
+			v[r]->avx2 = 0;
+		k[r] = r < 2 ? csv_scan(v[r], p, n, 1) :
 		    csv_scan_ref(v[r], p, n, 1);
 	}
-	CHECK_INT(k[0], k[1]);
-	CHECK_INT(t[0].rows, t[1].rows);
-	CHECK(t[0].h == t[1].h);
-	CHECK_INT(v[0]->line, v[1]->line);
-	if (k[0] < 0) {
-		CHECK_INT(v[0]->err_line, v[1]->err_line);
-		CHECK_INT(v[0]->err_col, v[1]->err_col);
-		CHECK_STR(v[0]->err_msg, v[1]->err_msg);
-	}
 	for (r = 0; r < 2; r++) {
+		CHECK_INT(k[r], k[2]);
+		CHECK_INT(t[r].rows, t[2].rows);
+		CHECK(t[r].h == t[2].h);
+		CHECK_INT(v[r]->line, v[2]->line);
+		if (k[r] < 0) {
+			CHECK_INT(v[r]->err_line, v[2]->err_line);
+			CHECK_INT(v[r]->err_col, v[2]->err_col);
+			CHECK_STR(v[r]->err_msg, v[2]->err_msg);
+		}
+	}
+	for (r = 0; r < 3; r++) {
 		csv_release(v[r]);
 		xfree(v[r]);
 	}
@@ -360,6 +364,38 @@ TEST(csv_scan_wide_rows_and_errors)
 	s[n++] = '\n';
 	scan_both(s, n, 12);
 	scan_both(s, n, 4096);
+	xfree(s);
+}
+
+/*
+ * Random bytes from ",\"\r\nab" in inputs of 0 to 3000 bytes (so the
+ * masks come in batches, full and partial, and a last short block):
+ * the AVX2 masks, the portable ones and the reference split alike.
+ */
+TEST(csv_scan_avx2_matches_portable)
+{
+	static const char	 alpha[] = ",\"\r\nabababab,,,,\n";
+	char			*s = xmalloc(3000);
+	uint64_t		 x = 0x2545f4914f6cdd1dULL;
+	size_t			 n, i;
+	int			 t;
+
+	for (t = 0; t < 3000; t++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = x % 3000;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* Few quotes, so most rows are good ones. */
+			s[i] = alpha[(x >> 11) % (sizeof(alpha) - 1)];
+			if (s[i] == '"' && (x >> 40) % 4 != 0)
+				s[i] = 'q';
+		}
+		scan_both(s, n, 1 + t % 7);
+	}
 	xfree(s);
 }
 
@@ -445,6 +481,57 @@ TEST(money_parse_cases)
 	CHECK_STR(buf, "-1.500000001");
 	money_format(2000000000, 9, buf, sizeof(buf));
 	CHECK_STR(buf, "2");
+}
+
+/*
+ * The fast paths of money_parse() against the digit-by-digit reference
+ * on random numbers of every shape near theirs: 0 to 12 integer digits,
+ * 0 to 20 decimals (half-even ties included), signs, exponents and stray
+ * bytes, at the two scales in use and a few others.
+ */
+TEST(money_parse_matches_ref)
+{
+	static const int	 scales[] = { 9, 6, 0, 2, 8, 12 };
+	static const char	 junk[] = "0123456789.-+eEx ";
+	uint64_t		 x = 0x9e3779b97f4a7c15ULL;
+	char			 s[48];
+	int64_t			 a, b;
+	size_t			 n, i, k;
+	int			 t, ra, rb, si;
+
+	for (t = 0; t < 400000; t++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = 0;
+		if (x % 4 == 0)
+			s[n++] = '-';
+		for (i = 0, k = x >> 8 & 15; i < k && i < 12; i++)
+			s[n++] = '0' + (x >> (12 + i * 3)) % 10;
+		if ((x >> 20) % 8 != 0)
+			s[n++] = '.';
+		/* A third are ties: a 5 at the 7th or 10th decimal or the
+		 * last, zeros elsewhere. */
+		for (i = 0, k = (x >> 24) % 21; i < k; i++)
+			s[n++] = (x >> 40) % 3 != 0 ?
+			    '0' + (x >> ((28 + i * 2) & 63)) % 10 :
+			    i == 6 || i == 9 || i + 1 == k ? '5' : '0';
+		if (n > 0 && (x >> 56) % 16 == 0)
+			s[(x >> 30) % n] = junk[(x >> 34) % (sizeof(junk) - 1)];
+		s[n] = '\0';
+		for (si = 0; si < (int)(sizeof(scales) / sizeof(scales[0]));
+		    si++) {
+			a = b = 0x5555;
+			ra = money_parse(s, n, scales[si], &a);
+			rb = money_parse_ref(s, n, scales[si], &b);
+			if (ra != rb || (ra == MONEY_OK && a != b))
+				fprintf(stderr, "'%s' at scale %d\n", s,
+				    scales[si]);
+			CHECK_INT(ra, rb);
+			if (ra == MONEY_OK)
+				CHECK_INT(a, b);
+		}
+	}
 }
 
 TEST(cur_detects_formats)
