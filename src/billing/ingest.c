@@ -1619,6 +1619,52 @@ report_accounts(struct ingest *ing)
 	rollup_release(&acc);
 }
 
+static int
+owner_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct customer_account *)a)->account_id,
+	    ((const struct customer_account *)b)->account_id));
+}
+
+/* Each account's customer. A member account no customer owns is billed
+ * to nobody, so the report counts those and their cost in membership. */
+static int
+report_customers(struct ingest *ing, struct err *e)
+{
+	struct ingest_report	*r = &ing->rep;
+	struct customer_account	*v, key;
+	const struct customer_account *hit;
+	size_t			 n, i;
+
+	if (store_customer_accounts(ing->st, &ing->ar, "", 10000000, &v, &n,
+	    e) == -1)
+		return (-1);
+	qsort(v, n, sizeof(*v), owner_cmp);
+	r->no_customer = 0;
+	r->no_customer_unblended = 0;
+	for (i = 0; i < r->n_accounts; i++) {
+		struct ingest_account *a = &r->accounts[i];
+
+		hit = NULL;
+		if (strlen(a->account_id) < sizeof(key.account_id)) {
+			snprintf(key.account_id, sizeof(key.account_id), "%s",
+			    a->account_id);
+			hit = bsearch(&key, v, n, sizeof(*v), owner_cmp);
+		}
+		if (hit != NULL) {
+			snprintf(a->customer_id, sizeof(a->customer_id), "%s",
+			    hit->customer_id);
+			continue;
+		}
+		if (a->lines == a->out_lines)
+			continue;	/* never a member: not the MSP's to bill */
+		r->no_customer++;
+		(void)__builtin_add_overflow(r->no_customer_unblended,
+		    a->unblended - a->out_unblended, &r->no_customer_unblended);
+	}
+	return (0);
+}
+
 /* The delivery's digest: the file's, or of the files' digests in order. */
 static void
 delivery_digest(struct ingest_report *r)
@@ -1686,6 +1732,8 @@ ingest_commit(struct ingest *ing, struct err *e)
 	r->parse_seconds = elapsed(&ing->t0);
 	delivery_digest(r);
 	report_accounts(ing);
+	if (report_customers(ing, e) == -1)
+		return (-1);
 	r->groups = ing->roll.n;
 
 	/* 1. Same digest as the current version: nothing to do. */

@@ -54,6 +54,7 @@ struct ingest_account {
 	int64_t		 unblended;		/* 10^-9 */
 	int64_t		 out_lines;		/* out of membership */
 	int64_t		 out_unblended;
+	char		 customer_id[CUSTOMER_ID_LEN + 1];	/* "" none */
 };
 
 struct ingest_file {
@@ -91,6 +92,8 @@ struct ingest_report {
 	int64_t		 out_lines;		/* out of membership */
 	int64_t		 out_unblended;
 	int64_t		 total_unblended;
+	size_t		 no_customer;		/* accounts no customer owns */
+	int64_t		 no_customer_unblended;	/* their cost in membership */
 	struct ingest_file files[INGEST_FILES_MAX];
 	size_t		 n_files;
 	struct ingest_account *accounts;	/* by account id; owned */

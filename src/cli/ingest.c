@@ -160,6 +160,13 @@ report_text(const struct ingest_report *r)
 	money_format(r->out_unblended, MONEY_DIGITS, m, sizeof(m));
 	printf("out of membership (not billable): %lld lines, %s\n",
 	    (long long)r->out_lines, m);
+	if (r->no_customer > 0) {
+		money_format(r->no_customer_unblended, MONEY_DIGITS, m,
+		    sizeof(m));
+		printf("%zu member accounts have no customer: %s billed to "
+		    "nobody (payerlink customer add-account)\n",
+		    r->no_customer, m);
+	}
 	if (r->rejected > 0) {
 		printf("%llu rejected rows%s:\n", (unsigned long long)
 		    r->rejected, r->rejected > r->n_rejects ? " (first listed)"
@@ -177,8 +184,8 @@ report_text(const struct ingest_report *r)
 			printf(" %s", r->unknown[i]);
 		printf("\n");
 	}
-	printf("%-14s %10s %20s %20s\n", "account", "lines", "unblended",
-	    "out of membership");
+	printf("%-14s %-14s %10s %20s %20s\n", "account", "customer",
+	    "lines", "unblended", "out of membership");
 	for (i = 0; i < r->n_accounts; i++) {
 		char o[40];
 
@@ -186,7 +193,9 @@ report_text(const struct ingest_report *r)
 		    sizeof(m));
 		money_format(r->accounts[i].out_unblended, MONEY_DIGITS, o,
 		    sizeof(o));
-		printf("%-14s %10lld %20s %20s\n", r->accounts[i].account_id,
+		printf("%-14s %-14s %10lld %20s %20s\n",
+		    r->accounts[i].account_id, r->accounts[i].customer_id[0] ?
+		    r->accounts[i].customer_id : "(none)",
 		    (long long)r->accounts[i].lines, m, o);
 	}
 }

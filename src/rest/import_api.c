@@ -18,6 +18,7 @@
 #include "billing/ingest.h"
 #include "billing/money.h"
 #include "core/buf.h"
+#include "core/json.h"
 #include "core/sigv4.h"
 #include "core/xmalloc.h"
 #include "rest/import_api.h"
@@ -204,10 +205,15 @@ import_report_json(const struct ingest_report *r)
 	json_object_set_new(o, "out_of_membership", json_pack("{s:I, s:o}",
 	    "lines", (json_int_t)r->out_lines, "unblended_cost",
 	    money_json(r->out_unblended)));
+	json_object_set_new(o, "accounts_without_customer", json_pack(
+	    "{s:I, s:o}", "count", (json_int_t)r->no_customer,
+	    "unblended_cost", money_json(r->no_customer_unblended)));
 	a = json_array();
 	for (i = 0; i < r->n_accounts; i++)
-		json_array_append_new(a, json_pack("{s:s, s:I, s:o, s:I, s:o}",
-		    "account_id", r->accounts[i].account_id, "lines",
+		json_array_append_new(a, json_pack("{s:s, s:o, s:I, s:o, s:I, "
+		    "s:o}", "account_id", r->accounts[i].account_id,
+		    "customer_id", json_string_or_null(
+		    r->accounts[i].customer_id), "lines",
 		    (json_int_t)r->accounts[i].lines, "unblended_cost",
 		    money_json(r->accounts[i].unblended),
 		    "out_of_membership_lines",

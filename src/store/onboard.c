@@ -216,7 +216,7 @@ store_customer_accounts(struct store *st, struct arena *a,
     size_t *n_out, struct err *e)
 {
 	static const char	*sql = "SELECT account_id, customer_id, since "
-	    "FROM customer_accounts WHERE customer_id = ? "
+	    "FROM customer_accounts WHERE (? = '' OR customer_id = ?) "
 	    "ORDER BY account_id LIMIT ?";
 	struct stmt		*s;
 	struct customer_account	*v = NULL, *ca;
@@ -226,7 +226,8 @@ store_customer_accounts(struct store *st, struct arena *a,
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, customer_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
+	stmt_bind_text(s, 2, customer_id);
+	stmt_bind_int64(s, 3, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
 		v = db_grow(a, v, n, &cap, sizeof(*v));
 		ca = &v[n++];

@@ -274,7 +274,8 @@ int	 store_customer_account_insert(struct store *,
 /* The owner of account_id; ERR_NOT_FOUND when nobody owns it. */
 int	 store_customer_account_get(struct store *, const char *account_id,
 	    struct customer_account *out /* OUT */, struct err *);
-/* The accounts a customer owns, by account id (at most limit). */
+/* The accounts a customer ("" every customer) owns, by account id (at
+ * most limit). */
 int	 store_customer_accounts(struct store *, struct arena *,
 	    const char *customer_id, size_t limit,
 	    struct customer_account **out /* OUT */, size_t *n_out /* OUT */,

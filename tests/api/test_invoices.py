@@ -342,7 +342,7 @@ def test_mid_month_join_covers_part_of_the_month(env):
     assert rec["Difference"] == "0.00" and rec["Balanced"] is True
 
 
-def test_console_import_page_reports_membership_and_accounts_without_customer(env):
+def test_import_report_and_console_page_show_accounts_without_customer(env):
     from test_attack import Browser
     srv = env.srv
     P = env.period
@@ -356,6 +356,11 @@ def test_console_import_page_reports_membership_and_accounts_without_customer(en
                      .add(g1, "10.00", day=10)            # the old payer's
                      .add(g1, "2.50", day=20)
                      .add(nobody, "7.00", day=20))
+    # The report: each account's customer, and the members no customer owns.
+    owner = {a["account_id"]: a["customer_id"] for a in rep["accounts"]}
+    assert owner == {g1: g, nobody: None}
+    assert rep["accounts_without_customer"]["count"] == 1
+    assert Decimal(rep["accounts_without_customer"]["unblended_cost"]) == Decimal("7.00")
     b = Browser(srv)
     assert b.sign_in(env.msp["Email"], MSP_PASSWORD)[0] == 303
     st, _, page = b.req("GET", "/imports")
