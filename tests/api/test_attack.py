@@ -414,18 +414,24 @@ class Browser:
         return self.req("POST", "/signin", {"csrf": csrf, "email": email, "password": password})
 
 
-def crawl(b, start, limit=60):
-    seen, todo, pages = set(), list(start), {}
+def crawl(b, start, limit=60, key=None, downloads=False):
+    """Same-site URLs reachable from start: the HTML pages with their text
+    (and, with downloads, the other 200s with ""). URLs with the same
+    key(url) are fetched once."""
+    key = key or (lambda p: p)
+    seen, keys, todo, pages = set(), set(), list(start), {}
     while todo and len(seen) < limit:
         p = todo.pop(0)
-        if p in seen or p.startswith(("/signout", "/static/")):
+        if p in seen or p.startswith(("/signout", "/static/")) or key(p) in keys:
             continue
         seen.add(p)
+        keys.add(key(p))
         st, h, text = b.req("GET", p)
-        if st != 200 or not h.get("content-type", "").startswith("text/html"):
+        html = h.get("content-type", "").startswith("text/html")
+        if st != 200 or not (html or downloads):
             continue
-        pages[p] = text
-        for href in re.findall(r'href="(/[^"#]*)"', text):
+        pages[p] = text if html else ""
+        for href in re.findall(r'href="(/[^"#]*)"', pages[p]):
             href = href.replace("&amp;", "&")
             if href not in seen:
                 todo.append(href)

@@ -33,7 +33,7 @@ import urllib.parse
 import pytest
 
 from conftest import BIN, PG, Server, _pg_connect, drop_db, new_db, sql
-from test_attack import SCP, Browser, snapshot as org_snapshot, svc_call
+from test_attack import SCP, Browser, crawl, forms_of, snapshot as org_snapshot, svc_call
 from test_protocol import call
 
 ROLES = ("anon", "msp", "member", "standalone", "other",
@@ -233,34 +233,13 @@ def shape(url):
 
 
 def crawl_all(b, start, limit=1000):
-    """Every same-site URL reachable from start (HTML and downloads); the
-    HTML pages' text for their forms."""
-    seen, todo, got, shapes = set(), list(start), {}, set()
-    while todo and len(seen) < limit:
-        p = todo.pop(0)
-        if p in seen or p.startswith(("/signout", "/static/")) or shape(p) in shapes:
-            continue
-        seen.add(p)
-        shapes.add(shape(p))
-        st, h, text = b.req("GET", p)
-        if st != 200:
-            continue
-        got[p] = text if h.get("content-type", "").startswith("text/html") else ""
-        for href in re.findall(r'href="(/[^"#]*)"', got[p]):
-            href = href.replace("&amp;", "&")
-            if href not in seen:
-                todo.append(href)
-    return got
+    """Every same-site URL reachable from start (HTML and downloads), one
+    per shape; the HTML pages' text for their forms."""
+    return crawl(b, start, limit, key=shape, downloads=True)
 
 
 def forms_in(text):
-    out = []
-    for m in re.finditer(r'<form[^>]*method="post"[^>]*action="([^"]+)"[^>]*>(.*?)</form>',
-                         text, re.S | re.I):
-        fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', m.group(2)))
-        fields.pop("csrf", None)
-        out.append((m.group(1).replace("&amp;", "&"), fields))
-    return out
+    return [(a, {k: v for k, v in f.items() if k != "csrf"}) for a, f in forms_of(text)]
 
 
 def template(action):
