@@ -352,7 +352,18 @@ def main():
         rate = max(best, 100)
         print("highest rate with p99 < 50 ms and no errors: %d req/s" % rate)
     rss0, fd0 = proc_stats(a.pid)
+    # RSS every 30 s of the soak: growth that levels off is warm-up (caches,
+    # one SQLite connection per worker), growth that does not is a leak.
+    samples, stop = [], threading.Event()
+
+    def sample():
+        while not stop.wait(30):
+            samples.append(proc_stats(a.pid)[0])
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     res = run(a.url, world, rate, a.duration)
+    stop.set()
+    sampler.join()
     rss1, fd1 = proc_stats(a.pid)
     print("soak: %d s at %d req/s target (80 %% reads, 20 %% writes)" % (a.duration, rate))
     show("soak", res)
@@ -360,6 +371,8 @@ def main():
     print("p99 by request (ms):", " ".join("%s=%.1f" % kv for kv in sorted(res["kp99"].items())))
     print("server RSS: %.1f MiB at start, %.1f MiB at end; open fds: %d at start, %d at end" % (
         rss0 / 1024, rss1 / 1024, fd0, fd1))
+    if samples:
+        print("server RSS every 30 s (MiB):", " ".join("%.1f" % (x / 1024) for x in samples))
     sizes = " ".join("%s %.1f MiB" % (suf or "db", os.path.getsize(a.db + suf) / 1048576)
                      for suf in ("", "-wal", "-shm") if os.path.exists(a.db + suf))
     anon = 0

@@ -192,5 +192,9 @@ const char *ce_scope_owner_pub(const struct ce_scope *, const char *);
 
 /* Drops every cached import (tests, bench). */
 void	ce_cache_clear(void);
+/* The cache of imports' rows holds at most this many bytes (default
+ * CE_CACHE_DEFAULT); past it the least recently used import goes. */
+#define CE_CACHE_DEFAULT	((size_t)64 * 1024 * 1024)
+void	ce_cache_limit(size_t bytes);
 
 #endif

@@ -30,19 +30,24 @@ struct ce_set {
 	int64_t		 import_id;
 	int64_t		 started_at;
 	char		 digest[65];
+	char		 payer_id[BILLING_ID_MAX + 1];
 	char		 period[8];
 	char		 currency[4];
 	struct strtab	 str;
 	struct ce_row	*rows;
 	size_t		 nrows, cap;
+	size_t		 bytes;		/* held in memory, for the cache's cap */
 	int64_t		 min_day, max_day;
 	int		 refs;
+	int		 dropped;	/* out of the cache: freed by the last put */
 	struct ce_set	*next;
 };
 
 struct ce_set	*ce_set_get(struct store *, const struct ce_import *,
 		    struct err *);
 void		 ce_set_put(struct ce_set *);
+/* Bytes the cache holds now (tests). */
+size_t		 ce_cache_bytes(void);
 
 /* Rows idx[0..n) of s are in scope, period and filter; rowcust[i] is the
  * customer billed for row i (NULL: nobody), price[i] its customer price. */

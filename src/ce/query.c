@@ -226,12 +226,35 @@ strtab_add(struct strtab *t, const char *s)
 
 /* ---- The import cache ------------------------------------------------- */
 
-/* About 80 bytes a row: the cache stays under ~170 MB (docs/operations.md). */
-#define CACHE_ROWS_MAX	(2u * 1024 * 1024)
-
+/*
+ * A byte budget, not a row count: the server's memory must stay flat under
+ * a stream of small deliveries as much as with a few big ones. 64 MiB holds
+ * about 800,000 rows (bench/portal.sh's 13 months of 200 accounts are
+ * 316,800); a set alone above it is read again by each query.
+ */
+static size_t		 cache_max = CE_CACHE_DEFAULT;
 static pthread_mutex_t	 cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct ce_set	*cache_head;
-static size_t		 cache_rows;
+static size_t		 cache_bytes;
+
+size_t
+ce_cache_bytes(void)
+{
+	size_t	 n;
+
+	pthread_mutex_lock(&cache_mu);
+	n = cache_bytes;
+	pthread_mutex_unlock(&cache_mu);
+	return (n);
+}
+
+void
+ce_cache_limit(size_t bytes)
+{
+	pthread_mutex_lock(&cache_mu);
+	cache_max = bytes;
+	pthread_mutex_unlock(&cache_mu);
+}
 
 static void
 set_free(struct ce_set *s)
@@ -242,6 +265,46 @@ set_free(struct ce_set *s)
 }
 
 static int
+same_import(const struct ce_set *s, const struct ce_import *im)
+{
+	/* Ids alone are not enough: an emulator reset empties the tables
+	 * and SQLite then hands the same ids out again. */
+	return (s->import_id == im->id && s->started_at == im->started_at &&
+	    strcmp(s->digest, im->digest) == 0);
+}
+
+/* Takes *pp out of the cache; a set still read is freed by its last put. */
+static void
+cache_unlink(struct ce_set **pp)
+{
+	struct ce_set	*t = *pp;
+
+	*pp = t->next;
+	cache_bytes -= t->bytes;
+	if (t->refs == 0)
+		set_free(t);
+	else
+		t->dropped = 1;
+}
+
+/* Drops least recently used sets not in use until under the budget. */
+static void
+cache_trim(void)
+{
+	struct ce_set	**pp, **victim;
+
+	while (cache_bytes > cache_max) {
+		victim = NULL;
+		for (pp = &cache_head; *pp != NULL; pp = &(*pp)->next)
+			if ((*pp)->refs == 0)
+				victim = pp;
+		if (victim == NULL)
+			break;
+		cache_unlink(victim);
+	}
+}
+
+static int
 load_row(void *arg, const struct billing_rollup *r)
 {
 	struct ce_set	*s = arg;
@@ -249,7 +312,7 @@ load_row(void *arg, const struct billing_rollup *r)
 	int64_t		 day;
 
 	if (s->nrows == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->cap = s->cap ? s->cap * 2 : 64;
 		s->rows = xrealloc(s->rows, s->cap * sizeof(*s->rows));
 	}
 	if (ce_day_parse(r->day, &day) == -1)
@@ -276,25 +339,37 @@ load_row(void *arg, const struct billing_rollup *r)
 	return (0);
 }
 
+/* What a loaded set holds, its rows trimmed to their count. */
+static void
+set_seal(struct ce_set *s)
+{
+	size_t	 i;
+
+	if (s->nrows > 0 && s->nrows < s->cap) {
+		s->rows = xrealloc(s->rows, s->nrows * sizeof(*s->rows));
+		s->cap = s->nrows;
+	}
+	s->bytes = sizeof(*s) + s->cap * sizeof(*s->rows) +
+	    (s->str.mask + 1) * sizeof(*s->str.slots) +
+	    s->str.cap * sizeof(*s->str.s);
+	for (i = 0; i < s->str.n; i++)
+		s->bytes += strlen(s->str.s[i]) + 1;
+}
+
 struct ce_set *
 ce_set_get(struct store *st, const struct ce_import *im, struct err *e)
 {
-	struct ce_set	*s, *prev, *t;
+	struct ce_set	*s, **pp, *t;
 
 	pthread_mutex_lock(&cache_mu);
-	/* Ids alone are not enough: an emulator reset empties the tables
-	 * and SQLite then hands the same ids out again. */
-	for (prev = NULL, s = cache_head; s != NULL; prev = s, s = s->next)
-		if (s->import_id == im->id && s->started_at == im->started_at &&
-		    strcmp(s->digest, im->digest) == 0)
+	for (pp = &cache_head; *pp != NULL; pp = &(*pp)->next)
+		if (same_import(*pp, im))
 			break;
-	if (s != NULL) {
+	if ((s = *pp) != NULL) {
 		s->refs++;
-		if (prev != NULL) {
-			prev->next = s->next;
-			s->next = cache_head;
-			cache_head = s;
-		}
+		*pp = s->next;
+		s->next = cache_head;
+		cache_head = s;
 		pthread_mutex_unlock(&cache_mu);
 		return (s);
 	}
@@ -304,6 +379,7 @@ ce_set_get(struct store *st, const struct ce_import *im, struct err *e)
 	s->import_id = im->id;
 	s->started_at = im->started_at;
 	snprintf(s->digest, sizeof(s->digest), "%s", im->digest);
+	snprintf(s->payer_id, sizeof(s->payer_id), "%s", im->payer_id);
 	snprintf(s->period, sizeof(s->period), "%s", im->period);
 	snprintf(s->currency, sizeof(s->currency), "%s", im->currency);
 	s->min_day = INT64_MAX;
@@ -313,12 +389,12 @@ ce_set_get(struct store *st, const struct ce_import *im, struct err *e)
 		set_free(s);
 		return (NULL);
 	}
+	set_seal(s);
 	s->refs = 1;
 
 	pthread_mutex_lock(&cache_mu);
 	for (t = cache_head; t != NULL; t = t->next)
-		if (t->import_id == im->id && t->started_at == im->started_at &&
-		    strcmp(t->digest, im->digest) == 0)
+		if (same_import(t, im))
 			break;
 	if (t != NULL) {
 		/* Another thread loaded it meanwhile: use theirs. */
@@ -327,23 +403,18 @@ ce_set_get(struct store *st, const struct ce_import *im, struct err *e)
 		set_free(s);
 		return (t);
 	}
+	/* The store has one current import per payer and period: a cached
+	 * set of the same month is one that a new delivery replaced. */
+	for (pp = &cache_head; *pp != NULL;)
+		if (strcmp((*pp)->payer_id, s->payer_id) == 0 &&
+		    strcmp((*pp)->period, s->period) == 0)
+			cache_unlink(pp);
+		else
+			pp = &(*pp)->next;
 	s->next = cache_head;
 	cache_head = s;
-	cache_rows += s->nrows;
-	/* Trim from the least recently used end, sparing sets in use. */
-	while (cache_rows > CACHE_ROWS_MAX) {
-		struct ce_set **pp, **victim = NULL;
-
-		for (pp = &cache_head; *pp != NULL; pp = &(*pp)->next)
-			if ((*pp)->refs == 0)
-				victim = pp;
-		if (victim == NULL)
-			break;
-		t = *victim;
-		*victim = t->next;
-		cache_rows -= t->nrows;
-		set_free(t);
-	}
+	cache_bytes += s->bytes;
+	cache_trim();
 	pthread_mutex_unlock(&cache_mu);
 	return (s);
 }
@@ -354,25 +425,24 @@ ce_set_put(struct ce_set *s)
 	if (s == NULL)
 		return;
 	pthread_mutex_lock(&cache_mu);
-	s->refs--;
+	if (--s->refs == 0 && s->dropped)
+		set_free(s);
+	else
+		cache_trim();	/* a set larger than the budget goes now */
 	pthread_mutex_unlock(&cache_mu);
 }
 
 void
 ce_cache_clear(void)
 {
-	struct ce_set	**pp, *t;
+	struct ce_set	**pp;
 
 	pthread_mutex_lock(&cache_mu);
-	for (pp = &cache_head; *pp != NULL;) {
-		if ((*pp)->refs == 0) {
-			t = *pp;
-			*pp = t->next;
-			cache_rows -= t->nrows;
-			set_free(t);
-		} else
+	for (pp = &cache_head; *pp != NULL;)
+		if ((*pp)->refs == 0)
+			cache_unlink(pp);
+		else
 			pp = &(*pp)->next;
-	}
 	pthread_mutex_unlock(&cache_mu);
 }
 

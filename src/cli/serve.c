@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ce/ce.h"
 #include "cli/cli.h"
 #include "cli/import_dir.h"
 #include "core/config.h"
@@ -20,6 +21,7 @@ static const char usage_text[] =
 "                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
 "                       [--max-connections N] [--timeout SECONDS]\n"
 "                       [--max-upload BYTES] [--import-dir DIR]\n"
+"                       [--cache-mb N]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -41,7 +43,9 @@ static const char usage_text[] =
 "                       ingest (default 21474836480, 20 GiB)\n"
 "  --import-dir DIR     ingest *.csv / *.csv.gz dropped into DIR once their\n"
 "                       size is stable; move them to DIR/imported/ or\n"
-"                       DIR/failed/ with NAME.json (the report) next to them\n";
+"                       DIR/failed/ with NAME.json (the report) next to them\n"
+"  --cache-mb N         memory for the rollups Cost Explorer and the portal\n"
+"                       keep of the imports they read (default 64)\n";
 
 static int
 parse_uint(const char *opt, const char *s, unsigned long max,
@@ -74,6 +78,7 @@ cmd_serve(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "max-upload", required_argument, NULL, 'U' },
 		{ "import-dir", required_argument, NULL, 'I' },
+		{ "cache-mb", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -132,6 +137,11 @@ cmd_serve(int argc, char **argv)
 			break;
 		case 'I':
 			import_dir = optarg;
+			break;
+		case 'M':
+			if (parse_uint("--cache-mb", optarg, 1UL << 20, &v) == -1)
+				return (EXIT_USAGE);
+			ce_cache_limit((size_t)v << 20);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

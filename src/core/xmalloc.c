@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The allocator: see xmalloc.h. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,4 +65,19 @@ void
 xfree(void *p)
 {
 	free(p);
+}
+
+void
+xmalloc_long_running(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * glibc raises its mmap threshold to the largest block freed (up to
+	 * 32 MiB); past that, an import's read buffers and hash tables come
+	 * from the per-thread heaps and stay resident once freed, so the
+	 * server's RSS crept up through a soak of small CUR uploads
+	 * (docs/reliability.md). A fixed threshold gives big blocks back.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 }

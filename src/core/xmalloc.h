@@ -15,5 +15,7 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 void	 xfree(void *);
+/* For the server: blocks freed go back to the system (flat RSS). */
+void	 xmalloc_long_running(void);
 
 #endif

@@ -324,6 +324,7 @@ server_start(const struct config *cfg, struct store *st, struct server **out,
 		if (threads < 8)
 			threads = 8;
 	}
+	xmalloc_long_running();
 	srv = xcalloc(1, sizeof(*srv));
 	srv->cfg = cfg;
 	srv->store = st;

@@ -7,6 +7,8 @@
 #include "billing/cur.h"
 #include "billing/ingest.h"
 #include "billing/money.h"
+#include "ce/ce.h"
+#include "ce/internal.h"
 #include "cli/demo_billing.h"
 #include "core/clock.h"
 #include "core/xmalloc.h"
@@ -744,5 +746,59 @@ TEST(ingest_split_matches_one_thread)
 	ingest_free(ing);
 	xfree(ref);
 	xfree(text);
+	store_close(st);
+}
+
+/* The Cost Explorer cache: a new delivery of a month drops the set it
+ * replaced, and the byte budget is held once no reader holds a set. */
+TEST(ce_cache_drops_replaced_sets_and_keeps_its_budget)
+{
+	struct store		*st;
+	struct ingest		*ing;
+	struct ce_import	*im;
+	struct ce_set		*s1, *s2;
+	struct arena		 a;
+	struct err		 e;
+	char			 text[2048], *paths[1];
+	size_t			 n;
+	int			 k;
+
+	err_clear(&e);
+	ce_cache_clear();
+	CHECK(store_open(test_db("cache"), 0, &st, &e) == 0);
+	arena_init(&a);
+	for (k = 1; k <= 2; k++) {
+		snprintf(text, sizeof(text), "%s111111111111,2026-10-01T00:00:00Z,"
+		    "111111111111,Usage,2026-10-0%dT00:00:00Z,AmazonEC2,BoxUsage,"
+		    "RunInstances,us-east-1,OnDemand,USD,1.5,1\n"
+		    "111111111111,2026-10-01T00:00:00Z,111111111111,Usage,"
+		    "2026-10-0%dT00:00:00Z,AmazonS3,Storage,Put,us-east-1,"
+		    "OnDemand,USD,2,1\n", cur2_header, k, k + 2);
+		paths[0] = write_file("delivery.csv", text);
+		CHECK(ingest_files(st, NULL, paths, 1, &ing, &e) == 0);
+		ingest_free(ing);
+		CHECK(store_ce_imports(st, &a, "111111111111", "2026-10",
+		    "2026-10", &im, &n, &e) == 0);
+		CHECK_INT(n, 1);
+		if (k == 1) {
+			CHECK((s1 = ce_set_get(st, &im[0], &e)) != NULL);
+			CHECK_INT(s1->nrows, 2);
+			CHECK_INT(ce_cache_bytes(), s1->bytes);
+			ce_set_put(s1);
+		} else {
+			/* Loading the new version drops the replaced one. */
+			CHECK((s2 = ce_set_get(st, &im[0], &e)) != NULL);
+			CHECK_INT(s2->nrows, 2);
+			CHECK_INT(ce_cache_bytes(), s2->bytes);
+		}
+	}
+	/* Over budget while read: kept until its reader is done. */
+	ce_cache_limit(1);
+	CHECK_INT(s2->rows[0].unblended + s2->rows[1].unblended,
+	    3500000000LL);
+	ce_set_put(s2);
+	CHECK_INT(ce_cache_bytes(), 0);
+	ce_cache_limit(CE_CACHE_DEFAULT);
+	arena_release(&a);
 	store_close(st);
 }
