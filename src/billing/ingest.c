@@ -1639,14 +1639,15 @@ report_customers(struct ingest *ing, struct err *e)
 	if (store_customer_accounts(ing->st, &ing->ar, "", 10000000, &v, &n,
 	    e) == -1)
 		return (-1);
-	qsort(v, n, sizeof(*v), owner_cmp);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), owner_cmp);
 	r->no_customer = 0;
 	r->no_customer_unblended = 0;
 	for (i = 0; i < r->n_accounts; i++) {
 		struct ingest_account *a = &r->accounts[i];
 
 		hit = NULL;
-		if (strlen(a->account_id) < sizeof(key.account_id)) {
+		if (n > 0 && strlen(a->account_id) < sizeof(key.account_id)) {
 			snprintf(key.account_id, sizeof(key.account_id), "%s",
 			    a->account_id);
 			hit = bsearch(&key, v, n, sizeof(*v), owner_cmp);

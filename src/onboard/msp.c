@@ -78,8 +78,12 @@ onb_new_token(char *token, char *hash)
 {
 	unsigned char	 raw[32];
 
-	random_bytes(raw, sizeof(raw));
-	b64url_encode(raw, sizeof(raw), token);
+	/* Never a leading '-': `payerlink onboard plan TOKEN` would take the
+	 * token for an option (drawn again: 1 in 64). */
+	do {
+		random_bytes(raw, sizeof(raw));
+		b64url_encode(raw, sizeof(raw), token);
+	} while (token[0] == '-');
 	onb_token_hash(token, hash);
 }
 
