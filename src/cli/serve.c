@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* payerlink serve: start the server and run until SIGTERM or SIGINT. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "cli/import_dir.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/xmalloc.h"
 #include "http/server.h"
 #include "org/account.h"
 #include "rest/import_api.h"
@@ -87,6 +89,7 @@ cmd_serve(int argc, char **argv)
 	struct server	*srv;
 	struct err	 e;
 	sigset_t	 set;
+	const struct timespec minute = { 60, 0 };
 	unsigned long	 v;
 	unsigned	 port;
 	const char	*db = NULL, *import_dir = NULL;
@@ -189,9 +192,13 @@ cmd_serve(int argc, char **argv)
 		    host, port, cfg.db_path, cfg.emulator ? ", emulator" : "");
 		fflush(stdout);
 	}
-	/* Budgets and their webhooks (src/ce/webhook.c). */
+	/* Budgets and their webhooks (src/rest/webhook.c). */
 	webhook_worker_start(st);
-	if (sigwait(&set, &sig) == 0)
+	/* Idle meanwhile: once a minute, freed memory goes back (flat RSS). */
+	while ((sig = sigtimedwait(&set, NULL, &minute)) == -1 &&
+	    (errno == EAGAIN || errno == EINTR))
+		xmalloc_trim();
+	if (sig > 0)
 		log_info("received %s: finishing in-flight requests",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	webhook_worker_stop();

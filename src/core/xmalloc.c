@@ -81,3 +81,11 @@ xmalloc_long_running(void)
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 }
+
+void
+xmalloc_trim(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}

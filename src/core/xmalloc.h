@@ -17,5 +17,7 @@ char	*xstrndup(const char *, size_t);
 void	 xfree(void *);
 /* For the server: blocks freed go back to the system (flat RSS). */
 void	 xmalloc_long_running(void);
+/* Gives the free pages of every heap back to the system. */
+void	 xmalloc_trim(void);
 
 #endif
