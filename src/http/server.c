@@ -328,8 +328,9 @@ server_start(const struct config *cfg, struct store *st, struct server **out,
 	srv = xcalloc(1, sizeof(*srv));
 	srv->cfg = cfg;
 	srv->store = st;
+	/* ITC: server_stop() quiesces (stops accepting) before stopping. */
 	srv->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, srv,
+	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
