@@ -1774,7 +1774,7 @@ ingest_commit(struct ingest *ing, struct err *e)
 	/* 2. The rollups, one transaction per batch, multi-row inserts. */
 	qsort_r(ing->roll.e, ing->roll.n, sizeof(*ing->roll.e), entry_cmp,
 	    ing->roll.keys);
-	if (store_billing_ingest_tune(ing->st, e) == -1)
+	if (store_billing_ingest_tune(ing->st, 1, e) == -1)
 		goto fail;
 	rows = xcalloc(STORE_ROLLUP_MULTI, sizeof(*rows));
 	kbuf = xmalloc(STORE_ROLLUP_MULTI * (KEY_MAX + 32));
@@ -1823,12 +1823,14 @@ ingest_commit(struct ingest *ing, struct err *e)
 	r->import_id = imp.id;
 	r->seconds = elapsed(&ing->t0);
 	r->store_seconds = r->seconds - r->parse_seconds;
+	(void)store_billing_ingest_tune(ing->st, 0, NULL);
 	xfree(rows);
 	xfree(kbuf);
 	return (0);
 fail:
 	if (in_txn)
 		store_rollback(ing->st);
+	(void)store_billing_ingest_tune(ing->st, 0, NULL);
 	xfree(rows);
 	xfree(kbuf);
 	return (-1);

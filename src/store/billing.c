@@ -269,11 +269,13 @@ store_billing_rollup_insert_many(struct store *st, int64_t import_id,
 }
 
 int
-store_billing_ingest_tune(struct store *st, struct err *e)
+store_billing_ingest_tune(struct store *st, int bulk, struct err *e)
 {
 	if (strcmp(store_backend_name(st), "sqlite") != 0)
 		return (0);
-	return (db_exec(st, "PRAGMA cache_size = -65536", e));
+	/* -2000 is SQLite's default; setting it frees the pages above it. */
+	return (db_exec(st, bulk ? "PRAGMA cache_size = -65536" :
+	    "PRAGMA cache_size = -2000", e));
 }
 
 int

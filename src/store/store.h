@@ -225,8 +225,9 @@ int	 store_billing_rollup_insert(struct store *, int64_t import_id,
 int	 store_billing_rollup_insert_many(struct store *, int64_t import_id,
 	    const struct billing_rollup *, size_t n, struct err *);
 /* Tunes this thread's connection for a bulk ingest (SQLite: a 64 MiB page
- * cache instead of the default 2 MB); a no-op elsewhere. */
-int	 store_billing_ingest_tune(struct store *, struct err *);
+ * cache instead of the default 2 MB) and back (bulk 0: a server's worker
+ * thread commits uploads, and its connection lives on); a no-op elsewhere. */
+int	 store_billing_ingest_tune(struct store *, int bulk, struct err *);
 /* Makes import_id its period's current version, marks the previous one
  * replaced and deletes its rollups; *replaced_out is its id or 0. */
 int	 store_billing_flip(struct store *, int64_t import_id, int64_t when,

@@ -12,6 +12,7 @@
 #include "cli/demo_billing.h"
 #include "core/clock.h"
 #include "core/xmalloc.h"
+#include "store/db.h"
 #include "store/store.h"
 #include "test.h"
 
@@ -648,6 +649,17 @@ TEST(ingest_attribution_mid_month_join)
 	CHECK_INT(r->accounts[0].unblended, 3750000001LL);
 	r_id = r->import_id;
 	ingest_free(ing);
+
+	/* The bulk page cache is this thread's connection's for the import
+	 * only: a server's worker keeps its connection. */
+	if (strcmp(store_backend_name(st), "sqlite") == 0) {
+		struct stmt *s;
+
+		CHECK((s = db_stmt(st, "PRAGMA cache_size", &e)) != NULL);
+		CHECK_INT(stmt_step(s, &e), 1);
+		CHECK_INT(stmt_int64(s, 0), -2000);
+		stmt_done(s);
+	}
 
 	/* Same file again: nothing changes. */
 	CHECK(ingest_files(st, NULL, paths, 1, &ing, &e) == 0);
