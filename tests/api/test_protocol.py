@@ -126,6 +126,23 @@ def test_unsigned_request(strict):
     assert json.loads(body)["__type"] == "MissingAuthenticationTokenException"
 
 
+# AWS: IncompleteSignatureException
+def test_incomplete_signature(strict, acct):
+    headers, data = signed(strict, acct, "DescribeOrganization", {})
+    auth = headers["Authorization"]
+    cred = auth.split("Credential=")[1].split(",")[0]
+    broken = [
+        # No SignedHeaders.
+        ", ".join(p for p in auth.split(", ") if not p.startswith("SignedHeaders=")),
+        # A credential scope with a part missing.
+        auth.replace(cred, cred.rsplit("/", 1)[0]),
+    ]
+    for bad in broken:
+        status, _, body = strict.post("/", data, dict(headers, Authorization=bad))
+        assert status == 400, (bad, status, body)
+        assert json.loads(body)["__type"] == "IncompleteSignatureException", (bad, body)
+
+
 # AWS: UnrecognizedClientException
 def test_unknown_access_key(strict):
     fake = {"AccessKeyId": "AKPLNOSUCHKEY0000000", "SecretAccessKey": "x"}
