@@ -132,6 +132,7 @@ def period(w, n=10):
     return {"Start": w.days[0].isoformat(), "End": (w.days[0] + n * DAY).isoformat()}
 
 
+# AWS: GetCostAndUsage
 def test_msp_sees_every_line_at_aws_figures_with_the_aws_cli(world):
     w = world
     fix_tax(w)
@@ -194,6 +195,7 @@ def test_customer_keys_see_only_their_accounts(world):
         assert Decimal(r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == 0
 
 
+# AWS: GetCostAndUsage
 def test_two_group_bys_and_filter_expressions(world):
     w = world
     fix_tax(w)
@@ -221,6 +223,7 @@ def test_two_group_bys_and_filter_expressions(world):
     assert got["Tax"] == Decimal("5.5")
 
 
+# AWS: GetCostAndUsage ValidationException InvalidNextTokenException
 def test_filter_depth_limit_and_bad_input(world):
     w = world
     c = client(w.srv, w.msp, service="ce")
@@ -241,6 +244,7 @@ def test_filter_depth_limit_and_bad_input(world):
     assert error_of(exc)[0] == "InvalidNextTokenException"
 
 
+# AWS: GetCostAndUsage RequestChangedException
 def test_pagination_and_request_changed(srv, new_account, tmp_path, monkeypatch):
     from conftest import Server
     monkeypatch.setenv("PAYERLINK_CE_PAGE_SIZE", "7")
@@ -281,6 +285,7 @@ def test_pagination_and_request_changed(srv, new_account, tmp_path, monkeypatch)
         s.stop()
 
 
+# AWS: GetDimensionValues
 def test_dimension_values_with_the_aws_cli(world):
     w = world
     rc, out, err = aws(w.srv, w.msp, "ce", "get-dimension-values", "--time-period",
@@ -298,6 +303,7 @@ def test_dimension_values_with_the_aws_cli(world):
     assert [v["Value"] for v in out["DimensionValues"]] == ["AmazonEC2"]
 
 
+# AWS: AccessDeniedException (Cost Explorer)
 def test_an_unrelated_account_is_denied(world, new_account):
     x = new_account(name="Nobody")
     c = client(world.srv, x, service="ce")
@@ -306,6 +312,7 @@ def test_an_unrelated_account_is_denied(world, new_account):
     assert error_of(exc)[0] == "AccessDeniedException"
 
 
+# AWS: GetCostForecast ValidationException DataUnavailableException
 def test_forecast_of_a_linear_series_has_the_known_answer(srv, new_account, tmp_path):
     """Daily cost 10 + 2t (t = day index): the forecast of the next days is
     exactly the continued line, with a zero-width interval."""

@@ -398,6 +398,7 @@ def hold_lock(db, seconds):
     return t
 
 
+# AWS: ServiceException (database locked)
 @SQLITE_ONLY
 def test_locked_database_gives_a_clear_error_and_recovers(one_org):
     """Another process holds the write lock past the 10 s busy timeout: the
@@ -438,6 +439,7 @@ def test_locked_database_gives_a_clear_error_and_recovers(one_org):
     check_invariants(s.db)
 
 
+# AWS: ServiceException (disk full)
 @SQLITE_ONLY
 def test_disk_full_gives_a_clear_error_and_recovers(tmp_path):
     """The database on a 16 MiB tmpfs, the rest of it filled: writes fail with

@@ -49,6 +49,7 @@ def db_up():
         return False
 
 
+# AWS: ServiceException (database down)
 def test_requests_fail_cleanly_then_recover():
     s = Server()
     restart = None
