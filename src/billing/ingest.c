@@ -1696,7 +1696,8 @@ clean_orphans(struct ingest *ing, struct err *e)
 	struct billing_import	*v;
 	size_t			 n, i;
 
-	if (store_billing_running(ing->st, &ing->ar, &v, &n, e) == -1)
+	if (store_billing_imports(ing->st, &ing->ar, "running", 100, &v,
+	    &n, e) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if (v[i].pid != (int64_t)getpid() &&

@@ -139,13 +139,6 @@ store_billing_imports(struct store *st, struct arena *a, const char *status,
 }
 
 int
-store_billing_running(struct store *st, struct arena *a,
-    struct billing_import **out, size_t *n_out, struct err *e)
-{
-	return (store_billing_imports(st, a, "running", 100, out, n_out, e));
-}
-
-int
 store_billing_import_fail(struct store *st, int64_t id, int64_t when,
     struct err *e)
 {

@@ -241,10 +241,6 @@ int	 store_billing_imports(struct store *, struct arena *,
 	    const char *status, size_t limit,
 	    struct billing_import **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
-/* Every import still 'running' (live or orphaned by a crash). */
-int	 store_billing_running(struct store *, struct arena *,
-	    struct billing_import **out /* OUT */, size_t *n_out /* OUT */,
-	    struct err *);
 /* Per usage account totals of an import's rollups (none once replaced or
  * failed) and each account's customer, by account. */
 int	 store_billing_import_accounts(struct store *, struct arena *,
