@@ -5,7 +5,8 @@
 # times on the same files: payerlink ingest (plain, gzip; 2 threads and 1;
 # a re-delivery replacing the month's current version),
 # DuckDB (npm @duckdb/node-api) running the same GROUP BY over read_csv with
-# 1 and 2 threads, and a memchr floor. Prints MB/s, rows/s, payerlink's
+# 1 and 2 threads, and a memchr floor. One-thread runs are pinned to one
+# CPU with taskset. Prints MB/s, rows/s, payerlink's
 # ratio to DuckDB and payerlink's peak RSS. Needs npm for DuckDB (skipped
 # without it). Files are read once first so every run sees a warm cache.
 # PostgreSQL column: the payerlink runs again into PostgreSQL, on
@@ -47,10 +48,15 @@ line() {	# name seconds [rss_kb]
 	    b / s / 1e6, r / s, m != "" ? sprintf("peak RSS %.0f MB", m / 1024) : "" }'
 }
 
+# One-thread runs are pinned to one CPU, so "one core" is literal.
+cores() {	# threads -> the command prefix
+	[ "$1" = 1 ] && echo "taskset -c 0" || true
+}
+
 pl() {	# name file threads [conninfo] -> prints seconds
 	db=${4:-$DIR/b.db}
 	rm -f "$DIR/b.db" "$DIR/b.db-wal" "$DIR/b.db-shm"
-	/usr/bin/time -v -o "$DIR/time.txt" "$BIN" ingest "$2" --threads "$3" \
+	/usr/bin/time -v -o "$DIR/time.txt" $(cores "$3") "$BIN" ingest "$2" --threads "$3" \
 	    --json --db "$db" > "$DIR/out.json" 2> "$DIR/err.txt" || {
 		cat "$DIR/err.txt" >&2; exit 1; }
 	s=$(python3 -c "import json; print(json.load(open('$DIR/out.json'))['seconds'])")
@@ -128,10 +134,10 @@ if command -v npm > /dev/null 2>&1; then
 		(cd "$HERE" && npm install --no-save --no-audit --no-fund @duckdb/node-api > /dev/null)
 	fi
 	for t in 1 2; do
-		set -- $(node "$HERE/duckdb.mjs" "$CSV" $t)
+		set -- $($(cores $t) node "$HERE/duckdb.mjs" "$CSV" $t)
 		line "duckdb-plain-$t (${2} groups)" "$1"
 		echo "$1" > "$DIR/duckdb-plain-$t.s"
-		set -- $(node "$HERE/duckdb.mjs" "$GZ" $t)
+		set -- $($(cores $t) node "$HERE/duckdb.mjs" "$GZ" $t)
 		line "duckdb-gzip-$t" "$1"
 		echo "$1" > "$DIR/duckdb-gzip-$t.s"
 	done

@@ -2,12 +2,15 @@
 /*
  * Cost and usage ingestion: see ingest.h and docs/billing.md.
  *
- * Two threads per file: a reader (read(2), SHA-256 of the raw bytes, and
+ * Gzip and pipes: a reader (read(2), the digest of the raw bytes, and
  * ISA-L inflate for gzip) fills 8 MiB buffers; the calling thread splits
  * rows (csv.c), parses numbers (money.c), attributes each line by the
  * membership history and adds it to the rollup table (rollup.c). Each
  * buffer is filled after a reserve, so the incomplete last row of the
  * previous buffer is copied in front of it and rows stay contiguous.
+ * Plain regular files of two ranges or more are mapped instead: split
+ * over both cores (add_split()), or with --threads 1 hashed and parsed
+ * in one pass on the calling thread (map_scan()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +25,8 @@
 #include <unistd.h>
 
 #include <isa-l/igzip_lib.h>
-#include <openssl/evp.h>
+#define XXH_STATIC_LINKING_ONLY	/* XXH3_state_t in our structs */
+#include <xxhash.h>
 
 #include "billing/csv.h"
 #include "billing/cur.h"
@@ -30,6 +34,7 @@
 #include "billing/money.h"
 #include "billing/rollup.h"
 #include "core/clock.h"
+#include "core/codec.h"
 #include "core/xmalloc.h"
 
 #define CHUNK		(8u << 20)	/* bytes per read buffer */
@@ -37,6 +42,11 @@
 #define NBUF		3
 #define BATCH		100000		/* rollup rows per transaction */
 #define KEY_MAX		2432	/* 11 + 7 x 256 key bytes, then the last account */
+/* A rollup key: the usage day (10 bytes), the in-membership flag, then
+ * seven strings each after its length byte, the account first. */
+#define KEY_IN_MEMBERSHIP(k)	((k)[10])
+#define KEY_ACCOUNT_LEN(k)	((size_t)(unsigned char)(k)[11])
+#define KEY_ACCOUNT(k)		((k) + 12)
 #define HOUR_MS		(3600LL * 1000)
 #define IV_MAX		8		/* memberships cached per account */
 
@@ -64,6 +74,29 @@ struct ingest {
 	struct split		*split;		/* the file being split */
 };
 
+/*
+ * A delivery's digest is XXH3-128 of its raw bytes, as `xxh128sum`
+ * prints it. It tells a re-delivery of the same bytes from a new one; it
+ * authenticates nothing (an upload's SigV4 signature covers the body's
+ * SHA-256), so it need not be cryptographic; SHA-256 took 1.7 s of CPU on
+ * the 2.4 GB bench file, XXH3-128 runs at memory speed.
+ */
+static void
+digest_init(XXH3_state_t *h)
+{
+	XXH3_INITSTATE(h);
+	(void)XXH3_128bits_reset(h);
+}
+
+static void
+digest_hex(XXH3_state_t *h, char out[INGEST_DIGEST_HEX + 1])
+{
+	XXH128_canonical_t	 c;
+
+	XXH128_canonicalFromHash(&c, XXH3_128bits_digest(h));
+	hex_encode(c.digest, sizeof(c.digest), out);
+}
+
 /* One buffer between the reader and the parser. */
 struct slot {
 	char		*mem;		/* RESERVE + CHUNK + 64 */
@@ -84,11 +117,10 @@ struct reader {
 	char		 msg[200];
 	uint64_t	 raw;		/* bytes read */
 	uint64_t	 out;		/* bytes handed to the parser */
-	unsigned char	 digest[32];
+	XXH3_state_t	 hash;		/* of the raw bytes */
 	unsigned char	*in;		/* gzip input */
 	struct inflate_state *z;
 	const char	*name;
-	EVP_MD_CTX	*sha;
 	unsigned char	 pre[2];	/* sniffed bytes not yet handed out */
 	size_t		 npre;
 };
@@ -615,7 +647,7 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	 */
 	k = w->key;
 	memcpy(k, f[S_START].p, 10);
-	k[10] = (char)in;
+	KEY_IN_MEMBERSHIP(k) = (char)in;
 	memcpy(&h, k, 8);
 	h = rollup_mix(rollup_mix(0x9e3779b97f4a7c15ULL, h),
 	    (unsigned char)k[8] | (unsigned char)k[9] << 8 | in << 16);
@@ -731,7 +763,7 @@ reader_fill(struct reader *rd, char *dst, int *eof)
 		if ((r = rd_read(rd, (unsigned char *)dst, CHUNK)) < 0)
 			return (reader_fail(rd, "%s: read: %s", rd->name,
 			    strerror(errno)));
-		EVP_DigestUpdate(rd->sha, dst, r);
+		(void)XXH3_128bits_update(&rd->hash, dst, r);
 		rd->raw += r;
 		*eof = r < (ssize_t)CHUNK;
 		return (r);
@@ -743,7 +775,7 @@ reader_fill(struct reader *rd, char *dst, int *eof)
 			if ((r = rd_read(rd, rd->in, CHUNK / 2)) < 0)
 				return (reader_fail(rd, "%s: read: %s",
 				    rd->name, strerror(errno)));
-			EVP_DigestUpdate(rd->sha, rd->in, r);
+			(void)XXH3_128bits_update(&rd->hash, rd->in, r);
 			rd->raw += r;
 			z->next_in = rd->in;
 			z->avail_in = r;
@@ -783,7 +815,6 @@ reader_fill(struct reader *rd, char *dst, int *eof)
 static void
 reader_step(struct reader *rd, struct slot *s)
 {
-	unsigned int	 dlen;
 	ssize_t		 n;
 	int		 eof = 0;
 
@@ -795,8 +826,6 @@ reader_step(struct reader *rd, struct slot *s)
 		s->len = n;
 		rd->out += n;
 	}
-	if (eof)
-		EVP_DigestFinal_ex(rd->sha, rd->digest, &dlen);
 	s->eof = eof;
 }
 
@@ -871,7 +900,7 @@ worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
 
 /*
  * The byte-range split of a plain regular file over both cores. The file
- * is mapped; a hasher thread runs SHA-256 over it in order and counts the
+ * is mapped; a hasher thread hashes it in order and counts the
  * '"' and '\n' of each range as it goes (csv_count), so the quote parity
  * and the line number at every range boundary are known when a parser
  * claims the range: a range's rows start at csv_row_start() from its
@@ -901,37 +930,41 @@ struct split {
 	char		 err[240];
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cv;
-	unsigned char	 digest[32];
+	XXH3_state_t	 hash;		/* of the whole file, by the hasher */
 };
 
-/* Drops range k's pages from the mapping when hasher and parser are done
- * (the page cache keeps them; a late reader faults them back in). */
+/* Drops the whole pages of map[lo, hi) from the mapping (the page cache
+ * keeps them; a late reader faults them back in). */
 static void
-split_release(struct split *sp, size_t k)
+map_drop(const struct split *sp, size_t lo, size_t hi)
 {
-	size_t		 pg = (size_t)sysconf(_SC_PAGESIZE), lo, hi;
+	size_t		 pg = (size_t)sysconf(_SC_PAGESIZE);
 
-	if (__atomic_add_fetch(&sp->users[k], 1, __ATOMIC_ACQ_REL) != 2)
-		return;
-	lo = (k * sp->chunk + pg - 1) / pg * pg;
-	hi = k + 1 == sp->n ? sp->size : (k + 1) * sp->chunk;
-	hi = hi / pg * pg;
+	lo = (lo + pg - 1) / pg * pg;
+	hi = hi == sp->size ? hi : hi / pg * pg;
 	if (hi > lo)
 		(void)madvise((void *)(uintptr_t)(sp->map + lo), hi - lo,
 		    MADV_DONTNEED);
+}
+
+/* Drops range k's pages when hasher and parser are done with it. */
+static void
+split_release(struct split *sp, size_t k)
+{
+	if (__atomic_add_fetch(&sp->users[k], 1, __ATOMIC_ACQ_REL) != 2)
+		return;
+	map_drop(sp, k * sp->chunk, k + 1 == sp->n ? sp->size :
+	    (k + 1) * sp->chunk);
 }
 
 static void *
 split_hash_main(void *arg)
 {
 	struct split	*sp = arg;
-	EVP_MD_CTX	*sha = EVP_MD_CTX_new();
 	uint64_t	 q, nl, tq, tnl;
 	size_t		 k, lo, hi, step;
-	unsigned int	 dlen;
 	int		 stop = 0;
 
-	EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
 	for (k = 0; k < sp->n && !stop; k++) {
 		/* Bounded read-ahead: hashed pages stay mapped until parsed. */
 		pthread_mutex_lock(&sp->lock);
@@ -947,7 +980,7 @@ split_hash_main(void *arg)
 		/* 1 MiB at a time: counted while still in cache. */
 		for (; lo < hi; lo += step) {
 			step = hi - lo < (1u << 20) ? hi - lo : (1u << 20);
-			EVP_DigestUpdate(sha, sp->map + lo, step);
+			(void)XXH3_128bits_update(&sp->hash, sp->map + lo, step);
 			csv_count(sp->map + lo, step, &q, &nl);
 			tq += q;
 			tnl += nl;
@@ -961,8 +994,6 @@ split_hash_main(void *arg)
 		pthread_mutex_unlock(&sp->lock);
 		split_release(sp, k);
 	}
-	EVP_DigestFinal_ex(sha, sp->digest, &dlen);
-	EVP_MD_CTX_free(sha);
 	return (NULL);
 }
 
@@ -1020,6 +1051,55 @@ split_range(struct split *sp, struct worker *w, size_t k)
 	}
 	pthread_mutex_unlock(&sp->lock);
 	return (-1);
+}
+
+/*
+ * --threads 1: the mapped file in one pass on this thread. Each MiB is
+ * hashed, then parsed while still in cache; rows run on from one step to
+ * the next (csv_scan() leaves an incomplete last row for the next call),
+ * so no counting pass is needed. Parsed pages are dropped as in the split.
+ */
+#define MAP_STEP	(1u << 20)
+
+static int
+map_scan(struct split *sp, struct worker *w, struct err *e)
+{
+	struct ingest	*ing = sp->ing;
+	size_t		 pos = sp->data, hashed = 0, dropped = 0, hi;
+	size_t		 step = sp->chunk < MAP_STEP ? sp->chunk : MAP_STEP;
+	ssize_t		 used;
+
+	while (hashed < sp->size) {
+		hi = sp->size - hashed <= step ? sp->size : hashed + step;
+		(void)XXH3_128bits_update(&sp->hash, sp->map + hashed,
+		    hi - hashed);
+		hashed = hi;
+		if (hi < pos)
+			continue;	/* still in the header (tests' tiny steps) */
+		used = csv_scan(&w->c, sp->map + pos, hi - pos,
+		    hi == sp->size);
+		if (w->fatal)
+			return (err_set(e, ERR_INVALID, NULL, NULL, "%s",
+			    w->msg));
+		if (used < 0)
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "%s:%llu:%d: %s", w->name,
+			    (unsigned long long)w->c.err_line, w->c.err_col,
+			    w->c.err_msg));
+		pos += used;
+		if (hi - pos > RESERVE)
+			return (err_set(e, ERR_LIMIT, NULL, NULL, "%s:%llu: a "
+			    "row longer than %u bytes", w->name,
+			    (unsigned long long)w->c.line, RESERVE));
+		if (pos - dropped >= sp->chunk) {
+			map_drop(sp, dropped, pos);
+			dropped = pos;
+			if (ing->opts.progress != NULL)
+				ing->opts.progress(ing->opts.progress_arg,
+				    pos, sp->size);
+		}
+	}
+	return (0);
 }
 
 /* Claims ranges in order until none is left or one failed. */
@@ -1130,6 +1210,7 @@ add_split(struct ingest *ing, int fd, struct ingest_file *file,
 	sp.nlb = xcalloc(sp.n + 1, sizeof(*sp.nlb));
 	sp.users = xcalloc(sp.n, 1);
 	sp.err_k = (size_t)-1;
+	digest_init(&sp.hash);
 	pthread_mutex_init(&sp.lock, NULL);
 	pthread_cond_init(&sp.cv, NULL);
 	ing->split = &sp;
@@ -1154,6 +1235,11 @@ add_split(struct ingest *ing, int fd, struct ingest_file *file,
 	w->currency_len = -1;
 	if (worker_setup(w, names, ncols, line, e) == -1)
 		goto out;
+	if (ing->opts.threads == 1) {
+		if (map_scan(&sp, w, e) == -1)
+			goto out;
+		goto parsed;
+	}
 	if (pthread_create(&hasher, NULL, split_hash_main, &sp) != 0) {
 		err_set(e, ERR_INTERNAL, NULL, NULL, "pthread_create failed");
 		goto out;
@@ -1210,14 +1296,13 @@ add_split(struct ingest *ing, int fd, struct ingest_file *file,
 	}
 	if (h != NULL && split_merge(ing, h, e) == -1)
 		goto out;
-
+parsed:
 	file->bytes = size;
 	file->csv_bytes = size;
 	file->rows = w->c.rows + (h != NULL ? h->c.rows : 0);
 	snprintf(file->format, sizeof(file->format), "%s",
 	    cur_format_name(w->fmt));
-	for (i = 0; i < 32; i++)
-		snprintf(file->digest + 2 * i, 3, "%02x", sp.digest[i]);
+	digest_hex(&sp.hash, file->digest);
 	r->bytes += size;
 	r->csv_bytes += size;
 	r->rows += file->rows;
@@ -1293,8 +1378,7 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 		rd.s[i].mem = xmalloc(RESERVE + CHUNK + 64);
 	/* Sniff gzip from the first two bytes, kept as input (a pipe
 	 * cannot rewind). */
-	rd.sha = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(rd.sha, EVP_sha256(), NULL);
+	digest_init(&rd.hash);
 	if ((used = read_full(fd, rd.pre, 2)) < 0) {
 		err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s", name,
 		    strerror(errno));
@@ -1310,9 +1394,8 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 		rd.z->crc_flag = ISAL_GZIP;
 	}
 	file->gzip = rd.gzip;
-	if (!rd.gzip && total > 0 && ing->opts.threads != 1 &&
-	    total >= 2 * (ing->opts.split_bytes > 0 ? ing->opts.split_bytes :
-	    SPLIT_BYTES)) {
+	if (!rd.gzip && total >= 2 * (ing->opts.split_bytes > 0 ?
+	    ing->opts.split_bytes : SPLIT_BYTES)) {
 		rc = add_split(ing, fd, file, total, e);
 		goto out_noreader;
 	}
@@ -1415,8 +1498,7 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 	file->rows = w->c.rows;
 	snprintf(file->format, sizeof(file->format), "%s",
 	    cur_format_name(w->fmt));
-	for (i = 0; i < 32; i++)
-		snprintf(file->digest + 2 * i, 3, "%02x", rd.digest[i]);
+	digest_hex(&rd.hash, file->digest);
 	r->bytes += rd.raw;
 	r->csv_bytes += rd.out;
 	r->rows += w->c.rows;
@@ -1445,7 +1527,6 @@ out_noreader:
 		xfree(rd.s[i].mem);
 	xfree(rd.in);
 	xfree(rd.z);
-	EVP_MD_CTX_free(rd.sha);
 	pthread_mutex_destroy(&rd.lock);
 	pthread_cond_destroy(&rd.cv);
 	if (rc == -1)
@@ -1523,23 +1604,122 @@ account_cmp(const void *a, const void *b)
 	    ((const struct ingest_account *)b)->account_id));
 }
 
-/* Orders rollup entries by account, then day: the index's order, so the
- * inserts append to it. The account is the key's first string. */
+/*
+ * The rollups are inserted by account, then day: the index's order, so
+ * the inserts append to it (twice as fast as in hash order). A sort that
+ * compares keys misses the cache on every compare (the keys are tens of
+ * MB, in arrival order); so each entry gets a 64-bit rank in one pass,
+ * the 12-digit account as a number (same order as the text, all being
+ * 12 digits) over the day, and only the ranks are sorted. An account
+ * that is not 12 digits (never in AWS files) falls back to comparing keys.
+ */
+struct entry_rank {
+	uint64_t	 rank;
+	uint32_t	 i;
+};
+
+/* LSD radix sort, a byte a pass; a byte that is the same in every rank
+ * (most of the high ones) costs one counting pass. */
+static void
+rank_sort(struct entry_rank *a, struct entry_rank *tmp, size_t n)
+{
+	struct entry_rank	*src = a, *dst = tmp, *t;
+	size_t			 cnt[256], i, b, sum, c;
+	int			 sh;
+
+	for (sh = 0; sh < 64 && n > 0; sh += 8) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[src[i].rank >> sh & 255]++;
+		if (cnt[src[0].rank >> sh & 255] == n)
+			continue;
+		for (sum = 0, b = 0; b < 256; b++) {
+			c = cnt[b];
+			cnt[b] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[src[i].rank >> sh & 255]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
 static int
 entry_cmp(const void *a, const void *b, void *arg)
 {
 	const char	*keys = arg;
 	const struct rollup_entry *x = a, *y = b;
-	const unsigned char *p = (const unsigned char *)keys + x->koff;
-	const unsigned char *q = (const unsigned char *)keys + y->koff;
-	size_t		 n = p[11] < q[11] ? p[11] : q[11];
+	const char	*p = keys + x->koff, *q = keys + y->koff;
+	size_t		 pn = KEY_ACCOUNT_LEN(p), qn = KEY_ACCOUNT_LEN(q);
 	int		 c;
 
-	if ((c = memcmp(p + 12, q + 12, n)) != 0)
+	if ((c = memcmp(KEY_ACCOUNT(p), KEY_ACCOUNT(q), pn < qn ? pn :
+	    qn)) != 0)
 		return (c);
-	if (p[11] != q[11])
-		return (p[11] < q[11] ? -1 : 1);
+	if (pn != qn)
+		return (pn < qn ? -1 : 1);
 	return (memcmp(p, q, 10));
+}
+
+/* Account then day as one number (10^12 < 2^40, then y:m:d in 14:4:5
+ * bits); -1 when the account is not 12 digits or the day not digits. */
+static int64_t
+entry_rank(const char *k)
+{
+	static const int d[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	const char	*a = KEY_ACCOUNT(k);
+	uint64_t	 acct = 0, v[8];
+	int		 i;
+
+	if (KEY_ACCOUNT_LEN(k) != 12)
+		return (-1);
+	for (i = 0; i < 12; i++) {
+		if (a[i] < '0' || a[i] > '9')
+			return (-1);
+		acct = acct * 10 + (uint64_t)(a[i] - '0');
+	}
+	for (i = 0; i < 8; i++) {
+		if (k[d[i]] < '0' || k[d[i]] > '9')
+			return (-1);
+		v[i] = (uint64_t)(k[d[i]] - '0');
+	}
+	return ((int64_t)(acct << 23 |
+	    (v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]) << 9 |
+	    (v[4] * 10 + v[5]) << 5 | (v[6] * 10 + v[7])));
+}
+
+static void
+sort_entries(struct rollup *roll)
+{
+	struct entry_rank	*rk, *tmp;
+	struct rollup_entry	*sorted;
+	size_t			 i;
+	int64_t			 v;
+
+	rk = xmalloc((roll->n + 1) * sizeof(*rk));
+	for (i = 0; i < roll->n; i++) {
+		if ((v = entry_rank(rollup_key(roll, &roll->e[i]))) < 0) {
+			xfree(rk);
+			qsort_r(roll->e, roll->n, sizeof(*roll->e), entry_cmp,
+			    roll->keys);
+			return;
+		}
+		rk[i].rank = (uint64_t)v;
+		rk[i].i = (uint32_t)i;
+	}
+	tmp = xmalloc((roll->n + 1) * sizeof(*tmp));
+	rank_sort(rk, tmp, roll->n);
+	xfree(tmp);
+	sorted = xmalloc((roll->n + 1) * sizeof(*sorted));
+	for (i = 0; i < roll->n; i++)
+		sorted[i] = roll->e[rk[i].i];
+	memcpy(roll->e, sorted, roll->n * sizeof(*sorted));
+	xfree(sorted);
+	xfree(rk);
 }
 
 /* Splits a rollup key of r's delivery into NUL-terminated fields in buf
@@ -1558,7 +1738,7 @@ key_split(const struct ingest_report *r, const char *k, char *buf,
 	memcpy(buf, k, 10);
 	buf[10] = '\0';
 	o->day = buf;
-	o->in_membership = k[10];
+	o->in_membership = KEY_IN_MEMBERSHIP(k);
 	buf += 11;
 	for (i = 0; i < 7; i++) {
 		n = (unsigned char)k[off];
@@ -1577,27 +1757,24 @@ report_accounts(struct ingest *ing)
 	struct ingest_report	*r = &ing->rep;
 	struct rollup		 acc;
 	struct rollup_sums	 s;
-	struct billing_rollup	 o;
-	char			 buf[KEY_MAX + 32];
 	size_t			 i;
 
 	rollup_init(&acc, 1024);
 	for (i = 0; i < ing->roll.n; i++) {
 		const struct rollup_entry *x = &ing->roll.e[i];
-		size_t n;
+		const char *k = rollup_key(&ing->roll, x);
+		size_t n = KEY_ACCOUNT_LEN(k);
 
-		key_split(r, rollup_key(&ing->roll, x), buf, &o);
-		n = strlen(o.account_id);
 		memset(&s, 0, sizeof(s));
 		/* Reused fields: lines, unblended, out lines, out cost. */
 		s.lines = x->sums.lines;
 		s.unblended = x->sums.unblended;
-		if (!o.in_membership) {
+		if (!KEY_IN_MEMBERSHIP(k)) {
 			s.usage = x->sums.lines;
 			s.net = x->sums.unblended;
 		}
-		(void)rollup_add(&acc, o.account_id, n,
-		    rollup_hash(o.account_id, n), &s);
+		(void)rollup_add(&acc, KEY_ACCOUNT(k), n,
+		    rollup_hash(KEY_ACCOUNT(k), n), &s);
 		(void)__builtin_add_overflow(r->total_unblended,
 		    x->sums.unblended, &r->total_unblended);
 	}
@@ -1670,23 +1847,18 @@ report_customers(struct ingest *ing, struct err *e)
 static void
 delivery_digest(struct ingest_report *r)
 {
-	unsigned char	 d[32];
-	unsigned int	 dlen;
-	EVP_MD_CTX	*sha;
+	XXH3_state_t	 h;
 	size_t		 i;
 
 	if (r->n_files == 1) {
 		memcpy(r->digest, r->files[0].digest, sizeof(r->digest));
 		return;
 	}
-	sha = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
+	digest_init(&h);
 	for (i = 0; i < r->n_files; i++)
-		EVP_DigestUpdate(sha, r->files[i].digest, 64);
-	EVP_DigestFinal_ex(sha, d, &dlen);
-	EVP_MD_CTX_free(sha);
-	for (i = 0; i < 32; i++)
-		snprintf(r->digest + 2 * i, 3, "%02x", d[i]);
+		(void)XXH3_128bits_update(&h, r->files[i].digest,
+		    INGEST_DIGEST_HEX);
+	digest_hex(&h, r->digest);
 }
 
 /* Marks running imports whose process is gone as failed (kill -9). */
@@ -1773,8 +1945,7 @@ ingest_commit(struct ingest *ing, struct err *e)
 	in_txn = 0;
 
 	/* 2. The rollups, one transaction per batch, multi-row inserts. */
-	qsort_r(ing->roll.e, ing->roll.n, sizeof(*ing->roll.e), entry_cmp,
-	    ing->roll.keys);
+	sort_entries(&ing->roll);
 	if (store_billing_ingest_tune(ing->st, 1, e) == -1)
 		goto fail;
 	rows = xcalloc(STORE_ROLLUP_MULTI, sizeof(*rows));
@@ -1782,6 +1953,10 @@ ingest_commit(struct ingest *ing, struct err *e)
 	for (i = 0, nrows = 0; i < ing->roll.n; i++) {
 		const struct rollup_entry *x = &ing->roll.e[i];
 		struct billing_rollup *o = &rows[nrows++];
+
+		/* Sorted entries' keys are scattered: load ahead. */
+		if (i + 16 < ing->roll.n)
+			__builtin_prefetch(rollup_key(&ing->roll, x + 16));
 
 		key_split(r, rollup_key(&ing->roll, x),
 		    kbuf + (nrows - 1) * (KEY_MAX + 32), o);
@@ -1813,8 +1988,10 @@ ingest_commit(struct ingest *ing, struct err *e)
 		goto fail;
 	in_txn = 0;
 
-	/* 3. Flip the current version; the replaced one's rows go. */
-	if (store_begin(ing->st, STORE_WRITE, e) == -1)
+	/* 3. Flip the current version; the replaced one's rows go. Synced
+	 * as every other commit (tune(0)), and with it the batches before. */
+	if (store_billing_ingest_tune(ing->st, 0, e) == -1 ||
+	    store_begin(ing->st, STORE_WRITE, e) == -1)
 		goto fail;
 	in_txn = 1;
 	if (store_billing_flip(ing->st, imp.id, store_now(ing->st),
@@ -1824,7 +2001,6 @@ ingest_commit(struct ingest *ing, struct err *e)
 	r->import_id = imp.id;
 	r->seconds = elapsed(&ing->t0);
 	r->store_seconds = r->seconds - r->parse_seconds;
-	(void)store_billing_ingest_tune(ing->st, 0, NULL);
 	xfree(rows);
 	xfree(kbuf);
 	return (0);

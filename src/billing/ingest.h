@@ -33,7 +33,7 @@ struct ingest_opts {
 	 * when the size is unknown (a pipe). */
 	void		(*progress)(void *arg, uint64_t done, uint64_t total);
 	void		*progress_arg;
-	int		 threads;	/* 1: no helper thread; 0: default */
+	int		 threads;	/* 1: all on the calling thread; 0: default */
 	/* Plain regular files of at least 2 ranges are split into ranges
 	 * of this many bytes parsed on both cores; 0: 32 MiB. Tests set it
 	 * small to exercise the quote-safe split. */
@@ -57,10 +57,13 @@ struct ingest_account {
 	char		 customer_id[CUSTOMER_ID_LEN + 1];	/* "" none */
 };
 
+/* A delivery's digest: XXH3-128 in hex, as `xxh128sum` prints it. */
+#define INGEST_DIGEST_HEX	32
+
 struct ingest_file {
 	char		 name[256];
 	char		 format[16];
-	char		 digest[65];
+	char		 digest[INGEST_DIGEST_HEX + 1];
 	int		 gzip;
 	uint64_t	 bytes;			/* as read (compressed) */
 	uint64_t	 csv_bytes;		/* after inflating */
@@ -75,7 +78,7 @@ struct ingest_report {
 	char		 period[8];
 	char		 currency[8];
 	char		 format[16];
-	char		 digest[65];
+	char		 digest[INGEST_DIGEST_HEX + 1];
 	uint64_t	 bytes;
 	uint64_t	 csv_bytes;
 	uint64_t	 rows;			/* data rows read */

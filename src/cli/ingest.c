@@ -139,7 +139,7 @@ report_text(const struct ingest_report *r)
 
 	if (strcmp(r->status, "already imported") == 0) {
 		printf("already imported: %s %s is current as import %lld "
-		    "(sha256 %s); nothing changed\n", r->payer_id, r->period,
+		    "(xxh128 %s); nothing changed\n", r->payer_id, r->period,
 		    (long long)r->import_id, r->digest);
 		return;
 	}

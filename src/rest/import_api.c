@@ -166,7 +166,7 @@ import_report_json(const struct ingest_report *r)
 	json_object_set_new(o, "billing_period", json_string(r->period));
 	json_object_set_new(o, "currency", json_string(r->currency));
 	json_object_set_new(o, "format", json_string(r->format));
-	json_object_set_new(o, "sha256", json_string(r->digest));
+	json_object_set_new(o, "xxh128", json_string(r->digest));
 	a = json_array();
 	for (i = 0; i < r->n_files; i++)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:b, s:I, s:I, "
@@ -174,7 +174,7 @@ import_report_json(const struct ingest_report *r)
 		    r->files[i].format, "gzip", r->files[i].gzip, "bytes",
 		    (json_int_t)r->files[i].bytes, "csv_bytes",
 		    (json_int_t)r->files[i].csv_bytes, "rows",
-		    (json_int_t)r->files[i].rows, "sha256",
+		    (json_int_t)r->files[i].rows, "xxh128",
 		    r->files[i].digest));
 	json_object_set_new(o, "files", a);
 	json_object_set_new(o, "rows", json_integer(r->rows));

@@ -266,9 +266,17 @@ store_billing_ingest_tune(struct store *st, int bulk, struct err *e)
 {
 	if (strcmp(store_backend_name(st), "sqlite") != 0)
 		return (0);
-	/* -2000 is SQLite's default; setting it frees the pages above it. */
-	return (db_exec(st, bulk ? "PRAGMA cache_size = -65536" :
-	    "PRAGMA cache_size = -2000", e));
+	/*
+	 * Bulk: a 64 MiB page cache, and commits not synced one by one. The
+	 * rollups' batches need no durability of their own: the import is
+	 * "running" until the flip, whose commit comes after tune(0) and
+	 * syncs the whole WAL (a crash before it leaves an orphan, cleaned
+	 * by the next import). -2000 is SQLite's default cache; setting it
+	 * frees the pages above it.
+	 */
+	return (db_exec(st, bulk ? "PRAGMA cache_size = -65536; "
+	    "PRAGMA synchronous = NORMAL" : "PRAGMA cache_size = -2000; "
+	    "PRAGMA synchronous = FULL", e));
 }
 
 int

@@ -125,7 +125,7 @@ struct billing_import {
 	char	 status[12];			/* running | current | replaced | failed */
 	char	 format[16];			/* CUR | CUR 2.0 | FOCUS 1.x */
 	char	 file_name[256];
-	char	 digest[65];			/* sha256, hex */
+	char	 digest[65];			/* hex: XXH3-128, or SHA-256 before */
 	char	 currency[8];
 	int64_t	 bytes;
 	int64_t	 rows;

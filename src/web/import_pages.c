@@ -179,7 +179,8 @@ import_one(struct ctx *c, const char *rest)
 	html_kv(b, "Format", im.format);
 	html_kv(b, "Currency", im.currency);
 	html_kv(b, "File", im.file_name);
-	html_kv(b, "SHA-256", im.digest);
+	/* Imports before XXH3-128 kept SHA-256: the length tells which. */
+	html_kv(b, strlen(im.digest) == 64 ? "SHA-256" : "XXH3-128", im.digest);
 	snprintf(t, sizeof(t), "%lld", (long long)im.bytes);
 	html_kv(b, "Bytes", t);
 	snprintf(t, sizeof(t), "%lld", (long long)im.rows);

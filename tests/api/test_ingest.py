@@ -105,6 +105,10 @@ def test_gzip_and_plain_agree(db, tmp_path):
 
 def test_reimport_same_file_changes_nothing(db):
     a = ingest(db, LEGACY)
+    # The digest a user can check: xxh128sum's (Debian's xxhash package).
+    want = subprocess.run(["xxh128sum", LEGACY], capture_output=True, text=True,
+                          check=True).stdout.split()[0]
+    assert a["xxh128"] == want and a["files"][0]["xxh128"] == want
     b = ingest(db, LEGACY)
     assert b["status"] == "already imported" and b["import_id"] == a["import_id"]
     p = subprocess.run([BIN, "ingest", LEGACY, "--db", db], capture_output=True, text=True)
@@ -159,7 +163,7 @@ def test_kill_9_during_import_keeps_previous_version(db, tmp_path):
     big = str(tmp_path / "big.csv")
     big_file(big)
     killed = False
-    for delay in (0.05, 0.1, 0.2, 0.3, 0.5, 0.8):
+    for delay in (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8):
         p = subprocess.Popen([BIN, "ingest", big, "--payer", "123412340534", "--period", "2023-11",
                               "--db", db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)

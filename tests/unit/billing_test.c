@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include "billing/csv.h"
 #include "billing/cur.h"
 #include "billing/ingest.h"
@@ -11,6 +13,7 @@
 #include "ce/internal.h"
 #include "cli/demo_billing.h"
 #include "core/clock.h"
+#include "core/codec.h"
 #include "core/xmalloc.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -650,14 +653,19 @@ TEST(ingest_attribution_mid_month_join)
 	r_id = r->import_id;
 	ingest_free(ing);
 
-	/* The bulk page cache is this thread's connection's for the import
-	 * only: a server's worker keeps its connection. */
+	/* The bulk page cache and unsynced batches are this thread's
+	 * connection's for the import only: a server's worker keeps its
+	 * connection, and its commits must be synced again (FULL is 2). */
 	if (strcmp(store_backend_name(st), "sqlite") == 0) {
 		struct stmt *s;
 
 		CHECK((s = db_stmt(st, "PRAGMA cache_size", &e)) != NULL);
 		CHECK_INT(stmt_step(s, &e), 1);
 		CHECK_INT(stmt_int64(s, 0), -2000);
+		stmt_done(s);
+		CHECK((s = db_stmt(st, "PRAGMA synchronous", &e)) != NULL);
+		CHECK_INT(stmt_step(s, &e), 1);
+		CHECK_INT(stmt_int64(s, 0), 2);
 		stmt_done(s);
 	}
 
@@ -731,9 +739,19 @@ TEST(ingest_split_matches_one_thread)
 	CHECK_INT(ref->rows, 600);
 	CHECK_INT(ref->rejected, 7);
 	ingest_free(ing);
-	for (j = 0; j < sizeof(sizes) / sizeof(sizes[0]); j++) {
-		o.threads = 2;
-		o.split_bytes = sizes[j];
+	/* The digest is XXH3-128 of the file's bytes, as xxh128sum prints. */
+	{
+		XXH128_canonical_t c;
+		char hex[INGEST_DIGEST_HEX + 1];
+
+		XXH128_canonicalFromHash(&c, XXH3_128bits(text, len));
+		hex_encode(c.digest, sizeof(c.digest), hex);
+		CHECK_STR(ref->digest, hex);
+	}
+	/* Split over two threads, and mapped on one (each range a step). */
+	for (j = 0; j < 2 * sizeof(sizes) / sizeof(sizes[0]); j++) {
+		o.threads = j % 2 ? 1 : 2;
+		o.split_bytes = sizes[j / 2];
 		CHECK(ingest_files(st, &o, paths, 1, &ing, &e) == 0);
 		r = ingest_report(ing);
 		CHECK_STR(r->status, "already imported");
@@ -753,9 +771,12 @@ TEST(ingest_split_matches_one_thread)
 	len += snprintf(text + len, cap - len, "111111111111,\"open");
 	paths[0] = write_file("split-bad.csv", text);
 	o.split_bytes = 100;
-	CHECK(ingest_files(st, &o, paths, 1, &ing, &e) == -1);
-	CHECK(strstr(e.msg, "unterminated") != NULL);
-	ingest_free(ing);
+	for (j = 1; j <= 2; j++) {
+		o.threads = (int)j;
+		CHECK(ingest_files(st, &o, paths, 1, &ing, &e) == -1);
+		CHECK(strstr(e.msg, "unterminated") != NULL);
+		ingest_free(ing);
+	}
 	xfree(ref);
 	xfree(text);
 	store_close(st);
