@@ -23,7 +23,7 @@ static const char usage_text[] =
 "                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
 "                       [--max-connections N] [--timeout SECONDS]\n"
 "                       [--max-upload BYTES] [--import-dir DIR]\n"
-"                       [--cache-mb N]\n"
+"                       [--cache-mb N] [--db-memory-mb N]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -47,7 +47,10 @@ static const char usage_text[] =
 "                       size is stable; move them to DIR/imported/ or\n"
 "                       DIR/failed/ with NAME.json (the report) next to them\n"
 "  --cache-mb N         memory for the rollups Cost Explorer and the portal\n"
-"                       keep of the imports they read (default 64)\n";
+"                       keep of the imports they read (default 64)\n"
+"  --db-memory-mb N     memory SQLite keeps for all connections together\n"
+"                       (page caches, statements; default 8, 0: no limit;\n"
+"                       PostgreSQL: no effect)\n";
 
 static int
 parse_uint(const char *opt, const char *s, unsigned long max,
@@ -81,6 +84,7 @@ cmd_serve(int argc, char **argv)
 		{ "max-upload", required_argument, NULL, 'U' },
 		{ "import-dir", required_argument, NULL, 'I' },
 		{ "cache-mb", required_argument, NULL, 'M' },
+		{ "db-memory-mb", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -92,6 +96,7 @@ cmd_serve(int argc, char **argv)
 	const struct timespec minute = { 60, 0 };
 	unsigned long	 v;
 	unsigned	 port;
+	int64_t		 db_memory_mb = 8;
 	const char	*db = NULL, *import_dir = NULL;
 	struct import_dir *watch = NULL;
 	int		 ch, sig;
@@ -146,6 +151,12 @@ cmd_serve(int argc, char **argv)
 				return (EXIT_USAGE);
 			ce_cache_limit((size_t)v << 20);
 			break;
+		case 'm':
+			if (parse_uint("--db-memory-mb", optarg, 1UL << 20,
+			    &v) == -1)
+				return (EXIT_USAGE);
+			db_memory_mb = (int64_t)v;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return (0);
@@ -157,6 +168,7 @@ cmd_serve(int argc, char **argv)
 		return (cli_usage(usage_text));
 	cfg.db_path = cli_db_path(db);
 	log_init(0);
+	store_memory_limit(db_memory_mb << 20);
 
 	/* Workers inherit this mask; only the main thread takes the signals. */
 	sigemptyset(&set);

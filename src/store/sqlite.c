@@ -408,6 +408,12 @@ lite_wipe(struct store *st, struct err *e)
 	return (i == n ? 0 : -1);
 }
 
+void
+store_memory_limit(int64_t bytes)
+{
+	(void)sqlite3_soft_heap_limit64(bytes);
+}
+
 static int
 lite_after_import(struct store *st, struct err *e)
 {

@@ -35,6 +35,11 @@ int	 store_open(const char *path, int flags, struct store **out /* OUT */,
 void	 store_close(struct store *);
 /* "sqlite" or "postgresql". */
 const char *store_backend_name(const struct store *);
+/* SQLite: what all connections of the process keep in memory together;
+ * past it their page caches recycle pages instead of growing (a server
+ * has one connection per worker, each would keep up to 2 MiB). 0: no
+ * limit. PostgreSQL keeps its cache in the server: no effect. */
+void	 store_memory_limit(int64_t bytes);
 
 int	 store_begin(struct store *, enum store_txn, struct err *);
 int	 store_commit(struct store *, struct err *);

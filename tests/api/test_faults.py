@@ -621,3 +621,15 @@ def test_ten_thousand_headers(one_org):
     for o in outs:
         assert o == b"" or o.startswith(b"HTTP/1.1 431"), o
     assert timed_read(s, owner)[0] == 200
+
+
+def test_serve_memory_options_refuse_bad_values(tmp_path):
+    """The memory caps take a number of MiB; anything else is a usage error
+    that names the option, and the server does not start."""
+    for opt in ("--db-memory-mb", "--cache-mb"):
+        for bad in ("lots", "-1", "99999999"):
+            p = subprocess.run([BIN, "serve", "--db", str(tmp_path / "m.db"), "--listen",
+                                "127.0.0.1:0", opt, bad],
+                               capture_output=True, text=True, timeout=10)
+            assert p.returncode == 2, (opt, bad, p.stderr)
+            assert opt in p.stderr and "not a number" in p.stderr

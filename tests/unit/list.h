@@ -25,6 +25,7 @@ TEST_ENTRY(sigv4_signed_header_absent)
 TEST_ENTRY(sigv4_canonical_buffer_cap)
 /* store, org */
 TEST_ENTRY(store_migrations_apply_once)
+TEST_ENTRY(store_memory_limit_bounds_sqlite)
 TEST_ENTRY(account_create_validates_and_is_unique)
 TEST_ENTRY(account_password_authenticates)
 TEST_ENTRY(account_keys_create_and_delete)

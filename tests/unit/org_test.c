@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of src/store (SQLite) and src/org (accounts, organizations). */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "test.h"
 
 #include "org/account.h"
 #include "org/organization.h"
+#include "store/db.h"
 #include "store/store.h"
 
 static struct store *
@@ -49,6 +53,90 @@ TEST(store_migrations_apply_once)
 	/* Opening again applies nothing and keeps the data. */
 	snprintf(path, sizeof(path), "%s", test_db("t"));
 	CHECK_INT(store_open(path, 0, &st, &e), 0);
+	store_close(st);
+}
+
+/* A reader with its own connection (one per thread), parked after its
+ * scan so that its page cache is still there when memory is measured. */
+struct scanner {
+	struct store		*st;
+	pthread_barrier_t	*scanned, *done;
+	int64_t			 bytes;
+};
+
+static void *
+scan_blobs(void *arg)
+{
+	struct scanner	*s = arg;
+	struct stmt	*q;
+	struct err	 e;
+
+	err_clear(&e);
+	if ((q = db_stmt(s->st, "SELECT SUM(LENGTH(b)) FROM memtest",
+	    &e)) != NULL) {
+		if (stmt_step(q, &e) == 1)
+			s->bytes = stmt_int64(q, 0);
+		stmt_done(q);
+	}
+	pthread_barrier_wait(s->scanned);
+	pthread_barrier_wait(s->done);
+	return (NULL);
+}
+
+/* SQLite memory used while 4 connections have each scanned 6 MB. */
+static int64_t
+scanned_memory(struct store *st)
+{
+	struct scanner		 s[4];
+	pthread_t		 t[4];
+	pthread_barrier_t	 scanned, done;
+	int64_t			 used;
+	int			 i;
+
+	pthread_barrier_init(&scanned, NULL, 5);
+	pthread_barrier_init(&done, NULL, 5);
+	for (i = 0; i < 4; i++) {
+		s[i] = (struct scanner){ st, &scanned, &done, 0 };
+		CHECK_INT(pthread_create(&t[i], NULL, scan_blobs, &s[i]), 0);
+	}
+	pthread_barrier_wait(&scanned);
+	used = sqlite3_memory_used();
+	pthread_barrier_wait(&done);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_INT(s[i].bytes, 3000 * 2000);
+	}
+	pthread_barrier_destroy(&scanned);
+	pthread_barrier_destroy(&done);
+	return (used);
+}
+
+/* serve --db-memory-mb: past the limit the connections' page caches
+ * recycle pages instead of growing (each would keep up to 2 MiB). */
+TEST(store_memory_limit_bounds_sqlite)
+{
+	struct store	*st = fresh_store(0);
+	struct err	 e;
+	int64_t		 unlimited, limited;
+
+	if (strcmp(store_backend_name(st), "sqlite") != 0) {
+		fprintf(stderr, "  skip: PostgreSQL keeps its cache in the "
+		    "server\n");
+		store_close(st);
+		return;
+	}
+	err_clear(&e);
+	CHECK_INT(db_exec(st, "CREATE TABLE memtest (b BLOB); INSERT INTO "
+	    "memtest WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+	    "FROM c WHERE x < 3000) SELECT randomblob(2000) FROM c", &e), 0);
+	unlimited = scanned_memory(st);
+	store_memory_limit(2 << 20);
+	limited = scanned_memory(st);
+	store_memory_limit(0);
+	fprintf(stderr, "  SQLite memory with 4 readers: %lld bytes, %lld "
+	    "with a 2 MiB limit\n", (long long)unlimited, (long long)limited);
+	CHECK(unlimited > 6 << 20);
+	CHECK(limited < 4 << 20);
 	store_close(st);
 }
 
