@@ -12,6 +12,7 @@
 # authentication is the real SigV4 check.
 #
 #   bench/soak.sh [--duration SECONDS] [--rate N] [--step-seconds S] [--pool N]
+#                 [--warmup SECONDS (default 60, at the soak's rate, before RSS "at start")]
 #                 [--only describe|list|page|ce|invite|answer|leave|import]
 # PAYERLINK_BIN picks the binary, PAYERLINK_SERVE_FLAGS adds serve flags.
 set -eu

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xmalloc.h"
 
@@ -79,6 +80,18 @@ xmalloc_long_running(void)
 	 * (docs/reliability.md). A fixed threshold gives big blocks back.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
+#ifdef M_ARENA_MAX
+	/*
+	 * glibc gives threads up to 8 heaps per core; each keeps its own
+	 * free fragments. One per core holds the soak's RSS 3 to 5 MiB lower
+	 * at the same latency (docs/reliability.md).
+	 */
+	{
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		mallopt(M_ARENA_MAX, n > 0 ? (int)n : 2);
+	}
 #endif
 }
 

@@ -15,7 +15,8 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 void	 xfree(void *);
-/* For the server: blocks freed go back to the system (flat RSS). */
+/* For the server: blocks freed go back to the system, one heap per core
+ * (flat RSS). */
 void	 xmalloc_long_running(void);
 /* Gives the free pages of every heap back to the system. */
 void	 xmalloc_trim(void);
