@@ -520,6 +520,26 @@ fatal(struct worker *w, const char *fmt, ...)
 	return (1);
 }
 
+/* The error of a failed csv_scan(): the worker's own (a row error it
+ * positioned itself) or the splitter's, at its line and column. */
+static int
+scan_error(const struct worker *w, struct err *e)
+{
+	if (w->fatal)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s", w->msg));
+	return (err_set(e, ERR_INVALID, NULL, NULL, "%s:%llu:%d: %s",
+	    w->name, (unsigned long long)w->c.err_line, w->c.err_col,
+	    w->c.err_msg));
+}
+
+/* A row still open after RESERVE bytes: no buffer holds it. */
+static int
+long_row_error(const char *name, uint64_t line, struct err *e)
+{
+	return (err_set(e, ERR_LIMIT, NULL, NULL, "%s:%llu: a row longer "
+	    "than %u bytes", name, (unsigned long long)line, RESERVE));
+}
+
 static int
 on_row(void *arg, const struct csv_field *f, uint64_t line)
 {
@@ -927,7 +947,7 @@ struct split {
 	uint64_t	 parsed;	/* bytes parsed, for progress */
 	int		 stop;
 	size_t		 err_k;		/* lowest failed range */
-	char		 err[240];
+	char		 err[256];	/* a struct err's message */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cv;
 	XXH3_state_t	 hash;		/* of the whole file, by the hasher */
@@ -1019,7 +1039,7 @@ split_range(struct split *sp, struct worker *w, size_t k)
 	size_t		 s, end, need = k + 2 < sp->n ? k + 2 : sp->n;
 	uint64_t	 q, nl;
 	ssize_t		 used;
-	char		 msg[240];
+	struct err	 e;
 
 	pthread_mutex_lock(&sp->lock);
 	while (sp->ready < need)
@@ -1036,18 +1056,14 @@ split_range(struct split *sp, struct worker *w, size_t k)
 	__atomic_add_fetch(&sp->parsed, end - s, __ATOMIC_RELAXED);
 	if (!w->fatal && used >= 0)
 		return (0);
-	if (w->fatal)
-		snprintf(msg, sizeof(msg), "%s", w->msg);
-	else
-		snprintf(msg, sizeof(msg), "%s:%llu:%d: %s", w->name,
-		    (unsigned long long)w->c.err_line, w->c.err_col,
-		    w->c.err_msg);
+	err_clear(&e);
+	(void)scan_error(w, &e);
 	pthread_mutex_lock(&sp->lock);
 	sp->stop = 1;
 	pthread_cond_broadcast(&sp->cv);
 	if (k < sp->err_k) {
 		sp->err_k = k;
-		snprintf(sp->err, sizeof(sp->err), "%s", msg);
+		snprintf(sp->err, sizeof(sp->err), "%s", e.msg);
 	}
 	pthread_mutex_unlock(&sp->lock);
 	return (-1);
@@ -1075,22 +1091,14 @@ map_scan(struct split *sp, struct worker *w, struct err *e)
 		    hi - hashed);
 		hashed = hi;
 		if (hi < pos)
-			continue;	/* still in the header (tests' tiny steps) */
+			continue;	/* the header is longer than a step */
 		used = csv_scan(&w->c, sp->map + pos, hi - pos,
 		    hi == sp->size);
-		if (w->fatal)
-			return (err_set(e, ERR_INVALID, NULL, NULL, "%s",
-			    w->msg));
-		if (used < 0)
-			return (err_set(e, ERR_INVALID, NULL, NULL,
-			    "%s:%llu:%d: %s", w->name,
-			    (unsigned long long)w->c.err_line, w->c.err_col,
-			    w->c.err_msg));
+		if (w->fatal || used < 0)
+			return (scan_error(w, e));
 		pos += used;
 		if (hi - pos > RESERVE)
-			return (err_set(e, ERR_LIMIT, NULL, NULL, "%s:%llu: a "
-			    "row longer than %u bytes", w->name,
-			    (unsigned long long)w->c.line, RESERVE));
+			return (long_row_error(w->name, w->c.line, e));
 		if (pos - dropped >= sp->chunk) {
 			map_drop(sp, dropped, pos);
 			dropped = pos;
@@ -1460,16 +1468,8 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 		if (have_header) {
 			ssize_t k = csv_scan(&w->c, start + used, n - used,
 			    s->eof);
-			if (w->fatal) {
-				err_set(e, ERR_INVALID, NULL, NULL, "%s",
-				    w->msg);
-				goto out;
-			}
-			if (k < 0) {
-				err_set(e, ERR_INVALID, NULL, NULL,
-				    "%s:%llu:%d: %s", name,
-				    (unsigned long long)w->c.err_line,
-				    w->c.err_col, w->c.err_msg);
+			if (w->fatal || k < 0) {
+				(void)scan_error(w, e);
 				goto out;
 			}
 			used += k;
@@ -1479,10 +1479,8 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 		if (s->eof)
 			break;
 		if (tail_len > RESERVE) {
-			err_set(e, ERR_LIMIT, NULL, NULL, "%s:%llu: a row "
-			    "longer than %u bytes", name,
-			    (unsigned long long)(have_header ? w->c.line : 1),
-			    RESERVE);
+			(void)long_row_error(name, have_header ? w->c.line : 1,
+			    e);
 			goto out;
 		}
 		if (ing->opts.progress != NULL)
