@@ -32,6 +32,7 @@
 #include "billing/cur.h"
 #include "billing/ingest.h"
 #include "billing/money.h"
+#include "billing/pricing.h"
 #include "billing/rollup.h"
 #include "core/clock.h"
 #include "core/codec.h"
@@ -50,12 +51,16 @@
 #define HOUR_MS		(3600LL * 1000)
 #define IV_MAX		8		/* memberships cached per account */
 
-/* The membership history, indexed by account for attribution. */
+/* The payer's memberships in the period, indexed by account for
+ * attribution: loaded once the delivery's payer and period are known. */
 struct member_idx {
 	struct billing_membership *m;	/* sorted by account, joined_at */
 	size_t			 n;
-	uint32_t		*slots;		/* first index + 1 of an account */
+	uint32_t		*slots;		/* first index + 1 of an account;
+						   NULL: not loaded yet */
 	size_t			 mask;
+	struct err		 err;		/* why loading failed */
+	int			 failed;
 };
 
 struct split;
@@ -186,6 +191,30 @@ members_index(struct member_idx *mi)
 			j = (j + 1) & mi->mask;
 		mi->slots[j] = (uint32_t)(i + 1);
 	}
+}
+
+/*
+ * Loads the memberships that can cover the delivery's hours: its payer's,
+ * overlapping its period. Called by the one thread parsing when both are
+ * first known (the split starts its helpers only after that), so the
+ * history read is the period's, not every join and leave ever.
+ */
+static int
+members_load(struct ingest *ing)
+{
+	struct member_idx	*mi = &ing->mi;
+	int64_t			 from, to;
+
+	if (month_bounds(ing->rep.period, &from, &to) == -1)
+		return (err_set(&mi->err, ERR_INVALID, NULL, NULL,
+		    "period %s: not YYYY-MM", ing->rep.period));
+	if (store_billing_memberships(ing->st, &ing->ar, ing->rep.payer_id,
+	    from, to, &mi->m, &mi->n, &mi->err) == -1) {
+		mi->failed = 1;
+		return (-1);
+	}
+	members_index(mi);
+	return (0);
 }
 
 /* First membership index of account p[0..n), or -1. */
@@ -525,6 +554,10 @@ fatal(struct worker *w, const char *fmt, ...)
 static int
 scan_error(const struct worker *w, struct err *e)
 {
+	if (w->ing->mi.failed) {
+		*e = w->ing->mi.err;
+		return (-1);
+	}
 	if (w->fatal)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "%s", w->msg));
 	return (err_set(e, ERR_INVALID, NULL, NULL, "%s:%llu:%d: %s",
@@ -593,6 +626,8 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	} else if (memcmp(f[S_PERIOD].p, r->period, 7) != 0)
 		return (reject(w, line, S_PERIOD, 0, "billing period %.7s is "
 		    "not the import's %s", f[S_PERIOD].p, r->period));
+	if (ing->mi.slots == NULL && members_load(ing) == -1)
+		return (fatal(w, "%s", ing->mi.err.msg));
 	if (!is_null(&f[S_CURRENCY])) {
 		if (!ing->have_currency && f[S_CURRENCY].len < 8) {
 			memcpy(r->currency, f[S_CURRENCY].p, f[S_CURRENCY].len);
@@ -1566,12 +1601,6 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 		memcpy(ing->rep.period, ing->opts.period, 8);
 		ing->have_period = 1;
 	}
-	if (store_billing_memberships(st, &ing->ar, &ing->mi.m, &ing->mi.n,
-	    e) == -1) {
-		ingest_free(ing);
-		return (-1);
-	}
-	members_index(&ing->mi);
 	rollup_init(&ing->roll, 1 << 16);
 	*out = ing;
 	return (0);

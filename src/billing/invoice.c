@@ -90,24 +90,6 @@ invoice_date(int64_t ms, char *buf, size_t len)
 }
 
 static int
-period_bounds(const char *period, int64_t *start, int64_t *end,
-    struct err *e)
-{
-	int	 y, m;
-
-	if (!month_valid(period))
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "period: expected YYYY-MM"));
-	y = (period[0] - '0') * 1000 + (period[1] - '0') * 100 +
-	    (period[2] - '0') * 10 + (period[3] - '0');
-	m = (period[5] - '0') * 10 + (period[6] - '0');
-	*start = clock_days_from_civil(y, (unsigned)m, 1) * DAY_MS;
-	*end = (m == 12 ? clock_days_from_civil(y + 1, 1, 1) :
-	    clock_days_from_civil(y, (unsigned)m + 1, 1)) * DAY_MS;
-	return (0);
-}
-
-static int
 range_cmp(const void *a, const void *b)
 {
 	return (strcmp(((const struct range *)a)->id,
@@ -135,8 +117,9 @@ month_load(struct store *st, struct arena *a, const char *period,
 
 	memset(m, 0, sizeof(*m));
 	snprintf(m->period, sizeof(m->period), "%s", period);
-	if (period_bounds(period, &m->start, &m->end, e) == -1)
-		return (-1);
+	if (month_bounds(period, &m->start, &m->end) == -1)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "period: expected YYYY-MM"));
 	if (store_msp_get(st, &m->msp, e) == 0)
 		m->has_msp = 1;
 	else if (e->code != ERR_NOT_FOUND)

@@ -172,6 +172,22 @@ month_valid(const char *m)
 	    (m[5] == '1' && m[6] >= '0' && m[6] <= '2')));
 }
 
+int
+month_bounds(const char *m, int64_t *start, int64_t *end)
+{
+	int	 y, mo;
+
+	if (!month_valid(m))
+		return (-1);
+	y = (m[0] - '0') * 1000 + (m[1] - '0') * 100 + (m[2] - '0') * 10 +
+	    (m[3] - '0');
+	mo = (m[5] - '0') * 10 + (m[6] - '0');
+	*start = clock_days_from_civil(y, (unsigned)mo, 1) * MS_PER_DAY;
+	*end = (mo == 12 ? clock_days_from_civil(y + 1, 1, 1) :
+	    clock_days_from_civil(y, (unsigned)mo + 1, 1)) * MS_PER_DAY;
+	return (0);
+}
+
 static void
 this_month(struct store *st, char *buf, size_t len)
 {

@@ -62,6 +62,8 @@ void	 minor_format(int64_t v, int digits, char *buf, size_t len);
 void	 nano_format(int64_t v, char *buf, size_t len);
 /* "YYYY-MM" well-formed (month 01..12)? */
 int	 month_valid(const char *);
+/* Its first and its next month's first millisecond (UTC); -1 if not valid. */
+int	 month_bounds(const char *, int64_t *start, int64_t *end);
 
 /* ---- Rules ----------------------------------------------------------- */
 

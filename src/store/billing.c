@@ -113,19 +113,22 @@ int
 store_billing_imports(struct store *st, struct arena *a, const char *status,
     size_t limit, struct billing_import **out, size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT " IMPORT_COLS
-	    " FROM billing_imports WHERE (? = '' OR status = ?) ORDER BY id "
-	    "DESC LIMIT ?";
+	/* Two statements: "(? = '' OR status = ?)" would keep the status
+	 * index out, and "running" is looked for among every import. */
+	static const char	*all = "SELECT " IMPORT_COLS
+	    " FROM billing_imports ORDER BY id DESC LIMIT ?";
+	static const char	*one = "SELECT " IMPORT_COLS
+	    " FROM billing_imports WHERE status = ? ORDER BY id DESC LIMIT ?";
 	struct stmt		*s;
 	struct billing_import	*v = NULL;
 	size_t			 n = 0, cap = 0;
-	int			 rc;
+	int			 rc, i = 1;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = db_stmt(st, status[0] != '\0' ? one : all, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, status);
-	stmt_bind_text(s, 2, status);
-	stmt_bind_int64(s, 3, (int64_t)limit);
+	if (status[0] != '\0')
+		stmt_bind_text(s, i++, status);
+	stmt_bind_int64(s, i, (int64_t)limit);
 	while ((rc = stmt_step(s, e)) == 1) {
 		v = db_grow(a, v, n, &cap, sizeof(*v));
 		import_row(s, &v[n++]);
@@ -342,27 +345,26 @@ store_billing_flip(struct store *st, int64_t import_id, int64_t when,
 }
 
 int
-store_billing_memberships(struct store *st, struct arena *a,
-    struct billing_membership **out, size_t *n_out, struct err *e)
+store_billing_memberships(struct store *st, struct arena *a, const char *payer,
+    int64_t from, int64_t to, struct billing_membership **out, size_t *n_out,
+    struct err *e)
 {
-	static const char	*cnt = "SELECT COUNT(*) FROM memberships";
 	static const char	*sql = "SELECT account_id, payer_id, joined_at, "
-	    "COALESCE(left_at, 0) FROM memberships ORDER BY account_id, "
-	    "joined_at";
+	    "COALESCE(left_at, 0) FROM memberships WHERE payer_id = ? AND "
+	    "joined_at < ? AND (left_at IS NULL OR left_at > ?) ORDER BY "
+	    "account_id, joined_at";
 	struct stmt		*s;
-	struct billing_membership *v;
-	size_t			 n = 0, max = 0;
+	struct billing_membership *v = NULL;
+	size_t			 n = 0, cap = 0;
 	int			 rc;
 
-	if ((s = db_stmt(st, cnt, e)) == NULL)
+	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
-	if ((rc = stmt_step(s, e)) == 1)
-		max = (size_t)stmt_int64(s, 0);
-	stmt_done(s);
-	if (rc == -1 || (s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	v = arena_alloc(a, sizeof(*v) * (max + 1));
-	while (n < max && (rc = stmt_step(s, e)) == 1) {
+	stmt_bind_text(s, 1, payer);
+	stmt_bind_int64(s, 2, to);
+	stmt_bind_int64(s, 3, from);
+	while ((rc = stmt_step(s, e)) == 1) {
+		v = db_grow(a, v, n, &cap, sizeof(*v));
 		stmt_copy(s, 0, v[n].account_id, sizeof(v[n].account_id));
 		stmt_copy(s, 1, v[n].payer_id, sizeof(v[n].payer_id));
 		v[n].joined_at = stmt_int64(s, 2);

@@ -40,6 +40,8 @@ const char *store_backend_name(const struct store *);
  * has one connection per worker, each would keep up to 2 MiB). 0: no
  * limit. PostgreSQL keeps its cache in the server: no effect. */
 void	 store_memory_limit(int64_t bytes);
+/* SQLite's memory now and at its highest, all connections together. */
+void	 store_memory_used(int64_t *now, int64_t *highest);
 
 int	 store_begin(struct store *, enum store_txn, struct err *);
 int	 store_commit(struct store *, struct err *);
@@ -237,8 +239,10 @@ int	 store_billing_ingest_tune(struct store *, int bulk, struct err *);
  * replaced and deletes its rollups; *replaced_out is its id or 0. */
 int	 store_billing_flip(struct store *, int64_t import_id, int64_t when,
 	    int64_t *replaced_out /* OUT */, struct err *);
-/* Every membership ever (attribution). */
+/* The memberships paid by payer that overlap [from, to) (attribution),
+ * by account then join time. */
 int	 store_billing_memberships(struct store *, struct arena *,
+	    const char *payer, int64_t from, int64_t to,
 	    struct billing_membership **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 /* Imports newest first, of one status ("" any), at most limit. */

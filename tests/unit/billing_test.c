@@ -699,6 +699,111 @@ TEST(ingest_attribution_mid_month_join)
 }
 
 /*
+ * An account that moved between two payers before, during and after the
+ * month: only the delivery payer's hours of that month are in membership
+ * (the import reads that payer's memberships overlapping the month).
+ */
+TEST(ingest_attribution_payer_history)
+{
+	static const struct {
+		const char	*payer;
+		int		 m0, d0, h0, m1, d1, h1;	/* m1 0: open */
+	} hist[] = {
+		{ "111111111111", 8, 1, 0, 9, 30, 12 },
+		{ "333333333333", 9, 30, 12, 10, 5, 12 },
+		{ "111111111111", 10, 5, 12, 10, 20, 0 },
+		{ "333333333333", 10, 20, 0, 11, 3, 0 },
+		{ "111111111111", 11, 3, 0, 0, 0, 0 },
+	};
+	/* Usage hours in October, and whether 1111's organization paid. */
+	static const struct {
+		int		 d, h, in;
+	} rows[] = {
+		{ 1, 0, 0 }, { 5, 11, 0 }, { 5, 12, 1 }, { 19, 23, 1 },
+		{ 20, 0, 0 }, { 31, 23, 0 },
+	};
+	const char		*ids[3] = { "111111111111", "222222222222",
+	    "333333333333" };
+	struct store		*st;
+	struct err		 e;
+	struct account		 a;
+	struct organization	 o;
+	struct membership	 mb;
+	struct ingest		*ing;
+	const struct ingest_report *r;
+	char			 db[512], text[4096], *paths[1];
+	size_t			 i, len;
+	int64_t			 in = 0, out = 0, cost;
+
+	snprintf(db, sizeof(db), "%s", test_db("payers"));
+	err_clear(&e);
+	CHECK(store_open(db, 0, &st, &e) == 0);
+	for (i = 0; i < 3; i++) {
+		memset(&a, 0, sizeof(a));
+		snprintf(a.id, sizeof(a.id), "%s", ids[i]);
+		snprintf(a.email, sizeof(a.email), "a%zu@x.example", i);
+		snprintf(a.name, sizeof(a.name), "A%zu", i);
+		snprintf(a.status, sizeof(a.status), "ACTIVE");
+		CHECK(store_account_insert(st, &a, &e) == 0);
+		if (i == 1)
+			continue;
+		memset(&o, 0, sizeof(o));
+		snprintf(o.id, sizeof(o.id), "o-%010zu", i);
+		snprintf(o.root_id, sizeof(o.root_id), "r-%04zu", i);
+		snprintf(o.management_id, sizeof(o.management_id), "%s",
+		    ids[i]);
+		snprintf(o.feature_set, sizeof(o.feature_set), "ALL");
+		CHECK(store_org_insert(st, &o, &e) == 0);
+	}
+	for (i = 0; i < sizeof(hist) / sizeof(hist[0]); i++) {
+		memset(&mb, 0, sizeof(mb));
+		snprintf(mb.account_id, sizeof(mb.account_id), "%s", ids[1]);
+		snprintf(mb.org_id, sizeof(mb.org_id), "o-%010d",
+		    hist[i].payer[0] == '1' ? 0 : 2);
+		snprintf(mb.payer_id, sizeof(mb.payer_id), "%s",
+		    hist[i].payer);
+		snprintf(mb.joined_method, sizeof(mb.joined_method),
+		    "INVITED");
+		snprintf(mb.parent_id, sizeof(mb.parent_id), "r-%04d",
+		    hist[i].payer[0] == '1' ? 0 : 2);
+		mb.joined_at = clock_days_from_civil(2026,
+		    (unsigned)hist[i].m0, (unsigned)hist[i].d0) * MS_PER_DAY +
+		    hist[i].h0 * 3600 * 1000LL;
+		CHECK(store_membership_open(st, &mb, &e) == 0);
+		if (hist[i].m1 != 0)
+			CHECK(store_membership_close(st, ids[1],
+			    clock_days_from_civil(2026, (unsigned)hist[i].m1,
+			    (unsigned)hist[i].d1) * MS_PER_DAY +
+			    hist[i].h1 * 3600 * 1000LL, "LEFT", &e) == 0);
+	}
+
+	len = (size_t)snprintf(text, sizeof(text), "%s", cur2_header);
+	for (i = 0, cost = 1; i < sizeof(rows) / sizeof(rows[0]);
+	    i++, cost *= 2) {
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "111111111111,2026-10-01T00:00:00Z,222222222222,Usage,"
+		    "2026-10-%02dT%02d:00:00Z,AmazonEC2,BoxUsage,RunInstances,"
+		    "us-east-1,OnDemand,USD,%lld,1\n", rows[i].d, rows[i].h,
+		    (long long)cost);
+		if (rows[i].in)
+			in += cost;
+		else
+			out += cost;
+	}
+	paths[0] = write_file("payers.csv", text);
+	CHECK(ingest_files(st, NULL, paths, 1, &ing, &e) == 0);
+	r = ingest_report(ing);
+	CHECK_STR(r->status, "imported");
+	CHECK_INT(r->rows, 6);
+	CHECK_INT(r->out_lines, 4);
+	CHECK_INT(r->n_accounts, 1);
+	CHECK_INT(r->accounts[0].unblended, (in + out) * 1000000000LL);
+	CHECK_INT(r->out_unblended, out * 1000000000LL);
+	ingest_free(ing);
+	store_close(st);
+}
+
+/*
  * The byte-range split over both cores (tiny ranges, so boundaries fall
  * inside quoted newlines, doubled quotes, CRLFs and rejected rows) gives
  * the same report as one thread: rows, rejects and their lines, sums,

@@ -64,6 +64,7 @@ TEST_ENTRY(money_parse_cases)
 TEST_ENTRY(money_parse_matches_ref)
 TEST_ENTRY(cur_detects_formats)
 TEST_ENTRY(ingest_attribution_mid_month_join)
+TEST_ENTRY(ingest_attribution_payer_history)
 /* onboard */
 TEST_ENTRY(onboard_parsers)
 TEST_ENTRY(onboard_case_detection)
