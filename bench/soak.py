@@ -19,6 +19,7 @@ import multiprocessing as mp
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -281,6 +282,19 @@ def proc_stats(pid):
     return rss, len(os.listdir("/proc/%d/fd" % pid))
 
 
+def memory_line(pid, log):
+    """The server's own account of its memory (SIGUSR1 logs it)."""
+    os.kill(pid, signal.SIGUSR1)
+    for _ in range(50):
+        time.sleep(0.1)
+        with open(log) as f:
+            lines = [x for x in f if "memory: " in x]
+        if lines and lines[-1] != getattr(memory_line, "last", None):
+            memory_line.last = lines[-1]
+            return lines[-1].split("memory: ", 1)[1].strip()
+    return "(no answer to SIGUSR1)"
+
+
 def run(url, world, rate, seconds, procs=2, threads=24):
     q = mp.Queue()
     ps = [mp.Process(target=proc_main, args=(url, world, rate / procs, seconds, k + 1,
@@ -361,6 +375,8 @@ def main():
         show("warm-up", w)
         warm_errors = w["errors"]
     rss0, fd0 = proc_stats(a.pid)
+    log = os.path.join(os.path.dirname(a.db), "server.log")
+    mem0 = memory_line(a.pid, log)
     # RSS every 10 s of the soak. One sample is noisy (the server gives
     # free pages back once a minute), so start and end are the means of
     # the first and last minute, and the trend is a least-squares slope.
@@ -375,6 +391,7 @@ def main():
     stop.set()
     sampler.join()
     rss1, fd1 = proc_stats(a.pid)
+    mem1 = memory_line(a.pid, log)
     print("soak: %d s at %d req/s target (80 %% reads, 20 %% writes)" % (a.duration, rate))
     show("soak", res)
     print("mix:", " ".join("%s=%d" % kv for kv in sorted(res["counts"].items())))
@@ -392,6 +409,8 @@ def main():
               "trend %+.2f MiB/min (least squares over %d samples, every 10 s)" % (
                   sum(mib[:6]) / 6, sum(mib[-6:]) / 6, slope, n))
         print("server RSS every 30 s (MiB):", " ".join("%.1f" % x for x in mib[2::3]))
+    print("server memory at start:", mem0)
+    print("server memory at end:  ", mem1)
     sizes = " ".join("%s %.1f MiB" % (suf or "db", os.path.getsize(a.db + suf) / 1048576)
                      for suf in ("", "-wal", "-shm") if os.path.exists(a.db + suf))
     anon = 0

@@ -196,5 +196,7 @@ void	ce_cache_clear(void);
  * CE_CACHE_DEFAULT); past it the least recently used import goes. */
 #define CE_CACHE_DEFAULT	((size_t)64 * 1024 * 1024)
 void	ce_cache_limit(size_t bytes);
+/* Bytes the cache holds now. */
+size_t	ce_cache_bytes(void);
 
 #endif

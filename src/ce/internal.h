@@ -46,8 +46,6 @@ struct ce_set {
 struct ce_set	*ce_set_get(struct store *, const struct ce_import *,
 		    struct err *);
 void		 ce_set_put(struct ce_set *);
-/* Bytes the cache holds now (tests). */
-size_t		 ce_cache_bytes(void);
 
 /* Rows idx[0..n) of s are in scope, period and filter; rowcust[i] is the
  * customer billed for row i (NULL: nobody), price[i] its customer price. */

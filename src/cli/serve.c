@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ce/ce.h"
 #include "cli/cli.h"
@@ -27,7 +28,8 @@ static const char usage_text[] =
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
-"requests finish, then the database is closed.\n"
+"requests finish, then the database is closed. SIGUSR1 logs where its\n"
+"memory is (resident, malloc, SQLite, the rollup cache).\n"
 "\n"
 "  --db FILE            the database (default $PAYERLINK_DB or payerlink.db)\n"
 "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0\n"
@@ -51,6 +53,30 @@ static const char usage_text[] =
 "  --db-memory-mb N     memory SQLite keeps for all connections together\n"
 "                       (page caches, statements; default 8, 0: no limit;\n"
 "                       PostgreSQL: no effect)\n";
+
+#define MIB(x)	((double)(x) / (1 << 20))
+
+/* SIGUSR1: one log line of where the resident memory goes. */
+static void
+log_memory(void)
+{
+	FILE		*f;
+	long		 pages = 0;
+	size_t		 in_use, held_free;
+	int64_t		 lite, lite_high;
+
+	if ((f = fopen("/proc/self/statm", "r")) != NULL) {
+		if (fscanf(f, "%*s %ld", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	xmalloc_usage(&in_use, &held_free);
+	store_memory_used(&lite, &lite_high);
+	log_info("memory: resident %.1f MiB; malloc in use %.1f MiB (SQLite "
+	    "%.1f, highest %.1f; rollup cache %.1f), held free %.1f MiB",
+	    MIB(pages * sysconf(_SC_PAGESIZE)), MIB(in_use), MIB(lite),
+	    MIB(lite_high), MIB(ce_cache_bytes()), MIB(held_free));
+}
 
 static int
 parse_uint(const char *opt, const char *s, unsigned long max,
@@ -174,6 +200,7 @@ cmd_serve(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -207,9 +234,15 @@ cmd_serve(int argc, char **argv)
 	/* Budgets and their webhooks (src/rest/webhook.c). */
 	webhook_worker_start(st);
 	/* Idle meanwhile: once a minute, freed memory goes back (flat RSS). */
-	while ((sig = sigtimedwait(&set, NULL, &minute)) == -1 &&
-	    (errno == EAGAIN || errno == EINTR))
-		xmalloc_trim();
+	for (;;) {
+		sig = sigtimedwait(&set, NULL, &minute);
+		if (sig == SIGUSR1)
+			log_memory();
+		else if (sig == -1 && (errno == EAGAIN || errno == EINTR))
+			xmalloc_trim();
+		else
+			break;
+	}
 	if (sig > 0)
 		log_info("received %s: finishing in-flight requests",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");

@@ -8,6 +8,12 @@
 
 #include "xmalloc.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* libasan's (sanitizer/allocator_interface.h, not shipped by GCC 12). */
+size_t	__sanitizer_get_current_allocated_bytes(void);
+size_t	__sanitizer_get_free_bytes(void);
+#endif
+
 static void
 oom(size_t len)
 {
@@ -100,5 +106,22 @@ xmalloc_trim(void)
 {
 #ifdef __GLIBC__
 	malloc_trim(0);
+#endif
+}
+
+void
+xmalloc_usage(size_t *in_use, size_t *held_free)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	/* The sanitizer's allocator replaces glibc's (mallinfo2 says 0). */
+	*in_use = __sanitizer_get_current_allocated_bytes();
+	*held_free = __sanitizer_get_free_bytes();
+#elif defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+	struct mallinfo2	 mi = mallinfo2();
+
+	*in_use = mi.uordblks + mi.hblkhd;
+	*held_free = mi.fordblks;
+#else
+	*in_use = *held_free = 0;
 #endif
 }

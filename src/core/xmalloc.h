@@ -20,5 +20,8 @@ void	 xfree(void *);
 void	 xmalloc_long_running(void);
 /* Gives the free pages of every heap back to the system. */
 void	 xmalloc_trim(void);
+/* Bytes the allocator has handed out and bytes it holds free (0 and 0
+ * where the C library cannot tell). */
+void	 xmalloc_usage(size_t *in_use, size_t *held_free);
 
 #endif

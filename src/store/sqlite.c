@@ -414,6 +414,13 @@ store_memory_limit(int64_t bytes)
 	(void)sqlite3_soft_heap_limit64(bytes);
 }
 
+void
+store_memory_used(int64_t *now, int64_t *highest)
+{
+	*now = sqlite3_memory_used();
+	*highest = sqlite3_memory_highwater(0);
+}
+
 static int
 lite_after_import(struct store *st, struct err *e)
 {

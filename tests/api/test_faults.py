@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -633,3 +634,29 @@ def test_serve_memory_options_refuse_bad_values(tmp_path):
                                capture_output=True, text=True, timeout=10)
             assert p.returncode == 2, (opt, bad, p.stderr)
             assert opt in p.stderr and "not a number" in p.stderr
+
+
+def test_sigusr1_logs_memory_and_keeps_serving():
+    """An operator's `kill -USR1` gets one log line of where the memory is
+    (docs/operations.md, "Memory"); the server goes on serving and stops
+    cleanly afterwards."""
+    s = Server("--emulator")
+    try:
+        s.proc.send_signal(signal.SIGUSR1)
+        line = ""
+        for _ in range(50):
+            s.log.seek(0)
+            line = next((x for x in s.log.read().splitlines() if "memory: " in x), "")
+            if line:
+                break
+            time.sleep(0.1)
+        m = re.search(r"memory: resident ([0-9.]+) MiB; malloc in use ([0-9.]+) MiB "
+                      r"\(SQLite ([0-9.]+), highest ([0-9.]+); rollup cache ([0-9.]+)\), "
+                      r"held free ([0-9.]+) MiB", line)
+        assert m, line
+        resident, in_use, lite, lite_high = (float(m.group(k)) for k in (1, 2, 3, 4))
+        assert resident > 1 and in_use > 0, line
+        assert lite <= lite_high and lite <= in_use, line
+        s.reset()	# still answering
+    finally:
+        assert s.stop() == 0
