@@ -353,7 +353,8 @@ def main():
     if not rate:
         best = 0
         run(a.url, world, 50, 3)	# warm-up: caches, connections
-        for r in (100, 200, 400, 600, 800, 1000, 1300, 1600, 2000, 2500):
+        for r in (100, 200, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000, 3500, 4000,
+                  5000, 6000):
             # A step that misses gets one more try: the machine is shared.
             for attempt in (1, 2):
                 res = run(a.url, world, r, a.step_seconds)

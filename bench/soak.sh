@@ -6,7 +6,8 @@
 # DURATION (default 10 minutes) at the highest rate the machine sustains
 # with p99 < 50 ms (stepped up first, 10 s a step, unless --rate is given).
 # Prints throughput, latency percentiles, the server's RSS (at start, every
-# 30 s, at end), its open file descriptors at start and end, and errors
+# 30 s, at end), its own account of its memory (SIGUSR1) at start and end,
+# its open file descriptors at start and end, and errors
 # (exit 1 unless 0). The server runs with --emulator only so the driver can
 # move the business clock past the 20-invitations-a-day limit;
 # authentication is the real SigV4 check.
