@@ -195,9 +195,10 @@ members_index(struct member_idx *mi)
 
 /*
  * Loads the memberships that can cover the delivery's hours: its payer's,
- * overlapping its period. Called by the one thread parsing when both are
- * first known (the split starts its helpers only after that), so the
- * history read is the period's, not every join and leave ever.
+ * overlapping its period, so the history read is the period's, not every
+ * join and leave ever. Called by ingest_new() when the options give both,
+ * else by the one thread parsing when the rows first do (the split starts
+ * its helpers only after that).
  */
 static int
 members_load(struct ingest *ing)
@@ -1600,6 +1601,12 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 		}
 		memcpy(ing->rep.period, ing->opts.period, 8);
 		ing->have_period = 1;
+	}
+	/* Both given: load now, before any helper thread can start. */
+	if (ing->have_payer && ing->have_period && members_load(ing) == -1) {
+		*e = ing->mi.err;
+		ingest_free(ing);
+		return (-1);
 	}
 	rollup_init(&ing->roll, 1 << 16);
 	*out = ing;
