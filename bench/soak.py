@@ -283,15 +283,17 @@ def proc_stats(pid):
 
 
 def memory_line(pid, log):
-    """The server's own account of its memory (SIGUSR1 logs it)."""
+    """The server's own account of its memory: SIGUSR1 logs one line."""
+    def lines():
+        with open(log) as f:
+            return [x.split("memory: ", 1)[1].strip() for x in f if "memory: " in x]
+    before = len(lines())
     os.kill(pid, signal.SIGUSR1)
     for _ in range(50):
         time.sleep(0.1)
-        with open(log) as f:
-            lines = [x for x in f if "memory: " in x]
-        if lines and lines[-1] != getattr(memory_line, "last", None):
-            memory_line.last = lines[-1]
-            return lines[-1].split("memory: ", 1)[1].strip()
+        now = lines()
+        if len(now) > before:
+            return now[-1]
     return "(no answer to SIGUSR1)"
 
 

@@ -59,8 +59,7 @@ struct member_idx {
 	uint32_t		*slots;		/* first index + 1 of an account;
 						   NULL: not loaded yet */
 	size_t			 mask;
-	struct err		 err;		/* why loading failed */
-	int			 failed;
+	struct err		 err;		/* why loading failed, if it did */
 };
 
 struct split;
@@ -206,14 +205,10 @@ members_load(struct ingest *ing)
 	struct member_idx	*mi = &ing->mi;
 	int64_t			 from, to;
 
-	if (month_bounds(ing->rep.period, &from, &to) == -1)
-		return (err_set(&mi->err, ERR_INVALID, NULL, NULL,
-		    "period %s: not YYYY-MM", ing->rep.period));
+	(void)month_bounds(ing->rep.period, &from, &to);	/* checked when set */
 	if (store_billing_memberships(ing->st, &ing->ar, ing->rep.payer_id,
-	    from, to, &mi->m, &mi->n, &mi->err) == -1) {
-		mi->failed = 1;
+	    from, to, &mi->m, &mi->n, &mi->err) == -1)
 		return (-1);
-	}
 	members_index(mi);
 	return (0);
 }
@@ -555,7 +550,7 @@ fatal(struct worker *w, const char *fmt, ...)
 static int
 scan_error(const struct worker *w, struct err *e)
 {
-	if (w->ing->mi.failed) {
+	if (w->ing->mi.err.code != ERR_NONE) {
 		*e = w->ing->mi.err;
 		return (-1);
 	}
@@ -1593,8 +1588,7 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 		ing->have_payer = 1;
 	}
 	if (ing->opts.period != NULL) {
-		if (strlen(ing->opts.period) != 7 ||
-		    !valid_period(ing->opts.period, 7)) {
+		if (!month_valid(ing->opts.period)) {
 			ingest_free(ing);
 			return (err_set(e, ERR_INVALID, NULL, NULL,
 			    "--period: not YYYY-MM"));

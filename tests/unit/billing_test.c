@@ -581,49 +581,85 @@ write_file(const char *name, const char *text)
 	return (path);
 }
 
+/* Attribution fixtures: an account, an organization it manages, and a
+ * member's join (org "o-" + management id's first 10 digits, root "r-"
+ * + its first 4). */
+static void
+add_account(struct store *st, const char *id)
+{
+	struct account	 a;
+	struct err	 e;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.id, sizeof(a.id), "%s", id);
+	snprintf(a.email, sizeof(a.email), "a%s@x.example", id);
+	snprintf(a.name, sizeof(a.name), "A%s", id);
+	snprintf(a.status, sizeof(a.status), "ACTIVE");
+	err_clear(&e);
+	CHECK(store_account_insert(st, &a, &e) == 0);
+}
+
+static void
+add_org(struct store *st, const char *management_id)
+{
+	struct organization	 o;
+	struct err		 e;
+
+	memset(&o, 0, sizeof(o));
+	snprintf(o.id, sizeof(o.id), "o-%.10s", management_id);
+	snprintf(o.root_id, sizeof(o.root_id), "r-%.4s", management_id);
+	snprintf(o.management_id, sizeof(o.management_id), "%s",
+	    management_id);
+	snprintf(o.feature_set, sizeof(o.feature_set), "ALL");
+	err_clear(&e);
+	CHECK(store_org_insert(st, &o, &e) == 0);
+}
+
+/* 2026-m-d h:min UTC in milliseconds. */
+static int64_t
+ms_2026(unsigned m, unsigned d, int h, int min)
+{
+	return (clock_days_from_civil(2026, m, d) * MS_PER_DAY +
+	    (h * 60 + min) * 60 * 1000LL);
+}
+
+static void
+add_join(struct store *st, const char *account_id, const char *payer_id,
+    int64_t at)
+{
+	struct membership	 mb;
+	struct err		 e;
+
+	memset(&mb, 0, sizeof(mb));
+	snprintf(mb.account_id, sizeof(mb.account_id), "%s", account_id);
+	snprintf(mb.org_id, sizeof(mb.org_id), "o-%.10s", payer_id);
+	snprintf(mb.payer_id, sizeof(mb.payer_id), "%s", payer_id);
+	snprintf(mb.joined_method, sizeof(mb.joined_method), "INVITED");
+	snprintf(mb.parent_id, sizeof(mb.parent_id), "r-%.4s", payer_id);
+	mb.joined_at = at;
+	err_clear(&e);
+	CHECK(store_membership_open(st, &mb, &e) == 0);
+}
+
 /* A mid-month join: usage before the join hour belongs to the old payer. */
 TEST(ingest_attribution_mid_month_join)
 {
 	struct store		*st;
 	struct err		 e;
-	struct account		 a;
-	struct organization	 o;
-	struct membership	 mb;
 	struct ingest		*ing;
 	const struct ingest_report *r;
 	char			 db[512], text[2048];
 	char			*paths[1];
-	int64_t			 join = clock_days_from_civil(2026, 10, 15) *
-	    MS_PER_DAY + 10 * 3600 * 1000LL + 30 * 60 * 1000;
-	const char		*ids[2] = { "111111111111", "222222222222" };
+	int64_t			 join = ms_2026(10, 15, 10, 30);
 	int64_t			 r_id;
-	int			 i;
 
 	snprintf(db, sizeof(db), "%s", test_db("t"));
 	err_clear(&e);
 	CHECK(store_open(db, 0, &st, &e) == 0);
-	for (i = 0; i < 2; i++) {
-		memset(&a, 0, sizeof(a));
-		snprintf(a.id, sizeof(a.id), "%s", ids[i]);
-		snprintf(a.email, sizeof(a.email), "a%d@x.example", i);
-		snprintf(a.name, sizeof(a.name), "A%d", i);
-		snprintf(a.status, sizeof(a.status), "ACTIVE");
-		CHECK(store_account_insert(st, &a, &e) == 0);
-	}
-	memset(&o, 0, sizeof(o));
-	snprintf(o.id, sizeof(o.id), "o-aaaaaaaaaa");
-	snprintf(o.root_id, sizeof(o.root_id), "r-aaaa");
-	snprintf(o.management_id, sizeof(o.management_id), "%s", ids[0]);
-	snprintf(o.feature_set, sizeof(o.feature_set), "ALL");
-	CHECK(store_org_insert(st, &o, &e) == 0);
-	memset(&mb, 0, sizeof(mb));
-	snprintf(mb.account_id, sizeof(mb.account_id), "%s", ids[1]);
-	snprintf(mb.org_id, sizeof(mb.org_id), "%s", o.id);
-	snprintf(mb.payer_id, sizeof(mb.payer_id), "%s", ids[0]);
-	snprintf(mb.joined_method, sizeof(mb.joined_method), "INVITED");
-	snprintf(mb.parent_id, sizeof(mb.parent_id), "%s", o.root_id);
-	mb.joined_at = join;
-	CHECK(store_membership_open(st, &mb, &e) == 0);
+	add_account(st, "111111111111");
+	add_account(st, "222222222222");
+	add_org(st, "111111111111");
+	add_join(st, "222222222222", "111111111111", join);
 
 	snprintf(text, sizeof(text), "%s"
 	    "111111111111,2026-10-01T00:00:00Z,222222222222,Usage,"
@@ -707,7 +743,10 @@ TEST(ingest_attribution_payer_history)
 {
 	static const struct {
 		const char	*payer;
-		int		 m0, d0, h0, m1, d1, h1;	/* m1 0: open */
+		unsigned	 m0, d0;
+		int		 h0;
+		unsigned	 m1, d1;	/* m1 0: open */
+		int		 h1;
 	} hist[] = {
 		{ "111111111111", 8, 1, 0, 9, 30, 12 },
 		{ "333333333333", 9, 30, 12, 10, 5, 12 },
@@ -722,13 +761,8 @@ TEST(ingest_attribution_payer_history)
 		{ 1, 0, 0 }, { 5, 11, 0 }, { 5, 12, 1 }, { 19, 23, 1 },
 		{ 20, 0, 0 }, { 31, 23, 0 },
 	};
-	const char		*ids[3] = { "111111111111", "222222222222",
-	    "333333333333" };
 	struct store		*st;
 	struct err		 e;
-	struct account		 a;
-	struct organization	 o;
-	struct membership	 mb;
 	struct ingest		*ing;
 	const struct ingest_report *r;
 	char			 db[512], text[4096], *paths[1];
@@ -738,43 +772,18 @@ TEST(ingest_attribution_payer_history)
 	snprintf(db, sizeof(db), "%s", test_db("payers"));
 	err_clear(&e);
 	CHECK(store_open(db, 0, &st, &e) == 0);
-	for (i = 0; i < 3; i++) {
-		memset(&a, 0, sizeof(a));
-		snprintf(a.id, sizeof(a.id), "%s", ids[i]);
-		snprintf(a.email, sizeof(a.email), "a%zu@x.example", i);
-		snprintf(a.name, sizeof(a.name), "A%zu", i);
-		snprintf(a.status, sizeof(a.status), "ACTIVE");
-		CHECK(store_account_insert(st, &a, &e) == 0);
-		if (i == 1)
-			continue;
-		memset(&o, 0, sizeof(o));
-		snprintf(o.id, sizeof(o.id), "o-%010zu", i);
-		snprintf(o.root_id, sizeof(o.root_id), "r-%04zu", i);
-		snprintf(o.management_id, sizeof(o.management_id), "%s",
-		    ids[i]);
-		snprintf(o.feature_set, sizeof(o.feature_set), "ALL");
-		CHECK(store_org_insert(st, &o, &e) == 0);
-	}
+	add_account(st, "111111111111");
+	add_account(st, "222222222222");
+	add_account(st, "333333333333");
+	add_org(st, "111111111111");
+	add_org(st, "333333333333");
 	for (i = 0; i < sizeof(hist) / sizeof(hist[0]); i++) {
-		memset(&mb, 0, sizeof(mb));
-		snprintf(mb.account_id, sizeof(mb.account_id), "%s", ids[1]);
-		snprintf(mb.org_id, sizeof(mb.org_id), "o-%010d",
-		    hist[i].payer[0] == '1' ? 0 : 2);
-		snprintf(mb.payer_id, sizeof(mb.payer_id), "%s",
-		    hist[i].payer);
-		snprintf(mb.joined_method, sizeof(mb.joined_method),
-		    "INVITED");
-		snprintf(mb.parent_id, sizeof(mb.parent_id), "r-%04d",
-		    hist[i].payer[0] == '1' ? 0 : 2);
-		mb.joined_at = clock_days_from_civil(2026,
-		    (unsigned)hist[i].m0, (unsigned)hist[i].d0) * MS_PER_DAY +
-		    hist[i].h0 * 3600 * 1000LL;
-		CHECK(store_membership_open(st, &mb, &e) == 0);
+		add_join(st, "222222222222", hist[i].payer,
+		    ms_2026(hist[i].m0, hist[i].d0, hist[i].h0, 0));
 		if (hist[i].m1 != 0)
-			CHECK(store_membership_close(st, ids[1],
-			    clock_days_from_civil(2026, (unsigned)hist[i].m1,
-			    (unsigned)hist[i].d1) * MS_PER_DAY +
-			    hist[i].h1 * 3600 * 1000LL, "LEFT", &e) == 0);
+			CHECK(store_membership_close(st, "222222222222",
+			    ms_2026(hist[i].m1, hist[i].d1, hist[i].h1, 0),
+			    "LEFT", &e) == 0);
 	}
 
 	len = (size_t)snprintf(text, sizeof(text), "%s", cur2_header);

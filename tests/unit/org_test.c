@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "test.h"
 
 #include "org/account.h"
@@ -90,7 +88,7 @@ scanned_memory(struct store *st)
 	struct scanner		 s[4];
 	pthread_t		 t[4];
 	pthread_barrier_t	 scanned, done;
-	int64_t			 used;
+	int64_t			 used, highest;
 	int			 i;
 
 	pthread_barrier_init(&scanned, NULL, 5);
@@ -100,7 +98,7 @@ scanned_memory(struct store *st)
 		CHECK_INT(pthread_create(&t[i], NULL, scan_blobs, &s[i]), 0);
 	}
 	pthread_barrier_wait(&scanned);
-	used = sqlite3_memory_used();
+	store_memory_used(&used, &highest);
 	pthread_barrier_wait(&done);
 	for (i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
