@@ -32,6 +32,7 @@
 #include "billing/cur.h"
 #include "billing/ingest.h"
 #include "billing/money.h"
+#include "billing/paid.h"
 #include "billing/pricing.h"
 #include "billing/rollup.h"
 #include "core/clock.h"
@@ -72,6 +73,12 @@ struct ingest {
 	struct member_idx	 mi;
 	struct ingest_report	 rep;
 	size_t			 payer_len;
+	/* The payer as the first row wrote it (it may lack the leading
+	 * zeros of rep.payer_id): later rows compare their bytes first. */
+	char			 payer_raw[ACCOUNT_ID_LEN + 1];
+	size_t			 payer_raw_len;
+	char			 msp_payer[ACCOUNT_ID_LEN + 1];	/* "" none */
+	int64_t			 period_lo, period_hi;	/* ms, [lo, hi) */
 	int			 have_payer, have_period, have_currency;
 	int			 broken;	/* an add failed */
 	struct timespec		 t0;
@@ -141,8 +148,10 @@ struct worker {
 	int		 col_of[S_NSLOTS];	/* slot -> column or -1 */
 	char		 last_start[13];
 	int64_t		 last_hour;
-	const char	*last_acct;
+	const char	*last_acct;		/* raw, as the file wrote it */
 	size_t		 last_acct_len;
+	char		 last_raw[ACCOUNT_ID_LEN];
+	char		 acct_id[ACCOUNT_ID_LEN + 1];	/* normalized */
 	int64_t		 last_acct_idx;
 	/* The last account's hours in the payer's organization: [lo, hi)
 	 * ranges, or niv -1 when it has more than IV_MAX memberships. */
@@ -150,7 +159,7 @@ struct worker {
 	int		 currency_len;	/* of rep->currency, -1: not known */
 	int64_t		 iv[IV_MAX][2];
 	int		 fatal;
-	char		 msg[200];
+	char		 msg[256];		/* as struct err's */
 	char		 key[KEY_MAX];
 };
 
@@ -374,7 +383,21 @@ digits2(const char *p, int *v)
 	return (0);
 }
 
-/* "YYYY-MM-DD[T ]HH..." to the ms of the start of that hour. */
+/* Whether day d exists in month m of year y (the Gregorian calendar). */
+static int
+day_exists(int y, int m, int d)
+{
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return (0);
+	return (m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)));
+}
+
+/* "YYYY-MM-DD[T ]HH..." to the ms of the start of that hour; -1 unless
+ * the date is a real calendar date (2026-09-31 is not). */
 static int
 parse_hour(const char *p, size_t len, int64_t *out)
 {
@@ -384,7 +407,7 @@ parse_hour(const char *p, size_t len, int64_t *out)
 	    (p[10] != 'T' && p[10] != ' ') || digits2(p, &y1) == -1 ||
 	    digits2(p + 2, &y2) == -1 || digits2(p + 5, &m) == -1 ||
 	    digits2(p + 8, &d) == -1 || digits2(p + 11, &h) == -1 ||
-	    m < 1 || m > 12 || d < 1 || d > 31 || h > 23)
+	    !day_exists(y1 * 100 + y2, m, d) || h > 23)
 		return (-1);
 	*out = clock_days_from_civil(y1 * 100 + y2, m, d) * MS_PER_DAY +
 	    h * HOUR_MS;
@@ -569,6 +592,57 @@ long_row_error(const char *name, uint64_t line, struct err *e)
 	    "than %u bytes", name, (unsigned long long)line, RESERVE));
 }
 
+/*
+ * An AWS account id into out (12 digits and a NUL): 12 digits as they
+ * are, fewer left-padded with zeros (a spreadsheet drops them). -1 for
+ * anything else (12ab, 13 digits, empty).
+ */
+static inline int
+account_id_norm(const char *p, size_t len, char out[ACCOUNT_ID_LEN + 1])
+{
+	uint64_t	 a, b;
+	size_t		 i;
+
+	if (len == ACCOUNT_ID_LEN) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 4, 8);
+		if (MONEY_DIGITS8(a) | MONEY_DIGITS8(b))
+			return (-1);
+		memcpy(out, p, ACCOUNT_ID_LEN);
+		out[ACCOUNT_ID_LEN] = '\0';
+		return (0);
+	}
+	if (len == 0 || len > ACCOUNT_ID_LEN)
+		return (-1);
+	for (i = 0; i < len; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return (-1);
+	memset(out, '0', ACCOUNT_ID_LEN - len);
+	memcpy(out + ACCOUNT_ID_LEN - len, p, len);
+	out[ACCOUNT_ID_LEN] = '\0';
+	return (0);
+}
+
+/* The delivery's payer is id (normalized; raw as the file wrote it):
+ * fixed once, and refused at once unless the MSP may import it so. */
+static int
+payer_fix(struct worker *w, const char *id, const char *raw, size_t rawlen)
+{
+	struct ingest	*ing = w->ing;
+	struct err	 e;
+
+	if (paid_import_allowed(ing->msp_payer, id, ACCOUNT_ID_LEN,
+	    ing->rep.role, &e) == -1)
+		return (fatal(w, "%s", e.msg));
+	memcpy(w->rep->payer_id, id, ACCOUNT_ID_LEN + 1);
+	ing->payer_len = ACCOUNT_ID_LEN;
+	memcpy(ing->payer_raw, raw, rawlen);
+	ing->payer_raw[rawlen] = '\0';
+	ing->payer_raw_len = rawlen;
+	ing->have_payer = 1;
+	return (0);
+}
+
 static int
 on_row(void *arg, const struct csv_field *f, uint64_t line)
 {
@@ -576,34 +650,39 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	struct ingest		*ing = w->ing;
 	struct ingest_report	*r = w->rep;
 	const struct csv_field	*acct, *payer;
-	struct csv_field	 pf;
+	struct csv_field	 pf, af;
+	char			 id[ACCOUNT_ID_LEN + 1];
 	struct rollup_sums	 s;
 	int64_t			 hour;
 	uint64_t		 h;
 	char			*k;
 	int			 in, rc, i, longkey;
 
-	/* The payer, the period and the currency of the delivery. */
+	/* The payer, the period and the currency of the delivery. The
+	 * payer's bytes are compared with the first row's before any
+	 * normalizing (the common case: the same bytes in every row). */
 	payer = &f[S_PAYER];
 	if (is_null(payer)) {
 		if (!ing->have_payer)
 			return (fatal(w, "%s:%llu: no payer account: pass "
 			    "--payer", w->name, (unsigned long long)line));
-		pf.p = r->payer_id;
-		pf.len = ing->payer_len;
-		payer = &pf;
-	} else if (!ing->have_payer) {
-		if (payer->len > BILLING_ID_MAX)
-			return (reject(w, line, S_PAYER, 0, "payer too long"));
-		memcpy(r->payer_id, payer->p, payer->len);
-		r->payer_id[payer->len] = '\0';
-		ing->payer_len = payer->len;
-		ing->have_payer = 1;
-	} else if (payer->len != ing->payer_len ||
-	    !same_bytes(payer->p, r->payer_id, payer->len))
-		return (reject(w, line, S_PAYER, 0, "payer %.*s is not the "
-		    "import's payer %s", (int)(payer->len > 64 ? 64 :
-		    payer->len), payer->p, r->payer_id));
+	} else if (!ing->have_payer || payer->len != ing->payer_raw_len ||
+	    !same_bytes(payer->p, ing->payer_raw, payer->len)) {
+		if (account_id_norm(payer->p, payer->len, id) == -1)
+			return (reject(w, line, S_PAYER, 0, "payer '%.*s' is "
+			    "not an AWS account id (12 digits)",
+			    (int)(payer->len > 40 ? 40 : payer->len),
+			    payer->p));
+		if (!ing->have_payer) {
+			if (payer_fix(w, id, payer->p, payer->len) != 0)
+				return (1);
+		} else if (memcmp(id, r->payer_id, ACCOUNT_ID_LEN + 1) != 0)
+			return (reject(w, line, S_PAYER, 0, "payer %s is not "
+			    "the import's payer %s", id, r->payer_id));
+	}
+	pf.p = r->payer_id;
+	pf.len = ing->payer_len;
+	payer = &pf;
 	if (ing->have_period && f[S_PERIOD].len >= 7 &&
 	    memcmp(f[S_PERIOD].p, r->period, 7) == 0)
 		;	/* the delivery's period, valid: the common case */
@@ -618,6 +697,8 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	else if (!ing->have_period) {
 		memcpy(r->period, f[S_PERIOD].p, 7);
 		r->period[7] = '\0';
+		(void)month_bounds(r->period, &ing->period_lo,
+		    &ing->period_hi);
 		ing->have_period = 1;
 	} else if (memcmp(f[S_PERIOD].p, r->period, 7) != 0)
 		return (reject(w, line, S_PERIOD, 0, "billing period %.7s is "
@@ -650,12 +731,21 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 			return (reject(w, line, S_START, 0,
 			    "not a date: '%.*s'", (int)(f[S_START].len > 40 ?
 			    40 : f[S_START].len), f[S_START].p));
+		/* AWS bills a usage hour in the period it lies in: one
+		 * outside the delivery's period is not this bill's. */
+		if (hour < ing->period_lo || hour >= ing->period_hi)
+			return (reject(w, line, S_START, 0, "usage start "
+			    "%.*s is outside the billing period %s",
+			    (int)(f[S_START].len > 40 ? 40 : f[S_START].len),
+			    f[S_START].p, r->period));
 		memcpy(w->last_start, f[S_START].p, 13);
 		w->last_hour = hour;
 	}
 	hour = w->last_hour;
 
-	/* Who: the usage account, and whether the payer paid for it then. */
+	/* Who: the usage account, and whether the payer paid for it then.
+	 * Its raw bytes are compared with the last row's; a new one is
+	 * normalized (account_id_norm) once. */
 	acct = &f[S_ACCOUNT];
 	if (is_null(acct)) {
 		if (w->fmt == CUR_LEGACY || w->fmt == CUR_V2)
@@ -665,23 +755,22 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	}
 	if (acct->len != w->last_acct_len ||
 	    !same_bytes(acct->p, w->last_acct, acct->len)) {
-		if (acct->len > sizeof(w->key) / 4)
-			return (reject(w, line, S_ACCOUNT, 0,
-			    "account id too long"));
-		w->last_acct_idx = members_find(&ing->mi, acct->p, acct->len);
+		if (account_id_norm(acct->p, acct->len, id) == -1)
+			return (reject(w, line, S_ACCOUNT, 0, "account '%.*s' "
+			    "is not an AWS account id (12 digits)",
+			    (int)(acct->len > 40 ? 40 : acct->len), acct->p));
+		memcpy(w->acct_id, id, sizeof(w->acct_id));
+		w->last_acct_idx = members_find(&ing->mi, id, ACCOUNT_ID_LEN);
 		members_cache(w, &ing->mi, w->last_acct_idx, payer->p,
 		    payer->len);
-		/* Keep the id: the buffer it points into is reused. Only
-		 * 256 bytes are kept (a longer id is rejected below, as a
-		 * key field longer than 255 bytes). */
-		if (acct->len < 256) {
-			memcpy(w->key + sizeof(w->key) - 256, acct->p,
-			    acct->len);
-			w->last_acct = w->key + sizeof(w->key) - 256;
-			w->last_acct_len = acct->len;
-		} else
-			w->last_acct_len = 0;
+		/* Keep the raw id: the buffer it points into is reused. */
+		memcpy(w->last_raw, acct->p, acct->len);
+		w->last_acct = w->last_raw;
+		w->last_acct_len = acct->len;
 	}
+	af.p = w->acct_id;
+	af.len = ACCOUNT_ID_LEN;
+	acct = &af;
 	if (w->niv < 0)
 		in = members_covers(&ing->mi, w->last_acct_idx, payer->p,
 		    payer->len, hour);
@@ -926,7 +1015,12 @@ worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
 	for (s = 0; s < S_NSLOTS; s++)
 		w->col_of[s] = -1;
 	for (i = 0; i < ncols; i++) {
-		if ((s = cur_slot(w->fmt, names[i])) >= 0 && w->col_of[s] < 0) {
+		if ((s = cur_slot(w->fmt, names[i])) >= 0 && w->col_of[s] >= 0)
+			return (err_set(e, ERR_INVALID, NULL, NULL, "%s:1: "
+			    "column %s appears twice (columns %d and %d): which "
+			    "one to read is unclear", w->name, names[i],
+			    w->col_of[s] + 1, i + 1));
+		if (s >= 0) {
 			csv_want(&w->c, i, s);
 			w->col_of[s] = i;
 		} else if (!cur_known(w->fmt, names[i])) {
@@ -1569,6 +1663,7 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 {
 	struct ingest	*ing;
 	size_t		 n;
+	char		 id[ACCOUNT_ID_LEN + 1];
 
 	ing = xcalloc(1, sizeof(*ing));
 	ing->st = st;
@@ -1576,15 +1671,32 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 		ing->opts = *opts;
 	arena_init(&ing->ar);
 	clock_gettime(CLOCK_MONOTONIC, &ing->t0);
+	snprintf(ing->rep.role, sizeof(ing->rep.role), "%s",
+	    ing->opts.reference ? PAID_ROLE_REFERENCE : PAID_ROLE_BILLING);
+	/* Whose bill may come in is decided at the payer's first sight
+	 * (payer_fix), so the MSP's payer is read now, once. */
+	if (paid_payer(st, ing->msp_payer, e) == -1) {
+		if (e->code != ERR_NOT_FOUND) {
+			ingest_free(ing);
+			return (-1);
+		}
+		ing->msp_payer[0] = '\0';
+		err_clear(e);
+	}
 	if (ing->opts.payer != NULL) {
 		n = strlen(ing->opts.payer);
-		if (n == 0 || n > BILLING_ID_MAX) {
+		if (account_id_norm(ing->opts.payer, n, id) == -1) {
 			ingest_free(ing);
 			return (err_set(e, ERR_INVALID, NULL, NULL,
-			    "--payer: not an account id"));
+			    "--payer: not an AWS account id (12 digits)"));
 		}
-		memcpy(ing->rep.payer_id, ing->opts.payer, n + 1);
-		ing->payer_len = n;
+		if (paid_import_allowed(ing->msp_payer, id, ACCOUNT_ID_LEN,
+		    ing->rep.role, e) == -1) {
+			ingest_free(ing);
+			return (-1);
+		}
+		memcpy(ing->rep.payer_id, id, sizeof(id));
+		ing->payer_len = ACCOUNT_ID_LEN;
 		ing->have_payer = 1;
 	}
 	if (ing->opts.period != NULL) {
@@ -1594,6 +1706,8 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 			    "--period: not YYYY-MM"));
 		}
 		memcpy(ing->rep.period, ing->opts.period, 8);
+		(void)month_bounds(ing->rep.period, &ing->period_lo,
+		    &ing->period_hi);
 		ing->have_period = 1;
 	}
 	/* Both given: load now, before any helper thread can start. */
@@ -1862,8 +1976,10 @@ report_customers(struct ingest *ing, struct err *e)
 			    hit->customer_id);
 			continue;
 		}
-		if (a->lines == a->out_lines)
-			continue;	/* never a member: not the MSP's to bill */
+		/* Never a member, or another payer's history: not the MSP's
+		 * to bill. */
+		if (a->lines == a->out_lines || ing->opts.reference)
+			continue;
 		r->no_customer++;
 		(void)__builtin_add_overflow(r->no_customer_unblended,
 		    a->unblended - a->out_unblended, &r->no_customer_unblended);
@@ -1958,6 +2074,7 @@ ingest_commit(struct ingest *ing, struct err *e)
 	snprintf(imp.period, sizeof(imp.period), "%s", r->period);
 	snprintf(imp.status, sizeof(imp.status), "running");
 	snprintf(imp.format, sizeof(imp.format), "%s", r->format);
+	snprintf(imp.role, sizeof(imp.role), "%s", r->role);
 	snprintf(imp.file_name, sizeof(imp.file_name), "%s",
 	    r->files[0].name);
 	snprintf(imp.digest, sizeof(imp.digest), "%s", r->digest);

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "billing/invoice.h"
+#include "billing/money.h"
+#include "billing/paid.h"
 #include "billing/pricing.h"
 #include "core/clock.h"
 #include "core/codec.h"
@@ -113,29 +115,35 @@ static int
 month_load(struct store *st, struct arena *a, const char *period,
     const char *customer_id, struct month *m, struct err *e)
 {
-	size_t	 i, n = 0;
+	struct billing_source	*src;
+	size_t			 i, n = 0, nsrc, off = 0;
+	int			 w;
 
 	memset(m, 0, sizeof(*m));
 	snprintf(m->period, sizeof(m->period), "%s", period);
 	if (month_bounds(period, &m->start, &m->end) == -1)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "period: expected YYYY-MM"));
-	if (store_msp_get(st, &m->msp, e) == 0)
-		m->has_msp = 1;
-	else if (e->code != ERR_NOT_FOUND)
+	/* Whose cost it is: only the paid sources' lines (billing/paid.h),
+	 * so nothing is invoiced before the MSP is named. */
+	if (paid_sources(st, a, period, period, &src, &nsrc, e) == -1 ||
+	    store_msp_get(st, &m->msp, e) == -1)
 		return (-1);
-	err_clear(e);
+	m->has_msp = 1;
+	for (i = 0; i < nsrc; i++) {
+		w = snprintf(m->source + off, sizeof(m->source) - off, "%s%lld",
+		    off ? "," : "", (long long)src[i].id);
+		if (w > 0 && (size_t)w < sizeof(m->source) - off)
+			off += (size_t)w;
+	}
 	if (store_pricing_rules(st, a, customer_id[0] ? customer_id : NULL,
 	    &m->rules, &m->nrules, e) == -1 ||
 	    store_custom_items(st, a, customer_id[0] ? customer_id : NULL,
 	    &m->items, &m->nitems, e) == -1 ||
-	    store_invoice_usage(st, a, period, customer_id, INVOICE_USAGE_MAX,
-	    &m->usage, &m->nusage, e) == -1 ||
-	    store_invoice_members(st, a, customer_id, m->has_msp ?
-	    m->msp.account_id : "", m->start, m->end, &m->members,
-	    &m->nmembers, e) == -1 ||
-	    store_invoice_sources(st, period, m->source, sizeof(m->source),
-	    e) == -1)
+	    store_invoice_usage(st, a, src, nsrc, customer_id,
+	    INVOICE_USAGE_MAX, &m->usage, &m->nusage, e) == -1 ||
+	    store_invoice_members(st, a, customer_id, m->msp.account_id,
+	    m->start, m->end, &m->members, &m->nmembers, e) == -1)
 		return (-1);
 	/* Each customer's slice of the usage (sorted by customer id). */
 	m->uranges = arena_alloc(a, sizeof(*m->uranges) * (m->nusage + 1));
@@ -155,8 +163,11 @@ month_load(struct store *st, struct arena *a, const char *period,
 	return (0);
 }
 
-/* The dates covered: the owned accounts' memberships within the month. */
-static void
+/* The dates covered: the owned accounts' memberships of the MSP's
+ * organization within the month. Returns 0 when there are none: the
+ * customer was not linked that month, so nothing is invoiced, not even
+ * its fees (whose cost it is: billing/paid.h). */
+static int
 coverage(const struct month *m, const char *customer_id,
     struct invoice *h)
 {
@@ -188,6 +199,7 @@ coverage(const struct month *m, const char *customer_id,
 	}
 	invoice_date(lo, h->period_start, sizeof(h->period_start));
 	invoice_date(hi - 1, h->period_end, sizeof(h->period_end));
+	return (any);
 }
 
 struct rem {
@@ -296,6 +308,7 @@ compute(struct store *st, struct arena *a, const struct month *m,
 	int64_t			 aws, billed, base, v, min;
 	int64_t			*usd;
 	size_t			 i, j, cap, lo = 0, hi = 0, nl = 0;
+	int			 linked;
 
 	memset(d, 0, sizeof(*d));
 	if (pricing_commitment_get(st, c->id, &cb, e) == -1)
@@ -321,7 +334,7 @@ compute(struct store *st, struct arena *a, const struct month *m,
 	else if (fx_get(st, m->period, "USD", h->currency, &h->fx_rate,
 	    e) == -1)
 		return (-1);
-	coverage(m, c->id, h);
+	linked = d->linked = coverage(m, c->id, h);
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.rules = m->rules;
@@ -367,8 +380,9 @@ compute(struct store *st, struct arena *a, const struct month *m,
 		j++;
 	}
 	nl = j;
-	/* Custom line items valid this month, on the lines' charges. */
-	for (i = 0; i < m->nitems; i++) {
+	/* Custom line items valid this month, on the lines' charges; only
+	 * in a month the customer was linked. */
+	for (i = 0; linked && i < m->nitems; i++) {
 		const struct custom_item *it = &m->items[i];
 
 		if (strcmp(it->customer_id, c->id) != 0 ||
@@ -594,6 +608,13 @@ draft_one(struct store *st, struct arena *a, const struct month *m,
 		if (orig == NULL) {
 			if (f.n == 0 && !create_empty)
 				return (0);
+			/* Whose cost it is: a month the customer was not
+			 * linked has nothing of the MSP's to invoice. */
+			if (f.n == 0 && !f.linked)
+				return (err_set(e, ERR_NOT_FOUND,
+				    "NothingToInvoice", NULL, "%s had no account "
+				    "in the MSP's organization in %s: nothing to "
+				    "invoice", c->name, m->period));
 			new_id(f.h.id);
 			f.h.created_at = f.h.updated_at = now;
 			if (store_invoice_insert(st, &f.h, e) == -1 ||
@@ -926,15 +947,17 @@ fail:
 
 int
 invoice_reconcile(struct store *st, struct arena *a,
-    const struct principal *who, const char *period, const char *payer_id,
-    struct recon *out, struct err *e)
+    const struct principal *who, const char *period, struct recon *out,
+    struct err *e)
 {
+	struct billing_source	*src;
 	struct recon_account	*ra;
 	struct customer		*cv;
 	struct invoice_doc	 d;
 	struct month		 m;
 	struct arena		 t;
-	size_t			 nra, nc, i;
+	size_t			 nsrc, nra, nc, i;
+	int64_t			 v;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->period, sizeof(out->period), "%s", period);
@@ -944,18 +967,27 @@ invoice_reconcile(struct store *st, struct arena *a,
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
 	arena_init(&t);
+	/* The SQL side: every line of the paid sources, by class. */
 	if (require(st, who, e) == -1 ||
-	    store_recon_accounts(st, a, period, payer_id ? payer_id : "", &ra,
-	    &nra, e) == -1 ||
+	    paid_payer(st, out->payer_id, e) == -1 ||
+	    paid_sources(st, a, period, period, &src, &nsrc, e) == -1 ||
+	    store_recon_accounts(st, a, src, nsrc, &ra, &nra, e) == -1 ||
 	    store_customer_list(st, a, "", 1000000, &cv, &nc, e) == -1 ||
 	    month_load(st, a, period, "", &m, e) == -1)
 		goto fail;
+	out->sources = nsrc;
 	for (i = 0; i < nra; i++) {
-		out->aws_total += ra[i].unblended;
-		out->out_of_membership += ra[i].unblended - ra[i].in_membership;
-		if (ra[i].customer_id[0] == '\0')
-			out->unassigned += ra[i].in_membership;
+		int64_t	*cls[3] = { &out->billed, &out->unassigned,
+		    &out->out_of_membership };
+
+		if (money_add(&out->aws_total, ra[i].unblended) == -1 ||
+		    money_add(cls[paid_class(1, ra[i].customer_id[0] !=
+		    '\0')], ra[i].in_membership) == -1 ||
+		    money_add(cls[PAID_OUTSIDE], ra[i].unblended -
+		    ra[i].in_membership) == -1)
+			goto overflow;
 	}
+	/* The engine's side: each customer's invoice computed now. */
 	out->v = arena_zalloc(a, sizeof(*out->v) * (nc + 1));
 	for (i = 0; i < nc; i++) {
 		struct recon_customer *rc = &out->v[out->n];
@@ -974,17 +1006,24 @@ invoice_reconcile(struct store *st, struct arena *a,
 		rc->aws_cost = d.h.aws_cost;
 		rc->billed_usd = d.h.billed_usd;
 		rc->margin = rc->billed_usd - rc->aws_cost;
-		out->customers_aws += rc->aws_cost;
-		out->billed_usd += rc->billed_usd;
-		out->margin += rc->margin;
+		if (money_add(&out->customers_aws, rc->aws_cost) == -1 ||
+		    money_add(&out->billed_usd, rc->billed_usd) == -1 ||
+		    money_add(&out->margin, rc->margin) == -1)
+			goto overflow;
 		out->n++;
 		arena_reset(&t);
 	}
-	out->difference = out->aws_total - out->customers_aws -
-	    out->unassigned - out->out_of_membership;
+	v = out->aws_total;
+	if (__builtin_sub_overflow(v, out->customers_aws, &v) ||
+	    __builtin_sub_overflow(v, out->unassigned, &v) ||
+	    __builtin_sub_overflow(v, out->out_of_membership, &v))
+		goto overflow;
+	out->difference = v;
 	store_rollback(st);
 	arena_release(&t);
 	return (0);
+overflow:
+	err_set(e, ERR_LIMIT, NULL, NULL, "a sum of %s overflows", period);
 fail:
 	store_rollback(st);
 	arena_release(&t);

@@ -21,6 +21,19 @@ enum money_rc {
 	MONEY_OVERFLOW = -2	/* does not fit in int64 at this scale */
 };
 
+/* *sum += v, checked: -1 (and *sum unchanged) when it overflows. Every
+ * sum of money goes through it (or __builtin_add_overflow). */
+static inline int
+money_add(int64_t *sum, int64_t v)
+{
+	int64_t	 r;
+
+	if (__builtin_add_overflow(*sum, v, &r))
+		return (-1);
+	*sum = r;
+	return (0);
+}
+
 /* money_parse() for what its inline fast path leaves (not to be called
  * directly). */
 int	money_parse_other(const char *s, size_t len, int digits,

@@ -43,7 +43,7 @@ struct ce_set {
 	struct ce_set	*next;
 };
 
-struct ce_set	*ce_set_get(struct store *, const struct ce_import *,
+struct ce_set	*ce_set_get(struct store *, const struct billing_source *,
 		    struct err *);
 void		 ce_set_put(struct ce_set *);
 

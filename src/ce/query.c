@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "billing/paid.h"
 #include "ce/ce.h"
 #include "ce/internal.h"
 #include "core/clock.h"
@@ -265,7 +266,7 @@ set_free(struct ce_set *s)
 }
 
 static int
-same_import(const struct ce_set *s, const struct ce_import *im)
+same_import(const struct ce_set *s, const struct billing_source *im)
 {
 	/* Ids alone are not enough: an emulator reset empties the tables
 	 * and SQLite then hands the same ids out again. */
@@ -357,7 +358,8 @@ set_seal(struct ce_set *s)
 }
 
 struct ce_set *
-ce_set_get(struct store *st, const struct ce_import *im, struct err *e)
+ce_set_get(struct store *st, const struct billing_source *im,
+    struct err *e)
 {
 	struct ce_set	*s, **pp, *t;
 
@@ -514,18 +516,10 @@ int
 ce_scope_msp(struct store *st, struct arena *a, struct ce_scope *sc,
     struct err *e)
 {
-	struct msp	 m;
-
 	memset(sc, 0, sizeof(*sc));
-	if (store_msp_get(st, &m, e) == -1) {
-		if (e->code == ERR_NOT_FOUND)
-			return (err_set(e, ERR_NOT_FOUND,
-			    "DataUnavailableException", NULL,
-			    "no MSP is named yet (payerlink msp set)"));
+	if (paid_payer(st, sc->payer_id, e) == -1)
 		return (-1);
-	}
 	sc->msp = 1;
-	snprintf(sc->payer_id, sizeof(sc->payer_id), "%s", m.account_id);
 	return (load_owners(st, a, "", sc, e));
 }
 
@@ -533,20 +527,12 @@ int
 ce_scope_customer(struct store *st, struct arena *a, const char *customer_id,
     struct ce_scope *sc, struct err *e)
 {
-	struct msp	 m;
 	struct customer	 c;
 
 	memset(sc, 0, sizeof(*sc));
-	if (store_customer_get(st, customer_id, &c, e) == -1)
+	if (store_customer_get(st, customer_id, &c, e) == -1 ||
+	    paid_payer(st, sc->payer_id, e) == -1)
 		return (-1);
-	if (store_msp_get(st, &m, e) == -1) {
-		if (e->code == ERR_NOT_FOUND)
-			return (err_set(e, ERR_NOT_FOUND,
-			    "DataUnavailableException", NULL,
-			    "no MSP is named yet (payerlink msp set)"));
-		return (-1);
-	}
-	snprintf(sc->payer_id, sizeof(sc->payer_id), "%s", m.account_id);
 	snprintf(sc->customer_id, sizeof(sc->customer_id), "%s", c.id);
 	return (load_owners(st, a, c.id, sc, e));
 }
@@ -555,24 +541,14 @@ int
 ce_scope_account(struct store *st, struct arena *a, const char *account_id,
     struct ce_scope *sc, struct err *e)
 {
-	struct msp		 m;
 	struct customer_account	 ca;
-	int			 payer = 0;
+	char			 payer[ACCOUNT_ID_LEN + 1];
 
 	memset(sc, 0, sizeof(*sc));
-	if (store_msp_get(st, &m, NULL) == 0) {
-		if (strcmp(m.account_id, account_id) == 0)
-			return (ce_scope_msp(st, a, sc, e));
-	} else {
-		if (store_ce_is_payer(st, account_id, &payer, e) == -1)
-			return (-1);
-		if (payer) {
-			sc->msp = 1;
-			snprintf(sc->payer_id, sizeof(sc->payer_id), "%s",
-			    account_id);
-			return (load_owners(st, a, "", sc, e));
-		}
-	}
+	if (paid_payer(st, payer, e) == -1)
+		return (-1);
+	if (strcmp(payer, account_id) == 0)
+		return (ce_scope_msp(st, a, sc, e));
 	if (store_customer_account_get(st, account_id, &ca, NULL) == 0)
 		return (ce_scope_customer(st, a, ca.customer_id, sc, e));
 	return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
@@ -661,7 +637,7 @@ ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
     int64_t start, int64_t end, const struct ce_expr *filter,
     ce_visit_fn visit, void *arg, struct err *e)
 {
-	struct ce_import	*im;
+	struct billing_source	*im;
 	size_t			 nim, i, k, n;
 	char			 from[8], to[8], d[11];
 	int			 rc = -1;
@@ -672,8 +648,9 @@ ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 	snprintf(to, sizeof(to), "%.7s", d);
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
-	if (store_ce_imports(st, a, sc->payer_id, from, to, &im, &nim,
-	    e) == -1)
+	/* Whose cost it is: only the paid sources' lines (billing/paid.h);
+	 * a customer sees the billable ones of its accounts. */
+	if (paid_sources(st, a, from, to, &im, &nim, e) == -1)
 		goto out;
 	for (i = 0; i < nim; i++) {
 		struct ce_set		*s;
@@ -711,12 +688,12 @@ ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 
 			if (r->day < start || r->day >= end)
 				continue;
-			if (!sc->msp && (!r->in_membership ||
+			if (!sc->msp && (!paid_billable(r->in_membership) ||
 			    !allowed[r->d[CE_LINKED_ACCOUNT]]))
 				continue;
 			if (filter != NULL && !cx_eval(&fx, r))
 				continue;
-			rowcust[n] = r->in_membership ?
+			rowcust[n] = paid_billable(r->in_membership) ?
 			    cust[r->d[CE_LINKED_ACCOUNT]] : NULL;
 			idx[n++] = (uint32_t)k;
 		}

@@ -4,9 +4,13 @@
  * services, each account using eight, a few thousand rows per account and
  * month, hourly start times, some quoted descriptions) written to a
  * temporary file per payer and month and ingested like a real delivery.
- * Usage before an account joined its payer is in the file too, as AWS
- * would not deliver it to that payer: attribution then reports it out of
- * membership, which is what the demo shows for a mid-month join.
+ * As AWS does, each usage hour goes to the bill of the payer that paid it
+ * then: the management account of the organization the account was in
+ * (the membership history), or the account itself while standalone. The
+ * MSP's payer's files are its bills; another payer's file that holds a
+ * customer's account is imported as reference (the history a customer
+ * handed over: shown to it as "before the MSP", never billed), the rest
+ * is nobody's business here and not imported.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,15 +83,38 @@ mix(uint64_t x)
 	return (x);
 }
 
+#define DEMO_STINTS_MAX	4
+
+/* An account and who paid for it when: its memberships as [from, to)
+ * hour ranges; outside them it pays for itself. */
 struct demo_acct {
 	char	 id[ACCOUNT_ID_LEN + 1];
-	char	 payer[ACCOUNT_ID_LEN + 1];
+	int	 owned;			/* a customer owns it */
+	size_t	 nstints;
+	struct {
+		char	 payer[ACCOUNT_ID_LEN + 1];
+		int64_t	 from, to;
+	} stint[DEMO_STINTS_MAX];
 };
 
-/* Writes payer's month (y, m) up to `until` (ms) into f. */
+/* The payer of account a's hour t (ms). */
+static const char *
+payer_at(const struct demo_acct *a, int64_t t)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nstints; i++)
+		if (t >= a->stint[i].from && t < a->stint[i].to)
+			return (a->stint[i].payer);
+	return (a->id);
+}
+
+/* Writes payer's month (y, m) up to `until` (ms) into f: the hours it
+ * paid for. *owned_out says whether one of them is a customer's. */
 static long
 write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
-    int y, unsigned m, int64_t until, const char *spike_account)
+    int y, unsigned m, int64_t until, const char *spike_account,
+    int *owned_out)
 {
 	int64_t		 d0 = clock_days_from_civil(y, m, 1), t;
 	unsigned	 days, d, k, r;
@@ -108,8 +135,6 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 		uint64_t seed = mix(strtoull(v[i].id, NULL, 10));
 		double scale = 0.5 + (double)(seed % 100) / 25.0;
 
-		if (strcmp(v[i].payer, payer) != 0)
-			continue;
 		for (d = 0; d < days; d++)
 			for (k = 0; k < 8; k++) {
 				unsigned s = k == 0 ? 0 :
@@ -129,8 +154,10 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 
 					t = (d0 + d) * MS_PER_DAY + hour *
 					    3600000LL;
-					if (t >= until)
+					if (t >= until || strcmp(payer_at(&v[i],
+					    t), payer) != 0)
 						continue;
+					*owned_out |= v[i].owned;
 					clock_civil_from_days(d0 + d, &yy, &mm,
 					    &dd);
 					fprintf(f, "%s,%04d-%02u-01T00:00:00Z,%s,"
@@ -150,17 +177,78 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 	return (rows);
 }
 
+/* Every account that was ever in an organization, with its stints; the
+ * payers that paid for one of them in payers[]. */
+static int
+load_accounts(struct store *st, struct arena *ar, struct demo_acct *v,
+    size_t *n_out, char payers[][ACCOUNT_ID_LEN + 1], size_t *np_out,
+    struct err *e)
+{
+	struct account		*page;
+	struct membership	*mv;
+	struct customer_account	 ca;
+	char			 after[ACCOUNT_ID_LEN + 1] = "";
+	size_t			 n = 0, np = 0, got, nm, i, j, k;
+
+	do {
+		if (store_account_list(st, ar, after, 200, &page, &got,
+		    e) == -1)
+			return (-1);
+		for (i = 0; i < got && n < DEMO_ACCOUNTS_MAX; i++) {
+			if (store_membership_history(st, ar, page[i].id, &mv,
+			    &nm, e) == -1)
+				return (-1);
+			if (nm == 0)
+				continue;	/* never in an organization */
+			memset(&v[n], 0, sizeof(v[n]));
+			snprintf(v[n].id, sizeof(v[n].id), "%s", page[i].id);
+			v[n].owned = store_customer_account_get(st,
+			    page[i].id, &ca, NULL) == 0;
+			for (k = 0; k < nm && k < DEMO_STINTS_MAX; k++) {
+				snprintf(v[n].stint[k].payer,
+				    sizeof(v[n].stint[k].payer), "%s",
+				    mv[k].payer_id);
+				/* As attribution counts: from the hour's
+				 * start. */
+				v[n].stint[k].from = mv[k].joined_at -
+				    mv[k].joined_at % 3600000LL;
+				v[n].stint[k].to = mv[k].left_at == 0 ?
+				    INT64_MAX : mv[k].left_at -
+				    mv[k].left_at % 3600000LL;
+			}
+			v[n].nstints = k;
+			/* Its payers, itself included (while standalone). */
+			for (k = 0; k <= v[n].nstints; k++) {
+				const char *p = k < v[n].nstints ?
+				    v[n].stint[k].payer : v[n].id;
+
+				for (j = 0; j < np; j++)
+					if (strcmp(payers[j], p) == 0)
+						break;
+				if (j == np && np < 16)
+					snprintf(payers[np++],
+					    ACCOUNT_ID_LEN + 1, "%s", p);
+			}
+			n++;
+		}
+		if (got > 0)
+			snprintf(after, sizeof(after), "%s", page[got - 1].id);
+	} while (got == 200);
+	*n_out = n;
+	*np_out = np;
+	return (0);
+}
+
 int
 demo_billing(struct store *st, const char *spike_account, FILE *out)
 {
 	struct demo_acct	*v;
-	struct account		*page;
-	struct membership	 mb;
+	struct msp		 msp;
 	struct arena		 ar;
 	struct err		 e;
-	char			 after[ACCOUNT_ID_LEN + 1] = "", path[64];
+	char			 path[64];
 	char			 payers[16][ACCOUNT_ID_LEN + 1];
-	size_t			 n = 0, np = 0, got, i, j;
+	size_t			 n = 0, np = 0, j;
 	int64_t			 now = store_now(st);
 	int			 y, back, rc = 1, fd;
 	unsigned		 m, d;
@@ -168,28 +256,14 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 	err_clear(&e);
 	arena_init(&ar);
 	v = arena_zalloc(&ar, sizeof(*v) * DEMO_ACCOUNTS_MAX);
-	do {
-		if (store_account_list(st, &ar, after, 200, &page, &got,
-		    &e) == -1)
-			goto fail;
-		for (i = 0; i < got && n < DEMO_ACCOUNTS_MAX; i++) {
-			if (store_membership_current(st, page[i].id, &mb,
-			    NULL) == -1)
-				continue;
-			snprintf(v[n].id, sizeof(v[n].id), "%s", page[i].id);
-			snprintf(v[n].payer, sizeof(v[n].payer), "%s",
-			    mb.payer_id);
-			for (j = 0; j < np; j++)
-				if (strcmp(payers[j], mb.payer_id) == 0)
-					break;
-			if (j == np && np < 16)
-				snprintf(payers[np++], sizeof(payers[0]), "%s",
-				    mb.payer_id);
-			n++;
-		}
-		if (got > 0)
-			snprintf(after, sizeof(after), "%s", page[got - 1].id);
-	} while (got == 200);
+	/* Without an MSP every payer's file is imported as a bill (nothing
+	 * is billed until the MSP is named). */
+	memset(&msp, 0, sizeof(msp));
+	if (store_msp_get(st, &msp, &e) == -1 && e.code != ERR_NOT_FOUND)
+		goto fail;
+	err_clear(&e);
+	if (load_accounts(st, &ar, v, &n, payers, &np, &e) == -1)
+		goto fail;
 
 	clock_civil_from_days(now / MS_PER_DAY, &y, &m, &d);
 	for (back = 2; back >= 0; back--) {
@@ -208,6 +282,8 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 			struct ingest *ing = NULL;
 			FILE *f;
 			long rows;
+			int owned = 0, mine = msp.account_id[0] == '\0' ||
+			    strcmp(payers[j], msp.account_id) == 0;
 
 			snprintf(path, sizeof(path), "/tmp/payerlink-demo-"
 			    "cur-XXXXXX");
@@ -219,12 +295,17 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 			}
 			unlink(path);
 			rows = write_month(f, payers[j], v, n, yy, mm, now,
-			    spike_account);
+			    spike_account, &owned);
+			if (rows == 0 || (!mine && !owned)) {
+				fclose(f);
+				continue;
+			}
 			fflush(f);
 			lseek(fd, 0, SEEK_SET);
 			memset(&opts, 0, sizeof(opts));
 			opts.payer = payers[j];
 			opts.period = period;
+			opts.reference = !mine;
 			if (ingest_new(st, &opts, &ing, &e) == -1 ||
 			    ingest_add_fd(ing, fd, "demo-cur.csv", &e) == -1 ||
 			    ingest_commit(ing, &e) == -1) {
@@ -233,8 +314,9 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 				goto fail;
 			}
 			fprintf(out, "billing: %s %s: %ld rows ingested "
-			    "(%s)\n", payers[j], period, rows,
-			    ingest_report(ing)->status);
+			    "(%s%s)\n", payers[j], period, rows,
+			    ingest_report(ing)->status, mine ? "" :
+			    ", reference: a customer's history, never billed");
 			fclose(f);
 			ingest_free(ing);
 		}

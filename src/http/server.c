@@ -174,7 +174,9 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 			    MHD_lookup_connection_value(conn,
 			    MHD_GET_ARGUMENT_KIND, "period"),
 			    MHD_lookup_connection_value(conn,
-			    MHD_GET_ARGUMENT_KIND, "name"));
+			    MHD_GET_ARGUMENT_KIND, "name"),
+			    MHD_lookup_connection_value(conn,
+			    MHD_GET_ARGUMENT_KIND, "reference"));
 			return (MHD_YES);
 		}
 		/* A body somewhat over the limit is read and dropped, so the

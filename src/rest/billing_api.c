@@ -370,8 +370,7 @@ reconciliation(struct request *r, struct response *resp,
 	if (period == NULL)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "period: required (YYYY-MM)"));
-	if (invoice_reconcile(r->store, r->arena, who, period, NULL, &rc,
-	    e) == -1)
+	if (invoice_reconcile(r->store, r->arena, who, period, &rc, e) == -1)
 		return (-1);
 	reply_json(resp, 200, recon_json(&rc));
 	return (0);

@@ -78,7 +78,7 @@ upload_main(void *arg)
 
 struct import_upload *
 import_upload_begin(struct store *st, const char *auth, const char *payer,
-    const char *period, const char *name)
+    const char *period, const char *name, const char *reference)
 {
 	struct import_upload	*u = xcalloc(1, sizeof(*u));
 	struct sigv4_auth	 sig;
@@ -95,6 +95,8 @@ import_upload_begin(struct store *st, const char *auth, const char *payer,
 	    "upload");
 	u->opts.payer = payer && *payer ? u->payer : NULL;
 	u->opts.period = period && *period ? u->period : NULL;
+	u->opts.reference = reference != NULL &&
+	    (strcmp(reference, "true") == 0 || strcmp(reference, "1") == 0);
 	/* Unsigned or an unknown key: drained, answered at the end. */
 	err_clear(&e);
 	if (auth == NULL || sigv4_parse_auth(auth, &sig, &e) == -1 ||
@@ -163,6 +165,7 @@ import_report_json(const struct ingest_report *r)
 	json_object_set_new(o, "replaced_import_id", r->replaced_id ?
 	    json_integer(r->replaced_id) : json_null());
 	json_object_set_new(o, "payer_account_id", json_string(r->payer_id));
+	json_object_set_new(o, "role", json_string(r->role));
 	json_object_set_new(o, "billing_period", json_string(r->period));
 	json_object_set_new(o, "currency", json_string(r->currency));
 	json_object_set_new(o, "format", json_string(r->format));

@@ -30,10 +30,12 @@ struct import_upload;
 void	 import_upload_limit(uint64_t);
 /* Whether method + path (without the query) is the streamed upload. */
 int	 import_upload_wants(const char *method, const char *path);
-/* Starts an upload; the query values may be NULL. Never fails: errors
- * are answered by import_upload_finish(). */
+/* Starts an upload; the query values may be NULL (reference "true":
+ * another payer's file kept as history, billing/paid.h). Never fails:
+ * errors are answered by import_upload_finish(). */
 struct import_upload *import_upload_begin(struct store *, const char *auth,
-	    const char *payer, const char *period, const char *name);
+	    const char *payer, const char *period, const char *name,
+	    const char *reference);
 /* Hands over a piece of the body (blocks while the ingest catches up). */
 void	 import_upload_feed(struct import_upload *, const char *, size_t);
 /* The body is complete: authenticate, commit, answer (import report). */

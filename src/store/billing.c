@@ -12,7 +12,7 @@
 
 #define IMPORT_COLS "id, payer_id, period, status, format, file_name, " \
 	"digest, currency, bytes, rows, rejected, COALESCE(replaces, 0), pid, " \
-	"started_at, COALESCE(finished_at, 0)"
+	"started_at, COALESCE(finished_at, 0), role"
 
 static void
 import_row(struct stmt *s, struct billing_import *o)
@@ -32,6 +32,7 @@ import_row(struct stmt *s, struct billing_import *o)
 	o->pid = stmt_int64(s, 12);
 	o->started_at = stmt_int64(s, 13);
 	o->finished_at = stmt_int64(s, 14);
+	stmt_copy(s, 15, o->role, sizeof(o->role));
 }
 
 int
@@ -40,8 +41,8 @@ store_billing_import_insert(struct store *st, struct billing_import *io,
 {
 	static const char	*sql = "INSERT INTO billing_imports (payer_id, "
 	    "period, status, format, file_name, digest, bytes, rows, rejected, "
-	    "currency, pid, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?) RETURNING id";
+	    "currency, pid, started_at, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?) RETURNING id";
 	struct stmt		*s;
 	int			 rc;
 
@@ -59,6 +60,7 @@ store_billing_import_insert(struct store *st, struct billing_import *io,
 	stmt_bind_text(s, 10, io->currency);
 	stmt_bind_int64(s, 11, io->pid);
 	stmt_bind_int64(s, 12, io->started_at);
+	stmt_bind_text(s, 13, io->role[0] != '\0' ? io->role : "billing");
 	if ((rc = stmt_step(s, e)) == 1)
 		io->id = stmt_int64(s, 0);
 	stmt_done(s);
@@ -107,6 +109,54 @@ store_billing_current(struct store *st, const char *payer,
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
 		    "no import of %s for %s", period, payer));
 	return (rc == 1 ? 0 : -1);
+}
+
+int
+store_billing_sources(struct store *st, struct arena *a, const char *payer_id,
+    const char *role, const char *from, const char *to,
+    struct billing_source **out, size_t *n_out, struct err *e)
+{
+	/* Two statements: "(? = '' OR payer_id = ?)" would keep the
+	 * primary key's (payer_id, period) order out. */
+	static const char	*one = "SELECT i.id, i.payer_id, i.period, "
+	    "i.currency, i.started_at, i.digest, i.role FROM billing_periods p "
+	    "JOIN billing_imports i ON i.id = p.import_id WHERE "
+	    "p.payer_id = ? AND p.period >= ? AND p.period <= ? AND "
+	    "i.role = ? ORDER BY p.period, p.payer_id LIMIT 1000";
+	static const char	*any = "SELECT i.id, i.payer_id, i.period, "
+	    "i.currency, i.started_at, i.digest, i.role FROM billing_periods p "
+	    "JOIN billing_imports i ON i.id = p.import_id WHERE "
+	    "p.period >= ? AND p.period <= ? AND i.role = ? "
+	    "ORDER BY p.period, p.payer_id LIMIT 1000";
+	struct stmt		*s;
+	struct billing_source	*v = NULL;
+	size_t			 n = 0, cap = 0;
+	int			 rc, i = 1;
+
+	if ((s = db_stmt(st, payer_id[0] != '\0' ? one : any, e)) == NULL)
+		return (-1);
+	if (payer_id[0] != '\0')
+		stmt_bind_text(s, i++, payer_id);
+	stmt_bind_text(s, i++, from);
+	stmt_bind_text(s, i++, to);
+	stmt_bind_text(s, i, role);
+	while ((rc = stmt_step(s, e)) == 1) {
+		v = db_grow(a, v, n, &cap, sizeof(*v));
+		v[n].id = stmt_int64(s, 0);
+		stmt_copy(s, 1, v[n].payer_id, sizeof(v[n].payer_id));
+		stmt_copy(s, 2, v[n].period, sizeof(v[n].period));
+		stmt_copy(s, 3, v[n].currency, sizeof(v[n].currency));
+		v[n].started_at = stmt_int64(s, 4);
+		stmt_copy(s, 5, v[n].digest, sizeof(v[n].digest));
+		stmt_copy(s, 6, v[n].role, sizeof(v[n].role));
+		n++;
+	}
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	*out = v;
+	*n_out = n;
+	return (0);
 }
 
 int

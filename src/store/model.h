@@ -124,6 +124,7 @@ struct billing_import {
 	char	 period[8];			/* YYYY-MM */
 	char	 status[12];			/* running | current | replaced | failed */
 	char	 format[16];			/* CUR | CUR 2.0 | FOCUS 1.x */
+	char	 role[12];			/* billing | reference */
 	char	 file_name[256];
 	char	 digest[65];			/* hex: XXH3-128, or SHA-256 before */
 	char	 currency[8];
@@ -338,13 +339,16 @@ struct portal_user {
 };
 
 /* The current import of one (payer, period), as Cost Explorer reads it. */
-struct ce_import {
-	int64_t	 id;
-	int64_t	 started_at;			/* with digest: the cache key */
+/* The current import of one (payer, period): what readers of cost lines
+ * read (billing/paid.h says which ones are the MSP's). */
+struct billing_source {
+	int64_t	 id;				/* the import */
+	int64_t	 started_at;			/* with digest: a cache key */
 	char	 digest[65];
 	char	 payer_id[BILLING_ID_MAX + 1];
 	char	 period[8];
 	char	 currency[4];
+	char	 role[12];			/* billing | reference */
 };
 
 /* One rollup row as Cost Explorer streams it (pointers valid in the

@@ -246,6 +246,13 @@ int	 store_billing_memberships(struct store *, struct arena *,
 	    struct billing_membership **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 /* Imports newest first, of one status ("" any), at most limit. */
+/* The current imports of role ("billing" | "reference") whose period is in
+ * [from, to] (YYYY-MM), of payer_id ("" any payer); by period then payer,
+ * at most 1000. */
+int	 store_billing_sources(struct store *, struct arena *,
+	    const char *payer_id, const char *role, const char *from,
+	    const char *to, struct billing_source **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
 int	 store_billing_imports(struct store *, struct arena *,
 	    const char *status, size_t limit,
 	    struct billing_import **out /* OUT */, size_t *n_out /* OUT */,
@@ -493,14 +500,6 @@ int	 store_portal_session_put(struct store *, const char *token_hash,
  * user's. */
 int	 store_portal_session_user(struct store *, const char *token_hash,
 	    struct portal_user *out /* OUT */, struct err *);
-/* Current imports of payer_id whose period is in [from, to] (YYYY-MM),
- * oldest first, at most 1000. */
-int	 store_ce_imports(struct store *, struct arena *, const char *payer_id,
-	    const char *from, const char *to, struct ce_import **out /* OUT */,
-	    size_t *n_out /* OUT */, struct err *);
-/* Whether account_id is the payer of any current import. */
-int	 store_ce_is_payer(struct store *, const char *account_id,
-	    int *out /* OUT */, struct err *);
 /* Streams every rollup of an import, ordered by account and day; stops
  * early (returning that value) when fn returns non-zero. */
 int	 store_ce_rollups(struct store *, int64_t import_id, ce_row_fn fn,
@@ -608,9 +607,10 @@ int	 store_invoice_issue(struct store *, const char *id, const char *year,
 int	 store_invoice_void(struct store *, const char *id, int64_t when,
 	    struct err *);
 /* In-membership usage of the accounts customers own ("" all customers)
- * in period, from the current version of every payer; by customer,
+ * in the sources' imports (billing/paid.h chooses them); by customer,
  * account. At most max rows (ERR_LIMIT beyond). */
-int	 store_invoice_usage(struct store *, struct arena *, const char *period,
+int	 store_invoice_usage(struct store *, struct arena *,
+	    const struct billing_source *src, size_t nsrc,
 	    const char *customer_id, size_t max,
 	    struct invoice_usage **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
@@ -620,12 +620,11 @@ int	 store_invoice_members(struct store *, struct arena *,
 	    const char *customer_id, const char *payer_id, int64_t start,
 	    int64_t end, struct invoice_member **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
-/* The current import ids of period, comma-separated ("" when none). */
-int	 store_invoice_sources(struct store *, const char *period, char *buf,
-	    size_t len, struct err *);
-/* Per usage account totals of period (payer_id "" all payers). */
-int	 store_recon_accounts(struct store *, struct arena *, const char *period,
-	    const char *payer_id, struct recon_account **out /* OUT */,
-	    size_t *n_out /* OUT */, struct err *);
+/* Per usage account totals of each source's import, by source then
+ * account (an account in two sources has two rows). */
+int	 store_recon_accounts(struct store *, struct arena *,
+	    const struct billing_source *src, size_t nsrc,
+	    struct recon_account **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
 
 #endif
