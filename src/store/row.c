@@ -77,7 +77,8 @@ row_sql_text(struct row_sql *q)
 		buf_init(&b, 1 << 16);
 		for (p = q->tmpl; *p != '\0'; p++) {
 			if (*p == '{' && (end = strchr(p, '}')) != NULL) {
-				expand(&b, q->row, p + 1, (size_t)(end - p - 1));
+				expand(&b, q->row, p + 1,
+				    (size_t)(end - p - 1));
 				p = end;
 			} else
 				buf_addc(&b, *p);
@@ -104,7 +105,8 @@ row_bulk(struct store *st, struct row_sql *q, struct err *e)
 }
 
 void
-row_read(struct stmt *s, int first, const struct row *r, void *rec)
+row_read(struct stmt *s, int first, const struct row *r, void *rec,
+    struct arena *a)
 {
 	char	*base = rec;
 	size_t	 i;
@@ -112,16 +114,21 @@ row_read(struct stmt *s, int first, const struct row *r, void *rec)
 	for (i = 0; i < r->ncols; i++) {
 		const struct col *c = &r->cols[i];
 		int col = first + (int)i;
+		void *f = base + c->off;
 
 		switch (c->kind) {
 		case COL_TEXT:
-			stmt_copy(s, col, base + c->off, c->size);
+			stmt_copy(s, col, f, c->size);
 			break;
 		case COL_INT64:
-			*(int64_t *)(void *)(base + c->off) = stmt_int64(s, col);
+			*(int64_t *)f = stmt_int64(s, col);
 			break;
 		case COL_INT:
-			*(int *)(void *)(base + c->off) = (int)stmt_int64(s, col);
+			*(int *)f = (int)stmt_int64(s, col);
+			break;
+		case COL_STR:
+			*(const char **)f = a != NULL ?
+			    arena_strdup(a, stmt_text(s, col)) : "";
 			break;
 		}
 	}
@@ -157,23 +164,95 @@ row_bind(struct stmt *s, int first, const struct row *r, const void *rec,
 		case COL_INT:
 			stmt_bind_int64(s, idx, *(const int *)f);
 			break;
+		case COL_STR:
+			stmt_bind_text(s, idx, *(const char *const *)f);
+			break;
 		}
 		idx++;
 	}
 	return (idx);
 }
 
-int
-row_one(struct stmt *s, const struct row *r, void *out, struct err *e)
+struct stmt *
+row_bind_args(struct stmt *s, const struct bind_arg *v, size_t n)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return (NULL);
+	for (i = 0; i < n; i++)
+		switch (v[i].kind) {
+		case 'i':
+			stmt_bind_int64(s, (int)i + 1, v[i].i);
+			break;
+		case 'o':
+			if (v[i].text == NULL || v[i].text[0] == '\0') {
+				stmt_bind_null(s, (int)i + 1);
+				break;
+			}
+			/* FALLTHROUGH */
+		default:
+			stmt_bind_text(s, (int)i + 1, v[i].text);
+			break;
+		}
+	return (s);
+}
+
+int64_t
+row_run(struct store *st, struct stmt *s, struct err *e)
 {
 	int	 rc;
 
+	if (s == NULL)
+		return (-1);
+	rc = stmt_step(s, e);
+	stmt_done(s);
+	return (rc == -1 ? -1 : db_changes(st));
+}
+
+int
+row_count(struct stmt *s, int64_t *n, struct err *e)
+{
+	int	 rc;
+
+	*n = 0;
+	if (s == NULL)
+		return (-1);
+	if ((rc = stmt_step(s, e)) == 1)
+		*n = stmt_int64(s, 0);
+	stmt_done(s);
+	return (rc == -1 ? -1 : 0);
+}
+
+static int
+one_in(struct stmt *s, struct arena *a, const struct row *r, void *out,
+    struct err *e)
+{
+	int	 rc;
+
+	if (s == NULL)
+		return (-1);
 	if ((rc = stmt_step(s, e)) == 1) {
 		memset(out, 0, r->size);
-		row_read(s, 0, r, out);
+		row_read(s, 0, r, out, a);
 	}
 	stmt_done(s);
 	return (rc);
+}
+
+int
+row_one(struct stmt *s, const struct row *r, void *out, struct err *e)
+{
+	return (one_in(s, NULL, r, out, e));
+}
+
+/* The error of a row_get that found nothing (rc 0) or failed (-1). */
+static int
+get_fail(int rc, struct err *e, const char *fmt, va_list ap)
+{
+	if (rc == 0)
+		err_vset(e, ERR_NOT_FOUND, NULL, NULL, fmt, ap);
+	return (-1);
 }
 
 int
@@ -183,12 +262,25 @@ row_get(struct stmt *s, const struct row *r, void *out, struct err *e,
 	va_list	 ap;
 	int	 rc;
 
-	if ((rc = row_one(s, r, out, e)) == 1)
+	if ((rc = one_in(s, NULL, r, out, e)) == 1)
 		return (0);
-	if (rc == -1)
-		return (-1);
 	va_start(ap, fmt);
-	err_vset(e, ERR_NOT_FOUND, NULL, NULL, fmt, ap);
+	get_fail(rc, e, fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+int
+row_get_in(struct stmt *s, struct arena *a, const struct row *r, void *out,
+    struct err *e, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 rc;
+
+	if ((rc = one_in(s, a, r, out, e)) == 1)
+		return (0);
+	va_start(ap, fmt);
+	get_fail(rc, e, fmt, ap);
 	va_end(ap);
 	return (-1);
 }
@@ -199,12 +291,14 @@ row_all(struct stmt *s, struct arena *a, const struct row *r, size_t max,
 {
 	char	*v = NULL;
 	size_t	 n = 0, cap = 0;
-	int	 rc;
+	int	 rc = 0;
 
+	if (s == NULL)
+		return (-1);
 	while (n < max && (rc = stmt_step(s, e)) == 1) {
 		v = db_grow(a, v, n, &cap, r->size);
 		memset(v + n * r->size, 0, r->size);
-		row_read(s, 0, r, v + n * r->size);
+		row_read(s, 0, r, v + n * r->size, a);
 		n++;
 	}
 	stmt_done(s);
@@ -222,13 +316,11 @@ row_exec_one(struct store *st, struct stmt *s, struct err *e,
     const char *fmt, ...)
 {
 	va_list	 ap;
-	int	 rc;
+	int64_t	 n;
 
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1)
+	if ((n = row_run(st, s, e)) == -1)
 		return (-1);
-	if (db_changes(st) > 0)
+	if (n > 0)
 		return (0);
 	va_start(ap, fmt);
 	err_vset(e, ERR_NOT_FOUND, NULL, NULL, fmt, ap);

@@ -41,7 +41,9 @@
 enum col_kind {
 	COL_TEXT,		/* char field[N] */
 	COL_INT64,		/* int64_t */
-	COL_INT			/* int */
+	COL_INT,		/* int */
+	COL_STR			/* const char *: read into an arena (without
+				   one it reads as ""); long text */
 };
 
 #define COL_RO		(1 << 0)	/* selected, never written */
@@ -66,16 +68,24 @@ struct col {
 	{ #f, NULL, COL_INT64, (fl), offsetof(T, f), 0 }
 #define COL_I(T, f, fl) \
 	{ #f, NULL, COL_INT, (fl), offsetof(T, f), 0 }
+#define COL_S(T, f, fl) \
+	{ #f, NULL, COL_STR, (fl), offsetof(T, f), 0 }
 /* A read-only computed column: an SQL expression read into a field. */
 #define COL_T_EXPR(T, f, x) \
 	{ #f, (x), COL_TEXT, COL_RO, offsetof(T, f), COL_FIELD_SIZE(T, f) }
 #define COL_I64_EXPR(T, f, x) \
 	{ #f, (x), COL_INT64, COL_RO, offsetof(T, f), 0 }
+/* A column written under its name but selected as an expression. */
+#define COL_T_SEL(T, f, x, fl) \
+	{ #f, (x), COL_TEXT, (fl), offsetof(T, f), COL_FIELD_SIZE(T, f) }
 /* A column whose name differs from its field. */
 #define COL_T_AS(T, f, name, fl) \
 	{ (name), NULL, COL_TEXT, (fl), offsetof(T, f), COL_FIELD_SIZE(T, f) }
 #define COL_I64_AS(T, f, name, fl) \
 	{ (name), NULL, COL_INT64, (fl), offsetof(T, f), 0 }
+
+/* A page size as the store serves it: at least 1, at most 1000. */
+#define STORE_PAGE_CAP(n)	((n) == 0 ? 1 : (n) > 1000 ? 1000 : (n))
 
 struct row {
 	const struct col	*cols;
@@ -103,8 +113,39 @@ struct stmt	*row_bulk(struct store *, struct row_sql *, struct err *);
 /* The text of q (built on first use); for tests and messages. */
 const char	*row_sql_text(struct row_sql *);
 
-/* Copies the current row's columns, from column `first`, into rec. */
-void	 row_read(struct stmt *, int first, const struct row *, void *rec);
+/*
+ * Binds parameters 1.. of s, in order, from BIND_TEXT(const char *),
+ * BIND_INT(int64_t) and BIND_OPT(const char *: NULL when "" or NULL)
+ * arguments; their types are checked by the compiler. Returns s; NULL
+ * stays NULL, so calls chain:
+ *	row_get(row_binds(row_stmt(st, &q, e), BIND_TEXT(id)), ...)
+ * Every row_* taking a statement fails with -1 when it is NULL (*e holds
+ * why).
+ */
+struct bind_arg {
+	char		 kind;		/* 't' text, 'i' int, 'o' optional */
+	const char	*text;
+	int64_t		 i;
+};
+#define BIND_TEXT(x)	{ 't', (x), 0 }
+#define BIND_INT(x)	{ 'i', NULL, (x) }
+#define BIND_OPT(x)	{ 'o', (x), 0 }
+#define row_binds(s, ...) row_bind_args((s), \
+	(const struct bind_arg[]){ __VA_ARGS__ }, \
+	sizeof((const struct bind_arg[]){ __VA_ARGS__ }) / \
+	sizeof(struct bind_arg))
+struct stmt	*row_bind_args(struct stmt *, const struct bind_arg *,
+		    size_t n);
+/* Runs s (no rows): the number of rows changed, or -1. Resets s. */
+int64_t	 row_run(struct store *, struct stmt *, struct err *);
+/* The first column of s's one row as an integer into *n (0 without a
+ * row): 0, or -1. Resets s. */
+int	 row_count(struct stmt *, int64_t *n /* OUT */, struct err *);
+
+/* Copies the current row's columns, from column `first`, into rec;
+ * COL_STR columns into a (NULL: they read as ""). */
+void	 row_read(struct stmt *, int first, const struct row *, void *rec,
+	    struct arena *a);
 /*
  * Binds rec's written columns from parameter `first`: all of them in table
  * order (for {insert}), or only the non-key ones (for {set}, keys = 0).
@@ -119,6 +160,10 @@ int	 row_bind(struct stmt *, int first, const struct row *,
  */
 int	 row_get(struct stmt *, const struct row *, void *out, struct err *,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* row_get with COL_STR columns read into a. */
+int	 row_get_in(struct stmt *, struct arena *a, const struct row *,
+	    void *out, struct err *, const char *fmt, ...)
+	    __attribute__((format(printf, 6, 7)));
 /* Steps s once: 1 and the row into out, 0 when none, -1. Resets s. */
 int	 row_one(struct stmt *, const struct row *, void *out, struct err *);
 /* Steps s to its end, at most max rows, into an arena array of records:
