@@ -23,6 +23,7 @@
 #define CE_CE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -216,6 +217,10 @@ int	ce_history(struct store *, struct arena *, const struct ce_scope *,
 
 /* The customer owning account_id in scope, or NULL. */
 const char *ce_scope_owner_pub(const struct ce_scope *, const char *);
+
+/* FOCUS 1.2 CSV of a customer's rebilled month (period YYYY-MM) to f. */
+int	focus_export(struct store *, struct arena *, const char *customer_id,
+	    const char *period, FILE *f, struct err *);
 
 /* Drops every cached import (tests, bench). */
 void	ce_cache_clear(void);

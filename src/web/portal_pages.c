@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ce/portal.h"
+#include "billing/money.h"
 #include "onboard/onboard.h"
+#include "portal/portal.h"
 #include "web/page.h"
 #include "web/svg.h"
 #include "web/web.h"
-#include "billing/money.h"
 
 #define TOP_N		8
 #define RANGE_MAX_DAYS	397	/* 13 months */

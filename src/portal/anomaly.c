@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ce/portal.h"
 #include "core/codec.h"
+#include "portal/portal.h"
 
 static void
 anomaly_id(const char *scope, const char *acct, const char *svc,

@@ -5,10 +5,8 @@
  * their alerts (whose webhooks rest/webhook.c sends), anomaly detection.
  * Pure domain: no HTML, JSON or HTTP.
  */
-#ifndef CE_PORTAL_H
-#define CE_PORTAL_H
-
-#include <stdio.h>
+#ifndef PORTAL_PORTAL_H
+#define PORTAL_PORTAL_H
 
 #include "ce/ce.h"
 
@@ -81,9 +79,5 @@ int	anomaly_detect(struct store *, struct arena *, const struct ce_scope *,
 int	anomaly_set_status(struct store *, const char *customer_id,
 	    const char *anomaly_id, const char *status, const char *by,
 	    struct err *);
-
-/* FOCUS 1.2 CSV of a customer's rebilled month (period YYYY-MM) to f. */
-int	focus_export(struct store *, struct arena *, const char *customer_id,
-	    const char *period, FILE *f, struct err *);
 
 #endif

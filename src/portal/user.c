@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ce/portal.h"
 #include "core/codec.h"
+#include "portal/portal.h"
 
 static void
 new_id(const char *prefix, char *out, size_t len)

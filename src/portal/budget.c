@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "billing/money.h"
-#include "ce/portal.h"
 #include "core/codec.h"
+#include "portal/portal.h"
 
 void	ce_new_id(const char *, char *, size_t);
 
