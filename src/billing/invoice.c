@@ -62,16 +62,6 @@ require(struct store *st, const struct principal *who, struct err *e)
 }
 
 static int64_t
-pow10i(int n)
-{
-	int64_t	 v = 1;
-
-	while (n-- > 0)
-		v *= 10;
-	return (v);
-}
-
-static int64_t
 floor_div(int64_t a, int64_t b)
 {
 	int64_t	 q = a / b;
@@ -225,7 +215,7 @@ rem_cmp(const void *a, const void *b)
 static void
 apportion(struct invoice_line *l, size_t n, int digits, int64_t target)
 {
-	int64_t		 unit = pow10i(9 - digits), sum = 0, k;
+	int64_t		 unit = money_pow10[9 - digits], sum = 0, k;
 	struct rem	*r;
 	size_t		 i, big = 0;
 

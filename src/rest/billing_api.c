@@ -12,6 +12,7 @@
 #include "billing/invoice.h"
 #include "billing/pdf.h"
 #include "billing/pricing.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "rest/billing_json.h"
