@@ -216,7 +216,7 @@ int	ce_history(struct store *, struct arena *, const struct ce_scope *,
 	    size_t *n_out /* OUT */, struct err *);
 
 /* The customer owning account_id in scope, or NULL. */
-const char *ce_scope_owner_pub(const struct ce_scope *, const char *);
+const char *ce_scope_owner(const struct ce_scope *, const char *account_id);
 
 /* FOCUS 1.2 CSV of a customer's rebilled month (period YYYY-MM) to f. */
 int	focus_export(struct store *, struct arena *, const char *customer_id,

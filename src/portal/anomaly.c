@@ -174,7 +174,7 @@ anomaly_detect(struct store *st, struct arena *a, const struct ce_scope *sc,
 			snprintf(v[n].service, sizeof(v[n].service), "%s",
 			    res.keys[c % res.nkeys]);
 			{
-				const char *o = ce_scope_owner_pub(sc,
+				const char *o = ce_scope_owner(sc,
 				    v[n].account_id);
 				snprintf(v[n].customer_id,
 				    sizeof(v[n].customer_id), "%s",

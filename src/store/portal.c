@@ -5,6 +5,7 @@
  * streams them, budgets, alerts, webhook deliveries and anomaly marks.
  * Portable SQL; see store.h and migrations/008_portal.sql.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/db.h"
