@@ -1889,6 +1889,64 @@ delivery_digest(struct ingest_report *r)
 	digest_hex(&h, r->digest);
 }
 
+/*
+ * Test hooks, honoured only on an emulator store (serve --emulator and the
+ * CLI; a production server ignores them), so that tests can hold an import
+ * between its rollup batches and make the overlap of two imports happen
+ * deterministically (docs/reliability.md):
+ *
+ * PAYERLINK_TEST_INGEST_BATCH=N	rollup rows per transaction (else BATCH)
+ * PAYERLINK_TEST_INGEST_PAUSE=PATH	after a committed batch with more to
+ *	come, while PATH exists the import waits; each event is a line
+ *	appended to PATH.log ("paused ID", "resumed ID").
+ */
+static size_t
+test_batch(struct ingest *ing)
+{
+	const char	*v;
+	long		 n;
+
+	if (!store_emulated(ing->st) ||
+	    (v = getenv("PAYERLINK_TEST_INGEST_BATCH")) == NULL ||
+	    (n = strtol(v, NULL, 10)) <= 0 || n > BATCH)
+		return (BATCH);
+	return ((size_t)n);
+}
+
+static void
+test_note(struct ingest *ing, const char *what, int64_t id)
+{
+	const char	*path;
+	char		 log[1100];
+	FILE		*f;
+
+	if (!store_emulated(ing->st) ||
+	    (path = getenv("PAYERLINK_TEST_INGEST_PAUSE")) == NULL ||
+	    strlen(path) > 1000)
+		return;
+	snprintf(log, sizeof(log), "%s.log", path);
+	if ((f = fopen(log, "a")) == NULL)
+		return;
+	fprintf(f, "%s %lld\n", what, (long long)id);
+	fclose(f);
+}
+
+static void
+test_pause(struct ingest *ing, int64_t id)
+{
+	const char	*path;
+	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
+
+	if (!store_emulated(ing->st) ||
+	    (path = getenv("PAYERLINK_TEST_INGEST_PAUSE")) == NULL ||
+	    access(path, F_OK) == -1)
+		return;
+	test_note(ing, "paused", id);
+	while (access(path, F_OK) == 0)
+		nanosleep(&ts, NULL);
+	test_note(ing, "resumed", id);
+}
+
 /* Marks running imports whose process is gone as failed (kill -9). */
 static int
 clean_orphans(struct ingest *ing, struct err *e)
@@ -1917,7 +1975,7 @@ ingest_commit(struct ingest *ing, struct err *e)
 	struct billing_import	 cur, imp;
 	struct billing_rollup	*rows = NULL;
 	char			*kbuf = NULL;
-	size_t			 i, nrows;
+	size_t			 i, nrows, batch = test_batch(ing);
 	int			 in_txn = 0;
 
 	if (ing->broken)
@@ -1994,7 +2052,7 @@ ingest_commit(struct ingest *ing, struct err *e)
 		o->public_on_demand = x->sums.public_od;
 		o->usage_amount = x->sums.usage;
 		o->line_count = x->sums.lines;
-		if (nrows < STORE_ROLLUP_MULTI && (i + 1) % BATCH != 0 &&
+		if (nrows < STORE_ROLLUP_MULTI && (i + 1) % batch != 0 &&
 		    i + 1 < ing->roll.n)
 			continue;
 		if (!in_txn) {
@@ -2006,10 +2064,12 @@ ingest_commit(struct ingest *ing, struct err *e)
 		    nrows, e) == -1)
 			goto fail;
 		nrows = 0;
-		if ((i + 1) % BATCH == 0) {
+		if ((i + 1) % batch == 0) {
 			if (store_commit(ing->st, e) == -1)
 				goto fail;
 			in_txn = 0;
+			if (i + 1 < ing->roll.n)
+				test_pause(ing, imp.id);
 		}
 	}
 	if (in_txn && store_commit(ing->st, e) == -1)

@@ -319,6 +319,12 @@ store_close(struct store *st)
 	xfree(st);
 }
 
+int
+store_emulated(const struct store *st)
+{
+	return ((st->flags & STORE_EMULATOR) != 0);
+}
+
 const char *
 store_backend_name(const struct store *st)
 {

@@ -35,6 +35,9 @@ int	 store_open(const char *path, int flags, struct store **out /* OUT */,
 void	 store_close(struct store *);
 /* "sqlite" or "postgresql". */
 const char *store_backend_name(const struct store *);
+/* Opened with STORE_EMULATOR (serve --emulator, and the CLI): test hooks
+ * may be honoured. */
+int	 store_emulated(const struct store *);
 /* SQLite: what all connections of the process keep in memory together;
  * past it their page caches recycle pages instead of growing (a server
  * has one connection per worker, each would keep up to 2 MiB). 0: no
