@@ -12,7 +12,8 @@
 
 #define IMPORT_COLS "id, payer_id, period, status, format, file_name, " \
 	"digest, currency, bytes, rows, rejected, COALESCE(replaces, 0), pid, " \
-	"started_at, COALESCE(finished_at, 0)"
+	"started_at, COALESCE(finished_at, 0), owner, owner_host, " \
+	"owner_proc, lease_until"
 
 static void
 import_row(struct stmt *s, struct billing_import *o)
@@ -32,6 +33,10 @@ import_row(struct stmt *s, struct billing_import *o)
 	o->pid = stmt_int64(s, 12);
 	o->started_at = stmt_int64(s, 13);
 	o->finished_at = stmt_int64(s, 14);
+	stmt_copy(s, 15, o->owner, sizeof(o->owner));
+	stmt_copy(s, 16, o->owner_host, sizeof(o->owner_host));
+	stmt_copy(s, 17, o->owner_proc, sizeof(o->owner_proc));
+	o->lease_until = stmt_int64(s, 18);
 }
 
 int
@@ -40,8 +45,9 @@ store_billing_import_insert(struct store *st, struct billing_import *io,
 {
 	static const char	*sql = "INSERT INTO billing_imports (payer_id, "
 	    "period, status, format, file_name, digest, bytes, rows, rejected, "
-	    "currency, pid, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?) RETURNING id";
+	    "currency, pid, started_at, owner, owner_host, owner_proc, "
+	    "lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?) RETURNING id";
 	struct stmt		*s;
 	int			 rc;
 
@@ -59,6 +65,10 @@ store_billing_import_insert(struct store *st, struct billing_import *io,
 	stmt_bind_text(s, 10, io->currency);
 	stmt_bind_int64(s, 11, io->pid);
 	stmt_bind_int64(s, 12, io->started_at);
+	stmt_bind_text(s, 13, io->owner);
+	stmt_bind_text(s, 14, io->owner_host);
+	stmt_bind_text(s, 15, io->owner_proc);
+	stmt_bind_int64(s, 16, io->lease_until);
 	if ((rc = stmt_step(s, e)) == 1)
 		io->id = stmt_int64(s, 0);
 	stmt_done(s);
@@ -142,27 +152,94 @@ store_billing_imports(struct store *st, struct arena *a, const char *status,
 }
 
 int
-store_billing_import_fail(struct store *st, int64_t id, int64_t when,
-    struct err *e)
+store_billing_import_fail(struct store *st, int64_t id, const char *owner,
+    int64_t when, struct err *e)
 {
-	static const char	*del = "DELETE FROM billing_rollups "
-	    "WHERE import_id = ?";
 	static const char	*upd = "UPDATE billing_imports SET status = "
-	    "'failed', finished_at = ? WHERE id = ? AND status = 'running'";
+	    "'failed', finished_at = ? WHERE id = ? AND status = 'running' "
+	    "AND owner = ? AND NOT EXISTS (SELECT 1 FROM billing_rollups "
+	    "WHERE import_id = ?)";
 	struct stmt		*s;
-	int			 rc;
 
-	if ((s = db_stmt(st, del, e)) == NULL)
-		return (-1);
-	stmt_bind_int64(s, 1, id);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1 || (s = db_stmt(st, upd, e)) == NULL)
+	if ((s = db_stmt(st, upd, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, when);
 	stmt_bind_int64(s, 2, id);
-	return (stmt_exec(s, e));
+	stmt_bind_text(s, 3, owner);
+	stmt_bind_int64(s, 4, id);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	return (db_changes(st) == 1 ? 1 : 0);
 }
+
+int
+store_billing_rollups_delete(struct store *st, int64_t import_id,
+    size_t limit, int64_t *deleted_out, struct err *e)
+{
+	/* A bounded batch: the row ids of SQLite, the tuple ids of
+	 * PostgreSQL (no portable way to delete N rows of a table without
+	 * a key). */
+	static const char	*lite = "DELETE FROM billing_rollups WHERE "
+	    "rowid IN (SELECT rowid FROM billing_rollups WHERE import_id = ? "
+	    "LIMIT ?)";
+	static const char	*pg = "DELETE FROM billing_rollups WHERE "
+	    "ctid = ANY (ARRAY (SELECT ctid FROM billing_rollups WHERE "
+	    "import_id = ? LIMIT ?))";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, strcmp(store_backend_name(st), "sqlite") == 0 ?
+	    lite : pg, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	stmt_bind_int64(s, 2, (int64_t)limit);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	*deleted_out = db_changes(st);
+	return (0);
+}
+
+int
+store_billing_lease_renew(struct store *st, int64_t id, const char *owner,
+    int64_t until, struct err *e)
+{
+	static const char	*sql = "UPDATE billing_imports SET lease_until "
+	    "= ? WHERE id = ? AND owner = ? AND status = 'running'";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, until);
+	stmt_bind_int64(s, 2, id);
+	stmt_bind_text(s, 3, owner);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	return (db_changes(st) == 1 ? 1 : 0);
+}
+
+int
+store_billing_lease_take(struct store *st, const struct billing_import *was,
+    const struct billing_import *to, struct err *e)
+{
+	static const char	*sql = "UPDATE billing_imports SET owner = ?, "
+	    "owner_host = ?, owner_proc = ?, pid = ?, lease_until = ? WHERE "
+	    "id = ? AND status = 'running' AND owner = ? AND lease_until = ?";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, to->owner);
+	stmt_bind_text(s, 2, to->owner_host);
+	stmt_bind_text(s, 3, to->owner_proc);
+	stmt_bind_int64(s, 4, to->pid);
+	stmt_bind_int64(s, 5, to->lease_until);
+	stmt_bind_int64(s, 6, was->id);
+	stmt_bind_text(s, 7, was->owner);
+	stmt_bind_int64(s, 8, was->lease_until);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	return (db_changes(st) == 1 ? 1 : 0);
+}
+
 
 int
 store_billing_rollup_insert(struct store *st, int64_t import_id,
@@ -283,9 +360,13 @@ store_billing_ingest_tune(struct store *st, int bulk, struct err *e)
 }
 
 int
-store_billing_flip(struct store *st, int64_t import_id, int64_t when,
-    int64_t *replaced_out, struct err *e)
+store_billing_flip(struct store *st, int64_t import_id, const char *owner,
+    int64_t rows, int64_t when, int64_t *replaced_out, struct err *e)
 {
+	static const char	*mine = "SELECT status, owner FROM "
+	    "billing_imports WHERE id = ?";
+	static const char	*count = "SELECT COUNT(*) FROM billing_rollups "
+	    "WHERE import_id = ?";
 	static const char	*cur = "SELECT p.import_id FROM billing_periods p "
 	    "JOIN billing_imports i ON i.payer_id = p.payer_id AND "
 	    "i.period = p.period WHERE i.id = ?";
@@ -300,9 +381,40 @@ store_billing_flip(struct store *st, int64_t import_id, int64_t when,
 	static const char	*del = "DELETE FROM billing_rollups "
 	    "WHERE import_id = ?";
 	struct stmt		*s;
-	int64_t			 prev = 0;
+	int64_t			 prev = 0, n = 0;
+	char			 status[12] = "", who[33] = "";
 	int			 rc;
 
+	/* Inside the caller's write transaction: what is checked holds
+	 * until its commit. */
+	if ((s = db_stmt(st, mine, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	if ((rc = stmt_step(s, e)) == 1) {
+		stmt_copy(s, 0, status, sizeof(status));
+		stmt_copy(s, 1, who, sizeof(who));
+	}
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	if (strcmp(status, "running") != 0 || strcmp(who, owner) != 0)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL, "import %lld is no "
+		    "longer running (%s): another process took it for "
+		    "abandoned; nothing imported", (long long)import_id,
+		    status[0] != '\0' ? status : "gone"));
+	if ((s = db_stmt(st, count, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	if ((rc = stmt_step(s, e)) == 1)
+		n = stmt_int64(s, 0);
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	if (n != rows)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL, "import %lld is "
+		    "incomplete: %lld of %lld rollup rows stored; nothing "
+		    "imported", (long long)import_id, (long long)n,
+		    (long long)rows));
 	if ((s = db_stmt(st, cur, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, import_id);

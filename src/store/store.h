@@ -38,6 +38,11 @@ const char *store_backend_name(const struct store *);
 /* Opened with STORE_EMULATOR (serve --emulator, and the CLI): test hooks
  * may be honoured. */
 int	 store_emulated(const struct store *);
+/* The database's own clock, ms since the epoch: PostgreSQL's, the same for
+ * every server on it (SQLite: this host's). Leases are judged by it, never
+ * by the business clock, which the emulator moves. */
+int	 store_db_clock(struct store *, int64_t *ms_out /* OUT */,
+	    struct err *);
 /* SQLite: what all connections of the process keep in memory together;
  * past it their page caches recycle pages instead of growing (a server
  * has one connection per worker, each would keep up to 2 MiB). 0: no
@@ -225,8 +230,23 @@ int	 store_billing_import_get(struct store *, int64_t id,
 int	 store_billing_current(struct store *, const char *payer_id,
 	    const char *period, struct billing_import *out /* OUT */,
 	    struct err *);
-/* Marks a running import failed and deletes its rollups. */
-int	 store_billing_import_fail(struct store *, int64_t id, int64_t when,
+/* Marks a running import of owner failed once it has no rollups left
+ * (delete them first with store_billing_rollups_delete): 1 done, 0 not
+ * (rows left, another owner, not running). */
+int	 store_billing_import_fail(struct store *, int64_t id,
+	    const char *owner, int64_t when, struct err *);
+/* Deletes at most limit rollups of an import: bounded transactions, so
+ * that cleaning up after a failure never needs much more space. */
+int	 store_billing_rollups_delete(struct store *, int64_t import_id,
+	    size_t limit, int64_t *deleted_out /* OUT */, struct err *);
+/* Leases (billing/lease.h). renew: sets lease_until if owner still holds
+ * the running import; take: makes `to`'s owner fields and lease_until the
+ * import's if it is still as `was` was read (owner and lease_until).
+ * Both return 1 when done, 0 when not, -1 on error. */
+int	 store_billing_lease_renew(struct store *, int64_t id,
+	    const char *owner, int64_t until, struct err *);
+int	 store_billing_lease_take(struct store *,
+	    const struct billing_import *was, const struct billing_import *to,
 	    struct err *);
 int	 store_billing_rollup_insert(struct store *, int64_t import_id,
 	    const struct billing_rollup *, struct err *);
@@ -239,8 +259,11 @@ int	 store_billing_rollup_insert_many(struct store *, int64_t import_id,
  * thread commits uploads, and its connection lives on); a no-op elsewhere. */
 int	 store_billing_ingest_tune(struct store *, int bulk, struct err *);
 /* Makes import_id its period's current version, marks the previous one
- * replaced and deletes its rollups; *replaced_out is its id or 0. */
-int	 store_billing_flip(struct store *, int64_t import_id, int64_t when,
+ * replaced and deletes its rollups; *replaced_out is its id or 0. Only an
+ * import still running under owner's lease with exactly `rows` rollups
+ * stored: else ERR_CONFLICT and nothing changes. */
+int	 store_billing_flip(struct store *, int64_t import_id,
+	    const char *owner, int64_t rows, int64_t when,
 	    int64_t *replaced_out /* OUT */, struct err *);
 /* The memberships paid by payer that overlap [from, to) (attribution),
  * by account then join time. */
