@@ -47,6 +47,7 @@
 					   transaction (~400 KB of WAL) */
 #define ORPHANS_MAX	64		/* running imports judged per import */
 #define WAIT_MS		200		/* polls for the same delivery */
+#define BALLAST_ROWS	10000		/* imports with space set aside */
 #define KEY_MAX		2432	/* 11 + 7 x 256 key bytes, then the last account */
 /* A rollup key: the usage day (10 bytes), the in-membership flag, then
  * seven strings each after its length byte, the account first. */
@@ -1954,7 +1955,9 @@ test_pause(struct ingest *ing, int64_t id)
 
 /*
  * Deletes the rollups of running import `id`, which this process holds,
- * in transactions of DELETE_BATCH rows, then marks it failed. 0: done, or the
+ * in transactions of DELETE_BATCH rows, then marks it failed. Bounded, so
+ * that cleaning up after a full disk needs little more space than one
+ * batch's WAL, freed again by the checkpoint after each. 0: done, or the
  * lease went to another process (which finishes it); -1: left running
  * under a lease that runs out, so a later import finishes it.
  */
@@ -1965,6 +1968,8 @@ import_abandon(struct ingest *ing, int64_t id, struct err *e)
 	int64_t		 now, n;
 	int		 rc;
 
+	/* A failed batch's frames first (SQLite): they make the room. */
+	(void)store_billing_reclaim(st, STORE_RECLAIM_WAL, NULL);
 	do {
 		if (store_db_clock(st, &now, e) == -1 ||
 		    store_begin(st, STORE_WRITE, e) == -1)
@@ -1983,7 +1988,9 @@ import_abandon(struct ingest *ing, int64_t id, struct err *e)
 		}
 		if (store_commit(st, e) == -1)
 			return (-1);
+		(void)store_billing_reclaim(st, STORE_RECLAIM_CHECKPOINT, NULL);
 	} while (n == DELETE_BATCH);
+	(void)store_billing_reclaim(st, STORE_RECLAIM_ALL, NULL);
 	return (0);
 }
 
@@ -2170,7 +2177,12 @@ ingest_commit(struct ingest *ing, struct err *e)
 	}
 
 	/* 2. The rollups, one transaction per batch, multi-row inserts;
-	 * each batch checks that the import is still this process's. */
+	 * each batch checks that the import is still this process's. A
+	 * large import sets space aside first, for its cleanup should the
+	 * disk fill (store_billing_ballast()). */
+	if (ing->roll.n >= BALLAST_ROWS &&
+	    store_billing_ballast(ing->st, 1, e) == -1)
+		goto fail;
 	sort_entries(&ing->roll);
 	if (store_billing_ingest_tune(ing->st, 1, e) == -1)
 		goto fail;
@@ -2207,7 +2219,8 @@ ingest_commit(struct ingest *ing, struct err *e)
 			goto fail;
 		nrows = 0;
 		if ((i + 1) % batch == 0 || i + 1 == ing->roll.n) {
-			if (store_commit(ing->st, e) == -1)
+			if (store_space_reserve(ing->st, e) == -1 ||
+			    store_commit(ing->st, e) == -1)
 				goto fail;
 			in_txn = 0;
 			if (i + 1 < ing->roll.n)
@@ -2225,11 +2238,14 @@ ingest_commit(struct ingest *ing, struct err *e)
 	in_txn = 1;
 	if (store_billing_flip(ing->st, imp.id, lease_owner(),
 	    (int64_t)ing->roll.n, store_now(ing->st), &r->replaced_id,
-	    e) == -1 || store_commit(ing->st, e) == -1)
+	    e) == -1 || store_space_reserve(ing->st, e) == -1 ||
+	    store_commit(ing->st, e) == -1)
 		goto fail;
 	in_txn = 0;
 	lease_release(ls, imp.id);
 	lease_stop(ls);
+	if (ing->roll.n >= BALLAST_ROWS)
+		(void)store_billing_ballast(ing->st, 0, NULL);
 	snprintf(r->status, sizeof(r->status), "imported");
 	r->import_id = imp.id;
 	r->seconds = elapsed(&ing->t0);
@@ -2241,6 +2257,8 @@ fail:
 	if (in_txn)
 		store_rollback(ing->st);
 	(void)store_billing_ingest_tune(ing->st, 0, NULL);
+	if (ing->roll.n >= BALLAST_ROWS)
+		(void)store_billing_ballast(ing->st, 0, NULL);
 	/* Nothing of a failed import stays; what cannot go now goes with
 	 * the next import once the lease is released or runs out. */
 	err_clear(&e2);

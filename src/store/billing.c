@@ -240,6 +240,44 @@ store_billing_lease_take(struct store *st, const struct billing_import *was,
 	return (db_changes(st) == 1 ? 1 : 0);
 }
 
+int
+store_billing_ballast(struct store *st, int on, struct err *e)
+{
+	/*
+	 * A temporary table lives in the database's default tablespace, as
+	 * the rollups do, and dropping it frees its file at once; PLAIN
+	 * storage keeps the rows uncompressed (256 pages of 7,000 bytes).
+	 */
+	if (strcmp(store_backend_name(st), "sqlite") == 0)
+		return (0);
+	if (!on)
+		return (db_exec(st, "DROP TABLE IF EXISTS ingest_ballast", e));
+	return (db_exec(st, "DROP TABLE IF EXISTS ingest_ballast; "
+	    "CREATE TEMPORARY TABLE ingest_ballast (pad TEXT NOT NULL); "
+	    "ALTER TABLE ingest_ballast ALTER COLUMN pad SET STORAGE PLAIN; "
+	    "INSERT INTO ingest_ballast SELECT repeat('x', 7000) FROM "
+	    "generate_series(1, 256)", e));
+}
+
+int
+store_billing_reclaim(struct store *st, int how, struct err *e)
+{
+	/*
+	 * SQLite: the WAL's frames copied into the database file, so that
+	 * the next write starts the WAL over; truncated too from
+	 * STORE_RECLAIM_WAL on (a failed batch's frames stay in it otherwise,
+	 * and the file keeps its size). PostgreSQL, STORE_RECLAIM_ALL: the
+	 * pages of deleted and aborted rows made free again and the empty
+	 * ones at the end given back (what a failed import added is at the
+	 * end); nothing before.
+	 */
+	if (strcmp(store_backend_name(st), "sqlite") == 0)
+		return (db_exec(st, how >= STORE_RECLAIM_WAL ?
+		    "PRAGMA wal_checkpoint(TRUNCATE)" :
+		    "PRAGMA wal_checkpoint(PASSIVE)", e));
+	return (how == STORE_RECLAIM_ALL ? db_exec(st,
+	    "VACUUM billing_rollups", e) : 0);
+}
 
 int
 store_billing_rollup_insert(struct store *st, int64_t import_id,

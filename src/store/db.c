@@ -320,6 +320,14 @@ store_close(struct store *st)
 }
 
 int
+store_space_reserve(struct store *st, struct err *e)
+{
+	if (st->be->reserve == NULL)
+		return (0);
+	return (st->be->reserve(st, e));
+}
+
+int
 store_db_clock(struct store *st, int64_t *ms_out, struct err *e)
 {
 	static const char	*lite = "SELECT CAST((julianday('now') - "

@@ -43,6 +43,17 @@ int	 store_emulated(const struct store *);
  * by the business clock, which the emulator moves. */
 int	 store_db_clock(struct store *, int64_t *ms_out /* OUT */,
 	    struct err *);
+/*
+ * Call inside a write transaction, before its commit. SQLite: grows the
+ * database file to the size the transaction's pages need, so that after
+ * the commit the checkpoint that copies them from the WAL into the file
+ * never has to grow it. Otherwise a disk that fills between the two leaves
+ * committed frames that no checkpoint can move, the WAL can never start
+ * over, and every later write fails (also after a restart). Fails with
+ * "the database disk is full" when the space is not there; roll back then.
+ * PostgreSQL: nothing to do.
+ */
+int	 store_space_reserve(struct store *, struct err *);
 /* SQLite: what all connections of the process keep in memory together;
  * past it their page caches recycle pages instead of growing (a server
  * has one connection per worker, each would keep up to 2 MiB). 0: no
@@ -248,6 +259,19 @@ int	 store_billing_lease_renew(struct store *, int64_t id,
 int	 store_billing_lease_take(struct store *,
 	    const struct billing_import *was, const struct billing_import *to,
 	    struct err *);
+/* Gives the space of deleted and failed rollups back, outside a
+ * transaction. CHECKPOINT: SQLite copies the WAL into the database file;
+ * WAL: and truncates the WAL; ALL: and PostgreSQL vacuums the rollups. */
+/* PostgreSQL: 2 MiB set aside on this connection (a temporary table in
+ * the database's tablespace) while a large import runs, given back by
+ * on 0 when it ends. After a full disk, giving it back is what lets
+ * VACUUM, which needs a few pages for its maps, free the failed import's
+ * space. SQLite: nothing to do (a truncated WAL leaves the room). */
+int	 store_billing_ballast(struct store *, int on, struct err *);
+#define STORE_RECLAIM_CHECKPOINT	0
+#define STORE_RECLAIM_WAL		1
+#define STORE_RECLAIM_ALL		2
+int	 store_billing_reclaim(struct store *, int how, struct err *);
 int	 store_billing_rollup_insert(struct store *, int64_t import_id,
 	    const struct billing_rollup *, struct err *);
 /* The same for n rows (SQLite: multi-row INSERTs of STORE_ROLLUP_MULTI). */
