@@ -151,8 +151,9 @@ def test_sqlite_disk_full_import_fails_cleanly_and_writes_work_at_once(tmp_path,
         gate = str(tmp_path / "no-gate")
         s = run_disk_full(db, mnt, lambda: Srv(db, gate, batch=batch),
                           "SQLite, 20 MiB tmpfs, batch %d" % (batch or 100000))
-        s.stop()
+        code = s.stop()
         s = None
+        assert code == 0, "payerlink serve exited %s" % code
         assert sql(db, "PRAGMA integrity_check") == [("ok",)]
         wal = db + "-wal"
         print("SQLite: WAL after the server stopped: %s; database %d bytes, %d free pages" % (
@@ -223,8 +224,9 @@ def test_postgresql_disk_full_import_fails_cleanly_and_writes_work_at_once(tmp_p
         gate = str(tmp_path / "no-gate")
         s = run_disk_full(db, str(space), lambda: Srv(db, gate, batch=1000),
                           "PostgreSQL, 24 MiB tmpfs tablespace, batch 1000")
-        s.stop()
+        code = s.stop()
         s = None
+        assert code == 0, "payerlink serve exited %s" % code
         log = open(sock / "server.log").read()
         print("PostgreSQL: %d 'No space left on device' errors in its log, %d PANIC"
               % (log.count("No space left on device"), log.count("PANIC")))

@@ -57,6 +57,7 @@ class Srv:
     def __init__(self, db, gate, *flags, wrap=(), lease_ms=None, batch=BATCH):
         self.dir = tempfile.mkdtemp(prefix="payerlink-overlap-")
         self.db = db
+        self.wrap, self.killed = wrap, False
         env = dict(os.environ, PAYERLINK_TEST_INGEST_PAUSE=gate)
         if batch:
             env["PAYERLINK_TEST_INGEST_BATCH"] = str(batch)
@@ -75,16 +76,25 @@ class Srv:
         self.url = "http://127.0.0.1:%s" % m.group(1)
 
     def stop(self, sig=signal.SIGTERM):
+        """Stops the server; its exit status (a sanitizer's report fails
+        a clean stop: the log's end is printed then)."""
         if self.proc.poll() is None:
+            self.killed = sig == signal.SIGKILL
             self.proc.send_signal(sig)
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self.log.close()
+        code = self.proc.returncode
+        if not self.log.closed:
+            if code != 0 and not self.killed and not self.wrap:
+                self.log.seek(0)
+                print("\n--- payerlink serve exited %s; its log ends:\n%s"
+                      % (code, self.log.read()[-6000:]))
+            self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
-        return self.proc.returncode
+        return code
 
 
 def cli(db, *args, env=None, wrap=()):
@@ -191,9 +201,12 @@ def world(tmp_path):
         servers.append(s)
         return s
     yield db, gate, start, tmp_path
-    for s in servers:
-        s.stop()
+    # A server stopped cleanly exits 0 (under the wrapper, unshare's own
+    # status says nothing; a killed one is expected to die).
+    codes = [(s.stop(), s) for s in servers]
     drop_db(db)
+    for code, s in codes:
+        assert code == 0 or s.wrap or s.killed, "payerlink serve exited %s" % code
 
 
 def hold(gate):
