@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +30,25 @@
 #include "billing/csv.h"
 #include "billing/cur.h"
 #include "billing/ingest.h"
+#include "billing/lease.h"
 #include "billing/money.h"
 #include "billing/paid.h"
 #include "billing/pricing.h"
 #include "billing/rollup.h"
 #include "core/clock.h"
 #include "core/codec.h"
+#include "core/log.h"
 #include "core/xmalloc.h"
 
 #define CHUNK		(8u << 20)	/* bytes per read buffer */
 #define RESERVE		(4u << 20)	/* longest row carried over */
 #define NBUF		3
 #define BATCH		100000		/* rollup rows per transaction */
+#define DELETE_BATCH	2000		/* a failed import's rows deleted per
+					   transaction (~400 KB of WAL) */
+#define ORPHANS_MAX	64		/* running imports judged per import */
+#define WAIT_MS		200		/* polls for the same delivery */
+#define BALLAST_ROWS	10000		/* imports with space set aside */
 #define KEY_MAX		2432	/* 11 + 7 x 256 key bytes, then the last account */
 /* A rollup key: the usage day (10 bytes), the in-membership flag, then
  * seven strings each after its length byte, the account first. */
@@ -2005,24 +2011,170 @@ delivery_digest(struct ingest_report *r)
 	digest_hex(&h, r->digest);
 }
 
-/* Marks running imports whose process is gone as failed (kill -9). */
-static int
-clean_orphans(struct ingest *ing, struct err *e)
+/*
+ * Test hooks, honoured only on an emulator store (serve --emulator and the
+ * CLI; a production server ignores them), so that tests can hold an import
+ * between its rollup batches and make the overlap of two imports happen
+ * deterministically (docs/reliability.md):
+ *
+ * PAYERLINK_TEST_INGEST_BATCH=N	rollup rows per transaction (else BATCH)
+ * PAYERLINK_TEST_INGEST_PAUSE=PATH	after a committed batch with more to
+ *	come, while PATH exists the import waits; each event is a line
+ *	appended to PATH.log ("paused ID", "resumed ID").
+ */
+static size_t
+test_batch(struct ingest *ing)
 {
-	struct billing_import	*v;
-	size_t			 n, i;
+	const char	*v;
+	long		 n;
 
-	if (store_billing_imports(ing->st, &ing->ar, "running", 100, &v,
-	    &n, e) == -1)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if (v[i].pid != (int64_t)getpid() &&
-		    (kill((pid_t)v[i].pid, 0) == 0 || errno != ESRCH))
-			continue;	/* another live ingest */
-		if (store_billing_import_fail(ing->st, v[i].id,
-		    store_now(ing->st), e) == -1)
+	if (!store_emulated(ing->st) ||
+	    (v = getenv("PAYERLINK_TEST_INGEST_BATCH")) == NULL ||
+	    (n = strtol(v, NULL, 10)) <= 0 || n > BATCH)
+		return (BATCH);
+	return ((size_t)n);
+}
+
+static void
+test_note(struct ingest *ing, const char *what, int64_t id)
+{
+	const char	*path;
+	char		 log[1100];
+	FILE		*f;
+
+	if (!store_emulated(ing->st) ||
+	    (path = getenv("PAYERLINK_TEST_INGEST_PAUSE")) == NULL ||
+	    strlen(path) > 1000)
+		return;
+	snprintf(log, sizeof(log), "%s.log", path);
+	if ((f = fopen(log, "a")) == NULL)
+		return;
+	fprintf(f, "%s %lld\n", what, (long long)id);
+	fclose(f);
+}
+
+static void
+test_pause(struct ingest *ing, int64_t id)
+{
+	const char	*path;
+	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
+
+	if (!store_emulated(ing->st) ||
+	    (path = getenv("PAYERLINK_TEST_INGEST_PAUSE")) == NULL ||
+	    access(path, F_OK) == -1)
+		return;
+	test_note(ing, "paused", id);
+	while (access(path, F_OK) == 0)
+		nanosleep(&ts, NULL);
+	test_note(ing, "resumed", id);
+}
+
+/*
+ * Deletes the rollups of running import `id`, which this process holds,
+ * in transactions of DELETE_BATCH rows, then marks it failed. Bounded, so
+ * that cleaning up after a full disk needs little more space than one
+ * batch's WAL, freed again by the checkpoint after each. 0: done, or the
+ * lease went to another process (which finishes it); -1: left running
+ * under a lease that runs out, so a later import finishes it.
+ */
+static int
+import_abandon(struct ingest *ing, int64_t id, struct err *e)
+{
+	struct store	*st = ing->st;
+	int64_t		 now, n;
+	int		 rc;
+
+	/* A failed batch's frames first (SQLite): they make the room. */
+	(void)store_billing_reclaim(st, STORE_RECLAIM_WAL, NULL);
+	do {
+		if (store_db_clock(st, &now, e) == -1 ||
+		    store_begin(st, STORE_WRITE, e) == -1)
 			return (-1);
+		if ((rc = store_billing_lease_renew(st, id, lease_owner(),
+		    now + lease_ms(st), e)) != 1) {
+			store_rollback(st);
+			return (rc == 0 ? 0 : -1);
+		}
+		if (store_billing_rollups_delete(st, id, DELETE_BATCH, &n,
+		    e) == -1 || (n < DELETE_BATCH &&
+		    store_billing_import_fail(st, id, lease_owner(),
+		    store_now(st), e) == -1)) {
+			store_rollback(st);
+			return (-1);
+		}
+		if (store_commit(st, e) == -1)
+			return (-1);
+		(void)store_billing_reclaim(st, STORE_RECLAIM_CHECKPOINT, NULL);
+	} while (n == DELETE_BATCH);
+	(void)store_billing_reclaim(st, STORE_RECLAIM_ALL, NULL);
+	return (0);
+}
+
+/*
+ * Inside the opening write transaction: takes over the running imports
+ * whose owner is gone (lease_orphan()) into taken[] (cleaned after the
+ * commit), and finds a live running import of this very delivery (*dup).
+ */
+static int
+judge_running(struct ingest *ing, struct lease *ls, int64_t *taken,
+    size_t *n_taken, int64_t *dup, struct err *e)
+{
+	const struct ingest_report *r = &ing->rep;
+	struct billing_import	*v, to;
+	struct arena		 a;
+	size_t			 n, i;
+	int64_t			 now;
+	int			 rc = -1, t;
+
+	*dup = 0;
+	arena_init(&a);
+	if (store_billing_imports(ing->st, &a, "running", ORPHANS_MAX, &v, &n,
+	    e) == -1 || store_db_clock(ing->st, &now, e) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!lease_orphan(&v[i], now)) {
+			if (strcmp(v[i].payer_id, r->payer_id) == 0 &&
+			    strcmp(v[i].period, r->period) == 0 &&
+			    strcmp(v[i].digest, r->digest) == 0)
+				*dup = v[i].id;
+			continue;
+		}
+		to = v[i];
+		lease_stamp(&to, now + lease_ms(ing->st));
+		if ((t = store_billing_lease_take(ing->st, &v[i], &to,
+		    e)) == -1)
+			goto out;
+		if (t == 1) {
+			log_info("import %lld of %s/%s was abandoned by its "
+			    "owner %s (pid %lld on %s); deleting its rows",
+			    (long long)v[i].id, v[i].payer_id, v[i].period,
+			    v[i].owner[0] != '\0' ? v[i].owner : "(none)",
+			    (long long)v[i].pid, v[i].owner_host);
+			lease_hold(ls, v[i].id);
+			taken[(*n_taken)++] = v[i].id;
+		}
 	}
+	rc = 0;
+out:
+	arena_release(&a);
+	return (rc);
+}
+
+/* In a write transaction: still ours, and the lease renewed. */
+static int
+lease_check(struct ingest *ing, int64_t id, struct err *e)
+{
+	int64_t	 now;
+	int	 rc;
+
+	if (store_db_clock(ing->st, &now, e) == -1 ||
+	    (rc = store_billing_lease_renew(ing->st, id, lease_owner(),
+	    now + lease_ms(ing->st), e)) == -1)
+		return (-1);
+	if (rc == 0)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL, "import %lld is no "
+		    "longer running: another process took it for abandoned; "
+		    "nothing imported", (long long)id));
 	return (0);
 }
 
@@ -2032,9 +2184,13 @@ ingest_commit(struct ingest *ing, struct err *e)
 	struct ingest_report	*r = &ing->rep;
 	struct billing_import	 cur, imp;
 	struct billing_rollup	*rows = NULL;
+	struct lease		*ls = NULL;
+	struct timespec		 wait = { 0, WAIT_MS * 1000000L };
+	struct err		 e2;
 	char			*kbuf = NULL;
-	size_t			 i, nrows;
-	int			 in_txn = 0;
+	size_t			 i, nrows, n_taken, batch = test_batch(ing);
+	int64_t			 taken[ORPHANS_MAX], dup;
+	int			 in_txn = 0, have_imp = 0, waited = 0;
 
 	if (ing->broken)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
@@ -2053,43 +2209,97 @@ ingest_commit(struct ingest *ing, struct err *e)
 	if (report_customers(ing, e) == -1)
 		return (-1);
 	r->groups = ing->roll.n;
-
-	/* 1. Same digest as the current version: nothing to do. */
-	if (store_begin(ing->st, STORE_WRITE, e) == -1)
+	if (lease_start(ing->st, &ls, e) == -1)
 		return (-1);
-	in_txn = 1;
-	if (store_billing_current(ing->st, r->payer_id, r->period, &cur,
-	    NULL) == 0 && strcmp(cur.digest, r->digest) == 0) {
-		if (store_commit(ing->st, e) == -1)
-			return (-1);
-		snprintf(r->status, sizeof(r->status), "already imported");
-		r->import_id = cur.id;
-		r->seconds = elapsed(&ing->t0);
-		return (0);
-	}
-	if (clean_orphans(ing, e) == -1)
-		goto fail;
 	memset(&imp, 0, sizeof(imp));
-	snprintf(imp.payer_id, sizeof(imp.payer_id), "%s", r->payer_id);
-	snprintf(imp.period, sizeof(imp.period), "%s", r->period);
-	snprintf(imp.status, sizeof(imp.status), "running");
-	snprintf(imp.format, sizeof(imp.format), "%s", r->format);
-	snprintf(imp.role, sizeof(imp.role), "%s", r->role);
-	snprintf(imp.file_name, sizeof(imp.file_name), "%s",
-	    r->files[0].name);
-	snprintf(imp.digest, sizeof(imp.digest), "%s", r->digest);
-	snprintf(imp.currency, sizeof(imp.currency), "%s", r->currency);
-	imp.bytes = r->bytes;
-	imp.rows = r->rows;
-	imp.rejected = r->rejected;
-	imp.pid = getpid();
-	imp.started_at = store_now(ing->st);
-	if (store_billing_import_insert(ing->st, &imp, e) == -1 ||
-	    store_commit(ing->st, e) == -1)
-		goto fail;
-	in_txn = 0;
 
-	/* 2. The rollups, one transaction per batch, multi-row inserts. */
+	/*
+	 * 1. Under the write lock: the same digest as the current version is
+	 * nothing to do; orphans are taken over; the same delivery being
+	 * written by a live import is waited for (then it is current:
+	 * "already imported"; or it failed: this one goes on); else this
+	 * import is inserted as running under this process's lease.
+	 */
+	for (;;) {
+		n_taken = 0;
+		if (store_begin(ing->st, STORE_WRITE, e) == -1)
+			goto fail;
+		in_txn = 1;
+		if (store_billing_current(ing->st, r->payer_id, r->period,
+		    &cur, NULL) == 0 && strcmp(cur.digest, r->digest) == 0) {
+			if (store_commit(ing->st, e) == -1)
+				goto fail;
+			lease_stop(ls);
+			snprintf(r->status, sizeof(r->status),
+			    "already imported");
+			r->import_id = cur.id;
+			r->seconds = elapsed(&ing->t0);
+			return (0);
+		}
+		if (judge_running(ing, ls, taken, &n_taken, &dup, e) == -1)
+			goto fail;
+		if (dup == 0) {
+			snprintf(imp.payer_id, sizeof(imp.payer_id), "%s",
+			    r->payer_id);
+			snprintf(imp.period, sizeof(imp.period), "%s",
+			    r->period);
+			snprintf(imp.status, sizeof(imp.status), "running");
+			snprintf(imp.format, sizeof(imp.format), "%s",
+			    r->format);
+			snprintf(imp.role, sizeof(imp.role), "%s", r->role);
+			snprintf(imp.file_name, sizeof(imp.file_name), "%s",
+			    r->files[0].name);
+			snprintf(imp.digest, sizeof(imp.digest), "%s",
+			    r->digest);
+			snprintf(imp.currency, sizeof(imp.currency), "%s",
+			    r->currency);
+			imp.bytes = r->bytes;
+			imp.rows = r->rows;
+			imp.rejected = r->rejected;
+			imp.started_at = store_now(ing->st);
+			if (store_db_clock(ing->st, &imp.lease_until, e) == -1)
+				goto fail;
+			lease_stamp(&imp, imp.lease_until +
+			    lease_ms(ing->st));
+			err_clear(&e2);
+			/* The unique index on running deliveries: one
+			 * beyond the imports judge_running() read. */
+			if (store_billing_import_insert(ing->st, &imp,
+			    &e2) == -1) {
+				if (e2.code != ERR_CONFLICT) {
+					*e = e2;
+					goto fail;
+				}
+				dup = -1;
+			} else {
+				lease_hold(ls, imp.id);
+				have_imp = 1;
+			}
+		}
+		if (store_commit(ing->st, e) == -1)
+			goto fail;
+		in_txn = 0;
+		for (i = 0; i < n_taken; i++) {
+			err_clear(&e2);
+			if (import_abandon(ing, taken[i], &e2) == -1)
+				log_warnx("import %lld: cleanup left for "
+				    "later: %s", (long long)taken[i], e2.msg);
+			lease_release(ls, taken[i]);
+		}
+		if (dup == 0)
+			break;
+		if (!waited++)
+			test_note(ing, "waiting", dup);
+		nanosleep(&wait, NULL);
+	}
+
+	/* 2. The rollups, one transaction per batch, multi-row inserts;
+	 * each batch checks that the import is still this process's. A
+	 * large import sets space aside first, for its cleanup should the
+	 * disk fill (store_billing_ballast()). */
+	if (ing->roll.n >= BALLAST_ROWS &&
+	    store_billing_ballast(ing->st, 1, e) == -1)
+		goto fail;
 	sort_entries(&ing->roll);
 	if (store_billing_ingest_tune(ing->st, 1, e) == -1)
 		goto fail;
@@ -2111,37 +2321,48 @@ ingest_commit(struct ingest *ing, struct err *e)
 		o->public_on_demand = x->sums.public_od;
 		o->usage_amount = x->sums.usage;
 		o->line_count = x->sums.lines;
-		if (nrows < STORE_ROLLUP_MULTI && (i + 1) % BATCH != 0 &&
+		if (nrows < STORE_ROLLUP_MULTI && (i + 1) % batch != 0 &&
 		    i + 1 < ing->roll.n)
 			continue;
 		if (!in_txn) {
 			if (store_begin(ing->st, STORE_WRITE, e) == -1)
 				goto fail;
 			in_txn = 1;
+			if (lease_check(ing, imp.id, e) == -1)
+				goto fail;
 		}
 		if (store_billing_rollup_insert_many(ing->st, imp.id, rows,
 		    nrows, e) == -1)
 			goto fail;
 		nrows = 0;
-		if ((i + 1) % BATCH == 0) {
-			if (store_commit(ing->st, e) == -1)
+		if ((i + 1) % batch == 0 || i + 1 == ing->roll.n) {
+			if (store_space_reserve(ing->st, e) == -1 ||
+			    store_commit(ing->st, e) == -1)
 				goto fail;
 			in_txn = 0;
+			if (i + 1 < ing->roll.n)
+				test_pause(ing, imp.id);
 		}
 	}
-	if (in_txn && store_commit(ing->st, e) == -1)
-		goto fail;
-	in_txn = 0;
 
-	/* 3. Flip the current version; the replaced one's rows go. Synced
-	 * as every other commit (tune(0)), and with it the batches before. */
+	/* 3. Flip the current version, only if the import is still this
+	 * process's running import and complete; the replaced one's rows go.
+	 * Synced as every other commit (tune(0)), and with it the batches
+	 * before. */
 	if (store_billing_ingest_tune(ing->st, 0, e) == -1 ||
 	    store_begin(ing->st, STORE_WRITE, e) == -1)
 		goto fail;
 	in_txn = 1;
-	if (store_billing_flip(ing->st, imp.id, store_now(ing->st),
-	    &r->replaced_id, e) == -1 || store_commit(ing->st, e) == -1)
+	if (store_billing_flip(ing->st, imp.id, lease_owner(),
+	    (int64_t)ing->roll.n, store_now(ing->st), &r->replaced_id,
+	    e) == -1 || store_space_reserve(ing->st, e) == -1 ||
+	    store_commit(ing->st, e) == -1)
 		goto fail;
+	in_txn = 0;
+	lease_release(ls, imp.id);
+	lease_stop(ls);
+	if (ing->roll.n >= BALLAST_ROWS)
+		(void)store_billing_ballast(ing->st, 0, NULL);
 	snprintf(r->status, sizeof(r->status), "imported");
 	r->import_id = imp.id;
 	r->seconds = elapsed(&ing->t0);
@@ -2153,6 +2374,15 @@ fail:
 	if (in_txn)
 		store_rollback(ing->st);
 	(void)store_billing_ingest_tune(ing->st, 0, NULL);
+	if (ing->roll.n >= BALLAST_ROWS)
+		(void)store_billing_ballast(ing->st, 0, NULL);
+	/* Nothing of a failed import stays; what cannot go now goes with
+	 * the next import once the lease is released or runs out. */
+	err_clear(&e2);
+	if (have_imp && import_abandon(ing, imp.id, &e2) == -1)
+		log_warnx("import %lld failed; its cleanup is left for later: "
+		    "%s", (long long)imp.id, e2.msg);
+	lease_stop(ls);
 	xfree(rows);
 	xfree(kbuf);
 	return (-1);

@@ -135,6 +135,11 @@ struct billing_import {
 	int64_t	 pid;
 	int64_t	 started_at;
 	int64_t	 finished_at;			/* 0 while running */
+	/* The lease of a running import (billing/lease.h). */
+	char	 owner[33];			/* the writing process's id */
+	char	 owner_host[65];
+	char	 owner_proc[96];		/* boot:pidns:pid:start, or "" */
+	int64_t	 lease_until;			/* the database's clock, ms */
 };
 
 /* One daily rollup row. The strings are borrowed, not owned. Money in
