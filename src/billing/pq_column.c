@@ -143,7 +143,7 @@ pq_col_start(struct pq_col *c, int rg, struct err *e)
 	c->have_dict = 0;
 	c->ndict = 0;
 	c->pages = 0;
-	c->nf = 0;
+	c->nf = c->fi = 0;
 	return (0);
 }
 

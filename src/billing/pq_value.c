@@ -99,12 +99,13 @@ u128_text(unsigned __int128 u, int min, char *out)
 	return (k);
 }
 
+static const uint64_t p10[11] = { 1, 10, 100, 1000, 10000, 100000,
+    1000000, 10000000, 100000000, 1000000000, 10000000000ULL };
+
 /* sign, u / 10^s "." u % 10^s (s <= 10), then "1" if sticky. */
 static size_t
 fixed_text(int neg, unsigned __int128 u, int s, int sticky, char *out)
 {
-	static const uint64_t p10[11] = { 1, 10, 100, 1000, 10000, 100000,
-	    1000000, 10000000, 100000000, 1000000000, 10000000000ULL };
 	size_t	 k = 0;
 
 	if (neg)
@@ -117,6 +118,27 @@ fixed_text(int neg, unsigned __int128 u, int s, int sticky, char *out)
 		if (sticky)
 			out[k++] = '1';
 	}
+	return (k);
+}
+
+/* The same for a double's 10 decimals, in 64 bits: the divisions by
+ * constants become multiplies. */
+static inline size_t
+fixed10_text(int neg, uint64_t u, int sticky, char *out)
+{
+	uint64_t	 ip = u / 10000000000ULL;
+	size_t		 k = 0;
+	int		 n = ndigits(ip);
+
+	if (neg)
+		out[k++] = '-';
+	put_digits(out + k + n, ip, n);
+	k += (size_t)n;
+	out[k++] = '.';
+	put_digits(out + k + 10, u % 10000000000ULL, 10);
+	k += 10;
+	if (sticky)
+		out[k++] = '1';
 	return (k);
 }
 
@@ -178,7 +200,7 @@ pq_double_text(double d, char *out)
 	ex = (int)(bits >> 52 & 0x7ff);
 	m = bits & ((1ULL << 52) - 1);
 	if (ex == 0 && m == 0)
-		return (fixed_text(0, 0, 10, 0, out));
+		return (fixed10_text(0, 0, 0, out));
 	if (ex >= 1023 + 19)
 		return (pq_double_text_ref(d, out));
 	if (ex == 0)
@@ -196,8 +218,8 @@ pq_double_text(double d, char *out)
 		n = fl + (uint64_t)(x >> (sh - 1) & 1);
 	}
 	if ((double)n / 1e10 == fabs(d))
-		return (fixed_text(bits >> 63, n, 10, 0, out));
-	return (fixed_text(bits >> 63, fl, 10, 1, out));
+		return (fixed10_text((int)(bits >> 63), n, 0, out));
+	return (fixed10_text((int)(bits >> 63), fl, 1, out));
 }
 
 size_t
