@@ -140,9 +140,13 @@ pq_decompress(struct pq_codecs *c, int codec, const uint8_t *src, size_t n,
 			break;
 		return (0);
 	default:
-		snprintf(msg, msglen, "codec %s is not supported (payerlink "
-		    "reads UNCOMPRESSED, SNAPPY, GZIP and ZSTD)",
-		    pq_codec_name(codec));
+		if (codec >= 0 && codec <= PQ_LZ4_RAW)
+			snprintf(msg, msglen, "codec %s is not supported "
+			    "(payerlink reads UNCOMPRESSED, SNAPPY, GZIP and "
+			    "ZSTD)", pq_codec_name(codec));
+		else
+			snprintf(msg, msglen, "unknown codec %d (payerlink "
+			    "reads UNCOMPRESSED, SNAPPY, GZIP and ZSTD)", codec);
 		return (-1);
 	}
 	snprintf(msg, msglen, "a %s page does not decompress to the %zu "

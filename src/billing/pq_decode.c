@@ -33,10 +33,14 @@ width(const struct pq_col *c)
 static int
 bad_encoding(struct pq_col *c, int enc, struct err *e)
 {
+	char	 num[16];
+
+	snprintf(num, sizeof(num), "%d", enc);
 	return (pq_col_fail(c, e, "encoding %s is not supported for %s "
 	    "(payerlink reads PLAIN, PLAIN_DICTIONARY, RLE_DICTIONARY, "
 	    "DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY "
-	    "and BYTE_STREAM_SPLIT)", pq_encoding_name(enc),
+	    "and BYTE_STREAM_SPLIT)", strcmp(pq_encoding_name(enc),
+	    "unknown") == 0 ? num : pq_encoding_name(enc),
 	    pq_type_name(c->el->type)));
 }
 
