@@ -10,9 +10,11 @@
 #include <math.h>
 #include <unistd.h>
 
+#include "billing/ingest.h"
 #include "billing/money.h"
 #include "billing/pq.h"
 #include "core/xmalloc.h"
+#include "store/store.h"
 #include "test.h"
 
 static uint64_t	 rng = 0x9e3779b97f4a7c15ULL;
@@ -202,4 +204,176 @@ TEST(parquet_page_header_thrift)
 	CHECK_INT(pq_page_header(h, sizeof(h) - 5, &ph, &trunc, msg,
 	    sizeof(msg)), -1);
 	CHECK_INT(trunc, 1);
+}
+
+/* Ingests path into a fresh database; the report's numbers as text. */
+static int
+ingest_one(const char *path, int threads, char *out, size_t len,
+    struct err *e)
+{
+	static int		 seq;
+	struct store		*st;
+	struct ingest		*ing = NULL;
+	struct ingest_opts	 o;
+	const struct ingest_report *r;
+	char			 name[32], *paths[1];
+	size_t			 i, k;
+	int			 rc;
+
+	snprintf(name, sizeof(name), "pq%d", seq++);
+	err_clear(e);
+	CHECK(store_open(test_db(name), 0, &st, e) == 0);
+	memset(&o, 0, sizeof(o));
+	o.threads = threads;
+	paths[0] = (char *)(uintptr_t)path;
+	rc = ingest_files(st, &o, paths, 1, &ing, e);
+	if (rc == 0) {
+		r = ingest_report(ing);
+		k = (size_t)snprintf(out, len, "%s %s %s %s rows %llu rej %llu "
+		    "groups %llu total %lld out %lld/%lld", r->format,
+		    r->payer_id, r->period, r->currency,
+		    (unsigned long long)r->rows,
+		    (unsigned long long)r->rejected,
+		    (unsigned long long)r->groups,
+		    (long long)r->total_unblended, (long long)r->out_lines,
+		    (long long)r->out_unblended);
+		for (i = 0; i < r->n_accounts && k < len; i++)
+			k += (size_t)snprintf(out + k, len - k, " %s:%lld:%lld",
+			    r->accounts[i].account_id,
+			    (long long)r->accounts[i].lines,
+			    (long long)r->accounts[i].unblended);
+		for (i = 0; i < r->n_rejects && k < len; i++)
+			k += (size_t)snprintf(out + k, len - k, " [%llu %s %s]",
+			    (unsigned long long)r->rejects[i].line,
+			    r->rejects[i].column_name, r->rejects[i].why);
+	}
+	ingest_free(ing);
+	store_close(st);
+	return (rc);
+}
+
+static const char *const rt_cols[] = { "bill_payer_account_id",
+    "bill_billing_period_start_date", "line_item_usage_account_id",
+    "line_item_line_item_type", "line_item_usage_start_date",
+    "line_item_product_code", "line_item_currency_code",
+    "line_item_unblended_cost", "line_item_usage_amount" };
+static const enum parquet_wtype rt_types[] = { PARQUET_W_STRING,
+    PARQUET_W_TIMESTAMP, PARQUET_W_STRING, PARQUET_W_STRING,
+    PARQUET_W_TIMESTAMP, PARQUET_W_STRING, PARQUET_W_STRING,
+    PARQUET_W_DOUBLE, PARQUET_W_DOUBLE };
+#define RT_NCOLS	9
+
+/* n rows of CUR 2.0 as CSV and as Parquet (row groups of group rows, 0:
+ * one), with nulls (empty CSV fields), credits and negative costs. */
+static void
+write_pair(const char *csv, const char *pq, int n, int group, int snappy)
+{
+	struct parquet_writer	*w;
+	struct err		 e;
+	FILE			*f;
+	char			 acct[16], start[32], cost[32], usage[32];
+	const char		*v[RT_NCOLS];
+	int			 i, j, fd;
+
+	CHECK((f = fopen(csv, "w")) != NULL);
+	CHECK((fd = open(pq, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
+	w = parquet_writer_new(fd, snappy, rt_cols, rt_types, RT_NCOLS);
+	for (j = 0; j < RT_NCOLS; j++)
+		fprintf(f, "%s%s", rt_cols[j], j + 1 < RT_NCOLS ? "," : "\n");
+	for (i = 0; i < n; i++) {
+		snprintf(acct, sizeof(acct), "%012d", 100 + i % 7);
+		snprintf(start, sizeof(start), "2026-10-%02dT%02d:00:00Z",
+		    1 + i % 31, i % 24);
+		snprintf(cost, sizeof(cost), "%.10f", (double)(i * 7919 %
+		    100003) / 3e4 - (i % 11 == 0 ? 5 : 0));
+		snprintf(usage, sizeof(usage), "%.6f", (double)i / 7);
+		v[0] = "999999999999";
+		v[1] = "2026-10-01T00:00:00Z";
+		v[2] = acct;
+		v[3] = i % 13 == 0 ? "Credit" : "Usage";
+		v[4] = start;
+		v[5] = i % 5 == 0 ? NULL : i % 3 ? "AmazonEC2" : "AmazonS3";
+		v[6] = "USD";
+		v[7] = i % 17 == 0 ? NULL : cost;
+		v[8] = usage;
+		CHECK(parquet_writer_row(w, v, &e) == 0);
+		if (group > 0 && (i + 1) % group == 0)
+			CHECK(parquet_writer_flush(w, &e) == 0);
+		for (j = 0; j < RT_NCOLS; j++)
+			fprintf(f, "%s%s", v[j] != NULL ? v[j] : "",
+			    j + 1 < RT_NCOLS ? "," : "\n");
+	}
+	CHECK(parquet_writer_close(w, &e) == 0);
+	close(fd);
+	fclose(f);
+}
+
+TEST(parquet_writer_round_trip_equals_csv)
+{
+	char		 csv[512], pq[512], a[4096], b[4096];
+	struct err	 e;
+
+	snprintf(csv, sizeof(csv), "%s/rt.csv", test_tmpdir());
+	snprintf(pq, sizeof(pq), "%s/rt.parquet", test_tmpdir());
+	write_pair(csv, pq, 5000, 700, 1);
+	CHECK(ingest_one(csv, 1, a, sizeof(a), &e) == 0);
+	CHECK(ingest_one(pq, 1, b, sizeof(b), &e) == 0);
+	CHECK_STR(b, a);
+	/* Row groups on two threads: the same report. */
+	CHECK(ingest_one(pq, 2, b, sizeof(b), &e) == 0);
+	CHECK_STR(b, a);
+	write_pair(csv, pq, 300, 0, 0);
+	CHECK(ingest_one(csv, 1, a, sizeof(a), &e) == 0);
+	CHECK(ingest_one(pq, 0, b, sizeof(b), &e) == 0);
+	CHECK_STR(b, a);
+}
+
+/* Flips one byte of the file at off. */
+static void
+flip(const char *path, off_t off)
+{
+	unsigned char	 c;
+	int		 fd;
+
+	CHECK((fd = open(path, O_RDWR)) != -1);
+	CHECK(pread(fd, &c, 1, off) == 1);
+	c ^= 0x55;
+	CHECK(pwrite(fd, &c, 1, off) == 1);
+	close(fd);
+}
+
+TEST(parquet_page_crc_and_types_refused)
+{
+	static const enum parquet_wtype bad[] = { PARQUET_W_STRING,
+	    PARQUET_W_TIMESTAMP, PARQUET_W_STRING, PARQUET_W_STRING,
+	    PARQUET_W_TIMESTAMP, PARQUET_W_STRING, PARQUET_W_STRING,
+	    PARQUET_W_TIMESTAMP, PARQUET_W_DOUBLE };
+	static const char *const row[RT_NCOLS] = { "999999999999",
+	    "2026-10-01T00:00:00Z", "000000000101", "Usage",
+	    "2026-10-02T00:00:00Z", "AmazonEC2", "USD",
+	    "2026-10-02T00:00:00Z", "1" };
+	struct parquet_writer	*w;
+	struct err		 e;
+	char			 csv[512], pq[512], out[4096];
+	int			 fd;
+
+	snprintf(csv, sizeof(csv), "%s/c.csv", test_tmpdir());
+	snprintf(pq, sizeof(pq), "%s/c.parquet", test_tmpdir());
+	/* Uncompressed: byte 40 is inside the first column's page data
+	 * (its header is shorter), whose CRC then fails. */
+	write_pair(csv, pq, 50, 0, 0);
+	CHECK(ingest_one(pq, 1, out, sizeof(out), &e) == 0);
+	flip(pq, 40);
+	CHECK(ingest_one(pq, 1, out, sizeof(out), &e) == -1);
+	CHECK(strstr(e.msg, "c.parquet: column bill_payer_account_id, row "
+	    "group 0: a page's CRC is") != NULL);
+	/* A time where a cost must be: refused, naming the column. */
+	CHECK((fd = open(pq, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
+	w = parquet_writer_new(fd, 1, rt_cols, bad, RT_NCOLS);
+	CHECK(parquet_writer_row(w, row, &e) == 0);
+	CHECK(parquet_writer_close(w, &e) == 0);
+	close(fd);
+	CHECK(ingest_one(pq, 1, out, sizeof(out), &e) == -1);
+	CHECK(strstr(e.msg, "column line_item_unblended_cost is INT64 with a "
+	    "logical type TIMESTAMP, not a number") != NULL);
 }
