@@ -151,6 +151,7 @@ struct worker {
 	int		 currency_len;	/* of rep->currency, -1: not known */
 	int64_t		 iv[IV_MAX][2];
 	int		 fatal;
+	uint32_t	 nums;		/* Parquet: slots of parquet_num */
 	char		 msg[200];
 	char		 key[KEY_MAX];
 };
@@ -359,6 +360,12 @@ num(struct worker *w, const struct csv_field *f, int slot, int digits,
 
 	if (is_null(&f[slot])) {
 		*out = 0;
+		return (0);
+	}
+	/* Parquet numbers come converted (billing/parquet.h). */
+	if ((w->nums >> slot & 1) && parquet_num_of(&f[slot])->ok) {
+		*out = digits == QTY_DIGITS ? parquet_num_of(&f[slot])->v6 :
+		    parquet_num_of(&f[slot])->v9;
 		return (0);
 	}
 	if ((rc = money_parse(f[slot].p, f[slot].len, digits, out)) == 0)
@@ -1511,7 +1518,7 @@ add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
 	pthread_t		 th;
 	char			**names;
 	long			 cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int			 s, ncols, sfd = -1, rc = -1, hashing = 0;
+	int			 s, ncols, sfd = -1, rc = -1, hashing = 0, nums;
 	int			 threads = ing->opts.threads > 0 ? ing->opts.threads :
 				    cores > 0 ? (int)cores : 1;
 
@@ -1534,10 +1541,14 @@ add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
 	w->currency_len = -1;
 	if (worker_setup(w, names, ncols, 1, e) == -1)
 		goto out;
-	for (s = 0; s < S_NSLOTS; s++)
-		if (w->col_of[s] >= 0 && parquet_want(pq, w->col_of[s], s,
-		    pq_kind(s), e) == -1)
+	for (s = 0; s < S_NSLOTS; s++) {
+		if (w->col_of[s] < 0)
+			continue;
+		if (parquet_want(pq, w->col_of[s], s, pq_kind(s), &nums,
+		    e) == -1)
 			goto out;
+		w->nums |= (uint32_t)nums << s;
+	}
 	memset(&d, 0, sizeof(d));
 	d.fd = fd;
 	d.size = size;

@@ -46,6 +46,30 @@ enum parquet_kind {
 
 struct parquet;
 
+/*
+ * A number slot's field from a typed column (DOUBLE, DECIMAL, INT32/64;
+ * not a string) points at the text of one of these: its value at both of
+ * the ingest's scales is already there, exactly what money_parse() of the
+ * text would give, so the row path need not format and parse it again.
+ * When ok is 0 (a double of 2^19 or more, NaN, a value too large) the
+ * text is the one to parse. parquet_want() says which slots these are.
+ */
+#define PARQUET_TEXT_MAX	48	/* the longest text of a typed value */
+
+struct parquet_num {
+	int64_t		 v9;		/* units of 10^-9 */
+	int64_t		 v6;		/* units of 10^-6 */
+	int		 ok;
+	char		 text[PARQUET_TEXT_MAX];
+};
+
+static inline const struct parquet_num *
+parquet_num_of(const struct csv_field *f)
+{
+	return ((const struct parquet_num *)(const void *)(f->p -
+	    offsetof(struct parquet_num, text)));
+}
+
 /* Where rows go. row() is called with the fields by slot (an absent or
  * null value is empty) and a line number: the row's 1-based index plus
  * one, the line it would have in a CSV of the same rows. A non-zero
@@ -79,9 +103,10 @@ uint64_t parquet_rows(const struct parquet *);
 /* Bytes of all column chunks once decompressed (as the footer says). */
 uint64_t parquet_plain_bytes(const struct parquet *);
 /* Decodes top-level column col as slot (< CSV_SLOTS_MAX). Fails if the
- * column is nested or of a type that kind does not read. */
+ * column is nested or of a type that kind does not read. *nums_out is 1
+ * when the slot's fields are struct parquet_num's text (see above). */
 int	 parquet_want(struct parquet *, int col, int slot, enum parquet_kind,
-	    struct err *);
+	    int *nums_out /* OUT */, struct err *);
 /* Reads the wanted columns of every row into sink; threads 1 or more. */
 int	 parquet_scan(struct parquet *, int threads,
 	    const struct parquet_sink *, struct err *);

@@ -216,7 +216,7 @@ int	 pq_delta_get(struct pq_delta *, int64_t *out, size_t n, char *msg,
 const uint8_t *pq_delta_end(struct pq_delta *, char *msg, size_t msglen);
 
 /* Values to text. */
-#define PQ_TEXT_MAX	48	/* the longest text of a typed value */
+#define PQ_TEXT_MAX	PARQUET_TEXT_MAX
 
 /* d as decimal text that parses (money_parse, any scale up to 9) to the
  * shortest round-trip decimal of d, rounded as money_parse rounds it. */
@@ -233,6 +233,12 @@ size_t	 pq_decimal_text(__int128 v, int scale, char *out);
 size_t	 pq_time_text(int64_t v, int unit, char *out);
 size_t	 pq_int96_text(const uint8_t *p, char *out);
 size_t	 pq_int_text(int64_t v, int min_digits, char *out);
+/* A number's value at both scales into x (x->ok 0 if it does not fit,
+ * or for doubles the fast path does not take); the text is written when
+ * !x->ok or text is set, else it is "#". Returns the text's length. */
+size_t	 pq_double_num(double d, int text, struct parquet_num *x);
+size_t	 pq_decimal_num(__int128 v, int scale, int text,
+	    struct parquet_num *x);
 
 /*
  * A column chunk being read (pq_column.c): pages read with pread(2) into
@@ -289,13 +295,13 @@ struct pq_col {
 	size_t		 ndict;
 	uint8_t		*dict_page;
 	size_t		 dict_page_cap;
-	char		*dict_text;
+	struct parquet_num *dict_num;	/* typed entries, converted */
 	int		 have_dict;
 	/* The batch: fields, and the levels they had. */
 	struct csv_field f[PQ_BATCH];
 	uint32_t	 dl[PQ_BATCH], rl[PQ_BATCH];
 	size_t		 nf, fi;		/* fields decoded, used */
-	char		 text[PQ_BATCH][PQ_TEXT_MAX];
+	struct parquet_num num[PQ_BATCH];	/* typed values' text */
 	char		 last_text[PQ_TEXT_MAX];	/* times: the last one */
 	int64_t		 last_time;
 	size_t		 last_len;
@@ -305,12 +311,12 @@ struct pq_col {
 int	 pq_col_fail(struct pq_col *, struct err *, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Values of a data page (pq_decode.c): starts reading encoding enc from
- * p[0..n), then the next n values as fields (typed ones as text into
- * text[]). The dictionary, if any, is c's. */
+ * p[0..n), then the next n values as fields (typed ones as the text of
+ * num[]). The dictionary, if any, is c's. */
 int	 pq_vals_start(struct pq_col *, struct pq_vals *, int enc,
 	    const uint8_t *p, size_t n, struct err *);
 int	 pq_vals_get(struct pq_col *, struct pq_vals *, struct csv_field *f,
-	    char (*text)[PQ_TEXT_MAX], size_t n, struct err *);
+	    struct parquet_num *num, size_t n, struct err *);
 /* Whether column leaf's values can be read as kind; -1 with msg if
  * not. */
 int	 pq_col_check(const struct pq_meta *, int leaf, int kind, char *msg,

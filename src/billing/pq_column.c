@@ -121,7 +121,7 @@ pq_col_release(struct pq_col *c)
 	xfree(c->lens);
 	xfree(c->dict);
 	xfree(c->dict_page);
-	xfree(c->dict_text);
+	xfree(c->dict_num);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -286,7 +286,7 @@ stored(struct pq_col *c, const struct pq_page_header *h, struct err *e)
 	return (p);
 }
 
-#define DICT_TYPED_MAX	(1u << 20)	/* converted entries: 48 MiB */
+#define DICT_TYPED_MAX	(1u << 19)	/* converted entries: 36 MiB */
 
 static int
 dictionary(struct pq_col *c, const struct pq_page_header *h, struct err *e)
@@ -295,7 +295,7 @@ dictionary(struct pq_col *c, const struct pq_page_header *h, struct err *e)
 	struct pq_vals	 v;
 	size_t		 n = (size_t)h->num_values, i, k, min_width;
 	int		 t = c->el->type, typed;
-	char		(*text)[PQ_TEXT_MAX] = NULL;
+	struct parquet_num *num = NULL;
 
 	if (c->have_dict || c->pages > 0)
 		return (pq_col_fail(c, e, "a dictionary page after %s",
@@ -319,19 +319,17 @@ dictionary(struct pq_col *c, const struct pq_page_header *h, struct err *e)
 		    "bytes", n, h->plain_size));
 	xfree(c->dict);
 	c->dict = xcalloc(n + 1, sizeof(*c->dict));
-	xfree(c->dict_text);
-	c->dict_text = NULL;
-	if (typed && n > 0) {
-		c->dict_text = xmalloc(n * PQ_TEXT_MAX);
-		text = (char (*)[PQ_TEXT_MAX])(void *)c->dict_text;
-	}
+	xfree(c->dict_num);
+	c->dict_num = NULL;
+	if (typed && n > 0)
+		c->dict_num = num = xmalloc(n * sizeof(*num));
 	if (pq_vals_start(c, &v, PQ_PLAIN, p, (size_t)h->plain_size,
 	    e) == -1)
 		return (-1);
 	for (i = 0; i < n; i += k) {
 		k = n - i < PQ_BATCH ? n - i : PQ_BATCH;
-		if (pq_vals_get(c, &v, c->dict + i, text != NULL ? text + i :
-		    c->text, k, e) == -1)
+		if (pq_vals_get(c, &v, c->dict + i, num != NULL ? num + i :
+		    c->num, k, e) == -1)
 			return (-1);
 	}
 	c->ndict = n;
@@ -466,7 +464,7 @@ pq_col_fill(struct pq_col *c, size_t n, struct err *e)
 		for (i = 0, nn = 0; i < k; i++)
 			nn += c->dl[i] == (uint32_t)max;
 	}
-	if (pq_vals_get(c, &c->v, c->f, c->text, nn, e) == -1)
+	if (pq_vals_get(c, &c->v, c->f, c->num, nn, e) == -1)
 		return (-1);
 	if (nn < k)
 		for (i = k, j = nn; i-- > 0;) {

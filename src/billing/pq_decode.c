@@ -358,18 +358,45 @@ int_text(struct pq_col *c, int64_t v, char *out)
 	return (pq_int_text(v, c->kind == PARQUET_ID ? 12 : 1, out));
 }
 
+/* One typed value as the text (and, for a number slot, the value) of x. */
+static size_t
+conv(struct pq_col *c, uint64_t w, struct parquet_num *x)
+{
+	const struct pq_el	*el = c->el;
+	double			 d;
+	float			 fl;
+
+	switch (el->type) {
+	case PQ_DOUBLE:
+		memcpy(&d, &w, 8);
+		if (c->kind == PARQUET_NUMBER)
+			return (pq_double_num(d, 0, x));
+		return (pq_double_text(d, x->text));
+	case PQ_FLOAT:
+		memcpy(&fl, &w, 4);
+		x->ok = 0;
+		return (pq_float_text(fl, x->text));
+	}
+	if (c->kind == PARQUET_NUMBER && (el->logical == PQ_L_DECIMAL ||
+	    el->logical == PQ_L_NONE || el->logical == PQ_L_INTEGER)) {
+		if (el->logical == PQ_L_INTEGER && !el->is_signed &&
+		    el->type == PQ_INT32)
+			w = (uint32_t)w;
+		return (pq_decimal_num((int64_t)w, el->logical == PQ_L_DECIMAL ?
+		    el->scale : 0, 0, x));
+	}
+	return (int_text(c, (int64_t)w, x->text));
+}
+
 /* Typed values (not byte arrays) into text. */
 static int
 typed(struct pq_col *c, struct pq_vals *v, struct csv_field *f,
-    char (*text)[PQ_TEXT_MAX], size_t n, struct err *e)
+    struct parquet_num *num, size_t n, struct err *e)
 {
 	uint64_t	 w[PQ_BATCH];
-	double		 d;
-	float		 fl;
 	size_t		 i;
-	int		 t = c->el->type;
 
-	if (t == PQ_BOOLEAN) {
+	if (c->el->type == PQ_BOOLEAN) {
 		if (v->enc != PQ_PLAIN)
 			return (bad_encoding(c, v->enc, e));
 		for (i = 0; i < n; i++, v->bit++) {
@@ -383,26 +410,41 @@ typed(struct pq_col *c, struct pq_vals *v, struct csv_field *f,
 	if (words(c, v, w, n, e) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
-		f[i].p = text[i];
-		if (t == PQ_DOUBLE) {
-			memcpy(&d, &w[i], 8);
-			f[i].len = pq_double_text(d, text[i]);
-		} else if (t == PQ_FLOAT) {
-			memcpy(&fl, &w[i], 4);
-			f[i].len = pq_float_text(fl, text[i]);
-		} else
-			f[i].len = int_text(c, (int64_t)w[i], text[i]);
+		f[i].p = num[i].text;
+		f[i].len = conv(c, w[i], &num[i]);
 	}
+	return (0);
+}
+
+/* A DECIMAL stored as bytes, big-endian. */
+static int
+decimal_bytes(struct pq_col *c, struct csv_field *f, struct parquet_num *x,
+    struct err *e)
+{
+	unsigned __int128	 u;
+	size_t			 i;
+
+	if (f->len == 0 || f->len > 16)
+		return (pq_col_fail(c, e, "a DECIMAL of %zu bytes (1 to 16 "
+		    "are read)", f->len));
+	u = (unsigned char)f->p[0] & 0x80 ? ~(unsigned __int128)0 : 0;
+	for (i = 0; i < f->len; i++)
+		u = u << 8 | (unsigned char)f->p[i];
+	if (c->kind == PARQUET_NUMBER)
+		f->len = pq_decimal_num((__int128)u, c->el->scale, 0, x);
+	else
+		f->len = pq_decimal_text((__int128)u, c->el->scale, x->text);
+	f->p = x->text;
 	return (0);
 }
 
 int
 pq_vals_get(struct pq_col *c, struct pq_vals *v, struct csv_field *f,
-    char (*text)[PQ_TEXT_MAX], size_t n, struct err *e)
+    struct parquet_num *num, size_t n, struct err *e)
 {
 	uint32_t	 idx[PQ_BATCH];
 	size_t		 i, k;
-	int		 t = c->el->type, len;
+	int		 t = c->el->type;
 
 	if (v->enc == PQ_PLAIN_DICTIONARY || v->enc == PQ_RLE_DICTIONARY) {
 		for (; n > 0; n -= k, f += k) {
@@ -420,9 +462,9 @@ pq_vals_get(struct pq_col *c, struct pq_vals *v, struct csv_field *f,
 		return (0);
 	}
 	if (t != PQ_BYTE_ARRAY && t != PQ_FIXED && t != PQ_INT96) {
-		for (; n > 0; n -= k, f += k, text += k) {
+		for (; n > 0; n -= k, f += k, num += k) {
 			k = n < PQ_BATCH ? n : PQ_BATCH;
-			if (typed(c, v, f, text, k, e) == -1)
+			if (typed(c, v, f, num, k, e) == -1)
 				return (-1);
 		}
 		return (0);
@@ -432,18 +474,12 @@ pq_vals_get(struct pq_col *c, struct pq_vals *v, struct csv_field *f,
 	if (t == PQ_INT96)
 		for (i = 0; i < n; i++) {
 			f[i].len = pq_int96_text((const uint8_t *)f[i].p,
-			    text[i]);
-			f[i].p = text[i];
+			    num[i].text);
+			f[i].p = num[i].text;
 		}
 	else if (c->el->logical == PQ_L_DECIMAL)
-		for (i = 0; i < n; i++) {
-			len = pq_decimal_be_text((const uint8_t *)f[i].p,
-			    f[i].len, c->el->scale, text[i]);
-			if (len < 0)
-				return (pq_col_fail(c, e, "a DECIMAL of %zu "
-				    "bytes (at most 16 are read)", f[i].len));
-			f[i].p = text[i];
-			f[i].len = (size_t)len;
-		}
+		for (i = 0; i < n; i++)
+			if (decimal_bytes(c, &f[i], &num[i], e) == -1)
+				return (-1);
 	return (0);
 }

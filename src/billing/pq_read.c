@@ -140,7 +140,7 @@ parquet_plain_bytes(const struct parquet *p)
 
 int
 parquet_want(struct parquet *p, int col, int slot, enum parquet_kind kind,
-    struct err *e)
+    int *nums, struct err *e)
 {
 	const struct pq_el	*el;
 	int			 leaf;
@@ -160,6 +160,8 @@ parquet_want(struct parquet *p, int col, int slot, enum parquet_kind kind,
 	if (pq_col_check(&p->m, leaf, kind, msg, sizeof(msg)) == -1)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: %s", p->name,
 		    msg));
+	*nums = kind == PARQUET_NUMBER && (el->type != PQ_BYTE_ARRAY ||
+	    el->logical == PQ_L_DECIMAL);
 	p->w[p->nw].leaf = leaf;
 	p->w[p->nw].slot = slot;
 	p->w[p->nw].kind = kind;

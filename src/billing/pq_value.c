@@ -222,6 +222,109 @@ pq_double_text(double d, char *out)
 	return (fixed10_text((int)(bits >> 63), fl, 1, out));
 }
 
+/* u / 10^s (and sticky: digits beyond) at 10^-digits, half-even as
+ * money_parse() rounds; -1 if it does not fit in 63 bits. */
+static int
+scaled(unsigned __int128 u, int neg, int s, int digits, int sticky,
+    int64_t *out)
+{
+	unsigned __int128	 p = 1, q, r;
+	int			 i;
+
+	if (s <= digits) {
+		for (i = s; i < digits; i++) {
+			if (u > (unsigned __int128)INT64_MAX)
+				return (-1);
+			u *= 10;
+		}
+		q = u;
+	} else {
+		for (i = digits; i < s; i++)
+			p *= 10;
+		q = u / p;
+		r = u % p;
+		if (r > p / 2 || (r == p / 2 && (sticky || (q & 1))))
+			q++;
+	}
+	if (q > (unsigned __int128)INT64_MAX)
+		return (-1);
+	*out = neg ? -(int64_t)q : (int64_t)q;
+	return (0);
+}
+
+size_t
+pq_decimal_num(__int128 v, int scale, int text, struct parquet_num *x)
+{
+	unsigned __int128	 u;
+	int			 neg = v < 0;
+
+	u = neg ? -(unsigned __int128)v : (unsigned __int128)v;
+	x->ok = scaled(u, neg, scale, 9, 0, &x->v9) == 0 &&
+	    scaled(u, neg, scale, 6, 0, &x->v6) == 0;
+	if (x->ok && !text) {
+		x->text[0] = '#';
+		return (1);
+	}
+	return (pq_decimal_text(v, scale, x->text));
+}
+
+/* scaled() for a double's 10 decimals, in 64 bits with a constant p. */
+static inline int64_t
+round10(uint64_t u, uint64_t p, int sticky, int neg)
+{
+	uint64_t	 q = u / p, r = u % p;
+
+	if (r > p / 2 || (r == p / 2 && (sticky || (q & 1))))
+		q++;
+	return (neg ? -(int64_t)q : (int64_t)q);
+}
+
+size_t
+pq_double_num(double d, int text, struct parquet_num *x)
+{
+	uint64_t	 bits, m, n, fl, u;
+	unsigned __int128 p;
+	int		 ex, sh, sticky, neg;
+
+	memcpy(&bits, &d, 8);
+	ex = (int)(bits >> 52 & 0x7ff);
+	m = bits & ((1ULL << 52) - 1);
+	neg = (int)(bits >> 63);
+	if (ex >= 1023 + 19) {
+		/* Large, infinite or NaN: the text, parsed by the caller. */
+		x->ok = 0;
+		return (pq_double_text_ref(d, x->text));
+	}
+	if (ex == 0 && m == 0)
+		u = 0, sticky = 0;
+	else {
+		if (ex == 0)
+			sh = 1074;
+		else {
+			m |= 1ULL << 52;
+			sh = 1075 - ex;
+		}
+		/* As pq_double_text(): 10 decimals, exact or sticky. */
+		p = (unsigned __int128)m * 10000000000ULL;
+		if (sh >= 128)
+			fl = n = 0;
+		else {
+			fl = (uint64_t)(p >> sh);
+			n = fl + (uint64_t)(p >> (sh - 1) & 1);
+		}
+		sticky = (double)n / 1e10 != fabs(d);
+		u = sticky ? fl : n;
+	}
+	x->ok = 1;
+	x->v9 = round10(u, 10, sticky, neg);
+	x->v6 = round10(u, 10000, sticky, neg);
+	if (!text) {
+		x->text[0] = '#';
+		return (1);
+	}
+	return (fixed10_text(neg, u, sticky, x->text));
+}
+
 size_t
 pq_float_text(float f, char *out)
 {

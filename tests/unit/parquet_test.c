@@ -32,6 +32,7 @@ next(void)
 static void
 check_double(double d)
 {
+	struct parquet_num x;
 	char		 a[64], b[64];
 	size_t		 na, nb;
 	int64_t		 va, vb;
@@ -53,6 +54,38 @@ check_double(double d)
 		ra = money_parse(a, na, digits, &va);
 		CHECK(ra == rb && va == vb);
 	}
+	/* The converted values the ingest takes instead of the text. */
+	na = pq_double_num(d, 1, &x);
+	if (x.ok) {
+		CHECK(money_parse_ref(b, nb, 9, &vb) == MONEY_OK);
+		CHECK_INT(x.v9, vb);
+		CHECK(money_parse_ref(b, nb, 6, &vb) == MONEY_OK);
+		CHECK_INT(x.v6, vb);
+	} else
+		CHECK(fabs(d) >= 524288 || isnan(d));
+}
+
+/* pq_decimal_num against money_parse of the decimal's text. */
+static void
+check_decimal(__int128 v, int scale)
+{
+	struct parquet_num	 x;
+	char			 s[64];
+	size_t			 n;
+	int64_t			 r9 = 0, r6 = 0;
+	int			 rc9, rc6;
+
+	n = pq_decimal_text(v, scale, s);
+	rc9 = money_parse_ref(s, n, 9, &r9);
+	rc6 = money_parse_ref(s, n, 6, &r6);
+	(void)pq_decimal_num(v, scale, 1, &x);
+	if (rc9 != MONEY_OK || rc6 != MONEY_OK) {
+		CHECK_INT(x.ok, 0);
+		return;
+	}
+	CHECK_INT(x.ok, 1);
+	CHECK_INT(x.v9, r9);
+	CHECK_INT(x.v6, r6);
 }
 
 TEST(parquet_double_text_matches_shortest)
@@ -103,6 +136,15 @@ TEST(parquet_decimal_and_time_text)
 	char		 s[64];
 	uint8_t		 be[16];
 	size_t		 n;
+	int		 i;
+
+	for (i = 0; i < 200000; i++)
+		check_decimal((__int128)(int64_t)next() >> (next() % 64) *
+		    (i % 3 == 0 ? (__int128)next() : 1), (int)(next() % 39));
+	check_decimal(5, 10);		/* a tie at 10^-9: half-even */
+	check_decimal(15, 10);
+	check_decimal(-25, 10);
+	check_decimal((__int128)INT64_MAX, 0);
 
 	n = pq_decimal_text(-12345, 2, s);
 	s[n] = '\0';
