@@ -457,7 +457,12 @@ pq_col_fill(struct pq_col *c, size_t n, struct err *e)
 	if (c->lf->max_rep > 0 && pq_rle_get(&c->rep, c->rl, k) == -1)
 		return (pq_col_fail(c, e, "its repetition levels end early"));
 	nn = k;
-	if (max > 0) {
+	if (max > 0 && !c->def.packed && c->def.run >= k &&
+	    c->def.value == (uint32_t)max && c->lf->max_rep == 0) {
+		/* No nulls in a run that covers the batch: the common
+		 * case of an optional column, without a level each. */
+		c->def.run -= (uint32_t)k;
+	} else if (max > 0) {
 		if (pq_rle_get(&c->def, c->dl, k) == -1)
 			return (pq_col_fail(c, e, "its definition levels end "
 			    "early"));
