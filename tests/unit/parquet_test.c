@@ -419,3 +419,159 @@ TEST(parquet_page_crc_and_types_refused)
 	CHECK(strstr(e.msg, "column line_item_unblended_cost is INT64 with a "
 	    "logical type TIMESTAMP, not a number") != NULL);
 }
+
+/* The CSV's resource_tags column, one string a row. */
+struct tags {
+	char	 v[256][64];
+	int	 n;
+};
+
+static int
+tags_row(void *arg, const struct csv_field *f, uint64_t line)
+{
+	struct tags	*t = arg;
+
+	(void)line;
+	CHECK(t->n < 256 && f[0].len < 64);
+	memcpy(t->v[t->n], f[0].p, f[0].len);
+	t->v[t->n++][f[0].len] = '\0';
+	return (0);
+}
+
+static char *
+slurp(const char *path, size_t *n)
+{
+	FILE	*f;
+	char	*p;
+	long	 len;
+
+	CHECK((f = fopen(path, "rb")) != NULL);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	p = xmalloc((size_t)len + PQ_PAD);
+	CHECK(fread(p, 1, (size_t)len, f) == (size_t)len);
+	fclose(f);
+	*n = (size_t)len;
+	return (p);
+}
+
+/*
+ * A MAP column through its levels: DuckDB's resource_tags MAP<VARCHAR,
+ * VARCHAR> (page v2, zstd, row groups of 100), rebuilt row by row from
+ * the key and value leaves' repetition and definition levels, is the
+ * CSV's JSON object.
+ */
+TEST(parquet_map_column_levels)
+{
+	struct tags		 t;
+	struct csv		 c;
+	struct arena		 ar;
+	struct pq_meta		 m;
+	struct pq_codecs	 codecs;
+	struct pq_col		*k, *v;
+	struct err		 e;
+	char			**names, path[512], msg[300], want[96];
+	char			 row[256][96];
+	const char		*dir = ".";	/* tests run at the root */
+	uint32_t		 flen;
+	size_t			 n, i;
+	ssize_t			 used;
+	int			 ncols, col, leaf, lk = -1, lv = -1, fd, g;
+	int			 r = -1;
+
+	snprintf(path, sizeof(path), "%s/tests/parquet/cur2.csv", dir);
+	{
+		char	*p = slurp(path, &n);
+
+		arena_init(&ar);
+		used = csv_header(p, n, 1, &ar, &names, &ncols, msg,
+		    sizeof(msg));
+		CHECK(used > 0);
+		for (col = 0; col < ncols; col++)
+			if (strcmp(names[col], "resource_tags") == 0)
+				break;
+		csv_init(&c, ncols, 2);
+		csv_want(&c, col, 0);
+		c.nslots = 1;
+		c.row = tags_row;
+		c.arg = &t;
+		t.n = 0;
+		CHECK(csv_scan(&c, p + used, n - (size_t)used, 1) >= 0);
+		csv_release(&c);
+		arena_release(&ar);
+		xfree(p);
+	}
+	snprintf(path, sizeof(path), "%s/tests/parquet/"
+	    "cur2-duckdb-zstd-v2.parquet", dir);
+	{
+		char	*p = slurp(path, &n);
+
+		memcpy(&flen, p + n - 8, 4);
+		CHECK(pq_meta_parse(&m, (uint8_t *)p + n - 8 - flen, flen,
+		    n - 8 - flen, msg, sizeof(msg)) == 0);
+		xfree(p);
+	}
+	for (leaf = 0; leaf < m.nleaf; leaf++) {
+		if (strcmp(m.leaf[leaf].path, "resource_tags.key_value.key") == 0)
+			lk = leaf;
+		if (strcmp(m.leaf[leaf].path,
+		    "resource_tags.key_value.value") == 0)
+			lv = leaf;
+	}
+	CHECK(lk >= 0 && lv >= 0);
+	CHECK_INT(m.leaf[lk].max_rep, 1);
+	CHECK_INT(m.leaf[lv].max_def, 3);
+	CHECK((fd = open(path, O_RDONLY)) != -1);
+	memset(&codecs, 0, sizeof(codecs));
+	k = xcalloc(1, sizeof(*k));
+	v = xcalloc(1, sizeof(*v));
+	pq_col_init(k, fd, "t", &m, lk, PARQUET_TEXT, &codecs);
+	pq_col_init(v, fd, "t", &m, lv, PARQUET_TEXT, &codecs);
+	memset(row, 0, sizeof(row));
+	for (g = 0; g < m.nrg; g++) {
+		CHECK(pq_col_start(k, g, &e) == 0);
+		CHECK(pq_col_start(v, g, &e) == 0);
+		v->nf = v->fi = 0;
+		for (;;) {
+			CHECK(pq_col_fill(k, PQ_BATCH, &e) == 0);
+			if (k->nf == 0)
+				break;
+			for (i = 0; i < k->nf; i++) {
+				/* The value leaf's pages may split apart from
+				 * the key's: its own cursor. */
+				if (v->fi == v->nf) {
+					CHECK(pq_col_fill(v, PQ_BATCH, &e) == 0);
+					CHECK(v->nf > 0);
+					v->fi = 0;
+				}
+				CHECK_INT(k->rl[i], v->rl[v->fi]);
+				if (k->rl[i] == 0)
+					r++;
+				CHECK(r >= 0 && r < 256);
+				if (k->dl[i] < 2) {
+					v->fi++;
+					continue;	/* null or empty */
+				}
+				n = strlen(row[r]);
+				snprintf(row[r] + n, sizeof(row[r]) - n,
+				    "%s\"%.*s\": \"%.*s\"", n ? ", " : "",
+				    (int)k->f[i].len, k->f[i].p,
+				    (int)v->f[v->fi].len, v->f[v->fi].p);
+				v->fi++;
+			}
+		}
+	}
+	CHECK_INT(r + 1, t.n);
+	for (i = 0; i < (size_t)t.n; i++) {
+		snprintf(want, sizeof(want), "{%.90s}", row[i]);
+		CHECK_STR(want, t.v[i]);
+	}
+	pq_col_release(k);
+	pq_col_release(v);
+	xfree(k);
+	xfree(v);
+	pq_codecs_release(&codecs);
+	pq_meta_release(&m);
+	close(fd);
+}
