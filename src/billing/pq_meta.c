@@ -298,8 +298,9 @@ row_group(struct mp *mp, int type, size_t k)
 				mp->chunks = xrealloc(mp->chunks,
 				    mp->capchunks * sizeof(*mp->chunks));
 			}
-			memset(mp->chunks + mp->nchunks, 0,
-			    n * sizeof(*mp->chunks));
+			if (n > 0)
+				memset(mp->chunks + mp->nchunks, 0,
+				    n * sizeof(*mp->chunks));
 			for (i = 0; i < n; i++)
 				if (column_chunk(mp, elem,
 				    &mp->chunks[mp->nchunks + i]) == -1)

@@ -138,9 +138,13 @@ TEST(parquet_decimal_and_time_text)
 	size_t		 n;
 	int		 i;
 
-	for (i = 0; i < 200000; i++)
-		check_decimal((__int128)(int64_t)next() >> (next() % 64) *
-		    (i % 3 == 0 ? (__int128)next() : 1), (int)(next() % 39));
+	for (i = 0; i < 200000; i++) {
+		__int128 v = (__int128)(int64_t)next() >> (next() % 64);
+
+		if (i % 3 == 0)
+			v *= (int64_t)next();	/* up to 2^126 */
+		check_decimal(v, (int)(next() % 39));
+	}
 	check_decimal(5, 10);		/* a tie at 10^-9: half-even */
 	check_decimal(15, 10);
 	check_decimal(-25, 10);
