@@ -328,3 +328,25 @@ def test_parquet_writer_matrix_matches_csv(matrix, tmp_path):
         else:
             csv = "focus12.csv" if n.startswith("focus12") else "cur2.csv"
             same_as_csv(tmp_path, path, os.path.join(PQ, csv))
+
+
+def test_demo_writes_its_cur_as_parquet(tmp_path):
+    """init --demo --format parquet: the demo's months are written by
+    payerlink's own Parquet writer and ingested like any delivery."""
+    binary = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
+    db = fresh(tmp_path, "demo")
+    try:
+        p = subprocess.run([binary, "init", "--db", db, "--demo", "--format", "parquet"],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr + p.stdout
+        assert "rows ingested (imported)" in p.stdout
+        imports = sql(db, "SELECT file_name, format, rows FROM billing_imports "
+                          "WHERE status = 'current'")
+        assert imports and all(f == "demo-cur.parquet" and fmt == "CUR 2.0" and n > 0
+                               for f, fmt, n in imports), imports
+        assert sql(db, "SELECT COUNT(*) FROM billing_rollups")[0][0] > 0
+    finally:
+        drop_db(db)
+    p = subprocess.run([binary, "init", "--db", str(tmp_path / "x.db"), "--demo", "--format", "xml"],
+                       capture_output=True, text=True)
+    assert p.returncode == 2
