@@ -297,8 +297,11 @@ def matrix(tmp_path_factory):
     if shutil.which("npm") is None or shutil.which("node") is None:
         pytest.skip("npm not found: the DuckDB and arrow-rs Parquet writers come from npm")
     if not os.path.isdir(os.path.join(PQ, "node_modules", "@duckdb", "node-api")):
-        p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--no-save"], cwd=PQ,
+        p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=PQ,
                            capture_output=True, text=True)
+        if p.returncode != 0:
+            p = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--no-save"],
+                               cwd=PQ, capture_output=True, text=True)
         if p.returncode != 0:
             pytest.skip("npm install of the Parquet writers failed: " + p.stderr[-300:])
     out = tmp_path_factory.mktemp("matrix")
