@@ -287,6 +287,7 @@ stored(struct pq_col *c, const struct pq_page_header *h, struct err *e)
 }
 
 #define DICT_TYPED_MAX	(1u << 19)	/* converted entries: 36 MiB */
+#define DICT_MAX	(1u << 22)	/* entries: 64 MiB of fields */
 
 static int
 dictionary(struct pq_col *c, const struct pq_page_header *h, struct err *e)
@@ -313,7 +314,7 @@ dictionary(struct pq_col *c, const struct pq_page_header *h, struct err *e)
 	    t == PQ_FIXED ? (size_t)c->el->type_length : 1;
 	typed = (t != PQ_BYTE_ARRAY && t != PQ_FIXED) ||
 	    c->el->logical == PQ_L_DECIMAL;
-	if (n > (size_t)h->plain_size / min_width ||
+	if (n > (size_t)h->plain_size / min_width || n > DICT_MAX ||
 	    (typed && n > DICT_TYPED_MAX))
 		return (pq_col_fail(c, e, "a dictionary of %zu values in %d "
 		    "bytes", n, h->plain_size));
