@@ -226,7 +226,7 @@ static void
 scan_fail(struct scan *s, int g, const struct err *e)
 {
 	pthread_mutex_lock(&s->lock);
-	s->stop = 1;
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
 	if (g < s->err_rg) {
 		s->err_rg = g;
 		s->err = *e;
@@ -307,7 +307,8 @@ scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
 			t->c[i].fi += k;
 		left -= k;
 		line += k;
-		if (helpers != NULL && !helpers[0].started && s->stop == 0 &&
+		if (helpers != NULL && !helpers[0].started &&
+		    !__atomic_load_n(&s->stop, __ATOMIC_RELAXED) &&
 		    s->sink->ready(s->sink->arg))
 			(void)start_helpers(s, helpers);
 	}
