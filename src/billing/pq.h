@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "billing/csv.h"
 #include "billing/parquet.h"
@@ -236,7 +237,70 @@ size_t	 pq_int_text(int64_t v, int min_digits, char *out);
 /* A number's value at both scales into x (x->ok 0 if it does not fit,
  * or for doubles the fast path does not take); the text is written when
  * !x->ok or text is set, else it is "#". Returns the text's length. */
-size_t	 pq_double_num(double d, int text, struct parquet_num *x);
+size_t	 pq_double_num_other(double d, int text, struct parquet_num *x);
+
+/* For 0 <= |d| < 2^19 (bits its bits): the first 10 decimals of its
+ * shortest round-trip decimal, *sticky set when that has more (see
+ * pq_value.c). */
+static inline uint64_t
+pq_double_dec10(uint64_t bits, double mag, int *sticky)
+{
+	unsigned __int128	 p;
+	uint64_t		 m = bits & ((1ULL << 52) - 1), fl, n;
+	int			 ex = (int)(bits >> 52 & 0x7ff), sh;
+
+	if (ex == 0 && m == 0) {
+		*sticky = 0;
+		return (0);
+	}
+	if (ex == 0)
+		sh = 1074;
+	else {
+		m |= 1ULL << 52;
+		sh = 1075 - ex;
+	}
+	/* |d| * 10^10 = p / 2^sh exactly; sh >= 34 here. */
+	p = (unsigned __int128)m * 10000000000ULL;
+	if (sh >= 128)
+		fl = n = 0;
+	else {
+		fl = (uint64_t)(p >> sh);
+		n = fl + (uint64_t)(p >> (sh - 1) & 1);
+	}
+	*sticky = (double)n / 1e10 != mag;
+	return (*sticky ? fl : n);
+}
+
+/* u (10 decimals, sticky: more digits follow) at 10^-digits where
+ * p = 10^(10 - digits), half-even as money_parse() rounds. */
+static inline int64_t
+pq_round10(uint64_t u, uint64_t p, int sticky, int neg)
+{
+	uint64_t	 q = u / p, r = u % p;
+
+	if (r > p / 2 || (r == p / 2 && (sticky || (q & 1))))
+		q++;
+	return (neg ? -(int64_t)q : (int64_t)q);
+}
+
+/* pq_double_num(), inline for the common doubles of cost columns. */
+static inline size_t
+pq_double_num(double d, int text, struct parquet_num *x)
+{
+	uint64_t	 bits, u;
+	int		 sticky, neg;
+
+	memcpy(&bits, &d, 8);
+	if (text || (bits >> 52 & 0x7ff) >= 1023 + 19)
+		return (pq_double_num_other(d, text, x));
+	neg = (int)(bits >> 63);
+	u = pq_double_dec10(bits, neg ? -d : d, &sticky);
+	x->ok = 1;
+	x->v9 = pq_round10(u, 10, sticky, neg);
+	x->v6 = pq_round10(u, 10000, sticky, neg);
+	x->text[0] = '#';
+	return (1);
+}
 size_t	 pq_decimal_num(__int128 v, int scale, int text,
 	    struct parquet_num *x);
 

@@ -104,6 +104,34 @@ rle_run(struct pq_rle *r)
 	return (0);
 }
 
+/*
+ * Whole groups of 8 values of a bit-packed run (bw <= 16), while the run
+ * is at a group's start: the group's bw bytes as two 8-byte loads of 4
+ * values each (4 x bw <= 64 bits; the second starts on a byte, or 4 bits
+ * into one when bw is odd). Returns the values given (a multiple of 8).
+ */
+static size_t
+unpack8(struct pq_rle *r, uint32_t *out, size_t k, uint32_t mask)
+{
+	const uint8_t	*g;
+	uint64_t	 a, b;
+	size_t		 i = 0;
+	int		 bw = r->bw, j, half = 4 * bw;
+
+	if (r->bit % (8u * (unsigned)bw) != 0)
+		return (0);
+	for (; i + 8 <= k; i += 8, r->bit += 8u * (unsigned)bw) {
+		g = r->bits + (r->bit >> 3);
+		a = load64(g);
+		b = load64(g + half / 8) >> (half & 7);
+		for (j = 0; j < 4; j++) {
+			out[i + j] = (uint32_t)(a >> (j * bw)) & mask;
+			out[i + 4 + j] = (uint32_t)(b >> (j * bw)) & mask;
+		}
+	}
+	return (i);
+}
+
 int
 pq_rle_get(struct pq_rle *r, uint32_t *out, size_t n)
 {
@@ -126,10 +154,12 @@ pq_rle_get(struct pq_rle *r, uint32_t *out, size_t n)
 		if (!r->packed)
 			for (i = 0; i < k; i++)
 				out[i] = r->value;
-		else
-			for (i = 0; i < k; i++, r->bit += r->bw)
+		else {
+			i = r->bw <= 16 ? unpack8(r, out, k, mask) : 0;
+			for (; i < k; i++, r->bit += r->bw)
 				out[i] = (uint32_t)bits_at(r->bits, r->bit,
 				    r->bw) & mask;
+		}
 		r->run -= (uint32_t)k;
 		out += k;
 		n -= k;

@@ -192,34 +192,14 @@ pq_double_text_ref(double d, char *out)
 size_t
 pq_double_text(double d, char *out)
 {
-	unsigned __int128	 x;
-	uint64_t		 bits, m, n, fl;
-	int			 ex, sh;
+	uint64_t	 bits, u;
+	int		 sticky;
 
 	memcpy(&bits, &d, 8);
-	ex = (int)(bits >> 52 & 0x7ff);
-	m = bits & ((1ULL << 52) - 1);
-	if (ex == 0 && m == 0)
-		return (fixed10_text(0, 0, 0, out));
-	if (ex >= 1023 + 19)
+	if ((bits >> 52 & 0x7ff) >= 1023 + 19)
 		return (pq_double_text_ref(d, out));
-	if (ex == 0)
-		sh = 1074;
-	else {
-		m |= 1ULL << 52;
-		sh = 1075 - ex;
-	}
-	/* x = |d| * 10^10 * 2^sh, exactly; sh >= 34 here. */
-	x = (unsigned __int128)m * 10000000000ULL;
-	if (sh >= 128)
-		fl = n = 0;
-	else {
-		fl = (uint64_t)(x >> sh);
-		n = fl + (uint64_t)(x >> (sh - 1) & 1);
-	}
-	if ((double)n / 1e10 == fabs(d))
-		return (fixed10_text((int)(bits >> 63), n, 0, out));
-	return (fixed10_text((int)(bits >> 63), fl, 1, out));
+	u = pq_double_dec10(bits, fabs(d), &sticky);
+	return (fixed10_text((int)(bits >> 63), u, sticky, out));
 }
 
 /* u / 10^s (and sticky: digits beyond) at 10^-digits, half-even as
@@ -268,56 +248,24 @@ pq_decimal_num(__int128 v, int scale, int text, struct parquet_num *x)
 	return (pq_decimal_text(v, scale, x->text));
 }
 
-/* scaled() for a double's 10 decimals, in 64 bits with a constant p. */
-static inline int64_t
-round10(uint64_t u, uint64_t p, int sticky, int neg)
-{
-	uint64_t	 q = u / p, r = u % p;
-
-	if (r > p / 2 || (r == p / 2 && (sticky || (q & 1))))
-		q++;
-	return (neg ? -(int64_t)q : (int64_t)q);
-}
-
 size_t
-pq_double_num(double d, int text, struct parquet_num *x)
+pq_double_num_other(double d, int text, struct parquet_num *x)
 {
-	uint64_t	 bits, m, n, fl, u;
-	unsigned __int128 p;
-	int		 ex, sh, sticky, neg;
+	uint64_t	 bits, u;
+	int		 ex, sticky, neg;
 
 	memcpy(&bits, &d, 8);
 	ex = (int)(bits >> 52 & 0x7ff);
-	m = bits & ((1ULL << 52) - 1);
-	neg = (int)(bits >> 63);
 	if (ex >= 1023 + 19) {
 		/* Large, infinite or NaN: the text, parsed by the caller. */
 		x->ok = 0;
 		return (pq_double_text_ref(d, x->text));
 	}
-	if (ex == 0 && m == 0)
-		u = 0, sticky = 0;
-	else {
-		if (ex == 0)
-			sh = 1074;
-		else {
-			m |= 1ULL << 52;
-			sh = 1075 - ex;
-		}
-		/* As pq_double_text(): 10 decimals, exact or sticky. */
-		p = (unsigned __int128)m * 10000000000ULL;
-		if (sh >= 128)
-			fl = n = 0;
-		else {
-			fl = (uint64_t)(p >> sh);
-			n = fl + (uint64_t)(p >> (sh - 1) & 1);
-		}
-		sticky = (double)n / 1e10 != fabs(d);
-		u = sticky ? fl : n;
-	}
+	neg = (int)(bits >> 63);
+	u = pq_double_dec10(bits, fabs(d), &sticky);
 	x->ok = 1;
-	x->v9 = round10(u, 10, sticky, neg);
-	x->v6 = round10(u, 10000, sticky, neg);
+	x->v9 = pq_round10(u, 10, sticky, neg);
+	x->v6 = pq_round10(u, 10000, sticky, neg);
 	if (!text) {
 		x->text[0] = '#';
 		return (1);

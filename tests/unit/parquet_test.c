@@ -225,6 +225,45 @@ TEST(parquet_rle_and_delta)
 	CHECK_INT(pq_delta_get(&d, v, 1, msg, sizeof(msg)), -1);
 }
 
+/* Bit-packed runs of every width, read in pieces of any size, against
+ * the values packed bit by bit. */
+TEST(parquet_rle_bit_packed_widths)
+{
+	static uint8_t	 buf[8 + 64 * 32 / 8 * 8 + PQ_PAD];
+	struct pq_rle	 r;
+	uint32_t	 want[512], got[512];
+	size_t		 n, i, k, off;
+	int		 bw, b;
+
+	for (bw = 1; bw <= 32; bw++) {
+		memset(buf, 0, sizeof(buf));
+		n = 8 * (1 + next() % 40);	/* whole groups */
+		buf[0] = (uint8_t)((n / 8) << 1 | 1);
+		if (n / 8 >= 64) {
+			buf[0] |= 0x80;
+			buf[1] = (uint8_t)((n / 8) >> 6);
+		}
+		off = n / 8 >= 64 ? 2 : 1;
+		for (i = 0; i < n; i++) {
+			want[i] = (uint32_t)next() & (bw == 32 ? UINT32_MAX :
+			    (1u << bw) - 1);
+			for (b = 0; b < bw; b++)
+				if (want[i] >> b & 1)
+					buf[off + (i * bw + b) / 8] |=
+					    (uint8_t)(1 << ((i * bw + b) % 8));
+		}
+		pq_rle_init(&r, buf, off + n * bw / 8, bw);
+		for (i = 0; i < n; i += k) {
+			k = 1 + next() % 20;
+			if (k > n - i)
+				k = n - i;
+			CHECK_INT(pq_rle_get(&r, got + i, k), 0);
+		}
+		for (i = 0; i < n; i++)
+			CHECK_INT(got[i], want[i]);
+	}
+}
+
 TEST(parquet_page_header_thrift)
 {
 	/* PageHeader{type 0, uncompressed 10, compressed 10, crc 5,
