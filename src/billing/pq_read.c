@@ -284,19 +284,27 @@ scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
 	const struct pq_rowgroup *rg = &p->m.rg[g];
 	uint64_t		 left = (uint64_t)rg->num_rows;
 	uint64_t		 line = (uint64_t)rg->first_row + 2;
+	const struct csv_field	*src[CSV_SLOTS_MAX];
+	int			 slot[CSV_SLOTS_MAX];
 	size_t			 k, r;
-	int			 i;
+	int			 i, nw = p->nw;
 
-	for (i = 0; i < p->nw; i++)
+	for (i = 0; i < nw; i++) {
+		slot[i] = p->w[i].slot;
 		if (pq_col_start(&t->c[i], g, e) == -1)
 			return (-1);
+	}
 	while (left > 0) {
 		if (batch(t, rg, left < PQ_BATCH ? left : PQ_BATCH, &k,
 		    e) == -1)
 			return (-1);
+		/* Where each column's fields of the batch are, in locals:
+		 * the row callback could alias anything in memory. */
+		for (i = 0; i < p->nw; i++)
+			src[i] = t->c[i].f + t->c[i].fi;
 		for (r = 0; r < k; r++) {
-			for (i = 0; i < p->nw; i++)
-				t->f[p->w[i].slot] = t->c[i].f[t->c[i].fi + r];
+			for (i = 0; i < nw; i++)
+				t->f[slot[i]] = src[i][r];
 			if (s->sink->row(t->arg, t->f, line + r) != 0) {
 				if (s->sink->error != NULL)
 					(void)s->sink->error(t->arg, e);
