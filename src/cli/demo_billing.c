@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "billing/ingest.h"
+#include "billing/parquet.h"
 #include "cli/demo_billing.h"
 #include "cli/demo_portal.h"
 #include "core/clock.h"
@@ -109,11 +110,80 @@ payer_at(const struct demo_acct *a, int64_t t)
 	return (a->id);
 }
 
-/* Writes payer's month (y, m) up to `until` (ms) into f: the hours it
+/* The columns written, in order: a CUR 2.0 subset. */
+static const char *const demo_cols[] = {
+	"bill_payer_account_id", "bill_billing_period_start_date",
+	"line_item_usage_account_id", "line_item_line_item_type",
+	"line_item_usage_start_date", "line_item_product_code",
+	"line_item_usage_type", "line_item_operation", "product_region_code",
+	"pricing_term", "line_item_currency_code", "line_item_unblended_cost",
+	"line_item_net_unblended_cost", "pricing_public_on_demand_cost",
+	"line_item_usage_amount", "line_item_line_item_description"
+};
+#define NCOLS	(sizeof(demo_cols) / sizeof(demo_cols[0]))
+
+static const enum parquet_wtype demo_types[NCOLS] = {
+	PARQUET_W_STRING, PARQUET_W_TIMESTAMP, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_TIMESTAMP, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_DOUBLE,
+	PARQUET_W_DOUBLE, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
+	PARQUET_W_STRING
+};
+
+static int	 demo_parquet;	/* demo_billing_format() */
+
+void
+demo_billing_format(int parquet)
+{
+	demo_parquet = parquet;
+}
+
+/* Where rows go: CSV text on f, or the Parquet writer pw. */
+struct demo_out {
+	FILE			*f;
+	struct parquet_writer	*pw;
+	struct err		 e;
+	long			 rows;
+	int			 failed;
+};
+
+static void
+demo_header(struct demo_out *o)
+{
+	size_t	 i;
+
+	if (o->pw != NULL)
+		return;
+	for (i = 0; i < NCOLS; i++)
+		fprintf(o->f, "%s%s", demo_cols[i], i + 1 < NCOLS ? "," : "\n");
+}
+
+static void
+demo_row(struct demo_out *o, const char *const *v)
+{
+	size_t	 i;
+
+	if (o->pw != NULL) {
+		/* A row group every 64 Ki rows keeps the writer's buffers
+		 * small. */
+		if (!o->failed && (parquet_writer_row(o->pw, v, &o->e) == -1 ||
+		    (++o->rows % 65536 == 0 &&
+		    parquet_writer_flush(o->pw, &o->e) == -1)))
+			o->failed = 1;
+		return;
+	}
+	/* Only the description has commas: it is the one quoted. */
+	for (i = 0; i + 1 < NCOLS; i++)
+		fprintf(o->f, "%s,", v[i]);
+	fprintf(o->f, "\"%s\"\n", v[NCOLS - 1]);
+}
+
+/* Writes payer's month (y, m) up to `until` (ms) into o: the hours it
  * paid for. *owned_out says whether one of them is a customer's. */
 static long
-write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
-    int y, unsigned m, int64_t until, const char *spike_account,
+write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
+    size_t n, int y, unsigned m, int64_t until, const char *spike_account,
     int *owned_out)
 {
 	int64_t		 d0 = clock_days_from_civil(y, m, 1), t;
@@ -122,15 +192,12 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 	size_t		 i;
 	int		 ny = m == 12 ? y + 1 : y;
 	unsigned	 nm = m == 12 ? 1 : m + 1;
+	char		 period[32], start[32], num[4][32], desc[160];
+	const char	*row[NCOLS];
 
 	days = (unsigned)(clock_days_from_civil(ny, nm, 1) - d0);
-	fputs("bill_payer_account_id,bill_billing_period_start_date,"
-	    "line_item_usage_account_id,line_item_line_item_type,"
-	    "line_item_usage_start_date,line_item_product_code,"
-	    "line_item_usage_type,line_item_operation,product_region_code,"
-	    "pricing_term,line_item_currency_code,line_item_unblended_cost,"
-	    "line_item_net_unblended_cost,pricing_public_on_demand_cost,"
-	    "line_item_usage_amount,line_item_line_item_description\n", f);
+	demo_header(o);
+	snprintf(period, sizeof(period), "%04d-%02u-01T00:00:00Z", y, m);
 	for (i = 0; i < n; i++) {
 		uint64_t seed = mix(strtoull(v[i].id, NULL, 10));
 		double scale = 0.5 + (double)(seed % 100) / 25.0;
@@ -160,16 +227,33 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 					*owned_out |= v[i].owned;
 					clock_civil_from_days(d0 + d, &yy, &mm,
 					    &dd);
-					fprintf(f, "%s,%04d-%02u-01T00:00:00Z,%s,"
-					    "Usage,%04d-%02u-%02uT%02u:00:00Z,"
-					    "%s,%s,%s,%s,OnDemand,USD,%.10f,"
-					    "%.10f,%.10f,%.6f,\"%s %s, %s\"\n",
-					    payer, y, m, v[i].id, yy, mm, dd,
-					    hour, services[s][0],
-					    services[s][1], services[s][2],
-					    regions[seed % 4], c, c * 0.97,
-					    c, q, services[s][0],
-					    services[s][1], regions[seed % 4]);
+					snprintf(start, sizeof(start), "%04d-%02u-"
+					    "%02uT%02u:00:00Z", yy, mm, dd, hour);
+					snprintf(num[0], sizeof(num[0]), "%.10f", c);
+					snprintf(num[1], sizeof(num[1]), "%.10f",
+					    c * 0.97);
+					snprintf(num[2], sizeof(num[2]), "%.10f", c);
+					snprintf(num[3], sizeof(num[3]), "%.6f", q);
+					snprintf(desc, sizeof(desc), "%s %s, %s",
+					    services[s][0], services[s][1],
+					    regions[seed % 4]);
+					row[0] = payer;
+					row[1] = period;
+					row[2] = v[i].id;
+					row[3] = "Usage";
+					row[4] = start;
+					row[5] = services[s][0];
+					row[6] = services[s][1];
+					row[7] = services[s][2];
+					row[8] = regions[seed % 4];
+					row[9] = "OnDemand";
+					row[10] = "USD";
+					row[11] = num[0];
+					row[12] = num[1];
+					row[13] = num[2];
+					row[14] = num[3];
+					row[15] = desc;
+					demo_row(o, row);
 					rows++;
 				}
 			}
@@ -280,6 +364,7 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 		for (j = 0; j < np; j++) {
 			struct ingest_opts opts;
 			struct ingest *ing = NULL;
+			struct demo_out o;
 			FILE *f;
 			long rows;
 			int owned = 0, mine = msp.account_id[0] == '\0' ||
@@ -294,20 +379,40 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 				goto out;
 			}
 			unlink(path);
-			rows = write_month(f, payers[j], v, n, yy, mm, now,
+			memset(&o, 0, sizeof(o));
+			o.f = f;
+			if (demo_parquet)
+				o.pw = parquet_writer_new(fd, 1, demo_cols,
+				    demo_types, (int)NCOLS);
+			rows = write_month(&o, payers[j], v, n, yy, mm, now,
 			    spike_account, &owned);
+			if (o.pw != NULL) {
+				struct err ce;
+
+				/* Closed (and freed) also after a failure;
+				 * the first error is the one told. */
+				if (parquet_writer_close(o.pw, o.failed ? &ce :
+				    &o.e) == -1)
+					o.failed = 1;
+			} else
+				fflush(f);
+			if (o.failed) {
+				fclose(f);
+				e = o.e;
+				goto fail;
+			}
 			if (rows == 0 || (!mine && !owned)) {
 				fclose(f);
 				continue;
 			}
-			fflush(f);
 			lseek(fd, 0, SEEK_SET);
 			memset(&opts, 0, sizeof(opts));
 			opts.payer = payers[j];
 			opts.period = period;
 			opts.reference = !mine;
 			if (ingest_new(st, &opts, &ing, &e) == -1 ||
-			    ingest_add_fd(ing, fd, "demo-cur.csv", &e) == -1 ||
+			    ingest_add_fd(ing, fd, demo_parquet ?
+			    "demo-cur.parquet" : "demo-cur.csv", &e) == -1 ||
 			    ingest_commit(ing, &e) == -1) {
 				fclose(f);
 				ingest_free(ing);
