@@ -25,6 +25,7 @@ static const struct {
 	{ "budget",	cmd_budget,	"budgets: create, check, send webhooks" },
 	{ "export",	cmd_export,	"FOCUS 1.2 CSV of a customer's rebilled month" },
 	{ "db",		cmd_db,		"migrate, status, export, import (SQLite <-> PostgreSQL)" },
+	{ "routes",	cmd_routes,	"the server's web and REST route tables (a developer aid)" },
 };
 
 static int

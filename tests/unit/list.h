@@ -39,6 +39,7 @@ TEST_ENTRY(web_form_parse)
 TEST_ENTRY(web_form_caps)
 TEST_ENTRY(web_tokens_and_csrf)
 TEST_ENTRY(web_friendly_errors)
+TEST_ENTRY(web_route_tables)
 /* org/handshake */
 TEST_ENTRY(handshake_accept_decline_cancel_transitions)
 TEST_ENTRY(handshake_expires_after_15_days)
