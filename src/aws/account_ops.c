@@ -9,6 +9,7 @@
 
 #include "aws/aws.h"
 #include "aws/ops.h"
+#include "core/config.h"
 #include "org/created_account.h"
 #include "org/organization.h"
 #include "org/tags.h"
@@ -33,6 +34,25 @@ car_json(const struct create_account_req *c, int64_t now)
 		json_object_set_new(o, "FailureReason",
 		    json_string(c->failure_reason));
 	return (o);
+}
+
+/* The server's delays (serve sets them; AWS's when none is known). */
+static int64_t
+create_delay(const struct aws_req *r)
+{
+	if (r->http != NULL && r->http->cfg != NULL &&
+	    r->http->cfg->create_account_delay_ms >= 0)
+		return (r->http->cfg->create_account_delay_ms);
+	return (CREATE_ACCOUNT_DELAY_MS);
+}
+
+static int64_t
+close_delay(const struct aws_req *r)
+{
+	if (r->http != NULL && r->http->cfg != NULL &&
+	    r->http->cfg->close_account_delay_ms >= 0)
+		return (r->http->cfg->close_account_delay_ms);
+	return (ACCOUNT_CLOSE_DELAY_MS);
 }
 
 static int
@@ -67,7 +87,7 @@ aws_create_account(struct aws_req *r, struct err *e)
 	if (create_input(r, &email, &name, &tags, &ntags, e) == -1)
 		return (-1);
 	if (created_account_create(r->store, &r->who, email, name, tags, ntags,
-	    &c, &now, e) == -1)
+	    create_delay(r), &c, &now, e) == -1)
 		return (-1);
 	json_object_set_new(r->out, "CreateAccountStatus", car_json(&c, now));
 	return (0);
@@ -165,5 +185,6 @@ aws_close_account(struct aws_req *r, struct err *e)
 
 	if (in_string(r, "AccountId", 1, 1, 12, &id, e) == -1)
 		return (-1);
-	return (created_account_close(r->store, &r->who, id, e));
+	return (created_account_close(r->store, &r->who, id, close_delay(r),
+	    e));
 }

@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/sigv4.h"
 #include "org/account.h"
 #include "store/store.h"
 
@@ -68,6 +69,38 @@ error_status(const struct err *e)
 	return (err_http_status(e));
 }
 
+/*
+ * AWS's own words for an InvalidInputException of these reasons, as the
+ * service answers them: clients and tests compare them. The domain's
+ * message names the field; the CLI and the console show that one.
+ */
+static const char *
+aws_message(const struct err *e)
+{
+	static const struct {
+		const char	*reason;
+		const char	*msg;
+	} words[] = {
+		{ "INVALID_PATTERN", "You provided a value that does not match "
+		    "the required pattern." },
+		{ "INVALID_ENUM", "You specified an invalid value." },
+		{ "INVALID_ENUM_POLICY_TYPE", "You specified an invalid value." },
+		{ "INVALID_SYNTAX_POLICY_ID", "You specified an invalid value." },
+		{ "INVALID_PATTERN_TARGET_ID", "You specified an invalid value." },
+		{ "UNRECOGNIZED_SERVICE_PRINCIPAL", "You specified an "
+		    "unrecognized service principal." },
+	};
+	size_t	 i;
+
+	if (e->aws_type == NULL || e->reason == NULL ||
+	    strcmp(e->aws_type, "InvalidInputException") != 0)
+		return (e->msg);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(words[i].reason, e->reason) == 0)
+			return (words[i].msg);
+	return (e->msg);
+}
+
 /* The one place an AWS error is rendered. */
 static void
 reply_error(struct request *r, struct response *resp, const struct err *e)
@@ -82,7 +115,7 @@ reply_error(struct request *r, struct response *resp, const struct err *e)
 	resp->status = error_status(e);
 	resp->content_type = "application/x-amz-json-1.1";
 	response_header(resp, "x-amzn-ErrorType", type);
-	o = json_pack("{s:s, s:s}", "__type", type, "Message", e->msg);
+	o = json_pack("{s:s, s:s}", "__type", type, "Message", aws_message(e));
 	if (e->reason != NULL)
 		json_object_set_new(o, "Reason", json_string(e->reason));
 	json_to_buf(o, JSON_COMPACT, &resp->body);
@@ -112,6 +145,23 @@ authenticate(struct request *r, const char *signing_name,
 		    NULL, "Missing Authentication Token"));
 	return (account_from_signature(r->store, r, signing_name,
 	    r->cfg->emulator ? ACCOUNT_SIG_EMULATOR : 0, who, e));
+}
+
+/*
+ * The region the caller signed for (authenticate() parsed the header once
+ * already). It decides the partition of what the caller makes:
+ * CreateOrganization through cn-north-1 gives arn:aws-cn: ARNs.
+ */
+static void
+signed_region(const struct request *r, char *buf, size_t len)
+{
+	struct sigv4_auth	 sig;
+	struct err		 ignored;
+
+	buf[0] = '\0';
+	if (sigv4_parse_auth(request_header(r, "Authorization"), &sig,
+	    &ignored) == 0)
+		snprintf(buf, len, "%s", sig.region);
 }
 
 void
@@ -161,6 +211,7 @@ aws_handle(struct request *r, struct response *resp)
 	}
 	if (authenticate(r, signing, &ar.who, &e) == -1)
 		goto fail;
+	signed_region(r, ar.region, sizeof(ar.region));
 	if (json_decode_object(r->body, r->body_len, r->cfg->max_json_depth,
 	    &ar.in, &e) == -1)
 		goto fail;

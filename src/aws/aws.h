@@ -23,6 +23,7 @@ struct aws_req {
 	json_t			*in;	/* the request object */
 	json_t			*out;	/* the response object, {} by default */
 	struct principal	 who;
+	char			 region[64];	/* of the SigV4 scope */
 };
 
 typedef int	(*aws_handler)(struct aws_req *, struct err *);
@@ -46,6 +47,12 @@ int	in_page(struct aws_req *, const char *kind, char *key, size_t keylen,
 	    size_t *max_results /* OUT */, struct err *);
 /* Sets NextToken in r->out for the page that starts after key. */
 void	out_page(struct aws_req *, const char *kind, const char *key);
+/* The same for lists in creation order, whose key is a number (seq):
+ * *after_seq is -1 without a NextToken. */
+int	in_page_seq(struct aws_req *, const char *kind,
+	    int64_t *after_seq /* OUT */, size_t *max_results /* OUT */,
+	    struct err *);
+void	out_page_seq(struct aws_req *, const char *kind, int64_t seq);
 
 /* Epoch seconds with milliseconds, as AWS sends timestamps. */
 json_t	*json_time(int64_t ms);

@@ -25,30 +25,40 @@ resource(const char *type, const char *value)
 	return (json_pack("{s:s, s:s}", "Type", type, "Value", value));
 }
 
-/* The Handshake shape: parties, the organization's resources, notes. */
+/*
+ * The Handshake shape: parties, the organization's resources, notes. The
+ * ENABLE_ALL_FEATURES request is the organization's own: it is its one
+ * party (AWS's EnableAllFeatures example lists it once).
+ */
 static json_t *
 handshake_json(const struct handshake *h)
 {
 	char	 arn[256];
-	json_t	*res;
+	json_t	*res, *parties;
+	int	 self = strcmp(h->target_type, "ORGANIZATION") == 0 &&
+		    strcmp(h->target_id, h->org_id) == 0;
 
 	handshake_arn(h, arn, sizeof(arn));
-	res = json_pack("[{s:s, s:s, s:[o, o, o]}, o]",
+	res = json_pack("[{s:s, s:s, s:[o, o, o]}]",
 	    "Type", "ORGANIZATION", "Value", h->org_id, "Resources",
 	    resource("MASTER_EMAIL", h->mgmt_email),
 	    resource("MASTER_NAME", h->mgmt_name),
-	    resource("ORGANIZATION_FEATURE_SET", h->feature_set),
-	    resource(h->target_type, h->target_id));
+	    resource("ORGANIZATION_FEATURE_SET", h->feature_set));
+	parties = json_pack("[{s:s, s:s}]", "Id", h->org_id, "Type",
+	    "ORGANIZATION");
+	if (!self) {
+		json_array_append_new(res, resource(h->target_type,
+		    h->target_id));
+		json_array_append_new(parties, json_pack("{s:s, s:s}", "Id",
+		    h->target_id, "Type", h->target_type));
+	}
 	if (h->notes[0] != '\0')
 		json_array_append_new(res, resource("NOTES", h->notes));
 	if (h->parent_id[0] != '\0')
 		json_array_append_new(res, resource("PARENT_HANDSHAKE",
 		    h->parent_id));
-	return (json_pack("{s:s, s:s, s:[{s:s, s:s}, {s:s, s:s}], s:s, s:o, "
-	    "s:o, s:s, s:o}",
-	    "Id", h->id, "Arn", arn,
-	    "Parties", "Id", h->org_id, "Type", "ORGANIZATION",
-	    "Id", h->target_id, "Type", h->target_type,
+	return (json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:s, s:o}",
+	    "Id", h->id, "Arn", arn, "Parties", parties,
 	    "State", h->state,
 	    "RequestedTimestamp", json_time(h->requested_at),
 	    "ExpirationTimestamp", json_time(h->expires_at),

@@ -6,6 +6,7 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aws/aws.h"
@@ -120,6 +121,36 @@ in_page(struct aws_req *r, const char *kind, char *key, size_t keylen,
 	memcpy(key, raw + klen + 1, (size_t)n - klen - 1);
 	key[n - klen - 1] = '\0';
 	return (0);
+}
+
+int
+in_page_seq(struct aws_req *r, const char *kind, int64_t *after_seq,
+    size_t *max_results, struct err *e)
+{
+	char	 key[24];
+	size_t	 i;
+
+	*after_seq = -1;
+	if (in_page(r, kind, key, sizeof(key), max_results, e) == -1)
+		return (-1);
+	if (key[0] == '\0')
+		return (0);
+	for (i = 0; key[i] != '\0'; i++)
+		if (key[i] < '0' || key[i] > '9' || i >= 18)
+			return (err_set(e, ERR_INVALID, INVALID,
+			    "INVALID_NEXT_TOKEN", "The specified NextToken is "
+			    "not valid."));
+	*after_seq = strtoll(key, NULL, 10);
+	return (0);
+}
+
+void
+out_page_seq(struct aws_req *r, const char *kind, int64_t seq)
+{
+	char	 key[24];
+
+	snprintf(key, sizeof(key), "%lld", (long long)seq);
+	out_page(r, kind, key);
 }
 
 void

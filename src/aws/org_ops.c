@@ -39,9 +39,12 @@ aws_account_json(const struct organization *o, const struct member *m)
 	char	 arn[160];
 
 	org_account_arn(o, m->account.id, arn, sizeof(arn));
-	return (json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+	/* State succeeds Status (retired September 2026); each Status value
+	 * payerlink gives is also a State. */
+	return (json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
 	    "Id", m->account.id, "Arn", arn, "Email", m->account.email,
 	    "Name", m->account.name, "Status", m->account.status,
+	    "State", m->account.status,
 	    "JoinedMethod", m->membership.joined_method,
 	    "JoinedTimestamp", json_time(m->membership.joined_at)));
 }
@@ -56,7 +59,7 @@ aws_create_organization(struct aws_req *r, struct err *e)
 
 	if (in_enum(r, "FeatureSet", 0, sets, &fs, e) == -1)
 		return (-1);
-	if (org_create(r->store, &r->who, fs, &o, e) == -1)
+	if (org_create_in(r->store, &r->who, fs, r->region, &o, e) == -1)
 		return (-1);
 	json_object_set_new(r->out, "Organization", aws_org_json(&o));
 	return (0);

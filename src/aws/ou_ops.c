@@ -91,13 +91,13 @@ aws_list_organizational_units_for_parent(struct aws_req *r, struct err *e)
 	struct organization	 o;
 	struct org_unit		*v;
 	const char		*parent;
-	char			 after[OU_ID_MAX + 1];
+	int64_t			 after;
 	size_t			 n, i, max;
 	int			 more;
 	json_t			*a;
 
 	if (in_string(r, "ParentId", 1, 1, 100, &parent, e) == -1 ||
-	    in_page(r, "ous", after, sizeof(after), &max, e) == -1)
+	    in_page_seq(r, "ous", &after, &max, e) == -1)
 		return (-1);
 	if (ou_list(r->store, r->arena, &r->who, parent, after, max, &o, &v,
 	    &n, &more, e) == -1)
@@ -107,7 +107,7 @@ aws_list_organizational_units_for_parent(struct aws_req *r, struct err *e)
 		json_array_append_new(a, ou_json(&o, &v[i]));
 	json_object_set_new(r->out, "OrganizationalUnits", a);
 	if (more)
-		out_page(r, "ous", v[n - 1].id);
+		out_page_seq(r, "ous", v[n - 1].seq);
 	return (0);
 }
 
@@ -145,27 +145,32 @@ aws_list_children(struct aws_req *r, struct err *e)
 	    NULL };
 	struct ou_node		*v;
 	const char		*parent, *type;
-	char			 after[OU_ID_MAX + 1];
+	char			 after[ACCOUNT_ID_LEN + 1] = "";
+	int64_t			 after_seq = -1;
 	size_t			 n, i, max;
-	int			 more;
+	int			 more, accounts;
 	json_t			*a;
 
 	if (in_string(r, "ParentId", 1, 1, 100, &parent, e) == -1 ||
-	    in_enum(r, "ChildType", 1, types, &type, e) == -1 ||
-	    in_page(r, type[0] == 'A' ? "children-a" : "children-o", after,
-	    sizeof(after), &max, e) == -1)
+	    in_enum(r, "ChildType", 1, types, &type, e) == -1)
 		return (-1);
-	if (ou_children(r->store, r->arena, &r->who, parent, type, after, max,
-	    &v, &n, &more, e) == -1)
+	/* Accounts page by account id, OUs by creation order. */
+	accounts = strcmp(type, "ACCOUNT") == 0;
+	if (accounts ? in_page(r, "children-a", after, sizeof(after), &max,
+	    e) == -1 : in_page_seq(r, "children-o", &after_seq, &max, e) == -1)
+		return (-1);
+	if (ou_children(r->store, r->arena, &r->who, parent, type, after,
+	    after_seq, max, &v, &n, &more, e) == -1)
 		return (-1);
 	a = json_array();
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{s:s, s:s}", "Id", v[i].id,
 		    "Type", v[i].type));
 	json_object_set_new(r->out, "Children", a);
-	if (more)
-		out_page(r, type[0] == 'A' ? "children-a" : "children-o",
-		    v[n - 1].id);
+	if (more && accounts)
+		out_page(r, "children-a", v[n - 1].id);
+	else if (more)
+		out_page_seq(r, "children-o", v[n - 1].seq);
 	return (0);
 }
 

@@ -14,8 +14,6 @@
 #include "org/policy.h"
 #include "org/tags.h"
 
-static const char *const types[] = { "SERVICE_CONTROL_POLICY", "TAG_POLICY",
-    "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", NULL };
 
 static json_t *
 summary_json(const struct organization *o, const struct policy *p)
@@ -62,7 +60,7 @@ aws_create_policy(struct aws_req *r, struct err *e)
 	if (in_string(r, "Content", 1, 1, 1000000, &content, e) == -1 ||
 	    in_string(r, "Description", 1, 0, POLICY_DESC_MAX, &desc, e) == -1 ||
 	    in_string(r, "Name", 1, 1, POLICY_NAME_MAX, &name, e) == -1 ||
-	    in_enum(r, "Type", 1, types, &type, e) == -1 ||
+	    in_enum(r, "Type", 1, policy_type_names, &type, e) == -1 ||
 	    in_tag_list(r, "Tags", TAGS_PER_RESOURCE, &tags, &ntags, e) == -1)
 		return (-1);
 	if (policy_create(r->store, r->arena, &r->who, type, name, desc,
@@ -122,13 +120,13 @@ list_policies(struct aws_req *r, const char *target, struct err *e)
 	struct organization	 o;
 	struct policy		*v;
 	const char		*type;
-	char			 after[POLICY_ID_MAX + 1];
+	int64_t			 after;
 	size_t			 n, i, max;
 	int			 more;
 	json_t			*a;
 
-	if (in_enum(r, "Filter", 1, types, &type, e) == -1 ||
-	    in_page(r, "policies", after, sizeof(after), &max, e) == -1)
+	if (in_enum(r, "Filter", 1, policy_type_names, &type, e) == -1 ||
+	    in_page_seq(r, "policies", &after, &max, e) == -1)
 		return (-1);
 	if (policy_list(r->store, r->arena, &r->who, type, target, after, max,
 	    &o, &v, &n, &more, e) == -1)
@@ -138,7 +136,7 @@ list_policies(struct aws_req *r, const char *target, struct err *e)
 		json_array_append_new(a, summary_json(&o, &v[i]));
 	json_object_set_new(r->out, "Policies", a);
 	if (more)
-		out_page(r, "policies", v[n - 1].id);
+		out_page_seq(r, "policies", v[n - 1].seq);
 	return (0);
 }
 
@@ -222,7 +220,8 @@ policy_type(struct aws_req *r, int enable, struct err *e)
 	const char		*root, *type;
 
 	if (in_string(r, "RootId", 1, 1, 34, &root, e) == -1 ||
-	    in_enum(r, "PolicyType", 1, types, &type, e) == -1)
+	    in_enum(r, "PolicyType", 1, policy_type_names, &type,
+	    e) == -1)
 		return (-1);
 	if (policy_type_set(r->store, &r->who, root, type, enable, &v,
 	    e) == -1)
@@ -246,13 +245,12 @@ aws_disable_policy_type(struct aws_req *r, struct err *e)
 int
 aws_describe_effective_policy(struct aws_req *r, struct err *e)
 {
-	static const char *const eff[] = { "TAG_POLICY", "BACKUP_POLICY",
-	    "AISERVICES_OPT_OUT_POLICY", NULL };
 	struct policy	 p;
 	const char	*type, *target;
 	char		 tid[OU_ID_MAX + 1];
 
-	if (in_enum(r, "PolicyType", 1, eff, &type, e) == -1 ||
+	if (in_enum(r, "PolicyType", 1, policy_effective_type_names, &type,
+	    e) == -1 ||
 	    in_string(r, "TargetId", 0, 1, 100, &target, e) == -1)
 		return (-1);
 	if (policy_effective(r->store, r->arena, &r->who, type, target, &p, tid,

@@ -16,15 +16,17 @@
 #include "core/xmalloc.h"
 #include "http/server.h"
 #include "org/account.h"
+#include "org/created_account.h"
 #include "rest/import_api.h"
 #include "rest/webhook.h"
 
 static const char usage_text[] =
 "usage: payerlink serve [--db FILE] [--listen ADDR:PORT] [--emulator]\n"
-"                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
-"                       [--max-connections N] [--timeout SECONDS]\n"
-"                       [--max-upload BYTES] [--import-dir DIR]\n"
-"                       [--cache-mb N] [--db-memory-mb N]\n"
+"                       [--direct-transfer] [--create-account-delay SECONDS]\n"
+"                       [--close-account-delay SECONDS] [--threads N]\n"
+"                       [--max-body BYTES] [--max-connections N]\n"
+"                       [--timeout SECONDS] [--max-upload BYTES]\n"
+"                       [--import-dir DIR] [--cache-mb N] [--db-memory-mb N]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -36,9 +38,19 @@ static const char usage_text[] =
 "                       picks a free one, printed on stdout)\n"
 "  --emulator           test mode: any well-formed credentials are accepted\n"
 "                       (unknown keys act as account 123456789012), plus\n"
-"                       POST /moto-api/reset and POST /api/v1/test/clock\n"
+"                       POST /moto-api/reset and POST /api/v1/test/clock;\n"
+"                       CreateAccount and CloseAccount complete before they\n"
+"                       answer, as moto and LocalStack do\n"
 "  --direct-transfer    let a member of another organization accept an\n"
 "                       invitation directly (AWS's behaviour since Dec 2025)\n"
+"  --create-account-delay SECONDS\n"
+"                       how long a CreateAccount request shows IN_PROGRESS\n"
+"                       before SUCCEEDED or FAILED (business clock; default\n"
+"                       5, with --emulator 0: answered SUCCEEDED with its\n"
+"                       AccountId)\n"
+"  --close-account-delay SECONDS\n"
+"                       how long a closed account shows PENDING_CLOSURE\n"
+"                       before SUSPENDED (default 60, with --emulator 0)\n"
 "  --threads N          worker threads (default: 4 per core, at least 8)\n"
 "  --max-body BYTES     largest request body (default 1048576)\n"
 "  --max-connections N  concurrent connections (default 1024)\n"
@@ -103,6 +115,8 @@ cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "emulator", no_argument, NULL, 'E' },
 		{ "direct-transfer", no_argument, NULL, 'D' },
+		{ "create-account-delay", required_argument, NULL, 'C' },
+		{ "close-account-delay", required_argument, NULL, 'K' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-body", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'c' },
@@ -142,6 +156,18 @@ cmd_serve(int argc, char **argv)
 			break;
 		case 'D':
 			cfg.direct_transfer = 1;
+			break;
+		case 'C':
+			if (parse_uint("--create-account-delay", optarg, 86400,
+			    &v) == -1)
+				return (EXIT_USAGE);
+			cfg.create_account_delay_ms = (int64_t)v * 1000;
+			break;
+		case 'K':
+			if (parse_uint("--close-account-delay", optarg, 86400,
+			    &v) == -1)
+				return (EXIT_USAGE);
+			cfg.close_account_delay_ms = (int64_t)v * 1000;
 			break;
 		case 't':
 			if (parse_uint("--threads", optarg, 256, &v) == -1)
@@ -193,6 +219,14 @@ cmd_serve(int argc, char **argv)
 	if (optind != argc)
 		return (cli_usage(usage_text));
 	cfg.db_path = cli_db_path(db);
+	/* Tests written for moto and LocalStack read the new account at once;
+	 * a server answers as AWS does, IN_PROGRESS first. */
+	if (cfg.create_account_delay_ms < 0)
+		cfg.create_account_delay_ms = cfg.emulator ? 0 :
+		    CREATE_ACCOUNT_DELAY_MS;
+	if (cfg.close_account_delay_ms < 0)
+		cfg.close_account_delay_ms = cfg.emulator ? 0 :
+		    ACCOUNT_CLOSE_DELAY_MS;
 	log_init(0);
 	store_memory_limit(db_memory_mb << 20);
 

@@ -15,4 +15,6 @@ config_defaults(struct config *c)
 	c->max_json_depth = CONFIG_DEFAULT_JSON_DEPTH;
 	c->max_connections = CONFIG_DEFAULT_CONNECTIONS;
 	c->conn_timeout = CONFIG_DEFAULT_TIMEOUT;
+	c->create_account_delay_ms = -1;
+	c->close_account_delay_ms = -1;
 }

@@ -4,6 +4,7 @@
 #define CORE_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct config {
 	const char	*db_path;
@@ -16,6 +17,11 @@ struct config {
 	size_t		 max_json_depth;	/* nesting of arrays and objects */
 	unsigned	 max_connections;
 	unsigned	 conn_timeout;		/* seconds idle before closing */
+	/* How long CreateAccount shows IN_PROGRESS and CloseAccount
+	 * PENDING_CLOSURE, ms of business clock; -1 until serve decides:
+	 * none in the emulator, AWS-like on a server. */
+	int64_t		 create_account_delay_ms;
+	int64_t		 close_account_delay_ms;
 };
 
 #define CONFIG_DEFAULT_BODY		(1024 * 1024)

@@ -34,6 +34,7 @@ hs_new(struct handshake *h, const struct organization *o, const char *action,
 	    o->management_email);
 	snprintf(h->mgmt_name, sizeof(h->mgmt_name), "%s", o->management_name);
 	snprintf(h->feature_set, sizeof(h->feature_set), "%s", o->feature_set);
+	snprintf(h->partition, sizeof(h->partition), "%s", org_partition(o));
 }
 
 static int
@@ -146,23 +147,20 @@ int
 all_features_accepted_locked(struct store *st, const struct organization *o,
     const struct handshake *h, int64_t now, struct err *e)
 {
-	struct organization	 all_org;
 	struct arena		 a;
 	struct handshake	*v;
 	size_t			 n, i;
 	int			 all = 1;
 
-	if (strcmp(h->action, "APPROVE_ALL_FEATURES") == 0) {
-		if (store_org_set_feature_set(st, o->id, "ALL", e) == -1 ||
+	/* All features make the policy types available; enabling one stays
+	 * EnablePolicyType's ("After you enable all features, you can
+	 * separately enable or disable individual policy types in a root",
+	 * AWS's EnableAllFeatures reference). */
+	if (strcmp(h->action, "APPROVE_ALL_FEATURES") == 0)
+		return (store_org_set_feature_set(st, o->id, "ALL", e) == -1 ||
 		    (h->parent_id[0] != '\0' && store_handshake_set_state(st,
 		    h->parent_id, "REQUESTED", "ACCEPTED", now, NULL,
-		    e) == -1 && e->code != ERR_CONFLICT))
-			return (-1);
-		all_org = *o;
-		snprintf(all_org.feature_set, sizeof(all_org.feature_set),
-		    "ALL");
-		return (policy_enable_scp_locked(st, &all_org, e));
-	}
+		    e) == -1 && e->code != ERR_CONFLICT) ? -1 : 0);
 	if (strcmp(h->action, "ENABLE_ALL_FEATURES") != 0 ||
 	    h->parent_id[0] == '\0')
 		return (0);

@@ -45,6 +45,27 @@ name_valid(const char *s)
 	return (1);
 }
 
+/* The model's Email pattern, [^\s@]+@[^\s@]+\.[^\s@]+, over the whole
+ * value. */
+static int
+email_pattern_ok(const char *s)
+{
+	const char	*at = strchr(s, '@'), *dot;
+	size_t		 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))
+			return (0);
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
+	    at[1] == '\0')
+		return (0);
+	/* Some dot in the domain with a character on either side. */
+	for (dot = at + 2; *dot != '\0'; dot++)
+		if (*dot == '.' && dot[1] != '\0')
+			return (1);
+	return (0);
+}
+
 static int
 new_account_locked(struct store *st, const struct organization *o,
     const char *email, const char *name, int64_t now, struct account *a,
@@ -93,8 +114,8 @@ new_account_locked(struct store *st, const struct organization *o,
 int
 created_account_create(struct store *st, const struct principal *who,
     const char *email, const char *name, const struct handshake_tag *tags,
-    size_t ntags, struct create_account_req *out, int64_t *now_out,
-    struct err *e)
+    size_t ntags, int64_t delay_ms, struct create_account_req *out,
+    int64_t *now_out, struct err *e)
 {
 	struct organization		 o;
 	struct create_account_req	 c, *v;
@@ -106,6 +127,10 @@ created_account_create(struct store *st, const struct principal *who,
 	if (email == NULL || strlen(email) < 6 || strlen(email) > EMAIL_MAX)
 		return (err_set(e, ERR_INVALID, INVALID, "INVALID_PATTERN",
 		    "Email: must be 6 to %d characters", EMAIL_MAX));
+	if (!email_pattern_ok(email))
+		/* AWS: CreateAccount fails with InvalidInputException INVALID_PATTERN */
+		return (err_set(e, ERR_INVALID, INVALID, "INVALID_PATTERN",
+		    "Email: must look like name@example.com"));
 	if (name == NULL || !name_valid(name))
 		return (err_set(e, ERR_INVALID, INVALID, "INVALID_PATTERN",
 		    "AccountName: must be 1 to %d printable ASCII characters",
@@ -139,7 +164,7 @@ created_account_create(struct store *st, const struct principal *who,
 	snprintf(c.account_name, sizeof(c.account_name), "%s", name);
 	snprintf(c.email, sizeof(c.email), "%s", email);
 	c.requested_at = now;
-	c.completes_at = now + CREATE_ACCOUNT_DELAY_MS;
+	c.completes_at = now + (delay_ms > 0 ? delay_ms : 0);
 	if (!email_valid(email)) {
 		snprintf(c.outcome, sizeof(c.outcome), "FAILED");
 		snprintf(c.failure_reason, sizeof(c.failure_reason),
@@ -268,7 +293,7 @@ created_account_list(struct store *st, struct arena *a,
 
 int
 created_account_close(struct store *st, const struct principal *who,
-    const char *account_id, struct err *e)
+    const char *account_id, int64_t delay_ms, struct err *e)
 {
 	struct organization	 o;
 	struct membership	 m;
@@ -302,8 +327,7 @@ created_account_close(struct store *st, const struct principal *who,
 	if (strcmp(a.status, "ACTIVE") != 0) {
 		/* AWS: CloseAccount fails with AccountAlreadyClosedException */
 		err_set(e, ERR_CONFLICT, "AccountAlreadyClosedException", NULL,
-		    "You attempted to close an account that is already "
-		    "closed.");
+		    "The provided account is already closed.");
 		goto fail;
 	}
 	if (store_closure_count(st, o.id, now - CLOSE_WINDOW_MS, &closed,
@@ -316,10 +340,13 @@ created_account_close(struct store *st, const struct principal *who,
 		    "quota of account closures for the last 30 days.");
 		goto fail;
 	}
-	snprintf(a.status, sizeof(a.status), "PENDING_CLOSURE");
+	if (delay_ms < 0)
+		delay_ms = 0;
+	snprintf(a.status, sizeof(a.status), "%s", delay_ms > 0 ?
+	    "PENDING_CLOSURE" : "SUSPENDED");
 	if (store_account_update(st, &a, e) == -1 ||
-	    store_closure_insert(st, account_id, o.id, now,
-	    now + ACCOUNT_CLOSE_DELAY_MS, e) == -1)
+	    store_closure_insert(st, account_id, o.id, now, now + delay_ms,
+	    e) == -1)
 		goto fail;
 	return (store_commit(st, e));
 fail:

@@ -3,18 +3,21 @@
  * Accounts the management account creates (CreateAccount and its status)
  * and closes (CloseAccount).
  *
- * CreateAccount is asynchronous as in AWS: the request is answered with a
- * car-... status IN_PROGRESS, and reads report SUCCEEDED or FAILED once
- * CREATE_ACCOUNT_DELAY_MS of business clock has passed. The outcome is
- * decided when the request is made (EMAIL_ALREADY_EXISTS, INVALID_EMAIL):
- * a successful request creates the account at once - a real payerlink
- * account with one access key, a member with JoinedMethod CREATED under the
- * root - so nothing needs to run later. Created accounts cannot leave or be
- * removed for CREATED_WAIT_MS (ConstraintViolationException
- * WAIT_PERIOD_ACTIVE, enforced by org/organization.c).
+ * CreateAccount is asynchronous in AWS: the request is answered with a
+ * car-... status IN_PROGRESS, and reads report SUCCEEDED or FAILED once the
+ * request's delay of business clock has passed (CREATE_ACCOUNT_DELAY_MS on
+ * a server, none in the emulator, where tests expect the account at once:
+ * serve --create-account-delay). The outcome is decided when the request is
+ * made (EMAIL_ALREADY_EXISTS, INVALID_EMAIL): a successful request creates
+ * the account at once - a real payerlink account with one access key, a
+ * member with JoinedMethod CREATED under the root - so nothing needs to run
+ * later. Created accounts cannot leave or be removed for CREATED_WAIT_MS
+ * (ConstraintViolationException WAIT_PERIOD_ACTIVE, enforced by
+ * org/organization.c).
  *
  * CloseAccount puts a member in PENDING_CLOSURE; it becomes SUSPENDED after
- * ACCOUNT_CLOSE_DELAY_MS (applied lazily by created_account_settle()).
+ * the close delay (ACCOUNT_CLOSE_DELAY_MS on a server; applied lazily by
+ * created_account_settle()), or at once when the delay is 0.
  */
 #ifndef ORG_CREATED_ACCOUNT_H
 #define ORG_CREATED_ACCOUNT_H
@@ -38,9 +41,15 @@ const char *created_account_state(const struct create_account_req *,
 /* The closures allowed per 30 days for an organization of n members. */
 int64_t	created_account_close_quota(int64_t members);
 
+/*
+ * An Email that does not match the model's pattern is InvalidInputException
+ * INVALID_PATTERN at once; one that does but is no mailbox (email_valid())
+ * a request that fails with INVALID_EMAIL. delay_ms: how long the request
+ * shows IN_PROGRESS (0: it has its outcome when answered).
+ */
 int	created_account_create(struct store *, const struct principal *,
 	    const char *email, const char *name,
-	    const struct handshake_tag *tags, size_t ntags,
+	    const struct handshake_tag *tags, size_t ntags, int64_t delay_ms,
 	    struct create_account_req *out /* OUT */, int64_t *now_out /* OUT */,
 	    struct err *);
 /* CreateAccountStatusNotFoundException for another organization's id. */
@@ -56,10 +65,11 @@ int	created_account_list(struct store *, struct arena *,
 /*
  * AccountNotFoundException, ConstraintViolationException
  * CANNOT_CLOSE_MANAGEMENT_ACCOUNT or CLOSE_ACCOUNT_QUOTA_EXCEEDED,
- * AccountAlreadyClosedException.
+ * AccountAlreadyClosedException. delay_ms: how long the account shows
+ * PENDING_CLOSURE (0: SUSPENDED at once).
  */
 int	created_account_close(struct store *, const struct principal *,
-	    const char *account_id, struct err *);
+	    const char *account_id, int64_t delay_ms, struct err *);
 /* Turns due PENDING_CLOSURE accounts SUSPENDED (its own transaction). */
 int	created_account_settle(struct store *, struct err *);
 /* Inside a transaction: WAIT_PERIOD_ACTIVE for a CREATED member younger

@@ -12,7 +12,85 @@
 #define INVALID		"InvalidInputException"
 #define MSG_DENIED	"You don't have permissions to access this resource."
 #define MSG_ACCOUNT	"You specified an account that doesn't exist."
+#define MSG_MASTER	"You cannot register master account/yourself as " \
+			"delegated administrator for your organization."
+#define MSG_UNKNOWN_SVC	"You specified an unrecognized service principal."
 #define DELEG_MAX	1000	/* rows read to page in memory */
+
+/*
+ * The services that work with AWS Organizations, by service principal
+ * ("AWS services that you can use with AWS Organizations", AWS
+ * Organizations User Guide, and each service's page there): trusted access
+ * for all of them, delegated administration where `admin` says so. Another
+ * principal is InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL, as
+ * AWS answers.
+ */
+static const struct {
+	const char	*principal;
+	int		 admin;
+} services[] = {
+	{ "access-analyzer.amazonaws.com",			1 },
+	{ "account.amazonaws.com",				1 },
+	{ "auditmanager.amazonaws.com",				1 },
+	{ "aws-artifact-account-sync.amazonaws.com",		0 },
+	{ "backup.amazonaws.com",				1 },
+	{ "cloudtrail.amazonaws.com",				1 },
+	{ "compute-optimizer.amazonaws.com",			1 },
+	{ "config-multiaccountsetup.amazonaws.com",		1 },
+	{ "config.amazonaws.com",				1 },
+	{ "controltower.amazonaws.com",				0 },
+	{ "detective.amazonaws.com",				1 },
+	{ "devops-guru.amazonaws.com",				1 },
+	{ "ds.amazonaws.com",					0 },
+	{ "fms.amazonaws.com",					1 },
+	{ "guardduty.amazonaws.com",				1 },
+	{ "health.amazonaws.com",				1 },
+	{ "iam.amazonaws.com",					1 },
+	{ "inspector2.amazonaws.com",				1 },
+	{ "ipam.amazonaws.com",					1 },
+	{ "license-management.marketplace.amazonaws.com",	0 },
+	{ "license-manager-linux-subscriptions.amazonaws.com",	0 },
+	{ "license-manager.amazonaws.com",			1 },
+	{ "license-manager.member-account.amazonaws.com",	0 },
+	{ "macie.amazonaws.com",				1 },
+	{ "malware-protection.guardduty.amazonaws.com",		0 },
+	{ "member.org.stacksets.cloudformation.amazonaws.com",	1 },
+	{ "mgn.amazonaws.com",					0 },
+	{ "networkmanager.amazonaws.com",			1 },
+	{ "ram.amazonaws.com",					0 },
+	{ "reachabilityanalyzer.networkinsights.amazonaws.com",	1 },
+	{ "reporting.trustedadvisor.amazonaws.com",		1 },
+	{ "securityhub.amazonaws.com",				1 },
+	{ "securitylake.amazonaws.com",				1 },
+	{ "servicecatalog.amazonaws.com",			1 },
+	{ "servicequotas.amazonaws.com",			0 },
+	{ "sso.amazonaws.com",					1 },
+	{ "ssm.amazonaws.com",					1 },
+	{ "stacksets.cloudformation.amazonaws.com",		0 },
+	{ "storage-lens.s3.amazonaws.com",			1 },
+	{ "tagpolicies.tag.amazonaws.com",			0 },
+	{ "wellarchitected.amazonaws.com",			0 },
+};
+
+/* Whether AWS knows service as a service principal of Organizations (for
+ * delegated administration when admin). */
+static int
+service_known(const char *service, int admin)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(services) / sizeof(services[0]); i++)
+		if (strcmp(services[i].principal, service) == 0)
+			return (!admin || services[i].admin);
+	return (0);
+}
+
+static int
+unknown_service(struct err *e)
+{
+	return (err_set(e, ERR_INVALID, INVALID,
+	    "UNRECOGNIZED_SERVICE_PRINCIPAL", MSG_UNKNOWN_SVC));
+}
 
 int
 deleg_is_admin(struct store *st, const char *org_id, const char *account_id,
@@ -62,9 +140,7 @@ deleg_check_service(const char *s, struct err *e)
 			    "INVALID_PATTERN", "ServicePrincipal: only "
 			    "letters, digits and _+=,.@- are allowed"));
 	if (n <= 14 || strcmp(s + n - 14, ".amazonaws.com") != 0)
-		return (err_set(e, ERR_INVALID, INVALID,
-		    "UNRECOGNIZED_SERVICE_PRINCIPAL", "You specified an "
-		    "unrecognized service principal."));
+		return (unknown_service(e));
 	return (0);
 }
 
@@ -112,8 +188,7 @@ deleg_register(struct store *st, const struct principal *who,
 		/* AWS: RegisterDelegatedAdministrator fails with ConstraintViolationException CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR */
 		err_set(e, ERR_CONFLICT, "ConstraintViolationException",
 		    "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
-		    "You cannot register the management account of the "
-		    "organization as a delegated administrator.");
+		    MSG_MASTER);
 		goto fail;
 	}
 	if (strcmp(m.account.status, "ACTIVE") != 0) {
@@ -121,6 +196,11 @@ deleg_register(struct store *st, const struct principal *who,
 		    "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR",
 		    "You cannot register a suspended account as a delegated "
 		    "administrator.");
+		goto fail;
+	}
+	if (!service_known(service, 1)) {
+		/* AWS: RegisterDelegatedAdministrator fails with InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL */
+		unknown_service(e);
 		goto fail;
 	}
 	memset(&d, 0, sizeof(d));
@@ -149,6 +229,7 @@ deleg_deregister(struct store *st, const struct principal *who,
 {
 	struct organization	 o;
 	struct member		 m;
+	int			 admin;
 
 	if (account_id == NULL || !account_id_valid(account_id))
 		return (err_set(e, ERR_INVALID, INVALID, "INVALID_PATTERN",
@@ -160,13 +241,27 @@ deleg_deregister(struct store *st, const struct principal *who,
 	/* AWS: DeregisterDelegatedAdministrator fails with AccountNotFoundException */
 	if (member_of(st, who, account_id, &o, &m, e) == -1)
 		goto fail;
+	if (strcmp(account_id, o.management_id) == 0) {
+		/* AWS: DeregisterDelegatedAdministrator fails with ConstraintViolationException CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR */
+		err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		    "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+		    MSG_MASTER);
+		goto fail;
+	}
+	if (deleg_is_admin(st, o.id, account_id, &admin, e) == -1)
+		goto fail;
+	if (!admin) {
+		/* AWS: DeregisterDelegatedAdministrator fails with AccountNotRegisteredException */
+		err_set(e, ERR_NOT_FOUND, "AccountNotRegisteredException",
+		    NULL, "The provided account is not a registered delegated "
+		    "administrator for your organization.");
+		goto fail;
+	}
 	if (store_deleg_delete(st, o.id, account_id, service, e) == -1) {
+		/* An administrator, not of this service: the service is the
+		 * wrong one (moto answers so too). */
 		if (e->code == ERR_NOT_FOUND)
-			/* AWS: DeregisterDelegatedAdministrator fails with AccountNotRegisteredException */
-			err_set(e, ERR_NOT_FOUND,
-			    "AccountNotRegisteredException", NULL,
-			    "The provided account is not a registered "
-			    "delegated administrator for your organization.");
+			unknown_service(e);
 		goto fail;
 	}
 	return (store_commit(st, e));
@@ -195,6 +290,9 @@ deleg_list_admins(struct store *st, struct arena *a,
 	limit = page_limit(limit);
 	if (service != NULL && deleg_check_service(service, e) == -1)
 		return (-1);
+	if (service != NULL && !service_known(service, 1))
+		/* AWS: ListDelegatedAdministrators fails with InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL */
+		return (unknown_service(e));
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
 	if (deleg_require_reader(st, who, org_out, e) == -1 ||
@@ -296,6 +394,9 @@ deleg_service_access(struct store *st, const struct principal *who,
 
 	if (deleg_check_service(service, e) == -1)
 		return (-1);
+	if (!service_known(service, 0))
+		/* AWS: EnableAWSServiceAccess fails with InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL */
+		return (unknown_service(e));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	if (org_require_management(st, who, &o, e) == -1)
@@ -354,8 +455,8 @@ void
 deleg_resource_policy_arn(const struct organization *o, const char *id,
     char *buf, size_t len)
 {
-	snprintf(buf, len, "arn:aws:organizations::%s:resourcepolicy/%s/%s",
-	    o->management_id, o->id, id);
+	snprintf(buf, len, "arn:%s:organizations::%s:resourcepolicy/%s/%s",
+	    org_partition(o), o->management_id, o->id, id);
 }
 
 int

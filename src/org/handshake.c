@@ -293,6 +293,7 @@ handshake_invite(struct store *st, const struct principal *who,
 	snprintf(h.mgmt_email, sizeof(h.mgmt_email), "%s", o.management_email);
 	snprintf(h.mgmt_name, sizeof(h.mgmt_name), "%s", o.management_name);
 	snprintf(h.feature_set, sizeof(h.feature_set), "%s", o.feature_set);
+	snprintf(h.partition, sizeof(h.partition), "%s", org_partition(&o));
 	*out = h;
 	return (0);
 duplicate:
@@ -621,6 +622,7 @@ handshake_arn(const struct handshake *h, char *buf, size_t len)
 		action[i] = h->action[i] >= 'A' && h->action[i] <= 'Z' ?
 		    h->action[i] - 'A' + 'a' : h->action[i];
 	action[i] = '\0';
-	snprintf(buf, len, "arn:aws:organizations::%s:handshake/%s/%s/%s",
-	    h->mgmt_id, h->org_id, action, h->id);
+	snprintf(buf, len, "arn:%s:organizations::%s:handshake/%s/%s/%s",
+	    h->partition[0] != '\0' ? h->partition : "aws", h->mgmt_id,
+	    h->org_id, action, h->id);
 }

@@ -47,9 +47,47 @@ org_require_management(struct store *st, const struct principal *who,
 	return (0);
 }
 
+const char *
+org_partition_of(const char *region)
+{
+	static const struct {
+		const char	*prefix;
+		const char	*partition;
+	} map[] = {
+		/* Longest first: us-isob- before us-iso-. */
+		{ "us-isob-", "aws-iso-b" },
+		{ "us-isof-", "aws-iso-f" },
+		{ "us-iso-", "aws-iso" },
+		{ "eu-isoe-", "aws-iso-e" },
+		{ "us-gov-", "aws-us-gov" },
+		{ "eusc-", "aws-eusc" },
+		{ "cn-", "aws-cn" },
+	};
+	size_t	 i;
+
+	for (i = 0; region != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strncmp(region, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return (map[i].partition);
+	return ("aws");
+}
+
+const char *
+org_partition(const struct organization *o)
+{
+	return (o->partition[0] != '\0' ? o->partition : "aws");
+}
+
 int
 org_create(struct store *st, const struct principal *who,
     const char *feature_set, struct organization *out, struct err *e)
+{
+	return (org_create_in(st, who, feature_set, NULL, out, e));
+}
+
+int
+org_create_in(struct store *st, const struct principal *who,
+    const char *feature_set, const char *region, struct organization *out,
+    struct err *e)
 {
 	struct organization	 o;
 	struct membership	 m;
@@ -82,6 +120,8 @@ org_create(struct store *st, const struct principal *who,
 	    a.email);
 	snprintf(o.management_name, sizeof(o.management_name), "%s", a.name);
 	snprintf(o.feature_set, sizeof(o.feature_set), "%s", feature_set);
+	snprintf(o.partition, sizeof(o.partition), "%s",
+	    org_partition_of(region));
 	o.created_at = store_now(st);
 	if (store_org_insert(st, &o, e) == -1)
 		goto fail;
@@ -157,8 +197,17 @@ org_describe_account(struct store *st, const struct principal *who,
 		    "INVALID_PATTERN", "AccountId: must be 12 digits"));
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
-	if (org_require_management(st, who, org_out, e) == -1)
+	/* AWS: DescribeAccount fails with AccountNotFoundException "or the
+	 * account whose credentials you used to make this request isn't a
+	 * member of an organization" (the exception's reference). */
+	if (deleg_require_reader(st, who, org_out, e) == -1) {
+		if (e->aws_type != NULL && strcmp(e->aws_type,
+		    "AWSOrganizationsNotInUseException") == 0)
+			err_set(e, ERR_NOT_FOUND, "AccountNotFoundException",
+			    NULL, "You specified an account that doesn't "
+			    "exist.");
 		goto out;
+	}
 	if (store_membership_current(st, account_id, &out->membership,
 	    NULL) == -1 || strcmp(out->membership.org_id, org_out->id) != 0 ||
 	    store_account_get(st, account_id, &out->account, NULL) == -1) {
@@ -184,7 +233,9 @@ org_list_accounts(struct store *st, struct arena *a,
 		limit = ORG_PAGE_MAX;
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
-	if (org_require_management(st, who, org_out, e) == -1)
+	/* AWS: ListAccounts is the management account's or a delegated
+	 * administrator's. */
+	if (deleg_require_reader(st, who, org_out, e) == -1)
 		goto out;
 	/* One more than asked tells whether another page exists. */
 	if (store_org_members(st, a, org_out->id, after, limit + 1, out,
@@ -344,21 +395,21 @@ fail:
 void
 org_arn(const struct organization *o, char *buf, size_t len)
 {
-	snprintf(buf, len, "arn:aws:organizations::%s:organization/%s",
-	    o->management_id, o->id);
+	snprintf(buf, len, "arn:%s:organizations::%s:organization/%s",
+	    org_partition(o), o->management_id, o->id);
 }
 
 void
 org_account_arn(const struct organization *o, const char *account_id,
     char *buf, size_t len)
 {
-	snprintf(buf, len, "arn:aws:organizations::%s:account/%s/%s",
-	    o->management_id, o->id, account_id);
+	snprintf(buf, len, "arn:%s:organizations::%s:account/%s/%s",
+	    org_partition(o), o->management_id, o->id, account_id);
 }
 
 void
 org_root_arn(const struct organization *o, char *buf, size_t len)
 {
-	snprintf(buf, len, "arn:aws:organizations::%s:root/%s/%s",
-	    o->management_id, o->id, o->root_id);
+	snprintf(buf, len, "arn:%s:organizations::%s:root/%s/%s",
+	    org_partition(o), o->management_id, o->id, o->root_id);
 }

@@ -25,11 +25,17 @@ int	org_of(struct store *, const struct principal *,
 /*
  * The caller becomes the management account of a new organization with
  * feature_set "ALL" (NULL) or "CONSOLIDATED_BILLING". Fails with
- * AlreadyInOrganizationException when the caller is in one.
+ * AlreadyInOrganizationException when the caller is in one. No policy type
+ * is enabled on its root (EnablePolicyType enables them). org_create_in
+ * puts its ARNs in the partition of `region`, the region the request was
+ * signed for (arn:aws-cn: for cn-north-1); org_create in aws.
  */
 int	org_create(struct store *, const struct principal *,
 	    const char *feature_set, struct organization *out /* OUT */,
 	    struct err *);
+int	org_create_in(struct store *, const struct principal *,
+	    const char *feature_set, const char *region,
+	    struct organization *out /* OUT */, struct err *);
 int	org_describe(struct store *, const struct principal *,
 	    struct organization *out /* OUT */, struct err *);
 /*
@@ -40,13 +46,17 @@ int	org_describe(struct store *, const struct principal *,
  */
 int	org_delete(struct store *, const struct principal *, struct err *);
 
-/* Management account only (AccessDeniedException for members). */
+/* The management account's or a delegated administrator's
+ * (AccessDeniedException for other members). AccountNotFoundException also
+ * for a caller outside any organization, as AWS documents it. */
 int	org_describe_account(struct store *, const struct principal *,
 	    const char *account_id, struct organization *org_out /* OUT */,
 	    struct member *out /* OUT */, struct err *);
 /*
- * One page of the organization's accounts in id order, starting after
- * `after` ("" for the first page); *more_out tells whether there is another.
+ * One page of the organization's accounts in the order they joined,
+ * starting after account `after` ("" for the first page); *more_out tells
+ * whether there is another. The management account's or a delegated
+ * administrator's.
  */
 int	org_list_accounts(struct store *, struct arena *,
 	    const struct principal *, const char *after, size_t limit,
@@ -81,7 +91,14 @@ int	org_departure_check(struct store *, const struct organization *,
 int	org_departed(struct store *, const struct organization *,
 	    const char *account_id, struct err *);
 
-/* ARNs in AWS's formats, into buf. */
+/* The partition of a region's ARNs, as botocore's partitions name them:
+ * aws-cn for cn-*, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f,
+ * aws-eusc by their prefixes; aws for any other region, NULL or "". */
+const char *org_partition_of(const char *region);
+/* The partition of o's ARNs. */
+const char *org_partition(const struct organization *);
+
+/* ARNs in AWS's formats, in o's partition, into buf. */
 void	org_arn(const struct organization *, char *buf, size_t len);
 void	org_account_arn(const struct organization *, const char *account_id,
 	    char *buf, size_t len);

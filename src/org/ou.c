@@ -13,8 +13,8 @@
 #define INVALID		"InvalidInputException"
 #define MSG_PARENT	"We can't find a root or OU with the ParentId that " \
 			"you specified."
-#define MSG_OU		"We can't find an OU with the OrganizationalUnitId " \
-			"that you specified."
+#define MSG_OU		"You specified an organizational unit that doesn't " \
+			"exist."
 #define MSG_ACCOUNT	"You specified an account that doesn't exist."
 
 static int
@@ -55,8 +55,8 @@ parent_id_valid(const char *s)
 void
 ou_arn(const struct organization *o, const char *ou_id, char *buf, size_t len)
 {
-	snprintf(buf, len, "arn:aws:organizations::%s:ou/%s/%s",
-	    o->management_id, o->id, ou_id);
+	snprintf(buf, len, "arn:%s:organizations::%s:ou/%s/%s",
+	    org_partition(o), o->management_id, o->id, ou_id);
 }
 
 int
@@ -225,7 +225,17 @@ ou_update(struct store *st, const struct principal *who, const char *ou_id,
 	if (org_require_management(st, who, org_out, e) == -1 ||
 	    ou_of(st, org_out, ou_id, out, e) == -1)
 		goto fail;
-	if (name != NULL && strcmp(name, out->name) != 0) {
+	if (name != NULL && strcmp(name, out->name) == 0) {
+		/*
+		 * AWS does not say what renaming an OU to its own name does;
+		 * moto's suite expects this, and AWS's words for it ("An OU
+		 * with the same name already exists.") hold for the OU itself.
+		 */
+		err_set(e, ERR_CONFLICT, "DuplicateOrganizationalUnitException",
+		    NULL, "An OU with the same name already exists.");
+		goto fail;
+	}
+	if (name != NULL) {
 		if (store_ou_rename(st, ou_id, name, e) == -1) {
 			if (e->code == ERR_CONFLICT)
 				/* AWS: UpdateOrganizationalUnit fails with DuplicateOrganizationalUnitException */
@@ -304,8 +314,14 @@ begin_parent_read(struct store *st, const struct principal *who,
 		return (-1);
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
-	if (deleg_require_reader(st, who, o, e) == -1)
+	if (deleg_require_reader(st, who, o, e) == -1) {
+		/* Outside any organization there is no root or OU to find. */
+		if (e->aws_type != NULL && strcmp(e->aws_type,
+		    "AWSOrganizationsNotInUseException") == 0)
+			err_set(e, ERR_NOT_FOUND, "ParentNotFoundException",
+			    NULL, MSG_PARENT);
 		goto fail;
+	}
 	if (ou_find_parent(st, o, parent_id, NULL, e) == -1) {
 		/* AWS: ListChildren fails with ParentNotFoundException */
 		err_set(e, ERR_NOT_FOUND, "ParentNotFoundException", NULL,
@@ -326,7 +342,7 @@ page_limit(size_t limit)
 
 int
 ou_list(struct store *st, struct arena *a, const struct principal *who,
-    const char *parent_id, const char *after, size_t limit,
+    const char *parent_id, int64_t after_seq, size_t limit,
     struct organization *org_out, struct org_unit **out, size_t *n_out,
     int *more_out, struct err *e)
 {
@@ -335,8 +351,8 @@ ou_list(struct store *st, struct arena *a, const struct principal *who,
 	limit = page_limit(limit);
 	if (begin_parent_read(st, who, parent_id, org_out, e) == -1)
 		return (-1);
-	rc = store_ou_list(st, a, org_out->id, parent_id, after, limit + 1, out,
-	    n_out, e);
+	rc = store_ou_list(st, a, org_out->id, parent_id, after_seq < 0 ? 0 :
+	    after_seq, limit + 1, out, n_out, e);
 	store_rollback(st);
 	if (rc == -1)
 		return (-1);
@@ -371,8 +387,8 @@ ou_list_accounts(struct store *st, struct arena *a,
 int
 ou_children(struct store *st, struct arena *a, const struct principal *who,
     const char *parent_id, const char *child_type, const char *after,
-    size_t limit, struct ou_node **out, size_t *n_out, int *more_out,
-    struct err *e)
+    int64_t after_seq, size_t limit, struct ou_node **out, size_t *n_out,
+    int *more_out, struct err *e)
 {
 	struct organization	 o;
 	struct org_unit		*u;
@@ -389,8 +405,8 @@ ou_children(struct store *st, struct arena *a, const struct principal *who,
 		rc = store_parent_accounts(st, a, o.id, parent_id, after,
 		    limit + 1, &m, &n, e);
 	else
-		rc = store_ou_list(st, a, o.id, parent_id, after, limit + 1,
-		    &u, &n, e);
+		rc = store_ou_list(st, a, o.id, parent_id, after_seq < 0 ? 0 :
+		    after_seq, limit + 1, &u, &n, e);
 	store_rollback(st);
 	if (rc == -1)
 		return (-1);
@@ -399,6 +415,7 @@ ou_children(struct store *st, struct arena *a, const struct principal *who,
 		snprintf(v[i].id, sizeof(v[i].id), "%s", accounts ?
 		    m[i].account.id : u[i].id);
 		snprintf(v[i].type, sizeof(v[i].type), "%s", child_type);
+		v[i].seq = accounts ? 0 : u[i].seq;
 	}
 	*more_out = n > limit;
 	*out = v;

@@ -9,6 +9,7 @@
 #define ORG_OU_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -18,10 +19,12 @@
 #define OU_DEPTH_MAX	5
 #define OU_COUNT_MAX	1000
 
-/* An entry of ListChildren / ListParents: id and ROOT|ORGANIZATIONAL_UNIT|ACCOUNT. */
+/* An entry of ListChildren / ListParents: id and ROOT|ORGANIZATIONAL_UNIT|ACCOUNT;
+ * seq is an OU's creation order (the next page of OUs starts after it). */
 struct ou_node {
 	char	 id[OU_ID_MAX + 1];
 	char	 type[24];
+	int64_t	 seq;
 };
 
 /* Id format checks (the model's patterns). */
@@ -40,7 +43,8 @@ int	ou_create(struct store *, const struct principal *,
 	    const struct handshake_tag *tags, size_t ntags,
 	    struct organization *org_out /* OUT */,
 	    struct org_unit *out /* OUT */, struct err *);
-/* Renames (name NULL: no change); DuplicateOrganizationalUnitException. */
+/* Renames (name NULL: no change); DuplicateOrganizationalUnitException when
+ * an OU under the same parent has that name, itself included. */
 int	ou_update(struct store *, const struct principal *, const char *ou_id,
 	    const char *name, struct organization *org_out /* OUT */,
 	    struct org_unit *out /* OUT */, struct err *);
@@ -50,8 +54,14 @@ int	ou_delete(struct store *, const struct principal *, const char *ou_id,
 int	ou_describe(struct store *, const struct principal *,
 	    const char *ou_id, struct organization *org_out /* OUT */,
 	    struct org_unit *out /* OUT */, struct err *);
+/*
+ * The reads under a parent list OUs in creation order, after seq after_seq
+ * (< 1 for the first page), and accounts in the order they joined, after
+ * member account `after` ("" first). A caller outside any organization
+ * gets ParentNotFoundException: it has no root or OU to name.
+ */
 int	ou_list(struct store *, struct arena *, const struct principal *,
-	    const char *parent_id, const char *after, size_t limit,
+	    const char *parent_id, int64_t after_seq, size_t limit,
 	    struct organization *org_out /* OUT */,
 	    struct org_unit **out /* OUT */, size_t *n_out /* OUT */,
 	    int *more_out /* OUT */, struct err *);
@@ -60,10 +70,11 @@ int	ou_list_accounts(struct store *, struct arena *,
 	    size_t limit, struct organization *org_out /* OUT */,
 	    struct member **out /* OUT */, size_t *n_out /* OUT */,
 	    int *more_out /* OUT */, struct err *);
-/* child_type ACCOUNT or ORGANIZATIONAL_UNIT. */
+/* child_type ACCOUNT (paged by after) or ORGANIZATIONAL_UNIT (by
+ * after_seq). */
 int	ou_children(struct store *, struct arena *, const struct principal *,
 	    const char *parent_id, const char *child_type, const char *after,
-	    size_t limit, struct ou_node **out /* OUT */,
+	    int64_t after_seq, size_t limit, struct ou_node **out /* OUT */,
 	    size_t *n_out /* OUT */, int *more_out /* OUT */, struct err *);
 /* ChildNotFoundException for an id not in the caller's organization. */
 int	ou_parent(struct store *, const struct principal *,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Organization policies: the FullAWSAccess policy, policies created,
- * updated and deleted, attached and detached, and where an SCP denies an
- * action. Documents: policy_doc.c; policy types: policy_type.c.
+ * Organization policies: the AWS managed ones as policies, policies
+ * created, updated and deleted, attached and detached, and where an SCP
+ * denies an action. Documents: policy_doc.c; policy types and the AWS
+ * managed policies' definitions: policy_type.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -16,39 +17,37 @@
 #include "org/tags.h"
 
 
-static const char *const full_access_content =
-    "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"
-    "      \"Effect\": \"Allow\",\n      \"Action\": \"*\",\n"
-    "      \"Resource\": \"*\"\n    }\n  ]\n}";
-
 void
 policy_arn(const struct organization *o, const struct policy *p, char *buf,
     size_t len)
 {
-	char	 type[32];
+	char	 type[40];
 	size_t	 i;
 
-	if (p->aws_managed) {
-		snprintf(buf, len, "%s", POLICY_FULL_ACCESS_ARN);
-		return;
-	}
 	for (i = 0; p->type[i] != '\0' && i < sizeof(type) - 1; i++)
 		type[i] = (char)tolower((unsigned char)p->type[i]);
 	type[i] = '\0';
-	snprintf(buf, len, "arn:aws:organizations::%s:policy/%s/%s/%s",
-	    o->management_id, o->id, type, p->id);
+	/* AWS managed policies belong to no organization: account "aws". */
+	if (p->aws_managed)
+		snprintf(buf, len, "arn:%s:organizations::aws:policy/%s/%s",
+		    org_partition(o), type, p->id);
+	else
+		snprintf(buf, len, "arn:%s:organizations::%s:policy/%s/%s/%s",
+		    org_partition(o), o->management_id, o->id, type, p->id);
 }
 
 static void
-full_access(struct policy *p)
+managed_policy(const struct managed_policy *mp, const char *org_id,
+    struct policy *p)
 {
 	memset(p, 0, sizeof(*p));
-	snprintf(p->id, sizeof(p->id), "%s", POLICY_FULL_ACCESS_ID);
-	snprintf(p->type, sizeof(p->type), SCP);
-	snprintf(p->name, sizeof(p->name), "FullAWSAccess");
-	snprintf(p->description, sizeof(p->description),
-	    "Allows access to every operation");
-	p->content = full_access_content;
+	snprintf(p->id, sizeof(p->id), "%s", mp->id);
+	snprintf(p->org_id, sizeof(p->org_id), "%s", org_id);
+	snprintf(p->type, sizeof(p->type), "%s", mp->type);
+	snprintf(p->name, sizeof(p->name), "%s", mp->name);
+	snprintf(p->description, sizeof(p->description), "%s",
+	    mp->description);
+	p->content = mp->content;
 	p->aws_managed = 1;
 }
 
@@ -80,9 +79,10 @@ policy_find_locked(struct store *st, struct arena *a,
     const struct organization *o, const char *id, struct policy *out,
     struct err *e)
 {
-	if (strcmp(id, POLICY_FULL_ACCESS_ID) == 0) {
-		full_access(out);
-		snprintf(out->org_id, sizeof(out->org_id), "%s", o->id);
+	const struct managed_policy	*mp;
+
+	if ((mp = policy_managed(id)) != NULL) {
+		managed_policy(mp, o->id, out);
 		return (0);
 	}
 	if (store_policy_get(st, a, id, out, NULL) == -1 ||
@@ -97,24 +97,18 @@ int
 policy_sync_locked(struct store *st, const struct organization *o,
     struct err *e)
 {
-	struct policy_target	 t;
-	int			 marked, scp;
+	int	 scp, rcp;
 
-	if (store_policy_default_mark(st, o->id, o->root_id, &marked, e) == -1)
+	if (store_policy_type_enabled(st, o->id, SCP, &scp, e) == -1 ||
+	    store_policy_type_enabled(st, o->id, RCP, &rcp, e) == -1)
 		return (-1);
-	if (!marked && strcmp(o->feature_set, "ALL") == 0) {
-		memset(&t, 0, sizeof(t));
-		snprintf(t.id, sizeof(t.id), "%s", o->root_id);
-		snprintf(t.type, sizeof(t.type), "ROOT");
-		if (store_policy_type_set(st, o->id, SCP, 1, e) == -1 ||
-		    store_policy_attach(st, o->id, POLICY_FULL_ACCESS_ID, SCP,
-		    &t, e) == -1)
-			return (-1);
-	}
-	if (store_policy_type_enabled(st, o->id, SCP, &scp, e) == -1)
+	/* Members are marked even while SCPs are off: enabling them gives
+	 * FullAWSAccess to every member anyway. */
+	if (store_policy_default_members(st, o->id, POLICY_FULL_ACCESS_ID,
+	    scp, e) == -1)
 		return (-1);
-	return (store_policy_default_members(st, o->id, POLICY_FULL_ACCESS_ID,
-	    scp, e));
+	return (rcp ? store_policy_attach_members(st, o->id,
+	    POLICY_RCP_FULL_ACCESS_ID, RCP, e) : 0);
 }
 
 int
@@ -122,39 +116,44 @@ policy_new_target_locked(struct store *st, const struct organization *o,
     const char *target_id, const char *target_type, struct err *e)
 {
 	struct policy_target	 t;
-	int			 scp, marked;
+	int			 scp, rcp, marked;
 
 	if (policy_sync_locked(st, o, e) == -1 ||
 	    store_policy_type_enabled(st, o->id, SCP, &scp, e) == -1 ||
+	    store_policy_type_enabled(st, o->id, RCP, &rcp, e) == -1 ||
 	    store_policy_default_mark(st, o->id, target_id, &marked, e) == -1)
 		return (-1);
-	if (!scp || marked)
-		return (0);
 	memset(&t, 0, sizeof(t));
 	snprintf(t.id, sizeof(t.id), "%s", target_id);
 	snprintf(t.type, sizeof(t.type), "%s", target_type);
-	return (store_policy_attach(st, o->id, POLICY_FULL_ACCESS_ID, SCP, &t,
-	    e));
+	/* A new account was given FullAWSAccess by the sync above. */
+	if (scp && !marked && strcmp(target_type, "ACCOUNT") != 0 &&
+	    store_policy_attach(st, o->id, POLICY_FULL_ACCESS_ID, SCP, &t,
+	    e) == -1)
+		return (-1);
+	if (rcp && strcmp(target_type, "ACCOUNT") != 0 &&
+	    store_policy_attach(st, o->id, POLICY_RCP_FULL_ACCESS_ID, RCP, &t,
+	    e) == -1)
+		return (-1);
+	return (0);
 }
 
 int
 policy_root_locked(struct store *st, const struct organization *o,
     struct root_view *out, struct err *e)
 {
-	static const char *const types[] = { SCP, "TAG_POLICY",
-	    "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY" };
 	size_t	 i;
 	int	 on;
 
 	memset(out, 0, sizeof(*out));
 	out->org = *o;
-	for (i = 0; i < POLICY_TYPES_MAX; i++) {
-		if (store_policy_type_enabled(st, o->id, types[i], &on,
-		    e) == -1)
+	for (i = 0; policy_type_names[i] != NULL; i++) {
+		if (store_policy_type_enabled(st, o->id, policy_type_names[i],
+		    &on, e) == -1)
 			return (-1);
 		if (on)
-			snprintf(out->types[out->ntypes++], sizeof(out->types[0]),
-			    "%s", types[i]);
+			snprintf(out->types[out->ntypes++],
+			    sizeof(out->types[0]), "%s", policy_type_names[i]);
 	}
 	return (0);
 }
@@ -184,7 +183,7 @@ policy_scp_denies_locked(struct store *st, const struct organization *o,
 	snprintf(level, sizeof(level), "%s", account_id);
 	/* The account, its OUs upwards, the root: each must allow. */
 	for (hops = 0; hops <= OU_DEPTH_MAX + 1; hops++) {
-		if (store_target_policies(st, &a, o->id, level, SCP, "", 1000,
+		if (store_target_policies(st, &a, o->id, level, SCP, -1, 1000,
 		    &ids, &n, e) == -1)
 			goto fail;
 		allow = 0;
@@ -250,7 +249,7 @@ policy_create(struct store *st, struct arena *a, const struct principal *who,
 	size_t		 n;
 
 	if (!policy_type_valid(type))
-		return (err_set(e, ERR_INVALID, INVALID, "INVALID_ENUM_POLICY_TYPE",
+		return (err_set(e, ERR_INVALID, INVALID, "INVALID_ENUM",
 		    "Type: not a policy type"));
 	if (check_name_desc(name, description, e) == -1 ||
 	    policy_check_content(type, content, e) == -1 ||
@@ -266,7 +265,7 @@ policy_create(struct store *st, struct arena *a, const struct principal *who,
 		    "set currently enabled for this organization.");
 		goto fail;
 	}
-	if (store_policy_list(st, a, org_out->id, type, "", POLICIES_MAX, &v,
+	if (store_policy_list(st, a, org_out->id, type, 0, POLICIES_MAX, &v,
 	    &n, e) == -1)
 		goto fail;
 	if (n >= POLICIES_MAX) {
@@ -306,7 +305,7 @@ fail:
 static int
 mutable_policy(const char *id, struct err *e)
 {
-	if (strcmp(id, POLICY_FULL_ACCESS_ID) == 0)
+	if (policy_managed(id) != NULL)
 		return (err_set(e, ERR_INVALID, INVALID, "IMMUTABLE_POLICY",
 		    "You can't change or delete an AWS managed policy."));
 	return (0);
@@ -399,6 +398,9 @@ policy_describe(struct store *st, struct arena *a,
 	if (policy_begin(st, who, org_out, e) == -1)
 		return (-1);
 	if (policy_find_locked(st, a, org_out, id, out, e) == -1) {
+		/* AWS: DescribePolicy fails with PolicyNotFoundException */
+		if (e->code == ERR_NOT_FOUND)
+			snprintf(e->msg, sizeof(e->msg), "%s", MSG_POLICY_READ);
 		store_rollback(st);
 		return (-1);
 	}
@@ -434,18 +436,18 @@ policy_target_of(struct store *st, const struct organization *o, const char *id,
 
 int
 policy_list(struct store *st, struct arena *a, const struct principal *who,
-    const char *type, const char *target_id, const char *after, size_t limit,
+    const char *type, const char *target_id, int64_t after_seq, size_t limit,
     struct organization *org_out, struct policy **out, size_t *n_out,
     int *more_out, struct err *e)
 {
-	struct policy_target	 t, *ids;
-	struct policy		*v, *w;
-	size_t			 n, i, k = 0;
-	int			 scp;
+	const struct managed_policy	*mp;
+	struct policy_target		 t, *ids;
+	struct policy			*v, *w;
+	size_t				 n, i, k = 0;
 
 	limit = policy_page_limit(limit);
 	if (!policy_type_valid(type))
-		return (err_set(e, ERR_INVALID, INVALID, "INVALID_ENUM_POLICY_TYPE",
+		return (err_set(e, ERR_INVALID, INVALID, "INVALID_ENUM",
 		    "Filter: not a policy type"));
 	if (policy_begin(st, who, org_out, e) == -1)
 		return (-1);
@@ -453,28 +455,23 @@ policy_list(struct store *st, struct arena *a, const struct principal *who,
 	if (target_id != NULL) {
 		if (policy_target_of(st, org_out, target_id, &t, e) == -1 ||
 		    store_target_policies(st, a, org_out->id, target_id, type,
-		    after, limit + 1, &ids, &n, e) == -1)
+		    after_seq, limit + 1, &ids, &n, e) == -1)
 			goto fail;
 		for (i = 0; i < n; i++)
 			if (policy_find_locked(st, a, org_out, ids[i].id,
-			    &w[k], NULL) == 0)
+			    &w[k], NULL) == 0) {
+				w[k].seq = ids[i].seq;
 				k++;
+			}
 		*more_out = n > limit;
 	} else {
-		if (store_policy_type_enabled(st, org_out->id, SCP, &scp,
+		/* The type's AWS managed policy (seq 0) on the first page. */
+		if (after_seq < 0 && (mp = policy_managed_of_type(type)) !=
+		    NULL && strcmp(org_out->feature_set, "ALL") == 0)
+			managed_policy(mp, org_out->id, &w[k++]);
+		if (store_policy_list(st, a, org_out->id, type,
+		    after_seq < 0 ? 0 : after_seq, limit + 1 - k, &v, &n,
 		    e) == -1)
-			goto fail;
-		/* FullAWSAccess first; pages after it start at "". */
-		if (*after == '\0' && strcmp(type, SCP) == 0 &&
-		    strcmp(org_out->feature_set, "ALL") == 0) {
-			full_access(&w[k]);
-			snprintf(w[k++].org_id, sizeof(w[0].org_id), "%s",
-			    org_out->id);
-		}
-		if (strcmp(after, POLICY_FULL_ACCESS_ID) == 0)
-			after = "";
-		if (store_policy_list(st, a, org_out->id, type, after,
-		    limit + 1 - k, &v, &n, e) == -1)
 			goto fail;
 		for (i = 0; i < n; i++)
 			w[k++] = v[i];
@@ -488,12 +485,6 @@ policy_list(struct store *st, struct arena *a, const struct principal *who,
 fail:
 	store_rollback(st);
 	return (-1);
-}
-
-static int
-attach_limit(const char *type)
-{
-	return (strcmp(type, SCP) == 0 ? 5 : 10);
 }
 
 int
@@ -520,10 +511,7 @@ policy_attach(struct store *st, const struct principal *who,
 	if (!on) {
 		/* AWS: AttachPolicy fails with PolicyTypeNotEnabledException */
 		err_set(e, ERR_CONFLICT, "PolicyTypeNotEnabledException", NULL,
-		    "The specified policy type isn't currently enabled in this "
-		    "root. You can't attach policies of the specified type to "
-		    "entities in a root until you enable that type in the "
-		    "root.");
+		    MSG_TYPE_OFF);
 		goto fail;
 	}
 	if (store_policy_attach_count(st, o.id, "", t.id, p.type, &n,
@@ -538,12 +526,13 @@ policy_attach(struct store *st, const struct principal *who,
 			    "specified target.");
 		goto fail;
 	}
-	if (n + 1 > attach_limit(p.type)) {
+	if (n + 1 > policy_attach_max(p.type)) {
 		/* AWS: AttachPolicy fails with ConstraintViolationException MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED */
 		err_set(e, ERR_LIMIT, "ConstraintViolationException",
 		    "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", "You attempted "
 		    "to exceed the number of policies of a certain type (%d) "
-		    "that can be attached to an entity.", attach_limit(p.type));
+		    "that can be attached to an entity.",
+		    policy_attach_max(p.type));
 		goto fail;
 	}
 	arena_release(&a);
@@ -575,6 +564,12 @@ policy_detach(struct store *st, const struct principal *who,
 	    /* AWS: DetachPolicy fails with TargetNotFoundException */
 	    policy_target_of(st, &o, target_id, &t, e) == -1)
 		goto fail;
+	if (strcmp(p.id, POLICY_RCP_FULL_ACCESS_ID) == 0) {
+		/* AWS: DetachPolicy fails with InvalidInputException NON_DETACHABLE_POLICY */
+		err_set(e, ERR_INVALID, INVALID, "NON_DETACHABLE_POLICY",
+		    "You can't detach this AWS Managed Policy.");
+		goto fail;
+	}
 	if (store_policy_detach(st, o.id, p.id, t.id, e) == -1) {
 		if (e->code == ERR_NOT_FOUND)
 			/* AWS: DetachPolicy fails with PolicyNotAttachedException */
@@ -624,9 +619,13 @@ policy_targets(struct store *st, struct arena *a, const struct principal *who,
 		return (-1);
 	if (policy_begin(st, who, org_out, e) == -1)
 		return (-1);
-	/* AWS: ListTargetsForPolicy fails with PolicyNotFoundException */
-	if (policy_find_locked(st, a, org_out, policy_id, &p, e) == -1 ||
-	    store_policy_targets(st, a, org_out->id, policy_id, after,
+	if (policy_find_locked(st, a, org_out, policy_id, &p, e) == -1) {
+		/* AWS: ListTargetsForPolicy fails with PolicyNotFoundException */
+		if (e->code == ERR_NOT_FOUND)
+			snprintf(e->msg, sizeof(e->msg), "%s", MSG_POLICY_READ);
+		goto fail;
+	}
+	if (store_policy_targets(st, a, org_out->id, policy_id, after,
 	    limit + 1, &t, &n, e) == -1)
 		goto fail;
 	v = arena_zalloc(a, sizeof(*v) * (n ? n : 1));

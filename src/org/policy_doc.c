@@ -222,24 +222,6 @@ policy_json_valid(const char *s)
 }
 
 int
-policy_type_valid(const char *t)
-{
-	return (t != NULL && (strcmp(t, SCP) == 0 ||
-	    strcmp(t, "TAG_POLICY") == 0 || strcmp(t, "BACKUP_POLICY") == 0 ||
-	    strcmp(t, "AISERVICES_OPT_OUT_POLICY") == 0));
-}
-
-size_t
-policy_content_max(const char *type)
-{
-	if (strcmp(type, SCP) == 0)
-		return (5120);
-	if (strcmp(type, "AISERVICES_OPT_OUT_POLICY") == 0)
-		return (2500);
-	return (10000);
-}
-
-int
 policy_check_content(const char *type, const char *content, struct err *e)
 {
 	struct arena	 a;
@@ -255,7 +237,8 @@ policy_check_content(const char *type, const char *content, struct err *e)
 	arena_init(&a);
 	v = jparse(&a, content);
 	ok = v != NULL && v->t == 'o';
-	if (ok && strcmp(type, SCP) == 0) {
+	/* SCPs and RCPs are IAM-style documents: they need statements. */
+	if (ok && policy_type_authz(type)) {
 		struct jv *s = jget(v, "Statement");
 		ok = s != NULL && (s->t == 'o' || s->t == 'a');
 	}

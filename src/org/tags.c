@@ -121,8 +121,7 @@ resource_of(struct store *st, struct arena *a, const struct organization *o,
 		    "ResourceId: not a taggable resource id"));
 	/* AWS: TagResource fails with TargetNotFoundException */
 	return (err_set(e, ERR_NOT_FOUND, "TargetNotFoundException", NULL,
-	    "We can't find a root, OU, account, or policy with the TargetId "
-	    "that you specified."));
+	    "You specified a target that doesn't exist."));
 }
 
 int

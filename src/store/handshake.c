@@ -29,6 +29,7 @@ static const struct col hs_cols[] = {
 	COL_T_EXPR(struct handshake, mgmt_email, "a.email"),
 	COL_T_EXPR(struct handshake, mgmt_name, "a.name"),
 	COL_T_EXPR(struct handshake, feature_set, "o.feature_set"),
+	COL_T_EXPR(struct handshake, partition, "o.arn_partition"),
 };
 static const struct row hs_row = ROW(struct handshake, hs_cols);
 

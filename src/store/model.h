@@ -41,6 +41,7 @@ struct organization {
 	char	 management_name[ACCOUNT_NAME_MAX * 4 + 1];
 	char	 feature_set[24];		/* ALL | CONSOLIDATED_BILLING */
 	int64_t	 created_at;
+	char	 partition[16];			/* aws | aws-cn | ...: its ARNs */
 };
 
 struct membership {
@@ -74,11 +75,13 @@ struct handshake {
 	int64_t	 requested_at;
 	int64_t	 expires_at;
 	int64_t	 ended_at;			/* 0 while OPEN */
-	/* The sender organization's details, as the Handshake resources show. */
+	/* The sender organization's details, as the Handshake resources show,
+	 * and the partition of its ARNs. */
 	char	 mgmt_id[ACCOUNT_ID_LEN + 1];
 	char	 mgmt_email[EMAIL_MAX + 1];
 	char	 mgmt_name[ACCOUNT_NAME_MAX * 4 + 1];
 	char	 feature_set[24];
+	char	 partition[16];
 };
 
 /* A tag given with an invitation (AWS's Tag: key 1..128, value 0..256). */
@@ -278,6 +281,7 @@ struct org_unit {
 	char	 name[OU_NAME_MAX * 4 + 1];	/* UTF-8 */
 	int	 depth;				/* 1: under the root */
 	int64_t	 created_at;
+	int64_t	 seq;				/* creation order in its org */
 };
 
 /* A CreateAccount request; state is derived from outcome and completes_at. */
@@ -297,18 +301,22 @@ struct create_account_req {
 struct policy {
 	char		 id[POLICY_ID_MAX + 1];
 	char		 org_id[ORG_ID_MAX + 1];
-	char		 type[32];
+	char		 type[40];
 	char		 name[POLICY_NAME_MAX * 4 + 1];
 	char		 description[POLICY_DESC_MAX * 4 + 1];
 	const char	*content;
 	int		 aws_managed;
 	int64_t		 created_at;
 	int64_t		 updated_at;
+	int64_t		 seq;		/* creation order; 0: AWS managed */
 };
 
 struct policy_target {
 	char	 id[OU_ID_MAX + 1];
-	char	 type[24];			/* ROOT | ORGANIZATIONAL_UNIT | ACCOUNT */
+	char	 type[40];	/* ROOT | ORGANIZATIONAL_UNIT | ACCOUNT, or a
+				   policy type when it names a policy */
+	int64_t	 seq;		/* the policy's creation order (0: AWS
+				   managed) when it names a policy */
 };
 
 struct delegated_admin {

@@ -15,6 +15,7 @@ static const struct col org_cols[] = {
 	COL_T_EXPR(struct organization, management_name, "a.name"),
 	COL_T(struct organization, feature_set, 0),
 	COL_I64(struct organization, created_at, 0),
+	COL_T_AS(struct organization, partition, "arn_partition", 0),
 };
 static const struct row org_row = ROW(struct organization, org_cols);
 
@@ -136,6 +137,12 @@ store_membership_history(struct store *st, struct arena *a,
 	    a, &store_membership_row, 10000000, out, n_out, e));
 }
 
+/*
+ * Members in the order they joined: a membership's id grows with each join.
+ * The page after account `after` starts past that account's last
+ * membership of the organization, so a member that left in between does
+ * not send the reader back to the start.
+ */
 int
 store_org_members(struct store *st, struct arena *a, const char *org_id,
     const char *after, size_t limit, struct member **out, size_t *n_out,
@@ -144,11 +151,12 @@ store_org_members(struct store *st, struct arena *a, const char *org_id,
 	static struct row_sql	 q = ROW_SQL(&store_member_row,
 	    "SELECT {cols m} FROM memberships m JOIN accounts a ON "
 	    "a.id = m.account_id WHERE m.org_id = ? AND m.left_at IS NULL AND "
-	    "m.account_id > ? ORDER BY m.account_id LIMIT ?");
+	    "m.id > COALESCE((SELECT max(p.id) FROM memberships p WHERE "
+	    "p.org_id = ? AND p.account_id = ?), 0) ORDER BY m.id LIMIT ?");
 
 	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(org_id),
-	    BIND_TEXT(after), BIND_INT(limit)), a, &store_member_row, limit,
-	    out, n_out, e));
+	    BIND_TEXT(org_id), BIND_TEXT(after), BIND_INT(limit)), a,
+	    &store_member_row, limit, out, n_out, e));
 }
 
 int

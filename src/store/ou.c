@@ -17,19 +17,30 @@ static const struct col ou_cols[] = {
 	COL_T(struct org_unit, name, 0),
 	COL_I(struct org_unit, depth, 0),
 	COL_I64(struct org_unit, created_at, 0),
+	COL_I64(struct org_unit, seq, 0),
 };
 static const struct row ou_row = ROW(struct org_unit, ou_cols);
 
+/* u->seq is ignored: the OU is numbered after the organization's last. */
 int
 store_ou_insert(struct store *st, const struct org_unit *u, struct err *e)
 {
 	static struct row_sql	 q = ROW_SQL(&ou_row,
 	    "INSERT INTO org_units {insert}");
+	static const char	*last = "SELECT COALESCE(max(seq), 0) FROM "
+	    "org_units WHERE org_id = ?";
+	struct org_unit		 v = *u;
 	struct stmt		*s;
 
+	/* Writers are serialized (BEGIN IMMEDIATE, the advisory lock): no
+	 * other transaction can take the same number in between. */
+	if (row_count(row_binds(db_stmt(st, last, e), BIND_TEXT(u->org_id)),
+	    &v.seq, e) == -1)
+		return (-1);
+	v.seq++;
 	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	row_bind(s, 1, &ou_row, u, 1);
+	row_bind(s, 1, &ou_row, &v, 1);
 	return (stmt_exec(s, e));
 }
 
@@ -66,16 +77,16 @@ store_ou_delete(struct store *st, const char *id, struct err *e)
 
 int
 store_ou_list(struct store *st, struct arena *a, const char *org_id,
-    const char *parent_id, const char *after, size_t limit,
+    const char *parent_id, int64_t after_seq, size_t limit,
     struct org_unit **out, size_t *n_out, struct err *e)
 {
 	static struct row_sql	 q = ROW_SQL(&ou_row,
 	    "SELECT {cols} FROM org_units WHERE org_id = ? AND "
-	    "(? = '' OR parent_id = ?) AND id > ? ORDER BY id LIMIT ?");
+	    "(? = '' OR parent_id = ?) AND seq > ? ORDER BY seq LIMIT ?");
 
 	limit = STORE_PAGE_CAP(limit);
 	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(org_id),
-	    BIND_TEXT(parent_id), BIND_TEXT(parent_id), BIND_TEXT(after),
+	    BIND_TEXT(parent_id), BIND_TEXT(parent_id), BIND_INT(after_seq),
 	    BIND_INT(limit)), a, &ou_row, limit, out, n_out, e));
 }
 
@@ -90,6 +101,7 @@ store_ou_count(struct store *st, const char *org_id, const char *parent_id,
 	    BIND_TEXT(parent_id), BIND_TEXT(parent_id)), n_out, e));
 }
 
+/* In the order they joined; after: as store_org_members. */
 int
 store_parent_accounts(struct store *st, struct arena *a, const char *org_id,
     const char *parent_id, const char *after, size_t limit,
@@ -98,13 +110,14 @@ store_parent_accounts(struct store *st, struct arena *a, const char *org_id,
 	static struct row_sql	 q = ROW_SQL(&store_member_row,
 	    "SELECT {cols m} FROM memberships m JOIN accounts a ON "
 	    "a.id = m.account_id WHERE m.org_id = ? AND m.left_at IS NULL AND "
-	    "m.parent_id = ? AND m.account_id > ? ORDER BY m.account_id "
-	    "LIMIT ?");
+	    "m.parent_id = ? AND m.id > COALESCE((SELECT max(p.id) FROM "
+	    "memberships p WHERE p.org_id = ? AND p.account_id = ?), 0) "
+	    "ORDER BY m.id LIMIT ?");
 
 	limit = STORE_PAGE_CAP(limit);
 	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(org_id),
-	    BIND_TEXT(parent_id), BIND_TEXT(after), BIND_INT(limit)), a,
-	    &store_member_row, limit, out, n_out, e));
+	    BIND_TEXT(parent_id), BIND_TEXT(org_id), BIND_TEXT(after),
+	    BIND_INT(limit)), a, &store_member_row, limit, out, n_out, e));
 }
 
 int

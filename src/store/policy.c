@@ -23,6 +23,7 @@ static const struct col policy_cols[] = {
 	COL_S(struct policy, content, 0),
 	COL_I64(struct policy, created_at, COL_KEY),
 	COL_I64(struct policy, updated_at, 0),
+	COL_I64(struct policy, seq, COL_KEY),
 };
 static const struct row policy_row = ROW(struct policy, policy_cols);
 
@@ -31,6 +32,7 @@ static const struct col policy_head_cols[] = {
 	POLICY_FIELDS,
 	COL_I64(struct policy, created_at, 0),
 	COL_I64(struct policy, updated_at, 0),
+	COL_I64(struct policy, seq, 0),
 };
 static const struct row policy_head_row = ROW(struct policy,
     policy_head_cols);
@@ -41,24 +43,25 @@ static const struct col target_cols[] = {
 };
 static const struct row target_row = ROW(struct policy_target, target_cols);
 
-/* A target's policies, read into the same record. */
-static const struct col attached_cols[] = {
-	COL_T_EXPR(struct policy_target, id, "policy_id"),
-	COL_T_EXPR(struct policy_target, type, "policy_type"),
-};
-static const struct row attached_row = ROW(struct policy_target,
-    attached_cols);
-
+/* p->seq is ignored: the policy is numbered after its organization's
+ * last (writers are serialized, so no other transaction takes it). */
 int
 store_policy_insert(struct store *st, const struct policy *p, struct err *e)
 {
 	static struct row_sql	 q = ROW_SQL(&policy_row,
 	    "INSERT INTO policies {insert}");
+	static const char	*last = "SELECT COALESCE(max(seq), 0) FROM "
+	    "policies WHERE org_id = ?";
+	struct policy		 v = *p;
 	struct stmt		*s;
 
+	if (row_count(row_binds(db_stmt(st, last, e), BIND_TEXT(p->org_id)),
+	    &v.seq, e) == -1)
+		return (-1);
+	v.seq++;
 	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	row_bind(s, 1, &policy_row, p, 1);
+	row_bind(s, 1, &policy_row, &v, 1);
 	return (stmt_exec(s, e));
 }
 
@@ -97,18 +100,18 @@ store_policy_delete(struct store *st, const char *id, struct err *e)
 
 int
 store_policy_list(struct store *st, struct arena *a, const char *org_id,
-    const char *type, const char *after, size_t limit, struct policy **out,
+    const char *type, int64_t after_seq, size_t limit, struct policy **out,
     size_t *n_out, struct err *e)
 {
 	static struct row_sql	 q = ROW_SQL(&policy_head_row,
 	    "SELECT {cols} FROM policies WHERE org_id = ? AND "
-	    "(? = '' OR policy_type = ?) AND id > ? ORDER BY id LIMIT ?");
+	    "(? = '' OR policy_type = ?) AND seq > ? ORDER BY seq LIMIT ?");
 	struct policy		*v;
 	size_t			 i;
 
 	limit = STORE_PAGE_CAP(limit);
 	if (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(org_id),
-	    BIND_TEXT(type), BIND_TEXT(type), BIND_TEXT(after),
+	    BIND_TEXT(type), BIND_TEXT(type), BIND_INT(after_seq),
 	    BIND_INT(limit)), a, &policy_head_row, limit, &v, n_out, e) == -1)
 		return (-1);
 	for (i = 0; i < *n_out; i++)
@@ -172,21 +175,31 @@ store_policy_targets(struct store *st, struct arena *a, const char *org_id,
 	    &target_row, limit, out, n_out, e));
 }
 
+/* AWS managed policies (no row in policies) have seq 0: they come first. */
+static const struct col attached_seq_cols[] = {
+	COL_T_EXPR(struct policy_target, id, "pa.policy_id"),
+	COL_T_EXPR(struct policy_target, type, "pa.policy_type"),
+	COL_I64_EXPR(struct policy_target, seq, "COALESCE(p.seq, 0)"),
+};
+static const struct row attached_seq_row = ROW(struct policy_target,
+    attached_seq_cols);
+
 int
 store_target_policies(struct store *st, struct arena *a, const char *org_id,
-    const char *target_id, const char *type, const char *after, size_t limit,
+    const char *target_id, const char *type, int64_t after_seq, size_t limit,
     struct policy_target **out, size_t *n_out, struct err *e)
 {
-	static struct row_sql	 q = ROW_SQL(&attached_row,
-	    "SELECT {cols} FROM policy_attachments WHERE org_id = ? AND "
-	    "target_id = ? AND (? = '' OR policy_type = ?) AND policy_id > ? "
-	    "ORDER BY policy_id LIMIT ?");
+	static struct row_sql	 q = ROW_SQL(&attached_seq_row,
+	    "SELECT {cols} FROM policy_attachments pa LEFT JOIN policies p ON "
+	    "p.id = pa.policy_id WHERE pa.org_id = ? AND pa.target_id = ? AND "
+	    "(? = '' OR pa.policy_type = ?) AND COALESCE(p.seq, 0) > ? "
+	    "ORDER BY COALESCE(p.seq, 0), pa.policy_id LIMIT ?");
 
 	limit = STORE_PAGE_CAP(limit);
 	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(org_id),
 	    BIND_TEXT(target_id), BIND_TEXT(type), BIND_TEXT(type),
-	    BIND_TEXT(after), BIND_INT(limit)), a, &attached_row, limit, out,
-	    n_out, e));
+	    BIND_INT(after_seq), BIND_INT(limit)), a, &attached_seq_row, limit,
+	    out, n_out, e));
 }
 
 int
@@ -286,4 +299,20 @@ store_policy_default_members(struct store *st, const char *org_id,
 		return (-1);
 	return (row_run(st, row_binds(db_stmt(st, mark, e), BIND_TEXT(org_id),
 	    BIND_TEXT(org_id), BIND_TEXT(org_id)), e) == -1 ? -1 : 0);
+}
+
+int
+store_policy_attach_members(struct store *st, const char *org_id,
+    const char *policy_id, const char *policy_type, struct err *e)
+{
+	static const char	*sql = "INSERT INTO policy_attachments (org_id, "
+	    "policy_id, policy_type, target_id, target_type) SELECT ?, ?, ?, "
+	    "m.account_id, 'ACCOUNT' FROM memberships m WHERE m.org_id = ? AND "
+	    "m.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM policy_attachments "
+	    "p WHERE p.org_id = ? AND p.policy_id = ? AND p.target_id = "
+	    "m.account_id)";
+
+	return (row_run(st, row_binds(db_stmt(st, sql, e), BIND_TEXT(org_id),
+	    BIND_TEXT(policy_id), BIND_TEXT(policy_type), BIND_TEXT(org_id),
+	    BIND_TEXT(org_id), BIND_TEXT(policy_id)), e) == -1 ? -1 : 0);
 }

@@ -135,7 +135,8 @@ int	 store_membership_close(struct store *, const char *account_id,
 int	 store_membership_history(struct store *, struct arena *,
 	    const char *account_id, struct membership **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
-/* Current members of an organization by account id after `after`. */
+/* Current members of an organization in the order they joined, after the
+ * member account `after` ("" for the first page). */
 int	 store_org_members(struct store *, struct arena *, const char *org_id,
 	    const char *after, size_t limit, struct member **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
@@ -380,9 +381,12 @@ int	 store_audit_list(struct store *, struct arena *, int64_t since,
 	    struct err *);
 
 /*
- * Organizations beyond invitations (store/org2.c). OUs: insert fails with
- * ERR_CONFLICT for a name taken under the same parent. A parent_id "" in a
- * list or count means any parent. Lists page by id after `after` ("" first).
+ * Organizations beyond invitations (store/ou.c, policy.c, ...). OUs: insert
+ * fails with ERR_CONFLICT for a name taken under the same parent, and
+ * numbers the OU (seq) after its organization's last. A parent_id "" in a
+ * list or count means any parent. OUs list in creation order after seq
+ * `after_seq` (0 first); accounts in the order they joined, after the
+ * member account `after` ("" first).
  */
 int	 store_ou_insert(struct store *, const struct org_unit *, struct err *);
 int	 store_ou_get(struct store *, const char *id,
@@ -391,7 +395,7 @@ int	 store_ou_rename(struct store *, const char *id, const char *name,
 	    struct err *);
 int	 store_ou_delete(struct store *, const char *id, struct err *);
 int	 store_ou_list(struct store *, struct arena *, const char *org_id,
-	    const char *parent_id, const char *after, size_t limit,
+	    const char *parent_id, int64_t after_seq, size_t limit,
 	    struct org_unit **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 int	 store_ou_count(struct store *, const char *org_id,
@@ -446,8 +450,10 @@ int	 store_policy_get(struct store *, struct arena *, const char *id,
 int	 store_policy_update(struct store *, const struct policy *,
 	    struct err *);
 int	 store_policy_delete(struct store *, const char *id, struct err *);
+/* An organization's policies of `type` ("" any) in creation order after
+ * seq after_seq (0 first); seq is given by insert. */
 int	 store_policy_list(struct store *, struct arena *, const char *org_id,
-	    const char *type, const char *after, size_t limit,
+	    const char *type, int64_t after_seq, size_t limit,
 	    struct policy **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 int	 store_policy_attach(struct store *, const char *org_id,
@@ -462,11 +468,14 @@ int	 store_policy_targets(struct store *, struct arena *,
 	    const char *org_id, const char *policy_id, const char *after,
 	    size_t limit, struct policy_target **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
-/* Ids (in out[i].id) of the policies of `type` attached to target_id. */
+/* Ids, types and seq (in out[i]) of the policies of `type` ("" any)
+ * attached to target_id, AWS managed first, then in creation order, after
+ * seq after_seq (-1 first). */
 int	 store_target_policies(struct store *, struct arena *,
 	    const char *org_id, const char *target_id, const char *type,
-	    const char *after, size_t limit, struct policy_target **out /* OUT */,
-	    size_t *n_out /* OUT */, struct err *);
+	    int64_t after_seq, size_t limit,
+	    struct policy_target **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
 /* Detaches everything of `type` ("" any) or from target_id ("" any). */
 int	 store_policy_detach_all(struct store *, const char *org_id,
 	    const char *type, const char *target_id, struct err *);
@@ -483,6 +492,10 @@ int	 store_policy_default_unmark(struct store *, const char *org_id,
  * attach is true, and mark them. */
 int	 store_policy_default_members(struct store *, const char *org_id,
 	    const char *policy_id, int attach, struct err *);
+/* Attaches policy_id (of policy_type) to every current member of org_id
+ * that lacks it (an AWS managed policy that cannot be detached). */
+int	 store_policy_attach_members(struct store *, const char *org_id,
+	    const char *policy_id, const char *policy_type, struct err *);
 
 /* Tags on organization resources (upsert by key). */
 int	 store_tag_put(struct store *, const char *org_id,

@@ -112,18 +112,23 @@ TEST(scp_deny_and_missing_allow)
 	struct arena		 a;
 	struct err		 e;
 	struct create_account_req c;
+	struct root_view	 rv;
 	int64_t			 now;
 	int			 denied;
 
 	arena_init(&a);
 	p = om_org(st, "scp@example.com", &o);
 	CHECK_INT(created_account_create(st, &p, "kid@example.com", "kid", NULL,
-	    0, &c, &now, &e), 0);
+	    0, 0, &c, &now, &e), 0);
 	CHECK_INT(store_begin(st, STORE_WRITE, &e), 0);
 	CHECK_INT(policy_scp_denies_locked(st, &o, c.account_id,
 	    "organizations:LeaveOrganization", &denied, &e), 0);
 	CHECK_INT(denied, 0);
 	store_rollback(st);
+	/* SCPs apply once enabled: FullAWSAccess comes with them. */
+	CHECK_INT(policy_type_set(st, &p, o.root_id, "SERVICE_CONTROL_POLICY", 1,
+	    &rv, &e), 0);
+	CHECK_INT(rv.ntypes, 1);
 	CHECK_INT(policy_create(st, &a, &p, "SERVICE_CONTROL_POLICY", "deny",
 	    "", "{\"Statement\":{\"Effect\":\"Deny\",\"Action\":"
 	    "[\"organizations:Leave*\"],\"Resource\":\"*\"}}", NULL, 0, &o2,
@@ -165,7 +170,7 @@ TEST(created_account_status_progression)
 
 	p = om_org(st, "car@example.com", &o);
 	CHECK_INT(created_account_create(st, &p, "made@example.com", "made",
-	    NULL, 0, &c, &now, &e), 0);
+	    NULL, 0, CREATE_ACCOUNT_DELAY_MS, &c, &now, &e), 0);
 	CHECK(strncmp(c.id, "car-", 4) == 0);
 	CHECK_STR(created_account_state(&c, now), "IN_PROGRESS");
 	CHECK_STR(created_account_state(&c, now + CREATE_ACCOUNT_DELAY_MS),
@@ -185,7 +190,7 @@ TEST(created_account_status_progression)
 	CHECK_INT(created_account_check_wait(st, &m, &e), 0);
 	/* The e-mail is now taken: the next request fails. */
 	CHECK_INT(created_account_create(st, &p, "MADE@example.com", "again",
-	    NULL, 0, &c, &now, &e), 0);
+	    NULL, 0, CREATE_ACCOUNT_DELAY_MS, &c, &now, &e), 0);
 	CHECK_STR(created_account_state(&c, now + CREATE_ACCOUNT_DELAY_MS),
 	    "FAILED");
 	CHECK_STR(c.failure_reason, "EMAIL_ALREADY_EXISTS");
@@ -193,4 +198,73 @@ TEST(created_account_status_progression)
 	CHECK_INT(created_account_close_quota(4000), 800);
 	CHECK_INT(created_account_close_quota(100000), 1000);
 	store_close(st);
+}
+
+TEST(created_account_at_once_and_email_pattern)
+{
+	struct store			*st = om_store();
+	struct organization		 o;
+	struct principal		 p;
+	struct create_account_req	 c;
+	struct member			 m;
+	struct organization		 mo;
+	struct err			 e;
+	int64_t				 now;
+	static const char *const bad[] = { "plainaddress", "a@b", "a@.com",
+	    "a b@example.com", "@example.com", "a@b@example.com", "a@example.",
+	    NULL };
+	size_t				 i;
+
+	p = om_org(st, "once@example.com", &o);
+	/* Without a delay the request is answered with its outcome. */
+	CHECK_INT(created_account_create(st, &p, "now@example.com", "now",
+	    NULL, 0, 0, &c, &now, &e), 0);
+	CHECK_STR(created_account_state(&c, now), "SUCCEEDED");
+	CHECK_INT(strlen(c.account_id), 12);
+	/* The model's pattern refuses these before anything is written. */
+	for (i = 0; bad[i] != NULL; i++) {
+		CHECK_INT(created_account_create(st, &p, bad[i], "x", NULL, 0, 0,
+		    &c, &now, &e), -1);
+		CHECK_STR(e.aws_type, "InvalidInputException");
+		CHECK_STR(e.reason, "INVALID_PATTERN");
+	}
+	CHECK_INT(created_account_create(st, &p, "ok@sub.example.com", "ok",
+	    NULL, 0, 0, &c, &now, &e), 0);
+	/* CloseAccount without a delay suspends at once. */
+	CHECK_INT(created_account_close(st, &p, c.account_id, 0, &e), 0);
+	CHECK_INT(org_describe_account(st, &p, c.account_id, &mo, &m, &e), 0);
+	CHECK_STR(m.account.status, "SUSPENDED");
+	store_close(st);
+}
+
+TEST(policy_types_of_the_model)
+{
+	size_t	 n;
+
+	for (n = 0; policy_type_names[n] != NULL; n++)
+		CHECK(policy_type_valid(policy_type_names[n]));
+	CHECK_INT(n, 13);
+	CHECK(!policy_type_valid("MOTO"));
+	CHECK(policy_type_authz("SERVICE_CONTROL_POLICY"));
+	CHECK(policy_type_authz("RESOURCE_CONTROL_POLICY"));
+	CHECK(!policy_type_authz("TAG_POLICY"));
+	for (n = 0; policy_effective_type_names[n] != NULL; n++)
+		CHECK(!policy_type_authz(policy_effective_type_names[n]));
+	CHECK_INT(n, 11);
+	CHECK_INT(policy_content_max("RESOURCE_CONTROL_POLICY"), 5120);
+	CHECK_INT(policy_content_max("NETWORK_SECURITY_DIRECTOR_POLICY"), 10000);
+}
+
+TEST(partition_of_region)
+{
+	CHECK_STR(org_partition_of("us-east-1"), "aws");
+	CHECK_STR(org_partition_of("cn-north-1"), "aws-cn");
+	CHECK_STR(org_partition_of("us-gov-west-1"), "aws-us-gov");
+	CHECK_STR(org_partition_of("us-iso-east-1"), "aws-iso");
+	CHECK_STR(org_partition_of("us-isob-east-1"), "aws-iso-b");
+	CHECK_STR(org_partition_of("eu-isoe-west-1"), "aws-iso-e");
+	CHECK_STR(org_partition_of("us-isof-south-1"), "aws-iso-f");
+	CHECK_STR(org_partition_of("eusc-de-east-1"), "aws-eusc");
+	CHECK_STR(org_partition_of(""), "aws");
+	CHECK_STR(org_partition_of(NULL), "aws");
 }
