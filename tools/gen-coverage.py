@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Generates docs/coverage.md from src/aws/ops.def, src/aws/errors.def, the
-botocore model Debian ships, and the `# AWS:` markers in tests/api/*.py.
+botocore model Debian ships, the `# AWS:` markers in tests/api/*.py and the
+documented disagreements with moto's suite (tests/moto/disagreements.txt).
 `tools/gen-coverage.py --check` fails when the committed file is stale."""
 
 import glob
+import importlib.util
 import json
 import os
 import re
@@ -47,6 +49,47 @@ def markers():
     return seen
 
 
+def moto_section():
+    """docs/coverage.md's account of moto's Organizations suite."""
+    spec = importlib.util.spec_from_file_location(
+        "moto_suite", os.path.join(ROOT, "tools", "moto-suite.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    records = mod.disagreements()
+    meta = [r for r in records if "suite" in r][0]
+    disagree = [r for r in records if "tests" in r]
+    names = sorted({t for r in disagree for t in r["tests"]})
+    runs, skips = int(meta["runs"]), int(meta["skips"])
+    lines = ["", "## moto's Organizations suite", "",
+             "%s run unmodified in moto's server mode against" % meta["suite"],
+             "`payerlink serve --emulator`: `tools/moto-suite.py`, a step of `make test`",
+             "when `PAYERLINK_MOTO_DIR` points at a moto checkout (skipped, saying so,",
+             "otherwise). %d of its tests only call moto's own backend and are"
+             % int(meta["deselected"]),
+             "deselected; %d skip themselves in server mode. Where moto and AWS disagree,"
+             % skips,
+             "payerlink does as AWS documents and the test stays failing, listed below",
+             "with what AWS says; the run fails on any other failure, and when a listed",
+             "test starts to pass.", "",
+             "Result: of %d tests that run, **%d pass, %d fail as documented below, 0 fail"
+             % (runs, runs - len(names), len(names)),
+             "otherwise**; %d skipped in server mode." % skips, "",
+             "| moto tests | AWS documents | moto does | payerlink does |",
+             "|---|---|---|---|"]
+
+    def cell(text):
+        return text.replace("|", "\\|")
+
+    for r in disagree:
+        tests = "<br>".join("`%s`" % t for t in r["tests"])
+        aws = "%s (%s)" % (r["aws"], r["source"])
+        lines.append("| %s | %s | %s | %s |" % (tests, cell(aws), cell(r["moto"]),
+                                               cell(r.get("here", ""))))
+    lines += ["", "Tests that disagree: %d (a test may disagree for more than one reason)."
+              % len(names)]
+    return lines
+
+
 def main():
     ops = defs("src/aws/ops.def", "OP")
     errs = defs("src/aws/errors.def", "ERR")
@@ -85,7 +128,8 @@ def main():
         none = "— (answered, no test)" if name in answered else "never answered"
         lines.append("| %s | %s | %s |" % (name, status, "<br>".join("`%s`" % x for x in t) or none))
     n_impl = len(implemented & set(model["operations"]))
-    lines += ["", "Implemented: %d of the model's %d operations." % (n_impl, len(model["operations"])), ""]
+    lines += ["", "Implemented: %d of the model's %d operations." % (n_impl, len(model["operations"]))]
+    lines += moto_section() + [""]
     text = "\n".join(lines)
     dest = os.path.join(ROOT, "docs", "coverage.md")
     if "--check" in sys.argv:

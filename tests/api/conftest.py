@@ -187,6 +187,23 @@ def emulator():
 
 
 @pytest.fixture(scope="session")
+def delayed_emulator():
+    """An emulator that keeps AWS's asynchronous CreateAccount and
+    CloseAccount (the default emulator completes them before answering)."""
+    s = Server("--emulator", "--create-account-delay", "5",
+               "--close-account-delay", "60")
+    yield s
+    assert s.stop() == 0, "server did not stop cleanly on SIGTERM"
+
+
+@pytest.fixture
+def delayed(delayed_emulator):
+    """The delayed emulator, reset to its starting state for this test."""
+    delayed_emulator.reset()
+    return delayed_emulator
+
+
+@pytest.fixture(scope="session")
 def strict():
     """A server without --emulator: every request must be properly signed."""
     s = Server()

@@ -64,3 +64,10 @@ class Org:
 @pytest.fixture
 def org(srv, new_account):
     return Org(srv, new_account, 1)
+
+
+@pytest.fixture
+def delayed_org(delayed, new_account):
+    """An organization with one invited member on the emulator that keeps
+    CreateAccount and CloseAccount asynchronous (conftest.delayed)."""
+    return Org(delayed, lambda **kw: new_account(server=delayed, **kw), 1)

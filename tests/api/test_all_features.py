@@ -29,11 +29,46 @@ def test_enable_all_features_flow(srv, new_account):
     o.c.accept_handshake(HandshakeId=approve["Id"])
     org = o.c.describe_organization()["Organization"]
     assert org["FeatureSet"] == "ALL"
-    assert o.c.list_roots()["Roots"][0]["PolicyTypes"] == [
+    # All features make the policy types available; each is enabled on the
+    # root when asked (EnablePolicyType), FullAWSAccess with SCPs.
+    assert org["AvailablePolicyTypes"] == [
         {"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+    assert o.c.list_roots()["Roots"][0]["PolicyTypes"] == []
+    o.c.enable_policy_type(RootId=o.root, PolicyType="SERVICE_CONTROL_POLICY")
     pols = o.c.list_policies_for_target(TargetId=o.members[0].id,
                                         Filter="SERVICE_CONTROL_POLICY")["Policies"]
     assert [p["Id"] for p in pols] == ["p-FullAWSAccess"]
+
+
+# AWS: EnableAllFeatures (the organization is the request's one party)
+def test_enable_all_features_handshake_lists_organization_once(srv, new_account):
+    o = Org(srv, new_account, 1, feature_set="CONSOLIDATED_BILLING")
+    parent = o.c.enable_all_features()["Handshake"]
+    assert parent["Parties"] == [{"Id": o.org["Id"], "Type": "ORGANIZATION"}]
+    assert [r["Type"] for r in parent["Resources"]] == ["ORGANIZATION"]
+    assert parent["Resources"][0]["Value"] == o.org["Id"]
+    again = o.c.describe_handshake(HandshakeId=parent["Id"])["Handshake"]
+    assert again["Parties"] == parent["Parties"]
+    # A member's request still names both: the organization and the member.
+    (kid,) = [h for h in o.mc[0].list_handshakes_for_account()["Handshakes"]
+              if h["Action"] == "ENABLE_ALL_FEATURES"]
+    assert {(p["Type"], p["Id"]) for p in kid["Parties"]} == {
+        ("ORGANIZATION", o.org["Id"]), ("ACCOUNT", o.members[0].id)}
+
+
+# AWS: DescribeOrganization (AvailablePolicyTypes follows the feature set)
+def test_available_policy_types_follow_the_feature_set(srv, new_account):
+    scp = [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]
+    cb = Org(srv, new_account, feature_set="CONSOLIDATED_BILLING")
+    assert cb.c.describe_organization()["Organization"]["AvailablePolicyTypes"] == []
+    o = Org(srv, new_account)
+    assert o.org["AvailablePolicyTypes"] == scp
+    # Deprecated and not the root's types (ListRoots has those): enabling or
+    # disabling a type on the root leaves it as it is.
+    o.c.enable_policy_type(RootId=o.root, PolicyType="TAG_POLICY")
+    assert o.c.describe_organization()["Organization"]["AvailablePolicyTypes"] == scp
+    o.c.disable_policy_type(RootId=o.root, PolicyType="TAG_POLICY")
+    assert o.c.describe_organization()["Organization"]["AvailablePolicyTypes"] == scp
 
 
 # AWS: EnableAllFeatures HandshakeConstraintViolationException ORGANIZATION_ALREADY_HAS_ALL_FEATURES

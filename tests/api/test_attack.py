@@ -37,7 +37,11 @@ SELF = {"AcceptHandshake", "DeclineHandshake", "DescribeHandshake", "ListHandsha
 DENIED = {"AccessDeniedException", "AWSOrganizationsNotInUseException",
           "AccessDeniedForDependencyException",
           # A handshake the caller is no party to does not exist for it.
-          "HandshakeNotFoundException"}
+          "HandshakeNotFoundException",
+          # Outside any organization, the account or parent a read names
+          # does not exist for the caller (AWS's AccountNotFoundException
+          # says so; moto answers ParentNotFoundException likewise).
+          "AccountNotFoundException", "ParentNotFoundException"}
 
 
 def raw(server, method, path, body=b"", headers=None, timeout=30):

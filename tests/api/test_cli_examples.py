@@ -92,12 +92,23 @@ def world(srv, new_account):
     return World(srv, new_account)
 
 
+@pytest.fixture
+def delayed_world(delayed, new_account):
+    """A World on the emulator that keeps CreateAccount asynchronous, as the
+    examples show it (IN_PROGRESS first)."""
+    return World(delayed, lambda **kw: new_account(server=delayed, **kw))
+
+
 # AWS: CreateOrganizationalUnit DescribeOrganizationalUnit UpdateOrganizationalUnit ListOrganizationalUnitsForParent ListChildren ListRoots MoveAccount ListAccountsForParent ListParents DeleteOrganizationalUnit
 def test_ou_examples_as_written(world):
     ou = world.run("create-organizational-unit")["OrganizationalUnit"]
     assert ou["Name"] == "AccountingOU"
     world.ids["ou-examplerootid111-exampleouid111"] = ou["Id"]
     world.run("describe-organizational-unit")
+    # The example renames the OU to the name the create example gave it;
+    # renaming an OU to its own name is DuplicateOrganizationalUnitException.
+    world.c.update_organizational_unit(OrganizationalUnitId=ou["Id"],
+                                       Name="Accounting")
     out = world.run("update-organizational-unit")
     assert out["OrganizationalUnit"]["Name"] == "AccountingOU"
     out = world.run("list-organizational-units-for-parent")
@@ -118,6 +129,8 @@ def test_ou_examples_as_written(world):
 
 # AWS: CreatePolicy DescribePolicy AttachPolicy ListPolicies ListPoliciesForTarget ListTargetsForPolicy DetachPolicy UpdatePolicy DeletePolicy DisablePolicyType EnablePolicyType
 def test_policy_examples_as_written(world):
+    # The examples attach SCPs to a root that has them enabled.
+    world.c.enable_policy_type(RootId=world.root, PolicyType="SERVICE_CONTROL_POLICY")
     ou = world.c.create_organizational_unit(ParentId=world.root,
                                             Name="Accounting")["OrganizationalUnit"]
     world.ids["ou-examplerootid111-exampleouid111"] = ou["Id"]
@@ -148,7 +161,8 @@ def test_policy_examples_as_written(world):
 
 
 # AWS: CreateAccount DescribeCreateAccountStatus ListCreateAccountStatus
-def test_create_account_examples_as_written(world):
+def test_create_account_examples_as_written(delayed_world):
+    world = delayed_world
     out = world.run("create-account")
     car = out["CreateAccountStatus"]
     assert car["State"] == "IN_PROGRESS"

@@ -21,7 +21,7 @@ def test_delegated_admin_life(org):
     assert admins[0]["JoinedMethod"] == "INVITED" and "DelegationEnabledDate" in admins[0]
     assert admins[0]["Arn"] == "arn:aws:organizations::%s:account/%s/%s" % (
         org.mgmt.id, org.org["Id"], m.id)
-    by_svc = org.c.list_delegated_administrators(ServicePrincipal="ec2.amazonaws.com")
+    by_svc = org.c.list_delegated_administrators(ServicePrincipal="guardduty.amazonaws.com")
     assert by_svc["DelegatedAdministrators"] == []
     svcs = org.c.list_delegated_services_for_account(AccountId=m.id)["DelegatedServices"]
     assert [s["ServicePrincipal"] for s in svcs] == ["config.amazonaws.com", SVC]
@@ -157,3 +157,68 @@ def test_delegation_with_aws_cli(srv, org):
     out = cli_ok(srv, org.mgmt, "list-aws-service-access-for-organization")
     assert [s["ServicePrincipal"] for s in out["EnabledServicePrincipals"]] == [
         "ram.amazonaws.com"]
+
+
+UNKNOWN = "You specified an unrecognized service principal."
+
+
+# AWS: EnableAWSServiceAccess InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL
+# AWS: DisableAWSServiceAccess InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL
+# AWS: RegisterDelegatedAdministrator InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL
+# AWS: ListDelegatedAdministrators InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL
+def test_unrecognized_service_principals(org):
+    """A principal that looks right but names no service that works with
+    Organizations is refused, in AWS's words."""
+    for call in (org.c.enable_aws_service_access, org.c.disable_aws_service_access):
+        r = fails(call, "InvalidInputException", "UNRECOGNIZED_SERVICE_PRINCIPAL",
+                  ServicePrincipal="moto.amazonaws.com")
+        assert r["Error"]["Message"] == UNKNOWN
+    assert org.c.list_aws_service_access_for_organization()["EnabledServicePrincipals"] == []
+    m = org.members[0].id
+    r = fails(org.c.register_delegated_administrator, "InvalidInputException",
+              "UNRECOGNIZED_SERVICE_PRINCIPAL", AccountId=m,
+              ServicePrincipal="moto.amazonaws.com")
+    assert r["Error"]["Message"] == UNKNOWN
+    # Trusted access only: RAM has no delegated administrator.
+    fails(org.c.register_delegated_administrator, "InvalidInputException",
+          "UNRECOGNIZED_SERVICE_PRINCIPAL", AccountId=m,
+          ServicePrincipal="ram.amazonaws.com")
+    r = fails(org.c.list_delegated_administrators, "InvalidInputException",
+              "UNRECOGNIZED_SERVICE_PRINCIPAL", ServicePrincipal="moto.amazonaws.com")
+    assert r["Error"]["Message"] == UNKNOWN
+
+
+# AWS: DeregisterDelegatedAdministrator ConstraintViolationException CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR
+# AWS: DeregisterDelegatedAdministrator InvalidInputException UNRECOGNIZED_SERVICE_PRINCIPAL
+def test_management_account_and_other_service(org):
+    words = ("You cannot register master account/yourself as delegated "
+             "administrator for your organization.")
+    r = fails(org.c.register_delegated_administrator, "ConstraintViolationException",
+              "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+              AccountId=org.mgmt.id, ServicePrincipal=SVC)
+    assert r["Error"]["Message"] == words
+    r = fails(org.c.deregister_delegated_administrator, "ConstraintViolationException",
+              "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
+              AccountId=org.mgmt.id, ServicePrincipal=SVC)
+    assert r["Error"]["Message"] == words
+    m = org.members[0].id
+    org.c.register_delegated_administrator(AccountId=m, ServicePrincipal=SVC)
+    # An administrator of one service, asked to stop being one of another.
+    r = fails(org.c.deregister_delegated_administrator, "InvalidInputException",
+              "UNRECOGNIZED_SERVICE_PRINCIPAL", AccountId=m,
+              ServicePrincipal="guardduty.amazonaws.com")
+    assert r["Error"]["Message"] == UNKNOWN
+
+
+# AWS: ListAccounts DescribeAccount (as delegated administrator)
+def test_delegated_admin_may_list_accounts(srv, new_account):
+    o = Org(srv, new_account, 2)
+    da = o.mc[0]
+    fails(da.list_accounts, "AccessDeniedException")
+    o.c.register_delegated_administrator(AccountId=o.members[0].id,
+                                         ServicePrincipal=SVC)
+    ids = [a["Id"] for a in da.list_accounts()["Accounts"]]
+    assert ids == [o.mgmt.id] + [m.id for m in o.members]
+    got = da.describe_account(AccountId=o.members[1].id)["Account"]
+    assert got["Id"] == o.members[1].id and got["Status"] == "ACTIVE"
+    fails(o.mc[1].list_accounts, "AccessDeniedException")

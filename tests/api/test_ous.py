@@ -59,6 +59,16 @@ def test_rename_ou(org):
           OrganizationalUnitId=a["Id"], Name="B")
 
 
+# AWS: UpdateOrganizationalUnit DuplicateOrganizationalUnitException (its own name)
+def test_rename_to_its_own_name_is_duplicate(org):
+    a = org.ou("Same")
+    r = fails(org.c.update_organizational_unit, "DuplicateOrganizationalUnitException",
+              OrganizationalUnitId=a["Id"], Name="Same")
+    assert r["Error"]["Message"] == "An OU with the same name already exists."
+    got = org.c.describe_organizational_unit(OrganizationalUnitId=a["Id"])
+    assert got["OrganizationalUnit"]["Name"] == "Same"
+
+
 # AWS: UpdateOrganizationalUnit OrganizationalUnitNotFoundException
 # AWS: DescribeOrganizationalUnit OrganizationalUnitNotFoundException
 # AWS: DeleteOrganizationalUnit OrganizationalUnitNotFoundException

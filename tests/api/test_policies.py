@@ -1,14 +1,24 @@
 # SPDX-License-Identifier: MIT
-"""Policies: the FullAWSAccess default, create/update/delete/describe/list,
-attachments and their limits, policy types on the root, content checks,
-effective policies, and SCPs over LeaveOrganization."""
+"""Policies: FullAWSAccess once SCPs are enabled, create/update/delete/
+describe/list, attachments and their limits, policy types on the root,
+content checks, effective policies, and SCPs over LeaveOrganization. The
+policy types of the current model: test_policy_types.py."""
 
 import json
+
+import pytest
 
 from conftest import client
 from orgkit import Org, cli_fails, cli_ok, fails, org  # noqa: F401
 
 SCP_T = "SERVICE_CONTROL_POLICY"
+
+
+@pytest.fixture
+def scp_org(org):
+    """An organization whose root has service control policies enabled."""
+    org.c.enable_policy_type(RootId=org.root, PolicyType=SCP_T)
+    return org
 
 
 def doc(effect="Deny", action="s3:*"):
@@ -21,8 +31,9 @@ def mkpol(o, name="DenyS3", content=None, type_=SCP_T, desc="no s3"):
                              Name=name, Type=type_)["Policy"]
 
 
-# AWS: ListPolicies ListPoliciesForTarget ListTargetsForPolicy (FullAWSAccess on the root)
-def test_full_aws_access_default(org):
+# AWS: ListPolicies ListPoliciesForTarget ListTargetsForPolicy (FullAWSAccess once SCPs are enabled)
+def test_full_aws_access_default(scp_org):
+    org = scp_org
     pols = org.c.list_policies(Filter=SCP_T)["Policies"]
     assert pols == [{
         "Id": "p-FullAWSAccess",
@@ -45,7 +56,8 @@ def test_full_aws_access_default(org):
 
 
 # AWS: CreatePolicy DescribePolicy UpdatePolicy DeletePolicy
-def test_policy_life(org):
+def test_policy_life(scp_org):
+    org = scp_org
     p = mkpol(org)
     s = p["PolicySummary"]
     assert s["Id"].startswith("p-") and len(s["Id"]) == 10
@@ -65,7 +77,8 @@ def test_policy_life(org):
 
 # AWS: CreatePolicy DuplicatePolicyException
 # AWS: UpdatePolicy DuplicatePolicyException
-def test_duplicate_policy_name(org):
+def test_duplicate_policy_name(scp_org):
+    org = scp_org
     mkpol(org, "A")
     b = mkpol(org, "B")
     fails(org.c.create_policy, "DuplicatePolicyException", Content=doc(),
@@ -76,7 +89,8 @@ def test_duplicate_policy_name(org):
 
 # AWS: CreatePolicy MalformedPolicyDocumentException
 # AWS: UpdatePolicy MalformedPolicyDocumentException
-def test_malformed_documents(org):
+def test_malformed_documents(scp_org):
+    org = scp_org
     for bad in ("not json", "{\"Version\": \"2012-10-17\"", "[1, 2]",
                 json.dumps({"Version": "2012-10-17"})):
         fails(org.c.create_policy, "MalformedPolicyDocumentException", Content=bad,
@@ -87,7 +101,8 @@ def test_malformed_documents(org):
 
 
 # AWS: CreatePolicy ConstraintViolationException POLICY_CONTENT_LIMIT_EXCEEDED
-def test_content_size_limits_per_type(org):
+def test_content_size_limits_per_type(scp_org):
+    org = scp_org
     org.c.enable_policy_type(RootId=org.root, PolicyType="AISERVICES_OPT_OUT_POLICY")
 
     def sized(n):
@@ -106,7 +121,8 @@ def test_content_size_limits_per_type(org):
 
 
 # AWS: AttachPolicy DetachPolicy ListTargetsForPolicy ListPoliciesForTarget
-def test_attach_and_detach(org):
+def test_attach_and_detach(scp_org):
+    org = scp_org
     p = mkpol(org)["PolicySummary"]["Id"]
     ou = org.ou("Sandbox")
     m = org.members[0].id
@@ -124,7 +140,8 @@ def test_attach_and_detach(org):
 # AWS: AttachPolicy DuplicatePolicyAttachmentException
 # AWS: AttachPolicy PolicyNotFoundException
 # AWS: AttachPolicy TargetNotFoundException
-def test_attach_errors(org, new_account):
+def test_attach_errors(scp_org, new_account):
+    org = scp_org
     p = mkpol(org)["PolicySummary"]["Id"]
     org.c.attach_policy(PolicyId=p, TargetId=org.root)
     fails(org.c.attach_policy, "DuplicatePolicyAttachmentException", PolicyId=p,
@@ -146,7 +163,7 @@ def test_policy_types_on_root(org):
     assert {"Type": "TAG_POLICY", "Status": "ENABLED"} in root["PolicyTypes"]
     org.c.attach_policy(PolicyId=tid, TargetId=org.root)
     root = org.c.disable_policy_type(RootId=org.root, PolicyType="TAG_POLICY")["Root"]
-    assert root["PolicyTypes"] == [{"Type": SCP_T, "Status": "ENABLED"}]
+    assert root["PolicyTypes"] == []
     assert org.c.list_targets_for_policy(PolicyId=tid)["Targets"] == []
 
 
@@ -154,7 +171,8 @@ def test_policy_types_on_root(org):
 # AWS: DisablePolicyType PolicyTypeNotEnabledException
 # AWS: EnablePolicyType RootNotFoundException
 # AWS: DisablePolicyType RootNotFoundException
-def test_policy_type_errors(org):
+def test_policy_type_errors(scp_org):
+    org = scp_org
     fails(org.c.enable_policy_type, "PolicyTypeAlreadyEnabledException",
           RootId=org.root, PolicyType=SCP_T)
     fails(org.c.disable_policy_type, "PolicyTypeNotEnabledException",
@@ -180,7 +198,8 @@ def test_consolidated_billing_has_no_policies(srv, new_account):
 # AWS: DetachPolicy ConstraintViolationException MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED
 # AWS: DetachPolicy PolicyNotFoundException
 # AWS: DetachPolicy TargetNotFoundException
-def test_detach_errors(org):
+def test_detach_errors(scp_org):
+    org = scp_org
     p = mkpol(org)["PolicySummary"]["Id"]
     fails(org.c.detach_policy, "PolicyNotAttachedException", PolicyId=p,
           TargetId=org.root)
@@ -196,7 +215,8 @@ def test_detach_errors(org):
 
 
 # AWS: AttachPolicy ConstraintViolationException MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED
-def test_five_scps_per_target(org):
+def test_five_scps_per_target(scp_org):
+    org = scp_org
     for i in range(4):
         org.c.attach_policy(PolicyId=mkpol(org, "p%d" % i)["PolicySummary"]["Id"],
                             TargetId=org.root)
@@ -207,7 +227,8 @@ def test_five_scps_per_target(org):
 
 # AWS: DeletePolicy PolicyInUseException
 # AWS: DeletePolicy PolicyNotFoundException
-def test_delete_errors(org):
+def test_delete_errors(scp_org):
+    org = scp_org
     p = mkpol(org)["PolicySummary"]["Id"]
     org.c.attach_policy(PolicyId=p, TargetId=org.root)
     fails(org.c.delete_policy, "PolicyInUseException", PolicyId=p)
@@ -229,7 +250,8 @@ def test_not_found_reads(org, srv, new_account):
 
 
 # AWS: ListPolicies (pages)
-def test_list_policies_pages(org):
+def test_list_policies_pages(scp_org):
+    org = scp_org
     ids = [mkpol(org, "p%d" % i)["PolicySummary"]["Id"] for i in range(4)]
     seen, kw = [], {}
     while True:
@@ -258,7 +280,8 @@ def test_effective_tag_policy(org):
 
 
 # AWS: LeaveOrganization AccessDeniedException (an SCP denies organizations:LeaveOrganization)
-def test_scp_denies_leave(srv, org):
+def test_scp_denies_leave(srv, scp_org):
+    org = scp_org
     m = org.members[0]
     srv.cli("account", "set-billing-info", m.id, "--payment-method", "Visa 4242",
             "--phone", "+1 206 555 0100")
@@ -277,7 +300,8 @@ def test_member_cannot_manage_policies(org):
 
 
 # AWS: CreatePolicy AttachPolicy ListPoliciesForTarget DetachPolicy DeletePolicy
-def test_policies_with_aws_cli(srv, org):
+def test_policies_with_aws_cli(srv, scp_org):
+    org = scp_org
     out = cli_ok(srv, org.mgmt, "create-policy", "--content", doc(), "--description",
                  "Allows delegation of all S3 actions", "--name", "AllowAllS3Actions",
                  "--type", SCP_T)

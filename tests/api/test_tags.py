@@ -61,8 +61,9 @@ def test_unknown_target(org, new_account):
           Tags=[{"Key": "a", "Value": "b"}])
     fails(org.c.untag_resource, "TargetNotFoundException", ResourceId=stranger,
           TagKeys=["a"])
-    fails(org.c.list_tags_for_resource, "TargetNotFoundException",
-          ResourceId="p-00000000")
+    r = fails(org.c.list_tags_for_resource, "TargetNotFoundException",
+              ResourceId="p-00000000")
+    assert r["Error"]["Message"] == "You specified a target that doesn't exist."
 
 
 # AWS: TagResource InvalidInputException INVALID_SYSTEM_TAGS_PARAMETER
