@@ -327,9 +327,9 @@ call_fail(struct call *c, struct err *e, int attempts)
 
 	if (e == NULL)
 		return (-1);
-	if (attempts > 1 && (n = strlen(e->msg)) + 24 < sizeof(e->msg))
-		snprintf(e->msg + n, sizeof(e->msg) - n, " after %d attempts",
-		    attempts);
+	if (attempts > 1 && (n = strlen(e->msg)) + 32 < sizeof(e->msg))
+		snprintf(e->msg + n, sizeof(e->msg) - n, "; gave up after %d "
+		    "attempts", attempts);
 	scrub(e->msg, sizeof(e->msg), c->secrets, CALL_MAX_SECRETS);
 	return (-1);
 }
