@@ -214,6 +214,23 @@ def test_s3_list_head_and_parallel_ranged_get(moto, tmp_path):
                         "1048570-1048600"], env=env, capture_output=True, timeout=60)
     assert p.returncode == 0 and p.stdout == data[1048570:1048601]
 
+    # Many threads, credentials that expire every 2 s: the refresh is
+    # shared (one thread refreshes, the others wait) and every part lands.
+    (tmp_path / "credentials").write_text(
+        "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = %s\n" % SECRET)
+    (tmp_path / "config").write_text(
+        "[profile brief]\nrole_arn = arn:aws:iam::%s:role/reader\n"
+        "source_profile = base\nduration_seconds = 2\n" % ACCOUNT)
+    dest2 = tmp_path / "out2.bin"
+    p = run(base_env(tmp_path, AWS_ENDPOINT_URL=moto), "get", "s3://cur-bucket/" + key,
+            str(dest2), "--profile", "brief", "--part-size", "0.25", "--parallel", "6",
+            "-v")
+    assert p.returncode == 0, p.stderr
+    assert dest2.read_bytes() == data
+    fetches = p.stderr.count("credentials from assume-role brief")
+    print("credential fetches during the read:", fetches)
+    assert fetches >= 1, p.stderr[-2000:]
+
     p = run(env, "head", "s3://cur-bucket/cur/none")
     assert p.returncode == 1 and "s3:GetObject" in p.stderr and "(NotFound)" in p.stderr
     p = run(env, "ls", "s3://no-such-bucket")
