@@ -462,6 +462,7 @@ awsclient_new(const struct awsclient_opts *opts, struct awsclient **out,
 		goto fail;
 	retry_quota_init(&c->quota);
 	pthread_mutex_init(&c->pool_lock, NULL);
+	pthread_mutex_init(&c->regions_lock, NULL);
 	ini_release(&config);
 	ini_release(&credfile);
 	*out = c;
@@ -484,6 +485,7 @@ awsclient_free(struct awsclient *c)
 	for (i = 0; i < c->npool; i++)
 		curl_easy_cleanup(c->pool[i]);
 	pthread_mutex_destroy(&c->pool_lock);
+	pthread_mutex_destroy(&c->regions_lock);
 	pthread_mutex_destroy(&c->quota.lock);
 	creds_free(c->creds);
 	settings_release(&c->set);

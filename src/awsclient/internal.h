@@ -351,8 +351,19 @@ struct settings {
 	char		*ca_bundle;
 };
 
+/* Buckets S3 said live in another region than the client's. */
+#define S3_REGION_CACHE	32
+
+struct bucket_region {
+	char	 bucket[64];
+	char	 region[64];
+};
+
 struct awsclient {
 	struct settings		 set;
+	pthread_mutex_t		 regions_lock;
+	struct bucket_region	 regions[S3_REGION_CACHE];
+	size_t			 nregions;
 	struct creds_provider	*creds;
 	struct retry_quota	 quota;
 	pthread_mutex_t		 pool_lock;

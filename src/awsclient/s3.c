@@ -18,6 +18,7 @@
 
 #include "awsclient/internal.h"
 #include "core/codec.h"
+#include "core/log.h"
 #include "core/xmalloc.h"
 
 #define S3_LIST_MAX_OBJECTS	10000	/* guard above max-keys' 1000 */
@@ -58,14 +59,14 @@ bucket_valid(const char *b, struct err *e)
  * bucket is in the host name, "/bucket" else).
  */
 static int
-s3_where(struct awsclient *cl, const char *bucket, struct endpoint *ep,
-    struct buf *prefix, struct err *e)
+s3_where(struct awsclient *cl, const char *bucket, const char *region,
+    struct endpoint *ep, struct buf *prefix, struct err *e)
 {
 	char	 host[sizeof(ep->host)];
 	int	 virt;
 
 	if (bucket_valid(bucket, e) == -1 ||
-	    client_endpoint(cl, svc_find("s3"), NULL, ep, e) == -1)
+	    client_endpoint(cl, svc_find("s3"), region, ep, e) == -1)
 		return (-1);
 	switch (cl->set.s3_style) {
 	case S3_PATH:
@@ -92,6 +93,105 @@ s3_where(struct awsclient *cl, const char *bucket, struct endpoint *ep,
 		url_encode(prefix, bucket, 0);
 	}
 	return (0);
+}
+
+/* The region S3 named for bucket, into out; 0 if none is known. */
+static int
+region_get(struct awsclient *cl, const char *bucket, char *out, size_t len)
+{
+	size_t	 i;
+	int	 found = 0;
+
+	pthread_mutex_lock(&cl->regions_lock);
+	for (i = 0; i < cl->nregions && !found; i++)
+		if (strcmp(cl->regions[i].bucket, bucket) == 0) {
+			snprintf(out, len, "%s", cl->regions[i].region);
+			found = 1;
+		}
+	pthread_mutex_unlock(&cl->regions_lock);
+	return (found);
+}
+
+static void
+region_put(struct awsclient *cl, const char *bucket, const char *region)
+{
+	size_t	 i;
+
+	if (strlen(bucket) >= sizeof(cl->regions[0].bucket))
+		return;
+	pthread_mutex_lock(&cl->regions_lock);
+	for (i = 0; i < cl->nregions; i++)
+		if (strcmp(cl->regions[i].bucket, bucket) == 0)
+			break;
+	/* A full table forgets its oldest entry. */
+	if (i == cl->nregions && cl->nregions == S3_REGION_CACHE) {
+		memmove(&cl->regions[0], &cl->regions[1],
+		    (S3_REGION_CACHE - 1) * sizeof(cl->regions[0]));
+		i = --cl->nregions;
+	}
+	snprintf(cl->regions[i].bucket, sizeof(cl->regions[i].bucket), "%s",
+	    bucket);
+	snprintf(cl->regions[i].region, sizeof(cl->regions[i].region), "%s",
+	    region);
+	if (i == cl->nregions)
+		cl->nregions++;
+	pthread_mutex_unlock(&cl->regions_lock);
+}
+
+/*
+ * Where a request about bucket (and key, when not NULL) goes: the
+ * endpoint, in the bucket's region when S3 told us it, and the path.
+ */
+static int
+s3_locate(struct awsclient *cl, const char *bucket, const char *key,
+    struct endpoint *ep, struct buf *path, struct err *e)
+{
+	char	 region[64];
+
+	if (key != NULL && (*key == '\0' || strlen(key) > 1024))
+		return (err_set(e, ERR_INVALID, NULL, NULL, "an object key is "
+		    "1 to 1024 bytes"));
+	if (s3_where(cl, bucket, region_get(cl, bucket, region,
+	    sizeof(region)) ? region : NULL, ep, path, e) == -1)
+		return (-1);
+	if (key != NULL) {
+		buf_addc(path, '/');
+		url_encode(path, key, 1);
+	} else if (path->len == 0)
+		buf_addc(path, '/');
+	return (0);
+}
+
+/*
+ * call_perform(), and once more in the bucket's own region when S3
+ * answers that the bucket lives elsewhere (301 PermanentRedirect, 400
+ * AuthorizationHeaderMalformed, ... with x-amz-bucket-region), as the SDKs
+ * do; the region is remembered for the bucket's later calls.
+ */
+static int
+s3_perform(struct awsclient *cl, const char *bucket, const char *key,
+    struct call *c, struct endpoint *ep, struct buf *path, struct err *e)
+{
+	const char	*r = c->resp.bucket_region;
+	size_t		 i;
+
+	if (call_perform(cl, c, e) == 0)
+		return (0);
+	if (c->resp.net_error || (c->resp.status != 301 &&
+	    c->resp.status != 307 && c->resp.status != 400) || r[0] == '\0' ||
+	    strcmp(r, ep->region) == 0)
+		return (-1);
+	for (i = 0; r[i] != '\0'; i++)
+		if (!((r[i] >= 'a' && r[i] <= 'z') || (r[i] >= '0' &&
+		    r[i] <= '9') || r[i] == '-'))
+			return (-1);
+	region_put(cl, bucket, r);
+	log_debug("aws: bucket %s is in %s: asking there", bucket, r);
+	if (s3_locate(cl, bucket, key, ep, path, e) == -1)
+		return (-1);
+	c->path = buf_str(path);
+	c->ep = ep;
+	return (call_perform(cl, c, e));
 }
 
 /* ---- ListObjectsV2 ---- */
@@ -212,10 +312,8 @@ awsclient_s3_list(struct awsclient *cl, const char *bucket,
 	buf_init(&path, 0);
 	buf_init(&q, 0);
 	call_init(&c, svc_find("s3"), "ListObjectsV2");
-	if (s3_where(cl, bucket, &ep, &path, e) == -1)
+	if (s3_locate(cl, bucket, NULL, &ep, &path, e) == -1)
 		goto out;
-	if (path.len == 0)
-		buf_addc(&path, '/');
 	/* Sorted, as the canonical query will be anyway. */
 	if (token != NULL)
 		qparam(&q, "continuation-token", token);
@@ -234,7 +332,7 @@ awsclient_s3_list(struct awsclient *cl, const char *bucket,
 	c.path = buf_str(&path);
 	c.query = buf_str(&q);
 	c.ep = &ep;
-	if (call_perform(cl, &c, e) == -1)
+	if (s3_perform(cl, bucket, NULL, &c, &ep, &path, e) == -1)
 		goto out;
 	memset(&lp, 0, sizeof(lp));
 	lp.page = out;
@@ -270,20 +368,6 @@ out:
 
 /* ---- HeadObject ---- */
 
-static int
-object_path(struct awsclient *cl, const char *bucket, const char *key,
-    struct endpoint *ep, struct buf *path, struct err *e)
-{
-	if (key == NULL || *key == '\0' || strlen(key) > 1024)
-		return (err_set(e, ERR_INVALID, NULL, NULL, "an object key is "
-		    "1 to 1024 bytes"));
-	if (s3_where(cl, bucket, ep, path, e) == -1)
-		return (-1);
-	buf_addc(path, '/');
-	url_encode(path, key, 1);
-	return (0);
-}
-
 int
 awsclient_s3_head(struct awsclient *cl, const char *bucket, const char *key,
     struct s3_object *out, struct err *e)
@@ -297,13 +381,13 @@ awsclient_s3_head(struct awsclient *cl, const char *bucket, const char *key,
 	memset(out, 0, sizeof(*out));
 	buf_init(&path, 0);
 	call_init(&c, svc_find("s3"), "HeadObject");
-	if (object_path(cl, bucket, key, &ep, &path, e) == -1)
+	if (s3_locate(cl, bucket, key, &ep, &path, e) == -1)
 		goto out;
 	c.iam_action = "s3:GetObject";
 	c.method = "HEAD";
 	c.path = buf_str(&path);
 	c.ep = &ep;
-	if (call_perform(cl, &c, e) == -1)
+	if (s3_perform(cl, bucket, key, &c, &ep, &path, e) == -1)
 		goto out;
 	if (c.resp.content_length < 0) {
 		err_set(e, ERR_INTERNAL, NULL, NULL, "s3:GetObject: HeadObject "
@@ -363,7 +447,7 @@ awsclient_s3_get(struct awsclient *cl, const char *bucket, const char *key,
 	int			 used = 0, rc = -1;
 
 	buf_init(&path, 0);
-	if (object_path(cl, bucket, key, &ep, &path, e) == -1) {
+	if (s3_locate(cl, bucket, key, &ep, &path, e) == -1) {
 		buf_release(&path);
 		return (-1);
 	}
@@ -392,7 +476,7 @@ awsclient_s3_get(struct awsclient *cl, const char *bucket, const char *key,
 		wrap.fn = range_sink_fn;
 		wrap.arg = &rs;
 		c.sink = &wrap;
-		rc = call_perform(cl, &c, e);
+		rc = s3_perform(cl, bucket, key, &c, &ep, &path, e);
 		used += c.attempts;
 		pos += c.resp.streamed;
 		/*

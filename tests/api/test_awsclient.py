@@ -408,6 +408,34 @@ def test_access_denied_names_the_action_and_is_not_retried(scripted, tmp_path):
     assert req["headers"]["content-type"] == "application/x-amz-json-1.1"
 
 
+def test_s3_bucket_in_another_region(scripted, tmp_path):
+    """S3's 301 with x-amz-bucket-region: asked again, signed for the
+    bucket's region, which later calls use from the start."""
+    page = ("<ListBucketResult><IsTruncated>%s</IsTruncated>%s<Contents><Key>%s</Key>"
+            "<Size>1</Size><ETag>\"e\"</ETag><LastModified>2026-11-01T00:00:00.000Z"
+            "</LastModified></Contents></ListBucketResult>")
+
+    def answer(req):
+        if "/eu-west-1/s3/" in req["headers"]["authorization"]:
+            return 301, {"x-amz-bucket-region": "us-west-2", "Content-Type": "application/xml"}, (
+                "<Error><Code>PermanentRedirect</Code><Message>The bucket you are "
+                "attempting to access must be addressed using the specified endpoint."
+                "</Message></Error>")
+        if "continuation-token=" not in req["path"]:
+            return 200, {}, page % ("true", "<NextContinuationToken>t2</NextContinuationToken>",
+                                    "a.csv")
+        return 200, {}, page % ("false", "", "b.csv")
+    srv = scripted(answer)
+    p = run(keys_env(tmp_path, srv.url, AWS_REGION="eu-west-1"), "ls",
+            "s3://far-bucket/", "--recursive", "--json")
+    out = ok_json(p)
+    assert [o["Key"] for o in out["Objects"]] == ["a.csv", "b.csv"]
+    scopes = [re.search(r"/(\w+-\w+-\d)/s3/", r["headers"]["authorization"]).group(1)
+              for r in srv.requests]
+    assert scopes == ["eu-west-1", "us-west-2", "us-west-2"]
+    assert all(r["path"].startswith("/far-bucket?") for r in srv.requests)
+
+
 def test_signature_matches_botocore(scripted, tmp_path):
     """botocore's own SigV4 signer, given what arrived, computes the same
     signature (X-Amz-Target and the session token signed)."""
