@@ -367,7 +367,7 @@ struct awsclient {
 	struct creds_provider	*creds;
 	struct retry_quota	 quota;
 	pthread_mutex_t		 pool_lock;
-	void			*pool[8];	/* idle CURL easy handles */
+	void			*pool[S3_MAX_PARALLEL + 8]; /* idle CURL handles */
 	size_t			 npool;
 };
 
