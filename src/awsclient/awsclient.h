@@ -2,10 +2,11 @@
 /*
  * The AWS client: how payerlink's live mode talks to the MSP's real AWS
  * (Organizations, STS, S3) the way AWS's own SDKs do. A layer of its own,
- * just above core/ and below the domain: it includes core/ only (and
- * libcurl, expat, jansson), and only the protocol and wiring layers (cli/,
- * later the live organization port's wiring) call it, because it speaks
- * JSON and the domain must not (tools/check-includes.sh ranks it so).
+ * above core/ and below the domain, beside store/: it includes core/ only
+ * (and libcurl, expat, jansson), and only the protocol and wiring layers
+ * (cli/, later the live organization port's implementation) call it,
+ * because it speaks JSON and the domain must not. tools/check-includes.sh
+ * ranks it so and refuses it in domain files.
  *
  * - Credentials come from the SDKs' chain, in their order: the environment,
  *   a profile's role (role_arn + source_profile / credential_source, STS

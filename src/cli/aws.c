@@ -102,13 +102,14 @@ time_text(int64_t ms, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* key: the object's key (HeadObject's answer has none of its own). */
 static json_t *
-object_json(const struct s3_object *o)
+object_json(const struct s3_object *o, const char *key)
 {
 	char	 t[32];
 
 	time_text(o->last_modified_ms, t, sizeof(t));
-	return (json_pack("{s:s?,s:I,s:s,s:s}", "Key", o->key, "Size",
+	return (json_pack("{s:s?,s:I,s:s,s:s}", "Key", key, "Size",
 	    (json_int_t)o->size, "ETag", o->etag, "LastModified", t));
 }
 
@@ -198,7 +199,8 @@ do_ls(struct awsclient *c, const struct aws_cli *a, const char *url,
 		for (i = 0; i < pg.n; i++) {
 			if (a->json) {
 				json_array_append_new(objs,
-				    object_json(&pg.objects[i]));
+				    object_json(&pg.objects[i],
+				    pg.objects[i].key));
 				continue;
 			}
 			time_text(pg.objects[i].last_modified_ms, t, sizeof(t));
@@ -234,9 +236,8 @@ do_head(struct awsclient *c, const struct aws_cli *a, const char *url,
 	if (s3_url(url, bucket, sizeof(bucket), &key, e) == -1 ||
 	    awsclient_s3_head(c, bucket, key, &o, e) == -1)
 		return (-1);
-	o.key = (char *)(uintptr_t)key;
 	if (a->json) {
-		cli_print_json(object_json(&o));
+		cli_print_json(object_json(&o, key));
 		return (0);
 	}
 	time_text(o.last_modified_ms, t, sizeof(t));
