@@ -1,9 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Includes point down the stack only (STYLE.md):
-#   core <- store <- org <- onboard <- billing <- ce <- portal <- aws, rest,
-#   web <- http <- cli, main
-# (onboarding drives organizations through org/'s interface; billing prices
+#   core <- store, awsclient <- org <- onboard <- billing <- ce <- portal <-
+#   aws, rest, web <- http <- cli, main
+# (awsclient, live mode's way to the real AWS, stands beside the store: it
+# needs core only and neither includes the other; it speaks JSON, so the
+# domain never includes it and reaches AWS through its ports, which the
+# protocol and wiring layers implement with it; onboarding drives organizations through org/'s interface; billing prices
 # the customers onboarding keeps; Cost Explorer reads billing's rollups;
 # the billing portal's users, budgets and anomalies read Cost Explorer)
 # and SQL lives only in store/, HTML only in web/. Prints each breach and
@@ -11,7 +14,7 @@
 cd "$(dirname "$0")/.." || exit 1
 rank() {
 	case $1 in
-	core) echo 0 ;; store) echo 1 ;; org) echo 2 ;; onboard) echo 3 ;;
+	core) echo 0 ;; store|awsclient) echo 1 ;; org) echo 2 ;; onboard) echo 3 ;;
 	billing) echo 4 ;; ce) echo 5 ;; portal) echo 6 ;; aws|rest|web) echo 7 ;;
 	http) echo 8 ;; cli) echo 9 ;; *) echo 10 ;;
 	esac
@@ -31,6 +34,9 @@ for f in src/*/*.c src/*/*.h; do
 	org|onboard|billing|ce|portal)
 		if grep -qE '#include <(jansson|microhttpd|sqlite3|libpq-fe)\.h>' "$f"; then
 			echo "$f: a domain or core file includes a protocol or database library"; bad=1
+		fi
+		if grep -qE '#include "awsclient/' "$f"; then
+			echo "$f: the domain reaches AWS through its ports, not awsclient/"; bad=1
 		fi ;;
 	esac
 	if [ "$layer" != store ] && grep -qE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' "$f"; then
