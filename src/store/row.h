@@ -15,7 +15,13 @@
  *			expression)
  *	{cols x}	the same with plain columns prefixed by alias x: x.a
  *	{insert}	(a, b) VALUES (?, ?) over the written columns
+ *	{insert k}	(k, a, b) VALUES (?, ?, ?): leading columns that are
+ *			not fields of the record (a parent's id, a fixed
+ *			state), comma-separated, bound by the caller before
+ *			row_bind(s, 1 + their number, ...)
  *	{set}		a = ?, b = ? over the written non-key columns
+ *	{set x}		a = x.a, b = x.b over the same columns: an upsert's
+ *			ON CONFLICT (key) DO UPDATE SET {set excluded}
  *
  *	static struct row_sql get = ROW_SQL(&account_row,
  *	    "SELECT {cols} FROM accounts WHERE id = ?");
@@ -25,7 +31,9 @@
  *	    id));
  *
  * Read-only columns (COL_RO: joins, COALESCE, counts) are selected but
- * never written; key columns (COL_KEY) are inserted but not in {set}.
+ * never written; a plain column marked COL_RO is left to the database
+ * (a self-numbering id, a column with a default that its own statements
+ * move). Key columns (COL_KEY) are inserted but not in {set}.
  * NULL reads as "" and 0; COL_NULL writes "" and 0 as NULL.
  */
 #ifndef STORE_ROW_H
