@@ -117,12 +117,8 @@ store_customer_insert(struct store *st, const struct customer *c,
 {
 	static struct row_sql	 q = ROW_SQL(&customer_row,
 	    "INSERT INTO customers {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &customer_row, c, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, c, e));
 }
 
 int
@@ -168,12 +164,8 @@ store_customer_account_insert(struct store *st,
 {
 	static struct row_sql	 q = ROW_SQL(&customer_account_row,
 	    "INSERT INTO customer_accounts {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &customer_account_row, ca, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, ca, e));
 }
 
 int
@@ -208,12 +200,8 @@ store_onboarding_insert(struct store *st, const struct onboarding *o,
 {
 	static struct row_sql	 q = ROW_SQL(&onboarding_row,
 	    "INSERT INTO onboardings {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &onboarding_row, o, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, o, e));
 }
 
 int
@@ -273,12 +261,8 @@ store_onboarding_event_insert(struct store *st,
 {
 	static struct row_sql	 q = ROW_SQL(&event_row,
 	    "INSERT INTO onboarding_events {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &event_row, ev, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, ev, e));
 }
 
 int

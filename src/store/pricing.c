@@ -65,12 +65,8 @@ store_pricing_rule_insert(struct store *st, const struct pricing_rule *r,
 {
 	static struct row_sql	 q = ROW_SQL(&rule_row,
 	    "INSERT INTO pricing_rules {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &rule_row, r, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, r, e));
 }
 
 int
@@ -119,12 +115,8 @@ store_customer_billing_put(struct store *st, const struct customer_billing *b,
 	static struct row_sql	 q = ROW_SQL(&billing_row,
 	    "INSERT INTO customer_billing {insert} ON CONFLICT (customer_id) "
 	    "DO UPDATE SET {set excluded}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &billing_row, b, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, b, e));
 }
 
 int
@@ -133,12 +125,8 @@ store_custom_item_insert(struct store *st, const struct custom_item *c,
 {
 	static struct row_sql	 q = ROW_SQL(&item_row,
 	    "INSERT INTO custom_items {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &item_row, c, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, c, e));
 }
 
 int
@@ -172,12 +160,8 @@ store_fx_put(struct store *st, const struct fx_rate *r, struct err *e)
 	static struct row_sql	 q = ROW_SQL(&fx_row,
 	    "INSERT INTO fx_rates {insert} ON CONFLICT (period, base, quote) "
 	    "DO UPDATE SET {set excluded}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &fx_row, r, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, r, e));
 }
 
 int

@@ -125,6 +125,18 @@ row_stmt(struct store *st, struct row_sql *q, struct err *e)
 	return (db_stmt(st, row_sql_text(q), e));
 }
 
+int
+row_insert(struct store *st, struct row_sql *q, const void *rec,
+    struct err *e)
+{
+	struct stmt	*s;
+
+	if ((s = row_stmt(st, q, e)) == NULL)
+		return (-1);
+	row_bind(s, 1, q->row, rec, 1);
+	return (stmt_exec(s, e));
+}
+
 struct stmt *
 row_bulk(struct store *st, struct row_sql *q, struct err *e)
 {
