@@ -72,6 +72,8 @@ TEST_ENTRY(onboard_case_detection)
 TEST_ENTRY(onboard_gap_and_state)
 TEST_ENTRY(onboard_expire_decline_cancel_states)
 TEST_ENTRY(onboard_plan_token_isolation)
+/* org/port: the emulated port */
+TEST_ENTRY(orgport_emulated_reads_the_organizations)
 TEST_ENTRY(ou_ids_and_depth_limit)
 TEST_ENTRY(policy_documents_are_checked)
 TEST_ENTRY(scp_deny_and_missing_allow)
