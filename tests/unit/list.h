@@ -72,7 +72,11 @@ TEST_ENTRY(onboard_case_detection)
 TEST_ENTRY(onboard_gap_and_state)
 TEST_ENTRY(onboard_expire_decline_cancel_states)
 TEST_ENTRY(onboard_plan_token_isolation)
-/* org/port: the emulated port */
+/* org/port: the desk through a fake port; the emulated port */
+TEST_ENTRY(orgport_fake_request_invites_the_account)
+TEST_ENTRY(orgport_fake_handshake_state_through_describe)
+TEST_ENTRY(orgport_fake_departure_and_join_give_the_gap)
+TEST_ENTRY(orgport_fake_unknown_case_kept_as_given)
 TEST_ENTRY(orgport_emulated_reads_the_organizations)
 TEST_ENTRY(ou_ids_and_depth_limit)
 TEST_ENTRY(policy_documents_are_checked)
