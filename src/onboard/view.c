@@ -90,8 +90,14 @@ plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
 	struct onboard_step	*s;
 	const char		*msp = v->msp_name[0] ? v->msp_name : "the MSP";
 	const char		*hid = v->o.handshake_id;
+	const char		*prev = v->o.prev_org_id;
 	size_t			 i, n = (size_t)v->o.case_no;
-	int			 seen_next = 0;
+	int			 seen_next = 0, known = prev[0] != '\0';
+
+	/* A case given because the organization could not tell (org/port.h)
+	 * comes without the old organization: say "your organization". */
+	if (!known)
+		prev = "your organization";
 
 	s = arena_zalloc(a, n * sizeof(*s));
 	i = 0;
@@ -104,25 +110,26 @@ plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
 		    "Organizations > AWS accounts > select each member account "
 		    "> Actions > Remove from organization > Remove account. "
 		    "Each member needs a payment method and a verified phone "
-		    "to stand alone.", v->o.account_id, v->o.prev_org_id);
+		    "to stand alone.", v->o.account_id, prev);
 		snprintf(s[i].effect, sizeof(s[i].effect), "A removed member "
 		    "account pays AWS itself from the moment it is removed; "
 		    "your account still pays for the rest.");
-		if (deleted || v->members_left == 0) {
+		if (deleted || (known && v->members_left == 0)) {
 			s[i].status = "DONE";
 			s[i].done_at = deleted ? (last_departure ?
 			    last_departure : deleted_at) : last_departure;
 		}
-		snprintf(s[i].detail, sizeof(s[i].detail), "%lld member "
-		    "account(s) still in %s", (long long)v->members_left,
-		    v->o.prev_org_id);
+		if (known)
+			snprintf(s[i].detail, sizeof(s[i].detail), "%lld "
+			    "member account(s) still in %s",
+			    (long long)v->members_left, prev);
 		i++;
 		s[i].key = "DELETE_ORGANIZATION";
 		s[i].title = "Delete your organization";
 		snprintf(s[i].console, sizeof(s[i].console), "AWS "
 		    "Organizations > Settings > Delete organization > type the "
-		    "organization ID %s shown above the box > Delete "
-		    "organization.", v->o.prev_org_id);
+		    "organization ID%s%s shown above the box > Delete "
+		    "organization.", known ? " " : "", v->o.prev_org_id);
 		snprintf(s[i].effect, sizeof(s[i].effect), "From this moment "
 		    "account %s pays AWS itself with its own payment method, "
 		    "until you accept the invitation: do the next step right "
@@ -141,8 +148,7 @@ plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
 		    "Organization > Leave this organization > Leave "
 		    "organization (or the management account of %s removes "
 		    "it: AWS accounts > select %s > Actions > Remove from "
-		    "organization).", v->o.account_id, v->o.prev_org_id,
-		    v->o.account_id);
+		    "organization).", v->o.account_id, prev, v->o.account_id);
 		snprintf(s[i].effect, sizeof(s[i].effect), "From this moment "
 		    "the account is standalone and pays AWS itself with its "
 		    "own payment method, until you accept the invitation: do "

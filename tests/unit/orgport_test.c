@@ -468,6 +468,11 @@ TEST(orgport_fake_unknown_case_kept_as_given)
 	CHECK_INT(v.o.case_no, 3);
 	CHECK_INT(v.nsteps, 3);
 	CHECK_STR(v.steps[0].key, "REMOVE_MEMBERS");
+	/* Its organization is not known: nothing is taken for done. */
+	CHECK_STR(v.steps[0].status, "NEXT");
+	CHECK_STR(v.steps[1].status, "PENDING");
+	CHECK(strstr(v.steps[0].console, "management account of your "
+	    "organization") != NULL);
 	/* Nothing given: case 1, as before. */
 	CHECK_INT(onboard_request(d.st, &d.org, NULL, d.c.id, "555555555555",
 	    "five@customer.example", NULL, 0, &r, &e), 0);
