@@ -208,12 +208,13 @@ struct orgport_ops {
 		    size_t *n_out /* OUT */, struct err *);
 
 	/*
-	 * Slot: billing transfer (DESIGN.md §1), when the desk offers it.
+	 * Slot: billing transfer (DESIGN.md §1), when the desk offers it:
 	 * InviteOrganizationToTransferResponsibility (a TRANSFER_RESPONSIBILITY
-	 * handshake to a management account, from the first of a month),
-	 * describe and cancel it, and the transfers in force
-	 * (ListInboundResponsibilityTransfers) for whose cost it is. Not part
-	 * of the port yet: nothing in the desk asks for it.
+	 * handshake to a case-3 management account; its state then comes
+	 * through describe_handshake and it is withdrawn with cancel),
+	 * DescribeResponsibilityTransfer (its start, the first of a month) and
+	 * ListInboundResponsibilityTransfers (the transfers in force). Not
+	 * part of the port yet: nothing in the desk offers it.
 	 */
 };
 
