@@ -224,12 +224,20 @@ struct orgport {
 };
 
 /*
- * The installation's organization port over st: today always the
- * emulated one. Every caller that builds the desk's context (the CLI, the
- * REST API, the web pages) takes its port here, so that choosing a live
- * one by configuration changes this function only.
+ * The installation's organization port over st: the emulated one, unless
+ * the wiring layer chose another with orgport_choose(). Every caller that
+ * builds the desk's context (the CLI, the REST API, the web pages) takes
+ * its port here, so that a live one chosen by configuration changes
+ * nothing in them.
  */
 struct orgport	orgport_default(struct store *);
+/*
+ * From now on orgport_default() builds its ports with make (NULL: the
+ * emulated one again). A live port is built on awsclient/, which no
+ * domain module may include, so the layer that reads the configuration
+ * names it here at start, before any request or thread.
+ */
+void		orgport_choose(struct orgport (*make)(struct store *));
 /* payerlink's own organizations, in st (port_emulated.c). */
 struct orgport	orgport_emulated(struct store *);
 

@@ -490,6 +490,41 @@ TEST(orgport_fake_unknown_case_kept_as_given)
 	store_close(d.st);
 }
 
+static struct fake	 chosen_fake;
+
+static struct orgport
+make_fake(struct store *st)
+{
+	struct orgport	 p = { &fake_ops, &chosen_fake };
+
+	chosen_fake.st = st;
+	return (p);
+}
+
+/* What the wiring layer chooses is what every caller of the desk gets. */
+TEST(orgport_default_is_what_was_chosen)
+{
+	struct desk		 d;
+	struct onboard_result	 r;
+	struct err		 e;
+
+	desk(&d);
+	chosen_fake = d.f;
+	CHECK_STR(orgport_default(d.st).ops->name, "emulated");
+	orgport_choose(make_fake);
+	d.org = orgport_default(d.st);
+	CHECK_STR(d.org.ops->name, "fake");
+	standing(&d, ORGPORT_CASE_STANDALONE, "");
+	chosen_fake.standing = d.f.standing;
+	CHECK_INT(onboard_request(d.st, &d.org, NULL, d.c.id, CUSTOMER_ACCT,
+	    "it@customer.example", NULL, 0, &r, &e), 0);
+	CHECK_INT(chosen_fake.invites, 1);
+	CHECK_STR(chosen_fake.invite_target, CUSTOMER_ACCT);
+	orgport_choose(NULL);
+	CHECK_STR(orgport_default(d.st).ops->name, "emulated");
+	store_close(d.st);
+}
+
 /* payerlink's own organizations, read through the emulated port. */
 TEST(orgport_emulated_reads_the_organizations)
 {
