@@ -9,8 +9,12 @@
 # protocol and wiring layers implement with it; onboarding drives organizations through org/'s interface; billing prices
 # the customers onboarding keeps; Cost Explorer reads billing's rollups;
 # the billing portal's users, budgets and anomalies read Cost Explorer)
-# and SQL lives only in store/, HTML only in web/. Prints each breach and
-# ends with "N passed, N failed".
+# and SQL lives only in store/, HTML only in web/. The onboarding desk
+# reaches organizations through the organization port only (org/port.h):
+# of org/ it includes the port and the accounts (who asks), and it never
+# reads the organization's tables (handshakes, memberships, organizations)
+# itself, so a live port can take the emulated one's place. Prints each
+# breach and ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 rank() {
 	case $1 in
@@ -39,6 +43,17 @@ for f in src/*/*.c src/*/*.h; do
 			echo "$f: the domain reaches AWS through its ports, not awsclient/"; bad=1
 		fi ;;
 	esac
+	if [ "$layer" = onboard ]; then
+		inc=$(sed -n 's/^#include "\(org\/[a-z_]*\.h\)".*/\1/p' "$f" |
+		    grep -vxE 'org/(port|account)\.h' | head -1)
+		if [ -n "$inc" ]; then
+			echo "$f includes $inc (the desk reaches organizations through org/port.h only)"; bad=1
+		fi
+		around='\bstore_(handshake|membership|org)_[a-z_]+\(|\bstruct (handshake|membership|organization|member)\b'
+		if grep -qE "$around" "$f"; then
+			echo "$f: reads the organization around its port: $(grep -noE "$around" "$f" | head -1)"; bad=1
+		fi
+	fi
 	if [ "$layer" != store ] && grep -qE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' "$f"; then
 		echo "$f: SQL outside src/store/"; bad=1
 	fi
