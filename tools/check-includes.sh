@@ -43,6 +43,20 @@ for f in src/*/*.c src/*/*.h; do
 			echo "$f: the domain reaches AWS through its ports, not awsclient/"; bad=1
 		fi ;;
 	esac
+	# One door per domain: a file outside src/store/ opens the database
+	# (store/store.h) and at most its own domain's store header; other
+	# domains' data comes through their domain headers.
+	if [ "$layer" != store ]; then
+		case $layer in
+		org|onboard|billing|portal|web) own="store/$layer.h" ;;
+		*) own="" ;;
+		esac
+		inc=$(sed -n 's/^#include "\(store\/[a-z_]*\.h\)".*/\1/p' "$f" |
+		    grep -vxE "store/store\.h${own:+|$own}" | head -1)
+		if [ -n "$inc" ]; then
+			echo "$f includes $inc (a domain's store door is its own)"; bad=1
+		fi
+	fi
 	if [ "$layer" = onboard ]; then
 		inc=$(sed -n 's/^#include "\(org\/[a-z_]*\.h\)".*/\1/p' "$f" |
 		    grep -vxE 'org/(port|account)\.h' | head -1)

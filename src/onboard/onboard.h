@@ -39,6 +39,7 @@
 #include "core/err.h"
 #include "org/account.h"
 #include "org/port.h"
+#include "store/onboard.h"
 #include "store/store.h"
 
 #define ONBOARD_DEFAULT_URL	"http://127.0.0.1:8080"

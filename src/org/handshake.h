@@ -24,6 +24,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define HANDSHAKE_TTL_MS	(15LL * 24 * 3600 * 1000)

@@ -47,6 +47,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define ORGPORT_ARN_MAX		128

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/billing.h"
 #include "store/db.h"
 #include "store/row.h"
 #include "store/store.h"

@@ -6,6 +6,7 @@
  * Portable SQL; see store.h and migrations/008_portal.sql.
  */
 #include "store/db.h"
+#include "store/portal.h"
 #include "store/row.h"
 #include "store/store.h"
 

@@ -4,6 +4,7 @@
  * policies, custom line items and monthly exchange rates. Portable SQL;
  * see store.h ("Rebilling: pricing") and migrations/007_rebilling.sql.
  */
+#include "store/billing.h"
 #include "store/db.h"
 #include "store/row.h"
 #include "store/store.h"
