@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/rows.h"
 #include "store/store.h"
@@ -30,7 +31,6 @@ store_ou_insert(struct store *st, const struct org_unit *u, struct err *e)
 	static const char	*last = "SELECT COALESCE(max(seq), 0) FROM "
 	    "org_units WHERE org_id = ?";
 	struct org_unit		 v = *u;
-	struct stmt		*s;
 
 	/* Writers are serialized (BEGIN IMMEDIATE, the advisory lock): no
 	 * other transaction can take the same number in between. */
@@ -38,10 +38,7 @@ store_ou_insert(struct store *st, const struct org_unit *u, struct err *e)
 	    &v.seq, e) == -1)
 		return (-1);
 	v.seq++;
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &ou_row, &v, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, &v, e));
 }
 
 int

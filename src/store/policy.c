@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/store.h"
 
@@ -53,16 +54,12 @@ store_policy_insert(struct store *st, const struct policy *p, struct err *e)
 	static const char	*last = "SELECT COALESCE(max(seq), 0) FROM "
 	    "policies WHERE org_id = ?";
 	struct policy		 v = *p;
-	struct stmt		*s;
 
 	if (row_count(row_binds(db_stmt(st, last, e), BIND_TEXT(p->org_id)),
 	    &v.seq, e) == -1)
 		return (-1);
 	v.seq++;
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &policy_row, &v, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, &v, e));
 }
 
 int
