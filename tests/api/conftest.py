@@ -20,6 +20,10 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
 AWS = os.environ.get("PAYERLINK_AWS_CLI", "/usr/bin/aws")
+# The public samples the tests read: the repository's copy (tests/data, with
+# their licences), or another copy with the same layout.
+DATA = os.environ.get("PAYERLINK_TEST_DATA") or os.path.join(ROOT, "tests", "data")
+SAMPLES = os.path.join(DATA, "samples")
 # A base libpq conninfo (key=value): when set, every server and test gets a
 # fresh PostgreSQL database instead of a SQLite file (tools/test.sh sets it
 # to a throw-away cluster from tools/pg-test-cluster.sh).

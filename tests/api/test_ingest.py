@@ -16,14 +16,10 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import new_db, drop_db, sql
+from conftest import SAMPLES, new_db, drop_db, sql
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
-DATA = os.environ.get("PAYERLINK_TEST_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
-SAMPLES = os.path.join(DATA, "samples")
-if not os.path.isdir(SAMPLES):
-    SAMPLES = "/work/shared/data/samples"
 FOCUS = os.path.join(SAMPLES, "focus-sample-data-1.0", "focus_sample.csv")
 LEGACY = os.path.join(SAMPLES, "focus-converters-aws-cur", "sample-anonymous-aws-export-dataset.csv")
 NANO = Decimal("0.000000001")

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of src/aws/sigv4: every header-signed case of the AWS SigV4
- * test suite (shared/data/sigv4-test-suite, read at run time) must produce
+ * test suite (tests/data/sigv4-test-suite, read at run time) must produce
  * AWS's canonical request and signature, verify, and stop verifying after
  * any change to a signed part; the real aws-cli capture of spec 8.1 and a
  * botocore-signed request verify; malformed Authorization headers, a wrong
