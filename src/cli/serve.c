@@ -24,7 +24,7 @@ static const char usage_text[] =
 "                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
 "                       [--max-connections N] [--timeout SECONDS]\n"
 "                       [--max-upload BYTES] [--import-dir DIR]\n"
-"                       [--cache-mb N] [--db-memory-mb N]\n"
+"                       [--cache-mb N] [--db-memory-mb N] [--reuse-port]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -33,7 +33,12 @@ static const char usage_text[] =
 "\n"
 "  --db FILE            the database (default $PAYERLINK_DB or payerlink.db)\n"
 "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0\n"
-"                       picks a free one, printed on stdout)\n"
+"                       picks a free one, printed on stdout); a port in use\n"
+"                       is an error\n"
+"  --reuse-port         share the port with other processes that ask for it\n"
+"                       too (SO_REUSEPORT: the kernel splits the connections\n"
+"                       between them; for a hand-over between two servers on\n"
+"                       one database)\n"
 "  --emulator           test mode: any well-formed credentials are accepted\n"
 "                       (unknown keys act as account 123456789012), plus\n"
 "                       POST /moto-api/reset and POST /api/v1/test/clock\n"
@@ -111,6 +116,7 @@ cmd_serve(int argc, char **argv)
 		{ "import-dir", required_argument, NULL, 'I' },
 		{ "cache-mb", required_argument, NULL, 'M' },
 		{ "db-memory-mb", required_argument, NULL, 'm' },
+		{ "reuse-port", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -182,6 +188,9 @@ cmd_serve(int argc, char **argv)
 			    &v) == -1)
 				return (EXIT_USAGE);
 			db_memory_mb = (int64_t)v;
+			break;
+		case 'R':
+			cfg.reuse_port = 1;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -16,6 +16,7 @@ struct config {
 	size_t		 max_json_depth;	/* nesting of arrays and objects */
 	unsigned	 max_connections;
 	unsigned	 conn_timeout;		/* seconds idle before closing */
+	int		 reuse_port;		/* --reuse-port: SO_REUSEPORT */
 };
 
 #define CONFIG_DEFAULT_BODY		(1024 * 1024)

@@ -5,6 +5,8 @@
  * sent and each layer decodes what it reads.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -300,16 +302,62 @@ parse_listen(const char *s, struct sockaddr_in *sa, struct err *e)
 	return (0);
 }
 
+/*
+ * Binds and listens ourselves, so that a port in use is an error with the
+ * kernel's reason, at once. SO_REUSEADDR only lets a restart bind while old
+ * connections linger in TIME_WAIT; SO_REUSEPORT (--reuse-port) would let a
+ * second process listen beside a running one and the kernel split the
+ * connections between them, so it is off unless asked for.
+ */
+static int
+listen_on(const struct sockaddr_in *sa, const char *where, int reuse_port,
+    int *fd_out, struct err *e)
+{
+	int	 fd, one = 1, saved;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return (err_set(e, ERR_INTERNAL, NULL, NULL,
+		    "cannot listen on %s: socket: %s", where, strerror(errno)));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) == -1))
+		goto fail;
+	if (bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) == -1) {
+		saved = errno;
+		close(fd);
+		if (saved == EADDRINUSE)
+			return (err_set(e, ERR_INTERNAL, NULL, NULL,
+			    "cannot listen on %s: the address is in use (another "
+			    "server is listening on it; stop it or choose another "
+			    "--listen)", where));
+		return (err_set(e, ERR_INTERNAL, NULL, NULL,
+		    "cannot listen on %s: %s", where, strerror(saved)));
+	}
+	if (listen(fd, SOMAXCONN) == -1)
+		goto fail;
+	*fd_out = fd;
+	return (0);
+fail:
+	saved = errno;
+	close(fd);
+	return (err_set(e, ERR_INTERNAL, NULL, NULL, "cannot listen on %s: %s",
+	    where, strerror(saved)));
+}
+
 int
 server_start(const struct config *cfg, struct store *st, struct server **out,
     unsigned *port_out, struct err *e)
 {
 	struct server			*srv;
 	struct sockaddr_in		 sa;
-	const union MHD_DaemonInfo	*di;
+	socklen_t			 salen = sizeof(sa);
 	unsigned			 threads = cfg->threads;
+	int				 fd = -1;
 
 	if (parse_listen(cfg->listen, &sa, e) == -1)
+		return (-1);
+	if (listen_on(&sa, cfg->listen, cfg->reuse_port, &fd, e) == -1)
 		return (-1);
 	if (threads == 0) {
 		/*
@@ -331,23 +379,25 @@ server_start(const struct config *cfg, struct store *st, struct server **out,
 	/* ITC: server_stop() quiesces (stops accepting) before stopping. */
 	srv->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
 	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, srv,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_END);
 	if (srv->mhd == NULL) {
+		/* fd is not closed: whether libmicrohttpd closed it on its
+		 * way out is not documented, and serve exits now anyway. */
 		xfree(srv);
 		return (err_set(e, ERR_INTERNAL, NULL, NULL,
-		    "cannot listen on %s (address in use or not allowed)",
-		    cfg->listen));
+		    "cannot serve on %s: libmicrohttpd did not start (its "
+		    "reason is logged above)", cfg->listen));
 	}
-	di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	*port_out = di != NULL ? di->port : ntohs(sa.sin_port);
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen) == -1)
+		sa.sin_port = 0;
+	*port_out = ntohs(sa.sin_port);
 	*out = srv;
 	return (0);
 }
@@ -355,9 +405,14 @@ server_start(const struct config *cfg, struct store *st, struct server **out,
 void
 server_stop(struct server *srv)
 {
+	MHD_socket	 fd;
+
 	if (srv == NULL)
 		return;
-	MHD_quiesce_daemon(srv->mhd);
+	/* Quiesced, the daemon hands the listening socket back to us. */
+	fd = MHD_quiesce_daemon(srv->mhd);
 	MHD_stop_daemon(srv->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	xfree(srv);
 }
