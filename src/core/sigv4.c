@@ -558,6 +558,41 @@ sigv4_parse_auth(const char *header, struct sigv4_auth *out, struct err *e)
 	return (0);
 }
 
+/*
+ * AWS: every x-amz-* header present and Content-Type must be signed, since
+ * they change what a request means (X-Amz-Target names the operation): a
+ * request signed over only host and x-amz-date could otherwise be replayed
+ * within the 15 minutes as another operation or with another payload hash.
+ * The message lists the unsigned ones, as S3's HeadersNotSigned does.
+ */
+static int
+headers_all_signed(const struct request *r, const struct sigv4_auth *sig,
+    struct err *e)
+{
+	struct buf	 missing;
+	const char	*name;
+	size_t		 i;
+	int		 rc = 0;
+
+	buf_init(&missing, 512);
+	for (i = 0; i < r->nheaders; i++) {
+		name = r->headers[i].name;
+		if (strncasecmp(name, "x-amz-", 6) != 0 &&
+		    strcasecmp(name, "content-type") != 0)
+			continue;
+		if (list_has(sig->signed_headers, name))
+			continue;
+		if (missing.len > 0)
+			buf_adds(&missing, ", ");
+		buf_adds(&missing, name);
+	}
+	if (missing.len > 0)
+		rc = auth_fail(e, INCOMPLETE, "There were headers present in "
+		    "the request which were not signed: %s", buf_str(&missing));
+	buf_release(&missing);
+	return (rc);
+}
+
 /* "YYYYMMDDTHHMMSSZ" of a time, to the second. */
 static void
 amz_format(int64_t ms, char out[SIGV4_AMZ_DATE_LEN + 1])
@@ -628,6 +663,8 @@ sigv4_verify(const struct request *r, const struct sigv4_auth *sig,
 		    "is still later than %s (%s + 15 min.)", date, lo, nowstr));
 	}
 
+	if (headers_all_signed(r, sig, e) == -1)
+		return (-1);
 	buf_init(&creq, 0);
 	if (sigv4_canonical_request(r, sig->signed_headers, &creq, e) == -1) {
 		buf_release(&creq);

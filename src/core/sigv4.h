@@ -71,7 +71,10 @@ void	sigv4_sign(const char *canonical_request, size_t len,
 /*
  * Verifies r, signed as sig says, against secret, for service `service` at
  * real time now_ms. Fails with IncompleteSignatureException when X-Amz-Date
- * is missing, repeated or malformed, or as sigv4_canonical_request() does;
+ * is missing, repeated or malformed, when a Content-Type or x-amz-* header
+ * (X-Amz-Target, X-Amz-Content-SHA256, ...) is present but not in
+ * SignedHeaders ("There were headers present in the request which were
+ * not signed: ..."), or as sigv4_canonical_request() does;
  * with InvalidSignatureException when the scope names another service, the
  * scope's date is not X-Amz-Date's, X-Amz-Date is more than 15 minutes
  * before or after now_ms ("Signature expired: ..." / "Signature not yet

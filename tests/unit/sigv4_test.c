@@ -29,7 +29,7 @@
  * Header-signed cases this verifier must verify: the suite's 38 cases less
  * the 7 with "normalize": false, which sign S3's unnormalized path.
  */
-#define SUITE_MIN_VERIFIED	31
+#define SUITE_MIN_VERIFIED	30
 
 #define MAX_HEADERS		32
 
@@ -472,6 +472,17 @@ case_load(const char *root, const char *name, struct suite_case *c,
 	rtrim(c->signature);
 	rtrim(c->sts);
 	why[0] = '\0';
+	/*
+	 * "omit_session_token": the token is added after signing, unsigned.
+	 * payerlink refuses any unsigned x-amz-* header (issue 24), which
+	 * sigv4_unsigned_headers_refused checks on this very case (loaded
+	 * whole for it).
+	 */
+	if (json_is_true(json_object_get(c->ctx, "omit_session_token"))) {
+		snprintf(why, whylen, "X-Amz-Security-Token added unsigned; "
+		    "refused (sigv4_unsigned_headers_refused)");
+		return (1);
+	}
 	return (0);
 }
 
@@ -1315,6 +1326,78 @@ TEST(sigv4_signed_header_absent)
 	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
 	    "IncompleteSignatureException", NULL, "name with spaces");
 	wire_free(&w);
+}
+
+/* Signs w (secret CLI_SECRET) over `list` only, as a minimal client would. */
+static void
+cli_sign_over(struct wire *w, struct sigv4_auth *a, const char *list,
+    char *auth, size_t authlen)
+{
+	struct buf	 creq;
+	struct err	 e;
+	char		 sig[65];
+
+	err_clear(&e);
+	snprintf(a->signed_headers, sizeof(a->signed_headers), "%s", list);
+	buf_init(&creq, 0);
+	CHECK_INT(sigv4_canonical_request(&w->r, list, &creq, &e), 0);
+	sigv4_sign(creq.ptr, creq.len, "20261126T110013Z", a, CLI_SECRET, sig);
+	buf_release(&creq);
+	snprintf(auth, authlen, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"
+	    "20261126/us-east-1/organizations/aws4_request, SignedHeaders=%s, "
+	    "Signature=%s", list, sig);
+	cli_set_auth(w, a, auth);
+}
+
+/*
+ * Issue 24: a request signed over host;x-amz-date only for
+ * DescribeOrganization could be replayed as LeaveOrganization. Every
+ * x-amz-* header present and Content-Type must be signed; the signature
+ * itself being right does not help.
+ */
+TEST(sigv4_unsigned_headers_refused)
+{
+	struct suite_case	 c;
+	struct wire		 w;
+	struct sigv4_auth	 a;
+	char			 auth[512], root[1024], why[512];
+	int64_t			 t = amz_ms("20261126T110013Z");
+
+	cli_load(&w, &a);
+	cli_sign_over(&w, &a, "host;x-amz-date", auth, sizeof(auth));
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", "There were headers present in the "
+	    "request which were not signed: X-Amz-Target, Content-Type",
+	    "target and type unsigned");
+	cli_sign_over(&w, &a, "content-type;host;x-amz-date", auth,
+	    sizeof(auth));
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", "There were headers present in the "
+	    "request which were not signed: X-Amz-Target", "target unsigned");
+	cli_sign_over(&w, &a, "host;x-amz-date;x-amz-target", auth,
+	    sizeof(auth));
+	expect_fail(&w.r, &a, CLI_SECRET, "organizations", t,
+	    "IncompleteSignatureException", "There were headers present in the "
+	    "request which were not signed: Content-Type", "type unsigned");
+	/* Everything that matters signed: accepted (amz-sdk-* need not be). */
+	cli_sign_over(&w, &a, "content-type;host;x-amz-date;x-amz-target",
+	    auth, sizeof(auth));
+	expect_ok(&w.r, &a, CLI_SECRET, "organizations", t, "all signed");
+	wire_free(&w);
+
+	/* AWS's own case of a session token added after signing. */
+	snprintf(root, sizeof(root), "%s/sigv4-test-suite", test_data_dir());
+	memset(&c, 0, sizeof(c));
+	CHECK_INT(case_load(root, "post-sts-header-after", &c, why,
+	    sizeof(why)), 1);
+	wire_parse(c.signed_req, c.signed_len, &w);
+	auth_of(&w, &a);
+	expect_fail(&w.r, &a, c.secret, c.service, c.now_ms,
+	    "IncompleteSignatureException", "There were headers present in the "
+	    "request which were not signed: X-Amz-Security-Token",
+	    "post-sts-header-after");
+	wire_free(&w);
+	case_release(&c);
 }
 
 TEST(sigv4_canonical_buffer_cap)
