@@ -23,7 +23,8 @@ static const char usage_text[] =
 "usage: payerlink serve [--db FILE] [--listen ADDR:PORT] [--emulator]\n"
 "                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
 "                       [--max-connections N] [--timeout SECONDS]\n"
-"                       [--max-upload BYTES] [--import-dir DIR]\n"
+"                       [--max-upload BYTES] [--max-uploads N]\n"
+"                       [--import-dir DIR]\n"
 "                       [--cache-mb N] [--db-memory-mb N] [--reuse-port]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
@@ -48,8 +49,10 @@ static const char usage_text[] =
 "  --max-body BYTES     largest request body (default 1048576)\n"
 "  --max-connections N  concurrent connections (default 1024)\n"
 "  --timeout SECONDS    idle connection timeout (default 30)\n"
-"  --max-upload BYTES   largest POST /api/v1/imports body, streamed into the\n"
-"                       ingest (default 21474836480, 20 GiB)\n"
+"  --max-upload BYTES   largest POST /api/v1/imports file, streamed into the\n"
+"                       ingest (default 4294967296, 4 GiB; 413 past it,\n"
+"                       before the body is read when its size is declared)\n"
+"  --max-uploads N      uploads at once (default 4; 503 SlowDown past it)\n"
 "  --import-dir DIR     ingest *.csv / *.csv.gz dropped into DIR once their\n"
 "                       size is stable; move them to DIR/imported/ or\n"
 "                       DIR/failed/ with NAME.json (the report) next to them\n"
@@ -113,6 +116,7 @@ cmd_serve(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "max-upload", required_argument, NULL, 'U' },
+		{ "max-uploads", required_argument, NULL, 'u' },
 		{ "import-dir", required_argument, NULL, 'I' },
 		{ "cache-mb", required_argument, NULL, 'M' },
 		{ "db-memory-mb", required_argument, NULL, 'm' },
@@ -174,6 +178,11 @@ cmd_serve(int argc, char **argv)
 			if (parse_uint("--max-upload", optarg, ~0UL, &v) == -1)
 				return (EXIT_USAGE);
 			import_upload_limit(v);
+			break;
+		case 'u':
+			if (parse_uint("--max-uploads", optarg, 1024, &v) == -1)
+				return (EXIT_USAGE);
+			import_upload_concurrency((unsigned)v);
 			break;
 		case 'I':
 			import_dir = optarg;

@@ -42,6 +42,7 @@ struct exchange {
 	struct buf	 body;
 	int		 too_large;
 	struct timespec	 start;
+	char		 request_id[37];
 	struct import_upload *up;	/* POST /api/v1/imports: streamed */
 };
 
@@ -121,25 +122,115 @@ send_plain(struct MHD_Connection *conn, unsigned status, const char *text)
 	return (ret);
 }
 
-static void
-access_log(struct MHD_Connection *conn, const struct request *r,
-    const struct response *resp, const struct exchange *x)
+/* The peer's address, as the limits and the log see it. */
+static const char *
+peer_addr(struct MHD_Connection *conn, struct arena *a)
 {
 	const union MHD_ConnectionInfo	*ci;
-	struct timespec			 now;
 	char				 addr[INET6_ADDRSTRLEN] = "-";
-	double				 ms;
 
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)
 		    (const void *)ci->client_addr)->sin_addr, addr,
 		    sizeof(addr));
+	return (arena_strdup(a, addr));
+}
+
+static void
+access_log(const struct request *r, const struct response *resp,
+    const struct exchange *x)
+{
+	struct timespec			 now;
+	double				 ms;
+
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - x->start.tv_sec) * 1e3 +
 	    (double)(now.tv_nsec - x->start.tv_nsec) / 1e6;
-	log_info("%s \"%s %s\" %d %zu %.3fms %s", addr, r->method, r->path,
-	    resp->status, resp->body.len, ms, r->request_id);
+	log_info("%s \"%s %s\" %d %zu %.3fms %s", r->remote_addr, r->method,
+	    r->path, resp->status, resp->body.len, ms, r->request_id);
+}
+
+/*
+ * The request as the protocol layers see it, from what libmicrohttpd has
+ * read so far (the body, if any, is x->body). -1 past the header limit.
+ */
+static int
+request_fill(struct MHD_Connection *conn, struct server *srv,
+    struct exchange *x, const char *method, const char *url,
+    struct request *r)
+{
+	struct collect		 col;
+	struct buf		 query;
+
+	memset(r, 0, sizeof(*r));
+	col.arena = &x->arena;
+	col.max = srv->cfg->max_headers + 1;
+	col.v = arena_alloc(&x->arena, col.max * sizeof(*col.v));
+	col.n = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &col);
+	if (col.n > srv->cfg->max_headers)
+		return (-1);
+	buf_init(&query, 64 * 1024);
+	col.query = &query;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg,
+	    &col);
+
+	r->method = method;
+	r->path = url;
+	r->query = arena_strdup(&x->arena, buf_str(&query));
+	buf_release(&query);
+	r->headers = col.v;
+	r->nheaders = col.n;
+	r->body = buf_str(&x->body);
+	r->body_len = x->body.len;
+	r->body_too_large = x->too_large;
+	r->remote_addr = peer_addr(conn, &x->arena);
+	r->arena = &x->arena;
+	r->store = srv->store;
+	r->cfg = srv->cfg;
+	if (x->request_id[0] == '\0')
+		uuid4(x->request_id);
+	memcpy(r->request_id, x->request_id, sizeof(r->request_id));
+	return (0);
+}
+
+/* Logs and queues the response; resp's body is handed over. */
+static enum MHD_Result
+reply(struct MHD_Connection *conn, const struct request *r,
+    struct response *resp, const struct exchange *x)
+{
+	struct MHD_Response	*mr;
+	enum MHD_Result		 ret;
+	size_t			 i;
+
+	access_log(r, resp, x);
+	if (resp->fd >= 0) {
+		off_t size = lseek(resp->fd, 0, SEEK_END);
+		mr = MHD_create_response_from_fd((uint64_t)size, resp->fd);
+	} else {
+		size_t len;
+		char *body = buf_detach(&resp->body, &len);
+		mr = MHD_create_response_from_buffer(len, body,
+		    MHD_RESPMEM_MUST_FREE);
+	}
+	if (resp->content_type != NULL)
+		MHD_add_response_header(mr, "Content-Type", resp->content_type);
+	for (i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(mr, resp->headers[i].name,
+		    resp->headers[i].value);
+	ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
+	MHD_destroy_response(mr);
+	buf_release(&resp->body);
+	return (ret);
+}
+
+static void
+response_init(struct response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	buf_init(&resp->body, 0);
+	resp->fd = -1;
 }
 
 static enum MHD_Result
@@ -151,11 +242,6 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	struct exchange		*x = *con_cls;
 	struct request		 r;
 	struct response		 resp;
-	struct collect		 col;
-	struct buf		 query;
-	struct MHD_Response	*mr;
-	enum MHD_Result		 ret;
-	size_t			 i;
 
 	(void)version;
 	if (x == NULL) {
@@ -165,19 +251,24 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		buf_init(&x->body, srv->cfg->max_body);
 		clock_gettime(CLOCK_MONOTONIC, &x->start);
 		*con_cls = x;
-		/* The one streamed body: POST /api/v1/imports goes piece by
+		/*
+		 * The one streamed body: POST /api/v1/imports goes piece by
 		 * piece into the ingest (rest/import_api.h), with its own
-		 * limit (serve --max-upload) instead of --max-body. */
+		 * limit (serve --max-upload) instead of --max-body. It is
+		 * authenticated from its headers first; a refusal is answered
+		 * now, so the body is never read (libmicrohttpd sends no 100
+		 * Continue and closes the connection after the answer).
+		 */
 		if (import_upload_wants(method, url)) {
-			x->up = import_upload_begin(srv->store,
-			    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-			    "Authorization"), MHD_lookup_connection_value(conn,
-			    MHD_GET_ARGUMENT_KIND, "payer"),
-			    MHD_lookup_connection_value(conn,
-			    MHD_GET_ARGUMENT_KIND, "period"),
-			    MHD_lookup_connection_value(conn,
-			    MHD_GET_ARGUMENT_KIND, "name"));
-			return (MHD_YES);
+			if (request_fill(conn, srv, x, method, url, &r) == -1)
+				return (send_plain(conn, 431,
+				    "too many header lines\n"));
+			response_init(&resp);
+			if ((x->up = import_upload_begin(&r, &resp)) != NULL) {
+				buf_release(&resp.body);
+				return (MHD_YES);
+			}
+			return (reply(conn, &r, &resp, x));
 		}
 		/* A body somewhat over the limit is read and dropped, so the
 		 * client reads a clean error on a connection it can reuse. A
@@ -202,60 +293,14 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		return (MHD_YES);
 	}
 
-	memset(&r, 0, sizeof(r));
-	memset(&resp, 0, sizeof(resp));
-	buf_init(&resp.body, 0);
-	resp.fd = -1;
-	col.arena = &x->arena;
-	col.max = srv->cfg->max_headers + 1;
-	col.v = arena_alloc(&x->arena, col.max * sizeof(*col.v));
-	col.n = 0;
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &col);
-	if (col.n > srv->cfg->max_headers)
+	if (request_fill(conn, srv, x, method, url, &r) == -1)
 		return (send_plain(conn, 431, "too many header lines\n"));
-	buf_init(&query, 64 * 1024);
-	col.query = &query;
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg,
-	    &col);
-
-	r.method = method;
-	r.path = url;
-	r.query = arena_strdup(&x->arena, buf_str(&query));
-	buf_release(&query);
-	r.headers = col.v;
-	r.nheaders = col.n;
-	r.body = buf_str(&x->body);
-	r.body_len = x->body.len;
-	r.body_too_large = x->too_large;
-	r.arena = &x->arena;
-	r.store = srv->store;
-	r.cfg = srv->cfg;
-	uuid4(r.request_id);
-
+	response_init(&resp);
 	if (x->up != NULL)
 		import_upload_finish(x->up, &r, &resp);
 	else
 		route_request(&r, &resp);
-	access_log(conn, &r, &resp, x);
-
-	if (resp.fd >= 0) {
-		off_t size = lseek(resp.fd, 0, SEEK_END);
-		mr = MHD_create_response_from_fd((uint64_t)size, resp.fd);
-	} else {
-		size_t len;
-		char *body = buf_detach(&resp.body, &len);
-		mr = MHD_create_response_from_buffer(len, body,
-		    MHD_RESPMEM_MUST_FREE);
-	}
-	if (resp.content_type != NULL)
-		MHD_add_response_header(mr, "Content-Type", resp.content_type);
-	for (i = 0; i < resp.nheaders; i++)
-		MHD_add_response_header(mr, resp.headers[i].name,
-		    resp.headers[i].value);
-	ret = MHD_queue_response(conn, (unsigned)resp.status, mr);
-	MHD_destroy_response(mr);
-	buf_release(&resp.body);
-	return (ret);
+	return (reply(conn, &r, &resp, x));
 }
 
 static void

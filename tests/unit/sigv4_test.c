@@ -1400,6 +1400,143 @@ TEST(sigv4_unsigned_headers_refused)
 	case_release(&c);
 }
 
+/*
+ * AWS's example of a chunked upload (S3 API reference, "Signature
+ * Calculations for the Authorization Header: Transferring Payload in
+ * Multiple Chunks"): 66,560 bytes of 'a' in a 64 KiB and a 1 KiB chunk.
+ */
+#define CHUNK_SEED	\
+	"4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
+#define CHUNK_SIG1	\
+	"ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648"
+#define CHUNK_SIG2	\
+	"0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497"
+#define CHUNK_SIG3	\
+	"b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9"
+
+struct chunk_sink {
+	uint64_t	 n;
+	int		 all_a;
+};
+
+static void
+chunk_out(void *arg, const char *p, size_t n)
+{
+	struct chunk_sink	*k = arg;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != 'a')
+			k->all_a = 0;
+	k->n += n;
+}
+
+static void
+chunk_body(struct buf *b)
+{
+	size_t	 i;
+
+	buf_init(b, 0);
+	buf_adds(b, "10000;chunk-signature=" CHUNK_SIG1 "\r\n");
+	for (i = 0; i < 65536; i++)
+		buf_addc(b, 'a');
+	buf_adds(b, "\r\n400;chunk-signature=" CHUNK_SIG2 "\r\n");
+	for (i = 0; i < 1024; i++)
+		buf_addc(b, 'a');
+	buf_adds(b, "\r\n0;chunk-signature=" CHUNK_SIG3 "\r\n\r\n");
+}
+
+/* Decodes b in pieces of `step` bytes; 0 or -1 with *e. */
+static int
+chunk_run(const struct buf *b, size_t step, struct chunk_sink *k,
+    struct err *e)
+{
+	struct sigv4_chunks	 c;
+	struct sigv4_auth	 a;
+	size_t			 off, n;
+	int			 rc = 0;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.date, sizeof(a.date), "20130524");
+	snprintf(a.region, sizeof(a.region), "us-east-1");
+	snprintf(a.service, sizeof(a.service), "s3");
+	snprintf(a.signature, sizeof(a.signature), CHUNK_SEED);
+	sigv4_chunks_init(&c, &a, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	    "20130524T000000Z");
+	k->n = 0;
+	k->all_a = 1;
+	err_clear(e);
+	for (off = 0; off < b->len && rc == 0; off += n) {
+		n = b->len - off < step ? b->len - off : step;
+		rc = sigv4_chunks_feed(&c, b->ptr + off, n, chunk_out, k, e);
+	}
+	if (rc == 0)
+		rc = sigv4_chunks_end(&c, e);
+	sigv4_chunks_release(&c);
+	return (rc);
+}
+
+TEST(sigv4_chunked_upload)
+{
+	static const size_t	 steps[] = { 1, 7, 88, 4096, 1 << 20 };
+	struct chunk_sink	 k;
+	struct buf		 b;
+	struct err		 e;
+	size_t			 i;
+
+	chunk_body(&b);
+	CHECK_INT((int)b.len, 66824);	/* the example's Content-Length */
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		CHECK_INT(chunk_run(&b, steps[i], &k, &e), 0);
+		CHECK(k.n == 66560 && k.all_a);
+	}
+
+	/* A data byte changed: the first chunk's signature fails. */
+	b.ptr[100] = 'b';
+	CHECK_INT(chunk_run(&b, 4096, &k, &e), -1);
+	CHECK_STR(e.aws_type, "InvalidSignatureException");
+	b.ptr[100] = 'a';
+	/* The second chunk signed as the first: the chain breaks. */
+	memcpy(b.ptr + 65538 + 88 + 20, CHUNK_SIG1, 64);
+	CHECK_INT(chunk_run(&b, 4096, &k, &e), -1);
+	CHECK_STR(e.aws_type, "InvalidSignatureException");
+	CHECK(k.n == 65536 + 1024);
+	buf_release(&b);
+
+	/* Cut before the last chunk, or more after it. */
+	chunk_body(&b);
+	b.len -= 86;
+	CHECK_INT(chunk_run(&b, 4096, &k, &e), -1);
+	CHECK_STR(e.aws_type, "IncompleteBody");
+	b.len += 86;
+	buf_adds(&b, "0;chunk-signature=" CHUNK_SIG3 "\r\n\r\n");
+	CHECK_INT(chunk_run(&b, 4096, &k, &e), -1);
+	CHECK_STR(e.aws_type, "IncompleteBody");
+	buf_release(&b);
+
+	/* Malformed framing. */
+	buf_init(&b, 0);
+	buf_adds(&b, "zz;chunk-signature=" CHUNK_SIG1 "\r\n");
+	CHECK_INT(chunk_run(&b, 4096, &k, &e), -1);
+	CHECK_STR(e.aws_type, "IncompleteBody");
+	buf_release(&b);
+	buf_init(&b, 0);
+	buf_adds(&b, "10000;chunk-signature=" CHUNK_SIG1 "\n");
+	CHECK_INT(chunk_run(&b, 4096, &k, &e), -1);
+	CHECK_STR(e.aws_type, "IncompleteBody");
+	buf_release(&b);
+	buf_init(&b, 0);
+	buf_adds(&b, "1;chunk-signature=" CHUNK_SIG1 "\r\naXY");
+	CHECK_INT(chunk_run(&b, 4096, &k, &e), -1);
+	CHECK_STR(e.aws_type, "IncompleteBody");
+	buf_release(&b);
+	buf_init(&b, 0);
+	buf_adds(&b, "11111111111111111;chunk-signature=" CHUNK_SIG1 "\r\n");
+	CHECK_INT(chunk_run(&b, 4096, &k, &e), -1);
+	CHECK_STR(e.aws_type, "IncompleteBody");
+	buf_release(&b);
+}
+
 TEST(sigv4_canonical_buffer_cap)
 {
 	struct wire		 w;
