@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* payerlink serve: start the server and run until SIGTERM or SIGINT. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -26,6 +27,8 @@ static const char usage_text[] =
 "                       [--max-upload BYTES] [--max-uploads N]\n"
 "                       [--import-dir DIR]\n"
 "                       [--cache-mb N] [--db-memory-mb N] [--reuse-port]\n"
+"                       [--signin-per-address N] [--signin-global N]\n"
+"                       [--trusted-proxy ADDR]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -56,6 +59,14 @@ static const char usage_text[] =
 "  --import-dir DIR     ingest *.csv / *.csv.gz dropped into DIR once their\n"
 "                       size is stable; move them to DIR/imported/ or\n"
 "                       DIR/failed/ with NAME.json (the report) next to them\n"
+"  --signin-per-address N  sign-in attempts a minute from one client address\n"
+"                       (default 20; a successful one is not counted)\n"
+"  --signin-global N    sign-in attempts a minute from everyone (default\n"
+"                       120); past either, 429 with Retry-After. Besides,\n"
+"                       5 failures in a row lock an e-mail for 15 minutes\n"
+"  --trusted-proxy ADDR the reverse proxy in front: its requests name the\n"
+"                       client in the last X-Forwarded-For entry (for the\n"
+"                       per-address limit and the log)\n"
 "  --cache-mb N         memory for the rollups Cost Explorer and the portal\n"
 "                       keep of the imports they read (default 64)\n"
 "  --db-memory-mb N     memory SQLite keeps for all connections together\n"
@@ -121,6 +132,9 @@ cmd_serve(int argc, char **argv)
 		{ "cache-mb", required_argument, NULL, 'M' },
 		{ "db-memory-mb", required_argument, NULL, 'm' },
 		{ "reuse-port", no_argument, NULL, 'R' },
+		{ "signin-per-address", required_argument, NULL, 'A' },
+		{ "signin-global", required_argument, NULL, 'G' },
+		{ "trusted-proxy", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -135,6 +149,7 @@ cmd_serve(int argc, char **argv)
 	int64_t		 db_memory_mb = 8;
 	const char	*db = NULL, *import_dir = NULL;
 	struct import_dir *watch = NULL;
+	struct in_addr	 in;
 	int		 ch, sig;
 
 	config_defaults(&cfg);
@@ -200,6 +215,26 @@ cmd_serve(int argc, char **argv)
 			break;
 		case 'R':
 			cfg.reuse_port = 1;
+			break;
+		case 'A':
+			if (parse_uint("--signin-per-address", optarg, 1000000,
+			    &v) == -1 || v == 0)
+				return (EXIT_USAGE);
+			cfg.signin_per_address = (unsigned)v;
+			break;
+		case 'G':
+			if (parse_uint("--signin-global", optarg, 1000000,
+			    &v) == -1 || v == 0)
+				return (EXIT_USAGE);
+			cfg.signin_global = (unsigned)v;
+			break;
+		case 'P':
+			if (inet_pton(AF_INET, optarg, &in) != 1) {
+				log_cli_error("--trusted-proxy: '%s' is not an "
+				    "IPv4 address", optarg);
+				return (EXIT_USAGE);
+			}
+			cfg.trusted_proxy = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

@@ -17,6 +17,11 @@ struct config {
 	unsigned	 max_connections;
 	unsigned	 conn_timeout;		/* seconds idle before closing */
 	int		 reuse_port;		/* --reuse-port: SO_REUSEPORT */
+	unsigned	 signin_per_address;	/* sign-ins a minute, one address */
+	unsigned	 signin_global;		/* sign-ins a minute, everyone */
+	/* --trusted-proxy: requests from this address name their client in
+	 * the last X-Forwarded-For entry; NULL: the peer is the client. */
+	const char	*trusted_proxy;
 };
 
 #define CONFIG_DEFAULT_BODY		(1024 * 1024)
@@ -24,6 +29,8 @@ struct config {
 #define CONFIG_DEFAULT_JSON_DEPTH	32
 #define CONFIG_DEFAULT_CONNECTIONS	1024
 #define CONFIG_DEFAULT_TIMEOUT		30
+#define CONFIG_DEFAULT_SIGNIN_ADDRESS	20	/* a minute */
+#define CONFIG_DEFAULT_SIGNIN_GLOBAL	120	/* a minute */
 
 void	config_defaults(struct config *);
 

@@ -137,6 +137,43 @@ peer_addr(struct MHD_Connection *conn, struct arena *a)
 	return (arena_strdup(a, addr));
 }
 
+/*
+ * The client's address: the peer's, or behind the --trusted-proxy the
+ * last X-Forwarded-For entry (the one that proxy appended; earlier ones
+ * are the client's own say and not trusted). A peer that is not the
+ * proxy cannot choose its address.
+ */
+static const char *
+client_addr(struct MHD_Connection *conn, const struct config *cfg,
+    struct arena *a)
+{
+	const char	*peer = peer_addr(conn, a), *xff, *last;
+	struct in_addr	 in;
+	char		 ip[INET_ADDRSTRLEN + 8];
+	size_t		 n;
+
+	if (cfg->trusted_proxy == NULL || strcmp(peer, cfg->trusted_proxy) != 0)
+		return (peer);
+	xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Forwarded-For");
+	if (xff == NULL)
+		return (peer);
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	for (n = 0; last[n] != '\0' && last[n] != ' ' && last[n] != '\t';
+	    n++)
+		;
+	if (n >= sizeof(ip))
+		return (peer);
+	memcpy(ip, last, n);
+	ip[n] = '\0';
+	if (inet_pton(AF_INET, ip, &in) != 1)
+		return (peer);
+	return (arena_strdup(a, ip));
+}
+
 static void
 access_log(const struct request *r, const struct response *resp,
     const struct exchange *x)
@@ -185,7 +222,7 @@ request_fill(struct MHD_Connection *conn, struct server *srv,
 	r->body = buf_str(&x->body);
 	r->body_len = x->body.len;
 	r->body_too_large = x->too_large;
-	r->remote_addr = peer_addr(conn, &x->arena);
+	r->remote_addr = client_addr(conn, srv->cfg, &x->arena);
 	r->arena = &x->arena;
 	r->store = srv->store;
 	r->cfg = srv->cfg;

@@ -116,6 +116,28 @@ struct web_signin_failures {
 	int64_t	 locked_until;			/* 0: not locked */
 };
 
+/* What limits sign-ins (serve --signin-per-address, --signin-global). */
+struct signin_rules {
+	int64_t	 window_ms;		/* of the rate limits */
+	int64_t	 per_address;		/* attempts per window, one address */
+	int64_t	 global;		/* attempts per window, everyone */
+	int64_t	 lock_failures;		/* failures in a row that lock */
+	int64_t	 lock_ms;		/* for this long */
+};
+
+enum signin_refusal {
+	SIGNIN_ADMITTED = 0,
+	SIGNIN_LOCKED,			/* the e-mail, after its failures */
+	SIGNIN_ADDRESS,			/* the address's rate */
+	SIGNIN_GLOBAL			/* everyone's rate */
+};
+
+struct signin_admission {
+	enum signin_refusal	 refused;
+	int64_t			 until;	/* refused: retry then; locks: lock end */
+	int			 locks;	/* admitted: a failure now locks */
+};
+
 /* Billing: a cost and usage import (one delivery of one payer's period). */
 #define BILLING_ID_MAX		64
 struct billing_import {

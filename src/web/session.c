@@ -11,10 +11,21 @@
 
 #include "core/clock.h"
 #include "core/codec.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "web/page.h"
 
 #define TOUCH_EVERY_MS	(60LL * 1000)
+
+void
+web_signin_rules(const struct config *cfg, struct signin_rules *out)
+{
+	out->window_ms = WEB_SIGNIN_WINDOW_MS;
+	out->per_address = cfg->signin_per_address;
+	out->global = cfg->signin_global;
+	out->lock_failures = WEB_LOCK_FAILURES;
+	out->lock_ms = WEB_LOCK_MS;
+}
 
 void
 web_token_new(char out[WEB_CSRF_LEN + 1])
