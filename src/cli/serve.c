@@ -28,7 +28,8 @@ static const char usage_text[] =
 "                       [--import-dir DIR]\n"
 "                       [--cache-mb N] [--db-memory-mb N] [--reuse-port]\n"
 "                       [--signin-per-address N] [--signin-global N]\n"
-"                       [--trusted-proxy ADDR]\n"
+"                       [--trusted-proxy ADDR] [--public-url URL]\n"
+"                       [--tls-cert FILE --tls-key FILE]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -67,6 +68,11 @@ static const char usage_text[] =
 "  --trusted-proxy ADDR the reverse proxy in front: its requests name the\n"
 "                       client in the last X-Forwarded-For entry (for the\n"
 "                       per-address limit and the log)\n"
+"  --tls-cert FILE      serve HTTPS with this certificate (PEM; the chain\n"
+"  --tls-key FILE       after it) and its private key (PEM, unencrypted)\n"
+"  --public-url URL     where browsers reach it, e.g. https://billing.example\n"
+"                       behind a TLS-terminating proxy. With HTTPS either\n"
+"                       way, cookies are Secure and HSTS is sent\n"
 "  --cache-mb N         memory for the rollups Cost Explorer and the portal\n"
 "                       keep of the imports they read (default 64)\n"
 "  --db-memory-mb N     memory SQLite keeps for all connections together\n"
@@ -95,6 +101,43 @@ log_memory(void)
 	    "%.1f, highest %.1f; rollup cache %.1f), held free %.1f MiB",
 	    MIB(pages * sysconf(_SC_PAGESIZE)), MIB(in_use), MIB(lite),
 	    MIB(lite_high), MIB(ce_cache_bytes()), MIB(held_free));
+}
+
+#define PEM_MAX	(1 << 20)
+
+/* A PEM file's text (at most 1 MiB), or NULL after saying why. */
+static char *
+pem_read(const char *opt, const char *path)
+{
+	FILE	*f;
+	char	*p;
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		log_cli_error("%s: %s: %s", opt, path, strerror(errno));
+		return (NULL);
+	}
+	p = xmalloc(PEM_MAX + 1);
+	n = fread(p, 1, PEM_MAX + 1, f);
+	fclose(f);
+	p[n > PEM_MAX ? PEM_MAX : n] = '\0';
+	if (n > PEM_MAX || strstr(p, "-----BEGIN ") == NULL) {
+		log_cli_error("%s: %s: not a PEM file (or larger than 1 MiB)",
+		    opt, path);
+		xfree(p);
+		return (NULL);
+	}
+	return (p);
+}
+
+/* The key's copy is wiped before it is freed. */
+static void
+pem_free(char *p)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, strlen(p));
+	xfree(p);
 }
 
 static int
@@ -135,6 +178,9 @@ cmd_serve(int argc, char **argv)
 		{ "signin-per-address", required_argument, NULL, 'A' },
 		{ "signin-global", required_argument, NULL, 'G' },
 		{ "trusted-proxy", required_argument, NULL, 'P' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "public-url", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -148,6 +194,8 @@ cmd_serve(int argc, char **argv)
 	unsigned	 port;
 	int64_t		 db_memory_mb = 8;
 	const char	*db = NULL, *import_dir = NULL;
+	const char	*tls_cert = NULL, *tls_key = NULL;
+	char		*cert_pem = NULL, *key_pem = NULL;
 	struct import_dir *watch = NULL;
 	struct in_addr	 in;
 	int		 ch, sig;
@@ -236,6 +284,21 @@ cmd_serve(int argc, char **argv)
 			}
 			cfg.trusted_proxy = optarg;
 			break;
+		case 'C':
+			tls_cert = optarg;
+			break;
+		case 'K':
+			tls_key = optarg;
+			break;
+		case 'W':
+			if (strncmp(optarg, "https://", 8) != 0 &&
+			    strncmp(optarg, "http://", 7) != 0) {
+				log_cli_error("--public-url: '%s' must start with "
+				    "https:// or http://", optarg);
+				return (EXIT_USAGE);
+			}
+			cfg.public_url = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return (0);
@@ -245,6 +308,21 @@ cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return (cli_usage(usage_text));
+	if ((tls_cert == NULL) != (tls_key == NULL)) {
+		log_cli_error("--tls-cert and --tls-key go together");
+		return (EXIT_USAGE);
+	}
+	if (tls_cert != NULL) {
+		if ((cert_pem = pem_read("--tls-cert", tls_cert)) == NULL ||
+		    (key_pem = pem_read("--tls-key", tls_key)) == NULL) {
+			xfree(cert_pem);
+			return (1);
+		}
+		cfg.tls_cert_pem = cert_pem;
+		cfg.tls_key_pem = key_pem;
+	}
+	cfg.https = tls_cert != NULL || (cfg.public_url != NULL &&
+	    strncmp(cfg.public_url, "https://", 8) == 0);
 	cfg.db_path = cli_db_path(db);
 	log_init(0);
 	store_memory_limit(db_memory_mb << 20);
@@ -280,8 +358,9 @@ cmd_serve(int argc, char **argv)
 		const char *colon = strrchr(cfg.listen, ':');
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen),
 		    cfg.listen);
-		printf("payerlink: listening on http://%s:%u (database %s%s)\n",
-		    host, port, cfg.db_path, cfg.emulator ? ", emulator" : "");
+		printf("payerlink: listening on %s://%s:%u (database %s%s)\n",
+		    cfg.tls_cert_pem != NULL ? "https" : "http", host, port,
+		    cfg.db_path, cfg.emulator ? ", emulator" : "");
 		fflush(stdout);
 	}
 	/* Budgets and their webhooks (src/rest/webhook.c). */
@@ -303,6 +382,8 @@ cmd_serve(int argc, char **argv)
 	import_dir_stop(watch);
 	server_stop(srv);
 	store_close(st);
+	pem_free(cert_pem);
+	pem_free(key_pem);
 	log_info("stopped");
 	return (0);
 }

@@ -22,6 +22,15 @@ struct config {
 	/* --trusted-proxy: requests from this address name their client in
 	 * the last X-Forwarded-For entry; NULL: the peer is the client. */
 	const char	*trusted_proxy;
+	/* --tls-cert / --tls-key: PEM text (not file names); NULL: plain HTTP. */
+	const char	*tls_cert_pem;
+	const char	*tls_key_pem;
+	/* --public-url: where browsers reach the console, e.g. through a
+	 * TLS-terminating proxy; NULL: as it listens. */
+	const char	*public_url;
+	/* Browsers reach it over HTTPS (TLS here or at the proxy): cookies
+	 * are Secure and HSTS is sent. */
+	int		 https;
 };
 
 #define CONFIG_DEFAULT_BODY		(1024 * 1024)

@@ -434,7 +434,9 @@ server_start(const struct config *cfg, struct store *st, struct server **out,
 	struct server			*srv;
 	struct sockaddr_in		 sa;
 	socklen_t			 salen = sizeof(sa);
-	unsigned			 threads = cfg->threads;
+	struct MHD_OptionItem		 opt[12];
+	unsigned			 threads = cfg->threads, flags;
+	size_t				 nopt = 0;
 	int				 fd = -1;
 
 	if (parse_listen(cfg->listen, &sa, e) == -1)
@@ -458,24 +460,49 @@ server_start(const struct config *cfg, struct store *st, struct server **out,
 	srv = xcalloc(1, sizeof(*srv));
 	srv->cfg = cfg;
 	srv->store = st;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG;
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,
+	    threads, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+	    cfg->max_connections, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+	    cfg->conn_timeout, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    64 * 1024, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_UNESCAPE_CALLBACK,
+	    (intptr_t)unescape_none, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+	    (intptr_t)completed, NULL };
+	if (cfg->tls_cert_pem != NULL) {
+		/* Debian's libmicrohttpd is built with GnuTLS; say so if not. */
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			xfree(srv);
+			close(fd);
+			return (err_set(e, ERR_INTERNAL, NULL, NULL, "--tls-cert: "
+			    "this libmicrohttpd is built without TLS; use a "
+			    "TLS-terminating proxy and --public-url instead"));
+		}
+		flags |= MHD_USE_TLS;
+		opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+		    (void *)(uintptr_t)cfg->tls_cert_pem };
+		opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+		    (void *)(uintptr_t)cfg->tls_key_pem };
+	}
+	opt[nopt] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	/* ITC: server_stop() quiesces (stops accepting) before stopping. */
-	srv->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, srv,
-	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_END);
+	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, srv,
+	    MHD_OPTION_ARRAY, opt, MHD_OPTION_END);
 	if (srv->mhd == NULL) {
 		/* fd is not closed: whether libmicrohttpd closed it on its
 		 * way out is not documented, and serve exits now anyway. */
 		xfree(srv);
 		return (err_set(e, ERR_INTERNAL, NULL, NULL,
 		    "cannot serve on %s: libmicrohttpd did not start (its "
-		    "reason is logged above)", cfg->listen));
+		    "reason is logged above%s)", cfg->listen,
+		    cfg->tls_cert_pem != NULL ? "; is --tls-key the key of "
+		    "--tls-cert, both PEM?" : ""));
 	}
 	if (getsockname(fd, (struct sockaddr *)&sa, &salen) == -1)
 		sa.sin_port = 0;

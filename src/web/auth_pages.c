@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -53,7 +54,8 @@ pre_csrf(struct ctx *c)
 	web_token_new(n);
 	c->pre_csrf = n;
 	response_header(c->resp, "Set-Cookie", arena_printf(c->r->arena,
-	    "%s=%s; Path=/; HttpOnly; SameSite=Strict", WEB_PRE_COOKIE, n));
+	    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", WEB_PRE_COOKIE, n,
+	    web_cookie_secure(c)));
 }
 
 void

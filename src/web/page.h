@@ -124,6 +124,8 @@ void	 error_box(struct buf *, const struct err *);
 /* "2026-11-26 12:00 UTC" into buf (at least 24 bytes). */
 void	 time_text(int64_t ms, char *buf, size_t len);
 
+/* "; Secure" when browsers reach the server over HTTPS, else "". */
+const char *web_cookie_secure(const struct ctx *);
 /* The sign-in limits of this server (session.c). */
 void	 web_signin_rules(const struct config *, struct signin_rules *out);
 

@@ -57,12 +57,18 @@ web_csrf_ok(const char *expected, const char *got)
 	return (ct_equal(expected, got, len));
 }
 
+const char *
+web_cookie_secure(const struct ctx *c)
+{
+	return (c->r->cfg->https ? "; Secure" : "");
+}
+
 static void
 set_cookie(struct ctx *c, const char *token, long max_age)
 {
 	response_header(c->resp, "Set-Cookie", arena_printf(c->r->arena,
-	    "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld", WEB_COOKIE,
-	    token, max_age));
+	    "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld%s", WEB_COOKIE,
+	    token, max_age, web_cookie_secure(c)));
 }
 
 /* Deletes the browser's session, if any; 1 when it sent a cookie. */
