@@ -43,6 +43,7 @@ struct exchange {
 	int		 too_large;
 	struct timespec	 start;
 	char		 request_id[37];
+	int		 answered;	/* refused before its body */
 	struct import_upload *up;	/* POST /api/v1/imports: streamed */
 };
 
@@ -305,6 +306,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 				buf_release(&resp.body);
 				return (MHD_YES);
 			}
+			x->answered = 1;
 			return (reply(conn, &r, &resp, x));
 		}
 		/* A body somewhat over the limit is read and dropped, so the
@@ -317,6 +319,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    srv->cfg->max_body * DRAIN_FACTOR)
 			return (MHD_YES);
 		x->too_large = 1;
+	} else if (x->answered) {
+		/* Whatever of the body still comes is dropped unread. */
+		*upload_len = 0;
+		return (MHD_YES);
 	} else if (*upload_len > 0 && x->up != NULL) {
 		import_upload_feed(x->up, upload, *upload_len);
 		*upload_len = 0;
