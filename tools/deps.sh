@@ -4,6 +4,7 @@
 #   tools/deps.sh build   what `make` needs
 #   tools/deps.sh test    what `make test` needs besides (awscli, boto3,
 #                         PostgreSQL, Chromium, Node.js, ...)
+#   DEPS_DRY_RUN=1 tools/deps.sh ...   only say what is missing
 # Nothing else is downloaded: browser tests take playwright-core from npm in
 # tests/e2e/run.sh.
 set -eu
@@ -35,6 +36,10 @@ for p in $want; do
 	fi
 done
 [ -z "$missing" ] && exit 0
+if [ -n "${DEPS_DRY_RUN:-}" ]; then
+	echo "payerlink: missing Debian packages:$missing"
+	exit 0
+fi
 
 echo "payerlink: installing Debian packages:$missing"
 if [ "$(id -u)" -ne 0 ]; then
