@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // bench/duckdb.mjs FILE THREADS: the same daily rollup as payerlink ingest,
-// as DuckDB runs it over read_csv; prints "seconds groups".
+// as DuckDB runs it over read_csv (read_parquet for *.parquet); prints
+// "seconds groups".
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [file, threads] = process.argv.slice(2);
@@ -15,7 +16,8 @@ SELECT COUNT(*) AS groups, SUM(u), SUM(n), SUM(p), SUM(q), SUM(c) FROM (
          SUM(line_item_unblended_cost) AS u, SUM(line_item_net_unblended_cost) AS n,
          SUM(pricing_public_on_demand_cost) AS p, SUM(line_item_usage_amount) AS q,
          COUNT(*) AS c
-  FROM read_csv('${file}', header = true)
+  FROM ${file.endsWith('.parquet') ? `read_parquet('${file}')` :
+    `read_csv('${file}', header = true)`}
   GROUP BY ALL)`;
 const t0 = performance.now();
 const r = await conn.runAndReadAll(sql);

@@ -14,12 +14,18 @@
 # created and dropped per run) or else on a throw-away cluster from
 # tools/pg-test-cluster.sh (stopped at exit); skipped when neither works.
 # The table at the end puts SQLite and PostgreSQL side by side.
+# Parquet column: the same CSV written as Parquet by DuckDB (snappy and
+# zstd, bench/parquet.mjs), ingested by payerlink with 1 and 2 threads
+# beside DuckDB's GROUP BY over read_parquet; --parquet-only runs that
+# alone (with npm; skipped without it).
 set -eu
 ROWS=5000000
+ONLY=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--rows) ROWS=$2; shift 2 ;;
-	*) echo "usage: bench/ingest.sh [--rows N]" >&2; exit 2 ;;
+	--parquet-only) ONLY=parquet; shift ;;
+	*) echo "usage: bench/ingest.sh [--rows N] [--parquet-only]" >&2; exit 2 ;;
 	esac
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -65,6 +71,36 @@ pl() {	# name file threads [conninfo] -> prints seconds
 	line "$1" "$s" "$rss"
 	echo "$s" > "$DIR/$1.s"
 }
+
+parquet_column() {
+	command -v npm > /dev/null 2>&1 || { echo "npm not found: Parquet column skipped"; return 0; }
+	if [ ! -d "$HERE/node_modules/@duckdb/node-api" ]; then
+		(cd "$HERE" && npm install --no-save --no-audit --no-fund @duckdb/node-api > /dev/null)
+	fi
+	echo
+	echo "Parquet (DuckDB-written from the CSV; seconds of the whole ingest,"
+	echo "parse = reading and rolling up, store = writing the version)"
+	for z in snappy zstd; do
+		PQ=$DIR/cur-$ROWS.$z.parquet
+		[ -s "$PQ" ] || node "$HERE/parquet.mjs" "$CSV" "$PQ" "$z"
+		cat "$PQ" > /dev/null
+		echo "  $PQ: $(stat -c %s "$PQ") bytes"
+		for t in 1 2; do
+			pl "payerlink-$z-$t" "$PQ" "$t" > /dev/null
+			set -- $(cat "$DIR/payerlink-$z-$t.d")
+			rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/time.txt")
+			d=$($(cores $t) node "$HERE/duckdb.mjs" "$PQ" "$t")
+			awk -v n="$z, $t thread(s)" -v s="$(cat "$DIR/payerlink-$z-$t.s")" \
+			    -v p="$1" -v st="$2" -v d="${d% *}" -v g="${d#* }" -v g2="$3" -v m="$rss" 'BEGIN {
+			    printf "  %-22s payerlink %5.2f s (parse %5.2f, store %5.2f; peak RSS %3.0f MB) | duckdb %5.2f s | parse / duckdb %.2fx, total / duckdb %.2fx%s\n",
+			    n, s, p, st, m / 1024, d, d / p, d / s, (g == g2 ? "" : "  GROUPS DIFFER") }'
+		done
+	done
+}
+if [ "$ONLY" = parquet ]; then
+	parquet_column
+	exit 0
+fi
 
 # PostgreSQL: a base conninfo, or a throw-away cluster.
 PG=${PAYERLINK_BENCH_PG:-}
@@ -152,3 +188,4 @@ if command -v npm > /dev/null 2>&1; then
 else
 	echo "npm not found: DuckDB skipped"
 fi
+parquet_column

@@ -1,17 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Includes point down the stack only (STYLE.md):
-#   core <- store <- org <- onboard <- billing <- ce <- aws, rest, web <- http <- cli, main
+#   core <- store <- org <- onboard <- billing <- ce <- portal <- aws, rest,
+#   web <- http <- cli, main
 # (onboarding drives organizations through org/'s interface; billing prices
-# the customers onboarding keeps; Cost Explorer reads billing's rollups)
+# the customers onboarding keeps; Cost Explorer reads billing's rollups;
+# the billing portal's users, budgets and anomalies read Cost Explorer)
 # and SQL lives only in store/, HTML only in web/. Prints each breach and
 # ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 rank() {
 	case $1 in
 	core) echo 0 ;; store) echo 1 ;; org) echo 2 ;; onboard) echo 3 ;;
-	billing) echo 4 ;; ce) echo 5 ;; aws|rest|web) echo 6 ;; http) echo 7 ;;
-	cli) echo 8 ;; *) echo 9 ;;
+	billing) echo 4 ;; ce) echo 5 ;; portal) echo 6 ;; aws|rest|web) echo 7 ;;
+	http) echo 8 ;; cli) echo 9 ;; *) echo 10 ;;
 	esac
 }
 pass=0 fail=0
@@ -26,7 +28,7 @@ for f in src/*/*.c src/*/*.h; do
 		fi
 	done
 	case $layer in
-	org|onboard|billing|ce)
+	org|onboard|billing|ce|portal)
 		if grep -qE '#include <(jansson|microhttpd|sqlite3|libpq-fe)\.h>' "$f"; then
 			echo "$f: a domain or core file includes a protocol or database library"; bad=1
 		fi ;;

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +30,26 @@
 #include "billing/csv.h"
 #include "billing/cur.h"
 #include "billing/ingest.h"
+#include "billing/lease.h"
 #include "billing/money.h"
+#include "billing/paid.h"
+#include "billing/parquet.h"
 #include "billing/pricing.h"
 #include "billing/rollup.h"
 #include "core/clock.h"
 #include "core/codec.h"
+#include "core/log.h"
 #include "core/xmalloc.h"
 
 #define CHUNK		(8u << 20)	/* bytes per read buffer */
 #define RESERVE		(4u << 20)	/* longest row carried over */
 #define NBUF		3
 #define BATCH		100000		/* rollup rows per transaction */
+#define DELETE_BATCH	2000		/* a failed import's rows deleted per
+					   transaction (~400 KB of WAL) */
+#define ORPHANS_MAX	64		/* running imports judged per import */
+#define WAIT_MS		200		/* polls for the same delivery */
+#define BALLAST_ROWS	10000		/* imports with space set aside */
 #define KEY_MAX		2432	/* 11 + 7 x 256 key bytes, then the last account */
 /* A rollup key: the usage day (10 bytes), the in-membership flag, then
  * seven strings each after its length byte, the account first. */
@@ -72,6 +80,12 @@ struct ingest {
 	struct member_idx	 mi;
 	struct ingest_report	 rep;
 	size_t			 payer_len;
+	/* The payer as the first row wrote it (it may lack the leading
+	 * zeros of rep.payer_id): later rows compare their bytes first. */
+	char			 payer_raw[ACCOUNT_ID_LEN + 1];
+	size_t			 payer_raw_len;
+	char			 msp_payer[ACCOUNT_ID_LEN + 1];	/* "" none */
+	int64_t			 period_lo, period_hi;	/* ms, [lo, hi) */
 	int			 have_payer, have_period, have_currency;
 	int			 broken;	/* an add failed */
 	struct timespec		 t0;
@@ -125,7 +139,7 @@ struct reader {
 	unsigned char	*in;		/* gzip input */
 	struct inflate_state *z;
 	const char	*name;
-	unsigned char	 pre[2];	/* sniffed bytes not yet handed out */
+	unsigned char	 pre[4];	/* sniffed bytes not yet handed out */
 	size_t		 npre;
 };
 
@@ -141,8 +155,10 @@ struct worker {
 	int		 col_of[S_NSLOTS];	/* slot -> column or -1 */
 	char		 last_start[13];
 	int64_t		 last_hour;
-	const char	*last_acct;
+	const char	*last_acct;		/* raw, as the file wrote it */
 	size_t		 last_acct_len;
+	char		 last_raw[ACCOUNT_ID_LEN];
+	char		 acct_id[ACCOUNT_ID_LEN + 1];	/* normalized */
 	int64_t		 last_acct_idx;
 	/* The last account's hours in the payer's organization: [lo, hi)
 	 * ranges, or niv -1 when it has more than IV_MAX memberships. */
@@ -150,7 +166,8 @@ struct worker {
 	int		 currency_len;	/* of rep->currency, -1: not known */
 	int64_t		 iv[IV_MAX][2];
 	int		 fatal;
-	char		 msg[200];
+	uint32_t	 nums;		/* Parquet: slots of parquet_num */
+	char		 msg[256];		/* as struct err's */
 	char		 key[KEY_MAX];
 };
 
@@ -360,6 +377,12 @@ num(struct worker *w, const struct csv_field *f, int slot, int digits,
 		*out = 0;
 		return (0);
 	}
+	/* Parquet numbers come converted (billing/parquet.h). */
+	if ((w->nums >> slot & 1) && parquet_num_of(&f[slot])->ok) {
+		*out = digits == QTY_DIGITS ? parquet_num_of(&f[slot])->v6 :
+		    parquet_num_of(&f[slot])->v9;
+		return (0);
+	}
 	if ((rc = money_parse(f[slot].p, f[slot].len, digits, out)) == 0)
 		return (0);
 	return (num_reject(w, f, slot, rc, line));
@@ -374,7 +397,21 @@ digits2(const char *p, int *v)
 	return (0);
 }
 
-/* "YYYY-MM-DD[T ]HH..." to the ms of the start of that hour. */
+/* Whether day d exists in month m of year y (the Gregorian calendar). */
+static int
+day_exists(int y, int m, int d)
+{
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return (0);
+	return (m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 ||
+	    y % 400 == 0)));
+}
+
+/* "YYYY-MM-DD[T ]HH..." to the ms of the start of that hour; -1 unless
+ * the date is a real calendar date (2026-09-31 is not). */
 static int
 parse_hour(const char *p, size_t len, int64_t *out)
 {
@@ -384,7 +421,7 @@ parse_hour(const char *p, size_t len, int64_t *out)
 	    (p[10] != 'T' && p[10] != ' ') || digits2(p, &y1) == -1 ||
 	    digits2(p + 2, &y2) == -1 || digits2(p + 5, &m) == -1 ||
 	    digits2(p + 8, &d) == -1 || digits2(p + 11, &h) == -1 ||
-	    m < 1 || m > 12 || d < 1 || d > 31 || h > 23)
+	    !day_exists(y1 * 100 + y2, m, d) || h > 23)
 		return (-1);
 	*out = clock_days_from_civil(y1 * 100 + y2, m, d) * MS_PER_DAY +
 	    h * HOUR_MS;
@@ -569,6 +606,57 @@ long_row_error(const char *name, uint64_t line, struct err *e)
 	    "than %u bytes", name, (unsigned long long)line, RESERVE));
 }
 
+/*
+ * An AWS account id into out (12 digits and a NUL): 12 digits as they
+ * are, fewer left-padded with zeros (a spreadsheet drops them). -1 for
+ * anything else (12ab, 13 digits, empty).
+ */
+static inline int
+account_id_norm(const char *p, size_t len, char out[ACCOUNT_ID_LEN + 1])
+{
+	uint64_t	 a, b;
+	size_t		 i;
+
+	if (len == ACCOUNT_ID_LEN) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 4, 8);
+		if (MONEY_DIGITS8(a) | MONEY_DIGITS8(b))
+			return (-1);
+		memcpy(out, p, ACCOUNT_ID_LEN);
+		out[ACCOUNT_ID_LEN] = '\0';
+		return (0);
+	}
+	if (len == 0 || len > ACCOUNT_ID_LEN)
+		return (-1);
+	for (i = 0; i < len; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return (-1);
+	memset(out, '0', ACCOUNT_ID_LEN - len);
+	memcpy(out + ACCOUNT_ID_LEN - len, p, len);
+	out[ACCOUNT_ID_LEN] = '\0';
+	return (0);
+}
+
+/* The delivery's payer is id (normalized; raw as the file wrote it):
+ * fixed once, and refused at once unless the MSP may import it so. */
+static int
+payer_fix(struct worker *w, const char *id, const char *raw, size_t rawlen)
+{
+	struct ingest	*ing = w->ing;
+	struct err	 e;
+
+	if (paid_import_allowed(ing->msp_payer, id, ACCOUNT_ID_LEN,
+	    ing->rep.role, &e) == -1)
+		return (fatal(w, "%s", e.msg));
+	memcpy(w->rep->payer_id, id, ACCOUNT_ID_LEN + 1);
+	ing->payer_len = ACCOUNT_ID_LEN;
+	memcpy(ing->payer_raw, raw, rawlen);
+	ing->payer_raw[rawlen] = '\0';
+	ing->payer_raw_len = rawlen;
+	ing->have_payer = 1;
+	return (0);
+}
+
 static int
 on_row(void *arg, const struct csv_field *f, uint64_t line)
 {
@@ -576,34 +664,39 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	struct ingest		*ing = w->ing;
 	struct ingest_report	*r = w->rep;
 	const struct csv_field	*acct, *payer;
-	struct csv_field	 pf;
+	struct csv_field	 pf, af;
+	char			 id[ACCOUNT_ID_LEN + 1];
 	struct rollup_sums	 s;
 	int64_t			 hour;
 	uint64_t		 h;
 	char			*k;
 	int			 in, rc, i, longkey;
 
-	/* The payer, the period and the currency of the delivery. */
+	/* The payer, the period and the currency of the delivery. The
+	 * payer's bytes are compared with the first row's before any
+	 * normalizing (the common case: the same bytes in every row). */
 	payer = &f[S_PAYER];
 	if (is_null(payer)) {
 		if (!ing->have_payer)
 			return (fatal(w, "%s:%llu: no payer account: pass "
 			    "--payer", w->name, (unsigned long long)line));
-		pf.p = r->payer_id;
-		pf.len = ing->payer_len;
-		payer = &pf;
-	} else if (!ing->have_payer) {
-		if (payer->len > BILLING_ID_MAX)
-			return (reject(w, line, S_PAYER, 0, "payer too long"));
-		memcpy(r->payer_id, payer->p, payer->len);
-		r->payer_id[payer->len] = '\0';
-		ing->payer_len = payer->len;
-		ing->have_payer = 1;
-	} else if (payer->len != ing->payer_len ||
-	    !same_bytes(payer->p, r->payer_id, payer->len))
-		return (reject(w, line, S_PAYER, 0, "payer %.*s is not the "
-		    "import's payer %s", (int)(payer->len > 64 ? 64 :
-		    payer->len), payer->p, r->payer_id));
+	} else if (!ing->have_payer || payer->len != ing->payer_raw_len ||
+	    !same_bytes(payer->p, ing->payer_raw, payer->len)) {
+		if (account_id_norm(payer->p, payer->len, id) == -1)
+			return (reject(w, line, S_PAYER, 0, "payer '%.*s' is "
+			    "not an AWS account id (12 digits)",
+			    (int)(payer->len > 40 ? 40 : payer->len),
+			    payer->p));
+		if (!ing->have_payer) {
+			if (payer_fix(w, id, payer->p, payer->len) != 0)
+				return (1);
+		} else if (memcmp(id, r->payer_id, ACCOUNT_ID_LEN + 1) != 0)
+			return (reject(w, line, S_PAYER, 0, "payer %s is not "
+			    "the import's payer %s", id, r->payer_id));
+	}
+	pf.p = r->payer_id;
+	pf.len = ing->payer_len;
+	payer = &pf;
 	if (ing->have_period && f[S_PERIOD].len >= 7 &&
 	    memcmp(f[S_PERIOD].p, r->period, 7) == 0)
 		;	/* the delivery's period, valid: the common case */
@@ -618,6 +711,8 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	else if (!ing->have_period) {
 		memcpy(r->period, f[S_PERIOD].p, 7);
 		r->period[7] = '\0';
+		(void)month_bounds(r->period, &ing->period_lo,
+		    &ing->period_hi);
 		ing->have_period = 1;
 	} else if (memcmp(f[S_PERIOD].p, r->period, 7) != 0)
 		return (reject(w, line, S_PERIOD, 0, "billing period %.7s is "
@@ -650,12 +745,21 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 			return (reject(w, line, S_START, 0,
 			    "not a date: '%.*s'", (int)(f[S_START].len > 40 ?
 			    40 : f[S_START].len), f[S_START].p));
+		/* AWS bills a usage hour in the period it lies in: one
+		 * outside the delivery's period is not this bill's. */
+		if (hour < ing->period_lo || hour >= ing->period_hi)
+			return (reject(w, line, S_START, 0, "usage start "
+			    "%.*s is outside the billing period %s",
+			    (int)(f[S_START].len > 40 ? 40 : f[S_START].len),
+			    f[S_START].p, r->period));
 		memcpy(w->last_start, f[S_START].p, 13);
 		w->last_hour = hour;
 	}
 	hour = w->last_hour;
 
-	/* Who: the usage account, and whether the payer paid for it then. */
+	/* Who: the usage account, and whether the payer paid for it then.
+	 * Its raw bytes are compared with the last row's; a new one is
+	 * normalized (account_id_norm) once. */
 	acct = &f[S_ACCOUNT];
 	if (is_null(acct)) {
 		if (w->fmt == CUR_LEGACY || w->fmt == CUR_V2)
@@ -665,23 +769,22 @@ on_row(void *arg, const struct csv_field *f, uint64_t line)
 	}
 	if (acct->len != w->last_acct_len ||
 	    !same_bytes(acct->p, w->last_acct, acct->len)) {
-		if (acct->len > sizeof(w->key) / 4)
-			return (reject(w, line, S_ACCOUNT, 0,
-			    "account id too long"));
-		w->last_acct_idx = members_find(&ing->mi, acct->p, acct->len);
+		if (account_id_norm(acct->p, acct->len, id) == -1)
+			return (reject(w, line, S_ACCOUNT, 0, "account '%.*s' "
+			    "is not an AWS account id (12 digits)",
+			    (int)(acct->len > 40 ? 40 : acct->len), acct->p));
+		memcpy(w->acct_id, id, sizeof(w->acct_id));
+		w->last_acct_idx = members_find(&ing->mi, id, ACCOUNT_ID_LEN);
 		members_cache(w, &ing->mi, w->last_acct_idx, payer->p,
 		    payer->len);
-		/* Keep the id: the buffer it points into is reused. Only
-		 * 256 bytes are kept (a longer id is rejected below, as a
-		 * key field longer than 255 bytes). */
-		if (acct->len < 256) {
-			memcpy(w->key + sizeof(w->key) - 256, acct->p,
-			    acct->len);
-			w->last_acct = w->key + sizeof(w->key) - 256;
-			w->last_acct_len = acct->len;
-		} else
-			w->last_acct_len = 0;
+		/* Keep the raw id: the buffer it points into is reused. */
+		memcpy(w->last_raw, acct->p, acct->len);
+		w->last_acct = w->last_raw;
+		w->last_acct_len = acct->len;
 	}
+	af.p = w->acct_id;
+	af.len = ACCOUNT_ID_LEN;
+	acct = &af;
 	if (w->niv < 0)
 		in = members_covers(&ing->mi, w->last_acct_idx, payer->p,
 		    payer->len, hour);
@@ -926,7 +1029,12 @@ worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
 	for (s = 0; s < S_NSLOTS; s++)
 		w->col_of[s] = -1;
 	for (i = 0; i < ncols; i++) {
-		if ((s = cur_slot(w->fmt, names[i])) >= 0 && w->col_of[s] < 0) {
+		if ((s = cur_slot(w->fmt, names[i])) >= 0 && w->col_of[s] >= 0)
+			return (err_set(e, ERR_INVALID, NULL, NULL, "%s:1: "
+			    "column %s appears twice (columns %d and %d): which "
+			    "one to read is unclear", w->name, names[i],
+			    w->col_of[s] + 1, i + 1));
+		if (s >= 0) {
 			csv_want(&w->c, i, s);
 			w->col_of[s] = i;
 		} else if (!cur_known(w->fmt, names[i])) {
@@ -1378,6 +1486,222 @@ out:
 	return (rc);
 }
 
+/*
+ * Parquet (billing/parquet.h): the file's top-level columns stand for the
+ * header, and its rows go through on_row() as a CSV's do, with the same
+ * slots, on as many threads as cores (--threads) and row groups allow.
+ * Everything else here is bookkeeping, as in add_split().
+ */
+struct pq_helper {
+	struct worker		 w;
+	struct ingest_report	 rep;
+	struct rollup		 roll;
+};
+
+struct pq_digest {
+	int		 fd;
+	uint64_t	 size;
+	XXH3_state_t	 hash;
+	int		 failed;
+};
+
+static enum parquet_kind
+pq_kind(int s)
+{
+	if (s == S_PAYER || s == S_ACCOUNT)
+		return (PARQUET_ID);
+	if (s == S_START || s == S_PERIOD)
+		return (PARQUET_TIME);
+	if (s >= S_UNBLENDED && s <= S_RI_UNUSED_FEE)
+		return (PARQUET_NUMBER);
+	return (PARQUET_TEXT);
+}
+
+/* The helpers may start once the first rows fixed the delivery. */
+static int
+pq_ready(void *arg)
+{
+	struct worker	*w = arg;
+	struct ingest	*ing = w->ing;
+
+	return (!w->fatal && ing->have_payer && ing->have_period &&
+	    (ing->have_currency || w->col_of[S_CURRENCY] < 0) &&
+	    ing->mi.slots != NULL);
+}
+
+static void *
+pq_helper_new(void *arg)
+{
+	struct worker		*w = arg;
+	struct pq_helper	*h = xcalloc(1, sizeof(*h));
+
+	h->w = *w;	/* its csv is w's, only read (ncols for rejects) */
+	memcpy(h->rep.payer_id, w->rep->payer_id, sizeof(h->rep.payer_id));
+	memcpy(h->rep.period, w->rep->period, sizeof(h->rep.period));
+	memcpy(h->rep.currency, w->rep->currency, sizeof(h->rep.currency));
+	rollup_init(&h->roll, 1 << 16);
+	h->w.rep = &h->rep;
+	h->w.roll = &h->roll;
+	h->w.last_acct = "";
+	h->w.last_acct_len = 0;
+	h->w.last_acct_idx = -1;
+	h->w.currency_len = -1;
+	memset(h->w.last_start, 0, sizeof(h->w.last_start));
+	return (h);
+}
+
+static int
+pq_helper_done(void *arg, void *h, struct err *e)
+{
+	return (split_merge(((struct worker *)arg)->ing,
+	    &((struct pq_helper *)h)->w, e));
+}
+
+static void
+pq_helper_free(void *arg)
+{
+	struct pq_helper	*h = arg;
+
+	rollup_release(&h->roll);
+	xfree(h);
+}
+
+static int
+pq_error(void *arg, struct err *e)
+{
+	return (scan_error(arg, e));
+}
+
+static void
+pq_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct ingest	*ing = ((struct worker *)arg)->ing;
+
+	ing->opts.progress(ing->opts.progress_arg, done, total);
+}
+
+/* The file's digest, read with pread(2) beside the decoding. */
+static void *
+pq_digest_main(void *arg)
+{
+	struct pq_digest	*d = arg;
+	char			*buf = xmalloc(1 << 20);
+	uint64_t		 off;
+	ssize_t			 r;
+
+	for (off = 0; off < d->size; off += (uint64_t)r) {
+		r = pread(d->fd, buf, d->size - off < (1 << 20) ?
+		    (size_t)(d->size - off) : (1 << 20), (off_t)off);
+		if (r < 0 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r <= 0) {
+			d->failed = 1;
+			break;
+		}
+		(void)XXH3_128bits_update(&d->hash, buf, (size_t)r);
+	}
+	xfree(buf);
+	return (NULL);
+}
+
+static int
+add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
+    uint64_t size, const unsigned char *pre, struct err *e)
+{
+	struct ingest_report	*r = &ing->rep;
+	struct parquet_sink	 sink;
+	struct parquet		*pq = NULL;
+	struct worker		*w = NULL;
+	struct pq_digest	 d;
+	pthread_t		 th;
+	char			**names;
+	long			 cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int			 s, ncols, sfd = -1, rc = -1, hashing = 0, nums;
+	int			 threads = ing->opts.threads > 0 ? ing->opts.threads :
+				    cores > 0 ? (int)cores : 1;
+
+	if (size == 0) {
+		/* A pipe (an upload): the footer is at the end. */
+		if (parquet_spool(fd, pre, 4, &sfd, &size, e) == -1)
+			return (-1);
+		fd = sfd;
+	}
+	if (parquet_open(fd, size, file->name, &pq, e) == -1)
+		goto out;
+	names = parquet_columns(pq, &ncols);
+	w = xcalloc(1, sizeof(*w));
+	w->ing = ing;
+	w->rep = r;
+	w->roll = &ing->roll;
+	w->name = file->name;
+	w->last_acct = "";
+	w->last_acct_idx = -1;
+	w->currency_len = -1;
+	if (worker_setup(w, names, ncols, 1, e) == -1)
+		goto out;
+	for (s = 0; s < S_NSLOTS; s++) {
+		if (w->col_of[s] < 0)
+			continue;
+		if (parquet_want(pq, w->col_of[s], s, pq_kind(s), &nums,
+		    e) == -1)
+			goto out;
+		w->nums |= (uint32_t)nums << s;
+	}
+	memset(&d, 0, sizeof(d));
+	d.fd = fd;
+	d.size = size;
+	digest_init(&d.hash);
+	if (threads == 1)
+		pq_digest_main(&d);
+	else if (pthread_create(&th, NULL, pq_digest_main, &d) == 0)
+		hashing = 1;
+	else
+		pq_digest_main(&d);
+	memset(&sink, 0, sizeof(sink));
+	sink.row = on_row;
+	sink.arg = w;
+	sink.ready = pq_ready;
+	sink.helper_new = pq_helper_new;
+	sink.helper_done = pq_helper_done;
+	sink.helper_free = pq_helper_free;
+	sink.error = pq_error;
+	sink.progress = ing->opts.progress != NULL ? pq_progress : NULL;
+	rc = parquet_scan(pq, threads, &sink, e);
+	if (hashing)
+		pthread_join(th, NULL);
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	if (d.failed) {
+		err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s", file->name,
+		    strerror(errno));
+		goto out;
+	}
+	file->bytes = size;
+	file->csv_bytes = parquet_plain_bytes(pq);
+	file->rows = parquet_rows(pq);
+	snprintf(file->format, sizeof(file->format), "%s",
+	    cur_format_name(w->fmt));
+	digest_hex(&d.hash, file->digest);
+	r->bytes += file->bytes;
+	r->csv_bytes += file->csv_bytes;
+	r->rows += file->rows;
+	if (r->format[0] == '\0')
+		snprintf(r->format, sizeof(r->format), "%s", file->format);
+	r->n_files++;
+	rc = 0;
+out:
+	if (w != NULL)
+		csv_release(&w->c);
+	xfree(w);
+	parquet_free(pq);
+	if (sfd != -1)
+		close(sfd);
+	return (rc);
+}
+
 int
 ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 {
@@ -1415,17 +1739,21 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 	pthread_cond_init(&rd.cv, NULL);
 	for (i = 0; i < NBUF; i++)
 		rd.s[i].mem = xmalloc(RESERVE + CHUNK + 64);
-	/* Sniff gzip from the first two bytes, kept as input (a pipe
-	 * cannot rewind). */
+	/* Sniff gzip or Parquet from the first bytes, kept as input (a
+	 * pipe cannot rewind). */
 	digest_init(&rd.hash);
-	if ((used = read_full(fd, rd.pre, 2)) < 0) {
+	if ((used = read_full(fd, rd.pre, 4)) < 0) {
 		err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s", name,
 		    strerror(errno));
 		goto out_noreader;
 	}
 	rd.npre = used;
-	if (used == 2 && rd.pre[0] == 0x1f && rd.pre[1] == 0x8b)
+	if (used >= 2 && rd.pre[0] == 0x1f && rd.pre[1] == 0x8b)
 		rd.gzip = 1;
+	if (used == 4 && memcmp(rd.pre, PARQUET_MAGIC, 4) == 0) {
+		rc = add_parquet(ing, fd, file, total, rd.pre, e);
+		goto out_noreader;
+	}
 	if (rd.gzip) {
 		rd.in = xmalloc(CHUNK / 2);
 		rd.z = xcalloc(1, sizeof(*rd.z));
@@ -1569,6 +1897,7 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 {
 	struct ingest	*ing;
 	size_t		 n;
+	char		 id[ACCOUNT_ID_LEN + 1];
 
 	ing = xcalloc(1, sizeof(*ing));
 	ing->st = st;
@@ -1576,15 +1905,32 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 		ing->opts = *opts;
 	arena_init(&ing->ar);
 	clock_gettime(CLOCK_MONOTONIC, &ing->t0);
+	snprintf(ing->rep.role, sizeof(ing->rep.role), "%s",
+	    ing->opts.reference ? PAID_ROLE_REFERENCE : PAID_ROLE_BILLING);
+	/* Whose bill may come in is decided at the payer's first sight
+	 * (payer_fix), so the MSP's payer is read now, once. */
+	if (paid_payer(st, ing->msp_payer, e) == -1) {
+		if (e->code != ERR_NOT_FOUND) {
+			ingest_free(ing);
+			return (-1);
+		}
+		ing->msp_payer[0] = '\0';
+		err_clear(e);
+	}
 	if (ing->opts.payer != NULL) {
 		n = strlen(ing->opts.payer);
-		if (n == 0 || n > BILLING_ID_MAX) {
+		if (account_id_norm(ing->opts.payer, n, id) == -1) {
 			ingest_free(ing);
 			return (err_set(e, ERR_INVALID, NULL, NULL,
-			    "--payer: not an account id"));
+			    "--payer: not an AWS account id (12 digits)"));
 		}
-		memcpy(ing->rep.payer_id, ing->opts.payer, n + 1);
-		ing->payer_len = n;
+		if (paid_import_allowed(ing->msp_payer, id, ACCOUNT_ID_LEN,
+		    ing->rep.role, e) == -1) {
+			ingest_free(ing);
+			return (-1);
+		}
+		memcpy(ing->rep.payer_id, id, sizeof(id));
+		ing->payer_len = ACCOUNT_ID_LEN;
 		ing->have_payer = 1;
 	}
 	if (ing->opts.period != NULL) {
@@ -1594,6 +1940,8 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 			    "--period: not YYYY-MM"));
 		}
 		memcpy(ing->rep.period, ing->opts.period, 8);
+		(void)month_bounds(ing->rep.period, &ing->period_lo,
+		    &ing->period_hi);
 		ing->have_period = 1;
 	}
 	/* Both given: load now, before any helper thread can start. */
@@ -1862,8 +2210,10 @@ report_customers(struct ingest *ing, struct err *e)
 			    hit->customer_id);
 			continue;
 		}
-		if (a->lines == a->out_lines)
-			continue;	/* never a member: not the MSP's to bill */
+		/* Never a member, or another payer's history: not the MSP's
+		 * to bill. */
+		if (a->lines == a->out_lines || ing->opts.reference)
+			continue;
 		r->no_customer++;
 		(void)__builtin_add_overflow(r->no_customer_unblended,
 		    a->unblended - a->out_unblended, &r->no_customer_unblended);
@@ -1889,24 +2239,170 @@ delivery_digest(struct ingest_report *r)
 	digest_hex(&h, r->digest);
 }
 
-/* Marks running imports whose process is gone as failed (kill -9). */
-static int
-clean_orphans(struct ingest *ing, struct err *e)
+/*
+ * Test hooks, honoured only on an emulator store (serve --emulator and the
+ * CLI; a production server ignores them), so that tests can hold an import
+ * between its rollup batches and make the overlap of two imports happen
+ * deterministically (docs/reliability.md):
+ *
+ * PAYERLINK_TEST_INGEST_BATCH=N	rollup rows per transaction (else BATCH)
+ * PAYERLINK_TEST_INGEST_PAUSE=PATH	after a committed batch with more to
+ *	come, while PATH exists the import waits; each event is a line
+ *	appended to PATH.log ("paused ID", "resumed ID").
+ */
+static size_t
+test_batch(struct ingest *ing)
 {
-	struct billing_import	*v;
-	size_t			 n, i;
+	const char	*v;
+	long		 n;
 
-	if (store_billing_imports(ing->st, &ing->ar, "running", 100, &v,
-	    &n, e) == -1)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if (v[i].pid != (int64_t)getpid() &&
-		    (kill((pid_t)v[i].pid, 0) == 0 || errno != ESRCH))
-			continue;	/* another live ingest */
-		if (store_billing_import_fail(ing->st, v[i].id,
-		    store_now(ing->st), e) == -1)
+	if (!store_emulated(ing->st) ||
+	    (v = getenv("PAYERLINK_TEST_INGEST_BATCH")) == NULL ||
+	    (n = strtol(v, NULL, 10)) <= 0 || n > BATCH)
+		return (BATCH);
+	return ((size_t)n);
+}
+
+static void
+test_note(struct ingest *ing, const char *what, int64_t id)
+{
+	const char	*path;
+	char		 log[1100];
+	FILE		*f;
+
+	if (!store_emulated(ing->st) ||
+	    (path = getenv("PAYERLINK_TEST_INGEST_PAUSE")) == NULL ||
+	    strlen(path) > 1000)
+		return;
+	snprintf(log, sizeof(log), "%s.log", path);
+	if ((f = fopen(log, "a")) == NULL)
+		return;
+	fprintf(f, "%s %lld\n", what, (long long)id);
+	fclose(f);
+}
+
+static void
+test_pause(struct ingest *ing, int64_t id)
+{
+	const char	*path;
+	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
+
+	if (!store_emulated(ing->st) ||
+	    (path = getenv("PAYERLINK_TEST_INGEST_PAUSE")) == NULL ||
+	    access(path, F_OK) == -1)
+		return;
+	test_note(ing, "paused", id);
+	while (access(path, F_OK) == 0)
+		nanosleep(&ts, NULL);
+	test_note(ing, "resumed", id);
+}
+
+/*
+ * Deletes the rollups of running import `id`, which this process holds,
+ * in transactions of DELETE_BATCH rows, then marks it failed. Bounded, so
+ * that cleaning up after a full disk needs little more space than one
+ * batch's WAL, freed again by the checkpoint after each. 0: done, or the
+ * lease went to another process (which finishes it); -1: left running
+ * under a lease that runs out, so a later import finishes it.
+ */
+static int
+import_abandon(struct ingest *ing, int64_t id, struct err *e)
+{
+	struct store	*st = ing->st;
+	int64_t		 now, n;
+	int		 rc;
+
+	/* A failed batch's frames first (SQLite): they make the room. */
+	(void)store_billing_reclaim(st, STORE_RECLAIM_WAL, NULL);
+	do {
+		if (store_db_clock(st, &now, e) == -1 ||
+		    store_begin(st, STORE_WRITE, e) == -1)
 			return (-1);
+		if ((rc = store_billing_lease_renew(st, id, lease_owner(),
+		    now + lease_ms(st), e)) != 1) {
+			store_rollback(st);
+			return (rc == 0 ? 0 : -1);
+		}
+		if (store_billing_rollups_delete(st, id, DELETE_BATCH, &n,
+		    e) == -1 || (n < DELETE_BATCH &&
+		    store_billing_import_fail(st, id, lease_owner(),
+		    store_now(st), e) == -1)) {
+			store_rollback(st);
+			return (-1);
+		}
+		if (store_commit(st, e) == -1)
+			return (-1);
+		(void)store_billing_reclaim(st, STORE_RECLAIM_CHECKPOINT, NULL);
+	} while (n == DELETE_BATCH);
+	(void)store_billing_reclaim(st, STORE_RECLAIM_ALL, NULL);
+	return (0);
+}
+
+/*
+ * Inside the opening write transaction: takes over the running imports
+ * whose owner is gone (lease_orphan()) into taken[] (cleaned after the
+ * commit), and finds a live running import of this very delivery (*dup).
+ */
+static int
+judge_running(struct ingest *ing, struct lease *ls, int64_t *taken,
+    size_t *n_taken, int64_t *dup, struct err *e)
+{
+	const struct ingest_report *r = &ing->rep;
+	struct billing_import	*v, to;
+	struct arena		 a;
+	size_t			 n, i;
+	int64_t			 now;
+	int			 rc = -1, t;
+
+	*dup = 0;
+	arena_init(&a);
+	if (store_billing_imports(ing->st, &a, "running", ORPHANS_MAX, &v, &n,
+	    e) == -1 || store_db_clock(ing->st, &now, e) == -1)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!lease_orphan(&v[i], now)) {
+			if (strcmp(v[i].payer_id, r->payer_id) == 0 &&
+			    strcmp(v[i].period, r->period) == 0 &&
+			    strcmp(v[i].digest, r->digest) == 0)
+				*dup = v[i].id;
+			continue;
+		}
+		to = v[i];
+		lease_stamp(&to, now + lease_ms(ing->st));
+		if ((t = store_billing_lease_take(ing->st, &v[i], &to,
+		    e)) == -1)
+			goto out;
+		if (t == 1) {
+			log_info("import %lld of %s/%s was abandoned by its "
+			    "owner %s (pid %lld on %s); deleting its rows",
+			    (long long)v[i].id, v[i].payer_id, v[i].period,
+			    v[i].owner[0] != '\0' ? v[i].owner : "(none)",
+			    (long long)v[i].pid, v[i].owner_host);
+			lease_hold(ls, v[i].id);
+			taken[(*n_taken)++] = v[i].id;
+		}
 	}
+	rc = 0;
+out:
+	arena_release(&a);
+	return (rc);
+}
+
+/* In a write transaction: still ours, and the lease renewed. */
+static int
+lease_check(struct ingest *ing, int64_t id, struct err *e)
+{
+	int64_t	 now;
+	int	 rc;
+
+	if (store_db_clock(ing->st, &now, e) == -1 ||
+	    (rc = store_billing_lease_renew(ing->st, id, lease_owner(),
+	    now + lease_ms(ing->st), e)) == -1)
+		return (-1);
+	if (rc == 0)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL, "import %lld is no "
+		    "longer running: another process took it for abandoned; "
+		    "nothing imported", (long long)id));
 	return (0);
 }
 
@@ -1916,9 +2412,13 @@ ingest_commit(struct ingest *ing, struct err *e)
 	struct ingest_report	*r = &ing->rep;
 	struct billing_import	 cur, imp;
 	struct billing_rollup	*rows = NULL;
+	struct lease		*ls = NULL;
+	struct timespec		 wait = { 0, WAIT_MS * 1000000L };
+	struct err		 e2;
 	char			*kbuf = NULL;
-	size_t			 i, nrows;
-	int			 in_txn = 0;
+	size_t			 i, nrows, n_taken, batch = test_batch(ing);
+	int64_t			 taken[ORPHANS_MAX], dup;
+	int			 in_txn = 0, have_imp = 0, waited = 0;
 
 	if (ing->broken)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
@@ -1937,42 +2437,97 @@ ingest_commit(struct ingest *ing, struct err *e)
 	if (report_customers(ing, e) == -1)
 		return (-1);
 	r->groups = ing->roll.n;
-
-	/* 1. Same digest as the current version: nothing to do. */
-	if (store_begin(ing->st, STORE_WRITE, e) == -1)
+	if (lease_start(ing->st, &ls, e) == -1)
 		return (-1);
-	in_txn = 1;
-	if (store_billing_current(ing->st, r->payer_id, r->period, &cur,
-	    NULL) == 0 && strcmp(cur.digest, r->digest) == 0) {
-		if (store_commit(ing->st, e) == -1)
-			return (-1);
-		snprintf(r->status, sizeof(r->status), "already imported");
-		r->import_id = cur.id;
-		r->seconds = elapsed(&ing->t0);
-		return (0);
-	}
-	if (clean_orphans(ing, e) == -1)
-		goto fail;
 	memset(&imp, 0, sizeof(imp));
-	snprintf(imp.payer_id, sizeof(imp.payer_id), "%s", r->payer_id);
-	snprintf(imp.period, sizeof(imp.period), "%s", r->period);
-	snprintf(imp.status, sizeof(imp.status), "running");
-	snprintf(imp.format, sizeof(imp.format), "%s", r->format);
-	snprintf(imp.file_name, sizeof(imp.file_name), "%s",
-	    r->files[0].name);
-	snprintf(imp.digest, sizeof(imp.digest), "%s", r->digest);
-	snprintf(imp.currency, sizeof(imp.currency), "%s", r->currency);
-	imp.bytes = r->bytes;
-	imp.rows = r->rows;
-	imp.rejected = r->rejected;
-	imp.pid = getpid();
-	imp.started_at = store_now(ing->st);
-	if (store_billing_import_insert(ing->st, &imp, e) == -1 ||
-	    store_commit(ing->st, e) == -1)
-		goto fail;
-	in_txn = 0;
 
-	/* 2. The rollups, one transaction per batch, multi-row inserts. */
+	/*
+	 * 1. Under the write lock: the same digest as the current version is
+	 * nothing to do; orphans are taken over; the same delivery being
+	 * written by a live import is waited for (then it is current:
+	 * "already imported"; or it failed: this one goes on); else this
+	 * import is inserted as running under this process's lease.
+	 */
+	for (;;) {
+		n_taken = 0;
+		if (store_begin(ing->st, STORE_WRITE, e) == -1)
+			goto fail;
+		in_txn = 1;
+		if (store_billing_current(ing->st, r->payer_id, r->period,
+		    &cur, NULL) == 0 && strcmp(cur.digest, r->digest) == 0) {
+			if (store_commit(ing->st, e) == -1)
+				goto fail;
+			lease_stop(ls);
+			snprintf(r->status, sizeof(r->status),
+			    "already imported");
+			r->import_id = cur.id;
+			r->seconds = elapsed(&ing->t0);
+			return (0);
+		}
+		if (judge_running(ing, ls, taken, &n_taken, &dup, e) == -1)
+			goto fail;
+		if (dup == 0) {
+			snprintf(imp.payer_id, sizeof(imp.payer_id), "%s",
+			    r->payer_id);
+			snprintf(imp.period, sizeof(imp.period), "%s",
+			    r->period);
+			snprintf(imp.status, sizeof(imp.status), "running");
+			snprintf(imp.format, sizeof(imp.format), "%s",
+			    r->format);
+			snprintf(imp.role, sizeof(imp.role), "%s", r->role);
+			snprintf(imp.file_name, sizeof(imp.file_name), "%s",
+			    r->files[0].name);
+			snprintf(imp.digest, sizeof(imp.digest), "%s",
+			    r->digest);
+			snprintf(imp.currency, sizeof(imp.currency), "%s",
+			    r->currency);
+			imp.bytes = r->bytes;
+			imp.rows = r->rows;
+			imp.rejected = r->rejected;
+			imp.started_at = store_now(ing->st);
+			if (store_db_clock(ing->st, &imp.lease_until, e) == -1)
+				goto fail;
+			lease_stamp(&imp, imp.lease_until +
+			    lease_ms(ing->st));
+			err_clear(&e2);
+			/* The unique index on running deliveries: one
+			 * beyond the imports judge_running() read. */
+			if (store_billing_import_insert(ing->st, &imp,
+			    &e2) == -1) {
+				if (e2.code != ERR_CONFLICT) {
+					*e = e2;
+					goto fail;
+				}
+				dup = -1;
+			} else {
+				lease_hold(ls, imp.id);
+				have_imp = 1;
+			}
+		}
+		if (store_commit(ing->st, e) == -1)
+			goto fail;
+		in_txn = 0;
+		for (i = 0; i < n_taken; i++) {
+			err_clear(&e2);
+			if (import_abandon(ing, taken[i], &e2) == -1)
+				log_warnx("import %lld: cleanup left for "
+				    "later: %s", (long long)taken[i], e2.msg);
+			lease_release(ls, taken[i]);
+		}
+		if (dup == 0)
+			break;
+		if (!waited++)
+			test_note(ing, "waiting", dup);
+		nanosleep(&wait, NULL);
+	}
+
+	/* 2. The rollups, one transaction per batch, multi-row inserts;
+	 * each batch checks that the import is still this process's. A
+	 * large import sets space aside first, for its cleanup should the
+	 * disk fill (store_billing_ballast()). */
+	if (ing->roll.n >= BALLAST_ROWS &&
+	    store_billing_ballast(ing->st, 1, e) == -1)
+		goto fail;
 	sort_entries(&ing->roll);
 	if (store_billing_ingest_tune(ing->st, 1, e) == -1)
 		goto fail;
@@ -1994,37 +2549,48 @@ ingest_commit(struct ingest *ing, struct err *e)
 		o->public_on_demand = x->sums.public_od;
 		o->usage_amount = x->sums.usage;
 		o->line_count = x->sums.lines;
-		if (nrows < STORE_ROLLUP_MULTI && (i + 1) % BATCH != 0 &&
+		if (nrows < STORE_ROLLUP_MULTI && (i + 1) % batch != 0 &&
 		    i + 1 < ing->roll.n)
 			continue;
 		if (!in_txn) {
 			if (store_begin(ing->st, STORE_WRITE, e) == -1)
 				goto fail;
 			in_txn = 1;
+			if (lease_check(ing, imp.id, e) == -1)
+				goto fail;
 		}
 		if (store_billing_rollup_insert_many(ing->st, imp.id, rows,
 		    nrows, e) == -1)
 			goto fail;
 		nrows = 0;
-		if ((i + 1) % BATCH == 0) {
-			if (store_commit(ing->st, e) == -1)
+		if ((i + 1) % batch == 0 || i + 1 == ing->roll.n) {
+			if (store_space_reserve(ing->st, e) == -1 ||
+			    store_commit(ing->st, e) == -1)
 				goto fail;
 			in_txn = 0;
+			if (i + 1 < ing->roll.n)
+				test_pause(ing, imp.id);
 		}
 	}
-	if (in_txn && store_commit(ing->st, e) == -1)
-		goto fail;
-	in_txn = 0;
 
-	/* 3. Flip the current version; the replaced one's rows go. Synced
-	 * as every other commit (tune(0)), and with it the batches before. */
+	/* 3. Flip the current version, only if the import is still this
+	 * process's running import and complete; the replaced one's rows go.
+	 * Synced as every other commit (tune(0)), and with it the batches
+	 * before. */
 	if (store_billing_ingest_tune(ing->st, 0, e) == -1 ||
 	    store_begin(ing->st, STORE_WRITE, e) == -1)
 		goto fail;
 	in_txn = 1;
-	if (store_billing_flip(ing->st, imp.id, store_now(ing->st),
-	    &r->replaced_id, e) == -1 || store_commit(ing->st, e) == -1)
+	if (store_billing_flip(ing->st, imp.id, lease_owner(),
+	    (int64_t)ing->roll.n, store_now(ing->st), &r->replaced_id,
+	    e) == -1 || store_space_reserve(ing->st, e) == -1 ||
+	    store_commit(ing->st, e) == -1)
 		goto fail;
+	in_txn = 0;
+	lease_release(ls, imp.id);
+	lease_stop(ls);
+	if (ing->roll.n >= BALLAST_ROWS)
+		(void)store_billing_ballast(ing->st, 0, NULL);
 	snprintf(r->status, sizeof(r->status), "imported");
 	r->import_id = imp.id;
 	r->seconds = elapsed(&ing->t0);
@@ -2036,6 +2602,15 @@ fail:
 	if (in_txn)
 		store_rollback(ing->st);
 	(void)store_billing_ingest_tune(ing->st, 0, NULL);
+	if (ing->roll.n >= BALLAST_ROWS)
+		(void)store_billing_ballast(ing->st, 0, NULL);
+	/* Nothing of a failed import stays; what cannot go now goes with
+	 * the next import once the lease is released or runs out. */
+	err_clear(&e2);
+	if (have_imp && import_abandon(ing, imp.id, &e2) == -1)
+		log_warnx("import %lld failed; its cleanup is left for later: "
+		    "%s", (long long)imp.id, e2.msg);
+	lease_stop(ls);
 	xfree(rows);
 	xfree(kbuf);
 	return (-1);

@@ -28,6 +28,9 @@
 
 struct ingest_opts {
 	const char	*payer;		/* NULL: the file's payer column */
+	/* Another payer's file kept as a customer's history, never billed
+	 * (billing/paid.h); 0: a bill, which must be the MSP's payer's. */
+	int		 reference;
 	const char	*period;	/* "YYYY-MM"; NULL: the first row's */
 	/* Called from the ingesting thread after each buffer. total is 0
 	 * when the size is unknown (a pipe). */
@@ -78,6 +81,7 @@ struct ingest_report {
 	char		 period[8];
 	char		 currency[8];
 	char		 format[16];
+	char		 role[12];		/* billing | reference */
 	char		 digest[INGEST_DIGEST_HEX + 1];
 	uint64_t	 bytes;
 	uint64_t	 csv_bytes;

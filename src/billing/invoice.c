@@ -1,413 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Invoices: computing a customer's month from the rollups (rating by
- * pricing.c, lines by account and service, custom line items, currency,
- * one rounding, tax), drafts and their diffs, issuing with gapless
+ * Invoices as documents: drafts and their diffs, issuing with gapless
  * numbers, voiding, credit notes and adjustment invoices for restatements
- * after issue, and the MSP's reconciliation. See invoice.h.
+ * after issue, the customer's reads (the portal) and the CSV. The numbers
+ * come from invoice_compute.c. See invoice.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "billing/invoice.h"
-#include "billing/pricing.h"
+#include "billing/invoice_internal.h"
 #include "core/clock.h"
 #include "core/codec.h"
-#include "core/xmalloc.h"
-#include "onboard/onboard.h"
 
 #define ID_ALPHABET	"abcdefghijklmnopqrstuvwxyz0123456789"
-#define HOUR_MS		3600000LL
-#define DAY_MS		86400000LL
-
-/* A customer's slice [lo, hi) of an array sorted by customer id. */
-struct range {
-	const char	*id;
-	size_t		 lo, hi;
-};
-
-/* Everything a month's invoices are built from. */
-struct month {
-	char			 period[8];
-	int64_t			 start, end;		/* ms, [start, end) */
-	struct msp		 msp;
-	int			 has_msp;
-	struct pricing_rule	*rules;
-	size_t			 nrules;
-	struct custom_item	*items;
-	size_t			 nitems;
-	struct invoice_usage	*usage;
-	size_t			 nusage;
-	struct range		*uranges;
-	size_t			 nuranges;
-	struct invoice_member	*members;
-	size_t			 nmembers;
-	char			 source[64];
-};
-
-/* What a recomputation must keep from an issued original. */
-struct frozen {
-	const char	*currency;
-	int64_t		 fx_rate;
-	int64_t		 tax_rate;
-};
-
-static int
-require(struct store *st, const struct principal *who, struct err *e)
-{
-	return (who == NULL ? 0 : msp_require(st, who, NULL, e));
-}
-
-static int64_t
-pow10i(int n)
-{
-	int64_t	 v = 1;
-
-	while (n-- > 0)
-		v *= 10;
-	return (v);
-}
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t	 q = a / b;
-
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
-	return (q);
-}
-
-void
-invoice_date(int64_t ms, char *buf, size_t len)
-{
-	int		 y;
-	unsigned	 m, d;
-
-	clock_civil_from_days(floor_div(ms, DAY_MS), &y, &m, &d);
-	snprintf(buf, len, "%04d-%02u-%02u", y, m, d);
-}
-
-static int
-range_cmp(const void *a, const void *b)
-{
-	return (strcmp(((const struct range *)a)->id,
-	    ((const struct range *)b)->id));
-}
-
-static const struct range *
-range_find(const struct month *m, const char *id)
-{
-	struct range	 key;
-
-	key.id = id;
-	if (m->nuranges == 0)
-		return (NULL);
-	return (bsearch(&key, m->uranges, m->nuranges, sizeof(key),
-	    range_cmp));
-}
-
-/* Loads period's inputs for one customer ("" all). */
-static int
-month_load(struct store *st, struct arena *a, const char *period,
-    const char *customer_id, struct month *m, struct err *e)
-{
-	size_t	 i, n = 0;
-
-	memset(m, 0, sizeof(*m));
-	snprintf(m->period, sizeof(m->period), "%s", period);
-	if (month_bounds(period, &m->start, &m->end) == -1)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "period: expected YYYY-MM"));
-	if (store_msp_get(st, &m->msp, e) == 0)
-		m->has_msp = 1;
-	else if (e->code != ERR_NOT_FOUND)
-		return (-1);
-	err_clear(e);
-	if (store_pricing_rules(st, a, customer_id[0] ? customer_id : NULL,
-	    &m->rules, &m->nrules, e) == -1 ||
-	    store_custom_items(st, a, customer_id[0] ? customer_id : NULL,
-	    &m->items, &m->nitems, e) == -1 ||
-	    store_invoice_usage(st, a, period, customer_id, INVOICE_USAGE_MAX,
-	    &m->usage, &m->nusage, e) == -1 ||
-	    store_invoice_members(st, a, customer_id, m->has_msp ?
-	    m->msp.account_id : "", m->start, m->end, &m->members,
-	    &m->nmembers, e) == -1 ||
-	    store_invoice_sources(st, period, m->source, sizeof(m->source),
-	    e) == -1)
-		return (-1);
-	/* Each customer's slice of the usage (sorted by customer id). */
-	m->uranges = arena_alloc(a, sizeof(*m->uranges) * (m->nusage + 1));
-	for (i = 0; i < m->nusage; i++) {
-		if (n > 0 && strcmp(m->uranges[n - 1].id,
-		    m->usage[i].customer_id) == 0) {
-			m->uranges[n - 1].hi = i + 1;
-			continue;
-		}
-		m->uranges[n].id = m->usage[i].customer_id;
-		m->uranges[n].lo = i;
-		m->uranges[n].hi = i + 1;
-		n++;
-	}
-	m->nuranges = n;
-	qsort(m->uranges, n, sizeof(*m->uranges), range_cmp);
-	return (0);
-}
-
-/* The dates covered: the owned accounts' memberships within the month. */
-static void
-coverage(const struct month *m, const char *customer_id,
-    struct invoice *h)
-{
-	int64_t	 lo = 0, hi = 0, s, t;
-	size_t	 i;
-	int	 any = 0;
-
-	for (i = 0; i < m->nmembers; i++) {
-		if (strcmp(m->members[i].customer_id, customer_id) != 0)
-			continue;
-		/* A join counts from the start of its hour (attribution). */
-		s = floor_div(m->members[i].joined_at, HOUR_MS) * HOUR_MS;
-		t = m->members[i].left_at ? m->members[i].left_at : m->end;
-		if (s < m->start)
-			s = m->start;
-		if (t > m->end)
-			t = m->end;
-		if (t <= s)
-			continue;
-		if (!any || s < lo)
-			lo = s;
-		if (!any || t > hi)
-			hi = t;
-		any = 1;
-	}
-	if (!any) {
-		lo = m->start;
-		hi = m->end;
-	}
-	invoice_date(lo, h->period_start, sizeof(h->period_start));
-	invoice_date(hi - 1, h->period_end, sizeof(h->period_end));
-}
-
-struct rem {
-	int64_t	 rem;
-	size_t	 idx;
-};
-
-static int
-rem_cmp(const void *a, const void *b)
-{
-	const struct rem	*x = a, *y = b;
-
-	if (x->rem != y->rem)
-		return (x->rem > y->rem ? -1 : 1);
-	return (x->idx < y->idx ? -1 : x->idx > y->idx);
-}
-
-/*
- * Shown amounts (minor units) that add up to target: each row's floor,
- * then one more unit to the rows with the largest remainders (largest
- * remainder method; ties to the earlier row).
- */
-static void
-apportion(struct invoice_line *l, size_t n, int digits, int64_t target)
-{
-	int64_t		 unit = pow10i(9 - digits), sum = 0, k;
-	struct rem	*r;
-	size_t		 i, big = 0;
-
-	if (n == 0)
-		return;
-	r = xcalloc(n, sizeof(*r));
-	for (i = 0; i < n; i++) {
-		l[i].amount = floor_div(l[i].billed_exact, unit);
-		r[i].rem = l[i].billed_exact - l[i].amount * unit;
-		r[i].idx = i;
-		sum += l[i].amount;
-		if (llabs(l[i].billed_exact) > llabs(l[big].billed_exact))
-			big = i;
-	}
-	k = target - sum;
-	if (k >= 0 && (size_t)k <= n) {
-		qsort(r, n, sizeof(*r), rem_cmp);
-		for (i = 0; i < (size_t)k; i++)
-			l[r[i].idx].amount++;
-	} else
-		l[big].amount += k;
-	xfree(r);
-}
-
-/* Subtotal, tax, total and the shown amounts from the exact lines. */
-static void
-finish(struct invoice_doc *d)
-{
-	struct invoice	*h = &d->h;
-	size_t		 i;
-
-	h->billed_exact = 0;
-	h->aws_cost = 0;
-	for (i = 0; i < d->n; i++) {
-		h->billed_exact += d->lines[i].billed_exact;
-		h->aws_cost += d->lines[i].aws_cost;
-		d->lines[i].seq = (int)i + 1;
-	}
-	h->subtotal = round_minor(h->billed_exact, h->minor_digits);
-	apportion(d->lines, d->n, h->minor_digits, h->subtotal);
-	h->tax = div_half_even((__int128)h->subtotal * h->tax_rate, PCT_ONE);
-	h->total = h->subtotal + h->tax;
-}
-
-static int
-item_amount(struct store *st, const struct month *m, const char *currency,
-    int64_t usd_rate, const char *item_currency, int64_t v, int64_t *out,
-    struct err *e)
-{
-	int64_t	 rate;
-
-	if (strcmp(item_currency, currency) == 0) {
-		*out = v;
-		return (0);
-	}
-	if (strcmp(item_currency, "USD") == 0)
-		rate = usd_rate;
-	else if (fx_get(st, m->period, item_currency, currency, &rate,
-	    e) == -1)
-		return (-1);
-	*out = fx_convert(v, rate);
-	return (0);
-}
-
-/*
- * Computes customer c's document for the month (nothing written): lines by
- * account and service, then the custom items valid in the period.
- */
-static int
-compute(struct store *st, struct arena *a, const struct month *m,
-    const struct customer *c, const struct frozen *fz,
-    struct invoice_doc *d, struct err *e)
-{
-	struct customer_billing	 cb;
-	struct pricing_ctx	 ctx;
-	struct invoice		*h = &d->h;
-	struct invoice_line	*l = NULL;
-	const struct range	*rg;
-	const struct invoice_usage *u;
-	int64_t			 aws, billed, base, v, min;
-	int64_t			*usd;
-	size_t			 i, j, cap, lo = 0, hi = 0, nl = 0;
-
-	memset(d, 0, sizeof(*d));
-	if (pricing_commitment_get(st, c->id, &cb, e) == -1)
-		return (-1);
-	snprintf(h->customer_id, sizeof(h->customer_id), "%s", c->id);
-	snprintf(h->customer_name, sizeof(h->customer_name), "%s", c->name);
-	snprintf(h->period, sizeof(h->period), "%s", m->period);
-	snprintf(h->kind, sizeof(h->kind), "INVOICE");
-	snprintf(h->state, sizeof(h->state), "DRAFT");
-	snprintf(h->currency, sizeof(h->currency), "%s",
-	    fz != NULL ? fz->currency : c->currency);
-	h->minor_digits = currency_digits(h->currency);
-	h->tax_rate = fz != NULL ? fz->tax_rate : c->tax_rate;
-	pricing_commitment_format(&cb, h->commitment, sizeof(h->commitment));
-	snprintf(h->source, sizeof(h->source), "%s", m->source);
-	if (m->has_msp)
-		snprintf(h->bill_from, sizeof(h->bill_from), "%s\n%s",
-		    m->msp.name, m->msp.address);
-	snprintf(h->bill_to, sizeof(h->bill_to), "%s\n%s", c->name,
-	    c->contact_email);
-	if (fz != NULL)
-		h->fx_rate = fz->fx_rate;
-	else if (fx_get(st, m->period, "USD", h->currency, &h->fx_rate,
-	    e) == -1)
-		return (-1);
-	coverage(m, c->id, h);
-
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.rules = m->rules;
-	ctx.nrules = m->nrules;
-	ctx.policy = strcmp(cb.commitment, "keep") == 0 ? COMMIT_KEEP :
-	    strcmp(cb.commitment, "share") == 0 ? COMMIT_SHARE :
-	    COMMIT_PASS_THROUGH;
-	ctx.share = cb.share_percent;
-	ctx.customer_id = c->id;
-	ctx.period = m->period;
-
-	if ((rg = range_find(m, c->id)) != NULL) {
-		lo = rg->lo;
-		hi = rg->hi;
-	}
-	cap = (hi - lo) + m->nitems + 1;
-	l = arena_zalloc(a, sizeof(*l) * cap);
-	usd = arena_zalloc(a, sizeof(*usd) * cap);
-	/* Rows come sorted by account and product code: one line each. */
-	for (i = lo; i < hi; i++) {
-		u = &m->usage[i];
-		pricing_rate(&ctx, u, &aws, &billed);
-		if (nl == 0 || strcmp(l[nl - 1].account_id, u->account_id) != 0 ||
-		    strcmp(l[nl - 1].service, u->product_code) != 0) {
-			snprintf(l[nl].kind, sizeof(l[nl].kind), "LINE");
-			snprintf(l[nl].account_id, sizeof(l[nl].account_id), "%s",
-			    u->account_id);
-			snprintf(l[nl].service, sizeof(l[nl].service), "%s",
-			    u->product_code[0] ? u->product_code : "Other");
-			nl++;
-		}
-		l[nl - 1].aws_cost += aws;
-		usd[nl - 1] += billed;
-	}
-	/* Drop lines with nothing in them; convert the rest. */
-	for (i = j = 0; i < nl; i++) {
-		if (l[i].aws_cost == 0 && usd[i] == 0)
-			continue;
-		l[j] = l[i];
-		usd[j] = usd[i];
-		l[j].billed_exact = fx_convert(usd[j], h->fx_rate);
-		h->billed_usd += usd[j];
-		j++;
-	}
-	nl = j;
-	/* Custom line items valid this month, on the lines' charges. */
-	for (i = 0; i < m->nitems; i++) {
-		const struct custom_item *it = &m->items[i];
-
-		if (strcmp(it->customer_id, c->id) != 0 ||
-		    !pricing_valid_in(it->valid_from, it->valid_to, m->period))
-			continue;
-		if (strcmp(it->kind, "FLAT") == 0) {
-			if (item_amount(st, m, h->currency, h->fx_rate,
-			    it->currency, it->amount, &v, e) == -1)
-				return (-1);
-		} else {
-			base = 0;
-			for (j = 0; j < nl; j++)
-				if (it->of_service[0] == '\0' ||
-				    strcmp(l[j].service, it->of_service) == 0)
-					base += l[j].billed_exact;
-			v = apply_pct(base, it->percent);
-			if (item_amount(st, m, h->currency, h->fx_rate,
-			    it->currency, it->minimum, &min, e) == -1)
-				return (-1);
-			if (v >= 0 && v < min && it->percent > 0)
-				v = min;
-			else if (v <= 0 && -v < min && it->percent < 0)
-				v = -min;
-		}
-		if (v == 0)
-			continue;
-		snprintf(l[nl].kind, sizeof(l[nl].kind), "ADJUSTMENT");
-		snprintf(l[nl].description, sizeof(l[nl].description), "%s",
-		    it->description);
-		l[nl].billed_exact = v;
-		h->billed_usd += div_half_even((__int128)v * FX_SCALE,
-		    h->fx_rate);
-		nl++;
-	}
-	d->lines = l;
-	d->n = nl;
-	finish(d);
-	return (0);
-}
 
 static int
 line_same_key(const struct invoice_line *a, const struct invoice_line *b)
@@ -559,7 +166,7 @@ note_lines(struct arena *a, const struct invoice_doc *f,
 	nd->h.subtotal = f->h.subtotal - sub;
 	nd->h.tax = f->h.tax - tax;
 	nd->h.total = nd->h.subtotal + nd->h.tax;
-	apportion(l, j, nd->h.minor_digits, nd->h.subtotal);
+	invoice_apportion(l, j, nd->h.minor_digits, nd->h.subtotal);
 }
 
 /*
@@ -589,11 +196,18 @@ draft_one(struct store *st, struct arena *a, const struct month *m,
 		    strcmp(mine[i].state, "VOID") != 0)
 			orig = &mine[i];
 	if (orig == NULL || strcmp(orig->state, "DRAFT") == 0) {
-		if (compute(st, a, m, c, NULL, &f, e) == -1)
+		if (invoice_compute(st, a, m, c, NULL, &f, e) == -1)
 			return (-1);
 		if (orig == NULL) {
 			if (f.n == 0 && !create_empty)
 				return (0);
+			/* Whose cost it is: a month the customer was not
+			 * linked has nothing of the MSP's to invoice. */
+			if (f.n == 0 && !f.linked)
+				return (err_set(e, ERR_NOT_FOUND,
+				    "NothingToInvoice", NULL, "%s had no account "
+				    "in the MSP's organization in %s: nothing to "
+				    "invoice", c->name, m->period));
 			new_id(f.h.id);
 			f.h.created_at = f.h.updated_at = now;
 			if (store_invoice_insert(st, &f.h, e) == -1 ||
@@ -647,7 +261,7 @@ draft_one(struct store *st, struct arena *a, const struct month *m,
 	fz.currency = orig->currency;
 	fz.fx_rate = orig->fx_rate;
 	fz.tax_rate = orig->tax_rate;
-	if (compute(st, a, m, c, &fz, &f, e) == -1)
+	if (invoice_compute(st, a, m, c, &fz, &f, e) == -1)
 		return (-1);
 	prev = arena_zalloc(a, sizeof(*prev) * (nmine + 1));
 	for (i = 0; i < nmine; i++) {
@@ -705,7 +319,7 @@ int
 invoice_get(struct store *st, struct arena *a, const struct principal *who,
     const char *key, struct invoice_doc *out, struct err *e)
 {
-	if (require(st, who, e) == -1)
+	if (invoice_require(st, who, e) == -1)
 		return (-1);
 	return (doc_read(st, a, key, out, e));
 }
@@ -715,7 +329,7 @@ invoice_list(struct store *st, struct arena *a, const struct principal *who,
     const char *customer_id, const char *period, struct invoice **out,
     size_t *n_out, struct err *e)
 {
-	if (require(st, who, e) == -1)
+	if (invoice_require(st, who, e) == -1)
 		return (-1);
 	if (period != NULL && period[0] && !month_valid(period))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
@@ -738,7 +352,7 @@ refresh(struct store *st, struct arena *a, const char *customer_id,
 
 	memset(&b, 0, sizeof(b));
 	if (store_customer_get(st, customer_id, &c, e) == -1 ||
-	    month_load(st, a, period, c.id, &m, e) == -1 ||
+	    invoice_month_load(st, a, period, c.id, &m, e) == -1 ||
 	    store_invoice_list(st, a, c.id, period, "", INVOICE_LIST_MAX,
 	    &mine, &n, e) == -1)
 		return (-1);
@@ -758,7 +372,7 @@ invoice_for(struct store *st, struct arena *a, const struct principal *who,
 		    "period: expected YYYY-MM"));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
-	if (require(st, who, e) == -1 ||
+	if (invoice_require(st, who, e) == -1 ||
 	    refresh(st, a, customer_id, period, 1, df, id, e) == -1 ||
 	    doc_read(st, a, id, out, e) == -1 || store_commit(st, e) == -1) {
 		store_rollback(st);
@@ -788,7 +402,7 @@ invoice_draft_all(struct store *st, const struct principal *who,
 	arena_init(&t);
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		goto fail0;
-	if (require(st, who, e) == -1)
+	if (invoice_require(st, who, e) == -1)
 		goto fail;
 	if (customer_id != NULL) {
 		if (store_customer_get(st, customer_id, &one, e) == -1)
@@ -798,7 +412,7 @@ invoice_draft_all(struct store *st, const struct principal *who,
 	} else if (store_customer_list(st, &a, "", 1000000, &cv, &nc,
 	    e) == -1)
 		goto fail;
-	if (month_load(st, &a, period, customer_id ? customer_id : "", &m,
+	if (invoice_month_load(st, &a, period, customer_id ? customer_id : "", &m,
 	    e) == -1 ||
 	    store_invoice_list(st, &a, customer_id ? customer_id : "", period,
 	    "", INVOICE_LIST_MAX, &inv, &ninv, e) == -1)
@@ -816,12 +430,12 @@ invoice_draft_all(struct store *st, const struct principal *who,
 		ir[nir].hi = i + 1;
 		nir++;
 	}
-	qsort(ir, nir, sizeof(*ir), range_cmp);
+	qsort(ir, nir, sizeof(*ir), invoice_range_cmp);
 	for (i = 0; i < nc; i++) {
 		struct range	 key, *r;
 
 		key.id = cv[i].id;
-		r = nir ? bsearch(&key, ir, nir, sizeof(key), range_cmp) : NULL;
+		r = nir ? bsearch(&key, ir, nir, sizeof(key), invoice_range_cmp) : NULL;
 		j = r != NULL ? r->hi - r->lo : 0;
 		b->customers++;
 		if (draft_one(st, &t, &m, &cv[i], r != NULL ? &inv[r->lo] :
@@ -852,7 +466,7 @@ invoice_issue(struct store *st, struct arena *a, const struct principal *who,
 
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
-	if (require(st, who, e) == -1 || store_invoice_get(st, key, &h,
+	if (invoice_require(st, who, e) == -1 || store_invoice_get(st, key, &h,
 	    e) == -1)
 		goto fail;
 	if (strcmp(h.state, "DRAFT") != 0) {
@@ -896,7 +510,7 @@ invoice_void_reason(struct store *st, struct arena *a,
 
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
-	if (require(st, who, e) == -1 || store_invoice_get(st, key, &h,
+	if (invoice_require(st, who, e) == -1 || store_invoice_get(st, key, &h,
 	    e) == -1)
 		goto fail;
 	if (strcmp(h.state, "ISSUED") != 0) {
@@ -921,73 +535,6 @@ invoice_void_reason(struct store *st, struct arena *a,
 	return (0);
 fail:
 	store_rollback(st);
-	return (-1);
-}
-
-int
-invoice_reconcile(struct store *st, struct arena *a,
-    const struct principal *who, const char *period, const char *payer_id,
-    struct recon *out, struct err *e)
-{
-	struct recon_account	*ra;
-	struct customer		*cv;
-	struct invoice_doc	 d;
-	struct month		 m;
-	struct arena		 t;
-	size_t			 nra, nc, i;
-
-	memset(out, 0, sizeof(*out));
-	snprintf(out->period, sizeof(out->period), "%s", period);
-	if (!month_valid(period))
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "period: expected YYYY-MM"));
-	if (store_begin(st, STORE_READ, e) == -1)
-		return (-1);
-	arena_init(&t);
-	if (require(st, who, e) == -1 ||
-	    store_recon_accounts(st, a, period, payer_id ? payer_id : "", &ra,
-	    &nra, e) == -1 ||
-	    store_customer_list(st, a, "", 1000000, &cv, &nc, e) == -1 ||
-	    month_load(st, a, period, "", &m, e) == -1)
-		goto fail;
-	for (i = 0; i < nra; i++) {
-		out->aws_total += ra[i].unblended;
-		out->out_of_membership += ra[i].unblended - ra[i].in_membership;
-		if (ra[i].customer_id[0] == '\0')
-			out->unassigned += ra[i].in_membership;
-	}
-	out->v = arena_zalloc(a, sizeof(*out->v) * (nc + 1));
-	for (i = 0; i < nc; i++) {
-		struct recon_customer *rc = &out->v[out->n];
-
-		/* Margins in USD before tax (billed_usd), whatever the
-		 * invoice currency. */
-		if (compute(st, &t, &m, &cv[i], NULL, &d, e) == -1)
-			goto fail;
-		if (d.n == 0) {
-			arena_reset(&t);
-			continue;
-		}
-		snprintf(rc->customer_id, sizeof(rc->customer_id), "%s",
-		    cv[i].id);
-		snprintf(rc->name, sizeof(rc->name), "%s", cv[i].name);
-		rc->aws_cost = d.h.aws_cost;
-		rc->billed_usd = d.h.billed_usd;
-		rc->margin = rc->billed_usd - rc->aws_cost;
-		out->customers_aws += rc->aws_cost;
-		out->billed_usd += rc->billed_usd;
-		out->margin += rc->margin;
-		out->n++;
-		arena_reset(&t);
-	}
-	out->difference = out->aws_total - out->customers_aws -
-	    out->unassigned - out->out_of_membership;
-	store_rollback(st);
-	arena_release(&t);
-	return (0);
-fail:
-	store_rollback(st);
-	arena_release(&t);
 	return (-1);
 }
 

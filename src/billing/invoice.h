@@ -34,6 +34,9 @@ struct invoice_doc {
 	char			 refers_number[INVOICE_NUMBER_MAX + 1];
 	struct invoice_line	*lines;		/* LINE rows, then ADJUSTMENT */
 	size_t			 n;
+	int			 linked;	/* computed: the customer had an
+						   account in the MSP's
+						   organization that month */
 };
 
 /* One changed row of a recomputed draft (amounts in minor units). */
@@ -138,10 +141,21 @@ struct recon_customer {
 	int64_t	 margin;		/* billed_usd - aws_cost */
 };
 
+/*
+ * The MSP's payer's whole bill for a period, from the paid sources only
+ * (billing/paid.h), split by class on the SQL side, against the customers'
+ * AWS cost as the invoice engine computes it:
+ *   aws_total = customers_aws + unassigned + out_of_membership
+ * (difference 0). billed is the SQL side's in-membership cost of owned
+ * accounts, which must equal customers_aws.
+ */
 struct recon {
 	char			 period[8];
-	int64_t			 aws_total;	/* every line of the period */
-	int64_t			 customers_aws;	/* sum over customers */
+	char			 payer_id[ACCOUNT_ID_LEN + 1];
+	size_t			 sources;	/* paid imports read */
+	int64_t			 aws_total;	/* every line of the sources */
+	int64_t			 billed;	/* SQL: member hours, owned */
+	int64_t			 customers_aws;	/* engine: sum over customers */
 	int64_t			 unassigned;	/* member hours, no customer */
 	int64_t			 out_of_membership;
 	int64_t			 difference;	/* aws_total - the three */
@@ -151,11 +165,11 @@ struct recon {
 	size_t			 n;
 };
 
-/* AWS total = sum of customers' AWS cost + unassigned + out of membership
- * (difference 0), and each customer's margin. payer_id NULL: all payers. */
+/* The reconciliation of period for the MSP's payer; fails with
+ * DataUnavailableException before the MSP is named. */
 int	invoice_reconcile(struct store *, struct arena *,
 	    const struct principal *who, const char *period,
-	    const char *payer_id, struct recon *out /* OUT */, struct err *);
+	    struct recon *out /* OUT */, struct err *);
 
 /* "YYYY-MM-DD" of ms. */
 void	invoice_date(int64_t ms, char *buf, size_t len);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Exact decimal text to fixed point and back: see money.h. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -190,4 +191,138 @@ money_format_min(int64_t v, int digits, int min_dec, char *buf, size_t len)
 	if (len > 0)
 		buf[n] = '\0';
 	return (n);
+}
+
+/* ---- Decimal arithmetic, currencies and formats (pricing, invoices) --- */
+
+int64_t
+div_half_even(__int128 n, int64_t d)
+{
+	__int128	 q = n / d, r = n % d, r2;
+
+	if (r == 0)
+		return ((int64_t)q);
+	r2 = r < 0 ? -2 * r : 2 * r;
+	if (r2 > d || (r2 == d && (q & 1) != 0))
+		q += n < 0 ? -1 : 1;
+	return ((int64_t)q);
+}
+
+int64_t
+round_minor(int64_t v, int digits)
+{
+	return (div_half_even(v, money_pow10[9 - digits]));
+}
+
+int64_t
+apply_pct(int64_t v, int64_t pct)
+{
+	return (div_half_even((__int128)v * pct, PCT_ONE));
+}
+
+int64_t
+fx_convert(int64_t v, int64_t rate)
+{
+	return (div_half_even((__int128)v * rate, FX_SCALE));
+}
+
+int
+money_parse_strict(const char *s, int digits, int64_t *out)
+{
+	__int128	 v = 0;
+	int		 neg = 0, nd = 0, nf = 0, frac = 0;
+
+	if (s == NULL)
+		return (-1);
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (; *s != '\0'; s++) {
+		if (*s == '.' && !frac) {
+			frac = 1;
+			continue;
+		}
+		if (!isdigit((unsigned char)*s))
+			return (-1);
+		if (frac && ++nf > digits)
+			return (-1);
+		v = v * 10 + (*s - '0');
+		nd++;
+		if (v > (__int128)INT64_MAX)
+			return (-1);
+	}
+	if (nd == 0 || (frac && nf == 0))
+		return (-1);
+	for (; nf < digits; nf++) {
+		v *= 10;
+		if (v > (__int128)INT64_MAX)
+			return (-1);
+	}
+	*out = (int64_t)(neg ? -v : v);
+	return (0);
+}
+
+int
+pct_parse(const char *s, int64_t *out)
+{
+	if (money_parse_strict(s, 4, out) == -1)
+		return (-1);
+	return (*out < -PCT_ONE || *out > 100LL * PCT_ONE ? -1 : 0);
+}
+
+void
+pct_format(int64_t v, char *buf, size_t len)
+{
+	money_format(v, 4, buf, len);
+}
+
+void
+minor_format(int64_t v, int digits, char *buf, size_t len)
+{
+	money_format_min(v, digits, digits, buf, len);
+}
+
+void
+nano_format(int64_t v, char *buf, size_t len)
+{
+	money_format_min(v, MONEY_DIGITS, 2, buf, len);
+}
+
+int
+fx_rate_parse(const char *s, int64_t *out)
+{
+	int64_t	 v;
+
+	if (s == NULL || *s == '-' || *s == '+')
+		return (-1);
+	if (money_parse_strict(s, 9, &v) == -1 || v <= 0)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+int
+currency_valid(const char *c)
+{
+	return (c != NULL && strlen(c) == 3 && isupper((unsigned char)c[0]) &&
+	    isupper((unsigned char)c[1]) && isupper((unsigned char)c[2]));
+}
+
+int
+currency_digits(const char *c)
+{
+	/* ISO 4217 minor units; everything else has two. */
+	static const char *const zero[] = { "BIF", "CLP", "DJF", "GNF", "ISK",
+	    "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV",
+	    "XAF", "XOF", "XPF" };
+	static const char *const three[] = { "BHD", "IQD", "JOD", "KWD",
+	    "LYD", "OMR", "TND" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
+		if (strcmp(c, zero[i]) == 0)
+			return (0);
+	for (i = 0; i < sizeof(three) / sizeof(three[0]); i++)
+		if (strcmp(c, three[i]) == 0)
+			return (3);
+	return (2);
 }

@@ -16,178 +16,6 @@
 
 #define ID_ALPHABET	"abcdefghijklmnopqrstuvwxyz0123456789"
 
-/* ---- Arithmetic ------------------------------------------------------ */
-
-int64_t
-div_half_even(__int128 n, int64_t d)
-{
-	__int128	 q = n / d, r = n % d, r2;
-
-	if (r == 0)
-		return ((int64_t)q);
-	r2 = r < 0 ? -2 * r : 2 * r;
-	if (r2 > d || (r2 == d && (q & 1) != 0))
-		q += n < 0 ? -1 : 1;
-	return ((int64_t)q);
-}
-
-static int64_t
-pow10i(int n)
-{
-	int64_t	 v = 1;
-
-	while (n-- > 0)
-		v *= 10;
-	return (v);
-}
-
-int64_t
-round_minor(int64_t v, int digits)
-{
-	return (div_half_even(v, pow10i(9 - digits)));
-}
-
-int64_t
-apply_pct(int64_t v, int64_t pct)
-{
-	return (div_half_even((__int128)v * pct, PCT_ONE));
-}
-
-int64_t
-fx_convert(int64_t v, int64_t rate)
-{
-	return (div_half_even((__int128)v * rate, FX_SCALE));
-}
-
-/* Strict decimal: [-+]digits[.digits], at most `digits` decimals, into
- * units of 10^-digits. */
-static int
-decimal_parse(const char *s, int digits, int64_t *out)
-{
-	__int128	 v = 0;
-	int		 neg = 0, nd = 0, nf = 0, frac = 0;
-
-	if (s == NULL)
-		return (-1);
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	for (; *s != '\0'; s++) {
-		if (*s == '.' && !frac) {
-			frac = 1;
-			continue;
-		}
-		if (!isdigit((unsigned char)*s))
-			return (-1);
-		if (frac && ++nf > digits)
-			return (-1);
-		v = v * 10 + (*s - '0');
-		nd++;
-		if (v > (__int128)INT64_MAX)
-			return (-1);
-	}
-	if (nd == 0 || (frac && nf == 0))
-		return (-1);
-	for (; nf < digits; nf++) {
-		v *= 10;
-		if (v > (__int128)INT64_MAX)
-			return (-1);
-	}
-	*out = (int64_t)(neg ? -v : v);
-	return (0);
-}
-
-int
-pct_parse(const char *s, int64_t *out)
-{
-	if (decimal_parse(s, 4, out) == -1)
-		return (-1);
-	return (*out < -PCT_ONE || *out > 100LL * PCT_ONE ? -1 : 0);
-}
-
-void
-pct_format(int64_t v, char *buf, size_t len)
-{
-	money_format(v, 4, buf, len);
-}
-
-void
-minor_format(int64_t v, int digits, char *buf, size_t len)
-{
-	money_format_min(v, digits, digits, buf, len);
-}
-
-void
-nano_format(int64_t v, char *buf, size_t len)
-{
-	money_format_min(v, MONEY_DIGITS, 2, buf, len);
-}
-
-int
-fx_rate_parse(const char *s, int64_t *out)
-{
-	int64_t	 v;
-
-	if (s == NULL || *s == '-' || *s == '+')
-		return (-1);
-	if (decimal_parse(s, 9, &v) == -1 || v <= 0)
-		return (-1);
-	*out = v;
-	return (0);
-}
-
-int
-currency_valid(const char *c)
-{
-	return (c != NULL && strlen(c) == 3 && isupper((unsigned char)c[0]) &&
-	    isupper((unsigned char)c[1]) && isupper((unsigned char)c[2]));
-}
-
-int
-currency_digits(const char *c)
-{
-	/* ISO 4217 minor units; everything else has two. */
-	static const char *const zero[] = { "BIF", "CLP", "DJF", "GNF", "ISK",
-	    "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV",
-	    "XAF", "XOF", "XPF" };
-	static const char *const three[] = { "BHD", "IQD", "JOD", "KWD",
-	    "LYD", "OMR", "TND" };
-	size_t	 i;
-
-	for (i = 0; i < sizeof(zero) / sizeof(zero[0]); i++)
-		if (strcmp(c, zero[i]) == 0)
-			return (0);
-	for (i = 0; i < sizeof(three) / sizeof(three[0]); i++)
-		if (strcmp(c, three[i]) == 0)
-			return (3);
-	return (2);
-}
-
-int
-month_valid(const char *m)
-{
-	return (m != NULL && strlen(m) == 7 && isdigit((unsigned char)m[0]) &&
-	    isdigit((unsigned char)m[1]) && isdigit((unsigned char)m[2]) &&
-	    isdigit((unsigned char)m[3]) && m[4] == '-' &&
-	    ((m[5] == '0' && m[6] >= '1' && m[6] <= '9') ||
-	    (m[5] == '1' && m[6] >= '0' && m[6] <= '2')));
-}
-
-int
-month_bounds(const char *m, int64_t *start, int64_t *end)
-{
-	int	 y, mo;
-
-	if (!month_valid(m))
-		return (-1);
-	y = (m[0] - '0') * 1000 + (m[1] - '0') * 100 + (m[2] - '0') * 10 +
-	    (m[3] - '0');
-	mo = (m[5] - '0') * 10 + (m[6] - '0');
-	*start = clock_days_from_civil(y, (unsigned)mo, 1) * MS_PER_DAY;
-	*end = (mo == 12 ? clock_days_from_civil(y + 1, 1, 1) :
-	    clock_days_from_civil(y, (unsigned)mo + 1, 1)) * MS_PER_DAY;
-	return (0);
-}
-
 static void
 this_month(struct store *st, char *buf, size_t len)
 {
@@ -634,7 +462,7 @@ pricing_item_add(struct store *st, const struct principal *who,
 		    "amount (a flat fee, negative for a credit) or percent"));
 	if (in->amount != NULL) {
 		snprintf(c.kind, sizeof(c.kind), "FLAT");
-		if (decimal_parse(in->amount, 9, &c.amount) == -1 ||
+		if (money_parse_strict(in->amount, 9, &c.amount) == -1 ||
 		    c.amount == 0)
 			return (err_set(e, ERR_INVALID, NULL, NULL, "amount: "
 			    "expected a non-zero decimal (negative: a credit)"));
@@ -643,7 +471,7 @@ pricing_item_add(struct store *st, const struct principal *who,
 		if (pct_parse(in->percent, &c.percent) == -1 || c.percent == 0)
 			return (err_set(e, ERR_INVALID, NULL, NULL, "percent: "
 			    "expected a non-zero signed percentage"));
-		if (in->minimum != NULL && (decimal_parse(in->minimum, 9,
+		if (in->minimum != NULL && (money_parse_strict(in->minimum, 9,
 		    &c.minimum) == -1 || c.minimum < 0))
 			return (err_set(e, ERR_INVALID, NULL, NULL,
 			    "minimum: expected a positive decimal"));

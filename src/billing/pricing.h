@@ -17,13 +17,10 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "billing/money.h"
 #include "org/account.h"
 #include "store/store.h"
 
-#define PCT_SCALE	10000		/* percentages in 1/10000 percent */
-#define PCT_ONE		1000000		/* 100 % */
-#define FX_SCALE	1000000000LL	/* rates in 10^-9 */
-#define NANO		1000000000LL
 
 /* Scope bits: a rule's level is the OR of the fields it sets, so that a
  * higher level is more specific (usage type > service > account >
@@ -34,36 +31,6 @@
 #define SCOPE_USAGE	(1 << 3)
 
 enum commitment { COMMIT_PASS_THROUGH, COMMIT_KEEP, COMMIT_SHARE };
-
-/* ---- Arithmetic ------------------------------------------------------ */
-
-/* "12.5" -> 125000 (1/10000 percent), signed, at most 4 decimals. */
-int	 pct_parse(const char *, int64_t *out /* OUT */);
-/* 125000 -> "12.5", -30000 -> "-3". */
-void	 pct_format(int64_t, char *buf, size_t len);
-/* Digits after the point of a currency's minor unit (KRW 0, USD 2). */
-int	 currency_digits(const char *code);
-/* Whether code is three upper-case letters. */
-int	 currency_valid(const char *code);
-/* v (10^-9) rounded half-even to the minor unit: the count of minor
- * units (cents, won). */
-int64_t	 round_minor(int64_t v, int digits);
-/* Half-even n / d for d > 0, on 128 bits. */
-int64_t	 div_half_even(__int128 n, int64_t d);
-/* v * pct (1/10000 %), half-even to 10^-9. */
-int64_t	 apply_pct(int64_t v, int64_t pct);
-/* v (10^-9) times rate (10^-9), half-even to 10^-9. */
-int64_t	 fx_convert(int64_t v, int64_t rate);
-/* "1387.25" -> 1387250000000; positive, at most 9 decimals. */
-int	 fx_rate_parse(const char *, int64_t *out /* OUT */);
-/* Minor units as a decimal string with exactly `digits` decimals. */
-void	 minor_format(int64_t v, int digits, char *buf, size_t len);
-/* 10^-9 amount with at least 2 and at most 9 decimals ("12.30"). */
-void	 nano_format(int64_t v, char *buf, size_t len);
-/* "YYYY-MM" well-formed (month 01..12)? */
-int	 month_valid(const char *);
-/* Its first and its next month's first millisecond (UTC); -1 if not valid. */
-int	 month_bounds(const char *, int64_t *start, int64_t *end);
 
 /* ---- Rules ----------------------------------------------------------- */
 

@@ -23,6 +23,7 @@
 #define CE_CE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -81,9 +82,11 @@ struct ce_scope {
 };
 
 /*
- * Who asks through the API: the MSP's account (or, with no MSP named, an
- * account that is the payer of an import) gets the MSP view; an account a
- * customer owns gets its customer's view. Others: AccessDeniedException.
+ * Who asks through the API: the MSP's payer account gets the MSP view (its
+ * payer's whole bill); an account a customer owns gets its customer's view
+ * (the billable lines of its accounts, at its prices). Others:
+ * AccessDeniedException; before the MSP is named, DataUnavailableException.
+ * Every view reads the paid sources only (billing/paid.h).
  */
 int	ce_scope_account(struct store *, struct arena *, const char *account_id,
 	    struct ce_scope *out /* OUT */, struct err *);
@@ -187,8 +190,37 @@ int	ce_price_rows(struct store *, const char *customer_id,
 	    const char *period, const struct billing_rollup *rows, size_t n,
 	    struct ce_price *out /* OUT */, struct err *);
 
+/*
+ * The MSP's bill of [start, end) (days) split by whose cost it is:
+ * out[PAID_BILLED], out[PAID_UNASSIGNED], out[PAID_OUTSIDE] (unblended,
+ * 10^-9 USD; billing/paid.h). Their sum is the payer's AWS total, the same
+ * as UnblendedCost for the MSP. The MSP's scope only.
+ */
+int	ce_paid_split(struct store *, struct arena *, const struct ce_scope *,
+	    int64_t start, int64_t end, int64_t out[3] /* OUT */,
+	    struct err *);
+
+/* A month of a customer's history from another payer's reference file:
+ * what AWS billed that payer for the customer's accounts, never billed by
+ * the MSP ("before the MSP"). */
+struct ce_history {
+	char	 period[8];
+	char	 payer_id[BILLING_ID_MAX + 1];
+	char	 currency[4];
+	int64_t	 unblended;
+};
+/* The history of a customer's scope in the months [from, to], by month
+ * then payer; none for the MSP's scope. */
+int	ce_history(struct store *, struct arena *, const struct ce_scope *,
+	    const char *from, const char *to, struct ce_history **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+
 /* The customer owning account_id in scope, or NULL. */
-const char *ce_scope_owner_pub(const struct ce_scope *, const char *);
+const char *ce_scope_owner(const struct ce_scope *, const char *account_id);
+
+/* FOCUS 1.2 CSV of a customer's rebilled month (period YYYY-MM) to f. */
+int	focus_export(struct store *, struct arena *, const char *customer_id,
+	    const char *period, FILE *f, struct err *);
 
 /* Drops every cached import (tests, bench). */
 void	ce_cache_clear(void);

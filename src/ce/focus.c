@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "billing/money.h"
+#include "ce/ce.h"
 #include "ce/internal.h"
-#include "ce/portal.h"
 
 struct fx {
 	FILE		*f;

@@ -43,7 +43,7 @@ struct ce_set {
 	struct ce_set	*next;
 };
 
-struct ce_set	*ce_set_get(struct store *, const struct ce_import *,
+struct ce_set	*ce_set_get(struct store *, const struct billing_source *,
 		    struct err *);
 void		 ce_set_put(struct ce_set *);
 
@@ -61,7 +61,5 @@ int	ce_price_set(struct store *, struct arena *, const struct ce_set *,
 /* The metrics of one row as scope sees them. */
 void	ce_row_values(const struct ce_scope *, const struct ce_row *,
 	    const char *owner, const struct ce_price *, int64_t v[CE_NMETRICS]);
-/* The customer owning account_id in scope, or NULL. */
-const char *ce_scope_owner(const struct ce_scope *, const char *account_id);
 
 #endif

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "billing/money.h"
-#include "ce/portal.h"
 #include "cli/cli.h"
+#include "portal/portal.h"
 #include "rest/webhook.h"
 
 static const char usage_text[] =

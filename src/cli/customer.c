@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "billing/pricing.h"
+#include "cli/cli.h"
 #include "onboard/onboard.h"
 #include "rest/onboard_json.h"
 

@@ -4,9 +4,13 @@
  * services, each account using eight, a few thousand rows per account and
  * month, hourly start times, some quoted descriptions) written to a
  * temporary file per payer and month and ingested like a real delivery.
- * Usage before an account joined its payer is in the file too, as AWS
- * would not deliver it to that payer: attribution then reports it out of
- * membership, which is what the demo shows for a mid-month join.
+ * As AWS does, each usage hour goes to the bill of the payer that paid it
+ * then: the management account of the organization the account was in
+ * (the membership history), or the account itself while standalone. The
+ * MSP's payer's files are its bills; another payer's file that holds a
+ * customer's account is imported as reference (the history a customer
+ * handed over: shown to it as "before the MSP", never billed), the rest
+ * is nobody's business here and not imported.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 #include <unistd.h>
 
 #include "billing/ingest.h"
+#include "billing/parquet.h"
 #include "cli/demo_billing.h"
 #include "cli/demo_portal.h"
 #include "core/clock.h"
@@ -79,15 +84,107 @@ mix(uint64_t x)
 	return (x);
 }
 
+#define DEMO_STINTS_MAX	4
+
+/* An account and who paid for it when: its memberships as [from, to)
+ * hour ranges; outside them it pays for itself. */
 struct demo_acct {
 	char	 id[ACCOUNT_ID_LEN + 1];
-	char	 payer[ACCOUNT_ID_LEN + 1];
+	int	 owned;			/* a customer owns it */
+	size_t	 nstints;
+	struct {
+		char	 payer[ACCOUNT_ID_LEN + 1];
+		int64_t	 from, to;
+	} stint[DEMO_STINTS_MAX];
 };
 
-/* Writes payer's month (y, m) up to `until` (ms) into f. */
+/* The payer of account a's hour t (ms). */
+static const char *
+payer_at(const struct demo_acct *a, int64_t t)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nstints; i++)
+		if (t >= a->stint[i].from && t < a->stint[i].to)
+			return (a->stint[i].payer);
+	return (a->id);
+}
+
+/* The columns written, in order: a CUR 2.0 subset. */
+static const char *const demo_cols[] = {
+	"bill_payer_account_id", "bill_billing_period_start_date",
+	"line_item_usage_account_id", "line_item_line_item_type",
+	"line_item_usage_start_date", "line_item_product_code",
+	"line_item_usage_type", "line_item_operation", "product_region_code",
+	"pricing_term", "line_item_currency_code", "line_item_unblended_cost",
+	"line_item_net_unblended_cost", "pricing_public_on_demand_cost",
+	"line_item_usage_amount", "line_item_line_item_description"
+};
+#define NCOLS	(sizeof(demo_cols) / sizeof(demo_cols[0]))
+
+static const enum parquet_wtype demo_types[NCOLS] = {
+	PARQUET_W_STRING, PARQUET_W_TIMESTAMP, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_TIMESTAMP, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_DOUBLE,
+	PARQUET_W_DOUBLE, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
+	PARQUET_W_STRING
+};
+
+static int	 demo_parquet;	/* demo_billing_format() */
+
+void
+demo_billing_format(int parquet)
+{
+	demo_parquet = parquet;
+}
+
+/* Where rows go: CSV text on f, or the Parquet writer pw. */
+struct demo_out {
+	FILE			*f;
+	struct parquet_writer	*pw;
+	struct err		 e;
+	long			 rows;
+	int			 failed;
+};
+
+static void
+demo_header(struct demo_out *o)
+{
+	size_t	 i;
+
+	if (o->pw != NULL)
+		return;
+	for (i = 0; i < NCOLS; i++)
+		fprintf(o->f, "%s%s", demo_cols[i], i + 1 < NCOLS ? "," : "\n");
+}
+
+static void
+demo_row(struct demo_out *o, const char *const *v)
+{
+	size_t	 i;
+
+	if (o->pw != NULL) {
+		/* A row group every 64 Ki rows keeps the writer's buffers
+		 * small. */
+		if (!o->failed && (parquet_writer_row(o->pw, v, &o->e) == -1 ||
+		    (++o->rows % 65536 == 0 &&
+		    parquet_writer_flush(o->pw, &o->e) == -1)))
+			o->failed = 1;
+		return;
+	}
+	/* Only the description has commas: it is the one quoted. */
+	for (i = 0; i + 1 < NCOLS; i++)
+		fprintf(o->f, "%s,", v[i]);
+	fprintf(o->f, "\"%s\"\n", v[NCOLS - 1]);
+}
+
+/* Writes payer's month (y, m) up to `until` (ms) into o: the hours it
+ * paid for. *owned_out says whether one of them is a customer's. */
 static long
-write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
-    int y, unsigned m, int64_t until, const char *spike_account)
+write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
+    size_t n, int y, unsigned m, int64_t until, const char *spike_account,
+    int *owned_out)
 {
 	int64_t		 d0 = clock_days_from_civil(y, m, 1), t;
 	unsigned	 days, d, k, r;
@@ -95,21 +192,16 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 	size_t		 i;
 	int		 ny = m == 12 ? y + 1 : y;
 	unsigned	 nm = m == 12 ? 1 : m + 1;
+	char		 period[32], start[32], num[4][32], desc[160];
+	const char	*row[NCOLS];
 
 	days = (unsigned)(clock_days_from_civil(ny, nm, 1) - d0);
-	fputs("bill_payer_account_id,bill_billing_period_start_date,"
-	    "line_item_usage_account_id,line_item_line_item_type,"
-	    "line_item_usage_start_date,line_item_product_code,"
-	    "line_item_usage_type,line_item_operation,product_region_code,"
-	    "pricing_term,line_item_currency_code,line_item_unblended_cost,"
-	    "line_item_net_unblended_cost,pricing_public_on_demand_cost,"
-	    "line_item_usage_amount,line_item_line_item_description\n", f);
+	demo_header(o);
+	snprintf(period, sizeof(period), "%04d-%02u-01T00:00:00Z", y, m);
 	for (i = 0; i < n; i++) {
 		uint64_t seed = mix(strtoull(v[i].id, NULL, 10));
 		double scale = 0.5 + (double)(seed % 100) / 25.0;
 
-		if (strcmp(v[i].payer, payer) != 0)
-			continue;
 		for (d = 0; d < days; d++)
 			for (k = 0; k < 8; k++) {
 				unsigned s = k == 0 ? 0 :
@@ -129,20 +221,39 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 
 					t = (d0 + d) * MS_PER_DAY + hour *
 					    3600000LL;
-					if (t >= until)
+					if (t >= until || strcmp(payer_at(&v[i],
+					    t), payer) != 0)
 						continue;
+					*owned_out |= v[i].owned;
 					clock_civil_from_days(d0 + d, &yy, &mm,
 					    &dd);
-					fprintf(f, "%s,%04d-%02u-01T00:00:00Z,%s,"
-					    "Usage,%04d-%02u-%02uT%02u:00:00Z,"
-					    "%s,%s,%s,%s,OnDemand,USD,%.10f,"
-					    "%.10f,%.10f,%.6f,\"%s %s, %s\"\n",
-					    payer, y, m, v[i].id, yy, mm, dd,
-					    hour, services[s][0],
-					    services[s][1], services[s][2],
-					    regions[seed % 4], c, c * 0.97,
-					    c, q, services[s][0],
-					    services[s][1], regions[seed % 4]);
+					snprintf(start, sizeof(start), "%04d-%02u-"
+					    "%02uT%02u:00:00Z", yy, mm, dd, hour);
+					snprintf(num[0], sizeof(num[0]), "%.10f", c);
+					snprintf(num[1], sizeof(num[1]), "%.10f",
+					    c * 0.97);
+					snprintf(num[2], sizeof(num[2]), "%.10f", c);
+					snprintf(num[3], sizeof(num[3]), "%.6f", q);
+					snprintf(desc, sizeof(desc), "%s %s, %s",
+					    services[s][0], services[s][1],
+					    regions[seed % 4]);
+					row[0] = payer;
+					row[1] = period;
+					row[2] = v[i].id;
+					row[3] = "Usage";
+					row[4] = start;
+					row[5] = services[s][0];
+					row[6] = services[s][1];
+					row[7] = services[s][2];
+					row[8] = regions[seed % 4];
+					row[9] = "OnDemand";
+					row[10] = "USD";
+					row[11] = num[0];
+					row[12] = num[1];
+					row[13] = num[2];
+					row[14] = num[3];
+					row[15] = desc;
+					demo_row(o, row);
 					rows++;
 				}
 			}
@@ -150,17 +261,78 @@ write_month(FILE *f, const char *payer, const struct demo_acct *v, size_t n,
 	return (rows);
 }
 
+/* Every account that was ever in an organization, with its stints; the
+ * payers that paid for one of them in payers[]. */
+static int
+load_accounts(struct store *st, struct arena *ar, struct demo_acct *v,
+    size_t *n_out, char payers[][ACCOUNT_ID_LEN + 1], size_t *np_out,
+    struct err *e)
+{
+	struct account		*page;
+	struct membership	*mv;
+	struct customer_account	 ca;
+	char			 after[ACCOUNT_ID_LEN + 1] = "";
+	size_t			 n = 0, np = 0, got, nm, i, j, k;
+
+	do {
+		if (store_account_list(st, ar, after, 200, &page, &got,
+		    e) == -1)
+			return (-1);
+		for (i = 0; i < got && n < DEMO_ACCOUNTS_MAX; i++) {
+			if (store_membership_history(st, ar, page[i].id, &mv,
+			    &nm, e) == -1)
+				return (-1);
+			if (nm == 0)
+				continue;	/* never in an organization */
+			memset(&v[n], 0, sizeof(v[n]));
+			snprintf(v[n].id, sizeof(v[n].id), "%s", page[i].id);
+			v[n].owned = store_customer_account_get(st,
+			    page[i].id, &ca, NULL) == 0;
+			for (k = 0; k < nm && k < DEMO_STINTS_MAX; k++) {
+				snprintf(v[n].stint[k].payer,
+				    sizeof(v[n].stint[k].payer), "%s",
+				    mv[k].payer_id);
+				/* As attribution counts: from the hour's
+				 * start. */
+				v[n].stint[k].from = mv[k].joined_at -
+				    mv[k].joined_at % 3600000LL;
+				v[n].stint[k].to = mv[k].left_at == 0 ?
+				    INT64_MAX : mv[k].left_at -
+				    mv[k].left_at % 3600000LL;
+			}
+			v[n].nstints = k;
+			/* Its payers, itself included (while standalone). */
+			for (k = 0; k <= v[n].nstints; k++) {
+				const char *p = k < v[n].nstints ?
+				    v[n].stint[k].payer : v[n].id;
+
+				for (j = 0; j < np; j++)
+					if (strcmp(payers[j], p) == 0)
+						break;
+				if (j == np && np < 16)
+					snprintf(payers[np++],
+					    ACCOUNT_ID_LEN + 1, "%s", p);
+			}
+			n++;
+		}
+		if (got > 0)
+			snprintf(after, sizeof(after), "%s", page[got - 1].id);
+	} while (got == 200);
+	*n_out = n;
+	*np_out = np;
+	return (0);
+}
+
 int
 demo_billing(struct store *st, const char *spike_account, FILE *out)
 {
 	struct demo_acct	*v;
-	struct account		*page;
-	struct membership	 mb;
+	struct msp		 msp;
 	struct arena		 ar;
 	struct err		 e;
-	char			 after[ACCOUNT_ID_LEN + 1] = "", path[64];
+	char			 path[64];
 	char			 payers[16][ACCOUNT_ID_LEN + 1];
-	size_t			 n = 0, np = 0, got, i, j;
+	size_t			 n = 0, np = 0, j;
 	int64_t			 now = store_now(st);
 	int			 y, back, rc = 1, fd;
 	unsigned		 m, d;
@@ -168,28 +340,14 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 	err_clear(&e);
 	arena_init(&ar);
 	v = arena_zalloc(&ar, sizeof(*v) * DEMO_ACCOUNTS_MAX);
-	do {
-		if (store_account_list(st, &ar, after, 200, &page, &got,
-		    &e) == -1)
-			goto fail;
-		for (i = 0; i < got && n < DEMO_ACCOUNTS_MAX; i++) {
-			if (store_membership_current(st, page[i].id, &mb,
-			    NULL) == -1)
-				continue;
-			snprintf(v[n].id, sizeof(v[n].id), "%s", page[i].id);
-			snprintf(v[n].payer, sizeof(v[n].payer), "%s",
-			    mb.payer_id);
-			for (j = 0; j < np; j++)
-				if (strcmp(payers[j], mb.payer_id) == 0)
-					break;
-			if (j == np && np < 16)
-				snprintf(payers[np++], sizeof(payers[0]), "%s",
-				    mb.payer_id);
-			n++;
-		}
-		if (got > 0)
-			snprintf(after, sizeof(after), "%s", page[got - 1].id);
-	} while (got == 200);
+	/* Without an MSP every payer's file is imported as a bill (nothing
+	 * is billed until the MSP is named). */
+	memset(&msp, 0, sizeof(msp));
+	if (store_msp_get(st, &msp, &e) == -1 && e.code != ERR_NOT_FOUND)
+		goto fail;
+	err_clear(&e);
+	if (load_accounts(st, &ar, v, &n, payers, &np, &e) == -1)
+		goto fail;
 
 	clock_civil_from_days(now / MS_PER_DAY, &y, &m, &d);
 	for (back = 2; back >= 0; back--) {
@@ -206,8 +364,11 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 		for (j = 0; j < np; j++) {
 			struct ingest_opts opts;
 			struct ingest *ing = NULL;
+			struct demo_out o;
 			FILE *f;
 			long rows;
+			int owned = 0, mine = msp.account_id[0] == '\0' ||
+			    strcmp(payers[j], msp.account_id) == 0;
 
 			snprintf(path, sizeof(path), "/tmp/payerlink-demo-"
 			    "cur-XXXXXX");
@@ -218,23 +379,49 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 				goto out;
 			}
 			unlink(path);
-			rows = write_month(f, payers[j], v, n, yy, mm, now,
-			    spike_account);
-			fflush(f);
+			memset(&o, 0, sizeof(o));
+			o.f = f;
+			if (demo_parquet)
+				o.pw = parquet_writer_new(fd, 1, demo_cols,
+				    demo_types, (int)NCOLS);
+			rows = write_month(&o, payers[j], v, n, yy, mm, now,
+			    spike_account, &owned);
+			if (o.pw != NULL) {
+				struct err ce;
+
+				/* Closed (and freed) also after a failure;
+				 * the first error is the one told. */
+				if (parquet_writer_close(o.pw, o.failed ? &ce :
+				    &o.e) == -1)
+					o.failed = 1;
+			} else
+				fflush(f);
+			if (o.failed) {
+				fclose(f);
+				e = o.e;
+				goto fail;
+			}
+			if (rows == 0 || (!mine && !owned)) {
+				fclose(f);
+				continue;
+			}
 			lseek(fd, 0, SEEK_SET);
 			memset(&opts, 0, sizeof(opts));
 			opts.payer = payers[j];
 			opts.period = period;
+			opts.reference = !mine;
 			if (ingest_new(st, &opts, &ing, &e) == -1 ||
-			    ingest_add_fd(ing, fd, "demo-cur.csv", &e) == -1 ||
+			    ingest_add_fd(ing, fd, demo_parquet ?
+			    "demo-cur.parquet" : "demo-cur.csv", &e) == -1 ||
 			    ingest_commit(ing, &e) == -1) {
 				fclose(f);
 				ingest_free(ing);
 				goto fail;
 			}
 			fprintf(out, "billing: %s %s: %ld rows ingested "
-			    "(%s)\n", payers[j], period, rows,
-			    ingest_report(ing)->status);
+			    "(%s%s)\n", payers[j], period, rows,
+			    ingest_report(ing)->status, mine ? "" :
+			    ", reference: a customer's history, never billed");
 			fclose(f);
 			ingest_free(ing);
 		}

@@ -17,5 +17,8 @@
 /* spike_account (or NULL): its EC2 cost three days ago is 12 times the
  * usual, the anomaly the portal shows (demo_portal_spike()). */
 int	demo_billing(struct store *, const char *spike_account, FILE *out);
+/* With parquet set, demo_billing() writes its CUR 2.0 as Parquet (the
+ * writer of billing/parquet.h) instead of CSV. */
+void	demo_billing_format(int parquet);
 
 #endif

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "billing/money.h"
-#include "ce/portal.h"
 #include "cli/demo_portal.h"
+#include "portal/portal.h"
 
 #define DEMO_PASSWORD	"portal-demo-1"
 

@@ -30,6 +30,17 @@ month_of(int64_t ms, int back, char *buf, size_t len)
 	snprintf(buf, len, "%04d-%02u", y, m);
 }
 
+static struct customer *
+by_name(struct customer *v, size_t n, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return (&v[i]);
+	return (NULL);
+}
+
 int
 demo_rebilling(struct store *st, FILE *out)
 {
@@ -37,7 +48,7 @@ demo_rebilling(struct store *st, FILE *out)
 	struct custom_item_input ci;
 	struct pricing_rule	 r;
 	struct custom_item	 it;
-	struct customer		*cv, c;
+	struct customer		*cv, c, *umbrella, *hooli;
 	struct invoice_batch	 b;
 	struct invoice		*iv;
 	struct invoice_doc	 d;
@@ -60,29 +71,39 @@ demo_rebilling(struct store *st, FILE *out)
 		month_of(store_now(st), 2 - k, months[k], sizeof(months[k]));
 	snprintf(first, sizeof(first), "%s", months[0]);
 	snprintf(prev, sizeof(prev), "%s", months[1]);
-	/* A 5 % discount for the first customer. */
+	/*
+	 * The prices of the two customers the MSP bills (the onboarding
+	 * cases are not linked yet: nothing of theirs is billed): Umbrella
+	 * gets 5 % off and pays 12 % more on EC2 (the service rule beats the
+	 * customer's); Hooli pays a support fee and is billed in KRW with
+	 * 10 % tax.
+	 */
+	if ((umbrella = by_name(cv, nc, "Umbrella Corp")) == NULL ||
+	    (hooli = by_name(cv, nc, "Hooli")) == NULL) {
+		fprintf(out, "rebilling: no Umbrella or Hooli, nothing "
+		    "priced\n");
+		arena_release(&a);
+		return (0);
+	}
 	memset(&ri, 0, sizeof(ri));
-	ri.customer_id = cv[0].id;
+	ri.customer_id = umbrella->id;
 	ri.percent = "-5";
 	ri.from = first;
 	if (pricing_rule_add(st, NULL, &ri, &r, &e) == -1)
 		goto fail;
-	fprintf(out, "rebilling: %s -5%% for %s\n", r.id, cv[0].name);
-	/* A 12 % markup on EC2 for the second. */
-	if (nc > 1) {
-		memset(&ri, 0, sizeof(ri));
-		ri.customer_id = cv[1].id;
-		ri.service = "AmazonEC2";
-		ri.percent = "12";
-		ri.from = first;
-		if (pricing_rule_add(st, NULL, &ri, &r, &e) == -1)
-			goto fail;
-		fprintf(out, "rebilling: %s +12%% on AmazonEC2 for %s\n", r.id,
-		    cv[1].name);
-	}
-	/* Support: 3 % of usage, at least 100 a month, for the third. */
+	fprintf(out, "rebilling: %s -5%% for %s\n", r.id, umbrella->name);
+	memset(&ri, 0, sizeof(ri));
+	ri.customer_id = umbrella->id;
+	ri.service = "AmazonEC2";
+	ri.percent = "12";
+	ri.from = first;
+	if (pricing_rule_add(st, NULL, &ri, &r, &e) == -1)
+		goto fail;
+	fprintf(out, "rebilling: %s +12%% on AmazonEC2 for %s\n", r.id,
+	    umbrella->name);
+	/* Support: 3 % of usage, at least 100 USD a month. */
 	memset(&ci, 0, sizeof(ci));
-	ci.customer_id = cv[nc > 2 ? 2 : 0].id;
+	ci.customer_id = hooli->id;
 	ci.percent = "3";
 	ci.minimum = "100";
 	ci.currency = "USD";
@@ -90,18 +111,16 @@ demo_rebilling(struct store *st, FILE *out)
 	ci.from = first;
 	if (pricing_item_add(st, NULL, &ci, &it, &e) == -1)
 		goto fail;
-	fprintf(out, "rebilling: %s support fee for %s\n", it.id,
-	    cv[nc > 2 ? 2 : 0].name);
-	/* The last customer is billed in KRW with 10 % tax. */
-	if (nc > 1) {
+	fprintf(out, "rebilling: %s support fee for %s\n", it.id, hooli->name);
+	{
 		struct customer_input	 in;
 
 		memset(&in, 0, sizeof(in));
 		in.currency = "KRW";
 		in.tax_rate = "10";
-		if (customer_update(st, NULL, cv[nc - 1].id, &in, &c, &e) == -1)
+		if (customer_update(st, NULL, hooli->id, &in, &c, &e) == -1)
 			goto fail;
-		cv[nc - 1] = c;
+		*hooli = c;
 		fprintf(out, "rebilling: %s billed in KRW (10%% tax), rates "
 		    "for %s..%s\n", c.name, months[0], months[2]);
 	}

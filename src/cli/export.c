@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ce/portal.h"
+#include "ce/ce.h"
 #include "cli/cli.h"
 
 static const char usage_text[] =

@@ -43,7 +43,8 @@ wanted(const char *n)
 	if (n[0] == '.')
 		return (0);
 	return ((len > 4 && strcmp(n + len - 4, ".csv") == 0) ||
-	    (len > 7 && strcmp(n + len - 7, ".csv.gz") == 0));
+	    (len > 7 && strcmp(n + len - 7, ".csv.gz") == 0) ||
+	    (len > 8 && strcmp(n + len - 8, ".parquet") == 0));
 }
 
 static void

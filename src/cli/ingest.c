@@ -14,19 +14,27 @@
 
 static const char usage_text[] =
 "usage: payerlink ingest FILE... [--payer ACCOUNT] [--period YYYY-MM]\n"
-"                        [--json] [--threads 1|2] [--db FILE]\n"
+"                        [--reference] [--json] [--threads 1|2] [--db FILE]\n"
 "       payerlink ingest MANIFEST.json [...]\n"
 "\n"
 "Reads cost and usage files (legacy CUR, CUR 2.0 or FOCUS 1.0-1.2 CSV,\n"
-"plain or gzip) of one payer's billing period as one delivery, rolls the\n"
-"line items up by day, account, service, usage type, operation, region,\n"
-"line item type and pricing term, attributes each line by the membership\n"
-"history, and makes it the current version of that period. The same\n"
-"files again change nothing. --payer and --period default to the first\n"
-"row's payer and billing period; rows of another payer, period or\n"
-"currency are rejected and listed. --json prints the report as one JSON\n"
-"object (docs/billing.md). Exit 0 on success, 1 if the files are refused\n"
-"(nothing changes), 2 on bad usage.\n"
+"plain or gzip, or CUR 2.0 / FOCUS Parquet) of one payer's billing period\n"
+"as one delivery, rolls the line items up by day, account, service, usage\n"
+"type, operation, region, line item type and pricing term, attributes\n"
+"each line by the membership history, and makes it the current version\n"
+"of that period. The same files again change nothing. --payer and\n"
+"--period default to the first row's payer and billing period; rows of\n"
+"another payer, period or currency are rejected and listed. --json prints\n"
+"the report as one JSON object (docs/billing.md). Exit 0 on success, 1 if\n"
+"the files are refused (nothing changes), 2 on bad usage.\n"
+"\n"
+"Only what the MSP paid is billed: once the MSP is named (payerlink msp\n"
+"set), a file whose payer is not the MSP's payer account is refused.\n"
+"--reference imports such a file as history for the customer that owns\n"
+"its accounts: shown to that customer as \"before the MSP\", never billed.\n"
+"Account ids are 12 digits; shorter all-digit ids are left-padded with\n"
+"zeros, anything else is a rejected row, as are impossible dates and\n"
+"usage outside the billing period.\n"
 "\n"
 "A CUR manifest (a *.json file with \"reportKeys\", or CUR 2.0's\n"
 "\"dataFiles\") stands for the files it lists, found by their base names\n"
@@ -143,8 +151,10 @@ report_text(const struct ingest_report *r)
 		    (long long)r->import_id, r->digest);
 		return;
 	}
-	printf("imported %s %s as import %lld (%s, %s)", r->payer_id,
-	    r->period, (long long)r->import_id, r->format, r->currency);
+	printf("imported %s %s as import %lld (%s, %s%s)", r->payer_id,
+	    r->period, (long long)r->import_id, r->format, r->currency,
+	    strcmp(r->role, "reference") == 0 ? ", reference: never billed" :
+	    "");
 	if (r->replaced_id)
 		printf(", replacing import %lld", (long long)r->replaced_id);
 	printf("\n%llu rows, %.1f MB (%.1f MB as CSV) in %.2f s: %.0f rows/s, "
@@ -207,6 +217,7 @@ cmd_ingest(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "payer", required_argument, NULL, 'p' },
 		{ "period", required_argument, NULL, 'P' },
+		{ "reference", no_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -229,6 +240,7 @@ cmd_ingest(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'p': opts.payer = optarg; break;
 		case 'P': opts.period = optarg; break;
+		case 'r': opts.reference = 1; break;
 		case 't': opts.threads = strcmp(optarg, "1") == 0 ? 1 : 2;
 			break;
 		case 'j': json = 1; break;

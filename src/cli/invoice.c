@@ -336,14 +336,15 @@ cmd_invoice(int argc, char **argv)
 			    "--period\n");
 			goto out;
 		}
-		if (invoice_reconcile(st, &ar, NULL, o.period, NULL, &rc_,
+		if (invoice_reconcile(st, &ar, NULL, o.period, &rc_,
 		    &e) == -1)
 			goto fail;
 		if (o.json)
 			cli_print_json(recon_json(&rc_));
 		else {
 			nano_format(rc_.aws_total, amt, sizeof(amt));
-			printf("%s  AWS total %s USD\n", rc_.period, amt);
+			printf("%s  payer %s  AWS total %s USD\n", rc_.period,
+			    rc_.payer_id, amt);
 			for (i = 0; i < rc_.n; i++) {
 				char	 a1[40], a2[40], a3[40];
 

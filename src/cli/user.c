@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ce/portal.h"
 #include "cli/cli.h"
+#include "portal/portal.h"
 
 static const char usage_text[] =
 "usage: payerlink user create --customer C --email E --password P [--json]\n"

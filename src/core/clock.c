@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Time: see clock.h. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -91,5 +92,31 @@ clock_parse_amz(const char *s, int64_t *ms_out)
 		return (-1);
 	*ms_out = (clock_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 	    h * 3600 + mi * 60 + se) * 1000;
+	return (0);
+}
+
+int
+month_valid(const char *m)
+{
+	return (m != NULL && strlen(m) == 7 && isdigit((unsigned char)m[0]) &&
+	    isdigit((unsigned char)m[1]) && isdigit((unsigned char)m[2]) &&
+	    isdigit((unsigned char)m[3]) && m[4] == '-' &&
+	    ((m[5] == '0' && m[6] >= '1' && m[6] <= '9') ||
+	    (m[5] == '1' && m[6] >= '0' && m[6] <= '2')));
+}
+
+int
+month_bounds(const char *m, int64_t *start, int64_t *end)
+{
+	int	 y, mo;
+
+	if (!month_valid(m))
+		return (-1);
+	y = (m[0] - '0') * 1000 + (m[1] - '0') * 100 + (m[2] - '0') * 10 +
+	    (m[3] - '0');
+	mo = (m[5] - '0') * 10 + (m[6] - '0');
+	*start = clock_days_from_civil(y, (unsigned)mo, 1) * MS_PER_DAY;
+	*end = (mo == 12 ? clock_days_from_civil(y + 1, 1, 1) :
+	    clock_days_from_civil(y, (unsigned)mo + 1, 1)) * MS_PER_DAY;
 	return (0);
 }

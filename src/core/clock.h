@@ -23,4 +23,9 @@ void	clock_civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d);
 
 #define MS_PER_DAY	(86400LL * 1000)
 
+/* "YYYY-MM" well-formed (month 01..12)? */
+int	 month_valid(const char *);
+/* Its first and its next month's first millisecond (UTC); -1 if not valid. */
+int	 month_bounds(const char *, int64_t *start, int64_t *end);
+
 #endif

@@ -6,19 +6,27 @@
 #include "err.h"
 
 int
-err_set(struct err *e, enum err_code code, const char *aws_type,
-    const char *reason, const char *fmt, ...)
+err_vset(struct err *e, enum err_code code, const char *aws_type,
+    const char *reason, const char *fmt, va_list ap)
 {
-	va_list	 ap;
-
 	if (e == NULL)
 		return (-1);
 	e->code = code;
 	e->aws_type = aws_type;
 	e->reason = reason;
 	e->http_status = 0;
-	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	return (-1);
+}
+
+int
+err_set(struct err *e, enum err_code code, const char *aws_type,
+    const char *reason, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)err_vset(e, code, aws_type, reason, fmt, ap);
 	va_end(ap);
 	return (-1);
 }

@@ -8,6 +8,8 @@
 #ifndef CORE_ERR_H
 #define CORE_ERR_H
 
+#include <stdarg.h>
+
 enum err_code {
 	ERR_NONE = 0,
 	ERR_INVALID,		/* bad input: 400, field named in msg */
@@ -31,6 +33,9 @@ struct err {
 int	err_set(struct err *, enum err_code, const char *aws_type,
 	    const char *reason, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+int	err_vset(struct err *, enum err_code, const char *aws_type,
+	    const char *reason, const char *fmt, va_list)
+	    __attribute__((format(printf, 5, 0)));
 void	err_clear(struct err *);
 /* HTTP status for an error: e->http_status if set, else from its code. */
 int	err_http_status(const struct err *);

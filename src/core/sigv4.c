@@ -14,9 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/sigv4.h"
 #include "core/clock.h"
 #include "core/codec.h"
+#include "core/sigv4.h"
 #include "core/xmalloc.h"
 
 #define SIGV4_ALGORITHM		"AWS4-HMAC-SHA256"

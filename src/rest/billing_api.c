@@ -12,6 +12,7 @@
 #include "billing/invoice.h"
 #include "billing/pdf.h"
 #include "billing/pricing.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "rest/billing_json.h"
@@ -370,8 +371,7 @@ reconciliation(struct request *r, struct response *resp,
 	if (period == NULL)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "period: required (YYYY-MM)"));
-	if (invoice_reconcile(r->store, r->arena, who, period, NULL, &rc,
-	    e) == -1)
+	if (invoice_reconcile(r->store, r->arena, who, period, &rc, e) == -1)
 		return (-1);
 	reply_json(resp, 200, recon_json(&rc));
 	return (0);

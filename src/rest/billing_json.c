@@ -224,10 +224,12 @@ recon_json(const struct recon *r)
 		    "AwsCost", usd_json(r->v[i].aws_cost), "BilledCost",
 		    usd_json(r->v[i].billed_usd), "Margin",
 		    usd_json(r->v[i].margin)));
-	return (json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-	    "s:o, s:b}",
-	    "Period", r->period, "Currency", "USD",
+	return (json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, "
+	    "s:o, s:o, s:o, s:o, s:b}",
+	    "Period", r->period, "PayerAccountId", r->payer_id,
+	    "Currency", "USD", "Sources", (json_int_t)r->sources,
 	    "AwsTotal", usd_json(r->aws_total),
+	    "BilledAwsCost", usd_json(r->billed),
 	    "CustomersAwsCost", usd_json(r->customers_aws),
 	    "Unassigned", usd_json(r->unassigned),
 	    "OutOfMembership", usd_json(r->out_of_membership),

@@ -201,7 +201,7 @@ upload_admit(struct import_upload *u, struct request *r, struct err *e)
 	struct sigv4_auth	 sig;
 	struct access_key	 key;
 	struct msp		 m;
-	const char		*payer, *period, *name;
+	const char		*payer, *period, *name, *reference;
 	const char		*date;
 	uint64_t		 cl;
 
@@ -247,7 +247,8 @@ upload_admit(struct import_upload *u, struct request *r, struct err *e)
 	u->slot = 1;
 	if (rest_query(r, "payer", &payer, e) == -1 ||
 	    rest_query(r, "period", &period, e) == -1 ||
-	    rest_query(r, "name", &name, e) == -1)
+	    rest_query(r, "name", &name, e) == -1 ||
+	    rest_query(r, "reference", &reference, e) == -1)
 		return (-1);
 	snprintf(u->payer, sizeof(u->payer), "%s", payer ? payer : "");
 	snprintf(u->period, sizeof(u->period), "%s", period ? period : "");
@@ -255,6 +256,9 @@ upload_admit(struct import_upload *u, struct request *r, struct err *e)
 	    "upload");
 	u->opts.payer = payer && *payer ? u->payer : NULL;
 	u->opts.period = period && *period ? u->period : NULL;
+	/* "true": another payer's file kept as history (billing/paid.h). */
+	u->opts.reference = reference != NULL &&
+	    (strcmp(reference, "true") == 0 || strcmp(reference, "1") == 0);
 	return (0);
 }
 
@@ -378,6 +382,7 @@ import_report_json(const struct ingest_report *r)
 	json_object_set_new(o, "replaced_import_id", r->replaced_id ?
 	    json_integer(r->replaced_id) : json_null());
 	json_object_set_new(o, "payer_account_id", json_string(r->payer_id));
+	json_object_set_new(o, "role", json_string(r->role));
 	json_object_set_new(o, "billing_period", json_string(r->period));
 	json_object_set_new(o, "currency", json_string(r->currency));
 	json_object_set_new(o, "format", json_string(r->format));

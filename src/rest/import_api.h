@@ -37,7 +37,9 @@ void	 import_upload_concurrency(unsigned);
 /* Whether method + path (without the query) is the streamed upload. */
 int	 import_upload_wants(const char *method, const char *path);
 /*
- * Starts an upload from r's headers and query (r has no body yet). Returns
+ * Starts an upload from r's headers and query: payer, period, name and
+ * reference ("true": another payer's file kept as history,
+ * billing/paid.h); r has no body yet. Returns
  * NULL with the refusal in resp when the request may not upload: 413 for a
  * declared size over the limit, 403 unsigned or not the MSP,
  * InvalidRequest without (or with an unknown) x-amz-content-sha256, the

@@ -17,11 +17,11 @@
 #include <unistd.h>
 
 #include "billing/money.h"
-#include "ce/portal.h"
 #include "core/clock.h"
 #include "core/codec.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "portal/portal.h"
 #include "rest/webhook.h"
 
 static int

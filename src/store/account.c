@@ -3,50 +3,40 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/row.h"
 #include "store/store.h"
 
-#define ACCOUNT_COLS	"id, email, name, COALESCE(password_hash, ''), " \
-			"status, created_at, COALESCE(payment_method, ''), " \
-			"COALESCE(phone, '')"
+static const struct col account_cols[] = {
+	COL_T(struct account, id, COL_KEY),
+	COL_T(struct account, email, 0),
+	COL_T(struct account, name, 0),
+	COL_T(struct account, password_hash, COL_NULL),
+	COL_T(struct account, status, 0),
+	COL_I64(struct account, created_at, COL_KEY),
+	COL_T(struct account, payment_method, COL_NULL),
+	COL_T(struct account, phone, COL_NULL),
+};
+static const struct row account_row = ROW(struct account, account_cols);
 
-static void
-account_row(struct stmt *s, struct account *a)
-{
-	stmt_copy(s, 0, a->id, sizeof(a->id));
-	stmt_copy(s, 1, a->email, sizeof(a->email));
-	stmt_copy(s, 2, a->name, sizeof(a->name));
-	stmt_copy(s, 3, a->password_hash, sizeof(a->password_hash));
-	stmt_copy(s, 4, a->status, sizeof(a->status));
-	a->created_at = stmt_int64(s, 5);
-	stmt_copy(s, 6, a->payment_method, sizeof(a->payment_method));
-	stmt_copy(s, 7, a->phone, sizeof(a->phone));
-}
-
-static const char *
-nullable(const char *s)
-{
-	return (s[0] != '\0' ? s : NULL);
-}
+static const struct col key_cols[] = {
+	COL_T(struct access_key, id, 0),
+	COL_T(struct access_key, account_id, 0),
+	COL_T(struct access_key, secret, 0),
+	COL_I64(struct access_key, created_at, 0),
+};
+static const struct row key_row = ROW(struct access_key, key_cols);
 
 int
 store_account_insert(struct store *st, const struct account *a,
     struct err *e)
 {
-	static const char	*sql = "INSERT INTO accounts (id, email, name, "
-	    "password_hash, status, created_at, payment_method, phone) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	static struct row_sql	 q = ROW_SQL(&account_row,
+	    "INSERT INTO accounts {insert}");
 	struct stmt		*s;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, a->id);
-	stmt_bind_text(s, 2, a->email);
-	stmt_bind_text(s, 3, a->name);
-	stmt_bind_text(s, 4, nullable(a->password_hash));
-	stmt_bind_text(s, 5, a->status);
-	stmt_bind_int64(s, 6, a->created_at);
-	stmt_bind_text(s, 7, nullable(a->payment_method));
-	stmt_bind_text(s, 8, nullable(a->phone));
+	row_bind(s, 1, &account_row, a, 1);
 	return (stmt_exec(s, e));
 }
 
@@ -54,141 +44,88 @@ int
 store_account_update(struct store *st, const struct account *a,
     struct err *e)
 {
-	static const char	*sql = "UPDATE accounts SET email = ?, name = ?, "
-	    "password_hash = ?, status = ?, payment_method = ?, phone = ? "
-	    "WHERE id = ?";
+	static struct row_sql	 q = ROW_SQL(&account_row,
+	    "UPDATE accounts SET {set} WHERE id = ?");
 	struct stmt		*s;
-	int			 rc;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, a->email);
-	stmt_bind_text(s, 2, a->name);
-	stmt_bind_text(s, 3, nullable(a->password_hash));
-	stmt_bind_text(s, 4, a->status);
-	stmt_bind_text(s, 5, nullable(a->payment_method));
-	stmt_bind_text(s, 6, nullable(a->phone));
-	stmt_bind_text(s, 7, a->id);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	if (db_changes(st) == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "account %s does not exist", a->id));
-	return (0);
-}
-
-static int
-account_one(struct store *st, const char *sql, const char *arg,
-    struct account *out, struct err *e)
-{
-	struct stmt	*s;
-	int		 rc;
-
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, arg);
-	if ((rc = stmt_step(s, e)) == 1)
-		account_row(s, out);
-	stmt_done(s);
-	if (rc == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "account %s does not exist", arg));
-	return (rc == 1 ? 0 : -1);
+	stmt_bind_text(s, row_bind(s, 1, &account_row, a, 0), a->id);
+	return (row_exec_one(st, s, e, "account %s does not exist", a->id));
 }
 
 int
 store_account_get(struct store *st, const char *id, struct account *out,
     struct err *e)
 {
-	static const char	*sql = "SELECT " ACCOUNT_COLS
-	    " FROM accounts WHERE id = ?";
+	static struct row_sql	 q = ROW_SQL(&account_row,
+	    "SELECT {cols} FROM accounts WHERE id = ?");
+	struct stmt		*s;
 
-	return (account_one(st, sql, id, out, e));
+	if ((s = row_stmt(st, &q, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, id);
+	return (row_get(s, &account_row, out, e, "account %s does not exist",
+	    id));
 }
 
 int
 store_account_by_email(struct store *st, const char *email,
     struct account *out, struct err *e)
 {
-	static const char	*sql = "SELECT " ACCOUNT_COLS
-	    " FROM accounts WHERE lower(email) = lower(?)";
+	static struct row_sql	 q = ROW_SQL(&account_row,
+	    "SELECT {cols} FROM accounts WHERE lower(email) = lower(?)");
+	struct stmt		*s;
 
-	return (account_one(st, sql, email, out, e));
+	if ((s = row_stmt(st, &q, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, email);
+	return (row_get(s, &account_row, out, e, "account %s does not exist",
+	    email));
 }
 
 int
 store_account_list(struct store *st, struct arena *a, const char *after,
     size_t limit, struct account **out, size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT " ACCOUNT_COLS
-	    " FROM accounts WHERE id > ? ORDER BY id LIMIT ?";
+	static struct row_sql	 q = ROW_SQL(&account_row,
+	    "SELECT {cols} FROM accounts WHERE id > ? ORDER BY id LIMIT ?");
 	struct stmt		*s;
-	struct account		*v;
-	size_t			 n = 0;
-	int			 rc;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	v = arena_alloc(a, sizeof(*v) * (limit ? limit : 1));
 	stmt_bind_text(s, 1, after);
 	stmt_bind_int64(s, 2, (int64_t)limit);
-	while (n < limit && (rc = stmt_step(s, e)) == 1)
-		account_row(s, &v[n++]);
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(s, a, &account_row, limit, out, n_out, e));
 }
 
 int
 store_key_insert(struct store *st, const struct access_key *k,
     struct err *e)
 {
-	static const char	*sql = "INSERT INTO access_keys (id, account_id, "
-	    "secret, created_at) VALUES (?, ?, ?, ?)";
+	static struct row_sql	 q = ROW_SQL(&key_row,
+	    "INSERT INTO access_keys {insert}");
 	struct stmt		*s;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, k->id);
-	stmt_bind_text(s, 2, k->account_id);
-	stmt_bind_text(s, 3, k->secret);
-	stmt_bind_int64(s, 4, k->created_at);
+	row_bind(s, 1, &key_row, k, 1);
 	return (stmt_exec(s, e));
-}
-
-static void
-key_row(struct stmt *s, struct access_key *k)
-{
-	stmt_copy(s, 0, k->id, sizeof(k->id));
-	stmt_copy(s, 1, k->account_id, sizeof(k->account_id));
-	stmt_copy(s, 2, k->secret, sizeof(k->secret));
-	k->created_at = stmt_int64(s, 3);
 }
 
 int
 store_key_get(struct store *st, const char *key_id, struct access_key *out,
     struct err *e)
 {
-	static const char	*sql = "SELECT id, account_id, secret, "
-	    "created_at FROM access_keys WHERE id = ?";
+	static struct row_sql	 q = ROW_SQL(&key_row,
+	    "SELECT {cols} FROM access_keys WHERE id = ?");
 	struct stmt		*s;
-	int			 rc;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, key_id);
-	if ((rc = stmt_step(s, e)) == 1)
-		key_row(s, out);
-	stmt_done(s);
-	if (rc == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "access key %s does not exist", key_id));
-	return (rc == 1 ? 0 : -1);
+	return (row_get(s, &key_row, out, e, "access key %s does not exist",
+	    key_id));
 }
 
 int
@@ -198,44 +135,26 @@ store_key_delete(struct store *st, const char *account_id, const char *key_id,
 	static const char	*sql = "DELETE FROM access_keys WHERE id = ? AND "
 	    "account_id = ?";
 	struct stmt		*s;
-	int			 rc;
 
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
 	stmt_bind_text(s, 1, key_id);
 	stmt_bind_text(s, 2, account_id);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	if (db_changes(st) == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "account %s has no access key %s", account_id, key_id));
-	return (0);
+	return (row_exec_one(st, s, e, "account %s has no access key %s",
+	    account_id, key_id));
 }
 
 int
 store_key_list(struct store *st, struct arena *a, const char *account_id,
     struct access_key **out, size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT id, account_id, secret, "
-	    "created_at FROM access_keys WHERE account_id = ? "
-	    "ORDER BY created_at, id LIMIT 100";
+	static struct row_sql	 q = ROW_SQL(&key_row,
+	    "SELECT {cols} FROM access_keys WHERE account_id = ? "
+	    "ORDER BY created_at, id LIMIT 100");
 	struct stmt		*s;
-	struct access_key	*v;
-	size_t			 n = 0;
-	int			 rc;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	v = arena_alloc(a, sizeof(*v) * 100);
 	stmt_bind_text(s, 1, account_id);
-	while ((rc = stmt_step(s, e)) == 1 && n < 100)
-		key_row(s, &v[n++]);
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(s, a, &key_row, 100, out, n_out, e));
 }

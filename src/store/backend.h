@@ -70,6 +70,9 @@ struct store_backend {
 	int		(*wipe)(struct store *, struct err *);
 	/* After an import: make generated ids continue after the loaded ones. */
 	int		(*after_import)(struct store *, struct err *);
+	/* Grows the database file to what the open transaction needs (NULL:
+	 * nothing to do); see store_space_reserve(). */
+	int		(*reserve)(struct store *, struct err *);
 };
 
 extern const struct store_backend	store_sqlite;

@@ -8,57 +8,47 @@
 
 #include "core/xmalloc.h"
 #include "store/db.h"
+#include "store/row.h"
 #include "store/store.h"
 
-#define IMPORT_COLS "id, payer_id, period, status, format, file_name, " \
-	"digest, currency, bytes, rows, rejected, COALESCE(replaces, 0), pid, " \
-	"started_at, COALESCE(finished_at, 0)"
-
-static void
-import_row(struct stmt *s, struct billing_import *o)
-{
-	o->id = stmt_int64(s, 0);
-	stmt_copy(s, 1, o->payer_id, sizeof(o->payer_id));
-	stmt_copy(s, 2, o->period, sizeof(o->period));
-	stmt_copy(s, 3, o->status, sizeof(o->status));
-	stmt_copy(s, 4, o->format, sizeof(o->format));
-	stmt_copy(s, 5, o->file_name, sizeof(o->file_name));
-	stmt_copy(s, 6, o->digest, sizeof(o->digest));
-	stmt_copy(s, 7, o->currency, sizeof(o->currency));
-	o->bytes = stmt_int64(s, 8);
-	o->rows = stmt_int64(s, 9);
-	o->rejected = stmt_int64(s, 10);
-	o->replaces = stmt_int64(s, 11);
-	o->pid = stmt_int64(s, 12);
-	o->started_at = stmt_int64(s, 13);
-	o->finished_at = stmt_int64(s, 14);
-}
+static const struct col import_cols[] = {
+	COL_I64(struct billing_import, id, COL_RO),
+	COL_T(struct billing_import, payer_id, 0),
+	COL_T(struct billing_import, period, 0),
+	COL_T(struct billing_import, status, 0),
+	COL_T(struct billing_import, format, 0),
+	COL_T(struct billing_import, role, 0),
+	COL_T(struct billing_import, file_name, 0),
+	COL_T(struct billing_import, digest, 0),
+	COL_T(struct billing_import, currency, 0),
+	COL_I64(struct billing_import, bytes, 0),
+	COL_I64(struct billing_import, rows, 0),
+	COL_I64(struct billing_import, rejected, 0),
+	COL_I64(struct billing_import, replaces, COL_NULL),
+	COL_I64(struct billing_import, pid, 0),
+	COL_I64(struct billing_import, started_at, 0),
+	COL_I64(struct billing_import, finished_at, COL_NULL),
+	COL_T(struct billing_import, owner, 0),
+	COL_T(struct billing_import, owner_host, 0),
+	COL_T(struct billing_import, owner_proc, 0),
+	COL_I64(struct billing_import, lease_until, 0),
+};
+static const struct row import_row = ROW(struct billing_import, import_cols);
 
 int
 store_billing_import_insert(struct store *st, struct billing_import *io,
     struct err *e)
 {
-	static const char	*sql = "INSERT INTO billing_imports (payer_id, "
-	    "period, status, format, file_name, digest, bytes, rows, rejected, "
-	    "currency, pid, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?) RETURNING id";
+	static struct row_sql	 q = ROW_SQL(&import_row,
+	    "INSERT INTO billing_imports {insert} RETURNING id");
 	struct stmt		*s;
 	int			 rc;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, io->payer_id);
-	stmt_bind_text(s, 2, io->period);
-	stmt_bind_text(s, 3, io->status);
-	stmt_bind_text(s, 4, io->format);
-	stmt_bind_text(s, 5, io->file_name);
-	stmt_bind_text(s, 6, io->digest);
-	stmt_bind_int64(s, 7, io->bytes);
-	stmt_bind_int64(s, 8, io->rows);
-	stmt_bind_int64(s, 9, io->rejected);
-	stmt_bind_text(s, 10, io->currency);
-	stmt_bind_int64(s, 11, io->pid);
-	stmt_bind_int64(s, 12, io->started_at);
+	if (io->role[0] == '\0')
+		snprintf(io->role, sizeof(io->role), "billing");
+	row_bind(s, 1, &import_row, io, 1);
 	if ((rc = stmt_step(s, e)) == 1)
 		io->id = stmt_int64(s, 0);
 	stmt_done(s);
@@ -69,44 +59,62 @@ int
 store_billing_import_get(struct store *st, int64_t id,
     struct billing_import *out, struct err *e)
 {
-	static const char	*sql = "SELECT " IMPORT_COLS
-	    " FROM billing_imports WHERE id = ?";
-	struct stmt		*s;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&import_row,
+	    "SELECT {cols} FROM billing_imports WHERE id = ?");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_int64(s, 1, id);
-	if ((rc = stmt_step(s, e)) == 1)
-		import_row(s, out);
-	stmt_done(s);
-	if (rc == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "import %lld does not exist", (long long)id));
-	return (rc == 1 ? 0 : -1);
+	return (row_get(row_binds(row_stmt(st, &q, e), BIND_INT(id)),
+	    &import_row, out, e, "import %lld does not exist", (long long)id));
 }
 
 int
 store_billing_current(struct store *st, const char *payer,
     const char *period, struct billing_import *out, struct err *e)
 {
-	static const char	*sql = "SELECT " IMPORT_COLS
-	    " FROM billing_imports WHERE id = (SELECT import_id FROM "
-	    "billing_periods WHERE payer_id = ? AND period = ?)";
-	struct stmt		*s;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&import_row,
+	    "SELECT {cols} FROM billing_imports WHERE id = (SELECT import_id "
+	    "FROM billing_periods WHERE payer_id = ? AND period = ?)");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, payer);
-	stmt_bind_text(s, 2, period);
-	if ((rc = stmt_step(s, e)) == 1)
-		import_row(s, out);
-	stmt_done(s);
-	if (rc == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "no import of %s for %s", period, payer));
-	return (rc == 1 ? 0 : -1);
+	return (row_get(row_binds(row_stmt(st, &q, e), BIND_TEXT(payer),
+	    BIND_TEXT(period)), &import_row, out, e, "no import of %s for %s",
+	    period, payer));
+}
+
+static const struct col source_cols[] = {
+	COL_I64(struct billing_source, id, 0),
+	COL_T(struct billing_source, payer_id, 0),
+	COL_T(struct billing_source, period, 0),
+	COL_T(struct billing_source, currency, 0),
+	COL_I64(struct billing_source, started_at, 0),
+	COL_T(struct billing_source, digest, 0),
+	COL_T(struct billing_source, role, 0),
+};
+static const struct row source_row = ROW(struct billing_source, source_cols);
+
+int
+store_billing_sources(struct store *st, struct arena *a, const char *payer_id,
+    const char *role, const char *from, const char *to,
+    struct billing_source **out, size_t *n_out, struct err *e)
+{
+	/* Two statements: "(? = '' OR payer_id = ?)" would keep the
+	 * primary key's (payer_id, period) order out. */
+	static struct row_sql	 one = ROW_SQL(&source_row,
+	    "SELECT {cols i} FROM billing_periods p JOIN billing_imports i ON "
+	    "i.id = p.import_id WHERE p.payer_id = ? AND p.period >= ? AND "
+	    "p.period <= ? AND i.role = ? ORDER BY p.period, p.payer_id "
+	    "LIMIT 1000");
+	static struct row_sql	 any = ROW_SQL(&source_row,
+	    "SELECT {cols i} FROM billing_periods p JOIN billing_imports i ON "
+	    "i.id = p.import_id WHERE p.period >= ? AND p.period <= ? AND "
+	    "i.role = ? ORDER BY p.period, p.payer_id LIMIT 1000");
+	struct stmt		*s;
+
+	if (payer_id[0] != '\0')
+		s = row_binds(row_stmt(st, &one, e), BIND_TEXT(payer_id),
+		    BIND_TEXT(from), BIND_TEXT(to), BIND_TEXT(role));
+	else
+		s = row_binds(row_stmt(st, &any, e), BIND_TEXT(from),
+		    BIND_TEXT(to), BIND_TEXT(role));
+	return (row_all(s, a, &source_row, 1000, out, n_out, e));
 }
 
 int
@@ -115,53 +123,147 @@ store_billing_imports(struct store *st, struct arena *a, const char *status,
 {
 	/* Two statements: "(? = '' OR status = ?)" would keep the status
 	 * index out, and "running" is looked for among every import. */
-	static const char	*all = "SELECT " IMPORT_COLS
-	    " FROM billing_imports ORDER BY id DESC LIMIT ?";
-	static const char	*one = "SELECT " IMPORT_COLS
-	    " FROM billing_imports WHERE status = ? ORDER BY id DESC LIMIT ?";
+	static struct row_sql	 all = ROW_SQL(&import_row,
+	    "SELECT {cols} FROM billing_imports ORDER BY id DESC LIMIT ?");
+	static struct row_sql	 one = ROW_SQL(&import_row,
+	    "SELECT {cols} FROM billing_imports WHERE status = ? "
+	    "ORDER BY id DESC LIMIT ?");
 	struct stmt		*s;
-	struct billing_import	*v = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc, i = 1;
 
-	if ((s = db_stmt(st, status[0] != '\0' ? one : all, e)) == NULL)
-		return (-1);
 	if (status[0] != '\0')
-		stmt_bind_text(s, i++, status);
-	stmt_bind_int64(s, i, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		import_row(s, &v[n++]);
-	}
-	stmt_done(s);
-	if (rc == -1)
+		s = row_binds(row_stmt(st, &one, e), BIND_TEXT(status),
+		    BIND_INT((int64_t)limit));
+	else
+		s = row_binds(row_stmt(st, &all, e), BIND_INT((int64_t)limit));
+	return (row_all(s, a, &import_row, limit, out, n_out, e));
+}
+
+int
+store_billing_import_fail(struct store *st, int64_t id, const char *owner,
+    int64_t when, struct err *e)
+{
+	static const char	*upd = "UPDATE billing_imports SET status = "
+	    "'failed', finished_at = ? WHERE id = ? AND status = 'running' "
+	    "AND owner = ? AND NOT EXISTS (SELECT 1 FROM billing_rollups "
+	    "WHERE import_id = ?)";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, upd, e)) == NULL)
 		return (-1);
-	*out = v;
-	*n_out = n;
+	stmt_bind_int64(s, 1, when);
+	stmt_bind_int64(s, 2, id);
+	stmt_bind_text(s, 3, owner);
+	stmt_bind_int64(s, 4, id);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	return (db_changes(st) == 1 ? 1 : 0);
+}
+
+int
+store_billing_rollups_delete(struct store *st, int64_t import_id,
+    size_t limit, int64_t *deleted_out, struct err *e)
+{
+	/* A bounded batch: the row ids of SQLite, the tuple ids of
+	 * PostgreSQL (no portable way to delete N rows of a table without
+	 * a key). */
+	static const char	*lite = "DELETE FROM billing_rollups WHERE "
+	    "rowid IN (SELECT rowid FROM billing_rollups WHERE import_id = ? "
+	    "LIMIT ?)";
+	static const char	*pg = "DELETE FROM billing_rollups WHERE "
+	    "ctid = ANY (ARRAY (SELECT ctid FROM billing_rollups WHERE "
+	    "import_id = ? LIMIT ?))";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, strcmp(store_backend_name(st), "sqlite") == 0 ?
+	    lite : pg, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	stmt_bind_int64(s, 2, (int64_t)limit);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	*deleted_out = db_changes(st);
 	return (0);
 }
 
 int
-store_billing_import_fail(struct store *st, int64_t id, int64_t when,
-    struct err *e)
+store_billing_lease_renew(struct store *st, int64_t id, const char *owner,
+    int64_t until, struct err *e)
 {
-	static const char	*del = "DELETE FROM billing_rollups "
-	    "WHERE import_id = ?";
-	static const char	*upd = "UPDATE billing_imports SET status = "
-	    "'failed', finished_at = ? WHERE id = ? AND status = 'running'";
+	static const char	*sql = "UPDATE billing_imports SET lease_until "
+	    "= ? WHERE id = ? AND owner = ? AND status = 'running'";
 	struct stmt		*s;
-	int			 rc;
 
-	if ((s = db_stmt(st, del, e)) == NULL)
+	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
-	stmt_bind_int64(s, 1, id);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1 || (s = db_stmt(st, upd, e)) == NULL)
-		return (-1);
-	stmt_bind_int64(s, 1, when);
+	stmt_bind_int64(s, 1, until);
 	stmt_bind_int64(s, 2, id);
-	return (stmt_exec(s, e));
+	stmt_bind_text(s, 3, owner);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	return (db_changes(st) == 1 ? 1 : 0);
+}
+
+int
+store_billing_lease_take(struct store *st, const struct billing_import *was,
+    const struct billing_import *to, struct err *e)
+{
+	static const char	*sql = "UPDATE billing_imports SET owner = ?, "
+	    "owner_host = ?, owner_proc = ?, pid = ?, lease_until = ? WHERE "
+	    "id = ? AND status = 'running' AND owner = ? AND lease_until = ?";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, to->owner);
+	stmt_bind_text(s, 2, to->owner_host);
+	stmt_bind_text(s, 3, to->owner_proc);
+	stmt_bind_int64(s, 4, to->pid);
+	stmt_bind_int64(s, 5, to->lease_until);
+	stmt_bind_int64(s, 6, was->id);
+	stmt_bind_text(s, 7, was->owner);
+	stmt_bind_int64(s, 8, was->lease_until);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	return (db_changes(st) == 1 ? 1 : 0);
+}
+
+int
+store_billing_ballast(struct store *st, int on, struct err *e)
+{
+	/*
+	 * A temporary table lives in the database's default tablespace, as
+	 * the rollups do, and dropping it frees its file at once; PLAIN
+	 * storage keeps the rows uncompressed (256 pages of 7,000 bytes).
+	 */
+	if (strcmp(store_backend_name(st), "sqlite") == 0)
+		return (0);
+	if (!on)
+		return (db_exec(st, "DROP TABLE IF EXISTS ingest_ballast", e));
+	return (db_exec(st, "DROP TABLE IF EXISTS ingest_ballast; "
+	    "CREATE TEMPORARY TABLE ingest_ballast (pad TEXT NOT NULL); "
+	    "ALTER TABLE ingest_ballast ALTER COLUMN pad SET STORAGE PLAIN; "
+	    "INSERT INTO ingest_ballast SELECT repeat('x', 7000) FROM "
+	    "generate_series(1, 256)", e));
+}
+
+int
+store_billing_reclaim(struct store *st, int how, struct err *e)
+{
+	/*
+	 * SQLite: the WAL's frames copied into the database file, so that
+	 * the next write starts the WAL over; truncated too from
+	 * STORE_RECLAIM_WAL on (a failed batch's frames stay in it otherwise,
+	 * and the file keeps its size). PostgreSQL, STORE_RECLAIM_ALL: the
+	 * pages of deleted and aborted rows made free again and the empty
+	 * ones at the end given back (what a failed import added is at the
+	 * end); nothing before.
+	 */
+	if (strcmp(store_backend_name(st), "sqlite") == 0)
+		return (db_exec(st, how >= STORE_RECLAIM_WAL ?
+		    "PRAGMA wal_checkpoint(TRUNCATE)" :
+		    "PRAGMA wal_checkpoint(PASSIVE)", e));
+	return (how == STORE_RECLAIM_ALL ? db_exec(st,
+	    "VACUUM billing_rollups", e) : 0);
 }
 
 int
@@ -283,9 +385,13 @@ store_billing_ingest_tune(struct store *st, int bulk, struct err *e)
 }
 
 int
-store_billing_flip(struct store *st, int64_t import_id, int64_t when,
-    int64_t *replaced_out, struct err *e)
+store_billing_flip(struct store *st, int64_t import_id, const char *owner,
+    int64_t rows, int64_t when, int64_t *replaced_out, struct err *e)
 {
+	static const char	*mine = "SELECT status, owner FROM "
+	    "billing_imports WHERE id = ?";
+	static const char	*count = "SELECT COUNT(*) FROM billing_rollups "
+	    "WHERE import_id = ?";
 	static const char	*cur = "SELECT p.import_id FROM billing_periods p "
 	    "JOIN billing_imports i ON i.payer_id = p.payer_id AND "
 	    "i.period = p.period WHERE i.id = ?";
@@ -300,9 +406,40 @@ store_billing_flip(struct store *st, int64_t import_id, int64_t when,
 	static const char	*del = "DELETE FROM billing_rollups "
 	    "WHERE import_id = ?";
 	struct stmt		*s;
-	int64_t			 prev = 0;
+	int64_t			 prev = 0, n = 0;
+	char			 status[12] = "", who[33] = "";
 	int			 rc;
 
+	/* Inside the caller's write transaction: what is checked holds
+	 * until its commit. */
+	if ((s = db_stmt(st, mine, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	if ((rc = stmt_step(s, e)) == 1) {
+		stmt_copy(s, 0, status, sizeof(status));
+		stmt_copy(s, 1, who, sizeof(who));
+	}
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	if (strcmp(status, "running") != 0 || strcmp(who, owner) != 0)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL, "import %lld is no "
+		    "longer running (%s): another process took it for "
+		    "abandoned; nothing imported", (long long)import_id,
+		    status[0] != '\0' ? status : "gone"));
+	if ((s = db_stmt(st, count, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	if ((rc = stmt_step(s, e)) == 1)
+		n = stmt_int64(s, 0);
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	if (n != rows)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL, "import %lld is "
+		    "incomplete: %lld of %lld rollup rows stored; nothing "
+		    "imported", (long long)import_id, (long long)n,
+		    (long long)rows));
 	if ((s = db_stmt(st, cur, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, import_id);

@@ -319,6 +319,42 @@ store_close(struct store *st)
 	xfree(st);
 }
 
+int
+store_space_reserve(struct store *st, struct err *e)
+{
+	if (st->be->reserve == NULL)
+		return (0);
+	return (st->be->reserve(st, e));
+}
+
+int
+store_db_clock(struct store *st, int64_t *ms_out, struct err *e)
+{
+	static const char	*lite = "SELECT CAST((julianday('now') - "
+	    "2440587.5) * 86400000.0 AS INTEGER)";
+	static const char	*pg = "SELECT CAST(EXTRACT(EPOCH FROM "
+	    "clock_timestamp()) * 1000 AS BIGINT)";
+	struct stmt		*s;
+	int			 rc;
+
+	if ((s = db_stmt(st, strcmp(st->be->name, "sqlite") == 0 ? lite : pg,
+	    e)) == NULL)
+		return (-1);
+	if ((rc = stmt_step(s, e)) == 1)
+		*ms_out = stmt_int64(s, 0);
+	stmt_done(s);
+	if (rc == 0)
+		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		    "the database has no clock"));
+	return (rc == 1 ? 0 : -1);
+}
+
+int
+store_emulated(const struct store *st)
+{
+	return ((st->flags & STORE_EMULATOR) != 0);
+}
+
 const char *
 store_backend_name(const struct store *st)
 {

@@ -415,33 +415,152 @@ fnv(uint64_t h, const char *s)
 	return ((h ^ 0xff) * 0x100000001b3ULL);
 }
 
+/* The usage groups being summed: (account, product, usage type, line
+ * item type, term) -> index + 1 in v, open addressing. */
+struct groups {
+	struct invoice_usage	*v;
+	size_t			 n, cap, max;
+	uint32_t		*slots;
+	size_t			 mask;
+};
+
+static uint64_t
+group_hash(const char *acct, const char *const f[4])
+{
+	return (fnv(fnv(fnv(fnv(fnv(0xcbf29ce484222325ULL, acct), f[0]), f[1]),
+	    f[2]), f[3]));
+}
+
+static void
+groups_rehash(struct arena *a, struct groups *g)
+{
+	size_t	 j, k;
+
+	g->mask = g->mask * 2 + 1;
+	g->slots = arena_zalloc(a, (g->mask + 1) * sizeof(*g->slots));
+	for (j = 0; j < g->n; j++) {
+		const struct invoice_usage *u = &g->v[j];
+		const char *f[4] = { u->product_code, u->usage_type,
+		    u->line_item_type, u->pricing_term };
+
+		for (k = group_hash(u->account_id, f) & g->mask;
+		    g->slots[k] != 0; k = (k + 1) & g->mask)
+			;
+		g->slots[k] = (uint32_t)j + 1;
+	}
+}
+
+/* The group of (owner's account, f), made when new; NULL past max. */
+static struct invoice_usage *
+groups_get(struct arena *a, struct groups *g, const struct owner *o,
+    const char *const f[4])
+{
+	struct invoice_usage	*u;
+	size_t			 i;
+
+	for (i = group_hash(o->account_id, f) & g->mask; g->slots[i] != 0;
+	    i = (i + 1) & g->mask) {
+		u = &g->v[g->slots[i] - 1];
+		if (strcmp(u->account_id, o->account_id) == 0 &&
+		    strcmp(u->product_code, f[0]) == 0 &&
+		    strcmp(u->usage_type, f[1]) == 0 &&
+		    strcmp(u->line_item_type, f[2]) == 0 &&
+		    strcmp(u->pricing_term, f[3]) == 0)
+			return (u);
+	}
+	if (g->n == g->max)
+		return (NULL);
+	g->v = db_grow(a, g->v, g->n, &g->cap, sizeof(*g->v));
+	u = &g->v[g->n++];
+	memset(u, 0, sizeof(*u));
+	u->customer_id = o->customer_id;
+	u->account_id = o->account_id;
+	u->product_code = arena_strdup(a, f[0]);
+	u->usage_type = arena_strdup(a, f[1]);
+	u->line_item_type = arena_strdup(a, f[2]);
+	u->pricing_term = arena_strdup(a, f[3]);
+	g->slots[i] = (uint32_t)g->n;
+	if (g->n * 2 > g->mask)
+		groups_rehash(a, g);
+	return (u);
+}
+
 /*
- * The rows are read as they lie in the index and summed here in a hash
- * table: SQLite's GROUP BY over a month of rollups sorts them all in a
- * temporary B-tree, several times slower.
+ * Adds one import's in-membership rows of owned accounts to g. The rows
+ * are read as they lie in the index and summed here: SQLite's GROUP BY
+ * over a month of rollups sorts them all in a temporary B-tree, several
+ * times slower.
  */
+static int
+usage_add(struct store *st, struct arena *a, const struct billing_source *src,
+    const char *customer_id, const struct owner *ov, size_t no,
+    struct groups *g, struct err *e)
+{
+	static const char	*sql = "SELECT r.account_id, r.product_code, "
+	    "r.usage_type, r.line_item_type, r.pricing_term, r.unblended, "
+	    "r.amortized, r.public_on_demand FROM billing_rollups r WHERE "
+	    "r.import_id = ? AND r.in_membership = 1 AND (? = '' OR "
+	    "r.account_id IN (SELECT account_id FROM customer_accounts "
+	    "WHERE customer_id = ?))";
+	const struct owner	*hit = NULL;
+	struct owner		 key;
+	struct invoice_usage	*u;
+	struct stmt		*s;
+	char			 last[BILLING_ID_MAX + 1] = "";
+	const char		*f[4];
+	int			 rc, i;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, src->id);
+	stmt_bind_text(s, 2, customer_id);
+	stmt_bind_text(s, 3, customer_id);
+	while ((rc = stmt_step(s, e)) == 1) {
+		const char	*acct = stmt_text(s, 0);
+
+		if (strcmp(acct, last) != 0) {
+			snprintf(last, sizeof(last), "%s", acct);
+			key.account_id = last;
+			hit = no > 0 ? bsearch(&key, ov, no, sizeof(key),
+			    owner_cmp) : NULL;
+		}
+		if (hit == NULL)
+			continue;
+		for (i = 0; i < 4; i++)
+			f[i] = stmt_text(s, i + 1);
+		if ((u = groups_get(a, g, hit, f)) == NULL) {
+			stmt_done(s);
+			return (err_set(e, ERR_LIMIT, NULL, NULL,
+			    "more than %zu usage groups in %s", g->max,
+			    src->period));
+		}
+		if (__builtin_add_overflow(u->unblended, stmt_int64(s, 5),
+		    &u->unblended) ||
+		    __builtin_add_overflow(u->amortized, stmt_int64(s, 6),
+		    &u->amortized) ||
+		    __builtin_add_overflow(u->public_on_demand,
+		    stmt_int64(s, 7), &u->public_on_demand)) {
+			stmt_done(s);
+			return (err_set(e, ERR_LIMIT, NULL, NULL,
+			    "a sum overflows in %s", src->period));
+		}
+	}
+	stmt_done(s);
+	return (rc == -1 ? -1 : 0);
+}
+
 int
-store_invoice_usage(struct store *st, struct arena *a, const char *period,
-    const char *customer_id, size_t max, struct invoice_usage **out,
-    size_t *n_out, struct err *e)
+store_invoice_usage(struct store *st, struct arena *a,
+    const struct billing_source *src, size_t nsrc, const char *customer_id,
+    size_t max, struct invoice_usage **out, size_t *n_out, struct err *e)
 {
 	static const char	*own = "SELECT account_id, customer_id FROM "
 	    "customer_accounts WHERE ? = '' OR customer_id = ?";
-	static const char	*sql = "SELECT r.account_id, r.product_code, "
-	    "r.usage_type, r.line_item_type, r.pricing_term, r.unblended, "
-	    "r.amortized, r.public_on_demand FROM billing_rollups r JOIN "
-	    "billing_periods p ON p.import_id = r.import_id WHERE "
-	    "p.period = ? AND r.in_membership = 1 AND (? = '' OR "
-	    "r.account_id IN (SELECT account_id FROM customer_accounts "
-	    "WHERE customer_id = ?))";
 	struct stmt		*s;
-	struct owner		*ov = NULL, key, *hit = NULL;
-	struct invoice_usage	*v = NULL, *u;
-	uint32_t		*slots = NULL;
-	size_t			 no = 0, ocap = 0, n = 0, cap = 0, mask = 0, i;
-	char			 last[BILLING_ID_MAX + 1] = "";
-	uint64_t		 h;
-	int			 rc, skip = 1;
+	struct owner		*ov = NULL;
+	struct groups		 g;
+	size_t			 no = 0, ocap = 0, i;
+	int			 rc;
 
 	if ((s = db_stmt(st, own, e)) == NULL)
 		return (-1);
@@ -458,96 +577,19 @@ store_invoice_usage(struct store *st, struct arena *a, const char *period,
 		return (-1);
 	if (no > 0)
 		qsort(ov, no, sizeof(*ov), owner_cmp);
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, period);
-	stmt_bind_text(s, 2, customer_id);
-	stmt_bind_text(s, 3, customer_id);
-	mask = 4095;
-	slots = arena_zalloc(a, (mask + 1) * sizeof(*slots));
-	while ((rc = stmt_step(s, e)) == 1) {
-		const char	*acct = stmt_text(s, 0), *f[4];
-
-		if (strcmp(acct, last) != 0) {
-			snprintf(last, sizeof(last), "%s", acct);
-			key.account_id = last;
-			hit = no > 0 ? bsearch(&key, ov, no, sizeof(key),
-			    owner_cmp) : NULL;
-			skip = hit == NULL;
-		}
-		if (skip)
-			continue;
-		for (i = 0; i < 4; i++)
-			f[i] = stmt_text(s, (int)i + 1);
-		h = fnv(fnv(fnv(fnv(fnv(0xcbf29ce484222325ULL, acct), f[0]),
-		    f[1]), f[2]), f[3]);
-		for (i = h & mask; slots[i] != 0; i = (i + 1) & mask) {
-			u = &v[slots[i] - 1];
-			if (strcmp(u->account_id, acct) == 0 &&
-			    strcmp(u->product_code, f[0]) == 0 &&
-			    strcmp(u->usage_type, f[1]) == 0 &&
-			    strcmp(u->line_item_type, f[2]) == 0 &&
-			    strcmp(u->pricing_term, f[3]) == 0)
-				break;
-		}
-		if (slots[i] == 0) {
-			if (n == max) {
-				stmt_done(s);
-				return (err_set(e, ERR_LIMIT, NULL, NULL,
-				    "more than %zu usage groups in %s", max,
-				    period));
-			}
-			v = db_grow(a, v, n, &cap, sizeof(*v));
-			u = &v[n++];
-			memset(u, 0, sizeof(*u));
-			u->customer_id = hit->customer_id;
-			u->account_id = hit->account_id;
-			u->product_code = arena_strdup(a, f[0]);
-			u->usage_type = arena_strdup(a, f[1]);
-			u->line_item_type = arena_strdup(a, f[2]);
-			u->pricing_term = arena_strdup(a, f[3]);
-			slots[i] = (uint32_t)n;
-			if (n * 2 > mask) {	/* grow: rehash every group */
-				size_t	 j, k;
-
-				mask = mask * 2 + 1;
-				slots = arena_zalloc(a, (mask + 1) *
-				    sizeof(*slots));
-				for (j = 0; j < n; j++) {
-					const struct invoice_usage *g = &v[j];
-
-					h = fnv(fnv(fnv(fnv(fnv(
-					    0xcbf29ce484222325ULL,
-					    g->account_id), g->product_code),
-					    g->usage_type), g->line_item_type),
-					    g->pricing_term);
-					for (k = h & mask; slots[k] != 0;
-					    k = (k + 1) & mask)
-						;
-					slots[k] = (uint32_t)j + 1;
-				}
-			}
-			u = &v[n - 1];
-		} else
-			u = &v[slots[i] - 1];
-		if (__builtin_add_overflow(u->unblended, stmt_int64(s, 5),
-		    &u->unblended) ||
-		    __builtin_add_overflow(u->amortized, stmt_int64(s, 6),
-		    &u->amortized) ||
-		    __builtin_add_overflow(u->public_on_demand,
-		    stmt_int64(s, 7), &u->public_on_demand)) {
-			stmt_done(s);
-			return (err_set(e, ERR_LIMIT, NULL, NULL,
-			    "a sum overflows in %s", period));
-		}
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	if (n > 0)
-		qsort(v, n, sizeof(*v), usage_cmp);
-	*out = v;
-	*n_out = n;
+	memset(&g, 0, sizeof(g));
+	g.max = max;
+	g.mask = 4095;
+	g.slots = arena_zalloc(a, (g.mask + 1) * sizeof(*g.slots));
+	/* Summed over the sources: an account billed from two sources in a
+	 * month (a billing transfer) gets one group per item. */
+	for (i = 0; i < nsrc; i++)
+		if (usage_add(st, a, &src[i], customer_id, ov, no, &g, e) == -1)
+			return (-1);
+	if (g.n > 0)
+		qsort(g.v, g.n, sizeof(*g.v), usage_cmp);
+	*out = g.v;
+	*n_out = g.n;
 	return (0);
 }
 
@@ -592,64 +634,37 @@ store_invoice_members(struct store *st, struct arena *a,
 }
 
 int
-store_invoice_sources(struct store *st, const char *period, char *buf,
-    size_t len, struct err *e)
-{
-	static const char	*sql = "SELECT import_id FROM billing_periods "
-	    "WHERE period = ? ORDER BY import_id";
-	struct stmt		*s;
-	size_t			 off = 0;
-	int			 rc, w;
-
-	buf[0] = '\0';
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, period);
-	while ((rc = stmt_step(s, e)) == 1) {
-		w = snprintf(buf + off, len - off, "%s%lld", off ? "," : "",
-		    (long long)stmt_int64(s, 0));
-		if (w < 0 || (size_t)w >= len - off) {
-			buf[off] = '\0';
-			continue;
-		}
-		off += (size_t)w;
-	}
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
-}
-
-int
-store_recon_accounts(struct store *st, struct arena *a, const char *period,
-    const char *payer_id, struct recon_account **out, size_t *n_out,
-    struct err *e)
+store_recon_accounts(struct store *st, struct arena *a,
+    const struct billing_source *src, size_t nsrc, struct recon_account **out,
+    size_t *n_out, struct err *e)
 {
 	static const char	*sql = "SELECT r.account_id, "
 	    "COALESCE(MAX(ca.customer_id), ''), SUM(r.unblended), "
 	    "SUM(CASE WHEN r.in_membership = 1 THEN r.unblended ELSE 0 END) "
-	    "FROM billing_rollups r JOIN billing_periods p ON "
-	    "p.import_id = r.import_id LEFT JOIN customer_accounts ca ON "
-	    "ca.account_id = r.account_id WHERE p.period = ? AND "
-	    "(? = '' OR p.payer_id = ?) GROUP BY r.account_id "
-	    "ORDER BY r.account_id";
+	    "FROM billing_rollups r LEFT JOIN customer_accounts ca ON "
+	    "ca.account_id = r.account_id WHERE r.import_id = ? "
+	    "GROUP BY r.account_id ORDER BY r.account_id";
 	struct stmt		*s;
 	struct recon_account	*v = NULL, *r;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	size_t			 n = 0, cap = 0, si;
+	int			 rc = 0;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, period);
-	stmt_bind_text(s, 2, payer_id);
-	stmt_bind_text(s, 3, payer_id);
-	while ((rc = stmt_step(s, e)) == 1 && n < 10000000) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		r = &v[n++];
-		stmt_copy(s, 0, r->account_id, sizeof(r->account_id));
-		stmt_copy(s, 1, r->customer_id, sizeof(r->customer_id));
-		r->unblended = stmt_int64(s, 2);
-		r->in_membership = stmt_int64(s, 3);
+	/* Per source, in account order; an account in two sources has a
+	 * row in each (the caller sums them). */
+	for (si = 0; si < nsrc && rc != -1; si++) {
+		if ((s = db_stmt(st, sql, e)) == NULL)
+			return (-1);
+		stmt_bind_int64(s, 1, src[si].id);
+		while ((rc = stmt_step(s, e)) == 1 && n < 10000000) {
+			v = db_grow(a, v, n, &cap, sizeof(*v));
+			r = &v[n++];
+			stmt_copy(s, 0, r->account_id, sizeof(r->account_id));
+			stmt_copy(s, 1, r->customer_id, sizeof(r->customer_id));
+			r->unblended = stmt_int64(s, 2);
+			r->in_membership = stmt_int64(s, 3);
+		}
+		stmt_done(s);
 	}
-	stmt_done(s);
 	if (rc == -1)
 		return (-1);
 	*out = v;

@@ -146,6 +146,7 @@ struct billing_import {
 	char	 period[8];			/* YYYY-MM */
 	char	 status[12];			/* running | current | replaced | failed */
 	char	 format[16];			/* CUR | CUR 2.0 | FOCUS 1.x */
+	char	 role[12];			/* billing | reference */
 	char	 file_name[256];
 	char	 digest[65];			/* hex: XXH3-128, or SHA-256 before */
 	char	 currency[8];
@@ -156,6 +157,11 @@ struct billing_import {
 	int64_t	 pid;
 	int64_t	 started_at;
 	int64_t	 finished_at;			/* 0 while running */
+	/* The lease of a running import (billing/lease.h). */
+	char	 owner[33];			/* the writing process's id */
+	char	 owner_host[65];
+	char	 owner_proc[96];		/* boot:pidns:pid:start, or "" */
+	int64_t	 lease_until;			/* the database's clock, ms */
 };
 
 /* One daily rollup row. The strings are borrowed, not owned. Money in
@@ -360,13 +366,16 @@ struct portal_user {
 };
 
 /* The current import of one (payer, period), as Cost Explorer reads it. */
-struct ce_import {
-	int64_t	 id;
-	int64_t	 started_at;			/* with digest: the cache key */
+/* The current import of one (payer, period): what readers of cost lines
+ * read (billing/paid.h says which ones are the MSP's). */
+struct billing_source {
+	int64_t	 id;				/* the import */
+	int64_t	 started_at;			/* with digest: a cache key */
 	char	 digest[65];
 	char	 payer_id[BILLING_ID_MAX + 1];
 	char	 period[8];
 	char	 currency[4];
+	char	 role[12];			/* billing | reference */
 };
 
 /* One rollup row as Cost Explorer streams it (pointers valid in the

@@ -5,6 +5,7 @@
  * streams them, budgets, alerts, webhook deliveries and anomaly marks.
  * Portable SQL; see store.h and migrations/008_portal.sql.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/db.h"
@@ -146,62 +147,6 @@ store_portal_session_user(struct store *st, const char *token_hash,
 	    "JOIN portal_users u ON u.id = p.user_id WHERE p.token_hash = ?";
 
 	return (user_one(st, sql, token_hash, out, e));
-}
-
-int
-store_ce_imports(struct store *st, struct arena *a, const char *payer_id,
-    const char *from, const char *to, struct ce_import **out, size_t *n_out,
-    struct err *e)
-{
-	static const char	*sql = "SELECT i.id, i.payer_id, i.period, "
-	    "i.currency, i.started_at, i.digest FROM billing_periods p JOIN billing_imports i ON "
-	    "i.id = p.import_id WHERE p.payer_id = ? AND p.period >= ? AND "
-	    "p.period <= ? ORDER BY p.period LIMIT 1000";
-	struct stmt		*s;
-	struct ce_import	*v = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
-
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, payer_id);
-	stmt_bind_text(s, 2, from);
-	stmt_bind_text(s, 3, to);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		v[n].id = stmt_int64(s, 0);
-		stmt_copy(s, 1, v[n].payer_id, sizeof(v[n].payer_id));
-		stmt_copy(s, 2, v[n].period, sizeof(v[n].period));
-		stmt_copy(s, 3, v[n].currency, sizeof(v[n].currency));
-		v[n].started_at = stmt_int64(s, 4);
-		stmt_copy(s, 5, v[n].digest, sizeof(v[n].digest));
-		n++;
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
-}
-
-int
-store_ce_is_payer(struct store *st, const char *account_id, int *out,
-    struct err *e)
-{
-	static const char	*sql = "SELECT COUNT(*) FROM billing_periods "
-	    "WHERE payer_id = ?";
-	struct stmt		*s;
-	int			 rc;
-
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, account_id);
-	*out = 0;
-	if ((rc = stmt_step(s, e)) == 1)
-		*out = stmt_int64(s, 0) > 0;
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
 }
 
 int

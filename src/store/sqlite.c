@@ -429,6 +429,44 @@ lite_after_import(struct store *st, struct err *e)
 	return (0);	/* a rowid continues after the largest one */
 }
 
+/*
+ * store_space_reserve(): the file as large as page_count pages (inside the
+ * write transaction, its new pages counted), allocated now with
+ * fallocate(2) through SQLite's size hint, which acts only with a chunk
+ * size set. A complete checkpoint truncates the file back to the pages in
+ * use, so what was not needed is given back.
+ */
+static int
+lite_reserve(struct store *st, struct err *e)
+{
+	static const char	*sql = "SELECT p.page_count * s.page_size FROM "
+	    "pragma_page_count() p, pragma_page_size() s";
+	struct conn		*c;
+	sqlite3_stmt		*s;
+	sqlite3_int64		 size = 0;
+	int			 chunk = 1 << 16, rc;
+
+	if ((c = conn_get(st, e)) == NULL)
+		return (-1);
+	if ((rc = sqlite3_prepare_v2(c->db, sql, -1, &s, NULL)) != SQLITE_OK)
+		return (db_error(c, rc, e));
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		size = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return (db_error(c, rc, e));
+	(void)sqlite3_file_control(c->db, "main", SQLITE_FCNTL_CHUNK_SIZE,
+	    &chunk);
+	/* posix_fallocate()'s error does not reach sqlite3_system_errno():
+	 * ENOSPC is all it fails with but for an I/O error. */
+	if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_SIZE_HINT,
+	    &size) != SQLITE_OK)
+		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		    "the database disk is full: cannot grow the database file "
+		    "to %lld bytes", (long long)size));
+	return (0);
+}
+
 const struct store_backend store_sqlite = {
 	.name = "sqlite",
 	.dialect = "--sqlite:",
@@ -456,4 +494,5 @@ const struct store_backend store_sqlite = {
 	.rollback = lite_rollback,
 	.wipe = lite_wipe,
 	.after_import = lite_after_import,
+	.reserve = lite_reserve,
 };

@@ -35,6 +35,25 @@ int	 store_open(const char *path, int flags, struct store **out /* OUT */,
 void	 store_close(struct store *);
 /* "sqlite" or "postgresql". */
 const char *store_backend_name(const struct store *);
+/* Opened with STORE_EMULATOR (serve --emulator, and the CLI): test hooks
+ * may be honoured. */
+int	 store_emulated(const struct store *);
+/* The database's own clock, ms since the epoch: PostgreSQL's, the same for
+ * every server on it (SQLite: this host's). Leases are judged by it, never
+ * by the business clock, which the emulator moves. */
+int	 store_db_clock(struct store *, int64_t *ms_out /* OUT */,
+	    struct err *);
+/*
+ * Call inside a write transaction, before its commit. SQLite: grows the
+ * database file to the size the transaction's pages need, so that after
+ * the commit the checkpoint that copies them from the WAL into the file
+ * never has to grow it. Otherwise a disk that fills between the two leaves
+ * committed frames that no checkpoint can move, the WAL can never start
+ * over, and every later write fails (also after a restart). Fails with
+ * "the database disk is full" when the space is not there; roll back then.
+ * PostgreSQL: nothing to do.
+ */
+int	 store_space_reserve(struct store *, struct err *);
 /* SQLite: what all connections of the process keep in memory together;
  * past it their page caches recycle pages instead of growing (a server
  * has one connection per worker, each would keep up to 2 MiB). 0: no
@@ -239,9 +258,37 @@ int	 store_billing_import_get(struct store *, int64_t id,
 int	 store_billing_current(struct store *, const char *payer_id,
 	    const char *period, struct billing_import *out /* OUT */,
 	    struct err *);
-/* Marks a running import failed and deletes its rollups. */
-int	 store_billing_import_fail(struct store *, int64_t id, int64_t when,
+/* Marks a running import of owner failed once it has no rollups left
+ * (delete them first with store_billing_rollups_delete): 1 done, 0 not
+ * (rows left, another owner, not running). */
+int	 store_billing_import_fail(struct store *, int64_t id,
+	    const char *owner, int64_t when, struct err *);
+/* Deletes at most limit rollups of an import: bounded transactions, so
+ * that cleaning up after a failure never needs much more space. */
+int	 store_billing_rollups_delete(struct store *, int64_t import_id,
+	    size_t limit, int64_t *deleted_out /* OUT */, struct err *);
+/* Leases (billing/lease.h). renew: sets lease_until if owner still holds
+ * the running import; take: makes `to`'s owner fields and lease_until the
+ * import's if it is still as `was` was read (owner and lease_until).
+ * Both return 1 when done, 0 when not, -1 on error. */
+int	 store_billing_lease_renew(struct store *, int64_t id,
+	    const char *owner, int64_t until, struct err *);
+int	 store_billing_lease_take(struct store *,
+	    const struct billing_import *was, const struct billing_import *to,
 	    struct err *);
+/* Gives the space of deleted and failed rollups back, outside a
+ * transaction. CHECKPOINT: SQLite copies the WAL into the database file;
+ * WAL: and truncates the WAL; ALL: and PostgreSQL vacuums the rollups. */
+/* PostgreSQL: 2 MiB set aside on this connection (a temporary table in
+ * the database's tablespace) while a large import runs, given back by
+ * on 0 when it ends. After a full disk, giving it back is what lets
+ * VACUUM, which needs a few pages for its maps, free the failed import's
+ * space. SQLite: nothing to do (a truncated WAL leaves the room). */
+int	 store_billing_ballast(struct store *, int on, struct err *);
+#define STORE_RECLAIM_CHECKPOINT	0
+#define STORE_RECLAIM_WAL		1
+#define STORE_RECLAIM_ALL		2
+int	 store_billing_reclaim(struct store *, int how, struct err *);
 int	 store_billing_rollup_insert(struct store *, int64_t import_id,
 	    const struct billing_rollup *, struct err *);
 /* The same for n rows (SQLite: multi-row INSERTs of STORE_ROLLUP_MULTI). */
@@ -253,8 +300,11 @@ int	 store_billing_rollup_insert_many(struct store *, int64_t import_id,
  * thread commits uploads, and its connection lives on); a no-op elsewhere. */
 int	 store_billing_ingest_tune(struct store *, int bulk, struct err *);
 /* Makes import_id its period's current version, marks the previous one
- * replaced and deletes its rollups; *replaced_out is its id or 0. */
-int	 store_billing_flip(struct store *, int64_t import_id, int64_t when,
+ * replaced and deletes its rollups; *replaced_out is its id or 0. Only an
+ * import still running under owner's lease with exactly `rows` rollups
+ * stored: else ERR_CONFLICT and nothing changes. */
+int	 store_billing_flip(struct store *, int64_t import_id,
+	    const char *owner, int64_t rows, int64_t when,
 	    int64_t *replaced_out /* OUT */, struct err *);
 /* The memberships paid by payer that overlap [from, to) (attribution),
  * by account then join time. */
@@ -263,6 +313,13 @@ int	 store_billing_memberships(struct store *, struct arena *,
 	    struct billing_membership **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 /* Imports newest first, of one status ("" any), at most limit. */
+/* The current imports of role ("billing" | "reference") whose period is in
+ * [from, to] (YYYY-MM), of payer_id ("" any payer); by period then payer,
+ * at most 1000. */
+int	 store_billing_sources(struct store *, struct arena *,
+	    const char *payer_id, const char *role, const char *from,
+	    const char *to, struct billing_source **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
 int	 store_billing_imports(struct store *, struct arena *,
 	    const char *status, size_t limit,
 	    struct billing_import **out /* OUT */, size_t *n_out /* OUT */,
@@ -510,14 +567,6 @@ int	 store_portal_session_put(struct store *, const char *token_hash,
  * user's. */
 int	 store_portal_session_user(struct store *, const char *token_hash,
 	    struct portal_user *out /* OUT */, struct err *);
-/* Current imports of payer_id whose period is in [from, to] (YYYY-MM),
- * oldest first, at most 1000. */
-int	 store_ce_imports(struct store *, struct arena *, const char *payer_id,
-	    const char *from, const char *to, struct ce_import **out /* OUT */,
-	    size_t *n_out /* OUT */, struct err *);
-/* Whether account_id is the payer of any current import. */
-int	 store_ce_is_payer(struct store *, const char *account_id,
-	    int *out /* OUT */, struct err *);
 /* Streams every rollup of an import, ordered by account and day; stops
  * early (returning that value) when fn returns non-zero. */
 int	 store_ce_rollups(struct store *, int64_t import_id, ce_row_fn fn,
@@ -625,9 +674,10 @@ int	 store_invoice_issue(struct store *, const char *id, const char *year,
 int	 store_invoice_void(struct store *, const char *id, int64_t when,
 	    struct err *);
 /* In-membership usage of the accounts customers own ("" all customers)
- * in period, from the current version of every payer; by customer,
+ * in the sources' imports (billing/paid.h chooses them); by customer,
  * account. At most max rows (ERR_LIMIT beyond). */
-int	 store_invoice_usage(struct store *, struct arena *, const char *period,
+int	 store_invoice_usage(struct store *, struct arena *,
+	    const struct billing_source *src, size_t nsrc,
 	    const char *customer_id, size_t max,
 	    struct invoice_usage **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
@@ -637,12 +687,11 @@ int	 store_invoice_members(struct store *, struct arena *,
 	    const char *customer_id, const char *payer_id, int64_t start,
 	    int64_t end, struct invoice_member **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
-/* The current import ids of period, comma-separated ("" when none). */
-int	 store_invoice_sources(struct store *, const char *period, char *buf,
-	    size_t len, struct err *);
-/* Per usage account totals of period (payer_id "" all payers). */
-int	 store_recon_accounts(struct store *, struct arena *, const char *period,
-	    const char *payer_id, struct recon_account **out /* OUT */,
-	    size_t *n_out /* OUT */, struct err *);
+/* Per usage account totals of each source's import, by source then
+ * account (an account in two sources has two rows). */
+int	 store_recon_accounts(struct store *, struct arena *,
+	    const struct billing_source *src, size_t nsrc,
+	    struct recon_account **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "billing/money.h"
+#include "billing/paid.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -33,22 +34,54 @@ import_link(struct buf *b, int64_t id)
 	    (long long)id);
 }
 
+/* What an import is to the MSP, in words (billing/paid.h). */
+static void
+kind_html(struct buf *b, const char *msp_payer, const struct billing_import *im)
+{
+	switch (paid_import_kind(msp_payer, im)) {
+	case PAID_KIND_BILL:
+		buf_adds(b, "<span class=\"tag\">MSP's bill</span>");
+		break;
+	case PAID_KIND_REFERENCE:
+		buf_adds(b, "<span class=\"tag\">reference: a customer's "
+		    "history, never billed</span>");
+		break;
+	case PAID_KIND_OTHER:
+		buf_adds(b, "<span class=\"tag over\">another payer's: never "
+		    "billed</span>");
+		break;
+	}
+}
+
+/* The MSP's payer, "" before it is named. */
+static void
+msp_payer(struct ctx *c, char out[ACCOUNT_ID_LEN + 1])
+{
+	if (paid_payer(c->r->store, out, NULL) == -1)
+		out[0] = '\0';
+}
+
 static void
 imports_list(struct ctx *c)
 {
+	char			 payer[ACCOUNT_ID_LEN + 1];
 	struct billing_import	*v;
 	struct buf		*b = c->b;
 	struct err		 e;
 	size_t			 n, i;
 
 	err_clear(&e);
+	msp_payer(c, payer);
 	page_begin(c, "Imports");
 	buf_adds(b, "<h1>Cost and usage imports</h1><section class=\"card\" "
 	    "id=\"imports\"><p class=\"muted\">Each delivery of a payer's "
 	    "month, newest first. A newer delivery of the same month replaces "
 	    "the current one whole. Import with <code>payerlink ingest</code>, "
 	    "<code>POST /api/v1/imports</code> or a watched directory "
-	    "(<code>payerlink serve --import-dir</code>).</p>");
+	    "(<code>payerlink serve --import-dir</code>). Only the MSP's "
+	    "own bills are billed to customers; another payer's file is "
+	    "refused unless imported with <code>--reference</code> as a "
+	    "customer's history.</p>");
 	if (store_billing_imports(c->r->store, c->r->arena, "", IMPORTS_SHOWN,
 	    &v, &n, &e) == -1)
 		error_box(b, &e);
@@ -57,7 +90,8 @@ imports_list(struct ctx *c)
 	else {
 		buf_adds(b, "<div class=\"table-wrap\"><table id=\"import-list\">"
 		    "<thead><tr><th scope=\"col\">Import</th><th scope=\"col\">"
-		    "Payer</th><th scope=\"col\">Month</th><th scope=\"col\">"
+		    "Payer</th><th scope=\"col\">Whose</th>"
+		    "<th scope=\"col\">Month</th><th scope=\"col\">"
 		    "Status</th><th scope=\"col\">Format</th><th scope=\"col\">"
 		    "File</th><th scope=\"col\" class=\"num\">Rows</th>"
 		    "<th scope=\"col\" class=\"num\">Rejected</th>"
@@ -67,6 +101,8 @@ imports_list(struct ctx *c)
 			import_link(b, v[i].id);
 			buf_adds(b, "</td><td>");
 			html_escape(b, v[i].payer_id);
+			buf_adds(b, "</td><td>");
+			kind_html(b, payer, &v[i]);
 			buf_adds(b, "</td><td>");
 			html_escape(b, v[i].period);
 			buf_adds(b, "</td><td><span class=\"tag\">");
@@ -98,7 +134,8 @@ accounts_table(struct ctx *c, const struct billing_account_total *v,
 	for (i = 0; i < n; i++)
 		if (v[i].customer_id[0] == '\0') {
 			orphans++;
-			orphan_cost += v[i].unblended - v[i].out_unblended;
+			(void)money_add(&orphan_cost, v[i].unblended -
+			    v[i].out_unblended);
 		}
 	buf_adds(b, orphans ? "<p class=\"note\" id=\"no-customer\">" :
 	    "<p id=\"no-customer\">");
@@ -146,6 +183,7 @@ import_one(struct ctx *c, const char *rest)
 	struct buf			*b = c->b;
 	struct err			 e;
 	char				*end, t[32];
+	char				 payer[ACCOUNT_ID_LEN + 1];
 	long long			 id;
 	size_t				 n, i;
 	int64_t				 total = 0, out = 0, lines = 0;
@@ -163,11 +201,14 @@ import_one(struct ctx *c, const char *rest)
 		page_message(c, 500, "Error", err_friendly(&e));
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		total += v[i].unblended;
-		out += v[i].out_unblended;
-		lines += v[i].lines;
-	}
+	for (i = 0; i < n; i++)
+		if (money_add(&total, v[i].unblended) == -1 ||
+		    money_add(&out, v[i].out_unblended) == -1 ||
+		    money_add(&lines, v[i].lines) == -1) {
+			page_message(c, 500, "Error", "a total overflows");
+			return;
+		}
+	msp_payer(c, payer);
 	snprintf(t, sizeof(t), "Import %lld", id);
 	page_begin(c, t);
 	buf_printf(b, "<p><a href=\"/imports\">Imports</a></p><h1>Import "
@@ -175,6 +216,9 @@ import_one(struct ctx *c, const char *rest)
 	    "<dl class=\"kv\">", id);
 	html_kv(b, "Status", im.status);
 	html_kv(b, "Payer", im.payer_id);
+	buf_adds(b, "<dt>Whose</dt><dd id=\"whose\">");
+	kind_html(b, payer, &im);
+	buf_adds(b, "</dd>");
 	html_kv(b, "Billing month", im.period);
 	html_kv(b, "Format", im.format);
 	html_kv(b, "Currency", im.currency);

@@ -754,7 +754,7 @@ reconciliation(struct ctx *c)
 	if (*period == '\0')
 		period = this_month(c);
 	ok = invoice_reconcile(c->r->store, c->r->arena, &c->who, period,
-	    NULL, &r, &e) == 0;
+	    &r, &e) == 0;
 	page_begin(c, "Reconciliation");
 	buf_adds(b, "<p><a href=\"/invoices\">All invoices</a></p><h1>"
 	    "Reconciliation</h1><form method=\"get\" class=\"filters\" "
@@ -772,8 +772,11 @@ reconciliation(struct ctx *c)
 		return;
 	}
 	buf_adds(b, "<section class=\"card\"><h2>The payer's AWS total"
-	    "</h2><p class=\"muted\">Every line of the period's cost data, "
-	    "in USD: what the customers' accounts cost while they were in "
+	    "</h2><p class=\"muted\">Every line of the MSP's own bill for "
+	    "the period (payer account <span id=\"payer\">");
+	html_escape(b, r.payer_id);
+	buf_adds(b, "</span>; other payers' files are never counted), in "
+	    "USD: what the customers' accounts cost while they were in "
 	    "the organization, plus member hours of accounts no customer "
 	    "owns, plus hours outside the organization.</p><div class=\""
 	    "table-wrap\"><table id=\"identity\"><tbody><tr><th scope=\"row\">"

@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ce/portal.h"
+#include "billing/money.h"
 #include "onboard/onboard.h"
+#include "portal/portal.h"
 #include "web/page.h"
 #include "web/svg.h"
 #include "web/web.h"
-#include "billing/money.h"
 
 #define TOP_N		8
 #define RANGE_MAX_DAYS	397	/* 13 months */
@@ -215,6 +215,75 @@ top_table(struct ctx *c, const struct ce_scope *sc, enum ce_dim d,
 	buf_adds(c->b, "</tbody></table></section>");
 }
 
+/* The MSP's month to date by whose cost it is (billing/paid.h). */
+static void
+whose_card(struct ctx *c, const struct ce_scope *sc, int64_t s, int64_t end)
+{
+	static const char *const label[3] = {
+	    "Billed to customers (their accounts' hours in the organization)",
+	    "Unassigned (member accounts no customer owns)",
+	    "Out of membership (hours outside the organization)" };
+	static const char *const id[3] = { "billed", "unassigned", "outside" };
+	int64_t		 v[3];
+	struct err	 e;
+	int		 i;
+
+	err_clear(&e);
+	if (ce_paid_split(c->r->store, c->r->arena, sc, s, end, v, &e) == -1)
+		return;
+	buf_adds(c->b, "<section class=\"card\" id=\"whose\"><h2>Whose cost "
+	    "it is, month to date</h2><p class=\"muted\">The payer's own "
+	    "bill only: another payer's files are never counted or billed."
+	    "</p><table><tbody>");
+	for (i = 0; i < 3; i++) {
+		buf_printf(c->b, "<tr><th scope=\"row\">%s</th><td "
+		    "class=\"num\" id=\"whose-%s\">", label[i], id[i]);
+		money(c->b, v[i]);
+		buf_adds(c->b, "</td></tr>");
+	}
+	buf_adds(c->b, "</tbody></table></section>");
+}
+
+/* A customer's months before the MSP, from the cost files it handed
+ * over (reference imports): shown, never billed. */
+static void
+history_card(struct ctx *c, const struct ce_scope *sc, int64_t today)
+{
+	struct ce_history	*h;
+	struct msp		 m;
+	struct err		 e;
+	char			 from[11], to[11];
+	size_t			 n, i;
+
+	err_clear(&e);
+	ce_day_format(today - 400, from, sizeof(from));
+	ce_day_format(today, to, sizeof(to));
+	from[7] = to[7] = '\0';
+	if (ce_history(c->r->store, c->r->arena, sc, from, to, &h, &n,
+	    &e) == -1 || n == 0)
+		return;
+	if (msp_get(c->r->store, &m, NULL) == -1)
+		snprintf(m.name, sizeof(m.name), "the MSP");
+	buf_adds(c->b, "<section class=\"card\" id=\"history\"><h2>Before ");
+	html_escape(c->b, m.name);
+	buf_adds(c->b, "</h2><p class=\"muted\">What AWS billed your earlier "
+	    "payer for your accounts, from the cost files you handed over. "
+	    "Shown for reference; never billed by ");
+	html_escape(c->b, m.name);
+	buf_adds(c->b, ".</p><table><thead><tr><th>Month</th><th>Paid by "
+	    "</th><th class=\"num\">AWS cost</th></tr></thead><tbody>");
+	for (i = 0; i < n; i++) {
+		buf_adds(c->b, "<tr><td>");
+		html_escape(c->b, h[i].period);
+		buf_adds(c->b, "</td><td>");
+		html_escape(c->b, h[i].payer_id);
+		buf_adds(c->b, "</td><td class=\"num\">");
+		money(c->b, h[i].unblended);
+		buf_adds(c->b, "</td></tr>");
+	}
+	buf_adds(c->b, "</tbody></table></section>");
+}
+
 static void
 overview(struct ctx *c)
 {
@@ -267,8 +336,12 @@ overview(struct ctx *c)
 	    "Last month at the same day<strong>");
 	money(c->b, last);
 	buf_adds(c->b, "</strong></div></section>");
+	if (sc.msp)
+		whose_card(c, &sc, ms, today + 1);
 	top_table(c, &sc, CE_SERVICE, ms, today + 1);
 	top_table(c, &sc, CE_LINKED_ACCOUNT, ms, today + 1);
+	if (!sc.msp)
+		history_card(c, &sc, today);
 	err_clear(&e);
 	buf_adds(c->b, "<section class=\"card\"><h2>Budgets</h2>");
 	if (*cust != '\0' && budget_check(c->r->store, c->r->arena, cust,

@@ -15,6 +15,7 @@
 
 #include "billing/invoice.h"
 #include "billing/pricing.h"
+#include "core/clock.h"
 #include "onboard/onboard.h"
 #include "web/page.h"
 #include "web/web.h"

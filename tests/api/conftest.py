@@ -31,6 +31,19 @@ PG = os.environ.get("PAYERLINK_TEST_PG", "")
 _dbseq = [0]
 
 
+def focus_aws(tmp):
+    """The FinOps FOCUS sample (multi-cloud: no AWS account in it) with its
+    AWS rows' synthetic 13-digit billing account, which no AWS account can
+    have, made the 12-digit 123456789012: an AWS payer's FOCUS file. The
+    11-digit sub-accounts stay (padded to 12 at import); the other clouds'
+    rows stay too, and are rejected."""
+    src = os.path.join(SAMPLES, "focus-sample-data-1.0", "focus_sample.csv")
+    path = os.path.join(str(tmp), "focus-aws.csv")
+    with open(src, newline="", encoding="utf-8") as f, open(path, "w", newline="") as g:
+        g.write(f.read().replace('"1234567890123"', '"123456789012"'))
+    return path
+
+
 def _pg_connect(conninfo):
     import psycopg2
     c = psycopg2.connect(conninfo)

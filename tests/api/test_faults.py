@@ -333,7 +333,8 @@ def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path):
                 p = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
                 p.write(small_cur("999999999999", "2025-%02d" % (cycle % 12 + 1), cycle))
                 p.close()
-                rep = cli(db, "ingest", p.name, "--json")
+                # Another payer's bill: kept as reference.
+                rep = cli(db, "ingest", p.name, "--reference", "--json")
                 os.unlink(p.name)
                 w.ack("import", rep["import_id"])
             time.sleep(rng.uniform(0.2, 1.2))
@@ -351,7 +352,7 @@ def test_kill_9_during_writes_loses_nothing_acknowledged(tmp_path):
         p = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
         p.write(small_cur("999999999999", "2024-01", 1))
         p.close()
-        cli(db, "ingest", p.name, "--json")
+        cli(db, "ingest", p.name, "--reference", "--json")
         os.unlink(p.name)
         assert sql(db, "SELECT COUNT(*) FROM billing_imports WHERE status = 'running'")[0][0] == 0
         n = check_invariants(db)

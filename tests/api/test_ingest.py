@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import SAMPLES, new_db, drop_db, sql
+from conftest import SAMPLES, new_db, drop_db, sql, focus_aws
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
@@ -35,18 +35,36 @@ def ingest(db, *args, check=True):
     return p
 
 
-def golden(path, payer_col, period_col, acct_col, cost_col):
-    """Per account (lines, unblended) of the first row's payer and period."""
+def aws_id(s):
+    """An AWS account id as payerlink keeps it: 12 digits, fewer left-padded
+    with zeros; None for anything else (not an AWS account)."""
+    return s.zfill(12) if s.isdigit() and len(s) <= 12 else None
+
+
+def in_period(start, period):
+    """Whether a usage start (YYYY-MM-DD...) lies in the billing period."""
+    return start[:7] == period
+
+
+def golden(path, payer_col, period_col, acct_col, cost_col, start_col):
+    """Per account (lines, unblended) of the first AWS payer's period: rows
+    of another payer or period, with a non-AWS account id, or whose usage
+    lies outside the period are rejected."""
     per = defaultdict(lambda: [0, Decimal(0)])
     with open(path, newline="", encoding="utf-8-sig") as f:
         rows = csv.DictReader(f)
         payer = period = None
         for r in rows:
-            if payer is None:
-                payer, period = r[payer_col], r[period_col][:7]
-            if r[payer_col] != payer or r[period_col][:7] != period:
+            p = aws_id(r[payer_col])
+            if p is None:
                 continue
-            acct = r[acct_col] if r[acct_col] not in ("", "NULL") else payer
+            if payer is None:
+                payer, period = p, r[period_col][:7]
+            if p != payer or r[period_col][:7] != period:
+                continue
+            acct = aws_id(r[acct_col] if r[acct_col] not in ("", "NULL") else r[payer_col])
+            if acct is None or not in_period(r[start_col], period):
+                continue
             cost = r[cost_col]
             v = Decimal(cost) if cost not in ("", "NULL") else Decimal(0)
             per[acct][0] += 1
@@ -66,22 +84,33 @@ def db(tmp_path):
     drop_db(d)
 
 
-def test_focus_sample_golden_totals(db):
-    payer, period, per = golden(FOCUS, "BillingAccountId", "BillingPeriodStart", "SubAccountId", "BilledCost")
+def test_focus_sample_golden_totals(db, tmp_path):
+    """The FinOps sample as published is multi-cloud: no billing account in
+    it is an AWS one (a 13-digit id, Azure paths, Oracle's 8-digit one with
+    OCI tenancies as sub-accounts), so every row is rejected, each saying
+    why. Its AWS rows with a 12-digit payer are an AWS FOCUS file."""
     rep = ingest(db, FOCUS)
-    assert rep["format"] == "FOCUS 1.0"
-    assert rep["payer_account_id"] == payer and rep["billing_period"] == period
-    assert rep["rows"] == 1000
-    assert len(rep["accounts"]) == 66
+    assert rep["format"] == "FOCUS 1.0" and rep["rows"] == 1000
+    assert rep["rejected_rows"] == 1000 and rep["rollup_rows"] == 0
+    first = rep["rejected"][0]
+    assert first["line"] == 2 and first["column_name"] == "BillingAccountId"
+    assert "'1234567890123' is not an AWS account id (12 digits)" in first["reason"]
+
+    path = focus_aws(tmp_path)
+    payer, period, per = golden(path, "BillingAccountId", "BillingPeriodStart", "SubAccountId",
+                                "BilledCost", "ChargePeriodStart")
+    rep = ingest(db, path)
+    assert rep["payer_account_id"] == payer == "123456789012" and rep["billing_period"] == period
+    assert len(per) == 66 and all(len(a) == 12 for a in per)
     check_accounts(rep, per)
     assert rep["rejected_rows"] == 1000 - sum(v[0] for v in per.values())
-    assert rep["rejected"][0]["line"] > 1 and rep["rejected"][0]["column_name"] == "BillingAccountId"
-    assert Decimal(rep["unblended_cost"]) == sum(v[1] for v in per.values())
+    assert Decimal(rep["unblended_cost"]) == sum(v[1] for v in per.values()) > 0
 
 
 def test_legacy_cur_sample_golden_totals(db):
     payer, period, per = golden(LEGACY, "bill/PayerAccountId", "bill/BillingPeriodStartDate",
-                                "lineItem/UsageAccountId", "lineItem/UnblendedCost")
+                                "lineItem/UsageAccountId", "lineItem/UnblendedCost",
+                                "lineItem/UsageStartDate")
     rep = ingest(db, LEGACY)
     assert rep["format"] == "CUR" and rep["rows"] == 1281 and rep["rejected_rows"] == 0
     check_accounts(rep, per)
@@ -91,9 +120,11 @@ def test_legacy_cur_sample_golden_totals(db):
 
 def test_gzip_and_plain_agree(db, tmp_path):
     gz = str(tmp_path / "f.csv.gz")
-    with open(FOCUS, "rb") as f, gzip.open(gz, "wb") as g:
+    plain = focus_aws(tmp_path)
+    with open(plain, "rb") as f, gzip.open(gz, "wb") as g:
         g.write(f.read())
-    a = ingest(db, FOCUS)
+    a = ingest(db, plain)
+    assert a["accounts"]
     b = ingest(db, gz)
     assert b["files"][0]["gzip"] is True
     assert a["accounts"] == b["accounts"]
@@ -257,12 +288,18 @@ def upload(srv, acct, data, query="", secret=None, sign=True):
 
 def test_rest_upload_streams_the_file_into_an_import(srv, new_account, tmp_path):
     msp = _msp(srv, new_account)
-    data = gzip.compress(open(FOCUS, "rb").read())
-    st, rep = upload(srv, msp, data, "?name=focus.csv.gz")
+    path = focus_aws(tmp_path)
+    data = gzip.compress(open(path, "rb").read())
+    # Another payer's file: refused, naming the payer and the way out.
+    st, err = upload(srv, msp, data, "?name=focus.csv.gz")
+    assert st == 400 and "payer 123456789012 is not the MSP's payer" in err["Error"]["Message"]
+    assert "--reference" in err["Error"]["Message"]
+    st, rep = upload(srv, msp, data, "?name=focus.csv.gz&reference=true")
     assert st == 201, rep
+    assert rep["role"] == "reference"
     db = new_db(str(tmp_path))
     try:
-        ref = ingest(db, FOCUS)
+        ref = ingest(db, path)
     finally:
         drop_db(db)
     assert rep["status"] == "imported"
@@ -271,7 +308,7 @@ def test_rest_upload_streams_the_file_into_an_import(srv, new_account, tmp_path)
               "billing_period", "rollup_rows", "accounts"):
         assert rep[k] == ref[k], k
     # The same bytes again: already imported, nothing changes.
-    st, again = upload(srv, msp, data, "?name=focus.csv.gz")
+    st, again = upload(srv, msp, data, "?name=focus.csv.gz&reference=true")
     assert st == 200 and again["status"] == "already imported"
     assert again["import_id"] == rep["import_id"]
 
@@ -304,7 +341,7 @@ def test_rest_upload_with_curl_aws_sigv4(srv, new_account, tmp_path):
          "--user", "%s:%s" % (msp["AccessKeyId"], msp["SecretAccessKey"]),
          "-H", "Content-Type: text/csv", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
          "-X", "POST", "-T", LEGACY,
-         srv.url + "/api/v1/imports?name=legacy.csv"],
+         srv.url + "/api/v1/imports?name=legacy.csv&reference=true"],
         capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     rep = json.loads(p.stdout)
@@ -317,7 +354,7 @@ def test_import_dir_ingests_and_files_dropped_files(tmp_path):
     d.mkdir()
     s = Server("--import-dir", str(d))
     try:
-        (d / "focus.csv.gz").write_bytes(gzip.compress(open(FOCUS, "rb").read()))
+        (d / "focus.csv.gz").write_bytes(gzip.compress(open(focus_aws(tmp_path), "rb").read()))
         (d / "bad.csv").write_text("a,b\n1,2\n")
         (d / "notes.txt").write_text("ignored")
         done = d / "imported" / "focus.csv.gz.json"

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import SAMPLES, client, new_db, drop_db, sql
+from conftest import SAMPLES, client, new_db, drop_db, sql, focus_aws
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
@@ -493,9 +493,10 @@ def run(db, *args):
 
 
 def test_reconciliation_identity_on_shared_samples(tmp_path):
-    """Both shared samples: the FOCUS one (Sept 2024, no membership: all out
-    of membership) and the legacy CUR one (Nov 2023, its account a member
-    from the 7th and owned by a customer)."""
+    """Both shared samples: the legacy CUR one is the MSP's bill (Nov 2023,
+    its account a member from the 7th and owned by a customer); the FOCUS
+    one (Sept 2024) is another payer's, kept as reference: never in the
+    MSP's total."""
     db = new_db(str(tmp_path))
     try:
         acct = "123412340534"
@@ -512,12 +513,15 @@ def test_reconciliation_identity_on_shared_samples(tmp_path):
                 "'b@x.example', 'USD', 0, 0, 0)")
         sql(db, "INSERT INTO customer_accounts (account_id, customer_id, since) "
                 "VALUES (?, 'cus-sample0001', 0)", (acct,))
-        focus = run(db, "ingest", FOCUS)
+        run(db, "msp", "set", acct, "--name", "Sample MSP")
+        focus = run(db, "ingest", focus_aws(tmp_path), "--reference")
         legacy = run(db, "ingest", LEGACY)
+        assert (focus["role"], legacy["role"]) == ("reference", "billing")
         run(db, "pricing", "add", "--percent", "15", "--from", "2023-01")
-        for rep, period in ((focus, "2024-09"), (legacy, "2023-11")):
+        for total, period in ((Decimal(0), "2024-09"),
+                              (Decimal(legacy["unblended_cost"]), "2023-11")):
             rec = run(db, "invoice", "reconcile", "--period", period)
-            total = Decimal(rep["unblended_cost"])
+            assert rec["PayerAccountId"] == acct
             assert Decimal(rec["AwsTotal"]) == total
             parts = (Decimal(rec["CustomersAwsCost"]) + Decimal(rec["Unassigned"]) +
                      Decimal(rec["OutOfMembership"]))
@@ -526,9 +530,10 @@ def test_reconciliation_identity_on_shared_samples(tmp_path):
                 Decimal(rec["CustomersAwsCost"])
             for c in rec["Customers"]:
                 assert Decimal(c["Margin"]) == Decimal(c["BilledCost"]) - Decimal(c["AwsCost"])
-        # FOCUS: nobody is a member.
+        # FOCUS: another payer's file, not a line of it in the MSP's bill.
         rec = run(db, "invoice", "reconcile", "--period", "2024-09")
-        assert Decimal(rec["OutOfMembership"]) == Decimal(focus["unblended_cost"])
+        assert rec["Sources"] == 0 and rec["Customers"] == [] and \
+            Decimal(rec["AwsTotal"]) == 0 and focus["rollup_rows"] > 0
         # Legacy CUR: split at the join; the customer's part marked up 15 %
         # on everything but AWS's tax (the MSP's own tax replaces it).
         rec = run(db, "invoice", "reconcile", "--period", "2023-11")

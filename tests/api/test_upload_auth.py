@@ -17,7 +17,6 @@ import hashlib
 import hmac
 import http.client
 import json
-import os
 import socket
 import threading
 
@@ -26,11 +25,8 @@ import botocore.awsrequest
 import botocore.credentials
 import pytest
 
-from conftest import SAMPLES, Server, client, sql
+from conftest import Server, client, sql
 
-FOCUS = os.path.join(SAMPLES, "focus-sample-data-1.0", "focus_sample.csv")
-LEGACY = os.path.join(SAMPLES, "focus-converters-aws-cur",
-                      "sample-anonymous-aws-export-dataset.csv")
 PATH = "/api/v1/imports"
 
 
@@ -159,17 +155,17 @@ def test_refused_uploads_are_answered_before_their_body(up):
     assert imports(s) == before
 
 
-def unique_rows(n):
-    """A CUR 2.0 body of n rows, each its own rollup group (the most
-    memory a parse can take per byte)."""
+def unique_rows(n, payer="111122223333", salt=""):
+    """A CUR 2.0 body of n rows of payer, each its own rollup group (the
+    most memory a parse can take per byte)."""
     head = ("bill_payer_account_id,bill_billing_period_start_date,line_item_usage_account_id,"
             "line_item_line_item_type,line_item_usage_start_date,line_item_product_code,"
             "line_item_usage_type,line_item_operation,product_region_code,pricing_term,"
             "line_item_currency_code,line_item_unblended_cost,line_item_usage_amount,"
             "line_item_line_item_description\n")
-    rows = ["111122223333,2026-09-01T00:00:00Z,%012d,Usage,2026-09-%02dT%02d:00:00Z,"
-            "AmazonEC2,BoxUsage:u%d,RunInstances,us-east-1,OnDemand,USD,0.01,1,d\n"
-            % (k % 3000, k % 28 + 1, k % 24, k) for k in range(n)]
+    rows = ["%s,2026-09-01T00:00:00Z,%012d,Usage,2026-09-%02dT%02d:00:00Z,"
+            "AmazonEC2,BoxUsage:u%d,RunInstances,us-east-1,OnDemand,USD,0.01,1,d%s\n"
+            % (payer, k % 3000, k % 28 + 1, k % 24, k, salt) for k in range(n)]
     return (head + "".join(rows)).encode()
 
 
@@ -216,7 +212,7 @@ def test_declared_sha256_is_checked_before_commit(up):
     committed: the right body afterwards is a new import, not "already
     imported"."""
     s, msp, _ = up
-    data = gzip.compress(open(FOCUS, "rb").read())
+    data = gzip.compress(unique_rows(2000, msp["AccountId"], "sha"))
     wrong = hashlib.sha256(data + b"x").hexdigest()
     st, b = post(s, sign(s, msp, PATH + "?name=f.csv.gz", wrong), data,
                  PATH + "?name=f.csv.gz")
@@ -263,8 +259,8 @@ def test_streaming_signed_chunks(up):
     signature chains; one changed byte in one chunk and nothing is
     imported."""
     s, msp, _ = up
-    data = open(LEGACY, "rb").read()
-    path = PATH + "?name=legacy-stream.csv"
+    data = unique_rows(3000, msp["AccountId"], "stream")
+    path = PATH + "?name=stream.csv"
     h, body = streaming(s, msp, data, path, tamper=3)
     st, b = post(s, h, body, path)
     assert st == 400 and b["Error"]["Code"] == "InvalidSignatureException", b
@@ -279,7 +275,7 @@ def test_streaming_signed_chunks(up):
     assert st == 400 and b["Error"]["Code"] == "IncompleteBody", b
     h, body = streaming(s, msp, data, path)
     st, b = post(s, h, body, path)
-    assert st == 201 and b["status"] == "imported" and b["format"] == "CUR", b
+    assert st == 201 and b["status"] == "imported" and b["rows"] == 3000, b
 
 
 def test_upload_slots(up):

@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Parquet reader's interface (parquet.h): opening a file (magic,
+ * footer), choosing the columns to decode, and scanning the row groups,
+ * in parallel: each thread claims the next row group, reads its wanted
+ * column chunks page by page and hands its rows to the sink. The calling
+ * thread starts alone and lets the others start once the sink is ready
+ * (the ingest fixes the delivery's payer, period and currency from the
+ * first rows, as the CSV split does); a failure in the lowest row group
+ * is the one reported, so the message does not depend on timing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "billing/pq.h"
+#include "core/xmalloc.h"
+
+struct want {
+	int		 leaf;
+	int		 slot;
+	int		 kind;
+};
+
+struct parquet {
+	int		 fd;
+	uint64_t	 size;
+	char		 name[256];
+	struct pq_meta	 m;
+	struct want	 w[CSV_SLOTS_MAX];
+	int		 nw;
+};
+
+static ssize_t
+pread_full(int fd, void *p, size_t n, uint64_t off)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = pread(fd, (char *)p + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return (r < 0 ? -1 : (ssize_t)got);
+		got += (size_t)r;
+	}
+	return ((ssize_t)got);
+}
+
+int
+parquet_open(int fd, uint64_t size, const char *name, struct parquet **out,
+    struct err *e)
+{
+	struct parquet	*p;
+	uint8_t		 tail[8], head[4], *foot = NULL;
+	uint32_t	 len;
+	char		 msg[200];
+
+	*out = NULL;
+	if (size < 12)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: a Parquet "
+		    "file of %llu bytes has no footer", name,
+		    (unsigned long long)size));
+	if (pread_full(fd, head, 4, 0) != 4 ||
+	    pread_full(fd, tail, 8, size - 8) != 8)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s",
+		    name, strerror(errno)));
+	if (memcmp(head, PARQUET_MAGIC, 4) != 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: not a Parquet "
+		    "file (no PAR1 magic at its start)", name));
+	if (memcmp(tail + 4, "PARE", 4) == 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: the Parquet "
+		    "footer is encrypted; payerlink reads plain files", name));
+	if (memcmp(tail + 4, PARQUET_MAGIC, 4) != 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: truncated "
+		    "Parquet file: no PAR1 magic at its end", name));
+	memcpy(&len, tail, 4);
+	if ((uint64_t)len > size - 12)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: truncated "
+		    "Parquet file: a footer of %u bytes in a file of %llu",
+		    name, len, (unsigned long long)size));
+	if (len > PARQUET_FOOTER_MAX)
+		return (err_set(e, ERR_LIMIT, NULL, NULL, "%s: a Parquet "
+		    "footer of %u bytes (the limit is %u MiB)", name, len,
+		    PARQUET_FOOTER_MAX >> 20));
+	foot = xmalloc(len + 1);
+	if (pread_full(fd, foot, len, size - 8 - len) != (ssize_t)len) {
+		xfree(foot);
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s",
+		    name, strerror(errno)));
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->fd = fd;
+	p->size = size;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	if (pq_meta_parse(&p->m, foot, len, size - 8 - len, msg,
+	    sizeof(msg)) == -1) {
+		xfree(foot);
+		xfree(p);
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: %s", name,
+		    msg));
+	}
+	xfree(foot);
+	*out = p;
+	return (0);
+}
+
+void
+parquet_free(struct parquet *p)
+{
+	if (p == NULL)
+		return;
+	pq_meta_release(&p->m);
+	xfree(p);
+}
+
+char **
+parquet_columns(const struct parquet *p, int *n)
+{
+	*n = p->m.ntop;
+	return (p->m.top_name);
+}
+
+uint64_t
+parquet_rows(const struct parquet *p)
+{
+	return ((uint64_t)p->m.num_rows);
+}
+
+uint64_t
+parquet_plain_bytes(const struct parquet *p)
+{
+	return (p->m.plain_bytes);
+}
+
+int
+parquet_want(struct parquet *p, int col, int slot, enum parquet_kind kind,
+    int *nums, struct err *e)
+{
+	const struct pq_el	*el;
+	int			 leaf;
+	char			 msg[300];
+
+	if (col < 0 || col >= p->m.ntop || slot < 0 ||
+	    slot >= CSV_SLOTS_MAX || p->nw >= CSV_SLOTS_MAX)
+		return (err_set(e, ERR_INTERNAL, NULL, NULL, "parquet_want: "
+		    "column %d, slot %d", col, slot));
+	el = &p->m.el[p->m.top[col]];
+	leaf = p->m.top_leaf[col];
+	if (el->nchildren > 0 || p->m.leaf[leaf].max_rep > 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: column %s is "
+		    "%s, not a single value per row", p->name, el->name,
+		    el->group_kind == 1 ? "a MAP" : el->group_kind == 2 ?
+		    "a LIST" : el->nchildren > 0 ? "a group" : "repeated"));
+	if (pq_col_check(&p->m, leaf, kind, msg, sizeof(msg)) == -1)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: %s", p->name,
+		    msg));
+	*nums = kind == PARQUET_NUMBER && (el->type != PQ_BYTE_ARRAY ||
+	    el->logical == PQ_L_DECIMAL);
+	p->w[p->nw].leaf = leaf;
+	p->w[p->nw].slot = slot;
+	p->w[p->nw].kind = kind;
+	p->nw++;
+	return (0);
+}
+
+/* The scan. */
+
+struct scan {
+	struct parquet		*p;
+	const struct parquet_sink *sink;
+	pthread_mutex_t		 lock;
+	int			 next;		/* row group to claim */
+	int			 stop;
+	int			 err_rg;	/* lowest failed row group */
+	struct err		 err;
+	uint64_t		 done;		/* row groups read */
+};
+
+struct thr {
+	struct scan		*s;
+	void			*arg;
+	struct pq_codecs	 codecs;
+	struct pq_col		*c;
+	struct csv_field	 f[CSV_SLOTS_MAX];
+	pthread_t		 th;
+	int			 started;
+};
+
+static void
+thr_init(struct thr *t, struct scan *s, void *arg)
+{
+	static const char	 empty[1] = "";
+	struct parquet		*p = s->p;
+	int			 i;
+
+	memset(t, 0, sizeof(*t));
+	t->s = s;
+	t->arg = arg;
+	t->c = xcalloc((size_t)p->nw + 1, sizeof(*t->c));
+	for (i = 0; i < p->nw; i++)
+		pq_col_init(&t->c[i], p->fd, p->name, &p->m, p->w[i].leaf,
+		    p->w[i].kind, &t->codecs);
+	for (i = 0; i < CSV_SLOTS_MAX; i++)
+		t->f[i].p = empty;
+}
+
+static void
+thr_release(struct thr *t)
+{
+	int	 i;
+
+	for (i = 0; i < t->s->p->nw; i++)
+		pq_col_release(&t->c[i]);
+	xfree(t->c);
+	pq_codecs_release(&t->codecs);
+}
+
+/* Records the failure of row group g (the lowest one is kept). */
+static void
+scan_fail(struct scan *s, int g, const struct err *e)
+{
+	pthread_mutex_lock(&s->lock);
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELAXED);
+	if (g < s->err_rg) {
+		s->err_rg = g;
+		s->err = *e;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int
+claim(struct scan *s)
+{
+	int	 g = -1;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->stop && s->next < s->p->m.nrg)
+		g = s->next++;
+	pthread_mutex_unlock(&s->lock);
+	return (g);
+}
+
+/* The next k <= n rows' fields are ready in every column. */
+static int
+batch(struct thr *t, const struct pq_rowgroup *rg, size_t n, size_t *k,
+    struct err *e)
+{
+	struct parquet	*p = t->s->p;
+	struct pq_col	*c;
+	int		 i;
+
+	*k = n;
+	for (i = 0; i < p->nw; i++) {
+		c = &t->c[i];
+		if (c->fi == c->nf) {
+			if (pq_col_fill(c, n, e) == -1)
+				return (-1);
+			c->fi = 0;
+			if (c->nf == 0)
+				return (pq_col_fail(c, e, "%lld values for %lld "
+				    "rows", (long long)c->ch->num_values,
+				    (long long)rg->num_rows));
+		}
+		if (c->nf - c->fi < *k)
+			*k = c->nf - c->fi;
+	}
+	return (0);
+}
+
+static int	start_helpers(struct scan *, struct thr *);
+
+/* Reads row group g into the sink; helpers may start meanwhile. */
+static int
+scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
+{
+	struct scan		*s = t->s;
+	struct parquet		*p = s->p;
+	const struct pq_rowgroup *rg = &p->m.rg[g];
+	uint64_t		 left = (uint64_t)rg->num_rows;
+	uint64_t		 line = (uint64_t)rg->first_row + 2;
+	const struct csv_field	*src[CSV_SLOTS_MAX];
+	int			 slot[CSV_SLOTS_MAX];
+	size_t			 k, r;
+	int			 i, nw = p->nw;
+
+	for (i = 0; i < nw; i++) {
+		slot[i] = p->w[i].slot;
+		if (pq_col_start(&t->c[i], g, e) == -1)
+			return (-1);
+	}
+	while (left > 0) {
+		if (batch(t, rg, left < PQ_BATCH ? left : PQ_BATCH, &k,
+		    e) == -1)
+			return (-1);
+		/* Where each column's fields of the batch are, in locals:
+		 * the row callback could alias anything in memory. */
+		for (i = 0; i < p->nw; i++)
+			src[i] = t->c[i].f + t->c[i].fi;
+		for (r = 0; r < k; r++) {
+			for (i = 0; i < nw; i++)
+				t->f[slot[i]] = src[i][r];
+			if (s->sink->row(t->arg, t->f, line + r) != 0) {
+				if (s->sink->error != NULL)
+					(void)s->sink->error(t->arg, e);
+				return (-1);
+			}
+		}
+		for (i = 0; i < p->nw; i++)
+			t->c[i].fi += k;
+		left -= k;
+		line += k;
+		if (helpers != NULL && !helpers[0].started &&
+		    !__atomic_load_n(&s->stop, __ATOMIC_RELAXED) &&
+		    s->sink->ready(s->sink->arg))
+			(void)start_helpers(s, helpers);
+	}
+	for (i = 0; i < p->nw; i++)
+		if (t->c[i].page_left > 0 || t->c[i].values_left > 0)
+			return (pq_col_fail(&t->c[i], e, "%lld values for "
+			    "%lld rows", (long long)t->c[i].ch->num_values,
+			    (long long)rg->num_rows));
+	return (0);
+}
+
+/* Claims row groups until none is left or one failed; the calling
+ * thread (main) reports progress. */
+static void
+scan_loop(struct thr *t, struct thr *helpers, int main)
+{
+	struct scan	*s = t->s;
+	struct err	 e;
+	uint64_t	 done;
+	int		 g;
+
+	while ((g = claim(s)) >= 0) {
+		err_clear(&e);
+		if (scan_rg(t, g, helpers, &e) == -1) {
+			scan_fail(s, g, &e);
+			return;
+		}
+		done = __atomic_add_fetch(&s->done, 1, __ATOMIC_RELAXED);
+		if (main && s->sink->progress != NULL)
+			s->sink->progress(s->sink->arg, s->p->size * done /
+			    (uint64_t)s->p->m.nrg, s->p->size);
+	}
+}
+
+static void *
+helper_main(void *arg)
+{
+	struct thr	*t = arg;
+
+	scan_loop(t, NULL, 0);
+	return (NULL);
+}
+
+/* helpers[] is NULL-terminated by a zero arg; starts them all. */
+static int
+start_helpers(struct scan *s, struct thr *helpers)
+{
+	struct thr	*h;
+
+	for (h = helpers; h->s != NULL; h++) {
+		h->arg = s->sink->helper_new(s->sink->arg);
+		if (pthread_create(&h->th, NULL, helper_main, h) != 0) {
+			s->sink->helper_free(h->arg);
+			h->arg = NULL;
+			break;
+		}
+		h->started = 1;
+	}
+	helpers[0].started = 1;	/* tried: not again */
+	return (0);
+}
+
+int
+parquet_scan(struct parquet *p, int threads, const struct parquet_sink *sink,
+    struct err *e)
+{
+	struct scan	 s;
+	struct thr	 main, *helpers = NULL;
+	int		 i, rc = 0, nh = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.p = p;
+	s.sink = sink;
+	s.err_rg = p->m.nrg + 1;
+	pthread_mutex_init(&s.lock, NULL);
+	thr_init(&main, &s, sink->arg);
+	if (threads > p->m.nrg)
+		threads = p->m.nrg;
+	if (threads > 1 && sink->ready != NULL) {
+		nh = threads - 1;
+		helpers = xcalloc((size_t)nh + 1, sizeof(*helpers));
+		for (i = 0; i < nh; i++)
+			thr_init(&helpers[i], &s, NULL);
+	}
+	scan_loop(&main, helpers, 1);
+	for (i = 0; i < nh; i++)
+		if (helpers[i].arg != NULL && helpers[i].started)
+			pthread_join(helpers[i].th, NULL);
+	if (s.err_rg <= p->m.nrg) {
+		*e = s.err;
+		rc = -1;
+	}
+	for (i = 0; i < nh; i++) {
+		if (helpers[i].arg == NULL)
+			continue;
+		if (rc == 0 && sink->helper_done(sink->arg, helpers[i].arg,
+		    e) == -1)
+			rc = -1;
+		sink->helper_free(helpers[i].arg);
+	}
+	for (i = 0; i < nh; i++)
+		thr_release(&helpers[i]);
+	xfree(helpers);
+	thr_release(&main);
+	pthread_mutex_destroy(&s.lock);
+	return (rc);
+}
+
+int
+parquet_spool(int fd, const void *pre, size_t npre, int *fd_out,
+    uint64_t *size_out, struct err *e)
+{
+	const char	*dir = getenv("TMPDIR");
+	char		 path[512], *buf;
+	uint64_t	 total = 0;
+	ssize_t		 r, w;
+	size_t		 off;
+	int		 t;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	t = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (t == -1) {
+		snprintf(path, sizeof(path), "%s/payerlink-parquet-XXXXXX",
+		    dir);
+		if ((t = mkstemp(path)) == -1)
+			return (err_set(e, ERR_INTERNAL, NULL, NULL, "a "
+			    "temporary file in %s: %s", dir, strerror(errno)));
+		unlink(path);
+	}
+	buf = xmalloc(1 << 20);
+	memcpy(buf, pre, npre);
+	r = (ssize_t)npre;
+	for (;;) {
+		for (off = 0; off < (size_t)r; off += (size_t)w)
+			if ((w = write(t, buf + off, (size_t)r - off)) < 0) {
+				if (errno == EINTR) {
+					w = 0;
+					continue;
+				}
+				err_set(e, ERR_INTERNAL, NULL, NULL, "spooling "
+				    "a Parquet upload: %s", strerror(errno));
+				goto fail;
+			}
+		total += (uint64_t)r;
+		if (total > PARQUET_SPOOL_MAX) {
+			err_set(e, ERR_LIMIT, NULL, NULL, "a Parquet stream "
+			    "over %llu GiB", PARQUET_SPOOL_MAX >> 30);
+			goto fail;
+		}
+		r = read(fd, buf, 1 << 20);
+		if (r < 0 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r < 0) {
+			err_set(e, ERR_INVALID, NULL, NULL, "read: %s",
+			    strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+	}
+	xfree(buf);
+	*fd_out = t;
+	*size_out = total;
+	return (0);
+fail:
+	xfree(buf);
+	close(t);
+	return (-1);
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cost Explorer's names (metrics, dimensions) and days: parsing and
+ * formatting dates, months, today by the business clock.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ce/ce.h"
+#include "core/clock.h"
+
+static const char *const metric_names[CE_NMETRICS] = {
+	"UnblendedCost", "NetUnblendedCost", "AmortizedCost", "BlendedCost",
+	"UsageQuantity"
+};
+static const char *const dim_names[CE_NDIMS] = {
+	"SERVICE", "LINKED_ACCOUNT", "REGION", "USAGE_TYPE", "RECORD_TYPE",
+	"OPERATION"
+};
+static const char *const dim_labels[CE_NDIMS] = {
+	"Service", "Account", "Region", "Usage type", "Line item type",
+	"Operation"
+};
+
+int
+ce_metric_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < CE_NMETRICS; i++)
+		if (strcasecmp(s, metric_names[i]) == 0)
+			return (i);
+	return (-1);
+}
+
+const char *
+ce_metric_name(enum ce_metric m)
+{
+	return (metric_names[m]);
+}
+
+int
+ce_dim_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < CE_NDIMS; i++)
+		if (strcmp(s, dim_names[i]) == 0)
+			return (i);
+	return (-1);
+}
+
+const char *
+ce_dim_name(enum ce_dim d)
+{
+	return (dim_names[d]);
+}
+
+const char *
+ce_dim_label(enum ce_dim d)
+{
+	return (dim_labels[d]);
+}
+
+int
+ce_day_parse(const char *s, int64_t *out)
+{
+	unsigned	 y, m, d;
+
+	if (strlen(s) < 10 || !isdigit((unsigned char)s[0]) || s[4] != '-' ||
+	    s[7] != '-')
+		return (-1);
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return (-1);
+	y = (unsigned)((s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+	    (s[2] - '0') * 10 + (s[3] - '0'));
+	m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+	d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > 31)
+		return (-1);
+	*out = clock_days_from_civil((int)y, m, d);
+	{
+		int		 yy;
+		unsigned	 mm, dd;
+
+		clock_civil_from_days(*out, &yy, &mm, &dd);
+		if (mm != m || dd != d)
+			return (-1);
+	}
+	return (0);
+}
+
+void
+ce_day_format(int64_t day, char *buf, size_t len)
+{
+	int		 y;
+	unsigned	 m, d;
+
+	clock_civil_from_days(day, &y, &m, &d);
+	snprintf(buf, len, "%04d-%02u-%02u", y, m, d);
+}
+
+int64_t
+ce_month_start(int64_t day)
+{
+	int		 y;
+	unsigned	 m, d;
+
+	clock_civil_from_days(day, &y, &m, &d);
+	return (clock_days_from_civil(y, m, 1));
+}
+
+int64_t
+ce_month_next(int64_t day)
+{
+	int		 y;
+	unsigned	 m, d;
+
+	clock_civil_from_days(day, &y, &m, &d);
+	if (++m > 12) {
+		m = 1;
+		y++;
+	}
+	return (clock_days_from_civil(y, m, 1));
+}
+
+int64_t
+ce_today(struct store *st)
+{
+	int64_t	 now = store_now(st);
+
+	return (now / MS_PER_DAY);
+}

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scan every view shares: for each paid source whose month meets the
+ * period, its rows from the cache, the filter compiled against its string
+ * table (a match flag per string and leaf), the rows in scope and period,
+ * priced per customer through ce_price_rows().
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "billing/paid.h"
+#include "ce/internal.h"
+
+/* ---- Compiled filters ------------------------------------------------- */
+
+struct cx {
+	enum ce_op	 op;
+	enum ce_dim	 dim;
+	uint8_t		*match;		/* per string of the set */
+	struct cx	*kids;
+	size_t		 nkids;
+};
+
+static void
+cx_compile(struct arena *a, const struct ce_set *s, const struct ce_expr *x,
+    struct cx *out)
+{
+	size_t	 i;
+	int64_t	 id;
+
+	out->op = x->op;
+	out->dim = x->dim;
+	out->nkids = x->nkids;
+	out->match = NULL;
+	out->kids = NULL;
+	if (x->op == CE_DIMS) {
+		out->match = arena_zalloc(a, s->str.n + 1);
+		for (i = 0; i < x->nvalues; i++)
+			if ((id = strtab_find(&s->str, x->values[i])) >= 0)
+				out->match[id] = 1;
+		return;
+	}
+	out->kids = arena_alloc(a, x->nkids * sizeof(*out->kids));
+	for (i = 0; i < x->nkids; i++)
+		cx_compile(a, s, x->kids[i], &out->kids[i]);
+}
+
+static int
+cx_eval(const struct cx *x, const struct ce_row *r)
+{
+	size_t	 i;
+
+	switch (x->op) {
+	case CE_DIMS:
+		return (x->match[r->d[x->dim]]);
+	case CE_AND:
+		for (i = 0; i < x->nkids; i++)
+			if (!cx_eval(&x->kids[i], r))
+				return (0);
+		return (1);
+	case CE_OR:
+		for (i = 0; i < x->nkids; i++)
+			if (cx_eval(&x->kids[i], r))
+				return (1);
+		return (0);
+	case CE_NOT:
+		return (!cx_eval(&x->kids[0], r));
+	}
+	return (0);
+}
+
+/* ---- Scanning --------------------------------------------------------- */
+
+int
+ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
+    int64_t start, int64_t end, const struct ce_expr *filter,
+    ce_visit_fn visit, void *arg, struct err *e)
+{
+	struct billing_source	*im;
+	size_t			 nim, i, k, n;
+	char			 from[8], to[8], d[11];
+	int			 rc = -1;
+
+	ce_day_format(start, d, sizeof(d));
+	snprintf(from, sizeof(from), "%.7s", d);
+	ce_day_format(end - 1, d, sizeof(d));
+	snprintf(to, sizeof(to), "%.7s", d);
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	/* Whose cost it is: only the paid sources' lines (billing/paid.h);
+	 * a customer sees the billable ones of its accounts. */
+	if (paid_sources(st, a, from, to, &im, &nim, e) == -1)
+		goto out;
+	for (i = 0; i < nim; i++) {
+		struct ce_set		*s;
+		struct cx		 fx;
+		uint8_t			*allowed = NULL;
+		const char		**cust = NULL;
+		uint32_t		*idx;
+		struct ce_price		*price = NULL;
+		const char		**rowcust;
+
+		if ((s = ce_set_get(st, &im[i], e)) == NULL)
+			goto out;
+		if (s->nrows == 0 || s->max_day < start || s->min_day >= end) {
+			ce_set_put(s);
+			continue;
+		}
+		if (filter != NULL)
+			cx_compile(a, s, filter, &fx);
+		/* Who owns each account string of this set. */
+		cust = arena_zalloc(a, (s->str.n + 1) * sizeof(*cust));
+		allowed = arena_zalloc(a, s->str.n + 1);
+		for (k = 0; k < sc->nowners; k++) {
+			int64_t	 id = strtab_find(&s->str,
+			    sc->owners[k].account_id);
+			if (id >= 0) {
+				cust[id] = sc->owners[k].customer_id;
+				allowed[id] = 1;
+			}
+		}
+		idx = arena_alloc(a, (s->nrows + 1) * sizeof(*idx));
+		rowcust = arena_alloc(a, (s->nrows + 1) * sizeof(*rowcust));
+		n = 0;
+		for (k = 0; k < s->nrows; k++) {
+			const struct ce_row *r = &s->rows[k];
+
+			if (r->day < start || r->day >= end)
+				continue;
+			if (!sc->msp && (!paid_billable(r->in_membership) ||
+			    !allowed[r->d[CE_LINKED_ACCOUNT]]))
+				continue;
+			if (filter != NULL && !cx_eval(&fx, r))
+				continue;
+			rowcust[n] = paid_billable(r->in_membership) ?
+			    cust[r->d[CE_LINKED_ACCOUNT]] : NULL;
+			idx[n++] = (uint32_t)k;
+		}
+		if (n > 0) {
+			price = arena_zalloc(a, n * sizeof(*price));
+			if (ce_price_set(st, a, s, idx, rowcust, n, price,
+			    e) == -1) {
+				ce_set_put(s);
+				goto out;
+			}
+			if (visit(arg, s, idx, rowcust, price, n, e) == -1) {
+				ce_set_put(s);
+				goto out;
+			}
+		}
+		ce_set_put(s);
+	}
+	rc = 0;
+out:
+	if (rc == 0) {
+		if (store_commit(st, e) == -1)
+			return (-1);
+	} else
+		store_rollback(st);
+	return (rc);
+}
+
+int
+ce_price_set(struct store *st, struct arena *a, const struct ce_set *s,
+    const uint32_t *idx, const char **rowcust, size_t n,
+    struct ce_price *price, struct err *e)
+{
+	const char		*cust[64];
+	size_t			 ncust = 0, *count, *at, i, k, c, m = 0;
+	uint32_t		*ord;
+	uint8_t			*ci;
+	struct billing_rollup	*rows;
+	struct ce_price		*out;
+	char			*days;
+	const char		*prev = NULL;
+	size_t			 prevc = 0;
+
+	/*
+	 * Rows come ordered by account, so the owner changes rarely: find
+	 * each row's customer index comparing pointers first, then bucket
+	 * the rows by customer (counting sort) and price each customer's
+	 * rows in one call. More than 64 customers in one import: priced in
+	 * rounds of 64.
+	 */
+	ci = arena_alloc(a, n + 1);
+	for (i = 0; i < n; i++) {
+		if (rowcust[i] == NULL) {
+			ci[i] = 0xff;
+			continue;
+		}
+		if (rowcust[i] != prev) {
+			for (k = 0; k < ncust; k++)
+				if (strcmp(cust[k], rowcust[i]) == 0)
+					break;
+			if (k == ncust) {
+				if (ncust == 64) {
+					ci[i] = 0xfe;	/* next round */
+					continue;
+				}
+				cust[ncust++] = rowcust[i];
+			}
+			prev = rowcust[i];
+			prevc = k;
+		}
+		ci[i] = (uint8_t)prevc;
+	}
+	if (ncust == 0)
+		return (0);
+	count = arena_zalloc(a, (ncust + 1) * sizeof(*count));
+	at = arena_zalloc(a, (ncust + 1) * sizeof(*at));
+	for (i = 0; i < n; i++)
+		if (ci[i] < ncust) {
+			count[ci[i]]++;
+			m++;
+		}
+	for (c = 1; c <= ncust; c++)
+		at[c] = at[c - 1] + count[c - 1];
+	ord = arena_alloc(a, (m + 1) * sizeof(*ord));
+	for (i = 0; i < n; i++)
+		if (ci[i] < ncust)
+			ord[at[ci[i]]++] = (uint32_t)i;
+	rows = arena_alloc(a, (m + 1) * sizeof(*rows));
+	out = arena_alloc(a, (m + 1) * sizeof(*out));
+	/* Day strings of this set's days (a month, at most 31 of them). */
+	days = arena_alloc(a, (size_t)(s->max_day - s->min_day + 1) * 11);
+	for (k = 0; k <= (size_t)(s->max_day - s->min_day); k++)
+		ce_day_format(s->min_day + (int64_t)k, days + k * 11, 11);
+	for (i = 0; i < m; i++) {
+		const struct ce_row *r = &s->rows[idx[ord[i]]];
+		struct billing_rollup *w = &rows[i];
+
+		w->period = s->period;
+		w->day = days + (size_t)(r->day - s->min_day) * 11;
+		w->payer_id = "";
+		w->account_id = s->str.s[r->d[CE_LINKED_ACCOUNT]];
+		w->product_code = s->str.s[r->d[CE_SERVICE]];
+		w->usage_type = s->str.s[r->d[CE_USAGE_TYPE]];
+		w->operation = s->str.s[r->d[CE_OPERATION]];
+		w->region = s->str.s[r->d[CE_REGION]];
+		w->line_item_type = s->str.s[r->d[CE_RECORD_TYPE]];
+		w->pricing_term = s->str.s[r->term];
+		w->in_membership = r->in_membership;
+		w->unblended = r->unblended;
+		w->net_unblended = r->net;
+		w->amortized = r->amortized;
+		w->public_on_demand = r->public_od;
+		w->usage_amount = r->usage;
+		w->line_count = 0;
+	}
+	for (c = 0, i = 0; c < ncust; i += count[c], c++)
+		if (count[c] > 0 && ce_price_rows(st, cust[c], s->period,
+		    rows + i, count[c], out + i, e) == -1)
+			return (-1);
+	for (i = 0; i < m; i++)
+		price[ord[i]] = out[i];
+	/* Rows of customers beyond the first 64: another round. */
+	for (i = 0; i < n; i++)
+		if (ci[i] == 0xfe)
+			break;
+	if (i < n) {
+		const char	**rest = arena_zalloc(a, n * sizeof(*rest));
+		struct ce_price	*p2 = arena_zalloc(a, n * sizeof(*p2));
+
+		for (k = 0; k < n; k++)
+			if (ci[k] == 0xfe)
+				rest[k] = rowcust[k];
+		if (ce_price_set(st, a, s, idx, rest, n, p2, e) == -1)
+			return (-1);
+		for (k = 0; k < n; k++)
+			if (ci[k] == 0xfe)
+				price[k] = p2[k];
+	}
+	return (0);
+}
+
+void
+ce_row_values(const struct ce_scope *sc, const struct ce_row *r,
+    const char *owner, const struct ce_price *p, int64_t v[CE_NMETRICS])
+{
+	if (sc->msp) {
+		v[CE_UNBLENDED] = r->unblended;
+		v[CE_NET_UNBLENDED] = owner != NULL ? p->net : 0;
+		v[CE_AMORTIZED] = r->amortized;
+		v[CE_BLENDED] = r->unblended;
+	} else {
+		v[CE_UNBLENDED] = p->unblended;
+		v[CE_NET_UNBLENDED] = p->net;
+		v[CE_AMORTIZED] = p->amortized;
+		v[CE_BLENDED] = p->blended;
+	}
+	v[CE_USAGE] = r->usage;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to store/: column tables that several store files read. */
+#ifndef STORE_ROWS_H
+#define STORE_ROWS_H
+
+#include "store/row.h"
+
+/* struct membership under alias m (store/org.c). */
+extern const struct row	 store_membership_row;
+/* struct member: an account (alias a) and its membership (alias m). */
+extern const struct row	 store_member_row;
+
+#endif
