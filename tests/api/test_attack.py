@@ -350,8 +350,11 @@ def test_rest_matrix(strict, world):
         st, b = rest(strict, world[who], "POST", "/api/v1/customers",
                      {"Name": "evil", "ContactEmail": "evil@attack.example"})
         assert st == 403 and b["Error"]["Code"] == "AccessDenied", (who, st, b)
-    st, b = rest(strict, world["S"], "POST", "/api/v1/imports", None)
-    assert st == 403
+    # An upload, properly signed by another account: refused at its headers.
+    from test_upload_auth import head_only, sign
+    st, _, b = head_only(strict, sign(strict, world["S"], "/api/v1/imports",
+                                      "UNSIGNED-PAYLOAD"), 1000)
+    assert st == 403 and b["Error"]["Code"] == "AccessDenied", b
     for path in ("/moto-api/reset", "/api/v1/test/clock"):
         st, _, _ = raw(strict, "POST", path, b"{}")
         assert st in (403, 404), path
