@@ -8,17 +8,12 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "org/created_account.h"
 #include "org/organization.h"
 #include "org/tags.h"
 
 #define INVALID	"InvalidInputException"
-
-int	aws_create_account(struct aws_req *, struct err *);
-int	aws_create_gov_cloud_account(struct aws_req *, struct err *);
-int	aws_describe_create_account_status(struct aws_req *, struct err *);
-int	aws_list_create_account_status(struct aws_req *, struct err *);
-int	aws_close_account(struct aws_req *, struct err *);
 
 static json_t *
 car_json(const struct create_account_req *c, int64_t now)

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -16,22 +17,15 @@
 #include "store/store.h"
 
 enum op_service { ORG, CE };
-#define OP_READ		0
-#define OP_WRITE	1
-
-#define OP(svc, name, fn, flags) int fn(struct aws_req *, struct err *);
-#include "aws/ops.def"
-#undef OP
 
 struct op {
 	enum op_service	 service;
 	const char	*name;
 	aws_handler	 fn;
-	int		 flags;
 };
 
 static const struct op ops[] = {
-#define OP(svc, name, fn, flags) { svc, #name, fn, flags },
+#define OP(svc, name, fn) { svc, #name, fn },
 #include "aws/ops.def"
 #undef OP
 };

@@ -11,13 +11,10 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "billing/money.h"
 #include "ce/ce.h"
 #include "core/codec.h"
-
-int	aws_ce_get_cost_and_usage(struct aws_req *, struct err *);
-int	aws_ce_get_cost_forecast(struct aws_req *, struct err *);
-int	aws_ce_get_dimension_values(struct aws_req *, struct err *);
 
 #define VALIDATION	"ValidationException"
 #define CE_PAGE_DEFAULT	2000	/* groups per page */

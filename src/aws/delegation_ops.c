@@ -8,21 +8,10 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "org/delegation.h"
 #include "org/organization.h"
 #include "org/tags.h"
-
-int	aws_register_delegated_administrator(struct aws_req *, struct err *);
-int	aws_deregister_delegated_administrator(struct aws_req *, struct err *);
-int	aws_list_delegated_administrators(struct aws_req *, struct err *);
-int	aws_list_delegated_services_for_account(struct aws_req *, struct err *);
-int	aws_enable_aws_service_access(struct aws_req *, struct err *);
-int	aws_disable_aws_service_access(struct aws_req *, struct err *);
-int	aws_list_aws_service_access_for_organization(struct aws_req *,
-	    struct err *);
-int	aws_put_resource_policy(struct aws_req *, struct err *);
-int	aws_describe_resource_policy(struct aws_req *, struct err *);
-int	aws_delete_resource_policy(struct aws_req *, struct err *);
 
 static int
 account_service(struct aws_req *r, const char **id, const char **svc,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "core/config.h"
 #include "org/all_features.h"
 #include "org/handshake.h"
@@ -17,17 +18,6 @@
 
 #define INVALID		"InvalidInputException"
 #define TAGS_MAX	50
-
-int	aws_accept_handshake(struct aws_req *, struct err *);
-int	aws_cancel_handshake(struct aws_req *, struct err *);
-int	aws_decline_handshake(struct aws_req *, struct err *);
-int	aws_enable_all_features(struct aws_req *, struct err *);
-int	aws_describe_handshake(struct aws_req *, struct err *);
-int	aws_invite_account_to_organization(struct aws_req *, struct err *);
-int	aws_leave_organization(struct aws_req *, struct err *);
-int	aws_list_handshakes_for_account(struct aws_req *, struct err *);
-int	aws_list_handshakes_for_organization(struct aws_req *, struct err *);
-int	aws_remove_account_from_organization(struct aws_req *, struct err *);
 
 static json_t *
 resource(const char *type, const char *value)

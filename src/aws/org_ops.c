@@ -9,17 +9,10 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "org/created_account.h"
 #include "org/organization.h"
 #include "org/policy.h"
-
-int	aws_create_organization(struct aws_req *, struct err *);
-int	aws_delete_organization(struct aws_req *, struct err *);
-int	aws_describe_account(struct aws_req *, struct err *);
-int	aws_describe_organization(struct aws_req *, struct err *);
-int	aws_list_accounts(struct aws_req *, struct err *);
-int	aws_list_roots(struct aws_req *, struct err *);
-json_t	*aws_root_view_json(const struct root_view *);	/* policy_ops.c */
 
 json_t *
 aws_org_json(const struct organization *o)

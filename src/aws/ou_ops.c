@@ -8,20 +8,11 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "org/created_account.h"
 #include "org/organization.h"
 #include "org/ou.h"
 #include "org/tags.h"
-
-int	aws_create_organizational_unit(struct aws_req *, struct err *);
-int	aws_update_organizational_unit(struct aws_req *, struct err *);
-int	aws_delete_organizational_unit(struct aws_req *, struct err *);
-int	aws_describe_organizational_unit(struct aws_req *, struct err *);
-int	aws_list_organizational_units_for_parent(struct aws_req *, struct err *);
-int	aws_list_accounts_for_parent(struct aws_req *, struct err *);
-int	aws_list_children(struct aws_req *, struct err *);
-int	aws_list_parents(struct aws_req *, struct err *);
-int	aws_move_account(struct aws_req *, struct err *);
 
 static json_t *
 ou_json(const struct organization *o, const struct org_unit *u)

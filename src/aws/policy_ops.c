@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "org/organization.h"
 #include "org/ou.h"
 #include "org/policy.h"
@@ -15,20 +16,6 @@
 
 static const char *const types[] = { "SERVICE_CONTROL_POLICY", "TAG_POLICY",
     "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", NULL };
-
-int	aws_create_policy(struct aws_req *, struct err *);
-int	aws_update_policy(struct aws_req *, struct err *);
-int	aws_delete_policy(struct aws_req *, struct err *);
-int	aws_describe_policy(struct aws_req *, struct err *);
-int	aws_list_policies(struct aws_req *, struct err *);
-int	aws_list_policies_for_target(struct aws_req *, struct err *);
-int	aws_attach_policy(struct aws_req *, struct err *);
-int	aws_detach_policy(struct aws_req *, struct err *);
-int	aws_list_targets_for_policy(struct aws_req *, struct err *);
-int	aws_enable_policy_type(struct aws_req *, struct err *);
-int	aws_disable_policy_type(struct aws_req *, struct err *);
-int	aws_describe_effective_policy(struct aws_req *, struct err *);
-json_t	*aws_root_view_json(const struct root_view *);
 
 static json_t *
 summary_json(const struct organization *o, const struct policy *p)

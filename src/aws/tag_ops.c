@@ -8,13 +8,10 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ops.h"
 #include "org/tags.h"
 
 #define INVALID	"InvalidInputException"
-
-int	aws_tag_resource(struct aws_req *, struct err *);
-int	aws_untag_resource(struct aws_req *, struct err *);
-int	aws_list_tags_for_resource(struct aws_req *, struct err *);
 
 static int
 tag_member(json_t *t, const char *name, size_t max, char *dst, size_t size,

@@ -49,6 +49,14 @@ struct response {
 	int		 fd;
 };
 
+/* A row of a route table (web/, rest/) as `payerlink routes` prints it. */
+struct route_info {
+	const char	*method;	/* "GET", "POST"...; "*": any other */
+	const char	*path;		/* a '*' at the end: and what follows */
+	const char	*handler;	/* the function's name */
+	const char	*who;		/* who may call it: a role of the table */
+};
+
 /* First header with this name (case-insensitive), or NULL. */
 const char	*request_header(const struct request *, const char *name);
 /* Number of headers with this name. */

@@ -6,7 +6,6 @@
 
 #include "core/codec.h"
 #include "onboard/internal.h"
-#include "org/organization.h"
 
 #define CUSTOMER_ACCOUNTS_MAX	(ONBOARD_PAGE_MAX * 10)
 
@@ -257,15 +256,15 @@ customer_list(struct store *st, struct arena *a, const struct principal *who,
 }
 
 int
-customer_add_account(struct store *st, const struct principal *who,
-    const char *customer_id, const char *account_id, struct err *e)
+customer_add_account(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *customer_id,
+    const char *account_id, struct err *e)
 {
 	struct msp		 m;
 	struct customer		 c;
 	struct customer_account	 ca;
-	struct membership	 mb;
-	struct organization	 o;
-	struct principal	 p;
+	struct orgport_standing	 s;
+	struct orgport_org	 o;
 
 	if (!customer_id_valid(customer_id))
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
@@ -278,11 +277,13 @@ customer_add_account(struct store *st, const struct principal *who,
 	if (msp_require(st, who, &m, e) == -1 ||
 	    store_customer_get(st, customer_id, &c, e) == -1)
 		goto fail;
-	onb_msp_principal(&m, &p);
-	if (org_require_management(st, &p, &o, e) == -1)
+	if (onb_msp_org(org, m.account_id, &o, e) == -1 ||
+	    orgport_account_standing(org, account_id, &s, e) == -1)
 		goto fail;
-	if (store_membership_current(st, account_id, &mb, NULL) == -1 ||
-	    strcmp(mb.org_id, o.id) != 0) {
+	/* In it as a member or as its management account. Every port knows
+	 * the MSP's own organization, so UNKNOWN means "not in it". */
+	if ((s.kind != ORGPORT_CASE_MEMBER &&
+	    s.kind != ORGPORT_CASE_MANAGEMENT) || strcmp(s.org_id, o.id) != 0) {
 		err_set(e, ERR_CONFLICT, NULL, NULL, "account %s is not in the "
 		    "MSP's organization %s; onboard it with payerlink onboard "
 		    "request", account_id, o.id);

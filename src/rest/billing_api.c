@@ -19,29 +19,6 @@
 #include "rest/rest_internal.h"
 
 static int
-prefix(const char *path, const char *p, const char **rest)
-{
-	size_t	 n = strlen(p);
-
-	if (strncmp(path, p, n) != 0 || (path[n] != '\0' && path[n] != '/'))
-		return (0);
-	*rest = path + n;
-	return (1);
-}
-
-int
-billing_api_wants(const struct request *r)
-{
-	const char	*rest;
-
-	return (prefix(r->path, "/api/v1/pricing-rules", &rest) ||
-	    prefix(r->path, "/api/v1/line-items", &rest) ||
-	    prefix(r->path, "/api/v1/fx", &rest) ||
-	    prefix(r->path, "/api/v1/invoices", &rest) ||
-	    strcmp(r->path, "/api/v1/reconciliation") == 0);
-}
-
-static int
 member(json_t *in, const char *name, const char **out, struct err *e)
 {
 	json_t	*v = json_object_get(in, name);
@@ -75,26 +52,19 @@ member_bool(json_t *in, const char *name, int *out, struct err *e)
 	return (0);
 }
 
-static int
-not_allowed(const struct request *r, struct err *e)
-{
-	return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,
-	    "%s is not allowed on %s", r->method, r->path));
-}
-
-/* The {id} after a collection's path ("/pr-..."): one segment of at most
+/* The {id} after a collection's path: one segment of at most
  * PRICING_ID_LEN + 1 characters (cli- ids are 14), or ERR_NOT_FOUND. */
 static int
-path_id(const char *rest, const char *what, char *id, size_t len,
+path_id(const char *arg, const char *what, char *id, size_t len,
     struct err *e)
 {
 	size_t	 n;
 
-	if (*rest != '/' || strchr(rest + 1, '/') != NULL ||
-	    (n = strlen(rest + 1)) == 0 || n > PRICING_ID_LEN + 1 || n >= len)
+	if (strchr(arg, '/') != NULL || (n = strlen(arg)) == 0 ||
+	    n > PRICING_ID_LEN + 1 || n >= len)
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "%s %.20s does not exist", what, *rest ? rest + 1 : ""));
-	memcpy(id, rest + 1, n + 1);
+		    "%s %.20s does not exist", what, arg));
+	memcpy(id, arg, n + 1);
 	return (0);
 }
 
@@ -106,41 +76,33 @@ reply_empty(struct response *resp)
 	resp->content_type = "application/json";
 }
 
-static int
-rules(struct request *r, struct response *resp, const struct principal *who,
-    const char *rest, struct err *e)
+int
+rest_rule_list(struct rest_call *c, struct err *e)
 {
-	struct pricing_rule_input in;
-	struct pricing_rule	 rule, *v;
+	struct pricing_rule	*v;
 	const char		*cust;
-	char			 id[PRICING_ID_LEN + 2];
-	json_t			*body = NULL, *arr;
+	json_t			*arr;
 	size_t			 n, i;
 
-	if (*rest != '\0') {
-		if (path_id(rest, "pricing rule", id, sizeof(id), e) == -1)
-			return (-1);
-		if (strcmp(r->method, "DELETE") != 0)
-			return (not_allowed(r, e));
-		if (pricing_rule_delete(r->store, who, id, e) == -1)
-			return (-1);
-		reply_empty(resp);
-		return (0);
-	}
-	if (strcmp(r->method, "GET") == 0) {
-		if (rest_query(r, "customer", &cust, e) == -1 ||
-		    pricing_rule_list(r->store, r->arena, who, cust, &v, &n,
-		    e) == -1)
-			return (-1);
-		arr = json_array();
-		for (i = 0; i < n; i++)
-			json_array_append_new(arr, pricing_rule_json(&v[i]));
-		reply_json(resp, 200, json_pack("{s:o}", "Rules", arr));
-		return (0);
-	}
-	if (strcmp(r->method, "POST") != 0)
-		return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,
-		    "%s is not allowed on %s", r->method, r->path));
+	if (rest_query(c->r, "customer", &cust, e) == -1 ||
+	    pricing_rule_list(c->r->store, c->r->arena, &c->who, cust, &v, &n,
+	    e) == -1)
+		return (-1);
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, pricing_rule_json(&v[i]));
+	reply_json(c->resp, 200, json_pack("{s:o}", "Rules", arr));
+	return (0);
+}
+
+int
+rest_rule_add(struct rest_call *c, struct err *e)
+{
+	struct request		*r = c->r;
+	struct pricing_rule_input in;
+	struct pricing_rule	 rule;
+	json_t			*body = NULL;
+
 	memset(&in, 0, sizeof(in));
 	if (json_decode_object(r->body, r->body_len, r->cfg->max_json_depth,
 	    &body, e) == -1)
@@ -153,50 +115,66 @@ rules(struct request *r, struct response *resp, const struct principal *who,
 	    member(body, "From", &in.from, e) == -1 ||
 	    member(body, "To", &in.to, e) == -1 ||
 	    member(body, "PassesOn", &in.passes, e) == -1 ||
-	    pricing_rule_add(r->store, who, &in, &rule, e) == -1) {
+	    pricing_rule_add(r->store, &c->who, &in, &rule, e) == -1) {
 		json_decref(body);
 		return (-1);
 	}
 	json_decref(body);
-	reply_json(resp, 201, pricing_rule_json(&rule));
+	reply_json(c->resp, 201, pricing_rule_json(&rule));
 	return (0);
 }
 
-/* /api/v1/line-items[/{id}]: the customers' custom line items. */
-static int
-items(struct request *r, struct response *resp, const struct principal *who,
-    const char *rest, struct err *e)
+int
+rest_rule_delete(struct rest_call *c, struct err *e)
 {
-	struct custom_item_input in;
-	struct custom_item	 item, *v;
+	char	 id[PRICING_ID_LEN + 2];
+
+	if (path_id(c->arg, "pricing rule", id, sizeof(id), e) == -1 ||
+	    pricing_rule_delete(c->r->store, &c->who, id, e) == -1)
+		return (-1);
+	reply_empty(c->resp);
+	return (0);
+}
+
+/* Another method or path under a rule: a bad id is not found first. */
+int
+rest_rule_other(struct rest_call *c, struct err *e)
+{
+	char	 id[PRICING_ID_LEN + 2];
+
+	if (path_id(c->arg, "pricing rule", id, sizeof(id), e) == -1)
+		return (-1);
+	return (rest_not_allowed(c, e));
+}
+
+/* /api/v1/line-items[/{id}]: the customers' custom line items. */
+int
+rest_item_list(struct rest_call *c, struct err *e)
+{
+	struct custom_item	*v;
 	const char		*cust;
-	char			 id[PRICING_ID_LEN + 2];
-	json_t			*body = NULL, *arr;
+	json_t			*arr;
 	size_t			 n, i;
 
-	if (*rest != '\0') {
-		if (path_id(rest, "custom line item", id, sizeof(id), e) == -1)
-			return (-1);
-		if (strcmp(r->method, "DELETE") != 0)
-			return (not_allowed(r, e));
-		if (pricing_item_delete(r->store, who, id, e) == -1)
-			return (-1);
-		reply_empty(resp);
-		return (0);
-	}
-	if (strcmp(r->method, "GET") == 0) {
-		if (rest_query(r, "customer", &cust, e) == -1 ||
-		    pricing_item_list(r->store, r->arena, who, cust, &v, &n,
-		    e) == -1)
-			return (-1);
-		arr = json_array();
-		for (i = 0; i < n; i++)
-			json_array_append_new(arr, custom_item_json(&v[i]));
-		reply_json(resp, 200, json_pack("{s:o}", "Items", arr));
-		return (0);
-	}
-	if (strcmp(r->method, "POST") != 0)
-		return (not_allowed(r, e));
+	if (rest_query(c->r, "customer", &cust, e) == -1 ||
+	    pricing_item_list(c->r->store, c->r->arena, &c->who, cust, &v, &n,
+	    e) == -1)
+		return (-1);
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, custom_item_json(&v[i]));
+	reply_json(c->resp, 200, json_pack("{s:o}", "Items", arr));
+	return (0);
+}
+
+int
+rest_item_add(struct rest_call *c, struct err *e)
+{
+	struct request		*r = c->r;
+	struct custom_item_input in;
+	struct custom_item	 item;
+	json_t			*body = NULL;
+
 	memset(&in, 0, sizeof(in));
 	if (json_decode_object(r->body, r->body_len, r->cfg->max_json_depth,
 	    &body, e) == -1)
@@ -211,43 +189,90 @@ items(struct request *r, struct response *resp, const struct principal *who,
 	    member(body, "From", &in.from, e) == -1 ||
 	    member(body, "To", &in.to, e) == -1 ||
 	    member_bool(body, "Once", &in.once, e) == -1 ||
-	    pricing_item_add(r->store, who, &in, &item, e) == -1) {
+	    pricing_item_add(r->store, &c->who, &in, &item, e) == -1) {
 		json_decref(body);
 		return (-1);
 	}
 	json_decref(body);
-	reply_json(resp, 201, custom_item_json(&item));
+	reply_json(c->resp, 201, custom_item_json(&item));
 	return (0);
+}
+
+int
+rest_item_delete(struct rest_call *c, struct err *e)
+{
+	char	 id[PRICING_ID_LEN + 2];
+
+	if (path_id(c->arg, "custom line item", id, sizeof(id), e) == -1 ||
+	    pricing_item_delete(c->r->store, &c->who, id, e) == -1)
+		return (-1);
+	reply_empty(c->resp);
+	return (0);
+}
+
+int
+rest_item_other(struct rest_call *c, struct err *e)
+{
+	char	 id[PRICING_ID_LEN + 2];
+
+	if (path_id(c->arg, "custom line item", id, sizeof(id), e) == -1)
+		return (-1);
+	return (rest_not_allowed(c, e));
 }
 
 /* /api/v1/fx[/{period}]: the monthly exchange rate table. */
 static int
-fx(struct request *r, struct response *resp, const struct principal *who,
-    const char *rest, struct err *e)
+fx_period(const char *period, struct err *e)
 {
-	struct fx_rate		 rate, *v;
-	const char		*period = "", *base, *quote, *val;
-	json_t			*body = NULL, *arr;
-	size_t			 n, i;
+	if (!month_valid(period))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "period: expected YYYY-MM (/api/v1/fx/2026-10)"));
+	return (0);
+}
 
-	if (*rest != '\0') {
-		period = rest + 1;
-		if (*rest != '/' || !month_valid(period))
-			return (err_set(e, ERR_INVALID, NULL, NULL,
-			    "period: expected YYYY-MM (/api/v1/fx/2026-10)"));
-	}
-	if (strcmp(r->method, "GET") == 0) {
-		if (fx_list(r->store, r->arena, who, period, &v, &n, e) == -1)
-			return (-1);
-		arr = json_array();
-		for (i = 0; i < n; i++)
-			json_array_append_new(arr, fx_rate_json(&v[i]));
-		reply_json(resp, 200, json_pack("{s:o, s:o}", "Period",
-		    *period ? json_string(period) : json_null(), "Rates", arr));
-		return (0);
-	}
-	if (strcmp(r->method, "PUT") != 0 || *period == '\0')
-		return (not_allowed(r, e));
+/* Every month's rates (period ""), or one month's. */
+static int
+fx_reply(struct rest_call *c, const char *period, struct err *e)
+{
+	struct fx_rate	*v;
+	json_t		*arr;
+	size_t		 n, i;
+
+	if (fx_list(c->r->store, c->r->arena, &c->who, period, &v, &n,
+	    e) == -1)
+		return (-1);
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, fx_rate_json(&v[i]));
+	reply_json(c->resp, 200, json_pack("{s:o, s:o}", "Period",
+	    *period ? json_string(period) : json_null(), "Rates", arr));
+	return (0);
+}
+
+int
+rest_fx_list(struct rest_call *c, struct err *e)
+{
+	return (fx_reply(c, "", e));
+}
+
+int
+rest_fx_month(struct rest_call *c, struct err *e)
+{
+	if (fx_period(c->arg, e) == -1)
+		return (-1);
+	return (fx_reply(c, c->arg, e));
+}
+
+int
+rest_fx_put(struct rest_call *c, struct err *e)
+{
+	struct request	*r = c->r;
+	struct fx_rate	 rate;
+	const char	*base, *quote, *val;
+	json_t		*body = NULL;
+
+	if (fx_period(c->arg, e) == -1)
+		return (-1);
 	if (json_decode_object(r->body, r->body_len, r->cfg->max_json_depth,
 	    &body, e) == -1)
 		return (-1);
@@ -263,75 +288,74 @@ fx(struct request *r, struct response *resp, const struct principal *who,
 		    "Rate: required ({\"From\":\"USD\",\"To\":\"KRW\","
 		    "\"Rate\":\"1387.25\"})"));
 	}
-	if (fx_set(r->store, who, period, base, quote, val, &rate, e) == -1) {
+	if (fx_set(r->store, &c->who, c->arg, base, quote, val, &rate,
+	    e) == -1) {
 		json_decref(body);
 		return (-1);
 	}
 	json_decref(body);
-	reply_json(resp, 200, fx_rate_json(&rate));
+	reply_json(c->resp, 200, fx_rate_json(&rate));
 	return (0);
 }
 
-static int
-invoices(struct request *r, struct response *resp, const struct principal *who,
-    const char *rest, struct err *e)
+/* Another method or path under a month: a bad period is 400 first. */
+int
+rest_fx_other(struct rest_call *c, struct err *e)
 {
-	struct invoice_doc	 d;
-	struct invoice		*v;
-	const char		*cust, *period, *fmt, *action;
-	char			 key[INVOICE_NUMBER_MAX + INVOICE_ID_LEN + 2];
-	json_t			*arr;
-	size_t			 n, i, klen;
-	int			 rc;
+	if (fx_period(c->arg, e) == -1)
+		return (-1);
+	return (rest_not_allowed(c, e));
+}
 
-	if (*rest == '\0') {
-		if (strcmp(r->method, "GET") != 0)
-			return (err_set(e, ERR_INVALID, "MethodNotAllowed",
-			    NULL, "%s is not allowed on %s", r->method,
-			    r->path));
-		if (rest_query(r, "customer", &cust, e) == -1 ||
-		    rest_query(r, "period", &period, e) == -1 ||
-		    invoice_list(r->store, r->arena, who, cust, period, &v, &n,
-		    e) == -1)
-			return (-1);
-		arr = json_array();
-		for (i = 0; i < n; i++)
-			json_array_append_new(arr, invoice_summary_json(&v[i],
-			    INVOICE_MSP));
-		reply_json(resp, 200, json_pack("{s:o}", "Invoices", arr));
-		return (0);
-	}
-	rest++;
-	action = strchr(rest, '/');
-	klen = action != NULL ? (size_t)(action - rest) : strlen(rest);
-	if (klen == 0 || klen >= sizeof(key))
+int
+rest_invoice_list(struct rest_call *c, struct err *e)
+{
+	struct invoice	*v;
+	const char	*cust, *period;
+	json_t		*arr;
+	size_t		 n, i;
+
+	if (rest_query(c->r, "customer", &cust, e) == -1 ||
+	    rest_query(c->r, "period", &period, e) == -1 ||
+	    invoice_list(c->r->store, c->r->arena, &c->who, cust, period, &v,
+	    &n, e) == -1)
+		return (-1);
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, invoice_summary_json(&v[i],
+		    INVOICE_MSP));
+	reply_json(c->resp, 200, json_pack("{s:o}", "Invoices", arr));
+	return (0);
+}
+
+#define INVOICE_KEY_BUF	(INVOICE_NUMBER_MAX + INVOICE_ID_LEN + 2)
+
+/* The invoice's number or id that starts arg, or ERR_NOT_FOUND. */
+static int
+invoice_key(const char *arg, char key[INVOICE_KEY_BUF], struct err *e)
+{
+	size_t	 n = strcspn(arg, "/");
+
+	if (n == 0 || n >= INVOICE_KEY_BUF)
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
 		    "no such invoice"));
-	memcpy(key, rest, klen);
-	key[klen] = '\0';
-	if (action != NULL) {
-		action++;
-		if (strcmp(r->method, "POST") != 0)
-			return (err_set(e, ERR_INVALID, "MethodNotAllowed",
-			    NULL, "%s is not allowed on %s", r->method,
-			    r->path));
-		if (strcmp(action, "issue") == 0)
-			rc = invoice_issue(r->store, r->arena, who, key, &d, e);
-		else if (strcmp(action, "void") == 0)
-			rc = invoice_void(r->store, r->arena, who, key, &d, e);
-		else
-			return (err_set(e, ERR_NOT_FOUND, "NotFound", NULL,
-			    "no such endpoint: %s %s", r->method, r->path));
-		if (rc == -1)
-			return (-1);
-		reply_json(resp, 200, invoice_json(&d, INVOICE_MSP));
-		return (0);
-	}
-	if (strcmp(r->method, "GET") != 0)
-		return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,
-		    "%s is not allowed on %s", r->method, r->path));
-	if (rest_query(r, "format", &fmt, e) == -1 ||
-	    invoice_get(r->store, r->arena, who, key, &d, e) == -1)
+	memcpy(key, arg, n);
+	key[n] = '\0';
+	return (0);
+}
+
+/* ?format=json (the default), csv or pdf. */
+int
+rest_invoice_show(struct rest_call *c, struct err *e)
+{
+	struct response		*resp = c->resp;
+	struct invoice_doc	 d;
+	const char		*fmt;
+	char			 key[INVOICE_KEY_BUF];
+
+	if (invoice_key(c->arg, key, e) == -1 ||
+	    rest_query(c->r, "format", &fmt, e) == -1 ||
+	    invoice_get(c->r->store, c->r->arena, &c->who, key, &d, e) == -1)
 		return (-1);
 	if (fmt == NULL || strcmp(fmt, "json") == 0) {
 		reply_json(resp, 200, invoice_json(&d, INVOICE_MSP));
@@ -356,42 +380,60 @@ invoices(struct request *r, struct response *resp, const struct principal *who,
 	    "format: expected json, csv or pdf"));
 }
 
-static int
-reconciliation(struct request *r, struct response *resp,
-    const struct principal *who, struct err *e)
+int
+rest_invoice_issue(struct rest_call *c, struct err *e)
 {
-	struct recon	 rc;
-	const char	*period;
+	struct invoice_doc	 d;
+	char			 key[INVOICE_KEY_BUF];
 
-	if (strcmp(r->method, "GET") != 0)
-		return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,
-		    "%s is not allowed on %s", r->method, r->path));
-	if (rest_query(r, "period", &period, e) == -1)
+	if (invoice_key(c->arg, key, e) == -1 ||
+	    invoice_issue(c->r->store, c->r->arena, &c->who, key, &d, e) == -1)
 		return (-1);
-	if (period == NULL)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "period: required (YYYY-MM)"));
-	if (invoice_reconcile(r->store, r->arena, who, period, &rc, e) == -1)
-		return (-1);
-	reply_json(resp, 200, recon_json(&rc));
+	reply_json(c->resp, 200, invoice_json(&d, INVOICE_MSP));
 	return (0);
 }
 
 int
-billing_api_handle(struct request *r, struct response *resp, struct err *e)
+rest_invoice_void(struct rest_call *c, struct err *e)
 {
-	struct principal	 who;
-	const char		*rest;
+	struct invoice_doc	 d;
+	char			 key[INVOICE_KEY_BUF];
 
-	if (rest_authenticate(r, &who, e) == -1)
+	if (invoice_key(c->arg, key, e) == -1 ||
+	    invoice_void(c->r->store, c->r->arena, &c->who, key, &d, e) == -1)
 		return (-1);
-	if (prefix(r->path, "/api/v1/pricing-rules", &rest))
-		return (rules(r, resp, &who, rest, e));
-	if (prefix(r->path, "/api/v1/line-items", &rest))
-		return (items(r, resp, &who, rest, e));
-	if (prefix(r->path, "/api/v1/fx", &rest))
-		return (fx(r, resp, &who, rest, e));
-	if (prefix(r->path, "/api/v1/invoices", &rest))
-		return (invoices(r, resp, &who, rest, e));
-	return (reconciliation(r, resp, &who, e));
+	reply_json(c->resp, 200, invoice_json(&d, INVOICE_MSP));
+	return (0);
+}
+
+/* Another method or path under an invoice: a bad key is not found
+ * first; an action is POST. */
+int
+rest_invoice_other(struct rest_call *c, struct err *e)
+{
+	char	 key[INVOICE_KEY_BUF];
+
+	if (invoice_key(c->arg, key, e) == -1)
+		return (-1);
+	if (strchr(c->arg, '/') != NULL && strcmp(c->r->method, "POST") == 0)
+		return (rest_not_found(c, e));
+	return (rest_not_allowed(c, e));
+}
+
+int
+rest_reconciliation(struct rest_call *c, struct err *e)
+{
+	struct recon	 rc;
+	const char	*period;
+
+	if (rest_query(c->r, "period", &period, e) == -1)
+		return (-1);
+	if (period == NULL)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "period: required (YYYY-MM)"));
+	if (invoice_reconcile(c->r->store, c->r->arena, &c->who, period, &rc,
+	    e) == -1)
+		return (-1);
+	reply_json(c->resp, 200, recon_json(&rc));
+	return (0);
 }

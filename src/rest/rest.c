@@ -9,6 +9,7 @@
 #include "core/codec.h"
 #include "core/config.h"
 #include "core/json.h"
+#include "onboard/onboard.h"
 #include "org/account.h"
 #include "rest/rest.h"
 #include "rest/rest_internal.h"
@@ -66,9 +67,11 @@ reply_error(struct response *resp, const struct err *e)
 }
 
 /* POST /moto-api/reset: every table emptied, the default account back. */
-static int
-emulator_reset(struct request *r, struct response *resp, struct err *e)
+int
+rest_emulator_reset(struct rest_call *c, struct err *e)
 {
+	struct request	*r = c->r;
+
 	if (store_begin(r->store, STORE_WRITE, e) == -1)
 		return (-1);
 	if (store_wipe(r->store, e) == -1) {
@@ -79,14 +82,15 @@ emulator_reset(struct request *r, struct response *resp, struct err *e)
 		return (-1);
 	if (account_ensure_default(r->store, e) == -1)
 		return (-1);
-	reply_json(resp, 200, json_pack("{s:s}", "status", "ok"));
+	reply_json(c->resp, 200, json_pack("{s:s}", "status", "ok"));
 	return (0);
 }
 
 /* POST /api/v1/test/clock {"advance_seconds": N} */
-static int
-emulator_clock(struct request *r, struct response *resp, struct err *e)
+int
+rest_emulator_clock(struct rest_call *c, struct err *e)
 {
+	struct request	*r = c->r;
 	json_t		*in, *v;
 	char		 iso[32];
 	int64_t		 secs;
@@ -105,35 +109,124 @@ emulator_clock(struct request *r, struct response *resp, struct err *e)
 	if (store_clock_advance(r->store, secs * 1000, e) == -1)
 		return (-1);
 	clock_iso8601(store_now(r->store), iso, sizeof(iso));
-	reply_json(resp, 200, json_pack("{s:s}", "now", iso));
+	reply_json(c->resp, 200, json_pack("{s:s}", "now", iso));
+	return (0);
+}
+
+int
+rest_not_found(struct rest_call *c, struct err *e)
+{
+	return (err_set(e, ERR_NOT_FOUND, "NotFound", NULL,
+	    "no such endpoint: %s %s", c->r->method, c->r->path));
+}
+
+int
+rest_not_allowed(struct rest_call *c, struct err *e)
+{
+	return (err_set(e, ERR_INVALID, "MethodNotAllowed", NULL,
+	    "%s is not allowed on %s", c->r->method, c->r->path));
+}
+
+enum rest_who { EMULATOR, TOKEN, SIGNED, MSP };
+
+static const char *const who_names[] = { "emulator", "token", "signed",
+    "msp" };
+
+static const struct rest_route {
+	const char	*method;	/* "*": any */
+	const char	*path;		/* see routes.def */
+	int		(*fn)(struct rest_call *, struct err *);
+	const char	*name;
+	enum rest_who	 who;
+} routes[] = {
+#define ROUTE(method, path, handler, who) \
+	{ method, path, handler, #handler, who },
+#include "rest/routes.def"
+#undef ROUTE
+};
+
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+/*
+ * Whether p matches the pattern: literal, but for one "{name}" segment
+ * or a '*' at the end, which *arg gets (a copy in a when it is a segment
+ * inside the path).
+ */
+static int
+path_match(struct arena *a, const char *pat, const char *p, const char **arg)
+{
+	const char	*seg = NULL;
+	size_t		 n = 0;
+
+	while (*pat != '\0') {
+		if (*pat == '*') {
+			*arg = p;
+			return (1);
+		}
+		if (*pat == '{') {
+			pat = strchr(pat, '}') + 1;
+			seg = p;
+			n = strcspn(p, "/");
+			p += n;
+			continue;
+		}
+		if (*pat++ != *p++)
+			return (0);
+	}
+	if (*p != '\0')
+		return (0);
+	*arg = seg == NULL ? "" : seg[n] == '\0' ? seg :
+	    arena_strndup(a, seg, n);
+	return (1);
+}
+
+int
+rest_route_info(size_t i, struct route_info *out)
+{
+	if (i >= NROUTES)
+		return (-1);
+	out->method = routes[i].method;
+	out->path = routes[i].path;
+	out->handler = routes[i].name;
+	out->who = who_names[routes[i].who];
 	return (0);
 }
 
 void
 rest_handle(struct request *r, struct response *resp)
 {
-	struct err	 e;
-	int		 rc = -1;
+	const struct rest_route	*rt;
+	struct rest_call	 c;
+	struct err		 e;
 
 	err_clear(&e);
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.resp = resp;
 	response_header(resp, "x-amzn-RequestId", r->request_id);
-	if (r->body_too_large)
+	if (r->body_too_large) {
 		err_set(&e, ERR_LIMIT, "RequestEntityTooLarge", NULL,
 		    "the request body is larger than %zu bytes",
 		    r->cfg->max_body);
-	else if (r->cfg->emulator && strcmp(r->method, "POST") == 0 &&
-	    strcmp(r->path, "/moto-api/reset") == 0)
-		rc = emulator_reset(r, resp, &e);
-	else if (r->cfg->emulator && strcmp(r->method, "POST") == 0 &&
-	    strcmp(r->path, "/api/v1/test/clock") == 0)
-		rc = emulator_clock(r, resp, &e);
-	else if (onboard_api_wants(r))
-		rc = onboard_api_handle(r, resp, &e);
-	else if (billing_api_wants(r))
-		rc = billing_api_handle(r, resp, &e);
-	else
-		err_set(&e, ERR_NOT_FOUND, "NotFound", NULL,
-		    "no such endpoint: %s %s", r->method, r->path);
-	if (rc == -1)
-		reply_error(resp, &e);
+		goto fail;
+	}
+	for (rt = routes; rt < routes + NROUTES; rt++)
+		if ((rt->who != EMULATOR || r->cfg->emulator) &&
+		    (strcmp(rt->method, "*") == 0 ||
+		    strcmp(rt->method, r->method) == 0) &&
+		    path_match(r->arena, rt->path, r->path, &c.arg))
+			break;
+	if (rt == routes + NROUTES) {
+		rest_not_found(&c, &e);
+		goto fail;
+	}
+	if ((rt->who == SIGNED || rt->who == MSP) &&
+	    rest_authenticate(r, &c.who, &e) == -1)
+		goto fail;
+	if (rt->who == MSP && msp_require(r->store, &c.who, NULL, &e) == -1)
+		goto fail;
+	if (rt->fn(&c, &e) == 0)
+		return;
+fail:
+	reply_error(resp, &e);
 }

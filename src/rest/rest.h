@@ -10,5 +10,7 @@
 #include "core/message.h"
 
 void	rest_handle(struct request *, struct response *);
+/* Row i of the REST route table, for `payerlink routes`; -1 past it. */
+int	rest_route_info(size_t i, struct route_info *out /* OUT */);
 
 #endif

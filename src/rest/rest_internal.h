@@ -37,13 +37,23 @@ void	reply_error(struct response *, const struct err *);
 int	rest_authenticate(struct request *, struct principal *who /* OUT */,
 	    struct err *);
 
-/* The onboarding desk: /api/v1/customers, onboardings, audit, plan. */
-int	onboard_api_wants(const struct request *);
-/* Replies on success; returns -1 with *e for rest_handle to render. */
-int	onboard_api_handle(struct request *, struct response *, struct err *);
+/* One call of a route's handler (routes.def). */
+struct rest_call {
+	struct request		*r;
+	struct response		*resp;
+	struct principal	 who;	/* the signer (who SIGNED or MSP) */
+	const char		*arg;	/* the path's {name} or '*' part */
+};
 
-/* Rebilling: /api/v1/pricing-rules, invoices, reconciliation. */
-int	billing_api_wants(const struct request *);
-int	billing_api_handle(struct request *, struct response *, struct err *);
+/*
+ * The handlers, declared from routes.def: each replies, or returns -1
+ * with *e for rest_handle to render. onboard_api.c: the onboarding desk
+ * and the customer's plan; billing_api.c: rebilling; rest.c: the
+ * emulator's endpoints and the answers for what a path does not serve.
+ */
+#define ROUTE(method, path, handler, who) \
+	int	handler(struct rest_call *, struct err *);
+#include "rest/routes.def"
+#undef ROUTE
 
 #endif

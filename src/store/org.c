@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/rows.h"
 #include "store/store.h"
@@ -53,12 +54,8 @@ store_org_insert(struct store *st, const struct organization *o,
 {
 	static struct row_sql	 q = ROW_SQL(&org_row,
 	    "INSERT INTO organizations {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &org_row, o, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, o, e));
 }
 
 int
@@ -90,12 +87,8 @@ store_membership_open(struct store *st, const struct membership *m,
 {
 	static struct row_sql	 q = ROW_SQL(&store_membership_row,
 	    "INSERT INTO memberships {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &store_membership_row, m, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, m, e));
 }
 
 int

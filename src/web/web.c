@@ -101,37 +101,199 @@ post_allowed(struct ctx *c)
 	return (web_csrf_ok(want, form_get(&c->form, "csrf")));
 }
 
-/* The signed-in console's sections: each is its path and what is under
- * it ("/audit", "/audit/..."). */
-static const char *const msp_sections[] = { "/onboarding", "/customers",
-    "/audit", "/imports", "/invoices", "/pricing", NULL };
-static const char *const account_sections[] = { "/organization",
-    "/settings", "/portal", "/signout", NULL };
+/*
+ * Who may reach a route. Anyone else is sent to sign in (signed out), to
+ * the portal (a portal user's session) or refused with 403 (another
+ * account).
+ */
+enum web_who {
+	WEB_ANYONE,	/* signed out or in, a portal user too */
+	WEB_PUBLIC,	/* anyone but a portal user */
+	WEB_SESSION,	/* a signed-in account or portal user */
+	WEB_ACCOUNT,	/* a signed-in account */
+	WEB_MSP,	/* the MSP's management account */
+	WEB_NOWHERE	/* no route: 404, a portal user the portal */
+};
 
-/* The section of list p is in, or NULL. */
-static const char *
-section_of(const char *p, const char *const *list)
+static const char *const who_names[] = { "anyone", "public", "signed-in",
+    "account", "msp" };
+
+struct web_route {
+	const char	*method;	/* "GET" (HEAD too) or "POST" */
+	const char	*path;		/* '*' at the end: sub gets the rest */
+	void		(*page)(struct ctx *);
+	void		(*sub)(struct ctx *, const char *rest);
+	const char	*name;		/* the handler's, for web_route_info() */
+	enum web_who	 who;
+};
+
+/* A page's handler takes the request; a sub-path's also what follows. */
+#define PAGE(m, path, fn, who)	{ m, path, fn, NULL, #fn, who }
+#define SUB(m, path, fn, who)	{ m, path, NULL, fn, #fn, who }
+
+static void	home_get(struct ctx *);
+static void	plan_token_get(struct ctx *, const char *);
+static void	plan_token_post(struct ctx *, const char *);
+
+/*
+ * The console and the billing portal. The router dispatches from this
+ * table and takes its authorization decision from the last column;
+ * `payerlink routes` prints it for tests/api/test_authz_matrix.py. A path
+ * under the first segment of signed-in rows ("/audit/x") that no row
+ * serves is 404 (405 for other methods than GET and POST) for those the
+ * rows admit, so a visitor learns nothing of what is there: the rows of
+ * one segment have one `who`. What follows "/x/" is dispatched by the
+ * page module (org_post: "invite", "remove"...), which also scopes what
+ * a signed-in caller sees (the portal: the MSP and its portal users).
+ */
+static const struct web_route routes[] = {
+	PAGE("GET",	"/",			home_get,		WEB_ANYONE),
+	PAGE("GET",	"/signin",		signin_get,		WEB_ANYONE),
+	PAGE("POST",	"/signin",		signin_post,		WEB_ANYONE),
+	PAGE("GET",	"/intake",		intake_get,		WEB_PUBLIC),
+	PAGE("POST",	"/intake",		intake_post,		WEB_PUBLIC),
+	SUB("GET",	"/plan/*",		plan_token_get,		WEB_PUBLIC),
+	SUB("POST",	"/plan/*",		plan_token_post,	WEB_PUBLIC),
+	PAGE("POST",	"/signout",		signout_post,		WEB_SESSION),
+	SUB("GET",	"/portal",		portal_get,		WEB_SESSION),
+	SUB("GET",	"/portal/*",		portal_get,		WEB_SESSION),
+	SUB("POST",	"/portal/*",		portal_post,		WEB_SESSION),
+	PAGE("GET",	"/organization",	org_get,		WEB_ACCOUNT),
+	PAGE("GET",	"/organization/accept",	org_accept_get,		WEB_ACCOUNT),
+	SUB("POST",	"/organization/*",	org_post,		WEB_ACCOUNT),
+	PAGE("GET",	"/settings",		settings_get,		WEB_ACCOUNT),
+	SUB("POST",	"/settings/*",		settings_post,		WEB_ACCOUNT),
+	SUB("GET",	"/onboarding",		onboard_desk_get,	WEB_MSP),
+	SUB("GET",	"/onboarding/*",	onboard_desk_get,	WEB_MSP),
+	SUB("POST",	"/onboarding/*",	onboard_desk_post,	WEB_MSP),
+	PAGE("GET",	"/customers",		customers_get,		WEB_MSP),
+	SUB("POST",	"/customers/*",		customers_post,		WEB_MSP),
+	PAGE("GET",	"/audit",		audit_get,		WEB_MSP),
+	SUB("GET",	"/imports",		imports_get,		WEB_MSP),
+	SUB("GET",	"/imports/*",		imports_get,		WEB_MSP),
+	SUB("GET",	"/invoices",		invoices_get,		WEB_MSP),
+	SUB("GET",	"/invoices/*",		invoices_get,		WEB_MSP),
+	SUB("POST",	"/invoices/*",		invoices_post,		WEB_MSP),
+	PAGE("GET",	"/pricing",		pricing_get,		WEB_MSP),
+	SUB("POST",	"/pricing/*",		pricing_post,		WEB_MSP),
+};
+
+#define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+static void
+home_get(struct ctx *c)
 {
-	size_t	 n;
+	page_redirect(c, !c->signed_in ? "/signin" : c->is_portal ?
+	    "/portal" : "/organization");
+}
 
-	for (; *list != NULL; list++) {
-		n = strlen(*list);
-		if (strncmp(p, *list, n) == 0 && (p[n] == '\0' || p[n] == '/'))
-			return (*list);
+/* /plan/TOKEN: the customer's plan. */
+static void
+plan_token_get(struct ctx *c, const char *rest)
+{
+	if (strchr(rest, '/') != NULL)
+		page_message(c, 404, "Not found", "There is no page here.");
+	else
+		plan_get(c, rest);
+}
+
+/* /plan/TOKEN/ACTION: the plan's forms. */
+static void
+plan_token_post(struct ctx *c, const char *rest)
+{
+	const char	*slash = strchr(rest, '/');
+
+	if (slash == NULL)
+		page_message(c, 404, "Not found", "There is no page here.");
+	else
+		plan_post(c, arena_strndup(c->r->arena, rest,
+		    (size_t)(slash - rest)), slash + 1);
+}
+
+/* Whether rt's path matches p, with what follows its "/x/" in *rest. */
+static int
+route_match(const struct web_route *rt, const char *p, const char **rest)
+{
+	size_t	 n = strlen(rt->path);
+
+	if (rt->path[n - 1] == '*' && strncmp(p, rt->path, n - 1) == 0) {
+		*rest = p + n - 1;
+		return (1);
 	}
+	*rest = "";
+	return (strcmp(p, rt->path) == 0);
+}
+
+/* The row serving method and path. */
+static const struct web_route *
+route_find(const char *method, const char *p, const char **rest)
+{
+	const struct web_route	*rt;
+	int			 head = strcmp(method, "HEAD") == 0;
+
+	for (rt = routes; rt < routes + NROUTES; rt++)
+		if ((strcmp(rt->method, method) == 0 ||
+		    (head && strcmp(rt->method, "GET") == 0)) &&
+		    route_match(rt, p, rest))
+			return (rt);
 	return (NULL);
+}
+
+/* Whether a row admitting portal users has path p, whatever its method. */
+static int
+portal_path(const char *p)
+{
+	const struct web_route	*rt;
+	const char		*rest;
+
+	for (rt = routes; rt < routes + NROUTES; rt++)
+		if (rt->who == WEB_SESSION && route_match(rt, p, &rest))
+			return (1);
+	return (0);
+}
+
+/* Who the signed-in rows of p's first segment admit, or WEB_NOWHERE. */
+static enum web_who
+section_who(const char *p)
+{
+	const struct web_route	*rt;
+	size_t			 n;
+
+	for (rt = routes; rt < routes + NROUTES; rt++) {
+		if (rt->who < WEB_SESSION)
+			continue;
+		n = 1 + strcspn(rt->path + 1, "/");
+		if (strncmp(p, rt->path, n) == 0 &&
+		    (p[n] == '\0' || p[n] == '/'))
+			return (rt->who);
+	}
+	return (WEB_NOWHERE);
+}
+
+int
+web_route_info(size_t i, struct route_info *out)
+{
+	if (i >= NROUTES)
+		return (-1);
+	out->method = routes[i].method;
+	out->path = routes[i].path;
+	out->handler = routes[i].name;
+	out->who = who_names[routes[i].who];
+	return (0);
 }
 
 static void
 route(struct ctx *c)
 {
-	struct request	*r = c->r;
-	int		 get = strcmp(r->method, "GET") == 0 ||
-			    strcmp(r->method, "HEAD") == 0;
-	int		 post = strcmp(r->method, "POST") == 0;
-	const char	*p = r->path, *slash;
-	struct msp	 m;
-	struct err	 e;
+	struct request		*r = c->r;
+	int			 get = strcmp(r->method, "GET") == 0 ||
+				    strcmp(r->method, "HEAD") == 0;
+	int			 post = strcmp(r->method, "POST") == 0;
+	const struct web_route	*rt;
+	const char		*rest = "";
+	enum web_who		 who;
+	struct msp		 m;
+	struct err		 e;
 
 	err_clear(&e);
 	if (form_parse(r->arena, r->query, strlen(r->query), &c->query,
@@ -158,108 +320,42 @@ route(struct ctx *c)
 			return;
 		}
 	}
-	if (strcmp(p, "/signin") == 0 && (get || post)) {
-		if (get)
-			signin_get(c);
-		else
-			signin_post(c);
-		return;
-	}
-	if (strcmp(p, "/") == 0 && get) {
-		page_redirect(c, !c->signed_in ? "/signin" : c->is_portal ?
-		    "/portal" : "/organization");
-		return;
-	}
-	/* A portal user's session reaches the portal and sign-out only. */
-	if (c->is_portal && strcmp(p, "/signout") != 0 &&
-	    strcmp(p, "/portal") != 0 && strncmp(p, "/portal/", 8) != 0) {
-		page_redirect(c, "/portal");
-		return;
-	}
-	/* Whether the session is the MSP's management account. */
-	c->is_msp = c->signed_in && msp_get(r->store, &m, NULL) == 0 &&
-	    strcmp(m.account_id, c->who.account_id) == 0;
-	/* Public pages: the intake form and the customer's plan. */
-	if (strcmp(p, "/intake") == 0 && (get || post)) {
-		if (get)
-			intake_get(c);
-		else
-			intake_post(c);
-		return;
-	}
-	if (strncmp(p, "/plan/", 6) == 0 && (get || post)) {
-		slash = strchr(p + 6, '/');
-		if (get && slash == NULL)
-			plan_get(c, p + 6);
-		else if (post && slash != NULL)
-			plan_post(c, arena_strndup(r->arena, p + 6,
-			    (size_t)(slash - p - 6)), slash + 1);
-		else
+	rt = route_find(r->method, r->path, &rest);
+	who = rt != NULL ? rt->who : section_who(r->path);
+	if (who != WEB_ANYONE) {
+		/* A portal user's session reaches sign-out and the portal
+		 * only (any method there: 404 or 405 as for an account). */
+		if (c->is_portal && !portal_path(r->path)) {
+			page_redirect(c, "/portal");
+			return;
+		}
+		c->is_msp = c->signed_in && msp_get(r->store, &m, NULL) == 0 &&
+		    strcmp(m.account_id, c->who.account_id) == 0;
+		if (who == WEB_NOWHERE) {
 			page_message(c, 404, "Not found",
 			    "There is no page here.");
-		return;
+			return;
+		}
+		if (who != WEB_PUBLIC && !c->signed_in) {
+			page_redirect(c, "/signin");
+			return;
+		}
+		if (who == WEB_MSP && !c->is_msp) {
+			page_forbidden(c);
+			return;
+		}
+		if (who != WEB_PUBLIC && get && c->ws.flash[0] != '\0')
+			store_web_session_take_flash(r->store,
+			    c->ws.token_hash, c->flash, sizeof(c->flash),
+			    NULL);
 	}
-	if (section_of(p, msp_sections) == NULL &&
-	    section_of(p, account_sections) == NULL) {
-		page_message(c, 404, "Not found", "There is no page here.");
-		return;
-	}
-	if (!c->signed_in) {
-		page_redirect(c, "/signin");
-		return;
-	}
-	/* The MSP's pages, checked here once for every handler below. */
-	if (!c->is_msp && section_of(p, msp_sections) != NULL) {
-		page_forbidden(c);
-		return;
-	}
-	if (get && c->ws.flash[0] != '\0')
-		store_web_session_take_flash(r->store, c->ws.token_hash,
-		    c->flash, sizeof(c->flash), NULL);
-	if (strcmp(p, "/signout") == 0 && post)
-		signout_post(c);
-	else if ((strcmp(p, "/portal") == 0 || strncmp(p, "/portal/",
-	    8) == 0) && get)
-		portal_get(c, p[7] == '/' ? p + 8 : "");
-	else if (strncmp(p, "/portal/", 8) == 0 && post)
-		portal_post(c, p + 8);
-	else if (strcmp(p, "/organization") == 0 && get)
-		org_get(c);
-	else if (strcmp(p, "/organization/accept") == 0 && get)
-		org_accept_get(c);
-	else if (strncmp(p, "/organization/", 14) == 0 && post)
-		org_post(c, p + 14);
-	else if (strcmp(p, "/onboarding") == 0 && get)
-		onboard_desk_get(c, "");
-	else if (strncmp(p, "/onboarding/", 12) == 0 && get)
-		onboard_desk_get(c, p + 12);
-	else if (strncmp(p, "/onboarding/", 12) == 0 && post)
-		onboard_desk_post(c, p + 12);
-	else if (strcmp(p, "/customers") == 0 && get)
-		customers_get(c);
-	else if (strncmp(p, "/customers/", 11) == 0 && post)
-		customers_post(c, p + 11);
-	else if (strcmp(p, "/audit") == 0 && get)
-		audit_get(c);
-	else if ((strcmp(p, "/imports") == 0 || strncmp(p, "/imports/",
-	    9) == 0) && get)
-		imports_get(c, p[8] == '/' ? p + 9 : "");
-	else if ((strcmp(p, "/invoices") == 0 || strncmp(p, "/invoices/",
-	    10) == 0) && get)
-		invoices_get(c, p[9] == '/' ? p + 10 : "");
-	else if (strncmp(p, "/invoices/", 10) == 0 && post)
-		invoices_post(c, p + 10);
-	else if (strcmp(p, "/pricing") == 0 && get)
-		pricing_get(c);
-	else if (strncmp(p, "/pricing/", 9) == 0 && post)
-		pricing_post(c, p + 9);
-	else if (strcmp(p, "/settings") == 0 && get)
-		settings_get(c);
-	else if (strncmp(p, "/settings/", 10) == 0 && post)
-		settings_post(c, p + 10);
-	else
+	if (rt == NULL)
 		page_message(c, get || post ? 404 : 405, "Not found",
 		    "There is no page here.");
+	else if (rt->page != NULL)
+		rt->page(c);
+	else
+		rt->sub(c, rest);
 }
 
 void

@@ -11,6 +11,8 @@
 #include "core/message.h"
 
 void	web_handle(struct request *, struct response *);
+/* Row i of the console's route table, for `payerlink routes`; -1 past it. */
+int	web_route_info(size_t i, struct route_info *out /* OUT */);
 /* Appends s to b with & < > " ' escaped: safe in text and quoted attributes. */
 void	html_escape(struct buf *b, const char *s);
 

@@ -19,12 +19,14 @@ import botocore.awsrequest
 import botocore.credentials
 import pytest
 
-from conftest import ROOT, sql
+from conftest import BIN, ROOT, sql
 from test_protocol import TARGET, call, signed
 
-OPS = [(m.group(1), m.group(2), m.group(3)) for m in re.finditer(
-    r"^OP\((\w+),\s*(\w+),\s*\w+,\s*(OP_\w+)", open(os.path.join(ROOT, "src/aws/ops.def")).read(),
-    re.M)]
+# (service, operation, "read" or "write"): AWS names its reads Describe*,
+# List* and Get*.
+OPS = [(m.group(1), m.group(2), "read" if re.match(r"(Describe|List|Get)[A-Z]", m.group(2))
+        else "write") for m in re.finditer(
+    r"^OP\((\w+),\s*(\w+),", open(os.path.join(ROOT, "src/aws/ops.def")).read(), re.M)]
 
 # Operations AWS lets any account call about itself. Everything else in
 # Organizations is for the management account (or a delegated admin) only.
@@ -182,7 +184,7 @@ def test_authorization_matrix_non_management(strict, world, caller):
     # CreateOrganization would make S a management account of its own (its
     # right; tested elsewhere); LeaveOrganization goes last for the same reason.
     ops = [o for o in ORG_OPS if o[1] not in ("CreateOrganization", "LeaveOrganization")]
-    ops.append(("ORG", "LeaveOrganization", "OP_WRITE"))
+    ops.append(("ORG", "LeaveOrganization", "write"))
     for svc, op, _ in ops:
         st, _, b = svc_call(strict, world[caller], svc, op, body_for(op, world))
         if op in SELF:
@@ -213,7 +215,7 @@ def test_authorization_matrix_non_management(strict, world, caller):
 def test_authorization_matrix_management_reads(strict, world):
     """The management account is never refused a read of its own organization."""
     for svc, op, kind in OPS:
-        if kind != "OP_READ" or svc != "ORG":
+        if kind != "read" or svc != "ORG":
             continue
         st, _, b = svc_call(strict, world["M"], svc, op, body_for(op, world))
         assert (b or {}).get("__type") not in ("AccessDeniedException",
@@ -329,14 +331,21 @@ def test_revoked_key_is_refused(strict):
 
 # -- REST API -------------------------------------------------------------
 
-REST_GETS = ["/api/v1/customers", "/api/v1/onboardings", "/api/v1/audit",
-             "/api/v1/pricing-rules", "/api/v1/invoices", "/api/v1/reconciliation?period=2026-01"]
+def rest_gets():
+    """The REST API's signed collections, from its route table (`payerlink
+    routes --json`), with the query the reconciliation needs."""
+    p = subprocess.run([BIN, "routes", "--json"], capture_output=True, text=True, check=True)
+    return [r["path"] + ("?period=2026-01" if r["path"].endswith("/reconciliation") else "")
+            for r in json.loads(p.stdout)["rest"] if r["method"] == "GET"
+            and r["who"] in ("signed", "msp") and not re.search(r"[{*]", r["path"])]
 
 
 def test_rest_matrix(strict, world):
     """MSP signed: served; any other account: AccessDenied; unsigned or
     signed for another service: refused; emulator endpoints absent."""
-    for path in REST_GETS:
+    gets = rest_gets()
+    assert len(gets) >= 8, gets
+    for path in gets:
         st, b = rest(strict, world["M"], "GET", path)
         assert st in (200, 400), (path, st, b)
         for who in ("A", "S", "O", "B"):

@@ -4,6 +4,9 @@
 budgets and anomalies, another organization, a standalone account) served
 by a strict (non-emulator) server:
 
+- every route of the console's table (`payerlink routes --json`, web.c)
+  has an expected outcome per role (ROUTE_EXPECT), and every page and form
+  below falls under a route of it.
 - every page (GET) and every form (POST) x every role: signed out, the MSP's
   management account, a member root, a standalone root, another
   organization's root, portal MSP admin / billing / read-only and a portal
@@ -23,6 +26,7 @@ by a strict (non-emulator) server:
 The API matrix for non-management callers is tests/api/test_attack.py."""
 
 import datetime
+import json
 import re
 import shutil
 import sqlite3
@@ -45,6 +49,12 @@ PORTAL_ROLES = ("admin", "billing", "readonly", "custA")
 # a number = that status.
 GET_EXPECT = {
     #                  anon      msp    member standalone other  admin     billing   readonly  custA
+    # /: where each one starts.
+    "home":          ("signin", "redirect /organization", "redirect /organization",
+                      "redirect /organization", "redirect /organization",
+                      "portal", "portal", "portal", "portal"),
+    # /signin: the form; anyone signed in (a portal user too) is sent on.
+    "signin":        ("ok",) + ("redirect /organization",) * 8,
     # /intake and a customer's /plan/<token>: public.
     "public":        ("ok",     "ok",  "ok",  "ok",      "ok",  "portal", "portal", "portal", "portal"),
     # /organization, /settings: every account root, about itself.
@@ -94,6 +104,43 @@ POST_EXPECT = {
     "public":        ("allowed", "allowed", "allowed", "allowed", "allowed", "portal", "portal",  "portal", "portal"),
 }
 
+# Every route of the console's table (`payerlink routes --json`) and the
+# GET_EXPECT / POST_EXPECT classes of its pages or forms, or why the matrix
+# leaves it out. A route missing here fails test_every_route_has_an_expectation:
+# a new page or form says what each role gets before it ships.
+ROUTE_EXPECT = {
+    ("GET", "/"): {"home"},
+    ("GET", "/signin"): {"signin"},
+    ("POST", "/signin"): "it would sign the role's browser in anew: "
+                         "e2e security.test.mjs and the fixture's sign-ins",
+    ("GET", "/intake"): {"public"},
+    ("POST", "/intake"): {"public"},
+    ("GET", "/plan/*"): {"public"},
+    ("POST", "/plan/*"): {"public"},
+    ("POST", "/signout"): "it would end the role's session: e2e security.test.mjs",
+    ("GET", "/portal"): {"portal"},
+    ("GET", "/portal/*"): {"portal", "portal_doc_A", "portal_doc_x"},
+    ("POST", "/portal/*"): {"portal_inv", "portal_budget", "portal_anom"},
+    ("GET", "/organization"): {"account"},
+    ("GET", "/organization/accept"): {"accept_party", "accept_other"},
+    ("POST", "/organization/*"): {"org_msp", "org_foreign", "org_invite"},
+    ("GET", "/settings"): {"account"},
+    ("POST", "/settings/*"): {"settings_own", "settings_msp"},
+    ("GET", "/onboarding"): {"msp_console"},
+    ("GET", "/onboarding/*"): {"msp_console"},
+    ("POST", "/onboarding/*"): {"msp_form"},
+    ("GET", "/customers"): {"msp_console"},
+    ("POST", "/customers/*"): {"msp_form"},
+    ("GET", "/audit"): {"msp_console"},
+    ("GET", "/imports"): {"msp_console"},
+    ("GET", "/imports/*"): {"msp_console"},
+    ("GET", "/invoices"): {"msp_console"},
+    ("GET", "/invoices/*"): {"msp_console"},
+    ("POST", "/invoices/*"): {"msp_form"},
+    ("GET", "/pricing"): {"msp_console"},
+    ("POST", "/pricing/*"): {"msp_form"},
+}
+
 PORTAL_PAGES = ["/portal", "/portal/costs", "/portal/costs.csv", "/portal/budgets",
                 "/portal/anomalies", "/portal/invoices"]
 # Tables a web form could change; sessions (touched by every request) and
@@ -138,6 +185,33 @@ class World:
     pass
 
 
+def route_table():
+    """The console's routes, as the server dispatches them."""
+    p = subprocess.run([BIN, "routes", "--json"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)["web"]
+
+
+def route_of(w, method, url):
+    """(method, path) of the row that serves url, matched as web.c does
+    (a '*' at the end takes the rest), or None."""
+    path = url.split("?")[0].split("#")[0]
+    for r in w.routes:
+        pat = r["path"]
+        if r["method"] == method and (path == pat or pat.endswith("*")
+                                      and path.startswith(pat[:-1])):
+            return (r["method"], pat)
+    return None
+
+
+def route_classes(w, method, url):
+    rt = route_of(w, method, url)
+    assert rt is not None, "%s %s is served by no route of the table" % (method, url)
+    want = ROUTE_EXPECT.get(rt)
+    assert isinstance(want, set), "%s %s: route %s is not in the matrix: %s" % (method, url, rt, want)
+    return rt, want
+
+
 @pytest.fixture(scope="module")
 def w():
     """The demo in a fresh database, portal users for every role, a
@@ -148,6 +222,7 @@ def w():
     assert p.returncode == 0, p.stderr
     x = World()
     x.db, x.dir = db, d
+    x.routes = route_table()
     x.acct = {}
     for m in re.finditer(r"^\s+(\S+@\S+)\s+(\d{12})\s.*key (\S+) secret (\S+)", p.stdout, re.M):
         x.acct[m.group(1)] = {"AccountId": m.group(2), "AccessKeyId": m.group(3),
@@ -276,26 +351,27 @@ def pages_of(w):
     urls.add("/organization/accept?h=" + w.hs_party)
     urls.add("/organization/accept?h=" + w.hs_other)
     urls.add(w.plan)
+    urls |= {"/", "/signin"}
     w.pages = sorted(urls)
     return w.pages
 
 
 def page_class(w, url):
+    """The GET_EXPECT class of url: its route's, told apart where the
+    route's pages differ (whose handshake, whose document)."""
+    rt, classes = route_classes(w, "GET", url)
     path = url.split("?")[0]
-    if path == "/intake" or path.startswith("/plan/"):
-        return "public"
-    if path in ("/organization", "/settings"):
-        return "account"
-    if path == "/organization/accept":
-        return "accept_party" if w.hs_party in url else "accept_other"
-    if path.split("/")[1] in ("onboarding", "customers", "audit", "invoices", "pricing", "imports"):
-        return "msp_console"
-    if path.startswith("/portal/invoices/"):
+    if len(classes) == 1:
+        cls = next(iter(classes))
+    elif rt == ("GET", "/organization/accept"):
+        cls = "accept_party" if w.hs_party in url else "accept_other"
+    elif path.startswith("/portal/invoices/"):
         c, state = w.inv[path.split("/")[3]]
-        return "portal_doc_A" if c == w.A and state != "DRAFT" else "portal_doc_x"
-    if path == "/portal" or path.startswith("/portal/"):
-        return "portal"
-    raise AssertionError("no expectation for " + url)
+        cls = "portal_doc_A" if c == w.A and state != "DRAFT" else "portal_doc_x"
+    else:
+        cls = "portal"
+    assert cls in classes, (url, rt, cls)
+    return cls
 
 
 def forbidden_for(w, role, url):
@@ -310,9 +386,31 @@ def forbidden_for(w, role, url):
     return {s for s in bad if s not in url}
 
 
+def test_every_route_has_an_expectation():
+    """Every route of the console's table says what each role gets (or why
+    the matrix leaves it out), and no expectation names a route that is gone."""
+    table = {(r["method"], r["path"]) for r in route_table()}
+    missing = sorted(table - set(ROUTE_EXPECT))
+    assert missing == [], "routes without an expected outcome per role (add them to " \
+        "ROUTE_EXPECT): %s" % missing
+    gone = sorted(set(ROUTE_EXPECT) - table)
+    assert gone == [], "ROUTE_EXPECT names routes that are gone: %s" % gone
+    for (method, path), want in ROUTE_EXPECT.items():
+        if isinstance(want, set):
+            assert want <= set(GET_EXPECT if method == "GET" else POST_EXPECT), (method, path)
+
+
+def in_matrix(method):
+    """The routes the matrix holds to an expectation (a set of classes)."""
+    return {rt for rt, want in ROUTE_EXPECT.items() if rt[0] == method and isinstance(want, set)}
+
+
 def test_every_page_for_every_role(w):
     pages = pages_of(w)
     assert len(pages) >= 60, pages
+    # Each route is reached by some page of the list.
+    unreached = in_matrix("GET") - {route_of(w, "GET", url) for url in pages}
+    assert unreached == set(), "routes no page of the matrix reaches: %s" % sorted(unreached)
     bad, leaks, counts = [], [], {}
     for url in pages:
         cls = page_class(w, url)
@@ -419,35 +517,40 @@ def post_forms(w):
     forms["foreign remove"] = ("/organization/remove#foreign",
                                {"action": "remove", "account": case3_member})
     forms["foreign cancel"] = ("/organization/cancel#foreign", {"handshake_id": w.hs_other})
-    forms.pop("/signout", None)
-    forms.pop("/signin", None)
-    return sorted(forms.values())
+    # The customer's plan: proposing a time (the public may; a portal user
+    # is sent to the portal).
+    forms["plan"] = (w.plan + "/propose", {"when": "2031-01-01T10:00", "note": "authz"})
+    return sorted(v for v in forms.values()
+                  if isinstance(ROUTE_EXPECT.get(route_of(w, "POST", v[0])), set))
 
 
-def form_class(action):
-    if action.endswith("#foreign"):
-        return "org_foreign"
-    path = action.split("?")[0]
-    top = path.split("/")[1]
-    if path == "/intake":
-        return "public"
-    if path == "/organization/invite":
-        return "org_invite"
-    if top == "organization":
-        return "org_msp"
-    if path == "/settings/keys/delete":
-        return "settings_msp"
-    if top == "settings":
-        return "settings_own"
-    if top in ("onboarding", "customers", "invoices", "pricing", "imports"):
-        return "msp_form"
-    if path.startswith("/portal/invoices/"):
-        return "portal_inv"
-    if path.startswith("/portal/budgets/"):
-        return "portal_budget"
-    if path.startswith("/portal/anomalies/"):
-        return "portal_anom"
-    raise AssertionError("no expectation for form " + action)
+def form_class(w, action):
+    """The POST_EXPECT class of a form: its route's, told apart where the
+    route's forms differ (the organization's, the settings', the portal's)."""
+    rt, classes = route_classes(w, "POST", action)
+    path = action.split("?")[0].split("#")[0]
+    if len(classes) == 1:
+        cls = next(iter(classes))
+    elif action.endswith("#foreign"):
+        cls = "org_foreign"
+    elif path == "/organization/invite":
+        cls = "org_invite"
+    elif rt == ("POST", "/organization/*"):
+        cls = "org_msp"
+    elif path == "/settings/keys/delete":
+        cls = "settings_msp"
+    elif rt == ("POST", "/settings/*"):
+        cls = "settings_own"
+    elif path.startswith("/portal/invoices/"):
+        cls = "portal_inv"
+    elif path.startswith("/portal/budgets/"):
+        cls = "portal_budget"
+    elif path.startswith("/portal/anomalies/"):
+        cls = "portal_anom"
+    else:
+        raise AssertionError("no expectation for form " + action)
+    assert cls in classes, (action, rt, cls)
+    return cls
 
 
 def test_every_form_for_every_role(w):
@@ -456,10 +559,12 @@ def test_every_form_for_every_role(w):
     for A only."""
     forms = post_forms(w)
     assert len(forms) >= 20, forms
+    unreached = in_matrix("POST") - {route_of(w, "POST", a) for a, _ in forms}
+    assert unreached == set(), "routes no form of the matrix posts to: %s" % sorted(unreached)
     tokens = {r: csrf_of(w, r) for r in ROLES}
     bad, posted, counts = [], 0, {}
     for action, fields in forms:
-        cls = form_class(action)
+        cls = form_class(w, action)
         counts[cls] = counts.get(cls, 0) + 1
         want = dict(zip(ROLES, POST_EXPECT[cls]))
         for role in ROLES:

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* web/: the form parser, percent-decoding, session tokens and CSRF checks. */
+/* web/: the form parser, percent-decoding, session tokens, CSRF checks and
+ * the route tables (web and REST). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,9 +8,11 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "rest/rest.h"
 #include "store/store.h"
 #include "test.h"
 #include "web/page.h"
+#include "web/web.h"
 
 TEST(web_pct_decode)
 {
@@ -218,4 +221,38 @@ TEST(web_portal_session_touched)
 	CHECK(got.last_seen >= now);
 	arena_release(&a);
 	store_close(st);
+}
+
+/*
+ * The route tables' own rules (web.c, rest/routes.def): a '*' only ends a
+ * path, a REST path has at most one {name} and not with a '*', and the
+ * signed-in web rows of one first segment admit the same callers (the
+ * router answers them a path under it that no row serves).
+ */
+TEST(web_route_tables)
+{
+	struct route_info	 a, b;
+	const char		*star, *brace;
+	size_t			 i, j, n;
+
+	for (i = 0; web_route_info(i, &a) == 0; i++) {
+		star = strchr(a.path, '*');
+		CHECK(a.path[0] == '/' && (star == NULL || star[1] == '\0'));
+		if (strcmp(a.who, "anyone") == 0 || strcmp(a.who, "public") == 0)
+			continue;
+		n = 1 + strcspn(a.path + 1, "/*");
+		for (j = 0; web_route_info(j, &b) == 0; j++)
+			if (strncmp(a.path, b.path, n) == 0 &&
+			    (b.path[n] == '\0' || b.path[n] == '/'))
+				CHECK_STR(b.who, a.who);
+	}
+	CHECK(i > 20);
+	for (i = 0; rest_route_info(i, &a) == 0; i++) {
+		star = strchr(a.path, '*');
+		brace = strchr(a.path, '{');
+		CHECK(a.path[0] == '/');
+		CHECK(star == NULL || (star[1] == '\0' && brace == NULL));
+		CHECK(brace == NULL || strchr(brace + 1, '{') == NULL);
+	}
+	CHECK(i > 30);
 }

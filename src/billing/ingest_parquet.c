@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parquet files into the same rows as the CSV (billing/parquet.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+
+#include "billing/ingest.h"
+#include "billing/ingest_internal.h"
+#include "billing/parquet.h"
+#include "core/xmalloc.h"
+
+/*
+ * Parquet (billing/parquet.h): the file's top-level columns stand for the
+ * header, and its rows go through ingest_on_row() as a CSV's do, with the same
+ * slots, on as many threads as cores (--threads) and row groups allow.
+ * Everything else here is bookkeeping, as in ingest_add_split().
+ */
+struct pq_helper {
+	struct worker		 w;
+	struct ingest_report	 rep;
+	struct rollup		 roll;
+};
+
+struct pq_digest {
+	int		 fd;
+	uint64_t	 size;
+	XXH3_state_t	 hash;
+	int		 failed;
+};
+
+static enum parquet_kind
+pq_kind(int s)
+{
+	if (s == S_PAYER || s == S_ACCOUNT)
+		return (PARQUET_ID);
+	if (s == S_START || s == S_PERIOD)
+		return (PARQUET_TIME);
+	if (s >= S_UNBLENDED && s <= S_RI_UNUSED_FEE)
+		return (PARQUET_NUMBER);
+	return (PARQUET_TEXT);
+}
+
+/* The helpers may start once the first rows fixed the delivery. */
+static int
+pq_ready(void *arg)
+{
+	struct worker	*w = arg;
+	struct ingest	*ing = w->ing;
+
+	return (!w->fatal && ing->have_payer && ing->have_period &&
+	    (ing->have_currency || w->col_of[S_CURRENCY] < 0) &&
+	    ing->mi.slots != NULL);
+}
+
+static void *
+pq_helper_new(void *arg)
+{
+	struct worker		*w = arg;
+	struct pq_helper	*h = xcalloc(1, sizeof(*h));
+
+	h->w = *w;	/* its csv is w's, only read (ncols for rejects) */
+	memcpy(h->rep.payer_id, w->rep->payer_id, sizeof(h->rep.payer_id));
+	memcpy(h->rep.period, w->rep->period, sizeof(h->rep.period));
+	memcpy(h->rep.currency, w->rep->currency, sizeof(h->rep.currency));
+	rollup_init(&h->roll, 1 << 16);
+	h->w.rep = &h->rep;
+	h->w.roll = &h->roll;
+	h->w.last_acct = "";
+	h->w.last_acct_len = 0;
+	h->w.last_acct_idx = -1;
+	h->w.currency_len = -1;
+	memset(h->w.last_start, 0, sizeof(h->w.last_start));
+	return (h);
+}
+
+static int
+pq_helper_done(void *arg, void *h, struct err *e)
+{
+	return (ingest_split_merge(((struct worker *)arg)->ing,
+	    &((struct pq_helper *)h)->w, e));
+}
+
+static void
+pq_helper_free(void *arg)
+{
+	struct pq_helper	*h = arg;
+
+	rollup_release(&h->roll);
+	xfree(h);
+}
+
+static int
+pq_error(void *arg, struct err *e)
+{
+	return (ingest_scan_error(arg, e));
+}
+
+static void
+pq_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct ingest	*ing = ((struct worker *)arg)->ing;
+
+	ing->opts.progress(ing->opts.progress_arg, done, total);
+}
+
+/* The file's digest, read with pread(2) beside the decoding. */
+static void *
+pq_digest_main(void *arg)
+{
+	struct pq_digest	*d = arg;
+	char			*buf = xmalloc(1 << 20);
+	uint64_t		 off;
+	ssize_t			 r;
+
+	for (off = 0; off < d->size; off += (uint64_t)r) {
+		r = pread(d->fd, buf, d->size - off < (1 << 20) ?
+		    (size_t)(d->size - off) : (1 << 20), (off_t)off);
+		if (r < 0 && errno == EINTR) {
+			r = 0;
+			continue;
+		}
+		if (r <= 0) {
+			d->failed = 1;
+			break;
+		}
+		(void)XXH3_128bits_update(&d->hash, buf, (size_t)r);
+	}
+	xfree(buf);
+	return (NULL);
+}
+
+int
+ingest_add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
+    uint64_t size, const unsigned char *pre, struct err *e)
+{
+	struct ingest_report	*r = &ing->rep;
+	struct parquet_sink	 sink;
+	struct parquet		*pq = NULL;
+	struct worker		*w = NULL;
+	struct pq_digest	 d;
+	pthread_t		 th;
+	char			**names;
+	long			 cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int			 s, ncols, sfd = -1, rc = -1, hashing = 0, nums;
+	int			 threads = ing->opts.threads > 0 ? ing->opts.threads :
+				    cores > 0 ? (int)cores : 1;
+
+	if (size == 0) {
+		/* A pipe (an upload): the footer is at the end. */
+		if (parquet_spool(fd, pre, 4, &sfd, &size, e) == -1)
+			return (-1);
+		fd = sfd;
+	}
+	if (parquet_open(fd, size, file->name, &pq, e) == -1)
+		goto out;
+	names = parquet_columns(pq, &ncols);
+	w = xcalloc(1, sizeof(*w));
+	w->ing = ing;
+	w->rep = r;
+	w->roll = &ing->roll;
+	w->name = file->name;
+	w->last_acct = "";
+	w->last_acct_idx = -1;
+	w->currency_len = -1;
+	if (ingest_worker_setup(w, names, ncols, 1, e) == -1)
+		goto out;
+	for (s = 0; s < S_NSLOTS; s++) {
+		if (w->col_of[s] < 0)
+			continue;
+		if (parquet_want(pq, w->col_of[s], s, pq_kind(s), &nums,
+		    e) == -1)
+			goto out;
+		w->nums |= (uint32_t)nums << s;
+	}
+	memset(&d, 0, sizeof(d));
+	d.fd = fd;
+	d.size = size;
+	ingest_digest_init(&d.hash);
+	if (threads == 1)
+		pq_digest_main(&d);
+	else if (pthread_create(&th, NULL, pq_digest_main, &d) == 0)
+		hashing = 1;
+	else
+		pq_digest_main(&d);
+	memset(&sink, 0, sizeof(sink));
+	sink.row = ingest_on_row;
+	sink.arg = w;
+	sink.ready = pq_ready;
+	sink.helper_new = pq_helper_new;
+	sink.helper_done = pq_helper_done;
+	sink.helper_free = pq_helper_free;
+	sink.error = pq_error;
+	sink.progress = ing->opts.progress != NULL ? pq_progress : NULL;
+	rc = parquet_scan(pq, threads, &sink, e);
+	if (hashing)
+		pthread_join(th, NULL);
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	if (d.failed) {
+		err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s", file->name,
+		    strerror(errno));
+		goto out;
+	}
+	file->bytes = size;
+	file->csv_bytes = parquet_plain_bytes(pq);
+	file->rows = parquet_rows(pq);
+	snprintf(file->format, sizeof(file->format), "%s",
+	    cur_format_name(w->fmt));
+	ingest_digest_hex(&d.hash, file->digest);
+	r->bytes += file->bytes;
+	r->csv_bytes += file->csv_bytes;
+	r->rows += file->rows;
+	if (r->format[0] == '\0')
+		snprintf(r->format, sizeof(r->format), "%s", file->format);
+	r->n_files++;
+	rc = 0;
+out:
+	if (w != NULL)
+		csv_release(&w->c);
+	xfree(w);
+	parquet_free(pq);
+	if (sfd != -1)
+		close(sfd);
+	return (rc);
+}
