@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* payerlink serve: start the server and run until SIGTERM or SIGINT. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -23,8 +24,12 @@ static const char usage_text[] =
 "usage: payerlink serve [--db FILE] [--listen ADDR:PORT] [--emulator]\n"
 "                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
 "                       [--max-connections N] [--timeout SECONDS]\n"
-"                       [--max-upload BYTES] [--import-dir DIR]\n"
-"                       [--cache-mb N] [--db-memory-mb N]\n"
+"                       [--max-upload BYTES] [--max-uploads N]\n"
+"                       [--import-dir DIR]\n"
+"                       [--cache-mb N] [--db-memory-mb N] [--reuse-port]\n"
+"                       [--signin-per-address N] [--signin-global N]\n"
+"                       [--trusted-proxy ADDR] [--public-url URL]\n"
+"                       [--tls-cert FILE --tls-key FILE]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -33,7 +38,12 @@ static const char usage_text[] =
 "\n"
 "  --db FILE            the database (default $PAYERLINK_DB or payerlink.db)\n"
 "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0\n"
-"                       picks a free one, printed on stdout)\n"
+"                       picks a free one, printed on stdout); a port in use\n"
+"                       is an error\n"
+"  --reuse-port         share the port with other processes that ask for it\n"
+"                       too (SO_REUSEPORT: the kernel splits the connections\n"
+"                       between them; for a hand-over between two servers on\n"
+"                       one database)\n"
 "  --emulator           test mode: any well-formed credentials are accepted\n"
 "                       (unknown keys act as account 123456789012), plus\n"
 "                       POST /moto-api/reset and POST /api/v1/test/clock\n"
@@ -43,11 +53,26 @@ static const char usage_text[] =
 "  --max-body BYTES     largest request body (default 1048576)\n"
 "  --max-connections N  concurrent connections (default 1024)\n"
 "  --timeout SECONDS    idle connection timeout (default 30)\n"
-"  --max-upload BYTES   largest POST /api/v1/imports body, streamed into the\n"
-"                       ingest (default 21474836480, 20 GiB)\n"
+"  --max-upload BYTES   largest POST /api/v1/imports file, streamed into the\n"
+"                       ingest (default 4294967296, 4 GiB; 413 past it,\n"
+"                       before the body is read when its size is declared)\n"
+"  --max-uploads N      uploads at once (default 4; 503 SlowDown past it)\n"
 "  --import-dir DIR     ingest *.csv / *.csv.gz / *.parquet dropped into DIR\n"
 "                       once their size is stable; move them to DIR/imported/ or\n"
 "                       DIR/failed/ with NAME.json (the report) next to them\n"
+"  --signin-per-address N  sign-in attempts a minute from one client address\n"
+"                       (default 20; a successful one is not counted)\n"
+"  --signin-global N    sign-in attempts a minute from everyone (default\n"
+"                       120); past either, 429 with Retry-After. Besides,\n"
+"                       5 failures in a row lock an e-mail for 15 minutes\n"
+"  --trusted-proxy ADDR the reverse proxy in front: its requests name the\n"
+"                       client in the last X-Forwarded-For entry (for the\n"
+"                       per-address limit and the log)\n"
+"  --tls-cert FILE      serve HTTPS with this certificate (PEM; the chain\n"
+"  --tls-key FILE       after it) and its private key (PEM, unencrypted)\n"
+"  --public-url URL     where browsers reach it, e.g. https://billing.example\n"
+"                       behind a TLS-terminating proxy. With HTTPS either\n"
+"                       way, cookies are Secure and HSTS is sent\n"
 "  --cache-mb N         memory for the rollups Cost Explorer and the portal\n"
 "                       keep of the imports they read (default 64)\n"
 "  --db-memory-mb N     memory SQLite keeps for all connections together\n"
@@ -76,6 +101,43 @@ log_memory(void)
 	    "%.1f, highest %.1f; rollup cache %.1f), held free %.1f MiB",
 	    MIB(pages * sysconf(_SC_PAGESIZE)), MIB(in_use), MIB(lite),
 	    MIB(lite_high), MIB(ce_cache_bytes()), MIB(held_free));
+}
+
+#define PEM_MAX	(1 << 20)
+
+/* A PEM file's text (at most 1 MiB), or NULL after saying why. */
+static char *
+pem_read(const char *opt, const char *path)
+{
+	FILE	*f;
+	char	*p;
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		log_cli_error("%s: %s: %s", opt, path, strerror(errno));
+		return (NULL);
+	}
+	p = xmalloc(PEM_MAX + 1);
+	n = fread(p, 1, PEM_MAX + 1, f);
+	fclose(f);
+	p[n > PEM_MAX ? PEM_MAX : n] = '\0';
+	if (n > PEM_MAX || strstr(p, "-----BEGIN ") == NULL) {
+		log_cli_error("%s: %s: not a PEM file (or larger than 1 MiB)",
+		    opt, path);
+		xfree(p);
+		return (NULL);
+	}
+	return (p);
+}
+
+/* The key's copy is wiped before it is freed. */
+static void
+pem_free(char *p)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, strlen(p));
+	xfree(p);
 }
 
 static int
@@ -108,9 +170,17 @@ cmd_serve(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "max-upload", required_argument, NULL, 'U' },
+		{ "max-uploads", required_argument, NULL, 'u' },
 		{ "import-dir", required_argument, NULL, 'I' },
 		{ "cache-mb", required_argument, NULL, 'M' },
 		{ "db-memory-mb", required_argument, NULL, 'm' },
+		{ "reuse-port", no_argument, NULL, 'R' },
+		{ "signin-per-address", required_argument, NULL, 'A' },
+		{ "signin-global", required_argument, NULL, 'G' },
+		{ "trusted-proxy", required_argument, NULL, 'P' },
+		{ "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' },
+		{ "public-url", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -124,7 +194,10 @@ cmd_serve(int argc, char **argv)
 	unsigned	 port;
 	int64_t		 db_memory_mb = 8;
 	const char	*db = NULL, *import_dir = NULL;
+	const char	*tls_cert = NULL, *tls_key = NULL;
+	char		*cert_pem = NULL, *key_pem = NULL;
 	struct import_dir *watch = NULL;
+	struct in_addr	 in;
 	int		 ch, sig;
 
 	config_defaults(&cfg);
@@ -169,6 +242,11 @@ cmd_serve(int argc, char **argv)
 				return (EXIT_USAGE);
 			import_upload_limit(v);
 			break;
+		case 'u':
+			if (parse_uint("--max-uploads", optarg, 1024, &v) == -1)
+				return (EXIT_USAGE);
+			import_upload_concurrency((unsigned)v);
+			break;
 		case 'I':
 			import_dir = optarg;
 			break;
@@ -183,6 +261,44 @@ cmd_serve(int argc, char **argv)
 				return (EXIT_USAGE);
 			db_memory_mb = (int64_t)v;
 			break;
+		case 'R':
+			cfg.reuse_port = 1;
+			break;
+		case 'A':
+			if (parse_uint("--signin-per-address", optarg, 1000000,
+			    &v) == -1 || v == 0)
+				return (EXIT_USAGE);
+			cfg.signin_per_address = (unsigned)v;
+			break;
+		case 'G':
+			if (parse_uint("--signin-global", optarg, 1000000,
+			    &v) == -1 || v == 0)
+				return (EXIT_USAGE);
+			cfg.signin_global = (unsigned)v;
+			break;
+		case 'P':
+			if (inet_pton(AF_INET, optarg, &in) != 1) {
+				log_cli_error("--trusted-proxy: '%s' is not an "
+				    "IPv4 address", optarg);
+				return (EXIT_USAGE);
+			}
+			cfg.trusted_proxy = optarg;
+			break;
+		case 'C':
+			tls_cert = optarg;
+			break;
+		case 'K':
+			tls_key = optarg;
+			break;
+		case 'W':
+			if (strncmp(optarg, "https://", 8) != 0 &&
+			    strncmp(optarg, "http://", 7) != 0) {
+				log_cli_error("--public-url: '%s' must start with "
+				    "https:// or http://", optarg);
+				return (EXIT_USAGE);
+			}
+			cfg.public_url = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return (0);
@@ -192,6 +308,21 @@ cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return (cli_usage(usage_text));
+	if ((tls_cert == NULL) != (tls_key == NULL)) {
+		log_cli_error("--tls-cert and --tls-key go together");
+		return (EXIT_USAGE);
+	}
+	if (tls_cert != NULL) {
+		if ((cert_pem = pem_read("--tls-cert", tls_cert)) == NULL ||
+		    (key_pem = pem_read("--tls-key", tls_key)) == NULL) {
+			xfree(cert_pem);
+			return (1);
+		}
+		cfg.tls_cert_pem = cert_pem;
+		cfg.tls_key_pem = key_pem;
+	}
+	cfg.https = tls_cert != NULL || (cfg.public_url != NULL &&
+	    strncmp(cfg.public_url, "https://", 8) == 0);
 	cfg.db_path = cli_db_path(db);
 	log_init(0);
 	store_memory_limit(db_memory_mb << 20);
@@ -227,8 +358,9 @@ cmd_serve(int argc, char **argv)
 		const char *colon = strrchr(cfg.listen, ':');
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen),
 		    cfg.listen);
-		printf("payerlink: listening on http://%s:%u (database %s%s)\n",
-		    host, port, cfg.db_path, cfg.emulator ? ", emulator" : "");
+		printf("payerlink: listening on %s://%s:%u (database %s%s)\n",
+		    cfg.tls_cert_pem != NULL ? "https" : "http", host, port,
+		    cfg.db_path, cfg.emulator ? ", emulator" : "");
 		fflush(stdout);
 	}
 	/* Budgets and their webhooks (src/rest/webhook.c). */
@@ -250,6 +382,8 @@ cmd_serve(int argc, char **argv)
 	import_dir_stop(watch);
 	server_stop(srv);
 	store_close(st);
+	pem_free(cert_pem);
+	pem_free(key_pem);
 	log_info("stopped");
 	return (0);
 }

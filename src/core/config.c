@@ -15,4 +15,6 @@ config_defaults(struct config *c)
 	c->max_json_depth = CONFIG_DEFAULT_JSON_DEPTH;
 	c->max_connections = CONFIG_DEFAULT_CONNECTIONS;
 	c->conn_timeout = CONFIG_DEFAULT_TIMEOUT;
+	c->signin_per_address = CONFIG_DEFAULT_SIGNIN_ADDRESS;
+	c->signin_global = CONFIG_DEFAULT_SIGNIN_GLOBAL;
 }

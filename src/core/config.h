@@ -16,6 +16,21 @@ struct config {
 	size_t		 max_json_depth;	/* nesting of arrays and objects */
 	unsigned	 max_connections;
 	unsigned	 conn_timeout;		/* seconds idle before closing */
+	int		 reuse_port;		/* --reuse-port: SO_REUSEPORT */
+	unsigned	 signin_per_address;	/* sign-ins a minute, one address */
+	unsigned	 signin_global;		/* sign-ins a minute, everyone */
+	/* --trusted-proxy: requests from this address name their client in
+	 * the last X-Forwarded-For entry; NULL: the peer is the client. */
+	const char	*trusted_proxy;
+	/* --tls-cert / --tls-key: PEM text (not file names); NULL: plain HTTP. */
+	const char	*tls_cert_pem;
+	const char	*tls_key_pem;
+	/* --public-url: where browsers reach the console, e.g. through a
+	 * TLS-terminating proxy; NULL: as it listens. */
+	const char	*public_url;
+	/* Browsers reach it over HTTPS (TLS here or at the proxy): cookies
+	 * are Secure and HSTS is sent. */
+	int		 https;
 };
 
 #define CONFIG_DEFAULT_BODY		(1024 * 1024)
@@ -23,6 +38,8 @@ struct config {
 #define CONFIG_DEFAULT_JSON_DEPTH	32
 #define CONFIG_DEFAULT_CONNECTIONS	1024
 #define CONFIG_DEFAULT_TIMEOUT		30
+#define CONFIG_DEFAULT_SIGNIN_ADDRESS	20	/* a minute */
+#define CONFIG_DEFAULT_SIGNIN_GLOBAL	120	/* a minute */
 
 void	config_defaults(struct config *);
 

@@ -34,7 +34,7 @@
 /* handshake_accept() flags */
 #define HANDSHAKE_DIRECT_TRANSFER	(1 << 0)	/* --direct-transfer */
 
-/* struct handshake_tag is in store/model.h (the store returns it). */
+/* struct handshake_tag is in store/org.h (the store returns it). */
 
 /*
  * The caller (management account) invites target_type ACCOUNT (12-digit id)

@@ -28,6 +28,7 @@
 #define WEB_IDLE_TTL_MS		(2LL * 3600 * 1000)	/* since last seen */
 #define WEB_LOCK_FAILURES	5
 #define WEB_LOCK_MS		(15LL * 60 * 1000)
+#define WEB_SIGNIN_WINDOW_MS	(60LL * 1000)	/* of the sign-in rates */
 
 struct form_field {
 	const char	*name;
@@ -124,6 +125,11 @@ const char *err_friendly(const struct err *);
 void	 error_box(struct buf *, const struct err *);
 /* "2026-11-26 12:00 UTC" into buf (at least 24 bytes). */
 void	 time_text(int64_t ms, char *buf, size_t len);
+
+/* "; Secure" when browsers reach the server over HTTPS, else "". */
+const char *web_cookie_secure(const struct ctx *);
+/* The sign-in limits of this server (session.c). */
+void	 web_signin_rules(const struct config *, struct signin_rules *out);
 
 /* auth_pages.c */
 void	 signin_get(struct ctx *);

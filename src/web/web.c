@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/config.h"
 #include "core/embed.h"
 #include "onboard/onboard.h"
 #include "web/page.h"
@@ -35,13 +36,18 @@ html_escape(struct buf *b, const char *s)
 }
 
 static void
-security_headers(struct response *resp)
+security_headers(const struct config *cfg, struct response *resp)
 {
 	response_header(resp, "Content-Security-Policy", "default-src 'self'; "
 	    "script-src 'self'; style-src 'self'; img-src 'self' data:; "
 	    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
 	response_header(resp, "X-Content-Type-Options", "nosniff");
 	response_header(resp, "Referrer-Policy", "same-origin");
+	/* Served over HTTPS (here or at the proxy): browsers keep to it for
+	 * a year and never send the session cookie in the clear. */
+	if (cfg->https)
+		response_header(resp, "Strict-Transport-Security",
+		    "max-age=31536000");
 }
 
 static int
@@ -72,8 +78,16 @@ post_allowed(struct ctx *c)
 {
 	const char	*origin = request_header(c->r, "Origin");
 	const char	*host = request_header(c->r, "Host");
-	const char	*want;
+	const char	*pub = c->r->cfg->public_url, *want;
+	size_t		 n;
 
+	/* Behind a proxy the browser's origin is --public-url's. */
+	if (origin != NULL && pub != NULL) {
+		n = strlen(origin);
+		if (strncmp(pub, origin, n) == 0 && (pub[n] == '\0' ||
+		    pub[n] == '/'))
+			origin = NULL;
+	}
 	if (origin != NULL && host != NULL) {
 		if (strncmp(origin, "http://", 7) == 0)
 			origin += 7;
@@ -349,7 +363,7 @@ web_handle(struct request *r, struct response *resp)
 {
 	struct ctx	*c;
 
-	security_headers(resp);
+	security_headers(r->cfg, resp);
 	if (strncmp(r->path, "/static/", 8) == 0 &&
 	    serve_asset(r->path + 8, resp) == 0)
 		return;

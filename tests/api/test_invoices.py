@@ -20,14 +20,11 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import client, new_db, drop_db, sql, focus_aws
+from conftest import SAMPLES, client, new_db, drop_db, sql, focus_aws
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
 ART = os.path.join(ROOT, "tests", "artifacts")
-SAMPLES = "/work/shared/data/samples"
-if not os.path.isdir(SAMPLES):
-    SAMPLES = os.path.join(os.path.dirname(ROOT), "shared", "data", "samples")
 FOCUS = os.path.join(SAMPLES, "focus-sample-data-1.0", "focus_sample.csv")
 LEGACY = os.path.join(SAMPLES, "focus-converters-aws-cur",
                       "sample-anonymous-aws-export-dataset.csv")

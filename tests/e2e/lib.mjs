@@ -152,6 +152,15 @@ export async function shot(page, name, { phone = true } = {}) {
   }
 }
 
+// The Set-Cookie lines of a fetch response. Headers.getSetCookie() is
+// missing from Node.js 18 (Debian 12's); there the joined header is split
+// before each "name=" that follows a comma (our cookies carry no dates).
+export function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
+  const joined = headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[^;,=\s]+=)/) : [];
+}
+
 // A tiny cookie-keeping HTTP client for the tests that post by hand.
 export class Client {
   constructor(srv) { this.srv = srv; this.jar = new Map(); }
@@ -164,7 +173,7 @@ export class Client {
       body = new URLSearchParams(form).toString();
     }
     const r = await fetch(this.srv.url + p, { method, headers, body, redirect: 'manual' });
-    for (const c of r.headers.getSetCookie()) {
+    for (const c of setCookies(r.headers)) {
       const [kv] = c.split(';');
       const i = kv.indexOf('=');
       const k = kv.slice(0, i), v = kv.slice(i + 1);

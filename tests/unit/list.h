@@ -22,6 +22,8 @@ TEST_ENTRY(sigv4_wrong_service)
 TEST_ENTRY(sigv4_clock_skew)
 TEST_ENTRY(sigv4_date_header)
 TEST_ENTRY(sigv4_signed_header_absent)
+TEST_ENTRY(sigv4_unsigned_headers_refused)
+TEST_ENTRY(sigv4_chunked_upload)
 TEST_ENTRY(sigv4_canonical_buffer_cap)
 /* store, org */
 TEST_ENTRY(store_migrations_apply_once)
