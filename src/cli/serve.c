@@ -11,6 +11,7 @@
 #include "ce/ce.h"
 #include "cli/cli.h"
 #include "cli/import_dir.h"
+#include "cli/live.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
@@ -25,6 +26,7 @@ static const char usage_text[] =
 "                       [--max-connections N] [--timeout SECONDS]\n"
 "                       [--max-upload BYTES] [--import-dir DIR]\n"
 "                       [--cache-mb N] [--db-memory-mb N]\n"
+"                       [--sync-interval SECONDS]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -52,7 +54,12 @@ static const char usage_text[] =
 "                       keep of the imports they read (default 64)\n"
 "  --db-memory-mb N     memory SQLite keeps for all connections together\n"
 "                       (page caches, statements; default 8, 0: no limit;\n"
-"                       PostgreSQL: no effect)\n";
+"                       PostgreSQL: no effect)\n"
+"  --sync-interval S    live mode (payerlink msp connect): read the MSP's\n"
+"                       organization from AWS into the mirror every S\n"
+"                       seconds (default 300); when AWS cannot be reached\n"
+"                       it keeps serving from the mirror and says so on\n"
+"                       the console\n";
 
 #define MIB(x)	((double)(x) / (1 << 20))
 
@@ -111,6 +118,7 @@ cmd_serve(int argc, char **argv)
 		{ "import-dir", required_argument, NULL, 'I' },
 		{ "cache-mb", required_argument, NULL, 'M' },
 		{ "db-memory-mb", required_argument, NULL, 'm' },
+		{ "sync-interval", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -125,7 +133,9 @@ cmd_serve(int argc, char **argv)
 	int64_t		 db_memory_mb = 8;
 	const char	*db = NULL, *import_dir = NULL;
 	struct import_dir *watch = NULL;
-	int		 ch, sig;
+	struct live_org	 live;
+	unsigned	 sync_interval = 300;
+	int		 ch, sig, is_live;
 
 	config_defaults(&cfg);
 	optind = 1;
@@ -183,6 +193,17 @@ cmd_serve(int argc, char **argv)
 				return (EXIT_USAGE);
 			db_memory_mb = (int64_t)v;
 			break;
+		case 'S':
+			if (parse_uint("--sync-interval", optarg, 86400 * 7,
+			    &v) == -1)
+				return (EXIT_USAGE);
+			if (v == 0) {
+				log_cli_error("--sync-interval: at least 1 "
+				    "second");
+				return (EXIT_USAGE);
+			}
+			sync_interval = (unsigned)v;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return (0);
@@ -208,6 +229,16 @@ cmd_serve(int argc, char **argv)
 	    0)) == NULL)
 		return (1);
 	err_clear(&e);
+	is_live = live_status(st, &live, NULL) == 0;
+	if (cfg.emulator && is_live) {
+		log_cli_error("%s is live: it mirrors the AWS organization %s "
+		    "(payerlink msp connect), and --emulator would serve and "
+		    "change payerlink's own organizations in it; a database is "
+		    "live or emulated, never both: run the emulator on another "
+		    "database", cfg.db_path, live.org_id);
+		store_close(st);
+		return (1);
+	}
 	if (cfg.emulator && account_ensure_default(st, &e) == -1) {
 		store_close(st);
 		return (cli_fail(&e));
@@ -228,11 +259,15 @@ cmd_serve(int argc, char **argv)
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - cfg.listen),
 		    cfg.listen);
 		printf("payerlink: listening on http://%s:%u (database %s%s)\n",
-		    host, port, cfg.db_path, cfg.emulator ? ", emulator" : "");
+		    host, port, cfg.db_path, cfg.emulator ? ", emulator" :
+		    is_live ? ", live" : "");
 		fflush(stdout);
 	}
 	/* Budgets and their webhooks (src/rest/webhook.c). */
 	webhook_worker_start(st);
+	/* Live mode: the mirror of the MSP's AWS organization. */
+	if (is_live)
+		live_sync_start(st, sync_interval);
 	/* Idle meanwhile: once a minute, freed memory goes back (flat RSS). */
 	for (;;) {
 		sig = sigtimedwait(&set, NULL, &minute);
@@ -246,6 +281,7 @@ cmd_serve(int argc, char **argv)
 	if (sig > 0)
 		log_info("received %s: finishing in-flight requests",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	live_sync_stop();
 	webhook_worker_stop();
 	import_dir_stop(watch);
 	server_stop(srv);

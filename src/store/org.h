@@ -417,4 +417,38 @@ int	 store_resource_policy_get(struct store *, struct arena *,
 int	 store_resource_policy_delete(struct store *, const char *org_id,
 	    struct err *);
 
+/*
+ * Live mode (store/live.c): the one live_org row when the database is live
+ * (ERR_NOT_FOUND when it is emulated), and the S3 objects imported by ETag.
+ */
+struct live_org {
+	char	 org_id[ORG_ID_MAX + 1];
+	char	 management_id[ACCOUNT_ID_LEN + 1];
+	char	 profile[128];
+	char	 region[64];
+	int64_t	 connected_at;
+	int64_t	 sync_tried_at;			/* 0: never */
+	int64_t	 sync_ok_at;			/* 0: never */
+	char	 sync_error[512];		/* "" when the last one worked */
+	int64_t	 accounts;
+	int64_t	 handshakes;
+};
+
+int	 store_live_get(struct store *, struct live_org *out /* OUT */,
+	    struct err *);
+int	 store_live_put(struct store *, const struct live_org *, struct err *);
+/* Records a sync's outcome: error "" for a success (counts kept). */
+int	 store_live_synced(struct store *, int64_t when, const char *error,
+	    int64_t accounts, int64_t handshakes, struct err *);
+/* Organizations the database holds, deleted ones included. */
+int	 store_org_count_all(struct store *, int64_t *n_out /* OUT */,
+	    struct err *);
+/* Whether object bucket/key was imported with this ETag (*out 1 or 0). */
+int	 store_live_s3_seen(struct store *, const char *bucket,
+	    const char *key, const char *etag, int *out /* OUT */,
+	    struct err *);
+int	 store_live_s3_mark(struct store *, const char *bucket,
+	    const char *key, const char *etag, const char *import_id,
+	    int64_t when, struct err *);
+
 #endif
