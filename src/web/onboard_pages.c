@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "core/codec.h"
 #include "onboard/onboard.h"
+#include "org/live.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -55,6 +56,42 @@ kv_time(struct buf *b, const char *k, int64_t ms, const char *none)
 	else
 		html_escape(b, none);
 	buf_adds(b, "</dd>");
+}
+
+/*
+ * Live mode: where the mirror comes from and how the last sync went. When
+ * AWS cannot be reached the desk keeps serving from the mirror and says so.
+ */
+static void
+live_banner(struct ctx *c)
+{
+	struct live_org	 l;
+	struct buf	*b = c->b;
+
+	if (live_status(c->r->store, &l, NULL) == -1)
+		return;
+	buf_adds(b, "<section class=\"card\" id=\"live-sync\"><p>Live: "
+	    "organization <code>");
+	html_escape(b, l.org_id);
+	buf_adds(b, "</code> at AWS, synced every few minutes. Last sync: ");
+	if (l.sync_tried_at == 0)
+		buf_adds(b, "never");
+	else
+		html_time(b, l.sync_tried_at);
+	if (l.sync_error[0] != '\0') {
+		buf_adds(b, " <strong class=\"bad\" id=\"live-sync-error\">"
+		    "failed: ");
+		html_escape(b, l.sync_error);
+		buf_adds(b, "</strong>. Showing the mirror as of ");
+		if (l.sync_ok_at == 0)
+			buf_adds(b, "connect");
+		else
+			html_time(b, l.sync_ok_at);
+		buf_adds(b, "; payerlink keeps retrying.");
+	} else
+		html_printf(b, " (ok: %lld accounts, %lld invitations).",
+		    (long long)l.accounts, (long long)l.handshakes);
+	buf_adds(b, "</p></section>");
 }
 
 /* An id as this desk makes them: letters, digits and '-', 1..max. */
@@ -287,6 +324,7 @@ desk_list(struct ctx *c, const struct onboard_result *res)
 
 	page_begin(c, "Onboarding");
 	buf_adds(b, "<h1>Onboarding</h1>");
+	live_banner(c);
 	if (res != NULL) {
 		buf_adds(b, "<section class=\"card\" id=\"result\"><h2>Request "
 		    "filed: <a href=\"/onboarding/");
