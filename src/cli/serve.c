@@ -11,6 +11,7 @@
 #include "ce/ce.h"
 #include "cli/cli.h"
 #include "cli/import_dir.h"
+#include "cli/ingest_s3.h"
 #include "cli/live.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -27,6 +28,8 @@ static const char usage_text[] =
 "                       [--max-upload BYTES] [--import-dir DIR]\n"
 "                       [--cache-mb N] [--db-memory-mb N]\n"
 "                       [--sync-interval SECONDS]\n"
+"                       [--import-s3 s3://BUCKET/PREFIX]\n"
+"                       [--import-interval SECONDS]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -59,7 +62,11 @@ static const char usage_text[] =
 "                       organization from AWS into the mirror every S\n"
 "                       seconds (default 300); when AWS cannot be reached\n"
 "                       it keeps serving from the mirror and says so on\n"
-"                       the console\n";
+"                       the console\n"
+"  --import-s3 URL      import the cost deliveries AWS puts under\n"
+"                       s3://BUCKET/PREFIX (as payerlink ingest s3://...),\n"
+"                       each new or changed one once (by ETag)\n"
+"  --import-interval S  how often to look there (default 300)\n";
 
 #define MIB(x)	((double)(x) / (1 << 20))
 
@@ -119,6 +126,8 @@ cmd_serve(int argc, char **argv)
 		{ "cache-mb", required_argument, NULL, 'M' },
 		{ "db-memory-mb", required_argument, NULL, 'm' },
 		{ "sync-interval", required_argument, NULL, 'S' },
+		{ "import-s3", required_argument, NULL, 'Z' },
+		{ "import-interval", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -134,7 +143,8 @@ cmd_serve(int argc, char **argv)
 	const char	*db = NULL, *import_dir = NULL;
 	struct import_dir *watch = NULL;
 	struct live_org	 live;
-	unsigned	 sync_interval = 300;
+	unsigned	 sync_interval = 300, import_interval = 300;
+	const char	*import_s3 = NULL;
 	int		 ch, sig, is_live;
 
 	config_defaults(&cfg);
@@ -204,6 +214,25 @@ cmd_serve(int argc, char **argv)
 			}
 			sync_interval = (unsigned)v;
 			break;
+		case 'Z':
+			if (strncmp(optarg, "s3://", 5) != 0) {
+				log_cli_error("--import-s3: expected "
+				    "s3://BUCKET[/PREFIX]");
+				return (EXIT_USAGE);
+			}
+			import_s3 = optarg;
+			break;
+		case 'z':
+			if (parse_uint("--import-interval", optarg, 86400 * 7,
+			    &v) == -1)
+				return (EXIT_USAGE);
+			if (v == 0) {
+				log_cli_error("--import-interval: at least 1 "
+				    "second");
+				return (EXIT_USAGE);
+			}
+			import_interval = (unsigned)v;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return (0);
@@ -265,6 +294,14 @@ cmd_serve(int argc, char **argv)
 	}
 	/* Budgets and their webhooks (src/rest/webhook.c). */
 	webhook_worker_start(st);
+	if (import_s3 != NULL && ingest_s3_watch_start(st, import_s3,
+	    import_interval, &e) == -1) {
+		webhook_worker_stop();
+		import_dir_stop(watch);
+		server_stop(srv);
+		store_close(st);
+		return (cli_fail(&e));
+	}
 	/* Live mode: the mirror of the MSP's AWS organization. */
 	if (is_live)
 		live_sync_start(st, sync_interval);
@@ -282,6 +319,7 @@ cmd_serve(int argc, char **argv)
 		log_info("received %s: finishing in-flight requests",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
 	live_sync_stop();
+	ingest_s3_watch_stop();
 	webhook_worker_stop();
 	import_dir_stop(watch);
 	server_stop(srv);

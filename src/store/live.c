@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Live mode's own rows: the live_org row and the S3 objects imported. */
+/* Live mode's own rows: the live_org row and the S3 deliveries imported. */
 #include <string.h>
 
+#include "store/billing.h"
 #include "store/db.h"
 #include "store/org.h"
 #include "store/row.h"
@@ -76,29 +77,29 @@ store_org_count_all(struct store *st, int64_t *n_out, struct err *e)
 }
 
 int
-store_live_s3_seen(struct store *st, const char *bucket, const char *key,
-    const char *etag, int *out, struct err *e)
+store_import_source_seen(struct store *st, const char *source,
+    const char *version, int *out, struct err *e)
 {
-	static const char	*sql = "SELECT count(*) FROM live_s3_imports "
-	    "WHERE bucket = ? AND object_key = ? AND etag = ?";
+	static const char	*sql = "SELECT count(*) FROM import_sources "
+	    "WHERE source = ? AND version = ?";
 	int64_t			 n;
 
-	if (row_count(row_binds(db_stmt(st, sql, e), BIND_TEXT(bucket),
-	    BIND_TEXT(key), BIND_TEXT(etag)), &n, e) == -1)
+	if (row_count(row_binds(db_stmt(st, sql, e), BIND_TEXT(source),
+	    BIND_TEXT(version)), &n, e) == -1)
 		return (-1);
 	*out = n > 0;
 	return (0);
 }
 
 int
-store_live_s3_mark(struct store *st, const char *bucket, const char *key,
-    const char *etag, const char *import_id, int64_t when, struct err *e)
+store_import_source_mark(struct store *st, const char *source,
+    const char *version, int64_t import_id, int64_t when, struct err *e)
 {
-	static const char	*sql = "INSERT INTO live_s3_imports (bucket, "
-	    "object_key, etag, import_id, imported_at) VALUES (?, ?, ?, ?, ?) "
-	    "ON CONFLICT (bucket, object_key, etag) DO NOTHING";
+	static const char	*sql = "INSERT INTO import_sources (source, "
+	    "version, import_id, imported_at) VALUES (?, ?, ?, ?) "
+	    "ON CONFLICT (source, version) DO NOTHING";
 
-	return (row_run(st, row_binds(db_stmt(st, sql, e), BIND_TEXT(bucket),
-	    BIND_TEXT(key), BIND_TEXT(etag), BIND_TEXT(import_id),
-	    BIND_INT(when)), e) == -1 ? -1 : 0);
+	return (row_run(st, row_binds(db_stmt(st, sql, e), BIND_TEXT(source),
+	    BIND_TEXT(version), BIND_INT(import_id), BIND_INT(when)), e) == -1 ?
+	    -1 : 0);
 }

@@ -419,7 +419,7 @@ int	 store_resource_policy_delete(struct store *, const char *org_id,
 
 /*
  * Live mode (store/live.c): the one live_org row when the database is live
- * (ERR_NOT_FOUND when it is emulated), and the S3 objects imported by ETag.
+ * (ERR_NOT_FOUND when it is emulated).
  */
 struct live_org {
 	char	 org_id[ORG_ID_MAX + 1];
@@ -443,12 +443,4 @@ int	 store_live_synced(struct store *, int64_t when, const char *error,
 /* Organizations the database holds, deleted ones included. */
 int	 store_org_count_all(struct store *, int64_t *n_out /* OUT */,
 	    struct err *);
-/* Whether object bucket/key was imported with this ETag (*out 1 or 0). */
-int	 store_live_s3_seen(struct store *, const char *bucket,
-	    const char *key, const char *etag, int *out /* OUT */,
-	    struct err *);
-int	 store_live_s3_mark(struct store *, const char *bucket,
-	    const char *key, const char *etag, const char *import_id,
-	    int64_t when, struct err *);
-
 #endif

@@ -26,13 +26,15 @@ CREATE TABLE live_org (
 	handshakes	BIGINT NOT NULL DEFAULT 0
 );
 
--- Cost files watched in S3 (serve --import-s3, ingest s3://): each object
--- imported once per ETag, so a delivery that changes is imported again.
-CREATE TABLE live_s3_imports (
-	bucket		TEXT NOT NULL,
-	object_key	TEXT NOT NULL,
-	etag		TEXT NOT NULL,
-	import_id	TEXT NOT NULL DEFAULT '',
+-- Cost deliveries imported from S3 (ingest s3://..., serve --import-s3):
+-- a source (s3://bucket/key of a manifest, or of a folder of plain files)
+-- is imported once per version (its ETag, or a digest of its files'
+-- ETags), so a delivery that changes is imported again and one that does
+-- not is not even read.
+CREATE TABLE import_sources (
+	source		TEXT NOT NULL,
+	version		TEXT NOT NULL,
+	import_id	BIGINT NOT NULL DEFAULT 0,
 	imported_at	BIGINT NOT NULL,
-	PRIMARY KEY (bucket, object_key, etag)
+	PRIMARY KEY (source, version)
 );
