@@ -485,7 +485,7 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 		if (d == CE_LINKED_ACCOUNT) {
 			struct account	 acct;
 
-			if (store_account_get(r->store, vals[i], &acct,
+			if (account_get(r->store, vals[i], &acct,
 			    NULL) == 0)
 				json_object_set_new(attr, "description",
 				    json_string(acct.name));

@@ -151,7 +151,7 @@ live_wire(struct store *st, struct err *e)
 	struct live_org	 l;
 	struct err	 le;
 
-	if (store_live_get(st, &l, &le) == -1) {
+	if (live_status(st, &l, &le) == -1) {
 		if (le.code == ERR_NOT_FOUND)
 			return (0);
 		if (e != NULL)
@@ -391,7 +391,7 @@ live_sync(struct store *st, struct arena *a, struct live_sync_result *out,
 	struct live_snapshot	 s;
 	struct live_org		 l;
 
-	if (store_live_get(st, &l, e) == -1)
+	if (live_status(st, &l, e) == -1)
 		return (-1);
 	if (fetch(a, &s, e) == -1) {
 		(void)live_failed(st, e->msg, NULL);

@@ -246,7 +246,7 @@ msp_set(struct store *st, const struct orgport *org,
 		denied(e);
 		goto fail;
 	}
-	if (store_account_get(st, in->account_id, &a, e) == -1) {
+	if (account_get(st, in->account_id, &a, e) == -1) {
 		if (e->code == ERR_NOT_FOUND)
 			err_set(e, ERR_INVALID, NULL, NULL,
 			    "account %s does not exist", in->account_id);

@@ -130,7 +130,7 @@ account_get(struct store *st, const char *id, struct account *out,
 		return (err_set(e, ERR_INVALID, "InvalidInputException",
 		    "INVALID_PATTERN", "account id: must be 12 digits"));
 	if (store_account_get(st, id, out, e) == -1) {
-		if (e->code == ERR_NOT_FOUND)
+		if (e != NULL && e->code == ERR_NOT_FOUND)
 			e->aws_type = "AccountNotFoundException";
 		return (-1);
 	}

@@ -417,6 +417,12 @@ int	 store_resource_policy_get(struct store *, struct arena *,
 int	 store_resource_policy_delete(struct store *, const char *org_id,
 	    struct err *);
 
+/* Memberships of org_id that ended at or after `since`, oldest first. */
+int	 store_org_departures(struct store *, struct arena *,
+	    const char *org_id, int64_t since, size_t limit,
+	    struct membership **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
 /*
  * Live mode (store/live.c): the one live_org row when the database is live
  * (ERR_NOT_FOUND when it is emulated).
@@ -443,4 +449,5 @@ int	 store_live_synced(struct store *, int64_t when, const char *error,
 /* Organizations the database holds, deleted ones included. */
 int	 store_org_count_all(struct store *, int64_t *n_out /* OUT */,
 	    struct err *);
+
 #endif
