@@ -275,7 +275,27 @@ new_request_section(struct ctx *c, const struct customer *cv, size_t ncv)
 	    "id=\"email\" name=\"email\" type=\"email\" required "
 	    "maxlength=\"64\" autocomplete=\"off\" value=\"");
 	html_escape(b, form_str(&c->form, "email"));
-	buf_adds(b, "\"><label for=\"notes\">Notes (optional, sent with the "
+	buf_adds(b, "\">");
+	/* Live mode: AWS shows nobody a foreign account's organization, so
+	 * the MSP says where the account is, in the AWS console's words
+	 * (AWS Organizations, the account's own view). */
+	if (live_status(c->r->store, &(struct live_org){ 0 }, NULL) == 0) {
+		const char *cur = form_str(&c->form, "case");
+
+		buf_adds(b, "<label for=\"case\">Where is the account now? "
+		    "(AWS Organizations, as the customer sees it)</label>"
+		    "<select id=\"case\" name=\"case\">");
+		html_printf(b, "<option value=\"1\"%s>Not in an organization "
+		    "(standalone account)</option>", strcmp(cur, "2") != 0 &&
+		    strcmp(cur, "3") != 0 ? " selected" : "");
+		html_printf(b, "<option value=\"2\"%s>Member account of "
+		    "another organization</option>", strcmp(cur, "2") == 0 ?
+		    " selected" : "");
+		html_printf(b, "<option value=\"3\"%s>Management account of "
+		    "its own organization</option></select>",
+		    strcmp(cur, "3") == 0 ? " selected" : "");
+	}
+	buf_adds(b, "<label for=\"notes\">Notes (optional, sent with the "
 	    "invitation)</label><textarea id=\"notes\" name=\"notes\" "
 	    "maxlength=\"512\" rows=\"2\">");
 	html_escape(b, form_str(&c->form, "notes"));
@@ -796,9 +816,13 @@ desk_request(struct ctx *c)
 				    form_str(&c->form, "account_id"));
 	const char		*email = form_trimmed(c, form_str(&c->form, "email"));
 	const char		*notes = form_trimmed(c, form_str(&c->form, "notes"));
+	const char		*cs = form_str(&c->form, "case");
 	char			 id[CUSTOMER_ID_LEN + 1];
+	int			 case_given;
 
 	err_clear(&e);
+	case_given = strlen(cs) == 1 && cs[0] >= '1' && cs[0] <= '3' ?
+	    cs[0] - '0' : 0;
 	if (*newname == '\0' && *cid == '\0') {
 		error_text_at(c, "new", "Choose a customer or enter a new "
 		    "customer's name.");
@@ -818,7 +842,7 @@ desk_request(struct ctx *c)
 		cid = id;
 	}
 	if (onboard_request(c->r->store, &org, &c->who, cid, acct, email,
-	    *notes != '\0' ? notes : NULL, 0, &res, &e) == -1) {
+	    *notes != '\0' ? notes : NULL, case_given, &res, &e) == -1) {
 		error_at(c, "new", &e);
 		goto fail;
 	}

@@ -298,3 +298,98 @@ def test_serve_syncs_on_its_own(upstream, live_db, tmp_path):
         proc.terminate()
         proc.wait(timeout=20)
     assert proc.returncode == 0
+
+
+class Browser:
+    """A cookie-keeping client of the console."""
+
+    def __init__(self, port):
+        self.port, self.jar = port, {}
+
+    def req(self, method, path, form=None):
+        import http.client
+        import urllib.parse
+        headers = {}
+        if self.jar:
+            headers["Cookie"] = "; ".join("%s=%s" % kv for kv in self.jar.items())
+        body = b""
+        if form is not None:
+            body = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request(method, path, body=body, headers=headers)
+        r = c.getresponse()
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, val = v.split(";")[0].split("=", 1)
+                if "Max-Age=0" in v or not val:
+                    self.jar.pop(name, None)
+                else:
+                    self.jar[name] = val
+        out = r.status, dict((k.lower(), v) for k, v in r.getheaders()), r.read().decode()
+        c.close()
+        return out
+
+    def csrf(self, path):
+        import re
+        st, _, page = self.req("GET", path)
+        assert st == 200, (path, st)
+        return re.search(r'name="csrf" value="([^"]+)"', page).group(1), page
+
+    def sign_in(self, email, password):
+        token, _ = self.csrf("/signin")
+        st, h, _ = self.req("POST", "/signin", {"csrf": token, "email": email,
+                                                "password": password})
+        assert st in (302, 303), st
+        return h.get("location")
+
+
+def test_staff_work_the_msp_pages_by_role(upstream, live_db):
+    """Live mode has no root user to sign in with: the MSP's staff are
+    users with roles; admin files a request on the desk (the case asked in
+    AWS's words), read-only and billing may look but not file it, and the
+    audit log names the person."""
+    up = upstream
+    env = live_env(up["msp"], up["srv"].url)
+    ok(run(live_db, env, "msp", "connect", "--json"))
+    for role in ("admin", "read-only", "billing"):
+        ok(run(live_db, env, "user", "create", "--role", role, "--email",
+               "%s@msp.example" % role, "--password", "staff-pass-%s" % role, "--json"))
+    target = up["srv"].cli("account", "create", "--email", "web@acme.example")
+    proc = subprocess.Popen([BIN, "serve", "--db", live_db, "--listen", "127.0.0.1:0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        import re
+        port = int(re.search(r":(\d+) ", proc.stdout.readline()).group(1))
+        admin = Browser(port)
+        admin.sign_in("admin@msp.example", "staff-pass-admin")
+        token, page = admin.csrf("/onboarding")
+        assert 'id="live-sync"' in page and up["org_id"] in page
+        assert "Member account of another organization" in page
+        st, _, page = admin.req("POST", "/onboarding/request", {
+            "csrf": token, "new_customer": "Acme", "account_id": target["AccountId"],
+            "email": "web@acme.example", "case": "2"})
+        assert st == 200 and 'id="result-case">Case 2' in page
+        hid = re.search(r"Invitation <code>(h-[a-z0-9]+)</code>", page).group(1)
+        assert up["org"].describe_handshake(HandshakeId=hid)["Handshake"]["State"] == "OPEN"
+        audit = ok(run(live_db, env, "audit", "--json"))
+        actors = {e["Actor"] for e in audit["Entries"] if e["Action"] == "onboarding.request"}
+        assert actors == {"admin@msp.example (admin)"}
+
+        for role in ("read-only", "billing"):
+            b = Browser(port)
+            b.sign_in("%s@msp.example" % role, "staff-pass-%s" % role)
+            token, page = b.csrf("/onboarding")
+            assert hid in page or "Acme" in page
+            st, _, _ = b.req("POST", "/onboarding/request", {
+                "csrf": token, "new_customer": "Other", "account_id": "111122223333",
+                "email": "x@other.example", "case": "1"})
+            assert st == 403, role
+        # A failed sync shows on the desk, which keeps serving the mirror.
+        dead = live_env(up["msp"], "http://127.0.0.1:9", AWS_MAX_ATTEMPTS="1")
+        assert run(live_db, dead, "msp", "sync").returncode == 1
+        _, page = admin.csrf("/onboarding")
+        assert 'id="live-sync-error"' in page and "Acme" in page
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
