@@ -408,6 +408,7 @@ ingest_s3(struct store *st, struct awsclient *c, const char *url,
 	size_t		 nobj = 0, nd = 0, i, j, k, nfiles;
 	json_t		*rows, *row;
 	int		 seen, imported = 0, already = 0, failed = 0;
+	int		 manifests = 0;
 
 	*out = NULL;
 	if (parse_url(url, bucket, sizeof(bucket), &prefix, e) == -1)
@@ -426,6 +427,7 @@ ingest_s3(struct store *st, struct awsclient *c, const char *url,
 
 		if (!ends_with(objs[i].key, "Manifest.json"))
 			continue;
+		manifests++;
 		d->source = arena_printf(&a, "s3://%s/%s", bucket,
 		    objs[i].key);
 		d->kind = "manifest";
@@ -457,9 +459,15 @@ ingest_s3(struct store *st, struct awsclient *c, const char *url,
 			    (dv[j].modified == dv[i].modified &&
 			    strcmp(dv[j].source, dv[i].source) > 0)))
 				dv[i].stale = 1;
-	/* Data files no manifest names: one delivery per folder. */
+	/*
+	 * Without any manifest, plain data files: one delivery per folder.
+	 * With manifests, files none of them names are left alone: they are
+	 * an older delivery's (Data Exports overwrite the manifest, not
+	 * always the data), and a manifest that could not be read must not
+	 * turn its files into plain ones.
+	 */
 	files = arena_zalloc(&a, (nobj + 1) * sizeof(*files));
-	for (i = 0; i < nobj; i = k) {
+	for (i = manifests > 0 ? nobj : 0; i < nobj; i = k) {
 		const char	*slash = strrchr(objs[i].key, '/');
 		size_t		 dirlen = slash ? (size_t)(slash - objs[i].key +
 				    1) : 0;

@@ -5,8 +5,8 @@
  * Under the prefix, each CUR manifest (legacy CUR's REPORT-Manifest.json,
  * Data Exports' (CUR 2.0, FOCUS) Manifest.json) stands for the files it
  * lists, and only the latest manifest of each report and billing period
- * counts; CSV, CSV.gz and Parquet objects that no manifest lists are one
- * delivery per folder. A delivery is imported once per version (the
+ * counts; under a prefix without any manifest, CSV, CSV.gz and Parquet
+ * objects are one delivery per folder. A delivery is imported once per version (the
  * manifest's ETag, or a digest of the folder's files' ETags): unchanged,
  * it is not even read. Objects are streamed into the ingest (parallel
  * ranged reads pinned to the ETag); nothing is written to disk.

@@ -177,33 +177,29 @@ static int
 list_all(const char *op, json_t *extra, const char *key, json_t *all,
     struct err *e)
 {
-	json_t		*in, *res, *items, *tok;
-	const char	*next = NULL;
-	char		 token[4096];
+	json_t		*in, *res, *items, *tok, *next = NULL;
 	int		 pages = 0;
 
 	for (;;) {
 		in = extra != NULL ? json_deep_copy(extra) : json_object();
 		if (next != NULL)
-			json_object_set_new(in, "NextToken", json_string(next));
+			json_object_set_new(in, "NextToken", next);
 		if (call(op, in, &res, e) == -1)
 			return (-1);
 		items = json_object_get(res, key);
 		if (json_is_array(items))
 			json_array_extend(all, items);
 		tok = json_object_get(res, "NextToken");
-		next = NULL;
-		if (json_is_string(tok) && json_string_length(tok) > 0) {
-			snprintf(token, sizeof(token), "%s",
-			    json_string_value(tok));
-			next = token;
-		}
+		next = json_is_string(tok) && json_string_length(tok) > 0 ?
+		    json_incref(tok) : NULL;
 		json_decref(res);
 		if (next == NULL)
 			return (0);
-		if (++pages >= SYNC_PAGES_MAX)
+		if (++pages >= SYNC_PAGES_MAX) {
+			json_decref(next);
 			return (err_set(e, ERR_LIMIT, NULL, NULL, "organizations:"
 			    "%s: more than %d pages", op, SYNC_PAGES_MAX));
+		}
 	}
 }
 

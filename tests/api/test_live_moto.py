@@ -135,31 +135,42 @@ def test_ingest_s3_imports_each_delivery_once_and_again_after_a_change(moto, db)
     s3 = boto(moto, "s3")
     s3.create_bucket(Bucket="cur-once")
     deliver_cur(s3, "cur-once", "11111111-1111-1111-1111-111111111111", 1)
-    # A plain CSV in its own folder: another period, no manifest.
-    s3.put_object(Bucket="cur-once", Key="cur/plain/oct.csv", Body=small_cur("2026-10", 7))
+    # A data file no manifest lists (an older delivery's): left alone.
+    s3.put_object(Bucket="cur-once", Key="cur/acme/stray.csv", Body=small_cur("2026-11", 9))
+    # Plain CSVs under a prefix without manifests: one delivery per folder.
+    s3.put_object(Bucket="cur-once", Key="plain/2026-10/a.csv", Body=small_cur("2026-10", 7))
+    s3.put_object(Bucket="cur-once", Key="plain/2026-10/b.csv.gz",
+                  Body=gzip.compress(small_cur("2026-10", 8)))
     env = env_for(moto)
 
     out = ok(run(db, env, "ingest", "s3://cur-once/cur", "--json"))
-    assert out["Imported"] == 2 and out["Failed"] == 0
-    d = by_kind(out)
-    assert d["manifest"]["Source"] == "s3://cur-once/cur/acme/20261101-20261201/acme-Manifest.json"
-    assert d["manifest"]["Period"] == "2026-11"
-    first = d["manifest"]["Report"]
+    assert out["Imported"] == 1 and out["Failed"] == 0
+    (d,) = out["Deliveries"]
+    assert d["Kind"] == "manifest" and d["Files"] == 1
+    assert d["Source"] == "s3://cur-once/cur/acme/20261101-20261201/acme-Manifest.json"
+    assert d["Period"] == "2026-11"
+    first = d["Report"]
     assert first["billing_period"] == "2026-11" and first["rows"] == 20
     assert first["payer_account_id"] == PAYER
-    assert d["objects"]["Source"] == "s3://cur-once/cur/plain/"
-    assert d["objects"]["Report"]["billing_period"] == "2026-10"
 
-    again = ok(run(db, env, "ingest", "s3://cur-once/cur", "--json"))
-    assert again["Imported"] == 0 and again["AlreadyImported"] == 2
+    plain = ok(run(db, env, "ingest", "s3://cur-once/plain/", "--json"))
+    (p,) = plain["Deliveries"]
+    assert p["Kind"] == "objects" and p["Source"] == "s3://cur-once/plain/2026-10/"
+    assert p["Files"] == 2 and p["Report"]["rows"] == 40
+    assert p["Report"]["billing_period"] == "2026-10"
+
+    again = ok(run(db, env, "ingest", "s3://cur-once/", "--json"))
+    assert again["Imported"] == 0 and again["AlreadyImported"] == 1
     assert all("Report" not in x for x in again["Deliveries"])
+    again = ok(run(db, env, "ingest", "s3://cur-once/plain", "--json"))
+    assert again["Imported"] == 0 and again["AlreadyImported"] == 1
 
     # AWS re-delivers the month (a new assembly, the manifest above it
     # rewritten): only that delivery is read again, as a new version.
     time.sleep(1.1)
     deliver_cur(s3, "cur-once", "22222222-2222-2222-2222-222222222222", 2)
     third = ok(run(db, env, "ingest", "s3://cur-once/cur", "--json"))
-    assert third["Imported"] == 1 and third["AlreadyImported"] == 1
+    assert third["Imported"] == 1 and third["AlreadyImported"] == 0
     rep = by_kind(third)["manifest"]["Report"]
     assert rep["status"] == "imported"
     assert rep["replaced_import_id"] == first["import_id"]
