@@ -243,6 +243,43 @@ plan_url_box(struct buf *b, const char *url, const char *what)
 	    "data-copy=\"plan-url\">Copy</button></p></div>");
 }
 
+/*
+ * Live mode: AWS shows nobody a foreign account's organization, so the MSP
+ * or the customer says where the account is, in the words of the AWS
+ * Organizations console as that account sees it. Nothing in emulated
+ * mode, where payerlink sees it itself.
+ */
+static void
+case_select(struct ctx *c)
+{
+	struct buf	*b = c->b;
+	const char	*cur = form_str(&c->form, "case");
+
+	if (live_status(c->r->store, &(struct live_org){ 0 }, NULL) == -1)
+		return;
+	buf_adds(b, "<label for=\"case\">What does the AWS Organizations "
+	    "console show for the account today?</label><select id=\"case\" "
+	    "name=\"case\">");
+	html_printf(b, "<option value=\"1\"%s>Not in an organization "
+	    "(standalone account)</option>", strcmp(cur, "2") != 0 &&
+	    strcmp(cur, "3") != 0 ? " selected" : "");
+	html_printf(b, "<option value=\"2\"%s>Member account of another "
+	    "organization</option>", strcmp(cur, "2") == 0 ? " selected" : "");
+	html_printf(b, "<option value=\"3\"%s>Management account of its "
+	    "own organization</option></select>", strcmp(cur, "3") == 0 ?
+	    " selected" : "");
+}
+
+/* The case a form stated: 1..3, or 0 for none. */
+static int
+case_given(struct ctx *c)
+{
+	const char	*cs = form_str(&c->form, "case");
+
+	return (strlen(cs) == 1 && cs[0] >= '1' && cs[0] <= '3' ?
+	    cs[0] - '0' : 0);
+}
+
 /* ---- /onboarding: the list, filters, counts, new request ------------ */
 
 static void
@@ -276,25 +313,7 @@ new_request_section(struct ctx *c, const struct customer *cv, size_t ncv)
 	    "maxlength=\"64\" autocomplete=\"off\" value=\"");
 	html_escape(b, form_str(&c->form, "email"));
 	buf_adds(b, "\">");
-	/* Live mode: AWS shows nobody a foreign account's organization, so
-	 * the MSP says where the account is, in the AWS console's words
-	 * (AWS Organizations, the account's own view). */
-	if (live_status(c->r->store, &(struct live_org){ 0 }, NULL) == 0) {
-		const char *cur = form_str(&c->form, "case");
-
-		buf_adds(b, "<label for=\"case\">Where is the account now? "
-		    "(AWS Organizations, as the customer sees it)</label>"
-		    "<select id=\"case\" name=\"case\">");
-		html_printf(b, "<option value=\"1\"%s>Not in an organization "
-		    "(standalone account)</option>", strcmp(cur, "2") != 0 &&
-		    strcmp(cur, "3") != 0 ? " selected" : "");
-		html_printf(b, "<option value=\"2\"%s>Member account of "
-		    "another organization</option>", strcmp(cur, "2") == 0 ?
-		    " selected" : "");
-		html_printf(b, "<option value=\"3\"%s>Management account of "
-		    "its own organization</option></select>",
-		    strcmp(cur, "3") == 0 ? " selected" : "");
-	}
+	case_select(c);
 	buf_adds(b, "<label for=\"notes\">Notes (optional, sent with the "
 	    "invitation)</label><textarea id=\"notes\" name=\"notes\" "
 	    "maxlength=\"512\" rows=\"2\">");
@@ -816,13 +835,9 @@ desk_request(struct ctx *c)
 				    form_str(&c->form, "account_id"));
 	const char		*email = form_trimmed(c, form_str(&c->form, "email"));
 	const char		*notes = form_trimmed(c, form_str(&c->form, "notes"));
-	const char		*cs = form_str(&c->form, "case");
 	char			 id[CUSTOMER_ID_LEN + 1];
-	int			 case_given;
 
 	err_clear(&e);
-	case_given = strlen(cs) == 1 && cs[0] >= '1' && cs[0] <= '3' ?
-	    cs[0] - '0' : 0;
 	if (*newname == '\0' && *cid == '\0') {
 		error_text_at(c, "new", "Choose a customer or enter a new "
 		    "customer's name.");
@@ -842,7 +857,7 @@ desk_request(struct ctx *c)
 		cid = id;
 	}
 	if (onboard_request(c->r->store, &org, &c->who, cid, acct, email,
-	    *notes != '\0' ? notes : NULL, case_given, &res, &e) == -1) {
+	    *notes != '\0' ? notes : NULL, case_given(c), &res, &e) == -1) {
 		error_at(c, "new", &e);
 		goto fail;
 	}
@@ -1188,7 +1203,9 @@ intake_form(struct ctx *c, const struct msp *m)
 	    "type=\"email\" maxlength=\"64\" autocomplete=\"email\" "
 	    "value=\"");
 	html_escape(b, form_str(&c->form, "contact"));
-	buf_adds(b, "\"><button type=\"submit\" class=\"primary\">Send "
+	buf_adds(b, "\">");
+	case_select(c);
+	buf_adds(b, "<button type=\"submit\" class=\"primary\">Send "
 	    "request</button></form></section>");
 }
 
@@ -1268,7 +1285,8 @@ intake_post(struct ctx *c)
 	if (customer_find_or_create(c, &as, name, *contact != '\0' ?
 	    contact : email, cid, &e) == -1 ||
 	    onboard_request(c->r->store, &org, &as, cid, acct, email,
-	    "Filed through the intake form.", 0, &res, &e) == -1) {
+	    "Filed through the intake form.", case_given(c), &res,
+	    &e) == -1) {
 		if (e.code == ERR_CONFLICT && e.aws_type == NULL)
 			error_text_at(c, "intake", "This account is already "
 			    "with us, or a request for it is open: contact "

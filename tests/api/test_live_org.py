@@ -389,6 +389,18 @@ def test_staff_work_the_msp_pages_by_role(upstream, live_db):
                 "csrf": token, "new_customer": "Other", "account_id": "111122223333",
                 "email": "x@other.example", "case": "1"})
             assert st == 403, role
+        # The customer's intake form asks the same, and its answer is kept.
+        cust = up["srv"].cli("account", "create", "--email", "intake@acme.example")
+        visitor = Browser(port)
+        token, page = visitor.csrf("/intake")
+        assert "What does the AWS Organizations console show" in page
+        st, _, page = visitor.req("POST", "/intake", {
+            "csrf": token, "customer": "Intake Co", "account_id": cust["AccountId"],
+            "email": "intake@acme.example", "case": "3"})
+        assert st == 200, page
+        lst = ok(run(live_db, env, "onboard", "list", "--json"))
+        (mine,) = [o for o in lst["Onboardings"] if o["AccountId"] == cust["AccountId"]]
+        assert mine["Case"] == 3
         # A failed sync shows on the desk, which keeps serving the mirror.
         dead = live_env(up["msp"], "http://127.0.0.1:9", AWS_MAX_ATTEMPTS="1")
         assert run(live_db, dead, "msp", "sync").returncode == 1
