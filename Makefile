@@ -30,7 +30,7 @@ SRC	= $(filter-out src/main.c,$(wildcard src/*/*.c))
 OBJ	= $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
 ASSETS	= $(sort $(wildcard src/web/assets/*))
-UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_SRC = $(wildcard tests/unit/*.c tests/unit/*/*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/*_fuzz.c)
 
 all: $(BUILD)/payerlink

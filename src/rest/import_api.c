@@ -275,7 +275,8 @@ import_upload_finish(struct import_upload *u, struct request *r,
 	/* The MSP's account only: it is the payer whose bills come in. */
 	if (msp_get(r->store, &m, NULL) == -1 ||
 	    strcmp(m.account_id, who.account_id) != 0) {
-		err_set(&e, ERR_DENIED, "AccessDenied", NULL, "only the MSP's "
+		err_set(&e, ERR_DENIED, AWSERR(AccessDenied), NULL,
+		    "only the MSP's "
 		    "account may upload cost and usage files");
 		goto fail;
 	}
