@@ -456,7 +456,7 @@ lv_invite(void *ctx, const char *as, const char *target_type,
 	if (mirror_org(ctx, &l, e) == -1)
 		return (-1);
 	if (strcmp(as, l.management_id) != 0)
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException), NULL,
 		    "live mode acts as the management account %s only",
 		    l.management_id));
 	if (remote->invite(remote->arg, target_type, target_id, notes, out,
