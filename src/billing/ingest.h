@@ -152,4 +152,15 @@ import_accounts(struct store *st, struct arena *a, int64_t import_id,
 	    e));
 }
 
+/*
+ * Deliveries read from elsewhere than a local file (S3): whether `source`
+ * (s3://bucket/key) was imported at `version` (an ETag, or a digest of its
+ * files' ETags), and recording that it was, as import import_id. A
+ * delivery seen at its version is not read again; a changed one is.
+ */
+int	 ingest_source_seen(struct store *, const char *source,
+	    const char *version, int *out /* OUT */, struct err *);
+int	 ingest_source_mark(struct store *, const char *source,
+	    const char *version, int64_t import_id, struct err *);
+
 #endif

@@ -483,7 +483,7 @@ invoice_issue(struct store *st, struct arena *a, const struct principal *who,
 	invoice_date(store_now(st), today, sizeof(today));
 	snprintf(year, sizeof(year), "%.4s", today);
 	if (store_invoice_issue(st, id, year, store_now(st), num, e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "invoice.issue", id, num, e) == -1 ||
 	    doc_read(st, a, id, out, e) == -1 || store_commit(st, e) == -1)
 		goto fail;
@@ -528,7 +528,7 @@ invoice_void_reason(struct store *st, struct arena *a,
 	    reason != NULL && reason[0] ? ": " : "",
 	    reason != NULL ? reason : "");
 	if (store_invoice_void(st, h.id, store_now(st), e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "invoice.void", h.id, detail, e) == -1 ||
 	    doc_read(st, a, h.id, out, e) == -1 || store_commit(st, e) == -1)
 		goto fail;

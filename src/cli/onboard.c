@@ -12,7 +12,7 @@
 
 static const char usage_text[] =
 "usage: payerlink onboard request --customer C --account ID --email E\n"
-"                                 [--notes N]\n"
+"                                 [--notes N] [--case 1|2|3]\n"
 "       payerlink onboard list [--state S] [--customer C]\n"
 "                              [--expiring-within 3d]\n"
 "       payerlink onboard show ID\n"
@@ -27,7 +27,10 @@ static const char usage_text[] =
 "account of its own organization), invites the account into the MSP's\n"
 "organization and prints {\"OnboardingId\", \"Case\", \"HandshakeId\",\n"
 "\"PlanUrl\", \"State\"}. The plan link is shown once (only its hash is\n"
-"kept); link makes a new one and the old one stops working.\n"
+"kept); link makes a new one and the old one stops working. --case\n"
+"states the case when the organization cannot tell: in live mode AWS\n"
+"shows nobody a foreign account's organization, so the case is the one\n"
+"the customer or the MSP gives (default 1); what AWS does show wins.\n"
 "show adds \"Timeline\", \"LeftPreviousPayerAt\", \"JoinedAt\",\n"
 "\"BillingGapMinutes\", \"GapFlagged\", \"Steps\" and \"Prerequisites\".\n"
 "list prints {\"Onboardings\", \"Counts\" (per state), \"Total\"}; states are\n"
@@ -158,6 +161,7 @@ cmd_onboard(int argc, char **argv)
 		{ "email", required_argument, NULL, 'e' },
 		{ "notes", required_argument, NULL, 'n' },
 		{ "state", required_argument, NULL, 's' },
+		{ "case", required_argument, NULL, 'C' },
 		{ "expiring-within", required_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -174,7 +178,7 @@ cmd_onboard(int argc, char **argv)
 	const char		*db = NULL, *sub, *cid = NULL, *aid = NULL;
 	const char		*email = NULL, *notes = NULL;
 	char			 url[ONBOARD_URL_MAX + 1];
-	int			 ch, json = 0, rc = 0;
+	int			 ch, json = 0, rc = 0, case_given = 0;
 
 	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
 		return (ch);
@@ -187,6 +191,15 @@ cmd_onboard(int argc, char **argv)
 		case 'a': aid = optarg; break;
 		case 'e': email = optarg; break;
 		case 'n': notes = optarg; break;
+		case 'C':
+			if (strlen(optarg) != 1 || optarg[0] < '1' ||
+			    optarg[0] > '3')
+				return (cli_usage("payerlink: --case: expected "
+				    "1 (standalone), 2 (member of another "
+				    "organization) or 3 (management account of "
+				    "its own organization)\n"));
+			case_given = optarg[0] - '0';
+			break;
 		case 's':
 			if (onboard_state_parse(optarg, &s) == -1)
 				return (cli_usage("payerlink: --state: expected "
@@ -221,8 +234,8 @@ cmd_onboard(int argc, char **argv)
 			    "--customer, --account and --email\n");
 			goto out;
 		}
-		if (onboard_request(st, &org, NULL, cid, aid, email, notes, 0,
-		    &res, &e) == -1)
+		if (onboard_request(st, &org, NULL, cid, aid, email, notes,
+		    case_given, &res, &e) == -1)
 			goto fail;
 		if (json)
 			cli_print_json(onboard_result_json(&res));

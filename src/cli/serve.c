@@ -12,6 +12,8 @@
 #include "ce/ce.h"
 #include "cli/cli.h"
 #include "cli/import_dir.h"
+#include "cli/ingest_s3.h"
+#include "cli/live.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
@@ -30,6 +32,9 @@ static const char usage_text[] =
 "                       [--signin-per-address N] [--signin-global N]\n"
 "                       [--trusted-proxy ADDR] [--public-url URL]\n"
 "                       [--tls-cert FILE --tls-key FILE]\n"
+"                       [--sync-interval SECONDS]\n"
+"                       [--import-s3 s3://BUCKET/PREFIX]\n"
+"                       [--import-interval SECONDS]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -77,7 +82,16 @@ static const char usage_text[] =
 "                       keep of the imports they read (default 64)\n"
 "  --db-memory-mb N     memory SQLite keeps for all connections together\n"
 "                       (page caches, statements; default 8, 0: no limit;\n"
-"                       PostgreSQL: no effect)\n";
+"                       PostgreSQL: no effect)\n"
+"  --sync-interval S    live mode (payerlink msp connect): read the MSP's\n"
+"                       organization from AWS into the mirror every S\n"
+"                       seconds (default 300); when AWS cannot be reached\n"
+"                       it keeps serving from the mirror and says so on\n"
+"                       the console\n"
+"  --import-s3 URL      import the cost deliveries AWS puts under\n"
+"                       s3://BUCKET/PREFIX (as payerlink ingest s3://...),\n"
+"                       each new or changed one once (by ETag)\n"
+"  --import-interval S  how often to look there (default 300)\n";
 
 #define MIB(x)	((double)(x) / (1 << 20))
 
@@ -181,6 +195,9 @@ cmd_serve(int argc, char **argv)
 		{ "tls-cert", required_argument, NULL, 'C' },
 		{ "tls-key", required_argument, NULL, 'K' },
 		{ "public-url", required_argument, NULL, 'W' },
+		{ "sync-interval", required_argument, NULL, 'S' },
+		{ "import-s3", required_argument, NULL, 'Z' },
+		{ "import-interval", required_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -198,7 +215,10 @@ cmd_serve(int argc, char **argv)
 	char		*cert_pem = NULL, *key_pem = NULL;
 	struct import_dir *watch = NULL;
 	struct in_addr	 in;
-	int		 ch, sig;
+	struct live_org	 live;
+	unsigned	 sync_interval = 300, import_interval = 300;
+	const char	*import_s3 = NULL;
+	int		 ch, sig, is_live;
 
 	config_defaults(&cfg);
 	optind = 1;
@@ -299,6 +319,36 @@ cmd_serve(int argc, char **argv)
 			}
 			cfg.public_url = optarg;
 			break;
+		case 'S':
+			if (parse_uint("--sync-interval", optarg, 86400 * 7,
+			    &v) == -1)
+				return (EXIT_USAGE);
+			if (v == 0) {
+				log_cli_error("--sync-interval: at least 1 "
+				    "second");
+				return (EXIT_USAGE);
+			}
+			sync_interval = (unsigned)v;
+			break;
+		case 'Z':
+			if (strncmp(optarg, "s3://", 5) != 0) {
+				log_cli_error("--import-s3: expected "
+				    "s3://BUCKET[/PREFIX]");
+				return (EXIT_USAGE);
+			}
+			import_s3 = optarg;
+			break;
+		case 'z':
+			if (parse_uint("--import-interval", optarg, 86400 * 7,
+			    &v) == -1)
+				return (EXIT_USAGE);
+			if (v == 0) {
+				log_cli_error("--import-interval: at least 1 "
+				    "second");
+				return (EXIT_USAGE);
+			}
+			import_interval = (unsigned)v;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return (0);
@@ -339,6 +389,16 @@ cmd_serve(int argc, char **argv)
 	    0)) == NULL)
 		return (1);
 	err_clear(&e);
+	is_live = live_status(st, &live, NULL) == 0;
+	if (cfg.emulator && is_live) {
+		log_cli_error("%s is live: it mirrors the AWS organization %s "
+		    "(payerlink msp connect), and --emulator would serve and "
+		    "change payerlink's own organizations in it; a database is "
+		    "live or emulated, never both: run the emulator on another "
+		    "database", cfg.db_path, live.org_id);
+		store_close(st);
+		return (1);
+	}
 	if (cfg.emulator && account_ensure_default(st, &e) == -1) {
 		store_close(st);
 		return (cli_fail(&e));
@@ -360,11 +420,23 @@ cmd_serve(int argc, char **argv)
 		    cfg.listen);
 		printf("payerlink: listening on %s://%s:%u (database %s%s)\n",
 		    cfg.tls_cert_pem != NULL ? "https" : "http", host, port,
-		    cfg.db_path, cfg.emulator ? ", emulator" : "");
+		    cfg.db_path, cfg.emulator ? ", emulator" :
+		    is_live ? ", live" : "");
 		fflush(stdout);
 	}
 	/* Budgets and their webhooks (src/rest/webhook.c). */
 	webhook_worker_start(st);
+	if (import_s3 != NULL && ingest_s3_watch_start(st, import_s3,
+	    import_interval, &e) == -1) {
+		webhook_worker_stop();
+		import_dir_stop(watch);
+		server_stop(srv);
+		store_close(st);
+		return (cli_fail(&e));
+	}
+	/* Live mode: the mirror of the MSP's AWS organization. */
+	if (is_live)
+		live_sync_start(st, sync_interval);
 	/* Idle meanwhile: once a minute, freed memory goes back (flat RSS). */
 	for (;;) {
 		sig = sigtimedwait(&set, NULL, &minute);
@@ -378,6 +450,8 @@ cmd_serve(int argc, char **argv)
 	if (sig > 0)
 		log_info("received %s: finishing in-flight requests",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	live_sync_stop();
+	ingest_s3_watch_stop();
 	webhook_worker_stop();
 	import_dir_stop(watch);
 	server_stop(srv);

@@ -44,7 +44,7 @@ onboard_state_parse(const char *s, enum onboard_state *out)
 const char *
 onb_actor(const struct principal *who)
 {
-	return (who != NULL ? who->account_id : ACTOR_CLI);
+	return (who != NULL ? principal_actor(who) : ACTOR_CLI);
 }
 
 void

@@ -290,3 +290,11 @@ account_from_signature(struct store *st, const struct request *r,
 	    key.account_id);
 	return (0);
 }
+
+const char *
+principal_actor(const struct principal *who)
+{
+	if (who == NULL)
+		return ("cli");
+	return (who->person[0] != '\0' ? who->person : who->account_id);
+}

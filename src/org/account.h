@@ -20,7 +20,15 @@
 
 struct principal {
 	char	account_id[ACCOUNT_ID_LEN + 1];
+	/* "" when the account acts itself; else the person acting for it
+	   (a staff user of the MSP in live mode: "alice@msp.example
+	   (admin)"), whom the audit log names. */
+	char	person[AUDIT_ACTOR_MAX + 1];
 };
+
+/* Who the audit log names for who: the person, the account, or "cli"
+ * (who NULL: the local operator). */
+const char	*principal_actor(const struct principal *who);
 
 /*
  * Creates an account with a new random 12-digit id (or `id` when not NULL,

@@ -400,4 +400,15 @@ int	 store_recon_accounts(struct store *, struct arena *,
 	    struct recon_account **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 
+/*
+ * Deliveries imported from S3 (store/live.c): a source (s3://bucket/key of
+ * a manifest, or of a folder of plain files) is imported once per version
+ * (its ETag, or a digest of its files' ETags).
+ */
+int	 store_import_source_seen(struct store *, const char *source,
+	    const char *version, int *out /* OUT */, struct err *);
+int	 store_import_source_mark(struct store *, const char *source,
+	    const char *version, int64_t import_id, int64_t when,
+	    struct err *);
+
 #endif

@@ -423,4 +423,31 @@ int	 store_org_departures(struct store *, struct arena *,
 	    struct membership **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 
+/*
+ * Live mode (store/live.c): the one live_org row when the database is live
+ * (ERR_NOT_FOUND when it is emulated).
+ */
+struct live_org {
+	char	 org_id[ORG_ID_MAX + 1];
+	char	 management_id[ACCOUNT_ID_LEN + 1];
+	char	 profile[128];
+	char	 region[64];
+	int64_t	 connected_at;
+	int64_t	 sync_tried_at;			/* 0: never */
+	int64_t	 sync_ok_at;			/* 0: never */
+	char	 sync_error[512];		/* "" when the last one worked */
+	int64_t	 accounts;
+	int64_t	 handshakes;
+};
+
+int	 store_live_get(struct store *, struct live_org *out /* OUT */,
+	    struct err *);
+int	 store_live_put(struct store *, const struct live_org *, struct err *);
+/* Records a sync's outcome: error "" for a success (counts kept). */
+int	 store_live_synced(struct store *, int64_t when, const char *error,
+	    int64_t accounts, int64_t handshakes, struct err *);
+/* Organizations the database holds, deleted ones included. */
+int	 store_org_count_all(struct store *, int64_t *n_out /* OUT */,
+	    struct err *);
+
 #endif

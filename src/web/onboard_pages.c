@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "core/codec.h"
 #include "onboard/onboard.h"
+#include "org/live.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -55,6 +56,42 @@ kv_time(struct buf *b, const char *k, int64_t ms, const char *none)
 	else
 		html_escape(b, none);
 	buf_adds(b, "</dd>");
+}
+
+/*
+ * Live mode: where the mirror comes from and how the last sync went. When
+ * AWS cannot be reached the desk keeps serving from the mirror and says so.
+ */
+static void
+live_banner(struct ctx *c)
+{
+	struct live_org	 l;
+	struct buf	*b = c->b;
+
+	if (live_status(c->r->store, &l, NULL) == -1)
+		return;
+	buf_adds(b, "<section class=\"card\" id=\"live-sync\"><p>Live: "
+	    "organization <code>");
+	html_escape(b, l.org_id);
+	buf_adds(b, "</code> at AWS, synced every few minutes. Last sync: ");
+	if (l.sync_tried_at == 0)
+		buf_adds(b, "never");
+	else
+		html_time(b, l.sync_tried_at);
+	if (l.sync_error[0] != '\0') {
+		buf_adds(b, " <strong class=\"bad\" id=\"live-sync-error\">"
+		    "failed: ");
+		html_escape(b, l.sync_error);
+		buf_adds(b, "</strong>. Showing the mirror as of ");
+		if (l.sync_ok_at == 0)
+			buf_adds(b, "connect");
+		else
+			html_time(b, l.sync_ok_at);
+		buf_adds(b, "; payerlink keeps retrying.");
+	} else
+		html_printf(b, " (ok: %lld accounts, %lld invitations).",
+		    (long long)l.accounts, (long long)l.handshakes);
+	buf_adds(b, "</p></section>");
 }
 
 /* An id as this desk makes them: letters, digits and '-', 1..max. */
@@ -206,6 +243,43 @@ plan_url_box(struct buf *b, const char *url, const char *what)
 	    "data-copy=\"plan-url\">Copy</button></p></div>");
 }
 
+/*
+ * Live mode: AWS shows nobody a foreign account's organization, so the MSP
+ * or the customer says where the account is, in the words of the AWS
+ * Organizations console as that account sees it. Nothing in emulated
+ * mode, where payerlink sees it itself.
+ */
+static void
+case_select(struct ctx *c)
+{
+	struct buf	*b = c->b;
+	const char	*cur = form_str(&c->form, "case");
+
+	if (live_status(c->r->store, &(struct live_org){ 0 }, NULL) == -1)
+		return;
+	buf_adds(b, "<label for=\"case\">What does the AWS Organizations "
+	    "console show for the account today?</label><select id=\"case\" "
+	    "name=\"case\">");
+	html_printf(b, "<option value=\"1\"%s>Not in an organization "
+	    "(standalone account)</option>", strcmp(cur, "2") != 0 &&
+	    strcmp(cur, "3") != 0 ? " selected" : "");
+	html_printf(b, "<option value=\"2\"%s>Member account of another "
+	    "organization</option>", strcmp(cur, "2") == 0 ? " selected" : "");
+	html_printf(b, "<option value=\"3\"%s>Management account of its "
+	    "own organization</option></select>", strcmp(cur, "3") == 0 ?
+	    " selected" : "");
+}
+
+/* The case a form stated: 1..3, or 0 for none. */
+static int
+case_given(struct ctx *c)
+{
+	const char	*cs = form_str(&c->form, "case");
+
+	return (strlen(cs) == 1 && cs[0] >= '1' && cs[0] <= '3' ?
+	    cs[0] - '0' : 0);
+}
+
 /* ---- /onboarding: the list, filters, counts, new request ------------ */
 
 static void
@@ -238,7 +312,9 @@ new_request_section(struct ctx *c, const struct customer *cv, size_t ncv)
 	    "id=\"email\" name=\"email\" type=\"email\" required "
 	    "maxlength=\"64\" autocomplete=\"off\" value=\"");
 	html_escape(b, form_str(&c->form, "email"));
-	buf_adds(b, "\"><label for=\"notes\">Notes (optional, sent with the "
+	buf_adds(b, "\">");
+	case_select(c);
+	buf_adds(b, "<label for=\"notes\">Notes (optional, sent with the "
 	    "invitation)</label><textarea id=\"notes\" name=\"notes\" "
 	    "maxlength=\"512\" rows=\"2\">");
 	html_escape(b, form_str(&c->form, "notes"));
@@ -287,6 +363,7 @@ desk_list(struct ctx *c, const struct onboard_result *res)
 
 	page_begin(c, "Onboarding");
 	buf_adds(b, "<h1>Onboarding</h1>");
+	live_banner(c);
 	if (res != NULL) {
 		buf_adds(b, "<section class=\"card\" id=\"result\"><h2>Request "
 		    "filed: <a href=\"/onboarding/");
@@ -780,7 +857,7 @@ desk_request(struct ctx *c)
 		cid = id;
 	}
 	if (onboard_request(c->r->store, &org, &c->who, cid, acct, email,
-	    *notes != '\0' ? notes : NULL, 0, &res, &e) == -1) {
+	    *notes != '\0' ? notes : NULL, case_given(c), &res, &e) == -1) {
 		error_at(c, "new", &e);
 		goto fail;
 	}
@@ -1126,7 +1203,9 @@ intake_form(struct ctx *c, const struct msp *m)
 	    "type=\"email\" maxlength=\"64\" autocomplete=\"email\" "
 	    "value=\"");
 	html_escape(b, form_str(&c->form, "contact"));
-	buf_adds(b, "\"><button type=\"submit\" class=\"primary\">Send "
+	buf_adds(b, "\">");
+	case_select(c);
+	buf_adds(b, "<button type=\"submit\" class=\"primary\">Send "
 	    "request</button></form></section>");
 }
 
@@ -1206,7 +1285,8 @@ intake_post(struct ctx *c)
 	if (customer_find_or_create(c, &as, name, *contact != '\0' ?
 	    contact : email, cid, &e) == -1 ||
 	    onboard_request(c->r->store, &org, &as, cid, acct, email,
-	    "Filed through the intake form.", 0, &res, &e) == -1) {
+	    "Filed through the intake form.", case_given(c), &res,
+	    &e) == -1) {
 		if (e.code == ERR_CONFLICT && e.aws_type == NULL)
 			error_text_at(c, "intake", "This account is already "
 			    "with us, or a request for it is open: contact "

@@ -215,8 +215,15 @@ page_begin(struct ctx *c, const char *title)
 		    "Overview</a><a href=\"/portal/costs\">Cost analysis</a>"
 		    "<a href=\"/portal/invoices\">Invoices</a>"
 		    "<a href=\"/portal/budgets\">Budgets</a>"
-		    "<a href=\"/portal/anomalies\">Anomalies</a></nav>"
-		    "<div class=\"who\"><span class=\"acct\">");
+		    "<a href=\"/portal/anomalies\">Anomalies</a>");
+		if (c->is_staff)
+			buf_adds(b, "<a href=\"/onboarding\">Onboarding</a>"
+			    "<a href=\"/customers\">Customers</a>"
+			    "<a href=\"/audit\">Audit</a>"
+			    "<a href=\"/imports\">Imports</a>"
+			    "<a href=\"/invoices\">Invoices</a>"
+			    "<a href=\"/pricing\">Pricing</a>");
+		buf_adds(b, "</nav><div class=\"who\"><span class=\"acct\">");
 		html_escape(b, c->portal.email);
 		buf_adds(b, " <small>");
 		html_escape(b, c->portal.role);
