@@ -57,6 +57,8 @@ struct membership {
 
 #define HANDSHAKE_ID_MAX	34
 #define HANDSHAKE_NOTES_MAX	1024
+#define TRANSFER_ID_MAX		35	/* rt- + 8..32 */
+#define TRANSFER_NAME_MAX	128
 
 /* An invitation (or another handshake) and its parties. */
 struct handshake {
@@ -79,6 +81,39 @@ struct handshake {
 	char	 mgmt_email[EMAIL_MAX + 1];
 	char	 mgmt_name[ACCOUNT_NAME_MAX * 4 + 1];
 	char	 feature_set[24];
+	/* TRANSFER_RESPONSIBILITY: its transfer ("" none) and start. */
+	char	 transfer_id[TRANSFER_ID_MAX + 1];
+	int64_t	 transfer_start;
+};
+
+/*
+ * A billing transfer (Organizations' ResponsibilityTransfer): the target
+ * (who pays: the organization that invited) takes over the source
+ * organization's consolidated bill from start_at to end_at. Strings are ""
+ * where the column is NULL.
+ */
+struct transfer {
+	char	 id[TRANSFER_ID_MAX + 1];
+	char	 type[16];			/* BILLING */
+	char	 name[TRANSFER_NAME_MAX + 1];	/* printable ASCII */
+	char	 status[16];			/* as stored: REQUESTED ... */
+	char	 target_org_id[ORG_ID_MAX + 1];
+	char	 target_mgmt_id[ACCOUNT_ID_LEN + 1];
+	char	 invite_type[16];		/* ACCOUNT | EMAIL */
+	char	 invite_id[EMAIL_MAX + 1];
+	/* The source's management account: fixed at acceptance; before, the
+	 * invited account, or the owner of the invited e-mail ("" none). */
+	char	 source_mgmt_id[ACCOUNT_ID_LEN + 1];
+	char	 source_org_id[ORG_ID_MAX + 1];	/* "" until accepted */
+	int64_t	 start_at;			/* 00:00 UTC, first of a month */
+	int64_t	 end_at;			/* last ms of a month; 0 none */
+	char	 handshake_id[HANDSHAKE_ID_MAX + 1];
+	int64_t	 expires_at;			/* the invitation's */
+	int64_t	 created_at;
+	int64_t	 updated_at;
+	/* Reads only: the parties' e-mails. */
+	char	 target_email[EMAIL_MAX + 1];
+	char	 source_email[EMAIL_MAX + 1];
 };
 
 /* A tag given with an invitation (AWS's Tag: key 1..128, value 0..256). */
@@ -251,6 +286,15 @@ struct onboarding_event {
 	char	 handshake_id[HANDSHAKE_ID_MAX + 1];	/* "" when none */
 	int64_t	 proposed_at;				/* TIME_PROPOSED; else 0 */
 	char	 detail[ONBOARD_NOTES_MAX + 1];
+};
+
+/* The desk's route of an onboarding (onboard.h): "invite", or
+ * "billing-transfer" with its transfer and the start it asked for. */
+struct onboarding_route {
+	char	 onboarding_id[ONBOARDING_ID_LEN + 1];
+	char	 route[20];
+	char	 transfer_id[TRANSFER_ID_MAX + 1];	/* "" for invite */
+	int64_t	 start_at;
 };
 
 struct audit_entry {

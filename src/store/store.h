@@ -228,6 +228,52 @@ int	 store_handshake_tags(struct store *, struct arena *,
 	    size_t *n_out /* OUT */, struct err *);
 
 /*
+ * Billing transfers (store/transfer.c). Rows come back with the source
+ * resolved (source_mgmt_id: fixed at acceptance, else the invited account,
+ * else the owner of the invited e-mail now, "" if none) and both parties'
+ * e-mails; status as stored (the domain turns a REQUESTED row past
+ * expires_at into EXPIRED).
+ */
+int	 store_transfer_insert(struct store *, const struct transfer *,
+	    struct err *);
+int	 store_transfer_get(struct store *, const char *id,
+	    struct transfer *out /* OUT */, struct err *);
+int	 store_transfer_by_handshake(struct store *, const char *handshake_id,
+	    struct transfer *out /* OUT */, struct err *);
+/* Writes t over its row, which must still be in from_status (else
+ * ERR_CONFLICT). */
+int	 store_transfer_update(struct store *, const struct transfer *t,
+	    const char *from_status, struct err *);
+/* REQUESTED rows past their expiry become EXPIRED. */
+int	 store_transfer_expire(struct store *, int64_t now, struct err *);
+/* One page by id after `after`: inbound (mgmt_id is the target, who
+ * pays) or outbound (mgmt_id is the resolved source); id "" any. */
+int	 store_transfer_list(struct store *, struct arena *, int inbound,
+	    const char *mgmt_id, const char *id, const char *after,
+	    size_t limit, struct transfer **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/*
+ * The earliest transfer in force at now (an open invitation unless
+ * accepted_only, an accepted transfer, a withdrawn one before its end)
+ * whose source (as_source) or target is mgmt_id, other than exclude_id
+ * (NULL: none); *found 0 when none.
+ */
+int	 store_transfer_in_force(struct store *, int as_source,
+	    const char *mgmt_id, int64_t now, int accepted_only,
+	    const char *exclude_id, struct transfer *out /* OUT */,
+	    int *found /* OUT */, struct err *);
+/* The accepted transfers (ACCEPTED, or WITHDRAWN with an end after their
+ * start) whose target is target_mgmt_id: what it pays for. */
+int	 store_transfer_paid(struct store *, struct arena *,
+	    const char *target_mgmt_id, struct transfer **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* The desk's route of an onboarding: no row reads as "invite". */
+int	 store_onboarding_route_put(struct store *,
+	    const struct onboarding_route *, struct err *);
+int	 store_onboarding_route_get(struct store *, const char *onboarding_id,
+	    struct onboarding_route *out /* OUT */, struct err *);
+
+/*
  * Billing. Imports are versions of a (payer, period): written with status
  * 'running', made current by store_billing_flip(). Readers join rollups
  * through billing_periods, so they see one version whole.

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/codec.h"
+#include "core/config.h"
 #include "org/handshake.h"
 #include "org/organization.h"
 #include "web/page.h"
@@ -552,8 +553,9 @@ org_post(struct ctx *c, const char *action)
 		flash_set(c, "Created organization %s. This account is its "
 		    "management account.", o.id);
 	} else if (strcmp(action, "accept") == 0) {
-		if (handshake_accept(c->r->store, &c->who, hid, 0, &h,
-		    &e) == -1) {
+		if (handshake_accept(c->r->store, &c->who, hid,
+		    c->r->cfg != NULL && c->r->cfg->no_direct_transfer ?
+		    HANDSHAKE_NO_DIRECT_TRANSFER : 0, &h, &e) == -1) {
 			error_at(c, "accept", &e);
 			accept_page(c, hid);
 			return;
