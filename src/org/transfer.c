@@ -213,11 +213,12 @@ check_invite(const struct transfer_invite *in, int64_t now, struct err *e)
 
 /* ---- The rules, inside a transaction ---------------------------------- */
 
-/* One transfer in force per source (other than t itself), whose period
- * would meet [start, ...). */
+/* One transfer in force per source (other than self: accepting it), whose
+ * period would meet [start, ...); target_id invites. */
 static int
-check_one_per_source(struct store *st, const char *source_id, int64_t start,
-    const char *self, int64_t now, struct err *e)
+check_one_per_source(struct store *st, const char *target_id,
+    const char *source_id, int64_t start, const char *self, int64_t now,
+    struct err *e)
 {
 	struct transfer	 t;
 	int		 found;
@@ -229,6 +230,13 @@ check_one_per_source(struct store *st, const char *source_id, int64_t start,
 	 * obstacle: one follows the other. */
 	if (!found || (strcmp(t.status, "WITHDRAWN") == 0 && t.end_at < start))
 		return (0);
+	/* Our own open invitation to it (by id or by e-mail): a duplicate. */
+	if (self == NULL && strcmp(t.status, "REQUESTED") == 0 &&
+	    strcmp(t.target_mgmt_id, target_id) == 0)
+		/* AWS: InviteOrganizationToTransferResponsibility fails with DuplicateHandshakeException */
+		return (err_set(e, ERR_CONFLICT, "DuplicateHandshakeException",
+		    NULL, "A handshake with the same action and target already "
+		    "exists."));
 	/* AWS: InviteOrganizationToTransferResponsibility fails with HandshakeConstraintViolationException RESPONSIBILITY_TRANSFER_ALREADY_EXISTS */
 	return (err_set(e, ERR_CONFLICT, HS_VIOLATION,
 	    "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS", "You cannot perform "
@@ -305,8 +313,8 @@ transfer_accept_locked(struct store *st, const struct handshake *h,
 		    "a transfer invitation if it is both the sender and "
 		    "recipient of the invitation."));
 	/* AWS: AcceptHandshake fails with HandshakeConstraintViolationException RESPONSIBILITY_TRANSFER_ALREADY_EXISTS */
-	if (check_one_per_source(st, recipient_id, t.start_at, t.id, now,
-	    e) == -1 ||
+	if (check_one_per_source(st, t.target_mgmt_id, recipient_id,
+	    t.start_at, t.id, now, e) == -1 ||
 	    /* AWS: AcceptHandshake fails with ConstraintViolationException RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION */
 	    check_no_chain(st, t.target_mgmt_id, recipient_id, now, e) == -1)
 		return (-1);
@@ -426,7 +434,8 @@ transfer_invite(struct store *st, const struct principal *who,
 		snprintf(t.source_mgmt_id, sizeof(t.source_mgmt_id), "%s",
 		    in->target_id);
 	if (t.source_mgmt_id[0] != '\0' && (check_one_per_source(st,
-	    t.source_mgmt_id, in->start_at, NULL, now, e) == -1 ||
+	    who->account_id, t.source_mgmt_id, in->start_at, NULL, now,
+	    e) == -1 ||
 	    check_no_chain(st, who->account_id, t.source_mgmt_id, now,
 	    e) == -1))
 		goto fail;
