@@ -264,8 +264,9 @@ customer_add_account(struct store *st, const struct principal *who,
 	struct customer		 c;
 	struct customer_account	 ca;
 	struct membership	 mb;
-	struct organization	 o;
+	struct organization	 o, src;
 	struct principal	 p;
+	int			 paid = 0;
 
 	if (!customer_id_valid(customer_id))
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
@@ -281,10 +282,18 @@ customer_add_account(struct store *st, const struct principal *who,
 	onb_msp_principal(&m, &p);
 	if (org_require_management(st, &p, &o, e) == -1)
 		goto fail;
-	if (store_membership_current(st, account_id, &mb, NULL) == -1 ||
-	    strcmp(mb.org_id, o.id) != 0) {
+	/* An account the MSP pays for: in its organization, or in one
+	 * whose bill it pays by a billing transfer. */
+	if (store_membership_current(st, account_id, &mb, NULL) == 0 &&
+	    strcmp(mb.org_id, o.id) != 0 && store_org_get(st, mb.org_id, &src,
+	    NULL) == 0 && onb_transfer_paid_by(st, m.account_id,
+	    src.management_id, store_now(st), &paid, e) == -1)
+		goto fail;
+	if (!paid && (store_membership_current(st, account_id, &mb,
+	    NULL) == -1 || strcmp(mb.org_id, o.id) != 0)) {
 		err_set(e, ERR_CONFLICT, NULL, NULL, "account %s is not in the "
-		    "MSP's organization %s; onboard it with payerlink onboard "
+		    "MSP's organization %s, nor in one whose bill it pays by a "
+		    "billing transfer; onboard it with payerlink onboard "
 		    "request", account_id, o.id);
 		goto fail;
 	}

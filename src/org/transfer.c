@@ -66,8 +66,8 @@ month_first_after(int64_t ms, int months)
 
 /* AWS: a status is read as of now: an invitation past its expiry is
  * EXPIRED whatever the row says. */
-static void
-effective(struct transfer *t, int64_t now)
+void
+transfer_effective(struct transfer *t, int64_t now)
 {
 	if (strcmp(t->status, "REQUESTED") == 0 && t->expires_at <= now)
 		snprintf(t->status, sizeof(t->status), "EXPIRED");
@@ -531,7 +531,7 @@ load(struct store *st, const struct principal *who, const char *id,
 	    strcmp(t->source_mgmt_id, who->account_id) == 0)
 		snprintf(t->source_org_id, sizeof(t->source_org_id), "%s",
 		    o.id);
-	effective(t, now);
+	transfer_effective(t, now);
 	return (0);
 }
 
@@ -592,7 +592,7 @@ transfer_list(struct store *st, struct arena *a, const struct principal *who,
 		if ((*out)[i].source_org_id[0] == '\0' && !inbound)
 			snprintf((*out)[i].source_org_id,
 			    sizeof((*out)[i].source_org_id), "%s", o.id);
-		effective(&(*out)[i], now);
+		transfer_effective(&(*out)[i], now);
 	}
 	rc = 0;
 out:

@@ -109,6 +109,8 @@ int	transfer_terminate(struct store *, const struct principal *,
 	    const char *id, int64_t end_at, struct transfer *out /* OUT */,
 	    struct err *);
 
+/* t's status as of now: an invitation past its expiry is EXPIRED. */
+void	transfer_effective(struct transfer *t, int64_t now);
 /* Whether who is the target (inbound: 1) or else the source (0). */
 int	transfer_inbound(const struct transfer *, const struct principal *);
 /* The transfer's ARN as one side sees it, into buf. */

@@ -267,7 +267,8 @@ int	 store_transfer_in_force(struct store *, int as_source,
 int	 store_transfer_paid(struct store *, struct arena *,
 	    const char *target_mgmt_id, struct transfer **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
-/* The desk's route of an onboarding: no row reads as "invite". */
+/* The desk's route of an onboarding (put: insert or replace); no row
+ * reads as "invite". */
 int	 store_onboarding_route_put(struct store *,
 	    const struct onboarding_route *, struct err *);
 int	 store_onboarding_route_get(struct store *, const char *onboarding_id,

@@ -202,7 +202,10 @@ store_onboarding_route_put(struct store *st,
     const struct onboarding_route *r, struct err *e)
 {
 	static struct row_sql	 q = ROW_SQL(&route_row,
-	    "INSERT INTO onboarding_routes {insert}");
+	    "INSERT INTO onboarding_routes {insert} ON CONFLICT "
+	    "(onboarding_id) DO UPDATE SET route = excluded.route, "
+	    "transfer_id = excluded.transfer_id, "
+	    "start_at = excluded.start_at");
 	struct stmt		*s;
 
 	if ((s = row_stmt(st, &q, e)) == NULL)
