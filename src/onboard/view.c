@@ -277,13 +277,16 @@ plan_transfer(struct arena *a, struct onboard_view *v, int64_t now)
 	struct onboard_step	*s;
 	const struct transfer	*t = &v->transfer;
 	const char		*msp = v->msp_name[0] ? v->msp_name : "the MSP";
-	char			 start[32], end[32];
+	char			 iso[32], start[32], end[32];
 	int			 accepted;
 
 	accepted = v->transfer_found && (strcmp(t->status, "ACCEPTED") == 0 ||
 	    strcmp(t->status, "WITHDRAWN") == 0);
+	/* A transfer starts at midnight UTC on the first of a month and
+	 * ends at the last instant of one: the day says it to a person. */
 	clock_iso8601(v->transfer_found ? t->start_at : v->route.start_at,
-	    start, sizeof(start));
+	    iso, sizeof(iso));
+	snprintf(start, sizeof(start), "%.10s 00:00 UTC", iso);
 	s = arena_zalloc(a, 2 * sizeof(*s));
 	s[0].n = 1;
 	s[0].key = "ACCEPT_TRANSFER";
@@ -318,7 +321,9 @@ plan_transfer(struct arena *a, struct onboard_view *v, int64_t now)
 		} else
 			s[1].status = "PENDING";
 		if (t->end_at != 0) {
-			clock_iso8601(t->end_at, end, sizeof(end));
+			clock_iso8601(t->end_at, iso, sizeof(iso));
+			snprintf(end, sizeof(end), "the end of %.10s (UTC)",
+			    iso);
 			snprintf(s[1].detail, sizeof(s[1].detail), "transfer %s "
 			    "was ended: %.100s pays until %s", t->id, msp, end);
 		} else
