@@ -8,11 +8,9 @@ Each test skips, saying why, where the newest model is not installed."""
 import calendar
 import datetime
 
-import pytest
-
-from conftest import client, error_of
-from newest import Peer, cli, peer  # noqa: F401 (fixture)
-from orgkit import Org, fails
+from conftest import aws, client
+from newest import cli, peer  # noqa: F401 (fixture)
+from orgkit import Org
 
 DAY = 86400
 
@@ -234,6 +232,10 @@ def test_start_date_and_input_rules(srv, new_account, peer):
 # AWS: TerminateResponsibilityTransfer InvalidInputException END_DATE_TOO_EARLY
 # AWS: DeclineHandshake
 # AWS: CancelHandshake
+# AWS: UpdateResponsibilityTransfer ResponsibilityTransferNotFoundException
+# AWS: UpdateResponsibilityTransfer InvalidInputException MAX_LENGTH_EXCEEDED
+# AWS: DescribeResponsibilityTransfer AWSOrganizationsNotInUseException
+# AWS: DescribeResponsibilityTransfer InvalidInputException INVALID_PATTERN
 def test_transfer_constraints(srv, new_account, peer):
     msp = Org(srv, new_account, 1)
     cust = Org(srv, new_account)
@@ -279,6 +281,14 @@ def test_transfer_constraints(srv, new_account, peer):
     got = peer.call(srv, msp.mgmt, "ListInboundResponsibilityTransfers",
                     Type="BILLING", Id=rid)["ResponsibilityTransfers"]
     assert [t["Id"] for t in got] == [rid]
+    peer.fails(srv, other_msp.mgmt, "UpdateResponsibilityTransfer",
+               "ResponsibilityTransferNotFoundException", Id=rid, Name="mine now")
+    peer.fails(srv, msp.mgmt, "UpdateResponsibilityTransfer", "InvalidInputException",
+               "MAX_LENGTH_EXCEEDED", Id=rid, Name="x" * 129)
+    peer.fails(srv, alone, "DescribeResponsibilityTransfer",
+               "AWSOrganizationsNotInUseException", Id=rid)
+    peer.fails(srv, msp.mgmt, "DescribeResponsibilityTransfer", "InvalidInputException",
+               "INVALID_PATTERN", Id="rt-NOT_VALID")
     peer.call(srv, cust.mgmt, "AcceptHandshake", HandshakeId=h["Id"])
     # No chains: the source pays nobody's bill, its payer is nobody's source.
     peer.fails(srv, cust.mgmt, inv, "ConstraintViolationException",
@@ -327,9 +337,10 @@ def test_invitation_expires_and_cancels(srv, new_account, peer):
 
 # AWS: AcceptHandshake
 # AWS: ListHandshakesForAccount
+# AWS: DescribeHandshake
 def test_debian_boto3_answers_a_transfer_invitation(srv, new_account, peer):
     """The older model knows neither the operation nor the action, yet
-    lists and accepts the handshake: its enums are open."""
+    lists, describes and accepts the handshake: its enums are open."""
     msp = Org(srv, new_account)
     cust = Org(srv, new_account)
     h = invite(peer, srv, msp.mgmt, cust.mgmt.id, next_start(srv))
@@ -337,6 +348,10 @@ def test_debian_boto3_answers_a_transfer_invitation(srv, new_account, peer):
     got = cc.list_handshakes_for_account(
         Filter={"ActionType": "TRANSFER_RESPONSIBILITY"})["Handshakes"]
     assert [x["Id"] for x in got] == [h["Id"]]
+    rc, out, err = aws(srv, cust.mgmt, "organizations", "describe-handshake",
+                       "--handshake-id", h["Id"])
+    assert rc == 0, err
+    assert out["Handshake"]["Action"] == "TRANSFER_RESPONSIBILITY"
     assert cc.accept_handshake(HandshakeId=h["Id"])["Handshake"]["State"] == "ACCEPTED"
     assert cc.describe_organization()["Organization"]["Id"] == cust.org["Id"]
 
