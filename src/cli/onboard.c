@@ -60,7 +60,11 @@ print_result(const struct onboard_result *r)
 		when(r->transfer_start, start, sizeof(start));
 		printf("Transfer %s: the MSP pays the organization's bill from "
 		    "%s once accepted\n", r->transfer_id, start);
-	}
+	} else if (onboard_route_best(r->case_no) != r->route)
+		printf("Case %d: with --route %s the customer would keep its "
+		    "organization (onboard show lists the routes)\n",
+		    r->case_no, onboard_route_name(onboard_route_best(
+		    r->case_no)));
 	if (r->plan_url[0] != '\0')
 		printf("Plan link (shown once): %s\n", r->plan_url);
 }

@@ -68,6 +68,8 @@ enum onboard_route {
 };
 
 const char	*onboard_route_name(enum onboard_route);
+/* The route the desk recommends for a case: billing-transfer for 3. */
+enum onboard_route onboard_route_best(int case_no);
 /* "invite" or "billing-transfer"; -1 if unknown. */
 int		 onboard_route_parse(const char *, enum onboard_route *out /* OUT */);
 

@@ -246,6 +246,15 @@ onboard_route_name(enum onboard_route r)
 	    "invite");
 }
 
+enum onboard_route
+onboard_route_best(int case_no)
+{
+	/* Case 3 keeps its organization and has no gap by billing transfer;
+	 * cases 1 and 2 join directly. */
+	return (case_no == 3 ? ONBOARD_ROUTE_BILLING_TRANSFER :
+	    ONBOARD_ROUTE_INVITE);
+}
+
 int
 onboard_route_parse(const char *s, enum onboard_route *out)
 {
@@ -415,7 +424,7 @@ onboard_resend(struct store *st, const struct principal *who, const char *id,
 	struct onboarding_route	 r;
 	struct msp		 m;
 	char			 detail[128];
-	int64_t			 now;
+	int64_t			 earliest;
 
 	arena_init(&a);
 	if (load(st, &a, who, id, &m, &v, e) == -1)
@@ -432,9 +441,9 @@ onboard_resend(struct store *st, const struct principal *who, const char *id,
 	/* A billing transfer starts anew, as late as it must. */
 	r = v.route;
 	if (strcmp(r.route, "billing-transfer") == 0) {
-		now = onb_transfer_default_start(store_now(st));
-		if (r.start_at < now)
-			r.start_at = now;
+		earliest = onb_transfer_default_start(store_now(st));
+		if (r.start_at < earliest)
+			r.start_at = earliest;
 	}
 	if (invite(st, &d, id, v.o.account_id, &r, &h, e) == -1)
 		goto fail;

@@ -231,7 +231,7 @@ route_options(struct onboard_view *v)
 		inv = &v->options[1];
 		v->noptions = 2;
 		bt->route = ONBOARD_ROUTE_BILLING_TRANSFER;
-		bt->recommended = 1;
+		bt->recommended = onboard_route_best(3) == bt->route;
 		bt->title = "Billing transfer: keep your organization";
 		snprintf(bt->summary, sizeof(bt->summary), "You keep your "
 		    "organization %s as it is: its accounts, OUs and policies "
@@ -241,6 +241,7 @@ route_options(struct onboard_view *v)
 		    "its costs. Until then you pay AWS as today, so there is "
 		    "never a gap.", v->o.prev_org_id, msp);
 		inv->route = ONBOARD_ROUTE_INVITE;
+		inv->recommended = onboard_route_best(3) == inv->route;
 		inv->title = "Join the MSP's organization";
 		snprintf(inv->summary, sizeof(inv->summary), "Your "
 		    "organization goes away: you remove every member account "

@@ -56,6 +56,8 @@ onboard_result_json(const struct onboard_result *r)
 		json_object_set_new(o, "Members", json_integer(r->members));
 	json_object_set_new(o, "Route", json_string(onboard_route_name(
 	    r->route)));
+	json_object_set_new(o, "RecommendedRoute", json_string(
+	    onboard_route_name(onboard_route_best(r->case_no))));
 	if (r->route == ONBOARD_ROUTE_BILLING_TRANSFER) {
 		json_object_set_new(o, "TransferId",
 		    json_string(r->transfer_id));

@@ -72,6 +72,7 @@ def test_billing_transfer_from_request_to_invoice(env, peer):
     req = srv.cli("onboard", "request", "--customer", cust, "--account", s.id,
                   "--email", email, "--route", "billing-transfer", "--json")
     assert req["Case"] == 3 and req["Route"] == "billing-transfer"
+    assert req["RecommendedRoute"] == "billing-transfer"
     assert req["TransferStart"] == M1 + "-01T00:00:00Z"
     v = srv.cli("onboard", "show", req["OnboardingId"], "--json")
     assert v["Route"] == "billing-transfer" and v["State"] == "INVITED"
@@ -170,3 +171,30 @@ def test_billing_transfer_is_for_case_3(env):
     p = srv.cli("onboard", "request", "--customer", cust, "--account", a.id, "--email",
                 email, "--start", "2030-01", check=False)
     assert p.returncode == 2
+
+
+def test_request_names_the_recommended_route(env):
+    """The desk says which route is best for the case, whichever was asked:
+    billing transfer for a management account (case 3), the invitation for
+    a standalone account (case 1)."""
+    srv = env.srv
+    a = env.new_account(name="alone")
+    email = sql(srv.db, "SELECT email FROM accounts WHERE id = ?", (a.id,))[0][0]
+    r = srv.cli("onboard", "request", "--customer", env.customer("Alone Inc"),
+                "--account", a.id, "--email", email, "--json")
+    assert r["Case"] == 1 and r["Route"] == "invite"
+    assert r["RecommendedRoute"] == "invite"
+
+    s = env.new_account(name="Globex root")
+    client(srv, s).create_organization()
+    email = sql(srv.db, "SELECT email FROM accounts WHERE id = ?", (s.id,))[0][0]
+    cust = env.customer("Globex")
+    p = srv.cli("onboard", "request", "--customer", cust, "--account", s.id,
+                "--email", email, check=False)
+    assert p.returncode == 0, p.stderr
+    assert "--route billing-transfer" in p.stdout, p.stdout
+    oid = sql(srv.db, "SELECT id FROM onboardings WHERE account_id = ?", (s.id,))[0][0]
+    v = srv.cli("onboard", "show", oid, "--json")
+    assert v["Case"] == 3 and v["Route"] == "invite"
+    rec = [o["Route"] for o in v["RouteOptions"] if o["Recommended"]]
+    assert rec == ["billing-transfer"]
