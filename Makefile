@@ -16,7 +16,7 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Isrc -MMD -MP
 # libpq-fe.h lives in /usr/include/postgresql on Debian.
 CFLAGS	+= $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
-LDLIBS	= -lmicrohttpd -ljansson -lsqlite3 -lpq -lcrypto -lsodium -lz -lisal -lxxhash -lhpdf -lsnappy -lzstd -lpthread -lm
+LDLIBS	= -lmicrohttpd -ljansson -lsqlite3 -lpq -lcurl -lexpat -lcrypto -lsodium -lz -lisal -lxxhash -lhpdf -lsnappy -lzstd -lpthread -lm
 
 ifdef SANITIZE
 BUILD	?= build/asan

@@ -24,6 +24,7 @@ static const struct {
 	{ "user",	cmd_user,	"billing portal users (customer users, MSP roles)" },
 	{ "budget",	cmd_budget,	"budgets: create, check, send webhooks" },
 	{ "export",	cmd_export,	"FOCUS 1.2 CSV of a customer's rebilled month" },
+	{ "aws",	cmd_aws,	"the AWS client: whoami, S3 ls/head/get, JSON calls" },
 	{ "db",		cmd_db,		"migrate, status, export, import (SQLite <-> PostgreSQL)" },
 	{ "routes",	cmd_routes,	"the server's web and REST route tables (a developer aid)" },
 };

@@ -1,17 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Includes point down the stack only (STYLE.md):
-#   core <- store <- org <- onboard <- billing <- ce <- portal <- aws, rest,
-#   web <- http <- cli, main
-# (onboarding drives organizations through org/'s interface; billing prices
+#   core <- store, awsclient <- org <- onboard <- billing <- ce <- portal <-
+#   aws, rest, web <- http <- cli, main
+# (awsclient, live mode's way to the real AWS, stands beside the store: it
+# needs core only and neither includes the other; it speaks JSON, so the
+# domain never includes it and reaches AWS through its ports, which the
+# protocol and wiring layers implement with it; onboarding drives organizations through org/'s interface; billing prices
 # the customers onboarding keeps; Cost Explorer reads billing's rollups;
 # the billing portal's users, budgets and anomalies read Cost Explorer)
-# and SQL lives only in store/, HTML only in web/. Prints each breach and
-# ends with "N passed, N failed".
+# and SQL lives only in store/, HTML only in web/. The onboarding desk
+# reaches organizations through the organization port only (org/port.h):
+# of org/ it includes the port and the accounts (who asks), and it never
+# reads the organization's tables (handshakes, memberships, organizations)
+# itself, so a live port can take the emulated one's place. Prints each
+# breach and ends with "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 rank() {
 	case $1 in
-	core) echo 0 ;; store) echo 1 ;; org) echo 2 ;; onboard) echo 3 ;;
+	core) echo 0 ;; store|awsclient) echo 1 ;; org) echo 2 ;; onboard) echo 3 ;;
 	billing) echo 4 ;; ce) echo 5 ;; portal) echo 6 ;; aws|rest|web) echo 7 ;;
 	http) echo 8 ;; cli) echo 9 ;; *) echo 10 ;;
 	esac
@@ -31,8 +38,36 @@ for f in src/*/*.c src/*/*.h; do
 	org|onboard|billing|ce|portal)
 		if grep -qE '#include <(jansson|microhttpd|sqlite3|libpq-fe)\.h>' "$f"; then
 			echo "$f: a domain or core file includes a protocol or database library"; bad=1
+		fi
+		if grep -qE '#include "awsclient/' "$f"; then
+			echo "$f: the domain reaches AWS through its ports, not awsclient/"; bad=1
 		fi ;;
 	esac
+	# One door per domain: a file outside src/store/ opens the database
+	# (store/store.h) and at most its own domain's store header; other
+	# domains' data comes through their domain headers.
+	if [ "$layer" != store ]; then
+		case $layer in
+		org|onboard|billing|portal|web) own="store/$layer.h" ;;
+		*) own="" ;;
+		esac
+		inc=$(sed -n 's/^#include "\(store\/[a-z_]*\.h\)".*/\1/p' "$f" |
+		    grep -vxE "store/store\.h${own:+|$own}" | head -1)
+		if [ -n "$inc" ]; then
+			echo "$f includes $inc (a domain's store door is its own)"; bad=1
+		fi
+	fi
+	if [ "$layer" = onboard ]; then
+		inc=$(sed -n 's/^#include "\(org\/[a-z_]*\.h\)".*/\1/p' "$f" |
+		    grep -vxE 'org/(port|account)\.h' | head -1)
+		if [ -n "$inc" ]; then
+			echo "$f includes $inc (the desk reaches organizations through org/port.h only)"; bad=1
+		fi
+		around='\bstore_(handshake|membership|org)_[a-z_]+\(|\bstruct (handshake|membership|organization|member)\b'
+		if grep -qE "$around" "$f"; then
+			echo "$f: reads the organization around its port: $(grep -noE "$around" "$f" | head -1)"; bad=1
+		fi
+	fi
 	if [ "$layer" != store ] && grep -qE '"(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) ' "$f"; then
 		echo "$f: SQL outside src/store/"; bad=1
 	fi

@@ -10,7 +10,7 @@ set -eu
 BUILD_PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
 libsqlite3-dev libpq-dev libssl-dev libsodium-dev zlib1g-dev libisal-dev libxxhash-dev
 libsnappy-dev libzstd-dev
-libhpdf-dev"
+libhpdf-dev libcurl4-openssl-dev libexpat1-dev"
 TEST_PKGS="awscli python3-boto3 python3-pytest sqlite3 procps curl
 postgresql-15 postgresql-client-15 python3-psycopg2 poppler-utils xxhash"
 

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "store/billing.h"
 #include "store/store.h"
 
 #define INGEST_REJECTS_LISTED	20

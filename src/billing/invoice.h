@@ -24,6 +24,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "store/billing.h"
 #include "store/store.h"
 
 #define INVOICE_LIST_MAX	100000

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "store/billing.h"
 #include "store/store.h"
 
 #define LEASE_MS	30000	/* a lease not renewed for this long ran out */

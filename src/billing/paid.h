@@ -29,6 +29,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "store/billing.h"
 #include "store/store.h"
 
 #define PAID_ROLE_BILLING	"billing"

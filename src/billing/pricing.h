@@ -15,10 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "billing/money.h"
 #include "core/arena.h"
 #include "core/err.h"
-#include "billing/money.h"
 #include "org/account.h"
+#include "store/billing.h"
 #include "store/store.h"
 
 

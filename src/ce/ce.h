@@ -28,6 +28,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "billing/paid.h"
 #include "store/store.h"
 
 enum ce_metric {

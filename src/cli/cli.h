@@ -30,6 +30,7 @@ int	cmd_pricing(int, char **);
 int	cmd_invoice(int, char **);
 int	cmd_fx(int, char **);
 int	cmd_routes(int, char **);
+int	cmd_aws(int, char **);
 
 /* The database path: --db, else $PAYERLINK_DB, else payerlink.db. */
 const char	*cli_db_path(const char *opt);

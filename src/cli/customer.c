@@ -62,6 +62,7 @@ cmd_customer(int argc, char **argv)
 	struct customer		 c, *v;
 	struct customer_account	*ca;
 	struct store		*st;
+	struct orgport		 org;
 	struct arena		 ar;
 	struct err		 e;
 	const char		*db = NULL, *sub, *commitment = NULL;
@@ -168,7 +169,9 @@ cmd_customer(int argc, char **argv)
 		else
 			json_decref(arr);
 	} else if (strcmp(sub, "add-account") == 0 && argc == 2) {
-		if (customer_add_account(st, NULL, argv[0], argv[1], &e) == -1)
+		org = orgport_default(st);
+		if (customer_add_account(st, &org, NULL, argv[0], argv[1],
+		    &e) == -1)
 			goto fail;
 		if (json)
 			cli_print_json(json_pack("{s:s, s:s}", "CustomerId",

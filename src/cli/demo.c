@@ -91,6 +91,7 @@ linked_customer(struct store *st, const char *name, const char *currency,
 {
 	struct customer_input	 ci;
 	struct customer		 c;
+	struct orgport		 org = orgport_default(st);
 	size_t			 i;
 
 	memset(&ci, 0, sizeof(ci));
@@ -101,8 +102,8 @@ linked_customer(struct store *st, const char *name, const char *currency,
 	if (customer_create(st, NULL, &ci, &c, e) == -1)
 		return (-1);
 	for (i = 0; i < n; i++)
-		if (customer_add_account(st, NULL, c.id, demo[accts[i]].a.id,
-		    e) == -1)
+		if (customer_add_account(st, &org, NULL, c.id,
+		    demo[accts[i]].a.id, e) == -1)
 			return (-1);
 	return (0);
 }

@@ -28,6 +28,7 @@ demo_onboarding(struct store *st, FILE *out)
 	struct onboard_result	 r;
 	struct account		 a;
 	struct msp		 m;
+	struct orgport		 org = orgport_default(st);
 	struct err		 e;
 	size_t			 i;
 
@@ -36,7 +37,7 @@ demo_onboarding(struct store *st, FILE *out)
 		return (cli_fail(&e));
 	mi.account_id = a.id;
 	mi.address = "1 Demo Way, Seattle WA";
-	if (msp_set(st, NULL, &mi, &m, &e) == -1)
+	if (msp_set(st, &org, NULL, &mi, &m, &e) == -1)
 		return (cli_fail(&e));
 	fprintf(out, "MSP %s (account %s); onboarding requests:\n", m.name,
 	    m.account_id);
@@ -48,8 +49,8 @@ demo_onboarding(struct store *st, FILE *out)
 		ci.tax_rate = demo_customers[i].tax_rate;
 		if (store_account_by_email(st, demo_customers[i].email, &a,
 		    &e) == -1 || customer_create(st, NULL, &ci, &c, &e) == -1 ||
-		    onboard_request(st, NULL, c.id, a.id, a.email,
-		    "demo onboarding", &r, &e) == -1)
+		    onboard_request(st, &org, NULL, c.id, a.id, a.email,
+		    "demo onboarding", 0, &r, &e) == -1)
 			return (cli_fail(&e));
 		fprintf(out, "  %s  %-17s case %d  invitation %s\n"
 		    "      plan %s\n", r.id, c.name, r.case_no, r.handshake_id,

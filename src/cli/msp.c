@@ -54,6 +54,7 @@ cmd_msp(int argc, char **argv)
 	struct msp_input	 in;
 	struct msp		 m;
 	struct store		*st;
+	struct orgport		 org;
 	struct err		 e;
 	const char		*db = NULL, *sub;
 	char			*end;
@@ -91,7 +92,8 @@ cmd_msp(int argc, char **argv)
 	err_clear(&e);
 	if (strcmp(sub, "set") == 0) {
 		in.account_id = argv[0];
-		if (msp_set(st, NULL, &in, &m, &e) == -1)
+		org = orgport_default(st);
+		if (msp_set(st, &org, NULL, &in, &m, &e) == -1)
 			rc = cli_fail(&e);
 	} else if (msp_get(st, &m, &e) == -1)
 		rc = cli_fail(&e);

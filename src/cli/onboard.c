@@ -135,8 +135,8 @@ print_view(const struct onboard_view *v)
 }
 
 static int
-list(struct store *st, struct arena *ar, struct onboard_filter *f, int json,
-    struct err *e)
+list(struct store *st, const struct orgport *org, struct arena *ar,
+    struct onboard_filter *f, int json, struct err *e)
 {
 	struct onboard_view	*v;
 	char			 after[ONBOARDING_ID_LEN + 1] = "", exp[32];
@@ -148,7 +148,7 @@ list(struct store *st, struct arena *ar, struct onboard_filter *f, int json,
 	do {
 		f->after = after;
 		f->limit = ONBOARD_PAGE_MAX;
-		if (onboard_list(st, ar, NULL, f, &v, &n, &more, counts,
+		if (onboard_list(st, org, ar, NULL, f, &v, &n, &more, counts,
 		    e) == -1) {
 			json_decref(arr);
 			return (-1);
@@ -211,6 +211,7 @@ cmd_onboard(int argc, char **argv)
 	struct onboard_view	 v;
 	enum onboard_state	 s;
 	struct store		*st;
+	struct orgport		 org;
 	struct arena		 ar;
 	struct err		 e;
 	const char		*db = NULL, *sub, *cid = NULL, *aid = NULL;
@@ -266,6 +267,7 @@ cmd_onboard(int argc, char **argv)
 	/* The business clock: an emulator's offset, if any, is in the store. */
 	if ((st = cli_open(cli_db_path(db), STORE_EMULATOR)) == NULL)
 		return (1);
+	org = orgport_default(st);
 	err_clear(&e);
 	arena_init(&ar);
 	if (strcmp(sub, "request") == 0 && argc == 0) {
@@ -279,8 +281,8 @@ cmd_onboard(int argc, char **argv)
 			    "billing-transfer\n");
 			goto out;
 		}
-		if (onboard_request_route(st, NULL, cid, aid, email, notes,
-		    route, start, &res, &e) == -1)
+		if (onboard_request_route(st, &org, NULL, cid, aid, email,
+		    notes, 0, route, start, &res, &e) == -1)
 			goto fail;
 		if (json)
 			cli_print_json(onboard_result_json(&res));
@@ -288,12 +290,13 @@ cmd_onboard(int argc, char **argv)
 			print_result(&res);
 	} else if (strcmp(sub, "list") == 0 && argc == 0) {
 		f.customer_id = cid;
-		if (list(st, &ar, &f, json, &e) == -1)
+		if (list(st, &org, &ar, &f, json, &e) == -1)
 			goto fail;
 	} else if ((strcmp(sub, "show") == 0 || strcmp(sub, "plan") == 0) &&
 	    argc == 1) {
-		if (sub[0] == 's' ? onboard_get(st, &ar, NULL, argv[0], &v,
-		    &e) == -1 : onboard_plan(st, &ar, argv[0], &v, &e) == -1)
+		if (sub[0] == 's' ? onboard_get(st, &org, &ar, NULL, argv[0],
+		    &v, &e) == -1 : onboard_plan(st, &org, &ar, argv[0], &v,
+		    &e) == -1)
 			goto fail;
 		if (json)
 			cli_print_json(onboard_view_json(&v, sub[0] == 's' ?
@@ -301,15 +304,15 @@ cmd_onboard(int argc, char **argv)
 		else
 			print_view(&v);
 	} else if (strcmp(sub, "resend") == 0 && argc == 1) {
-		if (onboard_resend(st, NULL, argv[0], &res, &e) == -1)
+		if (onboard_resend(st, &org, NULL, argv[0], &res, &e) == -1)
 			goto fail;
 		if (json)
 			cli_print_json(onboard_result_json(&res));
 		else
 			print_result(&res);
 	} else if (strcmp(sub, "cancel") == 0 && argc == 1) {
-		if (onboard_cancel(st, NULL, argv[0], &e) == -1 ||
-		    onboard_get(st, &ar, NULL, argv[0], &v, &e) == -1)
+		if (onboard_cancel(st, &org, NULL, argv[0], &e) == -1 ||
+		    onboard_get(st, &org, &ar, NULL, argv[0], &v, &e) == -1)
 			goto fail;
 		if (json)
 			cli_print_json(onboard_view_json(&v,

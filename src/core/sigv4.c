@@ -641,3 +641,88 @@ sigv4_verify(const struct request *r, const struct sigv4_auth *sig,
 		return (auth_fail(e, INVALID, "%s", MSG_MISMATCH));
 	return (0);
 }
+
+/*
+ * S3's canonical URI: the path as the object key has it, encoded once.
+ * What the wire already percent-encoded is decoded first, so "%20" and " "
+ * both sign as "%20".
+ */
+static int
+uri_append_s3(struct buf *out, const char *path)
+{
+	char	*tmp;
+	size_t	 len, i, start;
+	int	 rc = 0;
+
+	len = strlen(path);
+	tmp = xmalloc(len + 1);
+	memcpy(tmp, path, len + 1);
+	len = uri_decode(tmp, len);
+	if (len == 0 || tmp[0] != '/')
+		rc |= buf_addc(out, '/');
+	for (start = 0, i = 0; i <= len; i++) {
+		if (i < len && tmp[i] != '/')
+			continue;
+		rc |= uri_encode(out, tmp + start, i - start);
+		if (i < len)
+			rc |= buf_addc(out, '/');
+		start = i + 1;
+	}
+	xfree(tmp);
+	return (rc);
+}
+
+int
+sigv4_canonical_request_flags(const struct request *r,
+    const char *signed_headers, int flags, struct buf *out, struct err *e)
+{
+	struct buf	 tmp;
+	const char	*nl1, *nl2;
+	int		 rc = 0;
+
+	if ((flags & SIGV4_S3_PATH) == 0)
+		return (sigv4_canonical_request(r, signed_headers, out, e));
+	/*
+	 * The verifier's canonical request with its second line (the
+	 * normalized URI) swapped for S3's: the query, headers and payload
+	 * lines stay the verifier's own.
+	 */
+	buf_init(&tmp, out->max);
+	if (sigv4_canonical_request(r, signed_headers, &tmp, e) == -1) {
+		buf_release(&tmp);
+		return (-1);
+	}
+	nl1 = strchr(tmp.ptr, '\n');
+	nl2 = nl1 != NULL ? strchr(nl1 + 1, '\n') : NULL;
+	if (nl2 == NULL) {
+		buf_release(&tmp);
+		return (err_set(e, ERR_INTERNAL, NULL, NULL,
+		    "canonical request: no URI line"));
+	}
+	rc |= buf_add(out, tmp.ptr, (size_t)(nl1 - tmp.ptr) + 1);
+	rc |= uri_append_s3(out, r->path != NULL ? r->path : "");
+	rc |= buf_adds(out, nl2);
+	buf_release(&tmp);
+	if (rc != 0)
+		return (err_set(e, ERR_LIMIT, NULL, NULL,
+		    "canonical request: longer than its buffer allows"));
+	return (0);
+}
+
+int
+sigv4_sign_request(const struct request *r, const char *signed_headers,
+    int flags, const char *amz_date, const struct sigv4_auth *a,
+    const char *secret, char sig_out[65], struct err *e)
+{
+	struct buf	 creq;
+
+	buf_init(&creq, 0);
+	if (sigv4_canonical_request_flags(r, signed_headers, flags, &creq,
+	    e) == -1) {
+		buf_release(&creq);
+		return (-1);
+	}
+	sigv4_sign(creq.ptr, creq.len, amz_date, a, secret, sig_out);
+	buf_release(&creq);
+	return (0);
+}

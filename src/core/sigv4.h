@@ -81,4 +81,28 @@ int	sigv4_verify(const struct request *r, const struct sigv4_auth *sig,
 	    const char *secret, const char *service, int64_t now_ms,
 	    struct err *);
 
+/*
+ * The signer's side, for the AWS client (awsclient/): the same canonical
+ * request the verifier rebuilds, so that what payerlink signs and what it
+ * verifies can never drift apart. With SIGV4_S3_PATH the path is signed as
+ * S3 and the S3 test cases ("normalize": false) want it: neither dot nor
+ * empty segments removed, each byte outside A-Za-z0-9-._~/ encoded once (a
+ * %XX already on the wire is decoded first, so a client's encoding of a key
+ * is not encoded twice). Fails as sigv4_canonical_request() does.
+ */
+#define SIGV4_S3_PATH	(1 << 0)
+
+int	sigv4_canonical_request_flags(const struct request *r,
+	    const char *signed_headers, int flags, struct buf *out,
+	    struct err *);
+
+/*
+ * Signs r for a client: the hex signature, under secret, of r's canonical
+ * request (signed_headers, flags as above) for the scope in a (date,
+ * region, service) at amz_date ("YYYYMMDDTHHMMSSZ"). sig_out holds 65 bytes.
+ */
+int	sigv4_sign_request(const struct request *r, const char *signed_headers,
+	    int flags, const char *amz_date, const struct sigv4_auth *a,
+	    const char *secret, char sig_out[65], struct err *);
+
 #endif

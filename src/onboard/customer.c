@@ -6,7 +6,6 @@
 
 #include "core/codec.h"
 #include "onboard/internal.h"
-#include "org/organization.h"
 
 #define CUSTOMER_ACCOUNTS_MAX	(ONBOARD_PAGE_MAX * 10)
 
@@ -257,15 +256,15 @@ customer_list(struct store *st, struct arena *a, const struct principal *who,
 }
 
 int
-customer_add_account(struct store *st, const struct principal *who,
-    const char *customer_id, const char *account_id, struct err *e)
+customer_add_account(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *customer_id,
+    const char *account_id, struct err *e)
 {
 	struct msp		 m;
 	struct customer		 c;
 	struct customer_account	 ca;
-	struct membership	 mb;
-	struct organization	 o, src;
-	struct principal	 p;
+	struct orgport_standing	 s;
+	struct orgport_org	 o, src;
 	int			 paid = 0;
 
 	if (!customer_id_valid(customer_id))
@@ -279,18 +278,32 @@ customer_add_account(struct store *st, const struct principal *who,
 	if (msp_require(st, who, &m, e) == -1 ||
 	    store_customer_get(st, customer_id, &c, e) == -1)
 		goto fail;
-	onb_msp_principal(&m, &p);
-	if (org_require_management(st, &p, &o, e) == -1)
+	if (onb_msp_org(org, m.account_id, &o, e) == -1 ||
+	    orgport_account_standing(org, account_id, &s, e) == -1)
 		goto fail;
-	/* An account the MSP pays for: in its organization, or in one
-	 * whose bill it pays by a billing transfer. */
-	if (store_membership_current(st, account_id, &mb, NULL) == 0 &&
-	    strcmp(mb.org_id, o.id) != 0 && store_org_get(st, mb.org_id, &src,
-	    NULL) == 0 && onb_transfer_paid_by(st, m.account_id,
-	    src.management_id, store_now(st), &paid, e) == -1)
-		goto fail;
-	if (!paid && (store_membership_current(st, account_id, &mb,
-	    NULL) == -1 || strcmp(mb.org_id, o.id) != 0)) {
+	/* An account the MSP pays for: in its organization (a member or its
+	 * management account; every port knows the MSP's own organization,
+	 * so UNKNOWN means "not in it"), or in one whose bill it pays by a
+	 * billing transfer. */
+	if (s.kind == ORGPORT_CASE_MEMBER || s.kind == ORGPORT_CASE_MANAGEMENT ||
+	    s.kind == ORGPORT_CASE_UNKNOWN) {
+		/* Its organization's management account, where the port can
+		 * tell (a live one cannot, for a foreign account). */
+		memset(&src, 0, sizeof(src));
+		if (s.kind == ORGPORT_CASE_MANAGEMENT)
+			snprintf(src.management_id, sizeof(src.management_id),
+			    "%s", account_id);
+		else if (s.kind == ORGPORT_CASE_MEMBER &&
+		    orgport_describe_organization(org, account_id, &src,
+		    NULL) == -1)
+			memset(&src, 0, sizeof(src));
+		if (strcmp(s.org_id, o.id) != 0 && onb_transfer_paid_by(org,
+		    m.account_id, s.org_id, src.management_id, &paid, e) == -1)
+			goto fail;
+	}
+	if (!paid && ((s.kind != ORGPORT_CASE_MEMBER &&
+	    s.kind != ORGPORT_CASE_MANAGEMENT) ||
+	    strcmp(s.org_id, o.id) != 0)) {
 		err_set(e, ERR_CONFLICT, NULL, NULL, "account %s is not in the "
 		    "MSP's organization %s, nor in one whose bill it pays by a "
 		    "billing transfer; onboard it with payerlink onboard "

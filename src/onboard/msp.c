@@ -13,7 +13,6 @@
 #include "core/clock.h"
 #include "core/codec.h"
 #include "onboard/internal.h"
-#include "org/organization.h"
 
 static const char *const state_names[ONBOARD_NSTATES] = {
 	"INVITED", "IN_PROGRESS", "LINKED", "DECLINED", "EXPIRED", "CANCELED"
@@ -58,10 +57,16 @@ onb_new_id(const char *prefix, char *out, size_t len)
 		random_chars(out + p, 10, ALPHA_LOWER_DIGITS);
 }
 
-void
-onb_msp_principal(const struct msp *m, struct principal *p)
+int
+onb_msp_org(const struct orgport *org, const char *msp_account_id,
+    struct orgport_org *out, struct err *e)
 {
-	snprintf(p->account_id, sizeof(p->account_id), "%s", m->account_id);
+	if (orgport_describe_organization(org, msp_account_id, out, e) == -1)
+		return (-1);
+	if (strcmp(out->management_id, msp_account_id) != 0)
+		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		    "You don't have permissions to access this resource."));
+	return (0);
 }
 
 void
@@ -207,12 +212,12 @@ text_ok(const char *s, size_t max)
 }
 
 int
-msp_set(struct store *st, const struct principal *who,
-    const struct msp_input *in, struct msp *out, struct err *e)
+msp_set(struct store *st, const struct orgport *org,
+    const struct principal *who, const struct msp_input *in, struct msp *out,
+    struct err *e)
 {
 	struct msp		 m, cur;
-	struct principal	 p;
-	struct organization	 o;
+	struct orgport_org	 o;
 	struct account		 a;
 	int			 have;
 	char			 detail[256];
@@ -247,8 +252,7 @@ msp_set(struct store *st, const struct principal *who,
 			    "account %s does not exist", in->account_id);
 		goto fail;
 	}
-	snprintf(p.account_id, sizeof(p.account_id), "%s", a.id);
-	if (org_require_management(st, &p, &o, e) == -1) {
+	if (onb_msp_org(org, a.id, &o, e) == -1) {
 		err_set(e, ERR_INVALID, NULL, NULL, "account %s does not "
 		    "manage an organization: the MSP's account must be the "
 		    "management account of a live organization", a.id);

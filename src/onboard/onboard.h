@@ -19,6 +19,13 @@
  * by the MSP), which are stored. Every change written here appends an
  * audit row in the same transaction.
  *
+ * The organization: everything the desk asks of the MSP's organization
+ * (invitations, memberships, departures, the case) goes through the
+ * organization port `org` (org/port.h), never its tables, so the same desk
+ * runs over payerlink's own organizations or AWS's. Callers take it from
+ * orgport_default(). The desk's own records (MSP, customers, onboardings,
+ * audit) and the accounts stay in the store.
+ *
  * Memory: views and lists are allocated from the caller's arena and live
  * as long as it does.
  */
@@ -31,6 +38,8 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "org/port.h"
+#include "store/onboard.h"
 #include "store/store.h"
 
 #define ONBOARD_DEFAULT_URL	"http://127.0.0.1:8080"
@@ -93,7 +102,8 @@ struct msp_input {
  * Names the MSP's management account, which must manage a live
  * organization (else ERR_INVALID naming why).
  */
-int	msp_set(struct store *, const struct principal *who,
+int	msp_set(struct store *, const struct orgport *org,
+	    const struct principal *who,
 	    const struct msp_input *, struct msp *out /* OUT */, struct err *);
 /* ERR_NOT_FOUND when no MSP is set. */
 int	msp_get(struct store *, struct msp *out /* OUT */, struct err *);
@@ -125,7 +135,8 @@ int	customer_list(struct store *, struct arena *,
 	    struct customer **out /* OUT */, size_t *n_out /* OUT */,
 	    int *more_out /* OUT */, struct err *);
 /* The customer takes an account that is already in the MSP's organization. */
-int	customer_add_account(struct store *, const struct principal *who,
+int	customer_add_account(struct store *, const struct orgport *org,
+	    const struct principal *who,
 	    const char *customer_id, const char *account_id, struct err *);
 /* The accounts a customer owns (at most ONBOARD_PAGE_MAX * 10). */
 int	customer_accounts(struct store *, struct arena *,
@@ -158,16 +169,20 @@ struct onboard_result {
 /*
  * Files a request: checks that account_id and email belong together when
  * either is known (ERR_INVALID otherwise), detects the case from the
- * account's current state (1 standalone or unknown, 2 member of another
- * organization, 3 management account of its own organization; already in
- * the MSP's organization: ERR_CONFLICT), invites the account from the MSP
- * (the handshake's own errors pass through: DuplicateHandshakeException...)
- * and records the onboarding and the customer's ownership of the account.
- * notes may be NULL.
+ * account's current state (1 standalone, 2 member of another organization,
+ * 3 management account of its own organization; already in the MSP's
+ * organization: ERR_CONFLICT), invites the account from the MSP (the
+ * handshake's own errors pass through: DuplicateHandshakeException...) and
+ * records the onboarding and the customer's ownership of the account.
+ * notes may be NULL. case_given is the case the MSP or the customer
+ * states (1, 2 or 3; 0 for none): it is kept only when the organization
+ * cannot tell (a live one cannot see a foreign account), and the case is
+ * then 1 when none was given; what the organization reports wins.
  */
-int	onboard_request(struct store *, const struct principal *who,
-	    const char *customer_id, const char *account_id, const char *email,
-	    const char *notes, struct onboard_result *out /* OUT */,
+int	onboard_request(struct store *, const struct orgport *org,
+	    const struct principal *who, const char *customer_id,
+	    const char *account_id, const char *email, const char *notes,
+	    int case_given, struct onboard_result *out /* OUT */,
 	    struct err *);
 /*
  * onboard_request() by a route: ONBOARD_ROUTE_BILLING_TRANSFER is for case 3
@@ -178,16 +193,18 @@ int	onboard_request(struct store *, const struct principal *who,
  * management account and its members of the moment. The transfer's own
  * errors pass through (InvalidInputException START_DATE_TOO_EARLY...).
  */
-int	onboard_request_route(struct store *, const struct principal *who,
-	    const char *customer_id, const char *account_id, const char *email,
-	    const char *notes, enum onboard_route route, int64_t start_at,
+int	onboard_request_route(struct store *, const struct orgport *org,
+	    const struct principal *who, const char *customer_id,
+	    const char *account_id, const char *email, const char *notes,
+	    int case_given, enum onboard_route route, int64_t start_at,
 	    struct onboard_result *out /* OUT */, struct err *);
 /* A DECLINED or EXPIRED onboarding gets a new invitation (same plan link). */
-int	onboard_resend(struct store *, const struct principal *who,
-	    const char *id, struct onboard_result *out /* OUT */, struct err *);
+int	onboard_resend(struct store *, const struct orgport *org,
+	    const struct principal *who, const char *id,
+	    struct onboard_result *out /* OUT */, struct err *);
 /* Cancels the onboarding and its open invitation (not when LINKED). */
-int	onboard_cancel(struct store *, const struct principal *who,
-	    const char *id, struct err *);
+int	onboard_cancel(struct store *, const struct orgport *org,
+	    const struct principal *who, const char *id, struct err *);
 /* A new plan link; the old one stops working. url holds ONBOARD_URL_MAX+1. */
 int	onboard_new_link(struct store *, const struct principal *who,
 	    const char *id, char *url, size_t len, struct err *);
@@ -246,14 +263,14 @@ struct onboard_option {
 struct onboard_view {
 	struct onboarding	 o;
 	struct onboarding_route	 route;		/* as stored */
-	struct transfer		 transfer;	/* billing-transfer: as now */
+	struct orgport_transfer	 transfer;	/* billing-transfer: as now */
 	int			 transfer_found;
 	struct onboard_option	 options[2];	/* best first */
 	size_t			 noptions;
 	struct customer		 customer;
 	char			 msp_name[MSP_NAME_MAX + 1];
 	enum onboard_state	 state;
-	struct handshake	 hs;		/* the current invitation */
+	struct orgport_handshake hs;		/* the current invitation */
 	int			 hs_found;	/* 0: purged (30 days after end) */
 	int			 contact_first;	/* cases 2, 3: the MSP calls first */
 	int64_t			 left_prev_at;	/* 0: not (yet) */
@@ -274,18 +291,19 @@ struct onboard_view {
 };
 
 /* The MSP's page for one onboarding. */
-int	onboard_get(struct store *, struct arena *,
+int	onboard_get(struct store *, const struct orgport *org, struct arena *,
 	    const struct principal *who, const char *id,
 	    struct onboard_view *out /* OUT */, struct err *);
 /* The customer's plan by its token; ERR_NOT_FOUND for any other token. */
-int	onboard_plan(struct store *, struct arena *, const char *token,
-	    struct onboard_view *out /* OUT */, struct err *);
+int	onboard_plan(struct store *, const struct orgport *org, struct arena *,
+	    const char *token, struct onboard_view *out /* OUT */,
+	    struct err *);
 /* Records that the plan page was opened (at most one per 10 minutes). */
 int	onboard_plan_viewed(struct store *, const char *token, struct err *);
 /* The customer proposes a time for the move (cases 2 and 3, while the
  * invitation is open): `when` in the future, within 180 days. */
-int	onboard_propose_time(struct store *, const char *token, int64_t when,
-	    const char *note, struct err *);
+int	onboard_propose_time(struct store *, const struct orgport *org,
+	    const char *token, int64_t when, const char *note, struct err *);
 
 struct onboard_filter {
 	int		 state;		/* enum onboard_state, or -1 for any */
@@ -301,7 +319,7 @@ struct onboard_filter {
  * or prerequisites. counts_out[state] counts every onboarding of the
  * customer filter (not the state filter) per state.
  */
-int	onboard_list(struct store *, struct arena *,
+int	onboard_list(struct store *, const struct orgport *org, struct arena *,
 	    const struct principal *who, const struct onboard_filter *f,
 	    struct onboard_view **out /* OUT */, size_t *n_out /* OUT */,
 	    int *more_out /* OUT */, int64_t counts_out[ONBOARD_NSTATES],

@@ -4,9 +4,10 @@
  * customer's ownership, re-send, cancel, a new plan link; and what the
  * customer does on the plan page (viewed, propose a time). See onboard.h.
  *
- * handshake_invite() and handshake_cancel() commit their own transaction,
- * so a request is two: the invitation, then the onboarding; when the
- * second fails the invitation is cancelled again.
+ * The organization is reached through the port (org/port.h) only. Its
+ * invite and cancel are atomic on their own (a store transaction, or an
+ * AWS call), so a request is two steps: the invitation, then the
+ * onboarding; when the second fails the invitation is cancelled again.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,8 +15,6 @@
 
 #include "core/codec.h"
 #include "onboard/internal.h"
-#include "org/handshake.h"
-#include "org/organization.h"
 
 #define VIEW_THROTTLE_MS	(10LL * 60 * 1000)
 
@@ -37,7 +36,7 @@ not_found(struct err *e, const char *id)
 /* What the request found out before it invites. */
 struct detected {
 	struct msp		 msp;
-	struct organization	 msp_org;
+	struct orgport_org	 msp_org;
 	struct customer		 customer;
 	int			 case_no;
 	char			 prev_org_id[ORG_ID_MAX + 1];
@@ -47,27 +46,27 @@ struct detected {
 
 /*
  * Inside a transaction: checks the request and detects the case from the
- * account's state now.
+ * account's standing now, as the organization tells it; when it cannot
+ * tell, the case given (or 1).
  */
 static int
-detect(struct store *st, const struct principal *who, const char *cid,
-    const char *account_id, const char *email, struct detected *d,
-    struct err *e)
+detect(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *cid, const char *account_id,
+    const char *email, int case_given, struct detected *d, struct err *e)
 {
-	struct principal	 p;
+	struct orgport_standing	 s;
+	struct orgport_account	*none;
 	struct account		 a, b;
-	struct membership	 m;
-	struct organization	 o;
 	struct customer_account	 ca;
+	size_t			 n;
 	int			 known, email_known;
 
 	memset(d, 0, sizeof(*d));
 	if (msp_require(st, who, &d->msp, e) == -1)
 		return (-1);
-	onb_msp_principal(&d->msp, &p);
-	if (org_require_management(st, &p, &d->msp_org, e) == -1)
+	if (onb_msp_org(org, d->msp.account_id, &d->msp_org, e) == -1)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL, "the MSP's account "
-		    "%s no longer manages an organization", p.account_id));
+		    "%s no longer manages an organization", d->msp.account_id));
 	if (store_customer_get(st, cid, &d->customer, e) == -1)
 		return (-1);
 	known = store_account_get(st, account_id, &a, NULL) == 0;
@@ -88,22 +87,26 @@ detect(struct store *st, const struct principal *who, const char *cid,
 			    ca.customer_id));
 		d->owned = 1;
 	}
-	if (!known || store_membership_current(st, account_id, &m,
-	    NULL) == -1) {
+	if (orgport_account_standing(org, account_id, &s, e) == -1)
+		return (-1);
+	if (s.kind == ORGPORT_CASE_UNKNOWN) {
+		d->case_no = case_given != 0 ? case_given : 1;
+		return (0);
+	}
+	if (s.kind == ORGPORT_CASE_STANDALONE) {
 		d->case_no = 1;
 		return (0);
 	}
-	if (strcmp(m.org_id, d->msp_org.id) == 0)
+	if (strcmp(s.org_id, d->msp_org.id) == 0)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL, "account %s is "
 		    "already in the MSP's organization %s%s", account_id,
-		    m.org_id, d->owned ? "" : "; give it to the customer with "
+		    s.org_id, d->owned ? "" : "; give it to the customer with "
 		    "payerlink customer add-account"));
-	snprintf(d->prev_org_id, sizeof(d->prev_org_id), "%s", m.org_id);
-	if (store_org_get(st, m.org_id, &o, e) == -1)
-		return (-1);
-	if (strcmp(o.management_id, account_id) == 0) {
+	snprintf(d->prev_org_id, sizeof(d->prev_org_id), "%s", s.org_id);
+	if (s.kind == ORGPORT_CASE_MANAGEMENT) {
 		d->case_no = 3;
-		if (store_org_member_count(st, o.id, &d->members, e) == -1)
+		if (orgport_accounts(org, NULL, s.org_id, 0, &none, &n,
+		    &d->members, e) == -1)
 			return (-1);
 		d->members--;	/* the management account itself */
 	} else
@@ -131,33 +134,28 @@ own(struct store *st, const char *customer_id, const char *account_id,
 /*
  * Inside a write transaction: a billing transfer makes the MSP pay for
  * every account of the customer's organization, so the customer owns
- * them all (its members of this moment; later ones with `customer
- * add-account`). Accounts another customer owns stay that customer's.
+ * them all (its members of this moment, the first OWN_MEMBERS_MAX; later
+ * ones with `customer add-account`). Accounts another customer owns stay
+ * that customer's.
  */
+#define OWN_MEMBERS_MAX	1000
+
 static int
-own_members(struct store *st, const struct onboarding *o, struct err *e)
+own_members(struct store *st, const struct orgport *org,
+    const struct onboarding *o, struct err *e)
 {
-	struct arena	 a;
-	struct member	*m;
-	char		 after[ACCOUNT_ID_LEN + 1] = "";
-	size_t		 n, i;
-	int		 rc = 0;
+	struct arena		 a;
+	struct orgport_account	*m;
+	size_t			 n, i;
+	int64_t			 total;
+	int			 rc = 0;
 
 	arena_init(&a);
-	do {
-		if (store_org_members(st, &a, o->prev_org_id, after, 100, &m, &n,
-		    e) == -1) {
-			rc = -1;
-			break;
-		}
-		for (i = 0; i < n && rc == 0; i++)
-			rc = own(st, o->customer_id, m[i].account.id,
-			    o->requested_at, e);
-		if (n > 0)
-			snprintf(after, sizeof(after), "%s",
-			    m[n - 1].account.id);
-		arena_reset(&a);
-	} while (rc == 0 && n == 100);
+	if (orgport_accounts(org, &a, o->prev_org_id, OWN_MEMBERS_MAX, &m, &n,
+	    &total, e) == -1)
+		rc = -1;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = own(st, o->customer_id, m[i].id, o->requested_at, e);
 	arena_release(&a);
 	return (rc);
 }
@@ -165,7 +163,8 @@ own_members(struct store *st, const struct onboarding *o, struct err *e)
 /* Inside a write transaction: the onboarding row, ownership, route,
  * event, audit. */
 static int
-record(struct store *st, const struct principal *who, const struct detected *d,
+record(struct store *st, const struct orgport *org,
+    const struct principal *who, const struct detected *d,
     struct onboarding *o, const struct onboarding_route *route, struct err *e)
 {
 	struct onboarding_event	 ev;
@@ -178,7 +177,7 @@ record(struct store *st, const struct principal *who, const struct detected *d,
 		return (-1);
 	if (strcmp(route->route, "invite") != 0 &&
 	    (store_onboarding_route_put(st, route, e) == -1 ||
-	    own_members(st, o, e) == -1))
+	    own_members(st, org, o, e) == -1))
 		return (-1);
 	memset(&ev, 0, sizeof(ev));
 	snprintf(ev.onboarding_id, sizeof(ev.onboarding_id), "%s", o->id);
@@ -203,40 +202,36 @@ record(struct store *st, const struct principal *who, const struct detected *d,
 
 /* Cancels an invitation this module just sent, after a failure. */
 static void
-uninvite(struct store *st, const struct msp *m, const char *hid)
+uninvite(const struct orgport *org, const struct msp *m, const char *hid)
 {
-	struct principal	 p;
-	struct handshake	 h;
+	struct orgport_handshake	 h;
 
-	onb_msp_principal(m, &p);
-	handshake_cancel(st, &p, hid, &h, NULL);
+	orgport_cancel(org, m->account_id, hid, &h, NULL);
 }
 
 /* The invitation of route: a handshake, and for a billing transfer the
  * transfer into route (its id and start). */
 static int
-invite(struct store *st, const struct detected *d, const char *oid,
+invite(const struct orgport *org, const struct detected *d, const char *oid,
     const char *account_id, struct onboarding_route *route,
-    struct handshake *h, struct err *e)
+    struct orgport_handshake *h, struct err *e)
 {
-	struct principal	 p;
-	struct transfer		 t;
+	struct orgport_transfer	 t;
 	char			 notes[HANDSHAKE_NOTES_MAX];
 
 	if (strcmp(route->route, "billing-transfer") == 0) {
-		if (onb_transfer_invite(st, &d->msp, &d->customer, oid,
+		if (onb_transfer_invite(org, &d->msp, &d->customer, oid,
 		    account_id, route->start_at, h, &t, e) == -1)
 			return (-1);
 		snprintf(route->transfer_id, sizeof(route->transfer_id), "%s",
 		    t.id);
 		return (0);
 	}
-	onb_msp_principal(&d->msp, &p);
 	snprintf(notes, sizeof(notes), "%s invites %s (account %s) to its "
 	    "consolidated billing. Onboarding %s.", d->msp.name,
 	    d->customer.name, account_id, oid);
-	return (handshake_invite(st, &p, "ACCOUNT", account_id, notes, NULL,
-	    0, h, e));
+	return (orgport_invite(org, d->msp.account_id, "ACCOUNT", account_id,
+	    notes, h, e));
 }
 
 const char *
@@ -268,22 +263,24 @@ onboard_route_parse(const char *s, enum onboard_route *out)
 }
 
 int
-onboard_request(struct store *st, const struct principal *who,
-    const char *customer_id, const char *account_id, const char *email,
-    const char *notes, struct onboard_result *out, struct err *e)
+onboard_request(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *customer_id,
+    const char *account_id, const char *email, const char *notes,
+    int case_given, struct onboard_result *out, struct err *e)
 {
-	return (onboard_request_route(st, who, customer_id, account_id, email,
-	    notes, ONBOARD_ROUTE_INVITE, 0, out, e));
+	return (onboard_request_route(st, org, who, customer_id, account_id,
+	    email, notes, case_given, ONBOARD_ROUTE_INVITE, 0, out, e));
 }
 
 int
-onboard_request_route(struct store *st, const struct principal *who,
-    const char *customer_id, const char *account_id, const char *email,
-    const char *notes, enum onboard_route route, int64_t start_at,
+onboard_request_route(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *customer_id,
+    const char *account_id, const char *email, const char *notes,
+    int case_given, enum onboard_route route, int64_t start_at,
     struct onboard_result *out, struct err *e)
 {
 	struct detected		 d;
-	struct handshake	 h;
+	struct orgport_handshake h;
 	struct onboarding	 o;
 	struct onboarding_route	 r;
 	char			 token[ONBOARD_TOKEN_LEN + 1];
@@ -302,12 +299,16 @@ onboard_request_route(struct store *st, const struct principal *who,
 	    strlen(notes) > ONBOARD_NOTES_MAX))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "notes: at most %d bytes of UTF-8", ONBOARD_NOTES_MAX));
+	if (case_given < 0 || case_given > 3)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "case: expected 1, 2 or 3"));
 	if (strlen(customer_id) >= sizeof(o.customer_id))
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
 		    "customer %.20s does not exist", customer_id));
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
-	rc = detect(st, who, customer_id, account_id, email, &d, e);
+	rc = detect(st, org, who, customer_id, account_id, email, case_given,
+	    &d, e);
 	if (rc == 0 && start_at == 0)
 		start_at = onb_transfer_default_start(store_now(st));
 	store_rollback(st);
@@ -327,7 +328,7 @@ onboard_request_route(struct store *st, const struct principal *who,
 	snprintf(r.route, sizeof(r.route), "%s", onboard_route_name(route));
 	if (route == ONBOARD_ROUTE_BILLING_TRANSFER)
 		r.start_at = start_at;
-	if (invite(st, &d, o.id, account_id, &r, &h, e) == -1)
+	if (invite(org, &d, o.id, account_id, &r, &h, e) == -1)
 		return (-1);
 	snprintf(o.customer_id, sizeof(o.customer_id), "%s", customer_id);
 	snprintf(o.account_id, sizeof(o.account_id), "%s", account_id);
@@ -345,7 +346,7 @@ onboard_request_route(struct store *st, const struct principal *who,
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		goto uninvite;
 	o.requested_at = h.requested_at;
-	if (record(st, who, &d, &o, &r, e) == -1) {
+	if (record(st, org, who, &d, &o, &r, e) == -1) {
 		store_rollback(st);
 		goto uninvite;
 	}
@@ -366,14 +367,15 @@ onboard_request_route(struct store *st, const struct principal *who,
 	    o.prev_org_id);
 	return (0);
 uninvite:
-	uninvite(st, &d.msp, h.id);
+	uninvite(org, &d.msp, h.id);
 	return (-1);
 }
 
 /* Loads onboarding id and its derived state, checking who. */
 static int
-load(struct store *st, struct arena *a, const struct principal *who,
-    const char *id, struct msp *m, struct onboard_view *v, struct err *e)
+load(struct store *st, const struct orgport *org, struct arena *a,
+    const struct principal *who, const char *id, struct msp *m,
+    struct onboard_view *v, struct err *e)
 {
 	int	 rc;
 
@@ -386,7 +388,7 @@ load(struct store *st, struct arena *a, const struct principal *who,
 	    e->code == ERR_NOT_FOUND)
 		not_found(e, id);
 	if (rc == 0)
-		rc = onb_derive(st, a, &v->o, 0, v, e);
+		rc = onb_derive(st, org, a, &v->o, 0, v, e);
 	store_rollback(st);
 	return (rc);
 }
@@ -414,20 +416,21 @@ event_and_audit(struct store *st, const char *actor, const char *oid,
 }
 
 int
-onboard_resend(struct store *st, const struct principal *who, const char *id,
-    struct onboard_result *out, struct err *e)
+onboard_resend(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *id, struct onboard_result *out,
+    struct err *e)
 {
 	struct arena		 a;
 	struct onboard_view	 v;
 	struct detected		 d;
-	struct handshake	 h;
+	struct orgport_handshake h;
 	struct onboarding_route	 r;
 	struct msp		 m;
 	char			 detail[128];
 	int64_t			 earliest;
 
 	arena_init(&a);
-	if (load(st, &a, who, id, &m, &v, e) == -1)
+	if (load(st, org, &a, who, id, &m, &v, e) == -1)
 		goto fail;
 	if (v.state != ONBOARD_DECLINED && v.state != ONBOARD_EXPIRED) {
 		err_set(e, ERR_CONFLICT, NULL, NULL, "onboarding %s is %s: "
@@ -445,7 +448,7 @@ onboard_resend(struct store *st, const struct principal *who, const char *id,
 		if (r.start_at < earliest)
 			r.start_at = earliest;
 	}
-	if (invite(st, &d, id, v.o.account_id, &r, &h, e) == -1)
+	if (invite(org, &d, id, v.o.account_id, &r, &h, e) == -1)
 		goto fail;
 	snprintf(detail, sizeof(detail), "new invitation %s (was %s, %s)",
 	    h.id, v.o.handshake_id, onboard_state_name(v.state));
@@ -475,30 +478,29 @@ onboard_resend(struct store *st, const struct principal *who, const char *id,
 	    v.o.prev_org_id);
 	arena_reset(&a);
 	/* The steps already done still count. */
-	if (onboard_get(st, &a, who, id, &v, NULL) == 0)
+	if (onboard_get(st, org, &a, who, id, &v, NULL) == 0)
 		out->state = v.state;
 	arena_release(&a);
 	return (0);
 uninvite:
-	uninvite(st, &m, h.id);
+	uninvite(org, &m, h.id);
 fail:
 	arena_release(&a);
 	return (-1);
 }
 
 int
-onboard_cancel(struct store *st, const struct principal *who, const char *id,
-    struct err *e)
+onboard_cancel(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *id, struct err *e)
 {
 	struct arena		 a;
 	struct onboard_view	 v;
-	struct handshake	 h;
-	struct principal	 p;
+	struct orgport_handshake h;
 	struct msp		 m;
 	char			 detail[128];
 
 	arena_init(&a);
-	if (load(st, &a, who, id, &m, &v, e) == -1)
+	if (load(st, org, &a, who, id, &m, &v, e) == -1)
 		goto fail;
 	if (v.state == ONBOARD_LINKED || v.state == ONBOARD_CANCELED) {
 		err_set(e, ERR_CONFLICT, NULL, NULL, "onboarding %s is %s and "
@@ -506,8 +508,7 @@ onboard_cancel(struct store *st, const struct principal *who, const char *id,
 		goto fail;
 	}
 	if (v.hs_found && strcmp(v.hs.state, "OPEN") == 0) {
-		onb_msp_principal(&m, &p);
-		if (handshake_cancel(st, &p, v.hs.id, &h, e) == -1)
+		if (orgport_cancel(org, m.account_id, v.hs.id, &h, e) == -1)
 			goto fail;
 		snprintf(detail, sizeof(detail), "invitation %s cancelled",
 		    v.hs.id);
@@ -586,8 +587,8 @@ by_token(struct store *st, const char *token, struct onboarding *o,
 }
 
 int
-onboard_plan(struct store *st, struct arena *a, const char *token,
-    struct onboard_view *out, struct err *e)
+onboard_plan(struct store *st, const struct orgport *org, struct arena *a,
+    const char *token, struct onboard_view *out, struct err *e)
 {
 	int	 rc;
 
@@ -595,7 +596,7 @@ onboard_plan(struct store *st, struct arena *a, const char *token,
 		return (-1);
 	rc = by_token(st, token, &out->o, e);
 	if (rc == 0)
-		rc = onb_derive(st, a, &out->o, 1, out, e);
+		rc = onb_derive(st, org, a, &out->o, 1, out, e);
 	store_rollback(st);
 	return (rc);
 }
@@ -637,8 +638,8 @@ out:
 }
 
 int
-onboard_propose_time(struct store *st, const char *token, int64_t when,
-    const char *note, struct err *e)
+onboard_propose_time(struct store *st, const struct orgport *org,
+    const char *token, int64_t when, const char *note, struct err *e)
 {
 	struct arena		 a;
 	struct onboard_view	 v;
@@ -653,7 +654,7 @@ onboard_propose_time(struct store *st, const char *token, int64_t when,
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		goto out;
 	if (by_token(st, token, &v.o, e) == -1 ||
-	    onb_derive(st, &a, &v.o, 0, &v, e) == -1)
+	    onb_derive(st, org, &a, &v.o, 0, &v, e) == -1)
 		goto fail;
 	now = store_now(st);
 	if (v.o.case_no == 1) {

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The desk's billing-transfer calls (see internal.h): the one file that
- * reaches org/transfer.h, so that the organization port's billing-transfer
- * slot can take them over without the rest of the desk changing.
+ * The desk's billing-transfer calls (see internal.h), through the
+ * organization port's billing-transfer operations (org/port.h).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "onboard/internal.h"
-#include "org/transfer.h"
 
 #define NAME_PREFIX	"Onboarding "
+/* The inbound transfers looked through: more than an MSP has customers. */
+#define PAID_BY_MAX	1000
 
 int64_t
 onb_transfer_default_start(int64_t now)
@@ -52,52 +52,40 @@ transfer_name(const struct customer *c, const char *oid, char *buf,
 }
 
 int
-onb_transfer_invite(struct store *st, const struct msp *m,
+onb_transfer_invite(const struct orgport *org, const struct msp *m,
     const struct customer *c, const char *oid, const char *account_id,
-    int64_t start_at, struct handshake *h, struct transfer *out,
-    struct err *e)
+    int64_t start_at, struct orgport_handshake *h,
+    struct orgport_transfer *out, struct err *e)
 {
-	struct transfer_invite	 in;
-	struct principal	 p;
-	char			 name[TRANSFER_NAME_MAX + 1];
-	char			 notes[HANDSHAKE_NOTES_MAX];
+	char	 name[TRANSFER_NAME_MAX + 1];
+	char	 notes[HANDSHAKE_NOTES_MAX];
 
-	onb_msp_principal(m, &p);
 	transfer_name(c, oid, name, sizeof(name));
 	snprintf(notes, sizeof(notes), "%s offers to pay the AWS bill of "
 	    "your organization (%s, account %s), which stays yours. "
 	    "Onboarding %s.", m->name, c->name, account_id, oid);
-	memset(&in, 0, sizeof(in));
-	in.type = TRANSFER_TYPE_BILLING;
-	in.target_type = "ACCOUNT";
-	in.target_id = account_id;
-	in.notes = notes;
-	in.name = name;
-	in.start_at = start_at;
-	return (transfer_invite(st, &p, &in, h, out, e));
+	return (orgport_invite_transfer(org, m->account_id, account_id, name,
+	    notes, start_at, h, out, e));
 }
 
 int
-onb_transfer_get(struct store *st, const char *id, int64_t now,
-    struct transfer *out, struct err *e)
+onb_transfer_paid_by(const struct orgport *org, const char *msp_id,
+    const char *org_id, const char *mgmt_id, int *out, struct err *e)
 {
-	if (store_transfer_get(st, id, out, e) == -1)
-		return (-1);
-	transfer_effective(out, now);
-	return (0);
-}
-
-int
-onb_transfer_paid_by(struct store *st, const char *msp_id,
-    const char *mgmt_id, int64_t now, int *out, struct err *e)
-{
-	struct transfer	 t;
-	int		 found;
+	struct arena		 a;
+	struct orgport_transfer	*v;
+	size_t			 n, i;
+	int			 rc;
 
 	*out = 0;
-	if (store_transfer_in_force(st, 1, mgmt_id, now, 0, NULL, &t, &found,
-	    e) == -1)
-		return (-1);
-	*out = found && strcmp(t.target_mgmt_id, msp_id) == 0;
-	return (0);
+	arena_init(&a);
+	rc = orgport_inbound_transfers(org, &a, msp_id, PAID_BY_MAX, &v, &n,
+	    e);
+	for (i = 0; rc == 0 && i < n && !*out; i++)
+		*out = (org_id[0] != '\0' &&
+		    strcmp(v[i].source_org_id, org_id) == 0) ||
+		    (mgmt_id[0] != '\0' &&
+		    strcmp(v[i].source_mgmt_id, mgmt_id) == 0);
+	arena_release(&a);
+	return (rc);
 }

@@ -2,7 +2,8 @@
 /*
  * Reading onboardings: the state, timeline, billing gap and per-case plan
  * derived at read time from the handshakes, the membership history and
- * the stored payerlink-only events; the MSP's list with counts per state.
+ * the departures, all as the organization port tells them, and from the
+ * stored payerlink-only events; the MSP's list with counts per state.
  * See onboard.h.
  */
 #include <stdio.h>
@@ -81,17 +82,6 @@ handshake_end_kind(const char *state)
 	return (NULL);
 }
 
-/* An OPEN handshake past its expiry is EXPIRED (as org/handshake.c says). */
-static void
-hs_effective(struct handshake *h, int64_t now)
-{
-	if ((strcmp(h->state, "OPEN") == 0 ||
-	    strcmp(h->state, "REQUESTED") == 0) && h->expires_at <= now) {
-		snprintf(h->state, sizeof(h->state), "EXPIRED");
-		h->ended_at = h->expires_at;
-	}
-}
-
 /* The plan: steps with the console's own labels and what each changes. */
 static void
 plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
@@ -100,8 +90,14 @@ plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
 	struct onboard_step	*s;
 	const char		*msp = v->msp_name[0] ? v->msp_name : "the MSP";
 	const char		*hid = v->o.handshake_id;
+	const char		*prev = v->o.prev_org_id;
 	size_t			 i, n = (size_t)v->o.case_no;
-	int			 seen_next = 0;
+	int			 seen_next = 0, known = prev[0] != '\0';
+
+	/* A case given because the organization could not tell (org/port.h)
+	 * comes without the old organization: say "your organization". */
+	if (!known)
+		prev = "your organization";
 
 	s = arena_zalloc(a, n * sizeof(*s));
 	i = 0;
@@ -114,25 +110,26 @@ plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
 		    "Organizations > AWS accounts > select each member account "
 		    "> Actions > Remove from organization > Remove account. "
 		    "Each member needs a payment method and a verified phone "
-		    "to stand alone.", v->o.account_id, v->o.prev_org_id);
+		    "to stand alone.", v->o.account_id, prev);
 		snprintf(s[i].effect, sizeof(s[i].effect), "A removed member "
 		    "account pays AWS itself from the moment it is removed; "
 		    "your account still pays for the rest.");
-		if (deleted || v->members_left == 0) {
+		if (deleted || (known && v->members_left == 0)) {
 			s[i].status = "DONE";
 			s[i].done_at = deleted ? (last_departure ?
 			    last_departure : deleted_at) : last_departure;
 		}
-		snprintf(s[i].detail, sizeof(s[i].detail), "%lld member "
-		    "account(s) still in %s", (long long)v->members_left,
-		    v->o.prev_org_id);
+		if (known)
+			snprintf(s[i].detail, sizeof(s[i].detail), "%lld "
+			    "member account(s) still in %s",
+			    (long long)v->members_left, prev);
 		i++;
 		s[i].key = "DELETE_ORGANIZATION";
 		s[i].title = "Delete your organization";
 		snprintf(s[i].console, sizeof(s[i].console), "AWS "
 		    "Organizations > Settings > Delete organization > type the "
-		    "organization ID %s shown above the box > Delete "
-		    "organization.", v->o.prev_org_id);
+		    "organization ID%s%s shown above the box > Delete "
+		    "organization.", known ? " " : "", v->o.prev_org_id);
 		snprintf(s[i].effect, sizeof(s[i].effect), "From this moment "
 		    "account %s pays AWS itself with its own payment method, "
 		    "until you accept the invitation: do the next step right "
@@ -155,13 +152,12 @@ plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
 		    "Organization > Leave this organization > Leave "
 		    "organization (or the management account of %s removes "
 		    "it: AWS accounts > select %s > Actions > Remove from "
-		    "organization).", v->o.account_id, v->o.prev_org_id,
-		    v->o.account_id);
+		    "organization).", v->o.account_id, prev, v->o.account_id);
 		snprintf(s[i].effect, sizeof(s[i].effect), "When you accept, "
 		    "the account leaves %s and joins %.100s in the same "
 		    "instant: nobody's bill has a gap. If you leave first, the "
 		    "account pays AWS itself with its own payment method until "
-		    "you accept.", v->o.prev_org_id, msp);
+		    "you accept.", prev, msp);
 		if (left) {
 			s[i].status = "DONE";
 			s[i].done_at = left_at;
@@ -276,7 +272,7 @@ static void
 plan_transfer(struct arena *a, struct onboard_view *v, int64_t now)
 {
 	struct onboard_step	*s;
-	const struct transfer	*t = &v->transfer;
+	const struct orgport_transfer *t = &v->transfer;
 	const char		*msp = v->msp_name[0] ? v->msp_name : "the MSP";
 	char			 iso[32], start[32], end[32];
 	int			 accepted;
@@ -377,7 +373,7 @@ transfer_state(struct onboard_view *v, int canceled)
 static void
 transfer_timeline(struct tl *t, const struct onboard_view *v, int64_t now)
 {
-	const struct transfer	*tr = &v->transfer;
+	const struct orgport_transfer *tr = &v->transfer;
 	struct onboard_event	*ev;
 	char			 iso[32];
 
@@ -419,13 +415,14 @@ pre_add(struct onboard_prereq *p, size_t *n, size_t cap, const char *key,
 }
 
 static int
-prerequisites(struct store *st, struct arena *a, struct onboard_view *v,
-    int left, int deleted, struct err *e)
+prerequisites(struct store *st, const struct orgport *org, struct arena *a,
+    struct onboard_view *v, int left, int deleted, struct err *e)
 {
 	struct onboard_prereq	*p, *q;
-	struct member		*mv;
+	struct orgport_account	*mv;
 	struct account		 acct;
 	size_t			 n = 0, cap = 3 * MEMBERS_SHOWN + 8, nm, i;
+	int64_t			 total;
 	const char		*msp = v->msp_name[0] ? v->msp_name : "the MSP";
 
 	p = arena_zalloc(a, cap * sizeof(*p));
@@ -455,21 +452,19 @@ prerequisites(struct store *st, struct arena *a, struct onboard_view *v,
 	}
 	if (v->o.case_no == 3 && !deleted &&
 	    strcmp(v->route.route, "invite") == 0) {
-		if (store_org_members(st, a, v->o.prev_org_id, "",
-		    MEMBERS_SHOWN + 1, &mv, &nm, e) == -1)
+		if (orgport_accounts(org, a, v->o.prev_org_id,
+		    MEMBERS_SHOWN + 1, &mv, &nm, &total, e) == -1)
 			return (-1);
 		for (i = 0; i < nm; i++) {
-			if (strcmp(mv[i].account.id, v->o.account_id) == 0)
+			if (strcmp(mv[i].id, v->o.account_id) == 0)
 				continue;
-			q = pre_add(p, &n, cap, "MEMBER_TO_REMOVE",
-			    mv[i].account.id);
+			q = pre_add(p, &n, cap, "MEMBER_TO_REMOVE", mv[i].id);
 			if (q == NULL)
 				break;
 			snprintf(q->text, sizeof(q->text), "Remove member "
-			    "account %s (%s) from %s.", mv[i].account.id,
-			    mv[i].account.email, v->o.prev_org_id);
-			if (store_account_get(st, mv[i].account.id, &acct,
-			    NULL) == -1)
+			    "account %s (%s) from %s.", mv[i].id, mv[i].email,
+			    v->o.prev_org_id);
+			if (store_account_get(st, mv[i].id, &acct, NULL) == -1)
 				continue;
 			if (acct.payment_method[0] == '\0' && (q = pre_add(p,
 			    &n, cap, "MEMBER_PAYMENT_METHOD", acct.id)) != NULL)
@@ -488,16 +483,19 @@ prerequisites(struct store *st, struct arena *a, struct onboard_view *v,
 }
 
 int
-onb_derive(struct store *st, struct arena *a, const struct onboarding *o,
-    int detail, struct onboard_view *v, struct err *e)
+onb_derive(struct store *st, const struct orgport *org, struct arena *a,
+    const struct onboarding *o, int detail, struct onboard_view *v,
+    struct err *e)
 {
 	struct msp		 m;
 	struct onboarding_event	*sev;
-	struct membership	*mh, *dep = NULL;
-	struct handshake	 h;
+	struct orgport_membership *mh, *dep = NULL;
+	struct orgport_handshake h;
+	struct orgport_account	*none;
 	struct onboard_event	*ev;
 	struct tl		 t;
-	size_t			 nsev, nmh, ndep = 0, i, j;
+	struct err		 le;
+	size_t			 nsev, nmh, ndep = 0, n, i, j;
 	int64_t			 now, left_at = 0, deleted_at = 0, last_dep = 0;
 	int64_t			 count;
 	int			 canceled = 0, left = 0, deleted = 0, done;
@@ -510,6 +508,7 @@ onb_derive(struct store *st, struct arena *a, const struct onboarding *o,
 	now = store_now(st);
 	v->gap_ms = -1;
 	v->gap_threshold_min = ONBOARD_GAP_DEFAULT_MIN;
+	memset(&m, 0, sizeof(m));
 	if (store_msp_get(st, &m, NULL) == 0) {
 		snprintf(v->msp_name, sizeof(v->msp_name), "%s", m.name);
 		v->gap_threshold_min = m.gap_threshold_min;
@@ -520,22 +519,29 @@ onb_derive(struct store *st, struct arena *a, const struct onboarding *o,
 	if (store_onboarding_events(st, a, o->id, EVENTS_MAX, &sev, &nsev,
 	    e) == -1)
 		return (-1);
-	if (store_handshake_get(st, o->handshake_id, &v->hs, e) == 0) {
+	/* The invitation as of now (an OPEN one past expiry reads EXPIRED). */
+	if (orgport_describe_handshake(org, o->handshake_id, &v->hs,
+	    &le) == 0)
 		v->hs_found = 1;
-		hs_effective(&v->hs, now);
-	} else if (e->code != ERR_NOT_FOUND)
+	else if (le.code != ERR_NOT_FOUND) {
+		if (e != NULL)
+			*e = le;
 		return (-1);
-	if (store_membership_history(st, a, o->account_id, &mh, &nmh,
-	    e) == -1)
+	}
+	if (orgport_history(org, a, o->account_id, &mh, &nmh, e) == -1)
 		return (-1);
 	if (store_onboarding_route_get(st, o->id, &v->route, e) == -1)
 		return (-1);
+	/* The transfer as of now, as the MSP (its target) sees it. */
 	if (v->route.transfer_id[0] != '\0') {
-		if (onb_transfer_get(st, v->route.transfer_id, now,
-		    &v->transfer, e) == 0)
+		if (orgport_describe_transfer(org, m.account_id,
+		    v->route.transfer_id, &v->transfer, &le) == 0)
 			v->transfer_found = 1;
-		else if (e->code != ERR_NOT_FOUND)
+		else if (le.code != ERR_NOT_FOUND) {
+			if (e != NULL)
+				*e = le;
 			return (-1);
+		}
 	}
 	route_options(v);
 
@@ -565,15 +571,15 @@ onb_derive(struct store *st, struct arena *a, const struct onboarding *o,
 	if (o->case_no == 1)
 		v->left_prev_at = 0;
 	if (o->case_no == 3) {
-		if (store_org_departures(st, a, o->prev_org_id,
+		if (orgport_departures(org, a, o->prev_org_id,
 		    o->requested_at, DEPARTURES_MAX, &dep, &ndep, e) == -1)
 			return (-1);
 		for (i = 0; i < ndep; i++)
 			if (strcmp(dep[i].account_id, o->account_id) != 0)
 				last_dep = dep[i].left_at;
 		if (!deleted) {
-			if (store_org_member_count(st, o->prev_org_id, &count,
-			    e) == -1)
+			if (orgport_accounts(org, NULL, o->prev_org_id, 0,
+			    &none, &n, &count, e) == -1)
 				return (-1);
 			v->members_left = count > 0 ? count - 1 : 0;
 		}
@@ -652,10 +658,9 @@ onb_derive(struct store *st, struct arena *a, const struct onboarding *o,
 			    (strcmp(sev[j].kind, "REQUESTED") == 0 ||
 			    strcmp(sev[j].kind, "RESENT") == 0))
 				dup = 1;
-		if (dup || store_handshake_get(st, sev[i].handshake_id, &h,
-		    NULL) == -1)
+		if (dup || orgport_describe_handshake(org,
+		    sev[i].handshake_id, &h, NULL) == -1)
 			continue;
-		hs_effective(&h, now);
 		ev = tl_add(&t, h.requested_at, "INVITED");
 		snprintf(ev->handshake_id, sizeof(ev->handshake_id), "%s",
 		    h.id);
@@ -672,6 +677,9 @@ onb_derive(struct store *st, struct arena *a, const struct onboarding *o,
 				self_canceled = 1;
 		if (strcmp(end, "CANCELED") == 0 && self_canceled)
 			continue;	/* the stored CANCELED says who */
+		/* Ended, but the organization does not say when: no date. */
+		if (h.ended_at == 0)
+			continue;
 		ev = tl_add(&t, h.ended_at, end);
 		snprintf(ev->handshake_id, sizeof(ev->handshake_id), "%s",
 		    h.id);
@@ -729,12 +737,13 @@ onb_derive(struct store *st, struct arena *a, const struct onboarding *o,
 		plan_transfer(a, v, now);
 	else
 		plan_steps(a, v, left, deleted, left_at, deleted_at, last_dep);
-	return (prerequisites(st, a, v, left, deleted, e));
+	return (prerequisites(st, org, a, v, left, deleted, e));
 }
 
 int
-onboard_get(struct store *st, struct arena *a, const struct principal *who,
-    const char *id, struct onboard_view *out, struct err *e)
+onboard_get(struct store *st, const struct orgport *org, struct arena *a,
+    const struct principal *who, const char *id, struct onboard_view *out,
+    struct err *e)
 {
 	int	 rc;
 
@@ -749,15 +758,16 @@ onboard_get(struct store *st, struct arena *a, const struct principal *who,
 		err_set(e, ERR_NOT_FOUND, NULL, NULL,
 		    "onboarding %s does not exist", id);
 	if (rc == 0)
-		rc = onb_derive(st, a, &out->o, 1, out, e);
+		rc = onb_derive(st, org, a, &out->o, 1, out, e);
 	store_rollback(st);
 	return (rc);
 }
 
 int
-onboard_list(struct store *st, struct arena *a, const struct principal *who,
-    const struct onboard_filter *f, struct onboard_view **out, size_t *n_out,
-    int *more_out, int64_t counts[ONBOARD_NSTATES], struct err *e)
+onboard_list(struct store *st, const struct orgport *org, struct arena *a,
+    const struct principal *who, const struct onboard_filter *f,
+    struct onboard_view **out, size_t *n_out, int *more_out,
+    int64_t counts[ONBOARD_NSTATES], struct err *e)
 {
 	struct arena		 scratch;
 	struct onboarding	*rows;
@@ -786,7 +796,8 @@ onboard_list(struct store *st, struct arena *a, const struct principal *who,
 		    LIST_BATCH, &rows, &nrows, e) == -1)
 			goto done;
 		for (i = 0; i < nrows; i++) {
-			if (onb_derive(st, &scratch, &rows[i], 0, &v, e) == -1)
+			if (onb_derive(st, org, &scratch, &rows[i], 0, &v,
+			    e) == -1)
 				goto done;
 			counts[v.state]++;
 			if (strcmp(rows[i].id, from) <= 0)

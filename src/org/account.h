@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define DEFAULT_ACCOUNT_ID	"123456789012"	/* the emulator's default */

@@ -14,6 +14,7 @@
 
 #include "core/err.h"
 #include "org/account.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define ALL_FEATURES_TTL_MS	(90LL * 24 * 3600 * 1000)

@@ -24,6 +24,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define CREATE_ACCOUNT_DELAY_MS		5000LL

@@ -61,9 +61,8 @@ hs_id_valid(const char *s)
 	    strspn(s + 2, ALPHA_LOWER_DIGITS) == n);
 }
 
-/* An OPEN handshake past its expiry is EXPIRED, whatever the row says. */
-static void
-hs_effective(struct handshake *h, int64_t now)
+void
+handshake_effective(struct handshake *h, int64_t now)
 {
 	if ((strcmp(h->state, "OPEN") == 0 ||
 	    strcmp(h->state, "REQUESTED") == 0) && h->expires_at <= now) {
@@ -92,7 +91,7 @@ hs_load(struct store *st, const struct principal *who, const char *hid,
 			    NULL, MSG_NOT_FOUND);
 		return (-1);
 	}
-	hs_effective(h, now);
+	handshake_effective(h, now);
 	*party = PARTY_NONE;
 	if (h->recipient_id[0] != '\0' &&
 	    strcmp(h->recipient_id, who->account_id) == 0)
@@ -554,7 +553,7 @@ page_finish(struct handshake *v, size_t *n, size_t limit, int64_t now,
 	if (*more)
 		*n = limit;
 	for (i = 0; i < *n; i++)
-		hs_effective(&v[i], now);
+		handshake_effective(&v[i], now);
 }
 
 int

@@ -24,6 +24,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define HANDSHAKE_TTL_MS	(15LL * 24 * 3600 * 1000)
@@ -97,6 +98,13 @@ int	handshake_list_for_org(struct store *, struct arena *,
 int	handshake_tags(struct store *, struct arena *, const char *hid,
 	    struct handshake_tag **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
+
+/*
+ * The state handshake h has at `now`: an OPEN one past its expiry is
+ * EXPIRED (ended at its expiry), whatever the row says. Every reader of a
+ * handshake row applies it, since expiry is evaluated on read.
+ */
+void	handshake_effective(struct handshake *h, int64_t now);
 
 /* The handshake's ARN in AWS's format. */
 void	handshake_arn(const struct handshake *, char *buf, size_t len);

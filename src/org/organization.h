@@ -13,6 +13,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define ORG_PAGE_MAX	20	/* AWS's MaxResults ceiling */

@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define POLICY_FULL_ACCESS_ID	"p-FullAWSAccess"

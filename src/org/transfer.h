@@ -38,6 +38,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "org/account.h"
+#include "store/org.h"
 #include "store/store.h"
 
 #define TRANSFER_TYPE_BILLING	"BILLING"

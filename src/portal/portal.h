@@ -9,6 +9,7 @@
 #define PORTAL_PORTAL_H
 
 #include "ce/ce.h"
+#include "store/portal.h"
 
 /* customer_id set: a customer user (role "customer"); else role must be
  * admin, billing or read-only. Password 8..128 characters (argon2id). */

@@ -200,12 +200,15 @@ rest_customer_patch(struct rest_call *c, struct err *e)
 	return (0);
 }
 
+/* The organization every handler below talks to is orgport_default()'s. */
 static int
-show(struct rest_call *c, const char *id, struct err *e)
+show(struct rest_call *c, const struct orgport *org, const char *id,
+    struct err *e)
 {
 	struct onboard_view	 v;
 
-	if (onboard_get(c->r->store, c->r->arena, &c->who, id, &v, e) == -1)
+	if (onboard_get(c->r->store, org, c->r->arena, &c->who, id, &v,
+	    e) == -1)
 		return (-1);
 	reply_json(c->resp, 200, onboard_view_json(&v, 0));
 	return (0);
@@ -214,6 +217,7 @@ show(struct rest_call *c, const char *id, struct err *e)
 int
 rest_onboarding_list(struct rest_call *c, struct err *e)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct request		*r = c->r;
 	struct onboard_filter	 f;
 	struct onboard_view	*v;
@@ -244,7 +248,7 @@ rest_onboarding_list(struct rest_call *c, struct err *e)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "expiring_within: expected a duration like 3d, "
 		    "12h or 30m"));
-	if (onboard_list(r->store, r->arena, &c->who, &f, &v, &n, &more,
+	if (onboard_list(r->store, &org, r->arena, &c->who, &f, &v, &n, &more,
 	    counts, e) == -1)
 		return (-1);
 	arr = json_array();
@@ -263,6 +267,7 @@ rest_onboarding_list(struct rest_call *c, struct err *e)
 int
 rest_onboarding_add(struct rest_call *c, struct err *e)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_result	 res;
 	enum onboard_route	 route = ONBOARD_ROUTE_INVITE;
 	json_t			*in = NULL;
@@ -291,8 +296,8 @@ rest_onboarding_add(struct rest_call *c, struct err *e)
 		    "for Route billing-transfer");
 		goto fail;
 	}
-	if (onboard_request_route(c->r->store, &c->who, cid, aid, email, notes,
-	    route, start_at, &res, e) == -1)
+	if (onboard_request_route(c->r->store, &org, &c->who, cid, aid, email,
+	    notes, 0, route, start_at, &res, e) == -1)
 		goto fail;
 	json_decref(in);
 	reply_json(c->resp, 201, onboard_result_json(&res));
@@ -305,7 +310,9 @@ fail:
 int
 rest_onboarding_show(struct rest_call *c, struct err *e)
 {
-	return (show(c, c->arg, e));
+	struct orgport	 org = orgport_default(c->r->store);
+
+	return (show(c, &org, c->arg, e));
 }
 
 /* The onboarding an action names: an id of at most 31 bytes, or 404. */
@@ -320,10 +327,11 @@ action_id(struct rest_call *c, struct err *e)
 int
 rest_onboarding_resend(struct rest_call *c, struct err *e)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_result	 res;
 
 	if (action_id(c, e) == -1 ||
-	    onboard_resend(c->r->store, &c->who, c->arg, &res, e) == -1)
+	    onboard_resend(c->r->store, &org, &c->who, c->arg, &res, e) == -1)
 		return (-1);
 	reply_json(c->resp, 200, onboard_result_json(&res));
 	return (0);
@@ -332,10 +340,12 @@ rest_onboarding_resend(struct rest_call *c, struct err *e)
 int
 rest_onboarding_cancel(struct rest_call *c, struct err *e)
 {
+	struct orgport	 org = orgport_default(c->r->store);
+
 	if (action_id(c, e) == -1 ||
-	    onboard_cancel(c->r->store, &c->who, c->arg, e) == -1)
+	    onboard_cancel(c->r->store, &org, &c->who, c->arg, e) == -1)
 		return (-1);
-	return (show(c, c->arg, e));
+	return (show(c, &org, c->arg, e));
 }
 
 int
@@ -406,11 +416,12 @@ plan_token(const char *rest, char token[ONBOARD_TOKEN_LEN + 1],
 int
 rest_plan_show(struct rest_call *c, struct err *e)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_view	 v;
 	char			 token[ONBOARD_TOKEN_LEN + 1];
 
 	if (plan_token(c->arg, token, e) == -1 ||
-	    onboard_plan(c->r->store, c->r->arena, token, &v, e) == -1)
+	    onboard_plan(c->r->store, &org, c->r->arena, token, &v, e) == -1)
 		return (-1);
 	reply_json(c->resp, 200, onboard_view_json(&v, ONBOARD_JSON_CUSTOMER));
 	return (0);
@@ -420,6 +431,7 @@ rest_plan_show(struct rest_call *c, struct err *e)
 int
 rest_plan_propose(struct rest_call *c, struct err *e)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_view	 v;
 	const char		*at, *note;
 	char			 token[ONBOARD_TOKEN_LEN + 1];
@@ -441,12 +453,13 @@ rest_plan_propose(struct rest_call *c, struct err *e)
 		    "expected an ISO 8601 time like "
 		    "2026-11-26T12:00:00Z"));
 	}
-	if (onboard_propose_time(c->r->store, token, when, note, e) == -1) {
+	if (onboard_propose_time(c->r->store, &org, token, when, note,
+	    e) == -1) {
 		json_decref(in);
 		return (-1);
 	}
 	json_decref(in);
-	if (onboard_plan(c->r->store, c->r->arena, token, &v, e) == -1)
+	if (onboard_plan(c->r->store, &org, c->r->arena, token, &v, e) == -1)
 		return (-1);
 	reply_json(c->resp, 200, onboard_view_json(&v, ONBOARD_JSON_CUSTOMER));
 	return (0);

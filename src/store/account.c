@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/store.h"
 
@@ -32,12 +33,8 @@ store_account_insert(struct store *st, const struct account *a,
 {
 	static struct row_sql	 q = ROW_SQL(&account_row,
 	    "INSERT INTO accounts {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &account_row, a, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, a, e));
 }
 
 int
@@ -105,12 +102,8 @@ store_key_insert(struct store *st, const struct access_key *k,
 {
 	static struct row_sql	 q = ROW_SQL(&key_row,
 	    "INSERT INTO access_keys {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &key_row, k, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, k, e));
 }
 
 int

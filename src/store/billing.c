@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/xmalloc.h"
+#include "store/billing.h"
 #include "store/db.h"
 #include "store/row.h"
 #include "store/store.h"

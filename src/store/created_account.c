@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/store.h"
 
@@ -28,12 +29,8 @@ store_car_insert(struct store *st, const struct create_account_req *c,
 {
 	static struct row_sql	 q = ROW_SQL(&car_row,
 	    "INSERT INTO create_account_requests {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &car_row, c, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, c, e));
 }
 
 int

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/store.h"
 
@@ -127,12 +128,8 @@ store_resource_policy_put(struct store *st, const struct resource_policy *p,
 	    "INSERT INTO resource_policies {insert} ON CONFLICT (org_id) DO "
 	    "UPDATE SET content = excluded.content, updated_at = "
 	    "excluded.updated_at");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &rpol_row, p, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, p, e));
 }
 
 int

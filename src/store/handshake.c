@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/store.h"
 
@@ -54,12 +55,8 @@ store_handshake_insert(struct store *st, const struct handshake *h,
 {
 	static struct row_sql	 q = ROW_SQL(&hs_row,
 	    "INSERT INTO handshakes {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &hs_row, h, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, h, e));
 }
 
 int

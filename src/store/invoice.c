@@ -10,89 +10,92 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/billing.h"
 #include "store/db.h"
+#include "store/row.h"
 #include "store/store.h"
 
+/*
+ * An invoice is inserted as a DRAFT (a leading column) without a number;
+ * its state, number and times of issue and void move only through
+ * store_invoice_issue and store_invoice_void.
+ */
+static const struct col invoice_cols[] = {
+	COL_T(struct invoice, id, COL_KEY),
+	COL_T(struct invoice, customer_id, COL_KEY),
+	COL_T(struct invoice, customer_name, 0),
+	COL_T(struct invoice, period, COL_KEY),
+	COL_T(struct invoice, kind, 0),
+	COL_T(struct invoice, state, COL_RO),
+	COL_T(struct invoice, number, COL_RO),
+	COL_T(struct invoice, refers_to, COL_KEY),
+	COL_T(struct invoice, currency, 0),
+	COL_I(struct invoice, minor_digits, 0),
+	COL_I64(struct invoice, fx_rate, 0),
+	COL_I64(struct invoice, tax_rate, 0),
+	COL_T(struct invoice, commitment, 0),
+	COL_T(struct invoice, period_start, 0),
+	COL_T(struct invoice, period_end, 0),
+	COL_I64(struct invoice, aws_cost, 0),
+	COL_I64(struct invoice, billed_usd, 0),
+	COL_I64(struct invoice, billed_exact, 0),
+	COL_I64(struct invoice, subtotal, 0),
+	COL_I64(struct invoice, tax, 0),
+	COL_I64(struct invoice, total, 0),
+	COL_T(struct invoice, source, 0),
+	COL_I64(struct invoice, created_at, COL_KEY),
+	COL_I64(struct invoice, updated_at, 0),
+	COL_I64(struct invoice, issued_at, COL_RO),
+	COL_I64(struct invoice, voided_at, COL_RO),
+	COL_T(struct invoice, bill_from, 0),
+	COL_T(struct invoice, bill_to, 0),
+};
+static const struct row invoice_row = ROW(struct invoice, invoice_cols);
 
+/* Written under its invoice's id, a leading column. */
+static const struct col line_cols[] = {
+	COL_I(struct invoice_line, seq, 0),
+	COL_T(struct invoice_line, kind, 0),
+	COL_T(struct invoice_line, account_id, 0),
+	COL_T(struct invoice_line, service, 0),
+	COL_T(struct invoice_line, description, 0),
+	COL_I64(struct invoice_line, aws_cost, 0),
+	COL_I64(struct invoice_line, billed_exact, 0),
+	COL_I64(struct invoice_line, amount, 0),
+};
+static const struct row line_row = ROW(struct invoice_line, line_cols);
 
-#define INV_COLS "id, customer_id, customer_name, period, kind, state, " \
-	"COALESCE(number, ''), refers_to, currency, minor_digits, fx_rate, " \
-	"tax_rate, commitment, period_start, period_end, aws_cost, " \
-	"billed_usd, billed_exact, subtotal, tax, total, source, created_at, " \
-	"updated_at, issued_at, voided_at, bill_from, bill_to"
+/* Memberships m of owned accounts ca. */
+static const struct col member_cols[] = {
+	COL_T_EXPR(struct invoice_member, customer_id, "ca.customer_id"),
+	COL_T_EXPR(struct invoice_member, account_id, "m.account_id"),
+	COL_I64_EXPR(struct invoice_member, joined_at, "m.joined_at"),
+	COL_I64_EXPR(struct invoice_member, left_at, "m.left_at"),
+};
+static const struct row member_row = ROW(struct invoice_member,
+    member_cols);
 
-static void
-inv_row(struct stmt *s, struct invoice *v)
-{
-	memset(v, 0, sizeof(*v));
-	stmt_copy(s, 0, v->id, sizeof(v->id));
-	stmt_copy(s, 1, v->customer_id, sizeof(v->customer_id));
-	stmt_copy(s, 2, v->customer_name, sizeof(v->customer_name));
-	stmt_copy(s, 3, v->period, sizeof(v->period));
-	stmt_copy(s, 4, v->kind, sizeof(v->kind));
-	stmt_copy(s, 5, v->state, sizeof(v->state));
-	stmt_copy(s, 6, v->number, sizeof(v->number));
-	stmt_copy(s, 7, v->refers_to, sizeof(v->refers_to));
-	stmt_copy(s, 8, v->currency, sizeof(v->currency));
-	v->minor_digits = (int)stmt_int64(s, 9);
-	v->fx_rate = stmt_int64(s, 10);
-	v->tax_rate = stmt_int64(s, 11);
-	stmt_copy(s, 12, v->commitment, sizeof(v->commitment));
-	stmt_copy(s, 13, v->period_start, sizeof(v->period_start));
-	stmt_copy(s, 14, v->period_end, sizeof(v->period_end));
-	v->aws_cost = stmt_int64(s, 15);
-	v->billed_usd = stmt_int64(s, 16);
-	v->billed_exact = stmt_int64(s, 17);
-	v->subtotal = stmt_int64(s, 18);
-	v->tax = stmt_int64(s, 19);
-	v->total = stmt_int64(s, 20);
-	stmt_copy(s, 21, v->source, sizeof(v->source));
-	v->created_at = stmt_int64(s, 22);
-	v->updated_at = stmt_int64(s, 23);
-	v->issued_at = stmt_int64(s, 24);
-	v->voided_at = stmt_int64(s, 25);
-	stmt_copy(s, 26, v->bill_from, sizeof(v->bill_from));
-	stmt_copy(s, 27, v->bill_to, sizeof(v->bill_to));
-}
+/* Per usage account of rollups r, with its owner ca if any. */
+static const struct col recon_cols[] = {
+	COL_T_EXPR(struct recon_account, account_id, "r.account_id"),
+	COL_T_EXPR(struct recon_account, customer_id, "MAX(ca.customer_id)"),
+	COL_I64_EXPR(struct recon_account, unblended, "SUM(r.unblended)"),
+	COL_I64_EXPR(struct recon_account, in_membership, "SUM(CASE WHEN "
+	    "r.in_membership = 1 THEN r.unblended ELSE 0 END)"),
+};
+static const struct row recon_row = ROW(struct recon_account, recon_cols);
 
 int
 store_invoice_insert(struct store *st, const struct invoice *v, struct err *e)
 {
-	static const char	*sql = "INSERT INTO invoices (id, customer_id, "
-	    "customer_name, period, kind, state, number, refers_to, currency, "
-	    "minor_digits, fx_rate, tax_rate, commitment, period_start, "
-	    "period_end, aws_cost, billed_usd, billed_exact, subtotal, tax, "
-	    "total, source, created_at, updated_at, bill_from, bill_to) VALUES "
-	    "(?, ?, ?, ?, ?, 'DRAFT', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?)";
+	static struct row_sql	 q = ROW_SQL(&invoice_row,
+	    "INSERT INTO invoices {insert state}");
 	struct stmt		*s;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, v->id);
-	stmt_bind_text(s, 2, v->customer_id);
-	stmt_bind_text(s, 3, v->customer_name);
-	stmt_bind_text(s, 4, v->period);
-	stmt_bind_text(s, 5, v->kind);
-	stmt_bind_text(s, 6, v->refers_to);
-	stmt_bind_text(s, 7, v->currency);
-	stmt_bind_int64(s, 8, v->minor_digits);
-	stmt_bind_int64(s, 9, v->fx_rate);
-	stmt_bind_int64(s, 10, v->tax_rate);
-	stmt_bind_text(s, 11, v->commitment);
-	stmt_bind_text(s, 12, v->period_start);
-	stmt_bind_text(s, 13, v->period_end);
-	stmt_bind_int64(s, 14, v->aws_cost);
-	stmt_bind_int64(s, 15, v->billed_usd);
-	stmt_bind_int64(s, 16, v->billed_exact);
-	stmt_bind_int64(s, 17, v->subtotal);
-	stmt_bind_int64(s, 18, v->tax);
-	stmt_bind_int64(s, 19, v->total);
-	stmt_bind_text(s, 20, v->source);
-	stmt_bind_int64(s, 21, v->created_at);
-	stmt_bind_int64(s, 22, v->updated_at);
-	stmt_bind_text(s, 23, v->bill_from);
-	stmt_bind_text(s, 24, v->bill_to);
+	stmt_bind_text(s, 1, "DRAFT");
+	row_bind(s, 2, &invoice_row, v, 1);
 	return (stmt_exec(s, e));
 }
 
@@ -100,36 +103,13 @@ int
 store_invoice_update_draft(struct store *st, const struct invoice *v,
     struct err *e)
 {
-	static const char	*sql = "UPDATE invoices SET customer_name = ?, "
-	    "kind = ?, currency = ?, minor_digits = ?, fx_rate = ?, "
-	    "tax_rate = ?, commitment = ?, period_start = ?, period_end = ?, "
-	    "aws_cost = ?, billed_usd = ?, billed_exact = ?, subtotal = ?, "
-	    "tax = ?, total = ?, source = ?, updated_at = ?, bill_from = ?, "
-	    "bill_to = ? WHERE id = ? AND state = 'DRAFT'";
+	static struct row_sql	 q = ROW_SQL(&invoice_row,
+	    "UPDATE invoices SET {set} WHERE id = ? AND state = 'DRAFT'");
 	struct stmt		*s;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, v->customer_name);
-	stmt_bind_text(s, 2, v->kind);
-	stmt_bind_text(s, 3, v->currency);
-	stmt_bind_int64(s, 4, v->minor_digits);
-	stmt_bind_int64(s, 5, v->fx_rate);
-	stmt_bind_int64(s, 6, v->tax_rate);
-	stmt_bind_text(s, 7, v->commitment);
-	stmt_bind_text(s, 8, v->period_start);
-	stmt_bind_text(s, 9, v->period_end);
-	stmt_bind_int64(s, 10, v->aws_cost);
-	stmt_bind_int64(s, 11, v->billed_usd);
-	stmt_bind_int64(s, 12, v->billed_exact);
-	stmt_bind_int64(s, 13, v->subtotal);
-	stmt_bind_int64(s, 14, v->tax);
-	stmt_bind_int64(s, 15, v->total);
-	stmt_bind_text(s, 16, v->source);
-	stmt_bind_int64(s, 17, v->updated_at);
-	stmt_bind_text(s, 18, v->bill_from);
-	stmt_bind_text(s, 19, v->bill_to);
-	stmt_bind_text(s, 20, v->id);
+	stmt_bind_text(s, row_bind(s, 1, &invoice_row, v, 0), v->id);
 	if (stmt_exec(s, e) == -1)
 		return (-1);
 	if (db_changes(st) == 0)
@@ -146,15 +126,12 @@ store_invoice_delete_draft(struct store *st, const char *id, struct err *e)
 	    "state = 'DRAFT')";
 	static const char	*di = "DELETE FROM invoices WHERE id = ? AND "
 	    "state = 'DRAFT'";
-	struct stmt		*s;
 
-	if ((s = db_stmt(st, dl, e)) == NULL)
+	if (row_run(st, row_binds(db_stmt(st, dl, e), BIND_TEXT(id)), e) == -1)
 		return (-1);
-	stmt_bind_text(s, 1, id);
-	if (stmt_exec(s, e) == -1 || (s = db_stmt(st, di, e)) == NULL)
+	if (row_run(st, row_binds(db_stmt(st, di, e), BIND_TEXT(id)), e) == -1)
 		return (-1);
-	stmt_bind_text(s, 1, id);
-	return (stmt_exec(s, e));
+	return (0);
 }
 
 int
@@ -164,16 +141,14 @@ store_invoice_lines_put(struct store *st, const char *id,
 	static const char	*chk = "SELECT state FROM invoices WHERE id = ?";
 	static const char	*del = "DELETE FROM invoice_lines WHERE "
 	    "invoice_id = ?";
-	static const char	*ins = "INSERT INTO invoice_lines (invoice_id, "
-	    "seq, kind, account_id, service, description, aws_cost, "
-	    "billed_exact, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static struct row_sql	 ins = ROW_SQL(&line_row,
+	    "INSERT INTO invoice_lines {insert invoice_id}");
 	struct stmt		*s;
 	size_t			 i;
 	int			 rc, draft = 0;
 
-	if ((s = db_stmt(st, chk, e)) == NULL)
+	if ((s = row_binds(db_stmt(st, chk, e), BIND_TEXT(id))) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, id);
 	if ((rc = stmt_step(s, e)) == 1)
 		draft = strcmp(stmt_text(s, 0), "DRAFT") == 0;
 	stmt_done(s);
@@ -182,23 +157,13 @@ store_invoice_lines_put(struct store *st, const char *id,
 	if (!draft)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
 		    "invoice %s is not a draft: its lines never change", id));
-	if ((s = db_stmt(st, del, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, id);
-	if (stmt_exec(s, e) == -1)
+	if (row_run(st, row_binds(db_stmt(st, del, e), BIND_TEXT(id)), e) == -1)
 		return (-1);
 	for (i = 0; i < n; i++) {
-		if ((s = db_stmt(st, ins, e)) == NULL)
+		if ((s = row_stmt(st, &ins, e)) == NULL)
 			return (-1);
 		stmt_bind_text(s, 1, id);
-		stmt_bind_int64(s, 2, l[i].seq);
-		stmt_bind_text(s, 3, l[i].kind);
-		stmt_bind_text(s, 4, l[i].account_id);
-		stmt_bind_text(s, 5, l[i].service);
-		stmt_bind_text(s, 6, l[i].description);
-		stmt_bind_int64(s, 7, l[i].aws_cost);
-		stmt_bind_int64(s, 8, l[i].billed_exact);
-		stmt_bind_int64(s, 9, l[i].amount);
+		row_bind(s, 2, &line_row, &l[i], 1);
 		if (stmt_exec(s, e) == -1)
 			return (-1);
 	}
@@ -209,60 +174,26 @@ int
 store_invoice_get(struct store *st, const char *key, struct invoice *out,
     struct err *e)
 {
-	static const char	*by_id = "SELECT " INV_COLS
-	    " FROM invoices WHERE id = ?";
-	static const char	*by_num = "SELECT " INV_COLS
-	    " FROM invoices WHERE number = ?";
-	struct stmt		*s;
-	int			 rc;
+	static struct row_sql	 by_id = ROW_SQL(&invoice_row,
+	    "SELECT {cols} FROM invoices WHERE id = ?");
+	static struct row_sql	 by_num = ROW_SQL(&invoice_row,
+	    "SELECT {cols} FROM invoices WHERE number = ?");
 
-	if ((s = db_stmt(st, strncmp(key, "inv-", 4) == 0 ? by_id : by_num,
-	    e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, key);
-	if ((rc = stmt_step(s, e)) == 1)
-		inv_row(s, out);
-	stmt_done(s);
-	if (rc == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "invoice %.20s does not exist", key));
-	return (rc == 1 ? 0 : -1);
+	return (row_get(row_binds(row_stmt(st, strncmp(key, "inv-", 4) == 0 ?
+	    &by_id : &by_num, e), BIND_TEXT(key)), &invoice_row, out, e,
+	    "invoice %.20s does not exist", key));
 }
 
 int
 store_invoice_lines(struct store *st, struct arena *a, const char *id,
     struct invoice_line **out, size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT seq, kind, account_id, service, "
-	    "description, aws_cost, billed_exact, amount FROM invoice_lines "
-	    "WHERE invoice_id = ? ORDER BY seq";
-	struct stmt		*s;
-	struct invoice_line	*v = NULL, *l;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&line_row,
+	    "SELECT {cols} FROM invoice_lines WHERE invoice_id = ? "
+	    "ORDER BY seq");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, id);
-	while ((rc = stmt_step(s, e)) == 1 && n < 1000000) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		l = &v[n++];
-		memset(l, 0, sizeof(*l));
-		l->seq = (int)stmt_int64(s, 0);
-		stmt_copy(s, 1, l->kind, sizeof(l->kind));
-		stmt_copy(s, 2, l->account_id, sizeof(l->account_id));
-		stmt_copy(s, 3, l->service, sizeof(l->service));
-		stmt_copy(s, 4, l->description, sizeof(l->description));
-		l->aws_cost = stmt_int64(s, 5);
-		l->billed_exact = stmt_int64(s, 6);
-		l->amount = stmt_int64(s, 7);
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(id)), a,
+	    &line_row, 1000000, out, n_out, e));
 }
 
 int
@@ -270,34 +201,15 @@ store_invoice_list(struct store *st, struct arena *a, const char *customer_id,
     const char *period, const char *kind, size_t limit, struct invoice **out,
     size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT " INV_COLS " FROM invoices "
-	    "WHERE (? = '' OR customer_id = ?) AND (? = '' OR period = ?) "
-	    "AND (? = '' OR kind = ?) ORDER BY period, customer_id, "
-	    "created_at, id LIMIT ?";
-	struct stmt		*s;
-	struct invoice		*v = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&invoice_row,
+	    "SELECT {cols} FROM invoices WHERE (? = '' OR customer_id = ?) "
+	    "AND (? = '' OR period = ?) AND (? = '' OR kind = ?) "
+	    "ORDER BY period, customer_id, created_at, id LIMIT ?");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, customer_id);
-	stmt_bind_text(s, 2, customer_id);
-	stmt_bind_text(s, 3, period);
-	stmt_bind_text(s, 4, period);
-	stmt_bind_text(s, 5, kind);
-	stmt_bind_text(s, 6, kind);
-	stmt_bind_int64(s, 7, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		inv_row(s, &v[n++]);
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(customer_id),
+	    BIND_TEXT(customer_id), BIND_TEXT(period), BIND_TEXT(period),
+	    BIND_TEXT(kind), BIND_TEXT(kind), BIND_INT(limit)), a, &invoice_row,
+	    limit, out, n_out, e));
 }
 
 int
@@ -313,31 +225,22 @@ store_invoice_issue(struct store *st, const char *id, const char *year,
 	static const char	*set = "UPDATE invoices SET state = 'ISSUED', "
 	    "number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND "
 	    "state = 'DRAFT'";
-	struct stmt		*s;
-	int64_t			 last = 0;
+	int64_t			 n, last;
 	char			 num[64];
-	int			 rc;
 
-	if ((s = db_stmt(st, bump, e)) == NULL)
+	/* The year's first invoice starts its counter. */
+	if ((n = row_run(st, row_binds(db_stmt(st, bump, e), BIND_TEXT(year)),
+	    e)) == -1)
 		return (-1);
-	stmt_bind_text(s, 1, year);
-	if (stmt_exec(s, e) == -1)
+	if (n == 0 && row_run(st, row_binds(db_stmt(st, first, e),
+	    BIND_TEXT(year)), e) == -1)
 		return (-1);
-	if (db_changes(st) == 0) {
-		if ((s = db_stmt(st, first, e)) == NULL)
-			return (-1);
-		stmt_bind_text(s, 1, year);
-		if (stmt_exec(s, e) == -1)
-			return (-1);
-	}
-	if ((s = db_stmt(st, get, e)) == NULL)
+	if (row_count(row_binds(db_stmt(st, get, e), BIND_TEXT(year)), &last,
+	    e) == -1)
 		return (-1);
-	stmt_bind_text(s, 1, year);
-	if ((rc = stmt_step(s, e)) == 1)
-		last = stmt_int64(s, 0);
-	stmt_done(s);
-	if (rc != 1)
-		return (rc == -1 ? -1 : err_set(e, ERR_INTERNAL, NULL, NULL,
+	/* 0 only without a row: the statements above leave it at 1 or more. */
+	if (last == 0)
+		return (err_set(e, ERR_INTERNAL, NULL, NULL,
 		    "invoice number counter for %s is missing", year));
 	if (last > 999999)
 		return (err_set(e, ERR_LIMIT, NULL, NULL,
@@ -345,15 +248,11 @@ store_invoice_issue(struct store *st, const char *id, const char *year,
 	snprintf(num, sizeof(num), "PL-%.4s-%06lld", year, (long long)last);
 	memcpy(number_out, num, INVOICE_NUMBER_MAX);
 	number_out[INVOICE_NUMBER_MAX] = '\0';
-	if ((s = db_stmt(st, set, e)) == NULL)
+	if ((n = row_run(st, row_binds(db_stmt(st, set, e),
+	    BIND_TEXT(number_out), BIND_INT(when), BIND_INT(when),
+	    BIND_TEXT(id)), e)) == -1)
 		return (-1);
-	stmt_bind_text(s, 1, number_out);
-	stmt_bind_int64(s, 2, when);
-	stmt_bind_int64(s, 3, when);
-	stmt_bind_text(s, 4, id);
-	if (stmt_exec(s, e) == -1)
-		return (-1);
-	if (db_changes(st) == 0)
+	if (n == 0)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
 		    "invoice %s is not a draft", id));
 	return (0);
@@ -365,16 +264,12 @@ store_invoice_void(struct store *st, const char *id, int64_t when,
 {
 	static const char	*sql = "UPDATE invoices SET state = 'VOID', "
 	    "voided_at = ?, updated_at = ? WHERE id = ? AND state = 'ISSUED'";
-	struct stmt		*s;
+	int64_t			 n;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((n = row_run(st, row_binds(db_stmt(st, sql, e), BIND_INT(when),
+	    BIND_INT(when), BIND_TEXT(id)), e)) == -1)
 		return (-1);
-	stmt_bind_int64(s, 1, when);
-	stmt_bind_int64(s, 2, when);
-	stmt_bind_text(s, 3, id);
-	if (stmt_exec(s, e) == -1)
-		return (-1);
-	if (db_changes(st) == 0)
+	if (n == 0)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
 		    "invoice %s is not issued", id));
 	return (0);
@@ -598,39 +493,17 @@ store_invoice_members(struct store *st, struct arena *a,
     const char *customer_id, const char *payer_id, int64_t start, int64_t end,
     struct invoice_member **out, size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT ca.customer_id, m.account_id, "
-	    "m.joined_at, COALESCE(m.left_at, 0) FROM memberships m JOIN "
-	    "customer_accounts ca ON ca.account_id = m.account_id WHERE "
-	    "(? = '' OR ca.customer_id = ?) AND (? = '' OR m.payer_id = ?) "
-	    "AND m.joined_at < ? AND (m.left_at IS NULL OR m.left_at > ?) "
-	    "ORDER BY ca.customer_id, m.account_id, m.joined_at";
-	struct stmt		*s;
-	struct invoice_member	*v = NULL, *m;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&member_row,
+	    "SELECT {cols} FROM memberships m JOIN customer_accounts ca ON "
+	    "ca.account_id = m.account_id WHERE (? = '' OR ca.customer_id = ?) "
+	    "AND (? = '' OR m.payer_id = ?) AND m.joined_at < ? AND "
+	    "(m.left_at IS NULL OR m.left_at > ?) "
+	    "ORDER BY ca.customer_id, m.account_id, m.joined_at");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, customer_id);
-	stmt_bind_text(s, 2, customer_id);
-	stmt_bind_text(s, 3, payer_id);
-	stmt_bind_text(s, 4, payer_id);
-	stmt_bind_int64(s, 5, end);
-	stmt_bind_int64(s, 6, start);
-	while ((rc = stmt_step(s, e)) == 1 && n < 10000000) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		m = &v[n++];
-		stmt_copy(s, 0, m->customer_id, sizeof(m->customer_id));
-		stmt_copy(s, 1, m->account_id, sizeof(m->account_id));
-		m->joined_at = stmt_int64(s, 2);
-		m->left_at = stmt_int64(s, 3);
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(customer_id),
+	    BIND_TEXT(customer_id), BIND_TEXT(payer_id), BIND_TEXT(payer_id),
+	    BIND_INT(end), BIND_INT(start)), a, &member_row, 10000000, out,
+	    n_out, e));
 }
 
 int
@@ -638,30 +511,25 @@ store_recon_accounts(struct store *st, struct arena *a,
     const struct billing_source *src, size_t nsrc, struct recon_account **out,
     size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT r.account_id, "
-	    "COALESCE(MAX(ca.customer_id), ''), SUM(r.unblended), "
-	    "SUM(CASE WHEN r.in_membership = 1 THEN r.unblended ELSE 0 END) "
-	    "FROM billing_rollups r LEFT JOIN customer_accounts ca ON "
-	    "ca.account_id = r.account_id WHERE r.import_id = ? "
-	    "GROUP BY r.account_id ORDER BY r.account_id";
+	static struct row_sql	 q = ROW_SQL(&recon_row,
+	    "SELECT {cols} FROM billing_rollups r LEFT JOIN customer_accounts "
+	    "ca ON ca.account_id = r.account_id WHERE r.import_id = ? "
+	    "GROUP BY r.account_id ORDER BY r.account_id");
 	struct stmt		*s;
-	struct recon_account	*v = NULL, *r;
+	struct recon_account	*v = NULL;
 	size_t			 n = 0, cap = 0, si;
 	int			 rc = 0;
 
 	/* Per source, in account order; an account in two sources has a
-	 * row in each (the caller sums them). */
+	 * row in each (the caller sums them). One array for all sources,
+	 * so not row_all. */
 	for (si = 0; si < nsrc && rc != -1; si++) {
-		if ((s = db_stmt(st, sql, e)) == NULL)
+		if ((s = row_stmt(st, &q, e)) == NULL)
 			return (-1);
 		stmt_bind_int64(s, 1, src[si].id);
 		while ((rc = stmt_step(s, e)) == 1 && n < 10000000) {
 			v = db_grow(a, v, n, &cap, sizeof(*v));
-			r = &v[n++];
-			stmt_copy(s, 0, r->account_id, sizeof(r->account_id));
-			stmt_copy(s, 1, r->customer_id, sizeof(r->customer_id));
-			r->unblended = stmt_int64(s, 2);
-			r->in_membership = stmt_int64(s, 3);
+			row_read(s, 0, &recon_row, &v[n++], NULL);
 		}
 		stmt_done(s);
 	}

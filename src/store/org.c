@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/rows.h"
 #include "store/store.h"
@@ -53,12 +54,8 @@ store_org_insert(struct store *st, const struct organization *o,
 {
 	static struct row_sql	 q = ROW_SQL(&org_row,
 	    "INSERT INTO organizations {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &org_row, o, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, o, e));
 }
 
 int
@@ -90,12 +87,8 @@ store_membership_open(struct store *st, const struct membership *m,
 {
 	static struct row_sql	 q = ROW_SQL(&store_membership_row,
 	    "INSERT INTO memberships {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &store_membership_row, m, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, m, e));
 }
 
 int
@@ -172,4 +165,18 @@ store_org_set_feature_set(struct store *st, const char *org_id,
 	return (row_exec_one(st, row_binds(db_stmt(st, sql, e),
 	    BIND_TEXT(feature_set), BIND_TEXT(org_id)), e,
 	    "organization %s does not exist", org_id));
+}
+
+int
+store_org_departures(struct store *st, struct arena *a, const char *org_id,
+    int64_t since, size_t limit, struct membership **out, size_t *n_out,
+    struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&store_membership_row,
+	    "SELECT {cols m} FROM memberships m WHERE m.org_id = ? AND "
+	    "m.left_at >= ? ORDER BY m.left_at, m.id LIMIT ?");
+
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(org_id),
+	    BIND_INT(since), BIND_INT(limit)), a, &store_membership_row, limit,
+	    out, n_out, e));
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/rows.h"
 #include "store/store.h"
@@ -25,12 +26,8 @@ store_ou_insert(struct store *st, const struct org_unit *u, struct err *e)
 {
 	static struct row_sql	 q = ROW_SQL(&ou_row,
 	    "INSERT INTO org_units {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &ou_row, u, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, u, e));
 }
 
 int

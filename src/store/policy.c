@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store/db.h"
+#include "store/org.h"
 #include "store/row.h"
 #include "store/store.h"
 
@@ -54,12 +55,8 @@ store_policy_insert(struct store *st, const struct policy *p, struct err *e)
 {
 	static struct row_sql	 q = ROW_SQL(&policy_row,
 	    "INSERT INTO policies {insert}");
-	struct stmt		*s;
 
-	if ((s = row_stmt(st, &q, e)) == NULL)
-		return (-1);
-	row_bind(s, 1, &policy_row, p, 1);
-	return (stmt_exec(s, e));
+	return (row_insert(st, &q, p, e));
 }
 
 int

@@ -5,87 +5,138 @@
  * streams them, budgets, alerts, webhook deliveries and anomaly marks.
  * Portable SQL; see store.h and migrations/008_portal.sql.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "store/db.h"
+#include "store/portal.h"
+#include "store/row.h"
 #include "store/store.h"
 
-#define USER_COLS "id, email, password_hash, customer_id, role, created_at"
+static const struct col user_cols[] = {
+	COL_T(struct portal_user, id, 0),
+	COL_T(struct portal_user, email, 0),
+	COL_T(struct portal_user, password_hash, 0),
+	COL_T(struct portal_user, customer_id, 0),
+	COL_T(struct portal_user, role, 0),
+	COL_I64(struct portal_user, created_at, 0),
+};
+static const struct row user_row = ROW(struct portal_user, user_cols);
 
-static void
-user_row(struct stmt *s, int c, struct portal_user *u)
-{
-	stmt_copy(s, c + 0, u->id, sizeof(u->id));
-	stmt_copy(s, c + 1, u->email, sizeof(u->email));
-	stmt_copy(s, c + 2, u->password_hash, sizeof(u->password_hash));
-	stmt_copy(s, c + 3, u->customer_id, sizeof(u->customer_id));
-	stmt_copy(s, c + 4, u->role, sizeof(u->role));
-	u->created_at = stmt_int64(s, c + 5);
-}
+static const struct col budget_cols[] = {
+	COL_T(struct budget, id, 0),
+	COL_T(struct budget, customer_id, 0),
+	COL_T(struct budget, account_id, 0),
+	COL_T(struct budget, name, 0),
+	COL_I64(struct budget, amount, 0),
+	COL_I64(struct budget, actual_pct, 0),
+	COL_I64(struct budget, forecast_pct, 0),
+	COL_T(struct budget, webhook_url, 0),
+	COL_T(struct budget, webhook_secret, 0),
+	COL_I64(struct budget, created_at, 0),
+};
+static const struct row budget_row = ROW(struct budget, budget_cols);
+
+/* Read with its delivery, webhook_deliveries d (LEFT JOIN). */
+static const struct col alert_cols[] = {
+	COL_T(struct budget_alert, id, 0),
+	COL_T(struct budget_alert, budget_id, 0),
+	COL_T(struct budget_alert, period, 0),
+	COL_T(struct budget_alert, kind, 0),
+	COL_I64(struct budget_alert, threshold_pct, 0),
+	COL_I64(struct budget_alert, value, 0),
+	COL_I64(struct budget_alert, amount, 0),
+	COL_I64(struct budget_alert, created_at, 0),
+	COL_T_EXPR(struct budget_alert, delivery_status, "d.status"),
+	COL_I64_EXPR(struct budget_alert, delivery_attempts, "d.attempts"),
+	COL_T_EXPR(struct budget_alert, delivery_result, "d.last_result"),
+};
+static const struct row alert_row = ROW(struct budget_alert, alert_cols);
+
+/*
+ * A pending delivery: its alert a, the alert's budget b (what the body
+ * names; the amount is the alert's) and the delivery d.
+ */
+static const struct col due_cols[] = {
+	COL_T_EXPR(struct webhook_delivery, alert.id, "a.id"),
+	COL_T_EXPR(struct webhook_delivery, alert.budget_id, "a.budget_id"),
+	COL_T_EXPR(struct webhook_delivery, alert.period, "a.period"),
+	COL_T_EXPR(struct webhook_delivery, alert.kind, "a.kind"),
+	COL_I64_EXPR(struct webhook_delivery, alert.threshold_pct,
+	    "a.threshold_pct"),
+	COL_I64_EXPR(struct webhook_delivery, alert.value, "a.value"),
+	COL_I64_EXPR(struct webhook_delivery, alert.amount, "a.amount"),
+	COL_I64_EXPR(struct webhook_delivery, alert.created_at,
+	    "a.created_at"),
+	COL_T_EXPR(struct webhook_delivery, budget.id, "a.budget_id"),
+	COL_T_EXPR(struct webhook_delivery, budget.customer_id,
+	    "b.customer_id"),
+	COL_T_EXPR(struct webhook_delivery, budget.account_id, "b.account_id"),
+	COL_T_EXPR(struct webhook_delivery, budget.name, "b.name"),
+	COL_T_EXPR(struct webhook_delivery, budget.webhook_secret,
+	    "b.webhook_secret"),
+	COL_I64_EXPR(struct webhook_delivery, budget.amount, "a.amount"),
+	COL_T_EXPR(struct webhook_delivery, url, "d.url"),
+	COL_T_EXPR(struct webhook_delivery, status, "d.status"),
+	COL_I64_EXPR(struct webhook_delivery, attempts, "d.attempts"),
+	COL_I64_EXPR(struct webhook_delivery, next_at, "d.next_at"),
+};
+static const struct row due_row = ROW(struct webhook_delivery, due_cols);
+
+static const struct col attempt_cols[] = {
+	COL_T(struct webhook_attempt, alert_id, 0),
+	COL_I64(struct webhook_attempt, attempt, 0),
+	COL_I64(struct webhook_attempt, at, 0),
+	COL_I64(struct webhook_attempt, http_status, 0),
+	COL_T(struct webhook_attempt, result, 0),
+};
+static const struct row attempt_row = ROW(struct webhook_attempt,
+    attempt_cols);
+
+/* Stored with the customer's id, a leading column: the mark's scope. */
+static const struct col mark_cols[] = {
+	COL_T(struct anomaly_mark, anomaly_id, COL_KEY),
+	COL_T(struct anomaly_mark, status, 0),
+	COL_T(struct anomaly_mark, by_user, 0),
+	COL_I64(struct anomaly_mark, at, 0),
+};
+static const struct row mark_row = ROW(struct anomaly_mark, mark_cols);
 
 int
 store_portal_user_insert(struct store *st, const struct portal_user *u,
     struct err *e)
 {
-	static const char	*sql = "INSERT INTO portal_users (" USER_COLS
-	    ") VALUES (?, ?, ?, ?, ?, ?)";
+	static struct row_sql	 q = ROW_SQL(&user_row,
+	    "INSERT INTO portal_users {insert}");
 	struct stmt		*s;
 	int			 rc;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, u->id);
-	stmt_bind_text(s, 2, u->email);
-	stmt_bind_text(s, 3, u->password_hash);
-	stmt_bind_text(s, 4, u->customer_id);
-	stmt_bind_text(s, 5, u->role);
-	stmt_bind_int64(s, 6, u->created_at);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1 && e->code == ERR_CONFLICT)
+	row_bind(s, 1, &user_row, u, 1);
+	if ((rc = stmt_exec(s, e)) == -1 && e->code == ERR_CONFLICT)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
 		    "a portal user with e-mail %s exists already", u->email));
-	return (rc == -1 ? -1 : 0);
-}
-
-static int
-user_one(struct store *st, const char *sql, const char *arg,
-    struct portal_user *out, struct err *e)
-{
-	struct stmt	*s;
-	int		 rc;
-
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, arg);
-	if ((rc = stmt_step(s, e)) == 1)
-		user_row(s, 0, out);
-	stmt_done(s);
-	if (rc == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "no portal user %s", arg));
-	return (rc == 1 ? 0 : -1);
+	return (rc);
 }
 
 int
 store_portal_user_get(struct store *st, const char *id,
     struct portal_user *out, struct err *e)
 {
-	static const char *sql = "SELECT " USER_COLS
-	    " FROM portal_users WHERE id = ?";
+	static struct row_sql	 q = ROW_SQL(&user_row,
+	    "SELECT {cols} FROM portal_users WHERE id = ?");
 
-	return (user_one(st, sql, id, out, e));
+	return (row_get(row_binds(row_stmt(st, &q, e), BIND_TEXT(id)),
+	    &user_row, out, e, "no portal user %s", id));
 }
 
 int
 store_portal_user_by_email(struct store *st, const char *email,
     struct portal_user *out, struct err *e)
 {
-	static const char *sql = "SELECT " USER_COLS
-	    " FROM portal_users WHERE email = ?";
+	static struct row_sql	 q = ROW_SQL(&user_row,
+	    "SELECT {cols} FROM portal_users WHERE email = ?");
 
-	return (user_one(st, sql, email, out, e));
+	return (row_get(row_binds(row_stmt(st, &q, e), BIND_TEXT(email)),
+	    &user_row, out, e, "no portal user %s", email));
 }
 
 int
@@ -93,28 +144,13 @@ store_portal_user_list(struct store *st, struct arena *a,
     const char *customer_id, size_t limit, struct portal_user **out,
     size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT " USER_COLS " FROM portal_users "
-	    "WHERE ? = '' OR customer_id = ? ORDER BY email LIMIT ?";
-	struct stmt		*s;
-	struct portal_user	*v = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&user_row,
+	    "SELECT {cols} FROM portal_users WHERE ? = '' OR customer_id = ? "
+	    "ORDER BY email LIMIT ?");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, customer_id);
-	stmt_bind_text(s, 2, customer_id);
-	stmt_bind_int64(s, 3, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		user_row(s, 0, &v[n++]);
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(customer_id),
+	    BIND_TEXT(customer_id), BIND_INT(limit)), a, &user_row, limit, out,
+	    n_out, e));
 }
 
 int
@@ -125,28 +161,24 @@ store_portal_session_put(struct store *st, const char *token_hash,
 	    "token_hash NOT IN (SELECT token_hash FROM web_sessions)";
 	static const char	*sql = "INSERT INTO portal_sessions (token_hash, "
 	    "user_id) VALUES (?, ?)";
-	struct stmt		*s;
-	int			 rc;
 
-	if (db_exec(st, purge, e) == -1 || (s = db_stmt(st, sql, e)) == NULL)
+	if (db_exec(st, purge, e) == -1)
 		return (-1);
-	stmt_bind_text(s, 1, token_hash);
-	stmt_bind_text(s, 2, user_id);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (row_run(st, row_binds(db_stmt(st, sql, e),
+	    BIND_TEXT(token_hash), BIND_TEXT(user_id)), e) == -1 ? -1 : 0);
 }
 
 int
 store_portal_session_user(struct store *st, const char *token_hash,
     struct portal_user *out, struct err *e)
 {
-	static const char *sql = "SELECT u.id, u.email, u.password_hash, "
-	    "u.customer_id, u.role, u.created_at FROM portal_sessions p "
-	    "JOIN web_sessions w ON w.token_hash = p.token_hash "
-	    "JOIN portal_users u ON u.id = p.user_id WHERE p.token_hash = ?";
+	static struct row_sql	 q = ROW_SQL(&user_row,
+	    "SELECT {cols u} FROM portal_sessions p JOIN web_sessions w ON "
+	    "w.token_hash = p.token_hash JOIN portal_users u ON "
+	    "u.id = p.user_id WHERE p.token_hash = ?");
 
-	return (user_one(st, sql, token_hash, out, e));
+	return (row_get(row_binds(row_stmt(st, &q, e), BIND_TEXT(token_hash)),
+	    &user_row, out, e, "no portal user %s", token_hash));
 }
 
 int
@@ -191,71 +223,32 @@ store_ce_rollups(struct store *st, int64_t import_id, ce_row_fn fn,
 	return (rc == -1 ? -1 : 0);
 }
 
-#define BUDGET_COLS "id, customer_id, account_id, name, amount, actual_pct, " \
-	"forecast_pct, webhook_url, webhook_secret, created_at"
-
-static void
-budget_row(struct stmt *s, struct budget *b)
-{
-	stmt_copy(s, 0, b->id, sizeof(b->id));
-	stmt_copy(s, 1, b->customer_id, sizeof(b->customer_id));
-	stmt_copy(s, 2, b->account_id, sizeof(b->account_id));
-	stmt_copy(s, 3, b->name, sizeof(b->name));
-	b->amount = stmt_int64(s, 4);
-	b->actual_pct = stmt_int64(s, 5);
-	b->forecast_pct = stmt_int64(s, 6);
-	stmt_copy(s, 7, b->webhook_url, sizeof(b->webhook_url));
-	stmt_copy(s, 8, b->webhook_secret, sizeof(b->webhook_secret));
-	b->created_at = stmt_int64(s, 9);
-}
-
 int
 store_budget_insert(struct store *st, const struct budget *b, struct err *e)
 {
-	static const char	*sql = "INSERT INTO budgets (" BUDGET_COLS
-	    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static struct row_sql	 q = ROW_SQL(&budget_row,
+	    "INSERT INTO budgets {insert}");
 	struct stmt		*s;
 	int			 rc;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = row_stmt(st, &q, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, b->id);
-	stmt_bind_text(s, 2, b->customer_id);
-	stmt_bind_text(s, 3, b->account_id);
-	stmt_bind_text(s, 4, b->name);
-	stmt_bind_int64(s, 5, b->amount);
-	stmt_bind_int64(s, 6, b->actual_pct);
-	stmt_bind_int64(s, 7, b->forecast_pct);
-	stmt_bind_text(s, 8, b->webhook_url);
-	stmt_bind_text(s, 9, b->webhook_secret);
-	stmt_bind_int64(s, 10, b->created_at);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1 && e->code == ERR_CONFLICT)
+	row_bind(s, 1, &budget_row, b, 1);
+	if ((rc = stmt_exec(s, e)) == -1 && e->code == ERR_CONFLICT)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
 		    "the customer has a budget named %s already", b->name));
-	return (rc == -1 ? -1 : 0);
+	return (rc);
 }
 
 int
 store_budget_get(struct store *st, const char *id, struct budget *out,
     struct err *e)
 {
-	static const char	*sql = "SELECT " BUDGET_COLS
-	    " FROM budgets WHERE id = ?";
-	struct stmt		*s;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&budget_row,
+	    "SELECT {cols} FROM budgets WHERE id = ?");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, id);
-	if ((rc = stmt_step(s, e)) == 1)
-		budget_row(s, out);
-	stmt_done(s);
-	if (rc == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "budget %s does not exist", id));
-	return (rc == 1 ? 0 : -1);
+	return (row_get(row_binds(row_stmt(st, &q, e), BIND_TEXT(id)),
+	    &budget_row, out, e, "budget %s does not exist", id));
 }
 
 int
@@ -266,110 +259,53 @@ store_budget_delete(struct store *st, const char *id, struct err *e)
 	static const char	*d2 = "DELETE FROM budget_alerts WHERE "
 	    "budget_id = ?";
 	static const char	*d3 = "DELETE FROM budgets WHERE id = ?";
-	const char		*sqls[3] = { d1, d2, d3 };
-	struct stmt		*s;
-	int			 i, rc;
 
-	for (i = 0; i < 3; i++) {
-		if ((s = db_stmt(st, sqls[i], e)) == NULL)
-			return (-1);
-		stmt_bind_text(s, 1, id);
-		rc = stmt_step(s, e);
-		stmt_done(s);
-		if (rc == -1)
-			return (-1);
-	}
-	if (db_changes(st) == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "budget %s does not exist", id));
-	return (0);
+	if (row_run(st, row_binds(db_stmt(st, d1, e), BIND_TEXT(id)), e) == -1)
+		return (-1);
+	if (row_run(st, row_binds(db_stmt(st, d2, e), BIND_TEXT(id)), e) == -1)
+		return (-1);
+	return (row_exec_one(st, row_binds(db_stmt(st, d3, e), BIND_TEXT(id)),
+	    e, "budget %s does not exist", id));
 }
 
 int
 store_budget_list(struct store *st, struct arena *a, const char *customer_id,
     size_t limit, struct budget **out, size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT " BUDGET_COLS " FROM budgets "
-	    "WHERE ? = '' OR customer_id = ? ORDER BY customer_id, name "
-	    "LIMIT ?";
-	struct stmt		*s;
-	struct budget		*v = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&budget_row,
+	    "SELECT {cols} FROM budgets WHERE ? = '' OR customer_id = ? "
+	    "ORDER BY customer_id, name LIMIT ?");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, customer_id);
-	stmt_bind_text(s, 2, customer_id);
-	stmt_bind_int64(s, 3, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		budget_row(s, &v[n++]);
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(customer_id),
+	    BIND_TEXT(customer_id), BIND_INT(limit)), a, &budget_row, limit,
+	    out, n_out, e));
 }
 
 int
 store_budget_alert_add(struct store *st, const struct budget_alert *al,
     const char *webhook_url, int *created_out, struct err *e)
 {
-	static const char	*ins = "INSERT INTO budget_alerts (id, budget_id, "
-	    "period, kind, threshold_pct, value, amount, created_at) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (budget_id, period, kind) "
-	    "DO NOTHING";
+	static struct row_sql	 ins = ROW_SQL(&alert_row,
+	    "INSERT INTO budget_alerts {insert} ON CONFLICT "
+	    "(budget_id, period, kind) DO NOTHING");
 	static const char	*wh = "INSERT INTO webhook_deliveries (alert_id, "
 	    "url, status, attempts, next_at, last_result) VALUES "
 	    "(?, ?, 'pending', 0, 0, '')";
 	struct stmt		*s;
-	int			 rc;
+	int64_t			 n;
 
 	*created_out = 0;
-	if ((s = db_stmt(st, ins, e)) == NULL)
+	if ((s = row_stmt(st, &ins, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, al->id);
-	stmt_bind_text(s, 2, al->budget_id);
-	stmt_bind_text(s, 3, al->period);
-	stmt_bind_text(s, 4, al->kind);
-	stmt_bind_int64(s, 5, al->threshold_pct);
-	stmt_bind_int64(s, 6, al->value);
-	stmt_bind_int64(s, 7, al->amount);
-	stmt_bind_int64(s, 8, al->created_at);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	if (db_changes(st) == 0)
-		return (0);
+	row_bind(s, 1, &alert_row, al, 1);
+	/* None inserted: this budget's alert of the month and kind exists. */
+	if ((n = row_run(st, s, e)) <= 0)
+		return ((int)n);
 	*created_out = 1;
 	if (webhook_url == NULL || *webhook_url == '\0')
 		return (0);
-	if ((s = db_stmt(st, wh, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, al->id);
-	stmt_bind_text(s, 2, webhook_url);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
-}
-
-/* Columns 0..7: a.id, a.budget_id, a.period, a.kind, a.threshold_pct,
- * a.value, a.amount, a.created_at. */
-static void
-alert_row(struct stmt *s, struct budget_alert *al)
-{
-	stmt_copy(s, 0, al->id, sizeof(al->id));
-	stmt_copy(s, 1, al->budget_id, sizeof(al->budget_id));
-	stmt_copy(s, 2, al->period, sizeof(al->period));
-	stmt_copy(s, 3, al->kind, sizeof(al->kind));
-	al->threshold_pct = stmt_int64(s, 4);
-	al->value = stmt_int64(s, 5);
-	al->amount = stmt_int64(s, 6);
-	al->created_at = stmt_int64(s, 7);
+	return (row_run(st, row_binds(db_stmt(st, wh, e), BIND_TEXT(al->id),
+	    BIND_TEXT(webhook_url)), e) == -1 ? -1 : 0);
 }
 
 int
@@ -377,42 +313,16 @@ store_budget_alerts(struct store *st, struct arena *a,
     const char *customer_id, const char *budget_id, size_t limit,
     struct budget_alert **out, size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT a.id, a.budget_id, a.period, "
-	    "a.kind, a.threshold_pct, a.value, a.amount, a.created_at, "
-	    "COALESCE(d.status, ''), COALESCE(d.attempts, 0), "
-	    "COALESCE(d.last_result, '') FROM budget_alerts a JOIN budgets b "
-	    "ON b.id = a.budget_id LEFT JOIN webhook_deliveries d ON "
+	static struct row_sql	 q = ROW_SQL(&alert_row,
+	    "SELECT {cols a} FROM budget_alerts a JOIN budgets b ON "
+	    "b.id = a.budget_id LEFT JOIN webhook_deliveries d ON "
 	    "d.alert_id = a.id WHERE (? = '' OR b.customer_id = ?) AND "
 	    "(? = '' OR a.budget_id = ?) ORDER BY a.created_at DESC, a.id "
-	    "LIMIT ?";
-	struct stmt		*s;
-	struct budget_alert	*v = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	    "LIMIT ?");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, customer_id);
-	stmt_bind_text(s, 2, customer_id);
-	stmt_bind_text(s, 3, budget_id);
-	stmt_bind_text(s, 4, budget_id);
-	stmt_bind_int64(s, 5, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		alert_row(s, &v[n]);
-		stmt_copy(s, 8, v[n].delivery_status,
-		    sizeof(v[n].delivery_status));
-		v[n].delivery_attempts = stmt_int64(s, 9);
-		stmt_copy(s, 10, v[n].delivery_result,
-		    sizeof(v[n].delivery_result));
-		n++;
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(customer_id),
+	    BIND_TEXT(customer_id), BIND_TEXT(budget_id), BIND_TEXT(budget_id),
+	    BIND_INT(limit)), a, &alert_row, limit, out, n_out, e));
 }
 
 int
@@ -420,80 +330,34 @@ store_webhook_due(struct store *st, struct arena *a, int64_t now,
     size_t limit, struct webhook_delivery **out, size_t *n_out,
     struct err *e)
 {
-	static const char	*sql = "SELECT a.id, a.budget_id, a.period, "
-	    "a.kind, a.threshold_pct, a.value, a.amount, a.created_at, "
-	    "b.customer_id, b.account_id, b.name, b.webhook_secret, d.url, "
-	    "d.status, d.attempts, d.next_at FROM "
-	    "webhook_deliveries d JOIN budget_alerts a ON a.id = d.alert_id "
-	    "JOIN budgets b ON b.id = a.budget_id WHERE d.status = 'pending' "
-	    "AND d.next_at <= ? ORDER BY d.next_at LIMIT ?";
-	struct stmt		*s;
-	struct webhook_delivery	*v = NULL;
-	struct budget_alert	*al;
-	struct budget		*b;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&due_row,
+	    "SELECT {cols} FROM webhook_deliveries d JOIN budget_alerts a ON "
+	    "a.id = d.alert_id JOIN budgets b ON b.id = a.budget_id WHERE "
+	    "d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at "
+	    "LIMIT ?");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_int64(s, 1, now);
-	stmt_bind_int64(s, 2, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		memset(&v[n], 0, sizeof(v[n]));
-		al = &v[n].alert;
-		b = &v[n].budget;
-		alert_row(s, al);
-		snprintf(b->id, sizeof(b->id), "%s", al->budget_id);
-		stmt_copy(s, 8, b->customer_id, sizeof(b->customer_id));
-		stmt_copy(s, 9, b->account_id, sizeof(b->account_id));
-		stmt_copy(s, 10, b->name, sizeof(b->name));
-		stmt_copy(s, 11, b->webhook_secret, sizeof(b->webhook_secret));
-		b->amount = al->amount;
-		stmt_copy(s, 12, v[n].url, sizeof(v[n].url));
-		stmt_copy(s, 13, v[n].status, sizeof(v[n].status));
-		v[n].attempts = stmt_int64(s, 14);
-		v[n].next_at = stmt_int64(s, 15);
-		n++;
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_INT(now),
+	    BIND_INT(limit)), a, &due_row, limit, out, n_out, e));
 }
 
 int
 store_webhook_record(struct store *st, const struct webhook_attempt *at,
     const char *status, int64_t next_at, struct err *e)
 {
-	static const char	*ins = "INSERT INTO webhook_attempts (alert_id, "
-	    "attempt, at, http_status, result) VALUES (?, ?, ?, ?, ?)";
+	static struct row_sql	 ins = ROW_SQL(&attempt_row,
+	    "INSERT INTO webhook_attempts {insert}");
 	static const char	*upd = "UPDATE webhook_deliveries SET status = ?, "
 	    "attempts = ?, next_at = ?, last_result = ? WHERE alert_id = ?";
 	struct stmt		*s;
-	int			 rc;
 
-	if ((s = db_stmt(st, ins, e)) == NULL)
+	if ((s = row_stmt(st, &ins, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, at->alert_id);
-	stmt_bind_int64(s, 2, at->attempt);
-	stmt_bind_int64(s, 3, at->at);
-	stmt_bind_int64(s, 4, at->http_status);
-	stmt_bind_text(s, 5, at->result);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1 || (s = db_stmt(st, upd, e)) == NULL)
+	row_bind(s, 1, &attempt_row, at, 1);
+	if (stmt_exec(s, e) == -1)
 		return (-1);
-	stmt_bind_text(s, 1, status);
-	stmt_bind_int64(s, 2, at->attempt);
-	stmt_bind_int64(s, 3, next_at);
-	stmt_bind_text(s, 4, at->result);
-	stmt_bind_text(s, 5, at->alert_id);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	return (rc == -1 ? -1 : 0);
+	return (row_run(st, row_binds(db_stmt(st, upd, e), BIND_TEXT(status),
+	    BIND_INT(at->attempt), BIND_INT(next_at), BIND_TEXT(at->result),
+	    BIND_TEXT(at->alert_id)), e) == -1 ? -1 : 0);
 }
 
 int
@@ -501,62 +365,31 @@ store_webhook_attempts(struct store *st, struct arena *a,
     const char *alert_id, struct webhook_attempt **out, size_t *n_out,
     struct err *e)
 {
-	static const char	*sql = "SELECT alert_id, attempt, at, "
-	    "http_status, result FROM webhook_attempts WHERE alert_id = ? "
-	    "ORDER BY attempt LIMIT 100";
-	struct stmt		*s;
-	struct webhook_attempt	*v = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&attempt_row,
+	    "SELECT {cols} FROM webhook_attempts WHERE alert_id = ? "
+	    "ORDER BY attempt LIMIT 100");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, alert_id);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		stmt_copy(s, 0, v[n].alert_id, sizeof(v[n].alert_id));
-		v[n].attempt = stmt_int64(s, 1);
-		v[n].at = stmt_int64(s, 2);
-		v[n].http_status = stmt_int64(s, 3);
-		stmt_copy(s, 4, v[n].result, sizeof(v[n].result));
-		n++;
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(alert_id)), a,
+	    &attempt_row, 100, out, n_out, e));
 }
 
 int
 store_anomaly_mark(struct store *st, const char *customer_id,
     const struct anomaly_mark *m, struct err *e)
 {
-	static const char	*sql = "INSERT INTO anomaly_status (anomaly_id, "
-	    "customer_id, status, by_user, at) VALUES (?, ?, ?, ?, ?) ON "
-	    "CONFLICT (anomaly_id) DO UPDATE SET status = excluded.status, "
-	    "by_user = excluded.by_user, at = excluded.at WHERE "
-	    "anomaly_status.customer_id = excluded.customer_id";
-	struct stmt		*s;
-	int			 rc;
-
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, m->anomaly_id);
-	stmt_bind_text(s, 2, customer_id);
-	stmt_bind_text(s, 3, m->status);
-	stmt_bind_text(s, 4, m->by_user);
-	stmt_bind_int64(s, 5, m->at);
-	rc = stmt_step(s, e);
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
 	/* Another scope's mark is never overwritten. */
-	if (db_changes(st) == 0)
-		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
-		    "anomaly %s is not this customer's", m->anomaly_id));
-	return (0);
+	static struct row_sql	 q = ROW_SQL(&mark_row,
+	    "INSERT INTO anomaly_status {insert customer_id} ON CONFLICT "
+	    "(anomaly_id) DO UPDATE SET {set excluded} WHERE "
+	    "anomaly_status.customer_id = excluded.customer_id");
+	struct stmt		*s;
+
+	if ((s = row_stmt(st, &q, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, customer_id);
+	row_bind(s, 2, &mark_row, m, 1);
+	return (row_exec_one(st, s, e, "anomaly %s is not this customer's",
+	    m->anomaly_id));
 }
 
 int
@@ -564,29 +397,9 @@ store_anomaly_marks(struct store *st, struct arena *a,
     const char *customer_id, size_t limit, struct anomaly_mark **out,
     size_t *n_out, struct err *e)
 {
-	static const char	*sql = "SELECT anomaly_id, status, by_user, at "
-	    "FROM anomaly_status WHERE customer_id = ? LIMIT ?";
-	struct stmt		*s;
-	struct anomaly_mark	*v = NULL;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&mark_row,
+	    "SELECT {cols} FROM anomaly_status WHERE customer_id = ? LIMIT ?");
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, customer_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
-	while ((rc = stmt_step(s, e)) == 1) {
-		v = db_grow(a, v, n, &cap, sizeof(*v));
-		stmt_copy(s, 0, v[n].anomaly_id, sizeof(v[n].anomaly_id));
-		stmt_copy(s, 1, v[n].status, sizeof(v[n].status));
-		stmt_copy(s, 2, v[n].by_user, sizeof(v[n].by_user));
-		v[n].at = stmt_int64(s, 3);
-		n++;
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(customer_id),
+	    BIND_INT(limit)), a, &mark_row, limit, out, n_out, e));
 }

@@ -20,16 +20,33 @@ col_written(const struct col *c)
 	return ((c->flags & COL_RO) == 0);
 }
 
+/*
+ * Whether directive d (len bytes) is word w, alone or followed by one
+ * space and an argument; *arg and *alen are then the argument (NULL, 0
+ * when there is none).
+ */
+static int
+directive(const char *d, size_t len, const char *w, const char **arg,
+    int *alen)
+{
+	size_t	 wl = strlen(w);
+
+	if (len < wl || strncmp(d, w, wl) != 0 || (len > wl && d[wl] != ' '))
+		return (0);
+	*arg = len > wl + 1 ? d + wl + 1 : NULL;
+	*alen = *arg != NULL ? (int)(len - wl - 1) : 0;
+	return (1);
+}
+
 /* Appends the expansion of directive d (without braces) to b. */
 static void
 expand(struct buf *b, const struct row *r, const char *d, size_t len)
 {
-	size_t	 i, k = 0;
+	const char	*arg;
+	size_t		 i, k = 0;
+	int		 alen, j;
 
-	if (len >= 4 && strncmp(d, "cols", 4) == 0) {
-		const char *alias = len > 5 ? d + 5 : NULL;
-		int alen = (int)(len > 5 ? len - 5 : 0);
-
+	if (directive(d, len, "cols", &arg, &alen)) {
 		for (i = 0; i < r->ncols; i++) {
 			const struct col *c = &r->cols[i];
 
@@ -37,13 +54,19 @@ expand(struct buf *b, const struct row *r, const char *d, size_t len)
 				buf_adds(b, ", ");
 			if (c->expr != NULL)
 				buf_adds(b, c->expr);
-			else if (alias != NULL)
-				buf_printf(b, "%.*s.%s", alen, alias, c->name);
+			else if (arg != NULL)
+				buf_printf(b, "%.*s.%s", alen, arg, c->name);
 			else
 				buf_adds(b, c->name);
 		}
-	} else if (len == 6 && strncmp(d, "insert", 6) == 0) {
+	} else if (directive(d, len, "insert", &arg, &alen)) {
 		buf_addc(b, '(');
+		/* The caller's leading columns, one parameter each. */
+		if (arg != NULL) {
+			buf_printf(b, "%.*s", alen, arg);
+			for (k = 1, j = 0; j < alen; j++)
+				k += arg[j] == ',';
+		}
 		for (i = 0; i < r->ncols; i++)
 			if (col_written(&r->cols[i]))
 				buf_printf(b, "%s%s", k++ ? ", " : "",
@@ -52,13 +75,17 @@ expand(struct buf *b, const struct row *r, const char *d, size_t len)
 		for (i = 0; i < k; i++)
 			buf_adds(b, i ? ", ?" : "?");
 		buf_addc(b, ')');
-	} else if (len == 3 && strncmp(d, "set", 3) == 0) {
+	} else if (directive(d, len, "set", &arg, &alen)) {
 		for (i = 0; i < r->ncols; i++) {
 			const struct col *c = &r->cols[i];
 
-			if (col_written(c) && !(c->flags & COL_KEY))
-				buf_printf(b, "%s%s = ?", k++ ? ", " : "",
-				    c->name);
+			if (!col_written(c) || (c->flags & COL_KEY))
+				continue;
+			buf_printf(b, "%s%s = ", k++ ? ", " : "", c->name);
+			if (arg != NULL)
+				buf_printf(b, "%.*s.%s", alen, arg, c->name);
+			else
+				buf_addc(b, '?');
 		}
 	} else
 		buf_printf(b, "{%.*s}", (int)len, d);	/* not ours: kept */
@@ -96,6 +123,18 @@ struct stmt *
 row_stmt(struct store *st, struct row_sql *q, struct err *e)
 {
 	return (db_stmt(st, row_sql_text(q), e));
+}
+
+int
+row_insert(struct store *st, struct row_sql *q, const void *rec,
+    struct err *e)
+{
+	struct stmt	*s;
+
+	if ((s = row_stmt(st, q, e)) == NULL)
+		return (-1);
+	row_bind(s, 1, q->row, rec, 1);
+	return (stmt_exec(s, e));
 }
 
 struct stmt *

@@ -15,17 +15,24 @@
  *			expression)
  *	{cols x}	the same with plain columns prefixed by alias x: x.a
  *	{insert}	(a, b) VALUES (?, ?) over the written columns
+ *	{insert k}	(k, a, b) VALUES (?, ?, ?): leading columns that are
+ *			not fields of the record (a parent's id, a fixed
+ *			state), comma-separated, bound by the caller before
+ *			row_bind(s, 1 + their number, ...)
  *	{set}		a = ?, b = ? over the written non-key columns
+ *	{set x}		a = x.a, b = x.b over the same columns: an upsert's
+ *			ON CONFLICT (key) DO UPDATE SET {set excluded}
  *
- *	static struct row_sql get = ROW_SQL(&account_row,
+ *	static struct row_sql q = ROW_SQL(&account_row,
  *	    "SELECT {cols} FROM accounts WHERE id = ?");
- *	if ((s = row_stmt(st, &get, e)) == NULL) ...
- *	stmt_bind_text(s, 1, id);
- *	return (row_get(s, &account_row, out, e, "account %s does not exist",
- *	    id));
+ *
+ *	return (row_get(row_binds(row_stmt(st, &q, e), BIND_TEXT(id)),
+ *	    &account_row, out, e, "account %s does not exist", id));
  *
  * Read-only columns (COL_RO: joins, COALESCE, counts) are selected but
- * never written; key columns (COL_KEY) are inserted but not in {set}.
+ * never written; a plain column marked COL_RO is left to the database
+ * (a self-numbering id, a column with a default that its own statements
+ * move). Key columns (COL_KEY) are inserted but not in {set}.
  * NULL reads as "" and 0; COL_NULL writes "" and 0 as NULL.
  */
 #ifndef STORE_ROW_H
@@ -141,6 +148,10 @@ int64_t	 row_run(struct store *, struct stmt *, struct err *);
 /* The first column of s's one row as an integer into *n (0 without a
  * row): 0, or -1. Resets s. */
 int	 row_count(struct stmt *, int64_t *n /* OUT */, struct err *);
+
+/* Runs q (an INSERT of {insert}) with rec's columns: 0, or -1. */
+int	 row_insert(struct store *, struct row_sql *q, const void *rec,
+	    struct err *);
 
 /* Copies the current row's columns, from column `first`, into rec;
  * COL_STR columns into a (NULL: they read as ""). */

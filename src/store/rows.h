@@ -3,6 +3,7 @@
 #ifndef STORE_ROWS_H
 #define STORE_ROWS_H
 
+#include "store/org.h"
 #include "store/row.h"
 
 /* struct membership under alias m (store/org.c). */

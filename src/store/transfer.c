@@ -8,6 +8,9 @@
 
 #include "store/db.h"
 #include "store/row.h"
+#include "store/billing.h"
+#include "store/onboard.h"
+#include "store/org.h"
 #include "store/store.h"
 
 /*

@@ -9,6 +9,7 @@
 
 #include "store/db.h"
 #include "store/store.h"
+#include "store/web.h"
 
 static int
 exec_one(struct store *st, const char *sql, const char *a, const char *b,

@@ -265,6 +265,7 @@ new_request_section(struct ctx *c, const struct customer *cv, size_t ncv)
 static void
 desk_list(struct ctx *c, const struct onboard_result *res)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_filter	 f;
 	struct onboard_view	*v;
 	struct customer		*cv;
@@ -292,7 +293,7 @@ desk_list(struct ctx *c, const struct onboard_result *res)
 	f.expiring_within_ms = expiring ? EXPIRING_MS : 0;
 	f.after = after;
 	f.limit = DESK_PAGE;
-	ok = onboard_list(c->r->store, c->r->arena, &c->who, &f, &v, &n,
+	ok = onboard_list(c->r->store, &org, c->r->arena, &c->who, &f, &v, &n,
 	    &more, counts, &e) == 0;
 	if (!ok && e.code == ERR_DENIED) {
 		page_forbidden(c);
@@ -697,13 +698,14 @@ prereq_list(struct buf *b, const struct onboard_view *v)
 static void
 desk_detail(struct ctx *c, const char *id, const char *new_url)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_view	 v;
 	struct buf		*b = c->b;
 	struct err		 e;
 	char			 base[64];
 
 	err_clear(&e);
-	if (onboard_get(c->r->store, c->r->arena, &c->who, id, &v,
+	if (onboard_get(c->r->store, &org, c->r->arena, &c->who, id, &v,
 	    &e) == -1) {
 		if (e.code == ERR_DENIED)
 			page_forbidden(c);
@@ -837,6 +839,7 @@ onboard_desk_get(struct ctx *c, const char *rest)
 static void
 desk_request(struct ctx *c)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_result	 res;
 	struct err		 e;
 	const char		*cid = form_str(&c->form, "customer_id");
@@ -882,8 +885,9 @@ desk_request(struct ctx *c)
 		}
 		cid = id;
 	}
-	if (onboard_request_route(c->r->store, &c->who, cid, acct, email,
-	    *notes != '\0' ? notes : NULL, route, start_at, &res, &e) == -1) {
+	if (onboard_request_route(c->r->store, &org, &c->who, cid, acct,
+	    email, *notes != '\0' ? notes : NULL, 0, route, start_at, &res,
+	    &e) == -1) {
 		error_at(c, "new", &e);
 		goto fail;
 	}
@@ -898,6 +902,7 @@ fail:
 void
 onboard_desk_post(struct ctx *c, const char *rest)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_result	 res;
 	struct err		 e;
 	const char		*slash = strchr(rest, '/');
@@ -922,12 +927,13 @@ onboard_desk_post(struct ctx *c, const char *rest)
 		desk_detail(c, id, url);
 		return;
 	} else if (strcmp(action, "resend") == 0) {
-		if (onboard_resend(c->r->store, &c->who, id, &res, &e) == -1)
+		if (onboard_resend(c->r->store, &org, &c->who, id, &res,
+		    &e) == -1)
 			goto fail;
 		flash_set(c, "Sent a new invitation %s; the plan link stays "
 		    "the same.", res.handshake_id);
 	} else if (strcmp(action, "cancel") == 0) {
-		if (onboard_cancel(c->r->store, &c->who, id, &e) == -1)
+		if (onboard_cancel(c->r->store, &org, &c->who, id, &e) == -1)
 			goto fail;
 		flash_set(c, "Cancelled onboarding %s and its invitation.", id);
 	} else {
@@ -1250,6 +1256,7 @@ intake_get(struct ctx *c)
 void
 intake_post(struct ctx *c)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_result	 res;
 	struct principal	 as;
 	struct msp		 m;
@@ -1305,8 +1312,8 @@ intake_post(struct ctx *c)
 	snprintf(as.account_id, sizeof(as.account_id), "%s", m.account_id);
 	if (customer_find_or_create(c, &as, name, *contact != '\0' ?
 	    contact : email, cid, &e) == -1 ||
-	    onboard_request(c->r->store, &as, cid, acct, email,
-	    "Filed through the intake form.", &res, &e) == -1) {
+	    onboard_request(c->r->store, &org, &as, cid, acct, email,
+	    "Filed through the intake form.", 0, &res, &e) == -1) {
 		if (e.code == ERR_CONFLICT && e.aws_type == NULL)
 			error_text_at(c, "intake", "This account is already "
 			    "with us, or a request for it is open: contact "
@@ -1519,11 +1526,13 @@ plan_not_found(struct ctx *c)
 void
 plan_get(struct ctx *c, const char *token)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_view	 v;
 	struct err		 e;
 
 	err_clear(&e);
-	if (onboard_plan(c->r->store, c->r->arena, token, &v, &e) == -1) {
+	if (onboard_plan(c->r->store, &org, c->r->arena, token, &v,
+	    &e) == -1) {
 		if (e.code == ERR_NOT_FOUND || e.code == ERR_INVALID)
 			plan_not_found(c);
 		else
@@ -1543,6 +1552,7 @@ plan_get(struct ctx *c, const char *token)
 void
 plan_post(struct ctx *c, const char *token, const char *action)
 {
+	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_view	 v;
 	struct err		 e;
 	const char		*w = form_trimmed(c, form_str(&c->form, "when"));
@@ -1551,8 +1561,8 @@ plan_post(struct ctx *c, const char *token, const char *action)
 	int64_t			 ms;
 
 	err_clear(&e);
-	if (onboard_plan(c->r->store, c->r->arena, token, &v, &e) == -1 ||
-	    strcmp(action, "propose") != 0) {
+	if (onboard_plan(c->r->store, &org, c->r->arena, token, &v,
+	    &e) == -1 || strcmp(action, "propose") != 0) {
 		plan_not_found(c);
 		return;
 	}
@@ -1566,8 +1576,8 @@ plan_post(struct ctx *c, const char *token, const char *action)
 		plan_page(c, token, &v);
 		return;
 	}
-	if (onboard_propose_time(c->r->store, token, ms, *note != '\0' ?
-	    note : NULL, &e) == -1) {
+	if (onboard_propose_time(c->r->store, &org, token, ms,
+	    *note != '\0' ? note : NULL, &e) == -1) {
 		error_at(c, "propose", &e);
 		plan_page(c, token, &v);
 		return;

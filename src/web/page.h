@@ -14,7 +14,9 @@
 #include "core/err.h"
 #include "core/message.h"
 #include "org/account.h"
+#include "portal/portal.h"
 #include "store/store.h"
+#include "store/web.h"
 
 #define FORM_MAX_FIELDS		64	/* fields in one body or query */
 #define FORM_MAX_NAME		64	/* bytes of a decoded name */

@@ -6,6 +6,7 @@
 #include "test.h"
 
 #include "ce/ce.h"
+#include "portal/portal.h"
 #include "store/store.h"
 
 TEST(ce_days_and_months)

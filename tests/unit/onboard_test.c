@@ -57,6 +57,7 @@ join(struct store *st, const struct principal *owner,
 
 struct world {
 	struct store		*st;
+	struct orgport		 org;
 	struct account		 msp, a;
 	struct principal	 pm;
 	struct customer		 c;
@@ -73,12 +74,22 @@ world(struct world *w)
 	struct err		 e;
 
 	w->st = onb_store();
+	w->org = orgport_default(w->st);
 	acct(w->st, "msp@msp.example", &w->msp, &w->pm);
 	CHECK_INT(org_create(w->st, &w->pm, "ALL", &o, &e), 0);
 	mi.account_id = w->msp.id;
-	CHECK_INT(msp_set(w->st, NULL, &mi, &m, &e), 0);
+	CHECK_INT(msp_set(w->st, &w->org, NULL, &mi, &m, &e), 0);
 	CHECK_INT(m.gap_threshold_min, 15);
 	CHECK_INT(customer_create(w->st, NULL, &ci, &w->c, &e), 0);
+}
+
+/* A request for the world's customer through its port; no case given. */
+static int
+request(struct world *w, const struct principal *who, const char *account_id,
+    const char *email, struct onboard_result *r, struct err *e)
+{
+	return (onboard_request(w->st, &w->org, who, w->c.id, account_id,
+	    email, NULL, 0, r, e));
 }
 
 TEST(onboard_parsers)
@@ -132,33 +143,27 @@ TEST(onboard_case_detection)
 	join(w.st, &pown, &pd1);
 	join(w.st, &pown, &pd2);
 
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, s.id, s.email, NULL, &r,
-	    &e), 0);
+	CHECK_INT(request(&w, NULL, s.id, s.email, &r, &e), 0);
 	CHECK_INT(r.case_no, 1);
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, m.id, m.email, NULL, &r,
-	    &e), 0);
+	CHECK_INT(request(&w, NULL, m.id, m.email, &r, &e), 0);
 	CHECK_INT(r.case_no, 2);
 	CHECK_STR(r.prev_org_id, o.id[0] ? r.prev_org_id : "");
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, own.id, own.email, NULL,
-	    &r, &e), 0);
+	CHECK_INT(request(&w, NULL, own.id, own.email, &r, &e), 0);
 	CHECK_INT(r.case_no, 3);
 	CHECK_INT(r.members, 2);
 	CHECK_STR(r.prev_org_id, o.id);
 	/* Unknown account: case 1. */
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, "999999999999",
-	    "new@c.example", NULL, &r, &e), 0);
+	CHECK_INT(request(&w, NULL, "999999999999", "new@c.example", &r, &e),
+	    0);
 	CHECK_INT(r.case_no, 1);
 	/* E-mail of another account. */
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, d1.id, d2.email, NULL,
-	    &r, &e), -1);
+	CHECK_INT(request(&w, NULL, d1.id, d2.email, &r, &e), -1);
 	CHECK_INT(e.code, ERR_INVALID);
 	/* Already in the MSP's organization: the MSP itself. */
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, w.msp.id, w.msp.email,
-	    NULL, &r, &e), -1);
+	CHECK_INT(request(&w, NULL, w.msp.id, w.msp.email, &r, &e), -1);
 	CHECK_INT(e.code, ERR_CONFLICT);
 	/* Not the MSP. */
-	CHECK_INT(onboard_request(w.st, &ps, w.c.id, d1.id, d1.email, NULL,
-	    &r, &e), -1);
+	CHECK_INT(request(&w, &ps, d1.id, d1.email, &r, &e), -1);
 	CHECK_INT(e.code, ERR_DENIED);
 	store_close(w.st);
 }
@@ -185,24 +190,22 @@ TEST(onboard_gap_and_state)
 	join(w.st, &px, &pmem);
 	CHECK_INT(org_create(w.st, &pown, "ALL", &o, &e), 0);
 	join(w.st, &pown, &pd1);
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, m.id, m.email, NULL,
-	    &r2, &e), 0);
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, own.id, own.email, NULL,
-	    &r3, &e), 0);
+	CHECK_INT(request(&w, NULL, m.id, m.email, &r2, &e), 0);
+	CHECK_INT(request(&w, NULL, own.id, own.email, &r3, &e), 0);
 
 	/* Case 2: leave, 20 minutes, accept. */
-	CHECK_INT(onboard_get(w.st, &ar, NULL, r2.id, &v, &e), 0);
+	CHECK_INT(onboard_get(w.st, &w.org, &ar, NULL, r2.id, &v, &e), 0);
 	CHECK_INT(v.state, ONBOARD_INVITED);
 	CHECK_INT(v.gap_ms, -1);
 	CHECK_INT(org_leave(w.st, &pmem, &e), 0);
-	CHECK_INT(onboard_get(w.st, &ar, NULL, r2.id, &v, &e), 0);
+	CHECK_INT(onboard_get(w.st, &w.org, &ar, NULL, r2.id, &v, &e), 0);
 	CHECK_INT(v.state, ONBOARD_IN_PROGRESS);
 	CHECK(v.left_prev_at != 0);
 	CHECK_INT(v.joined_at, 0);
 	CHECK_INT(store_clock_advance(w.st, 20LL * 60000, &e), 0);
 	CHECK_INT(handshake_accept(w.st, &pmem, r2.handshake_id, 0, &h, &e),
 	    0);
-	CHECK_INT(onboard_get(w.st, &ar, NULL, r2.id, &v, &e), 0);
+	CHECK_INT(onboard_get(w.st, &w.org, &ar, NULL, r2.id, &v, &e), 0);
 	CHECK_INT(v.state, ONBOARD_LINKED);
 	CHECK_INT(v.gap_ms / 60000, 20);
 	CHECK_INT(v.gap_flagged, 1);
@@ -211,7 +214,7 @@ TEST(onboard_gap_and_state)
 
 	/* Case 3: remove the member, delete, accept at once: no gap. */
 	CHECK_INT(org_remove_account(w.st, &pown, d1.id, &e), 0);
-	CHECK_INT(onboard_get(w.st, &ar, NULL, r3.id, &v, &e), 0);
+	CHECK_INT(onboard_get(w.st, &w.org, &ar, NULL, r3.id, &v, &e), 0);
 	CHECK_INT(v.state, ONBOARD_IN_PROGRESS);
 	CHECK_INT(v.members_left, 0);
 	CHECK_STR(v.steps[0].status, "DONE");
@@ -219,7 +222,7 @@ TEST(onboard_gap_and_state)
 	CHECK_INT(org_delete(w.st, &pown, &e), 0);
 	CHECK_INT(handshake_accept(w.st, &pown, r3.handshake_id, 0, &h, &e),
 	    0);
-	CHECK_INT(onboard_get(w.st, &ar, NULL, r3.id, &v, &e), 0);
+	CHECK_INT(onboard_get(w.st, &w.org, &ar, NULL, r3.id, &v, &e), 0);
 	CHECK_INT(v.state, ONBOARD_LINKED);
 	CHECK(v.gap_ms >= 0 && v.gap_ms < 60000);
 	CHECK_INT(v.gap_flagged, 0);
@@ -247,31 +250,28 @@ TEST(onboard_expire_decline_cancel_states)
 	acct(w.st, "a@c.example", &a, &pa);
 	acct(w.st, "b@c.example", &b, &pb);
 	acct(w.st, "c@c.example", &c, &pc);
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, a.id, a.email, NULL,
-	    &ra, &e), 0);
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, b.id, b.email, NULL,
-	    &rb, &e), 0);
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, c.id, c.email, NULL,
-	    &rc, &e), 0);
+	CHECK_INT(request(&w, NULL, a.id, a.email, &ra, &e), 0);
+	CHECK_INT(request(&w, NULL, b.id, b.email, &rb, &e), 0);
+	CHECK_INT(request(&w, NULL, c.id, c.email, &rc, &e), 0);
 	CHECK_INT(handshake_decline(w.st, &pb, rb.handshake_id, &h, &e), 0);
-	CHECK_INT(onboard_cancel(w.st, NULL, rc.id, &e), 0);
-	CHECK_INT(onboard_cancel(w.st, NULL, rc.id, &e), -1);
+	CHECK_INT(onboard_cancel(w.st, &w.org, NULL, rc.id, &e), 0);
+	CHECK_INT(onboard_cancel(w.st, &w.org, NULL, rc.id, &e), -1);
 	CHECK_INT(store_clock_advance(w.st, 16LL * 86400000, &e), 0);
-	CHECK_INT(onboard_list(w.st, &ar, NULL, &f, &v, &n, &more, counts, &e),
-	    0);
+	CHECK_INT(onboard_list(w.st, &w.org, &ar, NULL, &f, &v, &n, &more,
+	    counts, &e), 0);
 	CHECK_INT(n, 3);
 	CHECK_INT(counts[ONBOARD_EXPIRED], 1);
 	CHECK_INT(counts[ONBOARD_DECLINED], 1);
 	CHECK_INT(counts[ONBOARD_CANCELED], 1);
-	CHECK_INT(onboard_resend(w.st, NULL, rc.id, &rr, &e), -1);
-	CHECK_INT(onboard_resend(w.st, NULL, rb.id, &rr, &e), 0);
+	CHECK_INT(onboard_resend(w.st, &w.org, NULL, rc.id, &rr, &e), -1);
+	CHECK_INT(onboard_resend(w.st, &w.org, NULL, rb.id, &rr, &e), 0);
 	CHECK(strcmp(rr.handshake_id, rb.handshake_id) != 0);
 	CHECK_INT(rr.state, ONBOARD_INVITED);
-	CHECK_INT(onboard_resend(w.st, NULL, ra.id, &rr, &e), 0);
+	CHECK_INT(onboard_resend(w.st, &w.org, NULL, ra.id, &rr, &e), 0);
 	CHECK_INT(handshake_accept(w.st, &pa, rr.handshake_id, 0, &h, &e), 0);
 	f.state = ONBOARD_LINKED;
-	CHECK_INT(onboard_list(w.st, &ar, NULL, &f, &v, &n, &more, counts, &e),
-	    0);
+	CHECK_INT(onboard_list(w.st, &w.org, &ar, NULL, &f, &v, &n, &more,
+	    counts, &e), 0);
 	CHECK_INT(n, 1);
 	CHECK_STR(v[0].o.id, ra.id);
 	arena_release(&ar);
@@ -296,25 +296,23 @@ TEST(onboard_plan_token_isolation)
 	arena_init(&ar);
 	acct(w.st, "a@c.example", &a, &pa);
 	acct(w.st, "b@c.example", &b, &pb);
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, a.id, a.email, NULL,
-	    &ra, &e), 0);
-	CHECK_INT(onboard_request(w.st, NULL, w.c.id, b.id, b.email, NULL,
-	    &rb, &e), 0);
+	CHECK_INT(request(&w, NULL, a.id, a.email, &ra, &e), 0);
+	CHECK_INT(request(&w, NULL, b.id, b.email, &rb, &e), 0);
 	ta = strrchr(ra.plan_url, '/') + 1;
 	tb = strrchr(rb.plan_url, '/') + 1;
 	CHECK_INT(strlen(ta), ONBOARD_TOKEN_LEN);
-	CHECK_INT(onboard_plan(w.st, &ar, ta, &v, &e), 0);
+	CHECK_INT(onboard_plan(w.st, &w.org, &ar, ta, &v, &e), 0);
 	CHECK_STR(v.o.id, ra.id);
-	CHECK_INT(onboard_plan(w.st, &ar, tb, &v, &e), 0);
+	CHECK_INT(onboard_plan(w.st, &w.org, &ar, tb, &v, &e), 0);
 	CHECK_STR(v.o.id, rb.id);
-	CHECK_INT(onboard_plan(w.st, &ar,
+	CHECK_INT(onboard_plan(w.st, &w.org, &ar,
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &v, &e), -1);
 	CHECK_INT(e.code, ERR_NOT_FOUND);
-	CHECK_INT(onboard_plan(w.st, &ar, ra.id, &v, &e), -1);
+	CHECK_INT(onboard_plan(w.st, &w.org, &ar, ra.id, &v, &e), -1);
 	/* A view is recorded once per 10 minutes. */
 	CHECK_INT(onboard_plan_viewed(w.st, ta, &e), 0);
 	CHECK_INT(onboard_plan_viewed(w.st, ta, &e), 0);
-	CHECK_INT(onboard_get(w.st, &ar, NULL, ra.id, &v, &e), 0);
+	CHECK_INT(onboard_get(w.st, &w.org, &ar, NULL, ra.id, &v, &e), 0);
 	CHECK(v.viewed_at != 0);
 	CHECK_INT(audit_list(w.st, &ar, NULL, 0, ra.id, 0, 100, &ae, &n,
 	    &more, &e), 0);
@@ -323,9 +321,9 @@ TEST(onboard_plan_token_isolation)
 			viewed++;
 	CHECK_INT(viewed, 1);
 	/* Case 1 proposes no time; a non-MSP principal reads nothing. */
-	CHECK_INT(onboard_propose_time(w.st, ta, store_now(w.st) + 3600000,
-	    NULL, &e), -1);
-	CHECK_INT(onboard_get(w.st, &ar, &pa, ra.id, &v, &e), -1);
+	CHECK_INT(onboard_propose_time(w.st, &w.org, ta,
+	    store_now(w.st) + 3600000, NULL, &e), -1);
+	CHECK_INT(onboard_get(w.st, &w.org, &ar, &pa, ra.id, &v, &e), -1);
 	CHECK_INT(e.code, ERR_DENIED);
 	arena_release(&ar);
 	store_close(w.st);

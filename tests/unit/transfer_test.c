@@ -87,6 +87,7 @@ TEST(transfer_rules_and_months)
 	struct err		 e;
 	int64_t			 start, start2;
 	struct msp_input	 mi;
+	struct orgport		 org;
 	struct msp		 m;
 	size_t			 n;
 	char			 m1[8], m2[8], iso[32];
@@ -151,7 +152,8 @@ TEST(transfer_rules_and_months)
 	memset(&mi, 0, sizeof(mi));
 	mi.account_id = msp.account_id;
 	mi.gap_threshold_min = -1;
-	CHECK_INT(msp_set(st, NULL, &mi, &m, &e), 0);
+	org = orgport_emulated(st);
+	CHECK_INT(msp_set(st, &org, NULL, &mi, &m, &e), 0);
 	CHECK_INT(paid_rule_load(st, &a, &rule, &e), 0);
 	CHECK_INT(rule.ntransfers, 1);
 	clock_iso8601(start, iso, sizeof(iso));

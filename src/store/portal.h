@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The billing portal in the store: portal users and their sessions,
+ * budgets and alerts, webhook deliveries, anomaly marks, and the rollup
+ * stream Cost Explorer's cache reads (src/portal, src/ce).
+ */
+#ifndef STORE_PORTAL_H
+#define STORE_PORTAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/billing.h"
+
+/* ---- Billing portal and Cost Explorer (store/portal.c) ---------------- */
+#define PORTAL_USER_ID_LEN	14		/* usr- + 10 */
+#define PORTAL_ROLE_MAX		16
+#define BUDGET_ID_LEN		14		/* bud- + 10 */
+#define BUDGET_NAME_MAX		100
+#define WEBHOOK_URL_MAX		255
+
+/* A portal user: a customer user (role "customer", customer_id set) or an
+ * MSP user (role admin | billing | read-only, customer_id ""). */
+struct portal_user {
+	char	 id[PORTAL_USER_ID_LEN + 1];
+	char	 email[EMAIL_MAX + 1];
+	char	 password_hash[128];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 role[PORTAL_ROLE_MAX + 1];
+	int64_t	 created_at;
+};
+
+struct budget {
+	char	 id[BUDGET_ID_LEN + 1];
+	char	 customer_id[CUSTOMER_ID_LEN + 1];
+	char	 account_id[ACCOUNT_ID_LEN + 1];	/* "" whole customer */
+	char	 name[BUDGET_NAME_MAX + 1];
+	int64_t	 amount;				/* nano, per month */
+	int64_t	 actual_pct;				/* 0: off */
+	int64_t	 forecast_pct;				/* 0: off */
+	char	 webhook_url[WEBHOOK_URL_MAX + 1];
+	char	 webhook_secret[72];
+	int64_t	 created_at;
+};
+
+struct budget_alert {
+	char	 id[BUDGET_ID_LEN + 1];
+	char	 budget_id[BUDGET_ID_LEN + 1];
+	char	 period[8];
+	char	 kind[12];				/* ACTUAL | FORECASTED */
+	int64_t	 threshold_pct;
+	int64_t	 value;
+	int64_t	 amount;
+	int64_t	 created_at;
+	/* Reads only: the delivery's state ("" when no webhook). */
+	char	 delivery_status[12];
+	int64_t	 delivery_attempts;
+	char	 delivery_result[128];
+};
+
+/* A pending delivery: the alert and its budget (id, customer, account,
+ * name, secret), what the body is rendered from. */
+struct webhook_delivery {
+	struct budget_alert	 alert;
+	struct budget		 budget;
+	char			 url[WEBHOOK_URL_MAX + 1];
+	char			 status[12];
+	int64_t			 attempts;
+	int64_t			 next_at;
+};
+
+struct webhook_attempt {
+	char	 alert_id[BUDGET_ID_LEN + 1];
+	int64_t	 attempt;
+	int64_t	 at;
+	int64_t	 http_status;
+	char	 result[128];
+};
+
+struct anomaly_mark {
+	char	 anomaly_id[33];
+	char	 status[16];
+	char	 by_user[EMAIL_MAX + 1];
+	int64_t	 at;
+};
+
+/*
+ * Billing portal and Cost Explorer (store/portal.c). Portal users: insert
+ * fails with ERR_CONFLICT for a taken e-mail; get/by_email with
+ * ERR_NOT_FOUND. A portal session names the web session's token hash.
+ */
+int	 store_portal_user_insert(struct store *, const struct portal_user *,
+	    struct err *);
+int	 store_portal_user_get(struct store *, const char *id,
+	    struct portal_user *out /* OUT */, struct err *);
+int	 store_portal_user_by_email(struct store *, const char *email,
+	    struct portal_user *out /* OUT */, struct err *);
+int	 store_portal_user_list(struct store *, struct arena *,
+	    const char *customer_id /* "" all */, size_t limit,
+	    struct portal_user **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	 store_portal_session_put(struct store *, const char *token_hash,
+	    const char *user_id, struct err *);
+/* The user of a live web session; ERR_NOT_FOUND when it is not a portal
+ * user's. */
+int	 store_portal_session_user(struct store *, const char *token_hash,
+	    struct portal_user *out /* OUT */, struct err *);
+int	 store_budget_insert(struct store *, const struct budget *,
+	    struct err *);
+int	 store_budget_get(struct store *, const char *id,
+	    struct budget *out /* OUT */, struct err *);
+int	 store_budget_delete(struct store *, const char *id, struct err *);
+/* Budgets of a customer ("" all), by name; at most limit. */
+int	 store_budget_list(struct store *, struct arena *,
+	    const char *customer_id, size_t limit, struct budget **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Inserts an alert unless (budget, period, kind) has one: *created_out
+ * says which. With a webhook URL (not "") queues its delivery in the same
+ * call, due now. */
+int	 store_budget_alert_add(struct store *, const struct budget_alert *,
+	    const char *webhook_url, int *created_out /* OUT */, struct err *);
+/* Alerts of a budget ("" any) of a customer ("" any), newest first. */
+int	 store_budget_alerts(struct store *, struct arena *,
+	    const char *customer_id, const char *budget_id, size_t limit,
+	    struct budget_alert **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* Pending deliveries due at `now` (real ms), at most limit, with their
+ * alert and budget. */
+int	 store_webhook_due(struct store *, struct arena *, int64_t now,
+	    size_t limit, struct webhook_delivery **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/* Records an attempt and the delivery's new state. */
+int	 store_webhook_record(struct store *, const struct webhook_attempt *,
+	    const char *status, int64_t next_at, struct err *);
+int	 store_webhook_attempts(struct store *, struct arena *,
+	    const char *alert_id, struct webhook_attempt **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+int	 store_anomaly_mark(struct store *, const char *customer_id,
+	    const struct anomaly_mark *, struct err *);
+/* Marks of a customer, at most limit. */
+int	 store_anomaly_marks(struct store *, struct arena *,
+	    const char *customer_id, size_t limit,
+	    struct anomaly_mark **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+#endif
