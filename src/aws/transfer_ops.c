@@ -13,17 +13,14 @@
 #include "aws/aws.h"
 #include "aws/ops.h"
 #include "org/effective.h"
+#include "org/policy.h"
 #include "org/transfer.h"
 
 #define INVALID		"InvalidInputException"
 
 static const char *const transfer_types[] = { "BILLING", NULL };
 /* EffectivePolicyType of the newest model. */
-static const char *const effective_types[] = { "TAG_POLICY", "BACKUP_POLICY",
-	"AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2",
-	"SECURITYHUB_POLICY", "INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY",
-	"BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY",
-	NULL };
+static const char *const *const effective_types = policy_effective_types;
 
 /* A TransferParticipant: a management account and its e-mail. */
 static json_t *

@@ -169,7 +169,7 @@ struct create_account_req {
 struct policy {
 	char		 id[POLICY_ID_MAX + 1];
 	char		 org_id[ORG_ID_MAX + 1];
-	char		 type[32];
+	char		 type[40];
 	char		 name[POLICY_NAME_MAX * 4 + 1];
 	char		 description[POLICY_DESC_MAX * 4 + 1];
 	const char	*content;
@@ -180,7 +180,7 @@ struct policy {
 
 struct policy_target {
 	char	 id[OU_ID_MAX + 1];
-	char	 type[24];			/* ROOT | ORGANIZATIONAL_UNIT | ACCOUNT */
+	char	 type[40];			/* ROOT | ORGANIZATIONAL_UNIT | ACCOUNT */
 };
 
 struct delegated_admin {
@@ -442,6 +442,10 @@ int	 store_policy_default_unmark(struct store *, const char *org_id,
  * attach is true, and mark them. */
 int	 store_policy_default_members(struct store *, const char *org_id,
 	    const char *policy_id, int attach, struct err *);
+/* Attaches policy_id (of type) to every current member of org_id that has
+ * no policy of that type attached. */
+int	 store_policy_fill_members(struct store *, const char *org_id,
+	    const char *policy_id, const char *type, struct err *);
 
 /* Tags on organization resources (upsert by key). */
 int	 store_tag_put(struct store *, const char *org_id,
