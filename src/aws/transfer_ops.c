@@ -16,7 +16,7 @@
 #include "org/policy.h"
 #include "org/transfer.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 
 static const char *const transfer_types[] = { "BILLING", NULL };
 /* EffectivePolicyType of the newest model. */

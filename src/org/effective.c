@@ -17,7 +17,7 @@ effective_invalid_accounts(struct store *st, const struct principal *who,
 
 	*n_out = 0;
 	if (type == NULL || !policy_type_valid(type))
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_ENUM", "PolicyType: '%s' is not a policy type "
 		    "with effective policies", type != NULL ? type : ""));
 	if (store_begin(st, STORE_READ, e) == -1)
@@ -68,7 +68,7 @@ effective_validation_errors(struct store *st, struct arena *a,
 
 	memset(out, 0, sizeof(*out));
 	if (account_id == NULL || !account_id_valid(account_id))
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_PATTERN", "AccountId: must be 12 digits"));
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
@@ -78,7 +78,7 @@ effective_validation_errors(struct store *st, struct arena *a,
 	if (store_membership_current(st, account_id, &m, NULL) == -1 ||
 	    strcmp(m.org_id, o.id) != 0) {
 		/* AWS: ListEffectivePolicyValidationErrors fails with AccountNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException), NULL,
 		    "You specified an account that doesn't exist.");
 		goto out;
 	}

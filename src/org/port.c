@@ -116,7 +116,7 @@ orgport_describe_transfer(const struct orgport *p, const char *as,
 {
 	if (p->ops->describe_transfer == NULL)
 		return (err_set(e, ERR_NOT_FOUND,
-		    "ResponsibilityTransferNotFoundException", NULL,
+		    AWSERR(ResponsibilityTransferNotFoundException), NULL,
 		    "transfer %.40s not found", id));
 	return (p->ops->describe_transfer(p->ctx, as, id, out, e));
 }

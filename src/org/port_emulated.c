@@ -302,7 +302,7 @@ em_describe_transfer(void *ctx, const char *as, const char *id,
 	if (strcmp(t.target_mgmt_id, as) != 0 &&
 	    strcmp(t.source_mgmt_id, as) != 0)
 		return (err_set(e, ERR_NOT_FOUND,
-		    "ResponsibilityTransferNotFoundException", NULL,
+		    AWSERR(ResponsibilityTransferNotFoundException), NULL,
 		    "transfer %s not found", id));
 	transfer_effective(&t, store_now(ctx));
 	tr_copy(&t, out);

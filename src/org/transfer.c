@@ -30,10 +30,10 @@
 #include "org/tags.h"
 #include "org/transfer.h"
 
-#define INVALID		"InvalidInputException"
-#define HS_VIOLATION	"HandshakeConstraintViolationException"
-#define VIOLATION	"ConstraintViolationException"
-#define NOT_FOUND	"ResponsibilityTransferNotFoundException"
+#define INVALID		AWSERR(InvalidInputException)
+#define HS_VIOLATION	AWSERR(HandshakeConstraintViolationException)
+#define VIOLATION	AWSERR(ConstraintViolationException)
+#define NOT_FOUND	AWSERR(ResponsibilityTransferNotFoundException)
 #define MSG_NOT_FOUND	"We can't find a transfer that you specified."
 #define RT_ID_CHARS	16
 #define HS_ID_CHARS	32
@@ -234,7 +234,7 @@ check_one_per_source(struct store *st, const char *target_id,
 	if (self == NULL && strcmp(t.status, "REQUESTED") == 0 &&
 	    strcmp(t.target_mgmt_id, target_id) == 0)
 		/* AWS: InviteOrganizationToTransferResponsibility fails with DuplicateHandshakeException */
-		return (err_set(e, ERR_CONFLICT, "DuplicateHandshakeException",
+		return (err_set(e, ERR_CONFLICT, AWSERR(DuplicateHandshakeException),
 		    NULL, "A handshake with the same action and target already "
 		    "exists."));
 	/* AWS: InviteOrganizationToTransferResponsibility fails with HandshakeConstraintViolationException RESPONSIBILITY_TRANSFER_ALREADY_EXISTS */
@@ -280,14 +280,14 @@ transfer_answer_check_locked(struct store *st, const char *recipient_id,
 	/* AWS: AcceptHandshake fails with AWSOrganizationsNotInUseException */
 	if (store_membership_current(st, recipient_id, &m, NULL) == -1)
 		return (err_set(e, ERR_NOT_FOUND,
-		    "AWSOrganizationsNotInUseException", NULL, "Your account "
+		    AWSERR(AWSOrganizationsNotInUseException), NULL, "Your account "
 		    "is not a member of an organization: a billing transfer "
 		    "moves an organization's bill."));
 	if (store_org_get(st, m.org_id, &o, e) == -1)
 		return (-1);
 	if (strcmp(o.management_id, recipient_id) != 0)
 		/* AWS: AcceptHandshake fails with AccessDeniedException */
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException), NULL,
 		    "You don't have permissions to access this resource: only "
 		    "the management account of organization %s can answer a "
 		    "billing transfer.", o.id));
@@ -464,7 +464,7 @@ transfer_invite(struct store *st, const struct principal *who,
 	if (store_handshake_insert(st, &h, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			/* AWS: InviteOrganizationToTransferResponsibility fails with DuplicateHandshakeException */
-			err_set(e, ERR_CONFLICT, "DuplicateHandshakeException",
+			err_set(e, ERR_CONFLICT, AWSERR(DuplicateHandshakeException),
 			    NULL, "A handshake with the same action and "
 			    "target already exists.");
 		goto fail;
@@ -660,7 +660,7 @@ transfer_terminate(struct store *st, const struct principal *who,
 	if (strcmp(t.status, "WITHDRAWN") == 0) {
 		/* AWS: TerminateResponsibilityTransfer fails with ResponsibilityTransferAlreadyInStatusException */
 		err_set(e, ERR_CONFLICT,
-		    "ResponsibilityTransferAlreadyInStatusException", NULL,
+		    AWSERR(ResponsibilityTransferAlreadyInStatusException), NULL,
 		    "The responsibility transfer is already in the status "
 		    "that you specified (WITHDRAWN).");
 		goto fail;
@@ -668,7 +668,7 @@ transfer_terminate(struct store *st, const struct principal *who,
 	if (strcmp(t.status, "ACCEPTED") != 0) {
 		/* AWS: TerminateResponsibilityTransfer fails with InvalidResponsibilityTransferTransitionException */
 		err_set(e, ERR_CONFLICT,
-		    "InvalidResponsibilityTransferTransitionException", NULL,
+		    AWSERR(InvalidResponsibilityTransferTransitionException), NULL,
 		    "The responsibility transfer can't transition to the "
 		    "requested state because it's not in a valid state for "
 		    "this operation (%s).", t.status);

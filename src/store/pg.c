@@ -134,16 +134,16 @@ pg_error(struct pgconn *c, const PGresult *r, struct err *e)
 	if (state != NULL && (strcmp(state, "40001") == 0 ||
 	    strcmp(state, "40P01") == 0))
 		return (err_set(e, ERR_CONFLICT,
-		    "ConcurrentModificationException", NULL,
+		    AWSERR(ConcurrentModificationException), NULL,
 		    "The target of the operation is currently being modified "
 		    "by a different request. Try again later."));
 	if (state != NULL && strcmp(state, "53100") == 0)
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "the database disk is full"));
 	if (PQstatus(c->conn) == CONNECTION_BAD)
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "database connection lost: %s", m));
-	return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+	return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 	    "database error: %s", m));
 }
 
@@ -261,7 +261,7 @@ conn_revive(struct pgconn *c, struct err *e)
 		len = strlen(m);
 		while (len > 0 && (m[len - 1] == '\n' || m[len - 1] == ' '))
 			m[--len] = '\0';
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "the database is unavailable: %s", m));
 	}
 	return (conn_setup(c, e));
@@ -315,7 +315,7 @@ conn_get(struct store *st, struct err *e)
 		len = strlen(m);
 		while (len > 0 && m[len - 1] == '\n')
 			m[--len] = '\0';
-		err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "cannot connect to PostgreSQL: %s", m);
 		PQfinish(c->conn);
 		xfree(c);
@@ -491,7 +491,7 @@ pg_prepare(struct store *st, const char *sql, int flags, struct err *e)
 			return (&c->cache[j].stmt->base);
 		}
 	}
-	err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+	err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 	    "statement cache full");
 	return (NULL);
 }
@@ -896,7 +896,7 @@ pg_begin(struct store *st, enum store_txn kind, struct err *e)
 	if ((c = conn_get(st, e)) == NULL)
 		return (-1);
 	if (c->depth != 0)
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "nested transaction"));
 	for (tries = 0; ; tries++) {
 		r = PQexec(c->conn, kind != STORE_WRITE ?
@@ -950,7 +950,7 @@ pg_commit(struct store *st, struct err *e)
 		rc = pg_error(c, r, e);
 	else if (strcmp(PQcmdStatus(r), "ROLLBACK") == 0)
 		/* A statement failed earlier: PostgreSQL rolled it all back. */
-		rc = err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		rc = err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "database error: the transaction was rolled back");
 	PQclear(r);
 	if (rc == -1 && PQstatus(c->conn) != CONNECTION_BAD)

@@ -102,16 +102,16 @@ TEST(transfer_rules_and_months)
 
 	/* The start: the first of a month at midnight, far enough ahead. */
 	want(tr_invite(st, &msp, src.account_id, start + MS_PER_DAY, &h, &t,
-	    &e), &e, "InvalidInputException",
+	    &e), &e, AWSERR(InvalidInputException),
 	    "START_DATE_NOT_BEGINNING_OF_MONTH");
 	want(tr_invite(st, &msp, src.account_id, start + 3600000, &h, &t, &e),
-	    &e, "InvalidInputException", "START_DATE_NOT_BEGINNING_OF_DAY");
+	    &e, AWSERR(InvalidInputException), "START_DATE_NOT_BEGINNING_OF_DAY");
 	want(tr_invite(st, &msp, src.account_id, month_ahead(st, 0), &h, &t,
-	    &e), &e, "InvalidInputException", "START_DATE_TOO_EARLY");
+	    &e), &e, AWSERR(InvalidInputException), "START_DATE_TOO_EARLY");
 	want(tr_invite(st, &msp, src.account_id, month_ahead(st, 14), &h, &t,
-	    &e), &e, "InvalidInputException", "START_DATE_TOO_LATE");
+	    &e), &e, AWSERR(InvalidInputException), "START_DATE_TOO_LATE");
 	want(tr_invite(st, &msp, msp.account_id, start, &h, &t, &e), &e,
-	    "HandshakeConstraintViolationException",
+	    AWSERR(HandshakeConstraintViolationException),
 	    "SOURCE_AND_TARGET_CANNOT_MATCH");
 
 	CHECK_INT(tr_invite(st, &msp, src.account_id, start, &h, &t, &e), 0);
@@ -121,12 +121,12 @@ TEST(transfer_rules_and_months)
 	CHECK_STR(t.status, "REQUESTED");
 	CHECK_STR(t.source_mgmt_id, src.account_id);
 	want(tr_invite(st, &msp, src.account_id, start, &h2, NULL, &e), &e,
-	    "DuplicateHandshakeException", NULL);
+	    AWSERR(DuplicateHandshakeException), NULL);
 	want(tr_invite(st, &other, src.account_id, start, &h2, NULL, &e), &e,
-	    "HandshakeConstraintViolationException",
+	    AWSERR(HandshakeConstraintViolationException),
 	    "RESPONSIBILITY_TRANSFER_ALREADY_EXISTS");
 	want(transfer_terminate(st, &msp, t.id, 0, &got, &e), &e,
-	    "InvalidResponsibilityTransferTransitionException", NULL);
+	    AWSERR(InvalidResponsibilityTransferTransitionException), NULL);
 
 	/* Accepted: no membership changes, the organization stays. */
 	CHECK_INT(handshake_accept(st, &src, h.id, 0, &out, &e), 0);
@@ -136,15 +136,15 @@ TEST(transfer_rules_and_months)
 	CHECK_STR(got.source_org_id, os.id);
 	CHECK_INT(transfer_inbound(&got, &src), 0);
 	want(transfer_describe(st, &third, t.id, &got, &e), &e,
-	    "ResponsibilityTransferNotFoundException", NULL);
+	    AWSERR(ResponsibilityTransferNotFoundException), NULL);
 	/* No chains, either way. */
 	want(tr_invite(st, &src, third.account_id, start, &h2, NULL, &e), &e,
-	    "ConstraintViolationException",
+	    AWSERR(ConstraintViolationException),
 	    "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION");
 	want(tr_invite(st, &third, msp.account_id, start, &h2, NULL, &e), &e,
-	    "ConstraintViolationException",
+	    AWSERR(ConstraintViolationException),
 	    "RESPONSIBILITY_TRANSFER_MAX_LEVEL_VIOLATION");
-	want(org_delete(st, &src, &e), &e, "ConstraintViolationException",
+	want(org_delete(st, &src, &e), &e, AWSERR(ConstraintViolationException),
 	    "ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS");
 
 	/* The paid sources: the source's months from its start, open. */
@@ -171,7 +171,7 @@ TEST(transfer_rules_and_months)
 	CHECK_STR(got.status, "WITHDRAWN");
 	CHECK_INT(got.end_at, start2 - 1);
 	want(transfer_terminate(st, &src, t.id, 0, &got, &e), &e,
-	    "ResponsibilityTransferAlreadyInStatusException", NULL);
+	    AWSERR(ResponsibilityTransferAlreadyInStatusException), NULL);
 	arena_reset(&a);
 	CHECK_INT(paid_rule_load(st, &a, &rule, &e), 0);
 	CHECK_STR(rule.transfers[0].to, m1);

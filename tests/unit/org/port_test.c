@@ -73,7 +73,7 @@ fake_describe_organization(void *ctx, const char *as, struct orgport_org *out,
 
 	if (strcmp(as, f->org.management_id) != 0)
 		return (err_set(e, ERR_NOT_FOUND,
-		    "AWSOrganizationsNotInUseException", NULL, "not in use"));
+		    AWSERR(AWSOrganizationsNotInUseException), NULL, "not in use"));
 	*out = f->org;
 	return (0);
 }
@@ -131,7 +131,7 @@ fake_cancel(void *ctx, const char *as, const char *hid,
 	snprintf(f->cancel_hid, sizeof(f->cancel_hid), "%s", hid);
 	f->cancels++;
 	if ((h = fake_hs(f, hid)) == NULL)
-		return (err_set(e, ERR_NOT_FOUND, "HandshakeNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND, AWSERR(HandshakeNotFoundException),
 		    NULL, "no such handshake"));
 	snprintf(h->state, sizeof(h->state), "CANCELED");
 	h->ended_at = store_now(f->st);
@@ -146,7 +146,7 @@ fake_describe_handshake(void *ctx, const char *hid,
 	struct orgport_handshake	*h;
 
 	if ((h = fake_hs(ctx, hid)) == NULL)
-		return (err_set(e, ERR_NOT_FOUND, "HandshakeNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND, AWSERR(HandshakeNotFoundException),
 		    NULL, "no such handshake"));
 	*out = *h;
 	return (0);
@@ -272,7 +272,7 @@ fake_describe_transfer(void *ctx, const char *as, const char *id,
 			return (0);
 		}
 	return (err_set(e, ERR_NOT_FOUND,
-	    "ResponsibilityTransferNotFoundException", NULL, "not found"));
+	    AWSERR(ResponsibilityTransferNotFoundException), NULL, "not found"));
 }
 
 static int
