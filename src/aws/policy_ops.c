@@ -14,8 +14,7 @@
 #include "org/policy.h"
 #include "org/tags.h"
 
-static const char *const types[] = { "SERVICE_CONTROL_POLICY", "TAG_POLICY",
-    "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", NULL };
+static const char *const *const types = policy_types;
 
 static json_t *
 summary_json(const struct organization *o, const struct policy *p)
@@ -246,8 +245,7 @@ aws_disable_policy_type(struct aws_req *r, struct err *e)
 int
 aws_describe_effective_policy(struct aws_req *r, struct err *e)
 {
-	static const char *const eff[] = { "TAG_POLICY", "BACKUP_POLICY",
-	    "AISERVICES_OPT_OUT_POLICY", NULL };
+	const char *const	*eff = policy_effective_types;
 	struct policy	 p;
 	const char	*type, *target;
 	char		 tid[OU_ID_MAX + 1];

@@ -83,6 +83,10 @@ struct ingest_report {
 	char		 currency[8];
 	char		 format[16];
 	char		 role[12];		/* billing | reference */
+	/* A billing transfer's source's bill: the transfer and the source
+	 * organization ("" for the MSP's own bill and others). */
+	char		 transfer_id[TRANSFER_ID_MAX + 1];
+	char		 transfer_org_id[ORG_ID_MAX + 1];
 	char		 digest[INGEST_DIGEST_HEX + 1];
 	uint64_t	 bytes;
 	uint64_t	 csv_bytes;

@@ -189,6 +189,9 @@ load_row(void *arg, const struct billing_rollup *r)
 	w->d[CE_USAGE_TYPE] = strtab_add(&s->str, r->usage_type);
 	w->d[CE_RECORD_TYPE] = strtab_add(&s->str, r->line_item_type);
 	w->d[CE_OPERATION] = strtab_add(&s->str, r->operation);
+	/* One payer per import: a billing transfer's lines show as their
+	 * source organization's bill. */
+	w->d[CE_PAYER_ACCOUNT] = strtab_add(&s->str, s->payer_id);
 	w->term = strtab_add(&s->str, r->pricing_term);
 	w->in_membership = r->in_membership != 0;
 	w->unblended = r->unblended;

@@ -37,7 +37,10 @@ enum ce_metric {
 };
 enum ce_dim {
 	CE_SERVICE, CE_LINKED_ACCOUNT, CE_REGION, CE_USAGE_TYPE,
-	CE_RECORD_TYPE, CE_OPERATION, CE_NDIMS
+	CE_RECORD_TYPE, CE_OPERATION,
+	CE_PAYER_ACCOUNT,	/* the bill's payer: the MSP's, or a billing
+				   transfer's source organization's */
+	CE_NDIMS
 };
 
 #define CE_GROUP_MAX		2

@@ -170,6 +170,9 @@ report_text(const struct ingest_report *r)
 	    r->period, (long long)r->import_id, r->format, r->currency,
 	    strcmp(r->role, "reference") == 0 ? ", reference: never billed" :
 	    "");
+	if (r->transfer_id[0] != '\0')
+		printf(", organization %s's bill, the MSP's by billing transfer "
+		    "%s", r->transfer_org_id, r->transfer_id);
 	if (r->replaced_id)
 		printf(", replacing import %lld", (long long)r->replaced_id);
 	printf("\n%llu rows, %.1f MB (%.1f MB as CSV) in %.2f s: %.0f rows/s, "

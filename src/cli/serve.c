@@ -24,7 +24,7 @@
 
 static const char usage_text[] =
 "usage: payerlink serve [--db FILE] [--listen ADDR:PORT] [--emulator]\n"
-"                       [--direct-transfer] [--threads N] [--max-body BYTES]\n"
+"                       [--no-direct-transfer] [--threads N] [--max-body BYTES]\n"
 "                       [--max-connections N] [--timeout SECONDS]\n"
 "                       [--max-upload BYTES] [--max-uploads N]\n"
 "                       [--import-dir DIR]\n"
@@ -52,8 +52,11 @@ static const char usage_text[] =
 "  --emulator           test mode: any well-formed credentials are accepted\n"
 "                       (unknown keys act as account 123456789012), plus\n"
 "                       POST /moto-api/reset and POST /api/v1/test/clock\n"
-"  --direct-transfer    let a member of another organization accept an\n"
-"                       invitation directly (AWS's behaviour since Dec 2025)\n"
+"  --no-direct-transfer the rules before 11 December 2025, for rehearsing\n"
+"                       them: a member of another organization must leave it\n"
+"                       before it accepts (ALREADY_IN_AN_ORGANIZATION); by\n"
+"                       default it accepts directly, as at AWS today\n"
+"  --direct-transfer    deprecated, the default now: accepted and ignored\n"
 "  --threads N          worker threads (default: 4 per core, at least 8)\n"
 "  --max-body BYTES     largest request body (default 1048576)\n"
 "  --max-connections N  concurrent connections (default 1024)\n"
@@ -179,6 +182,7 @@ cmd_serve(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "emulator", no_argument, NULL, 'E' },
 		{ "direct-transfer", no_argument, NULL, 'D' },
+		{ "no-direct-transfer", no_argument, NULL, 'N' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-body", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'c' },
@@ -234,7 +238,10 @@ cmd_serve(int argc, char **argv)
 			cfg.emulator = 1;
 			break;
 		case 'D':
-			cfg.direct_transfer = 1;
+			/* The default since direct transfer is AWS's rule. */
+			break;
+		case 'N':
+			cfg.no_direct_transfer = 1;
 			break;
 		case 't':
 			if (parse_uint("--threads", optarg, 256, &v) == -1)

@@ -9,7 +9,7 @@ struct config {
 	const char	*db_path;
 	const char	*listen;		/* "127.0.0.1:8080" */
 	int		 emulator;		/* --emulator */
-	int		 direct_transfer;	/* --direct-transfer */
+	int		 no_direct_transfer;	/* --no-direct-transfer */
 	unsigned	 threads;		/* workers; 0: one per core */
 	size_t		 max_body;		/* bytes, default 1 MiB */
 	size_t		 max_headers;		/* header lines per request */

@@ -10,6 +10,16 @@
 #include "core/sigv4.h"
 #include "org/account.h"
 
+const char *
+account_state(const struct account *a)
+{
+	if (strcmp(a->status, "SUSPENDED") == 0)
+		return ("CLOSED");
+	if (strcmp(a->status, "PENDING_CLOSURE") == 0)
+		return ("PENDING_CLOSURE");
+	return ("ACTIVE");
+}
+
 int
 account_id_valid(const char *id)
 {

@@ -73,6 +73,15 @@ int	account_from_signature(struct store *, const struct request *r,
 /* Creates the emulator's default account 123456789012 if it is missing. */
 int	account_ensure_default(struct store *, struct err *);
 
+/*
+ * The account's State (PENDING_ACTIVATION, ACTIVE, SUSPENDED,
+ * PENDING_CLOSURE, CLOSED), which AWS shows beside Status, retiring on 9
+ * September 2026. payerlink suspends an account only when it closes
+ * (CloseAccount: PENDING_CLOSURE, then SUSPENDED), so Status SUSPENDED is
+ * State CLOSED; the rest read the same.
+ */
+const char	*account_state(const struct account *);
+
 /* Format checks shared by the API and the CLI. */
 int	account_id_valid(const char *);
 int	email_valid(const char *);

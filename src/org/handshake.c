@@ -30,6 +30,7 @@
 #include "org/all_features.h"
 #include "org/handshake.h"
 #include "org/organization.h"
+#include "org/transfer.h"
 
 #define INVALID		AWSERR(InvalidInputException)
 #define MSG_DENIED	"You don't have permissions to access this resource."
@@ -346,7 +347,7 @@ accept_check_membership(struct store *st, const struct principal *who,
 		    AWSERR(MasterCannotLeaveOrganizationException), NULL,
 		    MSG_MASTER));
 	if (strcmp(m.org_id, h->org_id) != 0 &&
-	    (flags & HANDSHAKE_DIRECT_TRANSFER)) {
+	    !(flags & HANDSHAKE_NO_DIRECT_TRANSFER)) {
 		/* Direct transfer: leave the old payer at the very instant
 		 * the new membership opens, so the history has no gap and
 		 * no overlap. The departure rules still hold (spec §5.3). */
@@ -392,6 +393,13 @@ handshake_accept(struct store *st, const struct principal *who,
 		    "exists.");
 		goto fail;
 	}
+	/* A billing transfer moves a bill, not an account. */
+	if (strcmp(h.action, "TRANSFER_RESPONSIBILITY") == 0) {
+		if (transfer_accept_locked(st, &h, who->account_id, now,
+		    e) == -1)
+			goto fail;
+		goto mark;
+	}
 	/* ENABLE_ALL_FEATURES / APPROVE_ALL_FEATURES: no membership change. */
 	if (strcmp(h.action, "INVITE") != 0)
 		goto mark;
@@ -424,6 +432,7 @@ mark:
 		goto fail;
 	}
 	if (strcmp(h.action, "INVITE") != 0 &&
+	    strcmp(h.action, "TRANSFER_RESPONSIBILITY") != 0 &&
 	    all_features_accepted_locked(st, &o, &h, now, e) == -1)
 		goto fail;
 	if (store_audit_append(st, who->account_id, "handshake.accept", h.id,
@@ -450,12 +459,14 @@ hs_end(struct store *st, const struct principal *who, const char *hid,
 	struct handshake	 h;
 	enum party		 party;
 	int64_t			 now;
+	int			 transfer;
 
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	now = store_now(st);
 	if (hs_load(st, who, hid, now, &h, &party, e) == -1)
 		goto fail;
+	transfer = strcmp(h.action, "TRANSFER_RESPONSIBILITY") == 0;
 	if (party != need) {
 		/* AWS: DeclineHandshake fails with AccessDeniedException */
 		/* AWS: CancelHandshake fails with AccessDeniedException */
@@ -463,6 +474,10 @@ hs_end(struct store *st, const struct principal *who, const char *hid,
 		goto fail;
 	}
 	if (hs_transition(&h, to, e) == -1)
+		goto fail;
+	/* Only a management account answers a billing transfer. */
+	if (transfer && need == PARTY_RECIPIENT &&
+	    transfer_answer_check_locked(st, who->account_id, e) == -1)
 		goto fail;
 	if (store_handshake_set_state(st, h.id, h.state, to, now,
 	    need == PARTY_RECIPIENT ? who->account_id : NULL, e) == -1) {
@@ -472,6 +487,9 @@ hs_end(struct store *st, const struct principal *who, const char *hid,
 			    "The handshake changed meanwhile; try again.");
 		goto fail;
 	}
+	if (transfer && transfer_handshake_ended_locked(st, &h, to, now,
+	    e) == -1)
+		goto fail;
 	if (store_audit_append(st, who->account_id, need == PARTY_RECIPIENT ?
 	    "handshake.decline" : "handshake.cancel", h.id, h.org_id, e) == -1)
 		goto fail;
@@ -506,7 +524,8 @@ filter_check(const struct handshake_filter *f, const char **action,
 {
 	static const char *const actions[] = { "INVITE",
 	    "ENABLE_ALL_FEATURES", "APPROVE_ALL_FEATURES",
-	    "ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE", NULL };
+	    "ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE", "TRANSFER_RESPONSIBILITY",
+	    NULL };
 	size_t	 i;
 
 	*action = f != NULL && f->action != NULL ? f->action : "";

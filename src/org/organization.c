@@ -7,6 +7,7 @@
 #include "org/created_account.h"
 #include "org/delegation.h"
 #include "org/organization.h"
+#include "org/transfer.h"
 #include "org/policy.h"
 
 #define MSG_NOT_IN_USE	"Your account is not a member of an organization."
@@ -135,6 +136,8 @@ org_delete(struct store *st, const struct principal *who, struct err *e)
 		goto fail;
 	}
 	now = store_now(st);
+	if (transfer_org_free_locked(st, &o, now, e) == -1)
+		goto fail;
 	/* The org's open invitations go with it (spec §10.4: history lost). */
 	if (store_handshake_cancel_open(st, o.id, now, e) == -1 ||
 	    store_membership_close(st, o.management_id, now, "DELETED",

@@ -20,16 +20,22 @@ static const char *const full_access_content =
     "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"
     "      \"Effect\": \"Allow\",\n      \"Action\": \"*\",\n"
     "      \"Resource\": \"*\"\n    }\n  ]\n}";
+static const char *const rcp_full_access_content =
+    "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"
+    "      \"Effect\": \"Allow\",\n      \"Principal\": \"*\",\n"
+    "      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n"
+    "  ]\n}";
 
 void
 policy_arn(const struct organization *o, const struct policy *p, char *buf,
     size_t len)
 {
-	char	 type[32];
+	char	 type[40];
 	size_t	 i;
 
 	if (p->aws_managed) {
-		snprintf(buf, len, "%s", POLICY_FULL_ACCESS_ARN);
+		snprintf(buf, len, "%s", strcmp(p->type, RCP) == 0 ?
+		    POLICY_RCP_FULL_ACCESS_ARN : POLICY_FULL_ACCESS_ARN);
 		return;
 	}
 	for (i = 0; p->type[i] != '\0' && i < sizeof(type) - 1; i++)
@@ -49,6 +55,20 @@ full_access(struct policy *p)
 	snprintf(p->description, sizeof(p->description),
 	    "Allows access to every operation");
 	p->content = full_access_content;
+	p->aws_managed = 1;
+}
+
+/* The AWS-managed RCP, as AWS shows it. */
+static void
+rcp_full_access(struct policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->id, sizeof(p->id), "%s", POLICY_RCP_FULL_ACCESS_ID);
+	snprintf(p->type, sizeof(p->type), RCP);
+	snprintf(p->name, sizeof(p->name), "RCPFullAWSAccess");
+	snprintf(p->description, sizeof(p->description),
+	    "Allows access to every resource");
+	p->content = rcp_full_access_content;
 	p->aws_managed = 1;
 }
 
@@ -80,8 +100,12 @@ policy_find_locked(struct store *st, struct arena *a,
     const struct organization *o, const char *id, struct policy *out,
     struct err *e)
 {
-	if (strcmp(id, POLICY_FULL_ACCESS_ID) == 0) {
-		full_access(out);
+	if (strcmp(id, POLICY_FULL_ACCESS_ID) == 0 ||
+	    strcmp(id, POLICY_RCP_FULL_ACCESS_ID) == 0) {
+		if (strcmp(id, POLICY_FULL_ACCESS_ID) == 0)
+			full_access(out);
+		else
+			rcp_full_access(out);
 		snprintf(out->org_id, sizeof(out->org_id), "%s", o->id);
 		return (0);
 	}
@@ -99,7 +123,7 @@ policy_sync_locked(struct store *st, const struct organization *o,
     struct err *e)
 {
 	struct policy_target	 t;
-	int			 marked, scp;
+	int			 marked, scp, rcp;
 
 	if (store_policy_default_mark(st, o->id, o->root_id, &marked, e) == -1)
 		return (-1);
@@ -112,7 +136,14 @@ policy_sync_locked(struct store *st, const struct organization *o,
 		    &t, e) == -1)
 			return (-1);
 	}
-	if (store_policy_type_enabled(st, o->id, SCP, &scp, e) == -1)
+	if (store_policy_type_enabled(st, o->id, SCP, &scp, e) == -1 ||
+	    store_policy_type_enabled(st, o->id, RCP, &rcp, e) == -1)
+		return (-1);
+	/* RCPFullAWSAccess for the members that joined since RCPs were
+	 * enabled (one without any RCP can be nothing else: the last one
+	 * cannot be detached). */
+	if (rcp && store_policy_fill_members(st, o->id,
+	    POLICY_RCP_FULL_ACCESS_ID, RCP, e) == -1)
 		return (-1);
 	return (store_policy_default_members(st, o->id, POLICY_FULL_ACCESS_ID,
 	    scp, e));
@@ -123,11 +154,21 @@ policy_new_target_locked(struct store *st, const struct organization *o,
     const char *target_id, const char *target_type, struct err *e)
 {
 	struct policy_target	 t;
-	int			 scp, marked;
+	int64_t			 n = 0;
+	int			 scp, rcp, marked;
 
 	if (policy_sync_locked(st, o, e) == -1 ||
 	    store_policy_type_enabled(st, o->id, SCP, &scp, e) == -1 ||
+	    store_policy_type_enabled(st, o->id, RCP, &rcp, e) == -1 ||
 	    store_policy_default_mark(st, o->id, target_id, &marked, e) == -1)
+		return (-1);
+	memset(&t, 0, sizeof(t));
+	snprintf(t.id, sizeof(t.id), "%s", target_id);
+	snprintf(t.type, sizeof(t.type), "%s", target_type);
+	/* RCPFullAWSAccess, unless the sync just gave it (a new member). */
+	if (rcp && (store_policy_attach_count(st, o->id, "", t.id, RCP, &n,
+	    e) == -1 || (n == 0 && store_policy_attach(st, o->id,
+	    POLICY_RCP_FULL_ACCESS_ID, RCP, &t, e) == -1)))
 		return (-1);
 	if (!scp || marked)
 		return (0);
@@ -142,9 +183,8 @@ int
 policy_root_locked(struct store *st, const struct organization *o,
     struct root_view *out, struct err *e)
 {
-	static const char *const types[] = { SCP, "TAG_POLICY",
-	    "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY" };
-	size_t	 i;
+	const char *const	*types = policy_types;
+	size_t			 i;
 	int	 on;
 
 	memset(out, 0, sizeof(*out));
@@ -469,14 +509,19 @@ policy_list(struct store *st, struct arena *a, const struct principal *who,
 		if (store_policy_type_enabled(st, org_out->id, SCP, &scp,
 		    e) == -1)
 			goto fail;
-		/* FullAWSAccess first; pages after it start at "". */
-		if (*after == '\0' && strcmp(type, SCP) == 0 &&
+		/* FullAWSAccess (RCPFullAWSAccess) first; pages after it
+		 * start at "". */
+		if (*after == '\0' && policy_type_authorization(type) &&
 		    strcmp(org_out->feature_set, "ALL") == 0) {
-			full_access(&w[k]);
+			if (strcmp(type, SCP) == 0)
+				full_access(&w[k]);
+			else
+				rcp_full_access(&w[k]);
 			snprintf(w[k++].org_id, sizeof(w[0].org_id), "%s",
 			    org_out->id);
 		}
-		if (strcmp(after, POLICY_FULL_ACCESS_ID) == 0)
+		if (strcmp(after, POLICY_FULL_ACCESS_ID) == 0 ||
+		    strcmp(after, POLICY_RCP_FULL_ACCESS_ID) == 0)
 			after = "";
 		if (store_policy_list(st, a, org_out->id, type, after,
 		    limit + 1 - k, &v, &n, e) == -1)
@@ -498,7 +543,7 @@ fail:
 static int
 attach_limit(const char *type)
 {
-	return (strcmp(type, SCP) == 0 ? 5 : 10);
+	return (policy_type_authorization(type) ? 5 : 10);
 }
 
 int
@@ -590,8 +635,8 @@ policy_detach(struct store *st, const struct principal *who,
 			    "target in the specified root.");
 		goto fail;
 	}
-	if (strcmp(p.type, SCP) == 0) {
-		if (store_policy_attach_count(st, o.id, "", t.id, SCP, &n,
+	if (policy_type_authorization(p.type)) {
+		if (store_policy_attach_count(st, o.id, "", t.id, p.type, &n,
 		    e) == -1)
 			goto fail;
 		if (n == 0) {
@@ -600,8 +645,9 @@ policy_detach(struct store *st, const struct principal *who,
 			    AWSERR(ConstraintViolationException),
 			    "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", "You "
 			    "attempted to detach a policy from an entity that "
-			    "would leave it without any service control "
-			    "policy.");
+			    "would leave it without any %s.",
+			    strcmp(p.type, SCP) == 0 ? "service control "
+			    "policy" : "resource control policy");
 			goto fail;
 		}
 	}

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Organization policies: service control, tag, backup and AI-services
- * opt-out policies; the AWS-managed p-FullAWSAccess SCP, attached to every
- * root, OU and account while SCPs are enabled; attachments; the policy
+ * Organization policies of the 13 types of the newest model: the two
+ * authorization types (service control and resource control policies) and
+ * the management ones (tag, backup, AI-services opt-out, declarative and
+ * the other service policies, which have effective policies); the
+ * AWS-managed p-FullAWSAccess SCP and p-RCPFullAWSAccess RCP, attached to
+ * every root, OU and account while their type is enabled; attachments; the policy
  * types enabled on the root; effective policies; and the evaluation of SCPs
  * for the Organizations calls they govern (LeaveOrganization).
  * Policy documents are validated here (JSON, size per type) without a JSON
@@ -23,12 +26,29 @@
 #define POLICY_FULL_ACCESS_ID	"p-FullAWSAccess"
 #define POLICY_FULL_ACCESS_ARN	"arn:aws:organizations::aws:policy/" \
 				"service_control_policy/p-FullAWSAccess"
-#define POLICY_TYPES_MAX	4
+#define POLICY_RCP_FULL_ACCESS_ID	"p-RCPFullAWSAccess"
+#define POLICY_RCP_FULL_ACCESS_ARN	"arn:aws:organizations::aws:policy/" \
+				"resource_control_policy/p-RCPFullAWSAccess"
+#define POLICY_TYPES_MAX	13
+
+/*
+ * The policy types (PolicyType of the newest model), in its order, NULL
+ * ended: the first two are authorization policies (an AWS-managed full
+ * access policy on every target while enabled, at most 5 and at least one
+ * per target, 5,120 characters); the others are management policies (at
+ * most 10 per target, effective policies: EffectivePolicyType).
+ */
+extern const char *const policy_types[POLICY_TYPES_MAX + 1];
+extern const char *const policy_effective_types[POLICY_TYPES_MAX];
+/* SERVICE_CONTROL_POLICY or RESOURCE_CONTROL_POLICY. */
+int	policy_type_authorization(const char *);
+/* The AWS-managed full access policy of an authorization type, or NULL. */
+const char *policy_full_access_id(const char *type);
 
 /* A target with its name, as ListTargetsForPolicy shows it. */
 struct policy_target_view {
 	char	 id[OU_ID_MAX + 1];
-	char	 type[24];
+	char	 type[40];
 	char	 name[OU_NAME_MAX * 4 + 1];
 };
 
@@ -36,7 +56,7 @@ struct policy_target_view {
 struct root_view {
 	struct organization	 org;
 	size_t			 ntypes;
-	char			 types[POLICY_TYPES_MAX][32];	/* ENABLED */
+	char			 types[POLICY_TYPES_MAX][40];	/* ENABLED */
 };
 
 int	policy_json_valid(const char *);

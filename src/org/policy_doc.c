@@ -221,18 +221,49 @@ policy_json_valid(const char *s)
 	return (ok);
 }
 
+const char *const policy_types[POLICY_TYPES_MAX + 1] = { SCP, RCP,
+	"TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY",
+	"CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY",
+	"INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY",
+	"S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY", NULL };
+/* The management types: policy_types after the two authorization ones. */
+const char *const policy_effective_types[POLICY_TYPES_MAX] = {
+	"TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY",
+	"CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY",
+	"INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY",
+	"S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY", NULL };
+
 int
 policy_type_valid(const char *t)
 {
-	return (t != NULL && (strcmp(t, SCP) == 0 ||
-	    strcmp(t, "TAG_POLICY") == 0 || strcmp(t, "BACKUP_POLICY") == 0 ||
-	    strcmp(t, "AISERVICES_OPT_OUT_POLICY") == 0));
+	size_t	 i;
+
+	for (i = 0; t != NULL && policy_types[i] != NULL; i++)
+		if (strcmp(t, policy_types[i]) == 0)
+			return (1);
+	return (0);
+}
+
+int
+policy_type_authorization(const char *t)
+{
+	return (t != NULL && (strcmp(t, SCP) == 0 || strcmp(t, RCP) == 0));
+}
+
+const char *
+policy_full_access_id(const char *t)
+{
+	if (t != NULL && strcmp(t, SCP) == 0)
+		return (POLICY_FULL_ACCESS_ID);
+	if (t != NULL && strcmp(t, RCP) == 0)
+		return (POLICY_RCP_FULL_ACCESS_ID);
+	return (NULL);
 }
 
 size_t
 policy_content_max(const char *type)
 {
-	if (strcmp(type, SCP) == 0)
+	if (policy_type_authorization(type))
 		return (5120);
 	if (strcmp(type, "AISERVICES_OPT_OUT_POLICY") == 0)
 		return (2500);
@@ -256,7 +287,7 @@ policy_check_content(const char *type, const char *content, struct err *e)
 	arena_init(&a);
 	v = jparse(&a, content);
 	ok = v != NULL && v->t == 'o';
-	if (ok && strcmp(type, SCP) == 0) {
+	if (ok && policy_type_authorization(type)) {
 		struct jv *s = jget(v, "Statement");
 		ok = s != NULL && (s->t == 'o' || s->t == 'a');
 	}

@@ -8,6 +8,7 @@
 
 #define INVALID		AWSERR(InvalidInputException)
 #define SCP		"SERVICE_CONTROL_POLICY"
+#define RCP		"RESOURCE_CONTROL_POLICY"
 #define JSON_DEPTH_MAX	32
 #define POLICIES_MAX	1000	/* per type and organization */
 #define MSG_POLICY	"We can't find a policy with the PolicyId that you " \

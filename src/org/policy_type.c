@@ -14,15 +14,45 @@
 
 static int
 attach_missing(struct store *st, const struct organization *o,
-    const struct policy_target *t, struct err *e)
+    const char *type, const struct policy_target *t, struct err *e)
 {
-	int64_t	 n;
+	const char	*id = policy_full_access_id(type);
+	int64_t		 n;
 
-	if (store_policy_attach_count(st, o->id, POLICY_FULL_ACCESS_ID, t->id,
-	    "", &n, e) == -1)
+	if (store_policy_attach_count(st, o->id, id, t->id, "", &n, e) == -1)
 		return (-1);
-	return (n > 0 ? 0 : store_policy_attach(st, o->id,
-	    POLICY_FULL_ACCESS_ID, SCP, t, e));
+	return (n > 0 ? 0 : store_policy_attach(st, o->id, id, type, t, e));
+}
+
+/* RCPFullAWSAccess on every root, OU and account that lacks it. */
+static int
+enable_rcp_locked(struct store *st, const struct organization *o,
+    struct err *e)
+{
+	struct policy_target	 t;
+	struct org_unit		*u;
+	struct arena		 a;
+	size_t			 n, i;
+
+	arena_init(&a);
+	memset(&t, 0, sizeof(t));
+	snprintf(t.id, sizeof(t.id), "%s", o->root_id);
+	snprintf(t.type, sizeof(t.type), "ROOT");
+	if (attach_missing(st, o, RCP, &t, e) == -1 ||
+	    store_ou_list(st, &a, o->id, "", "", 1000, &u, &n, e) == -1)
+		goto fail;
+	snprintf(t.type, sizeof(t.type), "ORGANIZATIONAL_UNIT");
+	for (i = 0; i < n; i++) {
+		snprintf(t.id, sizeof(t.id), "%s", u[i].id);
+		if (attach_missing(st, o, RCP, &t, e) == -1)
+			goto fail;
+	}
+	arena_release(&a);
+	return (store_policy_fill_members(st, o->id,
+	    POLICY_RCP_FULL_ACCESS_ID, RCP, e));
+fail:
+	arena_release(&a);
+	return (-1);
 }
 int
 policy_enable_scp_locked(struct store *st, const struct organization *o,
@@ -46,13 +76,13 @@ policy_enable_scp_locked(struct store *st, const struct organization *o,
 	memset(&t, 0, sizeof(t));
 	snprintf(t.id, sizeof(t.id), "%s", o->root_id);
 	snprintf(t.type, sizeof(t.type), "ROOT");
-	if (attach_missing(st, o, &t, e) == -1 ||
+	if (attach_missing(st, o, SCP, &t, e) == -1 ||
 	    store_ou_list(st, &a, o->id, "", "", 1000, &u, &n, e) == -1)
 		goto fail;
 	snprintf(t.type, sizeof(t.type), "ORGANIZATIONAL_UNIT");
 	for (i = 0; i < n; i++) {
 		snprintf(t.id, sizeof(t.id), "%s", u[i].id);
-		if (attach_missing(st, o, &t, e) == -1)
+		if (attach_missing(st, o, SCP, &t, e) == -1)
 			goto fail;
 	}
 	snprintf(t.type, sizeof(t.type), "ACCOUNT");
@@ -63,7 +93,7 @@ policy_enable_scp_locked(struct store *st, const struct organization *o,
 			goto fail;
 		for (i = 0; i < n; i++) {
 			snprintf(t.id, sizeof(t.id), "%s", m[i].account.id);
-			if (attach_missing(st, o, &t, e) == -1 ||
+			if (attach_missing(st, o, SCP, &t, e) == -1 ||
 			    store_policy_default_mark(st, o->id, t.id, &marked,
 			    e) == -1)
 				goto fail;
@@ -134,6 +164,9 @@ policy_type_set(struct store *st, const struct principal *who,
 	if (enable && strcmp(type, SCP) == 0 &&
 	    policy_enable_scp_locked(st, &o, e) == -1)
 		goto fail;
+	if (enable && strcmp(type, RCP) == 0 &&
+	    enable_rcp_locked(st, &o, e) == -1)
+		goto fail;
 	if (policy_root_locked(st, &o, out, e) == -1)
 		goto fail;
 	arena_release(&a);
@@ -173,10 +206,12 @@ policy_effective(struct store *st, struct arena *a,
 	size_t			 n;
 	int			 hops;
 
-	if (type == NULL || strcmp(type, SCP) == 0 || !policy_type_valid(type))
+	if (type == NULL || policy_type_authorization(type) ||
+	    !policy_type_valid(type))
 		return (err_set(e, ERR_INVALID, INVALID, "INVALID_ENUM",
-		    "PolicyType: must be TAG_POLICY, BACKUP_POLICY or "
-		    "AISERVICES_OPT_OUT_POLICY"));
+		    "PolicyType: must be a management policy type (TAG_POLICY, "
+		    "BACKUP_POLICY, DECLARATIVE_POLICY_EC2...), not an "
+		    "authorization policy"));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	if (org_of(st, who, &o, NULL, e) == -1 ||

@@ -9,6 +9,7 @@
 #include "org/ou.h"
 #include "org/policy.h"
 #include "org/tags.h"
+#include "org/transfer.h"
 
 #define INVALID		AWSERR(InvalidInputException)
 
@@ -114,6 +115,10 @@ resource_of(struct store *st, struct arena *a, const struct organization *o,
 	} else if (strncmp(resource_id, "rp-", 3) == 0) {
 		if (store_resource_policy_get(st, a, o->id, &rp, NULL) == 0 &&
 		    strcmp(rp.id, resource_id) == 0)
+			return (0);
+	} else if (strncmp(resource_id, "rt-", 3) == 0) {
+		/* A billing transfer: either side tags its own view. */
+		if (transfer_of_org_locked(st, o, resource_id, NULL) == 0)
 			return (0);
 	} else if (account_id_valid(resource_id) || parent_id_valid(resource_id)) {
 		if (ou_target_type(st, o, resource_id, &node, NULL) == 0)

@@ -384,6 +384,11 @@ import_report_json(const struct ingest_report *r)
 	    json_integer(r->replaced_id) : json_null());
 	json_object_set_new(o, "payer_account_id", json_string(r->payer_id));
 	json_object_set_new(o, "role", json_string(r->role));
+	/* A billing transfer's source's bill: the MSP's in the transfer's
+	 * months, shown as the transferred organization's. */
+	json_object_set_new(o, "transfer", r->transfer_id[0] != '\0' ?
+	    json_pack("{s:s, s:s}", "id", r->transfer_id, "organization_id",
+	    r->transfer_org_id) : json_null());
 	json_object_set_new(o, "billing_period", json_string(r->period));
 	json_object_set_new(o, "currency", json_string(r->currency));
 	json_object_set_new(o, "format", json_string(r->format));

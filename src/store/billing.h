@@ -297,6 +297,12 @@ int	 store_billing_memberships(struct store *, struct arena *,
 	    const char *payer, int64_t from, int64_t to,
 	    struct billing_membership **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
+/* The accepted billing transfers (ACCEPTED, or WITHDRAWN with an end after
+ * their start) whose target is target_mgmt_id: what it pays for
+ * (store/transfer.c; struct transfer is the organization's, store/org.h). */
+int	 store_transfer_paid(struct store *, struct arena *,
+	    const char *target_mgmt_id, struct transfer **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
 /* Imports newest first, of one status ("" any), at most limit. */
 /* The current imports of role ("billing" | "reference") whose period is in
  * [from, to] (YYYY-MM), of payer_id ("" any payer); by period then payer,

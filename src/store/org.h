@@ -63,6 +63,8 @@ struct membership {
 
 #define HANDSHAKE_ID_MAX	34
 #define HANDSHAKE_NOTES_MAX	1024
+#define TRANSFER_ID_MAX		35	/* rt- + 8..32 */
+#define TRANSFER_NAME_MAX	128
 
 /* An invitation (or another handshake) and its parties. */
 struct handshake {
@@ -85,6 +87,39 @@ struct handshake {
 	char	 mgmt_email[EMAIL_MAX + 1];
 	char	 mgmt_name[ACCOUNT_NAME_MAX * 4 + 1];
 	char	 feature_set[24];
+	/* TRANSFER_RESPONSIBILITY: its transfer ("" none) and start. */
+	char	 transfer_id[TRANSFER_ID_MAX + 1];
+	int64_t	 transfer_start;
+};
+
+/*
+ * A billing transfer (Organizations' ResponsibilityTransfer): the target
+ * (who pays: the organization that invited) takes over the source
+ * organization's consolidated bill from start_at to end_at. Strings are ""
+ * where the column is NULL.
+ */
+struct transfer {
+	char	 id[TRANSFER_ID_MAX + 1];
+	char	 type[16];			/* BILLING */
+	char	 name[TRANSFER_NAME_MAX + 1];	/* printable ASCII */
+	char	 status[16];			/* as stored: REQUESTED ... */
+	char	 target_org_id[ORG_ID_MAX + 1];
+	char	 target_mgmt_id[ACCOUNT_ID_LEN + 1];
+	char	 invite_type[16];		/* ACCOUNT | EMAIL */
+	char	 invite_id[EMAIL_MAX + 1];
+	/* The source's management account: fixed at acceptance; before, the
+	 * invited account, or the owner of the invited e-mail ("" none). */
+	char	 source_mgmt_id[ACCOUNT_ID_LEN + 1];
+	char	 source_org_id[ORG_ID_MAX + 1];	/* "" until accepted */
+	int64_t	 start_at;			/* 00:00 UTC, first of a month */
+	int64_t	 end_at;			/* last ms of a month; 0 none */
+	char	 handshake_id[HANDSHAKE_ID_MAX + 1];
+	int64_t	 expires_at;			/* the invitation's */
+	int64_t	 created_at;
+	int64_t	 updated_at;
+	/* Reads only: the parties' e-mails. */
+	char	 target_email[EMAIL_MAX + 1];
+	char	 source_email[EMAIL_MAX + 1];
 };
 
 /* A tag given with an invitation (AWS's Tag: key 1..128, value 0..256). */
@@ -134,7 +169,7 @@ struct create_account_req {
 struct policy {
 	char		 id[POLICY_ID_MAX + 1];
 	char		 org_id[ORG_ID_MAX + 1];
-	char		 type[32];
+	char		 type[40];
 	char		 name[POLICY_NAME_MAX * 4 + 1];
 	char		 description[POLICY_DESC_MAX * 4 + 1];
 	const char	*content;
@@ -145,7 +180,7 @@ struct policy {
 
 struct policy_target {
 	char	 id[OU_ID_MAX + 1];
-	char	 type[24];			/* ROOT | ORGANIZATIONAL_UNIT | ACCOUNT */
+	char	 type[40];			/* ROOT | ORGANIZATIONAL_UNIT | ACCOUNT */
 };
 
 struct delegated_admin {
@@ -269,6 +304,41 @@ int	 store_handshake_tags(struct store *, struct arena *,
 	    size_t *n_out /* OUT */, struct err *);
 
 /*
+ * Billing transfers (store/transfer.c). Rows come back with the source
+ * resolved (source_mgmt_id: fixed at acceptance, else the invited account,
+ * else the owner of the invited e-mail now, "" if none) and both parties'
+ * e-mails; status as stored (the domain turns a REQUESTED row past
+ * expires_at into EXPIRED).
+ */
+int	 store_transfer_insert(struct store *, const struct transfer *,
+	    struct err *);
+int	 store_transfer_get(struct store *, const char *id,
+	    struct transfer *out /* OUT */, struct err *);
+int	 store_transfer_by_handshake(struct store *, const char *handshake_id,
+	    struct transfer *out /* OUT */, struct err *);
+/* Writes t over its row, which must still be in from_status (else
+ * ERR_CONFLICT). */
+int	 store_transfer_update(struct store *, const struct transfer *t,
+	    const char *from_status, struct err *);
+/* REQUESTED rows past their expiry become EXPIRED. */
+int	 store_transfer_expire(struct store *, int64_t now, struct err *);
+/* One page by id after `after`: inbound (mgmt_id is the target, who
+ * pays) or outbound (mgmt_id is the resolved source); id "" any. */
+int	 store_transfer_list(struct store *, struct arena *, int inbound,
+	    const char *mgmt_id, const char *id, const char *after,
+	    size_t limit, struct transfer **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/*
+ * The earliest transfer in force at now (an open invitation unless
+ * accepted_only, an accepted transfer, a withdrawn one before its end)
+ * whose source (as_source) or target is mgmt_id, other than exclude_id
+ * (NULL: none); *found 0 when none.
+ */
+int	 store_transfer_in_force(struct store *, int as_source,
+	    const char *mgmt_id, int64_t now, int accepted_only,
+	    const char *exclude_id, struct transfer *out /* OUT */,
+	    int *found /* OUT */, struct err *);
+/*
  * Organizations beyond invitations (store/org2.c). OUs: insert fails with
  * ERR_CONFLICT for a name taken under the same parent. A parent_id "" in a
  * list or count means any parent. Lists page by id after `after` ("" first).
@@ -372,6 +442,10 @@ int	 store_policy_default_unmark(struct store *, const char *org_id,
  * attach is true, and mark them. */
 int	 store_policy_default_members(struct store *, const char *org_id,
 	    const char *policy_id, int attach, struct err *);
+/* Attaches policy_id (of type) to every current member of org_id that has
+ * no policy of that type attached. */
+int	 store_policy_fill_members(struct store *, const char *org_id,
+	    const char *policy_id, const char *type, struct err *);
 
 /* Tags on organization resources (upsert by key). */
 int	 store_tag_put(struct store *, const char *org_id,

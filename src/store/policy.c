@@ -259,6 +259,22 @@ store_policy_default_unmark(struct store *st, const char *org_id,
 }
 
 int
+store_policy_fill_members(struct store *st, const char *org_id,
+    const char *policy_id, const char *type, struct err *e)
+{
+	static const char	*sql = "INSERT INTO policy_attachments (org_id, "
+	    "policy_id, policy_type, target_id, target_type) SELECT ?, ?, ?, "
+	    "m.account_id, 'ACCOUNT' FROM memberships m WHERE m.org_id = ? AND "
+	    "m.left_at IS NULL AND NOT EXISTS (SELECT 1 FROM "
+	    "policy_attachments p WHERE p.org_id = ? AND p.policy_type = ? AND "
+	    "p.target_id = m.account_id)";
+
+	return (row_run(st, row_binds(db_stmt(st, sql, e), BIND_TEXT(org_id),
+	    BIND_TEXT(policy_id), BIND_TEXT(type), BIND_TEXT(org_id),
+	    BIND_TEXT(org_id), BIND_TEXT(type)), e) == -1 ? -1 : 0);
+}
+
+int
 store_policy_default_members(struct store *st, const char *org_id,
     const char *policy_id, int attach, struct err *e)
 {

@@ -37,11 +37,22 @@ import_link(struct buf *b, int64_t id)
 
 /* What an import is to the MSP, in words (billing/paid.h). */
 static void
-kind_html(struct buf *b, const char *msp_payer, const struct billing_import *im)
+kind_html(struct buf *b, const struct paid_rule *rule,
+    const struct billing_import *im)
 {
-	switch (paid_import_kind(msp_payer, im)) {
+	const struct paid_payer	*w;
+
+	switch (paid_import_kind(rule, im)) {
 	case PAID_KIND_BILL:
 		buf_adds(b, "<span class=\"tag\">MSP's bill</span>");
+		break;
+	case PAID_KIND_TRANSFER:
+		w = paid_transfer_of(rule, im->payer_id, im->period);
+		buf_adds(b, "<span class=\"tag\">transferred organization ");
+		html_escape(b, w->org_id);
+		buf_adds(b, "'s bill, the MSP's (billing transfer ");
+		html_escape(b, w->transfer_id);
+		buf_adds(b, ")</span>");
 		break;
 	case PAID_KIND_REFERENCE:
 		buf_adds(b, "<span class=\"tag\">reference: a customer's "
@@ -54,25 +65,25 @@ kind_html(struct buf *b, const char *msp_payer, const struct billing_import *im)
 	}
 }
 
-/* The MSP's payer, "" before it is named. */
+/* Whose bills are the MSP's; an empty rule before it is named. */
 static void
-msp_payer(struct ctx *c, char out[ACCOUNT_ID_LEN + 1])
+paid_rule(struct ctx *c, struct paid_rule *out)
 {
-	if (paid_payer(c->r->store, out, NULL) == -1)
-		out[0] = '\0';
+	if (paid_rule_load(c->r->store, c->r->arena, out, NULL) == -1)
+		memset(out, 0, sizeof(*out));
 }
 
 static void
 imports_list(struct ctx *c)
 {
-	char			 payer[ACCOUNT_ID_LEN + 1];
+	struct paid_rule	 rule;
 	struct billing_import	*v;
 	struct buf		*b = c->b;
 	struct err		 e;
 	size_t			 n, i;
 
 	err_clear(&e);
-	msp_payer(c, payer);
+	paid_rule(c, &rule);
 	page_begin(c, "Imports");
 	buf_adds(b, "<h1>Cost and usage imports</h1><section class=\"card\" "
 	    "id=\"imports\"><p class=\"muted\">Each delivery of a payer's "
@@ -103,7 +114,7 @@ imports_list(struct ctx *c)
 			buf_adds(b, "</td><td>");
 			html_escape(b, v[i].payer_id);
 			buf_adds(b, "</td><td>");
-			kind_html(b, payer, &v[i]);
+			kind_html(b, &rule, &v[i]);
 			buf_adds(b, "</td><td>");
 			html_escape(b, v[i].period);
 			buf_adds(b, "</td><td><span class=\"tag\">");
@@ -184,7 +195,7 @@ import_one(struct ctx *c, const char *rest)
 	struct buf			*b = c->b;
 	struct err			 e;
 	char				*end, t[32];
-	char				 payer[ACCOUNT_ID_LEN + 1];
+	struct paid_rule		 rule;
 	long long			 id;
 	size_t				 n, i;
 	int64_t				 total = 0, out = 0, lines = 0;
@@ -209,7 +220,7 @@ import_one(struct ctx *c, const char *rest)
 			page_message(c, 500, "Error", "a total overflows");
 			return;
 		}
-	msp_payer(c, payer);
+	paid_rule(c, &rule);
 	snprintf(t, sizeof(t), "Import %lld", id);
 	page_begin(c, t);
 	buf_printf(b, "<p><a href=\"/imports\">Imports</a></p><h1>Import "
@@ -218,7 +229,7 @@ import_one(struct ctx *c, const char *rest)
 	html_kv(b, "Status", im.status);
 	html_kv(b, "Payer", im.payer_id);
 	buf_adds(b, "<dt>Whose</dt><dd id=\"whose\">");
-	kind_html(b, payer, &im);
+	kind_html(b, &rule, &im);
 	buf_adds(b, "</dd>");
 	html_kv(b, "Billing month", im.period);
 	html_kv(b, "Format", im.format);

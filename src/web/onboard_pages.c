@@ -318,8 +318,24 @@ new_request_section(struct ctx *c, const struct customer *cv, size_t ncv)
 	    "invitation)</label><textarea id=\"notes\" name=\"notes\" "
 	    "maxlength=\"512\" rows=\"2\">");
 	html_escape(b, form_str(&c->form, "notes"));
-	buf_adds(b, "</textarea><button type=\"submit\" class=\"primary\">"
-	    "File request and invite</button></form></section>");
+	buf_adds(b, "</textarea><fieldset><legend>Route</legend><label>"
+	    "<input type=\"radio\" name=\"route\" value=\"invite\"");
+	if (strcmp(form_str(&c->form, "route"), "billing-transfer") != 0)
+		buf_adds(b, " checked");
+	buf_adds(b, "> Invite the account into our organization (cases 1 and "
+	    "2; case 3 after it deletes its organization)</label><label><input "
+	    "type=\"radio\" name=\"route\" value=\"billing-transfer\"");
+	if (strcmp(form_str(&c->form, "route"), "billing-transfer") == 0)
+		buf_adds(b, " checked");
+	buf_adds(b, "> Billing transfer (case 3: the customer keeps its "
+	    "organization; we pay its bill from the first of a month)"
+	    "</label><label for=\"start\">Transfer starts (month; default: "
+	    "next month)</label><input id=\"start\" name=\"start\" "
+	    "type=\"month\" value=\"");
+	html_escape(b, form_str(&c->form, "start"));
+	buf_adds(b, "\"></fieldset><button type=\"submit\" "
+	    "class=\"primary\">File request and invite</button></form>"
+	    "</section>");
 }
 
 static void
@@ -531,6 +547,11 @@ event_text(const char *kind)
 		{ "EXPIRED", "Invitation expired" },
 		{ "CANCELED", "Cancelled" },
 		{ "JOINED", "Joined the MSP's organization" },
+		{ "TRANSFER_STARTED", "Billing transfer started: the MSP pays "
+		    "the organization's bill" },
+		{ "TRANSFER_ENDS", "Billing transfer ended by one side; it "
+		    "runs until its end" },
+		{ "TRANSFER_ENDED", "Billing transfer ended" },
 	};
 	size_t	 i;
 
@@ -596,7 +617,16 @@ step_path(const char *key)
 	static const char *const del[] = { "Organization", "Settings",
 	    "Copy the Organization ID", "Delete organization: paste the ID",
 	    "Delete organization", NULL };
+	static const char *const transfer[] = { "Sign in as the management "
+	    "account", "Organization", "Invitations: the billing transfer",
+	    "Accept", "Accept billing transfer", NULL };
+	static const char *const starts[] = { "Nothing to do: it starts "
+	    "by itself", NULL };
 
+	if (strcmp(key, "ACCEPT_TRANSFER") == 0)
+		return (transfer);
+	if (strcmp(key, "TRANSFER_STARTS") == 0)
+		return (starts);
 	if (strcmp(key, "LEAVE_ORGANIZATION") == 0)
 		return (leave);
 	if (strcmp(key, "REMOVE_MEMBERS") == 0)
@@ -619,6 +649,8 @@ step_status(struct buf *b, const struct onboard_step *s)
 		buf_adds(b, "Next");
 	else if (strcmp(s->status, "PENDING") == 0)
 		buf_adds(b, "Pending");
+	else if (strcmp(s->status, "OPTIONAL") == 0)
+		buf_adds(b, "Optional");
 	else
 		buf_adds(b, "Blocked");
 	buf_adds(b, "</span>");
@@ -671,6 +703,52 @@ steps_list(struct buf *b, const struct onboard_view *v, int full)
 		buf_adds(b, "</li>");
 	}
 	buf_adds(b, "</ol>");
+}
+
+/* The routes for the case, best first, and which one this plan takes. */
+static void
+route_options(struct buf *b, const struct onboard_view *v)
+{
+	const struct onboard_option	*o;
+	size_t				 i;
+
+	buf_adds(b, "<ul class=\"routes\" id=\"routes\">");
+	for (i = 0; i < v->noptions; i++) {
+		o = &v->options[i];
+		buf_adds(b, "<li data-route=\"");
+		html_escape(b, onboard_route_name(o->route));
+		buf_adds(b, "\"><strong>");
+		html_escape(b, o->title);
+		buf_adds(b, "</strong>");
+		if (o->recommended)
+			buf_adds(b, " <span class=\"tag\">recommended</span>");
+		if (strcmp(onboard_route_name(o->route), v->route.route) == 0)
+			buf_adds(b, " <span class=\"tag\">this plan</span>");
+		buf_adds(b, "<br>");
+		html_escape(b, o->summary);
+		buf_adds(b, "</li>");
+	}
+	buf_adds(b, "</ul>");
+}
+
+/* A billing transfer's facts, for the MSP's page. */
+static void
+transfer_kv(struct buf *b, const struct onboard_view *v)
+{
+	if (v->route.transfer_id[0] == '\0')
+		return;
+	buf_adds(b, "<dt>Billing transfer</dt><dd id=\"transfer\"><code>");
+	html_escape(b, v->route.transfer_id);
+	buf_adds(b, "</code> ");
+	html_escape(b, v->transfer_found ? v->transfer.status : "(gone)");
+	buf_adds(b, ", from ");
+	html_time(b, v->transfer_found ? v->transfer.start_at :
+	    v->route.start_at);
+	if (v->transfer_found && v->transfer.end_at != 0) {
+		buf_adds(b, " until ");
+		html_time(b, v->transfer.end_at);
+	}
+	buf_adds(b, "</dd>");
 }
 
 static void
@@ -732,6 +810,10 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	html_kv(b, "Customer", v.customer.name);
 	html_kv(b, "Account", v.o.account_id);
 	html_kv(b, "E-mail", v.o.email);
+	buf_adds(b, "<dt>Route</dt><dd id=\"route\">");
+	html_escape(b, v.route.route);
+	buf_adds(b, "</dd>");
+	transfer_kv(b, &v);
 	buf_adds(b, "<dt>State</dt><dd id=\"state\">");
 	state_badge(b, v.state);
 	buf_adds(b, "</dd>");
@@ -769,7 +851,14 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	buf_adds(b, "</dl></section>");
 
 	buf_adds(b, "<section class=\"card\" id=\"gap\" aria-labelledby="
-	    "\"gap-h\"><h2 id=\"gap-h\">Billing gap</h2><dl class=\"kv\">");
+	    "\"gap-h\"><h2 id=\"gap-h\">Billing gap</h2>");
+	if (v.route.transfer_id[0] != '\0') {
+		buf_adds(b, "<p id=\"gap-value\">None: a billing transfer "
+		    "moves the organization's bill on the first of a month, "
+		    "and no account leaves or joins.</p></section>");
+		goto actions;
+	}
+	buf_adds(b, "<dl class=\"kv\">");
 	kv_time(b, "Left previous payer", v.left_prev_at, v.o.case_no == 1 ?
 	    "no previous payer" : "not yet");
 	kv_time(b, "Joined the MSP's organization", v.joined_at, "not yet");
@@ -779,7 +868,7 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	html_printf(b, "(flagged over %lld minutes)",
 	    (long long)v.gap_threshold_min);
 	buf_adds(b, "</small></dd></dl></section>");
-
+actions:
 	buf_adds(b, "<section class=\"card\" id=\"actions\" aria-labelledby="
 	    "\"act-h\"><h2 id=\"act-h\">Plan link and follow-up</h2>");
 	error_here(c, "actions");
@@ -804,6 +893,8 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	steps_list(b, &v, 0);
 	buf_adds(b, "<h3>Missing prerequisites</h3>");
 	prereq_list(b, &v);
+	buf_adds(b, "<h3>Routes for this case</h3>");
+	route_options(b, &v);
 	buf_adds(b, "</section><section class=\"card\" id=\"events\" "
 	    "aria-labelledby=\"tl-h\"><h2 id=\"tl-h\">Timeline</h2>");
 	timeline_table(b, &v);
@@ -835,9 +926,24 @@ desk_request(struct ctx *c)
 				    form_str(&c->form, "account_id"));
 	const char		*email = form_trimmed(c, form_str(&c->form, "email"));
 	const char		*notes = form_trimmed(c, form_str(&c->form, "notes"));
+	const char		*rs = form_str(&c->form, "route");
+	const char		*start = form_trimmed(c, form_str(&c->form,
+				    "start"));
+	enum onboard_route	 route = ONBOARD_ROUTE_INVITE;
+	int64_t			 start_at = 0, end;
 	char			 id[CUSTOMER_ID_LEN + 1];
 
 	err_clear(&e);
+	if (*rs != '\0' && onboard_route_parse(rs, &route) == -1) {
+		error_text_at(c, "new", "Choose a route.");
+		goto fail;
+	}
+	if (route == ONBOARD_ROUTE_BILLING_TRANSFER && *start != '\0' &&
+	    month_bounds(start, &start_at, &end) == -1) {
+		error_text_at(c, "new", "Enter the month the transfer starts, "
+		    "like 2027-01.");
+		goto fail;
+	}
 	if (*newname == '\0' && *cid == '\0') {
 		error_text_at(c, "new", "Choose a customer or enter a new "
 		    "customer's name.");
@@ -856,8 +962,9 @@ desk_request(struct ctx *c)
 		}
 		cid = id;
 	}
-	if (onboard_request(c->r->store, &org, &c->who, cid, acct, email,
-	    *notes != '\0' ? notes : NULL, case_given(c), &res, &e) == -1) {
+	if (onboard_request_route(c->r->store, &org, &c->who, cid, acct,
+	    email, *notes != '\0' ? notes : NULL, case_given(c), route, start_at, &res,
+	    &e) == -1) {
 		error_at(c, "new", &e);
 		goto fail;
 	}
@@ -1339,10 +1446,10 @@ plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 		    "(<code>");
 		html_escape(b, v->o.prev_org_id);
 		buf_adds(b, "</code>), whose management account pays AWS for "
-		    "it today. Two steps move it: leave that organization, "
-		    "then accept the invitation from ");
+		    "it today. One step moves it: accept the invitation from ");
 		html_escape(b, msp);
-		buf_adds(b, ".");
+		buf_adds(b, ". The account leaves its organization in the same "
+		    "instant; leaving first is optional.");
 		break;
 	default:
 		buf_adds(b, "Your account <code>");
@@ -1350,6 +1457,19 @@ plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 		buf_adds(b, "</code> is the management account of its own "
 		    "organization (<code>");
 		html_escape(b, v->o.prev_org_id);
+		if (strcmp(v->route.route, "billing-transfer") == 0) {
+			buf_adds(b, "</code>) and pays AWS for its members. "
+			    "You keep that organization: accept the billing "
+			    "transfer from ");
+			html_escape(b, msp);
+			buf_adds(b, ", and from ");
+			html_time(b, v->transfer_found ?
+			    v->transfer.start_at : v->route.start_at);
+			buf_adds(b, " ");
+			html_escape(b, msp);
+			buf_adds(b, " pays its AWS bill.");
+			break;
+		}
 		buf_adds(b, "</code>) and pays AWS for its members. Three "
 		    "steps move it: remove every member account, delete the "
 		    "organization, then accept the invitation from ");
@@ -1380,7 +1500,17 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 	state_badge(b, v->state);
 	buf_adds(b, " · this page shows the live status of each step.</p>");
 	plan_intro(b, v, msp);
-	if (v->state == ONBOARD_LINKED) {
+	if (v->state == ONBOARD_LINKED && v->transfer_found) {
+		buf_adds(b, "<p class=\"flash ok\" id=\"linked\">Done: ");
+		html_escape(b, msp);
+		buf_adds(b, " pays your organization's AWS bill from ");
+		html_time(b, v->transfer.start_at);
+		if (v->transfer.end_at != 0) {
+			buf_adds(b, " until ");
+			html_time(b, v->transfer.end_at);
+		}
+		buf_adds(b, ".</p>");
+	} else if (v->state == ONBOARD_LINKED) {
 		buf_adds(b, "<p class=\"flash ok\" id=\"linked\">Done: ");
 		html_escape(b, msp);
 		buf_adds(b, " pays AWS for this account since ");
@@ -1397,6 +1527,17 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 	    "the console</a></p>");
 	steps_list(b, v, 1);
 	buf_adds(b, "</section>");
+	/* Case 3 has two ways: say what each keeps and costs. */
+	if (v->noptions > 1) {
+		buf_adds(b, "<section class=\"card\" id=\"two-ways\" "
+		    "aria-labelledby=\"ways-h\"><h2 id=\"ways-h\">Two ways to "
+		    "move, and the difference</h2>");
+		route_options(b, v);
+		buf_adds(b, "<p class=\"muted\">Ask ");
+		html_escape(b, msp);
+		buf_adds(b, " if you prefer the other way: it sends a new "
+		    "invitation.</p></section>");
+	}
 	if (v->state != ONBOARD_LINKED && v->state != ONBOARD_CANCELED) {
 		buf_adds(b, "<section class=\"card\" id=\"missing\" "
 		    "aria-labelledby=\"pre-h\"><h2 id=\"pre-h\">Still missing"

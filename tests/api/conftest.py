@@ -203,6 +203,21 @@ def srv(emulator):
     return emulator
 
 
+@pytest.fixture(scope="session")
+def legacy_emulator():
+    """An emulator with the rules before direct transfer (11 December
+    2025): serve --no-direct-transfer."""
+    s = Server("--emulator", "--no-direct-transfer")
+    yield s
+    assert s.stop() == 0
+
+
+@pytest.fixture
+def legacy(legacy_emulator):
+    legacy_emulator.reset()
+    return legacy_emulator
+
+
 _seq = [0]
 
 

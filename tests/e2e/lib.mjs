@@ -20,10 +20,11 @@ export const CHROMIUM = process.env.PAYERLINK_CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.join(here, 'screenshots');
 export const PASSWORD = 'correct horse battery';
 
-export async function startServer() {
+// flags: more serve options, e.g. '--no-direct-transfer'.
+export async function startServer(...flags) {
   const dir = mkdtempSync(path.join(tmpdir(), 'payerlink-e2e-'));
   const db = path.join(dir, 'test.db');
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--emulator'],
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--emulator', ...flags],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });

@@ -1,0 +1,33 @@
+-- The 13 policy types of the newest Organizations model (issue 20): the
+-- resource control policy beside the SCP, and the declarative and other
+-- management policies beside tag, backup and AI-services opt-out ones.
+-- SQLite cannot change a CHECK in place: the table is rebuilt (nothing
+-- references it); PostgreSQL replaces the constraint.
+--sqlite: CREATE TABLE policies_015 (
+--sqlite: 	id		TEXT PRIMARY KEY,
+--sqlite: 	org_id		TEXT NOT NULL REFERENCES organizations (id),
+--sqlite: 	policy_type	TEXT NOT NULL CHECK (policy_type IN ('SERVICE_CONTROL_POLICY',
+--sqlite: 			    'RESOURCE_CONTROL_POLICY', 'TAG_POLICY', 'BACKUP_POLICY',
+--sqlite: 			    'AISERVICES_OPT_OUT_POLICY', 'CHATBOT_POLICY',
+--sqlite: 			    'DECLARATIVE_POLICY_EC2', 'SECURITYHUB_POLICY',
+--sqlite: 			    'INSPECTOR_POLICY', 'UPGRADE_ROLLOUT_POLICY', 'BEDROCK_POLICY',
+--sqlite: 			    'S3_POLICY', 'NETWORK_SECURITY_DIRECTOR_POLICY')),
+--sqlite: 	name		TEXT NOT NULL,
+--sqlite: 	description	TEXT NOT NULL,
+--sqlite: 	content		TEXT NOT NULL,
+--sqlite: 	created_at	BIGINT NOT NULL,
+--sqlite: 	updated_at	BIGINT NOT NULL
+--sqlite: );
+--sqlite: INSERT INTO policies_015 (id, org_id, policy_type, name, description, content,
+--sqlite: 	created_at, updated_at) SELECT id, org_id, policy_type, name, description,
+--sqlite: 	content, created_at, updated_at FROM policies;
+--sqlite: DROP TABLE policies;
+--sqlite: ALTER TABLE policies_015 RENAME TO policies;
+--sqlite: CREATE UNIQUE INDEX policies_name ON policies (org_id, name);
+--pg: ALTER TABLE policies DROP CONSTRAINT policies_policy_type_check;
+--pg: ALTER TABLE policies ADD CONSTRAINT policies_policy_type_check CHECK (policy_type IN
+--pg: 	('SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY', 'TAG_POLICY',
+--pg: 	'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY', 'CHATBOT_POLICY',
+--pg: 	'DECLARATIVE_POLICY_EC2', 'SECURITYHUB_POLICY', 'INSPECTOR_POLICY',
+--pg: 	'UPGRADE_ROLLOUT_POLICY', 'BEDROCK_POLICY', 'S3_POLICY',
+--pg: 	'NETWORK_SECURITY_DIRECTOR_POLICY'));
