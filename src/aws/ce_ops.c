@@ -25,6 +25,22 @@ bad(struct err *e, const char *fmt, const char *what)
 	return (err_set(e, ERR_INVALID, VALIDATION, NULL, fmt, what));
 }
 
+/*
+ * Cost Explorer has no InvalidInputException: its input errors are all
+ * ValidationException. The shared input readers (aws/input.c) speak
+ * Organizations' dialect; this turns their answer into Cost Explorer's.
+ */
+static int
+ce_input(int rc, struct err *e)
+{
+	if (rc == -1 && e->aws_type != NULL &&
+	    strcmp(e->aws_type, "InvalidInputException") == 0) {
+		e->aws_type = VALIDATION;
+		e->reason = NULL;
+	}
+	return (rc);
+}
+
 /* TimePeriod {Start, End}: YYYY-MM-DD, End exclusive. */
 static int
 in_period(struct aws_req *r, int64_t *start, int64_t *end, struct err *e)
@@ -253,6 +269,38 @@ page_size(void)
 	return (CE_PAGE_DEFAULT);
 }
 
+/* LINKED_ACCOUNT's attributes, as AWS gives them with the groups: each
+ * account's description (its name), once per account grouped by. */
+static json_t *
+value_attributes(struct aws_req *r, const struct ce_query *q,
+    const struct ce_result *res)
+{
+	json_t		*arr = json_array();
+	uint8_t		*seen;
+	size_t		 k, c;
+	struct account	 acct;
+
+	for (k = 0; k < q->ngroup; k++)
+		if (q->group[k] == CE_LINKED_ACCOUNT)
+			break;
+	if (k == q->ngroup || res->nkeys == 0)
+		return (arr);
+	seen = arena_zalloc(r->arena, res->nkeys);
+	for (c = 0; c < res->ncells; c++) {
+		uint32_t id = res->cells[c].g[k];
+
+		if (seen[id])
+			continue;
+		seen[id] = 1;
+		if (store_account_get(r->store, res->keys[id], &acct,
+		    NULL) == 0)
+			json_array_append_new(arr, json_pack("{s:s, s:{s:s}}",
+			    "Value", res->keys[id], "Attributes", "description",
+			    acct.name));
+	}
+	return (arr);
+}
+
 int
 aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 {
@@ -270,7 +318,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 
 	memset(&q, 0, sizeof(q));
 	if (in_period(r, &q.start, &q.end, e) == -1 ||
-	    in_enum(r, "Granularity", 1, grans, &gran, e) == -1)
+	    ce_input(in_enum(r, "Granularity", 1, grans, &gran, e), e) == -1)
 		return (-1);
 	if (strcmp(gran, "HOURLY") == 0)
 		return (bad(e, "Granularity %s is not available: payerlink "
@@ -327,7 +375,8 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 		return (-1);
 	rbt = json_array();
 	json_object_set_new(r->out, "ResultsByTime", rbt);
-	json_object_set_new(r->out, "DimensionValueAttributes", json_array());
+	json_object_set_new(r->out, "DimensionValueAttributes",
+	    value_attributes(r, &q, &res));
 	if (q.ngroup == 0) {
 		for (i = 0; i < res.nbuckets; i++) {
 			json_t *tot = json_object();
@@ -406,10 +455,10 @@ aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
 	size_t			 i;
 
 	if (in_period(r, &start, &end, e) == -1 ||
-	    in_enum(r, "Metric", 1, mets, &met, e) == -1 ||
-	    in_enum(r, "Granularity", 1, grans, &gran, e) == -1 ||
-	    in_int(r, "PredictionIntervalLevel", 51, 99, &level, e) == -1 ||
-	    in_filter(r, &filter, e) == -1)
+	    ce_input(in_enum(r, "Metric", 1, mets, &met, e), e) == -1 ||
+	    ce_input(in_enum(r, "Granularity", 1, grans, &gran, e), e) == -1 ||
+	    ce_input(in_int(r, "PredictionIntervalLevel", 51, 99, &level, e),
+	    e) == -1 || in_filter(r, &filter, e) == -1)
 		return (-1);
 	if (strcmp(gran, "HOURLY") == 0)
 		return (bad(e, "Granularity %s is not available for "
@@ -461,9 +510,11 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	int		 d;
 
 	if (in_period(r, &start, &end, e) == -1 ||
-	    in_string(r, "Dimension", 1, 1, 64, &dimname, e) == -1 ||
-	    in_string(r, "SearchString", 0, 0, 1024, &search, e) == -1 ||
-	    in_int(r, "MaxResults", 1, 10000, &max, e) == -1 ||
+	    ce_input(in_string(r, "Dimension", 1, 1, 64, &dimname, e),
+	    e) == -1 ||
+	    ce_input(in_string(r, "SearchString", 0, 0, 1024, &search, e),
+	    e) == -1 ||
+	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
 	if ((d = ce_dim_parse(dimname)) < 0)

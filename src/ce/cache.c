@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "billing/service.h"
 #include "ce/internal.h"
 #include "core/xmalloc.h"
 
@@ -183,12 +184,18 @@ load_row(void *arg, const struct billing_rollup *r)
 		return (0);
 	w = &s->rows[s->nrows++];
 	w->day = (int32_t)day;
-	w->d[CE_SERVICE] = strtab_add(&s->str, r->product_code);
+	/* SERVICE as Cost Explorer names it; the code stays for pricing. */
+	w->d[CE_SERVICE] = strtab_add(&s->str, service_ce_name(r->product_code,
+	    r->usage_type, r->line_item_type));
+	w->code = strtab_add(&s->str, r->product_code);
 	w->d[CE_LINKED_ACCOUNT] = strtab_add(&s->str, r->account_id);
 	w->d[CE_REGION] = strtab_add(&s->str, r->region);
 	w->d[CE_USAGE_TYPE] = strtab_add(&s->str, r->usage_type);
 	w->d[CE_RECORD_TYPE] = strtab_add(&s->str, r->line_item_type);
-	w->d[CE_OPERATION] = strtab_add(&s->str, r->operation);
+	/* Cost Explorer has no empty OPERATION key: a line without an
+	 * operation (tax, fees, some data transfer) is "NoOperation". */
+	w->d[CE_OPERATION] = strtab_add(&s->str, *r->operation != '\0' ?
+	    r->operation : "NoOperation");
 	w->term = strtab_add(&s->str, r->pricing_term);
 	w->in_membership = r->in_membership != 0;
 	w->unblended = r->unblended;

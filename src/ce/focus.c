@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "billing/money.h"
+#include "billing/service.h"
 #include "ce/ce.h"
 #include "ce/internal.h"
 
@@ -81,15 +82,16 @@ focus_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		    x->customer, s->currency, x->pstart, x->pend, day, next,
 		    category(s->str.s[r->d[CE_RECORD_TYPE]]), billed, eff,
 		    list, billed, qty);
-		field(x->f, s->str.s[r->d[CE_SERVICE]]);
+		field(x->f, service_name(s->str.s[r->code]));
 		fprintf(x->f, ",%s,", s->str.s[r->d[CE_LINKED_ACCOUNT]]);
 		field(x->f, s->str.s[r->d[CE_REGION]]);
 		fputc(',', x->f);
 		field(x->f, s->str.s[r->d[CE_USAGE_TYPE]]);
 		fputc(',', x->f);
-		field(x->f, s->str.s[r->d[CE_OPERATION]]);
+		field(x->f, strcmp(s->str.s[r->d[CE_OPERATION]],
+		    "NoOperation") == 0 ? "" : s->str.s[r->d[CE_OPERATION]]);
 		fputc(',', x->f);
-		field(x->f, s->str.s[r->d[CE_SERVICE]]);
+		field(x->f, s->str.s[r->code]);
 		fputc(',', x->f);
 		field(x->f, s->str.s[r->d[CE_RECORD_TYPE]]);
 		fputs(",AWS,AWS\n", x->f);

@@ -31,6 +31,22 @@ SERVICES = [("AmazonEC2", "BoxUsage:m5.large", "RunInstances", "us-east-1"),
             ("AmazonS3", "TimedStorage-ByteHrs", "PutObject", "eu-west-1"),
             ("AWSLambda", "Lambda-GB-Second", "Invoke", "us-east-1")]
 
+# How Cost Explorer names the products of these files (the Billing console's
+# names; AWS's Cost Explorer user guide): EC2 instance hours are "Compute",
+# the rest of EC2 "EC2 - Other", and every Tax line is "Tax".
+PRODUCT_NAMES = {"AmazonS3": "Amazon Simple Storage Service", "AWSLambda": "AWS Lambda"}
+EC2_COMPUTE, EC2_OTHER = "Amazon Elastic Compute Cloud - Compute", "EC2 - Other"
+
+
+def ce_service(line):
+    """The SERVICE value Cost Explorer gives a line the test wrote."""
+    lit, code, ut = line[1], line[3], line[4]
+    if lit == "Tax":
+        return "Tax"
+    if code == "AmazonEC2":
+        return EC2_COMPUTE if ut.split("-", 1)[-1].startswith("BoxUsage") else EC2_OTHER
+    return PRODUCT_NAMES[code]
+
 
 def today(srv):
     """The business clock's date (the emulator's clock may have moved)."""
@@ -106,7 +122,9 @@ def world(srv, new_account, tmp_path):
     w.days = [w.month + i * DAY for i in range(10)]
     w.cost = lambda d, i, k: Decimal("%d.%03d" % (1 + i + k, d.day))
     w.ingest(w.write(w.month, w.days, w.cost, extra=[
-        (w.a1.id, "Tax", w.days[0], "AmazonEC2", "", "", "", Decimal("5.5"), Decimal(0))]))
+        (w.a1.id, "Tax", w.days[0], "AmazonEC2", "", "", "", Decimal("5.5"), Decimal(0)),
+        (w.a2.id, "Usage", w.days[1], "AmazonEC2", "USE1-EBS:VolumeUsage.gp3", "CreateVolume-Gp3",
+         "us-east-1", Decimal("2.25"), Decimal(100))]))
     return w
 
 
@@ -202,7 +220,7 @@ def test_two_group_bys_and_filter_expressions(world):
     c = client(w.srv, w.msp, service="ce")
     f = {"And": [{"Dimensions": {"Key": "REGION", "Values": ["us-east-1"]}},
                  {"Not": {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.stray.id]}}},
-                 {"Or": [{"Dimensions": {"Key": "SERVICE", "Values": ["AmazonEC2"]}},
+                 {"Or": [{"Dimensions": {"Key": "SERVICE", "Values": [EC2_COMPUTE]}},
                          {"Dimensions": {"Key": "USAGE_TYPE", "Values": ["Lambda-GB-Second"]}}]}]}
     r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
                              GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"},
@@ -213,14 +231,85 @@ def test_two_group_bys_and_filter_expressions(world):
            for g in r["ResultsByTime"][0]["Groups"]}
     want = defaultdict(Decimal)
     for l in w.lines:
-        if l[6] == "us-east-1" and l[0] != w.stray.id and (l[3] == "AmazonEC2" or l[4] == "Lambda-GB-Second"):
-            want[(l[3], l[0])] += l[7]
+        if l[6] == "us-east-1" and l[0] != w.stray.id and (
+                ce_service(l) == EC2_COMPUTE or l[4] == "Lambda-GB-Second"):
+            want[(ce_service(l), l[0])] += l[7]
     assert got == dict(want)
+    # AWS's names are the values: the CUR's product code matches nothing.
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             Filter={"Dimensions": {"Key": "SERVICE", "Values": ["AmazonEC2"]}})
+    assert Decimal(r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == 0
     # RECORD_TYPE separates the Tax line.
     r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
                              GroupBy=[{"Type": "DIMENSION", "Key": "RECORD_TYPE"}])
     got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"]) for g in r["ResultsByTime"][0]["Groups"]}
     assert got["Tax"] == Decimal("5.5")
+
+
+# AWS: GetCostAndUsage GetDimensionValues
+def test_service_names_as_aws_shows_them(world):
+    """SERVICE is the product name, EC2 split into Compute and EC2 - Other,
+    Tax lines "Tax"; sums per name from the CUR lines the test wrote."""
+    w = world
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}])
+    got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+           for g in r["ResultsByTime"][0]["Groups"]}
+    assert got == dict(expected(w, {w.a1.id, w.a2.id, w.b1.id, w.stray.id}, by=ce_service))
+    assert {"Tax", EC2_COMPUTE, EC2_OTHER} <= set(got) and "AmazonEC2" not in got
+    # Filtering by AWS's name.
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-cost-and-usage", "--time-period",
+                       "Start=%s,End=%s" % (period(w)["Start"], period(w)["End"]),
+                       "--granularity", "MONTHLY", "--metrics", "UnblendedCost",
+                       "--filter", json.dumps({"Dimensions": {"Key": "SERVICE", "Values": [EC2_OTHER]}}))
+    assert rc == 0, err
+    assert Decimal(out["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == Decimal("2.25")
+    # A customer sees the same names on its own accounts' lines.
+    r = client(w.srv, w.a1, service="ce").get_dimension_values(TimePeriod=period(w), Dimension="SERVICE")
+    assert [v["Value"] for v in r["DimensionValues"]] == sorted(
+        {ce_service(l) for l in w.lines if l[0] in (w.a1.id, w.a2.id)})
+
+
+# AWS: GetCostAndUsage
+def test_no_empty_operation_and_account_attributes(world):
+    w = world
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "OPERATION"}])
+    got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+           for g in r["ResultsByTime"][0]["Groups"]}
+    want = expected(w, {w.a1.id, w.a2.id, w.b1.id, w.stray.id}, by=lambda l: l[5] or "NoOperation")
+    assert "" not in got and got == dict(want) and got["NoOperation"] == Decimal("5.5")
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="DAILY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}])
+    attrs = {a["Value"]: a["Attributes"] for a in r["DimensionValueAttributes"]}
+    assert attrs == {w.a1.id: {"description": "A one"}, w.a2.id: {"description": "A two"},
+                     w.b1.id: {"description": "B one"}, w.stray.id: {"description": "Stray"}}
+    # Without LINKED_ACCOUNT in GroupBy there are none.
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="DAILY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}])
+    assert r["DimensionValueAttributes"] == []
+
+
+# AWS: GetCostAndUsage ValidationException
+def test_missing_granularity_is_a_validation_error(world):
+    """boto3 checks Granularity itself; with its checks off the server must."""
+    import boto3
+    import botocore.config
+    w = world
+    c = boto3.client("ce", endpoint_url=w.srv.url, region_name="us-east-1",
+                     aws_access_key_id=w.msp["AccessKeyId"],
+                     aws_secret_access_key=w.msp["SecretAccessKey"],
+                     config=botocore.config.Config(parameter_validation=False,
+                                                   retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as exc:
+        c.get_cost_and_usage(TimePeriod=period(w), Metrics=["UnblendedCost"])
+    assert error_of(exc)[0] == "ValidationException"
+    assert "Granularity" in exc.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as exc:
+        c.get_cost_and_usage(TimePeriod=period(w), Granularity="WEEKLY", Metrics=["UnblendedCost"])
+    assert error_of(exc)[0] == "ValidationException"
 
 
 # AWS: GetCostAndUsage ValidationException InvalidNextTokenException
@@ -280,7 +369,8 @@ def test_pagination_and_request_changed(srv, new_account, tmp_path, monkeypatch)
                            "Start=%s,End=%s" % (req["TimePeriod"]["Start"], req["TimePeriod"]["End"]),
                            "--dimension", "SERVICE")
         assert rc == 0, err
-        assert [v["Value"] for v in out["DimensionValues"]] == sorted(x[0] for x in SERVICES)
+        assert [v["Value"] for v in out["DimensionValues"]] == sorted(
+            ce_service(("", "Usage", None, code, ut)) for code, ut, _, _ in SERVICES)
     finally:
         s.stop()
 
@@ -300,7 +390,12 @@ def test_dimension_values_with_the_aws_cli(world):
                        "Start=%s,End=%s" % (period(w)["Start"], period(w)["End"]),
                        "--dimension", "SERVICE", "--search-string", "ec2")
     assert rc == 0, err
-    assert [v["Value"] for v in out["DimensionValues"]] == ["AmazonEC2"]
+    assert [v["Value"] for v in out["DimensionValues"]] == [EC2_OTHER]
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-dimension-values", "--time-period",
+                       "Start=%s,End=%s" % (period(w)["Start"], period(w)["End"]),
+                       "--dimension", "SERVICE", "--search-string", "compute")
+    assert rc == 0, err
+    assert [v["Value"] for v in out["DimensionValues"]] == [EC2_COMPUTE]
 
 
 # AWS: AccessDeniedException (Cost Explorer)
@@ -440,10 +535,11 @@ def test_anomaly_on_a_synthetic_spike_has_the_known_root_cause(srv, new_account,
     p = Portal(srv, "ann@a.example", "ann-password")
     st, page = p.get("/portal/anomalies")
     assert st == 200
-    rows = [r for r in page.split("<tr>")[2:] if "AmazonEC2" in r or "AWSLambda" in r or "AmazonS3" in r]
+    names = {ce_service(("", "Usage", None, code, ut)) for code, ut, _, _ in SERVICES}
+    rows = [r for r in page.split("<tr>")[2:] if any(n in r for n in names)]
     assert len(rows) == 1, page
     r = rows[0]
-    assert spike.isoformat() in r and w.a2.id in r and "AmazonEC2" in r and "BoxUsage:m5.large" in r
+    assert spike.isoformat() in r and w.a2.id in r and EC2_COMPUTE in r and "BoxUsage:m5.large" in r
     assert "48.00 USD" in r and "OPEN" in r
     # Acknowledge it.
     action = p.re.search(r'action="(/portal/anomalies/[0-9a-f]{32}/acknowledge)"', page).group(1)
