@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Cost Explorer operations (GetCostAndUsage, GetCostForecast,
- * GetDimensionValues): translate only. Decode the request in the shapes of
+ * GetUsageForecast, GetDimensionValues): translate only. Decode the request in the shapes of
  * the botocore model (ce/2017-10-25), call ce/, encode the result. Amounts
  * are exact decimal strings; who sees what is ce.h's business.
  */
@@ -107,10 +107,15 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 		if (mo != NULL && json_is_array(mo))
 			for (i = 0; i < json_array_size(mo); i++) {
 				json_t *m = json_array_get(mo, i);
-				if (!json_is_string(m) || strcmp(
-				    json_string_value(m), "EQUALS") != 0)
+				/* AWS: Dimensions take EQUALS and
+				 * CASE_SENSITIVE (the default) only. */
+				if (!json_is_string(m) || (strcmp(
+				    json_string_value(m), "EQUALS") != 0 &&
+				    strcmp(json_string_value(m),
+				    "CASE_SENSITIVE") != 0))
 					return (bad(e, "Filter: MatchOptions "
-					    "'%s' is not supported (EQUALS)",
+					    "'%s' is not valid for Dimensions "
+					    "(EQUALS, CASE_SENSITIVE)",
 					    json_is_string(m) ?
 					    json_string_value(m) : "?"));
 			}
@@ -437,14 +442,44 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 	return (0);
 }
 
-int
-aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
+/* Whether x names a usage type on every path that keeps a line: a
+ * USAGE_TYPE leaf, or an And with one. */
+static int
+names_usage_type(const struct ce_expr *x)
+{
+	size_t	 i;
+
+	if (x == NULL)
+		return (0);
+	if (x->op == CE_DIMS)
+		return (x->dim == CE_USAGE_TYPE);
+	if (x->op == CE_AND) {
+		for (i = 0; i < x->nkids; i++)
+			if (names_usage_type(x->kids[i]))
+				return (1);
+		return (0);
+	}
+	if (x->op == CE_OR) {
+		for (i = 0; i < x->nkids; i++)
+			if (!names_usage_type(x->kids[i]))
+				return (0);
+		return (1);
+	}
+	return (0);
+}
+
+static int
+forecast(struct aws_req *r, int usage, struct err *e)
 {
 	static const char *const grans[] = { "DAILY", "MONTHLY", "HOURLY",
 	    NULL };
-	static const char *const mets[] = { "BLENDED_COST", "UNBLENDED_COST",
-	    "AMORTIZED_COST", "NET_UNBLENDED_COST", "NET_AMORTIZED_COST",
-	    "USAGE_QUANTITY", "NORMALIZED_USAGE_AMOUNT", NULL };
+	static const char *const cost_mets[] = { "BLENDED_COST",
+	    "UNBLENDED_COST", "AMORTIZED_COST", "NET_UNBLENDED_COST",
+	    "NET_AMORTIZED_COST", "USAGE_QUANTITY", "NORMALIZED_USAGE_AMOUNT",
+	    NULL };
+	static const char *const usage_mets[] = { "USAGE_QUANTITY",
+	    "NORMALIZED_USAGE_AMOUNT", NULL };
+	const char *const	*mets = usage ? usage_mets : cost_mets;
 	struct ce_scope		 sc;
 	struct ce_forecast	 f;
 	struct ce_expr		*filter;
@@ -463,6 +498,12 @@ aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
 	if (strcmp(gran, "HOURLY") == 0)
 		return (bad(e, "Granularity %s is not available for "
 		    "forecasts", gran));
+	/* A usage forecast adds one unit only: AWS asks for usage types. */
+	if (usage && !names_usage_type(filter))
+		return (err_set(e, ERR_INVALID, "UnresolvableUsageUnitException",
+		    NULL, "Cost Explorer was unable to identify the usage unit. "
+		    "Provide a USAGE_TYPE filter whose usage types share a "
+		    "unit, for example hours."));
 	if (strcmp(met, "BLENDED_COST") == 0)
 		m = CE_BLENDED;
 	else if (strcmp(met, "UNBLENDED_COST") == 0)
@@ -496,6 +537,18 @@ aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
 	}
 	json_object_set_new(r->out, "ForecastResultsByTime", arr);
 	return (0);
+}
+
+int
+aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
+{
+	return (forecast(r, 0, e));
+}
+
+int
+aws_ce_get_usage_forecast(struct aws_req *r, struct err *e)
+{
+	return (forecast(r, 1, e));
 }
 
 int

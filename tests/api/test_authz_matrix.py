@@ -16,7 +16,7 @@ by a strict (non-emulator) server:
   organizations. Each (page, role) is held to GET_EXPECT below; no body a
   non-MSP role receives names B (customer A's user: no other customer at
   all). Refused forms change nothing in the database.
-- Cost Explorer (GetCostAndUsage, GetCostForecast, GetDimensionValues) x
+- Cost Explorer (GetCostAndUsage, GetCostForecast, GetUsageForecast, GetDimensionValues) x
   callers: the MSP sees its payer's lines, a customer's account sees its
   customer's accounts only, anyone else is refused; nobody sees another
   organization's costs.
@@ -705,6 +705,10 @@ def test_cost_explorer_callers(w):
         "GetDimensionValues": {"TimePeriod": period, "Dimension": "LINKED_ACCOUNT"},
         "GetCostForecast": {"TimePeriod": future, "Granularity": "MONTHLY",
                             "Metric": "UNBLENDED_COST"},
+        "GetUsageForecast": {"TimePeriod": future, "Granularity": "MONTHLY",
+                             "Metric": "USAGE_QUANTITY",
+                             "Filter": {"Dimensions": {"Key": "USAGE_TYPE",
+                                                       "Values": ["BoxUsage:m5.large"]}}},
     }
     bad = []
     for who, want in CE_EXPECT.items():
@@ -714,7 +718,7 @@ def test_cost_explorer_callers(w):
                 if not (st == 400 and b.get("__type") == want):
                     bad.append((who, op, st, b))
                 continue
-            if want == "customer Acme" and op == "GetCostForecast":
+            if want == "customer Acme" and op in ("GetCostForecast", "GetUsageForecast"):
                 if not (st == 400 and b.get("__type") == "DataUnavailableException"):
                     bad.append((who, op, st, b))
                 continue

@@ -452,6 +452,71 @@ def test_forecast_of_a_linear_series_has_the_known_answer(srv, new_account, tmp_
     assert error_of(exc)[0] == "DataUnavailableException"
 
 
+# AWS: GetUsageForecast UnresolvableUsageUnitException ValidationException
+def test_usage_forecast_of_a_flat_series(srv, new_account, tmp_path):
+    """Every account uses 1 hour of BoxUsage:m5.large a day for 30 days:
+    customer A (two accounts) is forecast 2 a day, with the aws CLI and boto3."""
+    w = World(srv, new_account, str(tmp_path))
+    w.joined = today(srv)
+    srv.advance(40 * 86400)
+    now = today(srv)
+    hist = [now - (30 - i) * DAY for i in range(30)]
+    by_month = defaultdict(list)
+    for d in hist:
+        by_month[d.replace(day=1)].append(d)
+    for n, (m, days) in enumerate(sorted(by_month.items())):
+        w.ingest(w.write(m, days, lambda d, i, k: Decimal(1), name="u%d.csv" % n))
+    per_day = defaultdict(Decimal)      # usage of customer A's accounts per day, from the file
+    for l in w.lines:
+        if l[0] in (w.a1.id, w.a2.id) and l[4] == "BoxUsage:m5.large":
+            per_day[l[2]] += l[8]
+    flat = set(per_day.values())
+    assert len(flat) == 1
+    daily = flat.pop()
+    start, end = now, now + 5 * DAY
+    f = {"Dimensions": {"Key": "USAGE_TYPE", "Values": ["BoxUsage:m5.large"]}}
+    c = client(srv, w.a1, service="ce")
+    r = c.get_usage_forecast(TimePeriod={"Start": start.isoformat(), "End": end.isoformat()},
+                             Metric="USAGE_QUANTITY", Granularity="DAILY", Filter=f)
+    assert [abs(Decimal(x["MeanValue"]) - daily) < Decimal("0.00001")
+            for x in r["ForecastResultsByTime"]] == [True] * 5
+    assert abs(Decimal(r["Total"]["Amount"]) - 5 * daily) < Decimal("0.0001")
+    rc, out, err = aws(srv, w.a1, "ce", "get-usage-forecast", "--time-period",
+                       "Start=%s,End=%s" % (start.isoformat(), end.isoformat()),
+                       "--metric", "USAGE_QUANTITY", "--granularity", "DAILY",
+                       "--filter", json.dumps(f))
+    assert rc == 0, err
+    assert abs(Decimal(out["Total"]["Amount"]) - 5 * daily) < Decimal("0.0001")
+    # Units cannot be added up without a usage type; cost metrics are not usage.
+    with pytest.raises(ClientError) as exc:
+        c.get_usage_forecast(TimePeriod={"Start": start.isoformat(), "End": end.isoformat()},
+                             Metric="USAGE_QUANTITY", Granularity="DAILY")
+    assert error_of(exc)[0] == "UnresolvableUsageUnitException"
+    with pytest.raises(ClientError) as exc:
+        c.get_usage_forecast(TimePeriod={"Start": start.isoformat(), "End": end.isoformat()},
+                             Metric="UNBLENDED_COST", Granularity="DAILY", Filter=f)
+    assert error_of(exc)[0] == "ValidationException"
+
+
+# AWS: GetCostAndUsage ValidationException
+def test_dimension_match_options(world):
+    """Dimensions take EQUALS and CASE_SENSITIVE (AWS's rule); the others
+    are for tags and cost categories."""
+    w = world
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             Filter={"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.a2.id],
+                                                    "MatchOptions": ["EQUALS", "CASE_SENSITIVE"]}})
+    assert Decimal(r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == \
+        sum(expected(w, {w.a2.id}).values())
+    for mo in ("STARTS_WITH", "CONTAINS", "ABSENT"):
+        with pytest.raises(ClientError) as exc:
+            c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                                 Filter={"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.a2.id],
+                                                        "MatchOptions": [mo]}})
+        assert error_of(exc)[0] == "ValidationException", mo
+
+
 class Portal:
     """A browser-like session of the billing portal (cookies, CSRF)."""
 
