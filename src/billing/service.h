@@ -28,10 +28,15 @@ const char	*service_ce_name(const char *product_code,
  * a region prefix ("USE2-BoxUsage:m5.large"). */
 int		 service_ec2_compute(const char *usage_type);
 
-/* The table, for docs and tests: n_out entries of {code, name}. */
+/* FOCUS 1.2's ServiceCategory of a product code ("Compute", "Storage",
+ * ...; "Other" if unknown). */
+const char	*service_category(const char *product_code);
+
+/* The table, for docs and tests: n_out entries of {code, name, category}. */
 struct service_entry {
 	const char	*code;
 	const char	*name;
+	const char	*category;	/* FOCUS ServiceCategory */
 };
 const struct service_entry *service_table(unsigned *n_out /* OUT */);
 

@@ -115,6 +115,9 @@ TEST(ce_service_names_as_aws_shows_them)
 	CHECK_STR(service_ce_name("AmazonS3", "", "Tax"), "Tax");
 	CHECK_STR(service_ce_name("AWSLambda", "Lambda-GB-Second", "Usage"),
 	    "AWS Lambda");
+	CHECK_STR(service_category("AmazonEC2"), "Compute");
+	CHECK_STR(service_category("AmazonS3"), "Storage");
+	CHECK_STR(service_category("NoSuchProduct"), "Other");
 	/* The table is sorted (bsearch) and every entry is found. */
 	t = service_table(&n);
 	CHECK(n > 40);
