@@ -41,7 +41,8 @@ CE_MODEL = [
     "UpdateCostAllocationTagsStatus", "UpdateCostCategoryDefinition",
 ]
 _TAGS = "resource tags and cost categories are not yet kept in the rollups"
-_ANOM = "the portal's anomaly detection is not yet exposed as monitors and subscriptions"
+_ANOM = ("payerlink's detection is one fixed monitor per caller (GetAnomalyMonitors); "
+         "monitors, subscriptions and feedback are not written through the API yet")
 _RECO = "needs AWS's price list and utilisation metrics, which a CUR does not carry"
 _COMMIT = "RI and Savings Plans lines are in the rollups, the reports over them are not written yet"
 _CERES = "Cost Explorer's own resources (monitors, subscriptions, cost categories) do not exist yet"

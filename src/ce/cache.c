@@ -169,6 +169,48 @@ cache_trim(void)
 	}
 }
 
+/*
+ * INSTANCE_TYPE as Cost Explorer gives it: the instance type of instance
+ * and node hours (the usage type after ':' of BoxUsage, SpotUsage,
+ * DedicatedUsage, HostUsage, HeavyUsage, InstanceUsage, NodeUsage,
+ * ESInstance, with or without a region prefix), else "NoInstanceType".
+ */
+static const char *
+instance_type(const char *ut, char *buf, size_t len)
+{
+	static const char *const kinds[] = { "BoxUsage:", "SpotUsage:",
+	    "DedicatedUsage:", "HostUsage:", "HeavyUsage:", "InstanceUsage:",
+	    "NodeUsage:", "ESInstance:", "Multi-AZUsage:", NULL };
+	const char	*p;
+	size_t		 i;
+
+	for (p = ut; (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'); p++)
+		;
+	if (*p == '-' && p > ut && p - ut <= 6)
+		ut = p + 1;
+	for (i = 0; kinds[i] != NULL; i++)
+		if (strncmp(ut, kinds[i], strlen(kinds[i])) == 0 &&
+		    ut[strlen(kinds[i])] != '\0') {
+			snprintf(buf, len, "%s", ut + strlen(kinds[i]));
+			return (buf);
+		}
+	return ("NoInstanceType");
+}
+
+/* PURCHASE_TYPE: Cost Explorer's purchase option of a line. */
+static const char *
+purchase_type(const char *lit, const char *term, const char *ut)
+{
+	if (strcmp(lit, "DiscountedUsage") == 0 || strcmp(lit, "RIFee") == 0 ||
+	    strcmp(term, "Reserved") == 0)
+		return ("Standard Reserved Instances");
+	if (strncmp(lit, "SavingsPlan", 11) == 0)
+		return ("Savings Plans");
+	if (strcmp(term, "Spot") == 0 || strstr(ut, "SpotUsage") != NULL)
+		return ("Spot Instances");
+	return ("On Demand Instances");
+}
+
 static int
 load_row(void *arg, const struct billing_rollup *r)
 {
@@ -197,6 +239,16 @@ load_row(void *arg, const struct billing_rollup *r)
 	w->d[CE_OPERATION] = strtab_add(&s->str, *r->operation != '\0' ?
 	    r->operation : "NoOperation");
 	w->term = strtab_add(&s->str, r->pricing_term);
+	{
+		char	 it[128];
+
+		w->d[CE_INSTANCE_TYPE] = strtab_add(&s->str,
+		    instance_type(r->usage_type, it, sizeof(it)));
+	}
+	w->d[CE_PURCHASE_TYPE] = strtab_add(&s->str, purchase_type(
+	    r->line_item_type, r->pricing_term, r->usage_type));
+	w->d[CE_BILLING_ENTITY] = strtab_add(&s->str, strcmp(r->product_code,
+	    "AWSMarketplace") == 0 ? "AWS Marketplace" : "AWS");
 	w->in_membership = r->in_membership != 0;
 	w->unblended = r->unblended;
 	w->net = r->net_unblended;

@@ -12,6 +12,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import threading
 import time
 from collections import defaultdict
@@ -290,6 +291,34 @@ def test_no_empty_operation_and_account_attributes(world):
     r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="DAILY", Metrics=["UnblendedCost"],
                              GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}])
     assert r["DimensionValueAttributes"] == []
+
+
+# AWS: GetCostAndUsage GetDimensionValues
+def test_instance_type_purchase_type_and_billing_entity(world):
+    """Dimensions Cost Explorer derives from the line: INSTANCE_TYPE from
+    instance-hour usage types (else NoInstanceType), PURCHASE_TYPE, and
+    BILLING_ENTITY; sums per value from the lines the test wrote."""
+    w = world
+    c = client(w.srv, w.msp, service="ce")
+    everyone = {w.a1.id, w.a2.id, w.b1.id, w.stray.id}
+
+    def itype(l):
+        ut = l[4].split("-", 1)[1] if re.match(r"^[A-Z0-9]{1,6}-", l[4]) else l[4]
+        return ut.split(":", 1)[1] if ut.startswith("BoxUsage:") else "NoInstanceType"
+
+    for dim, by in (("INSTANCE_TYPE", itype), ("PURCHASE_TYPE", lambda l: "On Demand Instances"),
+                    ("BILLING_ENTITY", lambda l: "AWS")):
+        r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                                 GroupBy=[{"Type": "DIMENSION", "Key": dim}])
+        got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+               for g in r["ResultsByTime"][0]["Groups"]}
+        assert got == dict(expected(w, everyone, by=by)), dim
+    vals = c.get_dimension_values(TimePeriod=period(w), Dimension="INSTANCE_TYPE")["DimensionValues"]
+    assert [v["Value"] for v in vals] == ["NoInstanceType", "m5.large"]
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             Filter={"Dimensions": {"Key": "INSTANCE_TYPE", "Values": ["m5.large"]}})
+    assert Decimal(r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == \
+        sum(expected(w, everyone, by=itype).get(k, 0) for k in ["m5.large"])
 
 
 # AWS: GetCostAndUsage ValidationException
@@ -615,6 +644,69 @@ def test_anomaly_on_a_synthetic_spike_has_the_known_root_cause(srv, new_account,
             "--password", "bob-password", "--json")
     st, page = Portal(srv, "bob@b.example", "bob-password").get("/portal/anomalies")
     assert "No anomalies." in page and w.a2.id not in page
+
+
+# AWS: GetAnomalies GetAnomalyMonitors GetAnomalySubscriptions UnknownMonitorException
+def test_anomalies_through_the_api(srv, new_account, tmp_path):
+    """The same synthetic spike as the portal's test, through Cost
+    Explorer's anomaly API: one anomaly, root cause account a2's EC2
+    instance hours, impact 48 (50 against a flat 2), on the one monitor."""
+    w = World(srv, new_account, str(tmp_path))
+    w.joined = today(srv)
+    srv.advance(40 * 86400)
+    now = today(srv)
+    hist = [now - (30 - i) * DAY for i in range(30)]
+    spike = hist[25]
+    by_month = defaultdict(list)
+    for d in hist:
+        by_month[d.replace(day=1)].append(d)
+    for n, (m, days) in enumerate(sorted(by_month.items())):
+        w.ingest(w.write(m, days, lambda d, i, k: Decimal(50) if (d == spike and i == 1 and k == 0)
+                         else Decimal(2), name="s%d.csv" % n))
+    c = client(srv, w.a1, service="ce")
+    mons = c.get_anomaly_monitors()["AnomalyMonitors"]
+    assert len(mons) == 1 and mons[0]["MonitorType"] == "DIMENSIONAL" and \
+        mons[0]["MonitorDimension"] == "SERVICE"
+    arn = mons[0]["MonitorArn"]
+    assert arn.startswith("arn:aws:ce::%s:anomalymonitor/" % w.a1.id)
+    interval = {"StartDate": hist[0].isoformat(), "EndDate": now.isoformat()}
+    got = c.get_anomalies(DateInterval=interval)["Anomalies"]
+    assert len(got) == 1, got
+    a = got[0]
+    assert a["AnomalyStartDate"] == a["AnomalyEndDate"] == spike.isoformat()
+    assert a["DimensionValue"] == EC2_COMPUTE and a["MonitorArn"] == arn
+    assert a["RootCauses"] == [{"Service": EC2_COMPUTE, "LinkedAccount": w.a2.id,
+                                "LinkedAccountName": "A two", "UsageType": "BoxUsage:m5.large"}]
+    assert a["Impact"]["TotalImpact"] == a["Impact"]["MaxImpact"] == 48
+    # Members newer than Debian's botocore, on the wire.
+    from test_protocol import call
+    st, _, raw = call(srv, w.a1, "GetAnomalies", {"DateInterval": interval}, service="ce",
+                      target="AWSInsightsIndexService.GetAnomalies")
+    assert st == 200, raw
+    imp = raw["Anomalies"][0]["Impact"]
+    assert (imp["TotalActualSpend"], imp["TotalExpectedSpend"], imp["TotalImpactPercentage"]) == \
+        (50, 2, 2400)
+    assert "Feedback" not in a
+    # Filters: impact above 100, another monitor: nothing.
+    assert c.get_anomalies(DateInterval=interval, TotalImpact={
+        "NumericOperator": "GREATER_THAN", "StartValue": 100})["Anomalies"] == []
+    assert c.get_anomalies(DateInterval=interval, TotalImpact={
+        "NumericOperator": "BETWEEN", "StartValue": 40, "EndValue": 50})["Anomalies"] == got
+    assert c.get_anomalies(DateInterval=interval, Feedback="YES")["Anomalies"] == []
+    rc, out, err = aws(srv, w.a1, "ce", "get-anomalies", "--date-interval",
+                       "StartDate=%s,EndDate=%s" % (interval["StartDate"], interval["EndDate"]),
+                       "--monitor-arn", arn)
+    assert rc == 0, err
+    assert [x["AnomalyId"] for x in out["Anomalies"]] == [a["AnomalyId"]]
+    # Customer B sees none of it; nobody has subscriptions.
+    assert client(srv, w.b1, service="ce").get_anomalies(DateInterval=interval)["Anomalies"] == []
+    assert c.get_anomaly_subscriptions()["AnomalySubscriptions"] == []
+    with pytest.raises(ClientError) as exc:
+        c.get_anomaly_monitors(MonitorArnList=["arn:aws:ce::%s:anomalymonitor/nope" % w.a1.id])
+    assert error_of(exc)[0] == "UnknownMonitorException"
+    with pytest.raises(ClientError) as exc:
+        c.get_anomalies(DateInterval={"StartDate": "yesterday"})
+    assert error_of(exc)[0] == "ValidationException"
 
 
 class Hook(http.server.BaseHTTPRequestHandler):
