@@ -18,7 +18,7 @@
 #include "core/codec.h"
 #include "portal/portal.h"
 
-#define VALIDATION	"ValidationException"
+#define VALIDATION	AWSERR(ValidationException)
 #define CE_PAGE_DEFAULT	2000	/* groups per page */
 
 static int
@@ -36,7 +36,7 @@ static int
 ce_input(int rc, struct err *e)
 {
 	if (rc == -1 && e->aws_type != NULL &&
-	    strcmp(e->aws_type, "InvalidInputException") == 0) {
+	    strcmp(e->aws_type, AWSERR(InvalidInputException)) == 0) {
 		e->aws_type = VALIDATION;
 		e->reason = NULL;
 	}
@@ -238,17 +238,19 @@ in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
 	if (!json_is_string(t) || strlen(json_string_value(t)) > 100 ||
 	    (n = b64url_decode(json_string_value(t),
 	    strlen(json_string_value(t)), raw)) < 18 || raw[16] != ':')
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	raw[n] = '\0';
 	snprintf(want, sizeof(want), "%016llx", (unsigned long long)hash);
 	if (memcmp(raw, want, 16) != 0)
-		return (err_set(e, ERR_INVALID, "RequestChangedException",
+		return (err_set(e, ERR_INVALID, AWSERR(RequestChangedException),
 		    NULL, "The request changed since the NextPageToken was "
 		    "issued."));
 	o = strtoull((const char *)raw + 17, &end, 10);
 	if (*end != '\0')
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	*off = (size_t)o;
 	return (0);
@@ -300,7 +302,7 @@ value_attributes(struct aws_req *r, const struct ce_query *q,
 		if (seen[id])
 			continue;
 		seen[id] = 1;
-		if (store_account_get(r->store, res->keys[id], &acct,
+		if (account_get(r->store, res->keys[id], &acct,
 		    NULL) == 0)
 			json_array_append_new(arr, json_pack("{s:s, s:{s:s}}",
 			    "Value", res->keys[id], "Attributes", "description",
@@ -404,7 +406,8 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 		return (0);
 	}
 	if (off > res.ncells)
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	end = off + psize < res.ncells ? off + psize : res.ncells;
 	{
@@ -504,7 +507,7 @@ forecast(struct aws_req *r, int usage, struct err *e)
 		    "forecasts", gran));
 	/* A usage forecast adds one unit only: AWS asks for usage types. */
 	if (usage && !names_usage_type(filter))
-		return (err_set(e, ERR_INVALID, "UnresolvableUsageUnitException",
+		return (err_set(e, ERR_INVALID, AWSERR(UnresolvableUsageUnitException),
 		    NULL, "Cost Explorer was unable to identify the usage unit. "
 		    "Provide a USAGE_TYPE filter whose usage types share a "
 		    "unit, for example hours."));
@@ -584,7 +587,8 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	    (enum ce_dim)d, start, end, search, &vals, &n, e) == -1)
 		return (-1);
 	if (off > n)
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	stop = off + (size_t)max < n ? off + (size_t)max : n;
 	arr = json_array();
@@ -594,7 +598,7 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 		if (d == CE_LINKED_ACCOUNT) {
 			struct account	 acct;
 
-			if (store_account_get(r->store, vals[i], &acct,
+			if (account_get(r->store, vals[i], &acct,
 			    NULL) == 0)
 				json_object_set_new(attr, "description",
 				    json_string(acct.name));
@@ -654,13 +658,13 @@ aws_ce_get_anomaly_monitors(struct aws_req *r, struct err *e)
 			if (!json_is_string(v) ||
 			    strcmp(json_string_value(v), arn) != 0)
 				return (err_set(e, ERR_NOT_FOUND,
-				    "UnknownMonitorException", NULL,
+				    AWSERR(UnknownMonitorException), NULL,
 				    "Cost anomaly monitor %s does not exist.",
 				    json_is_string(v) ? json_string_value(v) :
 				    "?"));
 	}
 	if (off > 1)
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	if (off == 1)
 		return (0);
@@ -692,12 +696,12 @@ aws_ce_get_anomaly_subscriptions(struct aws_req *r, struct err *e)
 	monitor_arn(r, arn, sizeof(arn));
 	if (mon != NULL && !json_is_null(mon) && (!json_is_string(mon) ||
 	    strcmp(json_string_value(mon), arn) != 0))
-		return (err_set(e, ERR_NOT_FOUND, "UnknownMonitorException",
+		return (err_set(e, ERR_NOT_FOUND, AWSERR(UnknownMonitorException),
 		    NULL, "Cost anomaly monitor %s does not exist.",
 		    json_is_string(mon) ? json_string_value(mon) : "?"));
 	if (list != NULL && json_is_array(list) && json_array_size(list) > 0)
 		return (err_set(e, ERR_NOT_FOUND,
-		    "UnknownSubscriptionException", NULL,
+		    AWSERR(UnknownSubscriptionException), NULL,
 		    "Cost anomaly subscription %s does not exist.",
 		    json_is_string(json_array_get(list, 0)) ?
 		    json_string_value(json_array_get(list, 0)) : "?"));
@@ -835,7 +839,7 @@ aws_ce_get_anomalies(struct aws_req *r, struct err *e)
 		rc = json_pack("{s:s, s:s, s:s}", "Service", x->service,
 		    "LinkedAccount", x->account_id, "UsageType",
 		    x->usage_type);
-		if (store_account_get(r->store, x->account_id, &acct,
+		if (account_get(r->store, x->account_id, &acct,
 		    NULL) == 0)
 			json_object_set_new(rc, "LinkedAccountName",
 			    json_string(acct.name));
