@@ -10,6 +10,7 @@
 
 #include "billing/pdf.h"
 #include "billing/pricing.h"
+#include "billing/service.h"
 #include "core/clock.h"
 
 #define PAGE_W		595.276f
@@ -408,7 +409,7 @@ invoice_pdf(const struct invoice_doc *d, struct buf *out, int *pages_out,
 
 			text(&c, pg, c.font, 9, MARGIN + 4, y, l->account_id);
 			text_fit(&c, pg, c.font, 9, MARGIN + 100, y, 290,
-			    l->service);
+			    service_name(l->service));
 			amount_text(l->amount, h->minor_digits, amt,
 			    sizeof(amt));
 			text_right(&c, pg, c.font, 9, PAGE_W - MARGIN - 4, y,

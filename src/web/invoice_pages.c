@@ -16,6 +16,7 @@
 #include "billing/invoice.h"
 #include "billing/pdf.h"
 #include "billing/pricing.h"
+#include "billing/service.h"
 #include "onboard/onboard.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -504,7 +505,7 @@ doc_page(struct ctx *c, const struct inv_view *v, const struct invoice_doc *d)
 		buf_adds(b, "<tr><td>");
 		html_escape(b, l->account_id);
 		buf_adds(b, "</td><td>");
-		html_escape(b, l->service);
+		html_escape(b, service_name(l->service));
 		if (v->msp) {
 			buf_adds(b, "</td><td class=\"num\">");
 			usd_html(b, l->aws_cost);

@@ -426,7 +426,7 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	p->group = *g == '\0' ? CE_SERVICE : strcmp(g, "NONE") == 0 ? -1 :
 	    ce_dim_parse(g);
 	if (*g != '\0' && strcmp(g, "NONE") != 0 && (p->group < 0 ||
-	    p->group == CE_OPERATION))
+	    p->group >= CE_OPERATION))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "group: SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE or "
 		    "RECORD_TYPE"));
