@@ -95,9 +95,9 @@ url_enc(struct ctx *c, const char *s)
 static void
 amount_html(struct buf *b, int64_t minor, int digits)
 {
-	char	 t[48];
+	char	 t[MONEY_TEXT_MAX];
 
-	minor_format(minor, digits, t, sizeof(t));
+	minor_text(minor, digits, NULL, t, sizeof(t));
 	html_escape(b, t);
 }
 

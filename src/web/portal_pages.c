@@ -111,9 +111,9 @@ keep(struct ctx *c, const char *cust, const char *sep)
 static void
 money(struct buf *b, int64_t v)
 {
-	char	 t[64];
+	char	 t[MONEY_TEXT_MAX];
 
-	svg_money(v, "USD", t, sizeof(t));
+	money_text(v, "USD", t, sizeof(t));
 	html_escape(b, t);
 }
 
@@ -546,7 +546,9 @@ costs(struct ctx *c, int csv)
 		c->resp->content_type = "text/csv; charset=utf-8";
 		response_header(c->resp, "Content-Disposition",
 		    "attachment; filename=\"costs.csv\"");
-		buf_printf(c->b, "period_start,%s,cost,currency\r\n",
+		/* Exact decimals, unrounded, as the header says. */
+		buf_printf(c->b, "period_start,%s,cost_exact_decimal,"
+		    "currency\r\n",
 		    p.group >= 0 ? ce_dim_name((enum ce_dim)p.group) : "total");
 		for (i = 0; i < res.nbuckets; i++)
 			for (k = 0; k < ns; k++) {
@@ -861,7 +863,7 @@ anomalies(struct ctx *c)
 	customer_picker(c, cust, "/portal/anomalies");
 	buf_adds(c->b, "<p class=\"muted\">Daily cost of each account and "
 	    "service against its mean over the 14 days before: a day above "
-	    "mean + 3 standard deviations (and at least 1 USD above the mean) "
+	    "mean + 3 standard deviations (and at least 1.00 USD above the mean) "
 	    "is an anomaly. Last 60 days.</p><table id=\"anomalies\"><thead>"
 	    "<tr><th>Day</th><th>Account</th><th>Service</th><th>Root cause"
 	    "</th><th class=\"num\">Cost</th><th class=\"num\">Expected</th>"

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+// The demo as a newcomer meets it (issue 23): `make run`'s script on a
+// free port, then every MSP, customer and portal page in Chromium at 1366
+// and 390 px, with the checks a person would make: one money format, no
+// sideways scroll, readable contrast, the README's tour.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, BIN, launch, newPage, shot } from './lib.mjs';
+
+const DEMO_PW = 'payerlink-demo';
+const PORTAL_PW = 'portal-demo-1';
+let browser, srv;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+// tools/run.sh, as `make run LISTEN=127.0.0.1:PORT` calls it.
+async function makeRun() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'payerlink-demo-'));
+  const port = await freePort();
+  const db = path.join(dir, 'demo.db');
+  const proc = spawn('sh', [path.join(ROOT, 'tools/run.sh'), BIN, db, `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+  let out = '', log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('make run did not start: ' + log)), 120000);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      if (/listening on http:\/\/127\.0\.0\.1:\d+/.test(out)) { clearTimeout(timer); resolve(); }
+    });
+    proc.on('exit', (code) => reject(new Error(`run.sh exited ${code}: ${log}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`, port, db, dir, out,
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => proc.once('exit', r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+before(async () => {
+  srv = await makeRun();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function signIn(email, password, landing) {
+  const page = await newPage(browser, 1366, 900);
+  await page.goto(srv.url + '/signin');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(landing);
+  return page;
+}
+
+// Every amount a person reads: a number followed by a currency code.
+function amounts(text) {
+  return [...text.matchAll(/(-?[\d,]+(?:\.\d+)?)\s?(USD|KRW|EUR)\b/g)]
+    .map((m) => [m[1], m[2], text.slice(Math.max(0, m.index - 40), m.index + 20)]);
+}
+
+function assertMoney(text, where) {
+  const long = text.match(/.{0,30}\b\d[\d,]*\.\d{3,}\b.{0,10}/);
+  assert.equal(long, null, `${where}: a number with more decimals than money has`);
+  const found = amounts(text);
+  for (const [num, cur, ctx] of found) {
+    const dec = num.includes('.') ? num.split('.')[1].length : 0;
+    const want = cur === 'KRW' ? 0 : 2;
+    assert.equal(dec, want, `${where}: "${num} ${cur}" has ${dec} decimals, ${cur} has ${want}: ${ctx}`);
+    const int = num.replace(/^-/, '').split('.')[0];
+    assert.match(int, /^\d{1,3}(,\d{3})*$/, `${where}: "${num} ${cur}" lacks thousands separators`);
+  }
+  return found.length;
+}
+
+test('make run LISTEN=127.0.0.1:PORT prints plan links on that port, and they open', async () => {
+  const links = [...srv.out.matchAll(/plan (http:\/\/\S+)/g)].map((m) => m[1]);
+  assert.equal(links.length, 3, srv.out);
+  for (const l of links) {
+    assert.ok(l.startsWith(srv.url + '/plan/'), `${l} is not on ${srv.url}`);
+    assert.equal((await fetch(l)).status, 200);
+  }
+});
+
+test('money: one format on the MSP console, the portal and the Imports page', async () => {
+  const msp = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  let n = 0;
+  // (/pricing: descriptions are the MSP's own words, rates are not money.)
+  for (const p of ['/imports', '/invoices', '/customers']) {
+    await msp.goto(srv.url + p);
+    n += assertMoney(await msp.locator('main').innerText(), p);
+  }
+  // The import detail: what the Imports page showed with 9 decimals.
+  await msp.goto(srv.url + '/imports');
+  const first = msp.locator('main table a[href^="/imports/"]').first();
+  await first.click();
+  n += assertMoney(await msp.locator('main').innerText(), 'import detail');
+  await shot(msp, 'demo-import-detail');
+  // Hooli's KRW invoice: whole won with separators.
+  await msp.goto(srv.url + '/invoices');
+  const text = await msp.locator('main').innerText();
+  assert.match(text, /\d{1,3},\d{3},\d{3}\s+KRW/, 'Hooli\'s KRW total as 1,234,567 KRW');
+  const portal = await signIn('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
+  for (const p of ['/portal', '/portal/costs', '/portal/budgets', '/portal/anomalies']) {
+    await portal.goto(srv.url + p);
+    n += assertMoney(await portal.locator('main').innerText(), p);
+  }
+  // Chart axes: short labels ("$1.25K"), not "1,250.00 USD".
+  await portal.goto(srv.url + '/portal/costs');
+  const axis = await portal.locator('svg text.axis').allTextContents();
+  assert.ok(axis.some((t) => /^\$\d+(\.\d+)?[KM]?$/.test(t)), axis.join('|'));
+  assert.ok(!axis.some((t) => /USD/.test(t)), axis.join('|'));
+  // CSV keeps exact decimals, and its header says so.
+  const csv = await portal.evaluate(async (u) => (await fetch(u)).text(), srv.url + '/portal/costs.csv');
+  assert.match(csv.split('\n')[0], /cost_exact_decimal/);
+  assert.ok(n > 20, `only ${n} amounts seen`);
+});
