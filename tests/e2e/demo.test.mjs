@@ -134,3 +134,22 @@ test('money: one format on the MSP console, the portal and the Imports page', as
   assert.match(csv.split('\n')[0], /cost_exact_decimal/);
   assert.ok(n > 20, `only ${n} amounts seen`);
 });
+
+test('a refused onboarding request makes no new customer (defect 9)', async () => {
+  const page = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  const umbrellaProd = srv.out.match(/prod@umbrella\.example\s+(\d{12})/)[1];
+  for (const [name, acct, email, why] of [
+    ['Rejected Short Id', '123', 'owner@rejected.example', /12 digits/],
+    ['Rejected Member', umbrellaProd, 'prod@umbrella.example', /belongs to customer Umbrella Corp/]]) {
+    await page.goto(srv.url + '/onboarding');
+    const f = page.locator('#new');
+    await f.getByLabel('New customer name').fill(name);
+    await f.getByLabel('AWS account ID').fill(acct);
+    await f.getByLabel('Root user e-mail').fill(email);
+    await f.getByRole('button', { name: 'File request and invite' }).click();
+    assert.match(await page.locator('main').innerText(), why);
+    await page.goto(srv.url + '/customers');
+    assert.doesNotMatch(await page.locator('main').innerText(), new RegExp(name));
+  }
+  await page.context().close();
+});
