@@ -502,7 +502,7 @@ doc_page(struct ctx *c, const struct inv_view *v, const struct invoice_doc *d)
 			continue;
 		}
 		buf_adds(b, "<tr><td>");
-		html_escape(b, l->account_id);
+		html_account(c, l->account_id);
 		buf_adds(b, "</td><td>");
 		html_escape(b, l->service);
 		if (v->msp) {

@@ -153,3 +153,42 @@ test('a refused onboarding request makes no new customer (defect 9)', async () =
   }
   await page.context().close();
 });
+
+test('anomalies: the README\'s one spike, newest first, acknowledged with a confirmation (defect 11)', async () => {
+  const page = await signIn('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
+  await page.goto(srv.url + '/portal/anomalies');
+  const rows = page.locator('#anomalies tbody tr');
+  // README: "an anomaly (Umbrella's EC2 spike three days ago)".
+  assert.equal(await rows.count(), 1, await page.locator('#anomalies').innerText());
+  const row = await rows.first().innerText();
+  assert.match(row, /Umbrella Prod\s+\d{12}/, 'the account by name, with its id');
+  assert.match(row, /AmazonEC2/);
+  const day = row.match(/\d{4}-\d{2}-\d{2}/)[0];
+  const today = new Date().toISOString().slice(0, 10);
+  assert.equal((Date.parse(today) - Date.parse(day)) / 86400000, 3, `spike on ${day}, today ${today}`);
+  await page.getByRole('button', { name: 'Acknowledge' }).click();
+  await page.waitForURL(/\/portal\/anomalies/);
+  assert.match(await page.locator('.flash.ok').textContent(), /Anomaly acknowledged/);
+  assert.match(await rows.first().innerText(), /ACKNOWLEDGED/);
+  await shot(page, 'demo-anomalies');
+  // The MSP's view of every customer: newest first.
+  const msp = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  await msp.goto(srv.url + '/portal/anomalies');
+  const days = (await msp.locator('#anomalies tbody tr td:first-child').allTextContents())
+    .filter((d) => /^\d{4}-/.test(d));
+  assert.deepEqual(days, [...days].sort().reverse());
+  await page.context().close();
+  await msp.context().close();
+});
+
+test('accounts by name beside their ids: overview, cost analysis, invoices (issue 23, 3)', async () => {
+  const page = await signIn('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
+  assert.match(await page.locator('main').innerText(), /Umbrella Prod\s*\d{12}/);
+  await page.goto(srv.url + '/portal/costs?group=LINKED_ACCOUNT');
+  assert.match(await page.locator('#costs').innerText(), /Umbrella Dev \(\d{12}\)/);
+  assert.match(await page.locator('svg rect title').first().textContent(), /Umbrella (Prod|Dev) \(\d{12}\)/);
+  await page.goto(srv.url + '/portal/invoices');
+  await page.locator('main table a').first().click();
+  assert.match(await page.locator('#lines').innerText(), /Umbrella (Prod|Dev)\s*\d{12}/);
+  await page.context().close();
+});
