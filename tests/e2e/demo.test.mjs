@@ -192,3 +192,89 @@ test('accounts by name beside their ids: overview, cost analysis, invoices (issu
   assert.match(await page.locator('#lines').innerText(), /Umbrella (Prod|Dev)\s*\d{12}/);
   await page.context().close();
 });
+
+// In the page: the text elements whose colour on their background is
+// under 4.5:1 (WCAG AA; disabled controls are exempt).
+function lowContrast() {
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const rgba = (s) => { const m = s.match(/[\d.]+/g) || []; return m.map(Number).concat([1]).slice(0, 4); };
+  const blend = (top, under) => top.slice(0, 3).map((c, i) => c * top[3] + under[i] * (1 - top[3]));
+  const bg = (el) => {
+    const chain = [];
+    for (let e = el; e; e = e.parentElement) chain.push(rgba(getComputedStyle(e).backgroundColor));
+    let c = [255, 255, 255];
+    for (const layer of chain.reverse()) if (layer[3] > 0) c = blend(layer, c);
+    return c;
+  };
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('[disabled], svg, [aria-hidden="true"]')) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility === 'hidden' || st.opacity === '0') continue;
+    const fg = blend(rgba(st.color), bg(el));
+    const l1 = lum(fg), l2 = lum(bg(el));
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    if (ratio < 4.5) bad.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+  }
+  return [...new Set(bad)];
+}
+
+async function checkPage(page, name, where) {
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth,
+      document.documentElement.clientWidth]);
+    where.push(...(sw > cw ? [`${name} scrolls sideways at ${width} px (${sw} > ${cw})`] : []));
+    where.push(...(await page.evaluate(lowContrast)).map((b) => `${name} @${width}: ${b}`));
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await shot(page, `walk-${name}`);
+}
+
+test('every page at 1366 and 390 px: no sideways scroll, contrast at least 4.5:1 (defects 13, 14)', async () => {
+  const problems = [];
+  const anon = await newPage(browser, 1366, 900);
+  await anon.goto(srv.url + '/signin');
+  await checkPage(anon, 'signin', problems);
+  const plan = srv.out.match(/plan (http:\/\/\S+)/)[1];
+  await anon.goto(plan);
+  await checkPage(anon, 'plan', problems);
+  await anon.goto(srv.url + '/intake');
+  await checkPage(anon, 'intake', problems);
+  const msp = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  for (const p of ['/organization', '/onboarding', '/customers', '/audit', '/imports', '/invoices',
+    '/pricing', '/settings', '/portal', '/portal/costs', '/portal/invoices', '/portal/budgets',
+    '/portal/anomalies']) {
+    await msp.goto(srv.url + p);
+    await checkPage(msp, 'msp' + p.replaceAll('/', '-'), problems);
+  }
+  await msp.goto(srv.url + '/onboarding');
+  await msp.locator('main table a[href^="/onboarding/"]').first().click();
+  await checkPage(msp, 'msp-onboarding-detail', problems);
+  await msp.goto(srv.url + '/imports');
+  await msp.locator('main table a[href^="/imports/"]').first().click();
+  await checkPage(msp, 'msp-import-detail', problems);
+  await msp.goto(srv.url + '/invoices');
+  await msp.locator('main table a[href^="/invoices/"]').first().click();
+  await checkPage(msp, 'msp-invoice', problems);
+  for (const who of ['case1', 'case2', 'case3']) {
+    const p = await signIn(`${who}@customer.example`, DEMO_PW, /\/organization/);
+    await checkPage(p, who + '-organization', problems);
+    await p.context().close();
+  }
+  const portal = await signIn('portal@hooli.example', PORTAL_PW, /\/portal$/);
+  for (const p of ['/portal', '/portal/costs', '/portal/invoices', '/portal/budgets', '/portal/anomalies']) {
+    await portal.goto(srv.url + p);
+    await checkPage(portal, 'hooli' + p.replaceAll('/', '-'), problems);
+  }
+  await anon.context().close();
+  await msp.context().close();
+  await portal.context().close();
+  assert.deepEqual(problems, []);
+});
