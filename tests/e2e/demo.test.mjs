@@ -278,3 +278,32 @@ test('every page at 1366 and 390 px: no sideways scroll, contrast at least 4.5:1
   await portal.context().close();
   assert.deepEqual(problems, []);
 });
+
+test('the README\'s tour is the demo: customers, currencies, who is invoiced (defect 15)', async () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const rows = [...readme.matchAll(/^\| `(case\d@customer\.example)` \| ([^(|]+) \((\w{3}), (\d+) %\) \|/gm)];
+  assert.equal(rows.length, 3, 'the tour\'s table names each case\'s customer');
+  const billed = readme.match(/billed two customers for months, (\w[\w ]*) \((\w{3})\) and (\w+) \((\w{3}), (\d+) % tax/);
+  assert.ok(billed, 'the tour says who is billed');
+  const page = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  await page.goto(srv.url + '/customers');
+  const customers = (await page.locator('#customers tbody tr').allInnerTexts()).map((t) => t.split('\t'));
+  const byName = Object.fromEntries(customers.map((c) => [c[0].trim(), c]));
+  assert.equal(customers.length, 5, customers.join('\n'));
+  for (const [, email, name, cur, tax] of rows) {
+    const c = byName[name.trim()];
+    assert.ok(c, `${name} is a customer`);
+    assert.equal(c[2].trim(), email);
+    assert.equal(c[3].trim(), cur);
+    assert.equal(c[4].trim(), `${tax}%`);
+  }
+  assert.equal(byName[billed[1]][3].trim(), billed[2]);
+  assert.equal(byName[billed[3]][3].trim(), billed[4]);
+  assert.equal(byName[billed[3]][4].trim(), `${billed[5]}%`);
+  // "the only customers invoiced so far"
+  await page.goto(srv.url + '/invoices');
+  const invoiced = new Set((await page.locator('main table tbody tr').allInnerTexts())
+    .map((t) => t.split('\t').find((f) => byName[f.trim()])?.trim()).filter(Boolean));
+  assert.deepEqual([...invoiced].sort(), [billed[1], billed[3]].sort());
+  await page.context().close();
+});
