@@ -1,4 +1,4 @@
-# payerlink: make | make run | make test | make bench | make fuzz | make fmt
+# payerlink: make | make run | make check | make test | make bench | make fuzz | make fmt
 # SANITIZE=1 builds with AddressSanitizer and UndefinedBehaviorSanitizer into
 # build/asan, so both builds live side by side.
 
@@ -30,7 +30,7 @@ SRC	= $(filter-out src/main.c,$(wildcard src/*/*.c))
 OBJ	= $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 MIGRATIONS = $(sort $(wildcard src/store/migrations/*.sql))
 ASSETS	= $(sort $(wildcard src/web/assets/*))
-UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_SRC = $(wildcard tests/unit/*.c tests/unit/*/*.c)
 FUZZ_SRC = $(wildcard tests/fuzz/*_fuzz.c)
 
 all: $(BUILD)/payerlink
@@ -94,11 +94,19 @@ fmt:
 	clang-format -i $(SRC) src/main.c $(UNIT_SRC)
 
 check-includes:
-	@tools/check-includes.sh
+	@tools/check-includes.py
+
+# The fast tier, beside the full make test: unit tests, the fuzz corpora
+# and the house's structural rules, in seconds.
+check: $(BUILD)/unit $(BUILD)/fuzz-replay
+	@for t in $(BUILD)/unit $(BUILD)/fuzz-replay tools/check-includes.py; do \
+		out=$$($$t 2>&1) || { echo "$$out"; exit 1; }; \
+		echo "$$t: $$(echo "$$out" | tail -1)"; \
+	done
 
 clean:
 	rm -rf build
 
-.PHONY: all deps test-deps run test unit bench fuzz fmt check-includes clean
+.PHONY: all deps test-deps run check test unit bench fuzz fmt check-includes clean
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -54,7 +54,7 @@ if ! make -j"$JOBS" all build/unit build/fuzz-replay >"$LOG/build.log" 2>&1; the
 	tail -n 40 "$LOG/build.log"; build_ok=0
 fi
 if [ $build_ok -eq 1 ]; then
-	suite "include rules" tools/check-includes.sh
+	suite "include rules" tools/check-includes.py
 	suite "coverage doc" /usr/bin/python3 tools/gen-coverage.py --check
 	run_all build ""
 	if [ -x tests/e2e/run.sh ]; then

@@ -44,8 +44,10 @@ static const struct {
 	int		 status;
 } errors[] = {
 #define ERR(name, status) { #name, status },
-#include "aws/errors.def"
+#define REST_ERR(name, status)
+#include "core/errors.def"
 #undef ERR
+#undef REST_ERR
 };
 
 int
@@ -76,9 +78,9 @@ reply_error(struct request *r, struct response *resp, const struct err *e)
 	json_t		*o;
 
 	if (type == NULL)
-		type = e->code == ERR_INTERNAL ? "ServiceException" :
-		    e->code == ERR_NOT_FOUND ? "ValidationException" :
-		    "InvalidInputException";
+		type = e->code == ERR_INTERNAL ? AWSERR(ServiceException) :
+		    e->code == ERR_NOT_FOUND ? AWSERR(ValidationException) :
+		    AWSERR(InvalidInputException);
 	resp->status = error_status(e);
 	resp->content_type = "application/x-amz-json-1.1";
 	response_header(resp, "x-amzn-ErrorType", type);
@@ -108,7 +110,8 @@ authenticate(struct request *r, const char *signing_name,
     struct principal *who, struct err *e)
 {
 	if (request_header(r, "Authorization") == NULL)
-		return (err_set(e, ERR_AUTH, "MissingAuthenticationTokenException",
+		return (err_set(e, ERR_AUTH,
+		    AWSERR(MissingAuthenticationTokenException),
 		    NULL, "Missing Authentication Token"));
 	return (account_from_signature(r->store, r, signing_name,
 	    r->cfg->emulator ? ACCOUNT_SIG_EMULATOR : 0, who, e));
@@ -143,18 +146,21 @@ aws_handle(struct request *r, struct response *resp)
 				op = &ops[k];
 	}
 	if (strcmp(r->method, "POST") != 0) {
-		err_set(&e, ERR_INVALID, "UnknownOperationException", NULL,
+		err_set(&e, ERR_INVALID, AWSERR(UnknownOperationException),
+		    NULL,
 		    "AWS JSON 1.1 requests are POST");
 		goto fail;
 	}
 	if (op == NULL) {
-		err_set(&e, ERR_INVALID, "UnknownOperationException", NULL,
+		err_set(&e, ERR_INVALID, AWSERR(UnknownOperationException),
+		    NULL,
 		    "unknown operation %s", target != NULL ? target :
 		    "(no X-Amz-Target header)");
 		goto fail;
 	}
 	if (r->body_too_large) {
-		err_set(&e, ERR_LIMIT, "RequestEntityTooLargeException", NULL,
+		err_set(&e, ERR_LIMIT, AWSERR(RequestEntityTooLargeException),
+		    NULL,
 		    "the request body is larger than %zu bytes",
 		    r->cfg->max_body);
 		goto fail;

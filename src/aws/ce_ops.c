@@ -16,7 +16,7 @@
 #include "ce/ce.h"
 #include "core/codec.h"
 
-#define VALIDATION	"ValidationException"
+#define VALIDATION	AWSERR(ValidationException)
 #define CE_PAGE_DEFAULT	2000	/* groups per page */
 
 static int
@@ -214,17 +214,19 @@ in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
 	if (!json_is_string(t) || strlen(json_string_value(t)) > 100 ||
 	    (n = b64url_decode(json_string_value(t),
 	    strlen(json_string_value(t)), raw)) < 18 || raw[16] != ':')
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	raw[n] = '\0';
 	snprintf(want, sizeof(want), "%016llx", (unsigned long long)hash);
 	if (memcmp(raw, want, 16) != 0)
-		return (err_set(e, ERR_INVALID, "RequestChangedException",
+		return (err_set(e, ERR_INVALID, AWSERR(RequestChangedException),
 		    NULL, "The request changed since the NextPageToken was "
 		    "issued."));
 	o = strtoull((const char *)raw + 17, &end, 10);
 	if (*end != '\0')
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	*off = (size_t)o;
 	return (0);
@@ -346,7 +348,8 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 		return (0);
 	}
 	if (off > res.ncells)
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	end = off + psize < res.ncells ? off + psize : res.ncells;
 	{
@@ -475,7 +478,8 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	    (enum ce_dim)d, start, end, search, &vals, &n, e) == -1)
 		return (-1);
 	if (off > n)
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	stop = off + (size_t)max < n ? off + (size_t)max : n;
 	arr = json_array();
@@ -485,7 +489,7 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 		if (d == CE_LINKED_ACCOUNT) {
 			struct account	 acct;
 
-			if (store_account_get(r->store, vals[i], &acct,
+			if (account_get(r->store, vals[i], &acct,
 			    NULL) == 0)
 				json_object_set_new(attr, "description",
 				    json_string(acct.name));

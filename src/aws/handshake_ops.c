@@ -16,7 +16,7 @@
 #include "org/handshake.h"
 #include "org/organization.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 #define TAGS_MAX	50
 
 static json_t *
@@ -108,7 +108,8 @@ in_tags(struct aws_req *r, struct handshake_tag **tags, size_t *ntags,
 		    "Tags: expected a list"));
 	/* The cap comes before the allocation. */
 	if (json_array_size(v) > TAGS_MAX)
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "Tags: at most %d tags",
 		    TAGS_MAX));
 	*tags = arena_zalloc(r->arena, sizeof(**tags) *

@@ -11,7 +11,7 @@
 #include "aws/aws.h"
 #include "core/codec.h"
 
-#define INVALID	"InvalidInputException"
+#define INVALID	AWSERR(InvalidInputException)
 
 int
 in_string(struct aws_req *r, const char *member, int required, size_t min,

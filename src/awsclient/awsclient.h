@@ -5,7 +5,7 @@
  * above core/ and below the domain, beside store/: it includes core/ only
  * (and libcurl, expat, jansson), and only the protocol and wiring layers
  * (cli/, later the live organization port's implementation) call it,
- * because it speaks JSON and the domain must not. tools/check-includes.sh
+ * because it speaks JSON and the domain must not. tools/check-includes.py
  * ranks it so and refuses it in domain files.
  *
  * - Credentials come from the SDKs' chain, in their order: the environment,

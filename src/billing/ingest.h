@@ -124,4 +124,32 @@ int	 ingest_files(struct store *, const struct ingest_opts *,
 	    char *const *paths, int n, struct ingest **out /* OUT */,
 	    struct err *);
 
+/*
+ * Reads inside the caller's transaction, for the other domains and the
+ * protocol layers (which have checked who asks): the rows as the store
+ * keeps them, under this domain's name, so that nobody above opens this
+ * domain's tables itself.
+ */
+/* The latest imports, newest first; status "" any. */
+static inline int
+import_list(struct store *st, struct arena *a, const char *status,
+    size_t limit, struct billing_import **out, size_t *n_out, struct err *e)
+{
+	return (store_billing_imports(st, a, status, limit, out, n_out, e));
+}
+static inline int
+import_get(struct store *st, int64_t id, struct billing_import *out,
+    struct err *e)
+{
+	return (store_billing_import_get(st, id, out, e));
+}
+/* An import's totals per usage account. */
+static inline int
+import_accounts(struct store *st, struct arena *a, int64_t import_id,
+    struct billing_account_total **out, size_t *n_out, struct err *e)
+{
+	return (store_billing_import_accounts(st, a, import_id, out, n_out,
+	    e));
+}
+
 #endif

@@ -15,6 +15,7 @@
 #include "billing/lease.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
+#include "onboard/onboard.h"
 
 static int
 account_cmp(const void *a, const void *b)
@@ -232,7 +233,7 @@ report_customers(struct ingest *ing, struct err *e)
 	const struct customer_account *hit;
 	size_t			 n, i;
 
-	if (store_customer_accounts(ing->st, &ing->ar, "", 10000000, &v, &n,
+	if (customer_owned(ing->st, &ing->ar, "", 10000000, &v, &n,
 	    e) == -1)
 		return (-1);
 	if (n > 0)

@@ -351,7 +351,7 @@ refresh(struct store *st, struct arena *a, const char *customer_id,
 	size_t			 n;
 
 	memset(&b, 0, sizeof(b));
-	if (store_customer_get(st, customer_id, &c, e) == -1 ||
+	if (customer_find(st, customer_id, &c, e) == -1 ||
 	    invoice_month_load(st, a, period, c.id, &m, e) == -1 ||
 	    store_invoice_list(st, a, c.id, period, "", INVOICE_LIST_MAX,
 	    &mine, &n, e) == -1)
@@ -405,11 +405,11 @@ invoice_draft_all(struct store *st, const struct principal *who,
 	if (invoice_require(st, who, e) == -1)
 		goto fail;
 	if (customer_id != NULL) {
-		if (store_customer_get(st, customer_id, &one, e) == -1)
+		if (customer_find(st, customer_id, &one, e) == -1)
 			goto fail;
 		cv = &one;
 		nc = 1;
-	} else if (store_customer_list(st, &a, "", 1000000, &cv, &nc,
+	} else if (customer_page(st, &a, "", 1000000, &cv, &nc,
 	    e) == -1)
 		goto fail;
 	if (invoice_month_load(st, &a, period, customer_id ? customer_id : "", &m,

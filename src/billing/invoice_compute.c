@@ -79,7 +79,7 @@ invoice_month_load(struct store *st, struct arena *a, const char *period,
 	/* Whose cost it is: only the paid sources' lines (billing/paid.h),
 	 * so nothing is invoiced before the MSP is named. */
 	if (paid_sources(st, a, period, period, &src, &nsrc, e) == -1 ||
-	    store_msp_get(st, &m->msp, e) == -1)
+	    msp_get(st, &m->msp, e) == -1)
 		return (-1);
 	m->has_msp = 1;
 	for (i = 0; i < nsrc; i++) {

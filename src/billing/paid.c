@@ -8,16 +8,17 @@
 #include <string.h>
 
 #include "billing/paid.h"
+#include "onboard/onboard.h"
 
 int
 paid_payer(struct store *st, char out[ACCOUNT_ID_LEN + 1], struct err *e)
 {
 	struct msp	 m;
 
-	if (store_msp_get(st, &m, e) == -1) {
+	if (msp_get(st, &m, e) == -1) {
 		if (e->code == ERR_NOT_FOUND)
 			return (err_set(e, ERR_NOT_FOUND,
-			    "DataUnavailableException", NULL,
+			    AWSERR(DataUnavailableException), NULL,
 			    "no MSP is named yet (payerlink msp set): "
 			    "nothing is billed until then"));
 		return (-1);

@@ -95,4 +95,19 @@ int	paid_history(struct store *, struct arena *, const char *from,
 int	paid_import_allowed(const char *msp_payer, const char *p, size_t len,
 	    const char *role, struct err *);
 
+/*
+ * Reads inside the caller's transaction, for the other domains and the
+ * protocol layers (which have checked who asks): the rows as the store
+ * keeps them, under this domain's name, so that nobody above opens this
+ * domain's tables itself.
+ */
+/* Streams every rollup of an import, ordered by account and day; stops
+ * early (returning that value) when fn returns non-zero. */
+static inline int
+paid_rollups(struct store *st, int64_t import_id, ce_row_fn fn, void *arg,
+    struct err *e)
+{
+	return (store_ce_rollups(st, import_id, fn, arg, e));
+}
+
 #endif

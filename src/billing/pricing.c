@@ -53,7 +53,7 @@ customer_exists(struct store *st, const char *id, struct customer *c,
 {
 	struct customer	 tmp;
 
-	return (store_customer_get(st, id, c != NULL ? c : &tmp, e));
+	return (customer_find(st, id, c != NULL ? c : &tmp, e));
 }
 
 /* ---- Rules ----------------------------------------------------------- */

@@ -151,4 +151,17 @@ int	 fx_list(struct store *, struct arena *, const struct principal *who,
 int	 fx_get(struct store *, const char *period, const char *base,
 	    const char *quote, int64_t *rate_out /* OUT */, struct err *);
 
+/*
+ * Reads inside the caller's transaction, for the other domains and the
+ * protocol layers (which have checked who asks): the rows as the store
+ * keeps them, under this domain's name, so that nobody above opens this
+ * domain's tables itself.
+ */
+static inline int
+pricing_rules_of(struct store *st, struct arena *a, const char *customer_id,
+    struct pricing_rule **out, size_t *n_out, struct err *e)
+{
+	return (store_pricing_rules(st, a, customer_id, out, n_out, e));
+}
+
 #endif

@@ -40,7 +40,7 @@ invoice_reconcile(struct store *st, struct arena *a,
 	    paid_payer(st, out->payer_id, e) == -1 ||
 	    paid_sources(st, a, period, period, &src, &nsrc, e) == -1 ||
 	    store_recon_accounts(st, a, src, nsrc, &ra, &nra, e) == -1 ||
-	    store_customer_list(st, a, "", 1000000, &cv, &nc, e) == -1 ||
+	    customer_page(st, a, "", 1000000, &cv, &nc, e) == -1 ||
 	    invoice_month_load(st, a, period, "", &m, e) == -1)
 		goto fail;
 	out->sources = nsrc;

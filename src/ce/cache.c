@@ -250,7 +250,7 @@ ce_set_get(struct store *st, const struct billing_source *im,
 	s->min_day = INT64_MAX;
 	s->max_day = INT64_MIN;
 	strtab_init(&s->str);
-	if (store_ce_rollups(st, im->id, load_row, s, e) != 0) {
+	if (paid_rollups(st, im->id, load_row, s, e) != 0) {
 		set_free(s);
 		return (NULL);
 	}

@@ -30,7 +30,7 @@ ce_price_rows(struct store *st, const char *customer_id, const char *period,
 	int			 rc = -1;
 
 	arena_init(&a);
-	if (store_pricing_rules(st, &a, customer_id, &rules, &nrules,
+	if (pricing_rules_of(st, &a, customer_id, &rules, &nrules,
 	    e) == -1 || pricing_commitment_get(st, customer_id, &cb, e) == -1)
 		goto out;
 	memset(&ctx, 0, sizeof(ctx));

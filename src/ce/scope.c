@@ -9,6 +9,7 @@
 
 #include "billing/paid.h"
 #include "ce/internal.h"
+#include "onboard/onboard.h"
 
 /* ---- Scopes ----------------------------------------------------------- */
 
@@ -37,11 +38,11 @@ load_owners(struct store *st, struct arena *a, const char *customer_id,
 			cv = arena_zalloc(a, sizeof(*cv));
 			snprintf(cv->id, sizeof(cv->id), "%s", customer_id);
 			n = 1;
-		} else if (store_customer_list(st, a, after, 100, &cv, &n,
+		} else if (customer_page(st, a, after, 100, &cv, &n,
 		    e) == -1)
 			return (-1);
 		for (i = 0; i < n; i++) {
-			if (store_customer_accounts(st, a, cv[i].id, 100000,
+			if (customer_owned(st, a, cv[i].id, 100000,
 			    &ca, &nca, e) == -1)
 				return (-1);
 			for (k = 0; k < nca; k++) {
@@ -92,7 +93,7 @@ ce_scope_customer(struct store *st, struct arena *a, const char *customer_id,
 	struct customer	 c;
 
 	memset(sc, 0, sizeof(*sc));
-	if (store_customer_get(st, customer_id, &c, e) == -1 ||
+	if (customer_find(st, customer_id, &c, e) == -1 ||
 	    paid_payer(st, sc->payer_id, e) == -1)
 		return (-1);
 	snprintf(sc->customer_id, sizeof(sc->customer_id), "%s", c.id);
@@ -111,9 +112,9 @@ ce_scope_account(struct store *st, struct arena *a, const char *account_id,
 		return (-1);
 	if (strcmp(payer, account_id) == 0)
 		return (ce_scope_msp(st, a, sc, e));
-	if (store_customer_account_get(st, account_id, &ca, NULL) == 0)
+	if (account_owner(st, account_id, &ca, NULL) == 0)
 		return (ce_scope_customer(st, a, ca.customer_id, sc, e));
-	return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+	return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException), NULL,
 	    "account %s is neither the MSP's payer nor an account of one of "
 	    "its customers", account_id));
 }

@@ -153,7 +153,7 @@ cmd_account(int argc, char **argv)
 		char after[ACCOUNT_ID_LEN + 1] = "";
 		json_t *arr = json_array();
 		do {
-			if (store_account_list(st, &ar, after, 500, &v, &n,
+			if (account_page(st, &ar, after, 500, &v, &n,
 			    &e) == -1) {
 				json_decref(arr);
 				goto fail;
@@ -184,7 +184,7 @@ cmd_account(int argc, char **argv)
 			size_t n, j;
 			json_t *arr = json_array();
 			if (account_get(st, argv[1], &a, &e) == -1 ||
-			    store_key_list(st, &ar, argv[1], &v, &n, &e) == -1) {
+			    account_keys(st, &ar, argv[1], &v, &n, &e) == -1) {
 				json_decref(arr);
 				goto fail;
 			}
@@ -208,7 +208,7 @@ cmd_account(int argc, char **argv)
 		size_t n, j;
 		json_t *arr;
 		if (account_get(st, argv[0], &a, &e) == -1 ||
-		    store_membership_history(st, &ar, a.id, &v, &n, &e) == -1)
+		    account_memberships(st, &ar, a.id, &v, &n, &e) == -1)
 			goto fail;
 		arr = json_array();
 		for (j = 0; j < n; j++)

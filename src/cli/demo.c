@@ -121,7 +121,7 @@ demo_load(struct store *st, FILE *out)
 
 	err_clear(&e);
 	arena_init(&ar);
-	if (store_account_list(st, &ar, "", 1, &v, &n, &e) == -1 || n > 0) {
+	if (account_page(st, &ar, "", 1, &v, &n, &e) == -1 || n > 0) {
 		arena_release(&ar);
 		if (n > 0)
 			fprintf(stderr, "payerlink: the database already has "

@@ -22,6 +22,8 @@
 #include "cli/demo_billing.h"
 #include "cli/demo_portal.h"
 #include "core/clock.h"
+#include "onboard/onboard.h"
+#include "org/account.h"
 
 #define DEMO_ACCOUNTS_MAX	1000
 
@@ -282,18 +284,18 @@ load_accounts(struct store *st, struct arena *ar, struct demo_acct *v,
 	size_t			 n = 0, np = 0, got, nm, i, j, k;
 
 	do {
-		if (store_account_list(st, ar, after, 200, &page, &got,
+		if (account_page(st, ar, after, 200, &page, &got,
 		    e) == -1)
 			return (-1);
 		for (i = 0; i < got && n < DEMO_ACCOUNTS_MAX; i++) {
-			if (store_membership_history(st, ar, page[i].id, &mv,
+			if (account_memberships(st, ar, page[i].id, &mv,
 			    &nm, e) == -1)
 				return (-1);
 			if (nm == 0)
 				continue;	/* never in an organization */
 			memset(&v[n], 0, sizeof(v[n]));
 			snprintf(v[n].id, sizeof(v[n].id), "%s", page[i].id);
-			v[n].owned = store_customer_account_get(st,
+			v[n].owned = account_owner(st,
 			    page[i].id, &ca, NULL) == 0;
 			for (k = 0; k < nm && k < DEMO_STINTS_MAX; k++) {
 				snprintf(v[n].stint[k].payer,
@@ -350,7 +352,7 @@ demo_billing(struct store *st, const char *spike_account, FILE *out)
 	/* Without an MSP every payer's file is imported as a bill (nothing
 	 * is billed until the MSP is named). */
 	memset(&msp, 0, sizeof(msp));
-	if (store_msp_get(st, &msp, &e) == -1 && e.code != ERR_NOT_FOUND)
+	if (msp_get(st, &msp, &e) == -1 && e.code != ERR_NOT_FOUND)
 		goto fail;
 	err_clear(&e);
 	if (load_accounts(st, &ar, v, &n, payers, &np, &e) == -1)

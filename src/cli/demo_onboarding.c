@@ -33,7 +33,7 @@ demo_onboarding(struct store *st, FILE *out)
 	size_t			 i;
 
 	err_clear(&e);
-	if (store_account_by_email(st, DEMO_MSP_EMAIL, &a, &e) == -1)
+	if (account_by_email(st, DEMO_MSP_EMAIL, &a, &e) == -1)
 		return (cli_fail(&e));
 	mi.account_id = a.id;
 	mi.address = "1 Demo Way, Seattle WA";
@@ -47,7 +47,7 @@ demo_onboarding(struct store *st, FILE *out)
 		ci.contact_email = demo_customers[i].email;
 		ci.currency = demo_customers[i].currency;
 		ci.tax_rate = demo_customers[i].tax_rate;
-		if (store_account_by_email(st, demo_customers[i].email, &a,
+		if (account_by_email(st, demo_customers[i].email, &a,
 		    &e) == -1 || customer_create(st, NULL, &ci, &c, &e) == -1 ||
 		    onboard_request(st, &org, NULL, c.id, a.id, a.email,
 		    "demo onboarding", 0, &r, &e) == -1)

@@ -9,6 +9,7 @@
 
 #include "billing/money.h"
 #include "cli/demo_portal.h"
+#include "onboard/onboard.h"
 #include "portal/portal.h"
 
 #define DEMO_PASSWORD	"portal-demo-1"
@@ -66,7 +67,7 @@ demo_portal(struct store *st, FILE *out)
 
 	arena_init(&a);
 	err_clear(&e);
-	if (store_customer_list(st, &a, "", 100, &cv, &n, &e) == -1)
+	if (customer_page(st, &a, "", 100, &cv, &n, &e) == -1)
 		goto fail;
 	(void)more;
 	if (portal_user_create(st, "", "billing", "billing@msp.example",

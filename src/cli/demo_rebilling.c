@@ -60,7 +60,7 @@ demo_rebilling(struct store *st, FILE *out)
 
 	err_clear(&e);
 	arena_init(&a);
-	if (store_customer_list(st, &a, "", 100, &cv, &nc, &e) == -1)
+	if (customer_page(st, &a, "", 100, &cv, &nc, &e) == -1)
 		goto fail;
 	if (nc == 0) {
 		fprintf(out, "rebilling: no customers, nothing to price\n");
@@ -154,11 +154,11 @@ demo_rebilling(struct store *st, FILE *out)
 		    b.created + b.changed + b.unchanged);
 	}
 	/* The previous month is closed: its invoices issued. */
-	if (store_invoice_list(st, &a, "", prev, "INVOICE", 10000, &iv, &ni,
-	    &e) == -1)
+	if (invoice_list(st, &a, NULL, "", prev, &iv, &ni, &e) == -1)
 		goto fail;
 	for (i = 0; i < ni; i++) {
-		if (strcmp(iv[i].state, "DRAFT") != 0)
+		if (strcmp(iv[i].kind, "INVOICE") != 0 ||
+		    strcmp(iv[i].state, "DRAFT") != 0)
 			continue;
 		if (invoice_issue(st, &a, NULL, iv[i].id, &d, &e) == -1)
 			goto fail;

@@ -85,7 +85,7 @@ cmd_user(int argc, char **argv)
 			printf("%s  %s  %s%s%s\n", u.id, u.email, u.role,
 			    *u.customer_id ? "  " : "", u.customer_id);
 	} else {
-		if (store_portal_user_list(st, &a, cust, 10000, &v, &n,
+		if (portal_user_list(st, &a, cust, 10000, &v, &n,
 		    &e) == -1) {
 			rc = cli_fail(&e);
 			goto out;

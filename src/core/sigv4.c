@@ -23,8 +23,8 @@
 #define SIGV4_TERMINATOR	"aws4_request"
 #define SIGV4_AMZ_DATE_LEN	16	/* "20261126T110013Z" */
 
-#define INCOMPLETE	"IncompleteSignatureException"
-#define INVALID		"InvalidSignatureException"
+#define INCOMPLETE	AWSERR(IncompleteSignatureException)
+#define INVALID		AWSERR(InvalidSignatureException)
 
 /* AWS: the exact message of InvalidSignatureException on a mismatch. */
 #define MSG_MISMATCH	"The request signature we calculated does not " \

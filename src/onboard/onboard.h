@@ -291,4 +291,38 @@ int	onboard_parse_time(const char *, int64_t *ms_out /* OUT */);
 /* "3d", "12h", "30m", "45s" -> ms; -1 if malformed. */
 int	onboard_parse_duration(const char *, int64_t *ms_out /* OUT */);
 
+/*
+ * Reads inside the caller's transaction, for the other domains and the
+ * protocol layers (which have checked who asks): the rows as the store
+ * keeps them, under this domain's name, so that nobody above opens this
+ * domain's tables itself.
+ */
+static inline int
+customer_find(struct store *st, const char *id, struct customer *out,
+    struct err *e)
+{
+	return (store_customer_get(st, id, out, e));
+}
+static inline int
+customer_page(struct store *st, struct arena *a, const char *after,
+    size_t limit, struct customer **out, size_t *n_out, struct err *e)
+{
+	return (store_customer_list(st, a, after, limit, out, n_out, e));
+}
+/* Who owns account_id: ERR_NOT_FOUND when no customer does. */
+static inline int
+account_owner(struct store *st, const char *account_id,
+    struct customer_account *out, struct err *e)
+{
+	return (store_customer_account_get(st, account_id, out, e));
+}
+static inline int
+customer_owned(struct store *st, struct arena *a, const char *customer_id,
+    size_t limit, struct customer_account **out, size_t *n_out,
+    struct err *e)
+{
+	return (store_customer_accounts(st, a, customer_id, limit, out, n_out,
+	    e));
+}
+
 #endif

@@ -69,8 +69,8 @@ detect(struct store *st, const struct orgport *org,
 		    "%s no longer manages an organization", d->msp.account_id));
 	if (cid != NULL && store_customer_get(st, cid, &d->customer, e) == -1)
 		return (-1);
-	known = store_account_get(st, account_id, &a, NULL) == 0;
-	email_known = store_account_by_email(st, email, &b, NULL) == 0;
+	known = account_get(st, account_id, &a, NULL) == 0;
+	email_known = account_by_email(st, email, &b, NULL) == 0;
 	if (known && strcasecmp(a.email, email) != 0)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "account %s is "
 		    "registered with another e-mail address than %s; check "

@@ -232,7 +232,7 @@ prerequisites(struct store *st, const struct orgport *org, struct arena *a,
 		    "%.100s to send a new one.", onboard_state_name(v->state), msp);
 	}
 	if (v->o.case_no == 2 && !left &&
-	    store_account_get(st, v->o.account_id, &acct, NULL) == 0) {
+	    account_get(st, v->o.account_id, &acct, NULL) == 0) {
 		if (acct.payment_method[0] == '\0') {
 			q = pre_add(p, &n, cap, "PAYMENT_METHOD", acct.id);
 			snprintf(q->text, sizeof(q->text), "Add a payment "
@@ -258,7 +258,7 @@ prerequisites(struct store *st, const struct orgport *org, struct arena *a,
 			snprintf(q->text, sizeof(q->text), "Remove member "
 			    "account %s (%s) from %s.", mv[i].id, mv[i].email,
 			    v->o.prev_org_id);
-			if (store_account_get(st, mv[i].id, &acct, NULL) == -1)
+			if (account_get(st, mv[i].id, &acct, NULL) == -1)
 				continue;
 			if (acct.payment_method[0] == '\0' && (q = pre_add(p,
 			    &n, cap, "MEMBER_PAYMENT_METHOD", acct.id)) != NULL)

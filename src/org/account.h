@@ -69,4 +69,43 @@ int	account_ensure_default(struct store *, struct err *);
 int	account_id_valid(const char *);
 int	email_valid(const char *);
 
+/*
+ * Reads inside the caller's transaction, for the other domains and the
+ * protocol layers (which have checked who asks): the rows as the store
+ * keeps them, under this domain's name, so that nobody above opens this
+ * domain's tables itself.
+ */
+static inline int
+account_by_email(struct store *st, const char *email, struct account *out,
+    struct err *e)
+{
+	return (store_account_by_email(st, email, out, e));
+}
+/* One page by id after `after` ("" first). */
+static inline int
+account_page(struct store *st, struct arena *a, const char *after,
+    size_t limit, struct account **out, size_t *n_out, struct err *e)
+{
+	return (store_account_list(st, a, after, limit, out, n_out, e));
+}
+static inline int
+account_key_get(struct store *st, const char *key_id, struct access_key *out,
+    struct err *e)
+{
+	return (store_key_get(st, key_id, out, e));
+}
+static inline int
+account_keys(struct store *st, struct arena *a, const char *account_id,
+    struct access_key **out, size_t *n_out, struct err *e)
+{
+	return (store_key_list(st, a, account_id, out, n_out, e));
+}
+/* The account's memberships, oldest first. */
+static inline int
+account_memberships(struct store *st, struct arena *a, const char *account_id,
+    struct membership **out, size_t *n_out, struct err *e)
+{
+	return (store_membership_history(st, a, account_id, out, n_out, e));
+}
+
 #endif

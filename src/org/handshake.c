@@ -31,7 +31,7 @@
 #include "org/handshake.h"
 #include "org/organization.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 #define MSG_DENIED	"You don't have permissions to access this resource."
 #define MSG_NOT_FOUND	"We can't find a handshake with the HandshakeId " \
 			"that you specified."
@@ -86,7 +86,8 @@ hs_load(struct store *st, const struct principal *who, const char *hid,
 		    "HandshakeId: must match h-[0-9a-z]{8,32}"));
 	if (store_handshake_get(st, hid, h, e) == -1) {
 		if (e->code == ERR_NOT_FOUND)
-			err_set(e, ERR_NOT_FOUND, "HandshakeNotFoundException",
+			err_set(e, ERR_NOT_FOUND,
+			    AWSERR(HandshakeNotFoundException),
 			    NULL, MSG_NOT_FOUND);
 		return (-1);
 	}
@@ -103,7 +104,8 @@ hs_load(struct store *st, const struct principal *who, const char *hid,
 	/* Ended handshakes are kept 30 days, then gone. */
 	if (*party == PARTY_NONE || (h->ended_at != 0 &&
 	    h->ended_at <= now - HANDSHAKE_KEEP_MS))
-		return (err_set(e, ERR_NOT_FOUND, "HandshakeNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(HandshakeNotFoundException),
 		    NULL, MSG_NOT_FOUND));
 	return (0);
 }
@@ -118,14 +120,14 @@ hs_transition(const struct handshake *h, const char *to, struct err *e)
 	if (strcmp(h->state, to) == 0)
 		/* AWS: <Action>Handshake fails with HandshakeAlreadyInStateException */
 		return (err_set(e, ERR_CONFLICT,
-		    "HandshakeAlreadyInStateException", NULL,
+		    AWSERR(HandshakeAlreadyInStateException), NULL,
 		    "The specified handshake is already in the requested "
 		    "state (%s).", h->state));
 	if (strcmp(h->state, "OPEN") != 0 && strcmp(h->state,
 	    "REQUESTED") != 0)
 		/* AWS: <Action>Handshake fails with InvalidHandshakeTransitionException */
 		return (err_set(e, ERR_CONFLICT,
-		    "InvalidHandshakeTransitionException", NULL,
+		    AWSERR(InvalidHandshakeTransitionException), NULL,
 		    "You can't perform the operation on the handshake in its "
 		    "current state (%s).", h->state));
 	return (0);
@@ -134,7 +136,7 @@ hs_transition(const struct handshake *h, const char *to, struct err *e)
 static int
 denied(struct err *e)
 {
-	return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+	return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException), NULL,
 	    MSG_DENIED));
 }
 
@@ -174,7 +176,8 @@ invite_check_input(const char *target_type, const char *target_id,
 		    "Notes: must be at most %d characters",
 		    HANDSHAKE_NOTES_MAX));
 	if (ntags > TAGS_MAX)
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "Tags: at most %d tags",
 		    TAGS_MAX));
 	for (i = 0; i < ntags; i++) {
@@ -225,7 +228,8 @@ handshake_invite(struct store *st, const struct principal *who,
 		goto fail;
 	if (sent >= HANDSHAKE_DAILY_MAX) {
 		/* AWS: InviteAccountToOrganization fails with HandshakeConstraintViolationException HANDSHAKE_RATE_LIMIT_EXCEEDED */
-		err_set(e, ERR_LIMIT, "HandshakeConstraintViolationException",
+		err_set(e, ERR_LIMIT,
+		    AWSERR(HandshakeConstraintViolationException),
 		    "HANDSHAKE_RATE_LIMIT_EXCEEDED", "You have sent the "
 		    "maximum number of invitations (%d) allowed in 24 hours.",
 		    HANDSHAKE_DAILY_MAX);
@@ -235,7 +239,8 @@ handshake_invite(struct store *st, const struct principal *who,
 		goto fail;
 	if (dup) {
 		/* AWS: InviteAccountToOrganization fails with HandshakeConstraintViolationException INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES */
-		err_set(e, ERR_CONFLICT, "HandshakeConstraintViolationException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(HandshakeConstraintViolationException),
 		    "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES", "You can't "
 		    "invite accounts while the organization is migrating to "
 		    "all features.");
@@ -248,7 +253,8 @@ handshake_invite(struct store *st, const struct principal *who,
 	if (found && store_membership_current(st, a.id, &m, NULL) == 0 &&
 	    strcmp(m.org_id, o.id) == 0) {
 		/* AWS: InviteAccountToOrganization fails with HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION */
-		err_set(e, ERR_CONFLICT, "HandshakeConstraintViolationException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(HandshakeConstraintViolationException),
 		    "ALREADY_IN_AN_ORGANIZATION", MSG_IN_ORG);
 		goto fail;
 	}
@@ -296,7 +302,7 @@ handshake_invite(struct store *st, const struct principal *who,
 	return (0);
 duplicate:
 	/* AWS: InviteAccountToOrganization fails with DuplicateHandshakeException */
-	err_set(e, ERR_CONFLICT, "DuplicateHandshakeException", NULL,
+	err_set(e, ERR_CONFLICT, AWSERR(DuplicateHandshakeException), NULL,
 	    "A handshake with the same action and target already exists.");
 fail:
 	store_rollback(st);
@@ -337,7 +343,7 @@ accept_check_membership(struct store *st, const struct principal *who,
 	    strcmp(cur.management_id, who->account_id) == 0)
 		/* AWS: AcceptHandshake fails with MasterCannotLeaveOrganizationException */
 		return (err_set(e, ERR_CONFLICT,
-		    "MasterCannotLeaveOrganizationException", NULL,
+		    AWSERR(MasterCannotLeaveOrganizationException), NULL,
 		    MSG_MASTER));
 	if (strcmp(m.org_id, h->org_id) != 0 &&
 	    (flags & HANDSHAKE_DIRECT_TRANSFER)) {
@@ -352,7 +358,8 @@ accept_check_membership(struct store *st, const struct principal *who,
 		return (org_departed(st, &cur, who->account_id, e));
 	}
 	/* AWS: AcceptHandshake fails with HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION */
-	return (err_set(e, ERR_CONFLICT, "HandshakeConstraintViolationException",
+	return (err_set(e, ERR_CONFLICT,
+	    AWSERR(HandshakeConstraintViolationException),
 	    "ALREADY_IN_AN_ORGANIZATION", MSG_IN_ORG));
 }
 
@@ -379,7 +386,8 @@ handshake_accept(struct store *st, const struct principal *who,
 	if (hs_transition(&h, "ACCEPTED", e) == -1)
 		goto fail;
 	if (store_org_get(st, h.org_id, &o, NULL) == -1) {
-		err_set(e, ERR_CONFLICT, "InvalidHandshakeTransitionException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(InvalidHandshakeTransitionException),
 		    NULL, "The organization that sent this handshake no longer "
 		    "exists.");
 		goto fail;
@@ -401,7 +409,7 @@ handshake_accept(struct store *st, const struct principal *who,
 	if (store_membership_open(st, &m, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT,
-			    "HandshakeConstraintViolationException",
+			    AWSERR(HandshakeConstraintViolationException),
 			    "ALREADY_IN_AN_ORGANIZATION", MSG_IN_ORG);
 		goto fail;
 	}
@@ -410,7 +418,7 @@ mark:
 	    who->account_id, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT,
-			    "ConcurrentModificationException", NULL,
+			    AWSERR(ConcurrentModificationException), NULL,
 			    "The handshake changed while it was being "
 			    "accepted; try again.");
 		goto fail;
@@ -460,7 +468,7 @@ hs_end(struct store *st, const struct principal *who, const char *hid,
 	    need == PARTY_RECIPIENT ? who->account_id : NULL, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT,
-			    "ConcurrentModificationException", NULL,
+			    AWSERR(ConcurrentModificationException), NULL,
 			    "The handshake changed meanwhile; try again.");
 		goto fail;
 	}

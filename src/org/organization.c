@@ -26,7 +26,7 @@ org_of(struct store *st, const struct principal *who, struct organization *out,
 	    store_org_get(st, m.org_id, out, e) == -1) {
 		if (e->code == ERR_NOT_FOUND)
 			err_set(e, ERR_NOT_FOUND,
-			    "AWSOrganizationsNotInUseException", NULL,
+			    AWSERR(AWSOrganizationsNotInUseException), NULL,
 			    MSG_NOT_IN_USE);
 		return (-1);
 	}
@@ -42,7 +42,8 @@ org_require_management(struct store *st, const struct principal *who,
 	if (org_of(st, who, out, NULL, e) == -1)
 		return (-1);
 	if (strcmp(out->management_id, who->account_id) != 0)
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException),
+		    NULL,
 		    MSG_DENIED));
 	return (0);
 }
@@ -59,13 +60,14 @@ org_create(struct store *st, const struct principal *who,
 		feature_set = "ALL";
 	if (strcmp(feature_set, "ALL") != 0 &&
 	    strcmp(feature_set, "CONSOLIDATED_BILLING") != 0)
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_ENUM", "FeatureSet: must be ALL or "
 		    "CONSOLIDATED_BILLING"));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	if (store_membership_current(st, who->account_id, &m, NULL) == 0) {
-		err_set(e, ERR_CONFLICT, "AlreadyInOrganizationException", NULL,
+		err_set(e, ERR_CONFLICT, AWSERR(AlreadyInOrganizationException),
+		    NULL,
 		    "The provided account is already a member of an "
 		    "organization.");
 		goto fail;
@@ -126,7 +128,8 @@ org_delete(struct store *st, const struct principal *who, struct err *e)
 		goto fail;
 	if (n > 1) {
 		/* AWS: DeleteOrganization fails with OrganizationNotEmptyException */
-		err_set(e, ERR_CONFLICT, "OrganizationNotEmptyException", NULL,
+		err_set(e, ERR_CONFLICT, AWSERR(OrganizationNotEmptyException),
+		    NULL,
 		    "To delete an organization you must first remove all "
 		    "member accounts (except the master).");
 		goto fail;
@@ -153,7 +156,7 @@ org_describe_account(struct store *st, const struct principal *who,
 	int	 rc = -1;
 
 	if (!account_id_valid(account_id))
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_PATTERN", "AccountId: must be 12 digits"));
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
@@ -162,7 +165,8 @@ org_describe_account(struct store *st, const struct principal *who,
 	if (store_membership_current(st, account_id, &out->membership,
 	    NULL) == -1 || strcmp(out->membership.org_id, org_out->id) != 0 ||
 	    store_account_get(st, account_id, &out->account, NULL) == -1) {
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException),
+		    NULL,
 		    "You specified an account that doesn't exist.");
 		goto out;
 	}
@@ -212,13 +216,15 @@ can_stand_alone(struct store *st, const char *account_id, struct err *e)
 		return (-1);
 	if (a.payment_method[0] == '\0')
 		/* AWS: LeaveOrganization fails with ConstraintViolationException MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED */
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
 		    "The member account must be configured with a valid "
 		    "payment method, such as a credit card."));
 	if (a.phone[0] == '\0')
 		/* AWS: LeaveOrganization fails with ConstraintViolationException ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION */
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
 		    "The member account must have a verified phone number "
 		    "before it can leave the organization."));
@@ -238,7 +244,8 @@ org_departure_check(struct store *st, const struct organization *o,
 		return (-1);
 	if (admin)
 		/* AWS: LeaveOrganization fails with ConstraintViolationException CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG */
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG", "The "
 		    "account is a delegated administrator for a service; "
 		    "deregister it before it leaves the organization."));
@@ -270,7 +277,8 @@ org_leave(struct store *st, const struct principal *who, struct err *e)
 		goto fail;
 	if (strcmp(o.management_id, who->account_id) == 0) {
 		/* AWS: LeaveOrganization fails with MasterCannotLeaveOrganizationException */
-		err_set(e, ERR_CONFLICT, "MasterCannotLeaveOrganizationException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(MasterCannotLeaveOrganizationException),
 		    NULL, MSG_MASTER);
 		goto fail;
 	}
@@ -279,7 +287,7 @@ org_leave(struct store *st, const struct principal *who, struct err *e)
 		goto fail;
 	if (denied) {
 		/* AWS: LeaveOrganization fails with AccessDeniedException (SCP) */
-		err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		err_set(e, ERR_DENIED, AWSERR(AccessDeniedException), NULL,
 		    "You don't have permissions to access this resource: a "
 		    "service control policy denies "
 		    "organizations:LeaveOrganization.");
@@ -307,7 +315,7 @@ org_remove_account(struct store *st, const struct principal *who,
 
 	if (account_id == NULL || !account_id_valid(account_id))
 		/* AWS: RemoveAccountFromOrganization fails with InvalidInputException INVALID_PATTERN */
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_PATTERN", "AccountId: must be 12 digits"));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
@@ -316,14 +324,16 @@ org_remove_account(struct store *st, const struct principal *who,
 		goto fail;
 	if (strcmp(account_id, o.management_id) == 0) {
 		/* AWS: RemoveAccountFromOrganization fails with MasterCannotLeaveOrganizationException */
-		err_set(e, ERR_CONFLICT, "MasterCannotLeaveOrganizationException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(MasterCannotLeaveOrganizationException),
 		    NULL, MSG_MASTER);
 		goto fail;
 	}
 	if (store_membership_current(st, account_id, &m, NULL) == -1 ||
 	    strcmp(m.org_id, o.id) != 0) {
 		/* AWS: RemoveAccountFromOrganization fails with AccountNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException),
+		    NULL,
 		    "You specified an account that doesn't exist.");
 		goto fail;
 	}

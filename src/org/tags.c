@@ -10,7 +10,7 @@
 #include "org/policy.h"
 #include "org/tags.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 
 /* AWS's pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]*: ASCII is checked, other
  * (UTF-8) letters pass. */
@@ -52,7 +52,8 @@ tags_check(const struct handshake_tag *t, size_t n, struct err *e)
 
 	if (n > TAGS_PER_RESOURCE)
 		/* AWS: TagResource fails with ConstraintViolationException MAX_TAG_LIMIT_EXCEEDED */
-		return (err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		return (err_set(e, ERR_LIMIT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the maximum "
 		    "number of tags (%d) allowed on this resource.",
 		    TAGS_PER_RESOURCE));
@@ -86,7 +87,8 @@ tags_put_locked(struct store *st, const char *org_id, const char *resource_id,
 	if (store_tag_count(st, org_id, resource_id, &count, e) == -1)
 		return (-1);
 	if (count > TAGS_PER_RESOURCE)
-		return (err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		return (err_set(e, ERR_LIMIT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the maximum "
 		    "number of tags (%d) allowed on this resource.",
 		    TAGS_PER_RESOURCE));
@@ -120,7 +122,7 @@ resource_of(struct store *st, struct arena *a, const struct organization *o,
 		return (err_set(e, ERR_INVALID, INVALID, "INVALID_PATTERN",
 		    "ResourceId: not a taggable resource id"));
 	/* AWS: TagResource fails with TargetNotFoundException */
-	return (err_set(e, ERR_NOT_FOUND, "TargetNotFoundException", NULL,
+	return (err_set(e, ERR_NOT_FOUND, AWSERR(TargetNotFoundException), NULL,
 	    "We can't find a root, OU, account, or policy with the TargetId "
 	    "that you specified."));
 }

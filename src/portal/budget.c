@@ -10,6 +10,7 @@
 
 #include "billing/money.h"
 #include "core/codec.h"
+#include "onboard/onboard.h"
 #include "portal/portal.h"
 
 void	ce_new_id(const char *, char *, size_t);
@@ -25,13 +26,13 @@ budget_create(struct store *st, const struct budget_input *in,
 	unsigned char		 r[24];
 
 	memset(&b, 0, sizeof(b));
-	if (in->customer_id == NULL || store_customer_get(st, in->customer_id,
+	if (in->customer_id == NULL || customer_find(st, in->customer_id,
 	    &c, e) == -1)
 		return (in->customer_id == NULL ? err_set(e, ERR_INVALID, NULL,
 		    NULL, "customer: required") : -1);
 	snprintf(b.customer_id, sizeof(b.customer_id), "%s", c.id);
 	if (in->account_id != NULL && *in->account_id != '\0') {
-		if (store_customer_account_get(st, in->account_id, &ca,
+		if (account_owner(st, in->account_id, &ca,
 		    NULL) == -1 || strcmp(ca.customer_id, c.id) != 0)
 			return (err_set(e, ERR_INVALID, NULL, NULL,
 			    "account: %s is not an account of %s",

@@ -82,4 +82,53 @@ int	anomaly_set_status(struct store *, const char *customer_id,
 	    const char *anomaly_id, const char *status, const char *by,
 	    struct err *);
 
+/*
+ * Reads inside the caller's transaction, for the other domains and the
+ * protocol layers (which have checked who asks): the rows as the store
+ * keeps them, under this domain's name, so that nobody above opens this
+ * domain's tables itself.
+ */
+static inline int
+portal_session_start(struct store *st, const char *token_hash,
+    const char *user_id, struct err *e)
+{
+	return (store_portal_session_put(st, token_hash, user_id, e));
+}
+/* The user of a live web session; ERR_NOT_FOUND when it is not a portal
+ * user's. */
+static inline int
+portal_session_user(struct store *st, const char *token_hash,
+    struct portal_user *out, struct err *e)
+{
+	return (store_portal_session_user(st, token_hash, out, e));
+}
+static inline int
+portal_user_list(struct store *st, struct arena *a, const char *customer_id,
+    size_t limit, struct portal_user **out, size_t *n_out, struct err *e)
+{
+	return (store_portal_user_list(st, a, customer_id, limit, out, n_out,
+	    e));
+}
+static inline int
+budget_alert_list(struct store *st, struct arena *a, const char *customer_id,
+    const char *budget_id, size_t limit, struct budget_alert **out,
+    size_t *n_out, struct err *e)
+{
+	return (store_budget_alerts(st, a, customer_id, budget_id, limit, out,
+	    n_out, e));
+}
+/* Webhook deliveries due at now, and the outcome of one attempt. */
+static inline int
+webhook_due(struct store *st, struct arena *a, int64_t now, size_t limit,
+    struct webhook_delivery **out, size_t *n_out, struct err *e)
+{
+	return (store_webhook_due(st, a, now, limit, out, n_out, e));
+}
+static inline int
+webhook_record(struct store *st, const struct webhook_attempt *at,
+    const char *status, int64_t next_at, struct err *e)
+{
+	return (store_webhook_record(st, at, status, next_at, e));
+}
+
 #endif

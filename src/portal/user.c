@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/codec.h"
+#include "onboard/onboard.h"
 #include "portal/portal.h"
 
 static void
@@ -53,7 +54,7 @@ portal_user_create(struct store *st, const char *customer_id,
 		    strcmp(role, "customer") != 0)
 			return (err_set(e, ERR_INVALID, NULL, NULL,
 			    "a customer user has no MSP role"));
-		if (store_customer_get(st, customer_id, &c, e) == -1)
+		if (customer_find(st, customer_id, &c, e) == -1)
 			return (-1);
 		snprintf(u.customer_id, sizeof(u.customer_id), "%s", c.id);
 		snprintf(u.role, sizeof(u.role), "customer");

@@ -21,6 +21,7 @@
 #include "core/json.h"
 #include "core/sigv4.h"
 #include "core/xmalloc.h"
+#include "onboard/onboard.h"
 #include "rest/import_api.h"
 #include "rest/rest_internal.h"
 #include "store/store.h"
@@ -100,7 +101,7 @@ import_upload_begin(struct store *st, const char *auth, const char *payer,
 	/* Unsigned or an unknown key: drained, answered at the end. */
 	err_clear(&e);
 	if (auth == NULL || sigv4_parse_auth(auth, &sig, &e) == -1 ||
-	    store_key_get(st, sig.access_key, &key, &e) == -1)
+	    account_key_get(st, sig.access_key, &key, &e) == -1)
 		return (u);
 	if (pipe(u->pfd) == -1)
 		return (u);
@@ -272,9 +273,10 @@ import_upload_finish(struct import_upload *u, struct request *r,
 	if (rest_authenticate(r, &who, &e) == -1)
 		goto fail;
 	/* The MSP's account only: it is the payer whose bills come in. */
-	if (store_msp_get(r->store, &m, NULL) == -1 ||
+	if (msp_get(r->store, &m, NULL) == -1 ||
 	    strcmp(m.account_id, who.account_id) != 0) {
-		err_set(&e, ERR_DENIED, "AccessDenied", NULL, "only the MSP's "
+		err_set(&e, ERR_DENIED, AWSERR(AccessDenied), NULL,
+		    "only the MSP's "
 		    "account may upload cost and usage files");
 		goto fail;
 	}

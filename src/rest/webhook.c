@@ -149,7 +149,7 @@ webhook_run(struct store *st, struct err *e)
 	int			 status, ok;
 
 	arena_init(&a);
-	if (store_webhook_due(st, &a, clock_real_ms(), 20, &d, &n, e) == -1) {
+	if (webhook_due(st, &a, clock_real_ms(), 20, &d, &n, e) == -1) {
 		arena_release(&a);
 		return (-1);
 	}
@@ -166,7 +166,7 @@ webhook_run(struct store *st, struct err *e)
 		next = at.at + (WEBHOOK_BACKOFF_MS << d[i].attempts);
 		state = ok ? "delivered" : at.attempt >= WEBHOOK_ATTEMPTS ?
 		    "failed" : "pending";
-		if (store_webhook_record(st, &at, state, next, e) == -1)
+		if (webhook_record(st, &at, state, next, e) == -1)
 			log_warnx("webhook %s: %s", d[i].alert.id, e->msg);
 	}
 	arena_release(&a);

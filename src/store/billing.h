@@ -96,6 +96,10 @@ struct billing_source {
 /* One rollup row as Cost Explorer streams it (pointers valid in the
  * callback only). */
 typedef int (*ce_row_fn)(void *arg, const struct billing_rollup *);
+/* Streams every rollup of an import, ordered by account and day; stops
+ * early (returning that value) when fn returns non-zero. */
+int	 store_ce_rollups(struct store *, int64_t import_id, ce_row_fn fn,
+	    void *arg, struct err *);
 
 /* Rebilling (store/pricing.c, store/invoice.c; src/billing/pricing.h,
  * invoice.h). Money in 10^-9 of the currency, percentages in 1/10000

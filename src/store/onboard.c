@@ -270,17 +270,3 @@ store_onboarding_events(struct store *st, struct arena *a,
 	    BIND_INT(limit)), a, &event_row, limit, out, n_out, e));
 }
 
-int
-store_org_departures(struct store *st, struct arena *a, const char *org_id,
-    int64_t since, size_t limit, struct membership **out, size_t *n_out,
-    struct err *e)
-{
-	static struct row_sql	 q = ROW_SQL(&store_membership_row,
-	    "SELECT {cols m} FROM memberships m WHERE m.org_id = ? AND "
-	    "m.left_at >= ? ORDER BY m.left_at, m.id LIMIT ?");
-
-	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(org_id),
-	    BIND_INT(since), BIND_INT(limit)), a, &store_membership_row, limit,
-	    out, n_out, e));
-}
-

@@ -131,10 +131,5 @@ int	 store_onboarding_events(struct store *, struct arena *,
 	    const char *onboarding_id, size_t limit,
 	    struct onboarding_event **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
-/* Memberships of org_id that ended at or after `since`, oldest first. */
-int	 store_org_departures(struct store *, struct arena *,
-	    const char *org_id, int64_t since, size_t limit,
-	    struct membership **out /* OUT */, size_t *n_out /* OUT */,
-	    struct err *);
 
 #endif

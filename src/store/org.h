@@ -417,4 +417,10 @@ int	 store_resource_policy_get(struct store *, struct arena *,
 int	 store_resource_policy_delete(struct store *, const char *org_id,
 	    struct err *);
 
+/* Memberships of org_id that ended at or after `since`, oldest first. */
+int	 store_org_departures(struct store *, struct arena *,
+	    const char *org_id, int64_t since, size_t limit,
+	    struct membership **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
 #endif

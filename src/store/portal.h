@@ -105,10 +105,6 @@ int	 store_portal_session_put(struct store *, const char *token_hash,
  * user's. */
 int	 store_portal_session_user(struct store *, const char *token_hash,
 	    struct portal_user *out /* OUT */, struct err *);
-/* Streams every rollup of an import, ordered by account and day; stops
- * early (returning that value) when fn returns non-zero. */
-int	 store_ce_rollups(struct store *, int64_t import_id, ce_row_fn fn,
-	    void *arg, struct err *);
 int	 store_budget_insert(struct store *, const struct budget *,
 	    struct err *);
 int	 store_budget_get(struct store *, const char *id,

@@ -5,7 +5,7 @@
  * its records: store/org.h, store/onboard.h, store/billing.h,
  * store/portal.h, store/web.h; a domain includes its own (and the domains
  * below it reach each other through their domain headers, never another
- * domain's store door: tools/check-includes.sh). The SQL lives in the
+ * domain's store door: tools/check-includes.py). The SQL lives in the
  * store/ sources (portable) and the backend drivers in store/sqlite.c and
  * store/pg.c. store_open() opens PostgreSQL when the path is a libpq
  * connection string (postgresql://..., or key=value with host= or

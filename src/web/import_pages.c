@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "billing/ingest.h"
 #include "billing/money.h"
 #include "billing/paid.h"
 #include "web/page.h"
@@ -83,7 +84,7 @@ imports_list(struct ctx *c)
 	    "own bills are billed to customers; another payer's file is "
 	    "refused unless imported with <code>--reference</code> as a "
 	    "customer's history.</p>");
-	if (store_billing_imports(c->r->store, c->r->arena, "", IMPORTS_SHOWN,
+	if (import_list(c->r->store, c->r->arena, "", IMPORTS_SHOWN,
 	    &v, &n, &e) == -1)
 		error_box(b, &e);
 	else if (n == 0)
@@ -192,12 +193,12 @@ import_one(struct ctx *c, const char *rest)
 	err_clear(&e);
 	id = strtoll(rest, &end, 10);
 	if (*rest == '\0' || *end != '\0' || id <= 0 ||
-	    store_billing_import_get(c->r->store, id, &im, &e) == -1) {
+	    import_get(c->r->store, id, &im, &e) == -1) {
 		page_message(c, e.code == ERR_NOT_FOUND || e.code == ERR_NONE ?
 		    404 : 500, "Not found", "There is no such import.");
 		return;
 	}
-	if (store_billing_import_accounts(c->r->store, c->r->arena, im.id,
+	if (import_accounts(c->r->store, c->r->arena, im.id,
 	    &v, &n, &e) == -1) {
 		page_message(c, 500, "Error", err_friendly(&e));
 		return;

@@ -333,56 +333,59 @@ static const struct {
 	const char	*reason;	/* NULL: any */
 	const char	*text;
 } friendly[] = {
-	{ "HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION",
+	{ AWSERR(HandshakeConstraintViolationException),
+	    "ALREADY_IN_AN_ORGANIZATION",
 	  "This account is still a member of another organization. Leave "
 	  "that organization first (Leave this organization, below), then "
 	  "accept the invitation." },
-	{ "HandshakeConstraintViolationException",
+	{ AWSERR(HandshakeConstraintViolationException),
 	  "HANDSHAKE_RATE_LIMIT_EXCEEDED",
 	  "Your organization has sent too many invitations today (at most "
 	  "20 in 24 hours). Try again tomorrow." },
-	{ "HandshakeConstraintViolationException", "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
+	{ AWSERR(HandshakeConstraintViolationException),
+	    "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
 	  "This account is sold by a different AWS seller of record and "
 	  "cannot join this organization." },
-	{ "MasterCannotLeaveOrganizationException", NULL,
+	{ AWSERR(MasterCannotLeaveOrganizationException), NULL,
 	  "This account manages its own organization. Remove every member "
 	  "account and delete that organization first (Settings, Delete "
 	  "organization), then accept." },
-	{ "ConstraintViolationException",
+	{ AWSERR(ConstraintViolationException),
 	  "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
 	  "The account needs a payment method on file before it can stand "
 	  "alone. Add one in Account settings." },
-	{ "ConstraintViolationException",
+	{ AWSERR(ConstraintViolationException),
 	  "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
 	  "The account needs a phone number on file before it can stand "
 	  "alone. Add one in Account settings." },
-	{ "ConstraintViolationException", "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA",
+	{ AWSERR(ConstraintViolationException),
+	    "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA",
 	  "The account must accept the AWS Customer Agreement before it "
 	  "can stand alone." },
-	{ "OrganizationNotEmptyException", NULL,
+	{ AWSERR(OrganizationNotEmptyException), NULL,
 	  "The organization still has member accounts. Remove every member "
 	  "account first, then delete the organization." },
-	{ "DuplicateHandshakeException", NULL,
+	{ AWSERR(DuplicateHandshakeException), NULL,
 	  "An open invitation to this account already exists. Cancel it "
 	  "first if you want to send a new one." },
-	{ "HandshakeAlreadyInStateException", NULL,
+	{ AWSERR(HandshakeAlreadyInStateException), NULL,
 	  "This invitation has already been answered." },
-	{ "InvalidHandshakeTransitionException", NULL,
+	{ AWSERR(InvalidHandshakeTransitionException), NULL,
 	  "This invitation is no longer open (it was accepted, declined, "
 	  "cancelled or has expired)." },
-	{ "HandshakeNotFoundException", NULL,
+	{ AWSERR(HandshakeNotFoundException), NULL,
 	  "There is no such invitation for this account." },
-	{ "AccountNotFoundException", NULL,
+	{ AWSERR(AccountNotFoundException), NULL,
 	  "There is no such account in your organization." },
-	{ "AccessDeniedException", NULL,
+	{ AWSERR(AccessDeniedException), NULL,
 	  "Only the organization's management account can do this." },
-	{ "AWSOrganizationsNotInUseException", NULL,
+	{ AWSERR(AWSOrganizationsNotInUseException), NULL,
 	  "This account is not a member of an organization." },
-	{ "AlreadyInOrganizationException", NULL,
+	{ AWSERR(AlreadyInOrganizationException), NULL,
 	  "This account is already in an organization." },
-	{ "InvalidInputException", "INVALID_EMAIL_ADDRESS_TARGET",
+	{ AWSERR(InvalidInputException), "INVALID_EMAIL_ADDRESS_TARGET",
 	  "That is not a valid e-mail address." },
-	{ "InvalidInputException", "INVALID_PARTY_TYPE_TARGET",
+	{ AWSERR(InvalidInputException), "INVALID_PARTY_TYPE_TARGET",
 	  "Enter a 12-digit account id or an e-mail address." },
 };
 

@@ -51,12 +51,12 @@ portal_signin(struct ctx *c, const char *email, const char *password)
 
 	err_clear(&e);
 	if (portal_user_authenticate(c->r->store, email, password, &u,
-	    &e) == -1 || store_msp_get(c->r->store, &m, &e) == -1)
+	    &e) == -1 || msp_get(c->r->store, &m, &e) == -1)
 		return (-1);
 	/* The session row names the MSP's account (web_sessions needs
 	 * one); the portal session marks it as this user's. */
 	if (session_start(c, m.account_id, &e) == -1 ||
-	    store_portal_session_put(c->r->store, c->ws.token_hash, u.id,
+	    portal_session_start(c->r->store, c->ws.token_hash, u.id,
 	    &e) == -1)
 		return (-1);
 	return (0);
@@ -792,7 +792,7 @@ budgets(struct ctx *c)
 		    "class=\"primary\">Create budget</button></form></section>");
 	}
 	err_clear(&e);
-	if (store_budget_alerts(c->r->store, c->r->arena, cust, "", 100, &al,
+	if (budget_alert_list(c->r->store, c->r->arena, cust, "", 100, &al,
 	    &na, &e) == -1)
 		na = 0;
 	buf_adds(c->b, "<h2>Alerts</h2><table id=\"alerts\"><thead><tr><th>"

@@ -95,14 +95,14 @@ session_load(struct ctx *c)
 	if (now - c->ws.last_seen > TOUCH_EVERY_MS)
 		store_web_session_touch(c->r->store, hash, now, NULL);
 	/* A portal user's session (portal_pages.c) carries no account. */
-	if (store_portal_session_user(c->r->store, hash, &c->portal,
+	if (portal_session_user(c->r->store, hash, &c->portal,
 	    NULL) == 0) {
 		c->is_portal = 1;
 		memset(&c->who, 0, sizeof(c->who));
 		c->signed_in = 1;
 		return (1);
 	}
-	if (store_account_get(c->r->store, c->ws.account_id, &c->acct,
+	if (account_get(c->r->store, c->ws.account_id, &c->acct,
 	    &e) == -1)
 		return (0);
 	snprintf(c->who.account_id, sizeof(c->who.account_id), "%s",

@@ -98,7 +98,7 @@ settings_page(struct ctx *c, const struct access_key *created)
 		    "small\" data-copy=\"new-key-secret\">Copy</button></dd>"
 		    "</dl></div>");
 	}
-	if (store_key_list(c->r->store, c->r->arena, c->acct.id, &keys, &n,
+	if (account_keys(c->r->store, c->r->arena, c->acct.id, &keys, &n,
 	    &e) == -1) {
 		error_box(b, &e);
 		n = 0;

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/xmalloc.h"
 #include "test.h"
 
 #define TEST_ENTRY(name)	void test_##name(void);
@@ -131,11 +132,12 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return (remove(path));
 }
 
-static int
-run(const struct test *t)
+/* Starts t in its own child (with its own databases and temporary
+ * directory); the child's pid, or -1. */
+static pid_t
+start(const struct test *t)
 {
 	pid_t	 pid;
-	int	 status;
 
 	fflush(stdout);
 	if ((pid = fork()) == -1) {
@@ -150,8 +152,13 @@ run(const struct test *t)
 			nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 		exit(0);
 	}
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
+	return (pid);
+}
+
+/* Prints how t's child ended; 0 when it passed. */
+static int
+report(const struct test *t, int status)
+{
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		printf("ok %s\n", t->name);
 		return (0);
@@ -164,11 +171,19 @@ run(const struct test *t)
 	return (-1);
 }
 
+/*
+ * build/unit [-j N] [NAME...]: every test (or the named ones), N at a time
+ * (default: the online CPUs), each in its own child with a timeout. Ends
+ * with "N passed, N failed".
+ */
 int
 main(int argc, char **argv)
 {
-	size_t	 i, n = sizeof(tests) / sizeof(tests[0]);
-	int	 passed = 0, failed = 0, j, found;
+	size_t		 i, n = sizeof(tests) / sizeof(tests[0]), next = 0;
+	pid_t		*pids;
+	long		 jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int		 passed = 0, failed = 0, running = 0, j, status, found;
+	pid_t		 pid;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && strcmp(argv[1], "--list") == 0) {
@@ -176,19 +191,47 @@ main(int argc, char **argv)
 			printf("%s\n", tests[i].name);
 		return (0);
 	}
-	for (i = 0; i < n; i++) {
-		if (argc > 1) {
-			for (found = 0, j = 1; j < argc; j++)
-				if (strcmp(argv[j], tests[i].name) == 0)
-					found = 1;
-			if (!found)
-				continue;
+	if (argc > 2 && strcmp(argv[1], "-j") == 0) {
+		jobs = strtol(argv[2], NULL, 10);
+		argc -= 2;
+		argv += 2;
+	}
+	if (jobs < 1)
+		jobs = 1;
+	pids = xcalloc(n, sizeof(*pids));
+	for (;;) {
+		while (running < jobs && next < n) {
+			i = next++;
+			if (argc > 1) {
+				for (found = 0, j = 1; j < argc; j++)
+					if (strcmp(argv[j], tests[i].name) == 0)
+						found = 1;
+				if (!found)
+					continue;
+			}
+			if ((pids[i] = start(&tests[i])) == -1)
+				failed++;
+			else
+				running++;
 		}
-		if (run(&tests[i]) == 0)
+		if (running == 0)
+			break;
+		while ((pid = wait(&status)) == -1 && errno == EINTR)
+			;
+		if (pid == -1)
+			break;
+		for (i = 0; i < n && pids[i] != pid; i++)
+			;
+		if (i == n)
+			continue;
+		running--;
+		pids[i] = 0;
+		if (report(&tests[i], status) == 0)
 			passed++;
 		else
 			failed++;
 	}
+	xfree(pids);
 	printf("%d passed, %d failed\n", passed, failed);
 	return (failed == 0 && passed > 0 ? 0 : 1);
 }
