@@ -141,29 +141,11 @@ hline(HPDF_Page pg, float x0, float x1, float y, float width)
 	HPDF_Page_Stroke(pg);
 }
 
-/* 1234567.5 in minor units -> "1,234,567.50". */
+/* 1234567.5 in minor units -> "1,234,567.50": the pages' format. */
 static void
 amount_text(int64_t v, int digits, char *buf, size_t len)
 {
-	char	 raw[48], out[64];
-	char	*dot;
-	size_t	 ilen, i, n = 0, start;
-
-	minor_format(v, digits, raw, sizeof(raw));
-	start = raw[0] == '-' ? 1 : 0;
-	dot = strchr(raw, '.');
-	ilen = (dot != NULL ? (size_t)(dot - raw) : strlen(raw)) - start;
-	if (start)
-		out[n++] = '-';
-	for (i = 0; i < ilen; i++) {
-		if (i > 0 && (ilen - i) % 3 == 0)
-			out[n++] = ',';
-		out[n++] = raw[start + i];
-	}
-	out[n] = '\0';
-	if (dot != NULL)
-		snprintf(out + n, sizeof(out) - n, "%s", dot);
-	snprintf(buf, len, "%s", out);
+	minor_text(v, digits, NULL, buf, len);
 }
 
 static const char *

@@ -385,12 +385,19 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 			for (k = 0; k < 8; k++) {
 				unsigned s = k == 0 ? 0 :
 				    (unsigned)((seed >> (k * 5)) % NSERVICES);
+				/* Steady usage, a little lower at weekends
+				 * (1970-01-01 was a Thursday), hashed by the
+				 * day itself so no month repeats another: the
+				 * one anomaly is the spike. */
+				int64_t	 day = d0 + d;
+				double	 week = (day + 3) % 7 >= 5 ? 0.85 : 1.0;
+
 				for (r = 0; r < 10; r++) {
-					uint64_t h = mix(seed ^ (d * 1000 + k *
-					    10 + r));
+					uint64_t h = mix(seed ^ ((uint64_t)day *
+					    1000 + k * 10 + r));
 					unsigned hour = (unsigned)(h % 24);
-					double q = (1 + h % 97) * scale /
-					    (k + 1);
+					double q = (45 + h % 11) * week *
+					    scale / (k + 1);
 					double c = q * atof(services[s][3]) *
 					    demo_portal_spike(v[i].id,
 					    services[s][0], d0 + d,

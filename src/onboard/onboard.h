@@ -198,6 +198,13 @@ int	onboard_request_route(struct store *, const struct orgport *org,
 	    const char *account_id, const char *email, const char *notes,
 	    int case_given, enum onboard_route route, int64_t start_at,
 	    struct onboard_result *out /* OUT */, struct err *);
+/* onboard_request()'s checks for a customer not yet made (one that would
+ * own no accounts): nothing is written, so a request that would fail
+ * leaves no new customer behind. */
+int	onboard_request_check(struct store *, const struct orgport *org,
+	    const struct principal *who, const char *account_id,
+	    const char *email, const char *notes, int case_given,
+	    struct err *);
 /* A DECLINED or EXPIRED onboarding gets a new invitation (same plan link). */
 int	onboard_resend(struct store *, const struct orgport *org,
 	    const struct principal *who, const char *id,

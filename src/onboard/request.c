@@ -67,7 +67,7 @@ detect(struct store *st, const struct orgport *org,
 	if (onb_msp_org(org, d->msp.account_id, &d->msp_org, e) == -1)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL, "the MSP's account "
 		    "%s no longer manages an organization", d->msp.account_id));
-	if (store_customer_get(st, cid, &d->customer, e) == -1)
+	if (cid != NULL && store_customer_get(st, cid, &d->customer, e) == -1)
 		return (-1);
 	known = account_get(st, account_id, &a, NULL) == 0;
 	email_known = account_by_email(st, email, &b, NULL) == 0;
@@ -81,10 +81,17 @@ detect(struct store *st, const struct orgport *org,
 		    "belongs to account %s, not %s; check the account id and "
 		    "the e-mail with the customer", email, b.id, account_id));
 	if (store_customer_account_get(st, account_id, &ca, NULL) == 0) {
-		if (strcmp(ca.customer_id, cid) != 0)
+		if (cid == NULL || strcmp(ca.customer_id, cid) != 0) {
+			struct customer	 other;
+
+			if (store_customer_get(st, ca.customer_id, &other,
+			    NULL) == -1)
+				snprintf(other.name, sizeof(other.name), "%s",
+				    ca.customer_id);
 			return (err_set(e, ERR_CONFLICT, NULL, NULL, "account "
-			    "%s belongs to customer %s", account_id,
-			    ca.customer_id));
+			    "%s belongs to customer %s (%s)", account_id,
+			    other.name, ca.customer_id));
+		}
 		d->owned = 1;
 	}
 	if (orgport_account_standing(org, account_id, &s, e) == -1)
@@ -262,6 +269,47 @@ onboard_route_parse(const char *s, enum onboard_route *out)
 	return (0);
 }
 
+/* The request's own fields, before anything is looked up. */
+static int
+request_args(const char *account_id, const char *email, const char *notes,
+    int case_given, struct err *e)
+{
+	if (account_id == NULL || email == NULL)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "an onboarding "
+		    "request needs a customer, an account id and an e-mail"));
+	if (!account_id_valid(account_id))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "account id: expected 12 digits"));
+	if (!email_valid(email))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "e-mail: not a valid e-mail address"));
+	if (notes != NULL && (!utf8_valid(notes, strlen(notes)) ||
+	    strlen(notes) > ONBOARD_NOTES_MAX))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "notes: at most %d bytes of UTF-8", ONBOARD_NOTES_MAX));
+	if (case_given < 0 || case_given > 3)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "case: expected 1, 2 or 3"));
+	return (0);
+}
+
+int
+onboard_request_check(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *account_id, const char *email,
+    const char *notes, int case_given, struct err *e)
+{
+	struct detected	 d;
+	int		 rc;
+
+	if (request_args(account_id, email, notes, case_given, e) == -1)
+		return (-1);
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	rc = detect(st, org, who, NULL, account_id, email, case_given, &d, e);
+	store_rollback(st);
+	return (rc);
+}
+
 int
 onboard_request(struct store *st, const struct orgport *org,
     const struct principal *who, const char *customer_id,
@@ -286,22 +334,11 @@ onboard_request_route(struct store *st, const struct orgport *org,
 	char			 token[ONBOARD_TOKEN_LEN + 1];
 	int			 rc;
 
-	if (customer_id == NULL || account_id == NULL || email == NULL)
+	if (customer_id == NULL)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "an onboarding "
 		    "request needs a customer, an account id and an e-mail"));
-	if (!account_id_valid(account_id))
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "account id: expected 12 digits"));
-	if (!email_valid(email))
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "e-mail: not a valid e-mail address"));
-	if (notes != NULL && (!utf8_valid(notes, strlen(notes)) ||
-	    strlen(notes) > ONBOARD_NOTES_MAX))
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "notes: at most %d bytes of UTF-8", ONBOARD_NOTES_MAX));
-	if (case_given < 0 || case_given > 3)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "case: expected 1, 2 or 3"));
+	if (request_args(account_id, email, notes, case_given, e) == -1)
+		return (-1);
 	if (strlen(customer_id) >= sizeof(o.customer_id))
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
 		    "customer %.20s does not exist", customer_id));

@@ -18,13 +18,14 @@
 
 #define IMPORTS_SHOWN	200
 
-/* Exact money as the import report prints it ("12.345678901"). */
+/* Money as people read it ("2,040.79 USD"); the exact figures are in
+ * the CLI's import report. */
 static void
-exact_html(struct buf *b, int64_t v)
+money_html(struct buf *b, int64_t v)
 {
-	char	 t[48];
+	char	 t[MONEY_TEXT_MAX];
 
-	money_format_min(v, MONEY_DIGITS, 2, t, sizeof(t));
+	money_text(v, "USD", t, sizeof(t));
 	html_escape(b, t);
 }
 
@@ -157,7 +158,7 @@ accounts_table(struct ctx *c, const struct billing_account_total *v,
 	else {
 		buf_printf(b, "<strong>%zu of %zu usage accounts have no "
 		    "customer</strong>: their cost in membership, ", orphans, n);
-		exact_html(b, orphan_cost);
+		money_html(b, orphan_cost);
 		buf_adds(b, ", is billed to nobody until they are assigned on "
 		    "<a href=\"/customers\">Customers</a>.");
 	}
@@ -178,10 +179,10 @@ accounts_table(struct ctx *c, const struct billing_account_total *v,
 			html_escape(b, v[i].customer_name);
 		buf_printf(b, "</td><td class=\"num\">%lld</td><td "
 		    "class=\"num\">", (long long)v[i].lines);
-		exact_html(b, v[i].unblended);
+		money_html(b, v[i].unblended);
 		buf_printf(b, "</td><td class=\"num\">%lld</td><td "
 		    "class=\"num\">", (long long)v[i].out_lines);
-		exact_html(b, v[i].out_unblended);
+		money_html(b, v[i].out_unblended);
 		buf_adds(b, "</td></tr>");
 	}
 	buf_adds(b, "</tbody></table></div>");
@@ -265,10 +266,10 @@ import_one(struct ctx *c, const char *rest)
 	else {
 		buf_printf(b, "<p>%lld lines, unblended cost ",
 		    (long long)lines);
-		exact_html(b, total);
+		money_html(b, total);
 		buf_adds(b, "; out of membership (hours the account was not in "
 		    "the payer's organization, not billed to the customer) ");
-		exact_html(b, out);
+		money_html(b, out);
 		buf_adds(b, ".</p>");
 		accounts_table(c, v, n);
 	}

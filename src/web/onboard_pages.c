@@ -954,6 +954,12 @@ desk_request(struct ctx *c)
 		    "user e-mail address.");
 		goto fail;
 	}
+	/* A request that will be refused makes no new customer. */
+	if (*newname != '\0' && onboard_request_check(c->r->store, &org,
+	    &c->who, acct, email, *notes != '\0' ? notes : NULL, 0, &e) == -1) {
+		error_at(c, "new", &e);
+		goto fail;
+	}
 	if (*newname != '\0') {
 		if (customer_find_or_create(c, &c->who, newname,
 		    email_valid(email) ? email : "", id, &e) == -1) {
@@ -1389,7 +1395,9 @@ intake_post(struct ctx *c)
 	/* Filed as the MSP: the public form is the MSP's own desk. */
 	memset(&as, 0, sizeof(as));
 	snprintf(as.account_id, sizeof(as.account_id), "%s", m.account_id);
-	if (customer_find_or_create(c, &as, name, *contact != '\0' ?
+	if (onboard_request_check(c->r->store, &org, &as, acct, email,
+	    NULL, 0, &e) == -1 ||
+	    customer_find_or_create(c, &as, name, *contact != '\0' ?
 	    contact : email, cid, &e) == -1 ||
 	    onboard_request(c->r->store, &org, &as, cid, acct, email,
 	    "Filed through the intake form.", case_given(c), &res,

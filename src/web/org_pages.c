@@ -79,20 +79,20 @@ received_section(struct ctx *c, int in_org, int mgmt)
 	if (invites == 0)
 		;	/* a billing transfer asks nothing of the kind */
 	else if (mgmt)
-		buf_adds(b, "<p class=\"note\">This account manages its own "
-		    "organization. To accept, first remove every member "
-		    "account (Accounts, Actions, Remove from organization), "
-		    "then delete the organization (Settings, Delete "
-		    "organization).</p>");
+		buf_adds(b, "<p class=\"note\" id=\"accept-why\">This account "
+		    "manages its own organization. To accept, first remove "
+		    "every member account (Accounts, Actions, Remove from "
+		    "organization), then delete the organization (Settings, "
+		    "Delete organization).</p>");
 	else if (in_org && direct_transfer(c))
 		buf_adds(b, "<p class=\"note\">This account is a member of "
 		    "another organization. Accepting moves it directly: it "
 		    "leaves that organization in the same moment, with no "
 		    "gap.</p>");
 	else if (in_org)
-		buf_adds(b, "<p class=\"note\">This account is a member of "
-		    "another organization. To accept, first leave it "
-		    "(Leave this organization, below).</p>");
+		buf_adds(b, "<p class=\"note\" id=\"accept-why\">This account "
+		    "is a member of another organization. To accept, first "
+		    "<a href=\"#leave\">leave it</a>.</p>");
 	buf_adds(b, "<ul class=\"invites\">");
 	for (i = 0; i < n; i++) {
 		if (!hs_open(&v[i]))
@@ -132,11 +132,22 @@ received_section(struct ctx *c, int in_org, int mgmt)
 			html_escape(b, v[i].notes);
 			buf_adds(b, "</q>");
 		}
-		buf_adds(b, "</div><div class=\"actions\">"
-		    "<a class=\"button primary\" href=\"/organization/"
-		    "accept?h=");
-		html_escape(b, v[i].id);
-		buf_adds(b, "\">Accept</a>");
+		buf_adds(b, "</div><div class=\"actions\">");
+		/* An invitation to a management account, or to a member
+		 * where accepting directly is off, needs the account out
+		 * of its organization first: say so beside a button that
+		 * cannot be pressed. */
+		if (!hs_transfer(&v[i]) && (mgmt || (in_org &&
+		    !direct_transfer(c))))
+			buf_adds(b, "<button type=\"button\" class=\"primary\" "
+			    "disabled aria-describedby=\"accept-why\">Accept"
+			    "</button>");
+		else {
+			buf_adds(b, "<a class=\"button primary\" "
+			    "href=\"/organization/accept?h=");
+			html_escape(b, v[i].id);
+			buf_adds(b, "\">Accept</a>");
+		}
 		button_form(c, "/organization/decline", "handshake_id",
 		    v[i].id, "Decline", "secondary", hs_transfer(&v[i]) ?
 		    "Decline this billing transfer? The sender will have to "
@@ -656,28 +667,35 @@ accept_page(struct ctx *c, const char *hid)
 	if (h.notes[0] != '\0')
 		html_kv(b, "Notes", h.notes);
 	buf_adds(b, "</dl>");
-	if (in_org && c->err_where == NULL) {
-		buf_adds(b, "<p class=\"note\">");
+	if (in_org) {
+		buf_adds(b, "<p class=\"note\" id=\"accept-why\">");
 		if (strcmp(o.management_id, c->who.account_id) == 0)
 			buf_adds(b, "This account manages its own "
 			    "organization: remove its member accounts and "
-			    "delete it first.");
+			    "delete it first. <a href=\"/organization\">Go to "
+			    "Organization</a></p>");
 		else if (direct_transfer(c)) {
 			buf_adds(b, "Accepting moves this account directly "
 			    "from <code>");
 			html_escape(b, o.id);
 			buf_adds(b, "</code>: it leaves that organization in "
-			    "the same moment.");
+			    "the same moment.</p>");
 		} else
 			buf_adds(b, "This account is still a member of "
-			    "another organization: leave it first.");
-		buf_adds(b, " <a href=\"/organization\">Go to Organization"
-		    "</a></p>");
+			    "another organization: leave it first. <a "
+			    "href=\"/organization#leave\">Leave this "
+			    "organization</a></p>");
 	}
 	error_here(c, "accept");
 	buf_adds(b, "<div class=\"actions\">");
-	button_form(c, "/organization/accept", "handshake_id", h.id,
-	    "Accept invitation", "primary", NULL);
+	if (in_org && (strcmp(o.management_id, c->who.account_id) == 0 ||
+	    !direct_transfer(c)))
+		buf_adds(b, "<button type=\"button\" class=\"primary\" "
+		    "disabled aria-describedby=\"accept-why\">Accept "
+		    "invitation</button>");
+	else
+		button_form(c, "/organization/accept", "handshake_id", h.id,
+		    "Accept invitation", "primary", NULL);
 	buf_adds(b, "<a class=\"button secondary\" href=\"/organization\">"
 	    "Not now</a></div></section>");
 	page_end(c);

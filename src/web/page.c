@@ -421,3 +421,43 @@ page_forbidden(struct ctx *c)
 	page_message(c, 403, "Forbidden", "This page belongs to the MSP's "
 	    "management account.");
 }
+
+/* The account's name, or NULL (no name, unknown or not an account id). */
+static const char *
+account_name(struct ctx *c, const char *id)
+{
+	struct account	 a;
+	struct err	 e;
+
+	err_clear(&e);
+	if (id == NULL || !account_id_valid(id) ||
+	    account_get(c->r->store, id, &a, &e) == -1 || a.name[0] == '\0' ||
+	    strcmp(a.name, id) == 0)
+		return (NULL);
+	return (arena_strdup(c->r->arena, a.name));
+}
+
+const char *
+account_label(struct ctx *c, const char *id)
+{
+	const char	*name = account_name(c, id);
+
+	return (name != NULL ? arena_printf(c->r->arena, "%s (%s)", name, id) :
+	    id);
+}
+
+void
+html_account(struct ctx *c, const char *id)
+{
+	const char	*name = account_name(c, id);
+
+	if (name == NULL) {
+		html_escape(c->b, id);
+		return;
+	}
+	buf_adds(c->b, "<span class=\"acct\">");
+	html_escape(c->b, name);
+	buf_adds(c->b, " <small>");
+	html_escape(c->b, id);
+	buf_adds(c->b, "</small></span>");
+}

@@ -111,6 +111,11 @@ void	 csrf_input(struct ctx *);
 void	 button_form(struct ctx *, const char *action, const char *name,
 	    const char *value, const char *label, const char *cls,
 	    const char *confirm);
+/* An account as people know it: "Umbrella Prod (341589682854)"; the id
+ * alone when the account has no name or is unknown. Arena string. */
+const char *account_label(struct ctx *, const char *id);
+/* The same as HTML: the name, the id beside it in <small>. */
+void	 html_account(struct ctx *, const char *id);
 /* <dt>k</dt><dd>v</dd>, escaped. */
 void	 html_kv(struct buf *, const char *k, const char *v);
 /* time_text(ms), escaped. */

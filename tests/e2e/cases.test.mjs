@@ -96,12 +96,26 @@ test('case 2 before direct transfer: a member leaves its organization (after add
   const page = await newPage(browser);
   await signIn(page, srv, cust);
   assert.match(await page.locator('#org-state').textContent(), new RegExp(`member of ${oldOrg.Id}`));
-  // Accepting now is refused with a readable reason next to the invitation.
-  await page.locator('li.invite').getByRole('link', { name: 'Accept' }).click();
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
-  assert.match(await page.locator('#error-accept').textContent(), /Leave that organization first/);
+  // Accept cannot be pressed while still a member: the reason is beside
+  // it, with a link to the Leave section (issue 23, defect 10).
+  const acceptBtn = page.locator('li.invite').getByRole('button', { name: 'Accept' });
+  assert.equal(await acceptBtn.isDisabled(), true);
+  assert.match(await page.locator('#accept-why').textContent(), /member of another organization/);
+  const h = await page.locator('li.invite').getAttribute('data-handshake');
+  // The accept page (an old link) says the same and offers no live button.
+  await page.goto(srv.url + '/organization/accept?h=' + h);
+  assert.equal(await page.getByRole('button', { name: 'Accept invitation' }).isDisabled(), true);
+  assert.match(await page.locator('#accept-why').textContent(), /leave it first/);
+  // The organization id in the heading stays whole, at 1366 and 390 px.
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    const lines = await page.locator('#accept h1 code').evaluate((el) => el.getClientRects().length);
+    assert.equal(lines, 1, `heading's organization id broken over ${lines} lines at ${width} px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole('link', { name: 'Leave this organization' }).click();
+  await page.waitForURL(/\/organization#leave$/);
   // Leaving is refused while the billing information is missing.
-  await page.goto(srv.url + '/organization');
   const leave = page.locator('#leave');
   assert.match(await leave.textContent(), /Payment method: missing/);
   await leave.getByRole('button', { name: 'Leave this organization' }).click();
