@@ -55,7 +55,9 @@ $(BUILD)/gen/embedded.c: build/embed $(MIGRATIONS) $(ASSETS)
 $(BUILD)/unit: $(UNIT_SRC:%.c=$(BUILD)/%.o) $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit/%.o: CFLAGS += -Itests/unit
+# The data the tests read lives in tests/data (PAYERLINK_TEST_DATA overrides).
+$(BUILD)/tests/unit/%.o: CFLAGS += -Itests/unit \
+	-DTEST_DATA_DIR='"$(CURDIR)/tests/data"'
 
 # Fuzz targets, each linked with a replay driver so that make test runs
 # their corpora (tests/fuzz/corpus/NAME/) without libFuzzer; make fuzz builds

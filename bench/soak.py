@@ -13,6 +13,7 @@ Without --rate it steps the rate up (STEP seconds each) and soaks at the
 highest step that kept p99 < 50 ms with no errors."""
 
 import argparse
+import hashlib
 import http.client
 import json
 import multiprocessing as mp
@@ -168,7 +169,8 @@ class Worker:
 
     def upload(self, data, name):
         h = signed(self.url, self.w["msp"], "POST", "/api/v1/imports?name=" + name, data,
-                   {"Content-Type": "text/csv"}, "payerlink")
+                   {"Content-Type": "text/csv",
+                    "X-Amz-Content-SHA256": hashlib.sha256(data).hexdigest()}, "payerlink")
         st, b = self.send("POST", "/api/v1/imports?name=" + name, data, h)
         return st, json.loads(b) if b else {}
 

@@ -18,6 +18,9 @@ docs/architecture.md). Prints each breach and ends with "N passed, N failed"
 - The onboarding desk reaches organizations through the organization port
   only (org/port.h; of org/ it includes the port and the accounts), so a
   live port can take the emulated one's place.
+- AWS error names through AWSERR(Name) (core/err.h), which compiles only
+  for a name core/errors.def lists: no name as a bare string literal
+  (awsclient/ excepted: it reads the names other services send).
 - SQL only in store/, HTML only in web/, no protocol or database library
   in the domain, no banned string functions, no raw malloc/free outside
   core/xmalloc.c.
@@ -43,6 +46,11 @@ AROUND_PORT = re.compile(r'\bstore_(handshake|membership|org)_[a-z_]+\(|'
                          r'\bstruct (handshake|membership|organization|member)\b')
 
 
+def error_names():
+    with open("src/core/errors.def") as f:
+        return re.findall(r'^\s*(?:REST_)?ERR\((\w+),', f.read(), re.M)
+
+
 def declared(path):
     with open(path) as f:
         return set(STORE_CALL.findall(f.read()))
@@ -55,6 +63,7 @@ def main():
     files = sorted(os.path.join("src", d, f)
                    for d in os.listdir("src") if os.path.isdir("src/" + d)
                    for f in os.listdir("src/" + d) if f.endswith((".c", ".h")))
+    name_literal = re.compile(r'"(%s)"' % "|".join(error_names()))
     passed = failed = 0
     for path in files:
         layer = path.split("/")[1]
@@ -93,6 +102,12 @@ def main():
             if m:
                 bad.append("reads the organization around its port: "
                            + m.group(0))
+        if layer != "awsclient":
+            code = re.sub(r'/\*.*?\*/', '', text, flags=re.S)
+            m = name_literal.search(code)
+            if m:
+                bad.append("error name as a string: %s (write AWSERR(%s))"
+                           % (m.group(0), m.group(1)))
         if layer != "store" and SQL.search(text):
             bad.append("SQL outside src/store/")
         if layer != "web" and HTML.search(text):

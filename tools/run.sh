@@ -11,6 +11,15 @@ if [ ! -f "$DB" ]; then
 	"$BIN" init --db "$DB" --demo >"$DEMO"
 fi
 host=${LISTEN%:*} port=${LISTEN##*:}
+# The plan links are the MSP's public URL + /plan/TOKEN: point it at where
+# this server listens, and print the links with it.
+url="http://$host:$port"
+msp_id=$(sed -n 's/^MSP .*(account \([0-9]*\)).*/\1/p' "$DEMO")
+if [ -n "$msp_id" ]; then
+	"$BIN" msp set "$msp_id" --url "$url" --db "$DB" >/dev/null
+	sed "s|http://[^ /]*/plan/|$url/plan/|" "$DEMO" >"$DEMO.tmp" &&
+	    mv "$DEMO.tmp" "$DEMO"
+fi
 msp_key=$(sed -n 's/^  msp@.* key \([^ ]*\) secret .*/\1/p' "$DEMO")
 msp_secret=$(sed -n 's/^  msp@.* secret \([^ ]*\).*/\1/p' "$DEMO")
 cat <<MSG

@@ -14,7 +14,7 @@
 #include "org/organization.h"
 #include "org/tags.h"
 
-#define INVALID	"InvalidInputException"
+#define INVALID	AWSERR(InvalidInputException)
 
 static json_t *
 car_json(const struct create_account_req *c, int64_t now)
@@ -111,7 +111,7 @@ aws_create_gov_cloud_account(struct aws_req *r, struct err *e)
 	}
 	store_rollback(r->store);
 	/* AWS: CreateGovCloudAccount fails with ConstraintViolationException MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED */
-	return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+	return (err_set(e, ERR_CONFLICT, AWSERR(ConstraintViolationException),
 	    "MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED", "The management account "
 	    "isn't enabled for AWS GovCloud (US); payerlink emulates the "
 	    "commercial partition only."));

@@ -45,8 +45,10 @@ static const struct {
 	int		 status;
 } errors[] = {
 #define ERR(name, status) { #name, status },
-#include "aws/errors.def"
+#define REST_ERR(name, status)
+#include "core/errors.def"
 #undef ERR
+#undef REST_ERR
 };
 
 int
@@ -93,7 +95,7 @@ aws_message(const struct err *e)
 	size_t	 i;
 
 	if (e->aws_type == NULL || e->reason == NULL ||
-	    strcmp(e->aws_type, "InvalidInputException") != 0)
+	    strcmp(e->aws_type, AWSERR(InvalidInputException)) != 0)
 		return (e->msg);
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcmp(words[i].reason, e->reason) == 0)
@@ -109,9 +111,9 @@ reply_error(struct request *r, struct response *resp, const struct err *e)
 	json_t		*o;
 
 	if (type == NULL)
-		type = e->code == ERR_INTERNAL ? "ServiceException" :
-		    e->code == ERR_NOT_FOUND ? "ValidationException" :
-		    "InvalidInputException";
+		type = e->code == ERR_INTERNAL ? AWSERR(ServiceException) :
+		    e->code == ERR_NOT_FOUND ? AWSERR(ValidationException) :
+		    AWSERR(InvalidInputException);
 	resp->status = error_status(e);
 	resp->content_type = "application/x-amz-json-1.1";
 	response_header(resp, "x-amzn-ErrorType", type);
@@ -141,7 +143,8 @@ authenticate(struct request *r, const char *signing_name,
     struct principal *who, struct err *e)
 {
 	if (request_header(r, "Authorization") == NULL)
-		return (err_set(e, ERR_AUTH, "MissingAuthenticationTokenException",
+		return (err_set(e, ERR_AUTH,
+		    AWSERR(MissingAuthenticationTokenException),
 		    NULL, "Missing Authentication Token"));
 	return (account_from_signature(r->store, r, signing_name,
 	    r->cfg->emulator ? ACCOUNT_SIG_EMULATOR : 0, who, e));
@@ -193,18 +196,21 @@ aws_handle(struct request *r, struct response *resp)
 				op = &ops[k];
 	}
 	if (strcmp(r->method, "POST") != 0) {
-		err_set(&e, ERR_INVALID, "UnknownOperationException", NULL,
+		err_set(&e, ERR_INVALID, AWSERR(UnknownOperationException),
+		    NULL,
 		    "AWS JSON 1.1 requests are POST");
 		goto fail;
 	}
 	if (op == NULL) {
-		err_set(&e, ERR_INVALID, "UnknownOperationException", NULL,
+		err_set(&e, ERR_INVALID, AWSERR(UnknownOperationException),
+		    NULL,
 		    "unknown operation %s", target != NULL ? target :
 		    "(no X-Amz-Target header)");
 		goto fail;
 	}
 	if (r->body_too_large) {
-		err_set(&e, ERR_LIMIT, "RequestEntityTooLargeException", NULL,
+		err_set(&e, ERR_LIMIT, AWSERR(RequestEntityTooLargeException),
+		    NULL,
 		    "the request body is larger than %zu bytes",
 		    r->cfg->max_body);
 		goto fail;

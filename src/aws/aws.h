@@ -54,10 +54,15 @@ int	in_page_seq(struct aws_req *, const char *kind,
 	    struct err *);
 void	out_page_seq(struct aws_req *, const char *kind, int64_t seq);
 
+/* A timestamp member (epoch seconds, fractions allowed) in ms; *present
+ * 0 when absent. */
+int	in_time(struct aws_req *, const char *member, int required,
+	    int64_t *ms_out /* OUT */, int *present /* OUT */, struct err *);
 /* Epoch seconds with milliseconds, as AWS sends timestamps. */
 json_t	*json_time(int64_t ms);
 
 /* Renderers for the Organizations objects. */
+json_t	*aws_handshake_json(const struct handshake *);
 json_t	*aws_org_json(const struct organization *);
 json_t	*aws_account_json(const struct organization *, const struct member *);
 

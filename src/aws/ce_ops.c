@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Cost Explorer operations (GetCostAndUsage, GetCostForecast,
- * GetDimensionValues): translate only. Decode the request in the shapes of
+ * GetUsageForecast, GetDimensionValues, GetAnomalies, GetAnomalyMonitors,
+ * GetAnomalySubscriptions): translate only. Decode the request in the shapes of
  * the botocore model (ce/2017-10-25), call ce/, encode the result. Amounts
  * are exact decimal strings; who sees what is ce.h's business.
  */
@@ -15,14 +16,31 @@
 #include "billing/money.h"
 #include "ce/ce.h"
 #include "core/codec.h"
+#include "portal/portal.h"
 
-#define VALIDATION	"ValidationException"
+#define VALIDATION	AWSERR(ValidationException)
 #define CE_PAGE_DEFAULT	2000	/* groups per page */
 
 static int
 bad(struct err *e, const char *fmt, const char *what)
 {
 	return (err_set(e, ERR_INVALID, VALIDATION, NULL, fmt, what));
+}
+
+/*
+ * Cost Explorer has no InvalidInputException: its input errors are all
+ * ValidationException. The shared input readers (aws/input.c) speak
+ * Organizations' dialect; this turns their answer into Cost Explorer's.
+ */
+static int
+ce_input(int rc, struct err *e)
+{
+	if (rc == -1 && e->aws_type != NULL &&
+	    strcmp(e->aws_type, AWSERR(InvalidInputException)) == 0) {
+		e->aws_type = VALIDATION;
+		e->reason = NULL;
+	}
+	return (rc);
 }
 
 /* TimePeriod {Start, End}: YYYY-MM-DD, End exclusive. */
@@ -85,16 +103,22 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 		    (d = ce_dim_parse(json_string_value(key))) < 0)
 			return (bad(e, "Filter: dimension '%s' is not "
 			    "supported (SERVICE, LINKED_ACCOUNT, REGION, "
-			    "USAGE_TYPE, RECORD_TYPE, OPERATION)",
+			    "USAGE_TYPE, RECORD_TYPE, OPERATION, "
+			    "INSTANCE_TYPE, PURCHASE_TYPE, BILLING_ENTITY)",
 			    json_is_string(key) ? json_string_value(key) :
 			    "(none)"));
 		if (mo != NULL && json_is_array(mo))
 			for (i = 0; i < json_array_size(mo); i++) {
 				json_t *m = json_array_get(mo, i);
-				if (!json_is_string(m) || strcmp(
-				    json_string_value(m), "EQUALS") != 0)
+				/* AWS: Dimensions take EQUALS and
+				 * CASE_SENSITIVE (the default) only. */
+				if (!json_is_string(m) || (strcmp(
+				    json_string_value(m), "EQUALS") != 0 &&
+				    strcmp(json_string_value(m),
+				    "CASE_SENSITIVE") != 0))
 					return (bad(e, "Filter: MatchOptions "
-					    "'%s' is not supported (EQUALS)",
+					    "'%s' is not valid for Dimensions "
+					    "(EQUALS, CASE_SENSITIVE)",
 					    json_is_string(m) ?
 					    json_string_value(m) : "?"));
 			}
@@ -214,17 +238,19 @@ in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
 	if (!json_is_string(t) || strlen(json_string_value(t)) > 100 ||
 	    (n = b64url_decode(json_string_value(t),
 	    strlen(json_string_value(t)), raw)) < 18 || raw[16] != ':')
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	raw[n] = '\0';
 	snprintf(want, sizeof(want), "%016llx", (unsigned long long)hash);
 	if (memcmp(raw, want, 16) != 0)
-		return (err_set(e, ERR_INVALID, "RequestChangedException",
+		return (err_set(e, ERR_INVALID, AWSERR(RequestChangedException),
 		    NULL, "The request changed since the NextPageToken was "
 		    "issued."));
 	o = strtoull((const char *)raw + 17, &end, 10);
 	if (*end != '\0')
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	*off = (size_t)o;
 	return (0);
@@ -253,6 +279,38 @@ page_size(void)
 	return (CE_PAGE_DEFAULT);
 }
 
+/* LINKED_ACCOUNT's attributes, as AWS gives them with the groups: each
+ * account's description (its name), once per account grouped by. */
+static json_t *
+value_attributes(struct aws_req *r, const struct ce_query *q,
+    const struct ce_result *res)
+{
+	json_t		*arr = json_array();
+	uint8_t		*seen;
+	size_t		 k, c;
+	struct account	 acct;
+
+	for (k = 0; k < q->ngroup; k++)
+		if (q->group[k] == CE_LINKED_ACCOUNT)
+			break;
+	if (k == q->ngroup || res->nkeys == 0)
+		return (arr);
+	seen = arena_zalloc(r->arena, res->nkeys);
+	for (c = 0; c < res->ncells; c++) {
+		uint32_t id = res->cells[c].g[k];
+
+		if (seen[id])
+			continue;
+		seen[id] = 1;
+		if (account_get(r->store, res->keys[id], &acct,
+		    NULL) == 0)
+			json_array_append_new(arr, json_pack("{s:s, s:{s:s}}",
+			    "Value", res->keys[id], "Attributes", "description",
+			    acct.name));
+	}
+	return (arr);
+}
+
 int
 aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 {
@@ -270,7 +328,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 
 	memset(&q, 0, sizeof(q));
 	if (in_period(r, &q.start, &q.end, e) == -1 ||
-	    in_enum(r, "Granularity", 1, grans, &gran, e) == -1)
+	    ce_input(in_enum(r, "Granularity", 1, grans, &gran, e), e) == -1)
 		return (-1);
 	if (strcmp(gran, "HOURLY") == 0)
 		return (bad(e, "Granularity %s is not available: payerlink "
@@ -310,7 +368,8 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 				return (bad(e, "GroupBy: dimension '%s' is not "
 				    "supported (SERVICE, LINKED_ACCOUNT, "
 				    "REGION, USAGE_TYPE, RECORD_TYPE, "
-				    "OPERATION)", json_is_string(k) ?
+				    "OPERATION, INSTANCE_TYPE, PURCHASE_TYPE, "
+				    "BILLING_ENTITY)", json_is_string(k) ?
 				    json_string_value(k) : "?"));
 			q.group[q.ngroup++] = (enum ce_dim)d;
 			json_array_append_new(defs, json_pack("{s:s, s:s}",
@@ -327,7 +386,8 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 		return (-1);
 	rbt = json_array();
 	json_object_set_new(r->out, "ResultsByTime", rbt);
-	json_object_set_new(r->out, "DimensionValueAttributes", json_array());
+	json_object_set_new(r->out, "DimensionValueAttributes",
+	    value_attributes(r, &q, &res));
 	if (q.ngroup == 0) {
 		for (i = 0; i < res.nbuckets; i++) {
 			json_t *tot = json_object();
@@ -346,7 +406,8 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 		return (0);
 	}
 	if (off > res.ncells)
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	end = off + psize < res.ncells ? off + psize : res.ncells;
 	{
@@ -388,14 +449,44 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 	return (0);
 }
 
-int
-aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
+/* Whether x names a usage type on every path that keeps a line: a
+ * USAGE_TYPE leaf, or an And with one. */
+static int
+names_usage_type(const struct ce_expr *x)
+{
+	size_t	 i;
+
+	if (x == NULL)
+		return (0);
+	if (x->op == CE_DIMS)
+		return (x->dim == CE_USAGE_TYPE);
+	if (x->op == CE_AND) {
+		for (i = 0; i < x->nkids; i++)
+			if (names_usage_type(x->kids[i]))
+				return (1);
+		return (0);
+	}
+	if (x->op == CE_OR) {
+		for (i = 0; i < x->nkids; i++)
+			if (!names_usage_type(x->kids[i]))
+				return (0);
+		return (1);
+	}
+	return (0);
+}
+
+static int
+forecast(struct aws_req *r, int usage, struct err *e)
 {
 	static const char *const grans[] = { "DAILY", "MONTHLY", "HOURLY",
 	    NULL };
-	static const char *const mets[] = { "BLENDED_COST", "UNBLENDED_COST",
-	    "AMORTIZED_COST", "NET_UNBLENDED_COST", "NET_AMORTIZED_COST",
-	    "USAGE_QUANTITY", "NORMALIZED_USAGE_AMOUNT", NULL };
+	static const char *const cost_mets[] = { "BLENDED_COST",
+	    "UNBLENDED_COST", "AMORTIZED_COST", "NET_UNBLENDED_COST",
+	    "NET_AMORTIZED_COST", "USAGE_QUANTITY", "NORMALIZED_USAGE_AMOUNT",
+	    NULL };
+	static const char *const usage_mets[] = { "USAGE_QUANTITY",
+	    "NORMALIZED_USAGE_AMOUNT", NULL };
+	const char *const	*mets = usage ? usage_mets : cost_mets;
 	struct ce_scope		 sc;
 	struct ce_forecast	 f;
 	struct ce_expr		*filter;
@@ -406,14 +497,21 @@ aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
 	size_t			 i;
 
 	if (in_period(r, &start, &end, e) == -1 ||
-	    in_enum(r, "Metric", 1, mets, &met, e) == -1 ||
-	    in_enum(r, "Granularity", 1, grans, &gran, e) == -1 ||
-	    in_int(r, "PredictionIntervalLevel", 51, 99, &level, e) == -1 ||
-	    in_filter(r, &filter, e) == -1)
+	    ce_input(in_enum(r, "Metric", 1, mets, &met, e), e) == -1 ||
+	    ce_input(in_enum(r, "Granularity", 1, grans, &gran, e), e) == -1 ||
+	    ce_input(in_int(r, "PredictionIntervalLevel", 51, 99, &level, e),
+	    e) == -1 || in_filter(r, &filter, e) == -1)
 		return (-1);
 	if (strcmp(gran, "HOURLY") == 0)
 		return (bad(e, "Granularity %s is not available for "
 		    "forecasts", gran));
+	/* A usage forecast adds one unit only: AWS asks for usage types. */
+	if (usage && !names_usage_type(filter))
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(UnresolvableUsageUnitException),
+		    NULL, "Cost Explorer was unable to identify the usage unit. "
+		    "Provide a USAGE_TYPE filter whose usage types share a "
+		    "unit, for example hours."));
 	if (strcmp(met, "BLENDED_COST") == 0)
 		m = CE_BLENDED;
 	else if (strcmp(met, "UNBLENDED_COST") == 0)
@@ -450,6 +548,18 @@ aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
 }
 
 int
+aws_ce_get_cost_forecast(struct aws_req *r, struct err *e)
+{
+	return (forecast(r, 0, e));
+}
+
+int
+aws_ce_get_usage_forecast(struct aws_req *r, struct err *e)
+{
+	return (forecast(r, 1, e));
+}
+
+int
 aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 {
 	struct ce_scope	 sc;
@@ -461,21 +571,25 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	int		 d;
 
 	if (in_period(r, &start, &end, e) == -1 ||
-	    in_string(r, "Dimension", 1, 1, 64, &dimname, e) == -1 ||
-	    in_string(r, "SearchString", 0, 0, 1024, &search, e) == -1 ||
-	    in_int(r, "MaxResults", 1, 10000, &max, e) == -1 ||
+	    ce_input(in_string(r, "Dimension", 1, 1, 64, &dimname, e),
+	    e) == -1 ||
+	    ce_input(in_string(r, "SearchString", 0, 0, 1024, &search, e),
+	    e) == -1 ||
+	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
 	if ((d = ce_dim_parse(dimname)) < 0)
 		return (bad(e, "Dimension '%s' is not supported (SERVICE, "
 		    "LINKED_ACCOUNT, REGION, USAGE_TYPE, RECORD_TYPE, "
-		    "OPERATION)", dimname));
+		    "OPERATION, INSTANCE_TYPE, PURCHASE_TYPE, BILLING_ENTITY)",
+		    dimname));
 	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
 	    e) == -1 || ce_dimension_values(r->store, r->arena, &sc,
 	    (enum ce_dim)d, start, end, search, &vals, &n, e) == -1)
 		return (-1);
 	if (off > n)
-		return (err_set(e, ERR_INVALID, "InvalidNextTokenException",
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
 		    NULL, "The NextPageToken is not valid."));
 	stop = off + (size_t)max < n ? off + (size_t)max : n;
 	arr = json_array();
@@ -499,5 +613,252 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	json_object_set_new(r->out, "TotalSize", json_integer((json_int_t)n));
 	if (stop < n)
 		out_token(r, hash, stop);
+	return (0);
+}
+
+/* ---- Anomaly detection: the portal's, as Cost Explorer's API shows it -- */
+
+/*
+ * Every caller has one monitor: payerlink's detection over the daily cost
+ * of each (account, service) of its view (portal/portal.h), a DIMENSIONAL
+ * SERVICE monitor named by the caller's account. Subscriptions (e-mail or
+ * SNS delivery of anomalies) do not exist: the portal shows anomalies and
+ * budgets send webhooks.
+ */
+#define ANOMALY_HISTORY_DAYS	90	/* what AWS keeps, and what we scan */
+
+static void
+monitor_arn(struct aws_req *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "arn:aws:ce::%s:anomalymonitor/payerlink-services",
+	    r->who.account_id);
+}
+
+int
+aws_ce_get_anomaly_monitors(struct aws_req *r, struct err *e)
+{
+	json_t		*list = json_object_get(r->in, "MonitorArnList"), *v;
+	json_t		*arr = json_array();
+	char		 arn[128], day[11];
+	struct ce_scope	 sc;
+	int64_t		 max = 100;
+	size_t		 i, off;
+	uint64_t	 hash = request_hash(r);
+
+	json_object_set_new(r->out, "AnomalyMonitors", arr);
+	if (ce_input(in_int(r, "MaxResults", 1, 1000, &max, e), e) == -1 ||
+	    in_token(r, hash, &off, e) == -1 ||
+	    ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1)
+		return (-1);
+	monitor_arn(r, arn, sizeof(arn));
+	if (list != NULL && !json_is_null(list)) {
+		if (!json_is_array(list))
+			return (bad(e, "%s must be a list", "MonitorArnList"));
+		json_array_foreach(list, i, v)
+			if (!json_is_string(v) ||
+			    strcmp(json_string_value(v), arn) != 0)
+				return (err_set(e, ERR_NOT_FOUND,
+				    AWSERR(UnknownMonitorException), NULL,
+				    "Cost anomaly monitor %s does not exist.",
+				    json_is_string(v) ? json_string_value(v) :
+				    "?"));
+	}
+	if (off > 1)
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
+		    NULL, "The NextPageToken is not valid."));
+	if (off == 1)
+		return (0);
+	ce_day_format(ce_today(r->store), day, sizeof(day));
+	json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+	    "MonitorArn", arn, "MonitorName", sc.msp ? "Services of the "
+	    "payer's bill" : "Services of the customer's accounts",
+	    "MonitorType", "DIMENSIONAL", "MonitorDimension", "SERVICE",
+	    "LastEvaluatedDate", day));
+	return (0);
+}
+
+int
+aws_ce_get_anomaly_subscriptions(struct aws_req *r, struct err *e)
+{
+	json_t		*list = json_object_get(r->in, "SubscriptionArnList");
+	json_t		*mon = json_object_get(r->in, "MonitorArn");
+	struct ce_scope	 sc;
+	int64_t		 max = 100;
+	size_t		 off;
+	char		 arn[128];
+
+	json_object_set_new(r->out, "AnomalySubscriptions", json_array());
+	if (ce_input(in_int(r, "MaxResults", 1, 1000, &max, e), e) == -1 ||
+	    in_token(r, request_hash(r), &off, e) == -1 ||
+	    ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1)
+		return (-1);
+	monitor_arn(r, arn, sizeof(arn));
+	if (mon != NULL && !json_is_null(mon) && (!json_is_string(mon) ||
+	    strcmp(json_string_value(mon), arn) != 0))
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(UnknownMonitorException),
+		    NULL, "Cost anomaly monitor %s does not exist.",
+		    json_is_string(mon) ? json_string_value(mon) : "?"));
+	if (list != NULL && json_is_array(list) && json_array_size(list) > 0)
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(UnknownSubscriptionException), NULL,
+		    "Cost anomaly subscription %s does not exist.",
+		    json_is_string(json_array_get(list, 0)) ?
+		    json_string_value(json_array_get(list, 0)) : "?"));
+	return (0);
+}
+
+/* TotalImpact {NumericOperator, StartValue, EndValue} on x (units). */
+static int
+impact_ok(json_t *ti, double x)
+{
+	const char	*op;
+	double		 a, b;
+
+	if (ti == NULL || json_is_null(ti))
+		return (1);
+	op = json_string_value(json_object_get(ti, "NumericOperator"));
+	a = json_number_value(json_object_get(ti, "StartValue"));
+	b = json_number_value(json_object_get(ti, "EndValue"));
+	if (op == NULL)
+		return (1);
+	if (strcmp(op, "EQUAL") == 0)
+		return (x == a);
+	if (strcmp(op, "GREATER_THAN_OR_EQUAL") == 0)
+		return (x >= a);
+	if (strcmp(op, "LESS_THAN_OR_EQUAL") == 0)
+		return (x <= a);
+	if (strcmp(op, "GREATER_THAN") == 0)
+		return (x > a);
+	if (strcmp(op, "LESS_THAN") == 0)
+		return (x < a);
+	return (x >= a && x <= b);		/* BETWEEN */
+}
+
+int
+aws_ce_get_anomalies(struct aws_req *r, struct err *e)
+{
+	static const char *const feedbacks[] = { "YES", "NO",
+	    "PLANNED_ACTIVITY", NULL };
+	static const char *const ops[] = { "EQUAL", "GREATER_THAN_OR_EQUAL",
+	    "LESS_THAN_OR_EQUAL", "GREATER_THAN", "LESS_THAN", "BETWEEN",
+	    NULL };
+	json_t		*di = json_object_get(r->in, "DateInterval");
+	json_t		*ti = json_object_get(r->in, "TotalImpact");
+	json_t		*mon = json_object_get(r->in, "MonitorArn");
+	json_t		*arr, *s, *n;
+	struct ce_scope	 sc;
+	struct anomaly	*an;
+	const char	*fb = NULL;
+	char		 arn[128], day[11];
+	int64_t		 start, end, today, max = 100;
+	size_t		 na, i, off, c = 0, stop;
+	uint64_t	 hash = request_hash(r);
+
+	if (di == NULL || !json_is_object(di))
+		return (bad(e, "%s is required", "DateInterval"));
+	s = json_object_get(di, "StartDate");
+	n = json_object_get(di, "EndDate");
+	today = ce_today(r->store);
+	if (!json_is_string(s) || strlen(json_string_value(s)) != 10 ||
+	    ce_day_parse(json_string_value(s), &start) == -1)
+		return (bad(e, "DateInterval: StartDate '%s' is not "
+		    "YYYY-MM-DD", json_is_string(s) ? json_string_value(s) :
+		    "(none)"));
+	end = today;
+	if (n != NULL && !json_is_null(n) && (!json_is_string(n) ||
+	    strlen(json_string_value(n)) != 10 ||
+	    ce_day_parse(json_string_value(n), &end) == -1))
+		return (bad(e, "DateInterval: EndDate '%s' is not YYYY-MM-DD",
+		    json_is_string(n) ? json_string_value(n) : "?"));
+	if (end < start)
+		return (bad(e, "%s: StartDate is after EndDate",
+		    "DateInterval"));
+	if (ti != NULL && !json_is_null(ti)) {
+		const char *op = json_string_value(json_object_get(ti,
+		    "NumericOperator"));
+		size_t k;
+
+		for (k = 0; op != NULL && ops[k] != NULL; k++)
+			if (strcmp(ops[k], op) == 0)
+				break;
+		if (op == NULL || ops[k] == NULL ||
+		    !json_is_number(json_object_get(ti, "StartValue")) ||
+		    (strcmp(op, "BETWEEN") == 0 &&
+		    !json_is_number(json_object_get(ti, "EndValue"))))
+			return (bad(e, "%s needs a NumericOperator and "
+			    "StartValue (EndValue for BETWEEN)",
+			    "TotalImpact"));
+	}
+	if (ce_input(in_enum(r, "Feedback", 0, feedbacks, &fb, e), e) == -1 ||
+	    ce_input(in_int(r, "MaxResults", 1, 1000, &max, e), e) == -1 ||
+	    in_token(r, hash, &off, e) == -1 ||
+	    ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1)
+		return (-1);
+	monitor_arn(r, arn, sizeof(arn));
+	arr = json_array();
+	json_object_set_new(r->out, "Anomalies", arr);
+	if (mon != NULL && !json_is_null(mon) && (!json_is_string(mon) ||
+	    strcmp(json_string_value(mon), arn) != 0))
+		return (0);		/* another monitor: none of ours */
+	/* Detection keeps ANOMALY_HISTORY_DAYS days, as AWS does. */
+	if (start < today - ANOMALY_HISTORY_DAYS)
+		start = today - ANOMALY_HISTORY_DAYS;
+	if (end > today)
+		end = today;
+	if (start > end)
+		return (0);
+	if (anomaly_detect(r->store, r->arena, &sc, start, end + 1, 3.0, &an,
+	    &na, e) == -1)
+		return (-1);
+	stop = off + (size_t)max;
+	for (i = 0; i < na; i++) {
+		const struct anomaly *x = &an[i];
+		const char *feedback = strcmp(x->status, "ACKNOWLEDGED") == 0 ?
+		    "YES" : strcmp(x->status, "DISMISSED") == 0 ? "NO" : NULL;
+		double impact = (double)x->impact / 1e9;
+		double cost = (double)x->cost / 1e9;
+		double expect = (double)x->expected / 1e9;
+		double score = cost > 0 ? impact / cost : 0;
+		struct account acct;
+		json_t *o, *rc;
+
+		if (fb != NULL && (feedback == NULL ||
+		    strcmp(feedback, fb) != 0))
+			continue;
+		if (!impact_ok(ti, impact))
+			continue;
+		if (c++ < off)
+			continue;
+		if (c > stop) {
+			out_token(r, hash, stop);
+			break;
+		}
+		ce_day_format(x->day, day, sizeof(day));
+		rc = json_pack("{s:s, s:s, s:s}", "Service", x->service,
+		    "LinkedAccount", x->account_id, "UsageType",
+		    x->usage_type);
+		if (account_get(r->store, x->account_id, &acct,
+		    NULL) == 0)
+			json_object_set_new(rc, "LinkedAccountName",
+			    json_string(acct.name));
+		o = json_pack("{s:s, s:s, s:s, s:s, s:[o], s:{s:f, s:f},"
+		    " s:{s:f, s:f, s:f, s:f, s:f}, s:s}",
+		    "AnomalyId", x->id, "AnomalyStartDate", day,
+		    "AnomalyEndDate", day, "DimensionValue", x->service,
+		    "RootCauses", rc, "AnomalyScore", "MaxScore", score,
+		    "CurrentScore", score, "Impact", "MaxImpact", impact,
+		    "TotalImpact", impact, "TotalActualSpend", cost,
+		    "TotalExpectedSpend", expect, "TotalImpactPercentage",
+		    expect > 0 ? 100.0 * impact / expect : 0.0,
+		    "MonitorArn", arn);
+		if (feedback != NULL)
+			json_object_set_new(o, "Feedback", json_string(feedback));
+		json_array_append_new(arr, o);
+	}
 	return (0);
 }

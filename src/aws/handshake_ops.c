@@ -11,12 +11,13 @@
 
 #include "aws/aws.h"
 #include "aws/ops.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "org/all_features.h"
 #include "org/handshake.h"
 #include "org/organization.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 #define TAGS_MAX	50
 
 static json_t *
@@ -26,12 +27,34 @@ resource(const char *type, const char *value)
 }
 
 /*
- * The Handshake shape: parties, the organization's resources, notes. The
- * ENABLE_ALL_FEATURES request is the organization's own: it is its one
- * party (AWS's EnableAllFeatures example lists it once).
+ * The resources of a TRANSFER_RESPONSIBILITY handshake. AWS documents the
+ * resource types (RESPONSIBILITY_TRANSFER, TRANSFER_START_TIMESTAMP,
+ * TRANSFER_TYPE, MANAGEMENT_ACCOUNT, MANAGEMENT_EMAIL, MANAGEMENT_NAME)
+ * but no example of their layout; this one nests them as an INVITE nests
+ * the organization's: the transfer with its type and start (ISO 8601, as
+ * every resource value is a string), the sender organization with its
+ * management account.
  */
 static json_t *
-handshake_json(const struct handshake *h)
+transfer_resources(const struct handshake *h)
+{
+	char	 start[32];
+
+	clock_iso8601(h->transfer_start, start, sizeof(start));
+	return (json_pack("[{s:s, s:s, s:[o, o]}, {s:s, s:s, s:[o, o, o]}, o]",
+	    "Type", "RESPONSIBILITY_TRANSFER", "Value", h->transfer_id,
+	    "Resources", resource("TRANSFER_TYPE", "BILLING"),
+	    resource("TRANSFER_START_TIMESTAMP", start),
+	    "Type", "ORGANIZATION", "Value", h->org_id, "Resources",
+	    resource("MANAGEMENT_ACCOUNT", h->mgmt_id),
+	    resource("MANAGEMENT_EMAIL", h->mgmt_email),
+	    resource("MANAGEMENT_NAME", h->mgmt_name),
+	    resource(h->target_type, h->target_id)));
+}
+
+/* The Handshake shape: parties, the organization's resources, notes. */
+json_t *
+aws_handshake_json(const struct handshake *h)
 {
 	char	 arn[256];
 	json_t	*res, *parties;
@@ -39,19 +62,23 @@ handshake_json(const struct handshake *h)
 		    strcmp(h->target_id, h->org_id) == 0;
 
 	handshake_arn(h, arn, sizeof(arn));
-	res = json_pack("[{s:s, s:s, s:[o, o, o]}]",
-	    "Type", "ORGANIZATION", "Value", h->org_id, "Resources",
-	    resource("MASTER_EMAIL", h->mgmt_email),
-	    resource("MASTER_NAME", h->mgmt_name),
-	    resource("ORGANIZATION_FEATURE_SET", h->feature_set));
+	if (strcmp(h->action, "TRANSFER_RESPONSIBILITY") == 0)
+		res = transfer_resources(h);
+	else {
+		res = json_pack("[{s:s, s:s, s:[o, o, o]}]",
+		    "Type", "ORGANIZATION", "Value", h->org_id, "Resources",
+		    resource("MASTER_EMAIL", h->mgmt_email),
+		    resource("MASTER_NAME", h->mgmt_name),
+		    resource("ORGANIZATION_FEATURE_SET", h->feature_set));
+		if (!self)
+			json_array_append_new(res, resource(h->target_type,
+			    h->target_id));
+	}
 	parties = json_pack("[{s:s, s:s}]", "Id", h->org_id, "Type",
 	    "ORGANIZATION");
-	if (!self) {
-		json_array_append_new(res, resource(h->target_type,
-		    h->target_id));
+	if (!self)
 		json_array_append_new(parties, json_pack("{s:s, s:s}", "Id",
 		    h->target_id, "Type", h->target_type));
-	}
 	if (h->notes[0] != '\0')
 		json_array_append_new(res, resource("NOTES", h->notes));
 	if (h->parent_id[0] != '\0')
@@ -68,7 +95,7 @@ handshake_json(const struct handshake *h)
 static int
 reply(struct aws_req *r, const struct handshake *h)
 {
-	json_object_set_new(r->out, "Handshake", handshake_json(h));
+	json_object_set_new(r->out, "Handshake", aws_handshake_json(h));
 	return (0);
 }
 
@@ -118,7 +145,8 @@ in_tags(struct aws_req *r, struct handshake_tag **tags, size_t *ntags,
 		    "Tags: expected a list"));
 	/* The cap comes before the allocation. */
 	if (json_array_size(v) > TAGS_MAX)
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "Tags: at most %d tags",
 		    TAGS_MAX));
 	*tags = arena_zalloc(r->arena, sizeof(**tags) *
@@ -144,22 +172,32 @@ in_tags(struct aws_req *r, struct handshake_tag **tags, size_t *ntags,
 }
 
 int
+aws_in_party(struct aws_req *r, const char *member, const char **type,
+    const char **id, struct err *e)
+{
+	json_t	*target = json_object_get(r->in, member);
+
+	if (target == NULL || json_is_null(target))
+		return (err_set(e, ERR_INVALID, INVALID, "INPUT_REQUIRED",
+		    "You must specify a value for %s.", member));
+	if (!json_is_object(target))
+		return (err_set(e, ERR_INVALID, INVALID, NULL,
+		    "%s: expected {Id, Type}", member));
+	if (member_string(target, member, "Type", 1, type, e) == -1 ||
+	    member_string(target, member, "Id", 1, id, e) == -1)
+		return (-1);
+	return (0);
+}
+
+int
 aws_invite_account_to_organization(struct aws_req *r, struct err *e)
 {
 	struct handshake	 h;
 	struct handshake_tag	*tags;
 	size_t			 ntags;
 	const char		*type, *id, *notes;
-	json_t			*target = json_object_get(r->in, "Target");
 
-	if (target == NULL || json_is_null(target))
-		return (err_set(e, ERR_INVALID, INVALID, "INPUT_REQUIRED",
-		    "You must specify a value for Target."));
-	if (!json_is_object(target))
-		return (err_set(e, ERR_INVALID, INVALID, NULL,
-		    "Target: expected {Id, Type}"));
-	if (member_string(target, "Target", "Type", 1, &type, e) == -1 ||
-	    member_string(target, "Target", "Id", 1, &id, e) == -1 ||
+	if (aws_in_party(r, "Target", &type, &id, e) == -1 ||
 	    in_string(r, "Notes", 0, 0, HANDSHAKE_NOTES_MAX, &notes, e) == -1 ||
 	    in_tags(r, &tags, &ntags, e) == -1)
 		return (-1);
@@ -179,8 +217,8 @@ aws_accept_handshake(struct aws_req *r, struct err *e)
 	if (in_handshake_id(r, &hid, e) == -1)
 		return (-1);
 	if (r->http != NULL && r->http->cfg != NULL &&
-	    r->http->cfg->direct_transfer)
-		flags |= HANDSHAKE_DIRECT_TRANSFER;
+	    r->http->cfg->no_direct_transfer)
+		flags |= HANDSHAKE_NO_DIRECT_TRANSFER;
 	if (handshake_accept(r->store, &r->who, hid, flags, &h, e) == -1)
 		return (-1);
 	return (reply(r, &h));
@@ -274,7 +312,7 @@ list(struct aws_req *r, const char *kind, list_fn fn, struct err *e)
 		return (-1);
 	a = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, handshake_json(&v[i]));
+		json_array_append_new(a, aws_handshake_json(&v[i]));
 	json_object_set_new(r->out, "Handshakes", a);
 	if (more)
 		out_page(r, kind, v[n - 1].id);

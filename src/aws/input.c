@@ -12,7 +12,7 @@
 #include "aws/aws.h"
 #include "core/codec.h"
 
-#define INVALID	"InvalidInputException"
+#define INVALID	AWSERR(InvalidInputException)
 
 int
 in_string(struct aws_req *r, const char *member, int required, size_t min,
@@ -164,6 +164,43 @@ out_page(struct aws_req *r, const char *kind, const char *key)
 		return;
 	b64url_encode((const unsigned char *)raw, (size_t)n, tok);
 	json_object_set_new(r->out, "NextToken", json_string(tok));
+}
+
+int
+in_time(struct aws_req *r, const char *member, int required, int64_t *ms_out,
+    int *present, struct err *e)
+{
+	json_t	*v = json_object_get(r->in, member);
+	double	 d;
+
+	*present = 0;
+	*ms_out = 0;
+	if (v == NULL || json_is_null(v)) {
+		if (required)
+			return (err_set(e, ERR_INVALID, INVALID,
+			    "INPUT_REQUIRED", "You must specify a value for "
+			    "%s.", member));
+		return (0);
+	}
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 253402300799LL)
+			return (err_set(e, ERR_INVALID, INVALID, NULL,
+			    "%s: not a timestamp", member));
+		*ms_out = json_integer_value(v) * 1000;
+	} else if (json_is_real(v)) {
+		/* Clients send whole seconds, or fractions to the
+		 * millisecond: round to the nearest millisecond. */
+		d = json_real_value(v);
+		if (!(d >= 0 && d <= 253402300799.0))
+			return (err_set(e, ERR_INVALID, INVALID, NULL,
+			    "%s: not a timestamp", member));
+		*ms_out = (int64_t)(d * 1000.0 + 0.5);
+	} else
+		return (err_set(e, ERR_INVALID, INVALID, NULL,
+		    "%s: expected a timestamp (epoch seconds)", member));
+	*present = 1;
+	return (0);
 }
 
 json_t *

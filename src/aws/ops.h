@@ -16,6 +16,10 @@
 
 struct root_view;
 
+/* A HandshakeParty member {Id, Type} (handshake_ops.c). */
+int	aws_in_party(struct aws_req *, const char *member, const char **type,
+	    const char **id, struct err *);
+
 /* A root as ListRoots and EnablePolicyType return it (policy_ops.c). */
 json_t	*aws_root_view_json(const struct root_view *);
 

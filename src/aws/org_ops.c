@@ -44,7 +44,7 @@ aws_account_json(const struct organization *o, const struct member *m)
 	return (json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
 	    "Id", m->account.id, "Arn", arn, "Email", m->account.email,
 	    "Name", m->account.name, "Status", m->account.status,
-	    "State", m->account.status,
+	    "State", account_state(&m->account),
 	    "JoinedMethod", m->membership.joined_method,
 	    "JoinedTimestamp", json_time(m->membership.joined_at)));
 }

@@ -11,7 +11,7 @@
 #include "aws/ops.h"
 #include "org/tags.h"
 
-#define INVALID	"InvalidInputException"
+#define INVALID	AWSERR(InvalidInputException)
 
 static int
 tag_member(json_t *t, const char *name, size_t max, char *dst, size_t size,
@@ -48,7 +48,8 @@ in_tag_list(struct aws_req *r, const char *member, size_t max,
 		return (err_set(e, ERR_INVALID, INVALID, NULL,
 		    "%s: expected a list", member));
 	if (json_array_size(v) > max)
-		return (err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		return (err_set(e, ERR_LIMIT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the maximum "
 		    "number of tags (%zu) allowed on this resource.", max));
 	tags = arena_zalloc(r->arena, sizeof(*tags) * (json_array_size(v) + 1));

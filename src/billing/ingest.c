@@ -75,14 +75,11 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 	snprintf(ing->rep.role, sizeof(ing->rep.role), "%s",
 	    ing->opts.reference ? PAID_ROLE_REFERENCE : PAID_ROLE_BILLING);
 	/* Whose bill may come in is decided at the payer's first sight
-	 * (payer_fix), so the MSP's payer is read now, once. */
-	if (paid_payer(st, ing->msp_payer, e) == -1) {
-		if (e->code != ERR_NOT_FOUND) {
-			ingest_free(ing);
-			return (-1);
-		}
-		ing->msp_payer[0] = '\0';
-		err_clear(e);
+	 * (payer_fix) and, for a billing transfer's source, once its month
+	 * is known (ingest_members_load): the rule is read now, once. */
+	if (paid_rule_load(st, &ing->ar, &ing->rule, e) == -1) {
+		ingest_free(ing);
+		return (-1);
 	}
 	if (ing->opts.payer != NULL) {
 		n = strlen(ing->opts.payer);
@@ -91,7 +88,7 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 			return (err_set(e, ERR_INVALID, NULL, NULL,
 			    "--payer: not an AWS account id (12 digits)"));
 		}
-		if (paid_import_allowed(ing->msp_payer, id, ACCOUNT_ID_LEN,
+		if (paid_import_allowed(&ing->rule, id, ACCOUNT_ID_LEN, "",
 		    ing->rep.role, e) == -1) {
 			ingest_free(ing);
 			return (-1);

@@ -83,6 +83,10 @@ struct ingest_report {
 	char		 currency[8];
 	char		 format[16];
 	char		 role[12];		/* billing | reference */
+	/* A billing transfer's source's bill: the transfer and the source
+	 * organization ("" for the MSP's own bill and others). */
+	char		 transfer_id[TRANSFER_ID_MAX + 1];
+	char		 transfer_org_id[ORG_ID_MAX + 1];
 	char		 digest[INGEST_DIGEST_HEX + 1];
 	uint64_t	 bytes;
 	uint64_t	 csv_bytes;
@@ -151,5 +155,16 @@ import_accounts(struct store *st, struct arena *a, int64_t import_id,
 	return (store_billing_import_accounts(st, a, import_id, out, n_out,
 	    e));
 }
+
+/*
+ * Deliveries read from elsewhere than a local file (S3): whether `source`
+ * (s3://bucket/key) was imported at `version` (an ETag, or a digest of its
+ * files' ETags), and recording that it was, as import import_id. A
+ * delivery seen at its version is not read again; a changed one is.
+ */
+int	 ingest_source_seen(struct store *, const char *source,
+	    const char *version, int *out /* OUT */, struct err *);
+int	 ingest_source_mark(struct store *, const char *source,
+	    const char *version, int64_t import_id, struct err *);
 
 #endif

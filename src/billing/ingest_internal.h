@@ -23,6 +23,7 @@
 #include "billing/cur.h"
 #include "billing/ingest.h"
 #include "billing/money.h"
+#include "billing/paid.h"
 #include "billing/rollup.h"
 
 #define CHUNK		(8u << 20)	/* bytes per read buffer */
@@ -68,7 +69,7 @@ struct ingest {
 	 * zeros of rep.payer_id): later rows compare their bytes first. */
 	char			 payer_raw[ACCOUNT_ID_LEN + 1];
 	size_t			 payer_raw_len;
-	char			 msp_payer[ACCOUNT_ID_LEN + 1];	/* "" none */
+	struct paid_rule	 rule;		/* whose bills are the MSP's */
 	int64_t			 period_lo, period_hi;	/* ms, [lo, hi) */
 	int			 have_payer, have_period, have_currency;
 	int			 broken;	/* an add failed */

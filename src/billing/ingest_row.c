@@ -55,9 +55,23 @@ members_index(struct member_idx *mi)
 int
 ingest_members_load(struct ingest *ing)
 {
-	struct member_idx	*mi = &ing->mi;
-	int64_t			 from, to;
+	struct member_idx		*mi = &ing->mi;
+	const struct paid_payer		*w;
+	int64_t				 from, to;
 
+	/* The payer and the month are both known: a billing transfer's
+	 * source is the MSP's to bill in the months of its transfer only. */
+	if (paid_import_allowed(&ing->rule, ing->rep.payer_id, ACCOUNT_ID_LEN,
+	    ing->rep.period, ing->rep.role, &mi->err) == -1)
+		return (-1);
+	if (strcmp(ing->rep.role, PAID_ROLE_BILLING) == 0 &&
+	    (w = paid_transfer_of(&ing->rule, ing->rep.payer_id,
+	    ing->rep.period)) != NULL) {
+		snprintf(ing->rep.transfer_id, sizeof(ing->rep.transfer_id),
+		    "%s", w->transfer_id);
+		snprintf(ing->rep.transfer_org_id,
+		    sizeof(ing->rep.transfer_org_id), "%s", w->org_id);
+	}
 	(void)month_bounds(ing->rep.period, &from, &to);	/* checked when set */
 	if (store_billing_memberships(ing->st, &ing->ar, ing->rep.payer_id,
 	    from, to, &mi->m, &mi->n, &mi->err) == -1)
@@ -451,7 +465,7 @@ payer_fix(struct worker *w, const char *id, const char *raw, size_t rawlen)
 	struct ingest	*ing = w->ing;
 	struct err	 e;
 
-	if (paid_import_allowed(ing->msp_payer, id, ACCOUNT_ID_LEN,
+	if (paid_import_allowed(&ing->rule, id, ACCOUNT_ID_LEN, "",
 	    ing->rep.role, &e) == -1)
 		return (fatal(w, "%s", e.msg));
 	memcpy(w->rep->payer_id, id, ACCOUNT_ID_LEN + 1);

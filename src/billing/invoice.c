@@ -11,6 +11,7 @@
 
 #include "billing/invoice.h"
 #include "billing/invoice_internal.h"
+#include "billing/service.h"
 #include "core/clock.h"
 #include "core/codec.h"
 
@@ -483,7 +484,7 @@ invoice_issue(struct store *st, struct arena *a, const struct principal *who,
 	invoice_date(store_now(st), today, sizeof(today));
 	snprintf(year, sizeof(year), "%.4s", today);
 	if (store_invoice_issue(st, id, year, store_now(st), num, e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "invoice.issue", id, num, e) == -1 ||
 	    doc_read(st, a, id, out, e) == -1 || store_commit(st, e) == -1)
 		goto fail;
@@ -528,7 +529,7 @@ invoice_void_reason(struct store *st, struct arena *a,
 	    reason != NULL && reason[0] ? ": " : "",
 	    reason != NULL ? reason : "");
 	if (store_invoice_void(st, h.id, store_now(st), e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "invoice.void", h.id, detail, e) == -1 ||
 	    doc_read(st, a, h.id, out, e) == -1 || store_commit(st, e) == -1)
 		goto fail;
@@ -634,15 +635,18 @@ invoice_csv_write(const struct invoice_doc *d, int with_aws_cost,
 {
 	static const char *const tnames[3] = { "SUBTOTAL", "TAX", "TOTAL" };
 	const struct invoice	*h = &d->h;
-	const char		*f[8];
+	const char		*f[9];
 	const char		*num = h->number[0] ? h->number : h->id;
 	char			 aws[40], amt[40];
-	size_t			 i, nf = with_aws_cost ? 8 : 7;
+	size_t			 i, nf = with_aws_cost ? 9 : 8;
 	int64_t			 tv[3];
 
 	f[0] = "Number"; f[1] = "Period"; f[2] = "Currency"; f[3] = "Row";
 	f[4] = "AccountId"; f[5] = "Item"; f[6] = "Amount";
+	/* Item is the service as AWS names it; ServiceCode, last, the
+	 * CUR's product code (what pricing rules name). */
 	f[7] = "AwsCostUSD";
+	f[nf - 1] = "ServiceCode";
 	if (csv_row(b, f, nf) == -1)
 		return (-1);
 	for (i = 0; i < d->n; i++) {
@@ -654,8 +658,9 @@ invoice_csv_write(const struct invoice_doc *d, int with_aws_cost,
 		f[0] = num; f[1] = h->period; f[2] = h->currency;
 		f[3] = line ? "LINE" : l->billed_exact < 0 ? "CREDIT" : "FEE";
 		f[4] = l->account_id;
-		f[5] = line ? l->service : l->description;
+		f[5] = line ? service_name(l->service) : l->description;
 		f[6] = amt; f[7] = aws;
+		f[nf - 1] = line ? l->service : "";
 		if (csv_row(b, f, nf) == -1)
 			return (-1);
 	}
@@ -668,6 +673,7 @@ invoice_csv_write(const struct invoice_doc *d, int with_aws_cost,
 		f[0] = num; f[1] = h->period; f[2] = h->currency;
 		f[3] = tnames[i]; f[4] = ""; f[5] = ""; f[6] = amt;
 		f[7] = i == 0 ? aws : "";
+		f[nf - 1] = "";
 		if (csv_row(b, f, nf) == -1)
 			return (-1);
 	}

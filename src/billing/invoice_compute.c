@@ -94,8 +94,8 @@ invoice_month_load(struct store *st, struct arena *a, const char *period,
 	    &m->items, &m->nitems, e) == -1 ||
 	    store_invoice_usage(st, a, src, nsrc, customer_id,
 	    INVOICE_USAGE_MAX, &m->usage, &m->nusage, e) == -1 ||
-	    store_invoice_members(st, a, customer_id, m->msp.account_id,
-	    m->start, m->end, &m->members, &m->nmembers, e) == -1)
+	    paid_members(st, a, customer_id, period, m->start, m->end,
+	    &m->members, &m->nmembers, e) == -1)
 		return (-1);
 	/* Each customer's slice of the usage (sorted by customer id). */
 	m->uranges = arena_alloc(a, sizeof(*m->uranges) * (m->nusage + 1));
@@ -115,10 +115,11 @@ invoice_month_load(struct store *st, struct arena *a, const char *period,
 	return (0);
 }
 
-/* The dates covered: the owned accounts' memberships of the MSP's
- * organization within the month. Returns 0 when there are none: the
- * customer was not linked that month, so nothing is invoiced, not even
- * its fees (whose cost it is: billing/paid.h). */
+/* The dates covered: the owned accounts' memberships the MSP pays for
+ * within the month (of its organization, or of a source organization under
+ * a billing transfer). Returns 0 when there are none: the customer was not
+ * linked that month, so nothing is invoiced, not even its fees (whose cost
+ * it is: billing/paid.h). */
 static int
 coverage(const struct month *m, const char *customer_id,
     struct invoice *h)

@@ -257,7 +257,7 @@ lease_start(struct store *st, struct lease **out, struct err *e)
 	pthread_mutex_unlock(&reg_lock);
 	if (pthread_create(&l->th, NULL, heartbeat_main, l) != 0) {
 		lease_stop(l);
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "cannot start the import's heartbeat thread"));
 	}
 	l->started = 1;

@@ -326,3 +326,86 @@ currency_digits(const char *c)
 			return (3);
 	return (2);
 }
+
+/* ---- What people read ---------------------------------------------------- */
+
+/* digits as text with a comma every three from the right. */
+static void
+group3(const char *digits, size_t n, char *out, size_t len)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i < n && k + 2 < len; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	if (len > 0)
+		out[k] = '\0';
+}
+
+void
+minor_text(int64_t minor, int digits, const char *cur, char *buf,
+    size_t len)
+{
+	char		 raw[48], ip[64];
+	const char	*dot, *s;
+
+	minor_format(minor, digits, raw, sizeof(raw));
+	s = raw[0] == '-' ? raw + 1 : raw;
+	dot = strchr(s, '.');
+	group3(s, dot != NULL ? (size_t)(dot - s) : strlen(s), ip, sizeof(ip));
+	snprintf(buf, len, "%s%s%s%s%s", raw[0] == '-' ? "-" : "", ip,
+	    dot != NULL ? dot : "", cur != NULL && *cur != '\0' ? " " : "",
+	    cur != NULL ? cur : "");
+}
+
+void
+money_text(int64_t nano, const char *cur, char *buf, size_t len)
+{
+	int	 d = cur != NULL && *cur != '\0' ? currency_digits(cur) : 2;
+
+	minor_text(round_minor(nano, d), d, cur, buf, len);
+}
+
+void
+money_short(int64_t nano, const char *cur, char *buf, size_t len)
+{
+	static const struct { const char *code, *sym; } syms[] = {
+		{ "USD", "$" }, { "EUR", "\u20ac" }, { "GBP", "\u00a3" },
+		{ "JPY", "\u00a5" }, { "KRW", "\u20a9" } };
+	static const char *const suffix[] = { "", "K", "M", "B", "T" };
+	const char	*sym = NULL;
+	uint64_t	 u, scale = 1, h;
+	size_t		 i, k = 0;
+	char		 num[32];
+
+	if (cur == NULL)
+		cur = "";
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		if (strcmp(cur, syms[i].code) == 0)
+			sym = syms[i].sym;
+	u = nano < 0 ? -(uint64_t)nano : (uint64_t)nano;
+	/* 999,995 rounds to 1.00M, not "1000K". */
+	while (k + 1 < sizeof(suffix) / sizeof(suffix[0]) &&
+	    u >= (uint64_t)NANO * scale * 1000 - (uint64_t)NANO * scale / 200)
+		scale *= 1000, k++;
+	/* Hundredths of the scaled value, half away from zero. */
+	h = (u + (uint64_t)NANO * scale / 200) / ((uint64_t)NANO * scale / 100);
+	if (h % 100 == 0)
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)(h / 100));
+	else if (h % 10 == 0)
+		snprintf(num, sizeof(num), "%llu.%llu",
+		    (unsigned long long)(h / 100),
+		    (unsigned long long)(h % 100 / 10));
+	else
+		snprintf(num, sizeof(num), "%llu.%02llu",
+		    (unsigned long long)(h / 100),
+		    (unsigned long long)(h % 100));
+	if (sym != NULL)
+		snprintf(buf, len, "%s%s%s%s", nano < 0 ? "-" : "", sym, num,
+		    suffix[k]);
+	else
+		snprintf(buf, len, "%s%s%s%s%s", nano < 0 ? "-" : "", num,
+		    suffix[k], *cur != '\0' ? " " : "", cur);
+}

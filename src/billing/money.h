@@ -51,42 +51,6 @@ static const int64_t money_pow10[19] = {
 #define MONEY_SWAR	1	/* the SWAR words assume little-endian */
 #else
 #define MONEY_SWAR	0
-/* ---- Decimal arithmetic, currencies and formats ------------------------ */
-
-#define PCT_SCALE	10000		/* percentages in 1/10000 percent */
-#define PCT_ONE		1000000		/* 100 % */
-#define FX_SCALE	1000000000LL	/* rates in 10^-9 */
-#define NANO		1000000000LL
-
-
-/* Strict decimal as people type it: [-+]digits[.digits], at most
- * `digits` decimals (more is an error, not rounded), into units of
- * 10^-digits. -1 when malformed or out of range. */
-int	 money_parse_strict(const char *, int digits, int64_t *out /* OUT */);
-/* "12.5" -> 125000 (1/10000 percent), signed, at most 4 decimals. */
-int	 pct_parse(const char *, int64_t *out /* OUT */);
-/* 125000 -> "12.5", -30000 -> "-3". */
-void	 pct_format(int64_t, char *buf, size_t len);
-/* Digits after the point of a currency's minor unit (KRW 0, USD 2). */
-int	 currency_digits(const char *code);
-/* Whether code is three upper-case letters. */
-int	 currency_valid(const char *code);
-/* v (10^-9) rounded half-even to the minor unit: the count of minor
- * units (cents, won). */
-int64_t	 round_minor(int64_t v, int digits);
-/* Half-even n / d for d > 0, on 128 bits. */
-int64_t	 div_half_even(__int128 n, int64_t d);
-/* v * pct (1/10000 %), half-even to 10^-9. */
-int64_t	 apply_pct(int64_t v, int64_t pct);
-/* v (10^-9) times rate (10^-9), half-even to 10^-9. */
-int64_t	 fx_convert(int64_t v, int64_t rate);
-/* "1387.25" -> 1387250000000; positive, at most 9 decimals. */
-int	 fx_rate_parse(const char *, int64_t *out /* OUT */);
-/* Minor units as a decimal string with exactly `digits` decimals. */
-void	 minor_format(int64_t v, int digits, char *buf, size_t len);
-/* 10^-9 amount with at least 2 and at most 9 decimals ("12.30"). */
-void	 nano_format(int64_t v, char *buf, size_t len);
-
 #endif
 
 /* Whether the 8 bytes of x are all digits (SWAR). */
@@ -212,5 +176,21 @@ int	 fx_rate_parse(const char *, int64_t *out /* OUT */);
 void	 minor_format(int64_t v, int digits, char *buf, size_t len);
 /* 10^-9 amount with at least 2 and at most 9 decimals ("12.30"). */
 void	 nano_format(int64_t v, char *buf, size_t len);
+
+/*
+ * Money as a person reads it, the one format of every page, PDF and
+ * e-mail: rounded half-even to the currency's minor unit, thousands
+ * separated by commas, the code after ("1,234.56 USD", "10,588,781 KRW",
+ * "-0.50 EUR"). cur NULL or "" leaves the code out (a column whose header
+ * names it). CSV and JSON keep the exact decimals (money_format).
+ */
+#define MONEY_TEXT_MAX	48
+void	 money_text(int64_t nano, const char *cur, char *buf, size_t len);
+/* The same for an amount already in minor units with `digits` decimals
+ * (an invoice's). */
+void	 minor_text(int64_t minor, int digits, const char *cur, char *buf,
+	    size_t len);
+/* Short, for chart axes: "$1.25K", "$980", "₩12.5M", "1.2K CHF". */
+void	 money_short(int64_t nano, const char *cur, char *buf, size_t len);
 
 #endif

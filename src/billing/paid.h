@@ -6,11 +6,16 @@
  *
  * A cost line is the MSP's to rebill only if the MSP paid AWS for it:
  *   - it comes from a "paid source": the current version of a billing
- *     period whose payer is the MSP's payer account (its management
- *     account, `payerlink msp set`), imported as a bill (role "billing");
+ *     period, imported as a bill (role "billing"), whose payer is
+ *       - the MSP's payer account (its management account, `payerlink msp
+ *         set`), any month; or
+ *       - the management account of a source organization of a billing
+ *         transfer the MSP's payer accepted (org/transfer.h), in the months
+ *         of the transfer: from its start month to the month it ends;
  *   - and its usage hour lies in the usage account's membership of that
  *     payer's organization (the rollup's in_membership, fixed at import
- *     from the membership history).
+ *     from the membership history): for a transfer, of the source
+ *     organization, which the customer keeps.
  * The MSP's own view is its payer's whole AWS bill: every line of the
  * paid sources, each in one of three classes (enum paid_class). No other
  * payer's line is ever read as the MSP's or billed to a customer.
@@ -54,17 +59,56 @@ paid_billable(int in_membership)
 	return (in_membership != 0);
 }
 
+/*
+ * A payer whose bills the MSP pays, and for which months: the MSP's own
+ * payer (from and to "": every month), and the source of each accepted
+ * billing transfer (its start month to its end month, to "" while it has
+ * no end).
+ */
+struct paid_payer {
+	char	 payer_id[ACCOUNT_ID_LEN + 1];
+	char	 from[8];			/* YYYY-MM, "" since ever */
+	char	 to[8];				/* YYYY-MM, "" open */
+	char	 transfer_id[TRANSFER_ID_MAX + 1];	/* "" the MSP's own */
+	char	 org_id[ORG_ID_MAX + 1];	/* the transfer's source */
+};
+
+/* Whose bills may be imported as bills, read once per delivery. */
+struct paid_rule {
+	char			 msp_payer[ACCOUNT_ID_LEN + 1];	/* "" none */
+	struct paid_payer	*transfers;	/* the sources' windows */
+	size_t			 ntransfers;
+};
+
+/* The MSP's rule into *out (transfers in a): an empty rule when no MSP is
+ * named. */
+int	paid_rule_load(struct store *, struct arena *,
+	    struct paid_rule *out /* OUT */, struct err *);
+
+/* The payers the MSP pays in some month of [from, to] (YYYY-MM), the
+ * MSP's own first. Fails as paid_payer. */
+int	paid_payers(struct store *, struct arena *, const char *from,
+	    const char *to, struct paid_payer **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+
+/* The transfer of rule that makes payer p's bill of period the MSP's, or
+ * NULL. */
+const struct paid_payer *paid_transfer_of(const struct paid_rule *,
+	    const char *p, const char *period);
+
 /* What an import is to the MSP. */
 enum paid_kind {
 	PAID_KIND_BILL,		/* a paid source when current: billed */
+	PAID_KIND_TRANSFER,	/* a billing transfer's source's bill, in
+				   its months: billed as the MSP's */
 	PAID_KIND_REFERENCE,	/* a customer's history, never billed */
 	PAID_KIND_OTHER		/* another payer's bill, never billed (made
 				   before the MSP was named, or the MSP's
 				   payer changed since) */
 };
 
-/* The kind of import im, the MSP's payer being msp_payer ("" none). */
-enum paid_kind	paid_import_kind(const char *msp_payer,
+/* The kind of import im under rule. */
+enum paid_kind	paid_import_kind(const struct paid_rule *,
 		    const struct billing_import *im);
 
 /* The MSP's payer account into out; fails with ERR_NOT_FOUND
@@ -72,8 +116,8 @@ enum paid_kind	paid_import_kind(const char *msp_payer,
 int	paid_payer(struct store *, char out[ACCOUNT_ID_LEN + 1] /* OUT */,
 	    struct err *);
 
-/* The paid sources of the months [from, to] (YYYY-MM), by month: the only
- * imports whose lines are the MSP's. Fails as paid_payer. */
+/* The paid sources of the months [from, to] (YYYY-MM), by month then
+ * payer: the only imports whose lines are the MSP's. Fails as paid_payer. */
 int	paid_sources(struct store *, struct arena *, const char *from,
 	    const char *to, struct billing_source **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
@@ -85,15 +129,28 @@ int	paid_history(struct store *, struct arena *, const char *from,
 	    size_t *n_out /* OUT */, struct err *);
 
 /*
- * Whether a delivery of payer p[0..len) may be imported as role, the MSP's
- * payer being msp_payer ("" when no MSP is named): with an MSP, a bill
- * ("billing") must be the MSP's payer's and a reference file another
- * payer's. Fails with ERR_INVALID and a message naming the payer and the
- * way to import the file otherwise. Without an MSP every file is accepted
- * as a bill: nothing is billed before the MSP is named.
+ * Whether a delivery of payer p[0..len) for period (YYYY-MM; "" while it
+ * is not known yet) may be imported as role under rule: with an MSP, a
+ * bill ("billing") must be the MSP's payer's, or a billing transfer's
+ * source's for a month of the transfer; a reference file another payer's.
+ * Fails with ERR_INVALID and a message naming the payer and the way to
+ * import the file otherwise. Without an MSP every file is accepted as a
+ * bill: nothing is billed before the MSP is named. A source's bill with no
+ * period yet passes; call again once the period is known.
  */
-int	paid_import_allowed(const char *msp_payer, const char *p, size_t len,
-	    const char *role, struct err *);
+int	paid_import_allowed(const struct paid_rule *, const char *p,
+	    size_t len, const char *period, const char *role, struct err *);
+
+/*
+ * The memberships of the accounts customer_id ("" all) owns that the MSP
+ * pays for in period [start, end): in the MSP's organization, and in each
+ * source organization under a transfer in that month. What an invoice
+ * covers; see store_invoice_members().
+ */
+int	paid_members(struct store *, struct arena *, const char *customer_id,
+	    const char *period, int64_t start, int64_t end,
+	    struct invoice_member **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
 
 /*
  * Reads inside the caller's transaction, for the other domains and the

@@ -10,6 +10,7 @@
 
 #include "billing/pdf.h"
 #include "billing/pricing.h"
+#include "billing/service.h"
 #include "core/clock.h"
 
 #define PAGE_W		595.276f
@@ -140,29 +141,11 @@ hline(HPDF_Page pg, float x0, float x1, float y, float width)
 	HPDF_Page_Stroke(pg);
 }
 
-/* 1234567.5 in minor units -> "1,234,567.50". */
+/* 1234567.5 in minor units -> "1,234,567.50": the pages' format. */
 static void
 amount_text(int64_t v, int digits, char *buf, size_t len)
 {
-	char	 raw[48], out[64];
-	char	*dot;
-	size_t	 ilen, i, n = 0, start;
-
-	minor_format(v, digits, raw, sizeof(raw));
-	start = raw[0] == '-' ? 1 : 0;
-	dot = strchr(raw, '.');
-	ilen = (dot != NULL ? (size_t)(dot - raw) : strlen(raw)) - start;
-	if (start)
-		out[n++] = '-';
-	for (i = 0; i < ilen; i++) {
-		if (i > 0 && (ilen - i) % 3 == 0)
-			out[n++] = ',';
-		out[n++] = raw[start + i];
-	}
-	out[n] = '\0';
-	if (dot != NULL)
-		snprintf(out + n, sizeof(out) - n, "%s", dot);
-	snprintf(buf, len, "%s", out);
+	minor_text(v, digits, NULL, buf, len);
 }
 
 static const char *
@@ -408,7 +391,7 @@ invoice_pdf(const struct invoice_doc *d, struct buf *out, int *pages_out,
 
 			text(&c, pg, c.font, 9, MARGIN + 4, y, l->account_id);
 			text_fit(&c, pg, c.font, 9, MARGIN + 100, y, 290,
-			    l->service);
+			    service_name(l->service));
 			amount_text(l->amount, h->minor_digits, amt,
 			    sizeof(amt));
 			text_right(&c, pg, c.font, 9, PAGE_W - MARGIN - 4, y,

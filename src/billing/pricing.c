@@ -245,7 +245,7 @@ pricing_rule_add(struct store *st, const struct principal *who,
 		goto fail;
 	}
 	if (store_pricing_rule_insert(st, &r, e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "pricing.rule.add", r.id, r.customer_id, e) == -1 ||
 	    store_commit(st, e) == -1)
 		goto fail;
@@ -267,7 +267,7 @@ pricing_rule_delete(struct store *st, const struct principal *who,
 		return (-1);
 	if (require(st, who, e) == -1 ||
 	    store_pricing_rule_delete(st, id, e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "pricing.rule.delete", id, "", e) == -1 ||
 	    store_commit(st, e) == -1) {
 		store_rollback(st);
@@ -343,7 +343,7 @@ pricing_commitment_set(struct store *st, const struct principal *who,
 	b.updated_at = store_now(st);
 	pricing_commitment_format(&b, detail, sizeof(detail));
 	if (store_customer_billing_put(st, &b, e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "customer.commitment", customer_id, detail, e) == -1 ||
 	    store_commit(st, e) == -1)
 		goto fail;
@@ -531,7 +531,7 @@ pricing_item_add(struct store *st, const struct principal *who,
 	}
 	c.created_at = store_now(st);
 	if (store_custom_item_insert(st, &c, e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "pricing.item.add", c.id, c.customer_id, e) == -1 ||
 	    store_commit(st, e) == -1)
 		goto fail;
@@ -550,7 +550,7 @@ pricing_item_delete(struct store *st, const struct principal *who,
 		return (-1);
 	if (require(st, who, e) == -1 ||
 	    store_custom_item_delete(st, id, e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "pricing.item.delete", id, "", e) == -1 ||
 	    store_commit(st, e) == -1) {
 		store_rollback(st);
@@ -596,7 +596,7 @@ fx_set(struct store *st, const struct principal *who, const char *period,
 		return (-1);
 	r.updated_at = store_now(st);
 	if (require(st, who, e) == -1 || store_fx_put(st, &r, e) == -1 ||
-	    store_audit_append(st, who != NULL ? who->account_id : "cli",
+	    store_audit_append(st, principal_actor(who),
 	    "fx.set", period, rate, e) == -1 || store_commit(st, e) == -1) {
 		store_rollback(st);
 		return (-1);

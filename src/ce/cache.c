@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "billing/service.h"
 #include "ce/internal.h"
 #include "core/xmalloc.h"
 
@@ -168,6 +169,48 @@ cache_trim(void)
 	}
 }
 
+/*
+ * INSTANCE_TYPE as Cost Explorer gives it: the instance type of instance
+ * and node hours (the usage type after ':' of BoxUsage, SpotUsage,
+ * DedicatedUsage, HostUsage, HeavyUsage, InstanceUsage, NodeUsage,
+ * ESInstance, with or without a region prefix), else "NoInstanceType".
+ */
+static const char *
+instance_type(const char *ut, char *buf, size_t len)
+{
+	static const char *const kinds[] = { "BoxUsage:", "SpotUsage:",
+	    "DedicatedUsage:", "HostUsage:", "HeavyUsage:", "InstanceUsage:",
+	    "NodeUsage:", "ESInstance:", "Multi-AZUsage:", NULL };
+	const char	*p;
+	size_t		 i;
+
+	for (p = ut; (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'); p++)
+		;
+	if (*p == '-' && p > ut && p - ut <= 6)
+		ut = p + 1;
+	for (i = 0; kinds[i] != NULL; i++)
+		if (strncmp(ut, kinds[i], strlen(kinds[i])) == 0 &&
+		    ut[strlen(kinds[i])] != '\0') {
+			snprintf(buf, len, "%s", ut + strlen(kinds[i]));
+			return (buf);
+		}
+	return ("NoInstanceType");
+}
+
+/* PURCHASE_TYPE: Cost Explorer's purchase option of a line. */
+static const char *
+purchase_type(const char *lit, const char *term, const char *ut)
+{
+	if (strcmp(lit, "DiscountedUsage") == 0 || strcmp(lit, "RIFee") == 0 ||
+	    strcmp(term, "Reserved") == 0)
+		return ("Standard Reserved Instances");
+	if (strncmp(lit, "SavingsPlan", 11) == 0)
+		return ("Savings Plans");
+	if (strcmp(term, "Spot") == 0 || strstr(ut, "SpotUsage") != NULL)
+		return ("Spot Instances");
+	return ("On Demand Instances");
+}
+
 static int
 load_row(void *arg, const struct billing_rollup *r)
 {
@@ -183,13 +226,32 @@ load_row(void *arg, const struct billing_rollup *r)
 		return (0);
 	w = &s->rows[s->nrows++];
 	w->day = (int32_t)day;
-	w->d[CE_SERVICE] = strtab_add(&s->str, r->product_code);
+	/* SERVICE as Cost Explorer names it; the code stays for pricing. */
+	w->d[CE_SERVICE] = strtab_add(&s->str, service_ce_name(r->product_code,
+	    r->usage_type, r->line_item_type));
+	w->code = strtab_add(&s->str, r->product_code);
 	w->d[CE_LINKED_ACCOUNT] = strtab_add(&s->str, r->account_id);
 	w->d[CE_REGION] = strtab_add(&s->str, r->region);
 	w->d[CE_USAGE_TYPE] = strtab_add(&s->str, r->usage_type);
 	w->d[CE_RECORD_TYPE] = strtab_add(&s->str, r->line_item_type);
-	w->d[CE_OPERATION] = strtab_add(&s->str, r->operation);
+	/* Cost Explorer has no empty OPERATION key: a line without an
+	 * operation (tax, fees, some data transfer) is "NoOperation". */
+	w->d[CE_OPERATION] = strtab_add(&s->str, *r->operation != '\0' ?
+	    r->operation : "NoOperation");
+	/* One payer per import: a billing transfer's lines show as their
+	 * source organization's bill. */
+	w->d[CE_PAYER_ACCOUNT] = strtab_add(&s->str, s->payer_id);
 	w->term = strtab_add(&s->str, r->pricing_term);
+	{
+		char	 it[128];
+
+		w->d[CE_INSTANCE_TYPE] = strtab_add(&s->str,
+		    instance_type(r->usage_type, it, sizeof(it)));
+	}
+	w->d[CE_PURCHASE_TYPE] = strtab_add(&s->str, purchase_type(
+	    r->line_item_type, r->pricing_term, r->usage_type));
+	w->d[CE_BILLING_ENTITY] = strtab_add(&s->str, strcmp(r->product_code,
+	    "AWSMarketplace") == 0 ? "AWS Marketplace" : "AWS");
 	w->in_membership = r->in_membership != 0;
 	w->unblended = r->unblended;
 	w->net = r->net_unblended;

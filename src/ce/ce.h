@@ -35,9 +35,17 @@ enum ce_metric {
 	CE_UNBLENDED, CE_NET_UNBLENDED, CE_AMORTIZED, CE_BLENDED, CE_USAGE,
 	CE_NMETRICS
 };
+/* The last three are derived from the rollup's others (cache.c):
+ * INSTANCE_TYPE from the usage type ("BoxUsage:m5.large" -> "m5.large",
+ * else "NoInstanceType"), PURCHASE_TYPE from line type, term and usage
+ * type, BILLING_ENTITY from the product ("AWS Marketplace" or "AWS"). */
 enum ce_dim {
 	CE_SERVICE, CE_LINKED_ACCOUNT, CE_REGION, CE_USAGE_TYPE,
-	CE_RECORD_TYPE, CE_OPERATION, CE_NDIMS
+	CE_RECORD_TYPE, CE_OPERATION,
+	CE_PAYER_ACCOUNT,	/* the bill's payer: the MSP's, or a billing
+				   transfer's source organization's */
+	CE_INSTANCE_TYPE, CE_PURCHASE_TYPE, CE_BILLING_ENTITY,
+	CE_NDIMS
 };
 
 #define CE_GROUP_MAX		2

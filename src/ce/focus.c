@@ -1,24 +1,108 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * FOCUS 1.2 CSV export of a customer's rebilled month: one row per daily
- * rollup of its accounts' in-membership usage, BilledCost at the
- * customer's prices (ce_price_rows), ListCost the public on-demand cost,
- * EffectiveCost the customer's price of the amortized cost. See portal.h.
+ * rollup of its accounts' in-membership usage, with every column FOCUS 1.2
+ * defines (specification/columns/ at tag v1.2, in its alphabetical order)
+ * followed by payerlink's x_ columns. BilledCost and ContractedCost are
+ * the customer's prices (ce_price_rows), ListCost the public on-demand
+ * cost, EffectiveCost the customer's price of the amortized cost. A column
+ * whose fact the daily rollups do not keep (AvailabilityZone, resources,
+ * SKUs, tags, commitment ids) is present and null, as the spec allows for
+ * Conditional and Recommended columns. See docs/billing.md, "FOCUS export".
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "billing/money.h"
+#include "billing/service.h"
 #include "ce/ce.h"
 #include "ce/internal.h"
+#include "onboard/onboard.h"
+#include "org/account.h"
+
+/* FOCUS 1.2's 57 columns, then payerlink's. */
+static const char *const focus_columns[] = {
+	"AvailabilityZone", "BilledCost", "BillingAccountId",
+	"BillingAccountName", "BillingAccountType", "BillingCurrency",
+	"BillingPeriodEnd", "BillingPeriodStart", "CapacityReservationId",
+	"CapacityReservationStatus", "ChargeCategory", "ChargeClass",
+	"ChargeDescription", "ChargeFrequency", "ChargePeriodEnd",
+	"ChargePeriodStart", "CommitmentDiscountCategory",
+	"CommitmentDiscountId", "CommitmentDiscountName",
+	"CommitmentDiscountQuantity", "CommitmentDiscountStatus",
+	"CommitmentDiscountType", "CommitmentDiscountUnit", "ConsumedQuantity",
+	"ConsumedUnit", "ContractedCost", "ContractedUnitPrice",
+	"EffectiveCost", "InvoiceId", "InvoiceIssuerName", "ListCost",
+	"ListUnitPrice", "PricingCategory", "PricingCurrency",
+	"PricingCurrencyContractedUnitPrice", "PricingCurrencyEffectiveCost",
+	"PricingCurrencyListUnitPrice", "PricingQuantity", "PricingUnit",
+	"ProviderName", "PublisherName", "RegionId", "RegionName",
+	"ResourceId", "ResourceName", "ResourceType", "ServiceCategory",
+	"ServiceName", "ServiceSubcategory", "SkuId", "SkuMeter",
+	"SkuPriceDetails", "SkuPriceId", "SubAccountId", "SubAccountName",
+	"SubAccountType", "Tags",
+	"x_CustomerId", "x_ServiceCode", "x_UsageType", "x_Operation",
+	"x_LineItemType", NULL
+};
+
+/* AWS's region names (the console's), for RegionName. */
+static const char *const regions[][2] = {
+	{ "af-south-1", "Africa (Cape Town)" },
+	{ "ap-east-1", "Asia Pacific (Hong Kong)" },
+	{ "ap-northeast-1", "Asia Pacific (Tokyo)" },
+	{ "ap-northeast-2", "Asia Pacific (Seoul)" },
+	{ "ap-northeast-3", "Asia Pacific (Osaka)" },
+	{ "ap-south-1", "Asia Pacific (Mumbai)" },
+	{ "ap-south-2", "Asia Pacific (Hyderabad)" },
+	{ "ap-southeast-1", "Asia Pacific (Singapore)" },
+	{ "ap-southeast-2", "Asia Pacific (Sydney)" },
+	{ "ap-southeast-3", "Asia Pacific (Jakarta)" },
+	{ "ap-southeast-4", "Asia Pacific (Melbourne)" },
+	{ "ca-central-1", "Canada (Central)" },
+	{ "ca-west-1", "Canada West (Calgary)" },
+	{ "eu-central-1", "Europe (Frankfurt)" },
+	{ "eu-central-2", "Europe (Zurich)" },
+	{ "eu-north-1", "Europe (Stockholm)" },
+	{ "eu-south-1", "Europe (Milan)" },
+	{ "eu-south-2", "Europe (Spain)" },
+	{ "eu-west-1", "Europe (Ireland)" },
+	{ "eu-west-2", "Europe (London)" },
+	{ "eu-west-3", "Europe (Paris)" },
+	{ "il-central-1", "Israel (Tel Aviv)" },
+	{ "me-central-1", "Middle East (UAE)" },
+	{ "me-south-1", "Middle East (Bahrain)" },
+	{ "sa-east-1", "South America (Sao Paulo)" },
+	{ "us-east-1", "US East (N. Virginia)" },
+	{ "us-east-2", "US East (Ohio)" },
+	{ "us-gov-east-1", "AWS GovCloud (US-East)" },
+	{ "us-gov-west-1", "AWS GovCloud (US-West)" },
+	{ "us-west-1", "US West (N. California)" },
+	{ "us-west-2", "US West (Oregon)" },
+};
 
 struct fx {
 	FILE		*f;
-	const char	*payer;
+	const char	*payer, *payer_name;
 	const char	*customer;
+	const char	*issuer;
 	const char	*pstart, *pend;
+	const struct ce_scope *sc;
+	const char	**acct_name;	/* parallel to sc->owners */
 };
 
+static const char *
+region_name(const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		if (strcmp(regions[i][0], id) == 0)
+			return (regions[i][1]);
+	return (id);
+}
+
+/* ChargeCategory of a line item type (FOCUS: Usage, Purchase, Tax,
+ * Credit, Adjustment). */
 static const char *
 category(const char *t)
 {
@@ -33,6 +117,55 @@ category(const char *t)
 	if (strstr(t, "Usage") != NULL || *t == '\0')
 		return ("Usage");
 	return ("Adjustment");
+}
+
+/* ChargeFrequency: One-Time, Recurring, Usage-Based. */
+static const char *
+frequency(const char *t)
+{
+	if (strcmp(t, "Fee") == 0 || strncmp(t, "SavingsPlanUpfront", 18) == 0)
+		return ("One-Time");
+	if (strcmp(t, "RIFee") == 0 ||
+	    strncmp(t, "SavingsPlanRecurring", 20) == 0)
+		return ("Recurring");
+	return ("Usage-Based");
+}
+
+/* PricingCategory from the CUR's pricing term and line type: Standard,
+ * Dynamic, Committed; "" (null) where no price applies. */
+static const char *
+pricing_category(const char *term, const char *t)
+{
+	if (strcmp(t, "DiscountedUsage") == 0 ||
+	    strcmp(t, "SavingsPlanCoveredUsage") == 0 ||
+	    strcmp(term, "Reserved") == 0)
+		return ("Committed");
+	if (strcmp(term, "Spot") == 0)
+		return ("Dynamic");
+	if (strcmp(category(t), "Usage") == 0)
+		return ("Standard");
+	return ("");
+}
+
+/*
+ * The unit of a usage type, by its AWS naming convention (the rollups keep
+ * no pricing unit): instance and node hours "Hours", byte-hours of storage
+ * "GB-Mo", bytes moved "GB", requests "Requests", else "Units".
+ */
+static const char *
+usage_unit(const char *ut)
+{
+	if (strstr(ut, "ByteHrs") != NULL || strstr(ut, "VolumeUsage") != NULL
+	    || strstr(ut, "SnapshotUsage") != NULL)
+		return ("GB-Mo");
+	if (strstr(ut, "Bytes") != NULL || strstr(ut, "DataTransfer") != NULL)
+		return ("GB");
+	if (strstr(ut, "Request") != NULL)
+		return ("Requests");
+	if (strstr(ut, "Usage") != NULL || strstr(ut, "Hours") != NULL ||
+	    strstr(ut, "Hrs") != NULL || strstr(ut, "Node") != NULL)
+		return ("Hours");
+	return ("Units");
 }
 
 /* CSV field: quoted when it holds a comma, quote or newline. */
@@ -52,47 +185,145 @@ field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* Fields in column order, the last without a comma. */
+static void
+row(FILE *f, const char *const *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		field(f, v[i]);
+		fputc(i + 1 < n ? ',' : '\n', f);
+	}
+}
+
+/* cost / qty as a unit price, or "" when there is no quantity. */
+static void
+unit_price(int64_t cost, int64_t qty, char *buf, size_t len)
+{
+	__int128	 p;
+
+	if (qty == 0) {
+		buf[0] = '\0';
+		return;
+	}
+	/* cost in 10^-9, qty in 10^-6: price in 10^-9 per unit. */
+	p = (__int128)cost * 1000000 / qty;
+	money_format((int64_t)p, MONEY_DIGITS, buf, len);
+}
+
+static const char *
+account_name(const struct fx *x, const char *id)
+{
+	size_t	 k;
+
+	for (k = 0; k < x->sc->nowners; k++)
+		if (strcmp(x->sc->owners[k].account_id, id) == 0)
+			return (x->acct_name[k]);
+	return (id);
+}
+
 static int
 focus_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
     const char **rowcust, const struct ce_price *price, size_t n,
     struct err *e)
 {
 	struct fx	*x = arg;
-	size_t		 i;
-	char		 day[11], next[11], billed[48], list[48], eff[48],
-			 qty[48];
+	const char	*v[64];
+	size_t		 i, c;
+	char		 day[32], next[32], billed[48], list[48], eff[48],
+			 qty[48], lup[48], cup[48], desc[300];
 
 	(void)rowcust;
 	(void)e;
 	for (i = 0; i < n; i++) {
 		const struct ce_row *r = &s->rows[idx[i]];
+		const char *lit = s->str.s[r->d[CE_RECORD_TYPE]];
+		const char *code = s->str.s[r->code];
+		const char *ut = s->str.s[r->d[CE_USAGE_TYPE]];
+		const char *op = s->str.s[r->d[CE_OPERATION]];
+		const char *region = s->str.s[r->d[CE_REGION]];
+		const char *cat = category(lit);
+		int usage = strcmp(cat, "Usage") == 0;
+		int priced = usage || strcmp(cat, "Purchase") == 0;
+		int64_t list_cost = r->public_od != 0 ? r->public_od :
+		    r->unblended;
 
-		ce_day_format(r->day, day, sizeof(day));
-		ce_day_format(r->day + 1, next, sizeof(next));
+		if (strcmp(op, "NoOperation") == 0)
+			op = "";
+		ce_day_format(r->day, day, 11);
+		ce_day_format(r->day + 1, next, 11);
+		snprintf(day + 10, sizeof(day) - 10, "T00:00:00Z");
+		snprintf(next + 10, sizeof(next) - 10, "T00:00:00Z");
 		money_format(price[i].unblended, MONEY_DIGITS, billed,
 		    sizeof(billed));
-		money_format(r->public_od != 0 ? r->public_od : r->unblended,
-		    MONEY_DIGITS, list, sizeof(list));
+		money_format(list_cost, MONEY_DIGITS, list, sizeof(list));
 		money_format(price[i].amortized, MONEY_DIGITS, eff,
 		    sizeof(eff));
 		money_format(r->usage, QTY_DIGITS, qty, sizeof(qty));
-		fprintf(x->f, "%s,%s,%s,%sT00:00:00Z,%sT00:00:00Z,"
-		    "%sT00:00:00Z,%sT00:00:00Z,%s,,%s,%s,%s,%s,%s,", x->payer,
-		    x->customer, s->currency, x->pstart, x->pend, day, next,
-		    category(s->str.s[r->d[CE_RECORD_TYPE]]), billed, eff,
-		    list, billed, qty);
-		field(x->f, s->str.s[r->d[CE_SERVICE]]);
-		fprintf(x->f, ",%s,", s->str.s[r->d[CE_LINKED_ACCOUNT]]);
-		field(x->f, s->str.s[r->d[CE_REGION]]);
-		fputc(',', x->f);
-		field(x->f, s->str.s[r->d[CE_USAGE_TYPE]]);
-		fputc(',', x->f);
-		field(x->f, s->str.s[r->d[CE_OPERATION]]);
-		fputc(',', x->f);
-		field(x->f, s->str.s[r->d[CE_SERVICE]]);
-		fputc(',', x->f);
-		field(x->f, s->str.s[r->d[CE_RECORD_TYPE]]);
-		fputs(",AWS,AWS\n", x->f);
+		unit_price(list_cost, r->usage, lup, sizeof(lup));
+		unit_price(price[i].unblended, r->usage, cup, sizeof(cup));
+		snprintf(desc, sizeof(desc), "%s%s%s%s%s", service_name(code),
+		    *ut ? ": " : "", ut, *op ? ", " : "", op);
+		if (*ut == '\0' && strcmp(cat, "Tax") == 0)
+			snprintf(desc, sizeof(desc), "Tax on %s",
+			    service_name(code));
+		c = 0;
+		v[c++] = "";				/* AvailabilityZone */
+		v[c++] = billed;			/* BilledCost */
+		v[c++] = x->payer;			/* BillingAccountId */
+		v[c++] = x->payer_name;			/* BillingAccountName */
+		v[c++] = "";				/* BillingAccountType */
+		v[c++] = s->currency;			/* BillingCurrency */
+		v[c++] = x->pend;			/* BillingPeriodEnd */
+		v[c++] = x->pstart;			/* BillingPeriodStart */
+		v[c++] = "";				/* CapacityReservationId */
+		v[c++] = "";			/* CapacityReservationStatus */
+		v[c++] = cat;				/* ChargeCategory */
+		v[c++] = "";				/* ChargeClass */
+		v[c++] = desc;				/* ChargeDescription */
+		v[c++] = frequency(lit);		/* ChargeFrequency */
+		v[c++] = next;				/* ChargePeriodEnd */
+		v[c++] = day;				/* ChargePeriodStart */
+		/* CommitmentDiscount*: the rollups keep no commitment id,
+		 * and without one the spec wants them all null. */
+		v[c++] = ""; v[c++] = ""; v[c++] = ""; v[c++] = "";
+		v[c++] = ""; v[c++] = ""; v[c++] = "";
+		v[c++] = usage ? qty : "";		/* ConsumedQuantity */
+		v[c++] = usage ? usage_unit(ut) : "";	/* ConsumedUnit */
+		v[c++] = billed;			/* ContractedCost */
+		v[c++] = priced ? cup : "";		/* ContractedUnitPrice */
+		v[c++] = eff;				/* EffectiveCost */
+		v[c++] = "";				/* InvoiceId */
+		v[c++] = x->issuer;			/* InvoiceIssuerName */
+		v[c++] = list;				/* ListCost */
+		v[c++] = priced ? lup : "";		/* ListUnitPrice */
+		v[c++] = pricing_category(s->str.s[r->term], lit);
+		v[c++] = priced ? s->currency : "";	/* PricingCurrency */
+		v[c++] = priced ? cup : "";
+		v[c++] = priced ? eff : "";
+		v[c++] = priced ? lup : "";
+		v[c++] = priced ? qty : "";		/* PricingQuantity */
+		v[c++] = priced ? usage_unit(ut) : "";	/* PricingUnit */
+		v[c++] = "AWS";				/* ProviderName */
+		v[c++] = "AWS";				/* PublisherName */
+		v[c++] = region;			/* RegionId */
+		v[c++] = *region ? region_name(region) : "";
+		v[c++] = ""; v[c++] = ""; v[c++] = "";	/* Resource* */
+		v[c++] = service_category(code);	/* ServiceCategory */
+		v[c++] = service_name(code);		/* ServiceName */
+		v[c++] = "";				/* ServiceSubcategory */
+		v[c++] = ""; v[c++] = ""; v[c++] = ""; v[c++] = ""; /* Sku* */
+		v[c++] = s->str.s[r->d[CE_LINKED_ACCOUNT]];	/* SubAccountId */
+		v[c++] = account_name(x, s->str.s[r->d[CE_LINKED_ACCOUNT]]);
+		v[c++] = "";				/* SubAccountType */
+		v[c++] = "";				/* Tags */
+		v[c++] = x->customer;
+		v[c++] = code;
+		v[c++] = ut;
+		v[c++] = op;
+		v[c++] = lit;
+		row(x->f, v, c);
 	}
 	return (0);
 }
@@ -103,8 +334,12 @@ focus_export(struct store *st, struct arena *a, const char *customer_id,
 {
 	struct ce_scope	 sc;
 	struct fx	 x;
-	char		 d[16], pe[11];
+	struct msp	 m;
+	struct account	 acct;
+	struct err	 quiet;		/* a missing name is no failure */
+	char		 d[16], pe[11], ts[32];
 	int64_t		 start;
+	size_t		 k, n;
 
 	snprintf(d, sizeof(d), "%.7s-01", period);
 	if (strlen(period) != 7 || ce_day_parse(d, &start) == -1)
@@ -115,16 +350,29 @@ focus_export(struct store *st, struct arena *a, const char *customer_id,
 	ce_day_format(ce_month_next(start), pe, sizeof(pe));
 	memset(&x, 0, sizeof(x));
 	x.f = f;
+	x.sc = &sc;
 	x.payer = sc.payer_id;
 	x.customer = sc.customer_id;
-	x.pstart = arena_strdup(a, d);
-	x.pend = arena_strdup(a, pe);
-	fputs("BillingAccountId,x_CustomerId,BillingCurrency,"
-	    "BillingPeriodStart,BillingPeriodEnd,ChargePeriodStart,"
-	    "ChargePeriodEnd,ChargeCategory,ChargeClass,BilledCost,"
-	    "EffectiveCost,ListCost,ContractedCost,ConsumedQuantity,"
-	    "ServiceName,SubAccountId,RegionId,x_UsageType,x_Operation,"
-	    "x_ServiceCode,x_LineItemType,ProviderName,PublisherName\n", f);
+	/* The MSP issues the customer's invoices; its payer is the billing
+	 * account. Names before the scan (which holds a read transaction). */
+	x.issuer = x.payer_name = sc.payer_id;
+	if (msp_get(st, &m, &quiet) == 0 && m.name[0] != '\0')
+		x.issuer = arena_strdup(a, m.name);
+	if (account_get(st, sc.payer_id, &acct, &quiet) == 0 &&
+	    acct.name[0] != '\0')
+		x.payer_name = arena_strdup(a, acct.name);
+	x.acct_name = arena_zalloc(a, (sc.nowners + 1) * sizeof(char *));
+	for (k = 0; k < sc.nowners; k++)
+		x.acct_name[k] = account_get(st, sc.owners[k].account_id,
+		    &acct, &quiet) == 0 && acct.name[0] != '\0' ?
+		    arena_strdup(a, acct.name) : sc.owners[k].account_id;
+	snprintf(ts, sizeof(ts), "%sT00:00:00Z", d);
+	x.pstart = arena_strdup(a, ts);
+	snprintf(ts, sizeof(ts), "%sT00:00:00Z", pe);
+	x.pend = arena_strdup(a, ts);
+	for (n = 0; focus_columns[n] != NULL; n++)
+		;
+	row(f, focus_columns, n);
 	return (ce_scan(st, a, &sc, start, ce_month_next(start), NULL,
 	    focus_visit, &x, e));
 }

@@ -88,13 +88,16 @@ ce_forecast_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 
 	memset(out, 0, sizeof(*out));
 	if (start >= end)
-		return (err_set(e, ERR_INVALID, "ValidationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL,
 		    "the start date must be before the end date"));
 	if (start < today)
-		return (err_set(e, ERR_INVALID, "ValidationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL,
 		    "the start date must be today or later"));
 	if (end - start > (monthly ? 366 : 93))
-		return (err_set(e, ERR_INVALID, "ValidationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL,
 		    "a forecast covers at most %s", monthly ? "12 months" :
 		    "3 months"));
 	memset(&q, 0, sizeof(q));
@@ -108,7 +111,8 @@ ce_forecast_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 			break;
 	n = res.nbuckets - first;
 	if (first == res.nbuckets || n < 3)
-		return (err_set(e, ERR_NOT_FOUND, "DataUnavailableException",
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(DataUnavailableException),
 		    NULL, "there are fewer than 3 days of cost data to "
 		    "forecast from"));
 	y = arena_alloc(a, n * sizeof(*y));

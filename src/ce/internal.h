@@ -21,6 +21,7 @@ struct ce_row {
 	int32_t		 day;			/* days since the epoch */
 	uint32_t	 d[CE_NDIMS];		/* string ids */
 	uint32_t	 term;			/* pricing term string id */
+	uint32_t	 code;			/* product code string id */
 	int32_t		 in_membership;
 	int64_t		 unblended, net, amortized, public_od, usage;
 };

@@ -17,11 +17,13 @@ static const char *const metric_names[CE_NMETRICS] = {
 };
 static const char *const dim_names[CE_NDIMS] = {
 	"SERVICE", "LINKED_ACCOUNT", "REGION", "USAGE_TYPE", "RECORD_TYPE",
-	"OPERATION"
+	"OPERATION", "PAYER_ACCOUNT", "INSTANCE_TYPE", "PURCHASE_TYPE",
+	"BILLING_ENTITY"
 };
 static const char *const dim_labels[CE_NDIMS] = {
 	"Service", "Account", "Region", "Usage type", "Line item type",
-	"Operation"
+	"Operation", "Payer account", "Instance type", "Purchase option",
+	"Billing entity"
 };
 
 int

@@ -80,7 +80,7 @@ agg_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		if (g->hkeys[h] == 0) {
 			if (g->ncells >= CE_CELLS_MAX || g->keys.n >= (1u << 21))
 				return (err_set(e, ERR_LIMIT,
-				    "LimitExceededException", NULL,
+				    AWSERR(LimitExceededException), NULL,
 				    "the query has more than %u groups",
 				    CE_CELLS_MAX));
 			if (g->ncells == g->cap) {
@@ -124,7 +124,7 @@ agg_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		for (m = 0; m < CE_NMETRICS; m++)
 			if (__builtin_add_overflow(c->v[m], v[m], &c->v[m]))
 				return (err_set(e, ERR_LIMIT,
-				    "LimitExceededException", NULL,
+				    AWSERR(LimitExceededException), NULL,
 				    "a sum overflows"));
 	}
 	return (0);
@@ -168,11 +168,13 @@ ce_query_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 	memset(res, 0, sizeof(*res));
 	snprintf(res->currency, sizeof(res->currency), "USD");
 	if (q->start >= q->end)
-		return (err_set(e, ERR_INVALID, "ValidationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL,
 		    "the start date must be before the end date"));
 	ndays = q->end - q->start;
 	if (ndays > CE_DAYS_MAX)
-		return (err_set(e, ERR_INVALID, "ValidationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL,
 		    "the time period is longer than %d days", CE_DAYS_MAX));
 	memset(&g, 0, sizeof(g));
 	g.sc = sc;
@@ -294,10 +296,12 @@ ce_dimension_values(struct store *st, struct arena *a,
 	size_t		 i;
 
 	if (start >= end)
-		return (err_set(e, ERR_INVALID, "ValidationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL,
 		    "the start date must be before the end date"));
 	if (end - start > CE_DAYS_MAX)
-		return (err_set(e, ERR_INVALID, "ValidationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL,
 		    "the time period is longer than %d days", CE_DAYS_MAX));
 	memset(&d, 0, sizeof(d));
 	d.dim = dim;

@@ -233,9 +233,11 @@ ce_price_set(struct store *st, struct arena *a, const struct ce_set *s,
 		w->day = days + (size_t)(r->day - s->min_day) * 11;
 		w->payer_id = "";
 		w->account_id = s->str.s[r->d[CE_LINKED_ACCOUNT]];
-		w->product_code = s->str.s[r->d[CE_SERVICE]];
+		w->product_code = s->str.s[r->code];
 		w->usage_type = s->str.s[r->d[CE_USAGE_TYPE]];
 		w->operation = s->str.s[r->d[CE_OPERATION]];
+		if (strcmp(w->operation, "NoOperation") == 0)
+			w->operation = "";
 		w->region = s->str.s[r->d[CE_REGION]];
 		w->line_item_type = s->str.s[r->d[CE_RECORD_TYPE]];
 		w->pricing_term = s->str.s[r->term];

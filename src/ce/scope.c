@@ -114,7 +114,7 @@ ce_scope_account(struct store *st, struct arena *a, const char *account_id,
 		return (ce_scope_msp(st, a, sc, e));
 	if (account_owner(st, account_id, &ca, NULL) == 0)
 		return (ce_scope_customer(st, a, ca.customer_id, sc, e));
-	return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+	return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException), NULL,
 	    "account %s is neither the MSP's payer nor an account of one of "
 	    "its customers", account_id));
 }

@@ -40,7 +40,8 @@ ce_paid_split(struct store *st, struct arena *a, const struct ce_scope *sc,
 {
 	memset(out, 0, 3 * sizeof(*out));
 	if (!sc->msp)
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException),
+		    NULL,
 		    "the split of the bill is the MSP's view"));
 	return (ce_scan(st, a, sc, start, end, NULL, split_visit, out, e));
 }

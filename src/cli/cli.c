@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/live.h"
 #include "core/log.h"
 
 const char *
@@ -31,6 +32,12 @@ cli_open(const char *db_path, int flags)
 	 * in the store (it is real time elsewhere); only the demo moves it. */
 	if (store_open(db_path, flags | STORE_EMULATOR, &st, &e) == -1) {
 		log_cli_error("%s", e.msg);
+		return (NULL);
+	}
+	/* A live database drives the MSP's organization at AWS. */
+	if (live_wire(st, &e) == -1) {
+		log_cli_error("%s", e.msg);
+		store_close(st);
 		return (NULL);
 	}
 	return (st);

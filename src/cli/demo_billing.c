@@ -2,7 +2,10 @@
 /*
  * Demo billing data: realistic synthetic CUR 2.0 line items (about 40
  * services, each account using eight, a few thousand rows per account and
- * month, hourly start times, some quoted descriptions) written to a
+ * month, hourly start times, some quoted descriptions; besides Usage,
+ * Tax, Credit, Refund, a Reserved Instance's DiscountedUsage and RIFee and
+ * a Savings Plan's SavingsPlanCoveredUsage, SavingsPlanNegation and
+ * SavingsPlanRecurringFee: write_commitments()) written to a
  * temporary file per payer and month and ingested like a real delivery.
  * As AWS does, each usage hour goes to the bill of the payer that paid it
  * then: the management account of the organization the account was in
@@ -120,7 +123,13 @@ static const char *const demo_cols[] = {
 	"line_item_usage_type", "line_item_operation", "product_region_code",
 	"pricing_term", "line_item_currency_code", "line_item_unblended_cost",
 	"line_item_net_unblended_cost", "pricing_public_on_demand_cost",
-	"line_item_usage_amount", "line_item_line_item_description"
+	"line_item_usage_amount", "reservation_reservation_a_r_n",
+	"reservation_effective_cost",
+	"reservation_unused_amortized_upfront_fee_for_billing_period",
+	"reservation_unused_recurring_fee",
+	"savings_plan_savings_plan_effective_cost",
+	"savings_plan_total_commitment_to_date", "savings_plan_used_commitment",
+	"line_item_line_item_description"
 };
 #define NCOLS	(sizeof(demo_cols) / sizeof(demo_cols[0]))
 
@@ -130,7 +139,9 @@ static const enum parquet_wtype demo_types[NCOLS] = {
 	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
 	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_DOUBLE,
 	PARQUET_W_DOUBLE, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
-	PARQUET_W_STRING
+	PARQUET_W_STRING, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
+	PARQUET_W_DOUBLE, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
+	PARQUET_W_DOUBLE, PARQUET_W_STRING
 };
 
 static int	 demo_parquet;	/* demo_billing_format() */
@@ -175,10 +186,174 @@ demo_row(struct demo_out *o, const char *const *v)
 			o->failed = 1;
 		return;
 	}
-	/* Only the description has commas: it is the one quoted. */
+	/* Only the description has commas: it is the one quoted. NULL is
+	 * an empty cell. */
 	for (i = 0; i + 1 < NCOLS; i++)
-		fprintf(o->f, "%s,", v[i]);
+		fprintf(o->f, "%s,", v[i] != NULL ? v[i] : "");
 	fprintf(o->f, "\"%s\"\n", v[NCOLS - 1]);
+}
+
+/* One line of another type than Usage: cost c (unblended = net), public
+ * on-demand cost pod, usage q; extra columns by index (NULL: empty). */
+static void
+demo_line(struct demo_out *o, const char *payer, const char *period,
+    const char *acct, const char *type, const char *start,
+    const char *const svc[3], const char *region, const char *term,
+    double c, double pod, double q, const char *const extra[7],
+    const char *desc)
+{
+	const char	*row[NCOLS];
+	char		 num[4][32];
+	size_t		 i;
+
+	snprintf(num[0], sizeof(num[0]), "%.10f", c);
+	snprintf(num[1], sizeof(num[1]), "%.10f", pod);
+	snprintf(num[2], sizeof(num[2]), "%.6f", q);
+	row[0] = payer;
+	row[1] = period;
+	row[2] = acct;
+	row[3] = type;
+	row[4] = start;
+	row[5] = svc[0];
+	row[6] = svc[1];
+	row[7] = svc[2];
+	row[8] = region;
+	row[9] = term;
+	row[10] = "USD";
+	row[11] = num[0];
+	row[12] = num[0];
+	row[13] = num[1];
+	row[14] = num[2];
+	for (i = 0; i < 7; i++)
+		row[15 + i] = extra != NULL ? extra[i] : NULL;
+	row[NCOLS - 1] = desc;
+	demo_row(o, row);
+}
+
+/*
+ * The lines of a month's bill besides usage, so that every line item type
+ * Cost Explorer and rebilling read has numbers: Tax for every account; a
+ * third of the accounts (in turn) run one m5.large on a Reserved Instance
+ * (a DiscountedUsage line a day at the RI's effective rate, the month's
+ * RIFee of the days covered, all of it used), a third one c5.large under a
+ * Compute Savings Plan (SavingsPlanCoveredUsage at the on-demand rate, its
+ * SavingsPlanNegation, the SavingsPlanRecurringFee, all of it used); every
+ * second gets a promotional Credit, every third a Refund (in turn, *nth). Only days whose first hour this
+ * payer paid; the monthly lines start on the first such day.
+ */
+static long
+write_commitments(struct demo_out *o, const char *payer, const char *period,
+    const struct demo_acct *a, uint64_t seed, int64_t d0, unsigned days,
+    int64_t until, unsigned *nth, int *owned_out)
+{
+	static const char *const ri_use[3] = { "AmazonEC2",
+	    "BoxUsage:m5.large", "RunInstances" };
+	static const char *const ri_fee[3] = { "AmazonEC2",
+	    "HeavyUsage:m5.large", "RunInstances" };
+	static const char *const sp_use[3] = { "AmazonEC2",
+	    "BoxUsage:c5.large", "RunInstances" };
+	static const char *const sp_fee[3] = { "ComputeSavingsPlans",
+	    "ComputeSP:1yrNoUpfront", "" };
+	static const char *const tax[3] = { "AmazonEC2", "", "" };
+	static const char *const credit[3] = { "AmazonEC2", "", "" };
+	static const char *const refund[3] = { "AmazonS3", "", "" };
+	const char	*region = regions[seed % 4];
+	const char	*ex[7];
+	char		 arn[128], start[32], first[32], eff[32], fee[32];
+	unsigned	 d, n = 0, k;
+	long		 rows = 0;
+	int		 kind;		/* 0 RI, 1 SP, 2 none */
+	int		 yy;
+	unsigned	 mm, dd;
+	double		 rate_od, rate_eff = 0.06;
+
+	/* Kinds in turn over the file's accounts with days in it, so that
+	 * every bill of three accounts or more has each. */
+	for (d = 0; d < days; d++)
+		if ((d0 + d) * MS_PER_DAY < until &&
+		    strcmp(payer_at(a, (d0 + d) * MS_PER_DAY), payer) == 0)
+			break;
+	if (d == days)
+		return (0);
+	k = (*nth)++;
+	kind = (int)(k % 3);
+	rate_od = kind == 0 ? 0.096 : 0.085;
+	first[0] = '\0';
+	for (d = 0; d < days; d++) {
+		int64_t t = (d0 + d) * MS_PER_DAY;
+
+		if (t >= until || strcmp(payer_at(a, t), payer) != 0)
+			continue;
+		clock_civil_from_days(d0 + d, &yy, &mm, &dd);
+		snprintf(start, sizeof(start), "%04d-%02u-%02uT00:00:00Z", yy,
+		    mm, dd);
+		if (first[0] == '\0')
+			snprintf(first, sizeof(first), "%s", start);
+		n++;
+		if (kind == 0) {
+			snprintf(arn, sizeof(arn), "arn:aws:ec2:%s:%s:"
+			    "reserved-instances/ri-demo-%s", region, a->id,
+			    a->id);
+			snprintf(eff, sizeof(eff), "%.10f", 24 * rate_eff);
+			ex[0] = arn; ex[1] = eff; ex[2] = "0"; ex[3] = "0";
+			ex[4] = NULL; ex[5] = NULL; ex[6] = NULL;
+			demo_line(o, payer, period, a->id, "DiscountedUsage",
+			    start, ri_use, region, "Reserved", 0,
+			    24 * rate_od, 24, ex, "m5.large reserved instance "
+			    "applied");
+			rows++;
+		} else if (kind == 1) {
+			snprintf(eff, sizeof(eff), "%.10f", 24 * rate_eff);
+			ex[0] = NULL; ex[1] = NULL; ex[2] = NULL; ex[3] = NULL;
+			ex[4] = eff; ex[5] = NULL; ex[6] = NULL;
+			demo_line(o, payer, period, a->id,
+			    "SavingsPlanCoveredUsage", start, sp_use, region,
+			    "OnDemand", 24 * rate_od, 24 * rate_od, 24, ex,
+			    "c5.large covered by a Compute Savings Plan");
+			ex[4] = NULL;
+			demo_line(o, payer, period, a->id,
+			    "SavingsPlanNegation", start, sp_use, region,
+			    "OnDemand", -24 * rate_od, 0, 0, ex,
+			    "Savings Plan negation of c5.large usage");
+			rows += 2;
+		}
+	}
+	if (n == 0)
+		return (rows);
+	*owned_out |= a->owned;
+	snprintf(fee, sizeof(fee), "%.10f", n * 24 * rate_eff);
+	if (kind == 0) {
+		/* The recurring fee of the hours covered: all used. */
+		ex[0] = arn; ex[1] = NULL; ex[2] = "0"; ex[3] = "0";
+		ex[4] = NULL; ex[5] = NULL; ex[6] = NULL;
+		demo_line(o, payer, period, a->id, "RIFee", first, ri_fee,
+		    region, "Reserved", n * 24 * rate_eff, 0, n * 24, ex,
+		    "m5.large reserved instance, no upfront, hourly fee");
+		rows++;
+	} else if (kind == 1) {
+		ex[0] = NULL; ex[1] = NULL; ex[2] = NULL; ex[3] = NULL;
+		ex[4] = NULL; ex[5] = fee; ex[6] = fee;
+		demo_line(o, payer, period, a->id, "SavingsPlanRecurringFee",
+		    first, sp_fee, region, "", n * 24 * rate_eff, 0, n * 24,
+		    ex, "Compute Savings Plan, 1 year, no upfront");
+		rows++;
+	}
+	demo_line(o, payer, period, a->id, "Tax", first, tax, "", "",
+	    (double)(1 + seed % 50) * 0.37, 0, 0, NULL, "Sales tax");
+	rows++;
+	if (k % 2 == 0) {
+		demo_line(o, payer, period, a->id, "Credit", first, credit,
+		    "", "", -(double)(5 + seed % 20), 0, 0, NULL,
+		    "AWS promotional credit");
+		rows++;
+	}
+	if (k % 3 == 1) {
+		demo_line(o, payer, period, a->id, "Refund", first, refund,
+		    "", "", -(double)(1 + seed % 10) * 0.5, 0, 0, NULL,
+		    "Refund of an S3 request overcharge");
+		rows++;
+	}
+	return (rows);
 }
 
 /* Writes payer's month (y, m) up to `until` (ms) into o: the hours it
@@ -189,7 +364,7 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
     int *owned_out)
 {
 	int64_t		 d0 = clock_days_from_civil(y, m, 1), t;
-	unsigned	 days, d, k, r;
+	unsigned	 days, d, k, r, nth = 0;
 	long		 rows = 0;
 	size_t		 i;
 	int		 ny = m == 12 ? y + 1 : y;
@@ -198,6 +373,8 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 	const char	*row[NCOLS];
 
 	days = (unsigned)(clock_days_from_civil(ny, nm, 1) - d0);
+	for (i = 0; i < NCOLS; i++)
+		row[i] = NULL;
 	demo_header(o);
 	snprintf(period, sizeof(period), "%04d-%02u-01T00:00:00Z", y, m);
 	for (i = 0; i < n; i++) {
@@ -208,12 +385,19 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 			for (k = 0; k < 8; k++) {
 				unsigned s = k == 0 ? 0 :
 				    (unsigned)((seed >> (k * 5)) % NSERVICES);
+				/* Steady usage, a little lower at weekends
+				 * (1970-01-01 was a Thursday), hashed by the
+				 * day itself so no month repeats another: the
+				 * one anomaly is the spike. */
+				int64_t	 day = d0 + d;
+				double	 week = (day + 3) % 7 >= 5 ? 0.85 : 1.0;
+
 				for (r = 0; r < 10; r++) {
-					uint64_t h = mix(seed ^ (d * 1000 + k *
-					    10 + r));
+					uint64_t h = mix(seed ^ ((uint64_t)day *
+					    1000 + k * 10 + r));
 					unsigned hour = (unsigned)(h % 24);
-					double q = (1 + h % 97) * scale /
-					    (k + 1);
+					double q = (45 + h % 11) * week *
+					    scale / (k + 1);
 					double c = q * atof(services[s][3]) *
 					    demo_portal_spike(v[i].id,
 					    services[s][0], d0 + d,
@@ -254,11 +438,13 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 					row[12] = num[1];
 					row[13] = num[2];
 					row[14] = num[3];
-					row[15] = desc;
+					row[NCOLS - 1] = desc;
 					demo_row(o, row);
 					rows++;
 				}
 			}
+		rows += write_commitments(o, payer, period, &v[i], seed, d0,
+		    days, until, &nth, owned_out);
 	}
 	return (rows);
 }

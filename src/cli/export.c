@@ -11,10 +11,13 @@ static const char usage_text[] =
 "usage: payerlink export focus --customer C --period YYYY-MM [--out FILE]\n"
 "                              [--db FILE]\n"
 "\n"
-"Writes the customer's in-membership usage of the month as FOCUS 1.2 CSV:\n"
-"BilledCost at the customer's prices, ListCost, EffectiveCost,\n"
-"BillingAccountId (the MSP's payer), SubAccountId (the usage account), ...\n"
-"to stdout or FILE.\n";
+"Writes the customer's in-membership usage of the month as FOCUS 1.2 CSV\n"
+"to stdout or FILE: all 57 columns of FOCUS 1.2 in the specification's\n"
+"order (BilledCost at the customer's prices, ListCost, EffectiveCost,\n"
+"BillingAccountId the MSP's payer, SubAccountId the usage account,\n"
+"ServiceName as AWS names the product, ...; null where the daily rollups\n"
+"keep no such fact), then x_CustomerId, x_ServiceCode, x_UsageType,\n"
+"x_Operation, x_LineItemType. See docs/billing.md, \"FOCUS export\".\n";
 
 int
 cmd_export(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include "billing/ingest.h"
 #include "billing/money.h"
 #include "cli/cli.h"
+#include "cli/ingest_s3.h"
 #include "core/log.h"
 #include "rest/import_api.h"
 
@@ -16,6 +17,7 @@ static const char usage_text[] =
 "usage: payerlink ingest FILE... [--payer ACCOUNT] [--period YYYY-MM]\n"
 "                        [--reference] [--json] [--threads 1|2] [--db FILE]\n"
 "       payerlink ingest MANIFEST.json [...]\n"
+"       payerlink ingest s3://BUCKET[/PREFIX] [--profile P] [--json] [...]\n"
 "\n"
 "Reads cost and usage files (legacy CUR, CUR 2.0 or FOCUS 1.0-1.2 CSV,\n"
 "plain or gzip, or CUR 2.0 / FOCUS Parquet) of one payer's billing period\n"
@@ -39,7 +41,20 @@ static const char usage_text[] =
 "A CUR manifest (a *.json file with \"reportKeys\", or CUR 2.0's\n"
 "\"dataFiles\") stands for the files it lists, found by their base names\n"
 "beside the manifest as a download of the report's S3 prefix leaves them;\n"
-"its billingPeriod.start gives the period when --period is not set.\n";
+"its billingPeriod.start gives the period when --period is not set.\n"
+"\n"
+"s3://BUCKET/PREFIX imports what AWS delivered there (docs/live.md): each\n"
+"legacy CUR or Data Exports (CUR 2.0, FOCUS) manifest stands for the files\n"
+"it lists, the latest manifest of each report and billing period only;\n"
+"under a prefix without manifests, CSV, CSV.gz and Parquet objects are one\n"
+"delivery per folder. Objects are streamed (parallel ranged reads), never stored on\n"
+"disk. Each delivery is imported once per version (its manifest's ETag,\n"
+"or its files' ETags): run it again and only what changed is read. AWS\n"
+"credentials and endpoints as for payerlink aws (--profile, the SDKs'\n"
+"chain, AWS_ENDPOINT_URL_S3). --json prints {\"Source\", \"Deliveries\":\n"
+"[{\"Source\", \"Kind\", \"Period\", \"Files\", \"Status\", \"Report\" |\n"
+"\"Error\"}], \"Imported\", \"AlreadyImported\", \"Failed\"}; exit 1 when\n"
+"a delivery failed or the prefix cannot be listed.\n";
 
 #define MANIFEST_FILES_MAX	1000	/* AWS splits a month into far fewer */
 
@@ -155,6 +170,9 @@ report_text(const struct ingest_report *r)
 	    r->period, (long long)r->import_id, r->format, r->currency,
 	    strcmp(r->role, "reference") == 0 ? ", reference: never billed" :
 	    "");
+	if (r->transfer_id[0] != '\0')
+		printf(", organization %s's bill, the MSP's by billing transfer "
+		    "%s", r->transfer_org_id, r->transfer_id);
 	if (r->replaced_id)
 		printf(", replacing import %lld", (long long)r->replaced_id);
 	printf("\n%llu rows, %.1f MB (%.1f MB as CSV) in %.2f s: %.0f rows/s, "
@@ -210,6 +228,56 @@ report_text(const struct ingest_report *r)
 	}
 }
 
+/* payerlink ingest s3://...: the deliveries under a prefix. */
+static int
+ingest_from_s3(const char *db, const char *url, const char *profile,
+    const struct ingest_opts *opts, int json)
+{
+	struct awsclient_opts	 o;
+	struct awsclient	*c = NULL;
+	struct store		*st;
+	struct err		 e;
+	json_t			*res, *v;
+	size_t			 i;
+	int			 rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	o.profile = profile;
+	err_clear(&e);
+	if (awsclient_new(&o, &c, &e) == -1)
+		return (cli_fail(&e));
+	if ((st = cli_open(cli_db_path(db), 0)) == NULL) {
+		awsclient_free(c);
+		return (1);
+	}
+	if (ingest_s3(st, c, url, opts, &res, &e) == -1)
+		rc = cli_fail(&e);
+	else {
+		if (json_integer_value(json_object_get(res, "Failed")) > 0)
+			rc = 1;
+		json_array_foreach(json_object_get(res, "Deliveries"), i, v) {
+			const char *err = json_string_value(json_object_get(v,
+			    "Error"));
+
+			if (err != NULL)
+				log_cli_error("%s: %s", json_string_value(
+				    json_object_get(v, "Source")), err);
+			else if (!json)
+				printf("%-16s %s\n", json_string_value(
+				    json_object_get(v, "Status")),
+				    json_string_value(json_object_get(v,
+				    "Source")));
+		}
+		if (json)
+			cli_print_json(res);
+		else
+			json_decref(res);
+	}
+	store_close(st);
+	awsclient_free(c);
+	return (rc);
+}
+
 int
 cmd_ingest(int argc, char **argv)
 {
@@ -220,10 +288,12 @@ cmd_ingest(int argc, char **argv)
 		{ "reference", no_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "profile", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ingest_opts	 opts;
+	const char		*profile = NULL;
 	struct ingest		*ing = NULL;
 	struct store		*st;
 	struct err		 e;
@@ -244,12 +314,21 @@ cmd_ingest(int argc, char **argv)
 		case 't': opts.threads = strcmp(optarg, "1") == 0 ? 1 : 2;
 			break;
 		case 'j': json = 1; break;
+		case 'A': profile = optarg; break;
 		case 'h': fputs(usage_text, stdout); return (0);
 		default: return (cli_usage(usage_text));
 		}
 	}
 	if (optind >= argc)
 		return (cli_usage(usage_text));
+	if (strncmp(argv[optind], "s3://", 5) == 0) {
+		if (optind + 1 != argc)
+			return (cli_usage("payerlink: ingest s3://... takes one "
+			    "prefix and no other file\n"));
+		return (ingest_from_s3(db, argv[optind], profile, &opts, json));
+	}
+	if (profile != NULL)
+		return (cli_usage("payerlink: --profile is for s3:// only\n"));
 	arena_init(&ar);
 	if ((files = expand_manifests(&ar, argv + optind, argc - optind,
 	    &nfiles, period, sizeof(period))) == NULL) {

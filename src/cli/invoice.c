@@ -150,6 +150,251 @@ fail:
 	return (-1);
 }
 
+/* What every subcommand gets: the options and the opened installation. */
+struct run {
+	struct opts	 o;
+	struct store	*st;
+	struct arena	 ar;
+	struct buf	 b;
+	int		 flags;		/* INVOICE_MSP unless --customer-view */
+};
+
+/* A subcommand returns 0, -1 (*e says why), USAGE, or an exit status. */
+#define USAGE	(-2)
+
+static int
+sub_list(struct run *r, int argc, char **argv, struct err *e)
+{
+	struct invoice	*v;
+	json_t		*arr;
+	char		 amt[40];
+	size_t		 n, i;
+
+	(void)argv;
+	if (argc != 0)
+		return (USAGE);
+	if (invoice_list(r->st, &r->ar, NULL, r->o.customer, r->o.period, &v,
+	    &n, e) == -1)
+		return (-1);
+	if (r->o.json) {
+		arr = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr,
+			    invoice_summary_json(&v[i], r->flags));
+		cli_print_json(json_pack("{s:o}", "Invoices", arr));
+		return (0);
+	}
+	for (i = 0; i < n; i++) {
+		minor_format(v[i].total, v[i].minor_digits, amt, sizeof(amt));
+		printf("%-16s %-14s %-11s %-7s %s  %s  %s %s\n",
+		    v[i].number[0] ? v[i].number : "-", v[i].id, v[i].kind,
+		    v[i].state, v[i].customer_id, v[i].period, amt,
+		    v[i].currency);
+	}
+	return (0);
+}
+
+static int
+sub_show(struct run *r, int argc, char **argv, struct err *e)
+{
+	struct invoice_doc	 d;
+
+	if (target(r->st, &r->ar, &r->o, argc, argv, &d, NULL, e) == -1)
+		return (-1);
+	if (r->o.csv) {
+		if (invoice_csv_write(&d, (r->flags & INVOICE_MSP) != 0,
+		    &r->b) == -1)
+			return (err_set(e, ERR_LIMIT, NULL, NULL,
+			    "the invoice is too large for CSV"));
+		fwrite(r->b.ptr, 1, r->b.len, stdout);
+	} else if (r->o.json)
+		cli_print_json(invoice_json(&d, r->flags));
+	else
+		print_doc(&d);
+	return (0);
+}
+
+/* Every customer's draft for the month; prints the batch's counts. */
+static int
+draft_all(struct run *r, struct err *e)
+{
+	struct invoice_batch	 bt;
+	struct timespec		 t0, t1;
+	json_t			*x;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (invoice_draft_all(r->st, NULL, r->o.period, NULL, &bt, e) == -1)
+		return (-1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	x = invoice_batch_json(&bt);
+	json_object_set_new(x, "Seconds", json_real((t1.tv_sec - t0.tv_sec) +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e9));
+	if (r->o.json) {
+		cli_print_json(x);
+		return (0);
+	}
+	printf("%zu customers: %zu drafts created, %zu changed, %zu "
+	    "unchanged, %zu notes\n", bt.customers, bt.created, bt.changed,
+	    bt.unchanged, bt.notes);
+	json_decref(x);
+	return (0);
+}
+
+static int
+sub_draft(struct run *r, int argc, char **argv, struct err *e)
+{
+	struct invoice_doc	 d;
+	struct invoice_diff	 df;
+	size_t			 i;
+
+	(void)argv;
+	if (argc != 0)
+		return (USAGE);
+	if (r->o.period == NULL)
+		return (cli_usage("payerlink: invoice draft needs --period\n"));
+	if (r->o.customer == NULL)
+		return (draft_all(r, e));
+	if (invoice_for(r->st, &r->ar, NULL, r->o.customer, r->o.period, &d,
+	    &df, e) == -1)
+		return (-1);
+	if (r->o.json) {
+		cli_print_json(json_pack("{s:o, s:o}", "Invoice",
+		    invoice_json(&d, r->flags), "Diff", invoice_diff_json(&df,
+		    d.h.currency)));
+		return (0);
+	}
+	print_doc(&d);
+	for (i = 0; i < df.n; i++)
+		printf("  %s %s %s\n", df.v[i].what, df.v[i].account_id,
+		    df.v[i].label);
+	return (0);
+}
+
+static int
+sub_issue(struct run *r, int argc, char **argv, struct err *e)
+{
+	struct invoice_doc	 d;
+	const char		*key;
+
+	if (argc == 0 && r->o.customer != NULL && r->o.period != NULL) {
+		if (invoice_for(r->st, &r->ar, NULL, r->o.customer,
+		    r->o.period, &d, NULL, e) == -1)
+			return (-1);
+		key = d.h.id;
+	} else if (argc == 1)
+		key = argv[0];
+	else
+		return (USAGE);
+	if (invoice_issue(r->st, &r->ar, NULL, key, &d, e) == -1)
+		return (-1);
+	if (r->o.json)
+		cli_print_json(invoice_json(&d, r->flags));
+	else
+		printf("issued %s (%s)\n", d.h.number, d.h.id);
+	return (0);
+}
+
+static int
+sub_void(struct run *r, int argc, char **argv, struct err *e)
+{
+	struct invoice_doc	 d;
+
+	if (argc != 1)
+		return (USAGE);
+	if (invoice_void(r->st, &r->ar, NULL, argv[0], &d, e) == -1)
+		return (-1);
+	if (r->o.json)
+		cli_print_json(invoice_json(&d, r->flags));
+	else
+		printf("voided %s\n", d.h.number);
+	return (0);
+}
+
+static int
+sub_pdf(struct run *r, int argc, char **argv, struct err *e)
+{
+	struct invoice_doc	 d;
+	int			 pages;
+
+	if (r->o.all)
+		return (pdf_all(r->st, &r->ar, &r->o, e));
+	if (target(r->st, &r->ar, &r->o, argc, argv, &d, NULL, e) == -1 ||
+	    invoice_pdf(&d, &r->b, &pages, e) == -1)
+		return (-1);
+	if (r->o.out == NULL) {
+		fwrite(r->b.ptr, 1, r->b.len, stdout);
+		return (0);
+	}
+	if (write_file(r->o.out, r->b.ptr, r->b.len, e) == -1)
+		return (-1);
+	if (r->o.json)
+		cli_print_json(json_pack("{s:s, s:s, s:i, s:I}", "InvoiceId",
+		    d.h.id, "File", r->o.out, "Pages", pages, "Bytes",
+		    (json_int_t)r->b.len));
+	return (0);
+}
+
+static void
+print_recon(const struct recon *rc)
+{
+	char	 amt[40], a1[40], a2[40], a3[40];
+	size_t	 i;
+
+	nano_format(rc->aws_total, amt, sizeof(amt));
+	printf("%s  payer %s  AWS total %s USD\n", rc->period, rc->payer_id,
+	    amt);
+	for (i = 0; i < rc->n; i++) {
+		nano_format(rc->v[i].aws_cost, a1, sizeof(a1));
+		nano_format(rc->v[i].billed_usd, a2, sizeof(a2));
+		nano_format(rc->v[i].margin, a3, sizeof(a3));
+		printf("  %s %-30s AWS %s billed %s margin %s\n",
+		    rc->v[i].customer_id, rc->v[i].name, a1, a2, a3);
+	}
+	nano_format(rc->unassigned, amt, sizeof(amt));
+	printf("  unassigned %s\n", amt);
+	nano_format(rc->out_of_membership, amt, sizeof(amt));
+	printf("  out of membership %s\n", amt);
+	nano_format(rc->difference, amt, sizeof(amt));
+	printf("  difference %s%s\n", amt, rc->difference ?
+	    "  NOT BALANCED" : "  (balanced)");
+	nano_format(rc->margin, amt, sizeof(amt));
+	printf("  margin %s\n", amt);
+}
+
+static int
+sub_reconcile(struct run *r, int argc, char **argv, struct err *e)
+{
+	struct recon	 rc;
+
+	(void)argv;
+	if (argc != 0)
+		return (USAGE);
+	if (r->o.period == NULL)
+		return (cli_usage("payerlink: invoice reconcile needs "
+		    "--period\n"));
+	if (invoice_reconcile(r->st, &r->ar, NULL, r->o.period, &rc,
+	    e) == -1)
+		return (-1);
+	if (r->o.json)
+		cli_print_json(recon_json(&rc));
+	else
+		print_recon(&rc);
+	return (0);
+}
+
+static const struct {
+	const char	*name;
+	int		(*fn)(struct run *, int, char **, struct err *);
+} subs[] = {
+	{ "list", sub_list },
+	{ "show", sub_show },
+	{ "draft", sub_draft },
+	{ "issue", sub_issue },
+	{ "void", sub_void },
+	{ "pdf", sub_pdf },
+	{ "reconcile", sub_reconcile },
+};
+
 int
 cmd_invoice(int argc, char **argv)
 {
@@ -165,214 +410,48 @@ cmd_invoice(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct opts		 o;
-	struct invoice_doc	 d;
-	struct invoice_diff	 df;
-	struct invoice_batch	 bt;
-	struct invoice		*v;
-	struct recon		 rc_;
-	struct store		*st;
-	struct arena		 ar;
-	struct err		 e;
-	struct buf		 b;
-	struct timespec		 t0, t1;
-	const char		*sub;
-	char			 amt[40];
-	json_t			*arr, *x;
-	size_t			 n, i;
-	int			 ch, rc = 0, flags;
+	struct run	 r;
+	struct err	 e;
+	const char	*sub;
+	size_t		 i;
+	int		 ch, rc;
 
 	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
 		return (ch);
-	memset(&o, 0, sizeof(o));
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (strcmp(subs[i].name, sub) == 0)
+			break;
+	if (i == sizeof(subs) / sizeof(subs[0]))
+		return (cli_usage(usage_text));
+	memset(&r, 0, sizeof(r));
 	while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'd': o.db = optarg; break;
-		case 'c': o.customer = optarg; break;
-		case 'p': o.period = optarg; break;
-		case 'C': o.csv = 1; break;
-		case 'v': o.cview = 1; break;
-		case 'a': o.all = 1; break;
-		case 'D': o.dir = optarg; break;
-		case 'o': o.out = optarg; break;
-		case 'j': o.json = 1; break;
+		case 'd': r.o.db = optarg; break;
+		case 'c': r.o.customer = optarg; break;
+		case 'p': r.o.period = optarg; break;
+		case 'C': r.o.csv = 1; break;
+		case 'v': r.o.cview = 1; break;
+		case 'a': r.o.all = 1; break;
+		case 'D': r.o.dir = optarg; break;
+		case 'o': r.o.out = optarg; break;
+		case 'j': r.o.json = 1; break;
 		case 'h': fputs(usage_text, stdout); return (0);
 		default: return (cli_usage(usage_text));
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	flags = o.cview ? 0 : INVOICE_MSP;
-	if ((st = cli_open(cli_db_path(o.db), STORE_EMULATOR)) == NULL)
+	r.flags = r.o.cview ? 0 : INVOICE_MSP;
+	if ((r.st = cli_open(cli_db_path(r.o.db), STORE_EMULATOR)) == NULL)
 		return (1);
 	err_clear(&e);
-	arena_init(&ar);
-	buf_init(&b, 0);
-	if (strcmp(sub, "list") == 0 && argc == 0) {
-		if (invoice_list(st, &ar, NULL, o.customer, o.period, &v, &n,
-		    &e) == -1)
-			goto fail;
-		arr = json_array();
-		for (i = 0; i < n; i++) {
-			if (o.json) {
-				json_array_append_new(arr,
-				    invoice_summary_json(&v[i], flags));
-				continue;
-			}
-			minor_format(v[i].total, v[i].minor_digits, amt,
-			    sizeof(amt));
-			printf("%-16s %-14s %-11s %-7s %s  %s  %s %s\n",
-			    v[i].number[0] ? v[i].number : "-", v[i].id,
-			    v[i].kind, v[i].state, v[i].customer_id,
-			    v[i].period, amt, v[i].currency);
-		}
-		if (o.json)
-			cli_print_json(json_pack("{s:o}", "Invoices", arr));
-		else
-			json_decref(arr);
-	} else if (strcmp(sub, "show") == 0) {
-		if (target(st, &ar, &o, argc, argv, &d, NULL, &e) == -1)
-			goto fail;
-		if (o.csv) {
-			if (invoice_csv_write(&d, (flags & INVOICE_MSP) != 0,
-			    &b) == -1) {
-				err_set(&e, ERR_LIMIT, NULL, NULL,
-				    "the invoice is too large for CSV");
-				goto fail;
-			}
-			fwrite(b.ptr, 1, b.len, stdout);
-		} else if (o.json)
-			cli_print_json(invoice_json(&d, flags));
-		else
-			print_doc(&d);
-	} else if (strcmp(sub, "draft") == 0 && argc == 0) {
-		if (o.period == NULL) {
-			rc = cli_usage("payerlink: invoice draft needs "
-			    "--period\n");
-			goto out;
-		}
-		if (o.customer != NULL) {
-			if (invoice_for(st, &ar, NULL, o.customer, o.period, &d,
-			    &df, &e) == -1)
-				goto fail;
-			if (o.json)
-				cli_print_json(json_pack("{s:o, s:o}",
-				    "Invoice", invoice_json(&d, flags),
-				    "Diff", invoice_diff_json(&df,
-				    d.h.currency)));
-			else {
-				print_doc(&d);
-				for (i = 0; i < df.n; i++)
-					printf("  %s %s %s\n", df.v[i].what,
-					    df.v[i].account_id, df.v[i].label);
-			}
-		} else {
-			clock_gettime(CLOCK_MONOTONIC, &t0);
-			if (invoice_draft_all(st, NULL, o.period, NULL, &bt,
-			    &e) == -1)
-				goto fail;
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			x = invoice_batch_json(&bt);
-			json_object_set_new(x, "Seconds", json_real(
-			    (t1.tv_sec - t0.tv_sec) +
-			    (t1.tv_nsec - t0.tv_nsec) / 1e9));
-			if (o.json)
-				cli_print_json(x);
-			else {
-				printf("%zu customers: %zu drafts created, %zu "
-				    "changed, %zu unchanged, %zu notes\n",
-				    bt.customers, bt.created, bt.changed,
-				    bt.unchanged, bt.notes);
-				json_decref(x);
-			}
-		}
-	} else if (strcmp(sub, "issue") == 0) {
-		if (argc == 0 && o.customer != NULL && o.period != NULL) {
-			if (invoice_for(st, &ar, NULL, o.customer, o.period,
-			    &d, NULL, &e) == -1)
-				goto fail;
-			argv[0] = d.h.id;
-			argc = 1;
-		}
-		if (argc != 1) {
-			rc = cli_usage(usage_text);
-			goto out;
-		}
-		if (invoice_issue(st, &ar, NULL, argv[0], &d, &e) == -1)
-			goto fail;
-		if (o.json)
-			cli_print_json(invoice_json(&d, flags));
-		else
-			printf("issued %s (%s)\n", d.h.number, d.h.id);
-	} else if (strcmp(sub, "void") == 0 && argc == 1) {
-		if (invoice_void(st, &ar, NULL, argv[0], &d, &e) == -1)
-			goto fail;
-		if (o.json)
-			cli_print_json(invoice_json(&d, flags));
-		else
-			printf("voided %s\n", d.h.number);
-	} else if (strcmp(sub, "pdf") == 0 && o.all) {
-		if (pdf_all(st, &ar, &o, &e) == -1)
-			goto fail;
-	} else if (strcmp(sub, "pdf") == 0) {
-		int	 pages;
-
-		if (target(st, &ar, &o, argc, argv, &d, NULL, &e) == -1 ||
-		    invoice_pdf(&d, &b, &pages, &e) == -1)
-			goto fail;
-		if (o.out != NULL) {
-			if (write_file(o.out, b.ptr, b.len, &e) == -1)
-				goto fail;
-			if (o.json)
-				cli_print_json(json_pack("{s:s, s:s, s:i, s:I}",
-				    "InvoiceId", d.h.id, "File", o.out,
-				    "Pages", pages, "Bytes",
-				    (json_int_t)b.len));
-		} else
-			fwrite(b.ptr, 1, b.len, stdout);
-	} else if (strcmp(sub, "reconcile") == 0 && argc == 0) {
-		if (o.period == NULL) {
-			rc = cli_usage("payerlink: invoice reconcile needs "
-			    "--period\n");
-			goto out;
-		}
-		if (invoice_reconcile(st, &ar, NULL, o.period, &rc_,
-		    &e) == -1)
-			goto fail;
-		if (o.json)
-			cli_print_json(recon_json(&rc_));
-		else {
-			nano_format(rc_.aws_total, amt, sizeof(amt));
-			printf("%s  payer %s  AWS total %s USD\n", rc_.period,
-			    rc_.payer_id, amt);
-			for (i = 0; i < rc_.n; i++) {
-				char	 a1[40], a2[40], a3[40];
-
-				nano_format(rc_.v[i].aws_cost, a1, sizeof(a1));
-				nano_format(rc_.v[i].billed_usd, a2, sizeof(a2));
-				nano_format(rc_.v[i].margin, a3, sizeof(a3));
-				printf("  %s %-30s AWS %s billed %s margin %s\n",
-				    rc_.v[i].customer_id, rc_.v[i].name, a1, a2,
-				    a3);
-			}
-			nano_format(rc_.unassigned, amt, sizeof(amt));
-			printf("  unassigned %s\n", amt);
-			nano_format(rc_.out_of_membership, amt, sizeof(amt));
-			printf("  out of membership %s\n", amt);
-			nano_format(rc_.difference, amt, sizeof(amt));
-			printf("  difference %s%s\n", amt, rc_.difference ?
-			    "  NOT BALANCED" : "  (balanced)");
-			nano_format(rc_.margin, amt, sizeof(amt));
-			printf("  margin %s\n", amt);
-		}
-	} else
+	arena_init(&r.ar);
+	buf_init(&r.b, 0);
+	rc = subs[i].fn(&r, argc - optind, argv + optind, &e);
+	if (rc == USAGE)
 		rc = cli_usage(usage_text);
-	goto out;
-fail:
-	rc = cli_fail(&e);
-out:
-	buf_release(&b);
-	arena_release(&ar);
-	store_close(st);
+	else if (rc == -1)
+		rc = cli_fail(&e);
+	buf_release(&r.b);
+	arena_release(&r.ar);
+	store_close(r.st);
 	return (rc);
 }

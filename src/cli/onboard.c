@@ -12,7 +12,9 @@
 
 static const char usage_text[] =
 "usage: payerlink onboard request --customer C --account ID --email E\n"
-"                                 [--notes N]\n"
+"                                 [--notes N] [--case 1|2|3]\n"
+"                                 [--route invite|billing-transfer]\n"
+"                                 [--start YYYY-MM]\n"
 "       payerlink onboard list [--state S] [--customer C]\n"
 "                              [--expiring-within 3d]\n"
 "       payerlink onboard show ID\n"
@@ -26,8 +28,18 @@ static const char usage_text[] =
 "the case (1 standalone, 2 member of another organization, 3 management\n"
 "account of its own organization), invites the account into the MSP's\n"
 "organization and prints {\"OnboardingId\", \"Case\", \"HandshakeId\",\n"
-"\"PlanUrl\", \"State\"}. The plan link is shown once (only its hash is\n"
-"kept); link makes a new one and the old one stops working.\n"
+"\"PlanUrl\", \"State\", \"Route\", \"RecommendedRoute\"} (billing-transfer\n"
+"for case 3, else invite). The plan link is shown once (only its\n"
+"hash is kept); link makes a new one and the old one stops working.\n"
+"--route billing-transfer (case 3 only) lets the customer keep its\n"
+"organization: its management account accepts a billing transfer and the\n"
+"MSP pays that organization's bill from 00:00 UTC on the first of --start\n"
+"(default: the next month); it adds \"TransferId\" and \"TransferStart\".\n"
+"Without --route the account is invited into the MSP's organization; show\n"
+"lists the routes for the case, best first, in \"RouteOptions\".\n"
+"--case states the case when the organization cannot tell: in live\n"
+"mode AWS shows nobody a foreign account's organization, so the case is\n"
+"the one the customer or the MSP gives (default 1); what AWS shows wins.\n"
 "show adds \"Timeline\", \"LeftPreviousPayerAt\", \"JoinedAt\",\n"
 "\"BillingGapMinutes\", \"GapFlagged\", \"Steps\" and \"Prerequisites\".\n"
 "list prints {\"Onboardings\", \"Counts\" (per state), \"Total\"}; states are\n"
@@ -37,11 +49,26 @@ static const char usage_text[] =
 "cancels the onboarding and its invitation. plan prints what the\n"
 "customer's plan page shows for a plan token.\n";
 
+static void	when(int64_t, char *, size_t);
+
 static void
 print_result(const struct onboard_result *r)
 {
-	printf("Onboarding %s: case %d, invitation %s, %s\n", r->id,
-	    r->case_no, r->handshake_id, onboard_state_name(r->state));
+	char	 start[32];
+
+	printf("Onboarding %s: case %d, %s %s, %s\n", r->id, r->case_no,
+	    r->route == ONBOARD_ROUTE_BILLING_TRANSFER ? "billing transfer "
+	    "invitation" : "invitation", r->handshake_id,
+	    onboard_state_name(r->state));
+	if (r->route == ONBOARD_ROUTE_BILLING_TRANSFER) {
+		when(r->transfer_start, start, sizeof(start));
+		printf("Transfer %s: the MSP pays the organization's bill from "
+		    "%s once accepted\n", r->transfer_id, start);
+	} else if (onboard_route_best(r->case_no) != r->route)
+		printf("Case %d: with --route %s the customer would keep its "
+		    "organization (onboard show lists the routes)\n",
+		    r->case_no, onboard_route_name(onboard_route_best(
+		    r->case_no)));
 	if (r->plan_url[0] != '\0')
 		printf("Plan link (shown once): %s\n", r->plan_url);
 }
@@ -68,6 +95,18 @@ print_view(const struct onboard_view *v)
 	    v->o.prev_org_id);
 	printf("  invitation  %s %s\n", v->o.handshake_id, v->hs_found ?
 	    v->hs.state : "(gone)");
+	printf("  route       %s", v->route.route);
+	if (v->route.transfer_id[0] != '\0') {
+		when(v->transfer_found ? v->transfer.start_at :
+		    v->route.start_at, a, sizeof(a));
+		printf(": transfer %s %s from %s", v->route.transfer_id,
+		    v->transfer_found ? v->transfer.status : "(gone)", a);
+		if (v->transfer_found && v->transfer.end_at != 0) {
+			when(v->transfer.end_at, b, sizeof(b));
+			printf(" until %s", b);
+		}
+	}
+	printf("\n");
 	when(v->left_prev_at, a, sizeof(a));
 	when(v->joined_at, b, sizeof(b));
 	printf("  left old payer %s, joined %s", a, b);
@@ -87,6 +126,12 @@ print_view(const struct onboard_view *v)
 		printf("    %d. [%s] %s\n       %s\n", v->steps[i].n,
 		    v->steps[i].status, v->steps[i].title,
 		    v->steps[i].console);
+	printf("  Routes for case %d:\n", v->o.case_no);
+	for (i = 0; i < v->noptions; i++)
+		printf("    %s%s: %s\n      %s\n",
+		    onboard_route_name(v->options[i].route),
+		    v->options[i].recommended ? " (recommended)" : "",
+		    v->options[i].title, v->options[i].summary);
 	if (v->nprereqs > 0)
 		printf("  Missing:\n");
 	for (i = 0; i < v->nprereqs; i++)
@@ -157,7 +202,10 @@ cmd_onboard(int argc, char **argv)
 		{ "account", required_argument, NULL, 'a' },
 		{ "email", required_argument, NULL, 'e' },
 		{ "notes", required_argument, NULL, 'n' },
+		{ "route", required_argument, NULL, 'r' },
+		{ "start", required_argument, NULL, 'S' },
 		{ "state", required_argument, NULL, 's' },
+		{ "case", required_argument, NULL, 'C' },
 		{ "expiring-within", required_argument, NULL, 'x' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -173,8 +221,10 @@ cmd_onboard(int argc, char **argv)
 	struct err		 e;
 	const char		*db = NULL, *sub, *cid = NULL, *aid = NULL;
 	const char		*email = NULL, *notes = NULL;
+	enum onboard_route	 route = ONBOARD_ROUTE_INVITE;
+	int64_t			 start = 0, end;
 	char			 url[ONBOARD_URL_MAX + 1];
-	int			 ch, json = 0, rc = 0;
+	int			 ch, json = 0, rc = 0, case_given = 0;
 
 	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
 		return (ch);
@@ -187,6 +237,25 @@ cmd_onboard(int argc, char **argv)
 		case 'a': aid = optarg; break;
 		case 'e': email = optarg; break;
 		case 'n': notes = optarg; break;
+		case 'C':
+			if (strlen(optarg) != 1 || optarg[0] < '1' ||
+			    optarg[0] > '3')
+				return (cli_usage("payerlink: --case: expected "
+				    "1 (standalone), 2 (member of another "
+				    "organization) or 3 (management account of "
+				    "its own organization)\n"));
+			case_given = optarg[0] - '0';
+			break;
+		case 'r':
+			if (onboard_route_parse(optarg, &route) == -1)
+				return (cli_usage("payerlink: --route: expected "
+				    "invite or billing-transfer\n"));
+			break;
+		case 'S':
+			if (month_bounds(optarg, &start, &end) == -1)
+				return (cli_usage("payerlink: --start: expected "
+				    "YYYY-MM, the month the transfer starts\n"));
+			break;
 		case 's':
 			if (onboard_state_parse(optarg, &s) == -1)
 				return (cli_usage("payerlink: --state: expected "
@@ -221,8 +290,13 @@ cmd_onboard(int argc, char **argv)
 			    "--customer, --account and --email\n");
 			goto out;
 		}
-		if (onboard_request(st, &org, NULL, cid, aid, email, notes, 0,
-		    &res, &e) == -1)
+		if (start != 0 && route != ONBOARD_ROUTE_BILLING_TRANSFER) {
+			rc = cli_usage("payerlink: --start is for --route "
+			    "billing-transfer\n");
+			goto out;
+		}
+		if (onboard_request_route(st, &org, NULL, cid, aid, email,
+		    notes, case_given, route, start, &res, &e) == -1)
 			goto fail;
 		if (json)
 			cli_print_json(onboard_result_json(&res));

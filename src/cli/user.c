@@ -15,8 +15,10 @@ static const char usage_text[] =
 "All take --db FILE.\n"
 "\n"
 "A customer user signs in to the billing portal and sees only its\n"
-"customer's accounts. MSP users see every customer; read-only ones cannot\n"
-"change budgets or anomalies.\n";
+"customer's accounts. MSP users see every customer; in live mode they are\n"
+"also the MSP's staff on the MSP's pages (admin: all; billing: invoices,\n"
+"pricing, imports; read-only: nothing changes; docs/live.md). Read-only\n"
+"ones cannot change budgets or anomalies.\n";
 
 static json_t *
 user_json(const struct portal_user *u)

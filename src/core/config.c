@@ -17,4 +17,6 @@ config_defaults(struct config *c)
 	c->conn_timeout = CONFIG_DEFAULT_TIMEOUT;
 	c->create_account_delay_ms = -1;
 	c->close_account_delay_ms = -1;
+	c->signin_per_address = CONFIG_DEFAULT_SIGNIN_ADDRESS;
+	c->signin_global = CONFIG_DEFAULT_SIGNIN_GLOBAL;
 }

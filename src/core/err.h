@@ -29,6 +29,22 @@ struct err {
 	char		 msg[256];
 };
 
+/*
+ * AWS error names as identifiers: AWSERR(AccountNotFoundException) is the
+ * string "AccountNotFoundException" when core/errors.def lists the name,
+ * and does not compile otherwise, so a misspelt name is the compiler's
+ * finding, not a customer's. The enum exists for that check only.
+ */
+enum awserr_name {
+#define ERR(name, status) AWSERR_NAME_##name,
+#define REST_ERR(name, status) AWSERR_NAME_##name,
+#include "core/errors.def"
+#undef ERR
+#undef REST_ERR
+	AWSERR_NAMES
+};
+#define AWSERR(name) (AWSERR_NAME_##name >= 0 ? #name : #name)
+
 /* Always returns -1, so that `return (err_set(...));` reads as a failure. */
 int	err_set(struct err *, enum err_code, const char *aws_type,
 	    const char *reason, const char *fmt, ...)

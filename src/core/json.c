@@ -45,17 +45,20 @@ json_decode_object(const char *body, size_t len, size_t max_depth,
 	}
 	/* Checked before parsing so that deep input costs no recursion. */
 	if (json_depth(body, len) > max_depth)
-		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(SerializationException),
+		    NULL,
 		    "the request nests arrays and objects deeper than %zu "
 		    "levels", max_depth));
 	j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (j == NULL)
-		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(SerializationException),
+		    NULL,
 		    "the request body is not valid JSON: %s at line %d column "
 		    "%d", jerr.text, jerr.line, jerr.column));
 	if (!json_is_object(j)) {
 		json_decref(j);
-		return (err_set(e, ERR_INVALID, "SerializationException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(SerializationException),
+		    NULL,
 		    "the request body must be a JSON object"));
 	}
 	*out = j;

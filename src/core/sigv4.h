@@ -71,7 +71,10 @@ void	sigv4_sign(const char *canonical_request, size_t len,
 /*
  * Verifies r, signed as sig says, against secret, for service `service` at
  * real time now_ms. Fails with IncompleteSignatureException when X-Amz-Date
- * is missing, repeated or malformed, or as sigv4_canonical_request() does;
+ * is missing, repeated or malformed, when a Content-Type or x-amz-* header
+ * (X-Amz-Target, X-Amz-Content-SHA256, ...) is present but not in
+ * SignedHeaders ("There were headers present in the request which were
+ * not signed: ..."), or as sigv4_canonical_request() does;
  * with InvalidSignatureException when the scope names another service, the
  * scope's date is not X-Amz-Date's, X-Amz-Date is more than 15 minutes
  * before or after now_ms ("Signature expired: ..." / "Signature not yet
@@ -80,6 +83,56 @@ void	sigv4_sign(const char *canonical_request, size_t len,
 int	sigv4_verify(const struct request *r, const struct sigv4_auth *sig,
 	    const char *secret, const char *service, int64_t now_ms,
 	    struct err *);
+
+/*
+ * The payload hashes x-amz-content-sha256 may declare for a body that is
+ * verified as it streams (S3's forms; uploads, rest/import_api.c): the
+ * body is not signed, or signed chunk by chunk (aws-chunked).
+ */
+#define SIGV4_UNSIGNED_PAYLOAD	"UNSIGNED-PAYLOAD"
+#define SIGV4_STREAMING_PAYLOAD	"STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+
+/*
+ * An aws-chunked body (x-amz-content-sha256:
+ * STREAMING-AWS4-HMAC-SHA256-PAYLOAD) as AWS's SDKs stream uploads:
+ * "<hex size>;chunk-signature=<sig>\r\n<data>\r\n" per chunk, a last chunk
+ * of size 0, each chunk's signature chained to the previous one and the
+ * first to the request's (the seed). Decoded in constant memory; the data
+ * is handed on as it arrives and each chunk's signature is checked at its
+ * end, so the caller must not act on the data before sigv4_chunks_end().
+ */
+struct sigv4_chunks {
+	unsigned char	 key[32];	/* the derived signing key */
+	char		 amz_date[17];
+	char		 scope[200];	/* date/region/service/aws4_request */
+	char		 prev[65];	/* the previous chunk's signature */
+	char		 want[65];	/* the current chunk's, as sent */
+	void		*sha;		/* EVP_MD_CTX of the current chunk */
+	uint64_t	 left;		/* data bytes left in the current chunk */
+	uint64_t	 decoded;	/* data bytes so far */
+	int		 last;		/* the current chunk is the empty one */
+	char		 line[128];	/* a chunk header line being read */
+	size_t		 linelen;
+	int		 state;
+};
+
+/*
+ * Starts decoding a body whose request was verified with sig (its
+ * signature is the seed) and secret, at X-Amz-Date amz_date.
+ */
+void	sigv4_chunks_init(struct sigv4_chunks *, const struct sigv4_auth *sig,
+	    const char *secret, const char *amz_date);
+/*
+ * Decodes the next n bytes of the body, handing data to out(arg, p, len).
+ * Fails with InvalidSignatureException when a chunk's signature does not
+ * match (nothing after it is decoded), with ERR_INVALID "IncompleteBody"
+ * when the framing is malformed or data follows the last chunk.
+ */
+int	sigv4_chunks_feed(struct sigv4_chunks *, const char *p, size_t n,
+	    void (*out)(void *, const char *, size_t), void *arg, struct err *);
+/* The body ended: fails with "IncompleteBody" unless the last chunk came. */
+int	sigv4_chunks_end(const struct sigv4_chunks *, struct err *);
+void	sigv4_chunks_release(struct sigv4_chunks *);
 
 /*
  * The signer's side, for the AWS client (awsclient/): the same canonical

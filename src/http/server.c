@@ -5,6 +5,8 @@
  * sent and each layer decodes what it reads.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -40,6 +42,8 @@ struct exchange {
 	struct buf	 body;
 	int		 too_large;
 	struct timespec	 start;
+	char		 request_id[37];
+	int		 answered;	/* refused before its body */
 	struct import_upload *up;	/* POST /api/v1/imports: streamed */
 };
 
@@ -119,25 +123,152 @@ send_plain(struct MHD_Connection *conn, unsigned status, const char *text)
 	return (ret);
 }
 
-static void
-access_log(struct MHD_Connection *conn, const struct request *r,
-    const struct response *resp, const struct exchange *x)
+/* The peer's address, as the limits and the log see it. */
+static const char *
+peer_addr(struct MHD_Connection *conn, struct arena *a)
 {
 	const union MHD_ConnectionInfo	*ci;
-	struct timespec			 now;
 	char				 addr[INET6_ADDRSTRLEN] = "-";
-	double				 ms;
 
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)
 		    (const void *)ci->client_addr)->sin_addr, addr,
 		    sizeof(addr));
+	return (arena_strdup(a, addr));
+}
+
+/*
+ * The client's address: the peer's, or behind the --trusted-proxy the
+ * last X-Forwarded-For entry (the one that proxy appended; earlier ones
+ * are the client's own say and not trusted). A peer that is not the
+ * proxy cannot choose its address.
+ */
+static const char *
+client_addr(struct MHD_Connection *conn, const struct config *cfg,
+    struct arena *a)
+{
+	const char	*peer = peer_addr(conn, a), *xff, *last;
+	struct in_addr	 in;
+	char		 ip[INET_ADDRSTRLEN + 8];
+	size_t		 n;
+
+	if (cfg->trusted_proxy == NULL || strcmp(peer, cfg->trusted_proxy) != 0)
+		return (peer);
+	xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Forwarded-For");
+	if (xff == NULL)
+		return (peer);
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	for (n = 0; last[n] != '\0' && last[n] != ' ' && last[n] != '\t';
+	    n++)
+		;
+	if (n >= sizeof(ip))
+		return (peer);
+	memcpy(ip, last, n);
+	ip[n] = '\0';
+	if (inet_pton(AF_INET, ip, &in) != 1)
+		return (peer);
+	return (arena_strdup(a, ip));
+}
+
+static void
+access_log(const struct request *r, const struct response *resp,
+    const struct exchange *x)
+{
+	struct timespec			 now;
+	double				 ms;
+
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - x->start.tv_sec) * 1e3 +
 	    (double)(now.tv_nsec - x->start.tv_nsec) / 1e6;
-	log_info("%s \"%s %s\" %d %zu %.3fms %s", addr, r->method, r->path,
-	    resp->status, resp->body.len, ms, r->request_id);
+	log_info("%s \"%s %s\" %d %zu %.3fms %s", r->remote_addr, r->method,
+	    r->path, resp->status, resp->body.len, ms, r->request_id);
+}
+
+/*
+ * The request as the protocol layers see it, from what libmicrohttpd has
+ * read so far (the body, if any, is x->body). -1 past the header limit.
+ */
+static int
+request_fill(struct MHD_Connection *conn, struct server *srv,
+    struct exchange *x, const char *method, const char *url,
+    struct request *r)
+{
+	struct collect		 col;
+	struct buf		 query;
+
+	memset(r, 0, sizeof(*r));
+	col.arena = &x->arena;
+	col.max = srv->cfg->max_headers + 1;
+	col.v = arena_alloc(&x->arena, col.max * sizeof(*col.v));
+	col.n = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &col);
+	if (col.n > srv->cfg->max_headers)
+		return (-1);
+	buf_init(&query, 64 * 1024);
+	col.query = &query;
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg,
+	    &col);
+
+	r->method = method;
+	r->path = url;
+	r->query = arena_strdup(&x->arena, buf_str(&query));
+	buf_release(&query);
+	r->headers = col.v;
+	r->nheaders = col.n;
+	r->body = buf_str(&x->body);
+	r->body_len = x->body.len;
+	r->body_too_large = x->too_large;
+	r->remote_addr = client_addr(conn, srv->cfg, &x->arena);
+	r->arena = &x->arena;
+	r->store = srv->store;
+	r->cfg = srv->cfg;
+	if (x->request_id[0] == '\0')
+		uuid4(x->request_id);
+	memcpy(r->request_id, x->request_id, sizeof(r->request_id));
+	return (0);
+}
+
+/* Logs and queues the response; resp's body is handed over. */
+static enum MHD_Result
+reply(struct MHD_Connection *conn, const struct request *r,
+    struct response *resp, const struct exchange *x)
+{
+	struct MHD_Response	*mr;
+	enum MHD_Result		 ret;
+	size_t			 i;
+
+	access_log(r, resp, x);
+	if (resp->fd >= 0) {
+		off_t size = lseek(resp->fd, 0, SEEK_END);
+		mr = MHD_create_response_from_fd((uint64_t)size, resp->fd);
+	} else {
+		size_t len;
+		char *body = buf_detach(&resp->body, &len);
+		mr = MHD_create_response_from_buffer(len, body,
+		    MHD_RESPMEM_MUST_FREE);
+	}
+	if (resp->content_type != NULL)
+		MHD_add_response_header(mr, "Content-Type", resp->content_type);
+	for (i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(mr, resp->headers[i].name,
+		    resp->headers[i].value);
+	ret = MHD_queue_response(conn, (unsigned)resp->status, mr);
+	MHD_destroy_response(mr);
+	buf_release(&resp->body);
+	return (ret);
+}
+
+static void
+response_init(struct response *resp)
+{
+	memset(resp, 0, sizeof(*resp));
+	buf_init(&resp->body, 0);
+	resp->fd = -1;
 }
 
 static enum MHD_Result
@@ -149,11 +280,6 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	struct exchange		*x = *con_cls;
 	struct request		 r;
 	struct response		 resp;
-	struct collect		 col;
-	struct buf		 query;
-	struct MHD_Response	*mr;
-	enum MHD_Result		 ret;
-	size_t			 i;
 
 	(void)version;
 	if (x == NULL) {
@@ -163,21 +289,25 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		buf_init(&x->body, srv->cfg->max_body);
 		clock_gettime(CLOCK_MONOTONIC, &x->start);
 		*con_cls = x;
-		/* The one streamed body: POST /api/v1/imports goes piece by
+		/*
+		 * The one streamed body: POST /api/v1/imports goes piece by
 		 * piece into the ingest (rest/import_api.h), with its own
-		 * limit (serve --max-upload) instead of --max-body. */
+		 * limit (serve --max-upload) instead of --max-body. It is
+		 * authenticated from its headers first; a refusal is answered
+		 * now, so the body is never read (libmicrohttpd sends no 100
+		 * Continue and closes the connection after the answer).
+		 */
 		if (import_upload_wants(method, url)) {
-			x->up = import_upload_begin(srv->store,
-			    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-			    "Authorization"), MHD_lookup_connection_value(conn,
-			    MHD_GET_ARGUMENT_KIND, "payer"),
-			    MHD_lookup_connection_value(conn,
-			    MHD_GET_ARGUMENT_KIND, "period"),
-			    MHD_lookup_connection_value(conn,
-			    MHD_GET_ARGUMENT_KIND, "name"),
-			    MHD_lookup_connection_value(conn,
-			    MHD_GET_ARGUMENT_KIND, "reference"));
-			return (MHD_YES);
+			if (request_fill(conn, srv, x, method, url, &r) == -1)
+				return (send_plain(conn, 431,
+				    "too many header lines\n"));
+			response_init(&resp);
+			if ((x->up = import_upload_begin(&r, &resp)) != NULL) {
+				buf_release(&resp.body);
+				return (MHD_YES);
+			}
+			x->answered = 1;
+			return (reply(conn, &r, &resp, x));
 		}
 		/* A body somewhat over the limit is read and dropped, so the
 		 * client reads a clean error on a connection it can reuse. A
@@ -189,6 +319,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    srv->cfg->max_body * DRAIN_FACTOR)
 			return (MHD_YES);
 		x->too_large = 1;
+	} else if (x->answered) {
+		/* Whatever of the body still comes is dropped unread. */
+		*upload_len = 0;
+		return (MHD_YES);
 	} else if (*upload_len > 0 && x->up != NULL) {
 		import_upload_feed(x->up, upload, *upload_len);
 		*upload_len = 0;
@@ -202,60 +336,14 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		return (MHD_YES);
 	}
 
-	memset(&r, 0, sizeof(r));
-	memset(&resp, 0, sizeof(resp));
-	buf_init(&resp.body, 0);
-	resp.fd = -1;
-	col.arena = &x->arena;
-	col.max = srv->cfg->max_headers + 1;
-	col.v = arena_alloc(&x->arena, col.max * sizeof(*col.v));
-	col.n = 0;
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &col);
-	if (col.n > srv->cfg->max_headers)
+	if (request_fill(conn, srv, x, method, url, &r) == -1)
 		return (send_plain(conn, 431, "too many header lines\n"));
-	buf_init(&query, 64 * 1024);
-	col.query = &query;
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg,
-	    &col);
-
-	r.method = method;
-	r.path = url;
-	r.query = arena_strdup(&x->arena, buf_str(&query));
-	buf_release(&query);
-	r.headers = col.v;
-	r.nheaders = col.n;
-	r.body = buf_str(&x->body);
-	r.body_len = x->body.len;
-	r.body_too_large = x->too_large;
-	r.arena = &x->arena;
-	r.store = srv->store;
-	r.cfg = srv->cfg;
-	uuid4(r.request_id);
-
+	response_init(&resp);
 	if (x->up != NULL)
 		import_upload_finish(x->up, &r, &resp);
 	else
 		route_request(&r, &resp);
-	access_log(conn, &r, &resp, x);
-
-	if (resp.fd >= 0) {
-		off_t size = lseek(resp.fd, 0, SEEK_END);
-		mr = MHD_create_response_from_fd((uint64_t)size, resp.fd);
-	} else {
-		size_t len;
-		char *body = buf_detach(&resp.body, &len);
-		mr = MHD_create_response_from_buffer(len, body,
-		    MHD_RESPMEM_MUST_FREE);
-	}
-	if (resp.content_type != NULL)
-		MHD_add_response_header(mr, "Content-Type", resp.content_type);
-	for (i = 0; i < resp.nheaders; i++)
-		MHD_add_response_header(mr, resp.headers[i].name,
-		    resp.headers[i].value);
-	ret = MHD_queue_response(conn, (unsigned)resp.status, mr);
-	MHD_destroy_response(mr);
-	buf_release(&resp.body);
-	return (ret);
+	return (reply(conn, &r, &resp, x));
 }
 
 static void
@@ -302,16 +390,64 @@ parse_listen(const char *s, struct sockaddr_in *sa, struct err *e)
 	return (0);
 }
 
+/*
+ * Binds and listens ourselves, so that a port in use is an error with the
+ * kernel's reason, at once. SO_REUSEADDR only lets a restart bind while old
+ * connections linger in TIME_WAIT; SO_REUSEPORT (--reuse-port) would let a
+ * second process listen beside a running one and the kernel split the
+ * connections between them, so it is off unless asked for.
+ */
+static int
+listen_on(const struct sockaddr_in *sa, const char *where, int reuse_port,
+    int *fd_out, struct err *e)
+{
+	int	 fd, one = 1, saved;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return (err_set(e, ERR_INTERNAL, NULL, NULL,
+		    "cannot listen on %s: socket: %s", where, strerror(errno)));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) == -1))
+		goto fail;
+	if (bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) == -1) {
+		saved = errno;
+		close(fd);
+		if (saved == EADDRINUSE)
+			return (err_set(e, ERR_INTERNAL, NULL, NULL,
+			    "cannot listen on %s: the address is in use (another "
+			    "server is listening on it; stop it or choose another "
+			    "--listen)", where));
+		return (err_set(e, ERR_INTERNAL, NULL, NULL,
+		    "cannot listen on %s: %s", where, strerror(saved)));
+	}
+	if (listen(fd, SOMAXCONN) == -1)
+		goto fail;
+	*fd_out = fd;
+	return (0);
+fail:
+	saved = errno;
+	close(fd);
+	return (err_set(e, ERR_INTERNAL, NULL, NULL, "cannot listen on %s: %s",
+	    where, strerror(saved)));
+}
+
 int
 server_start(const struct config *cfg, struct store *st, struct server **out,
     unsigned *port_out, struct err *e)
 {
 	struct server			*srv;
 	struct sockaddr_in		 sa;
-	const union MHD_DaemonInfo	*di;
-	unsigned			 threads = cfg->threads;
+	socklen_t			 salen = sizeof(sa);
+	struct MHD_OptionItem		 opt[12];
+	unsigned			 threads = cfg->threads, flags;
+	size_t				 nopt = 0;
+	int				 fd = -1;
 
 	if (parse_listen(cfg->listen, &sa, e) == -1)
+		return (-1);
+	if (listen_on(&sa, cfg->listen, cfg->reuse_port, &fd, e) == -1)
 		return (-1);
 	if (threads == 0) {
 		/*
@@ -330,26 +466,53 @@ server_start(const struct config *cfg, struct store *st, struct server **out,
 	srv = xcalloc(1, sizeof(*srv));
 	srv->cfg = cfg;
 	srv->store = st;
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG;
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET, fd, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,
+	    threads, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
+	    cfg->max_connections, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
+	    cfg->conn_timeout, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    64 * 1024, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_UNESCAPE_CALLBACK,
+	    (intptr_t)unescape_none, NULL };
+	opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
+	    (intptr_t)completed, NULL };
+	if (cfg->tls_cert_pem != NULL) {
+		/* Debian's libmicrohttpd is built with GnuTLS; say so if not. */
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			xfree(srv);
+			close(fd);
+			return (err_set(e, ERR_INTERNAL, NULL, NULL, "--tls-cert: "
+			    "this libmicrohttpd is built without TLS; use a "
+			    "TLS-terminating proxy and --public-url instead"));
+		}
+		flags |= MHD_USE_TLS;
+		opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0,
+		    (void *)(uintptr_t)cfg->tls_cert_pem };
+		opt[nopt++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0,
+		    (void *)(uintptr_t)cfg->tls_key_pem };
+	}
+	opt[nopt] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	/* ITC: server_stop() quiesces (stops accepting) before stopping. */
-	srv->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, handle, srv,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->conn_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-	    MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-	    MHD_OPTION_END);
+	srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL, handle, srv,
+	    MHD_OPTION_ARRAY, opt, MHD_OPTION_END);
 	if (srv->mhd == NULL) {
+		/* fd is not closed: whether libmicrohttpd closed it on its
+		 * way out is not documented, and serve exits now anyway. */
 		xfree(srv);
 		return (err_set(e, ERR_INTERNAL, NULL, NULL,
-		    "cannot listen on %s (address in use or not allowed)",
-		    cfg->listen));
+		    "cannot serve on %s: libmicrohttpd did not start (its "
+		    "reason is logged above%s)", cfg->listen,
+		    cfg->tls_cert_pem != NULL ? "; is --tls-key the key of "
+		    "--tls-cert, both PEM?" : ""));
 	}
-	di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	*port_out = di != NULL ? di->port : ntohs(sa.sin_port);
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen) == -1)
+		sa.sin_port = 0;
+	*port_out = ntohs(sa.sin_port);
 	*out = srv;
 	return (0);
 }
@@ -357,9 +520,14 @@ server_start(const struct config *cfg, struct store *st, struct server **out,
 void
 server_stop(struct server *srv)
 {
+	MHD_socket	 fd;
+
 	if (srv == NULL)
 		return;
-	MHD_quiesce_daemon(srv->mhd);
+	/* Quiesced, the daemon hands the listening socket back to us. */
+	fd = MHD_quiesce_daemon(srv->mhd);
 	MHD_stop_daemon(srv->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	xfree(srv);
 }

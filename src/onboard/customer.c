@@ -264,7 +264,8 @@ customer_add_account(struct store *st, const struct orgport *org,
 	struct customer		 c;
 	struct customer_account	 ca;
 	struct orgport_standing	 s;
-	struct orgport_org	 o;
+	struct orgport_org	 o, src;
+	int			 paid = 0;
 
 	if (!customer_id_valid(customer_id))
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
@@ -280,12 +281,32 @@ customer_add_account(struct store *st, const struct orgport *org,
 	if (onb_msp_org(org, m.account_id, &o, e) == -1 ||
 	    orgport_account_standing(org, account_id, &s, e) == -1)
 		goto fail;
-	/* In it as a member or as its management account. Every port knows
-	 * the MSP's own organization, so UNKNOWN means "not in it". */
-	if ((s.kind != ORGPORT_CASE_MEMBER &&
-	    s.kind != ORGPORT_CASE_MANAGEMENT) || strcmp(s.org_id, o.id) != 0) {
+	/* An account the MSP pays for: in its organization (a member or its
+	 * management account; every port knows the MSP's own organization,
+	 * so UNKNOWN means "not in it"), or in one whose bill it pays by a
+	 * billing transfer. */
+	if (s.kind == ORGPORT_CASE_MEMBER || s.kind == ORGPORT_CASE_MANAGEMENT ||
+	    s.kind == ORGPORT_CASE_UNKNOWN) {
+		/* Its organization's management account, where the port can
+		 * tell (a live one cannot, for a foreign account). */
+		memset(&src, 0, sizeof(src));
+		if (s.kind == ORGPORT_CASE_MANAGEMENT)
+			snprintf(src.management_id, sizeof(src.management_id),
+			    "%s", account_id);
+		else if (s.kind == ORGPORT_CASE_MEMBER &&
+		    orgport_describe_organization(org, account_id, &src,
+		    NULL) == -1)
+			memset(&src, 0, sizeof(src));
+		if (strcmp(s.org_id, o.id) != 0 && onb_transfer_paid_by(org,
+		    m.account_id, s.org_id, src.management_id, &paid, e) == -1)
+			goto fail;
+	}
+	if (!paid && ((s.kind != ORGPORT_CASE_MEMBER &&
+	    s.kind != ORGPORT_CASE_MANAGEMENT) ||
+	    strcmp(s.org_id, o.id) != 0)) {
 		err_set(e, ERR_CONFLICT, NULL, NULL, "account %s is not in the "
-		    "MSP's organization %s; onboard it with payerlink onboard "
+		    "MSP's organization %s, nor in one whose bill it pays by a "
+		    "billing transfer; onboard it with payerlink onboard "
 		    "request", account_id, o.id);
 		goto fail;
 	}

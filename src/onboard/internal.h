@@ -29,4 +29,27 @@ int		 onb_derive(struct store *, const struct orgport *,
 		    struct arena *, const struct onboarding *, int detail,
 		    struct onboard_view *out, struct err *);
 
+/*
+ * The desk's billing-transfer calls (onboard/transfer.c), through the
+ * organization port's billing-transfer operations.
+ */
+/* The first of the next month at 00:00 UTC, or of the month after when
+ * that is less than two days from now (the invitation must be accepted
+ * 24 hours before the start). */
+int64_t	 onb_transfer_default_start(int64_t now);
+/* The MSP invites account_id's organization to transfer its billing to
+ * it, for customer c and onboarding oid. No transaction open. */
+int	 onb_transfer_invite(const struct orgport *, const struct msp *,
+	    const struct customer *, const char *oid, const char *account_id,
+	    int64_t start_at, struct orgport_handshake *h_out /* OUT */,
+	    struct orgport_transfer *out /* OUT */, struct err *);
+/* Whether organization org_id, managed by mgmt_id (either may be "" when
+ * not known), is under a transfer in force (invited, accepted, or
+ * withdrawn before its end) paid by the MSP's account msp_id: its
+ * accepted source organization, or its invited management account. May
+ * run inside the desk's transaction. */
+int	 onb_transfer_paid_by(const struct orgport *, const char *msp_id,
+	    const char *org_id, const char *mgmt_id, int *out /* OUT */,
+	    struct err *);
+
 #endif

@@ -44,7 +44,7 @@ onboard_state_parse(const char *s, enum onboard_state *out)
 const char *
 onb_actor(const struct principal *who)
 {
-	return (who != NULL ? who->account_id : ACTOR_CLI);
+	return (who != NULL ? principal_actor(who) : ACTOR_CLI);
 }
 
 void
@@ -64,7 +64,8 @@ onb_msp_org(const struct orgport *org, const char *msp_account_id,
 	if (orgport_describe_organization(org, msp_account_id, out, e) == -1)
 		return (-1);
 	if (strcmp(out->management_id, msp_account_id) != 0)
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException),
+		    NULL,
 		    "You don't have permissions to access this resource."));
 	return (0);
 }
@@ -160,7 +161,7 @@ onboard_parse_time(const char *s, int64_t *ms_out)
 static int
 denied(struct err *e)
 {
-	return (err_set(e, ERR_DENIED, "AccessDenied", NULL,
+	return (err_set(e, ERR_DENIED, AWSERR(AccessDenied), NULL,
 	    "only the MSP's management account may do this"));
 }
 

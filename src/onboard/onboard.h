@@ -60,6 +60,28 @@ enum onboard_state {
 	ONBOARD_NSTATES
 };
 
+/*
+ * How an account comes to be paid by the MSP (DESIGN.md §1):
+ *   invite		InviteAccountToOrganization: the account joins the MSP's
+ *			organization (case 1; case 2 directly, leaving first is
+ *			optional; case 3 after removing its members and deleting
+ *			its organization);
+ *   billing-transfer	case 3 only: the customer keeps its organization and
+ *			its management account accepts a billing transfer
+ *			(org/transfer.h); the MSP pays that organization's
+ *			bill from the first of a month.
+ */
+enum onboard_route {
+	ONBOARD_ROUTE_INVITE,
+	ONBOARD_ROUTE_BILLING_TRANSFER
+};
+
+const char	*onboard_route_name(enum onboard_route);
+/* The route the desk recommends for a case: billing-transfer for 3. */
+enum onboard_route onboard_route_best(int case_no);
+/* "invite" or "billing-transfer"; -1 if unknown. */
+int		 onboard_route_parse(const char *, enum onboard_route *out /* OUT */);
+
 const char	*onboard_state_name(enum onboard_state);
 /* Parses a state name (case-insensitive); -1 if unknown. */
 int		 onboard_state_parse(const char *, enum onboard_state *out /* OUT */);
@@ -134,6 +156,9 @@ void	tax_rate_format(int64_t, char *buf, size_t len);
 struct onboard_result {
 	char			 id[ONBOARDING_ID_LEN + 1];
 	int			 case_no;
+	enum onboard_route	 route;
+	char			 transfer_id[TRANSFER_ID_MAX + 1];	/* "" */
+	int64_t			 transfer_start;	/* billing-transfer */
 	char			 handshake_id[HANDSHAKE_ID_MAX + 1];
 	char			 plan_url[ONBOARD_URL_MAX + 1];
 	enum onboard_state	 state;
@@ -159,6 +184,27 @@ int	onboard_request(struct store *, const struct orgport *org,
 	    const char *account_id, const char *email, const char *notes,
 	    int case_given, struct onboard_result *out /* OUT */,
 	    struct err *);
+/*
+ * onboard_request() by a route: ONBOARD_ROUTE_BILLING_TRANSFER is for case 3
+ * only (ERR_INVALID for another case) and sends a billing transfer starting
+ * at start_at (00:00 UTC on the first of a month; 0: the first of the next
+ * month, or of the one after when that is less than two days away)
+ * instead of an invitation; the customer then owns the organization's
+ * management account and its members of the moment. The transfer's own
+ * errors pass through (InvalidInputException START_DATE_TOO_EARLY...).
+ */
+int	onboard_request_route(struct store *, const struct orgport *org,
+	    const struct principal *who, const char *customer_id,
+	    const char *account_id, const char *email, const char *notes,
+	    int case_given, enum onboard_route route, int64_t start_at,
+	    struct onboard_result *out /* OUT */, struct err *);
+/* onboard_request()'s checks for a customer not yet made (one that would
+ * own no accounts): nothing is written, so a request that would fail
+ * leaves no new customer behind. */
+int	onboard_request_check(struct store *, const struct orgport *org,
+	    const struct principal *who, const char *account_id,
+	    const char *email, const char *notes, int case_given,
+	    struct err *);
 /* A DECLINED or EXPIRED onboarding gets a new invitation (same plan link). */
 int	onboard_resend(struct store *, const struct orgport *org,
 	    const struct principal *who, const char *id,
@@ -175,7 +221,8 @@ int	onboard_new_link(struct store *, const struct principal *who,
 /* One timeline entry. kind: REQUESTED, INVITED, VIEWED, TIME_PROPOSED,
  * RESENT, MEMBER_LEFT, MEMBER_REMOVED, LEFT_ORGANIZATION,
  * REMOVED_FROM_ORGANIZATION, ORGANIZATION_DELETED, ACCEPTED, DECLINED,
- * EXPIRED, CANCELED, JOINED. */
+ * EXPIRED, CANCELED, JOINED; billing transfer: TRANSFER_STARTED,
+ * TRANSFER_ENDS (withdrawn, still running), TRANSFER_ENDED. */
 struct onboard_event {
 	int64_t		 at;
 	const char	*kind;
@@ -191,11 +238,14 @@ struct onboard_event {
 struct onboard_step {
 	int		 n;			/* 1.. */
 	const char	*key;	/* REMOVE_MEMBERS, DELETE_ORGANIZATION,
-				   LEAVE_ORGANIZATION, ACCEPT_INVITATION */
+				   LEAVE_ORGANIZATION, ACCEPT_INVITATION;
+				   ACCEPT_TRANSFER, TRANSFER_STARTS */
 	const char	*title;
 	char		 console[512];		/* where to click */
 	char		 effect[384];		/* who pays from when */
-	const char	*status;		/* DONE | NEXT | PENDING | BLOCKED */
+	/* DONE | NEXT | PENDING | BLOCKED | OPTIONAL (case 2's leaving
+	 * first: direct transfer makes it unnecessary) */
+	const char	*status;
 	int64_t		 done_at;		/* 0 unless DONE */
 	char		 detail[256];
 };
@@ -209,8 +259,21 @@ struct onboard_prereq {
 	char		 text[256];
 };
 
+/* A route the desk offers for the case, in the customer's words. */
+struct onboard_option {
+	enum onboard_route	 route;
+	int			 recommended;	/* the best for the case */
+	const char		*title;
+	char			 summary[512];
+};
+
 struct onboard_view {
 	struct onboarding	 o;
+	struct onboarding_route	 route;		/* as stored */
+	struct orgport_transfer	 transfer;	/* billing-transfer: as now */
+	int			 transfer_found;
+	struct onboard_option	 options[2];	/* best first */
+	size_t			 noptions;
 	struct customer		 customer;
 	char			 msp_name[MSP_NAME_MAX + 1];
 	enum onboard_state	 state;

@@ -67,7 +67,7 @@ detect(struct store *st, const struct orgport *org,
 	if (onb_msp_org(org, d->msp.account_id, &d->msp_org, e) == -1)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL, "the MSP's account "
 		    "%s no longer manages an organization", d->msp.account_id));
-	if (store_customer_get(st, cid, &d->customer, e) == -1)
+	if (cid != NULL && store_customer_get(st, cid, &d->customer, e) == -1)
 		return (-1);
 	known = account_get(st, account_id, &a, NULL) == 0;
 	email_known = account_by_email(st, email, &b, NULL) == 0;
@@ -81,10 +81,17 @@ detect(struct store *st, const struct orgport *org,
 		    "belongs to account %s, not %s; check the account id and "
 		    "the e-mail with the customer", email, b.id, account_id));
 	if (store_customer_account_get(st, account_id, &ca, NULL) == 0) {
-		if (strcmp(ca.customer_id, cid) != 0)
+		if (cid == NULL || strcmp(ca.customer_id, cid) != 0) {
+			struct customer	 other;
+
+			if (store_customer_get(st, ca.customer_id, &other,
+			    NULL) == -1)
+				snprintf(other.name, sizeof(other.name), "%s",
+				    ca.customer_id);
 			return (err_set(e, ERR_CONFLICT, NULL, NULL, "account "
-			    "%s belongs to customer %s", account_id,
-			    ca.customer_id));
+			    "%s belongs to customer %s (%s)", account_id,
+			    other.name, ca.customer_id));
+		}
 		d->owned = 1;
 	}
 	if (orgport_account_standing(org, account_id, &s, e) == -1)
@@ -114,27 +121,70 @@ detect(struct store *st, const struct orgport *org,
 	return (0);
 }
 
-/* Inside a write transaction: the onboarding row, ownership, event, audit. */
+/* Inside a write transaction: customer_id owns account_id from `since`,
+ * unless some customer owns it already. */
 static int
-record(struct store *st, const struct principal *who, const struct detected *d,
-    struct onboarding *o, struct err *e)
+own(struct store *st, const char *customer_id, const char *account_id,
+    int64_t since, struct err *e)
+{
+	struct customer_account	 ca;
+
+	if (store_customer_account_get(st, account_id, &ca, NULL) == 0)
+		return (0);
+	memset(&ca, 0, sizeof(ca));
+	snprintf(ca.account_id, sizeof(ca.account_id), "%s", account_id);
+	snprintf(ca.customer_id, sizeof(ca.customer_id), "%s", customer_id);
+	ca.since = since;
+	return (store_customer_account_insert(st, &ca, e));
+}
+
+/*
+ * Inside a write transaction: a billing transfer makes the MSP pay for
+ * every account of the customer's organization, so the customer owns
+ * them all (its members of this moment, the first OWN_MEMBERS_MAX; later
+ * ones with `customer add-account`). Accounts another customer owns stay
+ * that customer's.
+ */
+#define OWN_MEMBERS_MAX	1000
+
+static int
+own_members(struct store *st, const struct orgport *org,
+    const struct onboarding *o, struct err *e)
+{
+	struct arena		 a;
+	struct orgport_account	*m;
+	size_t			 n, i;
+	int64_t			 total;
+	int			 rc = 0;
+
+	arena_init(&a);
+	if (orgport_accounts(org, &a, o->prev_org_id, OWN_MEMBERS_MAX, &m, &n,
+	    &total, e) == -1)
+		rc = -1;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = own(st, o->customer_id, m[i].id, o->requested_at, e);
+	arena_release(&a);
+	return (rc);
+}
+
+/* Inside a write transaction: the onboarding row, ownership, route,
+ * event, audit. */
+static int
+record(struct store *st, const struct orgport *org,
+    const struct principal *who, const struct detected *d,
+    struct onboarding *o, const struct onboarding_route *route, struct err *e)
 {
 	struct onboarding_event	 ev;
-	struct customer_account	 ca;
 	char			 detail[256];
 
-	if (!d->owned && store_customer_account_get(st, o->account_id, &ca,
-	    NULL) == -1) {
-		memset(&ca, 0, sizeof(ca));
-		snprintf(ca.account_id, sizeof(ca.account_id), "%s",
-		    o->account_id);
-		snprintf(ca.customer_id, sizeof(ca.customer_id), "%s",
-		    o->customer_id);
-		ca.since = o->requested_at;
-		if (store_customer_account_insert(st, &ca, e) == -1)
-			return (-1);
-	}
+	if (!d->owned && own(st, o->customer_id, o->account_id,
+	    o->requested_at, e) == -1)
+		return (-1);
 	if (store_onboarding_insert(st, o, e) == -1)
+		return (-1);
+	if (strcmp(route->route, "invite") != 0 &&
+	    (store_onboarding_route_put(st, route, e) == -1 ||
+	    own_members(st, org, o, e) == -1))
 		return (-1);
 	memset(&ev, 0, sizeof(ev));
 	snprintf(ev.onboarding_id, sizeof(ev.onboarding_id), "%s", o->id);
@@ -143,10 +193,13 @@ record(struct store *st, const struct principal *who, const struct detected *d,
 	snprintf(ev.actor, sizeof(ev.actor), "%s", onb_actor(who));
 	snprintf(ev.handshake_id, sizeof(ev.handshake_id), "%s",
 	    o->handshake_id);
-	snprintf(ev.detail, sizeof(ev.detail), "case %d", o->case_no);
+	snprintf(ev.detail, sizeof(ev.detail), "case %d, %s", o->case_no,
+	    route->route);
 	snprintf(detail, sizeof(detail), "customer %s account %s e-mail %s "
-	    "case %d invitation %s", o->customer_id, o->account_id, o->email,
-	    o->case_no, o->handshake_id);
+	    "case %d %s %s%s%s", o->customer_id, o->account_id, o->email,
+	    o->case_no, route->transfer_id[0] ? "billing transfer" :
+	    "invitation", o->handshake_id, route->transfer_id[0] ? " " : "",
+	    route->transfer_id);
 	if (store_onboarding_event_insert(st, &ev, e) == -1 ||
 	    store_audit_append(st, onb_actor(who), "onboarding.request",
 	    o->id, detail, e) == -1)
@@ -163,12 +216,24 @@ uninvite(const struct orgport *org, const struct msp *m, const char *hid)
 	orgport_cancel(org, m->account_id, hid, &h, NULL);
 }
 
+/* The invitation of route: a handshake, and for a billing transfer the
+ * transfer into route (its id and start). */
 static int
 invite(const struct orgport *org, const struct detected *d, const char *oid,
-    const char *account_id, struct orgport_handshake *h, struct err *e)
+    const char *account_id, struct onboarding_route *route,
+    struct orgport_handshake *h, struct err *e)
 {
-	char	 notes[HANDSHAKE_NOTES_MAX];
+	struct orgport_transfer	 t;
+	char			 notes[HANDSHAKE_NOTES_MAX];
 
+	if (strcmp(route->route, "billing-transfer") == 0) {
+		if (onb_transfer_invite(org, &d->msp, &d->customer, oid,
+		    account_id, route->start_at, h, &t, e) == -1)
+			return (-1);
+		snprintf(route->transfer_id, sizeof(route->transfer_id), "%s",
+		    t.id);
+		return (0);
+	}
 	snprintf(notes, sizeof(notes), "%s invites %s (account %s) to its "
 	    "consolidated billing. Onboarding %s.", d->msp.name,
 	    d->customer.name, account_id, oid);
@@ -176,19 +241,40 @@ invite(const struct orgport *org, const struct detected *d, const char *oid,
 	    notes, h, e));
 }
 
-int
-onboard_request(struct store *st, const struct orgport *org,
-    const struct principal *who, const char *customer_id,
-    const char *account_id, const char *email, const char *notes,
-    int case_given, struct onboard_result *out, struct err *e)
+const char *
+onboard_route_name(enum onboard_route r)
 {
-	struct detected		 d;
-	struct orgport_handshake h;
-	struct onboarding	 o;
-	char			 token[ONBOARD_TOKEN_LEN + 1];
-	int			 rc;
+	return (r == ONBOARD_ROUTE_BILLING_TRANSFER ? "billing-transfer" :
+	    "invite");
+}
 
-	if (customer_id == NULL || account_id == NULL || email == NULL)
+enum onboard_route
+onboard_route_best(int case_no)
+{
+	/* Case 3 keeps its organization and has no gap by billing transfer;
+	 * cases 1 and 2 join directly. */
+	return (case_no == 3 ? ONBOARD_ROUTE_BILLING_TRANSFER :
+	    ONBOARD_ROUTE_INVITE);
+}
+
+int
+onboard_route_parse(const char *s, enum onboard_route *out)
+{
+	if (s != NULL && strcmp(s, "invite") == 0)
+		*out = ONBOARD_ROUTE_INVITE;
+	else if (s != NULL && strcmp(s, "billing-transfer") == 0)
+		*out = ONBOARD_ROUTE_BILLING_TRANSFER;
+	else
+		return (-1);
+	return (0);
+}
+
+/* The request's own fields, before anything is looked up. */
+static int
+request_args(const char *account_id, const char *email, const char *notes,
+    int case_given, struct err *e)
+{
+	if (account_id == NULL || email == NULL)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "an onboarding "
 		    "request needs a customer, an account id and an e-mail"));
 	if (!account_id_valid(account_id))
@@ -204,6 +290,55 @@ onboard_request(struct store *st, const struct orgport *org,
 	if (case_given < 0 || case_given > 3)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "case: expected 1, 2 or 3"));
+	return (0);
+}
+
+int
+onboard_request_check(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *account_id, const char *email,
+    const char *notes, int case_given, struct err *e)
+{
+	struct detected	 d;
+	int		 rc;
+
+	if (request_args(account_id, email, notes, case_given, e) == -1)
+		return (-1);
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	rc = detect(st, org, who, NULL, account_id, email, case_given, &d, e);
+	store_rollback(st);
+	return (rc);
+}
+
+int
+onboard_request(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *customer_id,
+    const char *account_id, const char *email, const char *notes,
+    int case_given, struct onboard_result *out, struct err *e)
+{
+	return (onboard_request_route(st, org, who, customer_id, account_id,
+	    email, notes, case_given, ONBOARD_ROUTE_INVITE, 0, out, e));
+}
+
+int
+onboard_request_route(struct store *st, const struct orgport *org,
+    const struct principal *who, const char *customer_id,
+    const char *account_id, const char *email, const char *notes,
+    int case_given, enum onboard_route route, int64_t start_at,
+    struct onboard_result *out, struct err *e)
+{
+	struct detected		 d;
+	struct orgport_handshake h;
+	struct onboarding	 o;
+	struct onboarding_route	 r;
+	char			 token[ONBOARD_TOKEN_LEN + 1];
+	int			 rc;
+
+	if (customer_id == NULL)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "an onboarding "
+		    "request needs a customer, an account id and an e-mail"));
+	if (request_args(account_id, email, notes, case_given, e) == -1)
+		return (-1);
 	if (strlen(customer_id) >= sizeof(o.customer_id))
 		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
 		    "customer %.20s does not exist", customer_id));
@@ -211,13 +346,26 @@ onboard_request(struct store *st, const struct orgport *org,
 		return (-1);
 	rc = detect(st, org, who, customer_id, account_id, email, case_given,
 	    &d, e);
+	if (rc == 0 && start_at == 0)
+		start_at = onb_transfer_default_start(store_now(st));
 	store_rollback(st);
 	if (rc == -1)
 		return (-1);
+	if (route == ONBOARD_ROUTE_BILLING_TRANSFER && d.case_no != 3)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "a billing transfer "
+		    "moves the bill of an organization: account %s is %s, not "
+		    "the management account of one (case %d); use --route "
+		    "invite", account_id, d.case_no == 1 ? "standalone" :
+		    "a member of another organization", d.case_no));
 
 	memset(&o, 0, sizeof(o));
+	memset(&r, 0, sizeof(r));
 	onb_new_id("onb-", o.id, sizeof(o.id));
-	if (invite(org, &d, o.id, account_id, &h, e) == -1)
+	snprintf(r.onboarding_id, sizeof(r.onboarding_id), "%s", o.id);
+	snprintf(r.route, sizeof(r.route), "%s", onboard_route_name(route));
+	if (route == ONBOARD_ROUTE_BILLING_TRANSFER)
+		r.start_at = start_at;
+	if (invite(org, &d, o.id, account_id, &r, &h, e) == -1)
 		return (-1);
 	snprintf(o.customer_id, sizeof(o.customer_id), "%s", customer_id);
 	snprintf(o.account_id, sizeof(o.account_id), "%s", account_id);
@@ -235,7 +383,7 @@ onboard_request(struct store *st, const struct orgport *org,
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		goto uninvite;
 	o.requested_at = h.requested_at;
-	if (record(st, who, &d, &o, e) == -1) {
+	if (record(st, org, who, &d, &o, &r, e) == -1) {
 		store_rollback(st);
 		goto uninvite;
 	}
@@ -244,6 +392,10 @@ onboard_request(struct store *st, const struct orgport *org,
 	memset(out, 0, sizeof(*out));
 	snprintf(out->id, sizeof(out->id), "%s", o.id);
 	out->case_no = o.case_no;
+	out->route = route;
+	snprintf(out->transfer_id, sizeof(out->transfer_id), "%s",
+	    r.transfer_id);
+	out->transfer_start = r.start_at;
 	snprintf(out->handshake_id, sizeof(out->handshake_id), "%s", h.id);
 	onb_plan_url(&d.msp, token, out->plan_url, sizeof(out->plan_url));
 	out->state = ONBOARD_INVITED;
@@ -309,8 +461,10 @@ onboard_resend(struct store *st, const struct orgport *org,
 	struct onboard_view	 v;
 	struct detected		 d;
 	struct orgport_handshake h;
+	struct onboarding_route	 r;
 	struct msp		 m;
 	char			 detail[128];
+	int64_t			 earliest;
 
 	arena_init(&a);
 	if (load(st, org, &a, who, id, &m, &v, e) == -1)
@@ -324,13 +478,22 @@ onboard_resend(struct store *st, const struct orgport *org,
 	memset(&d, 0, sizeof(d));
 	d.msp = m;
 	d.customer = v.customer;
-	if (invite(org, &d, id, v.o.account_id, &h, e) == -1)
+	/* A billing transfer starts anew, as late as it must. */
+	r = v.route;
+	if (strcmp(r.route, "billing-transfer") == 0) {
+		earliest = onb_transfer_default_start(store_now(st));
+		if (r.start_at < earliest)
+			r.start_at = earliest;
+	}
+	if (invite(org, &d, id, v.o.account_id, &r, &h, e) == -1)
 		goto fail;
 	snprintf(detail, sizeof(detail), "new invitation %s (was %s, %s)",
 	    h.id, v.o.handshake_id, onboard_state_name(v.state));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		goto uninvite;
 	if (store_onboarding_set(st, id, h.id, "", e) == -1 ||
+	    (strcmp(r.route, "invite") != 0 &&
+	    store_onboarding_route_put(st, &r, e) == -1) ||
 	    event_and_audit(st, onb_actor(who), id, "RESENT", h.id, 0, detail,
 	    "onboarding.resend", e) == -1) {
 		store_rollback(st);
@@ -341,6 +504,10 @@ onboard_resend(struct store *st, const struct orgport *org,
 	memset(out, 0, sizeof(*out));
 	snprintf(out->id, sizeof(out->id), "%s", id);
 	out->case_no = v.o.case_no;
+	(void)onboard_route_parse(r.route, &out->route);
+	snprintf(out->transfer_id, sizeof(out->transfer_id), "%s",
+	    r.transfer_id);
+	out->transfer_start = r.start_at;
 	snprintf(out->handshake_id, sizeof(out->handshake_id), "%s", h.id);
 	out->state = ONBOARD_INVITED;
 	out->members = v.members_left;

@@ -141,22 +141,31 @@ plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
 		i++;
 	}
 	if (v->o.case_no == 2) {
+		/* Since 11 December 2025 a member accepts directly: it leaves
+		 * its organization and joins the MSP's in the same instant.
+		 * Leaving first stays possible, and costs a gap. */
 		s[i].key = "LEAVE_ORGANIZATION";
-		s[i].title = "Leave your current organization";
-		snprintf(s[i].console, sizeof(s[i].console), "Sign in to "
+		s[i].title = "Leave your current organization first (optional)";
+		snprintf(s[i].console, sizeof(s[i].console), "Not needed: "
+		    "accepting is enough. To leave first anyway, sign in to "
 		    "account %s as the root user > AWS Organizations > "
 		    "Organization > Leave this organization > Leave "
 		    "organization (or the management account of %s removes "
 		    "it: AWS accounts > select %s > Actions > Remove from "
 		    "organization).", v->o.account_id, prev, v->o.account_id);
-		snprintf(s[i].effect, sizeof(s[i].effect), "From this moment "
-		    "the account is standalone and pays AWS itself with its "
-		    "own payment method, until you accept the invitation: do "
-		    "the next step right after this one.");
+		snprintf(s[i].effect, sizeof(s[i].effect), "When you accept, "
+		    "the account leaves %s and joins %.100s in the same "
+		    "instant: nobody's bill has a gap. If you leave first, the "
+		    "account pays AWS itself with its own payment method until "
+		    "you accept.", prev, msp);
 		if (left) {
 			s[i].status = "DONE";
 			s[i].done_at = left_at;
-		}
+			if (left_at == v->joined_at)
+				snprintf(s[i].detail, sizeof(s[i].detail),
+				    "left when it accepted (direct transfer)");
+		} else
+			s[i].status = "OPTIONAL";
 		i++;
 	}
 	s[i].key = "ACCEPT_INVITATION";
@@ -198,6 +207,200 @@ plan_steps(struct arena *a, struct onboard_view *v, int left, int deleted,
 	v->nsteps = n;
 }
 
+static int
+transfer_route(const struct onboard_view *v)
+{
+	return (strcmp(v->route.route, "billing-transfer") == 0);
+}
+
+/* The routes the desk offers for the case, best first, in the customer's
+ * words: what each keeps, what each asks of them, who pays from when. */
+static void
+route_options(struct onboard_view *v)
+{
+	struct onboard_option	*bt, *inv;
+	const char		*msp = v->msp_name[0] ? v->msp_name : "the MSP";
+
+	memset(v->options, 0, sizeof(v->options));
+	if (v->o.case_no == 3) {
+		bt = &v->options[0];
+		inv = &v->options[1];
+		v->noptions = 2;
+		bt->route = ONBOARD_ROUTE_BILLING_TRANSFER;
+		bt->recommended = onboard_route_best(3) == bt->route;
+		bt->title = "Billing transfer: keep your organization";
+		snprintf(bt->summary, sizeof(bt->summary), "You keep your "
+		    "organization %s as it is: its accounts, OUs and policies "
+		    "stay, and nobody is removed. You accept one invitation as "
+		    "the management account; from 00:00 UTC on the first of a "
+		    "month %.100s pays your organization's AWS bill and sees "
+		    "its costs. Until then you pay AWS as today, so there is "
+		    "never a gap.", v->o.prev_org_id, msp);
+		inv->route = ONBOARD_ROUTE_INVITE;
+		inv->recommended = onboard_route_best(3) == inv->route;
+		inv->title = "Join the MSP's organization";
+		snprintf(inv->summary, sizeof(inv->summary), "Your "
+		    "organization goes away: you remove every member account "
+		    "(each then pays AWS itself), delete the organization by "
+		    "typing its ID, and accept %.100s's invitation with the "
+		    "management account, which %.100s pays for from that "
+		    "moment. Your OUs and policies are gone; members must be "
+		    "invited again one by one.", msp, msp);
+		return;
+	}
+	inv = &v->options[0];
+	v->noptions = 1;
+	inv->route = ONBOARD_ROUTE_INVITE;
+	inv->recommended = 1;
+	inv->title = v->o.case_no == 2 ? "Move your account directly" :
+	    "Join the MSP's organization";
+	if (v->o.case_no == 2)
+		snprintf(inv->summary, sizeof(inv->summary), "Accepting the "
+		    "invitation is enough: the account leaves %s and joins "
+		    "%.100s in the same instant, and %.100s pays for it from "
+		    "then. Leaving first is optional and only leaves the "
+		    "account paying AWS itself in between.", v->o.prev_org_id,
+		    msp, msp);
+	else
+		snprintf(inv->summary, sizeof(inv->summary), "Accept the "
+		    "invitation: %.100s pays AWS for the account from that "
+		    "moment.", msp);
+}
+
+/* The plan of a billing transfer: accept, then the first of the month. */
+static void
+plan_transfer(struct arena *a, struct onboard_view *v, int64_t now)
+{
+	struct onboard_step	*s;
+	const struct orgport_transfer *t = &v->transfer;
+	const char		*msp = v->msp_name[0] ? v->msp_name : "the MSP";
+	char			 iso[32], start[32], end[32];
+	int			 accepted;
+
+	accepted = v->transfer_found && (strcmp(t->status, "ACCEPTED") == 0 ||
+	    strcmp(t->status, "WITHDRAWN") == 0);
+	/* A transfer starts at midnight UTC on the first of a month and
+	 * ends at the last instant of one: the day says it to a person. */
+	clock_iso8601(v->transfer_found ? t->start_at : v->route.start_at,
+	    iso, sizeof(iso));
+	snprintf(start, sizeof(start), "%.10s 00:00 UTC", iso);
+	s = arena_zalloc(a, 2 * sizeof(*s));
+	s[0].n = 1;
+	s[0].key = "ACCEPT_TRANSFER";
+	s[0].title = "Accept the billing transfer";
+	snprintf(s[0].console, sizeof(s[0].console), "Sign in to account %s "
+	    "(the management account of %s) > Billing and Cost Management > "
+	    "Preferences and settings > Billing transfers > invitation %s from "
+	    "%.100s > Accept. Nothing to remove or delete: your organization "
+	    "stays as it is.", v->o.account_id, v->o.prev_org_id,
+	    v->o.handshake_id, msp);
+	snprintf(s[0].effect, sizeof(s[0].effect), "From %s %.100s (account "
+	    "%s) pays your organization's AWS bill, every account of it, and "
+	    "invoices %.100s. Accept at least 24 hours before.", start, msp,
+	    v->o.msp_account_id, v->customer.name[0] ? v->customer.name :
+	    "you");
+	s[1].n = 2;
+	s[1].key = "TRANSFER_STARTS";
+	s[1].title = "The transfer starts on the first of the month";
+	snprintf(s[1].console, sizeof(s[1].console), "Nothing to do: on %s "
+	    "the bill of %s moves to %.100s.", start, v->o.prev_org_id, msp);
+	snprintf(s[1].effect, sizeof(s[1].effect), "Usage until then stays "
+	    "on your own bill; usage from then is on %.100s's, until either "
+	    "side ends the transfer at the end of a month.", msp);
+	if (accepted) {
+		s[0].status = "DONE";
+		s[0].done_at = v->hs_found && v->hs.ended_at ? v->hs.ended_at :
+		    t->updated_at;
+		if (now >= t->start_at && (t->end_at == 0 ||
+		    t->end_at >= t->start_at)) {
+			s[1].status = "DONE";
+			s[1].done_at = t->start_at;
+		} else
+			s[1].status = "PENDING";
+		if (t->end_at != 0) {
+			clock_iso8601(t->end_at, iso, sizeof(iso));
+			snprintf(end, sizeof(end), "the end of %.10s (UTC)",
+			    iso);
+			snprintf(s[1].detail, sizeof(s[1].detail), "transfer %s "
+			    "was ended: %.100s pays until %s", t->id, msp, end);
+		} else
+			snprintf(s[1].detail, sizeof(s[1].detail), "transfer %s "
+			    "accepted", t->id);
+	} else if (v->state == ONBOARD_INVITED) {
+		s[0].status = "NEXT";
+		s[1].status = "PENDING";
+		snprintf(s[0].detail, sizeof(s[0].detail), "invitation %s is "
+		    "open", v->o.handshake_id);
+	} else {
+		s[0].status = "BLOCKED";
+		s[1].status = "BLOCKED";
+		snprintf(s[0].detail, sizeof(s[0].detail), "the invitation is "
+		    "%s; ask %.100s to send a new one",
+		    onboard_state_name(v->state), msp);
+	}
+	v->steps = s;
+	v->nsteps = 2;
+}
+
+/* A billing transfer's state follows its transfer. */
+static void
+transfer_state(struct onboard_view *v, int canceled)
+{
+	const char	*st = v->transfer.status;
+
+	if (canceled)
+		v->state = ONBOARD_CANCELED;
+	else if (!v->transfer_found)
+		v->state = ONBOARD_EXPIRED;
+	else if (strcmp(st, "ACCEPTED") == 0 || strcmp(st, "WITHDRAWN") == 0)
+		v->state = ONBOARD_LINKED;
+	else if (strcmp(st, "REQUESTED") == 0)
+		v->state = ONBOARD_INVITED;
+	else if (strcmp(st, "DECLINED") == 0)
+		v->state = ONBOARD_DECLINED;
+	else if (strcmp(st, "CANCELED") == 0)
+		v->state = ONBOARD_CANCELED;
+	else
+		v->state = ONBOARD_EXPIRED;
+	/* The account stays where it is: no departure, no join, no gap. */
+	v->left_prev_at = 0;
+	v->joined_at = 0;
+	v->contact_first = 0;
+}
+
+/* The transfer's start and end in the timeline, once they happen or are
+ * set. */
+static void
+transfer_timeline(struct tl *t, const struct onboard_view *v, int64_t now)
+{
+	const struct orgport_transfer *tr = &v->transfer;
+	struct onboard_event	*ev;
+	char			 iso[32];
+
+	if (!v->transfer_found || (strcmp(tr->status, "ACCEPTED") != 0 &&
+	    strcmp(tr->status, "WITHDRAWN") != 0))
+		return;
+	if (now >= tr->start_at && (tr->end_at == 0 ||
+	    tr->end_at >= tr->start_at)) {
+		ev = tl_add(t, tr->start_at, "TRANSFER_STARTED");
+		snprintf(ev->org_id, sizeof(ev->org_id), "%s",
+		    tr->source_org_id);
+		snprintf(ev->detail, sizeof(ev->detail), "transfer %s: account "
+		    "%s pays organization %s's bill from now", tr->id,
+		    tr->target_mgmt_id, tr->source_org_id);
+	}
+	if (tr->end_at != 0) {
+		clock_iso8601(tr->end_at, iso, sizeof(iso));
+		ev = tl_add(t, now > tr->end_at ? tr->end_at : tr->updated_at,
+		    now > tr->end_at ? "TRANSFER_ENDED" : "TRANSFER_ENDS");
+		snprintf(ev->org_id, sizeof(ev->org_id), "%s",
+		    tr->source_org_id);
+		snprintf(ev->detail, sizeof(ev->detail), "transfer %s ends %s: "
+		    "the organization pays its own bill after that", tr->id,
+		    iso);
+	}
+}
+
 static struct onboard_prereq *
 pre_add(struct onboard_prereq *p, size_t *n, size_t cap, const char *key,
     const char *account_id)
@@ -235,17 +438,20 @@ prerequisites(struct store *st, const struct orgport *org, struct arena *a,
 	    account_get(st, v->o.account_id, &acct, NULL) == 0) {
 		if (acct.payment_method[0] == '\0') {
 			q = pre_add(p, &n, cap, "PAYMENT_METHOD", acct.id);
-			snprintf(q->text, sizeof(q->text), "Add a payment "
-			    "method to account %s: it pays AWS itself between "
-			    "leaving and accepting.", acct.id);
+			snprintf(q->text, sizeof(q->text), "Only to leave "
+			    "first: add a payment method to account %s, which "
+			    "pays AWS itself between leaving and accepting.",
+			    acct.id);
 		}
 		if (acct.phone[0] == '\0') {
 			q = pre_add(p, &n, cap, "CONTACT_PHONE", acct.id);
-			snprintf(q->text, sizeof(q->text), "Add and verify a "
-			    "contact phone number for account %s.", acct.id);
+			snprintf(q->text, sizeof(q->text), "Only to leave "
+			    "first: add and verify a contact phone number for "
+			    "account %s.", acct.id);
 		}
 	}
-	if (v->o.case_no == 3 && !deleted) {
+	if (v->o.case_no == 3 && !deleted &&
+	    strcmp(v->route.route, "invite") == 0) {
 		if (orgport_accounts(org, a, v->o.prev_org_id,
 		    MEMBERS_SHOWN + 1, &mv, &nm, &total, e) == -1)
 			return (-1);
@@ -302,6 +508,7 @@ onb_derive(struct store *st, const struct orgport *org, struct arena *a,
 	now = store_now(st);
 	v->gap_ms = -1;
 	v->gap_threshold_min = ONBOARD_GAP_DEFAULT_MIN;
+	memset(&m, 0, sizeof(m));
 	if (store_msp_get(st, &m, NULL) == 0) {
 		snprintf(v->msp_name, sizeof(v->msp_name), "%s", m.name);
 		v->gap_threshold_min = m.gap_threshold_min;
@@ -323,6 +530,20 @@ onb_derive(struct store *st, const struct orgport *org, struct arena *a,
 	}
 	if (orgport_history(org, a, o->account_id, &mh, &nmh, e) == -1)
 		return (-1);
+	if (store_onboarding_route_get(st, o->id, &v->route, e) == -1)
+		return (-1);
+	/* The transfer as of now, as the MSP (its target) sees it. */
+	if (v->route.transfer_id[0] != '\0') {
+		if (orgport_describe_transfer(org, m.account_id,
+		    v->route.transfer_id, &v->transfer, &le) == 0)
+			v->transfer_found = 1;
+		else if (le.code != ERR_NOT_FOUND) {
+			if (e != NULL)
+				*e = le;
+			return (-1);
+		}
+	}
+	route_options(v);
 
 	/* Joined: the first membership in the MSP's organization since. */
 	for (i = 0; i < nmh && v->joined_at == 0; i++)
@@ -395,6 +616,8 @@ onb_derive(struct store *st, const struct orgport *org, struct arena *a,
 		v->state = ONBOARD_CANCELED;
 	else
 		v->state = ONBOARD_EXPIRED;
+	if (transfer_route(v))
+		transfer_state(v, canceled);
 
 	/* The billing gap: paying itself between the old payer and the MSP. */
 	if (v->left_prev_at != 0 && v->joined_at != 0) {
@@ -503,12 +726,17 @@ onb_derive(struct store *st, const struct orgport *org, struct arena *a,
 		    dep[i].account_id);
 		snprintf(ev->org_id, sizeof(ev->org_id), "%s", dep[i].org_id);
 	}
+	if (transfer_route(v))
+		transfer_timeline(&t, v, now);
 	if (t.n > 1)
 		qsort(t.v, t.n, sizeof(*t.v), tl_cmp);
 	v->events = t.v;
 	v->nevents = t.n;
 
-	plan_steps(a, v, left, deleted, left_at, deleted_at, last_dep);
+	if (transfer_route(v))
+		plan_transfer(a, v, now);
+	else
+		plan_steps(a, v, left, deleted, left_at, deleted_at, last_dep);
 	return (prerequisites(st, org, a, v, left, deleted, e));
 }
 

@@ -10,6 +10,16 @@
 #include "core/sigv4.h"
 #include "org/account.h"
 
+const char *
+account_state(const struct account *a)
+{
+	if (strcmp(a->status, "SUSPENDED") == 0)
+		return ("CLOSED");
+	if (strcmp(a->status, "PENDING_CLOSURE") == 0)
+		return ("PENDING_CLOSURE");
+	return ("ACTIVE");
+}
+
 int
 account_id_valid(const char *id)
 {
@@ -54,13 +64,14 @@ password_hash(const char *password, char *out, struct err *e)
 	size_t	 len = strlen(password);
 
 	if (len < PASSWORD_MIN || len > PASSWORD_MAX)
-		return (err_set(e, ERR_INVALID, "InvalidInputException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
+		    NULL,
 		    "password: must be %d to %d characters", PASSWORD_MIN,
 		    PASSWORD_MAX));
 	if (sodium_init() < 0 || crypto_pwhash_str(out, password, len,
 	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "password hashing failed"));
 	return (0);
 }
@@ -75,17 +86,19 @@ account_create(struct store *st, const char *id, const char *email,
 
 	memset(&a, 0, sizeof(a));
 	if (email == NULL || !email_valid(email))
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_EMAIL_ADDRESS_TARGET",
 		    "email: not a valid e-mail address"));
 	if (name == NULL)
 		name = email;
 	if (*name == '\0' || utf8_chars(name) > ACCOUNT_NAME_MAX ||
 	    strlen(name) >= sizeof(a.name) || !utf8_valid(name, strlen(name)))
-		return (err_set(e, ERR_INVALID, "InvalidInputException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
+		    NULL,
 		    "name: must be 1 to %d characters", ACCOUNT_NAME_MAX));
 	if (id != NULL && !account_id_valid(id))
-		return (err_set(e, ERR_INVALID, "InvalidInputException", NULL,
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
+		    NULL,
 		    "id: an account id is 12 digits"));
 	snprintf(a.email, sizeof(a.email), "%s", email);
 	snprintf(a.name, sizeof(a.name), "%s", name);
@@ -97,7 +110,8 @@ account_create(struct store *st, const char *id, const char *email,
 	a.created_at = store_now(st);
 	if (store_account_by_email(st, email, out, NULL) == 0) {
 		store_rollback(st);
-		return (err_set(e, ERR_CONFLICT, "DuplicateAccountException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(DuplicateAccountException),
 		    NULL, "email: an account with e-mail %s already exists",
 		    email));
 	}
@@ -127,11 +141,11 @@ account_get(struct store *st, const char *id, struct account *out,
     struct err *e)
 {
 	if (!account_id_valid(id))
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_PATTERN", "account id: must be 12 digits"));
 	if (store_account_get(st, id, out, e) == -1) {
 		if (e != NULL && e->code == ERR_NOT_FOUND)
-			e->aws_type = "AccountNotFoundException";
+			e->aws_type = AWSERR(AccountNotFoundException);
 		return (-1);
 	}
 	return (0);
@@ -163,12 +177,12 @@ account_set_billing_info(struct store *st, const char *account_id,
 
 	if (payment_method != NULL && strlen(payment_method) >=
 	    sizeof(a.payment_method))
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "MAX_LENGTH_EXCEEDED", "payment method: at most %zu "
 		    "characters", sizeof(a.payment_method) - 1));
 	if (phone != NULL && (strlen(phone) >= sizeof(a.phone) ||
 	    strspn(phone, "+0123456789 -()") != strlen(phone)))
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_PATTERN", "phone: at most %zu digits, spaces, "
 		    "+, - and parentheses", sizeof(a.phone) - 1));
 	if (store_begin(st, STORE_WRITE, e) == -1)
@@ -259,7 +273,8 @@ account_from_signature(struct store *st, const struct request *r,
 	struct account		 acct;
 
 	if (request_header_count(r, "Authorization") > 1)
-		return (err_set(e, ERR_AUTH, "IncompleteSignatureException",
+		return (err_set(e, ERR_AUTH,
+		    AWSERR(IncompleteSignatureException),
 		    NULL, "the request has more than one Authorization header"));
 	if (sigv4_parse_auth(request_header(r, "Authorization"), &sig,
 	    e) == -1)
@@ -269,7 +284,7 @@ account_from_signature(struct store *st, const struct request *r,
 			return (-1);
 		if (!(flags & ACCOUNT_SIG_EMULATOR))
 			return (err_set(e, ERR_AUTH,
-			    "UnrecognizedClientException", NULL,
+			    AWSERR(UnrecognizedClientException), NULL,
 			    "The security token included in the request is "
 			    "invalid."));
 		snprintf(who->account_id, sizeof(who->account_id), "%s",
@@ -284,4 +299,12 @@ account_from_signature(struct store *st, const struct request *r,
 	snprintf(who->account_id, sizeof(who->account_id), "%s",
 	    key.account_id);
 	return (0);
+}
+
+const char *
+principal_actor(const struct principal *who)
+{
+	if (who == NULL)
+		return ("cli");
+	return (who->person[0] != '\0' ? who->person : who->account_id);
 }

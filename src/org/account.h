@@ -20,7 +20,15 @@
 
 struct principal {
 	char	account_id[ACCOUNT_ID_LEN + 1];
+	/* "" when the account acts itself; else the person acting for it
+	   (a staff user of the MSP in live mode: "alice@msp.example
+	   (admin)"), whom the audit log names. */
+	char	person[AUDIT_ACTOR_MAX + 1];
 };
+
+/* Who the audit log names for who: the person, the account, or "cli"
+ * (who NULL: the local operator). */
+const char	*principal_actor(const struct principal *who);
 
 /*
  * Creates an account with a new random 12-digit id (or `id` when not NULL,
@@ -64,6 +72,15 @@ int	account_from_signature(struct store *, const struct request *r,
 
 /* Creates the emulator's default account 123456789012 if it is missing. */
 int	account_ensure_default(struct store *, struct err *);
+
+/*
+ * The account's State (PENDING_ACTIVATION, ACTIVE, SUSPENDED,
+ * PENDING_CLOSURE, CLOSED), which AWS shows beside Status, retiring on 9
+ * September 2026. payerlink suspends an account only when it closes
+ * (CloseAccount: PENDING_CLOSURE, then SUSPENDED), so Status SUSPENDED is
+ * State CLOSED; the rest read the same.
+ */
+const char	*account_state(const struct account *);
 
 /* Format checks shared by the API and the CLI. */
 int	account_id_valid(const char *);

@@ -8,7 +8,7 @@
 #include "org/organization.h"
 #include "org/policy.h"
 
-#define HCV	"HandshakeConstraintViolationException"
+#define HCV	AWSERR(HandshakeConstraintViolationException)
 
 static void
 hs_new(struct handshake *h, const struct organization *o, const char *action,

@@ -10,7 +10,7 @@
 #include "org/policy.h"
 #include "org/tags.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 #define MSG_ACCOUNT	"You specified an account that doesn't exist."
 
 const char *
@@ -151,7 +151,7 @@ created_account_create(struct store *st, const struct principal *who,
 			pending++;
 	if (pending >= CREATE_ACCOUNT_CONCURRENT_MAX) {
 		/* AWS: CreateAccount fails with ConstraintViolationException ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED */
-		err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		err_set(e, ERR_LIMIT, AWSERR(ConstraintViolationException),
 		    "ACCOUNT_CREATION_RATE_LIMIT_EXCEEDED", "You attempted to "
 		    "exceed the number of accounts (%d) that you can create "
 		    "at one time.", CREATE_ACCOUNT_CONCURRENT_MAX);
@@ -228,7 +228,8 @@ created_account_status(struct store *st, const struct principal *who,
 	if (store_car_get(st, car_id, out, NULL) == -1 ||
 	    strcmp(out->org_id, o.id) != 0) {
 		/* AWS: DescribeCreateAccountStatus fails with CreateAccountStatusNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "CreateAccountStatusNotFoundException",
+		err_set(e, ERR_NOT_FOUND,
+		    AWSERR(CreateAccountStatusNotFoundException),
 		    NULL, "We can't find an create account request with the "
 		    "CreateAccountRequestId that you specified.");
 		goto out;
@@ -313,21 +314,22 @@ created_account_close(struct store *st, const struct principal *who,
 	    strcmp(m.org_id, o.id) != 0 ||
 	    store_account_get(st, account_id, &a, NULL) == -1) {
 		/* AWS: CloseAccount fails with AccountNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException),
+		    NULL,
 		    MSG_ACCOUNT);
 		goto fail;
 	}
 	if (strcmp(account_id, o.management_id) == 0) {
 		/* AWS: CloseAccount fails with ConstraintViolationException CANNOT_CLOSE_MANAGEMENT_ACCOUNT */
-		err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		err_set(e, ERR_CONFLICT, AWSERR(ConstraintViolationException),
 		    "CANNOT_CLOSE_MANAGEMENT_ACCOUNT", "You can't close the "
 		    "management account with CloseAccount.");
 		goto fail;
 	}
 	if (strcmp(a.status, "ACTIVE") != 0) {
 		/* AWS: CloseAccount fails with AccountAlreadyClosedException */
-		err_set(e, ERR_CONFLICT, "AccountAlreadyClosedException", NULL,
-		    "The provided account is already closed.");
+		err_set(e, ERR_CONFLICT, AWSERR(AccountAlreadyClosedException),
+		    NULL, "The provided account is already closed.");
 		goto fail;
 	}
 	if (store_closure_count(st, o.id, now - CLOSE_WINDOW_MS, &closed,
@@ -335,7 +337,7 @@ created_account_close(struct store *st, const struct principal *who,
 		goto fail;
 	if (closed >= created_account_close_quota(members)) {
 		/* AWS: CloseAccount fails with ConstraintViolationException CLOSE_ACCOUNT_QUOTA_EXCEEDED */
-		err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		err_set(e, ERR_LIMIT, AWSERR(ConstraintViolationException),
 		    "CLOSE_ACCOUNT_QUOTA_EXCEEDED", "You have exceeded the "
 		    "quota of account closures for the last 30 days.");
 		goto fail;
@@ -386,7 +388,8 @@ created_account_check_wait(struct store *st, const struct membership *m,
 		c.requested_at = m->joined_at;
 	if (store_now(st) - c.requested_at < CREATED_WAIT_MS)
 		/* AWS: LeaveOrganization fails with ConstraintViolationException WAIT_PERIOD_ACTIVE */
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "WAIT_PERIOD_ACTIVE", "You must wait until at least four "
 		    "days after the account was created before it can leave "
 		    "the organization."));

@@ -9,7 +9,7 @@
 #include "org/policy.h"
 #include "org/tags.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 #define MSG_DENIED	"You don't have permissions to access this resource."
 #define MSG_ACCOUNT	"You specified an account that doesn't exist."
 #define MSG_MASTER	"You cannot register master account/yourself as " \
@@ -117,7 +117,8 @@ deleg_require_reader(struct store *st, const struct principal *who,
 	if (deleg_is_admin(st, out->id, who->account_id, &admin, e) == -1)
 		return (-1);
 	if (!admin)
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException),
+		    NULL,
 		    MSG_DENIED));
 	return (0);
 }
@@ -155,7 +156,8 @@ member_of(struct store *st, const struct principal *who, const char *account_id,
 	    NULL) == -1 || strcmp(m->membership.org_id, o->id) != 0 ||
 	    store_account_get(st, account_id, &m->account, NULL) == -1)
 		/* AWS: RegisterDelegatedAdministrator fails with AccountNotFoundException */
-		return (err_set(e, ERR_NOT_FOUND, "AccountNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(AccountNotFoundException),
 		    NULL, MSG_ACCOUNT));
 	return (0);
 }
@@ -178,7 +180,7 @@ deleg_register(struct store *st, const struct principal *who,
 	if (member_of(st, who, account_id, &o, &m, e) == -1)
 		goto fail;
 	if (strcmp(o.feature_set, "ALL") != 0) {
-		err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		err_set(e, ERR_CONFLICT, AWSERR(ConstraintViolationException),
 		    "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE", "You can "
 		    "delegate administration only in an organization with all "
 		    "features enabled.");
@@ -186,13 +188,13 @@ deleg_register(struct store *st, const struct principal *who,
 	}
 	if (strcmp(account_id, o.management_id) == 0) {
 		/* AWS: RegisterDelegatedAdministrator fails with ConstraintViolationException CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR */
-		err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		err_set(e, ERR_CONFLICT, AWSERR(ConstraintViolationException),
 		    "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
 		    MSG_MASTER);
 		goto fail;
 	}
 	if (strcmp(m.account.status, "ACTIVE") != 0) {
-		err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		err_set(e, ERR_CONFLICT, AWSERR(ConstraintViolationException),
 		    "CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR",
 		    "You cannot register a suspended account as a delegated "
 		    "administrator.");
@@ -212,7 +214,7 @@ deleg_register(struct store *st, const struct principal *who,
 		if (e->code == ERR_CONFLICT)
 			/* AWS: RegisterDelegatedAdministrator fails with AccountAlreadyRegisteredException */
 			err_set(e, ERR_CONFLICT,
-			    "AccountAlreadyRegisteredException", NULL,
+			    AWSERR(AccountAlreadyRegisteredException), NULL,
 			    "The provided account is already a delegated "
 			    "administrator for your organization.");
 		goto fail;
@@ -243,7 +245,7 @@ deleg_deregister(struct store *st, const struct principal *who,
 		goto fail;
 	if (strcmp(account_id, o.management_id) == 0) {
 		/* AWS: DeregisterDelegatedAdministrator fails with ConstraintViolationException CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR */
-		err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		err_set(e, ERR_CONFLICT, AWSERR(ConstraintViolationException),
 		    "CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR",
 		    MSG_MASTER);
 		goto fail;
@@ -252,7 +254,7 @@ deleg_deregister(struct store *st, const struct principal *who,
 		goto fail;
 	if (!admin) {
 		/* AWS: DeregisterDelegatedAdministrator fails with AccountNotRegisteredException */
-		err_set(e, ERR_NOT_FOUND, "AccountNotRegisteredException",
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotRegisteredException),
 		    NULL, "The provided account is not a registered delegated "
 		    "administrator for your organization.");
 		goto fail;
@@ -353,7 +355,8 @@ deleg_list_services(struct store *st, struct arena *a,
 	if (store_membership_current(st, account_id, &m, NULL) == -1 ||
 	    strcmp(m.org_id, o.id) != 0) {
 		/* AWS: ListDelegatedServicesForAccount fails with AccountNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException),
+		    NULL,
 		    MSG_ACCOUNT);
 		goto fail;
 	}
@@ -362,7 +365,8 @@ deleg_list_services(struct store *st, struct arena *a,
 		goto fail;
 	if (n == 0) {
 		/* AWS: ListDelegatedServicesForAccount fails with AccountNotRegisteredException */
-		err_set(e, ERR_NOT_FOUND, "AccountNotRegisteredException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotRegisteredException),
+		    NULL,
 		    "The provided account is not a registered delegated "
 		    "administrator for your organization.");
 		goto fail;
@@ -403,7 +407,7 @@ deleg_service_access(struct store *st, const struct principal *who,
 		goto fail;
 	if (strcmp(o.feature_set, "ALL") != 0) {
 		/* AWS: EnableAWSServiceAccess fails with ConstraintViolationException ORGANIZATION_NOT_IN_ALL_FEATURES_MODE */
-		err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		err_set(e, ERR_CONFLICT, AWSERR(ConstraintViolationException),
 		    "ORGANIZATION_NOT_IN_ALL_FEATURES_MODE", "Trusted access "
 		    "needs an organization with all features enabled.");
 		goto fail;
@@ -520,7 +524,8 @@ deleg_resource_policy_get(struct store *st, struct arena *a,
 		goto out;
 	if (store_resource_policy_get(st, a, org_out->id, out, NULL) == -1) {
 		/* AWS: DescribeResourcePolicy fails with ResourcePolicyNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "ResourcePolicyNotFoundException",
+		err_set(e, ERR_NOT_FOUND,
+		    AWSERR(ResourcePolicyNotFoundException),
 		    NULL, "We can't find a resource policy request with the "
 		    "parameter that you specified.");
 		goto out;
@@ -546,7 +551,8 @@ deleg_resource_policy_delete(struct store *st, const struct principal *who,
 		goto fail;
 	if (store_resource_policy_get(st, &a, o.id, &rp, NULL) == -1) {
 		/* AWS: DeleteResourcePolicy fails with ResourcePolicyNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "ResourcePolicyNotFoundException",
+		err_set(e, ERR_NOT_FOUND,
+		    AWSERR(ResourcePolicyNotFoundException),
 		    NULL, "We can't find a resource policy request with the "
 		    "parameter that you specified.");
 		goto fail;

@@ -30,8 +30,9 @@
 #include "org/all_features.h"
 #include "org/handshake.h"
 #include "org/organization.h"
+#include "org/transfer.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 #define MSG_DENIED	"You don't have permissions to access this resource."
 #define MSG_NOT_FOUND	"We can't find a handshake with the HandshakeId " \
 			"that you specified."
@@ -86,7 +87,8 @@ hs_load(struct store *st, const struct principal *who, const char *hid,
 		    "HandshakeId: must match h-[0-9a-z]{8,32}"));
 	if (store_handshake_get(st, hid, h, e) == -1) {
 		if (e->code == ERR_NOT_FOUND)
-			err_set(e, ERR_NOT_FOUND, "HandshakeNotFoundException",
+			err_set(e, ERR_NOT_FOUND,
+			    AWSERR(HandshakeNotFoundException),
 			    NULL, MSG_NOT_FOUND);
 		return (-1);
 	}
@@ -103,7 +105,8 @@ hs_load(struct store *st, const struct principal *who, const char *hid,
 	/* Ended handshakes are kept 30 days, then gone. */
 	if (*party == PARTY_NONE || (h->ended_at != 0 &&
 	    h->ended_at <= now - HANDSHAKE_KEEP_MS))
-		return (err_set(e, ERR_NOT_FOUND, "HandshakeNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(HandshakeNotFoundException),
 		    NULL, MSG_NOT_FOUND));
 	return (0);
 }
@@ -118,14 +121,14 @@ hs_transition(const struct handshake *h, const char *to, struct err *e)
 	if (strcmp(h->state, to) == 0)
 		/* AWS: <Action>Handshake fails with HandshakeAlreadyInStateException */
 		return (err_set(e, ERR_CONFLICT,
-		    "HandshakeAlreadyInStateException", NULL,
+		    AWSERR(HandshakeAlreadyInStateException), NULL,
 		    "The specified handshake is already in the requested "
 		    "state (%s).", h->state));
 	if (strcmp(h->state, "OPEN") != 0 && strcmp(h->state,
 	    "REQUESTED") != 0)
 		/* AWS: <Action>Handshake fails with InvalidHandshakeTransitionException */
 		return (err_set(e, ERR_CONFLICT,
-		    "InvalidHandshakeTransitionException", NULL,
+		    AWSERR(InvalidHandshakeTransitionException), NULL,
 		    "You can't perform the operation on the handshake in its "
 		    "current state (%s).", h->state));
 	return (0);
@@ -134,7 +137,7 @@ hs_transition(const struct handshake *h, const char *to, struct err *e)
 static int
 denied(struct err *e)
 {
-	return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+	return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException), NULL,
 	    MSG_DENIED));
 }
 
@@ -174,7 +177,8 @@ invite_check_input(const char *target_type, const char *target_id,
 		    "Notes: must be at most %d characters",
 		    HANDSHAKE_NOTES_MAX));
 	if (ntags > TAGS_MAX)
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "Tags: at most %d tags",
 		    TAGS_MAX));
 	for (i = 0; i < ntags; i++) {
@@ -225,7 +229,8 @@ handshake_invite(struct store *st, const struct principal *who,
 		goto fail;
 	if (sent >= HANDSHAKE_DAILY_MAX) {
 		/* AWS: InviteAccountToOrganization fails with HandshakeConstraintViolationException HANDSHAKE_RATE_LIMIT_EXCEEDED */
-		err_set(e, ERR_LIMIT, "HandshakeConstraintViolationException",
+		err_set(e, ERR_LIMIT,
+		    AWSERR(HandshakeConstraintViolationException),
 		    "HANDSHAKE_RATE_LIMIT_EXCEEDED", "You have sent the "
 		    "maximum number of invitations (%d) allowed in 24 hours.",
 		    HANDSHAKE_DAILY_MAX);
@@ -235,7 +240,8 @@ handshake_invite(struct store *st, const struct principal *who,
 		goto fail;
 	if (dup) {
 		/* AWS: InviteAccountToOrganization fails with HandshakeConstraintViolationException INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES */
-		err_set(e, ERR_CONFLICT, "HandshakeConstraintViolationException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(HandshakeConstraintViolationException),
 		    "INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES", "You can't "
 		    "invite accounts while the organization is migrating to "
 		    "all features.");
@@ -248,7 +254,8 @@ handshake_invite(struct store *st, const struct principal *who,
 	if (found && store_membership_current(st, a.id, &m, NULL) == 0 &&
 	    strcmp(m.org_id, o.id) == 0) {
 		/* AWS: InviteAccountToOrganization fails with HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION */
-		err_set(e, ERR_CONFLICT, "HandshakeConstraintViolationException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(HandshakeConstraintViolationException),
 		    "ALREADY_IN_AN_ORGANIZATION", MSG_IN_ORG);
 		goto fail;
 	}
@@ -297,7 +304,7 @@ handshake_invite(struct store *st, const struct principal *who,
 	return (0);
 duplicate:
 	/* AWS: InviteAccountToOrganization fails with DuplicateHandshakeException */
-	err_set(e, ERR_CONFLICT, "DuplicateHandshakeException", NULL,
+	err_set(e, ERR_CONFLICT, AWSERR(DuplicateHandshakeException), NULL,
 	    "A handshake with the same action and target already exists.");
 fail:
 	store_rollback(st);
@@ -338,10 +345,10 @@ accept_check_membership(struct store *st, const struct principal *who,
 	    strcmp(cur.management_id, who->account_id) == 0)
 		/* AWS: AcceptHandshake fails with MasterCannotLeaveOrganizationException */
 		return (err_set(e, ERR_CONFLICT,
-		    "MasterCannotLeaveOrganizationException", NULL,
+		    AWSERR(MasterCannotLeaveOrganizationException), NULL,
 		    MSG_MASTER));
 	if (strcmp(m.org_id, h->org_id) != 0 &&
-	    (flags & HANDSHAKE_DIRECT_TRANSFER)) {
+	    !(flags & HANDSHAKE_NO_DIRECT_TRANSFER)) {
 		/* Direct transfer: leave the old payer at the very instant
 		 * the new membership opens, so the history has no gap and
 		 * no overlap. The departure rules still hold (spec §5.3). */
@@ -353,7 +360,8 @@ accept_check_membership(struct store *st, const struct principal *who,
 		return (org_departed(st, &cur, who->account_id, e));
 	}
 	/* AWS: AcceptHandshake fails with HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION */
-	return (err_set(e, ERR_CONFLICT, "HandshakeConstraintViolationException",
+	return (err_set(e, ERR_CONFLICT,
+	    AWSERR(HandshakeConstraintViolationException),
 	    "ALREADY_IN_AN_ORGANIZATION", MSG_IN_ORG));
 }
 
@@ -380,10 +388,18 @@ handshake_accept(struct store *st, const struct principal *who,
 	if (hs_transition(&h, "ACCEPTED", e) == -1)
 		goto fail;
 	if (store_org_get(st, h.org_id, &o, NULL) == -1) {
-		err_set(e, ERR_CONFLICT, "InvalidHandshakeTransitionException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(InvalidHandshakeTransitionException),
 		    NULL, "The organization that sent this handshake no longer "
 		    "exists.");
 		goto fail;
+	}
+	/* A billing transfer moves a bill, not an account. */
+	if (strcmp(h.action, "TRANSFER_RESPONSIBILITY") == 0) {
+		if (transfer_accept_locked(st, &h, who->account_id, now,
+		    e) == -1)
+			goto fail;
+		goto mark;
 	}
 	/* ENABLE_ALL_FEATURES / APPROVE_ALL_FEATURES: no membership change. */
 	if (strcmp(h.action, "INVITE") != 0)
@@ -402,7 +418,7 @@ handshake_accept(struct store *st, const struct principal *who,
 	if (store_membership_open(st, &m, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT,
-			    "HandshakeConstraintViolationException",
+			    AWSERR(HandshakeConstraintViolationException),
 			    "ALREADY_IN_AN_ORGANIZATION", MSG_IN_ORG);
 		goto fail;
 	}
@@ -411,12 +427,13 @@ mark:
 	    who->account_id, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT,
-			    "ConcurrentModificationException", NULL,
+			    AWSERR(ConcurrentModificationException), NULL,
 			    "The handshake changed while it was being "
 			    "accepted; try again.");
 		goto fail;
 	}
 	if (strcmp(h.action, "INVITE") != 0 &&
+	    strcmp(h.action, "TRANSFER_RESPONSIBILITY") != 0 &&
 	    all_features_accepted_locked(st, &o, &h, now, e) == -1)
 		goto fail;
 	if (store_audit_append(st, who->account_id, "handshake.accept", h.id,
@@ -443,12 +460,14 @@ hs_end(struct store *st, const struct principal *who, const char *hid,
 	struct handshake	 h;
 	enum party		 party;
 	int64_t			 now;
+	int			 transfer;
 
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	now = store_now(st);
 	if (hs_load(st, who, hid, now, &h, &party, e) == -1)
 		goto fail;
+	transfer = strcmp(h.action, "TRANSFER_RESPONSIBILITY") == 0;
 	if (party != need) {
 		/* AWS: DeclineHandshake fails with AccessDeniedException */
 		/* AWS: CancelHandshake fails with AccessDeniedException */
@@ -457,14 +476,21 @@ hs_end(struct store *st, const struct principal *who, const char *hid,
 	}
 	if (hs_transition(&h, to, e) == -1)
 		goto fail;
+	/* Only a management account answers a billing transfer. */
+	if (transfer && need == PARTY_RECIPIENT &&
+	    transfer_answer_check_locked(st, who->account_id, e) == -1)
+		goto fail;
 	if (store_handshake_set_state(st, h.id, h.state, to, now,
 	    need == PARTY_RECIPIENT ? who->account_id : NULL, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			err_set(e, ERR_CONFLICT,
-			    "ConcurrentModificationException", NULL,
+			    AWSERR(ConcurrentModificationException), NULL,
 			    "The handshake changed meanwhile; try again.");
 		goto fail;
 	}
+	if (transfer && transfer_handshake_ended_locked(st, &h, to, now,
+	    e) == -1)
+		goto fail;
 	if (store_audit_append(st, who->account_id, need == PARTY_RECIPIENT ?
 	    "handshake.decline" : "handshake.cancel", h.id, h.org_id, e) == -1)
 		goto fail;
@@ -499,7 +525,8 @@ filter_check(const struct handshake_filter *f, const char **action,
 {
 	static const char *const actions[] = { "INVITE",
 	    "ENABLE_ALL_FEATURES", "APPROVE_ALL_FEATURES",
-	    "ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE", NULL };
+	    "ADD_ORGANIZATIONS_SERVICE_LINKED_ROLE", "TRANSFER_RESPONSIBILITY",
+	    NULL };
 	size_t	 i;
 
 	*action = f != NULL && f->action != NULL ? f->action : "";

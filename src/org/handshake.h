@@ -31,8 +31,10 @@
 #define HANDSHAKE_KEEP_MS	(30LL * 24 * 3600 * 1000)
 #define HANDSHAKE_DAILY_MAX	20
 
-/* handshake_accept() flags */
-#define HANDSHAKE_DIRECT_TRANSFER	(1 << 0)	/* --direct-transfer */
+/* handshake_accept() flags. Direct transfer (a member of another
+ * organization accepts without leaving first) is AWS's rule since 11
+ * December 2025 and the default; this flag gives the rules before it. */
+#define HANDSHAKE_NO_DIRECT_TRANSFER	(1 << 0)	/* --no-direct-transfer */
 
 /* struct handshake_tag is in store/org.h (the store returns it). */
 
@@ -58,11 +60,15 @@ int	handshake_invite(struct store *, const struct principal *,
 int	handshake_describe(struct store *, const struct principal *,
 	    const char *hid, struct handshake *out /* OUT */, struct err *);
 /*
- * The recipient accepts: it joins the inviting organization from now.
- * Fails with HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION
- * (still a member elsewhere, unless HANDSHAKE_DIRECT_TRANSFER), or
+ * The recipient accepts. INVITE: it joins the inviting organization from
+ * now; a member of another organization leaves it at the same instant
+ * (direct transfer: both rows of the membership history carry one time),
+ * and the departure rules still hold. Fails with
+ * HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION (a
+ * member elsewhere, with HANDSHAKE_NO_DIRECT_TRANSFER), or
  * MasterCannotLeaveOrganizationException (it manages an organization), and
- * the transition errors.
+ * the transition errors. TRANSFER_RESPONSIBILITY: see
+ * transfer_accept_locked() (org/transfer.h); no membership changes.
  */
 int	handshake_accept(struct store *, const struct principal *,
 	    const char *hid, int flags, struct handshake *out /* OUT */,

@@ -7,6 +7,7 @@
 #include "org/created_account.h"
 #include "org/delegation.h"
 #include "org/organization.h"
+#include "org/transfer.h"
 #include "org/policy.h"
 
 #define MSG_NOT_IN_USE	"Your account is not a member of an organization."
@@ -26,7 +27,7 @@ org_of(struct store *st, const struct principal *who, struct organization *out,
 	    store_org_get(st, m.org_id, out, e) == -1) {
 		if (e->code == ERR_NOT_FOUND)
 			err_set(e, ERR_NOT_FOUND,
-			    "AWSOrganizationsNotInUseException", NULL,
+			    AWSERR(AWSOrganizationsNotInUseException), NULL,
 			    MSG_NOT_IN_USE);
 		return (-1);
 	}
@@ -42,7 +43,8 @@ org_require_management(struct store *st, const struct principal *who,
 	if (org_of(st, who, out, NULL, e) == -1)
 		return (-1);
 	if (strcmp(out->management_id, who->account_id) != 0)
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException),
+		    NULL,
 		    MSG_DENIED));
 	return (0);
 }
@@ -97,13 +99,14 @@ org_create_in(struct store *st, const struct principal *who,
 		feature_set = "ALL";
 	if (strcmp(feature_set, "ALL") != 0 &&
 	    strcmp(feature_set, "CONSOLIDATED_BILLING") != 0)
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_ENUM", "FeatureSet: must be ALL or "
 		    "CONSOLIDATED_BILLING"));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	if (store_membership_current(st, who->account_id, &m, NULL) == 0) {
-		err_set(e, ERR_CONFLICT, "AlreadyInOrganizationException", NULL,
+		err_set(e, ERR_CONFLICT, AWSERR(AlreadyInOrganizationException),
+		    NULL,
 		    "The provided account is already a member of an "
 		    "organization.");
 		goto fail;
@@ -166,12 +169,15 @@ org_delete(struct store *st, const struct principal *who, struct err *e)
 		goto fail;
 	if (n > 1) {
 		/* AWS: DeleteOrganization fails with OrganizationNotEmptyException */
-		err_set(e, ERR_CONFLICT, "OrganizationNotEmptyException", NULL,
+		err_set(e, ERR_CONFLICT, AWSERR(OrganizationNotEmptyException),
+		    NULL,
 		    "To delete an organization you must first remove all "
 		    "member accounts (except the master).");
 		goto fail;
 	}
 	now = store_now(st);
+	if (transfer_org_free_locked(st, &o, now, e) == -1)
+		goto fail;
 	/* The org's open invitations go with it (spec §10.4: history lost). */
 	if (store_handshake_cancel_open(st, o.id, now, e) == -1 ||
 	    store_membership_close(st, o.management_id, now, "DELETED",
@@ -193,7 +199,7 @@ org_describe_account(struct store *st, const struct principal *who,
 	int	 rc = -1;
 
 	if (!account_id_valid(account_id))
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_PATTERN", "AccountId: must be 12 digits"));
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
@@ -202,8 +208,9 @@ org_describe_account(struct store *st, const struct principal *who,
 	 * member of an organization" (the exception's reference). */
 	if (deleg_require_reader(st, who, org_out, e) == -1) {
 		if (e->aws_type != NULL && strcmp(e->aws_type,
-		    "AWSOrganizationsNotInUseException") == 0)
-			err_set(e, ERR_NOT_FOUND, "AccountNotFoundException",
+		    AWSERR(AWSOrganizationsNotInUseException)) == 0)
+			err_set(e, ERR_NOT_FOUND,
+			    AWSERR(AccountNotFoundException),
 			    NULL, "You specified an account that doesn't "
 			    "exist.");
 		goto out;
@@ -211,7 +218,8 @@ org_describe_account(struct store *st, const struct principal *who,
 	if (store_membership_current(st, account_id, &out->membership,
 	    NULL) == -1 || strcmp(out->membership.org_id, org_out->id) != 0 ||
 	    store_account_get(st, account_id, &out->account, NULL) == -1) {
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException),
+		    NULL,
 		    "You specified an account that doesn't exist.");
 		goto out;
 	}
@@ -263,13 +271,15 @@ can_stand_alone(struct store *st, const char *account_id, struct err *e)
 		return (-1);
 	if (a.payment_method[0] == '\0')
 		/* AWS: LeaveOrganization fails with ConstraintViolationException MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED */
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
 		    "The member account must be configured with a valid "
 		    "payment method, such as a credit card."));
 	if (a.phone[0] == '\0')
 		/* AWS: LeaveOrganization fails with ConstraintViolationException ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION */
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
 		    "The member account must have a verified phone number "
 		    "before it can leave the organization."));
@@ -289,7 +299,8 @@ org_departure_check(struct store *st, const struct organization *o,
 		return (-1);
 	if (admin)
 		/* AWS: LeaveOrganization fails with ConstraintViolationException CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG */
-		return (err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+		return (err_set(e, ERR_CONFLICT,
+		    AWSERR(ConstraintViolationException),
 		    "CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG", "The "
 		    "account is a delegated administrator for a service; "
 		    "deregister it before it leaves the organization."));
@@ -321,7 +332,8 @@ org_leave(struct store *st, const struct principal *who, struct err *e)
 		goto fail;
 	if (strcmp(o.management_id, who->account_id) == 0) {
 		/* AWS: LeaveOrganization fails with MasterCannotLeaveOrganizationException */
-		err_set(e, ERR_CONFLICT, "MasterCannotLeaveOrganizationException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(MasterCannotLeaveOrganizationException),
 		    NULL, MSG_MASTER);
 		goto fail;
 	}
@@ -330,7 +342,7 @@ org_leave(struct store *st, const struct principal *who, struct err *e)
 		goto fail;
 	if (denied) {
 		/* AWS: LeaveOrganization fails with AccessDeniedException (SCP) */
-		err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		err_set(e, ERR_DENIED, AWSERR(AccessDeniedException), NULL,
 		    "You don't have permissions to access this resource: a "
 		    "service control policy denies "
 		    "organizations:LeaveOrganization.");
@@ -358,7 +370,7 @@ org_remove_account(struct store *st, const struct principal *who,
 
 	if (account_id == NULL || !account_id_valid(account_id))
 		/* AWS: RemoveAccountFromOrganization fails with InvalidInputException INVALID_PATTERN */
-		return (err_set(e, ERR_INVALID, "InvalidInputException",
+		return (err_set(e, ERR_INVALID, AWSERR(InvalidInputException),
 		    "INVALID_PATTERN", "AccountId: must be 12 digits"));
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
@@ -367,14 +379,16 @@ org_remove_account(struct store *st, const struct principal *who,
 		goto fail;
 	if (strcmp(account_id, o.management_id) == 0) {
 		/* AWS: RemoveAccountFromOrganization fails with MasterCannotLeaveOrganizationException */
-		err_set(e, ERR_CONFLICT, "MasterCannotLeaveOrganizationException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(MasterCannotLeaveOrganizationException),
 		    NULL, MSG_MASTER);
 		goto fail;
 	}
 	if (store_membership_current(st, account_id, &m, NULL) == -1 ||
 	    strcmp(m.org_id, o.id) != 0) {
 		/* AWS: RemoveAccountFromOrganization fails with AccountNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException),
+		    NULL,
 		    "You specified an account that doesn't exist.");
 		goto fail;
 	}

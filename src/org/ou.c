@@ -10,7 +10,7 @@
 #include "org/policy.h"
 #include "org/tags.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 #define MSG_PARENT	"We can't find a root or OU with the ParentId that " \
 			"you specified."
 #define MSG_OU		"You specified an organizational unit that doesn't " \
@@ -139,7 +139,7 @@ ou_of(struct store *st, const struct organization *o, const char *ou_id,
 	    strcmp(u->org_id, o->id) != 0)
 		/* AWS: DescribeOrganizationalUnit fails with OrganizationalUnitNotFoundException */
 		return (err_set(e, ERR_NOT_FOUND,
-		    "OrganizationalUnitNotFoundException", NULL, MSG_OU));
+		    AWSERR(OrganizationalUnitNotFoundException), NULL, MSG_OU));
 	return (0);
 }
 
@@ -162,13 +162,13 @@ ou_create(struct store *st, const struct principal *who,
 		goto fail;
 	if (ou_find_parent(st, org_out, parent_id, &depth, e) == -1) {
 		/* AWS: CreateOrganizationalUnit fails with ParentNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "ParentNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(ParentNotFoundException), NULL,
 		    MSG_PARENT);
 		goto fail;
 	}
 	if (depth + 1 > OU_DEPTH_MAX) {
 		/* AWS: CreateOrganizationalUnit fails with ConstraintViolationException OU_DEPTH_LIMIT_EXCEEDED */
-		err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		err_set(e, ERR_LIMIT, AWSERR(ConstraintViolationException),
 		    "OU_DEPTH_LIMIT_EXCEEDED", "You attempted to create an OU "
 		    "tree that is too many levels deep (at most %d).",
 		    OU_DEPTH_MAX);
@@ -178,7 +178,7 @@ ou_create(struct store *st, const struct principal *who,
 		goto fail;
 	if (n >= OU_COUNT_MAX) {
 		/* AWS: CreateOrganizationalUnit fails with ConstraintViolationException OU_NUMBER_LIMIT_EXCEEDED */
-		err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		err_set(e, ERR_LIMIT, AWSERR(ConstraintViolationException),
 		    "OU_NUMBER_LIMIT_EXCEEDED", "You have reached the limit of "
 		    "%d OUs in an organization.", OU_COUNT_MAX);
 		goto fail;
@@ -195,7 +195,7 @@ ou_create(struct store *st, const struct principal *who,
 		if (e->code == ERR_CONFLICT)
 			/* AWS: CreateOrganizationalUnit fails with DuplicateOrganizationalUnitException */
 			err_set(e, ERR_CONFLICT,
-			    "DuplicateOrganizationalUnitException", NULL,
+			    AWSERR(DuplicateOrganizationalUnitException), NULL,
 			    "An OU with the same name already exists.");
 		goto fail;
 	}
@@ -231,7 +231,8 @@ ou_update(struct store *st, const struct principal *who, const char *ou_id,
 		 * moto's suite expects this, and AWS's words for it ("An OU
 		 * with the same name already exists.") hold for the OU itself.
 		 */
-		err_set(e, ERR_CONFLICT, "DuplicateOrganizationalUnitException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(DuplicateOrganizationalUnitException),
 		    NULL, "An OU with the same name already exists.");
 		goto fail;
 	}
@@ -240,7 +241,7 @@ ou_update(struct store *st, const struct principal *who, const char *ou_id,
 			if (e->code == ERR_CONFLICT)
 				/* AWS: UpdateOrganizationalUnit fails with DuplicateOrganizationalUnitException */
 				err_set(e, ERR_CONFLICT,
-				    "DuplicateOrganizationalUnitException",
+				    AWSERR(DuplicateOrganizationalUnitException),
 				    NULL, "An OU with the same name already "
 				    "exists.");
 			goto fail;
@@ -272,7 +273,8 @@ ou_delete(struct store *st, const struct principal *who, const char *ou_id,
 		goto fail;
 	if (nous > 0 || naccts > 0) {
 		/* AWS: DeleteOrganizationalUnit fails with OrganizationalUnitNotEmptyException */
-		err_set(e, ERR_CONFLICT, "OrganizationalUnitNotEmptyException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(OrganizationalUnitNotEmptyException),
 		    NULL, "The specified OU is not empty. Move all accounts to "
 		    "another root or OU and delete all child OUs, and then "
 		    "try the operation again.");
@@ -317,14 +319,15 @@ begin_parent_read(struct store *st, const struct principal *who,
 	if (deleg_require_reader(st, who, o, e) == -1) {
 		/* Outside any organization there is no root or OU to find. */
 		if (e->aws_type != NULL && strcmp(e->aws_type,
-		    "AWSOrganizationsNotInUseException") == 0)
-			err_set(e, ERR_NOT_FOUND, "ParentNotFoundException",
+		    AWSERR(AWSOrganizationsNotInUseException)) == 0)
+			err_set(e, ERR_NOT_FOUND,
+			    AWSERR(ParentNotFoundException),
 			    NULL, MSG_PARENT);
 		goto fail;
 	}
 	if (ou_find_parent(st, o, parent_id, NULL, e) == -1) {
 		/* AWS: ListChildren fails with ParentNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "ParentNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(ParentNotFoundException), NULL,
 		    MSG_PARENT);
 		goto fail;
 	}
@@ -456,7 +459,7 @@ ou_parent(struct store *st, const struct principal *who, const char *child_id,
 		    "ROOT" : "ORGANIZATIONAL_UNIT");
 	else
 		/* AWS: ListParents fails with ChildNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "ChildNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(ChildNotFoundException), NULL,
 		    "We can't find an organizational unit (OU) or AWS account "
 		    "with the ChildId that you specified.");
 out:
@@ -484,14 +487,16 @@ ou_move_account(struct store *st, const struct principal *who,
 		goto fail;
 	if (ou_find_parent(st, &o, source_id, NULL, e) == -1) {
 		/* AWS: MoveAccount fails with SourceParentNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "SourceParentNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(SourceParentNotFoundException),
+		    NULL,
 		    "We can't find a source root or OU with the ParentId that "
 		    "you specified.");
 		goto fail;
 	}
 	if (ou_find_parent(st, &o, dest_id, NULL, e) == -1) {
 		/* AWS: MoveAccount fails with DestinationParentNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "DestinationParentNotFoundException",
+		err_set(e, ERR_NOT_FOUND,
+		    AWSERR(DestinationParentNotFoundException),
 		    NULL, "We can't find the destination container (a root or "
 		    "OU) with the ParentId that you specified.");
 		goto fail;
@@ -499,20 +504,23 @@ ou_move_account(struct store *st, const struct principal *who,
 	if (store_membership_current(st, account_id, &m, NULL) == -1 ||
 	    strcmp(m.org_id, o.id) != 0) {
 		/* AWS: MoveAccount fails with AccountNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException),
+		    NULL,
 		    MSG_ACCOUNT);
 		goto fail;
 	}
 	if (strcmp(m.parent_id, dest_id) == 0) {
 		/* AWS: MoveAccount fails with DuplicateAccountException */
-		err_set(e, ERR_CONFLICT, "DuplicateAccountException", NULL,
+		err_set(e, ERR_CONFLICT, AWSERR(DuplicateAccountException),
+		    NULL,
 		    "That account is already present in the specified "
 		    "destination.");
 		goto fail;
 	}
 	if (strcmp(m.parent_id, source_id) != 0) {
 		/* AWS: MoveAccount fails with AccountNotFoundException (not under the source) */
-		err_set(e, ERR_NOT_FOUND, "AccountNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(AccountNotFoundException),
+		    NULL,
 		    "You specified an account that doesn't exist in the source "
 		    "parent.");
 		goto fail;

@@ -88,7 +88,8 @@ policy_find_locked(struct store *st, struct arena *a,
 	if (store_policy_get(st, a, id, out, NULL) == -1 ||
 	    strcmp(out->org_id, o->id) != 0)
 		/* AWS: DescribePolicy fails with PolicyNotFoundException */
-		return (err_set(e, ERR_NOT_FOUND, "PolicyNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(PolicyNotFoundException),
 		    NULL, MSG_POLICY));
 	return (0);
 }
@@ -260,7 +261,8 @@ policy_create(struct store *st, struct arena *a, const struct principal *who,
 	if (strcmp(org_out->feature_set, "ALL") != 0) {
 		/* AWS: CreatePolicy fails with PolicyTypeNotAvailableForOrganizationException */
 		err_set(e, ERR_CONFLICT,
-		    "PolicyTypeNotAvailableForOrganizationException", NULL,
+		    AWSERR(PolicyTypeNotAvailableForOrganizationException),
+		    NULL,
 		    "You can't use the specified policy type with the feature "
 		    "set currently enabled for this organization.");
 		goto fail;
@@ -269,7 +271,7 @@ policy_create(struct store *st, struct arena *a, const struct principal *who,
 	    &n, e) == -1)
 		goto fail;
 	if (n >= POLICIES_MAX) {
-		err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		err_set(e, ERR_LIMIT, AWSERR(ConstraintViolationException),
 		    "POLICY_NUMBER_LIMIT_EXCEEDED", "You have reached the limit "
 		    "of %d policies of type %s.", POLICIES_MAX, type);
 		goto fail;
@@ -286,7 +288,8 @@ policy_create(struct store *st, struct arena *a, const struct principal *who,
 	if (store_policy_insert(st, &p, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			/* AWS: CreatePolicy fails with DuplicatePolicyException */
-			err_set(e, ERR_CONFLICT, "DuplicatePolicyException",
+			err_set(e, ERR_CONFLICT,
+			    AWSERR(DuplicatePolicyException),
 			    NULL, "A policy with the same name already "
 			    "exists.");
 		goto fail;
@@ -339,7 +342,8 @@ policy_update(struct store *st, struct arena *a, const struct principal *who,
 	if (store_policy_update(st, out, e) == -1) {
 		if (e->code == ERR_CONFLICT)
 			/* AWS: UpdatePolicy fails with DuplicatePolicyException */
-			err_set(e, ERR_CONFLICT, "DuplicatePolicyException",
+			err_set(e, ERR_CONFLICT,
+			    AWSERR(DuplicatePolicyException),
 			    NULL, "A policy with the same name already "
 			    "exists.");
 		goto fail;
@@ -370,7 +374,7 @@ policy_delete(struct store *st, const struct principal *who, const char *id,
 		goto fail;
 	if (n > 0) {
 		/* AWS: DeletePolicy fails with PolicyInUseException */
-		err_set(e, ERR_CONFLICT, "PolicyInUseException", NULL,
+		err_set(e, ERR_CONFLICT, AWSERR(PolicyInUseException), NULL,
 		    "The policy is attached to one or more entities. You must "
 		    "detach it from all roots, OUs, and accounts before "
 		    "performing this operation.");
@@ -426,7 +430,8 @@ policy_target_of(struct store *st, const struct organization *o, const char *id,
 		    "OU or account id"));
 	if (ou_target_type(st, o, id, &node, NULL) == -1)
 		/* AWS: AttachPolicy fails with TargetNotFoundException */
-		return (err_set(e, ERR_NOT_FOUND, "TargetNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(TargetNotFoundException),
 		    NULL, MSG_TARGET));
 	memset(t, 0, sizeof(*t));
 	snprintf(t->id, sizeof(t->id), "%s", node.id);
@@ -510,7 +515,8 @@ policy_attach(struct store *st, const struct principal *who,
 		goto fail;
 	if (!on) {
 		/* AWS: AttachPolicy fails with PolicyTypeNotEnabledException */
-		err_set(e, ERR_CONFLICT, "PolicyTypeNotEnabledException", NULL,
+		err_set(e, ERR_CONFLICT, AWSERR(PolicyTypeNotEnabledException),
+		    NULL,
 		    MSG_TYPE_OFF);
 		goto fail;
 	}
@@ -521,14 +527,14 @@ policy_attach(struct store *st, const struct principal *who,
 		if (e->code == ERR_CONFLICT)
 			/* AWS: AttachPolicy fails with DuplicatePolicyAttachmentException */
 			err_set(e, ERR_CONFLICT,
-			    "DuplicatePolicyAttachmentException", NULL,
+			    AWSERR(DuplicatePolicyAttachmentException), NULL,
 			    "The selected policy is already attached to the "
 			    "specified target.");
 		goto fail;
 	}
 	if (n + 1 > policy_attach_max(p.type)) {
 		/* AWS: AttachPolicy fails with ConstraintViolationException MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED */
-		err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		err_set(e, ERR_LIMIT, AWSERR(ConstraintViolationException),
 		    "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", "You attempted "
 		    "to exceed the number of policies of a certain type (%d) "
 		    "that can be attached to an entity.",
@@ -573,7 +579,8 @@ policy_detach(struct store *st, const struct principal *who,
 	if (store_policy_detach(st, o.id, p.id, t.id, e) == -1) {
 		if (e->code == ERR_NOT_FOUND)
 			/* AWS: DetachPolicy fails with PolicyNotAttachedException */
-			err_set(e, ERR_NOT_FOUND, "PolicyNotAttachedException",
+			err_set(e, ERR_NOT_FOUND,
+			    AWSERR(PolicyNotAttachedException),
 			    NULL, "The policy isn't attached to the specified "
 			    "target in the specified root.");
 		goto fail;
@@ -584,7 +591,8 @@ policy_detach(struct store *st, const struct principal *who,
 			goto fail;
 		if (n == 0) {
 			/* AWS: DetachPolicy fails with ConstraintViolationException MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED */
-			err_set(e, ERR_CONFLICT, "ConstraintViolationException",
+			err_set(e, ERR_CONFLICT,
+			    AWSERR(ConstraintViolationException),
 			    "MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", "You "
 			    "attempted to detach a policy from an entity that "
 			    "would leave it without any service control "

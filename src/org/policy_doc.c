@@ -230,7 +230,8 @@ policy_check_content(const char *type, const char *content, struct err *e)
 
 	if (utf8_chars(content) > policy_content_max(type))
 		/* AWS: CreatePolicy fails with ConstraintViolationException POLICY_CONTENT_LIMIT_EXCEEDED */
-		return (err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		return (err_set(e, ERR_LIMIT,
+		    AWSERR(ConstraintViolationException),
 		    "POLICY_CONTENT_LIMIT_EXCEEDED", "The policy is larger "
 		    "than the maximum size of %zu characters for %s.",
 		    policy_content_max(type), type));
@@ -246,7 +247,7 @@ policy_check_content(const char *type, const char *content, struct err *e)
 	if (!ok)
 		/* AWS: CreatePolicy fails with MalformedPolicyDocumentException */
 		return (err_set(e, ERR_INVALID,
-		    "MalformedPolicyDocumentException", NULL,
+		    AWSERR(MalformedPolicyDocumentException), NULL,
 		    "The provided policy document doesn't meet the "
 		    "requirements of the specified policy type."));
 	return (0);

@@ -6,7 +6,7 @@
 #include "org/organization.h"
 #include "org/policy.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 #define SCP		"SERVICE_CONTROL_POLICY"
 #define RCP		"RESOURCE_CONTROL_POLICY"
 #define JSON_DEPTH_MAX	32

@@ -231,14 +231,15 @@ policy_type_set(struct store *st, const struct principal *who,
 		return (-1);
 	if (strcmp(root_id, o.root_id) != 0) {
 		/* AWS: EnablePolicyType fails with RootNotFoundException */
-		err_set(e, ERR_NOT_FOUND, "RootNotFoundException", NULL,
+		err_set(e, ERR_NOT_FOUND, AWSERR(RootNotFoundException), NULL,
 		    "You specified a root that doesn't exist.");
 		goto fail;
 	}
 	if (strcmp(o.feature_set, "ALL") != 0) {
 		/* AWS: EnablePolicyType fails with PolicyTypeNotAvailableForOrganizationException */
 		err_set(e, ERR_CONFLICT,
-		    "PolicyTypeNotAvailableForOrganizationException", NULL,
+		    AWSERR(PolicyTypeNotAvailableForOrganizationException),
+		    NULL,
 		    "You can't use the specified policy type with the feature "
 		    "set currently enabled for this organization.");
 		goto fail;
@@ -247,13 +248,15 @@ policy_type_set(struct store *st, const struct principal *who,
 		goto fail;
 	if (enable && on) {
 		/* AWS: EnablePolicyType fails with PolicyTypeAlreadyEnabledException */
-		err_set(e, ERR_CONFLICT, "PolicyTypeAlreadyEnabledException",
+		err_set(e, ERR_CONFLICT,
+		    AWSERR(PolicyTypeAlreadyEnabledException),
 		    NULL, "The specified policy type is already enabled.");
 		goto fail;
 	}
 	if (!enable && !on) {
 		/* AWS: DisablePolicyType fails with PolicyTypeNotEnabledException */
-		err_set(e, ERR_CONFLICT, "PolicyTypeNotEnabledException", NULL,
+		err_set(e, ERR_CONFLICT, AWSERR(PolicyTypeNotEnabledException),
+		    NULL,
 		    MSG_TYPE_OFF);
 		goto fail;
 	}
@@ -351,7 +354,8 @@ policy_effective(struct store *st, struct arena *a,
 		}
 	}
 	/* AWS: DescribeEffectivePolicy fails with EffectivePolicyNotFoundException */
-	err_set(e, ERR_NOT_FOUND, "EffectivePolicyNotFoundException", NULL,
+	err_set(e, ERR_NOT_FOUND, AWSERR(EffectivePolicyNotFoundException),
+	    NULL,
 	    "We can't find an effective policy of type %s for the target.",
 	    type);
 fail:

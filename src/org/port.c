@@ -95,3 +95,43 @@ orgport_departures(const struct orgport *p, struct arena *a,
 	return (p->ops->departures(p->ctx, a, org_id, since, limit, out, n_out,
 	    e));
 }
+
+int
+orgport_invite_transfer(const struct orgport *p, const char *as,
+    const char *target_id, const char *name, const char *notes,
+    int64_t start_at, struct orgport_handshake *h_out,
+    struct orgport_transfer *out, struct err *e)
+{
+	if (p->ops->invite_transfer == NULL)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "the %s "
+		    "organization port does not offer billing transfer",
+		    p->ops->name));
+	return (p->ops->invite_transfer(p->ctx, as, target_id, name, notes,
+	    start_at, h_out, out, e));
+}
+
+int
+orgport_describe_transfer(const struct orgport *p, const char *as,
+    const char *id, struct orgport_transfer *out, struct err *e)
+{
+	if (p->ops->describe_transfer == NULL)
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(ResponsibilityTransferNotFoundException), NULL,
+		    "transfer %.40s not found", id));
+	return (p->ops->describe_transfer(p->ctx, as, id, out, e));
+}
+
+int
+orgport_inbound_transfers(const struct orgport *p, struct arena *a,
+    const char *as, size_t limit, struct orgport_transfer **out,
+    size_t *n_out, struct err *e)
+{
+	/* A port without billing transfer has none. */
+	if (p->ops->inbound_transfers == NULL) {
+		*out = NULL;
+		*n_out = 0;
+		return (0);
+	}
+	return (p->ops->inbound_transfers(p->ctx, a, as, limit, out, n_out,
+	    e));
+}

@@ -19,10 +19,11 @@
  * signs in, payment method and phone on file).
  *
  * Transactions. The reads (describe_organization, account_standing,
- * describe_handshake, accounts, history, departures) may be called inside
- * the desk's open store transaction, read or write, and never begin or end
- * one on that store: the emulated side reads inside it, so a derived view
- * is one snapshot. The writes (invite, cancel) and list_handshakes are
+ * describe_handshake, accounts, history, departures, describe_transfer,
+ * inbound_transfers) may be called inside the desk's open store
+ * transaction, read or write, and never begin or end one on that store:
+ * the emulated side reads inside it, so a derived view is one snapshot.
+ * The writes (invite, cancel, invite_transfer) and list_handshakes are
  * called with no transaction open and are atomic on their own (one store
  * transaction, or one AWS call).
  *
@@ -98,6 +99,27 @@ struct orgport_membership {
 	int64_t	 joined_at;
 	int64_t	 left_at;			/* 0 while a member */
 	char	 left_method[16];		/* LEFT | REMOVED | DELETED */
+};
+
+/*
+ * A billing transfer as DescribeResponsibilityTransfer shows it, with the
+ * source's organization (the handshake's resources name it) and when its
+ * status last changed (AWS's shape has no such field: a live side gives
+ * the time its sync saw it, 0 when not known).
+ */
+struct orgport_transfer {
+	char	 id[TRANSFER_ID_MAX + 1];			/* Id, rt-... */
+	char	 name[TRANSFER_NAME_MAX + 1];			/* Name */
+	/* REQUESTED | DECLINED | CANCELED | EXPIRED | ACCEPTED | WITHDRAWN,
+	 * as of now (Status) */
+	char	 status[16];
+	char	 source_mgmt_id[ACCOUNT_ID_LEN + 1];	/* Source */
+	char	 source_org_id[ORG_ID_MAX + 1];		/* "" until accepted */
+	char	 target_mgmt_id[ACCOUNT_ID_LEN + 1];	/* Target */
+	char	 handshake_id[HANDSHAKE_ID_MAX + 1];	/* ActiveHandshakeId */
+	int64_t	 start_at;				/* StartTimestamp */
+	int64_t	 end_at;				/* EndTimestamp; 0 none */
+	int64_t	 updated_at;
 };
 
 /* Where an account stands now: the onboarding case (DESIGN.md §1). */
@@ -209,14 +231,43 @@ struct orgport_ops {
 		    size_t *n_out /* OUT */, struct err *);
 
 	/*
-	 * Slot: billing transfer (DESIGN.md §1), when the desk offers it:
-	 * InviteOrganizationToTransferResponsibility (a TRANSFER_RESPONSIBILITY
-	 * handshake to a case-3 management account; its state then comes
-	 * through describe_handshake and it is withdrawn with cancel),
-	 * DescribeResponsibilityTransfer (its start, the first of a month) and
-	 * ListInboundResponsibilityTransfers (the transfers in force). Not
-	 * part of the port yet: nothing in the desk offers it.
+	 * Billing transfer (DESIGN.md §1, org/transfer.h). A port may leave
+	 * these three NULL: then the desk's billing-transfer route is refused
+	 * (ERR_INVALID), no transfer is found and there are none inbound.
+	 *
+	 * `as` (the target, who will pay) invites the management account
+	 * target_id (ACCOUNT) of another organization to transfer its bill
+	 * from start_at, 00:00 UTC on the first of a month
+	 * (InviteOrganizationToTransferResponsibility, Type BILLING,
+	 * SourceName name; notes may be NULL). *h_out is the
+	 * TRANSFER_RESPONSIBILITY handshake: its state then comes through
+	 * describe_handshake and it is withdrawn with cancel. *out is the
+	 * transfer (REQUESTED). Emulated: transfer_invite().
 	 */
+	int	(*invite_transfer)(void *ctx, const char *as,
+		    const char *target_id, const char *name, const char *notes,
+		    int64_t start_at, struct orgport_handshake *h_out /* OUT */,
+		    struct orgport_transfer *out /* OUT */, struct err *);
+
+	/*
+	 * Transfer id as of now, as its party `as` sees it
+	 * (DescribeResponsibilityTransfer): an invitation past its expiry
+	 * reads EXPIRED. ERR_NOT_FOUND ResponsibilityTransferNotFoundException
+	 * when there is none that `as` is a party of. Emulated: the row with
+	 * transfer_effective().
+	 */
+	int	(*describe_transfer)(void *ctx, const char *as, const char *id,
+		    struct orgport_transfer *out /* OUT */, struct err *);
+
+	/*
+	 * The inbound transfers of `as` (it pays, or has invited) in force
+	 * now: open invitations, accepted ones, and withdrawn ones before
+	 * their end; at most limit (ListInboundResponsibilityTransfers, every
+	 * page). Emulated: the transfer rows whose target is `as`.
+	 */
+	int	(*inbound_transfers)(void *ctx, struct arena *, const char *as,
+		    size_t limit, struct orgport_transfer **out /* OUT */,
+		    size_t *n_out /* OUT */, struct err *);
 };
 
 struct orgport {
@@ -270,6 +321,17 @@ int	orgport_history(const struct orgport *, struct arena *,
 int	orgport_departures(const struct orgport *, struct arena *,
 	    const char *org_id, int64_t since, size_t limit,
 	    struct orgport_membership **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+int	orgport_invite_transfer(const struct orgport *, const char *as,
+	    const char *target_id, const char *name, const char *notes,
+	    int64_t start_at, struct orgport_handshake *h_out /* OUT */,
+	    struct orgport_transfer *out /* OUT */, struct err *);
+int	orgport_describe_transfer(const struct orgport *, const char *as,
+	    const char *id, struct orgport_transfer *out /* OUT */,
+	    struct err *);
+int	orgport_inbound_transfers(const struct orgport *, struct arena *,
+	    const char *as, size_t limit,
+	    struct orgport_transfer **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 
 #endif

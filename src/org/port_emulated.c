@@ -16,6 +16,7 @@
 #include "org/handshake.h"
 #include "org/organization.h"
 #include "org/port.h"
+#include "org/transfer.h"
 
 static void
 as_principal(const char *as, struct principal *p)
@@ -242,6 +243,108 @@ em_departures(void *ctx, struct arena *a, const char *org_id, int64_t since,
 	return (0);
 }
 
+static void
+tr_copy(const struct transfer *t, struct orgport_transfer *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", t->id);
+	snprintf(out->name, sizeof(out->name), "%s", t->name);
+	snprintf(out->status, sizeof(out->status), "%s", t->status);
+	snprintf(out->source_mgmt_id, sizeof(out->source_mgmt_id), "%s",
+	    t->source_mgmt_id);
+	snprintf(out->source_org_id, sizeof(out->source_org_id), "%s",
+	    t->source_org_id);
+	snprintf(out->target_mgmt_id, sizeof(out->target_mgmt_id), "%s",
+	    t->target_mgmt_id);
+	snprintf(out->handshake_id, sizeof(out->handshake_id), "%s",
+	    t->handshake_id);
+	out->start_at = t->start_at;
+	out->end_at = t->end_at;
+	out->updated_at = t->updated_at;
+}
+
+static int
+em_invite_transfer(void *ctx, const char *as, const char *target_id,
+    const char *name, const char *notes, int64_t start_at,
+    struct orgport_handshake *h_out, struct orgport_transfer *out,
+    struct err *e)
+{
+	struct transfer_invite	 in;
+	struct principal	 p;
+	struct handshake	 h;
+	struct transfer		 t;
+
+	as_principal(as, &p);
+	memset(&in, 0, sizeof(in));
+	in.type = TRANSFER_TYPE_BILLING;
+	in.target_type = "ACCOUNT";
+	in.target_id = target_id;
+	in.notes = notes;
+	in.name = name;
+	in.start_at = start_at;
+	if (transfer_invite(ctx, &p, &in, &h, &t, e) == -1)
+		return (-1);
+	hs_copy(&h, h_out);
+	tr_copy(&t, out);
+	return (0);
+}
+
+/* transfer_describe() opens its own transaction; the desk reads inside
+ * its own: the row, as of now, for its parties only. */
+static int
+em_describe_transfer(void *ctx, const char *as, const char *id,
+    struct orgport_transfer *out, struct err *e)
+{
+	struct transfer	 t;
+
+	if (store_transfer_get(ctx, id, &t, e) == -1)
+		return (-1);
+	if (strcmp(t.target_mgmt_id, as) != 0 &&
+	    strcmp(t.source_mgmt_id, as) != 0)
+		return (err_set(e, ERR_NOT_FOUND,
+		    AWSERR(ResponsibilityTransferNotFoundException), NULL,
+		    "transfer %s not found", id));
+	transfer_effective(&t, store_now(ctx));
+	tr_copy(&t, out);
+	return (0);
+}
+
+static int
+in_force(const struct orgport_transfer *t, int64_t now)
+{
+	return (strcmp(t->status, "REQUESTED") == 0 ||
+	    strcmp(t->status, "ACCEPTED") == 0 ||
+	    (strcmp(t->status, "WITHDRAWN") == 0 && t->end_at >= now));
+}
+
+static int
+em_inbound_transfers(void *ctx, struct arena *a, const char *as,
+    size_t limit, struct orgport_transfer **out, size_t *n_out,
+    struct err *e)
+{
+	struct transfer	*v;
+	char		 after[TRANSFER_ID_MAX + 1] = "";
+	size_t		 n, i, k = 0;
+	int64_t		 now = store_now(ctx);
+
+	*out = arena_zalloc(a, (limit > 0 ? limit : 1) * sizeof(**out));
+	do {
+		if (store_transfer_list(ctx, a, 1, as, "", after, 100, &v, &n,
+		    e) == -1)
+			return (-1);
+		for (i = 0; i < n && k < limit; i++) {
+			transfer_effective(&v[i], now);
+			tr_copy(&v[i], &(*out)[k]);
+			if (in_force(&(*out)[k], now))
+				k++;
+		}
+		if (n > 0)
+			snprintf(after, sizeof(after), "%s", v[n - 1].id);
+	} while (n == 100 && k < limit);
+	*n_out = k;
+	return (0);
+}
+
 static const struct orgport_ops emulated_ops = {
 	.name = "emulated",
 	.describe_organization = em_describe_organization,
@@ -253,6 +356,9 @@ static const struct orgport_ops emulated_ops = {
 	.accounts = em_accounts,
 	.history = em_history,
 	.departures = em_departures,
+	.invite_transfer = em_invite_transfer,
+	.describe_transfer = em_describe_transfer,
+	.inbound_transfers = em_inbound_transfers,
 };
 
 struct orgport

@@ -9,8 +9,9 @@
 #include "org/ou.h"
 #include "org/policy.h"
 #include "org/tags.h"
+#include "org/transfer.h"
 
-#define INVALID		"InvalidInputException"
+#define INVALID		AWSERR(InvalidInputException)
 
 /* AWS's pattern [\p{L}\p{Z}\p{N}_.:/=+\-@]*: ASCII is checked, other
  * (UTF-8) letters pass. */
@@ -52,7 +53,8 @@ tags_check(const struct handshake_tag *t, size_t n, struct err *e)
 
 	if (n > TAGS_PER_RESOURCE)
 		/* AWS: TagResource fails with ConstraintViolationException MAX_TAG_LIMIT_EXCEEDED */
-		return (err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		return (err_set(e, ERR_LIMIT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the maximum "
 		    "number of tags (%d) allowed on this resource.",
 		    TAGS_PER_RESOURCE));
@@ -86,7 +88,8 @@ tags_put_locked(struct store *st, const char *org_id, const char *resource_id,
 	if (store_tag_count(st, org_id, resource_id, &count, e) == -1)
 		return (-1);
 	if (count > TAGS_PER_RESOURCE)
-		return (err_set(e, ERR_LIMIT, "ConstraintViolationException",
+		return (err_set(e, ERR_LIMIT,
+		    AWSERR(ConstraintViolationException),
 		    "MAX_TAG_LIMIT_EXCEEDED", "You have exceeded the maximum "
 		    "number of tags (%d) allowed on this resource.",
 		    TAGS_PER_RESOURCE));
@@ -113,6 +116,10 @@ resource_of(struct store *st, struct arena *a, const struct organization *o,
 		if (store_resource_policy_get(st, a, o->id, &rp, NULL) == 0 &&
 		    strcmp(rp.id, resource_id) == 0)
 			return (0);
+	} else if (strncmp(resource_id, "rt-", 3) == 0) {
+		/* A billing transfer: either side tags its own view. */
+		if (transfer_of_org_locked(st, o, resource_id, NULL) == 0)
+			return (0);
 	} else if (account_id_valid(resource_id) || parent_id_valid(resource_id)) {
 		if (ou_target_type(st, o, resource_id, &node, NULL) == 0)
 			return (0);
@@ -120,7 +127,7 @@ resource_of(struct store *st, struct arena *a, const struct organization *o,
 		return (err_set(e, ERR_INVALID, INVALID, "INVALID_PATTERN",
 		    "ResourceId: not a taggable resource id"));
 	/* AWS: TagResource fails with TargetNotFoundException */
-	return (err_set(e, ERR_NOT_FOUND, "TargetNotFoundException", NULL,
+	return (err_set(e, ERR_NOT_FOUND, AWSERR(TargetNotFoundException), NULL,
 	    "You specified a target that doesn't exist."));
 }
 

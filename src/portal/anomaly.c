@@ -10,10 +10,24 @@
 #include <math.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/codec.h"
 #include "portal/portal.h"
+
+/* Newest day first; within a day the largest impact first. */
+static int
+newest_first(const void *pa, const void *pb)
+{
+	const struct anomaly	*a = pa, *b = pb;
+
+	if (a->day != b->day)
+		return (a->day < b->day ? 1 : -1);
+	if (a->impact != b->impact)
+		return (a->impact < b->impact ? 1 : -1);
+	return (strcmp(a->id, b->id));
+}
 
 static void
 anomaly_id(const char *scope, const char *acct, const char *svc,
@@ -199,6 +213,7 @@ anomaly_detect(struct store *st, struct arena *a, const struct ce_scope *sc,
 		}
 	}
 done:
+	qsort(v, n, sizeof(*v), newest_first);
 	*out = v;
 	*n_out = n;
 	return (0);

@@ -59,6 +59,7 @@ int	budget_check(struct store *, struct arena *, const char *customer_id,
  * exceeds mean + k * stddev (k = 3, or sensitivity) and the mean by at
  * least ANOMALY_MIN_IMPACT. The root cause is the usage type whose cost
  * rose most; the impact is cost - mean. Status comes from the marks.
+ * Sorted newest day first, then by impact (largest first).
  */
 #define ANOMALY_BASELINE_DAYS	14
 #define ANOMALY_MIN_IMPACT	(1LL * 1000000000)	/* 1 currency unit */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "billing/service.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "rest/billing_json.h"
@@ -161,6 +162,8 @@ invoice_json(const struct invoice_doc *d, int flags)
 			json_object_set_new(x, "AccountId",
 			    json_string(l->account_id));
 			json_object_set_new(x, "Service", json_string(l->service));
+			json_object_set_new(x, "ServiceName",
+			    json_string(service_name(l->service)));
 			if (flags & INVOICE_MSP)
 				json_object_set_new(x, "AwsCost",
 				    usd_json(l->aws_cost));

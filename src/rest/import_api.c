@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The streamed CUR upload, POST /api/v1/imports: see import_api.h and
- * docs/billing.md. The body goes through a pipe to a thread running
- * ingest_add_fd() (the same path as `payerlink ingest` on a pipe), while
- * this side hashes it for SigV4. Owns the pipe, the thread and the ingest.
+ * docs/billing.md. The request is authenticated from its headers before
+ * a byte of the body is read (x-amz-content-sha256 declares the body);
+ * then the body goes through a pipe to a thread running ingest_add_fd()
+ * (the same path as `payerlink ingest` on a pipe), while this side checks
+ * it against the declaration. Owns the pipe, the thread and the ingest.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "billing/ingest.h"
 #include "billing/money.h"
 #include "core/buf.h"
+#include "core/codec.h"
 #include "core/json.h"
 #include "core/sigv4.h"
 #include "core/xmalloc.h"
@@ -28,6 +34,16 @@
 
 
 static uint64_t	 upload_max = IMPORT_UPLOAD_DEFAULT_MAX;
+static unsigned	 uploads_max = IMPORT_UPLOADS_DEFAULT_MAX;
+/* Uploads admitted and not yet freed, each with an ingest thread. */
+static atomic_uint	 uploads_running;
+
+/* How the body is verified: x-amz-content-sha256 says. */
+enum payload {
+	PAYLOAD_UNSIGNED,	/* UNSIGNED-PAYLOAD: the headers are signed */
+	PAYLOAD_SHA256,		/* the body's SHA-256, checked at its end */
+	PAYLOAD_CHUNKED		/* aws-chunked, each chunk signed */
+};
 
 struct import_upload {
 	struct store		*st;
@@ -41,9 +57,15 @@ struct import_upload {
 	int			 running;	/* the thread was started */
 	int			 rc;		/* the thread's ingest_add_fd */
 	struct err		 e;		/* its failure */
-	EVP_MD_CTX		*sha;		/* of the body, for SigV4 */
-	uint64_t		 len;
-	int			 too_large;
+	enum payload		 payload;
+	char			 declared[65];	/* PAYLOAD_SHA256: hex, lowercase */
+	EVP_MD_CTX		*sha;		/* PAYLOAD_SHA256: of the body */
+	struct sigv4_chunks	 chunks;	/* PAYLOAD_CHUNKED */
+	uint64_t		 decoded_len;	/* PAYLOAD_CHUNKED: declared */
+	uint64_t		 len;		/* bytes handed to the ingest */
+	struct err		 fail;		/* the body was refused midway */
+	int			 failed;
+	int			 slot;		/* counted in uploads_running */
 };
 
 void
@@ -51,6 +73,13 @@ import_upload_limit(uint64_t max)
 {
 	if (max > 0)
 		upload_max = max;
+}
+
+void
+import_upload_concurrency(unsigned n)
+{
+	if (n > 0)
+		uploads_max = n;
 }
 
 int
@@ -77,61 +106,234 @@ upload_main(void *arg)
 	return (NULL);
 }
 
-struct import_upload *
-import_upload_begin(struct store *st, const char *auth, const char *payer,
-    const char *period, const char *name, const char *reference)
+/* A decimal header value that must fit 64 bits; -1 when malformed. */
+static int
+header_u64(const char *v, uint64_t *out)
 {
-	struct import_upload	*u = xcalloc(1, sizeof(*u));
+	char			*end;
+	unsigned long long	 n;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return (-1);
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (-1);
+	*out = n;
+	return (0);
+}
+
+static int
+is_lower_hex64(const char *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < 64; i++)
+		if (v[i] < '0' || (v[i] > '9' && v[i] < 'a') || v[i] > 'f')
+			return (0);
+	return (v[64] == '\0');
+}
+
+/*
+ * What x-amz-content-sha256 declares. It stands in the canonical request
+ * for the body's hash, so the signature covers the headers and this
+ * declaration, and can be checked before a byte of the body is read.
+ */
+static int
+payload_parse(struct import_upload *u, const struct request *r,
+    struct err *e)
+{
+	const char	*v = request_header(r, "x-amz-content-sha256");
+	const char	*enc;
+
+	if (v == NULL)
+		return (err_set(e, ERR_INVALID, "InvalidRequest", NULL,
+		    "Missing required header for this request: "
+		    "x-amz-content-sha256 (an upload is authenticated before "
+		    "its body is read: send UNSIGNED-PAYLOAD, the body's "
+		    "SHA-256 in hex, or %s, and sign the header)",
+		    SIGV4_STREAMING_PAYLOAD));
+	if (request_header_count(r, "x-amz-content-sha256") != 1)
+		return (err_set(e, ERR_INVALID, "InvalidRequest", NULL,
+		    "x-amz-content-sha256: more than one"));
+	if (strcmp(v, SIGV4_UNSIGNED_PAYLOAD) == 0)
+		u->payload = PAYLOAD_UNSIGNED;
+	else if (is_lower_hex64(v)) {
+		u->payload = PAYLOAD_SHA256;
+		memcpy(u->declared, v, sizeof(u->declared));
+	} else if (strcmp(v, SIGV4_STREAMING_PAYLOAD) == 0) {
+		u->payload = PAYLOAD_CHUNKED;
+		enc = request_header(r, "Content-Encoding");
+		if (enc == NULL || strstr(enc, "aws-chunked") == NULL)
+			return (err_set(e, ERR_INVALID, "InvalidRequest", NULL,
+			    "%s needs Content-Encoding: aws-chunked",
+			    SIGV4_STREAMING_PAYLOAD));
+		if (header_u64(request_header(r,
+		    "x-amz-decoded-content-length"), &u->decoded_len) == -1)
+			return (err_set(e, ERR_INVALID, "InvalidRequest", NULL,
+			    "%s needs x-amz-decoded-content-length: the size "
+			    "of the file in bytes", SIGV4_STREAMING_PAYLOAD));
+	} else
+		return (err_set(e, ERR_INVALID, "InvalidRequest", NULL,
+		    "x-amz-content-sha256: '%.80s' is not supported (%s, 64 "
+		    "lowercase hex digits or %s)", v, SIGV4_UNSIGNED_PAYLOAD,
+		    SIGV4_STREAMING_PAYLOAD));
+	return (0);
+}
+
+static int
+too_large(struct err *e)
+{
+	return (err_set(e, ERR_LIMIT, "RequestEntityTooLarge", NULL,
+	    "the upload is larger than %llu bytes (serve --max-upload)",
+	    (unsigned long long)upload_max));
+}
+
+/*
+ * Everything that can be known from the headers, in the order a forger
+ * meets it: the declared size, the signature over the headers and the
+ * declared payload hash (key known, date fresh, every meaningful header
+ * signed), the signer being the MSP. Only then is a thread started.
+ */
+static int
+upload_admit(struct import_upload *u, struct request *r, struct err *e)
+{
+	struct principal	 who;
 	struct sigv4_auth	 sig;
 	struct access_key	 key;
-	struct err		 e;
+	struct msp		 m;
+	const char		*payer, *period, *name, *reference;
+	const char		*date;
+	uint64_t		 cl;
 
-	u->st = st;
-	u->pfd[0] = u->pfd[1] = -1;
-	u->sha = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(u->sha, EVP_sha256(), NULL);
+	if (request_header(r, "Authorization") == NULL)
+		return (rest_authenticate(r, &who, e));
+	if (payload_parse(u, r, e) == -1)
+		return (-1);
+	if (u->payload == PAYLOAD_CHUNKED && u->decoded_len > upload_max)
+		return (too_large(e));
+	if (u->payload != PAYLOAD_CHUNKED && header_u64(request_header(r,
+	    "Content-Length"), &cl) == 0 && cl > upload_max)
+		return (too_large(e));
+	r->body_sha256 = request_header(r, "x-amz-content-sha256");
+	if (rest_authenticate(r, &who, e) == -1)
+		return (-1);
+	/* The MSP's account only: it is the payer whose bills come in. */
+	if (msp_get(r->store, &m, NULL) == -1 ||
+	    strcmp(m.account_id, who.account_id) != 0)
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDenied), NULL,
+		    "only the "
+		    "MSP's account may upload cost and usage files"));
+	if (u->payload == PAYLOAD_CHUNKED) {
+		/* The seed of the chunk chain is the verified signature. */
+		if (sigv4_parse_auth(request_header(r, "Authorization"), &sig,
+		    e) == -1 || account_key_get(r->store, sig.access_key, &key,
+		    e) == -1)
+			return (-1);
+		for (date = request_header(r, "X-Amz-Date"); *date == ' ';
+		    date++)
+			;
+		sigv4_chunks_init(&u->chunks, &sig, key.secret, date);
+		OPENSSL_cleanse(key.secret, sizeof(key.secret));
+	}
+	/*
+	 * Each upload holds an ingest (tens of MiB at most, whatever the
+	 * file's size) and a thread: a few at a time, counted only once the
+	 * MSP is known, so nobody else can take the slots.
+	 */
+	if (atomic_fetch_add(&uploads_running, 1) >= uploads_max) {
+		atomic_fetch_sub(&uploads_running, 1);
+		return (err_set(e, ERR_LIMIT, "SlowDown", NULL, "%u uploads are "
+		    "running (serve --max-uploads): retry later", uploads_max));
+	}
+	u->slot = 1;
+	if (rest_query(r, "payer", &payer, e) == -1 ||
+	    rest_query(r, "period", &period, e) == -1 ||
+	    rest_query(r, "name", &name, e) == -1 ||
+	    rest_query(r, "reference", &reference, e) == -1)
+		return (-1);
 	snprintf(u->payer, sizeof(u->payer), "%s", payer ? payer : "");
 	snprintf(u->period, sizeof(u->period), "%s", period ? period : "");
 	snprintf(u->name, sizeof(u->name), "%s", name && *name ? name :
 	    "upload");
 	u->opts.payer = payer && *payer ? u->payer : NULL;
 	u->opts.period = period && *period ? u->period : NULL;
+	/* "true": another payer's file kept as history (billing/paid.h). */
 	u->opts.reference = reference != NULL &&
 	    (strcmp(reference, "true") == 0 || strcmp(reference, "1") == 0);
-	/* Unsigned or an unknown key: drained, answered at the end. */
+	return (0);
+}
+
+struct import_upload *
+import_upload_begin(struct request *r, struct response *resp)
+{
+	struct import_upload	*u = xcalloc(1, sizeof(*u));
+	struct err		 e;
+
+	u->st = r->store;
+	u->pfd[0] = u->pfd[1] = -1;
 	err_clear(&e);
-	if (auth == NULL || sigv4_parse_auth(auth, &sig, &e) == -1 ||
-	    account_key_get(st, sig.access_key, &key, &e) == -1)
-		return (u);
-	if (pipe(u->pfd) == -1)
-		return (u);
+	err_clear(&u->fail);
+	if (upload_admit(u, r, &e) == -1)
+		goto fail;
+	if (u->payload == PAYLOAD_SHA256) {
+		u->sha = EVP_MD_CTX_new();
+		EVP_DigestInit_ex(u->sha, EVP_sha256(), NULL);
+	}
+	if (pipe2(u->pfd, O_CLOEXEC) == -1) {
+		err_set(&e, ERR_INTERNAL, NULL, NULL, "pipe: %s",
+		    strerror(errno));
+		goto fail;
+	}
 	if (pthread_create(&u->th, NULL, upload_main, u) != 0) {
-		close(u->pfd[0]);
-		close(u->pfd[1]);
-		u->pfd[0] = u->pfd[1] = -1;
-		return (u);
+		err_set(&e, ERR_INTERNAL, NULL, NULL,
+		    "the upload could not be started");
+		goto fail;
 	}
 	u->running = 1;
 	return (u);
+fail:
+	response_header(resp, "x-amzn-RequestId", r->request_id);
+	if (e.aws_type != NULL && strcmp(e.aws_type, "SlowDown") == 0) {
+		e.http_status = 503;
+		response_header(resp, "Retry-After", "5");
+	}
+	reply_error(resp, &e);
+	import_upload_free(u);
+	return (NULL);
 }
 
-void
-import_upload_feed(struct import_upload *u, const char *p, size_t n)
+/* Stops feeding the ingest: the rest of the body is read and dropped. */
+static void
+upload_refuse(struct import_upload *u, const struct err *e)
 {
-	ssize_t	 w;
+	if (!u->failed) {
+		u->fail = *e;
+		u->failed = 1;
+	}
+	if (u->pfd[1] != -1) {
+		close(u->pfd[1]);
+		u->pfd[1] = -1;
+	}
+}
 
-	if (u->too_large)
+/* Decoded body bytes to the ingest (blocks while it catches up). */
+static void
+upload_write(void *arg, const char *p, size_t n)
+{
+	struct import_upload	*u = arg;
+	struct err		 e;
+	ssize_t			 w;
+
+	if (u->failed)
 		return;
 	if (u->len + n > upload_max) {
-		u->too_large = 1;
-		if (u->pfd[1] != -1) {
-			close(u->pfd[1]);
-			u->pfd[1] = -1;
-		}
+		upload_refuse(u, (too_large(&e), &e));
 		return;
 	}
 	u->len += n;
-	EVP_DigestUpdate(u->sha, p, n);
+	if (u->sha != NULL)
+		EVP_DigestUpdate(u->sha, p, n);
 	while (n > 0 && u->pfd[1] != -1) {
 		if ((w = write(u->pfd[1], p, n)) < 0) {
 			if (errno == EINTR)
@@ -143,6 +345,22 @@ import_upload_feed(struct import_upload *u, const char *p, size_t n)
 		p += w;
 		n -= (size_t)w;
 	}
+}
+
+void
+import_upload_feed(struct import_upload *u, const char *p, size_t n)
+{
+	struct err	 e;
+
+	if (u->failed)
+		return;
+	if (u->payload != PAYLOAD_CHUNKED) {
+		upload_write(u, p, n);
+		return;
+	}
+	err_clear(&e);
+	if (sigv4_chunks_feed(&u->chunks, p, n, upload_write, u, &e) == -1)
+		upload_refuse(u, &e);
 }
 
 static json_t *
@@ -167,6 +385,11 @@ import_report_json(const struct ingest_report *r)
 	    json_integer(r->replaced_id) : json_null());
 	json_object_set_new(o, "payer_account_id", json_string(r->payer_id));
 	json_object_set_new(o, "role", json_string(r->role));
+	/* A billing transfer's source's bill: the MSP's in the transfer's
+	 * months, shown as the transferred organization's. */
+	json_object_set_new(o, "transfer", r->transfer_id[0] != '\0' ?
+	    json_pack("{s:s, s:s}", "id", r->transfer_id, "organization_id",
+	    r->transfer_org_id) : json_null());
 	json_object_set_new(o, "billing_period", json_string(r->period));
 	json_object_set_new(o, "currency", json_string(r->currency));
 	json_object_set_new(o, "format", json_string(r->format));
@@ -239,46 +462,58 @@ upload_stop(struct import_upload *u)
 	if (u->running) {
 		pthread_join(u->th, NULL);
 		u->running = 0;
+	}
+	if (u->pfd[0] != -1) {
 		close(u->pfd[0]);
 		u->pfd[0] = -1;
 	}
+}
+
+/* The body is whole: is it the one the signature promised? */
+static int
+upload_verified(struct import_upload *u, struct err *e)
+{
+	unsigned char	 d[32];
+	unsigned int	 dlen = 32;
+	char		 hash[65];
+
+	if (u->failed) {
+		*e = u->fail;
+		return (-1);
+	}
+	if (u->payload == PAYLOAD_SHA256) {
+		EVP_DigestFinal_ex(u->sha, d, &dlen);
+		hex_encode(d, sizeof(d), hash);
+		if (strcmp(hash, u->declared) != 0)
+			return (err_set(e, ERR_INVALID,
+			    "XAmzContentSHA256Mismatch", NULL, "The provided "
+			    "'x-amz-content-sha256' header does not match what "
+			    "was computed (%s); nothing was imported", hash));
+	}
+	if (u->payload == PAYLOAD_CHUNKED) {
+		if (sigv4_chunks_end(&u->chunks, e) == -1)
+			return (-1);
+		if (u->len != u->decoded_len)
+			return (err_set(e, ERR_INVALID, "IncompleteBody", NULL,
+			    "x-amz-decoded-content-length is %llu, the chunks "
+			    "held %llu bytes", (unsigned long long)u->decoded_len,
+			    (unsigned long long)u->len));
+	}
+	return (0);
 }
 
 void
 import_upload_finish(struct import_upload *u, struct request *r,
     struct response *resp)
 {
-	struct principal	 who;
-	struct msp		 m;
-	struct err		 e;
-	unsigned char		 d[32];
-	unsigned int		 dlen;
-	char			 hash[65];
-	int			 i;
+	struct err	 e;
 
 	err_clear(&e);
 	response_header(resp, "x-amzn-RequestId", r->request_id);
 	upload_stop(u);
-	EVP_DigestFinal_ex(u->sha, d, &dlen);
-	for (i = 0; i < 32; i++)
-		snprintf(hash + 2 * i, 3, "%02x", d[i]);
-	if (u->too_large) {
-		err_set(&e, ERR_LIMIT, "RequestEntityTooLarge", NULL,
-		    "the upload is larger than %llu bytes (serve --max-upload)",
-		    (unsigned long long)upload_max);
+	/* The delivery is committed only once the body proved authentic. */
+	if (upload_verified(u, &e) == -1)
 		goto fail;
-	}
-	/* The body went to the importer, not into r->body. */
-	r->body_sha256 = hash;
-	if (rest_authenticate(r, &who, &e) == -1)
-		goto fail;
-	/* The MSP's account only: it is the payer whose bills come in. */
-	if (msp_get(r->store, &m, NULL) == -1 ||
-	    strcmp(m.account_id, who.account_id) != 0) {
-		err_set(&e, ERR_DENIED, "AccessDenied", NULL, "only the MSP's "
-		    "account may upload cost and usage files");
-		goto fail;
-	}
 	if (u->ing == NULL || u->rc == -1) {
 		if (u->rc == -1)
 			e = u->e;
@@ -303,6 +538,10 @@ import_upload_free(struct import_upload *u)
 		return;
 	upload_stop(u);
 	ingest_free(u->ing);
+	if (u->slot)
+		atomic_fetch_sub(&uploads_running, 1);
 	EVP_MD_CTX_free(u->sha);
+	if (u->payload == PAYLOAD_CHUNKED)
+		sigv4_chunks_release(&u->chunks);
 	xfree(u);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "billing/pricing.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "onboard/onboard.h"
@@ -268,8 +269,10 @@ rest_onboarding_add(struct rest_call *c, struct err *e)
 {
 	struct orgport		 org = orgport_default(c->r->store);
 	struct onboard_result	 res;
+	enum onboard_route	 route = ONBOARD_ROUTE_INVITE;
 	json_t			*in = NULL;
-	const char		*cid, *aid, *email, *notes;
+	const char		*cid, *aid, *email, *notes, *rs, *start;
+	int64_t			 start_at = 0, end;
 
 	if (body(c->r, &in, e) == -1)
 		return (-1);
@@ -277,14 +280,31 @@ rest_onboarding_add(struct rest_call *c, struct err *e)
 	    member(in, "AccountId", &aid, e) == -1 ||
 	    member(in, "Email", &email, e) == -1 ||
 	    member(in, "Notes", &notes, e) == -1 ||
-	    onboard_request(c->r->store, &org, &c->who, cid, aid, email, notes,
-	    0, &res, e) == -1) {
-		json_decref(in);
-		return (-1);
+	    member(in, "Route", &rs, e) == -1 ||
+	    member(in, "Start", &start, e) == -1)
+		goto fail;
+	/* Route "invite" (default) or "billing-transfer" with its Start
+	 * month, YYYY-MM (default: the next). */
+	if (rs != NULL && onboard_route_parse(rs, &route) == -1) {
+		err_set(e, ERR_INVALID, NULL, NULL, "Route: expected invite "
+		    "or billing-transfer");
+		goto fail;
 	}
+	if (start != NULL && (route != ONBOARD_ROUTE_BILLING_TRANSFER ||
+	    month_bounds(start, &start_at, &end) == -1)) {
+		err_set(e, ERR_INVALID, NULL, NULL, "Start: a month YYYY-MM, "
+		    "for Route billing-transfer");
+		goto fail;
+	}
+	if (onboard_request_route(c->r->store, &org, &c->who, cid, aid, email,
+	    notes, 0, route, start_at, &res, e) == -1)
+		goto fail;
 	json_decref(in);
 	reply_json(c->resp, 201, onboard_result_json(&res));
 	return (0);
+fail:
+	json_decref(in);
+	return (-1);
 }
 
 int

@@ -54,6 +54,16 @@ onboard_result_json(const struct onboard_result *r)
 	    json_string_or_null(r->prev_org_id));
 	if (r->case_no == 3)
 		json_object_set_new(o, "Members", json_integer(r->members));
+	json_object_set_new(o, "Route", json_string(onboard_route_name(
+	    r->route)));
+	json_object_set_new(o, "RecommendedRoute", json_string(
+	    onboard_route_name(onboard_route_best(r->case_no))));
+	if (r->route == ONBOARD_ROUTE_BILLING_TRANSFER) {
+		json_object_set_new(o, "TransferId",
+		    json_string(r->transfer_id));
+		json_object_set_new(o, "TransferStart",
+		    onboard_json_time(r->transfer_start));
+	}
 	return (o);
 }
 
@@ -147,8 +157,28 @@ onboard_view_json(const struct onboard_view *v, int flags)
 	json_object_set_new(o, "GapFlagged", json_boolean(v->gap_flagged));
 	json_object_set_new(o, "GapThresholdMinutes",
 	    json_integer(v->gap_threshold_min));
+	json_object_set_new(o, "Route", json_string(v->route.route));
+	if (v->route.transfer_id[0] != '\0') {
+		json_object_set_new(o, "TransferId",
+		    json_string(v->route.transfer_id));
+		json_object_set_new(o, "TransferStatus", v->transfer_found ?
+		    json_string(v->transfer.status) : json_null());
+		json_object_set_new(o, "TransferStart", onboard_json_time(
+		    v->transfer_found ? v->transfer.start_at :
+		    v->route.start_at));
+		json_object_set_new(o, "TransferEnd", onboard_json_time(
+		    v->transfer_found ? v->transfer.end_at : 0));
+	}
 	if (flags & ONBOARD_JSON_SUMMARY)
 		return (o);
+	arr = json_array();
+	for (i = 0; i < v->noptions; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:b, s:s, s:s}",
+		    "Route", onboard_route_name(v->options[i].route),
+		    "Recommended", v->options[i].recommended,
+		    "Title", v->options[i].title,
+		    "Summary", v->options[i].summary));
+	json_object_set_new(o, "RouteOptions", arr);
 	arr = json_array();
 	for (i = 0; i < v->nevents; i++)
 		json_array_append_new(arr, event_json(&v->events[i]));

@@ -54,9 +54,10 @@ reply_error(struct response *resp, const struct err *e)
 
 	if (code == NULL)
 		code = e->code == ERR_NOT_FOUND ? "NotFound" :
-		    e->code == ERR_DENIED ? "AccessDenied" :
+		    e->code == ERR_DENIED ? AWSERR(AccessDenied) :
 		    e->code == ERR_CONFLICT ? "Conflict" :
-		    e->code == ERR_INTERNAL ? "InternalError" : "InvalidInput";
+		    e->code == ERR_INTERNAL ? AWSERR(InternalError) :
+		    AWSERR(InvalidInput);
 	/* REST speaks HTTP: not found 404, denied 403, conflict 409. */
 	if (status == 400 && e->http_status == 0)
 		status = e->code == ERR_NOT_FOUND ? 404 :

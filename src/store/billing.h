@@ -297,6 +297,12 @@ int	 store_billing_memberships(struct store *, struct arena *,
 	    const char *payer, int64_t from, int64_t to,
 	    struct billing_membership **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
+/* The accepted billing transfers (ACCEPTED, or WITHDRAWN with an end after
+ * their start) whose target is target_mgmt_id: what it pays for
+ * (store/transfer.c; struct transfer is the organization's, store/org.h). */
+int	 store_transfer_paid(struct store *, struct arena *,
+	    const char *target_mgmt_id, struct transfer **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
 /* Imports newest first, of one status ("" any), at most limit. */
 /* The current imports of role ("billing" | "reference") whose period is in
  * [from, to] (YYYY-MM), of payer_id ("" any payer); by period then payer,
@@ -398,6 +404,17 @@ int	 store_invoice_members(struct store *, struct arena *,
 int	 store_recon_accounts(struct store *, struct arena *,
 	    const struct billing_source *src, size_t nsrc,
 	    struct recon_account **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+/*
+ * Deliveries imported from S3 (store/live.c): a source (s3://bucket/key of
+ * a manifest, or of a folder of plain files) is imported once per version
+ * (its ETag, or a digest of its files' ETags).
+ */
+int	 store_import_source_seen(struct store *, const char *source,
+	    const char *version, int *out /* OUT */, struct err *);
+int	 store_import_source_mark(struct store *, const char *source,
+	    const char *version, int64_t import_id, int64_t when,
 	    struct err *);
 
 #endif

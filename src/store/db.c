@@ -210,7 +210,7 @@ check_portable(const struct store_backend *be, const char *name,
 {
 	if (be != &store_pg || strstr(sql, "INTEGER PRIMARY KEY") == NULL)
 		return (0);
-	return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+	return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 	    "migration %s: INTEGER PRIMARY KEY is SQLite's rowid; give "
 	    "'--sqlite: ' and '--pg: ' variants of the line", name));
 }
@@ -344,7 +344,7 @@ store_db_clock(struct store *st, int64_t *ms_out, struct err *e)
 		*ms_out = stmt_int64(s, 0);
 	stmt_done(s);
 	if (rc == 0)
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "the database has no clock"));
 	return (rc == 1 ? 0 : -1);
 }
@@ -419,7 +419,8 @@ store_clock_advance(struct store *st, int64_t ms, struct err *e)
 	int			 rc;
 
 	if (!(st->flags & STORE_EMULATOR))
-		return (err_set(e, ERR_DENIED, "AccessDeniedException", NULL,
+		return (err_set(e, ERR_DENIED, AWSERR(AccessDeniedException),
+		    NULL,
 		    "the test clock exists only in emulator mode"));
 	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);

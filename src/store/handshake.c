@@ -31,6 +31,9 @@ static const struct col hs_cols[] = {
 	COL_T_EXPR(struct handshake, mgmt_name, "a.name"),
 	COL_T_EXPR(struct handshake, feature_set, "o.feature_set"),
 	COL_T_EXPR(struct handshake, partition, "o.arn_partition"),
+	COL_T_EXPR(struct handshake, transfer_id, "COALESCE(tr.id, '')"),
+	COL_I64_EXPR(struct handshake, transfer_start,
+	    "COALESCE(tr.start_at, 0)"),
 };
 static const struct row hs_row = ROW(struct handshake, hs_cols);
 
@@ -44,7 +47,8 @@ static const struct row tag_row = ROW(struct handshake_tag, tag_cols);
 		"JOIN organizations o ON o.id = h.org_id " \
 		"JOIN accounts a ON a.id = o.management_id " \
 		"LEFT JOIN accounts r ON h.recipient_id IS NULL AND " \
-		"h.target_type = 'EMAIL' AND lower(r.email) = lower(h.target_id)"
+		"h.target_type = 'EMAIL' AND lower(r.email) = lower(h.target_id) " \
+		"LEFT JOIN responsibility_transfers tr ON tr.handshake_id = h.id"
 
 int
 store_handshake_insert(struct store *st, const struct handshake *h,

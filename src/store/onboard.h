@@ -80,6 +80,14 @@ struct onboarding_event {
 	char	 detail[ONBOARD_NOTES_MAX + 1];
 };
 
+/* The desk's route of an onboarding (onboard.h): "invite", or
+ * "billing-transfer" with its transfer and the start it asked for. */
+struct onboarding_route {
+	char	 onboarding_id[ONBOARDING_ID_LEN + 1];
+	char	 route[20];
+	char	 transfer_id[TRANSFER_ID_MAX + 1];	/* "" for invite */
+	int64_t	 start_at;
+};
 
 /*
  * Onboarding. The MSP is one row (get fails with ERR_NOT_FOUND until
@@ -131,5 +139,12 @@ int	 store_onboarding_events(struct store *, struct arena *,
 	    const char *onboarding_id, size_t limit,
 	    struct onboarding_event **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
+
+/* The desk's route of an onboarding (put: insert or replace); no row
+ * reads as "invite". */
+int	 store_onboarding_route_put(struct store *,
+	    const struct onboarding_route *, struct err *);
+int	 store_onboarding_route_get(struct store *, const char *onboarding_id,
+	    struct onboarding_route *out /* OUT */, struct err *);
 
 #endif

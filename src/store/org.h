@@ -64,6 +64,8 @@ struct membership {
 
 #define HANDSHAKE_ID_MAX	34
 #define HANDSHAKE_NOTES_MAX	1024
+#define TRANSFER_ID_MAX		35	/* rt- + 8..32 */
+#define TRANSFER_NAME_MAX	128
 
 /* An invitation (or another handshake) and its parties. */
 struct handshake {
@@ -88,6 +90,39 @@ struct handshake {
 	char	 mgmt_name[ACCOUNT_NAME_MAX * 4 + 1];
 	char	 feature_set[24];
 	char	 partition[16];
+	/* TRANSFER_RESPONSIBILITY: its transfer ("" none) and start. */
+	char	 transfer_id[TRANSFER_ID_MAX + 1];
+	int64_t	 transfer_start;
+};
+
+/*
+ * A billing transfer (Organizations' ResponsibilityTransfer): the target
+ * (who pays: the organization that invited) takes over the source
+ * organization's consolidated bill from start_at to end_at. Strings are ""
+ * where the column is NULL.
+ */
+struct transfer {
+	char	 id[TRANSFER_ID_MAX + 1];
+	char	 type[16];			/* BILLING */
+	char	 name[TRANSFER_NAME_MAX + 1];	/* printable ASCII */
+	char	 status[16];			/* as stored: REQUESTED ... */
+	char	 target_org_id[ORG_ID_MAX + 1];
+	char	 target_mgmt_id[ACCOUNT_ID_LEN + 1];
+	char	 invite_type[16];		/* ACCOUNT | EMAIL */
+	char	 invite_id[EMAIL_MAX + 1];
+	/* The source's management account: fixed at acceptance; before, the
+	 * invited account, or the owner of the invited e-mail ("" none). */
+	char	 source_mgmt_id[ACCOUNT_ID_LEN + 1];
+	char	 source_org_id[ORG_ID_MAX + 1];	/* "" until accepted */
+	int64_t	 start_at;			/* 00:00 UTC, first of a month */
+	int64_t	 end_at;			/* last ms of a month; 0 none */
+	char	 handshake_id[HANDSHAKE_ID_MAX + 1];
+	int64_t	 expires_at;			/* the invitation's */
+	int64_t	 created_at;
+	int64_t	 updated_at;
+	/* Reads only: the parties' e-mails. */
+	char	 target_email[EMAIL_MAX + 1];
+	char	 source_email[EMAIL_MAX + 1];
 };
 
 /* A tag given with an invitation (AWS's Tag: key 1..128, value 0..256). */
@@ -278,6 +313,41 @@ int	 store_handshake_tags(struct store *, struct arena *,
 	    size_t *n_out /* OUT */, struct err *);
 
 /*
+ * Billing transfers (store/transfer.c). Rows come back with the source
+ * resolved (source_mgmt_id: fixed at acceptance, else the invited account,
+ * else the owner of the invited e-mail now, "" if none) and both parties'
+ * e-mails; status as stored (the domain turns a REQUESTED row past
+ * expires_at into EXPIRED).
+ */
+int	 store_transfer_insert(struct store *, const struct transfer *,
+	    struct err *);
+int	 store_transfer_get(struct store *, const char *id,
+	    struct transfer *out /* OUT */, struct err *);
+int	 store_transfer_by_handshake(struct store *, const char *handshake_id,
+	    struct transfer *out /* OUT */, struct err *);
+/* Writes t over its row, which must still be in from_status (else
+ * ERR_CONFLICT). */
+int	 store_transfer_update(struct store *, const struct transfer *t,
+	    const char *from_status, struct err *);
+/* REQUESTED rows past their expiry become EXPIRED. */
+int	 store_transfer_expire(struct store *, int64_t now, struct err *);
+/* One page by id after `after`: inbound (mgmt_id is the target, who
+ * pays) or outbound (mgmt_id is the resolved source); id "" any. */
+int	 store_transfer_list(struct store *, struct arena *, int inbound,
+	    const char *mgmt_id, const char *id, const char *after,
+	    size_t limit, struct transfer **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+/*
+ * The earliest transfer in force at now (an open invitation unless
+ * accepted_only, an accepted transfer, a withdrawn one before its end)
+ * whose source (as_source) or target is mgmt_id, other than exclude_id
+ * (NULL: none); *found 0 when none.
+ */
+int	 store_transfer_in_force(struct store *, int as_source,
+	    const char *mgmt_id, int64_t now, int accepted_only,
+	    const char *exclude_id, struct transfer *out /* OUT */,
+	    int *found /* OUT */, struct err *);
+/*
  * Organizations beyond invitations (store/ou.c, policy.c, ...). OUs: insert
  * fails with ERR_CONFLICT for a name taken under the same parent, and
  * numbers the OU (seq) after its organization's last. A parent_id "" in a
@@ -442,6 +512,33 @@ int	 store_resource_policy_delete(struct store *, const char *org_id,
 int	 store_org_departures(struct store *, struct arena *,
 	    const char *org_id, int64_t since, size_t limit,
 	    struct membership **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+
+/*
+ * Live mode (store/live.c): the one live_org row when the database is live
+ * (ERR_NOT_FOUND when it is emulated).
+ */
+struct live_org {
+	char	 org_id[ORG_ID_MAX + 1];
+	char	 management_id[ACCOUNT_ID_LEN + 1];
+	char	 profile[128];
+	char	 region[64];
+	int64_t	 connected_at;
+	int64_t	 sync_tried_at;			/* 0: never */
+	int64_t	 sync_ok_at;			/* 0: never */
+	char	 sync_error[512];		/* "" when the last one worked */
+	int64_t	 accounts;
+	int64_t	 handshakes;
+};
+
+int	 store_live_get(struct store *, struct live_org *out /* OUT */,
+	    struct err *);
+int	 store_live_put(struct store *, const struct live_org *, struct err *);
+/* Records a sync's outcome: error "" for a success (counts kept). */
+int	 store_live_synced(struct store *, int64_t when, const char *error,
+	    int64_t accounts, int64_t handshakes, struct err *);
+/* Organizations the database holds, deleted ones included. */
+int	 store_org_count_all(struct store *, int64_t *n_out /* OUT */,
 	    struct err *);
 
 #endif

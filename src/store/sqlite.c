@@ -82,7 +82,7 @@ conn_exec(struct conn *c, const char *sql, struct err *e)
 	char	*msg = NULL;
 
 	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "database error: %s", msg ? msg : "unknown");
 		sqlite3_free(msg);
 		return (-1);
@@ -102,7 +102,7 @@ conn_get(struct store *st, struct err *e)
 	c->lt = lt;
 	if (sqlite3_open_v2(st->path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "cannot open database %s: %s", st->path,
 		    sqlite3_errmsg(c->db));
 		sqlite3_close(c->db);
@@ -131,9 +131,9 @@ db_error(struct conn *c, int rc, struct err *e)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL, "%s",
 		    sqlite3_errmsg(c->db)));
 	if ((rc & 0xff) == SQLITE_FULL)
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "the database disk is full"));
-	return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+	return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 	    "database error: %s", sqlite3_errmsg(c->db)));
 }
 
@@ -179,7 +179,7 @@ lite_prepare(struct store *st, const char *sql, int flags, struct err *e)
 			return (&c->cache[j].stmt.base);
 		}
 	}
-	err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+	err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 	    "statement cache full");
 	return (NULL);
 }
@@ -339,7 +339,7 @@ lite_begin(struct store *st, enum store_txn kind, struct err *e)
 	if ((c = conn_get(st, e)) == NULL)
 		return (-1);
 	if (c->depth != 0)
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "nested transaction"));
 	if (conn_exec(c, kind == STORE_WRITE ? "BEGIN IMMEDIATE" : "BEGIN",
 	    e) == -1)
@@ -461,7 +461,7 @@ lite_reserve(struct store *st, struct err *e)
 	 * ENOSPC is all it fails with but for an I/O error. */
 	if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_SIZE_HINT,
 	    &size) != SQLITE_OK)
-		return (err_set(e, ERR_INTERNAL, "ServiceException", NULL,
+		return (err_set(e, ERR_INTERNAL, AWSERR(ServiceException), NULL,
 		    "the database disk is full: cannot grow the database file "
 		    "to %lld bytes", (long long)size));
 	return (0);

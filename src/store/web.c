@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The web console's sessions and sign-in lockouts in the store: portable
+ * The web console's sessions and sign-in limits in the store: portable
  * SQL. See the "Web sessions." part of store.h. Only hashes of session
  * tokens are stored; the tokens themselves live in cookies.
  */
@@ -179,30 +179,183 @@ store_web_failures_get(struct store *st, const char *email,
 }
 
 int
-store_web_failures_put(struct store *st, const struct web_signin_failures *f,
-    struct err *e)
-{
-	static const char	*sql = "INSERT INTO web_signin_failures (email, "
-	    "failures, last_failure_at, locked_until) VALUES (lower(?), ?, ?, ?) "
-	    "ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, "
-	    "last_failure_at = excluded.last_failure_at, "
-	    "locked_until = excluded.locked_until";
-	struct stmt		*s;
-
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_text(s, 1, f->email);
-	stmt_bind_int64(s, 2, f->failures);
-	stmt_bind_int64(s, 3, f->last_failure_at);
-	stmt_bind_int64(s, 4, f->locked_until);
-	return (stmt_exec(s, e));
-}
-
-int
 store_web_failures_clear(struct store *st, const char *email, struct err *e)
 {
 	static const char	*sql = "DELETE FROM web_signin_failures "
 	    "WHERE email = lower(?)";
 
 	return (exec_one(st, sql, email, NULL, 0, 0, e));
+}
+
+/*
+ * One rate-limit row ('addr:...' or '*') in the current write
+ * transaction: *n_out the attempts in its window, *start_out the window's
+ * start (a window older than rules->window_ms starts anew at now).
+ */
+static int
+limit_get(struct store *st, const char *key, int64_t now,
+    const struct signin_rules *rules, int64_t *n_out, int64_t *start_out,
+    struct err *e)
+{
+	static const char	*sql = "SELECT window_start, attempts FROM "
+	    "signin_limits WHERE key = ?";
+	struct stmt		*s;
+	int			 rc;
+
+	*n_out = 0;
+	*start_out = now;
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, key);
+	if ((rc = stmt_step(s, e)) == 1 &&
+	    now - stmt_int64(s, 0) < rules->window_ms) {
+		*start_out = stmt_int64(s, 0);
+		*n_out = stmt_int64(s, 1);
+	}
+	stmt_done(s);
+	return (rc == -1 ? -1 : 0);
+}
+
+static int
+limit_put(struct store *st, const char *key, int64_t start, int64_t n,
+    struct err *e)
+{
+	static const char	*sql = "INSERT INTO signin_limits (key, "
+	    "window_start, attempts) VALUES (?, ?, ?) ON CONFLICT (key) DO "
+	    "UPDATE SET window_start = excluded.window_start, "
+	    "attempts = excluded.attempts";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, key);
+	stmt_bind_int64(s, 2, start);
+	stmt_bind_int64(s, 3, n);
+	return (stmt_exec(s, e));
+}
+
+int
+store_signin_admit(struct store *st, const char *email, const char *addr,
+    int64_t now, const struct signin_rules *rules,
+    struct signin_admission *out, struct err *e)
+{
+	static const char	*purge_limits = "DELETE FROM signin_limits "
+	    "WHERE window_start < ?";
+	static const char	*purge_failures = "DELETE FROM "
+	    "web_signin_failures WHERE last_failure_at < ? AND "
+	    "locked_until < ?";
+	static const char	*put_failures = "INSERT INTO "
+	    "web_signin_failures (email, failures, last_failure_at, "
+	    "locked_until) VALUES (lower(?), ?, ?, ?) ON CONFLICT (email) DO "
+	    "UPDATE SET failures = excluded.failures, "
+	    "last_failure_at = excluded.last_failure_at, "
+	    "locked_until = excluded.locked_until";
+	struct web_signin_failures	 f;
+	struct stmt			*s;
+	struct err			 nf;
+	char				 akey[80];
+	int64_t				 gn, gstart, an, astart;
+	int				 known;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(akey, sizeof(akey), "addr:%s", addr);
+	/*
+	 * One write transaction: writers are serialized on both backends
+	 * (BEGIN IMMEDIATE; PostgreSQL's writers' lock), so the counts read
+	 * here are the latest and no parallel attempt passes on the same.
+	 */
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		return (-1);
+	/* Old windows and forgotten failures go: the tables stay small. */
+	if ((s = db_stmt(st, purge_limits, e)) == NULL)
+		goto fail;
+	stmt_bind_int64(s, 1, now - rules->window_ms);
+	if (stmt_exec(s, e) == -1 || (s = db_stmt(st, purge_failures,
+	    e)) == NULL)
+		goto fail;
+	stmt_bind_int64(s, 1, now - rules->lock_ms);
+	stmt_bind_int64(s, 2, now);
+	if (stmt_exec(s, e) == -1)
+		goto fail;
+
+	memset(&f, 0, sizeof(f));
+	err_clear(&nf);
+	known = email != NULL && store_web_failures_get(st, email, &f,
+	    &nf) == 0;
+	if (!known && nf.code != ERR_NONE && nf.code != ERR_NOT_FOUND) {
+		*e = nf;
+		goto fail;
+	}
+	if (known && f.locked_until > now) {
+		out->refused = SIGNIN_LOCKED;
+		out->until = f.locked_until;
+		return (store_commit(st, e));
+	}
+	if (limit_get(st, "*", now, rules, &gn, &gstart, e) == -1 ||
+	    limit_get(st, akey, now, rules, &an, &astart, e) == -1)
+		goto fail;
+	if (an >= rules->per_address) {
+		out->refused = SIGNIN_ADDRESS;
+		out->until = astart + rules->window_ms;
+		return (store_commit(st, e));
+	}
+	if (gn >= rules->global) {
+		out->refused = SIGNIN_GLOBAL;
+		out->until = gstart + rules->window_ms;
+		return (store_commit(st, e));
+	}
+	/* Admitted: counted now, as if it fails; success takes it back. */
+	if (limit_put(st, "*", gstart, gn + 1, e) == -1 ||
+	    limit_put(st, akey, astart, an + 1, e) == -1)
+		goto fail;
+	if (email != NULL) {
+		if (!known || now - f.last_failure_at > rules->lock_ms)
+			f.failures = 0;
+		f.failures++;
+		f.locked_until = 0;
+		/* The last failure allowed: if it fails, the e-mail is locked. */
+		if (f.failures >= rules->lock_failures) {
+			f.failures = 0;
+			f.locked_until = now + rules->lock_ms;
+			out->locks = 1;
+			out->until = f.locked_until;
+		}
+		if ((s = db_stmt(st, put_failures, e)) == NULL)
+			goto fail;
+		stmt_bind_text(s, 1, email);
+		stmt_bind_int64(s, 2, f.failures);
+		stmt_bind_int64(s, 3, now);
+		stmt_bind_int64(s, 4, f.locked_until);
+		if (stmt_exec(s, e) == -1)
+			goto fail;
+	}
+	out->refused = SIGNIN_ADMITTED;
+	return (store_commit(st, e));
+fail:
+	store_rollback(st);
+	return (-1);
+}
+
+int
+store_signin_succeeded(struct store *st, const char *email, const char *addr,
+    struct err *e)
+{
+	static const char	*refund = "UPDATE signin_limits SET attempts = "
+	    "attempts - 1 WHERE (key = ? OR key = '*') AND attempts > 0";
+	struct stmt		*s;
+	char			 akey[80];
+
+	snprintf(akey, sizeof(akey), "addr:%s", addr);
+	if (store_begin(st, STORE_WRITE, e) == -1)
+		return (-1);
+	if (store_web_failures_clear(st, email, e) == -1 ||
+	    (s = db_stmt(st, refund, e)) == NULL)
+		goto fail;
+	stmt_bind_text(s, 1, akey);
+	if (stmt_exec(s, e) == -1)
+		goto fail;
+	return (store_commit(st, e));
+fail:
+	store_rollback(st);
+	return (-1);
 }

@@ -34,6 +34,28 @@ struct web_signin_failures {
 	int64_t	 locked_until;			/* 0: not locked */
 };
 
+/* What limits sign-ins (serve --signin-per-address, --signin-global). */
+struct signin_rules {
+	int64_t	 window_ms;		/* of the rate limits */
+	int64_t	 per_address;		/* attempts per window, one address */
+	int64_t	 global;		/* attempts per window, everyone */
+	int64_t	 lock_failures;		/* failures in a row that lock */
+	int64_t	 lock_ms;		/* for this long */
+};
+
+enum signin_refusal {
+	SIGNIN_ADMITTED = 0,
+	SIGNIN_LOCKED,			/* the e-mail, after its failures */
+	SIGNIN_ADDRESS,			/* the address's rate */
+	SIGNIN_GLOBAL			/* everyone's rate */
+};
+
+struct signin_admission {
+	enum signin_refusal	 refused;
+	int64_t			 until;	/* refused: retry then; locks: lock end */
+	int			 locks;	/* admitted: a failure now locks */
+};
+
 /*
  * Web sessions. Times are real (clock_real_ms), not the business clock.
  * store_web_session_get fails with ERR_NOT_FOUND for an unknown token hash;
@@ -57,9 +79,26 @@ int	 store_web_session_purge(struct store *, int64_t now, struct err *);
 /* Sign-in failures per e-mail; get fails with ERR_NOT_FOUND when none. */
 int	 store_web_failures_get(struct store *, const char *email,
 	    struct web_signin_failures *out /* OUT */, struct err *);
-int	 store_web_failures_put(struct store *,
-	    const struct web_signin_failures *, struct err *);
 int	 store_web_failures_clear(struct store *, const char *email,
 	    struct err *);
+
+/*
+ * Sign-in limits (real time). store_signin_admit decides, in one write
+ * transaction, whether an attempt for email (NULL: not an e-mail address)
+ * from client address addr may have its password checked, and counts it
+ * before the check, as a failure: so parallel attempts cannot all pass on
+ * the same count, whatever the backend or the number of servers. Refused
+ * (out->refused, out->until when to retry) while the e-mail is locked,
+ * past rules->per_address attempts of the address in its window or
+ * rules->global of everyone's. The attempt that makes lock_failures in a
+ * row locks the e-mail until out->until (out->locks) should it fail.
+ * store_signin_succeeded forgets the e-mail's failures and takes the
+ * attempt back from the address's and everyone's counts.
+ */
+int	 store_signin_admit(struct store *, const char *email,
+	    const char *addr, int64_t now, const struct signin_rules *,
+	    struct signin_admission *out /* OUT */, struct err *);
+int	 store_signin_succeeded(struct store *, const char *email,
+	    const char *addr, struct err *);
 
 #endif

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Sign in and sign out. Sign-in checks e-mail and password (argon2id, in
- * account_authenticate), locks an e-mail for 15 minutes after 5 failures
- * in a row, and rotates the session. The sign-in form's CSRF token is a
+ * account_authenticate) once the store has admitted the attempt: an
+ * e-mail is locked for 15 minutes after 5 failures in a row, and attempts
+ * per client address and in all are rate-limited (serve --signin-*); then
+ * it rotates the session. The sign-in form's CSRF token is a
  * double-submit cookie (pl_csrf), since there is no session yet.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/config.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -51,7 +54,8 @@ pre_csrf(struct ctx *c)
 	web_token_new(n);
 	c->pre_csrf = n;
 	response_header(c->resp, "Set-Cookie", arena_printf(c->r->arena,
-	    "%s=%s; Path=/; HttpOnly; SameSite=Strict", WEB_PRE_COOKIE, n));
+	    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", WEB_PRE_COOKIE, n,
+	    web_cookie_secure(c)));
 }
 
 void
@@ -65,29 +69,52 @@ signin_get(struct ctx *c)
 	signin_form(c, "");
 }
 
+/* Refused before the password is checked: 429 with Retry-After. */
 static void
-locked_text(struct ctx *c, int64_t until)
+refused_text(struct ctx *c, const struct signin_admission *adm, int64_t now)
 {
 	char	 when[32];
-	char	 msg[256];
+	char	 msg[320];
+	int64_t	 secs;
 
-	time_text(until, when, sizeof(when));
-	snprintf(msg, sizeof(msg), "Too many failed sign-ins for this e-mail "
-	    "address: sign-in is locked for 15 minutes, until %s.", when);
+	secs = (adm->until - now + 999) / 1000;
+	if (secs < 1)
+		secs = 1;
+	time_text(adm->until, when, sizeof(when));
+	if (adm->refused == SIGNIN_LOCKED)
+		snprintf(msg, sizeof(msg), "Too many failed sign-ins for this "
+		    "e-mail address: sign-in is locked for 15 minutes, until "
+		    "%s.", when);
+	else
+		snprintf(msg, sizeof(msg), "Too many sign-in attempts %s: try "
+		    "again in %lld seconds.", adm->refused == SIGNIN_ADDRESS ?
+		    "from your address" : "right now",
+		    (long long)secs);
 	error_text_at(c, "signin", msg);
 	c->resp->status = 429;
+	response_header(c->resp, "Retry-After", arena_printf(c->r->arena,
+	    "%lld", (long long)secs));
 }
 
+/*
+ * Each attempt is admitted by the store before its password is checked
+ * (store_signin_admit: one write transaction counts it against the
+ * e-mail's lockout, the address's and everyone's rate), so no number of
+ * parallel attempts gets more passwords checked than the limits allow.
+ */
 void
 signin_post(struct ctx *c)
 {
 	const char			*email = form_str(&c->form, "email");
 	const char			*password = form_str(&c->form, "password");
-	struct web_signin_failures	 f;
+	const char			*addr = c->r->remote_addr != NULL ?
+					    c->r->remote_addr : "-";
+	struct signin_rules		 rules;
+	struct signin_admission		 adm;
 	struct account			 a;
 	struct err			 e;
+	char				 when[32], msg[320];
 	int64_t				 now = clock_real_ms();
-	int				 known;
 
 	err_clear(&e);
 	pre_csrf(c);
@@ -98,17 +125,21 @@ signin_post(struct ctx *c)
 		signin_form(c, email);
 		return;
 	}
-	memset(&f, 0, sizeof(f));
-	known = store_web_failures_get(c->r->store, email, &f, NULL) == 0;
-	if (known && f.locked_until > now) {
-		locked_text(c, f.locked_until);
+	web_signin_rules(c->r->cfg, &rules);
+	if (store_signin_admit(c->r->store, email_valid(email) ? email : NULL,
+	    addr, now, &rules, &adm, &e) == -1) {
+		error_at(c, "signin", &e);
+		signin_form(c, email);
+		return;
+	}
+	if (adm.refused != SIGNIN_ADMITTED) {
+		refused_text(c, &adm, now);
 		signin_form(c, email);
 		return;
 	}
 	if (account_authenticate(c->r->store, email, password, &a, &e) == -1 &&
 	    e.code == ERR_AUTH && portal_signin(c, email, password) == 0) {
-		if (known)
-			store_web_failures_clear(c->r->store, email, NULL);
+		store_signin_succeeded(c->r->store, email, addr, NULL);
 		page_redirect(c, "/portal");
 		return;
 	}
@@ -118,30 +149,22 @@ signin_post(struct ctx *c)
 			signin_form(c, email);
 			return;
 		}
-		if (!known || now - f.last_failure_at > WEB_LOCK_MS)
-			f.failures = 0;
-		snprintf(f.email, sizeof(f.email), "%s", email);
-		f.failures++;
-		f.last_failure_at = now;
-		f.locked_until = 0;
-		if (f.failures >= WEB_LOCK_FAILURES) {
-			f.failures = 0;
-			f.locked_until = now + WEB_LOCK_MS;
-		}
-		if (email_valid(email))
-			store_web_failures_put(c->r->store, &f, NULL);
-		if (f.locked_until != 0)
-			locked_text(c, f.locked_until);
-		else {
+		/* The failure was counted when the attempt was admitted. */
+		if (adm.locks) {
+			time_text(adm.until, when, sizeof(when));
+			snprintf(msg, sizeof(msg), "Wrong e-mail address or "
+			    "password. Too many failed sign-ins for this e-mail "
+			    "address: sign-in is locked for 15 minutes, until "
+			    "%s.", when);
+			error_text_at(c, "signin", msg);
+		} else
 			error_text_at(c, "signin", "Wrong e-mail address or "
 			    "password.");
-			c->resp->status = 401;
-		}
+		c->resp->status = 401;
 		signin_form(c, email);
 		return;
 	}
-	if (known)
-		store_web_failures_clear(c->r->store, email, NULL);
+	store_signin_succeeded(c->r->store, email, addr, NULL);
 	if (session_start(c, a.id, &e) == -1) {
 		error_at(c, "signin", &e);
 		signin_form(c, email);

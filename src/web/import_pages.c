@@ -18,13 +18,14 @@
 
 #define IMPORTS_SHOWN	200
 
-/* Exact money as the import report prints it ("12.345678901"). */
+/* Money as people read it ("2,040.79 USD"); the exact figures are in
+ * the CLI's import report. */
 static void
-exact_html(struct buf *b, int64_t v)
+money_html(struct buf *b, int64_t v)
 {
-	char	 t[48];
+	char	 t[MONEY_TEXT_MAX];
 
-	money_format_min(v, MONEY_DIGITS, 2, t, sizeof(t));
+	money_text(v, "USD", t, sizeof(t));
 	html_escape(b, t);
 }
 
@@ -37,11 +38,22 @@ import_link(struct buf *b, int64_t id)
 
 /* What an import is to the MSP, in words (billing/paid.h). */
 static void
-kind_html(struct buf *b, const char *msp_payer, const struct billing_import *im)
+kind_html(struct buf *b, const struct paid_rule *rule,
+    const struct billing_import *im)
 {
-	switch (paid_import_kind(msp_payer, im)) {
+	const struct paid_payer	*w;
+
+	switch (paid_import_kind(rule, im)) {
 	case PAID_KIND_BILL:
 		buf_adds(b, "<span class=\"tag\">MSP's bill</span>");
+		break;
+	case PAID_KIND_TRANSFER:
+		w = paid_transfer_of(rule, im->payer_id, im->period);
+		buf_adds(b, "<span class=\"tag\">transferred organization ");
+		html_escape(b, w->org_id);
+		buf_adds(b, "'s bill, the MSP's (billing transfer ");
+		html_escape(b, w->transfer_id);
+		buf_adds(b, ")</span>");
 		break;
 	case PAID_KIND_REFERENCE:
 		buf_adds(b, "<span class=\"tag\">reference: a customer's "
@@ -54,25 +66,25 @@ kind_html(struct buf *b, const char *msp_payer, const struct billing_import *im)
 	}
 }
 
-/* The MSP's payer, "" before it is named. */
+/* Whose bills are the MSP's; an empty rule before it is named. */
 static void
-msp_payer(struct ctx *c, char out[ACCOUNT_ID_LEN + 1])
+paid_rule(struct ctx *c, struct paid_rule *out)
 {
-	if (paid_payer(c->r->store, out, NULL) == -1)
-		out[0] = '\0';
+	if (paid_rule_load(c->r->store, c->r->arena, out, NULL) == -1)
+		memset(out, 0, sizeof(*out));
 }
 
 static void
 imports_list(struct ctx *c)
 {
-	char			 payer[ACCOUNT_ID_LEN + 1];
+	struct paid_rule	 rule;
 	struct billing_import	*v;
 	struct buf		*b = c->b;
 	struct err		 e;
 	size_t			 n, i;
 
 	err_clear(&e);
-	msp_payer(c, payer);
+	paid_rule(c, &rule);
 	page_begin(c, "Imports");
 	buf_adds(b, "<h1>Cost and usage imports</h1><section class=\"card\" "
 	    "id=\"imports\"><p class=\"muted\">Each delivery of a payer's "
@@ -103,7 +115,7 @@ imports_list(struct ctx *c)
 			buf_adds(b, "</td><td>");
 			html_escape(b, v[i].payer_id);
 			buf_adds(b, "</td><td>");
-			kind_html(b, payer, &v[i]);
+			kind_html(b, &rule, &v[i]);
 			buf_adds(b, "</td><td>");
 			html_escape(b, v[i].period);
 			buf_adds(b, "</td><td><span class=\"tag\">");
@@ -146,7 +158,7 @@ accounts_table(struct ctx *c, const struct billing_account_total *v,
 	else {
 		buf_printf(b, "<strong>%zu of %zu usage accounts have no "
 		    "customer</strong>: their cost in membership, ", orphans, n);
-		exact_html(b, orphan_cost);
+		money_html(b, orphan_cost);
 		buf_adds(b, ", is billed to nobody until they are assigned on "
 		    "<a href=\"/customers\">Customers</a>.");
 	}
@@ -167,10 +179,10 @@ accounts_table(struct ctx *c, const struct billing_account_total *v,
 			html_escape(b, v[i].customer_name);
 		buf_printf(b, "</td><td class=\"num\">%lld</td><td "
 		    "class=\"num\">", (long long)v[i].lines);
-		exact_html(b, v[i].unblended);
+		money_html(b, v[i].unblended);
 		buf_printf(b, "</td><td class=\"num\">%lld</td><td "
 		    "class=\"num\">", (long long)v[i].out_lines);
-		exact_html(b, v[i].out_unblended);
+		money_html(b, v[i].out_unblended);
 		buf_adds(b, "</td></tr>");
 	}
 	buf_adds(b, "</tbody></table></div>");
@@ -184,7 +196,7 @@ import_one(struct ctx *c, const char *rest)
 	struct buf			*b = c->b;
 	struct err			 e;
 	char				*end, t[32];
-	char				 payer[ACCOUNT_ID_LEN + 1];
+	struct paid_rule		 rule;
 	long long			 id;
 	size_t				 n, i;
 	int64_t				 total = 0, out = 0, lines = 0;
@@ -209,7 +221,7 @@ import_one(struct ctx *c, const char *rest)
 			page_message(c, 500, "Error", "a total overflows");
 			return;
 		}
-	msp_payer(c, payer);
+	paid_rule(c, &rule);
 	snprintf(t, sizeof(t), "Import %lld", id);
 	page_begin(c, t);
 	buf_printf(b, "<p><a href=\"/imports\">Imports</a></p><h1>Import "
@@ -218,7 +230,7 @@ import_one(struct ctx *c, const char *rest)
 	html_kv(b, "Status", im.status);
 	html_kv(b, "Payer", im.payer_id);
 	buf_adds(b, "<dt>Whose</dt><dd id=\"whose\">");
-	kind_html(b, payer, &im);
+	kind_html(b, &rule, &im);
 	buf_adds(b, "</dd>");
 	html_kv(b, "Billing month", im.period);
 	html_kv(b, "Format", im.format);
@@ -254,10 +266,10 @@ import_one(struct ctx *c, const char *rest)
 	else {
 		buf_printf(b, "<p>%lld lines, unblended cost ",
 		    (long long)lines);
-		exact_html(b, total);
+		money_html(b, total);
 		buf_adds(b, "; out of membership (hours the account was not in "
 		    "the payer's organization, not billed to the customer) ");
-		exact_html(b, out);
+		money_html(b, out);
 		buf_adds(b, ".</p>");
 		accounts_table(c, v, n);
 	}

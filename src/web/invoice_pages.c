@@ -16,6 +16,7 @@
 #include "billing/invoice.h"
 #include "billing/pdf.h"
 #include "billing/pricing.h"
+#include "billing/service.h"
 #include "onboard/onboard.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -95,9 +96,9 @@ url_enc(struct ctx *c, const char *s)
 static void
 amount_html(struct buf *b, int64_t minor, int digits)
 {
-	char	 t[48];
+	char	 t[MONEY_TEXT_MAX];
 
-	minor_format(minor, digits, t, sizeof(t));
+	minor_text(minor, digits, NULL, t, sizeof(t));
 	html_escape(b, t);
 }
 
@@ -502,9 +503,9 @@ doc_page(struct ctx *c, const struct inv_view *v, const struct invoice_doc *d)
 			continue;
 		}
 		buf_adds(b, "<tr><td>");
-		html_escape(b, l->account_id);
+		html_account(c, l->account_id);
 		buf_adds(b, "</td><td>");
-		html_escape(b, l->service);
+		html_escape(b, service_name(l->service));
 		if (v->msp) {
 			buf_adds(b, "</td><td class=\"num\">");
 			usd_html(b, l->aws_cost);

@@ -26,6 +26,7 @@
 #include "core/clock.h"
 #include "core/codec.h"
 #include "onboard/onboard.h"
+#include "org/live.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -55,6 +56,42 @@ kv_time(struct buf *b, const char *k, int64_t ms, const char *none)
 	else
 		html_escape(b, none);
 	buf_adds(b, "</dd>");
+}
+
+/*
+ * Live mode: where the mirror comes from and how the last sync went. When
+ * AWS cannot be reached the desk keeps serving from the mirror and says so.
+ */
+static void
+live_banner(struct ctx *c)
+{
+	struct live_org	 l;
+	struct buf	*b = c->b;
+
+	if (live_status(c->r->store, &l, NULL) == -1)
+		return;
+	buf_adds(b, "<section class=\"card\" id=\"live-sync\"><p>Live: "
+	    "organization <code>");
+	html_escape(b, l.org_id);
+	buf_adds(b, "</code> at AWS, synced every few minutes. Last sync: ");
+	if (l.sync_tried_at == 0)
+		buf_adds(b, "never");
+	else
+		html_time(b, l.sync_tried_at);
+	if (l.sync_error[0] != '\0') {
+		buf_adds(b, " <strong class=\"bad\" id=\"live-sync-error\">"
+		    "failed: ");
+		html_escape(b, l.sync_error);
+		buf_adds(b, "</strong>. Showing the mirror as of ");
+		if (l.sync_ok_at == 0)
+			buf_adds(b, "connect");
+		else
+			html_time(b, l.sync_ok_at);
+		buf_adds(b, "; payerlink keeps retrying.");
+	} else
+		html_printf(b, " (ok: %lld accounts, %lld invitations).",
+		    (long long)l.accounts, (long long)l.handshakes);
+	buf_adds(b, "</p></section>");
 }
 
 /* An id as this desk makes them: letters, digits and '-', 1..max. */
@@ -206,6 +243,43 @@ plan_url_box(struct buf *b, const char *url, const char *what)
 	    "data-copy=\"plan-url\">Copy</button></p></div>");
 }
 
+/*
+ * Live mode: AWS shows nobody a foreign account's organization, so the MSP
+ * or the customer says where the account is, in the words of the AWS
+ * Organizations console as that account sees it. Nothing in emulated
+ * mode, where payerlink sees it itself.
+ */
+static void
+case_select(struct ctx *c)
+{
+	struct buf	*b = c->b;
+	const char	*cur = form_str(&c->form, "case");
+
+	if (live_status(c->r->store, &(struct live_org){ 0 }, NULL) == -1)
+		return;
+	buf_adds(b, "<label for=\"case\">What does the AWS Organizations "
+	    "console show for the account today?</label><select id=\"case\" "
+	    "name=\"case\">");
+	html_printf(b, "<option value=\"1\"%s>Not in an organization "
+	    "(standalone account)</option>", strcmp(cur, "2") != 0 &&
+	    strcmp(cur, "3") != 0 ? " selected" : "");
+	html_printf(b, "<option value=\"2\"%s>Member account of another "
+	    "organization</option>", strcmp(cur, "2") == 0 ? " selected" : "");
+	html_printf(b, "<option value=\"3\"%s>Management account of its "
+	    "own organization</option></select>", strcmp(cur, "3") == 0 ?
+	    " selected" : "");
+}
+
+/* The case a form stated: 1..3, or 0 for none. */
+static int
+case_given(struct ctx *c)
+{
+	const char	*cs = form_str(&c->form, "case");
+
+	return (strlen(cs) == 1 && cs[0] >= '1' && cs[0] <= '3' ?
+	    cs[0] - '0' : 0);
+}
+
 /* ---- /onboarding: the list, filters, counts, new request ------------ */
 
 static void
@@ -238,12 +312,30 @@ new_request_section(struct ctx *c, const struct customer *cv, size_t ncv)
 	    "id=\"email\" name=\"email\" type=\"email\" required "
 	    "maxlength=\"64\" autocomplete=\"off\" value=\"");
 	html_escape(b, form_str(&c->form, "email"));
-	buf_adds(b, "\"><label for=\"notes\">Notes (optional, sent with the "
+	buf_adds(b, "\">");
+	case_select(c);
+	buf_adds(b, "<label for=\"notes\">Notes (optional, sent with the "
 	    "invitation)</label><textarea id=\"notes\" name=\"notes\" "
 	    "maxlength=\"512\" rows=\"2\">");
 	html_escape(b, form_str(&c->form, "notes"));
-	buf_adds(b, "</textarea><button type=\"submit\" class=\"primary\">"
-	    "File request and invite</button></form></section>");
+	buf_adds(b, "</textarea><fieldset><legend>Route</legend><label>"
+	    "<input type=\"radio\" name=\"route\" value=\"invite\"");
+	if (strcmp(form_str(&c->form, "route"), "billing-transfer") != 0)
+		buf_adds(b, " checked");
+	buf_adds(b, "> Invite the account into our organization (cases 1 and "
+	    "2; case 3 after it deletes its organization)</label><label><input "
+	    "type=\"radio\" name=\"route\" value=\"billing-transfer\"");
+	if (strcmp(form_str(&c->form, "route"), "billing-transfer") == 0)
+		buf_adds(b, " checked");
+	buf_adds(b, "> Billing transfer (case 3: the customer keeps its "
+	    "organization; we pay its bill from the first of a month)"
+	    "</label><label for=\"start\">Transfer starts (month; default: "
+	    "next month)</label><input id=\"start\" name=\"start\" "
+	    "type=\"month\" value=\"");
+	html_escape(b, form_str(&c->form, "start"));
+	buf_adds(b, "\"></fieldset><button type=\"submit\" "
+	    "class=\"primary\">File request and invite</button></form>"
+	    "</section>");
 }
 
 static void
@@ -287,6 +379,7 @@ desk_list(struct ctx *c, const struct onboard_result *res)
 
 	page_begin(c, "Onboarding");
 	buf_adds(b, "<h1>Onboarding</h1>");
+	live_banner(c);
 	if (res != NULL) {
 		buf_adds(b, "<section class=\"card\" id=\"result\"><h2>Request "
 		    "filed: <a href=\"/onboarding/");
@@ -454,6 +547,11 @@ event_text(const char *kind)
 		{ "EXPIRED", "Invitation expired" },
 		{ "CANCELED", "Cancelled" },
 		{ "JOINED", "Joined the MSP's organization" },
+		{ "TRANSFER_STARTED", "Billing transfer started: the MSP pays "
+		    "the organization's bill" },
+		{ "TRANSFER_ENDS", "Billing transfer ended by one side; it "
+		    "runs until its end" },
+		{ "TRANSFER_ENDED", "Billing transfer ended" },
 	};
 	size_t	 i;
 
@@ -519,7 +617,16 @@ step_path(const char *key)
 	static const char *const del[] = { "Organization", "Settings",
 	    "Copy the Organization ID", "Delete organization: paste the ID",
 	    "Delete organization", NULL };
+	static const char *const transfer[] = { "Sign in as the management "
+	    "account", "Organization", "Invitations: the billing transfer",
+	    "Accept", "Accept billing transfer", NULL };
+	static const char *const starts[] = { "Nothing to do: it starts "
+	    "by itself", NULL };
 
+	if (strcmp(key, "ACCEPT_TRANSFER") == 0)
+		return (transfer);
+	if (strcmp(key, "TRANSFER_STARTS") == 0)
+		return (starts);
 	if (strcmp(key, "LEAVE_ORGANIZATION") == 0)
 		return (leave);
 	if (strcmp(key, "REMOVE_MEMBERS") == 0)
@@ -542,6 +649,8 @@ step_status(struct buf *b, const struct onboard_step *s)
 		buf_adds(b, "Next");
 	else if (strcmp(s->status, "PENDING") == 0)
 		buf_adds(b, "Pending");
+	else if (strcmp(s->status, "OPTIONAL") == 0)
+		buf_adds(b, "Optional");
 	else
 		buf_adds(b, "Blocked");
 	buf_adds(b, "</span>");
@@ -594,6 +703,52 @@ steps_list(struct buf *b, const struct onboard_view *v, int full)
 		buf_adds(b, "</li>");
 	}
 	buf_adds(b, "</ol>");
+}
+
+/* The routes for the case, best first, and which one this plan takes. */
+static void
+route_options(struct buf *b, const struct onboard_view *v)
+{
+	const struct onboard_option	*o;
+	size_t				 i;
+
+	buf_adds(b, "<ul class=\"routes\" id=\"routes\">");
+	for (i = 0; i < v->noptions; i++) {
+		o = &v->options[i];
+		buf_adds(b, "<li data-route=\"");
+		html_escape(b, onboard_route_name(o->route));
+		buf_adds(b, "\"><strong>");
+		html_escape(b, o->title);
+		buf_adds(b, "</strong>");
+		if (o->recommended)
+			buf_adds(b, " <span class=\"tag\">recommended</span>");
+		if (strcmp(onboard_route_name(o->route), v->route.route) == 0)
+			buf_adds(b, " <span class=\"tag\">this plan</span>");
+		buf_adds(b, "<br>");
+		html_escape(b, o->summary);
+		buf_adds(b, "</li>");
+	}
+	buf_adds(b, "</ul>");
+}
+
+/* A billing transfer's facts, for the MSP's page. */
+static void
+transfer_kv(struct buf *b, const struct onboard_view *v)
+{
+	if (v->route.transfer_id[0] == '\0')
+		return;
+	buf_adds(b, "<dt>Billing transfer</dt><dd id=\"transfer\"><code>");
+	html_escape(b, v->route.transfer_id);
+	buf_adds(b, "</code> ");
+	html_escape(b, v->transfer_found ? v->transfer.status : "(gone)");
+	buf_adds(b, ", from ");
+	html_time(b, v->transfer_found ? v->transfer.start_at :
+	    v->route.start_at);
+	if (v->transfer_found && v->transfer.end_at != 0) {
+		buf_adds(b, " until ");
+		html_time(b, v->transfer.end_at);
+	}
+	buf_adds(b, "</dd>");
 }
 
 static void
@@ -655,6 +810,10 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	html_kv(b, "Customer", v.customer.name);
 	html_kv(b, "Account", v.o.account_id);
 	html_kv(b, "E-mail", v.o.email);
+	buf_adds(b, "<dt>Route</dt><dd id=\"route\">");
+	html_escape(b, v.route.route);
+	buf_adds(b, "</dd>");
+	transfer_kv(b, &v);
 	buf_adds(b, "<dt>State</dt><dd id=\"state\">");
 	state_badge(b, v.state);
 	buf_adds(b, "</dd>");
@@ -692,7 +851,14 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	buf_adds(b, "</dl></section>");
 
 	buf_adds(b, "<section class=\"card\" id=\"gap\" aria-labelledby="
-	    "\"gap-h\"><h2 id=\"gap-h\">Billing gap</h2><dl class=\"kv\">");
+	    "\"gap-h\"><h2 id=\"gap-h\">Billing gap</h2>");
+	if (v.route.transfer_id[0] != '\0') {
+		buf_adds(b, "<p id=\"gap-value\">None: a billing transfer "
+		    "moves the organization's bill on the first of a month, "
+		    "and no account leaves or joins.</p></section>");
+		goto actions;
+	}
+	buf_adds(b, "<dl class=\"kv\">");
 	kv_time(b, "Left previous payer", v.left_prev_at, v.o.case_no == 1 ?
 	    "no previous payer" : "not yet");
 	kv_time(b, "Joined the MSP's organization", v.joined_at, "not yet");
@@ -702,7 +868,7 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	html_printf(b, "(flagged over %lld minutes)",
 	    (long long)v.gap_threshold_min);
 	buf_adds(b, "</small></dd></dl></section>");
-
+actions:
 	buf_adds(b, "<section class=\"card\" id=\"actions\" aria-labelledby="
 	    "\"act-h\"><h2 id=\"act-h\">Plan link and follow-up</h2>");
 	error_here(c, "actions");
@@ -727,6 +893,8 @@ desk_detail(struct ctx *c, const char *id, const char *new_url)
 	steps_list(b, &v, 0);
 	buf_adds(b, "<h3>Missing prerequisites</h3>");
 	prereq_list(b, &v);
+	buf_adds(b, "<h3>Routes for this case</h3>");
+	route_options(b, &v);
 	buf_adds(b, "</section><section class=\"card\" id=\"events\" "
 	    "aria-labelledby=\"tl-h\"><h2 id=\"tl-h\">Timeline</h2>");
 	timeline_table(b, &v);
@@ -758,9 +926,24 @@ desk_request(struct ctx *c)
 				    form_str(&c->form, "account_id"));
 	const char		*email = form_trimmed(c, form_str(&c->form, "email"));
 	const char		*notes = form_trimmed(c, form_str(&c->form, "notes"));
+	const char		*rs = form_str(&c->form, "route");
+	const char		*start = form_trimmed(c, form_str(&c->form,
+				    "start"));
+	enum onboard_route	 route = ONBOARD_ROUTE_INVITE;
+	int64_t			 start_at = 0, end;
 	char			 id[CUSTOMER_ID_LEN + 1];
 
 	err_clear(&e);
+	if (*rs != '\0' && onboard_route_parse(rs, &route) == -1) {
+		error_text_at(c, "new", "Choose a route.");
+		goto fail;
+	}
+	if (route == ONBOARD_ROUTE_BILLING_TRANSFER && *start != '\0' &&
+	    month_bounds(start, &start_at, &end) == -1) {
+		error_text_at(c, "new", "Enter the month the transfer starts, "
+		    "like 2027-01.");
+		goto fail;
+	}
 	if (*newname == '\0' && *cid == '\0') {
 		error_text_at(c, "new", "Choose a customer or enter a new "
 		    "customer's name.");
@@ -771,6 +954,12 @@ desk_request(struct ctx *c)
 		    "user e-mail address.");
 		goto fail;
 	}
+	/* A request that will be refused makes no new customer. */
+	if (*newname != '\0' && onboard_request_check(c->r->store, &org,
+	    &c->who, acct, email, *notes != '\0' ? notes : NULL, 0, &e) == -1) {
+		error_at(c, "new", &e);
+		goto fail;
+	}
 	if (*newname != '\0') {
 		if (customer_find_or_create(c, &c->who, newname,
 		    email_valid(email) ? email : "", id, &e) == -1) {
@@ -779,8 +968,9 @@ desk_request(struct ctx *c)
 		}
 		cid = id;
 	}
-	if (onboard_request(c->r->store, &org, &c->who, cid, acct, email,
-	    *notes != '\0' ? notes : NULL, 0, &res, &e) == -1) {
+	if (onboard_request_route(c->r->store, &org, &c->who, cid, acct,
+	    email, *notes != '\0' ? notes : NULL, case_given(c), route, start_at, &res,
+	    &e) == -1) {
 		error_at(c, "new", &e);
 		goto fail;
 	}
@@ -1126,7 +1316,9 @@ intake_form(struct ctx *c, const struct msp *m)
 	    "type=\"email\" maxlength=\"64\" autocomplete=\"email\" "
 	    "value=\"");
 	html_escape(b, form_str(&c->form, "contact"));
-	buf_adds(b, "\"><button type=\"submit\" class=\"primary\">Send "
+	buf_adds(b, "\">");
+	case_select(c);
+	buf_adds(b, "<button type=\"submit\" class=\"primary\">Send "
 	    "request</button></form></section>");
 }
 
@@ -1203,10 +1395,13 @@ intake_post(struct ctx *c)
 	/* Filed as the MSP: the public form is the MSP's own desk. */
 	memset(&as, 0, sizeof(as));
 	snprintf(as.account_id, sizeof(as.account_id), "%s", m.account_id);
-	if (customer_find_or_create(c, &as, name, *contact != '\0' ?
+	if (onboard_request_check(c->r->store, &org, &as, acct, email,
+	    NULL, 0, &e) == -1 ||
+	    customer_find_or_create(c, &as, name, *contact != '\0' ?
 	    contact : email, cid, &e) == -1 ||
 	    onboard_request(c->r->store, &org, &as, cid, acct, email,
-	    "Filed through the intake form.", 0, &res, &e) == -1) {
+	    "Filed through the intake form.", case_given(c), &res,
+	    &e) == -1) {
 		if (e.code == ERR_CONFLICT && e.aws_type == NULL)
 			error_text_at(c, "intake", "This account is already "
 			    "with us, or a request for it is open: contact "
@@ -1259,10 +1454,10 @@ plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 		    "(<code>");
 		html_escape(b, v->o.prev_org_id);
 		buf_adds(b, "</code>), whose management account pays AWS for "
-		    "it today. Two steps move it: leave that organization, "
-		    "then accept the invitation from ");
+		    "it today. One step moves it: accept the invitation from ");
 		html_escape(b, msp);
-		buf_adds(b, ".");
+		buf_adds(b, ". The account leaves its organization in the same "
+		    "instant; leaving first is optional.");
 		break;
 	default:
 		buf_adds(b, "Your account <code>");
@@ -1270,6 +1465,19 @@ plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 		buf_adds(b, "</code> is the management account of its own "
 		    "organization (<code>");
 		html_escape(b, v->o.prev_org_id);
+		if (strcmp(v->route.route, "billing-transfer") == 0) {
+			buf_adds(b, "</code>) and pays AWS for its members. "
+			    "You keep that organization: accept the billing "
+			    "transfer from ");
+			html_escape(b, msp);
+			buf_adds(b, ", and from ");
+			html_time(b, v->transfer_found ?
+			    v->transfer.start_at : v->route.start_at);
+			buf_adds(b, " ");
+			html_escape(b, msp);
+			buf_adds(b, " pays its AWS bill.");
+			break;
+		}
 		buf_adds(b, "</code>) and pays AWS for its members. Three "
 		    "steps move it: remove every member account, delete the "
 		    "organization, then accept the invitation from ");
@@ -1300,7 +1508,17 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 	state_badge(b, v->state);
 	buf_adds(b, " · this page shows the live status of each step.</p>");
 	plan_intro(b, v, msp);
-	if (v->state == ONBOARD_LINKED) {
+	if (v->state == ONBOARD_LINKED && v->transfer_found) {
+		buf_adds(b, "<p class=\"flash ok\" id=\"linked\">Done: ");
+		html_escape(b, msp);
+		buf_adds(b, " pays your organization's AWS bill from ");
+		html_time(b, v->transfer.start_at);
+		if (v->transfer.end_at != 0) {
+			buf_adds(b, " until ");
+			html_time(b, v->transfer.end_at);
+		}
+		buf_adds(b, ".</p>");
+	} else if (v->state == ONBOARD_LINKED) {
 		buf_adds(b, "<p class=\"flash ok\" id=\"linked\">Done: ");
 		html_escape(b, msp);
 		buf_adds(b, " pays AWS for this account since ");
@@ -1317,6 +1535,17 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 	    "the console</a></p>");
 	steps_list(b, v, 1);
 	buf_adds(b, "</section>");
+	/* Case 3 has two ways: say what each keeps and costs. */
+	if (v->noptions > 1) {
+		buf_adds(b, "<section class=\"card\" id=\"two-ways\" "
+		    "aria-labelledby=\"ways-h\"><h2 id=\"ways-h\">Two ways to "
+		    "move, and the difference</h2>");
+		route_options(b, v);
+		buf_adds(b, "<p class=\"muted\">Ask ");
+		html_escape(b, msp);
+		buf_adds(b, " if you prefer the other way: it sends a new "
+		    "invitation.</p></section>");
+	}
 	if (v->state != ONBOARD_LINKED && v->state != ONBOARD_CANCELED) {
 		buf_adds(b, "<section class=\"card\" id=\"missing\" "
 		    "aria-labelledby=\"pre-h\"><h2 id=\"pre-h\">Still missing"

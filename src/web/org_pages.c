@@ -5,16 +5,21 @@
  * organization, invitations, Leave this organization and what leaving
  * still lacks) or management account (Add an AWS account, the accounts with
  * Actions -> Remove from organization, sent invitations with Cancel,
- * Settings with the ID and Delete organization). Every action is one domain
+ * Settings with the ID and Delete organization; billing transfers, inbound
+ * and outbound, with End transfer; a billing transfer invitation with
+ * Accept / Decline). Every action is one domain
  * call on the session's principal; success redirects with a flash, failure
  * shows the page again with the error next to what caused it.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/codec.h"
+#include "core/config.h"
 #include "org/handshake.h"
 #include "org/organization.h"
+#include "org/transfer.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -27,6 +32,20 @@ hs_open(const struct handshake *h)
 	    strcmp(h->state, "REQUESTED") == 0);
 }
 
+/* Whether a member accepts without leaving first: AWS's rule since 11
+ * December 2025, unless the server rehearses the old one. */
+static int
+direct_transfer(const struct ctx *c)
+{
+	return (c->r->cfg == NULL || !c->r->cfg->no_direct_transfer);
+}
+
+static int
+hs_transfer(const struct handshake *h)
+{
+	return (strcmp(h->action, "TRANSFER_RESPONSIBILITY") == 0);
+}
+
 /* Invitations this account received. */
 static void
 received_section(struct ctx *c, int in_org, int mgmt)
@@ -35,7 +54,7 @@ received_section(struct ctx *c, int in_org, int mgmt)
 	struct handshake	*v;
 	struct buf		*b = c->b;
 	struct err		 e;
-	size_t			 n = 0, i, shown = 0;
+	size_t			 n = 0, i, shown = 0, invites = 0;
 	int			 more;
 
 	err_clear(&e);
@@ -48,34 +67,57 @@ received_section(struct ctx *c, int in_org, int mgmt)
 		buf_adds(b, "</section>");
 		return;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		shown += hs_open(&v[i]);
+		invites += hs_open(&v[i]) && !hs_transfer(&v[i]);
+	}
 	if (shown == 0) {
 		buf_adds(b, "<p class=\"muted\">No pending invitations.</p>"
 		    "</section>");
 		return;
 	}
-	if (mgmt)
-		buf_adds(b, "<p class=\"note\">This account manages its own "
-		    "organization. To accept, first remove every member "
-		    "account (Accounts, Actions, Remove from organization), "
-		    "then delete the organization (Settings, Delete "
-		    "organization).</p>");
-	else if (in_org)
+	if (invites == 0)
+		;	/* a billing transfer asks nothing of the kind */
+	else if (mgmt)
+		buf_adds(b, "<p class=\"note\" id=\"accept-why\">This account "
+		    "manages its own organization. To accept, first remove "
+		    "every member account (Accounts, Actions, Remove from "
+		    "organization), then delete the organization (Settings, "
+		    "Delete organization).</p>");
+	else if (in_org && direct_transfer(c))
 		buf_adds(b, "<p class=\"note\">This account is a member of "
-		    "another organization. To accept, first leave it "
-		    "(Leave this organization, below).</p>");
+		    "another organization. Accepting moves it directly: it "
+		    "leaves that organization in the same moment, with no "
+		    "gap.</p>");
+	else if (in_org)
+		buf_adds(b, "<p class=\"note\" id=\"accept-why\">This account "
+		    "is a member of another organization. To accept, first "
+		    "<a href=\"#leave\">leave it</a>.</p>");
 	buf_adds(b, "<ul class=\"invites\">");
 	for (i = 0; i < n; i++) {
 		if (!hs_open(&v[i]))
 			continue;
 		buf_adds(b, "<li class=\"invite\" data-handshake=\"");
 		html_escape(b, v[i].id);
+		buf_adds(b, "\" data-action=\"");
+		html_escape(b, v[i].action);
 		buf_adds(b, "\"><div><strong>");
 		html_escape(b, v[i].mgmt_name);
-		buf_adds(b, "</strong> invites this account into <code>");
-		html_escape(b, v[i].org_id);
-		buf_adds(b, "</code><br><span class=\"muted\">Management "
+		if (hs_transfer(&v[i])) {
+			buf_adds(b, "</strong> offers to pay this "
+			    "organization's AWS bill from ");
+			html_time(b, v[i].transfer_start);
+			buf_adds(b, " (billing transfer <code>");
+			html_escape(b, v[i].transfer_id);
+			buf_adds(b, "</code>): your organization stays as it "
+			    "is");
+		} else {
+			buf_adds(b, "</strong> invites this account into "
+			    "<code>");
+			html_escape(b, v[i].org_id);
+			buf_adds(b, "</code>");
+		}
+		buf_adds(b, "<br><span class=\"muted\">Management "
 		    "account ");
 		html_escape(b, v[i].mgmt_email);
 		buf_adds(b, " (");
@@ -90,13 +132,26 @@ received_section(struct ctx *c, int in_org, int mgmt)
 			html_escape(b, v[i].notes);
 			buf_adds(b, "</q>");
 		}
-		buf_adds(b, "</div><div class=\"actions\">"
-		    "<a class=\"button primary\" href=\"/organization/"
-		    "accept?h=");
-		html_escape(b, v[i].id);
-		buf_adds(b, "\">Accept</a>");
+		buf_adds(b, "</div><div class=\"actions\">");
+		/* An invitation to a management account, or to a member
+		 * where accepting directly is off, needs the account out
+		 * of its organization first: say so beside a button that
+		 * cannot be pressed. */
+		if (!hs_transfer(&v[i]) && (mgmt || (in_org &&
+		    !direct_transfer(c))))
+			buf_adds(b, "<button type=\"button\" class=\"primary\" "
+			    "disabled aria-describedby=\"accept-why\">Accept"
+			    "</button>");
+		else {
+			buf_adds(b, "<a class=\"button primary\" "
+			    "href=\"/organization/accept?h=");
+			html_escape(b, v[i].id);
+			buf_adds(b, "\">Accept</a>");
+		}
 		button_form(c, "/organization/decline", "handshake_id",
-		    v[i].id, "Decline", "secondary",
+		    v[i].id, "Decline", "secondary", hs_transfer(&v[i]) ?
+		    "Decline this billing transfer? The sender will have to "
+		    "invite this organization again." :
 		    "Decline this invitation? The organization will have to "
 		    "invite this account again.");
 		buf_adds(b, "</div></li>");
@@ -330,6 +385,96 @@ sent_section(struct ctx *c)
 	buf_adds(b, "</tbody></table></div></section>");
 }
 
+/* One side's billing transfers: inbound (this organization pays another's
+ * bill) or outbound (another pays this one's). */
+static void
+transfer_table(struct ctx *c, int inbound, struct transfer *v, size_t n)
+{
+	struct buf	*b = c->b;
+	size_t		 i;
+
+	buf_adds(b, "<h3>");
+	buf_adds(b, inbound ? "Inbound: organizations whose bill this one "
+	    "pays" : "Outbound: who pays this organization's bill");
+	buf_adds(b, "</h3><div class=\"table-wrap\"><table id=\"");
+	buf_adds(b, inbound ? "transfers-inbound" : "transfers-outbound");
+	buf_adds(b, "\"><thead><tr><th scope=\"col\">Transfer</th>"
+	    "<th scope=\"col\">");
+	buf_adds(b, inbound ? "Its management account" : "Paid by");
+	buf_adds(b, "</th><th scope=\"col\">Status</th><th scope=\"col\">"
+	    "From</th><th scope=\"col\">Until</th><th scope=\"col\"><span "
+	    "class=\"sr\">Action</span></th></tr></thead><tbody>");
+	for (i = 0; i < n; i++) {
+		buf_adds(b, "<tr data-transfer=\"");
+		html_escape(b, v[i].id);
+		buf_adds(b, "\"><td>");
+		html_escape(b, v[i].name);
+		buf_adds(b, "<br><small class=\"muted\">");
+		html_escape(b, v[i].id);
+		buf_adds(b, "</small></td><td>");
+		html_escape(b, inbound ? v[i].source_email : v[i].target_email);
+		buf_adds(b, " (");
+		html_escape(b, inbound ? v[i].source_mgmt_id :
+		    v[i].target_mgmt_id);
+		buf_adds(b, ")</td><td><span class=\"state state-");
+		html_escape(b, v[i].status);
+		buf_adds(b, "\">");
+		html_escape(b, v[i].status);
+		buf_adds(b, "</span></td><td>");
+		html_time(b, v[i].start_at);
+		buf_adds(b, "</td><td>");
+		if (v[i].end_at != 0)
+			html_time(b, v[i].end_at);
+		else
+			buf_adds(b, "until ended");
+		buf_adds(b, "</td><td>");
+		if (strcmp(v[i].status, "ACCEPTED") == 0)
+			button_form(c, "/organization/transfer-end",
+			    "transfer_id", v[i].id, "End transfer", "danger",
+			    "End this billing transfer? It runs until the end "
+			    "of this month; then the organization pays its "
+			    "own bill. It cannot be undone.");
+		buf_adds(b, "</td></tr>");
+	}
+	buf_adds(b, "</tbody></table></div>");
+}
+
+/* Billing transfers of this management account, either side. */
+static void
+transfers_section(struct ctx *c)
+{
+	struct transfer	*in = NULL, *out = NULL;
+	struct buf	*b = c->b;
+	struct err	 e;
+	size_t		 nin = 0, nout = 0;
+	int		 more;
+
+	err_clear(&e);
+	if (transfer_list(c->r->store, c->r->arena, &c->who, 1,
+	    TRANSFER_TYPE_BILLING, NULL, "", 20, &in, &nin, &more, &e) == -1 ||
+	    transfer_list(c->r->store, c->r->arena, &c->who, 0,
+	    TRANSFER_TYPE_BILLING, NULL, "", 20, &out, &nout, &more,
+	    &e) == -1) {
+		error_box(b, &e);
+		return;
+	}
+	if (nin == 0 && nout == 0 && c->err_where == NULL)
+		return;
+	buf_adds(b, "<section class=\"card\" id=\"transfers\" "
+	    "aria-labelledby=\"tr-h\"><h2 id=\"tr-h\">Billing transfers"
+	    "</h2><p class=\"muted\">A billing transfer moves an "
+	    "organization's AWS bill to another organization's management "
+	    "account from the first of a month, while the organization keeps "
+	    "its accounts, OUs and policies. Either side may end it: it runs "
+	    "until the end of that month.</p>");
+	error_here(c, "transfers");
+	if (nin > 0)
+		transfer_table(c, 1, in, nin);
+	if (nout > 0)
+		transfer_table(c, 0, out, nout);
+	buf_adds(b, "</section>");
+}
+
 static void
 settings_section(struct ctx *c, const struct organization *o,
     size_t nmembers)
@@ -409,8 +554,67 @@ org_get(struct ctx *c)
 		invite_section(c);
 		accounts_section(c, &o, &nmembers);
 		sent_section(c);
+		transfers_section(c);
 		settings_section(c, &o, nmembers);
 	}
+	page_end(c);
+}
+
+/* A billing transfer's confirmation: whose bill, from when, what stays. */
+static void
+accept_transfer_page(struct ctx *c, const struct handshake *h,
+    const struct organization *o)
+{
+	struct buf	*b = c->b;
+
+	page_begin(c, "Accept billing transfer");
+	buf_adds(b, "<p><a href=\"/organization\">&larr; Organization</a></p>"
+	    "<section class=\"card narrow\" id=\"accept\"><h1>Accept the "
+	    "billing transfer from ");
+	html_escape(b, h->mgmt_name);
+	buf_adds(b, "?</h1>");
+	if (!hs_open(h)) {
+		buf_adds(b, "<p class=\"flash error\">This invitation is ");
+		html_escape(b, h->state);
+		buf_adds(b, " and can no longer be accepted.</p></section>");
+		page_end(c);
+		return;
+	}
+	buf_adds(b, "<p class=\"payer\" id=\"payer\">From <strong>");
+	html_time(b, h->transfer_start);
+	buf_adds(b, "</strong>, <strong>");
+	html_escape(b, h->mgmt_name);
+	buf_adds(b, "</strong> (");
+	html_escape(b, h->mgmt_email);
+	buf_adds(b, ", account ");
+	html_escape(b, h->mgmt_id);
+	buf_adds(b, ") will pay the AWS bill of your organization");
+	if (o != NULL) {
+		buf_adds(b, " <code>");
+		html_escape(b, o->id);
+		buf_adds(b, "</code>");
+	}
+	buf_adds(b, ", every account of it. Until then you pay AWS as "
+	    "today.</p><p id=\"keeps\">Your organization stays as it is: "
+	    "its member accounts, OUs and policies. Nothing is removed or "
+	    "deleted. Either side can end the transfer later; it then runs "
+	    "until the end of that month.</p><dl class=\"kv\">");
+	html_kv(b, "Billing transfer", h->transfer_id);
+	html_kv(b, "Paid by", h->mgmt_name);
+	html_kv(b, "Paying organization", h->org_id);
+	html_kv(b, "This account", c->acct.id);
+	if (h->notes[0] != '\0')
+		html_kv(b, "Notes", h->notes);
+	buf_adds(b, "</dl>");
+	error_here(c, "accept");
+	buf_adds(b, "<div class=\"actions\">");
+	button_form(c, "/organization/accept", "handshake_id", h->id,
+	    "Accept billing transfer", "primary", NULL);
+	button_form(c, "/organization/decline", "handshake_id", h->id,
+	    "Decline", "secondary", "Decline this billing transfer? The "
+	    "sender will have to invite this organization again.");
+	buf_adds(b, "<a class=\"button secondary\" href=\"/organization\">"
+	    "Not now</a></div></section>");
 	page_end(c);
 }
 
@@ -431,6 +635,10 @@ accept_page(struct ctx *c, const char *hid)
 		return;
 	}
 	in_org = org_of(c->r->store, &c->who, &o, NULL, &e) == 0;
+	if (hs_transfer(&h)) {
+		accept_transfer_page(c, &h, in_org ? &o : NULL);
+		return;
+	}
 	page_begin(c, "Accept invitation");
 	buf_adds(b, "<p><a href=\"/organization\">&larr; Organization</a></p>"
 	    "<section class=\"card narrow\" id=\"accept\"><h1>Accept the "
@@ -459,22 +667,35 @@ accept_page(struct ctx *c, const char *hid)
 	if (h.notes[0] != '\0')
 		html_kv(b, "Notes", h.notes);
 	buf_adds(b, "</dl>");
-	if (in_org && c->err_where == NULL) {
-		buf_adds(b, "<p class=\"note\">");
+	if (in_org) {
+		buf_adds(b, "<p class=\"note\" id=\"accept-why\">");
 		if (strcmp(o.management_id, c->who.account_id) == 0)
 			buf_adds(b, "This account manages its own "
 			    "organization: remove its member accounts and "
-			    "delete it first.");
-		else
+			    "delete it first. <a href=\"/organization\">Go to "
+			    "Organization</a></p>");
+		else if (direct_transfer(c)) {
+			buf_adds(b, "Accepting moves this account directly "
+			    "from <code>");
+			html_escape(b, o.id);
+			buf_adds(b, "</code>: it leaves that organization in "
+			    "the same moment.</p>");
+		} else
 			buf_adds(b, "This account is still a member of "
-			    "another organization: leave it first.");
-		buf_adds(b, " <a href=\"/organization\">Go to Organization"
-		    "</a></p>");
+			    "another organization: leave it first. <a "
+			    "href=\"/organization#leave\">Leave this "
+			    "organization</a></p>");
 	}
 	error_here(c, "accept");
 	buf_adds(b, "<div class=\"actions\">");
-	button_form(c, "/organization/accept", "handshake_id", h.id,
-	    "Accept invitation", "primary", NULL);
+	if (in_org && (strcmp(o.management_id, c->who.account_id) == 0 ||
+	    !direct_transfer(c)))
+		buf_adds(b, "<button type=\"button\" class=\"primary\" "
+		    "disabled aria-describedby=\"accept-why\">Accept "
+		    "invitation</button>");
+	else
+		button_form(c, "/organization/accept", "handshake_id", h.id,
+		    "Accept invitation", "primary", NULL);
 	buf_adds(b, "<a class=\"button secondary\" href=\"/organization\">"
 	    "Not now</a></div></section>");
 	page_end(c);
@@ -541,7 +762,9 @@ org_post(struct ctx *c, const char *action)
 {
 	struct organization	 o;
 	struct handshake	 h;
+	struct transfer		 t;
 	struct err		 e;
+	char			 when[32];
 	const char		*hid = form_str(&c->form, "handshake_id");
 	const char		*target, *notes;
 
@@ -552,19 +775,40 @@ org_post(struct ctx *c, const char *action)
 		flash_set(c, "Created organization %s. This account is its "
 		    "management account.", o.id);
 	} else if (strcmp(action, "accept") == 0) {
-		if (handshake_accept(c->r->store, &c->who, hid, 0, &h,
-		    &e) == -1) {
+		if (handshake_accept(c->r->store, &c->who, hid,
+		    c->r->cfg != NULL && c->r->cfg->no_direct_transfer ?
+		    HANDSHAKE_NO_DIRECT_TRANSFER : 0, &h, &e) == -1) {
 			error_at(c, "accept", &e);
 			accept_page(c, hid);
 			return;
 		}
-		flash_set(c, "You are now a member of %s (management account "
-		    "%s). %s pays AWS for this account from now on.",
-		    h.org_id, h.mgmt_name, h.mgmt_name);
+		if (hs_transfer(&h)) {
+			clock_iso8601(h.transfer_start, when, sizeof(when));
+			flash_set(c, "Accepted billing transfer %s: %s pays "
+			    "this organization's AWS bill from %.10s (00:00 "
+			    "UTC). Your organization stays as it is.",
+			    h.transfer_id, h.mgmt_name, when);
+		} else
+			flash_set(c, "You are now a member of %s (management "
+			    "account %s). %s pays AWS for this account from "
+			    "now on.", h.org_id, h.mgmt_name, h.mgmt_name);
 	} else if (strcmp(action, "decline") == 0) {
 		if (handshake_decline(c->r->store, &c->who, hid, &h, &e) == -1)
 			goto fail_inv;
 		flash_set(c, "Declined the invitation from %s.", h.org_id);
+	} else if (strcmp(action, "transfer-end") == 0) {
+		if (transfer_terminate(c->r->store, &c->who,
+		    form_str(&c->form, "transfer_id"), 0, &t, &e) == -1) {
+			error_at(c, "transfers", &e);
+			org_get(c);
+			return;
+		}
+		clock_iso8601(t.end_at, when, sizeof(when));
+		flash_set(c, "Ended billing transfer %s: it runs until the end "
+		    "of %.10s (UTC), then the organization pays its own bill.",
+		    t.id, when);
+		page_redirect(c, "/organization#transfers");
+		return;
 	} else if (strcmp(action, "leave") == 0) {
 		if (org_describe(c->r->store, &c->who, &o, &e) == -1 ||
 		    org_leave(c->r->store, &c->who, &e) == -1) {

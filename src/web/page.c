@@ -215,8 +215,15 @@ page_begin(struct ctx *c, const char *title)
 		    "Overview</a><a href=\"/portal/costs\">Cost analysis</a>"
 		    "<a href=\"/portal/invoices\">Invoices</a>"
 		    "<a href=\"/portal/budgets\">Budgets</a>"
-		    "<a href=\"/portal/anomalies\">Anomalies</a></nav>"
-		    "<div class=\"who\"><span class=\"acct\">");
+		    "<a href=\"/portal/anomalies\">Anomalies</a>");
+		if (c->is_staff)
+			buf_adds(b, "<a href=\"/onboarding\">Onboarding</a>"
+			    "<a href=\"/customers\">Customers</a>"
+			    "<a href=\"/audit\">Audit</a>"
+			    "<a href=\"/imports\">Imports</a>"
+			    "<a href=\"/invoices\">Invoices</a>"
+			    "<a href=\"/pricing\">Pricing</a>");
+		buf_adds(b, "</nav><div class=\"who\"><span class=\"acct\">");
 		html_escape(b, c->portal.email);
 		buf_adds(b, " <small>");
 		html_escape(b, c->portal.role);
@@ -333,56 +340,59 @@ static const struct {
 	const char	*reason;	/* NULL: any */
 	const char	*text;
 } friendly[] = {
-	{ "HandshakeConstraintViolationException", "ALREADY_IN_AN_ORGANIZATION",
+	{ AWSERR(HandshakeConstraintViolationException),
+	    "ALREADY_IN_AN_ORGANIZATION",
 	  "This account is still a member of another organization. Leave "
 	  "that organization first (Leave this organization, below), then "
 	  "accept the invitation." },
-	{ "HandshakeConstraintViolationException",
+	{ AWSERR(HandshakeConstraintViolationException),
 	  "HANDSHAKE_RATE_LIMIT_EXCEEDED",
 	  "Your organization has sent too many invitations today (at most "
 	  "20 in 24 hours). Try again tomorrow." },
-	{ "HandshakeConstraintViolationException", "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
+	{ AWSERR(HandshakeConstraintViolationException),
+	    "ORGANIZATION_FROM_DIFFERENT_SELLER_OF_RECORD",
 	  "This account is sold by a different AWS seller of record and "
 	  "cannot join this organization." },
-	{ "MasterCannotLeaveOrganizationException", NULL,
+	{ AWSERR(MasterCannotLeaveOrganizationException), NULL,
 	  "This account manages its own organization. Remove every member "
 	  "account and delete that organization first (Settings, Delete "
 	  "organization), then accept." },
-	{ "ConstraintViolationException",
+	{ AWSERR(ConstraintViolationException),
 	  "MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED",
 	  "The account needs a payment method on file before it can stand "
 	  "alone. Add one in Account settings." },
-	{ "ConstraintViolationException",
+	{ AWSERR(ConstraintViolationException),
 	  "ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION",
 	  "The account needs a phone number on file before it can stand "
 	  "alone. Add one in Account settings." },
-	{ "ConstraintViolationException", "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA",
+	{ AWSERR(ConstraintViolationException),
+	    "ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA",
 	  "The account must accept the AWS Customer Agreement before it "
 	  "can stand alone." },
-	{ "OrganizationNotEmptyException", NULL,
+	{ AWSERR(OrganizationNotEmptyException), NULL,
 	  "The organization still has member accounts. Remove every member "
 	  "account first, then delete the organization." },
-	{ "DuplicateHandshakeException", NULL,
+	{ AWSERR(DuplicateHandshakeException), NULL,
 	  "An open invitation to this account already exists. Cancel it "
 	  "first if you want to send a new one." },
-	{ "HandshakeAlreadyInStateException", NULL,
+	{ AWSERR(HandshakeAlreadyInStateException), NULL,
 	  "This invitation has already been answered." },
-	{ "InvalidHandshakeTransitionException", NULL,
+	{ AWSERR(InvalidHandshakeTransitionException), NULL,
 	  "This invitation is no longer open (it was accepted, declined, "
 	  "cancelled or has expired)." },
-	{ "HandshakeNotFoundException", NULL,
+	{ AWSERR(HandshakeNotFoundException), NULL,
 	  "There is no such invitation for this account." },
-	{ "AccountNotFoundException", NULL,
+	{ AWSERR(AccountNotFoundException), NULL,
 	  "There is no such account in your organization." },
-	{ "AccessDeniedException", NULL,
+	{ AWSERR(AccessDeniedException), NULL,
 	  "Only the organization's management account can do this." },
-	{ "AWSOrganizationsNotInUseException", NULL,
+	{ AWSERR(AWSOrganizationsNotInUseException), NULL,
 	  "This account is not a member of an organization." },
-	{ "AlreadyInOrganizationException", NULL,
+	{ AWSERR(AlreadyInOrganizationException), NULL,
 	  "This account is already in an organization." },
-	{ "InvalidInputException", "INVALID_EMAIL_ADDRESS_TARGET",
+	{ AWSERR(InvalidInputException), "INVALID_EMAIL_ADDRESS_TARGET",
 	  "That is not a valid e-mail address." },
-	{ "InvalidInputException", "INVALID_PARTY_TYPE_TARGET",
+	{ AWSERR(InvalidInputException), "INVALID_PARTY_TYPE_TARGET",
 	  "Enter a 12-digit account id or an e-mail address." },
 };
 
@@ -410,4 +420,44 @@ page_forbidden(struct ctx *c)
 {
 	page_message(c, 403, "Forbidden", "This page belongs to the MSP's "
 	    "management account.");
+}
+
+/* The account's name, or NULL (no name, unknown or not an account id). */
+static const char *
+account_name(struct ctx *c, const char *id)
+{
+	struct account	 a;
+	struct err	 e;
+
+	err_clear(&e);
+	if (id == NULL || !account_id_valid(id) ||
+	    account_get(c->r->store, id, &a, &e) == -1 || a.name[0] == '\0' ||
+	    strcmp(a.name, id) == 0)
+		return (NULL);
+	return (arena_strdup(c->r->arena, a.name));
+}
+
+const char *
+account_label(struct ctx *c, const char *id)
+{
+	const char	*name = account_name(c, id);
+
+	return (name != NULL ? arena_printf(c->r->arena, "%s (%s)", name, id) :
+	    id);
+}
+
+void
+html_account(struct ctx *c, const char *id)
+{
+	const char	*name = account_name(c, id);
+
+	if (name == NULL) {
+		html_escape(c->b, id);
+		return;
+	}
+	buf_adds(c->b, "<span class=\"acct\">");
+	html_escape(c->b, name);
+	buf_adds(c->b, " <small>");
+	html_escape(c->b, id);
+	buf_adds(c->b, "</small></span>");
 }

@@ -28,6 +28,7 @@
 #define WEB_IDLE_TTL_MS		(2LL * 3600 * 1000)	/* since last seen */
 #define WEB_LOCK_FAILURES	5
 #define WEB_LOCK_MS		(15LL * 60 * 1000)
+#define WEB_SIGNIN_WINDOW_MS	(60LL * 1000)	/* of the sign-in rates */
 
 struct form_field {
 	const char	*name;
@@ -67,6 +68,9 @@ struct ctx {
 	int			 signed_in;
 	int			 is_msp;	/* the session is the MSP's account */
 	int			 is_portal;	/* a portal user's session */
+	/* Live mode: a portal user with an MSP role (admin, billing,
+	 * read-only) working on the MSP's pages for the MSP's account. */
+	int			 is_staff;
 	struct portal_user	 portal;	/* that user (portal_pages.c) */
 	struct web_session	 ws;
 	struct principal	 who;
@@ -107,6 +111,11 @@ void	 csrf_input(struct ctx *);
 void	 button_form(struct ctx *, const char *action, const char *name,
 	    const char *value, const char *label, const char *cls,
 	    const char *confirm);
+/* An account as people know it: "Umbrella Prod (341589682854)"; the id
+ * alone when the account has no name or is unknown. Arena string. */
+const char *account_label(struct ctx *, const char *id);
+/* The same as HTML: the name, the id beside it in <small>. */
+void	 html_account(struct ctx *, const char *id);
 /* <dt>k</dt><dd>v</dd>, escaped. */
 void	 html_kv(struct buf *, const char *k, const char *v);
 /* time_text(ms), escaped. */
@@ -124,6 +133,11 @@ const char *err_friendly(const struct err *);
 void	 error_box(struct buf *, const struct err *);
 /* "2026-11-26 12:00 UTC" into buf (at least 24 bytes). */
 void	 time_text(int64_t ms, char *buf, size_t len);
+
+/* "; Secure" when browsers reach the server over HTTPS, else "". */
+const char *web_cookie_secure(const struct ctx *);
+/* The sign-in limits of this server (session.c). */
+void	 web_signin_rules(const struct config *, struct signin_rules *out);
 
 /* auth_pages.c */
 void	 signin_get(struct ctx *);

@@ -111,9 +111,9 @@ keep(struct ctx *c, const char *cust, const char *sep)
 static void
 money(struct buf *b, int64_t v)
 {
-	char	 t[64];
+	char	 t[MONEY_TEXT_MAX];
 
-	svg_money(v, "USD", t, sizeof(t));
+	money_text(v, "USD", t, sizeof(t));
 	html_escape(b, t);
 }
 
@@ -207,7 +207,10 @@ top_table(struct ctx *c, const struct ce_scope *sc, enum ce_dim d,
 	    "Cost</th></tr></thead><tbody>", ce_dim_label(d));
 	for (i = 0; i < n; i++) {
 		buf_adds(c->b, "<tr><td>");
-		html_escape(c->b, res.keys[res.cells[ord[i]].g[0]]);
+		if (d == CE_LINKED_ACCOUNT)
+			html_account(c, res.keys[res.cells[ord[i]].g[0]]);
+		else
+			html_escape(c->b, res.keys[res.cells[ord[i]].g[0]]);
 		buf_adds(c->b, "</td><td class=\"num\">");
 		money(c->b, res.cells[ord[i]].v[CE_UNBLENDED]);
 		buf_adds(c->b, "</td></tr>");
@@ -426,7 +429,7 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	p->group = *g == '\0' ? CE_SERVICE : strcmp(g, "NONE") == 0 ? -1 :
 	    ce_dim_parse(g);
 	if (*g != '\0' && strcmp(g, "NONE") != 0 && (p->group < 0 ||
-	    p->group == CE_OPERATION))
+	    p->group >= CE_OPERATION))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "group: SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE or "
 		    "RECORD_TYPE"));
@@ -525,7 +528,9 @@ costs(struct ctx *c, int csv)
 	series = arena_alloc(c->r->arena, (ns + 1) * sizeof(*series));
 	for (i = 0; i < ng; i++)
 		if (rank[i] < TOP_N)
-			series[rank[i]] = p.group >= 0 ? res.keys[i] : "Total";
+			series[rank[i]] = p.group < 0 ? "Total" :
+			    p.group == CE_LINKED_ACCOUNT && !csv ?
+			    account_label(c, res.keys[i]) : res.keys[i];
 	if (ng > TOP_N)
 		series[TOP_N] = "Other";
 	labels = arena_alloc(c->r->arena, (res.nbuckets + 1) *
@@ -546,7 +551,9 @@ costs(struct ctx *c, int csv)
 		c->resp->content_type = "text/csv; charset=utf-8";
 		response_header(c->resp, "Content-Disposition",
 		    "attachment; filename=\"costs.csv\"");
-		buf_printf(c->b, "period_start,%s,cost,currency\r\n",
+		/* Exact decimals, unrounded, as the header says. */
+		buf_printf(c->b, "period_start,%s,cost_exact_decimal,"
+		    "currency\r\n",
 		    p.group >= 0 ? ce_dim_name((enum ce_dim)p.group) : "total");
 		for (i = 0; i < res.nbuckets; i++)
 			for (k = 0; k < ns; k++) {
@@ -861,8 +868,8 @@ anomalies(struct ctx *c)
 	customer_picker(c, cust, "/portal/anomalies");
 	buf_adds(c->b, "<p class=\"muted\">Daily cost of each account and "
 	    "service against its mean over the 14 days before: a day above "
-	    "mean + 3 standard deviations (and at least 1 USD above the mean) "
-	    "is an anomaly. Last 60 days.</p><table id=\"anomalies\"><thead>"
+	    "mean + 3 standard deviations (and at least 1.00 USD above the mean) "
+	    "is an anomaly. Last 60 days, newest first.</p><div class=\"table-wrap\"><table id=\"anomalies\"><thead>"
 	    "<tr><th>Day</th><th>Account</th><th>Service</th><th>Root cause"
 	    "</th><th class=\"num\">Cost</th><th class=\"num\">Expected</th>"
 	    "<th class=\"num\">Impact</th><th>Status</th><th></th></tr>"
@@ -870,7 +877,7 @@ anomalies(struct ctx *c)
 	for (i = 0; i < n; i++) {
 		ce_day_format(an[i].day, d, sizeof(d));
 		buf_printf(c->b, "<tr><td>%s</td><td>", d);
-		html_escape(c->b, an[i].account_id);
+		html_account(c, an[i].account_id);
 		buf_adds(c->b, "</td><td>");
 		html_escape(c->b, an[i].service);
 		buf_adds(c->b, "</td><td>");
@@ -903,8 +910,9 @@ anomalies(struct ctx *c)
 	}
 	if (n == 0)
 		buf_adds(c->b, "<tr><td colspan=\"9\" class=\"muted\">No "
-		    "anomalies.</td></tr>");
-	buf_adds(c->b, "</tbody></table>");
+		    "anomalies in the last 60 days: every day's cost was in "
+		    "its usual range.</td></tr>");
+	buf_adds(c->b, "</tbody></table></div>");
 	page_end(c);
 }
 
@@ -999,6 +1007,9 @@ portal_post(struct ctx *c, const char *rest)
 			page_message(c, 400, "Bad request", err_friendly(&e));
 			return;
 		}
+		flash_set(c, "Anomaly %s. It stays in the list with its new "
+		    "status.", strcmp(slash + 1, "dismiss") == 0 ?
+		    "dismissed" : "acknowledged");
 		page_redirect(c, arena_printf(c->r->arena,
 		    "/portal/anomalies%s", keep(c, cust, "?")));
 		return;

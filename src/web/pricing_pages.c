@@ -252,7 +252,7 @@ items_section(struct ctx *c, const struct pview *pv)
 			td(b, v[i].description);
 			buf_adds(b, "<td class=\"num\">");
 			if (strcmp(v[i].kind, "FLAT") == 0) {
-				nano_format(v[i].amount, t, sizeof(t));
+				money_text(v[i].amount, NULL, t, sizeof(t));
 				html_escape(b, t);
 				buf_adds(b, "</td><td>-</td><td class=\"num\">-"
 				    "</td>");
@@ -262,7 +262,7 @@ items_section(struct ctx *c, const struct pview *pv)
 				buf_adds(b, "</td>");
 				td(b, v[i].of_service[0] ? v[i].of_service :
 				    "all charges");
-				nano_format(v[i].minimum, t, sizeof(t));
+				money_text(v[i].minimum, NULL, t, sizeof(t));
 				buf_adds(b, "<td class=\"num\">");
 				html_escape(b, t);
 				buf_adds(b, "</td>");

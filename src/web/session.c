@@ -11,10 +11,21 @@
 
 #include "core/clock.h"
 #include "core/codec.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "web/page.h"
 
 #define TOUCH_EVERY_MS	(60LL * 1000)
+
+void
+web_signin_rules(const struct config *cfg, struct signin_rules *out)
+{
+	out->window_ms = WEB_SIGNIN_WINDOW_MS;
+	out->per_address = cfg->signin_per_address;
+	out->global = cfg->signin_global;
+	out->lock_failures = WEB_LOCK_FAILURES;
+	out->lock_ms = WEB_LOCK_MS;
+}
 
 void
 web_token_new(char out[WEB_CSRF_LEN + 1])
@@ -46,12 +57,18 @@ web_csrf_ok(const char *expected, const char *got)
 	return (ct_equal(expected, got, len));
 }
 
+const char *
+web_cookie_secure(const struct ctx *c)
+{
+	return (c->r->cfg->https ? "; Secure" : "");
+}
+
 static void
 set_cookie(struct ctx *c, const char *token, long max_age)
 {
 	response_header(c->resp, "Set-Cookie", arena_printf(c->r->arena,
-	    "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld", WEB_COOKIE,
-	    token, max_age));
+	    "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%ld%s", WEB_COOKIE,
+	    token, max_age, web_cookie_secure(c)));
 }
 
 /* Deletes the browser's session, if any; 1 when it sent a cookie. */

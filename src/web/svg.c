@@ -7,34 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "billing/money.h"
 #include "web/svg.h"
 #include "web/web.h"
-
-void
-svg_money(int64_t v, const char *cur, char *buf, size_t len)
-{
-	int64_t		 cents, a;
-	const char	*sign = "";
-
-	/* Half away from zero to cents, for display only. */
-	cents = v >= 0 ? (v + 5000000) / 10000000 : (v - 5000000) / 10000000;
-	if (cents < 0) {
-		sign = "-";
-		cents = -cents;
-	}
-	a = cents / 100;
-	if (a >= 1000000)
-		snprintf(buf, len, "%s%lld,%03lld,%03lld.%02lld %s", sign,
-		    (long long)(a / 1000000), (long long)(a / 1000 % 1000),
-		    (long long)(a % 1000), (long long)(cents % 100), cur);
-	else if (a >= 1000)
-		snprintf(buf, len, "%s%lld,%03lld.%02lld %s", sign,
-		    (long long)(a / 1000), (long long)(a % 1000),
-		    (long long)(cents % 100), cur);
-	else
-		snprintf(buf, len, "%s%lld.%02lld %s", sign, (long long)a,
-		    (long long)(cents % 100), cur);
-}
 
 /* A "nice" axis maximum >= v (1, 2, 5 x 10^k), in nano-units. */
 static int64_t
@@ -88,7 +63,7 @@ svg_bars(struct buf *b, const char *title, size_t nb,
 	for (i = 0; i <= 4; i++) {
 		double y = T + (double)(H - T - B) * (1.0 - (double)i / 4);
 
-		svg_money(top / 4 * (int64_t)i, cur, t, sizeof(t));
+		money_short(top / 4 * (int64_t)i, cur, t, sizeof(t));
 		buf_printf(b, "<line class=\"grid\" x1=\"%d\" x2=\"%d\" "
 		    "y1=\"%.1f\" y2=\"%.1f\"/><text class=\"axis\" x=\"%d\" "
 		    "y=\"%.1f\" text-anchor=\"end\">", L, W - R, y, y, L - 6,
@@ -109,7 +84,7 @@ svg_bars(struct buf *b, const char *title, size_t nb,
 				continue;
 			h = (double)(H - T - B) * ((double)val / (double)top);
 			y -= h;
-			svg_money(val, cur, m, sizeof(m));
+			money_text(val, cur, m, sizeof(m));
 			buf_printf(b, "<rect class=\"s%zu\" x=\"%.1f\" "
 			    "y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
 			    "<title>", s % 9, x + bw * 0.1, y, bw * 0.8, h);

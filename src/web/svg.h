@@ -8,8 +8,6 @@
 
 #include "core/buf.h"
 
-/* "1,234.57 USD" from nano-units (display rounding only). */
-void	svg_money(int64_t v, const char *cur, char *buf, size_t len);
 /* Stacked bars: nb buckets (labels) x ns series, v[i * ns + s] nano. */
 void	svg_bars(struct buf *, const char *title, size_t nb,
 	    const char *const *labels, size_t ns, const char *const *series,

@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/config.h"
 #include "core/embed.h"
 #include "onboard/onboard.h"
+#include "org/live.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -35,13 +37,18 @@ html_escape(struct buf *b, const char *s)
 }
 
 static void
-security_headers(struct response *resp)
+security_headers(const struct config *cfg, struct response *resp)
 {
 	response_header(resp, "Content-Security-Policy", "default-src 'self'; "
 	    "script-src 'self'; style-src 'self'; img-src 'self' data:; "
 	    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
 	response_header(resp, "X-Content-Type-Options", "nosniff");
 	response_header(resp, "Referrer-Policy", "same-origin");
+	/* Served over HTTPS (here or at the proxy): browsers keep to it for
+	 * a year and never send the session cookie in the clear. */
+	if (cfg->https)
+		response_header(resp, "Strict-Transport-Security",
+		    "max-age=31536000");
 }
 
 static int
@@ -72,8 +79,16 @@ post_allowed(struct ctx *c)
 {
 	const char	*origin = request_header(c->r, "Origin");
 	const char	*host = request_header(c->r, "Host");
-	const char	*want;
+	const char	*pub = c->r->cfg->public_url, *want;
+	size_t		 n;
 
+	/* Behind a proxy the browser's origin is --public-url's. */
+	if (origin != NULL && pub != NULL) {
+		n = strlen(origin);
+		if (strncmp(pub, origin, n) == 0 && (pub[n] == '\0' ||
+		    pub[n] == '/'))
+			origin = NULL;
+	}
 	if (origin != NULL && host != NULL) {
 		if (strncmp(origin, "http://", 7) == 0)
 			origin += 7;
@@ -225,6 +240,27 @@ route_find(const char *method, const char *p, const char **rest)
 	return (NULL);
 }
 
+/*
+ * Live mode has no root user to sign in with (the mirror's accounts have
+ * no payerlink password): the MSP's staff are portal users with an MSP
+ * role, and reach the MSP's pages as the MSP's account, the audit log
+ * naming the person. Every role reads them all; admin changes anything,
+ * billing changes invoices, pricing and imports, read-only nothing.
+ */
+static int
+staff_may(const struct ctx *c, const char *path, int post)
+{
+	const char	*role = c->portal.role;
+
+	if (!post || strcmp(role, "admin") == 0)
+		return (1);
+	if (strcmp(role, "billing") == 0)
+		return (strncmp(path, "/invoices/", 10) == 0 ||
+		    strncmp(path, "/pricing/", 9) == 0 ||
+		    strncmp(path, "/imports/", 9) == 0);
+	return (0);
+}
+
 /* Whether a row admitting portal users has path p, whatever its method. */
 static int
 portal_path(const char *p)
@@ -308,15 +344,35 @@ route(struct ctx *c)
 	}
 	rt = route_find(r->method, r->path, &rest);
 	who = rt != NULL ? rt->who : section_who(r->path);
+	if (c->is_portal && c->portal.customer_id[0] == '\0' &&
+	    live_status(r->store, &(struct live_org){ 0 }, NULL) == 0 &&
+	    msp_get(r->store, &m, NULL) == 0) {
+		c->is_staff = 1;
+		if (who == WEB_MSP) {
+			if (!staff_may(c, r->path, post)) {
+				page_forbidden(c);
+				return;
+			}
+			snprintf(c->who.account_id, sizeof(c->who.account_id),
+			    "%s", m.account_id);
+			snprintf(c->who.person, sizeof(c->who.person),
+			    "%.52s (%.9s)", c->portal.email, c->portal.role);
+			c->is_msp = 1;
+		}
+	}
 	if (who != WEB_ANYONE) {
 		/* A portal user's session reaches sign-out and the portal
-		 * only (any method there: 404 or 405 as for an account). */
-		if (c->is_portal && !portal_path(r->path)) {
+		 * only (any method there: 404 or 405 as for an account);
+		 * the MSP's staff in live mode also the MSP's pages. */
+		if (c->is_portal && !portal_path(r->path) &&
+		    !(c->is_staff && who == WEB_MSP)) {
 			page_redirect(c, "/portal");
 			return;
 		}
-		c->is_msp = c->signed_in && msp_get(r->store, &m, NULL) == 0 &&
-		    strcmp(m.account_id, c->who.account_id) == 0;
+		if (!c->is_staff)
+			c->is_msp = c->signed_in &&
+			    msp_get(r->store, &m, NULL) == 0 &&
+			    strcmp(m.account_id, c->who.account_id) == 0;
 		if (who == WEB_NOWHERE) {
 			page_message(c, 404, "Not found",
 			    "There is no page here.");
@@ -349,7 +405,7 @@ web_handle(struct request *r, struct response *resp)
 {
 	struct ctx	*c;
 
-	security_headers(resp);
+	security_headers(r->cfg, resp);
 	if (strncmp(r->path, "/static/", 8) == 0 &&
 	    serve_asset(r->path + 8, resp) == 0)
 		return;

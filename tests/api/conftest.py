@@ -20,6 +20,10 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
 AWS = os.environ.get("PAYERLINK_AWS_CLI", "/usr/bin/aws")
+# The public samples the tests read: the repository's copy (tests/data, with
+# their licences), or another copy with the same layout.
+DATA = os.environ.get("PAYERLINK_TEST_DATA") or os.path.join(ROOT, "tests", "data")
+SAMPLES = os.path.join(DATA, "samples")
 # A base libpq conninfo (key=value): when set, every server and test gets a
 # fresh PostgreSQL database instead of a SQLite file (tools/test.sh sets it
 # to a throw-away cluster from tools/pg-test-cluster.sh).
@@ -33,9 +37,7 @@ def focus_aws(tmp):
     have, made the 12-digit 123456789012: an AWS payer's FOCUS file. The
     11-digit sub-accounts stay (padded to 12 at import); the other clouds'
     rows stay too, and are rejected."""
-    data = os.environ.get("PAYERLINK_TEST_DATA",
-                          os.path.join(os.path.dirname(ROOT), "shared", "data"))
-    src = os.path.join(data, "samples", "focus-sample-data-1.0", "focus_sample.csv")
+    src = os.path.join(SAMPLES, "focus-sample-data-1.0", "focus_sample.csv")
     path = os.path.join(str(tmp), "focus-aws.csv")
     with open(src, newline="", encoding="utf-8") as f, open(path, "w", newline="") as g:
         g.write(f.read().replace('"1234567890123"', '"123456789012"'))
@@ -216,6 +218,21 @@ def srv(emulator):
     """The emulator, reset to its starting state for this test."""
     emulator.reset()
     return emulator
+
+
+@pytest.fixture(scope="session")
+def legacy_emulator():
+    """An emulator with the rules before direct transfer (11 December
+    2025): serve --no-direct-transfer."""
+    s = Server("--emulator", "--no-direct-transfer")
+    yield s
+    assert s.stop() == 0
+
+
+@pytest.fixture
+def legacy(legacy_emulator):
+    legacy_emulator.reset()
+    return legacy_emulator
 
 
 _seq = [0]

@@ -255,6 +255,73 @@ def test_authentication_failures(strict, world):
     assert st == 400 and json.loads(body)["__type"] == "InvalidSignatureException"
 
 
+class _MinimalSigner(botocore.auth.SigV4Auth):
+    """Signs host and x-amz-date only, as a minimal client does."""
+
+    def headers_to_sign(self, request):
+        h = super().headers_to_sign(request)
+        for k in list(h.keys()):
+            if k not in ("host", "x-amz-date"):
+                del h[k]
+        return h
+
+
+def test_every_meaningful_header_must_be_signed(strict):
+    """Issue 24: DescribeOrganization signed over host;x-amz-date only was
+    replayed within 15 minutes as LeaveOrganization and took the account
+    out of the MSP's organization. X-Amz-Target, Content-Type and every
+    x-amz-* header present must be signed: IncompleteSignatureException."""
+    mk = lambda tag: strict.cli("account", "create", "--email",
+                                "%s@unsigned.example" % tag, "--name", tag)
+    m, a = mk("m"), mk("a")
+    strict.cli("account", "set-billing-info", a["AccountId"], "--payment-method", "Visa",
+               "--phone", "+1 206 555 0100")
+    assert call(strict, m, "CreateOrganization", {"FeatureSet": "ALL"})[0] == 200
+    st, _, h = call(strict, m, "InviteAccountToOrganization",
+                    {"Target": {"Id": a["AccountId"], "Type": "ACCOUNT"}})
+    assert call(strict, a, "AcceptHandshake", {"HandshakeId": h["Handshake"]["Id"]})[0] == 200
+
+    req = botocore.awsrequest.AWSRequest(
+        method="POST", url=strict.url + "/", data=b"{}",
+        headers={"X-Amz-Target": TARGET + "DescribeOrganization",
+                 "Content-Type": "application/x-amz-json-1.1"})
+    _MinimalSigner(botocore.credentials.Credentials(
+        a["AccessKeyId"], a["SecretAccessKey"]), "organizations", "us-east-1").add_auth(req)
+    headers = dict(req.headers.items())
+    assert "SignedHeaders=host;x-amz-date," in headers["Authorization"]
+    st, _, body = strict.post("/", b"{}", headers)
+    body = json.loads(body)
+    assert st == 400 and body["__type"] == "IncompleteSignatureException", body
+    assert body["Message"] == ("There were headers present in the request which "
+                               "were not signed: X-Amz-Target, Content-Type")
+    headers["X-Amz-Target"] = TARGET + "LeaveOrganization"
+    st, _, body = strict.post("/", b"{}", headers)
+    assert st == 400 and json.loads(body)["__type"] == "IncompleteSignatureException"
+    ids = [x["Id"] for x in call(strict, m, "ListAccounts")[2]["Accounts"]]
+    assert a["AccountId"] in ids
+
+    # The REST API: an unsigned Content-Type or x-amz-* header is refused too.
+    for extra in ({"Content-Type": "application/json"},
+                  {"X-Amz-Meta-Note": "x"}):
+        req = botocore.awsrequest.AWSRequest(method="GET", url=strict.url + "/api/v1/customers",
+                                             data=b"", headers=dict(extra))
+        _MinimalSigner(botocore.credentials.Credentials(
+            m["AccessKeyId"], m["SecretAccessKey"]), "payerlink", "us-east-1").add_auth(req)
+        st, _, b = raw(strict, "GET", "/api/v1/customers", b"", dict(req.headers.items()))
+        b = json.loads(b)
+        assert st == 400 and b["Error"]["Code"] == "IncompleteSignatureException", (extra, b)
+        assert list(extra)[0] in b["Error"]["Message"]
+    # What boto3, the aws CLI and curl send (every header signed) still works.
+    assert call(strict, a, "DescribeOrganization")[0] == 200
+    p = subprocess.run(["curl", "-s", "--aws-sigv4", "aws:amz:us-east-1:organizations",
+                        "--user", "%s:%s" % (a["AccessKeyId"], a["SecretAccessKey"]),
+                        "-H", "X-Amz-Target: " + TARGET + "DescribeOrganization",
+                        "-H", "Content-Type: application/x-amz-json-1.1",
+                        "-d", "{}", strict.url + "/"],
+                       capture_output=True, text=True, timeout=60)
+    assert "Organization" in json.loads(p.stdout), p.stdout
+
+
 def test_revoked_key_is_refused(strict):
     a = strict.cli("account", "create", "--email", "revoked@attack.example")
     assert call(strict, a, "CreateOrganization", {})[0] == 200
@@ -296,8 +363,11 @@ def test_rest_matrix(strict, world):
         st, b = rest(strict, world[who], "POST", "/api/v1/customers",
                      {"Name": "evil", "ContactEmail": "evil@attack.example"})
         assert st == 403 and b["Error"]["Code"] == "AccessDenied", (who, st, b)
-    st, b = rest(strict, world["S"], "POST", "/api/v1/imports", None)
-    assert st == 403
+    # An upload, properly signed by another account: refused at its headers.
+    from test_upload_auth import head_only, sign
+    st, _, b = head_only(strict, sign(strict, world["S"], "/api/v1/imports",
+                                      "UNSIGNED-PAYLOAD"), 1000)
+    assert st == 403 and b["Error"]["Code"] == "AccessDenied", b
     for path in ("/moto-api/reset", "/api/v1/test/clock"):
         st, _, _ = raw(strict, "POST", path, b"{}")
         assert st in (403, 404), path

@@ -16,7 +16,8 @@ by a strict (non-emulator) server:
   organizations. Each (page, role) is held to GET_EXPECT below; no body a
   non-MSP role receives names B (customer A's user: no other customer at
   all). Refused forms change nothing in the database.
-- Cost Explorer (GetCostAndUsage, GetCostForecast, GetDimensionValues) x
+- Cost Explorer (GetCostAndUsage, GetCostForecast, GetUsageForecast, GetDimensionValues,
+  GetAnomalies, GetAnomalyMonitors, GetAnomalySubscriptions) x
   callers: the MSP sees its payer's lines, a customer's account sees its
   customer's accounts only, anyone else is refused; nobody sees another
   organization's costs.
@@ -145,7 +146,8 @@ PORTAL_PAGES = ["/portal", "/portal/costs", "/portal/costs.csv", "/portal/budget
                 "/portal/anomalies", "/portal/invoices"]
 # Tables a web form could change; sessions (touched by every request) and
 # the CUR rollups (no form writes them: counted only) are left out.
-SKIP_TABLES = {"web_sessions", "portal_sessions", "web_signin_failures", "billing_rollups"}
+SKIP_TABLES = {"web_sessions", "portal_sessions", "web_signin_failures", "signin_limits",
+               "billing_rollups"}
 
 
 def snapshot_all(db):
@@ -705,6 +707,15 @@ def test_cost_explorer_callers(w):
         "GetDimensionValues": {"TimePeriod": period, "Dimension": "LINKED_ACCOUNT"},
         "GetCostForecast": {"TimePeriod": future, "Granularity": "MONTHLY",
                             "Metric": "UNBLENDED_COST"},
+        "GetUsageForecast": {"TimePeriod": future, "Granularity": "MONTHLY",
+                             "Metric": "USAGE_QUANTITY",
+                             "Filter": {"Dimensions": {"Key": "USAGE_TYPE",
+                                                       "Values": ["BoxUsage:m5.large"]}}},
+        "GetAnomalies": {"DateInterval": {
+            "StartDate": (today - datetime.timedelta(days=89)).isoformat(),
+            "EndDate": today.isoformat()}},
+        "GetAnomalyMonitors": {},
+        "GetAnomalySubscriptions": {},
     }
     bad = []
     for who, want in CE_EXPECT.items():
@@ -714,7 +725,7 @@ def test_cost_explorer_callers(w):
                 if not (st == 400 and b.get("__type") == want):
                     bad.append((who, op, st, b))
                 continue
-            if want == "customer Acme" and op == "GetCostForecast":
+            if want == "customer Acme" and op in ("GetCostForecast", "GetUsageForecast"):
                 if not (st == 400 and b.get("__type") == "DataUnavailableException"):
                     bad.append((who, op, st, b))
                 continue
@@ -725,6 +736,12 @@ def test_cost_explorer_callers(w):
                 seen = {g["Keys"][0] for r in b["ResultsByTime"] for g in r["Groups"]}
             elif op == "GetDimensionValues":
                 seen = {v["Value"] for v in b["DimensionValues"]}
+            elif op == "GetAnomalies":
+                # Anomalies name only accounts of the caller's view.
+                seen = {rc["LinkedAccount"] for x in b["Anomalies"] for rc in x["RootCauses"]}
+                if not seen <= allowed[want] or seen & others:
+                    bad.append((who, op, "sees", sorted(seen - allowed[want])))
+                continue
             else:
                 continue
             if want == "payer" and seen != payer:

@@ -2,14 +2,16 @@
 """The three ways into the MSP's organization (DESIGN.md §1, spec §5), each
 walked end to end once with the real aws CLI and once with boto3, every
 out-of-order step checked for AWS's error code (and Reason with boto3);
-the direct-transfer switch; concurrent accepts for one account."""
+direct transfer (the default, AWS's rule since 11 December 2025) and the
+rules before it (serve --no-direct-transfer), under which case 2 leaves
+first; concurrent accepts for one account."""
 
 import threading
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import Server, aws, client, error_of
+from conftest import aws, client, error_of
 
 DAY = 86400
 
@@ -21,6 +23,11 @@ def billing(server, acct, payment=True, phone=True):
     if phone:
         args += ["--phone", "+1 206 555 0100"]
     server.cli(*args)
+
+
+def with_server(new_account, server):
+    """new_account making its accounts on another server."""
+    return lambda **kw: new_account(server=server, **kw)
 
 
 def history(server, acct):
@@ -150,7 +157,10 @@ def test_case1_standalone_cli(srv, new_account):
 # AWS: LeaveOrganization AWSOrganizationsNotInUseException
 # AWS: LeaveOrganization
 # AWS: DescribeAccount AccountNotFoundException
-def test_case2_member_of_other_org_boto3(srv, new_account):
+def test_case2_member_of_other_org_boto3(legacy, new_account):
+    """The rules before direct transfer: leave first, then accept."""
+    srv = legacy
+    new_account = with_server(new_account, srv)
     msp = new_account(name="MSP")
     mc = client(srv, msp)
     org = mc.create_organization()["Organization"]
@@ -182,7 +192,9 @@ def test_case2_member_of_other_org_boto3(srv, new_account):
 # AWS: AcceptHandshake HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION
 # AWS: LeaveOrganization ConstraintViolationException MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED
 # AWS: LeaveOrganization MasterCannotLeaveOrganizationException
-def test_case2_member_of_other_org_cli(srv, new_account):
+def test_case2_member_of_other_org_cli(legacy, new_account):
+    srv = legacy
+    new_account = with_server(new_account, srv)
     msp = new_account(name="MSP")
     org = cli_ok(srv, msp, "create-organization")["Organization"]
     old, old_org, (s,) = org_with_members(srv, new_account, 1, "Other Payer")
@@ -294,35 +306,63 @@ def test_case3_management_account_cli(srv, new_account):
 
 # AWS: AcceptHandshake
 # AWS: AcceptHandshake MasterCannotLeaveOrganizationException
-def test_direct_transfer(new_account):
-    s2 = Server("--emulator", "--direct-transfer")
-    try:
-        msp = new_account(name="MSP", server=s2)
-        mc = client(s2, msp)
-        org = mc.create_organization()["Organization"]
-        old, old_org, (s,) = org_with_members(s2, lambda **kw: new_account(server=s2, **kw),
-                                              1, "Other Payer")
-        h = mc.invite_account_to_organization(Target={"Id": s.id, "Type": "ACCOUNT"})["Handshake"]
-        # The member has no billing info: a direct transfer does not need it.
-        assert client(s2, s).accept_handshake(HandshakeId=h["Id"])["Handshake"]["State"] == "ACCEPTED"
-        rows = history(s2, s)
-        assert [(r["OrganizationId"], r["LeftMethod"]) for r in rows] == [
-            (old_org["Id"], "LEFT"), (org["Id"], None)]
-        assert rows[0]["LeftAt"] == rows[1]["JoinedAt"]
-        assert client(s2, s).describe_organization()["Organization"]["Id"] == org["Id"]
-        # A management account never transfers directly.
-        h2 = mc.invite_account_to_organization(Target={"Id": old.id, "Type": "ACCOUNT"})["Handshake"]
-        fails(client(s2, old).accept_handshake, "MasterCannotLeaveOrganizationException",
-              HandshakeId=h2["Id"])
-        assert len(history(s2, old)) == 1
-    finally:
-        assert s2.stop() == 0
+def test_direct_transfer(srv, new_account):
+    """By default a member of another organization accepts at once: it
+    departs and joins in the same instant, with no billing information."""
+    msp = new_account(name="MSP")
+    mc = client(srv, msp)
+    org = mc.create_organization()["Organization"]
+    old, old_org, (s,) = org_with_members(srv, new_account, 1, "Other Payer")
+    h = mc.invite_account_to_organization(Target={"Id": s.id, "Type": "ACCOUNT"})["Handshake"]
+    # The member has no billing info: a direct transfer does not need it.
+    assert client(srv, s).accept_handshake(HandshakeId=h["Id"])["Handshake"]["State"] == "ACCEPTED"
+    rows = history(srv, s)
+    assert [(r["OrganizationId"], r["LeftMethod"]) for r in rows] == [
+        (old_org["Id"], "LEFT"), (org["Id"], None)]
+    assert rows[0]["LeftAt"] == rows[1]["JoinedAt"]
+    assert client(srv, s).describe_organization()["Organization"]["Id"] == org["Id"]
+    # The old management account sees it gone, the new one sees it joined.
+    with pytest.raises(ClientError) as exc:
+        client(srv, old).describe_account(AccountId=s.id)
+    assert error_of(exc)[0] == "AccountNotFoundException"
+    assert mc.describe_account(AccountId=s.id)["Account"]["JoinedMethod"] == "INVITED"
+    # A management account never transfers directly.
+    h2 = mc.invite_account_to_organization(Target={"Id": old.id, "Type": "ACCOUNT"})["Handshake"]
+    fails(client(srv, old).accept_handshake, "MasterCannotLeaveOrganizationException",
+          HandshakeId=h2["Id"])
+    assert len(history(srv, old)) == 1
+
+
+# AWS: AcceptHandshake HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION
+def test_no_direct_transfer_refuses_a_member(legacy, new_account):
+    """serve --no-direct-transfer: the same accept is refused, nothing
+    changes, and after leaving it goes through."""
+    new_account = with_server(new_account, legacy)
+    msp = new_account(name="MSP")
+    mc = client(legacy, msp)
+    org = mc.create_organization()["Organization"]
+    old, old_org, (s,) = org_with_members(legacy, new_account, 1, "Other Payer")
+    h = mc.invite_account_to_organization(Target={"Id": s.id, "Type": "ACCOUNT"})["Handshake"]
+    fails(client(legacy, s).accept_handshake, "HandshakeConstraintViolationException",
+          "ALREADY_IN_AN_ORGANIZATION", HandshakeId=h["Id"])
+    assert [(r["OrganizationId"], r["LeftAt"]) for r in history(legacy, s)] == [
+        (old_org["Id"], None)]
+    billing(legacy, s)
+    client(legacy, s).leave_organization()
+    client(legacy, s).accept_handshake(HandshakeId=h["Id"])
+    rows = history(legacy, s)
+    assert rows[-1]["OrganizationId"] == org["Id"]
+    assert rows[0]["LeftAt"] <= rows[1]["JoinedAt"]
 
 
 # ---------------------------------------------------------------- concurrency
 
 # AWS: AcceptHandshake HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION
-def test_concurrent_accepts_one_winner(srv, new_account):
+def test_concurrent_accepts_one_winner(legacy, new_account):
+    """Without direct transfer, the loser of two invitations accepted at once
+    is already in an organization."""
+    srv = legacy
+    new_account = with_server(new_account, srv)
     orgs = []
     for name in ("A", "B"):
         m = new_account(name=name)

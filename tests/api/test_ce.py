@@ -12,6 +12,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import threading
 import time
 from collections import defaultdict
@@ -30,6 +31,22 @@ HDR = ("bill_payer_account_id,bill_billing_period_start_date,line_item_usage_acc
 SERVICES = [("AmazonEC2", "BoxUsage:m5.large", "RunInstances", "us-east-1"),
             ("AmazonS3", "TimedStorage-ByteHrs", "PutObject", "eu-west-1"),
             ("AWSLambda", "Lambda-GB-Second", "Invoke", "us-east-1")]
+
+# How Cost Explorer names the products of these files (the Billing console's
+# names; AWS's Cost Explorer user guide): EC2 instance hours are "Compute",
+# the rest of EC2 "EC2 - Other", and every Tax line is "Tax".
+PRODUCT_NAMES = {"AmazonS3": "Amazon Simple Storage Service", "AWSLambda": "AWS Lambda"}
+EC2_COMPUTE, EC2_OTHER = "Amazon Elastic Compute Cloud - Compute", "EC2 - Other"
+
+
+def ce_service(line):
+    """The SERVICE value Cost Explorer gives a line the test wrote."""
+    lit, code, ut = line[1], line[3], line[4]
+    if lit == "Tax":
+        return "Tax"
+    if code == "AmazonEC2":
+        return EC2_COMPUTE if ut.split("-", 1)[-1].startswith("BoxUsage") else EC2_OTHER
+    return PRODUCT_NAMES[code]
 
 
 def today(srv):
@@ -106,7 +123,9 @@ def world(srv, new_account, tmp_path):
     w.days = [w.month + i * DAY for i in range(10)]
     w.cost = lambda d, i, k: Decimal("%d.%03d" % (1 + i + k, d.day))
     w.ingest(w.write(w.month, w.days, w.cost, extra=[
-        (w.a1.id, "Tax", w.days[0], "AmazonEC2", "", "", "", Decimal("5.5"), Decimal(0))]))
+        (w.a1.id, "Tax", w.days[0], "AmazonEC2", "", "", "", Decimal("5.5"), Decimal(0)),
+        (w.a2.id, "Usage", w.days[1], "AmazonEC2", "USE1-EBS:VolumeUsage.gp3", "CreateVolume-Gp3",
+         "us-east-1", Decimal("2.25"), Decimal(100))]))
     return w
 
 
@@ -202,7 +221,7 @@ def test_two_group_bys_and_filter_expressions(world):
     c = client(w.srv, w.msp, service="ce")
     f = {"And": [{"Dimensions": {"Key": "REGION", "Values": ["us-east-1"]}},
                  {"Not": {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.stray.id]}}},
-                 {"Or": [{"Dimensions": {"Key": "SERVICE", "Values": ["AmazonEC2"]}},
+                 {"Or": [{"Dimensions": {"Key": "SERVICE", "Values": [EC2_COMPUTE]}},
                          {"Dimensions": {"Key": "USAGE_TYPE", "Values": ["Lambda-GB-Second"]}}]}]}
     r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
                              GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"},
@@ -213,14 +232,113 @@ def test_two_group_bys_and_filter_expressions(world):
            for g in r["ResultsByTime"][0]["Groups"]}
     want = defaultdict(Decimal)
     for l in w.lines:
-        if l[6] == "us-east-1" and l[0] != w.stray.id and (l[3] == "AmazonEC2" or l[4] == "Lambda-GB-Second"):
-            want[(l[3], l[0])] += l[7]
+        if l[6] == "us-east-1" and l[0] != w.stray.id and (
+                ce_service(l) == EC2_COMPUTE or l[4] == "Lambda-GB-Second"):
+            want[(ce_service(l), l[0])] += l[7]
     assert got == dict(want)
+    # AWS's names are the values: the CUR's product code matches nothing.
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             Filter={"Dimensions": {"Key": "SERVICE", "Values": ["AmazonEC2"]}})
+    assert Decimal(r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == 0
     # RECORD_TYPE separates the Tax line.
     r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
                              GroupBy=[{"Type": "DIMENSION", "Key": "RECORD_TYPE"}])
     got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"]) for g in r["ResultsByTime"][0]["Groups"]}
     assert got["Tax"] == Decimal("5.5")
+
+
+# AWS: GetCostAndUsage GetDimensionValues
+def test_service_names_as_aws_shows_them(world):
+    """SERVICE is the product name, EC2 split into Compute and EC2 - Other,
+    Tax lines "Tax"; sums per name from the CUR lines the test wrote."""
+    w = world
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}])
+    got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+           for g in r["ResultsByTime"][0]["Groups"]}
+    assert got == dict(expected(w, {w.a1.id, w.a2.id, w.b1.id, w.stray.id}, by=ce_service))
+    assert {"Tax", EC2_COMPUTE, EC2_OTHER} <= set(got) and "AmazonEC2" not in got
+    # Filtering by AWS's name.
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-cost-and-usage", "--time-period",
+                       "Start=%s,End=%s" % (period(w)["Start"], period(w)["End"]),
+                       "--granularity", "MONTHLY", "--metrics", "UnblendedCost",
+                       "--filter", json.dumps({"Dimensions": {"Key": "SERVICE", "Values": [EC2_OTHER]}}))
+    assert rc == 0, err
+    assert Decimal(out["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == Decimal("2.25")
+    # A customer sees the same names on its own accounts' lines.
+    r = client(w.srv, w.a1, service="ce").get_dimension_values(TimePeriod=period(w), Dimension="SERVICE")
+    assert [v["Value"] for v in r["DimensionValues"]] == sorted(
+        {ce_service(l) for l in w.lines if l[0] in (w.a1.id, w.a2.id)})
+
+
+# AWS: GetCostAndUsage
+def test_no_empty_operation_and_account_attributes(world):
+    w = world
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "OPERATION"}])
+    got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+           for g in r["ResultsByTime"][0]["Groups"]}
+    want = expected(w, {w.a1.id, w.a2.id, w.b1.id, w.stray.id}, by=lambda l: l[5] or "NoOperation")
+    assert "" not in got and got == dict(want) and got["NoOperation"] == Decimal("5.5")
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="DAILY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}])
+    attrs = {a["Value"]: a["Attributes"] for a in r["DimensionValueAttributes"]}
+    assert attrs == {w.a1.id: {"description": "A one"}, w.a2.id: {"description": "A two"},
+                     w.b1.id: {"description": "B one"}, w.stray.id: {"description": "Stray"}}
+    # Without LINKED_ACCOUNT in GroupBy there are none.
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="DAILY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}])
+    assert r["DimensionValueAttributes"] == []
+
+
+# AWS: GetCostAndUsage GetDimensionValues
+def test_instance_type_purchase_type_and_billing_entity(world):
+    """Dimensions Cost Explorer derives from the line: INSTANCE_TYPE from
+    instance-hour usage types (else NoInstanceType), PURCHASE_TYPE, and
+    BILLING_ENTITY; sums per value from the lines the test wrote."""
+    w = world
+    c = client(w.srv, w.msp, service="ce")
+    everyone = {w.a1.id, w.a2.id, w.b1.id, w.stray.id}
+
+    def itype(l):
+        ut = l[4].split("-", 1)[1] if re.match(r"^[A-Z0-9]{1,6}-", l[4]) else l[4]
+        return ut.split(":", 1)[1] if ut.startswith("BoxUsage:") else "NoInstanceType"
+
+    for dim, by in (("INSTANCE_TYPE", itype), ("PURCHASE_TYPE", lambda l: "On Demand Instances"),
+                    ("BILLING_ENTITY", lambda l: "AWS")):
+        r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                                 GroupBy=[{"Type": "DIMENSION", "Key": dim}])
+        got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+               for g in r["ResultsByTime"][0]["Groups"]}
+        assert got == dict(expected(w, everyone, by=by)), dim
+    vals = c.get_dimension_values(TimePeriod=period(w), Dimension="INSTANCE_TYPE")["DimensionValues"]
+    assert [v["Value"] for v in vals] == ["NoInstanceType", "m5.large"]
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             Filter={"Dimensions": {"Key": "INSTANCE_TYPE", "Values": ["m5.large"]}})
+    assert Decimal(r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == \
+        sum(expected(w, everyone, by=itype).get(k, 0) for k in ["m5.large"])
+
+
+# AWS: GetCostAndUsage ValidationException
+def test_missing_granularity_is_a_validation_error(world):
+    """boto3 checks Granularity itself; with its checks off the server must."""
+    import boto3
+    import botocore.config
+    w = world
+    c = boto3.client("ce", endpoint_url=w.srv.url, region_name="us-east-1",
+                     aws_access_key_id=w.msp["AccessKeyId"],
+                     aws_secret_access_key=w.msp["SecretAccessKey"],
+                     config=botocore.config.Config(parameter_validation=False,
+                                                   retries={"max_attempts": 1}))
+    with pytest.raises(ClientError) as exc:
+        c.get_cost_and_usage(TimePeriod=period(w), Metrics=["UnblendedCost"])
+    assert error_of(exc)[0] == "ValidationException"
+    assert "Granularity" in exc.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as exc:
+        c.get_cost_and_usage(TimePeriod=period(w), Granularity="WEEKLY", Metrics=["UnblendedCost"])
+    assert error_of(exc)[0] == "ValidationException"
 
 
 # AWS: GetCostAndUsage ValidationException InvalidNextTokenException
@@ -280,7 +398,8 @@ def test_pagination_and_request_changed(srv, new_account, tmp_path, monkeypatch)
                            "Start=%s,End=%s" % (req["TimePeriod"]["Start"], req["TimePeriod"]["End"]),
                            "--dimension", "SERVICE")
         assert rc == 0, err
-        assert [v["Value"] for v in out["DimensionValues"]] == sorted(x[0] for x in SERVICES)
+        assert [v["Value"] for v in out["DimensionValues"]] == sorted(
+            ce_service(("", "Usage", None, code, ut)) for code, ut, _, _ in SERVICES)
     finally:
         s.stop()
 
@@ -300,7 +419,12 @@ def test_dimension_values_with_the_aws_cli(world):
                        "Start=%s,End=%s" % (period(w)["Start"], period(w)["End"]),
                        "--dimension", "SERVICE", "--search-string", "ec2")
     assert rc == 0, err
-    assert [v["Value"] for v in out["DimensionValues"]] == ["AmazonEC2"]
+    assert [v["Value"] for v in out["DimensionValues"]] == [EC2_OTHER]
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-dimension-values", "--time-period",
+                       "Start=%s,End=%s" % (period(w)["Start"], period(w)["End"]),
+                       "--dimension", "SERVICE", "--search-string", "compute")
+    assert rc == 0, err
+    assert [v["Value"] for v in out["DimensionValues"]] == [EC2_COMPUTE]
 
 
 # AWS: AccessDeniedException (Cost Explorer)
@@ -355,6 +479,71 @@ def test_forecast_of_a_linear_series_has_the_known_answer(srv, new_account, tmp_
         c2.get_cost_forecast(TimePeriod={"Start": start.isoformat(), "End": end.isoformat()},
                              Metric="UNBLENDED_COST", Granularity="DAILY")
     assert error_of(exc)[0] == "DataUnavailableException"
+
+
+# AWS: GetUsageForecast UnresolvableUsageUnitException ValidationException
+def test_usage_forecast_of_a_flat_series(srv, new_account, tmp_path):
+    """Every account uses 1 hour of BoxUsage:m5.large a day for 30 days:
+    customer A (two accounts) is forecast 2 a day, with the aws CLI and boto3."""
+    w = World(srv, new_account, str(tmp_path))
+    w.joined = today(srv)
+    srv.advance(40 * 86400)
+    now = today(srv)
+    hist = [now - (30 - i) * DAY for i in range(30)]
+    by_month = defaultdict(list)
+    for d in hist:
+        by_month[d.replace(day=1)].append(d)
+    for n, (m, days) in enumerate(sorted(by_month.items())):
+        w.ingest(w.write(m, days, lambda d, i, k: Decimal(1), name="u%d.csv" % n))
+    per_day = defaultdict(Decimal)      # usage of customer A's accounts per day, from the file
+    for l in w.lines:
+        if l[0] in (w.a1.id, w.a2.id) and l[4] == "BoxUsage:m5.large":
+            per_day[l[2]] += l[8]
+    flat = set(per_day.values())
+    assert len(flat) == 1
+    daily = flat.pop()
+    start, end = now, now + 5 * DAY
+    f = {"Dimensions": {"Key": "USAGE_TYPE", "Values": ["BoxUsage:m5.large"]}}
+    c = client(srv, w.a1, service="ce")
+    r = c.get_usage_forecast(TimePeriod={"Start": start.isoformat(), "End": end.isoformat()},
+                             Metric="USAGE_QUANTITY", Granularity="DAILY", Filter=f)
+    assert [abs(Decimal(x["MeanValue"]) - daily) < Decimal("0.00001")
+            for x in r["ForecastResultsByTime"]] == [True] * 5
+    assert abs(Decimal(r["Total"]["Amount"]) - 5 * daily) < Decimal("0.0001")
+    rc, out, err = aws(srv, w.a1, "ce", "get-usage-forecast", "--time-period",
+                       "Start=%s,End=%s" % (start.isoformat(), end.isoformat()),
+                       "--metric", "USAGE_QUANTITY", "--granularity", "DAILY",
+                       "--filter", json.dumps(f))
+    assert rc == 0, err
+    assert abs(Decimal(out["Total"]["Amount"]) - 5 * daily) < Decimal("0.0001")
+    # Units cannot be added up without a usage type; cost metrics are not usage.
+    with pytest.raises(ClientError) as exc:
+        c.get_usage_forecast(TimePeriod={"Start": start.isoformat(), "End": end.isoformat()},
+                             Metric="USAGE_QUANTITY", Granularity="DAILY")
+    assert error_of(exc)[0] == "UnresolvableUsageUnitException"
+    with pytest.raises(ClientError) as exc:
+        c.get_usage_forecast(TimePeriod={"Start": start.isoformat(), "End": end.isoformat()},
+                             Metric="UNBLENDED_COST", Granularity="DAILY", Filter=f)
+    assert error_of(exc)[0] == "ValidationException"
+
+
+# AWS: GetCostAndUsage ValidationException
+def test_dimension_match_options(world):
+    """Dimensions take EQUALS and CASE_SENSITIVE (AWS's rule); the others
+    are for tags and cost categories."""
+    w = world
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             Filter={"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.a2.id],
+                                                    "MatchOptions": ["EQUALS", "CASE_SENSITIVE"]}})
+    assert Decimal(r["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == \
+        sum(expected(w, {w.a2.id}).values())
+    for mo in ("STARTS_WITH", "CONTAINS", "ABSENT"):
+        with pytest.raises(ClientError) as exc:
+            c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                                 Filter={"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.a2.id],
+                                                        "MatchOptions": [mo]}})
+        assert error_of(exc)[0] == "ValidationException", mo
 
 
 class Portal:
@@ -440,10 +629,11 @@ def test_anomaly_on_a_synthetic_spike_has_the_known_root_cause(srv, new_account,
     p = Portal(srv, "ann@a.example", "ann-password")
     st, page = p.get("/portal/anomalies")
     assert st == 200
-    rows = [r for r in page.split("<tr>")[2:] if "AmazonEC2" in r or "AWSLambda" in r or "AmazonS3" in r]
+    names = {ce_service(("", "Usage", None, code, ut)) for code, ut, _, _ in SERVICES}
+    rows = [r for r in page.split("<tr>")[2:] if any(n in r for n in names)]
     assert len(rows) == 1, page
     r = rows[0]
-    assert spike.isoformat() in r and w.a2.id in r and "AmazonEC2" in r and "BoxUsage:m5.large" in r
+    assert spike.isoformat() in r and w.a2.id in r and EC2_COMPUTE in r and "BoxUsage:m5.large" in r
     assert "48.00 USD" in r and "OPEN" in r
     # Acknowledge it.
     action = p.re.search(r'action="(/portal/anomalies/[0-9a-f]{32}/acknowledge)"', page).group(1)
@@ -454,6 +644,69 @@ def test_anomaly_on_a_synthetic_spike_has_the_known_root_cause(srv, new_account,
             "--password", "bob-password", "--json")
     st, page = Portal(srv, "bob@b.example", "bob-password").get("/portal/anomalies")
     assert "No anomalies." in page and w.a2.id not in page
+
+
+# AWS: GetAnomalies GetAnomalyMonitors GetAnomalySubscriptions UnknownMonitorException
+def test_anomalies_through_the_api(srv, new_account, tmp_path):
+    """The same synthetic spike as the portal's test, through Cost
+    Explorer's anomaly API: one anomaly, root cause account a2's EC2
+    instance hours, impact 48 (50 against a flat 2), on the one monitor."""
+    w = World(srv, new_account, str(tmp_path))
+    w.joined = today(srv)
+    srv.advance(40 * 86400)
+    now = today(srv)
+    hist = [now - (30 - i) * DAY for i in range(30)]
+    spike = hist[25]
+    by_month = defaultdict(list)
+    for d in hist:
+        by_month[d.replace(day=1)].append(d)
+    for n, (m, days) in enumerate(sorted(by_month.items())):
+        w.ingest(w.write(m, days, lambda d, i, k: Decimal(50) if (d == spike and i == 1 and k == 0)
+                         else Decimal(2), name="s%d.csv" % n))
+    c = client(srv, w.a1, service="ce")
+    mons = c.get_anomaly_monitors()["AnomalyMonitors"]
+    assert len(mons) == 1 and mons[0]["MonitorType"] == "DIMENSIONAL" and \
+        mons[0]["MonitorDimension"] == "SERVICE"
+    arn = mons[0]["MonitorArn"]
+    assert arn.startswith("arn:aws:ce::%s:anomalymonitor/" % w.a1.id)
+    interval = {"StartDate": hist[0].isoformat(), "EndDate": now.isoformat()}
+    got = c.get_anomalies(DateInterval=interval)["Anomalies"]
+    assert len(got) == 1, got
+    a = got[0]
+    assert a["AnomalyStartDate"] == a["AnomalyEndDate"] == spike.isoformat()
+    assert a["DimensionValue"] == EC2_COMPUTE and a["MonitorArn"] == arn
+    assert a["RootCauses"] == [{"Service": EC2_COMPUTE, "LinkedAccount": w.a2.id,
+                                "LinkedAccountName": "A two", "UsageType": "BoxUsage:m5.large"}]
+    assert a["Impact"]["TotalImpact"] == a["Impact"]["MaxImpact"] == 48
+    # Members newer than Debian's botocore, on the wire.
+    from test_protocol import call
+    st, _, raw = call(srv, w.a1, "GetAnomalies", {"DateInterval": interval}, service="ce",
+                      target="AWSInsightsIndexService.GetAnomalies")
+    assert st == 200, raw
+    imp = raw["Anomalies"][0]["Impact"]
+    assert (imp["TotalActualSpend"], imp["TotalExpectedSpend"], imp["TotalImpactPercentage"]) == \
+        (50, 2, 2400)
+    assert "Feedback" not in a
+    # Filters: impact above 100, another monitor: nothing.
+    assert c.get_anomalies(DateInterval=interval, TotalImpact={
+        "NumericOperator": "GREATER_THAN", "StartValue": 100})["Anomalies"] == []
+    assert c.get_anomalies(DateInterval=interval, TotalImpact={
+        "NumericOperator": "BETWEEN", "StartValue": 40, "EndValue": 50})["Anomalies"] == got
+    assert c.get_anomalies(DateInterval=interval, Feedback="YES")["Anomalies"] == []
+    rc, out, err = aws(srv, w.a1, "ce", "get-anomalies", "--date-interval",
+                       "StartDate=%s,EndDate=%s" % (interval["StartDate"], interval["EndDate"]),
+                       "--monitor-arn", arn)
+    assert rc == 0, err
+    assert [x["AnomalyId"] for x in out["Anomalies"]] == [a["AnomalyId"]]
+    # Customer B sees none of it; nobody has subscriptions.
+    assert client(srv, w.b1, service="ce").get_anomalies(DateInterval=interval)["Anomalies"] == []
+    assert c.get_anomaly_subscriptions()["AnomalySubscriptions"] == []
+    with pytest.raises(ClientError) as exc:
+        c.get_anomaly_monitors(MonitorArnList=["arn:aws:ce::%s:anomalymonitor/nope" % w.a1.id])
+    assert error_of(exc)[0] == "UnknownMonitorException"
+    with pytest.raises(ClientError) as exc:
+        c.get_anomalies(DateInterval={"StartDate": "yesterday"})
+    assert error_of(exc)[0] == "ValidationException"
 
 
 class Hook(http.server.BaseHTTPRequestHandler):

@@ -10,10 +10,9 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, PG, Server, client, drop_db, new_db, sql
+from conftest import BIN, PG, SAMPLES, Server, client, drop_db, new_db, sql
 
-DATA = os.environ.get("PAYERLINK_TEST_DATA", "/work/shared/data")
-LEGACY = os.path.join(DATA, "samples", "focus-converters-aws-cur",
+LEGACY = os.path.join(SAMPLES, "focus-converters-aws-cur",
                       "sample-anonymous-aws-export-dataset.csv")
 
 

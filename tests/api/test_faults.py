@@ -8,6 +8,7 @@ Bounded for `make test`: the whole module runs in well under 3 minutes
 (PAYERLINK_FAULT_CYCLES, default 50, sets the number of kill -9 cycles).
 The figures of the last run are in docs/reliability.md."""
 
+import hashlib
 import http.client
 import json
 import os
@@ -75,7 +76,9 @@ class Api:
 
     def upload(self, data, name):
         st, b = self._send("POST", "/api/v1/imports?name=" + name, data,
-                           {"Content-Type": "text/csv"}, "payerlink")
+                           {"Content-Type": "text/csv",
+                            "X-Amz-Content-SHA256": hashlib.sha256(data).hexdigest()},
+                           "payerlink")
         return st, (json.loads(b) if b else {})
 
     def close(self):

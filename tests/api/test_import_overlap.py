@@ -12,6 +12,7 @@ rollup batches small and PAYERLINK_TEST_INGEST_PAUSE holds an import after a
 committed batch while a file exists (docs/reliability.md). No timing
 assertions: the tests wait for the hooks' events."""
 
+import hashlib
 import json
 import os
 import re
@@ -118,7 +119,9 @@ def make_msp(db, srv):
 
 def upload(srv, acct, data, name):
     url = srv.url + "/api/v1/imports?name=" + name
-    req = AWSRequest(method="POST", url=url, data=data, headers={"Content-Type": "text/csv"})
+    # The body's SHA-256, signed: the server checks it at the body's end.
+    req = AWSRequest(method="POST", url=url, data=data, headers={
+        "Content-Type": "text/csv", "X-Amz-Content-SHA256": hashlib.sha256(data).hexdigest()})
     SigV4Auth(Credentials(acct["AccessKeyId"], acct["SecretAccessKey"]),
               "payerlink", "us-east-1").add_auth(req)
     r = urllib.request.Request(url, data=data, method="POST",

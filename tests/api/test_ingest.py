@@ -6,6 +6,7 @@ import, malformed files. Run with PAYERLINK_BIN=... /usr/bin/python3 -m pytest."
 import csv
 import decimal
 import gzip
+import hashlib
 import json
 import os
 import signal
@@ -16,14 +17,10 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import new_db, drop_db, sql, focus_aws
+from conftest import SAMPLES, new_db, drop_db, sql, focus_aws
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
-DATA = os.environ.get("PAYERLINK_TEST_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
-SAMPLES = os.path.join(DATA, "samples")
-if not os.path.isdir(SAMPLES):
-    SAMPLES = "/work/shared/data/samples"
 FOCUS = os.path.join(SAMPLES, "focus-sample-data-1.0", "focus_sample.csv")
 LEGACY = os.path.join(SAMPLES, "focus-converters-aws-cur", "sample-anonymous-aws-export-dataset.csv")
 NANO = Decimal("0.000000001")
@@ -273,7 +270,9 @@ def _msp(srv, new_account):
 
 def upload(srv, acct, data, query="", secret=None, sign=True):
     url = srv.url + "/api/v1/imports" + query
-    headers = {"Content-Type": "text/csv"}
+    # The body's SHA-256, signed: the server checks it at the body's end.
+    headers = {"Content-Type": "text/csv",
+               "X-Amz-Content-SHA256": hashlib.sha256(data).hexdigest()}
     if sign:
         req = AWSRequest(method="POST", url=url, data=data, headers=headers)
         SigV4Auth(Credentials(acct["AccessKeyId"], secret or acct["SecretAccessKey"]),
@@ -315,15 +314,20 @@ def test_rest_upload_streams_the_file_into_an_import(srv, new_account, tmp_path)
 
 
 def test_rest_upload_needs_the_msps_valid_signature(srv, new_account):
+    """Refusals come before the body (tests/api/test_upload_auth.py has
+    them all): the client sends its headers only."""
+    from test_upload_auth import head_only, sign
     msp = _msp(srv, new_account)
     other = new_account(name="Not the MSP")
     body = open(FOCUS, "rb").read()
-    st, err = upload(srv, msp, body, sign=False)
+    digest = hashlib.sha256(body).hexdigest()
+    st, _, err = head_only(srv, {"Content-Type": "text/csv"}, len(body))
     assert st == 403 and err["Error"]["Code"] == "MissingAuthenticationToken"
     # Bad signatures answer 400 on every REST path (docs/api.md).
-    st, err = upload(srv, msp, body, secret="x" * 40)
+    st, _, err = head_only(srv, sign(srv, msp, "/api/v1/imports", digest, secret="x" * 40),
+                           len(body))
     assert st == 400 and err["Error"]["Code"] == "InvalidSignatureException"
-    st, err = upload(srv, other, body)
+    st, _, err = head_only(srv, sign(srv, other, "/api/v1/imports", digest), len(body))
     assert st == 403 and err["Error"]["Code"] == "AccessDenied"
     # A bad file: the error names the position; nothing imported.
     st, err = upload(srv, msp, b"a,b\n1,2\n")
@@ -335,7 +339,8 @@ def test_rest_upload_with_curl_aws_sigv4(srv, new_account, tmp_path):
     p = subprocess.run(
         ["curl", "-s", "-S", "--aws-sigv4", "aws:amz:us-east-1:payerlink",
          "--user", "%s:%s" % (msp["AccessKeyId"], msp["SecretAccessKey"]),
-         "-H", "Content-Type: text/csv", "--data-binary", "@" + LEGACY,
+         "-H", "Content-Type: text/csv", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+         "-X", "POST", "-T", LEGACY,
          srv.url + "/api/v1/imports?name=legacy.csv&reference=true"],
         capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr

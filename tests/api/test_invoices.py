@@ -20,14 +20,11 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import client, new_db, drop_db, sql, focus_aws
+from conftest import SAMPLES, client, new_db, drop_db, sql, focus_aws
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("PAYERLINK_BIN", os.path.join(ROOT, "build", "payerlink"))
 ART = os.path.join(ROOT, "tests", "artifacts")
-SAMPLES = "/work/shared/data/samples"
-if not os.path.isdir(SAMPLES):
-    SAMPLES = os.path.join(os.path.dirname(ROOT), "shared", "data", "samples")
 FOCUS = os.path.join(SAMPLES, "focus-sample-data-1.0", "focus_sample.csv")
 LEGACY = os.path.join(SAMPLES, "focus-converters-aws-cur",
                       "sample-anonymous-aws-export-dataset.csv")
@@ -300,6 +297,13 @@ def test_krw_fees_credits_and_rounding(env):
     rows = list(csv.reader(csvtext.splitlines()))
     assert rows[0][:7] == ["Number", "Period", "Currency", "Row", "AccountId", "Item", "Amount"]
     assert rows[-1][3:7] == ["TOTAL", "", "", "338132"]
+    # Items as AWS names the product (its Bills page); the CUR's product
+    # code in ServiceCode, last.
+    assert rows[0][-1] == "ServiceCode"
+    line = [r for r in rows if r[3] == "LINE"]
+    assert [(r[4], r[5], r[6], r[-1]) for r in line] == [
+        (e1, "Amazon Elastic Compute Cloud", "171265", "AmazonEC2")]
+    assert [l["ServiceName"] for l in inv["Lines"]] == ["Amazon Elastic Compute Cloud"]
 
 
 def test_usd_half_even_rounding(env):

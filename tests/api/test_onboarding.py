@@ -138,24 +138,22 @@ def test_case1_standalone_request_to_linked(srv, new_account, msp):
 
 
 def test_case2_member_leave_then_accept_gap_flagged(srv, new_account, msp):
-    """Leave, 20 minutes pass on the test clock, accept: a 20-minute gap,
-    over the 15-minute threshold."""
+    """Leaving first is optional since direct transfer; a customer that
+    still does it: leave, 20 minutes pass on the test clock, accept: a
+    20-minute gap, over the 15-minute threshold."""
     old, old_org, (acct,) = org_with_members(srv, new_account, 1, "Old Payer")
     cust = customer(srv)
     out = request(srv, cust, acct)
     assert out["Case"] == 2 and out["PreviousOrganizationId"] == old_org["Id"]
+    assert out["Route"] == "invite"
     v = show(srv, out["OnboardingId"])
     assert v["State"] == "INVITED" and v["ContactFirst"] is True
-    assert steps(v) == [("LEAVE_ORGANIZATION", "NEXT"),
-                        ("ACCEPT_INVITATION", "PENDING")]
+    assert steps(v) == [("LEAVE_ORGANIZATION", "OPTIONAL"),
+                        ("ACCEPT_INVITATION", "NEXT")]
     assert "Leave this organization" in v["Steps"][0]["Console"]
+    assert "Not needed" in v["Steps"][0]["Console"]
     assert v["Prerequisites"] == []
     ac = client(srv, acct)
-    # AWS: AcceptHandshake fails with HandshakeConstraintViolationException ALREADY_IN_AN_ORGANIZATION
-    with pytest.raises(ClientError) as exc:
-        ac.accept_handshake(HandshakeId=out["HandshakeId"])
-    assert error_of(exc) == ("HandshakeConstraintViolationException",
-                             "ALREADY_IN_AN_ORGANIZATION")
     ac.leave_organization()
     v = show(srv, out["OnboardingId"])
     assert v["State"] == "IN_PROGRESS"
@@ -172,6 +170,27 @@ def test_case2_member_leave_then_accept_gap_flagged(srv, new_account, msp):
     assert v["GapFlagged"] is True
     ev = events(v)
     assert ev.index("LEFT_ORGANIZATION") < ev.index("ACCEPTED")
+
+
+def test_case2_accepting_is_enough(srv, new_account, msp):
+    """Direct transfer: the member accepts without leaving first; it left
+    its organization and joined the MSP's at one instant: no gap."""
+    old, old_org, (acct,) = org_with_members(srv, new_account, 1, "Old Payer",
+                                             with_billing=False)
+    out = request(srv, customer(srv), acct)
+    v = show(srv, out["OnboardingId"])
+    assert [(o["Route"], o["Recommended"]) for o in v["RouteOptions"]] == [("invite", True)]
+    assert "Accepting the invitation is enough" in v["RouteOptions"][0]["Summary"]
+    # Billing information is needed only to leave first.
+    assert [p["Key"] for p in v["Prerequisites"]] == ["PAYMENT_METHOD", "CONTACT_PHONE"]
+    assert all(p["Text"].startswith("Only to leave first") for p in v["Prerequisites"])
+    client(srv, acct).accept_handshake(HandshakeId=out["HandshakeId"])
+    v = show(srv, out["OnboardingId"])
+    assert v["State"] == "LINKED"
+    assert v["BillingGapSeconds"] == 0 and v["GapFlagged"] is False
+    assert v["LeftPreviousPayerAt"] == v["JoinedAt"]
+    assert steps(v) == [("LEAVE_ORGANIZATION", "DONE"), ("ACCEPT_INVITATION", "DONE")]
+    assert "direct transfer" in v["Steps"][0]["Detail"]
 
 
 def test_case2_prerequisites_missing(srv, new_account, msp):

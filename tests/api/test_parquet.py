@@ -15,13 +15,12 @@ import time
 
 import pytest
 
-from conftest import Server, new_db, drop_db, sql
+from conftest import SAMPLES, Server, new_db, drop_db, sql
 from test_ingest import _msp, ingest, totals, upload
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PQ = os.path.join(ROOT, "tests", "parquet")
-DATA = os.environ.get("PAYERLINK_TEST_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
-FOCUS = os.path.join(DATA, "samples", "focus-sample-data-1.0", "focus_sample.csv")
+FOCUS = os.path.join(SAMPLES, "focus-sample-data-1.0", "focus_sample.csv")
 
 FIXTURES = [
     ("cur2-duckdb-snappy.parquet", "cur2.csv"),

@@ -178,7 +178,7 @@ def portal_total(b, start, end):
     st, _, body = b.req("GET", "/portal/costs.csv?from=%s&to=%s&granularity=MONTHLY&group=NONE"
                         % (start, end))
     assert st == 200, body
-    return sum(Decimal(r["cost"]) for r in csv.DictReader(io.StringIO(body)))
+    return sum(Decimal(r["cost_exact_decimal"]) for r in csv.DictReader(io.StringIO(body)))
 
 
 def month_end(period):

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The three onboarding cases, clicked through as the account owner does,
 // from sign-in to "You are now a member of <MSP org>", each checked
-// through the AWS API afterwards with the customer's own keys.
+// through the AWS API afterwards with the customer's own keys. Case 2 both
+// ways: directly (AWS's rule since 11 December 2025, the default) and
+// leaving first, on a server with the rules before it
+// (--no-direct-transfer).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
@@ -24,7 +27,8 @@ after(async () => {
 
 // Accept the MSP's invitation from the Organization page: the confirmation
 // names who pays from now on; the result names the organization.
-async function acceptMspInvitation(page) {
+async function acceptMspInvitation(page, s = srv, m = msp, org = mspOrg) {
+  const [srv, msp, mspOrg] = [s, m, org];
   await page.goto(srv.url + '/organization');
   const inv = page.locator(`li.invite:has(code:text("${mspOrg.Id}"))`);
   await inv.getByRole('link', { name: 'Accept' }).click();
@@ -41,7 +45,8 @@ async function acceptMspInvitation(page) {
   assert.match(await page.locator('#org-state').textContent(), new RegExp(`member of ${mspOrg.Id}`));
 }
 
-async function assertMemberOfMsp(acct) {
+async function assertMemberOfMsp(acct, s = srv, org = mspOrg, m = msp) {
+  const [srv, mspOrg, msp] = [s, org, m];
   const o = (await awsOk(srv, acct, 'describe-organization')).Organization;
   assert.equal(o.Id, mspOrg.Id);
   assert.equal(o.MasterAccountId, msp.id);
@@ -59,7 +64,29 @@ test('case 1: a standalone account accepts the MSP invitation', async () => {
   await page.context().close();
 });
 
-test('case 2: a member leaves its organization (after adding billing info), then accepts', async () => {
+test('case 2: a member accepts directly, without billing information', async () => {
+  const oldPayer = await newAccount(srv, { tag: 'oldpayer', name: 'Other Payer' });
+  const oldOrg = await createOrg(srv, oldPayer);
+  const cust = await newAccount(srv, { tag: 'case2d', name: 'Case 2 Direct', billing: false });
+  await join(srv, oldPayer, cust);
+  await invite(srv, msp, cust.id);
+  const page = await newPage(browser);
+  await signIn(page, srv, cust);
+  assert.match(await page.locator('#invitations').textContent(), /Accepting moves it directly/);
+  await page.locator('li.invite').getByRole('link', { name: 'Accept' }).click();
+  assert.match(await page.locator('#accept').textContent(), new RegExp(`directly from ${oldOrg.Id}`));
+  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  await page.waitForURL(/\/organization$/);
+  assert.ok((await page.locator('.flash.ok').textContent()).includes(`You are now a member of ${mspOrg.Id}`));
+  await assertMemberOfMsp(cust);
+  await page.context().close();
+});
+
+test('case 2 before direct transfer: a member leaves its organization (after adding billing info), then accepts', async () => {
+  // The rules before 11 December 2025, on a server that rehearses them.
+  const srv = await startServer('--no-direct-transfer');
+  const msp = await newAccount(srv, { tag: 'msp', name: 'Demo MSP' });
+  const mspOrg = await createOrg(srv, msp);
   const oldPayer = await newAccount(srv, { tag: 'oldpayer', name: 'Other Payer' });
   const oldOrg = await createOrg(srv, oldPayer);
   const cust = await newAccount(srv, { tag: 'case2', name: 'Case 2 Member', billing: false });
@@ -69,12 +96,26 @@ test('case 2: a member leaves its organization (after adding billing info), then
   const page = await newPage(browser);
   await signIn(page, srv, cust);
   assert.match(await page.locator('#org-state').textContent(), new RegExp(`member of ${oldOrg.Id}`));
-  // Accepting now is refused with a readable reason next to the invitation.
-  await page.locator('li.invite').getByRole('link', { name: 'Accept' }).click();
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
-  assert.match(await page.locator('#error-accept').textContent(), /Leave that organization first/);
+  // Accept cannot be pressed while still a member: the reason is beside
+  // it, with a link to the Leave section (issue 23, defect 10).
+  const acceptBtn = page.locator('li.invite').getByRole('button', { name: 'Accept' });
+  assert.equal(await acceptBtn.isDisabled(), true);
+  assert.match(await page.locator('#accept-why').textContent(), /member of another organization/);
+  const h = await page.locator('li.invite').getAttribute('data-handshake');
+  // The accept page (an old link) says the same and offers no live button.
+  await page.goto(srv.url + '/organization/accept?h=' + h);
+  assert.equal(await page.getByRole('button', { name: 'Accept invitation' }).isDisabled(), true);
+  assert.match(await page.locator('#accept-why').textContent(), /leave it first/);
+  // The organization id in the heading stays whole, at 1366 and 390 px.
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    const lines = await page.locator('#accept h1 code').evaluate((el) => el.getClientRects().length);
+    assert.equal(lines, 1, `heading's organization id broken over ${lines} lines at ${width} px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole('link', { name: 'Leave this organization' }).click();
+  await page.waitForURL(/\/organization#leave$/);
   // Leaving is refused while the billing information is missing.
-  await page.goto(srv.url + '/organization');
   const leave = page.locator('#leave');
   assert.match(await leave.textContent(), /Payment method: missing/);
   await leave.getByRole('button', { name: 'Leave this organization' }).click();
@@ -91,10 +132,11 @@ test('case 2: a member leaves its organization (after adding billing info), then
   await page.waitForURL(/\/organization$/);
   assert.match(await page.locator('.flash.ok').textContent(), new RegExp(`left ${oldOrg.Id}`));
   assert.match(await page.locator('#org-state').textContent(), /standalone/);
-  await acceptMspInvitation(page);
+  await acceptMspInvitation(page, srv, msp, mspOrg);
   await shot(page, 'case2-member');
-  await assertMemberOfMsp(cust);
+  await assertMemberOfMsp(cust, srv, mspOrg, msp);
   await page.context().close();
+  await srv.stop();
 });
 
 test('case 3: a management account removes its members, deletes its organization, then accepts', async () => {

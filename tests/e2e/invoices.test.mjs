@@ -169,9 +169,9 @@ test('the customer sees the issued invoice, HTML, PDF and CSV, with no AWS cost'
   const csv = await page.evaluate(async (u) => (await fetch(u)).text(),
     await page.locator('#csv').getAttribute('href'));
   const lines = csv.trim().split('\r\n');
-  assert.equal(lines[0], 'Number,Period,Currency,Row,AccountId,Item,Amount');
-  assert.ok(lines.some((l) => l === `${alphaNumber},${P},USD,LINE,${a1.id},AmazonEC2,110.00`));
-  assert.ok(lines.some((l) => l === `${alphaNumber},${P},USD,TOTAL,,,145.20`));
+  assert.equal(lines[0], 'Number,Period,Currency,Row,AccountId,Item,Amount,ServiceCode');
+  assert.ok(lines.some((l) => l === `${alphaNumber},${P},USD,LINE,${a1.id},Amazon Elastic Compute Cloud,110.00,AmazonEC2`));
+  assert.ok(lines.some((l) => l === `${alphaNumber},${P},USD,TOTAL,,,145.20,`));
   assert.ok(!/AwsCost|100\.00/.test(csv));
   // Another customer's number, or an unknown one: the same 404.
   for (const p of [betaNumber, `${betaNumber}/pdf`, `${betaNumber}/csv`, 'PL-2099-999999', gammaDraft]) {

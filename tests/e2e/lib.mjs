@@ -20,10 +20,11 @@ export const CHROMIUM = process.env.PAYERLINK_CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.join(here, 'screenshots');
 export const PASSWORD = 'correct horse battery';
 
-export async function startServer() {
+// flags: more serve options, e.g. '--no-direct-transfer'.
+export async function startServer(...flags) {
   const dir = mkdtempSync(path.join(tmpdir(), 'payerlink-e2e-'));
   const db = path.join(dir, 'test.db');
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--emulator'],
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--emulator', ...flags],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
@@ -152,6 +153,15 @@ export async function shot(page, name, { phone = true } = {}) {
   }
 }
 
+// The Set-Cookie lines of a fetch response. Headers.getSetCookie() is
+// missing from Node.js 18 (Debian 12's); there the joined header is split
+// before each "name=" that follows a comma (our cookies carry no dates).
+export function setCookies(headers) {
+  if (typeof headers.getSetCookie === 'function') return headers.getSetCookie();
+  const joined = headers.get('set-cookie');
+  return joined ? joined.split(/,\s*(?=[^;,=\s]+=)/) : [];
+}
+
 // A tiny cookie-keeping HTTP client for the tests that post by hand.
 export class Client {
   constructor(srv) { this.srv = srv; this.jar = new Map(); }
@@ -164,7 +174,7 @@ export class Client {
       body = new URLSearchParams(form).toString();
     }
     const r = await fetch(this.srv.url + p, { method, headers, body, redirect: 'manual' });
-    for (const c of r.headers.getSetCookie()) {
+    for (const c of setCookies(r.headers)) {
       const [kv] = c.split(';');
       const i = kv.indexOf('=');
       const k = kv.slice(0, i), v = kv.slice(i + 1);

@@ -119,10 +119,12 @@ test('the customer plan page shows the right steps for each case', async () => {
   assert.equal(await page.locator('a[href="/"]', { hasText: 'Sign in' }).count(), 1);
   await shot(page, 'plan-case1');
 
-  // Case 2: leave, then accept; billing information missing; propose a time.
+  // Case 2: accepting is enough, leaving first optional (and then it
+  // needs billing information); propose a time.
   await page.goto(cs[2].req.PlanUrl);
   assert.match(await page.locator('#case-text').textContent(), /member of another organization/);
-  assert.deepEqual(await steps(page), [['LEAVE_ORGANIZATION', 'NEXT'], ['ACCEPT_INVITATION', 'PENDING']]);
+  assert.match(await page.locator('#case-text').textContent(), /leaving first is optional/);
+  assert.deepEqual(await steps(page), [['LEAVE_ORGANIZATION', 'OPTIONAL'], ['ACCEPT_INVITATION', 'NEXT']]);
   assert.match(await page.locator('[data-step=LEAVE_ORGANIZATION] .path').textContent(), /Leave this organization/);
   const missing = await page.locator('#prereqs li').evaluateAll((els) => els.map((e) => e.dataset.prereq));
   assert.deepEqual(missing.sort(), ['CONTACT_PHONE', 'PAYMENT_METHOD']);
@@ -173,7 +175,7 @@ test('the plan follows the customer through the console, then the MSP sees the g
   await cust.getByRole('button', { name: 'Save billing information' }).click();
   await plan.goto(req.PlanUrl);
   assert.equal(await plan.locator('#prereqs li').count(), 0);
-  assert.deepEqual(await steps(plan), [['LEAVE_ORGANIZATION', 'NEXT'], ['ACCEPT_INVITATION', 'PENDING']]);
+  assert.deepEqual(await steps(plan), [['LEAVE_ORGANIZATION', 'OPTIONAL'], ['ACCEPT_INVITATION', 'NEXT']]);
 
   await cust.goto(srv.url + '/organization');
   await cust.locator('#leave').getByRole('button', { name: 'Leave this organization' }).click();

@@ -7,7 +7,9 @@
 cd "$(dirname "$0")" || exit 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export PAYERLINK_BIN="${PAYERLINK_BIN:-build/payerlink}"
-if [ ! -d node_modules/playwright-core ]; then
+# npm ls fails when playwright-core is missing or not the version the lock
+# file asks for (1.61: the last for Node.js 18, Debian 12's).
+if ! npm ls playwright-core >/dev/null 2>&1; then
 	if [ -f package-lock.json ]; then
 		npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
 	else

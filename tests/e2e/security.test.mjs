@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  Client, awsOk, aws, createOrg, invite, join, launch, newAccount, newPage, shot, signIn, startServer,
+  Client, awsOk, aws, createOrg, invite, join, launch, newAccount, newPage, setCookies, shot, signIn,
+  startServer,
 } from './lib.mjs';
 
 let srv, browser;
@@ -52,12 +53,12 @@ test('a form post without the CSRF token, or with a wrong one, is refused', asyn
 test('the session cookie is HttpOnly, SameSite=Lax, rotated at sign-in, ended at sign-out', async () => {
   const acct = await newAccount(srv, { tag: 'cookie' });
   const res = await fetch(srv.url + '/signin');
-  const pre = res.headers.getSetCookie().find((x) => x.startsWith('pl_csrf='));
+  const pre = setCookies(res.headers).find((x) => x.startsWith('pl_csrf='));
   const csrf = (await res.text()).match(/name="csrf" value="([^"]+)"/)[1];
   const form = new URLSearchParams({ csrf, email: acct.email, password: 'correct horse battery' });
   const a = await fetch(srv.url + '/signin', { method: 'POST', body: form, redirect: 'manual',
     headers: { cookie: pre.split(';')[0] + '; pl_session=' + 'B'.repeat(43) } });
-  const set = a.headers.getSetCookie().find((x) => x.startsWith('pl_session='));
+  const set = setCookies(a.headers).find((x) => x.startsWith('pl_session='));
   assert.match(set, /HttpOnly/);
   assert.match(set, /SameSite=Lax/);
   assert.match(set, /Path=\//);

@@ -4,8 +4,9 @@
  * When it parses, a small request carrying it is verified, which runs the
  * canonical request and the HMAC chain on the parsed scope. The same bytes
  * are also used as a path, a query and a header value, for the URI, query
- * and header canonicalization. Aborts when a parsed header breaks the
- * contract of struct sigv4_auth.
+ * and header canonicalization, and as an aws-chunked upload body (decoded
+ * whole and byte by byte, which must agree). Aborts when a parsed header
+ * breaks the contract of struct sigv4_auth.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +57,43 @@ auth_check(const struct sigv4_auth *a)
 	if (strlen(a->signature) > 64)
 		abort();
 	if (!list_has(a->signed_headers, "host"))
+		abort();
+}
+
+static void
+count_out(void *arg, const char *p, size_t n)
+{
+	(void)p;
+	*(size_t *)arg += n;
+}
+
+/* The bytes as an aws-chunked body: in one piece and byte by byte. */
+static void
+chunks_check(const char *s, size_t size)
+{
+	struct sigv4_chunks	 c;
+	struct sigv4_auth	 a;
+	struct err		 e;
+	size_t			 whole = 0, bytes = 0, i;
+	int			 rc1, rc2 = 0;
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.date, sizeof(a.date), "20261126");
+	snprintf(a.region, sizeof(a.region), "us-east-1");
+	snprintf(a.service, sizeof(a.service), "payerlink");
+	memset(a.signature, 'a', 64);
+	sigv4_chunks_init(&c, &a, "secret", "20261126T110013Z");
+	rc1 = sigv4_chunks_feed(&c, s, size, count_out, &whole, &e);
+	if (rc1 == 0)
+		rc1 = sigv4_chunks_end(&c, &e);
+	sigv4_chunks_release(&c);
+	sigv4_chunks_init(&c, &a, "secret", "20261126T110013Z");
+	for (i = 0; i < size && rc2 == 0; i++)
+		rc2 = sigv4_chunks_feed(&c, s + i, 1, count_out, &bytes, &e);
+	if (rc2 == 0)
+		rc2 = sigv4_chunks_end(&c, &e);
+	sigv4_chunks_release(&c);
+	if (rc1 != rc2 || whole != bytes || whole > size)
 		abort();
 }
 
@@ -114,6 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sigv4_verify(&r, &a, "secret", a.service, now, &e);
 		sigv4_verify(&r, &a, "secret", "organizations", now, &e);
 	}
+	chunks_check(s, size);
 	xfree(s);
 	return (0);
 }

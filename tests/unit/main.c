@@ -41,7 +41,8 @@ test_data_dir(void)
 {
 	const char	*d = getenv("PAYERLINK_TEST_DATA");
 
-	return (d != NULL ? d : "../shared/data");
+	/* The repository's own copy (tests/data), wherever the clone is. */
+	return (d != NULL && *d != '\0' ? d : TEST_DATA_DIR);
 }
 
 const char *

@@ -15,7 +15,7 @@
 
 #define TEST(name)	void test_##name(void); void test_##name(void)
 
-/* Directory of ../shared/data, from the environment (set by the Makefile). */
+/* tests/data, or $PAYERLINK_TEST_DATA when set. */
 const char	*test_data_dir(void);
 /* A fresh temporary directory for this test, removed by the runner. */
 const char	*test_tmpdir(void);

@@ -963,32 +963,72 @@ TEST(ce_cache_drops_replaced_sets_and_keeps_its_budget)
 TEST(paid_rule)
 {
 	struct billing_import	 im;
+	struct paid_payer	 w;
+	struct paid_rule	 none, r, rt;
 	struct err		 e;
 	const char		*msp = "111111111111", *other = "222222222222";
+	const char		*src = "333333333333";
 
 	err_clear(&e);
+	memset(&none, 0, sizeof(none));
+	memset(&r, 0, sizeof(r));
+	snprintf(r.msp_payer, sizeof(r.msp_payer), "%s", msp);
+	/* A billing transfer of src's organization, 2027-01 to 2027-02. */
+	memset(&w, 0, sizeof(w));
+	snprintf(w.payer_id, sizeof(w.payer_id), "%s", src);
+	snprintf(w.from, sizeof(w.from), "2027-01");
+	snprintf(w.to, sizeof(w.to), "2027-02");
+	snprintf(w.transfer_id, sizeof(w.transfer_id), "rt-abcdefgh12345678");
+	rt = r;
+	rt.transfers = &w;
+	rt.ntransfers = 1;
 	/* Without an MSP everything is a bill; no reference yet. */
-	CHECK(paid_import_allowed("", other, 12, "billing", &e) == 0);
-	CHECK(paid_import_allowed("", other, 12, "reference", &e) == -1);
+	CHECK(paid_import_allowed(&none, other, 12, "", "billing", &e) == 0);
+	CHECK(paid_import_allowed(&none, other, 12, "", "reference", &e) ==
+	    -1);
 	/* With one: its payer's bills, others' only as reference. */
-	CHECK(paid_import_allowed(msp, msp, 12, "billing", &e) == 0);
-	CHECK(paid_import_allowed(msp, other, 12, "reference", &e) == 0);
-	CHECK(paid_import_allowed(msp, other, 12, "billing", &e) == -1);
+	CHECK(paid_import_allowed(&r, msp, 12, "", "billing", &e) == 0);
+	CHECK(paid_import_allowed(&r, other, 12, "", "reference", &e) == 0);
+	CHECK(paid_import_allowed(&r, other, 12, "", "billing", &e) == -1);
 	CHECK(strstr(e.msg, "payer 222222222222 is not the MSP's payer "
 	    "111111111111") != NULL);
 	CHECK(strstr(e.msg, "--reference") != NULL);
-	CHECK(paid_import_allowed(msp, msp, 12, "reference", &e) == -1);
-	CHECK(paid_import_allowed(msp, msp, 11, "billing", &e) == -1);
-	CHECK(paid_import_allowed(msp, msp, 12, "audit", &e) == -1);
+	CHECK(paid_import_allowed(&r, msp, 12, "", "reference", &e) == -1);
+	CHECK(paid_import_allowed(&r, msp, 11, "", "billing", &e) == -1);
+	CHECK(paid_import_allowed(&r, msp, 12, "", "audit", &e) == -1);
+	/* A transfer's source: its bills of the transfer's months only. */
+	CHECK(paid_import_allowed(&r, src, 12, "2027-01", "billing", &e) == -1);
+	CHECK(paid_import_allowed(&rt, src, 12, "", "billing", &e) == 0);
+	CHECK(paid_import_allowed(&rt, src, 12, "2027-01", "billing", &e) ==
+	    0);
+	CHECK(paid_import_allowed(&rt, src, 12, "2027-02", "billing", &e) ==
+	    0);
+	CHECK(paid_import_allowed(&rt, src, 12, "2026-12", "billing", &e) ==
+	    -1);
+	CHECK(strstr(e.msg, "source of billing transfer rt-abcdefgh12345678") !=
+	    NULL);
+	CHECK(paid_import_allowed(&rt, src, 12, "2027-03", "billing", &e) ==
+	    -1);
+	CHECK(paid_import_allowed(&rt, src, 12, "2026-12", "reference", &e) ==
+	    0);
+	CHECK(paid_transfer_of(&rt, src, "2027-02") == &w);
+	CHECK(paid_transfer_of(&rt, src, "2027-03") == NULL);
+	w.to[0] = '\0';	/* no end yet */
+	CHECK(paid_transfer_of(&rt, src, "2031-07") == &w);
 
 	memset(&im, 0, sizeof(im));
 	snprintf(im.payer_id, sizeof(im.payer_id), "%s", msp);
+	snprintf(im.period, sizeof(im.period), "2027-01");
 	snprintf(im.role, sizeof(im.role), "billing");
-	CHECK_INT(paid_import_kind(msp, &im), PAID_KIND_BILL);
-	CHECK_INT(paid_import_kind("", &im), PAID_KIND_OTHER);
-	CHECK_INT(paid_import_kind(other, &im), PAID_KIND_OTHER);
+	CHECK_INT(paid_import_kind(&r, &im), PAID_KIND_BILL);
+	CHECK_INT(paid_import_kind(&none, &im), PAID_KIND_OTHER);
+	snprintf(im.payer_id, sizeof(im.payer_id), "%s", src);
+	CHECK_INT(paid_import_kind(&r, &im), PAID_KIND_OTHER);
+	CHECK_INT(paid_import_kind(&rt, &im), PAID_KIND_TRANSFER);
+	snprintf(im.period, sizeof(im.period), "2026-12");
+	CHECK_INT(paid_import_kind(&rt, &im), PAID_KIND_OTHER);
 	snprintf(im.role, sizeof(im.role), "reference");
-	CHECK_INT(paid_import_kind(msp, &im), PAID_KIND_REFERENCE);
+	CHECK_INT(paid_import_kind(&r, &im), PAID_KIND_REFERENCE);
 
 	CHECK_INT(paid_class(1, 1), PAID_BILLED);
 	CHECK_INT(paid_class(1, 0), PAID_UNASSIGNED);

@@ -6,6 +6,45 @@
 #include "billing/pricing.h"
 #include "test.h"
 
+/* The one format people read: separators, minor units, the code. */
+TEST(money_text_formats)
+{
+	char	 b[MONEY_TEXT_MAX];
+
+	money_text(18366450000000LL, "USD", b, sizeof(b));
+	CHECK_STR(b, "18,366.45 USD");
+	money_text(10588781400000000LL, "KRW", b, sizeof(b));
+	CHECK_STR(b, "10,588,781 KRW");
+	/* 2040.785790752 on the Imports page: cents, half-even. */
+	money_text(2040785790752LL, "USD", b, sizeof(b));
+	CHECK_STR(b, "2,040.79 USD");
+	money_text(-500000000LL, "EUR", b, sizeof(b));
+	CHECK_STR(b, "-0.50 EUR");
+	money_text(999000000LL, NULL, b, sizeof(b));
+	CHECK_STR(b, "1.00");
+	money_text(1234567890120000000LL, "USD", b, sizeof(b));
+	CHECK_STR(b, "1,234,567,890.12 USD");
+	minor_text(100000, 0, "KRW", b, sizeof(b));
+	CHECK_STR(b, "100,000 KRW");
+	minor_text(-123456, 2, "", b, sizeof(b));
+	CHECK_STR(b, "-1,234.56");
+	minor_text(12345, 3, "KWD", b, sizeof(b));
+	CHECK_STR(b, "12.345 KWD");
+	/* Axis labels. */
+	money_short(1250000000000LL, "USD", b, sizeof(b));
+	CHECK_STR(b, "$1.25K");
+	money_short(0, "USD", b, sizeof(b));
+	CHECK_STR(b, "$0");
+	money_short(250000000LL, "USD", b, sizeof(b));
+	CHECK_STR(b, "$0.25");
+	money_short(999996000000000LL, "USD", b, sizeof(b));
+	CHECK_STR(b, "$1M");
+	money_short(12500000000000000LL, "KRW", b, sizeof(b));
+	CHECK_STR(b, "\u20a912.5M");
+	money_short(1200000000000LL, "CHF", b, sizeof(b));
+	CHECK_STR(b, "1.2K CHF");
+}
+
 TEST(rebill_round_half_even)
 {
 	char	 b[40];

@@ -5,6 +5,7 @@
 
 #include "test.h"
 
+#include "billing/service.h"
 #include "ce/ce.h"
 #include "portal/portal.h"
 #include "store/store.h"
@@ -87,4 +88,42 @@ TEST(ce_anomaly_mark_stays_in_its_scope)
 	CHECK_INT(n, 0);
 	arena_release(&a);
 	store_close(st);
+}
+
+TEST(ce_service_names_as_aws_shows_them)
+{
+	const struct service_entry	*t;
+	unsigned			 n, i;
+
+	CHECK_STR(service_name("AmazonS3"), "Amazon Simple Storage Service");
+	CHECK_STR(service_name("awskms"), "AWS Key Management Service");
+	CHECK_STR(service_name("NoSuchProduct"), "NoSuchProduct");
+	CHECK_STR(service_name(""), "");
+	CHECK_STR(service_ce_name("AmazonEC2", "BoxUsage:m5.large", "Usage"),
+	    "Amazon Elastic Compute Cloud - Compute");
+	CHECK_STR(service_ce_name("AmazonEC2", "USE2-SpotUsage:c5.xlarge",
+	    "Usage"), "Amazon Elastic Compute Cloud - Compute");
+	CHECK_STR(service_ce_name("AmazonEC2", "EU-HeavyUsage:m5.large",
+	    "RIFee"), "Amazon Elastic Compute Cloud - Compute");
+	CHECK_STR(service_ce_name("AmazonEC2", "EBS:VolumeUsage.gp3", "Usage"),
+	    "EC2 - Other");
+	CHECK_STR(service_ce_name("AmazonEC2", "USE1-NatGateway-Hours",
+	    "Usage"), "EC2 - Other");
+	CHECK_STR(service_ce_name("AmazonEC2", "DataTransfer-Out-Bytes",
+	    "Usage"), "EC2 - Other");
+	CHECK_STR(service_ce_name("AmazonEC2", "", "Tax"), "Tax");
+	CHECK_STR(service_ce_name("AmazonS3", "", "Tax"), "Tax");
+	CHECK_STR(service_ce_name("AWSLambda", "Lambda-GB-Second", "Usage"),
+	    "AWS Lambda");
+	CHECK_STR(service_category("AmazonEC2"), "Compute");
+	CHECK_STR(service_category("AmazonS3"), "Storage");
+	CHECK_STR(service_category("NoSuchProduct"), "Other");
+	/* The table is sorted (bsearch) and every entry is found. */
+	t = service_table(&n);
+	CHECK(n > 40);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			CHECK(strcmp(t[i - 1].code, t[i].code) < 0);
+		CHECK_STR(service_name(t[i].code), t[i].name);
+	}
 }

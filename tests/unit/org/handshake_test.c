@@ -341,8 +341,8 @@ TEST(handshake_leave_remove_rules)
 	hs_invite(st, &own, "ACCOUNT", m2.account_id, &h);
 	CHECK_INT(handshake_accept(st, &m2, h.id, 0, &out, &e), 0);
 	hs_invite(st, &msp, "ACCOUNT", m.account_id, &hm);
-	check_err(handshake_accept(st, &m, hm.id, 0, &out, &e), &e,
-	    "HandshakeConstraintViolationException",
+	check_err(handshake_accept(st, &m, hm.id, HANDSHAKE_NO_DIRECT_TRANSFER,
+	    &out, &e), &e, "HandshakeConstraintViolationException",
 	    "ALREADY_IN_AN_ORGANIZATION");
 	check_err(org_leave(st, &own, &e), &e,
 	    "MasterCannotLeaveOrganizationException", NULL);
@@ -394,7 +394,7 @@ TEST(handshake_accept_after_leave_and_delete)
 	hs_invite(st, &msp, "ACCOUNT", own.account_id, &h);
 	check_err(handshake_accept(st, &own, h.id, 0, &out, &e), &e,
 	    "MasterCannotLeaveOrganizationException", NULL);
-	check_err(handshake_accept(st, &own, h.id, HANDSHAKE_DIRECT_TRANSFER,
+	check_err(handshake_accept(st, &own, h.id, HANDSHAKE_NO_DIRECT_TRANSFER,
 	    &out, &e), &e, "MasterCannotLeaveOrganizationException", NULL);
 	CHECK_INT(org_delete(st, &own, &e), 0);
 	CHECK_INT(handshake_accept(st, &own, h.id, 0, &out, &e), 0);
@@ -418,8 +418,11 @@ TEST(handshake_direct_transfer)
 	hs_invite(st, &old, "ACCOUNT", s.account_id, &h);
 	CHECK_INT(handshake_accept(st, &s, h.id, 0, &out, &e), 0);
 	hs_invite(st, &msp, "ACCOUNT", s.account_id, &h);
-	CHECK_INT(handshake_accept(st, &s, h.id, HANDSHAKE_DIRECT_TRANSFER,
-	    &out, &e), 0);
+	/* The pre-December-2025 rules refuse it; today's accept it. */
+	check_err(handshake_accept(st, &s, h.id, HANDSHAKE_NO_DIRECT_TRANSFER,
+	    &out, &e), &e, "HandshakeConstraintViolationException",
+	    "ALREADY_IN_AN_ORGANIZATION");
+	CHECK_INT(handshake_accept(st, &s, h.id, 0, &out, &e), 0);
 	CHECK_INT(org_describe(st, &s, &got, &e), 0);
 	CHECK_STR(got.id, o.id);
 	arena_init(&a);
@@ -452,7 +455,8 @@ race(void *arg)
 	struct handshake	 out;
 
 	pthread_barrier_wait(r->go);
-	r->rc = handshake_accept(r->st, &r->who, r->hid, 0, &out, &r->e);
+	r->rc = handshake_accept(r->st, &r->who, r->hid,
+	    HANDSHAKE_NO_DIRECT_TRANSFER, &out, &r->e);
 	return (NULL);
 }
 

@@ -47,6 +47,11 @@ struct fake {
 	char				 invite_notes[HANDSHAKE_NOTES_MAX + 1];
 	char				 cancel_hid[HANDSHAKE_ID_MAX + 1];
 	int				 invites, cancels;
+	/* Billing transfers it holds, and the last one asked for. */
+	struct orgport_transfer		 tr[FAKE_MAX];
+	size_t				 ntr;
+	char				 transfer_name[TRANSFER_NAME_MAX + 1];
+	int				 transfer_invites;
 };
 
 static struct orgport_handshake *
@@ -68,7 +73,7 @@ fake_describe_organization(void *ctx, const char *as, struct orgport_org *out,
 
 	if (strcmp(as, f->org.management_id) != 0)
 		return (err_set(e, ERR_NOT_FOUND,
-		    "AWSOrganizationsNotInUseException", NULL, "not in use"));
+		    AWSERR(AWSOrganizationsNotInUseException), NULL, "not in use"));
 	*out = f->org;
 	return (0);
 }
@@ -126,7 +131,7 @@ fake_cancel(void *ctx, const char *as, const char *hid,
 	snprintf(f->cancel_hid, sizeof(f->cancel_hid), "%s", hid);
 	f->cancels++;
 	if ((h = fake_hs(f, hid)) == NULL)
-		return (err_set(e, ERR_NOT_FOUND, "HandshakeNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND, AWSERR(HandshakeNotFoundException),
 		    NULL, "no such handshake"));
 	snprintf(h->state, sizeof(h->state), "CANCELED");
 	h->ended_at = store_now(f->st);
@@ -141,7 +146,7 @@ fake_describe_handshake(void *ctx, const char *hid,
 	struct orgport_handshake	*h;
 
 	if ((h = fake_hs(ctx, hid)) == NULL)
-		return (err_set(e, ERR_NOT_FOUND, "HandshakeNotFoundException",
+		return (err_set(e, ERR_NOT_FOUND, AWSERR(HandshakeNotFoundException),
 		    NULL, "no such handshake"));
 	*out = *h;
 	return (0);
@@ -222,6 +227,71 @@ fake_departures(void *ctx, struct arena *a, const char *org_id,
 	return (0);
 }
 
+static int
+fake_invite_transfer(void *ctx, const char *as, const char *target_id,
+    const char *name, const char *notes, int64_t start_at,
+    struct orgport_handshake *h_out, struct orgport_transfer *out,
+    struct err *e)
+{
+	struct fake		*f = ctx;
+	struct orgport_transfer	*t;
+
+	CHECK(f->ntr < FAKE_MAX);
+	if (fake_invite(ctx, as, "ACCOUNT", target_id, notes, h_out, e) == -1)
+		return (-1);
+	f->invites--;
+	f->transfer_invites++;
+	snprintf(f->transfer_name, sizeof(f->transfer_name), "%s", name);
+	t = &f->tr[f->ntr];
+	memset(t, 0, sizeof(*t));
+	snprintf(t->id, sizeof(t->id), "rt-fake%08zu", f->ntr);
+	f->ntr++;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	snprintf(t->status, sizeof(t->status), "REQUESTED");
+	snprintf(t->source_mgmt_id, sizeof(t->source_mgmt_id), "%s",
+	    target_id);
+	snprintf(t->target_mgmt_id, sizeof(t->target_mgmt_id), "%s", as);
+	snprintf(t->handshake_id, sizeof(t->handshake_id), "%s", h_out->id);
+	t->start_at = start_at;
+	t->updated_at = store_now(f->st);
+	*out = *t;
+	return (0);
+}
+
+static int
+fake_describe_transfer(void *ctx, const char *as, const char *id,
+    struct orgport_transfer *out, struct err *e)
+{
+	struct fake	*f = ctx;
+	size_t		 i;
+
+	for (i = 0; i < f->ntr; i++)
+		if (strcmp(f->tr[i].id, id) == 0 &&
+		    strcmp(f->tr[i].target_mgmt_id, as) == 0) {
+			*out = f->tr[i];
+			return (0);
+		}
+	return (err_set(e, ERR_NOT_FOUND,
+	    AWSERR(ResponsibilityTransferNotFoundException), NULL, "not found"));
+}
+
+static int
+fake_inbound_transfers(void *ctx, struct arena *a, const char *as,
+    size_t limit, struct orgport_transfer **out, size_t *n_out,
+    struct err *e)
+{
+	struct fake	*f = ctx;
+	size_t		 i;
+
+	(void)e;
+	*out = arena_zalloc(a, sizeof(f->tr));
+	*n_out = 0;
+	for (i = 0; i < f->ntr && *n_out < limit; i++)
+		if (strcmp(f->tr[i].target_mgmt_id, as) == 0)
+			(*out)[(*n_out)++] = f->tr[i];
+	return (0);
+}
+
 static const struct orgport_ops fake_ops = {
 	.name = "fake",
 	.describe_organization = fake_describe_organization,
@@ -233,6 +303,9 @@ static const struct orgport_ops fake_ops = {
 	.accounts = fake_accounts,
 	.history = fake_history,
 	.departures = fake_departures,
+	.invite_transfer = fake_invite_transfer,
+	.describe_transfer = fake_describe_transfer,
+	.inbound_transfers = fake_inbound_transfers,
 };
 
 /* The desk over the fake: the MSP set, one customer, no organization. */
@@ -486,6 +559,74 @@ TEST(orgport_fake_unknown_case_kept_as_given)
 	    "seven@customer.example", NULL, 4, &r, &e), -1);
 	CHECK_INT(e.code, ERR_INVALID);
 	CHECK_INT(d.f.invites, 3);
+	arena_release(&ar);
+	store_close(d.st);
+}
+
+/* Case 3 by billing transfer: the invitation, the transfer's state and
+ * whose bill the MSP pays all come from the port. */
+TEST(orgport_fake_billing_transfer_route)
+{
+	struct desk		 d;
+	struct onboard_result	 r;
+	struct onboard_view	 v;
+	struct arena		 ar;
+	struct err		 e;
+	int64_t			 start;
+
+	desk(&d);
+	arena_init(&ar);
+	standing(&d, ORGPORT_CASE_MANAGEMENT, OTHER_ORG);
+	d.f.accounts = 3;
+	CHECK_INT(onboard_request_route(d.st, &d.org, NULL, d.c.id,
+	    CUSTOMER_ACCT, "it@customer.example", NULL, 0,
+	    ONBOARD_ROUTE_BILLING_TRANSFER, 0, &r, &e), 0);
+	/* No invitation to join: a billing transfer to the management
+	 * account, named after the onboarding, from a first of a month. */
+	CHECK_INT(d.f.invites, 0);
+	CHECK_INT(d.f.transfer_invites, 1);
+	CHECK_STR(d.f.invite_as, d.msp.id);
+	CHECK_STR(d.f.invite_target, CUSTOMER_ACCT);
+	CHECK(strstr(d.f.transfer_name, r.id) != NULL);
+	CHECK_INT(r.case_no, 3);
+	CHECK_INT(r.route, ONBOARD_ROUTE_BILLING_TRANSFER);
+	CHECK_STR(r.transfer_id, d.f.tr[0].id);
+	CHECK_STR(r.handshake_id, d.f.hs[0].id);
+	start = d.f.tr[0].start_at;
+	CHECK(start > store_now(d.st));
+	CHECK_INT(start % DAY_MS, 0);
+	CHECK_INT(onboard_get(d.st, &d.org, &ar, NULL, r.id, &v, &e), 0);
+	CHECK_INT(v.transfer_found, 1);
+	CHECK_STR(v.route.route, "billing-transfer");
+	CHECK_INT(v.state, ONBOARD_INVITED);
+	/* A member of that organization: until the transfer is accepted
+	 * this port names only the invited management account, and cannot
+	 * tell a foreign member's organization's, so it is refused. */
+	standing(&d, ORGPORT_CASE_MEMBER, OTHER_ORG);
+	CHECK_INT(customer_add_account(d.st, &d.org, NULL, d.c.id,
+	    "888888888888", &e), -1);
+	CHECK_INT(e.code, ERR_CONFLICT);
+
+	/* Accepted at the organization: linked, and from its start the
+	 * timeline says the MSP pays. */
+	snprintf(d.f.tr[0].status, sizeof(d.f.tr[0].status), "ACCEPTED");
+	snprintf(d.f.tr[0].source_org_id, sizeof(d.f.tr[0].source_org_id),
+	    OTHER_ORG);
+	snprintf(d.f.hs[0].state, sizeof(d.f.hs[0].state), "ACCEPTED");
+	CHECK_INT(store_clock_advance(d.st, start - store_now(d.st) + MIN_MS,
+	    &e), 0);
+	CHECK_INT(onboard_get(d.st, &d.org, &ar, NULL, r.id, &v, &e), 0);
+	CHECK_INT(v.state, ONBOARD_LINKED);
+	CHECK_INT(v.joined_at, 0);		/* nobody moved */
+	CHECK(event(&v, "TRANSFER_STARTED") != NULL);
+	/* The accepted transfer names the source organization: its members
+	 * are the MSP's to bill, and the customer may take one. */
+	CHECK_INT(customer_add_account(d.st, &d.org, NULL, d.c.id,
+	    "888888888888", &e), 0);
+	/* The transfer gone from the organization: the desk says so. */
+	d.f.ntr = 0;
+	CHECK_INT(onboard_get(d.st, &d.org, &ar, NULL, r.id, &v, &e), 0);
+	CHECK_INT(v.transfer_found, 0);
 	arena_release(&ar);
 	store_close(d.st);
 }
