@@ -447,8 +447,11 @@ def test_effective_policy_validation(srv, new_account, peer):
 
 # AWS: DescribeAccount
 # AWS: CloseAccount
-def test_account_state_beside_status(srv, new_account, peer):
-    o = Org(srv, new_account, 1)
+def test_account_state_beside_status(delayed, new_account, peer):
+    # AWS's asynchronous CreateAccount and CloseAccount (the default
+    # emulator completes them before answering, as moto does).
+    srv = delayed
+    o = Org(srv, lambda **kw: new_account(server=srv, **kw), 1)
     m = o.members[0]
     a = peer.call(srv, o.mgmt, "DescribeAccount", AccountId=m.id)["Account"]
     assert (a["Status"], a["State"]) == ("ACTIVE", "ACTIVE")
