@@ -376,8 +376,8 @@ def test_import_report_and_console_page_show_accounts_without_customer(env):
     assert set(rows) == {g1, nobody}
     cell = lambda a: re.findall(r"<td[^>]*>(.*?)</td>", rows[a])
     # customer, lines, cost, out-of-membership lines, out-of-membership cost
-    assert cell(g1) == ["Iota &lt;b&gt;Corp&lt;/b&gt;", "2", "12.50", "1", "10.00"]
-    assert "no customer" in cell(nobody)[0] and cell(nobody)[1:] == ["1", "7.00", "0", "0.00"]
+    assert cell(g1) == ["Iota &lt;b&gt;Corp&lt;/b&gt;", "2", "12.50 USD", "1", "10.00 USD"]
+    assert "no customer" in cell(nobody)[0] and cell(nobody)[1:] == ["1", "7.00 USD", "0", "0.00 USD"]
     assert "1 of 2 usage accounts have no customer" in page
     # Another account's console: not the MSP's page.
     other = env.new_account(password="other-console-pw1")
