@@ -400,7 +400,7 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 					    scale / (k + 1);
 					double c = q * atof(services[s][3]) *
 					    demo_portal_spike(v[i].id,
-					    services[s][0], d0 + d,
+					    services[s][1], d0 + d,
 					    spike_account, until / MS_PER_DAY);
 					int yy;
 					unsigned mm, dd;

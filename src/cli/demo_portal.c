@@ -15,11 +15,11 @@
 #define DEMO_PASSWORD	"portal-demo-1"
 
 double
-demo_portal_spike(const char *account_id, const char *product_code,
+demo_portal_spike(const char *account_id, const char *usage_type,
     int64_t day, const char *spike_account, int64_t today)
 {
 	if (spike_account != NULL && strcmp(account_id, spike_account) == 0 &&
-	    strcmp(product_code, "AmazonEC2") == 0 && day == today - 3)
+	    strncmp(usage_type, "BoxUsage", 8) == 0 && day == today - 3)
 		return (12.0);
 	return (1.0);
 }

@@ -18,10 +18,12 @@ int	demo_portal(struct store *, FILE *out);
 /*
  * The anomaly the demo's generated usage should contain: the cost factor
  * for an account's line on a day (days since the epoch): 1, except 12 for
- * the first account (by id) of the first customer, AmazonEC2, three days
- * before today. demo_billing() multiplies its costs by it.
+ * the first account (by id) of the first customer's EC2 instances
+ * (BoxUsage: Cost Explorer's "Amazon Elastic Compute Cloud - Compute", so
+ * the spike is one anomaly of one service), three days before today.
+ * demo_billing() multiplies its costs by it.
  */
-double	demo_portal_spike(const char *account_id, const char *product_code,
+double	demo_portal_spike(const char *account_id, const char *usage_type,
 	    int64_t day, const char *spike_account, int64_t today);
 
 #endif
