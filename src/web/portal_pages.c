@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The billing portal: Overview, Cost analysis (+ CSV), Invoices, Budgets,
- * Anomalies and the FOCUS download, under /portal. Who sees what: a
+ * The billing portal under /portal: Overview, Cost analysis (+ CSV),
+ * Invoices and the FOCUS download here; Budgets and Anomalies in
+ * portal_alert_pages.c (portal_internal.h between them). Who sees what: a
  * customer user only its customer (any ?customer= is ignored); MSP users
  * (admin, billing, read-only) and the MSP's account every customer, or
  * the whole payer with no ?customer=. Numbers come from ce/, the same
@@ -14,6 +15,7 @@
 #include "onboard/onboard.h"
 #include "portal/portal.h"
 #include "web/page.h"
+#include "web/portal_internal.h"
 #include "web/svg.h"
 #include "web/web.h"
 
@@ -63,8 +65,8 @@ portal_signin(struct ctx *c, const char *email, const char *password)
 }
 
 /* The scope of this request; 0, or -1 after writing an error page. */
-static int
-scope_of(struct ctx *c, struct ce_scope *sc, const char **cust)
+int
+portal_scope_of(struct ctx *c, struct ce_scope *sc, const char **cust)
 {
 	struct err	 e;
 	const char	*q = form_str(&c->query, "customer");
@@ -90,16 +92,16 @@ scope_of(struct ctx *c, struct ce_scope *sc, const char **cust)
 	return (0);
 }
 
-static int
-can_write(struct ctx *c)
+int
+portal_can_write(struct ctx *c)
 {
 	return (c->is_msp || (c->is_portal &&
 	    portal_user_can_write(&c->portal)));
 }
 
 /* "?customer=X" or "" for links that keep the MSP's choice. */
-static const char *
-keep(struct ctx *c, const char *cust, const char *sep)
+const char *
+portal_keep(struct ctx *c, const char *cust, const char *sep)
 {
 	if (c->is_portal && strcmp(c->portal.role, "customer") == 0)
 		return ("");
@@ -108,8 +110,8 @@ keep(struct ctx *c, const char *cust, const char *sep)
 	return (arena_printf(c->r->arena, "%scustomer=%s", sep, cust));
 }
 
-static void
-money(struct buf *b, int64_t v)
+void
+portal_money(struct buf *b, int64_t v)
 {
 	char	 t[MONEY_TEXT_MAX];
 
@@ -117,8 +119,8 @@ money(struct buf *b, int64_t v)
 	html_escape(b, t);
 }
 
-static void
-customer_picker(struct ctx *c, const char *cust, const char *action)
+void
+portal_customer_picker(struct ctx *c, const char *cust, const char *action)
 {
 	struct customer	*v;
 	size_t		 n, i;
@@ -212,7 +214,7 @@ top_table(struct ctx *c, const struct ce_scope *sc, enum ce_dim d,
 		else
 			html_escape(c->b, res.keys[res.cells[ord[i]].g[0]]);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, res.cells[ord[i]].v[CE_UNBLENDED]);
+		portal_money(c->b, res.cells[ord[i]].v[CE_UNBLENDED]);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -241,7 +243,7 @@ whose_card(struct ctx *c, const struct ce_scope *sc, int64_t s, int64_t end)
 	for (i = 0; i < 3; i++) {
 		buf_printf(c->b, "<tr><th scope=\"row\">%s</th><td "
 		    "class=\"num\" id=\"whose-%s\">", label[i], id[i]);
-		money(c->b, v[i]);
+		portal_money(c->b, v[i]);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -281,7 +283,7 @@ history_card(struct ctx *c, const struct ce_scope *sc, int64_t today)
 		buf_adds(c->b, "</td><td>");
 		html_escape(c->b, h[i].payer_id);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, h[i].unblended);
+		portal_money(c->b, h[i].unblended);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -300,7 +302,7 @@ overview(struct ctx *c)
 	size_t			 nb = 0, na = 0, i, open = 0;
 	char			 d[11];
 
-	if (scope_of(c, &sc, &cust) == -1)
+	if (portal_scope_of(c, &sc, &cust) == -1)
 		return;
 	err_clear(&e);
 	today = ce_today(c->r->store);
@@ -322,7 +324,7 @@ overview(struct ctx *c)
 		fc += f.total;
 	page_begin(c, "Billing overview");
 	buf_adds(c->b, "<h1>Billing overview</h1>");
-	customer_picker(c, cust, "/portal");
+	portal_customer_picker(c, cust, "/portal");
 	ce_day_format(today, d, sizeof(d));
 	buf_adds(c->b, "<p class=\"muted\">");
 	buf_adds(c->b, sc.msp ? "AWS's figures for every line of the payer's "
@@ -331,13 +333,13 @@ overview(struct ctx *c)
 	buf_printf(c->b, " Today is %s.</p><section class=\"kpis\">", d);
 	buf_adds(c->b, "<div class=\"card kpi\" id=\"mtd\">Month to date"
 	    "<strong>");
-	money(c->b, mtd);
+	portal_money(c->b, mtd);
 	buf_adds(c->b, "</strong></div><div class=\"card kpi\" id=\"forecast\">"
 	    "Forecast for the month end<strong>");
-	money(c->b, fc);
+	portal_money(c->b, fc);
 	buf_adds(c->b, "</strong></div><div class=\"card kpi\" id=\"lastmonth\">"
 	    "Last month at the same day<strong>");
-	money(c->b, last);
+	portal_money(c->b, last);
 	buf_adds(c->b, "</strong></div></section>");
 	if (sc.msp)
 		whose_card(c, &sc, ms, today + 1);
@@ -357,11 +359,11 @@ overview(struct ctx *c)
 			buf_adds(c->b, "<tr><td>");
 			html_escape(c->b, bs[i].b.name);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			money(c->b, bs[i].b.amount);
+			portal_money(c->b, bs[i].b.amount);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			money(c->b, bs[i].actual);
+			portal_money(c->b, bs[i].actual);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			money(c->b, bs[i].forecast);
+			portal_money(c->b, bs[i].forecast);
 			buf_adds(c->b, bs[i].actual_over ? "</td><td class="
 			    "\"over\">Over" : bs[i].forecast_over ? "</td><td "
 			    "class=\"over\">Forecast over" : "</td><td>OK");
@@ -379,7 +381,7 @@ overview(struct ctx *c)
 	buf_printf(c->b, "<section class=\"card\"><h2>Anomalies</h2><p id="
 	    "\"open-anomalies\">%zu open anomal%s in the last 30 days. <a "
 	    "href=\"/portal/anomalies%s\">Review</a></p></section>", open,
-	    open == 1 ? "y" : "ies", keep(c, cust, "?"));
+	    open == 1 ? "y" : "ies", portal_keep(c, cust, "?"));
 	page_end(c);
 }
 
@@ -490,7 +492,7 @@ costs(struct ctx *c, int csv)
 	static const char *const groups[] = { "SERVICE", "LINKED_ACCOUNT",
 	    "REGION", "USAGE_TYPE", "RECORD_TYPE" };
 
-	if (scope_of(c, &sc, &cust) == -1)
+	if (portal_scope_of(c, &sc, &cust) == -1)
 		return;
 	err_clear(&e);
 	if (ca_parse(c, &p, &e) == -1) {
@@ -569,12 +571,12 @@ costs(struct ctx *c, int csv)
 	}
 	page_begin(c, "Cost analysis");
 	buf_adds(c->b, "<h1>Cost analysis</h1>");
-	customer_picker(c, cust, "/portal/costs");
+	portal_customer_picker(c, cust, "/portal/costs");
 	ce_day_format(p.start, f, sizeof(f));
 	ce_day_format(p.end - 1, t, sizeof(t));
 	buf_adds(c->b, "<form method=\"get\" action=\"/portal/costs\" class="
 	    "\"inline filters\">");
-	if (*keep(c, cust, "") != '\0') {
+	if (*portal_keep(c, cust, "") != '\0') {
 		buf_adds(c->b, "<input type=\"hidden\" name=\"customer\" "
 		    "value=\"");
 		html_escape(c->b, cust);
@@ -615,7 +617,7 @@ costs(struct ctx *c, int csv)
 			buf_printf(c->b, "<tr><td>%s</td><td>", labels[i]);
 			html_escape(c->b, series[k]);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			money(c->b, v[i * ns + k]);
+			portal_money(c->b, v[i * ns + k]);
 			buf_adds(c->b, "</td></tr>");
 		}
 	buf_adds(c->b, "</tbody></table>");
@@ -642,7 +644,7 @@ invoice_view_of(struct ctx *c, struct inv_view *v, struct principal *msp)
 		return;
 	}
 	v->msp = 1;
-	v->can_act = can_write(c);
+	v->can_act = portal_can_write(c);
 	if (c->is_msp)
 		v->who = &c->who;
 	else if (msp_get(c->r->store, &m, NULL) == 0) {
@@ -662,7 +664,7 @@ invoices(struct ctx *c, const char *rest)
 	struct principal msp;
 	const char	*cust;
 
-	if (scope_of(c, &sc, &cust) == -1)
+	if (portal_scope_of(c, &sc, &cust) == -1)
 		return;
 	invoice_view_of(c, &v, &msp);
 	if (*rest != '\0') {
@@ -678,7 +680,7 @@ invoices(struct ctx *c, const char *rest)
 		    sizeof(d));
 		buf_printf(c->b, "<p>Cost data for your FinOps tools: <a id="
 		    "\"focus\" href=\"/portal/focus.csv?period=%.7s%s\">FOCUS "
-		    "1.2 CSV of %.7s</a></p>", d, keep(c, cust, "&"), d);
+		    "1.2 CSV of %.7s</a></p>", d, portal_keep(c, cust, "&"), d);
 	}
 	page_end(c);
 }
@@ -693,7 +695,7 @@ focus(struct ctx *c)
 	size_t		 len;
 	FILE		*f;
 
-	if (scope_of(c, &sc, &cust) == -1)
+	if (portal_scope_of(c, &sc, &cust) == -1)
 		return;
 	if (*cust == '\0') {
 		page_message(c, 400, "Bad request", "Choose a customer.");
@@ -723,199 +725,6 @@ focus(struct ctx *c)
 	fclose(f);
 }
 
-static void
-budgets(struct ctx *c)
-{
-	struct ce_scope		 sc;
-	struct budget_status	*bs;
-	struct budget_alert	*al;
-	struct err		 e;
-	const char		*cust;
-	size_t			 nb = 0, na = 0, i;
-
-	if (scope_of(c, &sc, &cust) == -1)
-		return;
-	err_clear(&e);
-	page_begin(c, "Budgets");
-	buf_adds(c->b, "<h1>Budgets</h1>");
-	customer_picker(c, cust, "/portal/budgets");
-	error_here(c, "budget");
-	if (*cust == '\0') {
-		buf_adds(c->b, "<p>Choose a customer to see its budgets.</p>");
-		page_end(c);
-		return;
-	}
-	if (budget_check(c->r->store, c->r->arena, cust, &bs, &nb, &e) == -1)
-		nb = 0;
-	buf_adds(c->b, "<table id=\"budgets\"><thead><tr><th>Budget</th><th>"
-	    "Account</th><th class=\"num\">Amount</th><th class=\"num\">"
-	    "Actual</th><th class=\"num\">Forecast</th><th>Thresholds</th>"
-	    "<th>Status</th></tr></thead><tbody>");
-	for (i = 0; i < nb; i++) {
-		buf_adds(c->b, "<tr><td>");
-		html_escape(c->b, bs[i].b.name);
-		buf_adds(c->b, "</td><td>");
-		html_escape(c->b, bs[i].b.account_id[0] ? bs[i].b.account_id :
-		    "all accounts");
-		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, bs[i].b.amount);
-		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, bs[i].actual);
-		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, bs[i].forecast);
-		buf_printf(c->b, "</td><td>actual %lld%%, forecast %lld%%</td>",
-		    (long long)bs[i].b.actual_pct,
-		    (long long)bs[i].b.forecast_pct);
-		buf_adds(c->b, bs[i].actual_over ? "<td class=\"over\">Over" :
-		    bs[i].forecast_over ? "<td class=\"over\">Forecast over" :
-		    "<td>OK");
-		buf_adds(c->b, "</td></tr>");
-	}
-	buf_adds(c->b, "</tbody></table>");
-	if (can_write(c)) {
-		buf_adds(c->b, "<section class=\"card\"><h2>New budget</h2>"
-		    "<form method=\"post\" action=\"/portal/budgets/create");
-		html_escape(c->b, keep(c, cust, "?"));
-		buf_adds(c->b, "\" class=\"stack\">");
-		csrf_input(c);
-		buf_adds(c->b, "<label for=\"bname\">Name</label><input id="
-		    "\"bname\" name=\"name\" required maxlength=\"100\">"
-		    "<label for=\"bamount\">Monthly amount (USD)</label><input "
-		    "id=\"bamount\" name=\"amount\" required><label for="
-		    "\"baccount\">Account (empty: all)</label><input id="
-		    "\"baccount\" name=\"account\"><label for=\"bactual\">Alert "
-		    "at actual %</label><input id=\"bactual\" name=\"actual\" "
-		    "value=\"100\"><label for=\"bforecast\">Alert at forecast "
-		    "%</label><input id=\"bforecast\" name=\"forecast\" value="
-		    "\"100\"><label for=\"bwebhook\">Webhook URL</label><input "
-		    "id=\"bwebhook\" name=\"webhook\"><button type=\"submit\" "
-		    "class=\"primary\">Create budget</button></form></section>");
-	}
-	err_clear(&e);
-	if (budget_alert_list(c->r->store, c->r->arena, cust, "", 100, &al,
-	    &na, &e) == -1)
-		na = 0;
-	buf_adds(c->b, "<h2>Alerts</h2><table id=\"alerts\"><thead><tr><th>"
-	    "Month</th><th>Budget</th><th>Kind</th><th class=\"num\">Value"
-	    "</th><th>Webhook</th></tr></thead><tbody>");
-	for (i = 0; i < na; i++) {
-		buf_adds(c->b, "<tr><td>");
-		html_escape(c->b, al[i].period);
-		buf_adds(c->b, "</td><td>");
-		html_escape(c->b, al[i].budget_id);
-		buf_adds(c->b, "</td><td>");
-		html_escape(c->b, al[i].kind);
-		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, al[i].value);
-		buf_adds(c->b, "</td><td>");
-		html_escape(c->b, al[i].delivery_status[0] ?
-		    al[i].delivery_status : "none");
-		buf_printf(c->b, " (%lld attempt(s)) ",
-		    (long long)al[i].delivery_attempts);
-		html_escape(c->b, al[i].delivery_result);
-		buf_adds(c->b, "</td></tr>");
-	}
-	if (na == 0)
-		buf_adds(c->b, "<tr><td colspan=\"5\" class=\"muted\">No alerts."
-		    "</td></tr>");
-	buf_adds(c->b, "</tbody></table>");
-	page_end(c);
-}
-
-/* The window of days the Anomalies page shows and its actions may mark. */
-#define ANOMALY_DAYS	60
-
-/* 1 when id is one of the anomalies the scope sees (so a user marks only
- * what its page lists, never an id of another scope). */
-static int
-anomaly_in_scope(struct ctx *c, const struct ce_scope *sc, const char *id)
-{
-	struct anomaly	*an;
-	struct err	 e;
-	size_t		 n = 0, i;
-	int64_t		 today = ce_today(c->r->store);
-
-	err_clear(&e);
-	if (anomaly_detect(c->r->store, c->r->arena, sc, today -
-	    ANOMALY_DAYS, today + 1, 3.0, &an, &n, &e) == -1)
-		return (0);
-	for (i = 0; i < n; i++)
-		if (strcmp(an[i].id, id) == 0)
-			return (1);
-	return (0);
-}
-
-static void
-anomalies(struct ctx *c)
-{
-	struct ce_scope	 sc;
-	struct anomaly	*an;
-	struct err	 e;
-	const char	*cust;
-	size_t		 n = 0, i;
-	int64_t		 today;
-	char		 d[11];
-
-	if (scope_of(c, &sc, &cust) == -1)
-		return;
-	err_clear(&e);
-	today = ce_today(c->r->store);
-	if (anomaly_detect(c->r->store, c->r->arena, &sc, today -
-	    ANOMALY_DAYS, today + 1, 3.0, &an, &n, &e) == -1)
-		n = 0;
-	page_begin(c, "Anomalies");
-	buf_adds(c->b, "<h1>Anomalies</h1>");
-	customer_picker(c, cust, "/portal/anomalies");
-	buf_adds(c->b, "<p class=\"muted\">Daily cost of each account and "
-	    "service against its mean over the 14 days before: a day above "
-	    "mean + 3 standard deviations (and at least 1.00 USD above the mean) "
-	    "is an anomaly. Last 60 days, newest first.</p><div class=\"table-wrap\"><table id=\"anomalies\"><thead>"
-	    "<tr><th>Day</th><th>Account</th><th>Service</th><th>Root cause"
-	    "</th><th class=\"num\">Cost</th><th class=\"num\">Expected</th>"
-	    "<th class=\"num\">Impact</th><th>Status</th><th></th></tr>"
-	    "</thead><tbody>");
-	for (i = 0; i < n; i++) {
-		ce_day_format(an[i].day, d, sizeof(d));
-		buf_printf(c->b, "<tr><td>%s</td><td>", d);
-		html_account(c, an[i].account_id);
-		buf_adds(c->b, "</td><td>");
-		html_escape(c->b, an[i].service);
-		buf_adds(c->b, "</td><td>");
-		html_escape(c->b, an[i].usage_type);
-		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, an[i].cost);
-		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, an[i].expected);
-		buf_adds(c->b, "</td><td class=\"num\">");
-		money(c->b, an[i].impact);
-		buf_adds(c->b, "</td><td>");
-		html_escape(c->b, an[i].status);
-		buf_adds(c->b, "</td><td>");
-		if (can_write(c) && strcmp(an[i].status, "OPEN") == 0) {
-			const char *acts[2] = { "acknowledge", "dismiss" };
-
-			for (int k = 0; k < 2; k++) {
-				buf_printf(c->b, "<form method=\"post\" class="
-				    "\"inline\" action=\"/portal/anomalies/%s/"
-				    "%s", an[i].id, acts[k]);
-				html_escape(c->b, keep(c, cust, "?"));
-				buf_adds(c->b, "\">");
-				csrf_input(c);
-				buf_printf(c->b, "<button type=\"submit\">%s"
-				    "</button></form>", k == 0 ?
-				    "Acknowledge" : "Dismiss");
-			}
-		}
-		buf_adds(c->b, "</td></tr>");
-	}
-	if (n == 0)
-		buf_adds(c->b, "<tr><td colspan=\"9\" class=\"muted\">No "
-		    "anomalies in the last 60 days: every day's cost was in "
-		    "its usual range.</td></tr>");
-	buf_adds(c->b, "</tbody></table></div>");
-	page_end(c);
-}
-
 void
 portal_get(struct ctx *c, const char *rest)
 {
@@ -932,9 +741,9 @@ portal_get(struct ctx *c, const char *rest)
 	else if (strcmp(rest, "focus.csv") == 0)
 		focus(c);
 	else if (strcmp(rest, "budgets") == 0)
-		budgets(c);
+		portal_budgets(c);
 	else if (strcmp(rest, "anomalies") == 0)
-		anomalies(c);
+		portal_anomalies(c);
 	else
 		page_message(c, 404, "Not found", "There is no page here.");
 }
@@ -948,10 +757,10 @@ portal_post(struct ctx *c, const char *rest)
 	const char		*cust, *slash;
 	char			 id[40];
 
-	if (scope_of(c, &sc, &cust) == -1)
+	if (portal_scope_of(c, &sc, &cust) == -1)
 		return;
 	err_clear(&e);
-	if (!can_write(c)) {
+	if (!portal_can_write(c)) {
 		page_message(c, 403, "Forbidden", "Your role can only read.");
 		return;
 	}
@@ -980,12 +789,12 @@ portal_post(struct ctx *c, const char *rest)
 		if (budget_create(c->r->store, &in, NULL, &e) == -1) {
 			error_at(c, "budget", &e);
 			c->resp->status = 400;
-			budgets(c);
+			portal_budgets(c);
 			return;
 		}
 		flash_set(c, "Budget %s created.", in.name);
 		page_redirect(c, arena_printf(c->r->arena, "/portal/budgets%s",
-		    keep(c, cust, "?")));
+		    portal_keep(c, cust, "?")));
 		return;
 	}
 	if (strncmp(rest, "anomalies/", 10) == 0 &&
@@ -995,7 +804,7 @@ portal_post(struct ctx *c, const char *rest)
 	    strcmp(slash + 1, "acknowledge") == 0)) {
 		snprintf(id, sizeof(id), "%.*s", (int)(slash - rest - 10),
 		    rest + 10);
-		if (!anomaly_in_scope(c, &sc, id)) {
+		if (!portal_anomaly_in_scope(c, &sc, id)) {
 			page_message(c, 404, "Not found",
 			    "There is no such anomaly.");
 			return;
@@ -1011,7 +820,7 @@ portal_post(struct ctx *c, const char *rest)
 		    "status.", strcmp(slash + 1, "dismiss") == 0 ?
 		    "dismissed" : "acknowledged");
 		page_redirect(c, arena_printf(c->r->arena,
-		    "/portal/anomalies%s", keep(c, cust, "?")));
+		    "/portal/anomalies%s", portal_keep(c, cust, "?")));
 		return;
 	}
 	page_message(c, 404, "Not found", "There is no page here.");
