@@ -162,7 +162,7 @@ test('anomalies: the README\'s one spike, newest first, acknowledged with a conf
   assert.equal(await rows.count(), 1, await page.locator('#anomalies').innerText());
   const row = await rows.first().innerText();
   assert.match(row, /Umbrella Prod\s+\d{12}/, 'the account by name, with its id');
-  assert.match(row, /AmazonEC2/);
+  assert.match(row, /Amazon Elastic Compute Cloud - Compute/, 'the service as Cost Explorer names it');
   const day = row.match(/\d{4}-\d{2}-\d{2}/)[0];
   const today = new Date().toISOString().slice(0, 10);
   assert.equal((Date.parse(today) - Date.parse(day)) / 86400000, 3, `spike on ${day}, today ${today}`);
