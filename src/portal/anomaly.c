@@ -213,7 +213,8 @@ anomaly_detect(struct store *st, struct arena *a, const struct ce_scope *sc,
 		}
 	}
 done:
-	qsort(v, n, sizeof(*v), newest_first);
+	if (n > 1)	/* v is NULL when nothing was found */
+		qsort(v, n, sizeof(*v), newest_first);
 	*out = v;
 	*n_out = n;
 	return (0);
