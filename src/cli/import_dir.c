@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +11,7 @@
 
 #include "billing/ingest.h"
 #include "cli/import_dir.h"
+#include "core/every.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
 #include "rest/import_api.h"
@@ -28,10 +28,7 @@ struct seen {
 struct import_dir {
 	struct store	*st;
 	char		 dir[1024];
-	pthread_t	 th;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cv;
-	int		 stop;
+	struct every	*job;		/* scan() every second */
 	struct seen	 seen[SEEN_MAX];
 };
 
@@ -88,8 +85,9 @@ take(struct import_dir *d, const char *name)
 }
 
 static void
-scan(struct import_dir *d)
+scan(void *arg)
 {
+	struct import_dir	*d = arg;
 	struct dirent	*de;
 	struct stat	 sb;
 	DIR		*dp;
@@ -139,26 +137,6 @@ scan(struct import_dir *d)
 			d->seen[i].name[0] = '\0';
 }
 
-static void *
-watch_main(void *arg)
-{
-	struct import_dir	*d = arg;
-	struct timespec		 ts;
-
-	pthread_mutex_lock(&d->lock);
-	while (!d->stop) {
-		pthread_mutex_unlock(&d->lock);
-		scan(d);
-		pthread_mutex_lock(&d->lock);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
-		if (!d->stop)
-			pthread_cond_timedwait(&d->cv, &d->lock, &ts);
-	}
-	pthread_mutex_unlock(&d->lock);
-	return (NULL);
-}
-
 int
 import_dir_start(struct store *st, const char *dir, struct import_dir **out,
     struct err *e)
@@ -175,12 +153,9 @@ import_dir_start(struct store *st, const char *dir, struct import_dir **out,
 	d = xcalloc(1, sizeof(*d));
 	d->st = st;
 	snprintf(d->dir, sizeof(d->dir), "%s", dir);
-	pthread_mutex_init(&d->lock, NULL);
-	pthread_cond_init(&d->cv, NULL);
-	if (pthread_create(&d->th, NULL, watch_main, d) != 0) {
+	if (every_start("--import-dir", 1, scan, d, &d->job, e) == -1) {
 		xfree(d);
-		return (err_set(e, ERR_INTERNAL, NULL, NULL,
-		    "--import-dir: cannot start the watcher"));
+		return (-1);
 	}
 	*out = d;
 	return (0);
@@ -191,12 +166,6 @@ import_dir_stop(struct import_dir *d)
 {
 	if (d == NULL)
 		return;
-	pthread_mutex_lock(&d->lock);
-	d->stop = 1;
-	pthread_cond_broadcast(&d->cv);
-	pthread_mutex_unlock(&d->lock);
-	pthread_join(d->th, NULL);
-	pthread_mutex_destroy(&d->lock);
-	pthread_cond_destroy(&d->cv);
+	every_stop(d->job);
 	xfree(d);
 }

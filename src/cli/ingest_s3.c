@@ -11,6 +11,7 @@
 #include "cli/ingest_s3.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/every.h"
 #include "core/log.h"
 #include "rest/import_api.h"
 
@@ -541,64 +542,40 @@ ingest_s3(struct store *st, struct awsclient *c, const char *url,
 /* ---- serve --import-s3 ----------------------------------------------- */
 
 static struct {
-	pthread_t		 thread;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;
-	int			 running;
-	int			 stop;
-	unsigned		 interval_s;
+	struct every		*job;
 	struct store		*st;
 	struct awsclient	*c;
 	char			 url[1100];
-} watch = { .lock = PTHREAD_MUTEX_INITIALIZER,
-    .cond = PTHREAD_COND_INITIALIZER };
+} watch;
 
-static void *
-watch_main(void *arg)
+static void
+watch_once(void *arg)
 {
 	struct ingest_opts	 opts;
-	struct timespec		 until;
 	struct err		 e;
 	json_t			*res, *v;
 	size_t			 i;
 
 	(void)arg;
 	memset(&opts, 0, sizeof(opts));
-	pthread_mutex_lock(&watch.lock);
-	while (!watch.stop) {
-		pthread_mutex_unlock(&watch.lock);
-		err_clear(&e);
-		if (ingest_s3(watch.st, watch.c, watch.url, &opts, &res,
-		    &e) == -1)
-			log_warnx("import from %s failed (next try in %u s): %s",
-			    watch.url, watch.interval_s, e.msg);
-		else {
-			json_array_foreach(json_object_get(res, "Deliveries"),
-			    i, v) {
-				const char *s = json_string_value(
-				    json_object_get(v, "Status"));
-
-				if (s != NULL && strcmp(s, "imported") == 0)
-					log_info("imported %s",
-					    json_string_value(json_object_get(v,
-					    "Source")));
-				else if (s != NULL && strcmp(s, "failed") == 0)
-					log_warnx("import of %s failed: %s",
-					    json_string_value(json_object_get(v,
-					    "Source")), json_string_value(
-					    json_object_get(v, "Error")));
-			}
-			json_decref(res);
-		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += watch.interval_s;
-		pthread_mutex_lock(&watch.lock);
-		while (!watch.stop && pthread_cond_timedwait(&watch.cond,
-		    &watch.lock, &until) == 0)
-			;
+	err_clear(&e);
+	if (ingest_s3(watch.st, watch.c, watch.url, &opts, &res, &e) == -1) {
+		log_warnx("import from %s failed (next try in its interval): "
+		    "%s", watch.url, e.msg);
+		return;
 	}
-	pthread_mutex_unlock(&watch.lock);
-	return (NULL);
+	json_array_foreach(json_object_get(res, "Deliveries"), i, v) {
+		const char *s = json_string_value(json_object_get(v, "Status"));
+
+		if (s != NULL && strcmp(s, "imported") == 0)
+			log_info("imported %s", json_string_value(
+			    json_object_get(v, "Source")));
+		else if (s != NULL && strcmp(s, "failed") == 0)
+			log_warnx("import of %s failed: %s", json_string_value(
+			    json_object_get(v, "Source")), json_string_value(
+			    json_object_get(v, "Error")));
+	}
+	json_decref(res);
 }
 
 int
@@ -615,31 +592,24 @@ ingest_s3_watch_start(struct store *st, const char *url, unsigned interval_s,
 	if (awsclient_new(&o, &watch.c, e) == -1)
 		return (-1);
 	watch.st = st;
-	watch.interval_s = interval_s > 0 ? interval_s : 300;
 	snprintf(watch.url, sizeof(watch.url), "%s", url);
-	watch.stop = 0;
 	signal(SIGPIPE, SIG_IGN);
-	if (pthread_create(&watch.thread, NULL, watch_main, NULL) != 0) {
+	if (every_start("--import-s3", interval_s > 0 ? interval_s : 300,
+	    watch_once, NULL, &watch.job, e) == -1) {
 		awsclient_free(watch.c);
 		watch.c = NULL;
-		return (err_set(e, ERR_INTERNAL, NULL, NULL, "cannot start "
-		    "the S3 import thread"));
+		return (-1);
 	}
-	watch.running = 1;
 	return (0);
 }
 
 void
 ingest_s3_watch_stop(void)
 {
-	if (!watch.running)
+	if (watch.job == NULL)
 		return;
-	pthread_mutex_lock(&watch.lock);
-	watch.stop = 1;
-	pthread_cond_signal(&watch.cond);
-	pthread_mutex_unlock(&watch.lock);
-	pthread_join(watch.thread, NULL);
+	every_stop(watch.job);
+	watch.job = NULL;
 	awsclient_free(watch.c);
 	watch.c = NULL;
-	watch.running = 0;
 }

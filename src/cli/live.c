@@ -11,6 +11,7 @@
 
 #include "awsclient/awsclient.h"
 #include "cli/live.h"
+#include "core/every.h"
 #include "core/log.h"
 
 /* Pages a sync reads at most of one list (20 per page: 100,000 items). */
@@ -402,71 +403,42 @@ live_sync(struct store *st, struct arena *a, struct live_sync_result *out,
 
 /* ---- serve's sync thread --------------------------------------------- */
 
-static struct {
-	pthread_t	 thread;
-	pthread_mutex_t	 lock;
-	pthread_cond_t	 cond;
-	int		 running;
-	int		 stop;
-	unsigned	 interval_s;
-	struct store	*st;
-} syncer = { .lock = PTHREAD_MUTEX_INITIALIZER,
-    .cond = PTHREAD_COND_INITIALIZER };
+static struct every	*syncer;
 
-static void *
-sync_loop(void *arg)
+static void
+sync_once(void *arg)
 {
+	struct store		*st = arg;
 	struct live_sync_result	 r;
-	struct timespec		 until;
 	struct arena		 a;
 	struct err		 e;
 
-	(void)arg;
-	pthread_mutex_lock(&syncer.lock);
-	while (!syncer.stop) {
-		pthread_mutex_unlock(&syncer.lock);
-		arena_init(&a);
-		err_clear(&e);
-		if (live_sync(syncer.st, &a, &r, &e) == -1)
-			log_warnx("live sync failed (serving from the mirror; "
-			    "next try in %u s): %s", syncer.interval_s, e.msg);
-		else if (r.njoined > 0 || r.ndeparted > 0)
-			log_info("live sync: %lld accounts, %zu joined, %zu "
-			    "departed, %lld handshakes", (long long)r.accounts,
-			    r.njoined, r.ndeparted, (long long)r.handshakes);
-		arena_release(&a);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += syncer.interval_s;
-		pthread_mutex_lock(&syncer.lock);
-		while (!syncer.stop && pthread_cond_timedwait(&syncer.cond,
-		    &syncer.lock, &until) == 0)
-			;
-	}
-	pthread_mutex_unlock(&syncer.lock);
-	return (NULL);
+	arena_init(&a);
+	err_clear(&e);
+	if (live_sync(st, &a, &r, &e) == -1)
+		log_warnx("live sync failed (serving from the mirror; next try "
+		    "in its interval): %s", e.msg);
+	else if (r.njoined > 0 || r.ndeparted > 0)
+		log_info("live sync: %lld accounts, %zu joined, %zu departed, "
+		    "%lld handshakes", (long long)r.accounts, r.njoined,
+		    r.ndeparted, (long long)r.handshakes);
+	arena_release(&a);
 }
 
 void
 live_sync_start(struct store *st, unsigned interval_s)
 {
-	syncer.st = st;
-	syncer.interval_s = interval_s > 0 ? interval_s : 300;
-	syncer.stop = 0;
-	if (pthread_create(&syncer.thread, NULL, sync_loop, NULL) == 0)
-		syncer.running = 1;
-	else
-		log_warnx("live sync: cannot start its thread");
+	struct err	 e;
+
+	err_clear(&e);
+	if (every_start("live sync", interval_s > 0 ? interval_s : 300,
+	    sync_once, st, &syncer, &e) == -1)
+		log_warnx("%s", e.msg);
 }
 
 void
 live_sync_stop(void)
 {
-	if (!syncer.running)
-		return;
-	pthread_mutex_lock(&syncer.lock);
-	syncer.stop = 1;
-	pthread_cond_signal(&syncer.cond);
-	pthread_mutex_unlock(&syncer.lock);
-	pthread_join(syncer.thread, NULL);
-	syncer.running = 0;
+	every_stop(syncer);
+	syncer = NULL;
 }
