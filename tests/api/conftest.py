@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -284,3 +285,43 @@ def error_of(exc_info):
     """(Code, Reason) of a botocore ClientError."""
     r = exc_info.value.response
     return r["Error"]["Code"], r.get("Reason")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@pytest.fixture(scope="module")
+def moto():
+    """A moto_server of its own for the module (live mode's AWS-compatible
+    endpoint: Organizations reads, STS, S3), or a skip saying why."""
+    exe = shutil.which("moto_server")
+    if exe is None:
+        pytest.skip("moto_server is not on PATH (moto 5 in the machine's Python)")
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = "http://127.0.0.1:%d" % port
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                log.seek(0)
+                pytest.fail("moto_server did not start: %s" % log.read()[-2000:])
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()

@@ -15,10 +15,8 @@ import http.server
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from xml.sax.saxutils import escape as xml_escape
@@ -29,7 +27,7 @@ import botocore.awsrequest
 import botocore.credentials
 import pytest
 
-from conftest import BIN
+from conftest import BIN, free_port
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("PAYERLINK_TEST_PG")),
@@ -38,14 +36,6 @@ pytestmark = pytest.mark.skipif(
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY"
 TOKEN = "IQoJb3JpZ2luX2VjSESSIONTOKEN" + "x" * 300
 ACCOUNT = "123456789012"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def base_env(tmp, **extra):
@@ -80,36 +70,6 @@ def ok_json(p):
 
 
 # ---- moto ----
-
-@pytest.fixture(scope="module")
-def moto():
-    exe = shutil.which("moto_server")
-    if exe is None:
-        pytest.skip("moto_server is not on PATH (moto 5 in the machine's Python)")
-    port = free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = "http://127.0.0.1:%d" % port
-    deadline = time.time() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                log.seek(0)
-                pytest.fail("moto_server did not start: %s" % log.read()[-2000:])
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
-
 
 def boto(moto, service):
     return boto3.client(service, endpoint_url=moto, region_name="us-east-1",

@@ -12,10 +12,7 @@ import gzip
 import http.server
 import json
 import os
-import shutil
-import socket
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.request
@@ -26,43 +23,6 @@ import pytest
 from conftest import BIN, drop_db, new_db
 
 PAYER = "123456789012"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-@pytest.fixture(scope="module")
-def moto():
-    exe = shutil.which("moto_server")
-    if exe is None:
-        pytest.skip("moto_server is not on PATH (moto 5 in the machine's Python)")
-    port = free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([exe, "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                log.seek(0)
-                pytest.fail("moto_server did not start: %s" % log.read()[-2000:])
-            time.sleep(0.2)
-    yield "http://127.0.0.1:%d" % port
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
 
 
 def boto(moto, service):
