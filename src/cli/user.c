@@ -9,16 +9,17 @@
 
 static const char usage_text[] =
 "usage: payerlink user create --customer C --email E --password P [--json]\n"
-"       payerlink user create --role admin|billing|read-only --email E\n"
-"                             --password P [--json]\n"
+"       payerlink user create --role admin|operator|billing|read-only\n"
+"                             --email E --password P [--json]\n"
 "       payerlink user list [--customer C] [--json]\n"
 "All take --db FILE.\n"
 "\n"
 "A customer user signs in to the billing portal and sees only its\n"
 "customer's accounts. MSP users see every customer; in live mode they are\n"
-"also the MSP's staff on the MSP's pages (admin: all; billing: invoices,\n"
-"pricing, imports; read-only: nothing changes; docs/live.md). Read-only\n"
-"ones cannot change budgets or anomalies.\n";
+"also the MSP's staff on the MSP's pages. Every role reads everything;\n"
+"admin changes everything, operator (the onboarding operator) the desk and\n"
+"the customers, billing invoices, pricing, imports and the portal's\n"
+"budgets and anomalies, read-only nothing (docs/live.md).\n";
 
 static json_t *
 user_json(const struct portal_user *u)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The billing portal's domain: portal users (customer users bound to one
- * customer; MSP users with a role: admin, billing, read-only), budgets and
+ * customer; MSP users with a role: admin, operator, billing, read-only),
+ * budgets and
  * their alerts (whose webhooks rest/webhook.c sends), anomaly detection.
  * Pure domain: no HTML, JSON or HTTP.
  */
@@ -12,7 +13,8 @@
 #include "store/portal.h"
 
 /* customer_id set: a customer user (role "customer"); else role must be
- * admin, billing or read-only. Password 8..128 characters (argon2id). */
+ * an MSP role (portal_role_may_change). Password 8..128 characters
+ * (argon2id). */
 int	portal_user_create(struct store *, const char *customer_id,
 	    const char *role, const char *email, const char *password,
 	    struct portal_user *out /* OUT */, struct err *);
@@ -20,8 +22,23 @@ int	portal_user_create(struct store *, const char *customer_id,
 int	portal_user_authenticate(struct store *, const char *email,
 	    const char *password, struct portal_user *out /* OUT */,
 	    struct err *);
-/* Whether the user may change budgets and anomalies (not read-only). */
+/* Whether the user may change the portal's budgets, anomalies and (an MSP
+ * user) invoices: a customer user its own, an MSP user by its role. */
 int	portal_user_can_write(const struct portal_user *);
+/*
+ * The one place the MSP's staff roles are decided (docs/live.md, "People,
+ * not root users"): whether role may change what the console's section
+ * changes ("onboarding", "customers", "invoices", "pricing", "imports",
+ * "portal": the portal's invoices, budgets and anomalies). Every role reads
+ * every section. admin: all; operator (the onboarding operator): the desk
+ * and the customers; billing: invoices, pricing, imports and the portal;
+ * read-only: none. 0 for a role that is not an MSP role.
+ */
+int	portal_role_may_change(const char *role, const char *section);
+/* Whether role is an MSP role, and the roles for messages. */
+int	portal_role_known(const char *role);
+#define PORTAL_ROLES	"admin, operator, billing or read-only"
+
 
 /* Budget status for one month (period YYYY-MM) at the customer's prices. */
 struct budget_status {

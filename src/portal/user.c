@@ -59,12 +59,10 @@ portal_user_create(struct store *st, const char *customer_id,
 		snprintf(u.customer_id, sizeof(u.customer_id), "%s", c.id);
 		snprintf(u.role, sizeof(u.role), "customer");
 	} else {
-		if (role == NULL || (strcmp(role, "admin") != 0 &&
-		    strcmp(role, "billing") != 0 &&
-		    strcmp(role, "read-only") != 0))
+		if (role == NULL || !portal_role_known(role))
 			return (err_set(e, ERR_INVALID, NULL, NULL,
-			    "role: admin, billing or read-only (or --customer "
-			    "for a customer user)"));
+			    "role: " PORTAL_ROLES " (or --customer for a "
+			    "customer user)"));
 		snprintf(u.role, sizeof(u.role), "%s", role);
 	}
 	for (i = 0; email[i] != '\0'; i++)
@@ -109,8 +107,53 @@ portal_user_authenticate(struct store *st, const char *email,
 	return (0);
 }
 
+/* The MSP's roles and the sections each may change ("*": all). */
+static const struct {
+	const char	*role;
+	const char	*changes;	/* " section section " */
+} staff_roles[] = {
+	{ "admin",	"*" },
+	{ "operator",	" onboarding customers " },
+	{ "billing",	" invoices pricing imports portal " },
+	{ "read-only",	"" },
+};
+
+int
+portal_role_known(const char *role)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(staff_roles) / sizeof(staff_roles[0]); i++)
+		if (strcmp(role, staff_roles[i].role) == 0)
+			return (1);
+	return (0);
+}
+
+int
+portal_role_may_change(const char *role, const char *section)
+{
+	const char	*p;
+	size_t		 i, n = strlen(section);
+
+	if (n == 0)
+		return (0);
+	for (i = 0; i < sizeof(staff_roles) / sizeof(staff_roles[0]); i++) {
+		if (strcmp(role, staff_roles[i].role) != 0)
+			continue;
+		if (strcmp(staff_roles[i].changes, "*") == 0)
+			return (1);
+		for (p = staff_roles[i].changes; (p = strstr(p, section)) !=
+		    NULL; p += n)
+			if (p[-1] == ' ' && p[n] == ' ')
+				return (1);
+		return (0);
+	}
+	return (0);
+}
+
 int
 portal_user_can_write(const struct portal_user *u)
 {
-	return (strcmp(u->role, "read-only") != 0);
+	return (strcmp(u->role, "customer") == 0 ||
+	    portal_role_may_change(u->role, "portal"));
 }

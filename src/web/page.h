@@ -68,8 +68,8 @@ struct ctx {
 	int			 signed_in;
 	int			 is_msp;	/* the session is the MSP's account */
 	int			 is_portal;	/* a portal user's session */
-	/* Live mode: a portal user with an MSP role (admin, billing,
-	 * read-only) working on the MSP's pages for the MSP's account. */
+	/* Live mode: a portal user with an MSP role (admin, operator,
+	 * billing, read-only) working on the MSP's pages for the MSP's account. */
 	int			 is_staff;
 	struct portal_user	 portal;	/* that user (portal_pages.c) */
 	struct web_session	 ws;

@@ -4,7 +4,7 @@
  * Invoices and the FOCUS download here; Budgets and Anomalies in
  * portal_alert_pages.c (portal_internal.h between them). Who sees what: a
  * customer user only its customer (any ?customer= is ignored); MSP users
- * (admin, billing, read-only) and the MSP's account every customer, or
+ * (admin, operator, billing, read-only) and the MSP's account every customer, or
  * the whole payer with no ?customer=. Numbers come from ce/, the same
  * engine the Cost Explorer API answers from.
  */

@@ -7,6 +7,7 @@
 #include "core/embed.h"
 #include "onboard/onboard.h"
 #include "org/live.h"
+#include "portal/portal.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -244,21 +245,19 @@ route_find(const char *method, const char *p, const char **rest)
  * Live mode has no root user to sign in with (the mirror's accounts have
  * no payerlink password): the MSP's staff are portal users with an MSP
  * role, and reach the MSP's pages as the MSP's account, the audit log
- * naming the person. Every role reads them all; admin changes anything,
- * billing changes invoices, pricing and imports, read-only nothing.
+ * naming the person. Every role reads them all; what a role may change is
+ * decided by the path's section in portal_role_may_change().
  */
 static int
 staff_may(const struct ctx *c, const char *path, int post)
 {
-	const char	*role = c->portal.role;
+	char	 section[32];
 
-	if (!post || strcmp(role, "admin") == 0)
+	if (!post)
 		return (1);
-	if (strcmp(role, "billing") == 0)
-		return (strncmp(path, "/invoices/", 10) == 0 ||
-		    strncmp(path, "/pricing/", 9) == 0 ||
-		    strncmp(path, "/imports/", 9) == 0);
-	return (0);
+	snprintf(section, sizeof(section), "%.*s",
+	    (int)strcspn(path + 1, "/"), path + 1);
+	return (portal_role_may_change(c->portal.role, section));
 }
 
 /* Whether a row admitting portal users has path p, whatever its method. */

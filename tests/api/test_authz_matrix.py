@@ -9,7 +9,7 @@ by a strict (non-emulator) server:
   below falls under a route of it.
 - every page (GET) and every form (POST) x every role: signed out, the MSP's
   management account, a member root, a standalone root, another
-  organization's root, portal MSP admin / billing / read-only and a portal
+  organization's root, portal MSP admin / billing / read-only / operator and a portal
   user of customer A. Pages are found by crawling as the MSP and the portal
   admin, plus B's concrete resources (invoices and their PDF / CSV, budgets,
   anomalies, cost pages with ?customer=B) and handshakes inside other
@@ -42,37 +42,37 @@ from test_attack import SCP, Browser, crawl, forms_of, snapshot as org_snapshot,
 from test_protocol import call
 
 ROLES = ("anon", "msp", "member", "standalone", "other",
-         "admin", "billing", "readonly", "custA")
-PORTAL_ROLES = ("admin", "billing", "readonly", "custA")
+         "admin", "billing", "readonly", "custA", "operator")
+PORTAL_ROLES = ("admin", "billing", "readonly", "custA", "operator")
 
 # What each role gets for each kind of page. ok = 200; signin / portal = a
 # 303 to /signin or to /portal (a portal user's session reaches /portal only);
 # a number = that status.
 GET_EXPECT = {
-    #                  anon      msp    member standalone other  admin     billing   readonly  custA
+    #                  anon      msp    member standalone other  admin     billing   readonly  custA     operator
     # /: where each one starts.
     "home":          ("signin", "redirect /organization", "redirect /organization",
                       "redirect /organization", "redirect /organization",
-                      "portal", "portal", "portal", "portal"),
+                      "portal", "portal", "portal", "portal", "portal"),
     # /signin: the form; anyone signed in (a portal user too) is sent on.
-    "signin":        ("ok",) + ("redirect /organization",) * 8,
+    "signin":        ("ok",) + ("redirect /organization",) * 9,
     # /intake and a customer's /plan/<token>: public.
-    "public":        ("ok",     "ok",  "ok",  "ok",      "ok",  "portal", "portal", "portal", "portal"),
+    "public":        ("ok",     "ok",  "ok",  "ok",      "ok",  "portal", "portal", "portal", "portal", "portal"),
     # /organization, /settings: every account root, about itself.
-    "account":       ("signin", "ok",  "ok",  "ok",      "ok",  "portal", "portal", "portal", "portal"),
+    "account":       ("signin", "ok",  "ok",  "ok",      "ok",  "portal", "portal", "portal", "portal", "portal"),
     # The MSP's open invitation to the standalone account: its two parties only.
-    "accept_party":  ("signin", "ok",  "404", "ok",      "404", "portal", "portal", "portal", "portal"),
+    "accept_party":  ("signin", "ok",  "404", "ok",      "404", "portal", "portal", "portal", "portal", "portal"),
     # A handshake inside another organization: nobody here is a party.
-    "accept_other":  ("signin", "404", "404", "404",     "404", "portal", "portal", "portal", "portal"),
+    "accept_other":  ("signin", "404", "404", "404",     "404", "portal", "portal", "portal", "portal", "portal"),
     # /onboarding, /customers, /audit, /invoices, /pricing, /imports: the MSP's account only.
-    "msp_console":   ("signin", "ok",  "403", "403",     "403", "portal", "portal", "portal", "portal"),
+    "msp_console":   ("signin", "ok",  "403", "403",     "403", "portal", "portal", "portal", "portal", "portal"),
     # /portal/*: the MSP and its portal users; a customer user's scope is its
     # customer whatever ?customer= says (bodies are checked for B below).
-    "portal":        ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "ok"),
+    "portal":        ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "ok", "ok"),
     # A's issued or void document in the portal (and its PDF / CSV).
-    "portal_doc_A":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "ok"),
+    "portal_doc_A":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "ok", "ok"),
     # Any other customer's document, or any draft: not there for a customer user.
-    "portal_doc_x":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "404"),
+    "portal_doc_x":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "404", "ok"),
 }
 
 # What each role gets when it posts a form with its own valid CSRF token.
@@ -81,28 +81,28 @@ GET_EXPECT = {
 # test_customer_user_writes_stay_in_its_customer); refused = the domain
 # refuses (400, the page again) and nothing changed.
 POST_EXPECT = {
-    #                  anon      msp       member     standalone other      admin      billing    readonly custA
+    #                  anon      msp       member     standalone other      admin      billing    readonly custA     operator
     # /organization/remove, /delete, /cancel aimed at the MSP's organization.
-    "org_msp":       ("signin", "allowed", "refused", "refused", "refused", "portal",  "portal",  "portal", "portal"),
+    "org_msp":       ("signin", "allowed", "refused", "refused", "refused", "portal",  "portal",  "portal", "portal", "portal"),
     # /organization/remove, /cancel aimed at a third organization's member
     # and handshake: nobody here may.
-    "org_foreign":   ("signin", "refused", "refused", "refused", "refused", "portal",  "portal",  "portal", "portal"),
+    "org_foreign":   ("signin", "refused", "refused", "refused", "refused", "portal",  "portal",  "portal", "portal", "portal"),
     # /organization/invite: the management account of any organization.
-    "org_invite":    ("signin", "allowed", "refused", "refused", "allowed", "portal",  "portal",  "portal", "portal"),
+    "org_invite":    ("signin", "allowed", "refused", "refused", "allowed", "portal",  "portal",  "portal", "portal", "portal"),
     # /settings/billing, /keys/create, /password: the signed-in account's own.
-    "settings_own":  ("signin", "allowed", "allowed", "allowed", "allowed", "portal",  "portal",  "portal", "portal"),
+    "settings_own":  ("signin", "allowed", "allowed", "allowed", "allowed", "portal",  "portal",  "portal", "portal", "portal"),
     # /settings/keys/delete naming the MSP's access key.
-    "settings_msp":  ("signin", "allowed", "refused", "refused", "refused", "portal",  "portal",  "portal", "portal"),
+    "settings_msp":  ("signin", "allowed", "refused", "refused", "refused", "portal",  "portal",  "portal", "portal", "portal"),
     # /onboarding/*, /customers/*, /invoices/*, /pricing/*, /imports/*.
-    "msp_form":      ("signin", "allowed", "403",     "403",     "403",     "portal",  "portal",  "portal", "portal"),
+    "msp_form":      ("signin", "allowed", "403",     "403",     "403",     "portal",  "portal",  "portal", "portal", "portal"),
     # /portal/invoices/{issue,void,recompute}.
-    "portal_inv":    ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "403"),
+    "portal_inv":    ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "403", "403"),
     # /portal/budgets/create?customer=B.
-    "portal_budget": ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "own"),
+    "portal_budget": ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "own", "403"),
     # /portal/anomalies/<B's anomaly>/{acknowledge,dismiss}?customer=B.
-    "portal_anom":   ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "own"),
+    "portal_anom":   ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "own", "403"),
     # /intake: the public intake form.
-    "public":        ("allowed", "allowed", "allowed", "allowed", "allowed", "portal", "portal",  "portal", "portal"),
+    "public":        ("allowed", "allowed", "allowed", "allowed", "allowed", "portal", "portal",  "portal", "portal", "portal"),
 }
 
 # Every route of the console's table (`payerlink routes --json`) and the
@@ -243,7 +243,7 @@ def w():
 def _setup(x):
     s, db = x.s, x.db
     pw = "portal-demo-1"
-    for role in ("admin", "read-only"):
+    for role in ("admin", "read-only", "operator"):
         s.cli("user", "create", "--role", role, "--email", "%s@authz.example" % role,
               "--password", pw, "--json")
     cust = {name: cid for cid, name in sql(db, "SELECT id, name FROM customers")}
@@ -291,6 +291,7 @@ def _setup(x):
         assert st == 303, (role, st)
     for role, email in (("admin", "admin@authz.example"), ("billing", "billing@msp.example"),
                         ("readonly", "read-only@authz.example"),
+                        ("operator", "operator@authz.example"),
                         ("custA", "portal@umbrella-corp.example")):
         x.b[role] = Browser(s)
         st, h, _ = x.b[role].sign_in(email, pw)
@@ -378,7 +379,7 @@ def page_class(w, url):
 def forbidden_for(w, role, url):
     """Strings that must not appear in what `role` receives for url (what
     the URL itself says is an echo, not a leak)."""
-    if role in ("msp", "admin", "billing", "readonly"):
+    if role in ("msp", "admin", "billing", "readonly", "operator"):
         return set()
     if role == "custA":
         bad = set().union(*(v for c, v in w.strings.items() if c != w.A))
@@ -638,7 +639,7 @@ def test_customer_user_writes_stay_in_its_customer(w):
 
 def test_portal_roles_are_offered_only_their_forms(w):
     """What each portal role is offered: admin and billing the same forms
-    (issue, void, recompute, budgets, anomalies), read-only none, customer
+    (issue, void, recompute, budgets, anomalies), read-only and operator none, customer
     A's user budgets and anomalies of A only."""
     offered = {}
     for role in PORTAL_ROLES:
@@ -649,6 +650,8 @@ def test_portal_roles_are_offered_only_their_forms(w):
     assert {"/portal/invoices/{}/issue", "/portal/invoices/{}/void", "/portal/invoices/recompute",
             "/portal/budgets/create", "/portal/anomalies/{}/acknowledge"} <= offered["admin"], offered
     assert offered["readonly"] == set(), offered["readonly"]
+    # The onboarding operator changes the desk and the customers, not billing.
+    assert offered["operator"] == set(), offered["operator"]
     assert offered["custA"] == {"/portal/budgets/create", "/portal/anomalies/{}/acknowledge",
                                 "/portal/anomalies/{}/dismiss"}, offered["custA"]
 

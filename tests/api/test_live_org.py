@@ -409,3 +409,66 @@ def test_staff_work_the_msp_pages_by_role(upstream, live_db):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+# What each staff role may change (portal/user.c portal_role_may_change;
+# docs/live.md "People, not root users"): a form of each MSP section and of
+# the portal, posted empty (nothing valid to do: a role that may gets the
+# page's own answer, one that may not a 403 from the router or the portal).
+STAFF_FORMS = ("/onboarding/request", "/customers/create", "/invoices/recompute",
+               "/pricing/rules/add", "/portal/budgets/create", "/portal/invoices/recompute")
+STAFF_MAY = {
+    "admin": set(STAFF_FORMS),
+    "operator": {"/onboarding/request", "/customers/create"},
+    "billing": {"/invoices/recompute", "/pricing/rules/add", "/portal/budgets/create",
+                "/portal/invoices/recompute"},
+    "read-only": set(),
+}
+
+
+def test_staff_roles_change_only_their_sections(upstream, live_db):
+    """The onboarding operator works the desk and the customers and only
+    reads billing; every role reads every MSP page; each role x section
+    form is refused (403) exactly where the role may not change it, and
+    the operator's invitation is in the audit log under its name."""
+    up = upstream
+    env = live_env(up["msp"], up["srv"].url)
+    ok(run(live_db, env, "msp", "connect", "--json"))
+    for role in STAFF_MAY:
+        ok(run(live_db, env, "user", "create", "--role", role, "--email",
+               "%s@msp.example" % role, "--password", "staff-pass-%s" % role, "--json"))
+    bad = run(live_db, env, "user", "create", "--role", "onboarding", "--email",
+              "x@msp.example", "--password", "staff-pass-x")
+    assert bad.returncode != 0 and "operator" in bad.stderr, bad.stderr
+    target = up["srv"].cli("account", "create", "--email", "op@acme.example")
+    proc = subprocess.Popen([BIN, "serve", "--db", live_db, "--listen", "127.0.0.1:0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        import re
+        port = int(re.search(r":(\d+) ", proc.stdout.readline()).group(1))
+        got = {}
+        for role in STAFF_MAY:
+            b = Browser(port)
+            b.sign_in("%s@msp.example" % role, "staff-pass-%s" % role)
+            for page in ("/onboarding", "/customers", "/imports", "/pricing", "/invoices",
+                         "/audit", "/portal/invoices"):
+                st, _, _ = b.req("GET", page)
+                assert st == 200, (role, page, st)
+            token, _ = b.csrf("/onboarding")
+            got[role] = set()
+            for form in STAFF_FORMS:
+                st, _, _ = b.req("POST", form, {"csrf": token})
+                if st != 403:
+                    got[role].add(form)
+            if role == "operator":
+                st, _, page = b.req("POST", "/onboarding/request", {
+                    "csrf": token, "new_customer": "Op Co", "account_id": target["AccountId"],
+                    "email": "op@acme.example", "case": "1"})
+                assert st == 200 and "Invitation <code>h-" in page, page[-2000:]
+        assert got == STAFF_MAY
+        audit = ok(run(live_db, env, "audit", "--json"))
+        actors = {e["Actor"] for e in audit["Entries"] if e["Action"] == "onboarding.request"}
+        assert actors == {"operator@msp.example (operator)"}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -1,0 +1,31 @@
+-- SPDX-License-Identifier: MIT
+-- The onboarding operator (issue 19): an MSP staff role that changes the
+-- onboarding desk and the customers and reads the rest (docs/live.md,
+-- "People, not root users"; portal/user.c holds what each role may do).
+--
+-- SQLite cannot change a CHECK in place, so there the table is made again;
+-- portal_sessions references it, so its references are checked at commit
+-- (the rows are back by then). PostgreSQL replaces the constraint by name.
+--sqlite: PRAGMA defer_foreign_keys = ON;
+--sqlite: CREATE TABLE portal_users_old AS SELECT * FROM portal_users;
+--sqlite: DROP TABLE portal_users;
+--sqlite: CREATE TABLE portal_users (
+--sqlite: 	id		TEXT PRIMARY KEY,
+--sqlite: 	email		TEXT NOT NULL UNIQUE,
+--sqlite: 	password_hash	TEXT NOT NULL,
+--sqlite: 	customer_id	TEXT NOT NULL,
+--sqlite: 	role		TEXT NOT NULL,
+--sqlite: 	created_at	BIGINT NOT NULL,
+--sqlite: 	CHECK (role IN ('customer', 'admin', 'operator', 'billing',
+--sqlite: 	    'read-only')),
+--sqlite: 	CHECK ((role = 'customer') = (customer_id <> ''))
+--sqlite: );
+--sqlite: INSERT INTO portal_users (id, email, password_hash, customer_id, role,
+--sqlite: 	created_at) SELECT id, email, password_hash, customer_id, role,
+--sqlite: 	created_at FROM portal_users_old;
+--sqlite: DROP TABLE portal_users_old;
+--sqlite: CREATE INDEX portal_users_customer ON portal_users (customer_id);
+--pg: ALTER TABLE portal_users DROP CONSTRAINT portal_users_role_check;
+--pg: ALTER TABLE portal_users ADD CONSTRAINT portal_users_role_check
+--pg: 	CHECK (role IN ('customer', 'admin', 'operator', 'billing',
+--pg: 	    'read-only'));
