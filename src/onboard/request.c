@@ -662,8 +662,8 @@ onboard_plan_viewed(struct store *st, const char *token, struct err *e)
 		arena_release(&a);
 		return (0);
 	}
-	if (event_and_audit(st, ACTOR_PLAN, o.id, "VIEWED", NULL, 0,
-	    "plan page opened", "onboarding.viewed", e) == -1)
+	if (event_and_audit(st, ACTOR_PLAN, o.id, "VIEWED", NULL, 0, NULL,
+	    "onboarding.viewed", e) == -1)
 		goto fail;
 	arena_release(&a);
 	return (store_commit(st, e));

@@ -297,6 +297,18 @@ event_text(const char *kind)
 	return (kind);
 }
 
+/* Who did it, in words: the onboarding's actors are an account id, a
+ * staff user "e-mail (role)", "cli", or "plan" (whoever holds the link). */
+static const char *
+actor_text(const char *actor)
+{
+	if (strcmp(actor, "plan") == 0)
+		return ("the customer, on the plan page");
+	if (strcmp(actor, "cli") == 0)
+		return ("the MSP, with the CLI");
+	return (actor);
+}
+
 void
 timeline_table(struct buf *b, const struct onboard_view *v)
 {
@@ -328,8 +340,10 @@ timeline_table(struct buf *b, const struct onboard_view *v)
 			buf_adds(b, " ");
 		}
 		if (ev->actor[0] != '\0')
-			html_printf(b, "by %s ", ev->actor);
-		if (ev->detail[0] != '\0') {
+			html_printf(b, "by %s ", actor_text(ev->actor));
+		/* Older rows repeat the event ("plan page opened"). */
+		if (ev->detail[0] != '\0' &&
+		    strcasecmp(ev->detail, event_text(ev->kind)) != 0) {
 			buf_adds(b, "<q>");
 			html_escape(b, ev->detail);
 			buf_adds(b, "</q>");
@@ -339,37 +353,93 @@ timeline_table(struct buf *b, const struct onboard_view *v)
 	buf_adds(b, "</tbody></table></div>");
 }
 
-/* Where to click in this console, in its own labels. */
-static const char *const *
-step_path(const char *key)
+/* One click on the way to a step: the console's label, and (live) the
+ * AWS console's page that has it. */
+struct click {
+	const char	*label;
+	const char	*href;
+};
+
+#define AWS_CONSOLE	"https://console.aws.amazon.com/"
+#define AWS_ORGS	AWS_CONSOLE "organizations/v2/home"
+
+/*
+ * Where to click, in the labels of the console the customer uses:
+ * payerlink's own when it is the AWS (emulated), AWS's console in live
+ * mode (AWS Organizations user guide: "Accepting or declining an
+ * invitation", "Leaving an organization as a member account", "Removing a
+ * member account", "Deleting an organization"; Billing and Cost Management
+ * user guide: "Billing transfer").
+ */
+static const struct click *
+step_path(const char *key, int live)
 {
-	static const char *const accept[] = { "Sign in", "Organization",
-	    "Invitations", "Accept", "Accept invitation", NULL };
-	static const char *const leave[] = { "Sign in", "Organization",
-	    "Leave this organization", "OK", NULL };
-	static const char *const remove[] = { "Sign in", "Organization",
-	    "Accounts: select the member accounts", "Actions",
-	    "Remove from organization", NULL };
-	static const char *const del[] = { "Organization", "Settings",
-	    "Copy the Organization ID", "Delete organization: paste the ID",
-	    "Delete organization", NULL };
-	static const char *const transfer[] = { "Sign in as the management "
-	    "account", "Organization", "Invitations: the billing transfer",
-	    "Accept", "Accept billing transfer", NULL };
-	static const char *const starts[] = { "Nothing to do: it starts "
-	    "by itself", NULL };
+	static const struct click accept[] = { { "Sign in", NULL },
+	    { "Organization", NULL }, { "Invitations", NULL },
+	    { "Accept", NULL }, { "Accept invitation", NULL }, { NULL, NULL } };
+	static const struct click leave[] = { { "Sign in", NULL },
+	    { "Organization", NULL }, { "Leave this organization", NULL },
+	    { "OK", NULL }, { NULL, NULL } };
+	static const struct click remove[] = { { "Sign in", NULL },
+	    { "Organization", NULL },
+	    { "Accounts: select the member accounts", NULL },
+	    { "Actions", NULL }, { "Remove from organization", NULL },
+	    { NULL, NULL } };
+	static const struct click del[] = { { "Organization", NULL },
+	    { "Settings", NULL }, { "Copy the Organization ID", NULL },
+	    { "Delete organization: paste the ID", NULL },
+	    { "Delete organization", NULL }, { NULL, NULL } };
+	static const struct click transfer[] = {
+	    { "Sign in as the management account", NULL },
+	    { "Organization", NULL },
+	    { "Invitations: the billing transfer", NULL },
+	    { "Accept", NULL }, { "Accept billing transfer", NULL },
+	    { NULL, NULL } };
+	static const struct click aws_accept[] = {
+	    { "Sign in to the AWS Management Console as the account's root "
+	    "user", AWS_CONSOLE },
+	    { "AWS Organizations: Invitations", AWS_ORGS "/invitations" },
+	    { "The invitation from your MSP: Accept", NULL },
+	    { "Accept invitation", NULL }, { NULL, NULL } };
+	static const struct click aws_leave[] = {
+	    { "Sign in to the AWS Management Console as the account's root "
+	    "user", AWS_CONSOLE },
+	    { "AWS Organizations", AWS_ORGS },
+	    { "Leave organization", NULL },
+	    { "Leave organization (to confirm)", NULL }, { NULL, NULL } };
+	static const struct click aws_remove[] = {
+	    { "Sign in to the AWS Management Console as the management "
+	    "account", AWS_CONSOLE },
+	    { "AWS Organizations: AWS accounts", AWS_ORGS "/accounts" },
+	    { "Select the member accounts", NULL }, { "Actions", NULL },
+	    { "Remove from organization", NULL }, { "Remove account", NULL },
+	    { NULL, NULL } };
+	static const struct click aws_del[] = {
+	    { "AWS Organizations: Settings", AWS_ORGS "/settings" },
+	    { "Delete organization", NULL },
+	    { "Enter the organization ID", NULL },
+	    { "Delete organization", NULL }, { NULL, NULL } };
+	static const struct click aws_transfer[] = {
+	    { "Sign in to the AWS Management Console as the management "
+	    "account", AWS_CONSOLE },
+	    { "Billing and Cost Management", AWS_CONSOLE "costmanagement/" },
+	    { "Preferences and settings: Billing transfers", NULL },
+	    { "Outbound billing: the invitation from your MSP", NULL },
+	    { "Accept", NULL }, { NULL, NULL } };
+	static const struct click starts[] = { { "Nothing to do: it starts "
+	    "by itself", NULL }, { NULL, NULL } };
 
 	if (strcmp(key, "ACCEPT_TRANSFER") == 0)
-		return (transfer);
+		return (live ? aws_transfer : transfer);
 	if (strcmp(key, "TRANSFER_STARTS") == 0)
 		return (starts);
 	if (strcmp(key, "LEAVE_ORGANIZATION") == 0)
-		return (leave);
+		return (live ? aws_leave : leave);
 	if (strcmp(key, "REMOVE_MEMBERS") == 0)
-		return (remove);
+		return (live ? aws_remove : remove);
 	if (strcmp(key, "DELETE_ORGANIZATION") == 0)
-		return (del);
-	return (accept);
+		return (live ? aws_del : del);
+	return (live ? aws_accept : accept);
 }
 
 static void
@@ -394,9 +464,9 @@ step_status(struct buf *b, const struct onboard_step *s)
 
 /* The steps in order; full: with the click path and the AWS wording. */
 void
-steps_list(struct buf *b, const struct onboard_view *v, int full)
+steps_list(struct buf *b, const struct onboard_view *v, int full, int live)
 {
-	const char *const	*path;
+	const struct click	*path;
 	size_t			 i, k;
 
 	buf_adds(b, "<ol class=\"steps\" id=\"steps\">");
@@ -415,21 +485,35 @@ steps_list(struct buf *b, const struct onboard_view *v, int full)
 		step_status(b, s);
 		buf_adds(b, "</div>");
 		if (full) {
-			buf_adds(b, "<p class=\"muted\">In this console:</p>"
+			buf_adds(b, live ? "<p class=\"muted\">In the AWS "
+			    "console:</p><ol class=\"path aws\">" :
+			    "<p class=\"muted\">In this console:</p>"
 			    "<ol class=\"path\">");
-			path = step_path(s->key);
-			for (k = 0; path[k] != NULL; k++) {
+			path = step_path(s->key, live);
+			for (k = 0; path[k].label != NULL; k++) {
 				buf_adds(b, "<li>");
-				html_escape(b, path[k]);
+				if (path[k].href != NULL) {
+					buf_adds(b, "<a href=\"");
+					html_escape(b, path[k].href);
+					buf_adds(b, "\" target=\"_blank\" "
+					    "rel=\"noopener noreferrer\">");
+				}
+				html_escape(b, path[k].label);
+				if (path[k].href != NULL)
+					buf_adds(b, "</a>");
 				buf_adds(b, "</li>");
 			}
 			buf_adds(b, "</ol><p class=\"effect\"><strong>What "
 			    "changes:</strong> ");
 			html_escape(b, s->effect);
-			buf_adds(b, "</p><details><summary>In the AWS console"
-			    "</summary><p>");
-			html_escape(b, s->console);
-			buf_adds(b, "</p></details>");
+			buf_adds(b, "</p>");
+			/* Emulated: where the same is in AWS's own console. */
+			if (!live) {
+				buf_adds(b, "<details><summary>In the AWS "
+				    "console</summary><p>");
+				html_escape(b, s->console);
+				buf_adds(b, "</p></details>");
+			}
 		}
 		if (s->detail[0] != '\0') {
 			buf_adds(b, "<p class=\"muted\"><small>");

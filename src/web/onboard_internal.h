@@ -30,7 +30,9 @@ void	plan_url_box(struct buf *b, const char *url, const char *what);
 void	case_select(struct ctx *c);
 int	case_given(struct ctx *c);
 void	timeline_table(struct buf *b, const struct onboard_view *v);
-void	steps_list(struct buf *b, const struct onboard_view *v, int full);
+/* full: with where to click, in AWS's console when live, else this one. */
+void	steps_list(struct buf *b, const struct onboard_view *v, int full,
+	    int live);
 void	route_options(struct buf *b, const struct onboard_view *v);
 void	transfer_kv(struct buf *b, const struct onboard_view *v);
 void	prereq_list(struct buf *b, const struct onboard_view *v);

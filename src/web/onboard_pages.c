@@ -391,7 +391,7 @@ actions:
 
 	buf_adds(b, "<section class=\"card\" id=\"plan\" aria-labelledby="
 	    "\"plan-h\"><h2 id=\"plan-h\">The customer's steps</h2>");
-	steps_list(b, &v, 0);
+	steps_list(b, &v, 0, 0);
 	buf_adds(b, "<h3>Missing prerequisites</h3>");
 	prereq_list(b, &v);
 	buf_adds(b, "<h3>Routes for this case</h3>");

@@ -213,10 +213,57 @@ fail:
 
 /* ---- /plan/TOKEN: the customer's plan -------------------------------- */
 
+static int
+step_done(const struct onboard_view *v, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->nsteps; i++)
+		if (strcmp(v->steps[i].key, key) == 0)
+			return (strcmp(v->steps[i].status, "DONE") == 0);
+	return (0);
+}
+
+/* Who pays AWS for the account: today, and once the steps are done. */
 static void
 plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 {
 	buf_adds(b, "<p class=\"lead\" id=\"case-text\">");
+	if (v->state == ONBOARD_LINKED && v->transfer_found) {
+		buf_adds(b, "Your organization <code>");
+		html_escape(b, v->o.prev_org_id);
+		buf_adds(b, "</code> keeps its accounts, and ");
+		html_escape(b, msp);
+		buf_adds(b, " pays its AWS bill from ");
+		html_time(b, v->transfer.start_at);
+		buf_adds(b, ".</p>");
+		return;
+	}
+	if (v->state == ONBOARD_LINKED) {
+		buf_adds(b, "Your account <code>");
+		html_escape(b, v->o.account_id);
+		buf_adds(b, "</code> is in the organization of ");
+		html_escape(b, msp);
+		buf_adds(b, " since ");
+		html_time(b, v->joined_at);
+		buf_adds(b, ": ");
+		html_escape(b, msp);
+		buf_adds(b, " pays AWS for it now.</p>");
+		return;
+	}
+	if (step_done(v, "LEAVE_ORGANIZATION") ||
+	    step_done(v, "DELETE_ORGANIZATION")) {
+		buf_adds(b, "Your account <code>");
+		html_escape(b, v->o.account_id);
+		buf_adds(b, v->o.case_no == 2 ? "</code> has left its "
+		    "organization and pays AWS itself now, until you accept "
+		    "the invitation from " : "</code> stands alone now that "
+		    "its organization is deleted, and pays AWS itself until "
+		    "you accept the invitation from ");
+		html_escape(b, msp);
+		buf_adds(b, ".</p>");
+		return;
+	}
 	switch (v->o.case_no) {
 	case 1:
 		buf_adds(b, "Your account <code>");
@@ -273,6 +320,8 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 	const char	*msp = v->msp_name[0] != '\0' ? v->msp_name : "your MSP";
 	int		 open = v->state == ONBOARD_INVITED ||
 			    v->state == ONBOARD_IN_PROGRESS;
+	int		 live = live_status(c->r->store,
+			    &(struct live_org){ 0 }, NULL) == 0;
 	size_t		 i;
 
 	page_begin(c, "Your plan");
@@ -309,10 +358,20 @@ plan_page(struct ctx *c, const char *token, const struct onboard_view *v)
 
 	buf_adds(b, "<section class=\"card\" id=\"plan-steps\" "
 	    "aria-labelledby=\"steps-h\"><h2 id=\"steps-h\">Steps, in order"
-	    "</h2><p>Do them in the console, signed in as the account's root "
-	    "user: <a href=\"/\" class=\"button primary small\">Sign in to "
-	    "the console</a></p>");
-	steps_list(b, v, 1);
+	    "</h2>");
+	/* Live: the account is at AWS, and so is the console to use. */
+	if (live)
+		buf_adds(b, "<p>Do them in the AWS Management Console, signed "
+		    "in as the account's root user (a billing transfer: as "
+		    "your organization's management account): <a href=\""
+		    "https://console.aws.amazon.com/\" class=\"button primary "
+		    "small\" id=\"aws-console\" target=\"_blank\" rel=\""
+		    "noopener noreferrer\">Open the AWS console</a></p>");
+	else
+		buf_adds(b, "<p>Do them in the console, signed in as the "
+		    "account's root user: <a href=\"/\" class=\"button primary "
+		    "small\">Sign in to the console</a></p>");
+	steps_list(b, v, 1, live);
 	buf_adds(b, "</section>");
 	/* Case 3 has two ways: say what each keeps and costs. */
 	if (v->noptions > 1) {

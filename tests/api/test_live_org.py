@@ -472,3 +472,68 @@ def test_staff_roles_change_only_their_sections(upstream, live_db):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_plan_page_live_points_at_the_aws_console(upstream, live_db):
+    """Live, the customer's plan gives each step with the AWS console's own
+    labels and links (the accounts are at AWS, not in payerlink's console),
+    and after the move it says who pays now; an emulated plan keeps this
+    console's own steps and sign-in button."""
+    import re
+    import urllib.request
+    up = upstream
+    env = live_env(up["msp"], up["srv"].url)
+    cid = desk(live_db, env)
+    cust = up["srv"].cli("account", "create", "--email", "plan@acme.example")
+    r = ok(run(live_db, env, "onboard", "request", "--customer", cid, "--account",
+               cust["AccountId"], "--email", "plan@acme.example", "--case", "2", "--json"))
+    token = r["PlanUrl"].rsplit("/", 1)[1]
+    ok(run(live_db, env, "user", "create", "--role", "admin", "--email", "desk@msp.example",
+           "--password", "staff-pass-desk", "--json"))
+    proc = subprocess.Popen([BIN, "serve", "--db", live_db, "--listen", "127.0.0.1:0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        port = int(re.search(r":(\d+) ", proc.stdout.readline()).group(1))
+
+        def plan():
+            with urllib.request.urlopen("http://127.0.0.1:%d/plan/%s" % (port, token),
+                                        timeout=30) as resp:
+                return resp.read().decode()
+        page = plan()
+        assert 'id="aws-console" target="_blank"' in page
+        assert 'href="https://console.aws.amazon.com/organizations/v2/home/invitations"' in page
+        assert "AWS Organizations: Invitations" in page and "Accept invitation" in page
+        assert 'href="https://console.aws.amazon.com/organizations/v2/home"' in page
+        assert "Leave organization" in page
+        assert "In this console:" not in page and "Sign in to the console" not in page
+        assert "pays AWS for it today" in page
+        # The desk's timeline says who opened it in words (issue 23).
+        desk_b = Browser(port)
+        desk_b.sign_in("desk@msp.example", "staff-pass-desk")
+        st, _, detail = desk_b.req("GET", "/onboarding/" + r["OnboardingId"])
+        assert st == 200
+        row = re.search(r'<tr data-event="VIEWED">(.*?)</tr>', detail, re.S).group(1)
+        assert "by the customer, on the plan page" in row, row
+        assert "by plan" not in row and "plan page opened" not in row.split("</td>", 2)[2]
+
+        client(up["srv"], cust).accept_handshake(HandshakeId=r["HandshakeId"])
+        ok(run(live_db, env, "msp", "sync", "--json"))
+        page = plan()
+        intro = re.search(r'id="case-text">(.*?)</p>', page, re.S).group(1)
+        assert "pays AWS for it now" in intro and "today" not in intro, intro
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    # The emulated AWS's own plan: this console's labels and button.
+    s = up["srv"]
+    s.cli("msp", "set", up["msp"]["AccountId"], "--name", "Emu MSP", "--json")
+    c = s.cli("customer", "create", "--name", "Emu Co", "--contact", "emu@acme.example",
+              "--json")
+    acct = s.cli("account", "create", "--email", "emu@acme.example")
+    e = s.cli("onboard", "request", "--customer", c.get("Id") or c.get("CustomerId"),
+              "--account", acct["AccountId"], "--email", "emu@acme.example", "--json")
+    with urllib.request.urlopen(s.url + "/plan/" + e["PlanUrl"].rsplit("/", 1)[1],
+                                timeout=30) as resp:
+        page = resp.read().decode()
+    assert "In this console:" in page and "Sign in to the console" in page
+    assert "console.aws.amazon.com" not in page

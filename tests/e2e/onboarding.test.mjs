@@ -185,6 +185,8 @@ test('the plan follows the customer through the console, then the MSP sees the g
   assert.deepEqual(await steps(plan), [['LEAVE_ORGANIZATION', 'DONE'], ['ACCEPT_INVITATION', 'NEXT']]);
   assert.match(await plan.locator('[data-step=LEAVE_ORGANIZATION] .step-status').textContent(), /^Done \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   assert.match(await plan.locator('.state').first().textContent(), /IN_PROGRESS/);
+  // Left, not yet accepted: the account pays AWS itself now.
+  assert.match(await plan.locator('#case-text').textContent(), /has left its organization and pays AWS itself now/);
 
   // Accept in the console.
   await cust.goto(srv.url + '/organization');
@@ -195,6 +197,10 @@ test('the plan follows the customer through the console, then the MSP sees the g
   await plan.reload();
   assert.deepEqual(await steps(plan), [['LEAVE_ORGANIZATION', 'DONE'], ['ACCEPT_INVITATION', 'DONE']]);
   assert.match(await plan.locator('#linked').textContent(), /Demo MSP pays AWS for this account since/);
+  // Who pays now, not who paid before the move (issue 23).
+  const after = await plan.locator('#case-text').textContent();
+  assert.match(after, /Demo MSP pays AWS for it now/);
+  assert.doesNotMatch(after, /today/);
   assert.equal(await plan.locator('#propose').count(), 0);
   await shot(plan, 'plan-case2-linked');
 
