@@ -19,6 +19,7 @@
 #include "core/config.h"
 #include "org/handshake.h"
 #include "org/organization.h"
+#include "org/ou.h"
 #include "org/transfer.h"
 #include "web/page.h"
 #include "web/web.h"
@@ -249,32 +250,122 @@ invite_section(struct ctx *c)
 	    "Send invitation</button></form></section>");
 }
 
+/* What the tree shows at most: OUs in all, accounts under one parent. */
+#define TREE_OUS_MAX		200
+#define TREE_ACCOUNTS_MAX	100
+
+struct tree {
+	struct ctx			*c;
+	const struct organization	*o;
+	size_t				 nous;		/* shown so far */
+	size_t				 naccounts;
+	int				 cut;		/* something left out */
+};
+
+static void
+tree_account(struct tree *t, const struct member *m)
+{
+	struct buf		*b = t->c->b;
+	const struct account	*a = &m->account;
+	int			 self = strcmp(a->id, t->o->management_id) == 0;
+
+	buf_adds(b, "<li class=\"tree-account\" data-account=\"");
+	html_escape(b, a->id);
+	buf_adds(b, "\">");
+	if (!self) {
+		buf_adds(b, "<input type=\"checkbox\" name=\"account\" "
+		    "id=\"acct-");
+		html_escape(b, a->id);
+		buf_adds(b, "\" value=\"");
+		html_escape(b, a->id);
+		buf_adds(b, "\" aria-label=\"Select ");
+		html_escape(b, a->name);
+		buf_adds(b, "\"> <label for=\"acct-");
+		html_escape(b, a->id);
+		buf_adds(b, "\">");
+	} else
+		buf_adds(b, "<span>");
+	html_escape(b, a->name);
+	buf_adds(b, " <code>");
+	html_escape(b, a->id);
+	buf_adds(b, "</code>");
+	buf_adds(b, self ? "</span>" : "</label>");
+	if (self)
+		buf_adds(b, " <span class=\"tag\">management account</span>");
+	buf_adds(b, " <span class=\"muted\">");
+	html_escape(b, a->email);
+	buf_adds(b, " · joined ");
+	html_time(b, m->membership.joined_at);
+	buf_adds(b, "</span></li>");
+}
+
+/* The OUs and accounts under parent_id, then each OU's, depth first. */
+static void
+tree_children(struct tree *t, const char *parent_id, int depth)
+{
+	struct ctx		*c = t->c;
+	struct buf		*b = c->b;
+	struct organization	 lo;
+	struct org_unit		*ous;
+	struct member		*accts;
+	struct err		 e;
+	size_t			 nous = 0, naccts = 0, i;
+	int			 more_ous = 0, more_accts = 0;
+
+	err_clear(&e);
+	if (ou_list(c->r->store, c->r->arena, &c->who, parent_id, 0,
+	    TREE_OUS_MAX, &lo, &ous, &nous, &more_ous, &e) == -1 ||
+	    ou_list_accounts(c->r->store, c->r->arena, &c->who, parent_id,
+	    "", TREE_ACCOUNTS_MAX, &lo, &accts, &naccts, &more_accts,
+	    &e) == -1) {
+		error_box(b, &e);
+		return;
+	}
+	if (nous == 0 && naccts == 0)
+		return;
+	buf_adds(b, "<ul>");
+	for (i = 0; i < nous; i++) {
+		if (t->nous == TREE_OUS_MAX || depth > OU_DEPTH_MAX) {
+			t->cut = 1;
+			break;
+		}
+		t->nous++;
+		buf_adds(b, "<li class=\"tree-ou\" data-ou=\"");
+		html_escape(b, ous[i].id);
+		buf_adds(b, "\"><strong>");
+		html_escape(b, ous[i].name);
+		buf_adds(b, "</strong> <code>");
+		html_escape(b, ous[i].id);
+		buf_adds(b, "</code>");
+		tree_children(t, ous[i].id, depth + 1);
+		buf_adds(b, "</li>");
+	}
+	for (i = 0; i < naccts; i++)
+		tree_account(t, &accts[i]);
+	t->naccounts += naccts;
+	if (more_ous || more_accts) {
+		t->cut = 1;
+		buf_adds(b, "<li class=\"muted\">and more here</li>");
+	}
+	buf_adds(b, "</ul>");
+}
+
+/* The organization as AWS's console shows it: the root, its OUs (nested)
+ * and the accounts under each, names with ids; the checkboxes feed
+ * Actions -> Remove from organization. */
 static void
 accounts_section(struct ctx *c, const struct organization *o,
     size_t *nmembers)
 {
-	struct organization	 lo;
-	struct member		*v;
-	struct buf		*b = c->b;
-	struct err		 e;
-	const char		*after = form_str(&c->query, "after");
-	size_t			 n = 0, i;
-	int			 more = 0;
+	struct buf	*b = c->b;
+	struct tree	 t;
 
-	err_clear(&e);
-	*nmembers = 0;
+	memset(&t, 0, sizeof(t));
+	t.c = c;
+	t.o = o;
 	buf_adds(b, "<section class=\"card\" id=\"accounts\" "
 	    "aria-labelledby=\"acc-h\"><h2 id=\"acc-h\">Accounts</h2>");
 	error_here(c, "accounts");
-	if (strlen(after) > ACCOUNT_ID_LEN)
-		after = "";
-	if (org_list_accounts(c->r->store, c->r->arena, &c->who, after,
-	    LIST_MAX, &lo, &v, &n, &more, &e) == -1) {
-		error_box(b, &e);
-		buf_adds(b, "</section>");
-		return;
-	}
-	*nmembers = n;
 	buf_adds(b, "<form method=\"post\" action=\"/organization/remove\" "
 	    "data-confirm=\"Remove the selected accounts from the "
 	    "organization? Each pays AWS itself from then on.\">");
@@ -283,48 +374,21 @@ accounts_section(struct ctx *c, const struct organization *o,
 	    "<summary class=\"button secondary\">Actions</summary><div "
 	    "class=\"menu-items\"><button type=\"submit\" name=\"action\" "
 	    "value=\"remove\" class=\"danger\">Remove from organization"
-	    "</button></div></details></div><div class=\"table-wrap\">"
-	    "<table><thead><tr><th scope=\"col\"><span class=\"sr\">Select"
-	    "</span></th><th scope=\"col\">Name</th><th scope=\"col\">"
-	    "Account ID</th><th scope=\"col\">E-mail</th><th scope=\"col\">"
-	    "Joined</th></tr></thead><tbody>");
-	for (i = 0; i < n; i++) {
-		const struct account *a = &v[i].account;
-		int self = strcmp(a->id, o->management_id) == 0;
-
-		buf_adds(b, "<tr><td>");
-		if (!self) {
-			buf_adds(b, "<input type=\"checkbox\" name=\"account\" "
-			    "id=\"acct-");
-			html_escape(b, a->id);
-			buf_adds(b, "\" value=\"");
-			html_escape(b, a->id);
-			buf_adds(b, "\"><label class=\"sr\" for=\"acct-");
-			html_escape(b, a->id);
-			buf_adds(b, "\">Select ");
-			html_escape(b, a->name);
-			buf_adds(b, "</label>");
-		}
-		buf_adds(b, "</td><td>");
-		html_escape(b, a->name);
-		if (self)
-			buf_adds(b, " <span class=\"tag\">management account"
-			    "</span>");
-		buf_adds(b, "</td><td><code>");
-		html_escape(b, a->id);
-		buf_adds(b, "</code></td><td>");
-		html_escape(b, a->email);
-		buf_adds(b, "</td><td>");
-		html_time(b, v[i].membership.joined_at);
-		buf_adds(b, "</td></tr>");
-	}
-	buf_adds(b, "</tbody></table></div></form>");
-	if (more && n > 0) {
-		buf_adds(b, "<p><a href=\"/organization?after=");
-		html_escape(b, v[n - 1].account.id);
-		buf_adds(b, "#accounts\">Next accounts</a></p>");
-	}
+	    "</button></div></details></div><ul class=\"tree\" "
+	    "id=\"org-tree\"><li class=\"tree-root\" data-root=\"");
+	html_escape(b, o->root_id);
+	buf_adds(b, "\"><strong>Root</strong> <code>");
+	html_escape(b, o->root_id);
+	buf_adds(b, "</code>");
+	tree_children(&t, o->root_id, 1);
+	buf_adds(b, "</li></ul></form>");
+	if (t.cut)
+		html_printf(b, "<p class=\"muted\" id=\"tree-cut\">The tree "
+		    "shows up to %d organizational units and %d accounts "
+		    "under each; the API and the CLI list them all.</p>",
+		    TREE_OUS_MAX, TREE_ACCOUNTS_MAX);
 	buf_adds(b, "</section>");
+	*nmembers = t.naccounts;
 }
 
 static void

@@ -209,3 +209,51 @@ def test_ous_with_aws_cli(srv, org):
               "delete-organizational-unit", "--organizational-unit-id", ou["Id"])
     out = cli_ok(srv, org.mgmt, "list-accounts-for-parent", "--parent-id", ou["Id"])
     assert [a["Id"] for a in out["Accounts"]] == [m.id]
+
+
+def test_organization_page_shows_the_tree(srv, new_account):
+    """The console's Organization page shows the root, the OUs nested as
+    they are, and each account under its parent with its name and id
+    (issue 23: it was one flat list)."""
+    from test_attack import Browser
+    mgmt = new_account(name="Tree Payer", password="tree-pass-1")
+    c = client(srv, mgmt)
+    c.create_organization(FeatureSet="ALL")
+    root = c.list_roots()["Roots"][0]["Id"]
+    prod = c.create_organizational_unit(ParentId=root, Name="Prod")["OrganizationalUnit"]
+    web = c.create_organizational_unit(ParentId=prod["Id"], Name="Web")["OrganizationalUnit"]
+    placed = {}
+    for name, parent in (("Shop", web["Id"]), ("Lab", root)):
+        a = new_account(name=name)
+        h = c.invite_account_to_organization(Target={"Id": a.id, "Type": "ACCOUNT"})["Handshake"]
+        client(srv, a).accept_handshake(HandshakeId=h["Id"])
+        if parent != root:
+            c.move_account(AccountId=a.id, SourceParentId=root, DestinationParentId=parent)
+        placed[name] = a.id
+    b = Browser(srv)
+    st, _, _ = b.sign_in(mgmt["Email"], "tree-pass-1")
+    assert st == 303
+    st, _, page = b.req("GET", "/organization")
+    assert st == 200
+    tree = re.search(r'<ul class="tree" id="org-tree">(.*)</ul></form>', page, re.S).group(1)
+
+    def under(container_attr, html):
+        """The HTML inside the <li> that carries container_attr."""
+        i = html.index(container_attr)
+        depth, j = 0, html.rindex("<li", 0, i)
+        for m in re.finditer(r"<(/?)li\b", html[j:]):
+            depth += -1 if m.group(1) else 1
+            if depth == 0:
+                return html[j:j + m.end()]
+        raise AssertionError(container_attr)
+    prod_li = under('data-ou="%s"' % prod["Id"], tree)
+    web_li = under('data-ou="%s"' % web["Id"], prod_li)
+    assert "<strong>Prod</strong> <code>%s</code>" % prod["Id"] in prod_li
+    assert "<strong>Web</strong> <code>%s</code>" % web["Id"] in web_li
+    assert 'data-account="%s"' % placed["Shop"] in web_li
+    assert "Shop <code>%s</code>" % placed["Shop"] in web_li
+    # Lab sits at the root, outside Prod; the management account too.
+    assert 'data-account="%s"' % placed["Lab"] not in prod_li
+    assert "Lab <code>%s</code>" % placed["Lab"] in tree
+    assert 'data-account="%s"' % mgmt.id in tree and "management account" in tree
+    assert 'data-root="%s"' % root in tree
