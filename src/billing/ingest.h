@@ -155,6 +155,15 @@ import_accounts(struct store *st, struct arena *a, int64_t import_id,
 	return (store_billing_import_accounts(st, a, import_id, out, n_out,
 	    e));
 }
+/* The rejected rows an import listed (at most INGEST_REJECTS_LISTED), with
+ * their file, line and why, as `payerlink ingest` prints them. */
+static inline int
+import_rejects(struct store *st, struct arena *a, int64_t import_id,
+    struct billing_reject **out, size_t *n_out, struct err *e)
+{
+	return (store_billing_rejects(st, a, import_id, INGEST_REJECTS_LISTED,
+	    out, n_out, e));
+}
 
 /*
  * Deliveries read from elsewhere than a local file (S3): whether `source`

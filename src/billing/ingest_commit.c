@@ -432,6 +432,29 @@ out:
 	return (rc);
 }
 
+/* In the transaction that inserts the import: the rejected rows it lists,
+ * for the console's import page. */
+static int
+keep_rejects(struct store *st, int64_t id, const struct ingest_report *r,
+    struct err *e)
+{
+	struct billing_reject	 v[INGEST_REJECTS_LISTED];
+	size_t			 i;
+
+	memset(v, 0, sizeof(v));
+	for (i = 0; i < r->n_rejects && i < INGEST_REJECTS_LISTED; i++) {
+		v[i].import_id = id;
+		v[i].seq = (int64_t)i + 1;
+		snprintf(v[i].file, sizeof(v[i].file), "%s", r->rejects[i].file);
+		v[i].line = (int64_t)r->rejects[i].line;
+		v[i].col = r->rejects[i].column;
+		snprintf(v[i].column_name, sizeof(v[i].column_name), "%s",
+		    r->rejects[i].column_name);
+		snprintf(v[i].why, sizeof(v[i].why), "%s", r->rejects[i].why);
+	}
+	return (store_billing_rejects_insert(st, v, i, e));
+}
+
 /* In a write transaction: still ours, and the lease renewed. */
 static int
 lease_check(struct ingest *ing, int64_t id, struct err *e)
@@ -546,6 +569,8 @@ ingest_commit(struct ingest *ing, struct err *e)
 			} else {
 				lease_hold(ls, imp.id);
 				have_imp = 1;
+				if (keep_rejects(ing->st, imp.id, r, e) == -1)
+					goto fail;
 			}
 		}
 		if (store_commit(ing->st, e) == -1)

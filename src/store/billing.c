@@ -67,6 +67,43 @@ store_billing_import_get(struct store *st, int64_t id,
 	    &import_row, out, e, "import %lld does not exist", (long long)id));
 }
 
+static const struct col reject_cols[] = {
+	COL_I64(struct billing_reject, import_id, 0),
+	COL_I64(struct billing_reject, seq, 0),
+	COL_T(struct billing_reject, file, 0),
+	COL_I64(struct billing_reject, line, 0),
+	COL_I64(struct billing_reject, col, 0),
+	COL_T(struct billing_reject, column_name, 0),
+	COL_T(struct billing_reject, why, 0),
+};
+static const struct row reject_row = ROW(struct billing_reject, reject_cols);
+
+int
+store_billing_rejects_insert(struct store *st, const struct billing_reject *v,
+    size_t n, struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&reject_row,
+	    "INSERT INTO billing_import_rejects {insert}");
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (row_insert(st, &q, &v[i], e) == -1)
+			return (-1);
+	return (0);
+}
+
+int
+store_billing_rejects(struct store *st, struct arena *a, int64_t import_id,
+    size_t max, struct billing_reject **out, size_t *n_out, struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&reject_row,
+	    "SELECT {cols} FROM billing_import_rejects WHERE import_id = ? "
+	    "ORDER BY seq LIMIT ?");
+
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_INT(import_id),
+	    BIND_INT((int64_t)max)), a, &reject_row, max, out, n_out, e));
+}
+
 int
 store_billing_current(struct store *st, const char *payer,
     const char *period, struct billing_import *out, struct err *e)

@@ -239,6 +239,24 @@ int	 store_billing_import_insert(struct store *, struct billing_import *io,
 	    struct err *);
 int	 store_billing_import_get(struct store *, int64_t id,
 	    struct billing_import *out /* OUT */, struct err *);
+/* A rejected row an import listed (billing_import_rejects). */
+struct billing_reject {
+	int64_t	 import_id;
+	int64_t	 seq;
+	char	 file[128];
+	int64_t	 line;
+	int64_t	 col;				/* 1-based, 0: none */
+	char	 column_name[64];
+	char	 why[128];
+};
+/* Keeps an import's listed rejected rows (v[i].import_id and seq set). */
+int	 store_billing_rejects_insert(struct store *,
+	    const struct billing_reject *v, size_t n, struct err *);
+/* The first max of them, in order. */
+int	 store_billing_rejects(struct store *, struct arena *,
+	    int64_t import_id, size_t max,
+	    struct billing_reject **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
 /* The current import of (payer, period); ERR_NOT_FOUND when none. */
 int	 store_billing_current(struct store *, const char *payer_id,
 	    const char *period, struct billing_import *out /* OUT */,

@@ -188,6 +188,54 @@ accounts_table(struct ctx *c, const struct billing_account_total *v,
 	buf_adds(b, "</tbody></table></div>");
 }
 
+/* The rejected rows as the CLI lists them: file:line:column, and why. The
+ * ingest keeps the first INGEST_REJECTS_LISTED; the count says how many
+ * there were. */
+static void
+rejects_section(struct ctx *c, const struct billing_import *im)
+{
+	struct buf		*b = c->b;
+	struct billing_reject	*v;
+	struct err		 e;
+	size_t			 n, i;
+
+	err_clear(&e);
+	buf_adds(b, "<section class=\"card\" id=\"rejects\" "
+	    "aria-labelledby=\"rej-h\"><h2 id=\"rej-h\">Rejected rows</h2>");
+	if (import_rejects(c->r->store, c->r->arena, im->id, &v, &n,
+	    &e) == -1) {
+		error_box(b, &e);
+		buf_adds(b, "</section>");
+		return;
+	}
+	if (n == 0) {
+		buf_adds(b, "<p class=\"muted\">This import was made before "
+		    "payerlink kept the rejected rows; import the file again "
+		    "to list them.</p></section>");
+		return;
+	}
+	if ((int64_t)n < im->rejected)
+		buf_printf(b, "<p class=\"muted\">The first %zu of %lld.</p>",
+		    n, (long long)im->rejected);
+	buf_adds(b, "<div class=\"table-wrap\"><table><thead><tr><th "
+	    "scope=\"col\">File</th><th scope=\"col\">Line</th><th "
+	    "scope=\"col\">Column</th><th scope=\"col\">Why</th></tr>"
+	    "</thead><tbody>");
+	for (i = 0; i < n; i++) {
+		buf_adds(b, "<tr><td>");
+		html_escape(b, v[i].file);
+		buf_printf(b, "</td><td class=\"num\">%lld</td><td>",
+		    (long long)v[i].line);
+		if (v[i].col > 0)
+			buf_printf(b, "%lld ", (long long)v[i].col);
+		html_escape(b, v[i].column_name);
+		buf_adds(b, "</td><td>");
+		html_escape(b, v[i].why);
+		buf_adds(b, "</td></tr>");
+	}
+	buf_adds(b, "</tbody></table></div></section>");
+}
+
 static void
 import_one(struct ctx *c, const char *rest)
 {
@@ -257,7 +305,10 @@ import_one(struct ctx *c, const char *rest)
 		import_link(b, im.replaces);
 		buf_adds(b, "</dd>");
 	}
-	buf_adds(b, "</dl></section><section class=\"card\" id=\"totals\">"
+	buf_adds(b, "</dl></section>");
+	if (im.rejected > 0)
+		rejects_section(c, &im);
+	buf_adds(b, "<section class=\"card\" id=\"totals\">"
 	    "<h2>Usage accounts</h2>");
 	if (strcmp(im.status, "current") != 0)
 		buf_printf(b, "<p class=\"muted\">A %s import keeps no rollups: "

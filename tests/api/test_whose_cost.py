@@ -9,6 +9,7 @@ Run with PAYERLINK_BIN=... /usr/bin/python3 -m pytest tests/api/test_whose_cost.
 
 import csv
 import datetime
+import html
 import io
 import json
 import os
@@ -323,6 +324,19 @@ def test_bad_rows_are_rejected_with_their_reason(env):
     assert "outside the billing period 2026-09" in why[8][1]
     accts = {x["account_id"]: Decimal(x["unblended_cost"]) for x in rep["accounts"]}
     assert accts == {a: 1, "000000001234": 2}
+    # The console's import page lists them as the CLI does: file, line,
+    # column and why (issue 23: it showed only their count).
+    from test_attack import Browser
+    b = Browser(srv)
+    assert b.sign_in(env.msp["Email"], MSP_PASSWORD)[0] == 303
+    st, _, page = b.req("GET", "/imports/%d" % rep["import_id"])
+    assert st == 200
+    sect = re.search(r'<section class="card" id="rejects".*?</section>', page, re.S).group(0)
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(<td.*?)</tr>", sect)]
+    assert [int(r[1]) for r in rows] == [4, 5, 6, 7, 8]
+    assert rows[0][0].endswith("bad.csv") and rows[0][2] == "3 line_item_usage_account_id"
+    assert html.unescape(rows[0][3]) == "account '12ab' is not an AWS account id (12 digits)"
+    assert "outside the billing period 2026-09" in rows[4][3]
     # A leap day is a day.
     leap = Cur(env.msp.id, "2028-02").add(a, "5.00", day=29)
     assert srv.cli("ingest", write(env, leap, "leap.csv"), "--json")["rejected_rows"] == 0
