@@ -118,6 +118,12 @@ int	 ingest_new(struct store *, const struct ingest_opts *,
 	    struct ingest **out /* OUT */, struct err *);
 /* Reads fd to its end (does not close it); name is for messages. */
 int	 ingest_add_fd(struct ingest *, int fd, const char *name, struct err *);
+/* A Parquet file read by ranges from src (billing/parquet.h): the footer,
+ * then only the wanted columns' chunks, and every byte once for the
+ * digest; nothing is spooled to disk. */
+struct parquet_source;
+int	 ingest_add_source(struct ingest *, const struct parquet_source *,
+	    const char *name, struct err *);
 /* Writes the delivery as the new version (or finds it already current). */
 int	 ingest_commit(struct ingest *, struct err *);
 const struct ingest_report *ingest_report(const struct ingest *);

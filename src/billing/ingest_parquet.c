@@ -26,11 +26,14 @@ struct pq_helper {
 };
 
 struct pq_digest {
-	int		 fd;
-	uint64_t	 size;
+	const struct parquet_source *src;
 	XXH3_state_t	 hash;
 	int		 failed;
+	int		 error;		/* its errno */
 };
+
+/* The digest's slices: large, as each is a GET for a remote source. */
+#define PQ_DIGEST_READ	(8u << 20)
 
 static enum parquet_kind
 pq_kind(int s)
@@ -107,35 +110,78 @@ pq_progress(void *arg, uint64_t done, uint64_t total)
 	ing->opts.progress(ing->opts.progress_arg, done, total);
 }
 
-/* The file's digest, read with pread(2) beside the decoding. */
+/* The file's digest, read from the source beside the decoding. */
 static void *
 pq_digest_main(void *arg)
 {
 	struct pq_digest	*d = arg;
-	char			*buf = xmalloc(1 << 20);
-	uint64_t		 off;
-	ssize_t			 r;
+	char			*buf = xmalloc(PQ_DIGEST_READ);
+	uint64_t		 off, size = d->src->size;
+	size_t			 n;
 
-	for (off = 0; off < d->size; off += (uint64_t)r) {
-		r = pread(d->fd, buf, d->size - off < (1 << 20) ?
-		    (size_t)(d->size - off) : (1 << 20), (off_t)off);
-		if (r < 0 && errno == EINTR) {
-			r = 0;
-			continue;
-		}
-		if (r <= 0) {
+	for (off = 0; off < size; off += n) {
+		n = size - off < PQ_DIGEST_READ ? (size_t)(size - off) :
+		    PQ_DIGEST_READ;
+		if (parquet_read_full(d->src, buf, n, off) == -1) {
 			d->failed = 1;
+			d->error = errno;
 			break;
 		}
-		(void)XXH3_128bits_update(&d->hash, buf, (size_t)r);
+		(void)XXH3_128bits_update(&d->hash, buf, n);
 	}
 	xfree(buf);
 	return (NULL);
 }
 
+static int	add_source(struct ingest *, const struct parquet_source *,
+		    struct ingest_file *, struct err *);
+
 int
 ingest_add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
     uint64_t size, const unsigned char *pre, struct err *e)
+{
+	struct parquet_source	 src;
+	int			 sfd = -1, rc;
+
+	if (size == 0) {
+		/* A pipe (an upload): the footer is at the end. */
+		if (parquet_spool(fd, pre, 4, &sfd, &size, e) == -1)
+			return (-1);
+		fd = sfd;
+	}
+	parquet_source_fd(&src, fd, size);
+	rc = add_source(ing, &src, file, e);
+	if (sfd != -1)
+		close(sfd);
+	return (rc);
+}
+
+int
+ingest_add_source(struct ingest *ing, const struct parquet_source *src,
+    const char *name, struct err *e)
+{
+	struct ingest_report	*r = &ing->rep;
+	struct ingest_file	*file;
+
+	if (ing->broken)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "this delivery already failed"));
+	if (r->n_files >= INGEST_FILES_MAX)
+		return (err_set(e, ERR_LIMIT, NULL, NULL, "more than %d files "
+		    "in one delivery", INGEST_FILES_MAX));
+	file = &r->files[r->n_files];
+	memset(file, 0, sizeof(*file));
+	snprintf(file->name, sizeof(file->name), "%s", name);
+	if (add_source(ing, src, file, e) == -1) {
+		ing->broken = 1;
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+add_source(struct ingest *ing, const struct parquet_source *src,
+    struct ingest_file *file, struct err *e)
 {
 	struct ingest_report	*r = &ing->rep;
 	struct parquet_sink	 sink;
@@ -145,17 +191,12 @@ ingest_add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
 	pthread_t		 th;
 	char			**names;
 	long			 cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int			 s, ncols, sfd = -1, rc = -1, hashing = 0, nums;
+	uint64_t		 size = src->size;
+	int			 s, ncols, rc = -1, hashing = 0, nums;
 	int			 threads = ing->opts.threads > 0 ? ing->opts.threads :
 				    cores > 0 ? (int)cores : 1;
 
-	if (size == 0) {
-		/* A pipe (an upload): the footer is at the end. */
-		if (parquet_spool(fd, pre, 4, &sfd, &size, e) == -1)
-			return (-1);
-		fd = sfd;
-	}
-	if (parquet_open(fd, size, file->name, &pq, e) == -1)
+	if (parquet_open_source(src, file->name, &pq, e) == -1)
 		goto out;
 	names = parquet_columns(pq, &ncols);
 	w = xcalloc(1, sizeof(*w));
@@ -177,8 +218,7 @@ ingest_add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
 		w->nums |= (uint32_t)nums << s;
 	}
 	memset(&d, 0, sizeof(d));
-	d.fd = fd;
-	d.size = size;
+	d.src = src;
 	ingest_digest_init(&d.hash);
 	if (threads == 1)
 		pq_digest_main(&d);
@@ -203,7 +243,7 @@ ingest_add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
 	rc = -1;
 	if (d.failed) {
 		err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s", file->name,
-		    strerror(errno));
+		    d.error != 0 ? strerror(d.error) : "the file ends early");
 		goto out;
 	}
 	file->bytes = size;
@@ -224,7 +264,5 @@ out:
 		csv_release(&w->c);
 	xfree(w);
 	parquet_free(pq);
-	if (sfd != -1)
-		close(sfd);
 	return (rc);
 }

@@ -16,12 +16,15 @@
  * reads the whole file into memory; every size the file declares is
  * checked against a cap before it is allocated.
  *
- * Owns: the footer's structures, the threads' buffers. The fd stays the
- * caller's (it must allow pread(2): parquet_spool() makes a pipe into
- * such a file).
+ * Owns: the footer's structures, the threads' buffers. The bytes come
+ * from a parquet_source: a file's pread(2) (parquet_open(); a pipe is
+ * first spooled to such a file by parquet_spool()), or anything that reads
+ * a range, such as S3's ranged GETs (cli/ingest_s3.c).
  */
 #ifndef BILLING_PARQUET_H
 #define BILLING_PARQUET_H
+
+#include <sys/types.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -92,8 +95,32 @@ struct parquet_sink {
 	void		(*progress)(void *arg, uint64_t done, uint64_t total);
 };
 
+/*
+ * Where a file's size bytes come from. read_at puts the n bytes at off into
+ * p and returns n (fewer only where the file ends), or -1 with errno set;
+ * it is called from several threads at once, each time for one page
+ * window, the footer or a slice of the digest, never for the whole file.
+ * parquet_source_fd() is a file descriptor's pread(2).
+ */
+struct parquet_source {
+	ssize_t		(*read_at)(const struct parquet_source *, void *p,
+			    size_t n, uint64_t off);
+	void		*arg;
+	int		 fd;
+	uint64_t	 size;
+};
+void	 parquet_source_fd(struct parquet_source *out /* OUT */, int fd,
+	    uint64_t size);
+/* All n bytes at off, or -1 (errno set; 0 when the file ended first). */
+int	 parquet_read_full(const struct parquet_source *, void *p, size_t n,
+	    uint64_t off);
+
 /* Reads the footer of the size bytes of fd; name is for messages. */
 int	 parquet_open(int fd, uint64_t size, const char *name,
+	    struct parquet **out /* OUT */, struct err *);
+/* The same from any source (copied: it need not outlive the call, but
+ * what its arg points at must outlive the struct parquet). */
+int	 parquet_open_source(const struct parquet_source *, const char *name,
 	    struct parquet **out /* OUT */, struct err *);
 void	 parquet_free(struct parquet *);
 /* The top-level columns' names and their count (owned by p: not to be

@@ -305,7 +305,7 @@ size_t	 pq_decimal_num(__int128 v, int scale, int text,
 	    struct parquet_num *x);
 
 /*
- * A column chunk being read (pq_column.c): pages read with pread(2) into
+ * A column chunk being read (pq_column.c): pages read from the source into
  * a window, decompressed, their levels and values decoded a batch at a
  * time into fields. Every buffer handed to the decoders has PQ_PAD
  * readable bytes past its end, for 8-byte loads.
@@ -325,7 +325,7 @@ struct pq_vals {
 };
 
 struct pq_col {
-	int		 fd;
+	const struct parquet_source *src;
 	const char	*name;		/* the file's, for messages */
 	const struct pq_meta *m;
 	const struct pq_leaf *lf;
@@ -385,7 +385,8 @@ int	 pq_vals_get(struct pq_col *, struct pq_vals *, struct csv_field *f,
  * not. */
 int	 pq_col_check(const struct pq_meta *, int leaf, int kind, char *msg,
 	    size_t msglen);
-void	 pq_col_init(struct pq_col *, int fd, const char *name,
+void	 pq_col_init(struct pq_col *, const struct parquet_source *,
+	    const char *name,
 	    const struct pq_meta *, int leaf, int kind, struct pq_codecs *);
 void	 pq_col_release(struct pq_col *);
 /* Starts reading row group rg's chunk. */

@@ -97,11 +97,12 @@ pq_col_check(const struct pq_meta *m, int leaf, int kind, char *msg,
 }
 
 void
-pq_col_init(struct pq_col *c, int fd, const char *name,
+pq_col_init(struct pq_col *c, const struct parquet_source *src,
+    const char *name,
     const struct pq_meta *m, int leaf, int kind, struct pq_codecs *codecs)
 {
 	memset(c, 0, sizeof(*c));
-	c->fd = fd;
+	c->src = src;
 	c->name = name;
 	c->m = m;
 	c->lf = &m->leaf[leaf];
@@ -185,10 +186,8 @@ need(struct pq_col *c, size_t n, struct err *e)
 	c->win_pos = c->pos;
 	c->win_len = keep;
 	while (c->win_len < want) {
-		r = pread(c->fd, c->win + c->win_len, want - c->win_len,
-		    (off_t)(c->win_pos + c->win_len));
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = c->src->read_at(c->src, c->win + c->win_len,
+		    want - c->win_len, c->win_pos + c->win_len);
 		if (r <= 0) {
 			pq_col_fail(c, e, "%s at byte %llu", r < 0 ?
 			    strerror(errno) : "the file ends",

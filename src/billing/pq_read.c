@@ -27,7 +27,7 @@ struct want {
 };
 
 struct parquet {
-	int		 fd;
+	struct parquet_source src;
 	uint64_t	 size;
 	char		 name[256];
 	struct pq_meta	 m;
@@ -36,27 +36,68 @@ struct parquet {
 };
 
 static ssize_t
-pread_full(int fd, void *p, size_t n, uint64_t off)
+fd_read_at(const struct parquet_source *src, void *p, size_t n, uint64_t off)
+{
+	ssize_t	 r;
+
+	do
+		r = pread(src->fd, p, n, (off_t)off);
+	while (r < 0 && errno == EINTR);
+	return (r);
+}
+
+void
+parquet_source_fd(struct parquet_source *out, int fd, uint64_t size)
+{
+	memset(out, 0, sizeof(*out));
+	out->read_at = fd_read_at;
+	out->fd = fd;
+	out->size = size;
+}
+
+int
+parquet_read_full(const struct parquet_source *src, void *p, size_t n,
+    uint64_t off)
 {
 	size_t	 got = 0;
 	ssize_t	 r;
 
 	while (got < n) {
-		r = pread(fd, (char *)p + got, n - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return (r < 0 ? -1 : (ssize_t)got);
+		r = src->read_at(src, (char *)p + got, n - got, off + got);
+		if (r < 0)
+			return (-1);
+		if (r == 0) {
+			errno = 0;
+			return (-1);
+		}
 		got += (size_t)r;
 	}
-	return ((ssize_t)got);
+	return (0);
+}
+
+/* The read error's text: errno's, or the end of the file. */
+static const char *
+read_error(void)
+{
+	return (errno != 0 ? strerror(errno) : "the file ends early");
 }
 
 int
 parquet_open(int fd, uint64_t size, const char *name, struct parquet **out,
     struct err *e)
 {
+	struct parquet_source	 src;
+
+	parquet_source_fd(&src, fd, size);
+	return (parquet_open_source(&src, name, out, e));
+}
+
+int
+parquet_open_source(const struct parquet_source *src, const char *name,
+    struct parquet **out, struct err *e)
+{
 	struct parquet	*p;
+	uint64_t	 size = src->size;
 	uint8_t		 tail[8], head[4], *foot = NULL;
 	uint32_t	 len;
 	char		 msg[200];
@@ -66,10 +107,10 @@ parquet_open(int fd, uint64_t size, const char *name, struct parquet **out,
 		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: a Parquet "
 		    "file of %llu bytes has no footer", name,
 		    (unsigned long long)size));
-	if (pread_full(fd, head, 4, 0) != 4 ||
-	    pread_full(fd, tail, 8, size - 8) != 8)
+	if (parquet_read_full(src, head, 4, 0) == -1 ||
+	    parquet_read_full(src, tail, 8, size - 8) == -1)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s",
-		    name, strerror(errno)));
+		    name, read_error()));
 	if (memcmp(head, PARQUET_MAGIC, 4) != 0)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: not a Parquet "
 		    "file (no PAR1 magic at its start)", name));
@@ -89,13 +130,13 @@ parquet_open(int fd, uint64_t size, const char *name, struct parquet **out,
 		    "footer of %u bytes (the limit is %u MiB)", name, len,
 		    PARQUET_FOOTER_MAX >> 20));
 	foot = xmalloc(len + 1);
-	if (pread_full(fd, foot, len, size - 8 - len) != (ssize_t)len) {
+	if (parquet_read_full(src, foot, len, size - 8 - len) == -1) {
 		xfree(foot);
 		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s",
-		    name, strerror(errno)));
+		    name, read_error()));
 	}
 	p = xcalloc(1, sizeof(*p));
-	p->fd = fd;
+	p->src = *src;
 	p->size = size;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	if (pq_meta_parse(&p->m, foot, len, size - 8 - len, msg,
@@ -204,7 +245,7 @@ thr_init(struct thr *t, struct scan *s, void *arg)
 	t->arg = arg;
 	t->c = xcalloc((size_t)p->nw + 1, sizeof(*t->c));
 	for (i = 0; i < p->nw; i++)
-		pq_col_init(&t->c[i], p->fd, p->name, &p->m, p->w[i].leaf,
+		pq_col_init(&t->c[i], &p->src, p->name, &p->m, p->w[i].leaf,
 		    p->w[i].kind, &t->codecs);
 	for (i = 0; i < CSV_SLOTS_MAX; i++)
 		t->f[i].p = empty;

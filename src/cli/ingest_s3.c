@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Cost deliveries from S3 into the ingest. See ingest_s3.h. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/ingest_s3.h"
+#include "billing/parquet.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/every.h"
@@ -21,6 +23,7 @@
 
 struct obj {
 	char		*key;
+	uint64_t	 size;
 	char		 etag[128];
 	int64_t		 modified;
 	int		 listed;	/* named by some manifest */
@@ -105,6 +108,7 @@ list_objects(struct awsclient *c, struct arena *a, const char *bucket,
 				v = nv;
 			}
 			v[n].key = arena_strdup(a, pg.objects[i].key);
+			v[n].size = pg.objects[i].size;
 			snprintf(v[n].etag, sizeof(v[n].etag), "%s",
 			    pg.objects[i].etag);
 			v[n].modified = pg.objects[i].last_modified_ms;
@@ -321,6 +325,101 @@ feed_main(void *arg)
 	return (NULL);
 }
 
+/*
+ * A Parquet object, read where it lies: its footer by a ranged GET at the
+ * end, then the wanted columns' chunks by ranged GETs from the threads
+ * that decode the row groups, and the digest's slices; each GET pinned to
+ * the listed ETag (If-Match), so a replaced object fails the delivery
+ * rather than mixing two versions. Nothing goes to disk.
+ */
+struct ranged {
+	struct awsclient	*c;
+	const char		*bucket;
+	const struct obj	*o;
+	pthread_mutex_t		 lock;
+	int			 failed;
+	struct err		 e;		/* the first failure */
+};
+
+struct range_buf {
+	char	*p;
+	size_t	 n, got;
+};
+
+static int
+range_sink(void *arg, const void *p, size_t len, struct err *e)
+{
+	struct range_buf	*rb = arg;
+
+	if (len > rb->n - rb->got)
+		return (err_set(e, ERR_INTERNAL, NULL, NULL, "S3 sent more "
+		    "bytes than the range asked"));
+	memcpy(rb->p + rb->got, p, len);
+	rb->got += len;
+	return (0);
+}
+
+static ssize_t
+ranged_read_at(const struct parquet_source *src, void *p, size_t n,
+    uint64_t off)
+{
+	struct ranged		*rg = src->arg;
+	struct range_buf	 rb;
+	struct s3_sink		 sink;
+	struct err		 e;
+
+	if (off >= src->size || n == 0)
+		return (0);
+	if (n > src->size - off)
+		n = (size_t)(src->size - off);
+	rb.p = p;
+	rb.n = n;
+	rb.got = 0;
+	sink.fn = range_sink;
+	sink.arg = &rb;
+	err_clear(&e);
+	if (awsclient_s3_get(rg->c, rg->bucket, rg->o->key, rg->o->etag, off,
+	    n, &sink, &e) == -1) {
+		pthread_mutex_lock(&rg->lock);
+		if (!rg->failed) {
+			rg->failed = 1;
+			rg->e = e;
+		}
+		pthread_mutex_unlock(&rg->lock);
+		errno = EIO;
+		return (-1);
+	}
+	return ((ssize_t)rb.got);
+}
+
+static int
+add_parquet_object(struct ingest *ing, struct awsclient *c,
+    const char *bucket, const struct obj *o, const char *name,
+    struct err *e)
+{
+	struct parquet_source	 src;
+	struct ranged		 rg;
+	int			 rc;
+
+	memset(&rg, 0, sizeof(rg));
+	rg.c = c;
+	rg.bucket = bucket;
+	rg.o = o;
+	pthread_mutex_init(&rg.lock, NULL);
+	memset(&src, 0, sizeof(src));
+	src.read_at = ranged_read_at;
+	src.arg = &rg;
+	src.fd = -1;
+	src.size = o->size;
+	rc = ingest_add_source(ing, &src, name, e);
+	/* S3's own words (PreconditionFailed for a replaced object) say
+	 * more than the reader's "Input/output error". */
+	if (rc == -1 && rg.failed)
+		*e = rg.e;
+	pthread_mutex_destroy(&rg.lock);
+	return (rc);
+}
+
 static int
 add_object(struct ingest *ing, struct awsclient *c, const char *bucket,
     const struct obj *o, struct err *e)
@@ -330,6 +429,10 @@ add_object(struct ingest *ing, struct awsclient *c, const char *bucket,
 	const char	*base;
 	int		 p[2], rc;
 
+	base = strrchr(o->key, '/');
+	if (ends_with(o->key, ".parquet"))
+		return (add_parquet_object(ing, c, bucket, o, base != NULL ?
+		    base + 1 : o->key, e));
 	if (pipe(p) == -1)
 		return (err_set(e, ERR_INTERNAL, NULL, NULL, "pipe: out of "
 		    "file descriptors"));
@@ -345,7 +448,6 @@ add_object(struct ingest *ing, struct awsclient *c, const char *bucket,
 		return (err_set(e, ERR_INTERNAL, NULL, NULL, "cannot start a "
 		    "thread"));
 	}
-	base = strrchr(o->key, '/');
 	rc = ingest_add_fd(ing, p[0], base != NULL ? base + 1 : o->key, e);
 	close(p[0]);		/* a writer still going gets EPIPE and stops */
 	pthread_join(t, NULL);

@@ -3,7 +3,8 @@
  * The Organization page, by the account's state: standalone (create an
  * organization, invitations with Accept / Decline), member (its
  * organization, invitations, Leave this organization and what leaving
- * still lacks) or management account (Add an AWS account, the accounts with
+ * still lacks) or management account (Add an AWS account, the tree of the
+ * root, its OUs and the accounts under each, with
  * Actions -> Remove from organization, sent invitations with Cancel,
  * Settings with the ID and Delete organization; billing transfers, inbound
  * and outbound, with End transfer; a billing transfer invitation with

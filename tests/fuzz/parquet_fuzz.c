@@ -42,6 +42,7 @@ leaves(struct parquet *pq, int fd, const uint8_t *p, size_t n)
 	struct pq_meta		 m;
 	struct pq_codecs	 codecs;
 	struct pq_col		*c;
+	struct parquet_source	 src;
 	struct err		 e;
 	char			 msg[300];
 	int			 leaf, g, kind, batches;
@@ -55,13 +56,14 @@ leaves(struct parquet *pq, int fd, const uint8_t *p, size_t n)
 		return;
 	(void)pq;
 	memset(&codecs, 0, sizeof(codecs));
+	parquet_source_fd(&src, fd, n);
 	c = xcalloc(1, sizeof(*c));
 	for (leaf = 0; leaf < m.nleaf && leaf < 64; leaf++) {
 		for (kind = PARQUET_NUMBER; kind >= PARQUET_TEXT; kind--)
 			if (pq_col_check(&m, leaf, kind, msg,
 			    sizeof(msg)) == 0)
 				break;
-		pq_col_init(c, fd, "fuzz", &m, leaf, kind < 0 ? PARQUET_TEXT :
+		pq_col_init(c, &src, "fuzz", &m, leaf, kind < 0 ? PARQUET_TEXT :
 		    kind, &codecs);
 		for (g = 0; g < m.nrg && g < 16; g++) {
 			err_clear(&e);

@@ -513,6 +513,7 @@ TEST(parquet_map_column_levels)
 	struct pq_meta		 m;
 	struct pq_codecs	 codecs;
 	struct pq_col		*k, *v;
+	struct parquet_source	 src;
 	struct err		 e;
 	char			**names, path[512], msg[300], want[96];
 	char			 row[256][96];
@@ -569,8 +570,9 @@ TEST(parquet_map_column_levels)
 	memset(&codecs, 0, sizeof(codecs));
 	k = xcalloc(1, sizeof(*k));
 	v = xcalloc(1, sizeof(*v));
-	pq_col_init(k, fd, "t", &m, lk, PARQUET_TEXT, &codecs);
-	pq_col_init(v, fd, "t", &m, lv, PARQUET_TEXT, &codecs);
+	parquet_source_fd(&src, fd, (uint64_t)lseek(fd, 0, SEEK_END));
+	pq_col_init(k, &src, "t", &m, lk, PARQUET_TEXT, &codecs);
+	pq_col_init(v, &src, "t", &m, lv, PARQUET_TEXT, &codecs);
 	memset(row, 0, sizeof(row));
 	for (g = 0; g < m.nrg; g++) {
 		CHECK(pq_col_start(k, g, &e) == 0);
