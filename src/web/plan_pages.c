@@ -224,15 +224,27 @@ step_done(const struct onboard_view *v, const char *key)
 	return (0);
 }
 
+/* " (o-...)" after "organization", or nothing when the organization is
+ * not known (live mode: AWS shows nobody another organization). */
+static void
+prev_org(struct buf *b, const struct onboard_view *v)
+{
+	if (v->o.prev_org_id[0] == '\0')
+		return;
+	buf_adds(b, " (<code>");
+	html_escape(b, v->o.prev_org_id);
+	buf_adds(b, "</code>)");
+}
+
 /* Who pays AWS for the account: today, and once the steps are done. */
 static void
 plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 {
 	buf_adds(b, "<p class=\"lead\" id=\"case-text\">");
 	if (v->state == ONBOARD_LINKED && v->transfer_found) {
-		buf_adds(b, "Your organization <code>");
-		html_escape(b, v->o.prev_org_id);
-		buf_adds(b, "</code> keeps its accounts, and ");
+		buf_adds(b, "Your organization");
+		prev_org(b, v);
+		buf_adds(b, " keeps its accounts, and ");
 		html_escape(b, msp);
 		buf_adds(b, " pays its AWS bill from ");
 		html_time(b, v->transfer.start_at);
@@ -276,10 +288,9 @@ plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 	case 2:
 		buf_adds(b, "Your account <code>");
 		html_escape(b, v->o.account_id);
-		buf_adds(b, "</code> is a member of another organization "
-		    "(<code>");
-		html_escape(b, v->o.prev_org_id);
-		buf_adds(b, "</code>), whose management account pays AWS for "
+		buf_adds(b, "</code> is a member of another organization");
+		prev_org(b, v);
+		buf_adds(b, ", whose management account pays AWS for "
 		    "it today. One step moves it: accept the invitation from ");
 		html_escape(b, msp);
 		buf_adds(b, ". The account leaves its organization in the same "
@@ -289,10 +300,10 @@ plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 		buf_adds(b, "Your account <code>");
 		html_escape(b, v->o.account_id);
 		buf_adds(b, "</code> is the management account of its own "
-		    "organization (<code>");
-		html_escape(b, v->o.prev_org_id);
+		    "organization");
+		prev_org(b, v);
 		if (strcmp(v->route.route, "billing-transfer") == 0) {
-			buf_adds(b, "</code>) and pays AWS for its members. "
+			buf_adds(b, " and pays AWS for its members. "
 			    "You keep that organization: accept the billing "
 			    "transfer from ");
 			html_escape(b, msp);
@@ -304,7 +315,7 @@ plan_intro(struct buf *b, const struct onboard_view *v, const char *msp)
 			buf_adds(b, " pays its AWS bill.");
 			break;
 		}
-		buf_adds(b, "</code>) and pays AWS for its members. Three "
+		buf_adds(b, " and pays AWS for its members. Three "
 		    "steps move it: remove every member account, delete the "
 		    "organization, then accept the invitation from ");
 		html_escape(b, msp);
