@@ -56,6 +56,8 @@ GET_EXPECT = {
                       "portal", "portal", "portal", "portal"),
     # /signin: the form; anyone signed in (a portal user too) is sent on.
     "signin":        ("ok",) + ("redirect /organization",) * 8,
+    # /favicon.ico, /logo, /brand.css: the brand, on every page for everyone.
+    "asset":         ("ok",) * 9,
     # /intake and a customer's /plan/<token>: public.
     "public":        ("ok",     "ok",  "ok",  "ok",      "ok",  "portal", "portal", "portal", "portal"),
     # /organization, /settings: every account root, about itself.
@@ -64,7 +66,8 @@ GET_EXPECT = {
     "accept_party":  ("signin", "ok",  "404", "ok",      "404", "portal", "portal", "portal", "portal"),
     # A handshake inside another organization: nobody here is a party.
     "accept_other":  ("signin", "404", "404", "404",     "404", "portal", "portal", "portal", "portal"),
-    # /onboarding, /customers, /audit, /invoices, /pricing, /imports: the MSP's account only.
+    # /onboarding, /customers, /audit, /invoices, /pricing, /imports,
+    # /branding: the MSP's account only.
     "msp_console":   ("signin", "ok",  "403", "403",     "403", "portal", "portal", "portal", "portal"),
     # /portal/*: the MSP and its portal users; a customer user's scope is its
     # customer whatever ?customer= says (bodies are checked for B below).
@@ -140,6 +143,11 @@ ROUTE_EXPECT = {
     ("POST", "/invoices/*"): {"msp_form"},
     ("GET", "/pricing"): {"msp_console"},
     ("POST", "/pricing/*"): {"msp_form"},
+    ("GET", "/branding"): {"msp_console"},
+    ("POST", "/branding/*"): {"msp_form"},
+    ("GET", "/favicon.ico"): {"asset"},
+    ("GET", "/logo"): {"asset"},
+    ("GET", "/brand.css"): {"asset"},
 }
 
 PORTAL_PAGES = ["/portal", "/portal/costs", "/portal/costs.csv", "/portal/budgets",
@@ -332,7 +340,8 @@ def pages_of(w):
         return w.pages
     urls = set(crawl_all(w.b["msp"], ["/organization", "/settings", "/onboarding", "/customers",
                                       "/audit", "/invoices", "/invoices/reconciliation",
-                                      "/pricing", "/imports", "/intake"] + PORTAL_PAGES))
+                                      "/pricing", "/imports", "/intake", "/branding",
+                                      "/favicon.ico", "/logo", "/brand.css"] + PORTAL_PAGES))
     urls |= set(crawl_all(w.b["admin"], PORTAL_PAGES))
     for p in PORTAL_PAGES:
         urls.add(p + "?customer=" + w.B)
