@@ -252,3 +252,28 @@ def test_invoice_pdf_is_payable(demo, tmp_path):
                          issued["Period"][:4] + "-12", "--json").stdout)
     text = pdf_text(demo.db, dec["InvoiceId"], tmp_path)
     assert "Net 30 from issue" in text and "First Demo Bank" in text
+
+
+def test_invoice_pages_name_drafts_and_show_how_to_pay(demo):
+    inv = json.loads(cli(demo.db, "invoice", "list", "--json").stdout)["Invoices"]
+    drafts = [i for i in inv if i["State"] == "DRAFT" and i["Kind"] == "INVOICE"]
+    issued = next(i for i in inv if i["CustomerName"] == "Hooli" and i["Number"])
+    s = Server(db=demo.db)
+    try:
+        b = Browser(s)
+        b.sign_in("msp@payerlink.example", "payerlink-demo")
+        st, _, page = b.req("GET", "/invoices")
+        assert st == 200 and drafts
+        # Each draft's link says whose and which month, never just "Draft".
+        links = re.findall(r'<a href="/invoices/inv-[a-z0-9]+">([^<]*)</a>', page)
+        assert links and "Draft" not in links
+        for d in drafts:
+            assert "Draft: %s, %s" % (d["CustomerName"], d["Period"]) in links
+        st, _, page = b.req("GET", "/invoices/" + issued["Number"])
+        day = datetime.date.fromisoformat(issued["IssuedAt"][:10])
+        due = (day + datetime.timedelta(days=15)).isoformat()
+        assert "<dt>Due date</dt><dd>%s</dd>" % due in page
+        assert "<dt>Payment terms</dt><dd>Net 15</dd>" in page
+        assert "Card on file" in page
+    finally:
+        assert s.stop() == 0
