@@ -277,3 +277,28 @@ def test_invoice_pages_name_drafts_and_show_how_to_pay(demo):
         assert "Card on file" in page
     finally:
         assert s.stop() == 0
+
+
+def test_customer_page_edits_billing_details(demo):
+    cus = json.loads(cli(demo.db, "customer", "list", "--json").stdout)["Customers"]
+    acme = next(c for c in cus if c["Name"] == "Acme Standalone")
+    s = Server(db=demo.db)
+    try:
+        b = Browser(s)
+        b.sign_in("msp@payerlink.example", "payerlink-demo")
+        st, _, page = b.req("GET", "/customers")
+        assert "/customers?edit=%s#billing" % acme["CustomerId"] in page
+        st, _, page = b.req("GET", "/customers?edit=" + acme["CustomerId"])
+        assert st == 200 and "Billing details of Acme Standalone" in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        form = {"csrf": csrf, "customer_id": acme["CustomerId"], "address": "5 Road\r\nTown",
+                "tax_id": "DE123456789", "payment_terms": "400", "payment_instructions": ""}
+        st, _, page = b.req("POST", "/customers/billing", form)
+        assert st == 400 and "payment terms: expected days from 0 to 365" in page
+        st, h, _ = b.req("POST", "/customers/billing", dict(form, payment_terms="20"))
+        assert st == 303
+    finally:
+        assert s.stop() == 0
+    got = json.loads(cli(demo.db, "customer", "show", acme["CustomerId"], "--json").stdout)
+    assert got["Address"] == "5 Road\nTown" and got["TaxId"] == "DE123456789"
+    assert got["PaymentTerms"] == "Net 20" and got["PaymentInstructions"] == ""
