@@ -235,6 +235,9 @@ def test_invoice_pdf_is_payable(demo, tmp_path):
     assert re.search(r"Due date\s+%s" % due, text), text
     assert "Terms: Net 45. Due date: %s." % due in text
     assert "reference UMB-7" in text
+    shown = json.loads(cli(demo.db, "invoice", "show", issued["Number"], "--json").stdout)
+    assert shown["DueDate"] == due and shown["PaymentTerms"] == "Net 45"
+    assert "US 55-5555555" in shown["BillTo"] and "US 98-7654321" in shown["BillFrom"]
     # The MSP's legal name and tax id; the customer's name, never its id.
     assert "Demo MSP Cloud Services LLC" in text and "Tax ID: US 98-7654321" in text
     assert umb not in text
