@@ -305,3 +305,26 @@ def test_customer_page_edits_billing_details(demo):
     got = json.loads(cli(demo.db, "customer", "show", acme["CustomerId"], "--json").stdout)
     assert got["Address"] == "5 Road\nTown" and got["TaxId"] == "DE123456789"
     assert got["PaymentTerms"] == "Net 20" and got["PaymentInstructions"] == ""
+
+
+def test_rest_customer_billing_details(demo):
+    from test_pricing_api import rest
+    m = re.search(r"^\s+msp@payerlink\.example\s+(\d{12})\s.*key (\S+) secret (\S+)",
+                  demo.init, re.M)
+    msp = {"AccessKeyId": m.group(2), "SecretAccessKey": m.group(3)}
+    cus = json.loads(cli(demo.db, "customer", "list", "--json").stdout)["Customers"]
+    glob = next(c for c in cus if c["Name"] == "Globex Member")["CustomerId"]
+    s = Server(db=demo.db)
+    try:
+        st, r = rest(s, msp, "PATCH", "/api/v1/customers/" + glob,
+                     {"Address": "1 Globex Plaza\nParis", "TaxId": "FR 12345678901",
+                      "PaymentTerms": "Net 10", "PaymentInstructions": "SEPA, ref GLX"})
+        assert st == 200, r
+        assert (r["Address"], r["TaxId"], r["PaymentTerms"], r["PaymentInstructions"]) == \
+            ("1 Globex Plaza\nParis", "FR 12345678901", "Net 10", "SEPA, ref GLX")
+        st, r = rest(s, msp, "PATCH", "/api/v1/customers/" + glob, {"PaymentTerms": "soon"})
+        assert st == 400 and "payment terms" in json.dumps(r)
+        st, r = rest(s, msp, "GET", "/api/v1/customers/" + glob)
+        assert r["PaymentTerms"] == "Net 10"
+    finally:
+        assert s.stop() == 0
