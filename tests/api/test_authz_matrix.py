@@ -56,8 +56,6 @@ GET_EXPECT = {
                       "portal", "portal", "portal", "portal"),
     # /signin: the form; anyone signed in (a portal user too) is sent on.
     "signin":        ("ok",) + ("redirect /organization",) * 8,
-    # /favicon.ico, /logo, /brand.css: the brand, on every page for everyone.
-    "asset":         ("ok",) * 9,
     # /intake and a customer's /plan/<token>: public.
     "public":        ("ok",     "ok",  "ok",  "ok",      "ok",  "portal", "portal", "portal", "portal"),
     # /organization, /settings: every account root, about itself.
@@ -66,8 +64,7 @@ GET_EXPECT = {
     "accept_party":  ("signin", "ok",  "404", "ok",      "404", "portal", "portal", "portal", "portal"),
     # A handshake inside another organization: nobody here is a party.
     "accept_other":  ("signin", "404", "404", "404",     "404", "portal", "portal", "portal", "portal"),
-    # /onboarding, /customers, /audit, /invoices, /pricing, /imports,
-    # /branding: the MSP's account only.
+    # /onboarding, /customers, /audit, /invoices, /pricing, /imports: the MSP's account only.
     "msp_console":   ("signin", "ok",  "403", "403",     "403", "portal", "portal", "portal", "portal"),
     # /portal/*: the MSP and its portal users; a customer user's scope is its
     # customer whatever ?customer= says (bodies are checked for B below).
@@ -76,6 +73,8 @@ GET_EXPECT = {
     "portal_doc_A":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "ok"),
     # Any other customer's document, or any draft: not there for a customer user.
     "portal_doc_x":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "404"),
+    # /favicon.ico, /logo, /brand.css: the brand on every page, for everyone.
+    "asset":         ("ok",) * len(ROLES),
 }
 
 # What each role gets when it posts a form with its own valid CSRF token.
@@ -143,7 +142,7 @@ ROUTE_EXPECT = {
     ("POST", "/invoices/*"): {"msp_form"},
     ("GET", "/pricing"): {"msp_console"},
     ("POST", "/pricing/*"): {"msp_form"},
-    ("GET", "/branding"): {"msp_console"},
+    ("GET", "/branding"): {"msp_console"},  # the brand: the MSP's account only
     ("POST", "/branding/*"): {"msp_form"},
     ("GET", "/favicon.ico"): {"asset"},
     ("GET", "/logo"): {"asset"},
