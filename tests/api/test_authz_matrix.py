@@ -73,9 +73,9 @@ GET_EXPECT = {
     "portal_doc_A":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "ok"),
     # Any other customer's document, or any draft: not there for a customer user.
     "portal_doc_x":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "404"),
-    # /favicon.ico, /logo, /brand.css: the brand on every page, for everyone.
-    "asset":         ("ok",) * len(ROLES),
 }
+# /favicon.ico, /logo, /brand.css: the brand on every page, for everyone.
+GET_EXPECT["asset"] = ("ok",) * len(ROLES)
 
 # What each role gets when it posts a form with its own valid CSRF token.
 # allowed = its right (not posted here: it would change the demo, except
