@@ -245,6 +245,12 @@ draft_one(struct store *st, struct arena *a, const struct month *m,
 		    strcmp(orig->source, f.h.source) != 0 ||
 		    strcmp(orig->bill_from, f.h.bill_from) != 0 ||
 		    strcmp(orig->bill_to, f.h.bill_to) != 0 ||
+		    orig->payment_terms_days != f.h.payment_terms_days ||
+		    strcmp(orig->payment_instructions,
+		    f.h.payment_instructions) != 0 ||
+		    strcmp(orig->brand_name, f.h.brand_name) != 0 ||
+		    strcmp(orig->brand_color, f.h.brand_color) != 0 ||
+		    strcmp(orig->support_contact, f.h.support_contact) != 0 ||
 		    strcmp(orig->commitment, f.h.commitment) != 0) {
 			if (store_invoice_update_draft(st, &f.h, e) == -1 ||
 			    (changed && store_invoice_lines_put(st, f.h.id,

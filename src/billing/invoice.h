@@ -174,5 +174,8 @@ int	invoice_reconcile(struct store *, struct arena *,
 
 /* "YYYY-MM-DD" of ms. */
 void	invoice_date(int64_t ms, char *buf, size_t len);
+/* The due date "YYYY-MM-DD" (issue date + payment terms); a draft's
+ * "Net 30 from issue". */
+void	invoice_due_text(const struct invoice *, char *buf, size_t len);
 
 #endif

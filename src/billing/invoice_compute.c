@@ -43,6 +43,20 @@ invoice_date(int64_t ms, char *buf, size_t len)
 	snprintf(buf, len, "%04d-%02u-%02u", y, m, d);
 }
 
+void
+invoice_due_text(const struct invoice *h, char *buf, size_t len)
+{
+	char	 terms[32];
+
+	if (h->issued_at != 0) {
+		invoice_date(h->issued_at + h->payment_terms_days * DAY_MS, buf,
+		    len);
+		return;
+	}
+	payment_terms_text(h->payment_terms_days, terms, sizeof(terms));
+	snprintf(buf, len, "%s from issue", terms);
+}
+
 int
 invoice_range_cmp(const void *a, const void *b)
 {
@@ -82,6 +96,7 @@ invoice_month_load(struct store *st, struct arena *a, const char *period,
 	    msp_get(st, &m->msp, e) == -1)
 		return (-1);
 	m->has_msp = 1;
+	msp_brand_read(st, &m->brand);
 	for (i = 0; i < nsrc; i++) {
 		w = snprintf(m->source + off, sizeof(m->source) - off, "%s%lld",
 		    off ? "," : "", (long long)src[i].id);
@@ -247,6 +262,43 @@ item_amount(struct store *st, const struct month *m, const char *currency,
  * Computes customer c's document for the month (nothing written): lines by
  * account and service, then the custom items valid in the period.
  */
+/* "Tax ID: X" as a line of its own, or nothing. */
+static const char *
+tax_line(const char *id, char *buf, size_t len)
+{
+	if (id[0] == '\0')
+		return ("");
+	snprintf(buf, len, "\nTax ID: %s", id);
+	return (buf);
+}
+
+/* Who bills whom, on what terms, under which brand: the MSP's with the
+ * customer's overrides. */
+static void
+invoice_parties(const struct month *m, const struct customer *c,
+    struct invoice *h)
+{
+	const struct msp_brand	*b = &m->brand;
+	char			 tax[TAX_ID_MAX + 16];
+
+	snprintf(h->bill_from, sizeof(h->bill_from), "%s\n%s%s",
+	    m->msp.legal_name[0] != '\0' ? m->msp.legal_name : m->msp.name,
+	    m->msp.address, tax_line(m->msp.tax_id, tax, sizeof(tax)));
+	snprintf(h->bill_to, sizeof(h->bill_to), "%s%s%s%s\n%s", c->name,
+	    c->address[0] != '\0' ? "\n" : "", c->address,
+	    tax_line(c->tax_id, tax, sizeof(tax)), c->contact_email);
+	h->payment_terms_days = c->payment_terms_days >= 0 ?
+	    c->payment_terms_days : m->msp.payment_terms_days;
+	snprintf(h->payment_instructions, sizeof(h->payment_instructions),
+	    "%s", c->payment_instructions[0] != '\0' ?
+	    c->payment_instructions : m->msp.payment_instructions);
+	snprintf(h->brand_name, sizeof(h->brand_name), "%s", b->name);
+	snprintf(h->brand_color, sizeof(h->brand_color), "%s", b->color);
+	snprintf(h->support_contact, sizeof(h->support_contact), "%s%s%s",
+	    b->support_email, b->support_email[0] != '\0' &&
+	    b->support_url[0] != '\0' ? ", " : "", b->support_url);
+}
+
 int
 invoice_compute(struct store *st, struct arena *a, const struct month *m,
     const struct customer *c, const struct frozen *fz,
@@ -278,10 +330,7 @@ invoice_compute(struct store *st, struct arena *a, const struct month *m,
 	pricing_commitment_format(&cb, h->commitment, sizeof(h->commitment));
 	snprintf(h->source, sizeof(h->source), "%s", m->source);
 	if (m->has_msp)
-		snprintf(h->bill_from, sizeof(h->bill_from), "%s\n%s",
-		    m->msp.name, m->msp.address);
-	snprintf(h->bill_to, sizeof(h->bill_to), "%s\n%s", c->name,
-	    c->contact_email);
+		invoice_parties(m, c, h);
 	if (fz != NULL)
 		h->fx_rate = fz->fx_rate;
 	else if (fx_get(st, m->period, "USD", h->currency, &h->fx_rate,

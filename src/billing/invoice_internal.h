@@ -19,6 +19,7 @@ struct month {
 	char			 period[8];
 	int64_t			 start, end;		/* ms, [start, end) */
 	struct msp		 msp;
+	struct msp_brand	 brand;
 	int			 has_msp;
 	struct pricing_rule	*rules;
 	size_t			 nrules;

@@ -6,21 +6,23 @@
  */
 #include <hpdf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "billing/pdf.h"
 #include "billing/pricing.h"
 #include "billing/service.h"
 #include "core/clock.h"
+#include "onboard/onboard.h"
 
 #define PAGE_W		595.276f
 #define PAGE_H		841.89f
 #define MARGIN		50.0f
 #define ROW_H		15.0f
-#define TABLE_TOP1	540.0f		/* first page: below the parties */
+#define TABLE_TOP1	505.0f		/* first page: below the parties */
 #define TABLE_TOPN	770.0f		/* next pages */
 #define TABLE_BOTTOM	80.0f		/* above the footer */
-#define TOTALS_H	95.0f		/* subtotal, tax, total, note */
+#define TOTALS_H	165.0f		/* subtotal, tax, total, note, payment */
 #define TEXT_MAX	512
 
 struct pdf_ctx {
@@ -188,6 +190,65 @@ draw_block(struct pdf_ctx *c, HPDF_Page pg, float x, float y,
 	return (k);
 }
 
+/* Words of s on lines of at most width, at most max lines; returns the
+ * number drawn. */
+static int
+draw_wrapped(struct pdf_ctx *c, HPDF_Page pg, HPDF_Font f, float size,
+    float x, float y, float width, const char *s, int max)
+{
+	char		 w[TEXT_MAX], *p, *cut, *sp, save;
+	int		 k = 0;
+
+	winansi(s, w, sizeof(w));
+	HPDF_Page_SetFontAndSize(pg, f, size);
+	for (p = w; *p != '\0' && k < max; k++) {
+		cut = p + strlen(p);
+		while (HPDF_Page_TextWidth(pg, p) > width) {
+			/* Back to the last blank that makes it fit. */
+			save = *cut;
+			*cut = '\0';
+			sp = strrchr(p, ' ');
+			*cut = save;
+			if (sp == NULL || sp == p)
+				break;
+			cut = sp;
+			save = *cut;
+			*cut = '\0';
+			if (HPDF_Page_TextWidth(pg, p) <= width) {
+				*cut = save;
+				break;
+			}
+			*cut = save;
+		}
+		save = *cut;
+		*cut = '\0';
+		HPDF_Page_BeginText(pg);
+		HPDF_Page_TextOut(pg, x, y - k * (size + 3), p);
+		HPDF_Page_EndText(pg);
+		*cut = save;
+		p = cut;
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	(void)c;
+	return (k);
+}
+
+/* The brand's colour (#rrggbb) as the fill colour; black without one. */
+static void
+fill_brand(HPDF_Page pg, const char *color)
+{
+	unsigned long	 v;
+
+	if (strlen(color) != 7 || color[0] != '#') {
+		HPDF_Page_SetRGBFill(pg, 0.14f, 0.18f, 0.24f);
+		return;
+	}
+	v = strtoul(color + 1, NULL, 16);
+	HPDF_Page_SetRGBFill(pg, ((v >> 16) & 0xff) / 255.0f,
+	    ((v >> 8) & 0xff) / 255.0f, (v & 0xff) / 255.0f);
+}
+
 static void
 draw_header(struct pdf_ctx *c, HPDF_Page pg, const struct invoice_doc *d)
 {
@@ -196,7 +257,19 @@ draw_header(struct pdf_ctx *c, HPDF_Page pg, const struct invoice_doc *d)
 	char			*nl;
 	float			 y;
 
-	/* The issuer: the MSP's name large, then its address. */
+	/* The band of the brand the invoice was sent under. */
+	fill_brand(pg, h->brand_color);
+	HPDF_Page_Rectangle(pg, 0, PAGE_H - 36, PAGE_W, 36);
+	HPDF_Page_Fill(pg);
+	HPDF_Page_SetRGBFill(pg, 1, 1, 1);
+	text_fit(c, pg, c->bold, 13, MARGIN, PAGE_H - 23, 250,
+	    h->brand_name[0] ? h->brand_name : "");
+	if (h->support_contact[0])
+		text_right(c, pg, c->font, 8.5f, PAGE_W - MARGIN, PAGE_H - 22,
+		    h->support_contact);
+	HPDF_Page_SetRGBFill(pg, 0, 0, 0);
+	/* The issuer: the MSP's legal name large, then its address and tax
+	 * id. */
 	snprintf(from, sizeof(from), "%s", h->bill_from[0] ? h->bill_from :
 	    "(MSP not set)");
 	nl = strchr(from, '\n');
@@ -219,12 +292,19 @@ draw_header(struct pdf_ctx *c, HPDF_Page pg, const struct invoice_doc *d)
 		invoice_date(h->issued_at, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "not issued");
-	KV("Date", buf);
+	KV("Issue date", buf);
+	if (strcmp(h->kind, "CREDIT_NOTE") != 0) {
+		invoice_due_text(h, buf, sizeof(buf));
+		KV("Due date", buf);
+		payment_terms_text(h->payment_terms_days, buf, sizeof(buf));
+		KV("Terms", buf);
+	}
 	KV("Billing period", h->period);
 	snprintf(buf, sizeof(buf), "%s to %s", h->period_start, h->period_end);
 	KV("Covered", buf);
 	KV("Currency", h->currency);
-	KV("Customer", h->customer_id);
+	KV("Customer", h->customer_name[0] ? h->customer_name :
+	    h->customer_id);
 	if (d->refers_number[0])
 		KV("Refers to", d->refers_number);
 	if (strcmp(h->state, "VOID") == 0)
@@ -233,10 +313,10 @@ draw_header(struct pdf_ctx *c, HPDF_Page pg, const struct invoice_doc *d)
 	/* The customer. */
 	text(c, pg, c->font, 8, MARGIN, PAGE_H - 215, "BILL TO");
 	hline(pg, MARGIN, MARGIN + 230, PAGE_H - 219, 0.5f);
-	draw_block(c, pg, MARGIN, PAGE_H - 234, h->bill_to, 4, 1);
+	draw_block(c, pg, MARGIN, PAGE_H - 234, h->bill_to, 6, 1);
 	if (strcmp(h->state, "DRAFT") == 0) {
 		HPDF_Page_SetRGBFill(pg, 0.75f, 0.1f, 0.1f);
-		text(c, pg, c->bold, 11, MARGIN, TABLE_TOP1 + 32,
+		text(c, pg, c->bold, 11, MARGIN, TABLE_TOP1 + 20,
 		    "DRAFT - subject to change, not for payment");
 		HPDF_Page_SetRGBFill(pg, 0, 0, 0);
 	}
@@ -266,6 +346,35 @@ draw_footer(struct pdf_ctx *c, HPDF_Page pg, const struct invoice_doc *d,
 	text(c, pg, c->font, 8, MARGIN, 38, buf);
 	snprintf(buf, sizeof(buf), "Page %d of %d", page, pages);
 	text_right(c, pg, c->font, 8, PAGE_W - MARGIN, 38, buf);
+	if (d->h.support_contact[0]) {
+		char	 q[sizeof(d->h.support_contact) + 40];
+
+		snprintf(q, sizeof(q), "Questions about this document: %s",
+		    d->h.support_contact);
+		text_fit(c, pg, c->font, 8, MARGIN, 26, PAGE_W - 2 * MARGIN,
+		    q);
+	}
+}
+
+/* How to pay, under the totals: the terms, the due date, the MSP's (or
+ * the customer's own) instructions. */
+static void
+draw_payment(struct pdf_ctx *c, HPDF_Page pg, const struct invoice *h,
+    float y)
+{
+	char	 terms[32], due[48], buf[128];
+
+	if (strcmp(h->kind, "CREDIT_NOTE") == 0)
+		return;
+	payment_terms_text(h->payment_terms_days, terms, sizeof(terms));
+	invoice_due_text(h, due, sizeof(due));
+	text(c, pg, c->bold, 9.5f, MARGIN, y, "Payment");
+	hline(pg, MARGIN, PAGE_W - MARGIN, y - 4, 0.5f);
+	snprintf(buf, sizeof(buf), "Terms: %s. Due date: %s.", terms, due);
+	text(c, pg, c->font, 9, MARGIN, y - 17, buf);
+	if (h->payment_instructions[0])
+		draw_wrapped(c, pg, c->font, 9, MARGIN, y - 30,
+		    PAGE_W - 2 * MARGIN, h->payment_instructions, 4);
 }
 
 /* The table's rows: the lines, then "Adjustments" and the adjustments. */
@@ -444,6 +553,7 @@ invoice_pdf(const struct invoice_doc *d, struct buf *out, int *pages_out,
 		    "%s %s (rate for %s).", rate, h->currency, h->period);
 		text(&c, pg, c.font, 8, MARGIN, y - 66, buf);
 	}
+	draw_payment(&c, pg, h, y - 86);
 	draw_footer(&c, pg, d, page, pages);
 
 	if (c.error == 0)

@@ -15,7 +15,9 @@ static const char usage_text[] =
 "       payerlink customer list\n"
 "       payerlink customer show C\n"
 "       payerlink customer update C [--name N] [--contact E] [--currency C]\n"
-"                                   [--tax-rate R]\n"
+"                                   [--tax-rate R] [--address A] [--tax-id T]\n"
+"                                   [--payment-terms DAYS|default]\n"
+"                                   [--payment-instructions TEXT]\n"
 "                                   [--commitment keep|pass-through|share:N]\n"
 "       payerlink customer add-account C ACCOUNT_ID\n"
 "All take --db FILE and --json.\n"
@@ -28,6 +30,11 @@ static const char usage_text[] =
 "\"ContactEmail\", \"Currency\", \"TaxRate\", \"AccountCount\", \"CreatedAt\",\n"
 "\"UpdatedAt\"} (show adds \"Accounts\"); list prints {\"Customers\": [...]};\n"
 "add-account prints {\"CustomerId\", \"AccountId\"}.\n"
+"--address (newlines for several lines) and --tax-id print under Bill to\n"
+"on its invoices; --payment-terms (days: 15 prints \"Net 15\" and a due date\n"
+"15 days after issue; \"default\" the MSP's, payerlink msp set) and\n"
+"--payment-instructions (\"\" the MSP's) override the MSP's for it. The JSON\n"
+"adds \"Address\", \"TaxId\", \"PaymentTerms\" and \"PaymentInstructions\".\n"
 "--commitment sets how reserved instances and savings plans are billed\n"
 "(docs/billing.md): pass-through (the payer's rates, the default), keep\n"
 "(covered usage at public on-demand cost) or share:N (N% of the saving\n"
@@ -54,6 +61,10 @@ cmd_customer(int argc, char **argv)
 		{ "currency", required_argument, NULL, 'C' },
 		{ "tax-rate", required_argument, NULL, 't' },
 		{ "commitment", required_argument, NULL, 'M' },
+		{ "address", required_argument, NULL, 'a' },
+		{ "tax-id", required_argument, NULL, 'T' },
+		{ "payment-terms", required_argument, NULL, 'P' },
+		{ "payment-instructions", required_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -84,6 +95,10 @@ cmd_customer(int argc, char **argv)
 		case 'C': in.currency = optarg; break;
 		case 't': in.tax_rate = optarg; break;
 		case 'M': commitment = optarg; break;
+		case 'a': in.address = optarg; break;
+		case 'T': in.tax_id = optarg; break;
+		case 'P': in.payment_terms = optarg; break;
+		case 'I': in.payment_instructions = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(usage_text, stdout); return (0);
 		default: return (cli_usage(usage_text));

@@ -99,6 +99,18 @@ linked_customer(struct store *st, const char *name, const char *currency,
 	ci.contact_email = demo[accts[0]].email;
 	ci.currency = currency;
 	ci.tax_rate = tax_rate;
+	/* What makes its invoices payable: where to send them, its tax id;
+	 * Hooli pays in 15 days, by card, instead of the MSP's Net 30. */
+	ci.address = strcmp(name, "Hooli") == 0 ?
+	    "1401 N Shoreline Blvd\nMountain View, CA 94043" :
+	    "Umbrella Tower, 1 Raccoon Street\nRaccoon City, MO 65201";
+	ci.tax_id = strcmp(name, "Hooli") == 0 ? "US 94-1234567" :
+	    "US 12-3456789";
+	if (strcmp(name, "Hooli") == 0) {
+		ci.payment_terms = "15";
+		ci.payment_instructions = "Card on file: charged on the due "
+		    "date. Questions: billing@demo-msp.example";
+	}
 	if (customer_create(st, NULL, &ci, &c, e) == -1)
 		return (-1);
 	for (i = 0; i < n; i++)

@@ -10,14 +10,21 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/json.h"
+#include "core/xmalloc.h"
 #include "cli/live.h"
 #include "onboard/onboard.h"
 #include "rest/onboard_json.h"
 
 static const char usage_text[] =
 "usage: payerlink msp set ACCOUNT_ID [--name N] [--address A] [--url URL]\n"
-"                         [--gap-threshold MINUTES] [--json]\n"
+"                         [--gap-threshold MINUTES] [--legal-name N]\n"
+"                         [--tax-id T] [--payment-terms DAYS]\n"
+"                         [--payment-instructions TEXT] [--json]\n"
 "       payerlink msp show [--json]\n"
+"       payerlink msp brand --name N --support-email E [--color '#RRGGBB']\n"
+"                           [--logo FILE.png|FILE.svg | --no-logo]\n"
+"                           [--support-url U] [--adapt-color] [--json]\n"
 "       payerlink msp connect [--profile P] [--region R] [--name N]\n"
 "                             [--url URL] [--json]\n"
 "       payerlink msp sync [--json]\n"
@@ -29,7 +36,25 @@ static const char usage_text[] =
 "http://127.0.0.1:8080). --gap-threshold flags billing gaps longer than\n"
 "MINUTES (default 15). With --json both print {\"AccountId\", \"Name\",\n"
 "\"Address\", \"PublicUrl\", \"GapThresholdMinutes\", \"UpdatedAt\", \"Mode\"}\n"
-"(Mode: emulated or live; live adds OrganizationId and the last sync).\n"
+"(Mode: emulated or live; live adds OrganizationId and the last sync),\n"
+"\"LegalName\", \"TaxId\", \"PaymentTermsDays\", \"PaymentTerms\",\n"
+"\"PaymentInstructions\" and \"Brand\" (below).\n"
+"What invoices say of the MSP: --legal-name (default: the name), --address\n"
+"(use newlines for several lines), --tax-id, --payment-terms (days to pay:\n"
+"30 prints \"Net 30\" and a due date 30 days after issue; 0 \"Due on\n"
+"receipt\"; default 30) and --payment-instructions (bank, IBAN, reference).\n"
+"A customer may override terms and instructions (payerlink customer update).\n"
+"\n"
+"brand sets what customers see: the portal, sign-in and plan pages, e-mails\n"
+"and invoices carry the brand's name, logo, colour and support contact\n"
+"instead of payerlink's (the MSP console's Branding page does the same).\n"
+"The colour is the background of white text and the colour of links, so\n"
+"white on it must reach a contrast of 4.5:1 (WCAG AA): a lighter colour is\n"
+"refused, naming a darker shade that passes; --adapt-color takes that\n"
+"shade instead and says so. The logo is a PNG or SVG file of at most\n"
+"100 KiB (an SVG without scripts); it is also the favicon. Only the\n"
+"options given change. --json prints {\"Name\", \"Color\", \"SupportEmail\",\n"
+"\"SupportUrl\", \"LogoType\", \"Set\", \"Adapted\"}.\n"
 "\n"
 "connect makes the installation live (docs/live.md): with the AWS\n"
 "credentials of --profile (else the SDKs' chain: AWS_ACCESS_KEY_ID...,\n"
@@ -45,15 +70,32 @@ static const char usage_text[] =
 "serve does it on its own every --sync-interval seconds.\n";
 
 static void
+print_brand(const struct msp_brand *b)
+{
+	printf("Brand:          %s%s\n", b->name, b->updated_at != 0 ? "" :
+	    " (no brand set: payerlink msp brand)");
+	printf("Colour:         %s\n", b->color);
+	if (b->support_email[0] != '\0')
+		printf("Support:        %s%s%s\n", b->support_email,
+		    b->support_url[0] != '\0' ? "  " : "", b->support_url);
+	printf("Logo:           %s\n", b->logo_type[0] != '\0' ? b->logo_type :
+	    "none (a built-in icon)");
+}
+
+static void
 print_msp(struct store *st, const struct msp *m, int json)
 {
+	struct msp_brand b;
 	struct live_org	 l;
 	json_t		*o;
+	char		 terms[32];
 	int		 live;
 
 	live = live_status(st, &l, NULL) == 0;
+	msp_brand_get(st, &b);
 	if (json) {
 		o = msp_json(m);
+		json_object_set_new(o, "Brand", brand_json(&b));
 		json_object_set_new(o, "Mode", json_string(live ? "live" :
 		    "emulated"));
 		if (live) {
@@ -82,6 +124,15 @@ print_msp(struct store *st, const struct msp *m, int json)
 	printf("Public URL:     %s\n", m->public_url);
 	printf("Gap threshold:  %lld minutes\n",
 	    (long long)m->gap_threshold_min);
+	payment_terms_text(m->payment_terms_days, terms, sizeof(terms));
+	printf("Legal name:     %s\n", m->legal_name[0] != '\0' ?
+	    m->legal_name : m->name);
+	if (m->tax_id[0] != '\0')
+		printf("Tax ID:         %s\n", m->tax_id);
+	printf("Payment terms:  %s\n", terms);
+	if (m->payment_instructions[0] != '\0')
+		printf("How to pay:     %s\n", m->payment_instructions);
+	print_brand(&b);
 }
 
 static json_t *
@@ -93,6 +144,80 @@ ids_json(char (*v)[ACCOUNT_ID_LEN + 1], size_t n)
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return (a);
+}
+
+/* Reads a logo file: at most BRAND_LOGO_MAX + 1 bytes (so msp_brand_set
+ * can say it is too large) into *data (xmalloc). */
+static int
+read_logo(const char *path, unsigned char **data, size_t *len)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "payerlink: %s: cannot open it\n", path);
+		return (-1);
+	}
+	*data = xmalloc(BRAND_LOGO_MAX + 1);
+	*len = fread(*data, 1, BRAND_LOGO_MAX + 1, f);
+	if (ferror(f)) {
+		fprintf(stderr, "payerlink: %s: cannot read it\n", path);
+		fclose(f);
+		xfree(*data);
+		return (-1);
+	}
+	if (*len == BRAND_LOGO_MAX + 1) {
+		fseek(f, 0, SEEK_END);
+		*len = (size_t)ftell(f);
+	}
+	fclose(f);
+	return (0);
+}
+
+/* msp brand. */
+static int
+msp_brand(const char *db, struct brand_input *in, const char *logo_path,
+    int json)
+{
+	struct msp_brand b;
+	struct store	*st;
+	struct err	 e;
+	unsigned char	*logo = NULL;
+	char		 note[BRAND_NOTE_MAX];
+	json_t		*o;
+	int		 rc = 0;
+
+	if (logo_path != NULL) {
+		if (read_logo(logo_path, &logo, &in->logo_len) == -1)
+			return (1);
+		if (in->logo_len == 0) {
+			xfree(logo);
+			fprintf(stderr, "payerlink: %s: the file is empty\n",
+			    logo_path);
+			return (1);
+		}
+		/* Too large: refused by size before its bytes are read. */
+		in->logo = logo;
+	}
+	if ((st = cli_open(cli_db_path(db), STORE_EMULATOR)) == NULL) {
+		xfree(logo);
+		return (1);
+	}
+	err_clear(&e);
+	if (msp_brand_set(st, NULL, in, &b, note, &e) == -1)
+		rc = cli_fail(&e);
+	else if (json) {
+		o = brand_json(&b);
+		json_object_set_new(o, "Adapted", json_string_or_null(
+		    note[0] != '\0' ? note : NULL));
+		cli_print_json(o);
+	} else {
+		if (note[0] != '\0')
+			printf("Note: %s\n", note);
+		print_brand(&b);
+	}
+	store_close(st);
+	xfree(logo);
+	return (rc);
 }
 
 /* msp connect / msp sync. */
@@ -172,9 +297,23 @@ cmd_msp(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "region", required_argument, NULL, 'r' },
+		{ "legal-name", required_argument, NULL, 'L' },
+		{ "tax-id", required_argument, NULL, 'T' },
+		{ "payment-terms", required_argument, NULL, 'P' },
+		{ "payment-instructions", required_argument, NULL, 'I' },
+		{ "logo", required_argument, NULL, 'l' },
+		{ "no-logo", no_argument, NULL, 'N' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "colour", required_argument, NULL, 'c' },
+		{ "support-email", required_argument, NULL, 's' },
+		{ "support-url", required_argument, NULL, 'S' },
+		{ "adapt-color", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct brand_input	 bi;
+	const char		*logo_path = NULL;
+	int			 brand_only = 0;
 	struct msp_input	 in;
 	struct msp		 m;
 	struct store		*st;
@@ -188,11 +327,25 @@ cmd_msp(int argc, char **argv)
 	if ((ch = cli_subcommand(&argc, &argv, usage_text, &sub)) != -1)
 		return (ch);
 	memset(&in, 0, sizeof(in));
+	memset(&bi, 0, sizeof(bi));
 	in.gap_threshold_min = -1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': db = optarg; break;
-		case 'n': in.name = optarg; break;
+		case 'n': in.name = bi.name = optarg; break;
+		case 'L': in.legal_name = optarg; break;
+		case 'T': in.tax_id = optarg; break;
+		case 'P': in.payment_terms = optarg; break;
+		case 'I': in.payment_instructions = optarg; break;
+		case 'l': logo_path = optarg; brand_only = 1; break;
+		case 'N':
+			bi.logo = (const unsigned char *)"";
+			brand_only = 1;
+			break;
+		case 'c': bi.color = optarg; brand_only = 1; break;
+		case 's': bi.support_email = optarg; brand_only = 1; break;
+		case 'S': bi.support_url = optarg; brand_only = 1; break;
+		case 'A': bi.adapt = 1; brand_only = 1; break;
 		case 'a': in.address = optarg; break;
 		case 'u': in.public_url = optarg; break;
 		case 'g':
@@ -210,6 +363,12 @@ cmd_msp(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (strcmp(sub, "brand") == 0 && argc == 0 && profile == NULL &&
+	    region == NULL)
+		return (msp_brand(db, &bi, logo_path, json));
+	if (brand_only)
+		return (cli_usage("payerlink: --logo, --color, --support-email, "
+		    "--support-url and --adapt-color are options of msp brand\n"));
 	if ((strcmp(sub, "connect") == 0 || strcmp(sub, "sync") == 0) &&
 	    argc == 0)
 		return (msp_live(sub, db, profile, region, &in, json));

@@ -113,6 +113,45 @@ customer_apply(struct customer *c, const struct customer_input *in,
 			    "with at most 4 decimals, like 10 or 8.875"));
 		c->tax_rate = rate;
 	}
+	if (in->address != NULL) {
+		if (!utf8_valid(in->address, strlen(in->address)) ||
+		    utf8_chars(in->address) > MSP_ADDRESS_MAX ||
+		    strlen(in->address) >= sizeof(c->address))
+			return (err_set(e, ERR_INVALID, NULL, NULL, "address: "
+			    "at most %d characters", MSP_ADDRESS_MAX));
+		snprintf(c->address, sizeof(c->address), "%s", in->address);
+	}
+	if (in->tax_id != NULL) {
+		if (!utf8_valid(in->tax_id, strlen(in->tax_id)) ||
+		    strlen(in->tax_id) > TAX_ID_MAX ||
+		    strpbrk(in->tax_id, "\r\n\t") != NULL)
+			return (err_set(e, ERR_INVALID, NULL, NULL, "tax id: "
+			    "one line of at most %d characters", TAX_ID_MAX));
+		snprintf(c->tax_id, sizeof(c->tax_id), "%s", in->tax_id);
+	}
+	if (in->payment_terms != NULL) {
+		if (in->payment_terms[0] == '\0' ||
+		    strcmp(in->payment_terms, "default") == 0)
+			c->payment_terms_days = -1;
+		else if ((c->payment_terms_days =
+		    payment_terms_parse(in->payment_terms)) == -1)
+			return (err_set(e, ERR_INVALID, NULL, NULL, "payment "
+			    "terms: expected days from 0 to 365 (like 30 or "
+			    "\"Net 30\") or \"default\" for the MSP's"));
+	}
+	if (in->payment_instructions != NULL) {
+		if (!utf8_valid(in->payment_instructions,
+		    strlen(in->payment_instructions)) ||
+		    utf8_chars(in->payment_instructions) > PAYMENT_TEXT_MAX ||
+		    strlen(in->payment_instructions) >=
+		    sizeof(c->payment_instructions))
+			return (err_set(e, ERR_INVALID, NULL, NULL, "payment "
+			    "instructions: at most %d characters",
+			    PAYMENT_TEXT_MAX));
+		snprintf(c->payment_instructions,
+		    sizeof(c->payment_instructions), "%s",
+		    in->payment_instructions);
+	}
 	return (0);
 badcur:
 	return (err_set(e, ERR_INVALID, NULL, NULL,
@@ -149,6 +188,7 @@ customer_create(struct store *st, const struct principal *who,
 
 	memset(&c, 0, sizeof(c));
 	snprintf(c.currency, sizeof(c.currency), "USD");
+	c.payment_terms_days = -1;
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
 	/* Who asks comes first: a stranger learns nothing from the input

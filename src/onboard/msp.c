@@ -236,6 +236,20 @@ msp_set(struct store *st, const struct orgport *org,
 	if (in->public_url != NULL && !url_valid(in->public_url))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "url: expected http(s)://host[:port][/path]"));
+	if (in->legal_name != NULL && !text_ok(in->legal_name, MSP_NAME_MAX))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "legal name: at most %d characters", MSP_NAME_MAX));
+	if (in->tax_id != NULL && !text_ok(in->tax_id, TAX_ID_MAX))
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "tax id: at most %d characters", TAX_ID_MAX));
+	if (in->payment_terms != NULL &&
+	    payment_terms_parse(in->payment_terms) == -1)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "payment terms: "
+		    "expected days from 0 to 365, like 30 or \"Net 30\""));
+	if (in->payment_instructions != NULL &&
+	    !text_ok(in->payment_instructions, PAYMENT_TEXT_MAX))
+		return (err_set(e, ERR_INVALID, NULL, NULL, "payment "
+		    "instructions: at most %d characters", PAYMENT_TEXT_MAX));
 	if (in->gap_threshold_min < -1 || in->gap_threshold_min > 10080)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "gap threshold: expected 0 to 10080 minutes"));
@@ -275,6 +289,15 @@ msp_set(struct store *st, const struct orgport *org,
 	m.gap_threshold_min = in->gap_threshold_min >= 0 ?
 	    in->gap_threshold_min : have ? cur.gap_threshold_min :
 	    ONBOARD_GAP_DEFAULT_MIN;
+#define KEEP(f, dflt) snprintf(m.f, sizeof(m.f), "%s", in->f != NULL ? \
+	in->f : have ? cur.f : (dflt))
+	KEEP(legal_name, "");
+	KEEP(tax_id, "");
+	KEEP(payment_instructions, "");
+#undef KEEP
+	m.payment_terms_days = in->payment_terms != NULL ?
+	    payment_terms_parse(in->payment_terms) : have ?
+	    cur.payment_terms_days : PAYMENT_TERMS_DEFAULT;
 	m.updated_at = store_now(st);
 	snprintf(detail, sizeof(detail), "account %s organization %s "
 	    "gap threshold %lld min", m.account_id, o.id,

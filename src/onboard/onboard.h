@@ -96,6 +96,11 @@ struct msp_input {
 	const char	*address;
 	const char	*public_url;	/* http(s)://host[:port][/path] */
 	int64_t		 gap_threshold_min;
+	/* What its invoices say. payment_terms: days (default 30). */
+	const char	*legal_name;
+	const char	*tax_id;
+	const char	*payment_terms;
+	const char	*payment_instructions;
 };
 
 /*
@@ -111,6 +116,58 @@ int	msp_get(struct store *, struct msp *out /* OUT */, struct err *);
 int	msp_require(struct store *, const struct principal *who,
 	    struct msp *out /* OUT */, struct err *);
 
+/* ---- The MSP's brand ------------------------------------------------ */
+
+/*
+ * The brand shows on every page customers see (the portal, sign-in, plan
+ * pages), in e-mails and on invoices. Its colour is the background of
+ * white text (the top bar, buttons) and the colour of links on white, so
+ * it must reach WCAG's 4.5:1 against white: msp_brand_set refuses one
+ * that does not (ERR_INVALID naming the ratio and a darker shade of it
+ * that passes), or with adapt takes that shade and says so in *note.
+ * The logo: PNG (checked by its signature) or SVG (an <svg> element, no
+ * script), at most BRAND_LOGO_MAX bytes; logo NULL keeps the current
+ * one, logo_len 0 with a non-NULL logo removes it.
+ */
+struct brand_input {
+	const char		*name;		/* required on first set */
+	const char		*color;		/* #RRGGBB */
+	const char		*support_email;	/* required on first set */
+	const char		*support_url;	/* "" removes */
+	const unsigned char	*logo;
+	size_t			 logo_len;
+	int			 adapt;		/* darken a colour that fails */
+};
+
+#define BRAND_NOTE_MAX	200
+
+int	msp_brand_set(struct store *, const struct principal *who,
+	    const struct brand_input *, struct msp_brand *out /* OUT */,
+	    char note[BRAND_NOTE_MAX] /* OUT: "" or what was adapted */,
+	    struct err *);
+/*
+ * The brand customers see; with no brand set, the MSP's name (or
+ * "payerlink" before one is set), payerlink's colour and no support
+ * contact: this never fails, so pages and e-mails (the budget alert's
+ * body) call it without a fallback of their own.
+ */
+void	msp_brand_get(struct store *, struct msp_brand *out /* OUT */);
+/* msp_brand_get inside the caller's open transaction. */
+void	msp_brand_read(struct store *, struct msp_brand *out /* OUT */);
+/* The logo's bytes and type into the arena; ERR_NOT_FOUND when none. */
+int	msp_logo_get(struct store *, struct arena *,
+	    const char **type_out /* OUT */, const unsigned char **data_out,
+	    size_t *len_out /* OUT */, struct err *);
+/* WCAG 2 contrast ratio x 100 of two #rrggbb colours (450 is 4.5:1);
+ * -1 when one is not #rrggbb. */
+int	brand_contrast(const char *a, const char *b);
+
+/* "Net 30", or "Due on receipt" for 0 days. */
+void	payment_terms_text(int64_t days, char *buf, size_t len);
+/* Days of payment terms: "30", "net30", "Net 30" (0 to 365); -1 if not. */
+int64_t	payment_terms_parse(const char *);
+#define PAYMENT_TERMS_DEFAULT	30
+
 /* ---- Customers ------------------------------------------------------- */
 
 /* NULL members: default (create) or unchanged (update). */
@@ -119,6 +176,10 @@ struct customer_input {
 	const char	*contact_email;	/* billing contact */
 	const char	*currency;	/* ISO 4217, default USD */
 	const char	*tax_rate;	/* percent, "10" or "8.875" (4 decimals) */
+	const char	*address;	/* on its invoices; "" removes */
+	const char	*tax_id;
+	const char	*payment_terms;	/* days, or "" / "default": the MSP's */
+	const char	*payment_instructions;	/* "": the MSP's */
 };
 
 int	customer_create(struct store *, const struct principal *who,

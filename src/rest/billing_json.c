@@ -6,6 +6,7 @@
 #include "billing/service.h"
 #include "core/clock.h"
 #include "core/json.h"
+#include "onboard/onboard.h"
 #include "rest/billing_json.h"
 
 static json_t *
@@ -148,6 +149,18 @@ invoice_json(const struct invoice_doc *d, int flags)
 	    json_pack("{s:s, s:s, s:s}", "Base", "USD", "Quote", h->currency,
 	    "Rate", fx) : json_null());
 	json_object_set_new(o, "TaxRate", pct_json(h->tax_rate));
+	/* What the customer needs to pay it (frozen like the parties). */
+	json_object_set_new(o, "BillFrom", json_string(h->bill_from));
+	json_object_set_new(o, "BillTo", json_string(h->bill_to));
+	payment_terms_text(h->payment_terms_days, date, sizeof(date));
+	json_object_set_new(o, "PaymentTerms", json_string(date));
+	if (h->issued_at) {
+		invoice_due_text(h, date, sizeof(date));
+		json_object_set_new(o, "DueDate", json_string(date));
+	} else
+		json_object_set_new(o, "DueDate", json_null());
+	json_object_set_new(o, "PaymentInstructions",
+	    json_string(h->payment_instructions));
 	if (flags & INVOICE_MSP) {
 		json_object_set_new(o, "Commitment", json_string(h->commitment));
 		json_object_set_new(o, "Sources", json_string(h->source));

@@ -129,6 +129,11 @@ rest_customer_add(struct rest_call *c, struct err *e)
 	    member(in, "ContactEmail", &ci.contact_email, e) == -1 ||
 	    member(in, "Currency", &ci.currency, e) == -1 ||
 	    member_rate(c->r, in, &ci.tax_rate, e) == -1 ||
+	    member(in, "Address", &ci.address, e) == -1 ||
+	    member(in, "TaxId", &ci.tax_id, e) == -1 ||
+	    member(in, "PaymentTerms", &ci.payment_terms, e) == -1 ||
+	    member(in, "PaymentInstructions", &ci.payment_instructions,
+	    e) == -1 ||
 	    customer_create(c->r->store, &c->who, &ci, &cu, e) == -1) {
 		json_decref(in);
 		return (-1);
@@ -185,6 +190,11 @@ rest_customer_patch(struct rest_call *c, struct err *e)
 	    member(in, "ContactEmail", &ci.contact_email, e) == -1 ||
 	    member(in, "Currency", &ci.currency, e) == -1 ||
 	    member_rate(r, in, &ci.tax_rate, e) == -1 ||
+	    member(in, "Address", &ci.address, e) == -1 ||
+	    member(in, "TaxId", &ci.tax_id, e) == -1 ||
+	    member(in, "PaymentTerms", &ci.payment_terms, e) == -1 ||
+	    member(in, "PaymentInstructions", &ci.payment_instructions,
+	    e) == -1 ||
 	    member(in, "Commitment", &commit, e) == -1 ||
 	    (commit != NULL && pricing_commitment_set(r->store, &c->who,
 	    c->arg, commit, NULL, e) == -1) ||

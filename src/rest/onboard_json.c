@@ -20,11 +20,19 @@ onboard_json_time(int64_t ms)
 json_t *
 msp_json(const struct msp *m)
 {
-	return (json_pack("{s:s, s:s, s:s, s:s, s:I, s:o}",
+	char	 terms[32];
+
+	payment_terms_text(m->payment_terms_days, terms, sizeof(terms));
+	return (json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:I, s:s, "
+	    "s:s}",
 	    "AccountId", m->account_id, "Name", m->name,
 	    "Address", m->address, "PublicUrl", m->public_url,
 	    "GapThresholdMinutes", (json_int_t)m->gap_threshold_min,
-	    "UpdatedAt", onboard_json_time(m->updated_at)));
+	    "UpdatedAt", onboard_json_time(m->updated_at),
+	    "LegalName", m->legal_name, "TaxId", m->tax_id,
+	    "PaymentTermsDays", (json_int_t)m->payment_terms_days,
+	    "PaymentTerms", terms,
+	    "PaymentInstructions", m->payment_instructions));
 }
 
 json_t *
@@ -32,13 +40,33 @@ customer_json(const struct customer *c)
 {
 	char	 rate[24];
 
+	char	 terms[32];
+
 	tax_rate_format(c->tax_rate, rate, sizeof(rate));
-	return (json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o}",
+	if (c->payment_terms_days >= 0)
+		payment_terms_text(c->payment_terms_days, terms, sizeof(terms));
+	else
+		snprintf(terms, sizeof(terms), "default");
+	return (json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:s, s:s, "
+	    "s:s, s:s}",
 	    "CustomerId", c->id, "Name", c->name,
 	    "ContactEmail", c->contact_email, "Currency", c->currency,
 	    "TaxRate", rate, "AccountCount", (json_int_t)c->naccounts,
 	    "CreatedAt", onboard_json_time(c->created_at),
-	    "UpdatedAt", onboard_json_time(c->updated_at)));
+	    "UpdatedAt", onboard_json_time(c->updated_at),
+	    "Address", c->address, "TaxId", c->tax_id,
+	    "PaymentTerms", terms,
+	    "PaymentInstructions", c->payment_instructions));
+}
+
+json_t *
+brand_json(const struct msp_brand *b)
+{
+	return (json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "Name", b->name,
+	    "Color", b->color, "SupportEmail", b->support_email,
+	    "SupportUrl", b->support_url,
+	    "LogoType", json_string_or_null(b->logo_type[0] != '\0' ?
+	    b->logo_type : NULL), "Set", b->updated_at != 0));
 }
 
 json_t *

@@ -14,6 +14,8 @@
 json_t	*onboard_json_time(int64_t ms);		/* ISO 8601, null for 0 */
 json_t	*msp_json(const struct msp *);
 json_t	*customer_json(const struct customer *);
+/* {"Name", "Color", "SupportEmail", "SupportUrl", "LogoType", "Set"}. */
+json_t	*brand_json(const struct msp_brand *);
 json_t	*onboard_result_json(const struct onboard_result *);
 /* ONBOARD_JSON_* flags */
 #define ONBOARD_JSON_SUMMARY	(1 << 0)	/* no timeline, steps, prereqs */

@@ -180,8 +180,16 @@ struct invoice {
 	int64_t	 tax;
 	int64_t	 total;
 	char	 source[64];			/* import ids */
-	char	 bill_from[MSP_NAME_MAX + MSP_ADDRESS_MAX + 2];	/* frozen */
-	char	 bill_to[CUSTOMER_NAME_MAX + EMAIL_MAX + 2];	/* frozen */
+	/* Frozen: the parties (name, address, tax id; bill_to also the
+	 * contact), the terms and how to pay, the brand it was sent under. */
+	char	 bill_from[MSP_NAME_MAX + MSP_ADDRESS_MAX + TAX_ID_MAX + 64];
+	char	 bill_to[CUSTOMER_NAME_MAX + MSP_ADDRESS_MAX + TAX_ID_MAX +
+		    EMAIL_MAX + 64];
+	int64_t	 payment_terms_days;		/* due = issue + this */
+	char	 payment_instructions[PAYMENT_TEXT_MAX + 1];
+	char	 brand_name[MSP_NAME_MAX + 1];
+	char	 brand_color[BRAND_COLOR_LEN + 1];
+	char	 support_contact[EMAIL_MAX + MSP_URL_MAX + 8];
 	int64_t	 created_at;
 	int64_t	 updated_at;
 	int64_t	 issued_at;			/* 0 while DRAFT */

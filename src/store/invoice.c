@@ -49,6 +49,11 @@ static const struct col invoice_cols[] = {
 	COL_I64(struct invoice, voided_at, COL_RO),
 	COL_T(struct invoice, bill_from, 0),
 	COL_T(struct invoice, bill_to, 0),
+	COL_I64(struct invoice, payment_terms_days, 0),
+	COL_T(struct invoice, payment_instructions, 0),
+	COL_T(struct invoice, brand_name, 0),
+	COL_T(struct invoice, brand_color, 0),
+	COL_T(struct invoice, support_contact, 0),
 };
 static const struct row invoice_row = ROW(struct invoice, invoice_cols);
 

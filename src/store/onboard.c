@@ -17,8 +17,22 @@ static const struct col msp_cols[] = {
 	COL_T(struct msp, public_url, 0),
 	COL_I64(struct msp, gap_threshold_min, 0),
 	COL_I64(struct msp, updated_at, 0),
+	COL_T(struct msp, legal_name, 0),
+	COL_T(struct msp, tax_id, 0),
+	COL_I64(struct msp, payment_terms_days, 0),
+	COL_T(struct msp, payment_instructions, 0),
 };
 static const struct row msp_row = ROW(struct msp, msp_cols);
+
+static const struct col brand_cols[] = {
+	COL_T(struct msp_brand, name, 0),
+	COL_T(struct msp_brand, color, 0),
+	COL_T(struct msp_brand, support_email, 0),
+	COL_T(struct msp_brand, support_url, 0),
+	COL_T(struct msp_brand, logo_type, 0),
+	COL_I64(struct msp_brand, updated_at, 0),
+};
+static const struct row brand_row = ROW(struct msp_brand, brand_cols);
 
 /* Plain columns under alias c (the count refers to it). */
 static const struct col customer_cols[] = {
@@ -29,6 +43,10 @@ static const struct col customer_cols[] = {
 	COL_I64(struct customer, tax_rate, 0),
 	COL_I64(struct customer, created_at, COL_KEY),
 	COL_I64(struct customer, updated_at, 0),
+	COL_T(struct customer, address, 0),
+	COL_T(struct customer, tax_id, 0),
+	COL_I64(struct customer, payment_terms_days, 0),
+	COL_T(struct customer, payment_instructions, 0),
 	COL_I64_EXPR(struct customer, naccounts, "(SELECT count(*) FROM "
 	    "customer_accounts x WHERE x.customer_id = c.id)"),
 };
@@ -101,6 +119,71 @@ store_msp_get(struct store *st, struct msp *out, struct err *e)
 
 	return (row_get(row_stmt(st, &q, e), &msp_row, out, e,
 	    "no MSP is set (payerlink msp set ACCOUNT_ID)"));
+}
+
+int
+store_msp_brand_put(struct store *st, const struct msp_brand *b,
+    const char *logo_b64, struct err *e)
+{
+	/* The one row is id 1 (a CHECK). */
+	static struct row_sql	 ins = ROW_SQL(&brand_row,
+	    "INSERT INTO msp_brand {insert id}");
+	static struct row_sql	 upd = ROW_SQL(&brand_row,
+	    "UPDATE msp_brand SET {set} WHERE id = 1");
+	static const char	*logo = "UPDATE msp_brand SET logo = ? "
+	    "WHERE id = 1";
+	struct msp_brand	 cur;
+	struct stmt		*s;
+	int			 have;
+
+	have = store_msp_brand_get(st, &cur, NULL) == 0;
+	if ((s = row_stmt(st, have ? &upd : &ins, e)) == NULL)
+		return (-1);
+	if (have)
+		row_bind(s, 1, &brand_row, b, 0);
+	else {
+		stmt_bind_int64(s, 1, 1);
+		row_bind(s, 2, &brand_row, b, 1);
+	}
+	if (stmt_exec(s, e) == -1)
+		return (-1);
+	if (logo_b64 == NULL)
+		return (0);
+	if ((s = db_stmt(st, logo, e)) == NULL)
+		return (-1);
+	stmt_bind_text(s, 1, logo_b64);
+	return (stmt_exec(s, e));
+}
+
+int
+store_msp_brand_get(struct store *st, struct msp_brand *out, struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&brand_row,
+	    "SELECT {cols} FROM msp_brand WHERE id = 1");
+
+	return (row_get(row_stmt(st, &q, e), &brand_row, out, e,
+	    "no brand is set (payerlink msp brand)"));
+}
+
+int
+store_msp_logo_get(struct store *st, struct arena *a, const char **type_out,
+    const char **b64_out, struct err *e)
+{
+	static const char	*q = "SELECT logo_type, logo FROM msp_brand "
+	    "WHERE id = 1 AND logo_type <> ''";
+	struct stmt		*s;
+	int			 rc;
+
+	if ((s = db_stmt(st, q, e)) == NULL)
+		return (-1);
+	if ((rc = stmt_step(s, e)) == 1) {
+		*type_out = arena_strdup(a, stmt_text(s, 0));
+		*b64_out = arena_strdup(a, stmt_text(s, 1));
+	}
+	stmt_done(s);
+	if (rc == 0)
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL, "no logo is set"));
+	return (rc == 1 ? 0 : -1);
 }
 
 int

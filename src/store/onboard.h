@@ -20,6 +20,10 @@
 #define CUSTOMER_NAME_MAX	200
 #define ONBOARDING_ID_LEN	14		/* onb- + 10 */
 #define ONBOARD_NOTES_MAX	512
+#define TAX_ID_MAX		40
+#define PAYMENT_TEXT_MAX	500		/* payment instructions */
+#define BRAND_COLOR_LEN		7		/* #rrggbb */
+#define BRAND_LOGO_MAX		(100 * 1024)	/* bytes of the image file */
 
 /* The MSP: the one management (payer) account customers join. */
 struct msp {
@@ -28,6 +32,21 @@ struct msp {
 	char	 address[MSP_ADDRESS_MAX + 1];
 	char	 public_url[MSP_URL_MAX + 1];	/* no trailing '/' */
 	int64_t	 gap_threshold_min;		/* flag billing gaps above */
+	int64_t	 updated_at;
+	/* What its invoices say of it ("" legal_name: name). */
+	char	 legal_name[MSP_NAME_MAX + 1];
+	char	 tax_id[TAX_ID_MAX + 1];
+	int64_t	 payment_terms_days;		/* Net N; 0: due on receipt */
+	char	 payment_instructions[PAYMENT_TEXT_MAX + 1];
+};
+
+/* The MSP's brand as its customers see it (one row; logo apart). */
+struct msp_brand {
+	char	 name[MSP_NAME_MAX + 1];
+	char	 color[BRAND_COLOR_LEN + 1];	/* #rrggbb, lowercase */
+	char	 support_email[EMAIL_MAX + 1];
+	char	 support_url[MSP_URL_MAX + 1];	/* "" when none */
+	char	 logo_type[16];			/* image/png, image/svg+xml, "" */
 	int64_t	 updated_at;
 };
 
@@ -41,6 +60,12 @@ struct customer {
 	int64_t	 created_at;
 	int64_t	 updated_at;
 	int64_t	 naccounts;			/* accounts owned (reads only) */
+	/* Who the invoice is addressed to, and its own terms (-1 and "":
+	 * the MSP's). */
+	char	 address[MSP_ADDRESS_MAX + 1];
+	char	 tax_id[TAX_ID_MAX + 1];
+	int64_t	 payment_terms_days;
+	char	 payment_instructions[PAYMENT_TEXT_MAX + 1];
 };
 
 struct customer_account {
@@ -97,6 +122,16 @@ struct onboarding_route {
  */
 int	 store_msp_put(struct store *, const struct msp *, struct err *);
 int	 store_msp_get(struct store *, struct msp *out /* OUT */, struct err *);
+/* The brand: get fails with ERR_NOT_FOUND until put. put keeps the
+ * stored logo when logo is NULL ("" removes it); logo_get gives the
+ * base64url text and its type into the arena. */
+int	 store_msp_brand_put(struct store *, const struct msp_brand *,
+	    const char *logo_b64, struct err *);
+int	 store_msp_brand_get(struct store *, struct msp_brand *out /* OUT */,
+	    struct err *);
+int	 store_msp_logo_get(struct store *, struct arena *,
+	    const char **type_out /* OUT */, const char **b64_out /* OUT */,
+	    struct err *);
 int	 store_customer_insert(struct store *, const struct customer *,
 	    struct err *);
 int	 store_customer_update(struct store *, const struct customer *,

@@ -22,6 +22,107 @@
 
 /* ---- /customers ----------------------------------------------------- */
 
+/* What a customer's invoices say of it and how it pays (?edit=ID). */
+static void
+billing_section(struct ctx *c)
+{
+	struct customer	 cu;
+	struct msp	 m;
+	struct buf	*b = c->b;
+	struct err	 e;
+	const char	*id = form_str(&c->query, "edit"), *v;
+	char		 terms[32], dflt[32];
+
+	err_clear(&e);
+	if (*id == '\0')
+		id = form_str(&c->form, "customer_id");
+	if (!id_ok(id, CUSTOMER_ID_LEN) || customer_get(c->r->store, &c->who,
+	    id, &cu, &e) == -1)
+		return;
+	if (msp_get(c->r->store, &m, &e) == -1)
+		m.payment_terms_days = PAYMENT_TERMS_DEFAULT;
+	payment_terms_text(m.payment_terms_days, dflt, sizeof(dflt));
+	if (cu.payment_terms_days >= 0)
+		snprintf(terms, sizeof(terms), "%lld",
+		    (long long)cu.payment_terms_days);
+	else
+		terms[0] = '\0';
+	buf_adds(b, "<section class=\"card\" id=\"billing\" aria-labelledby="
+	    "\"bill-h\"><h2 id=\"bill-h\">Billing details of ");
+	html_escape(b, cu.name);
+	buf_adds(b, "</h2><p class=\"muted\">What its invoices say under Bill "
+	    "to, and its own payment terms; empty terms and instructions "
+	    "take yours.</p>");
+	error_here(c, "billing");
+	buf_adds(b, "<form method=\"post\" action=\"/customers/billing\" "
+	    "class=\"stack\">");
+	csrf_input(c);
+	buf_adds(b, "<input type=\"hidden\" name=\"customer_id\" value=\"");
+	html_escape(b, cu.id);
+#define FIELD(k, dflt) ((v = form_get(&c->form, k)) != NULL ? v : (dflt))
+	buf_adds(b, "\"><label for=\"address\">Address</label><textarea "
+	    "id=\"address\" name=\"address\" rows=\"3\" maxlength=\"500\">");
+	html_escape(b, FIELD("address", cu.address));
+	buf_adds(b, "</textarea><label for=\"tax_id\">Tax ID</label><input "
+	    "id=\"tax_id\" name=\"tax_id\" maxlength=\"40\" value=\"");
+	html_escape(b, FIELD("tax_id", cu.tax_id));
+	buf_adds(b, "\"><label for=\"payment_terms\">Payment terms (days)"
+	    "</label><input id=\"payment_terms\" name=\"payment_terms\" "
+	    "inputmode=\"numeric\" maxlength=\"3\" placeholder=\"");
+	html_printf(b, "yours: %s", dflt);
+	buf_adds(b, "\" value=\"");
+	html_escape(b, FIELD("payment_terms", terms));
+	buf_adds(b, "\"><label for=\"payment_instructions\">Payment "
+	    "instructions</label><textarea id=\"payment_instructions\" "
+	    "name=\"payment_instructions\" rows=\"2\" maxlength=\"500\" "
+	    "placeholder=\"yours\">");
+	html_escape(b, FIELD("payment_instructions", cu.payment_instructions));
+#undef FIELD
+	buf_adds(b, "</textarea><button type=\"submit\" class=\"primary\">"
+	    "Save billing details</button></form></section>");
+}
+
+/* A textarea's lines end in CRLF: the invoice's in LF. */
+static const char *
+lf_lines(struct ctx *c, const char *s)
+{
+	char	*out = arena_strdup(c->r->arena, s), *w = out;
+
+	for (; *s != '\0'; s++)
+		if (*s != '\r')
+			*w++ = *s;
+	*w = '\0';
+	return (out);
+}
+
+static void
+billing_post(struct ctx *c)
+{
+	struct customer_input	 in;
+	struct customer		 cu;
+	struct err		 e;
+	const char		*id = form_str(&c->form, "customer_id");
+
+	err_clear(&e);
+	memset(&in, 0, sizeof(in));
+	in.address = lf_lines(c, form_trimmed(c, form_str(&c->form,
+	    "address")));
+	in.tax_id = form_trimmed(c, form_str(&c->form, "tax_id"));
+	in.payment_terms = form_trimmed(c, form_str(&c->form,
+	    "payment_terms"));
+	in.payment_instructions = lf_lines(c, form_trimmed(c,
+	    form_str(&c->form, "payment_instructions")));
+	if (customer_update(c->r->store, &c->who, id, &in, &cu, &e) == -1) {
+		error_at(c, "billing", &e);
+		customers_get(c);
+		return;
+	}
+	flash_set(c, "Saved the billing details of %s: its next drafts "
+	    "carry them.", cu.name);
+	page_redirect(c, arena_printf(c->r->arena, "/customers?edit=%s#billing",
+	    cu.id));
+}
+
 void
 customers_get(struct ctx *c)
 {
@@ -52,7 +153,7 @@ customers_get(struct ctx *c)
 		    "<th scope=\"col\">Billing contact</th><th scope=\"col\">"
 		    "Currency</th><th scope=\"col\">Tax rate</th><th "
 		    "scope=\"col\">Accounts</th><th scope=\"col\">Created</th>"
-		    "</tr></thead><tbody>");
+		    "<th scope=\"col\">Invoices</th></tr></thead><tbody>");
 		for (i = 0; i < n; i++) {
 			buf_adds(b, "<tr data-customer=\"");
 			html_escape(b, v[i].id);
@@ -73,7 +174,12 @@ customers_get(struct ctx *c)
 			html_printf(b, "%lld", (long long)v[i].naccounts);
 			buf_adds(b, "</td><td>");
 			html_time(b, v[i].created_at);
-			buf_adds(b, "</td></tr>");
+			buf_adds(b, "</td><td><a href=\"/customers?edit=");
+			html_escape(b, v[i].id);
+			buf_adds(b, "#billing\">Billing details<span class=\"sr\"> "
+			    "of ");
+			html_escape(b, v[i].name);
+			buf_adds(b, "</span></a></td></tr>");
 		}
 		buf_adds(b, "</tbody></table></div>");
 		if (more) {
@@ -82,7 +188,9 @@ customers_get(struct ctx *c)
 			buf_adds(b, "\">Next customers</a></p>");
 		}
 	}
-	buf_adds(b, "</section><section class=\"card\" id=\"create\" "
+	buf_adds(b, "</section>");
+	billing_section(c);
+	buf_adds(b, "<section class=\"card\" id=\"create\" "
 	    "aria-labelledby=\"cc-h\"><h2 id=\"cc-h\">New customer</h2>");
 	error_here(c, "create");
 	buf_adds(b, "<form method=\"post\" action=\"/customers/create\" "
@@ -117,6 +225,10 @@ customers_post(struct ctx *c, const char *action)
 	const char		*s;
 
 	err_clear(&e);
+	if (strcmp(action, "billing") == 0) {
+		billing_post(c);
+		return;
+	}
 	if (strcmp(action, "create") != 0) {
 		page_message(c, 404, "Not found", "There is no such action.");
 		return;

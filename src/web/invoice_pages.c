@@ -325,8 +325,13 @@ invoice_list_body(struct ctx *c, const struct inv_view *v, const char *cust)
 			buf_adds(c->b, "/");
 			html_escape(c->b, doc_key(h));
 			buf_adds(c->b, "\">");
-			html_escape(c->b, h->number[0] ? h->number :
-			    "Draft");
+			/* A draft has no number yet: whose and which month
+			 * tell the drafts apart. */
+			if (h->number[0])
+				html_escape(c->b, h->number);
+			else
+				html_printf(c->b, "Draft: %s, %s",
+				    h->customer_name, h->period);
 			buf_adds(c->b, "</a></td><td>");
 			html_escape(c->b, kind_label(h->kind));
 			if (v->msp) {
@@ -460,6 +465,14 @@ doc_page(struct ctx *c, const struct inv_view *v, const struct invoice_doc *d)
 	if (h->issued_at) {
 		invoice_date(h->issued_at, t, sizeof(t));
 		html_kv(b, "Issued", t);
+	}
+	if (strcmp(h->kind, "CREDIT_NOTE") != 0) {
+		invoice_due_text(h, t, sizeof(t));
+		html_kv(b, "Due date", t);
+		payment_terms_text(h->payment_terms_days, t, sizeof(t));
+		html_kv(b, "Payment terms", t);
+		if (h->payment_instructions[0] != '\0')
+			html_kv(b, "How to pay", h->payment_instructions);
 	}
 	if (h->voided_at) {
 		invoice_date(h->voided_at, t, sizeof(t));

@@ -6,9 +6,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/codec.h"
+#include "onboard/onboard.h"
 #include "web/page.h"
 #include "web/web.h"
 
@@ -47,6 +49,99 @@ form_parse(struct arena *a, const char *s, size_t len, struct form *out,
 		p = amp + 1;
 	}
 	return (0);
+}
+
+/* The value of parameter `param` in a header value ("multipart/form-data;
+ * boundary=x", "form-data; name=\"a\""), quotes removed; arena copy. */
+static const char *
+header_param(struct arena *a, const char *v, const char *param)
+{
+	size_t		 n = strlen(param);
+	const char	*p, *end;
+
+	for (p = strchr(v, ';'); p != NULL; p = strchr(p + 1, ';')) {
+		while (p[1] == ' ')
+			p++;
+		if (strncasecmp(p + 1, param, n) != 0 || p[1 + n] != '=')
+			continue;
+		p += 2 + n;
+		if (*p == '"') {
+			end = strchr(++p, '"');
+			if (end == NULL)
+				return (NULL);
+		} else
+			end = p + strcspn(p, "; ");
+		return (arena_strndup(a, p, (size_t)(end - p)));
+	}
+	return (NULL);
+}
+
+int
+form_parse_multipart(struct arena *a, const char *ctype, const char *body,
+    size_t len, struct form *out, struct upload *file, struct err *e)
+{
+	const char	*bnd, *p = body, *end = body + len, *hend, *next;
+	const char	*name, *fname, *disp;
+	char		*delim, *hdrs;
+	size_t		 dlen;
+
+	out->n = 0;
+	memset(file, 0, sizeof(*file));
+	if ((bnd = header_param(a, ctype, "boundary")) == NULL ||
+	    strlen(bnd) == 0 || strlen(bnd) > 70)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "form: a multipart body without its boundary"));
+	delim = arena_printf(a, "\r\n--%s", bnd);
+	dlen = strlen(delim);
+	/* The first boundary has no CRLF before it. */
+	if (len < dlen - 2 || memcmp(p, delim + 2, dlen - 2) != 0)
+		goto bad;
+	p += dlen - 2;
+	for (;;) {
+		if (end - p >= 2 && memcmp(p, "--", 2) == 0)
+			return (0);
+		if (end - p < 2 || memcmp(p, "\r\n", 2) != 0)
+			goto bad;
+		p += 2;
+		hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (hend == NULL || hend - p > 1024)
+			goto bad;
+		hdrs = arena_strndup(a, p, (size_t)(hend - p));
+		p = hend + 4;
+		next = memmem(p, (size_t)(end - p), delim, dlen);
+		if (next == NULL)
+			goto bad;
+		disp = strcasestr(hdrs, "content-disposition:");
+		name = disp != NULL ? header_param(a, disp, "name") : NULL;
+		fname = disp != NULL ? header_param(a, disp, "filename") : NULL;
+		if (name == NULL || strlen(name) > FORM_MAX_NAME)
+			goto bad;
+		if (fname != NULL) {
+			/* One file a form; an empty file input sends none. */
+			if (file->name == NULL && next > p) {
+				file->name = name;
+				file->filename = fname;
+				file->data = (const unsigned char *)p;
+				file->len = (size_t)(next - p);
+			}
+		} else {
+			if (out->n == FORM_MAX_FIELDS)
+				return (err_set(e, ERR_LIMIT, NULL, NULL,
+				    "form: more than %d fields",
+				    FORM_MAX_FIELDS));
+			if (next - p > FORM_MAX_VALUE)
+				return (err_set(e, ERR_LIMIT, NULL, NULL,
+				    "form: field %s is too long", name));
+			out->v[out->n].name = name;
+			out->v[out->n].value = arena_strndup(a, p,
+			    (size_t)(next - p));
+			out->n++;
+		}
+		p = next + dlen;
+	}
+bad:
+	return (err_set(e, ERR_INVALID, NULL, NULL,
+	    "form: a malformed multipart body"));
 }
 
 const char *
@@ -191,10 +286,24 @@ button_form(struct ctx *c, const char *action, const char *name,
 	buf_adds(b, "</button></form>");
 }
 
+/* The brand the page is drawn under, read once per request. */
+static const struct msp_brand *
+page_brand(struct ctx *c)
+{
+	if (c->brand == NULL) {
+		c->brand = arena_zalloc(c->r->arena, sizeof(*c->brand));
+		msp_brand_get(c->r->store, c->brand);
+	}
+	return (c->brand);
+}
+
+static void	page_footer(struct ctx *);
+
 void
 page_begin(struct ctx *c, const char *title)
 {
-	struct buf	*b = c->b;
+	const struct msp_brand	*br = page_brand(c);
+	struct buf		*b = c->b;
 
 	c->resp->content_type = "text/html; charset=utf-8";
 	if (c->resp->status == 0)
@@ -204,12 +313,23 @@ page_begin(struct ctx *c, const char *title)
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
 	    "content=\"width=device-width, initial-scale=1\"><title>");
 	html_escape(b, title);
-	buf_adds(b, " · payerlink</title>"
+	buf_adds(b, " · ");
+	html_escape(b, br->name);
+	/* The brand's colour comes as a stylesheet: the CSP forbids inline
+	 * styles. */
+	buf_adds(b, "</title><link rel=\"icon\" href=\"/favicon.ico\">"
 	    "<link rel=\"stylesheet\" href=\"/static/style.css\">"
+	    "<link rel=\"stylesheet\" href=\"/brand.css\">"
 	    "<script src=\"/static/app.js\" defer></script></head><body>"
 	    "<a class=\"skip\" href=\"#main\">Skip to content</a>"
-	    "<header class=\"top\"><a class=\"brand\" href=\"/\">payerlink"
-	    "<span> console</span></a>");
+	    "<header class=\"top\"><a class=\"brand\" href=\"/\">");
+	if (br->logo_type[0] != '\0')
+		buf_adds(b, "<img src=\"/logo\" alt=\"\" width=\"28\" "
+		    "height=\"28\">");
+	html_escape(b, br->name);
+	if (c->is_msp && !c->is_portal)
+		buf_adds(b, "<span> console</span>");
+	buf_adds(b, "</a>");
 	if (c->signed_in && c->is_portal) {
 		buf_adds(b, "<nav aria-label=\"Main\"><a href=\"/portal\">"
 		    "Overview</a><a href=\"/portal/costs\">Cost analysis</a>"
@@ -222,7 +342,8 @@ page_begin(struct ctx *c, const char *title)
 			    "<a href=\"/audit\">Audit</a>"
 			    "<a href=\"/imports\">Imports</a>"
 			    "<a href=\"/invoices\">Invoices</a>"
-			    "<a href=\"/pricing\">Pricing</a>");
+			    "<a href=\"/pricing\">Pricing</a>"
+			    "<a href=\"/branding\">Branding</a>");
 		buf_adds(b, "</nav><div class=\"who\"><span class=\"acct\">");
 		html_escape(b, c->portal.email);
 		buf_adds(b, " <small>");
@@ -242,6 +363,7 @@ page_begin(struct ctx *c, const char *title)
 			    "<a href=\"/imports\">Imports</a>"
 			    "<a href=\"/invoices\">Invoices</a>"
 			    "<a href=\"/pricing\">Pricing</a>"
+			    "<a href=\"/branding\">Branding</a>"
 			    "<a href=\"/portal\">Billing portal</a>");
 		buf_adds(b, "<a href=\"/settings\">Account settings</a>"
 		    "</nav><div class=\"who\"><span class=\"acct\">");
@@ -279,8 +401,36 @@ page_end(struct ctx *c)
 		buf_insert(c->b, c->err_slot, box.ptr, box.len);
 		buf_release(&box);
 	}
-	buf_adds(c->b, "</main><footer>payerlink · AWS Organizations "
-	    "compatible console</footer></body></html>\n");
+	page_footer(c);
+}
+
+/* The brand's name and support contact; the MSP's own pages also say
+ * what runs them. */
+static void
+page_footer(struct ctx *c)
+{
+	const struct msp_brand	*br = page_brand(c);
+	struct buf		*b = c->b;
+
+	buf_adds(b, "</main><footer><span class=\"brand-name\">");
+	html_escape(b, br->name);
+	buf_adds(b, "</span>");
+	if (br->support_email[0] != '\0') {
+		buf_adds(b, " · Support: <a href=\"mailto:");
+		html_escape(b, br->support_email);
+		buf_adds(b, "\">");
+		html_escape(b, br->support_email);
+		buf_adds(b, "</a>");
+	}
+	if (br->support_url[0] != '\0') {
+		buf_adds(b, " · <a href=\"");
+		html_escape(b, br->support_url);
+		buf_adds(b, "\" rel=\"noopener\">Help center</a>");
+	}
+	if (c->signed_in && !c->is_portal)
+		buf_adds(b, " · payerlink, AWS Organizations compatible "
+		    "console");
+	buf_adds(b, "</footer></body></html>\n");
 }
 
 void

@@ -43,6 +43,19 @@ struct form {
 /* Parses a urlencoded body or query string; at most FORM_MAX_FIELDS. */
 int	 form_parse(struct arena *, const char *s, size_t len,
 	    struct form *out /* OUT */, struct err *);
+/* A file sent with a multipart form (bytes in the request's body). */
+struct upload {
+	const char		*name;		/* the field's; NULL: none */
+	const char		*filename;
+	const unsigned char	*data;
+	size_t			 len;
+};
+
+/* Parses a multipart/form-data body (ctype: its Content-Type): text
+ * fields into out (the same caps), the first non-empty file into file. */
+int	 form_parse_multipart(struct arena *, const char *ctype,
+	    const char *body, size_t len, struct form *out /* OUT */,
+	    struct upload *file /* OUT */, struct err *);
 /* The first value of name, or NULL / "" when absent. */
 const char *form_get(const struct form *, const char *name);
 const char *form_str(const struct form *, const char *name);
@@ -64,6 +77,7 @@ struct ctx {
 	struct response		*resp;
 	struct buf		*b;		/* resp->body */
 	struct form		 form;		/* POST body */
+	struct upload		 upload;	/* a multipart POST's file */
 	struct form		 query;
 	int			 signed_in;
 	int			 is_msp;	/* the session is the MSP's account */
@@ -83,6 +97,7 @@ struct ctx {
 	int			 err_shown;
 	size_t			 err_slot;
 	const char		*pre_csrf;	/* sign-in page's token */
+	struct msp_brand	*brand;		/* page.c: read once, or NULL */
 };
 
 /* session.c */
@@ -206,6 +221,15 @@ void	 intake_get(struct ctx *);
 void	 intake_post(struct ctx *);
 void	 plan_get(struct ctx *, const char *token);
 void	 plan_post(struct ctx *, const char *token, const char *action);
+
+/* brand_pages.c: /branding (the MSP's brand settings: MSP's session;
+ * in live mode its admins) and the brand's public parts: /brand.css,
+ * /logo, /favicon.ico. */
+void	 brand_css_get(struct ctx *);
+void	 logo_get(struct ctx *);
+void	 favicon_get(struct ctx *);
+void	 branding_get(struct ctx *);
+void	 branding_post(struct ctx *, const char *action);
 
 /* import_pages.c: /imports and /imports/ID (the MSP's). */
 void	 imports_get(struct ctx *, const char *rest);

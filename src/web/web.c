@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The web layer's router, escaping and static assets: see web.h. */
 #include <string.h>
+#include <strings.h>
 
 #include "core/arena.h"
 #include "core/config.h"
@@ -65,7 +66,9 @@ serve_asset(const char *name, struct response *resp)
 		resp->status = 200;
 		resp->content_type = ext && strcmp(ext, ".css") == 0 ?
 		    "text/css; charset=utf-8" : ext && strcmp(ext, ".js") == 0 ?
-		    "text/javascript; charset=utf-8" : "application/octet-stream";
+		    "text/javascript; charset=utf-8" : ext &&
+		    strcmp(ext, ".ico") == 0 ? "image/x-icon" :
+		    "application/octet-stream";
 		response_header(resp, "Cache-Control", "max-age=3600");
 		buf_add(&resp->body, f->data, f->len);
 		return (0);
@@ -151,6 +154,9 @@ static void	plan_token_post(struct ctx *, const char *);
 static const struct web_route routes[] = {
 	PAGE("GET",	"/",			home_get,		WEB_ANYONE),
 	PAGE("GET",	"/signin",		signin_get,		WEB_ANYONE),
+	PAGE("GET",	"/favicon.ico",		favicon_get,		WEB_ANYONE),
+	PAGE("GET",	"/logo",		logo_get,		WEB_ANYONE),
+	PAGE("GET",	"/brand.css",		brand_css_get,		WEB_ANYONE),
 	PAGE("POST",	"/signin",		signin_post,		WEB_ANYONE),
 	PAGE("GET",	"/intake",		intake_get,		WEB_PUBLIC),
 	PAGE("POST",	"/intake",		intake_post,		WEB_PUBLIC),
@@ -177,6 +183,8 @@ static const struct web_route routes[] = {
 	SUB("GET",	"/invoices/*",		invoices_get,		WEB_MSP),
 	SUB("POST",	"/invoices/*",		invoices_post,		WEB_MSP),
 	PAGE("GET",	"/pricing",		pricing_get,		WEB_MSP),
+	PAGE("GET",	"/branding",		branding_get,		WEB_MSP),
+	SUB("POST",	"/branding/*",		branding_post,		WEB_MSP),
 	SUB("POST",	"/pricing/*",		pricing_post,		WEB_MSP),
 };
 
@@ -311,7 +319,7 @@ route(struct ctx *c)
 				    strcmp(r->method, "HEAD") == 0;
 	int			 post = strcmp(r->method, "POST") == 0;
 	const struct web_route	*rt;
-	const char		*rest = "";
+	const char		*rest = "", *ctype;
 	enum web_who		 who;
 	struct msp		 m;
 	struct err		 e;
@@ -329,8 +337,12 @@ route(struct ctx *c)
 			    "The form sent was too large.");
 			return;
 		}
-		if (form_parse(r->arena, r->body, r->body_len, &c->form,
-		    &e) == -1) {
+		ctype = request_header(r, "Content-Type");
+		if ((ctype != NULL && strncasecmp(ctype,
+		    "multipart/form-data", 19) == 0 ?
+		    form_parse_multipart(r->arena, ctype, r->body, r->body_len,
+		    &c->form, &c->upload, &e) : form_parse(r->arena, r->body,
+		    r->body_len, &c->form, &e)) == -1) {
 			page_message(c, 400, "Bad request", e.msg);
 			return;
 		}

@@ -74,6 +74,8 @@ GET_EXPECT = {
     # Any other customer's document, or any draft: not there for a customer user.
     "portal_doc_x":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "404", "ok"),
 }
+# /favicon.ico, /logo, /brand.css: the brand on every page, for everyone.
+GET_EXPECT["asset"] = ("ok",) * len(ROLES)
 
 # What each role gets when it posts a form with its own valid CSRF token.
 # allowed = its right (not posted here: it would change the demo, except
@@ -140,6 +142,11 @@ ROUTE_EXPECT = {
     ("POST", "/invoices/*"): {"msp_form"},
     ("GET", "/pricing"): {"msp_console"},
     ("POST", "/pricing/*"): {"msp_form"},
+    ("GET", "/branding"): {"msp_console"},  # the brand: the MSP's account only
+    ("POST", "/branding/*"): {"msp_form"},
+    ("GET", "/favicon.ico"): {"asset"},
+    ("GET", "/logo"): {"asset"},
+    ("GET", "/brand.css"): {"asset"},
 }
 
 PORTAL_PAGES = ["/portal", "/portal/costs", "/portal/costs.csv", "/portal/budgets",
@@ -333,7 +340,8 @@ def pages_of(w):
         return w.pages
     urls = set(crawl_all(w.b["msp"], ["/organization", "/settings", "/onboarding", "/customers",
                                       "/audit", "/invoices", "/invoices/reconciliation",
-                                      "/pricing", "/imports", "/intake"] + PORTAL_PAGES))
+                                      "/pricing", "/imports", "/intake", "/branding",
+                                      "/favicon.ico", "/logo", "/brand.css"] + PORTAL_PAGES))
     urls |= set(crawl_all(w.b["admin"], PORTAL_PAGES))
     for p in PORTAL_PAGES:
         urls.add(p + "?customer=" + w.B)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the web's urlencoded form and query parser (web/page.c
- * form_parse, pct_decode) as every console and portal POST meets it.
+ * form_parse, pct_decode) as every console and portal POST meets it, and
+ * the multipart one (form_parse_multipart) a logo upload meets.
  */
 #include <stdint.h>
 #include <string.h>
@@ -17,6 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena	 a;
 	struct form	 f;
+	struct upload	 up;
 	struct err	 e;
 	char		*s;
 	size_t		 i;
@@ -28,6 +30,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)form_get(&f, "csrf");
 		(void)form_str(&f, "email");
 	}
+	if (form_parse_multipart(&a, "multipart/form-data; boundary=b",
+	    (const char *)data, size, &f, &up, &e) == 0 && up.name != NULL)
+		(void)strlen(up.filename);
 	(void)pct_decode(&a, (const char *)data, size, 4096, 1, &s, &e);
 	(void)pct_decode(&a, (const char *)data, size, 16, 0, &s, &e);
 	arena_release(&a);

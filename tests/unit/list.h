@@ -70,6 +70,8 @@ TEST_ENTRY(ingest_attribution_mid_month_join)
 TEST_ENTRY(ingest_attribution_payer_history)
 /* onboard */
 TEST_ENTRY(onboard_parsers)
+TEST_ENTRY(brand_contrast_and_terms)
+TEST_ENTRY(brand_set_checks_colour_and_logo)
 TEST_ENTRY(onboard_case_detection)
 TEST_ENTRY(onboard_gap_and_state)
 TEST_ENTRY(onboard_expire_decline_cancel_states)
