@@ -185,6 +185,12 @@ alert_delivery_due(struct store *st, struct arena *a, int64_t now,
 	return (store_delivery_due(st, a, now, channel, limit, out, n_out, e));
 }
 static inline int
+alert_delivery_claim(struct store *st, const struct alert_delivery *d,
+    int64_t until, struct err *e)
+{
+	return (store_delivery_claim(st, d, until, e));
+}
+static inline int
 alert_delivery_record(struct store *st, const struct alert_attempt *at,
     const char *status, int64_t next_at, struct err *e)
 {

@@ -197,6 +197,19 @@ webhook_run(struct store *st, const char *channel,
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
+		/*
+		 * Claimed first, so that two servers over one database (or
+		 * the CLI beside the server) never both send it; if this
+		 * process dies before recording the attempt, the delivery is
+		 * due again after ALERT_CLAIM_MS: sent at least once.
+		 */
+		if ((ok = alert_delivery_claim(st, &d[i], clock_real_ms() +
+		    ALERT_CLAIM_MS, e)) != 1) {
+			if (ok == -1)
+				log_warnx("alert %s %s: %s", d[i].alert.id,
+				    d[i].channel, e->msg);
+			continue;
+		}
 		memset(&at, 0, sizeof(at));
 		ok = attempt(st, &d[i], mail, &a, &at) == 0;
 		snprintf(at.alert_id, sizeof(at.alert_id), "%s", d[i].alert.id);

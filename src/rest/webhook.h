@@ -21,6 +21,7 @@
 
 #define ALERT_ATTEMPTS		6
 #define ALERT_BACKOFF_MS	1000
+#define ALERT_CLAIM_MS		120000	/* longer than one attempt can take */
 
 /*
  * The MSP's SMTP server (serve --smtp ...). url NULL: e-mail deliveries

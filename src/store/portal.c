@@ -389,6 +389,22 @@ store_delivery_due(struct store *st, struct arena *a, int64_t now,
 }
 
 int
+store_delivery_claim(struct store *st, const struct alert_delivery *d,
+    int64_t until, struct err *e)
+{
+	static const char	*sql = "UPDATE alert_deliveries SET next_at = ? "
+	    "WHERE alert_id = ? AND channel = ? AND status = 'pending' AND "
+	    "next_at = ?";
+	int64_t			 n;
+
+	if ((n = row_run(st, row_binds(db_stmt(st, sql, e), BIND_INT(until),
+	    BIND_TEXT(d->alert.id), BIND_TEXT(d->channel),
+	    BIND_INT(d->next_at)), e)) == -1)
+		return (-1);
+	return (n == 1);
+}
+
+int
 store_delivery_record(struct store *st, const struct alert_attempt *at,
     const char *status, int64_t next_at, struct err *e)
 {

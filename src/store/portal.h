@@ -147,6 +147,10 @@ int	 store_alert_deliveries(struct store *, struct arena *,
 int	 store_delivery_due(struct store *, struct arena *, int64_t now,
 	    const char *channel, size_t limit, struct alert_delivery **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
+/* Moves pending delivery d (as read) to `until`: 1 when this caller did
+ * (it sends it now), 0 when another server or process did first. */
+int	 store_delivery_claim(struct store *, const struct alert_delivery *,
+	    int64_t until, struct err *);
 /* Records an attempt and the delivery's new state. */
 int	 store_delivery_record(struct store *, const struct alert_attempt *,
 	    const char *status, int64_t next_at, struct err *);

@@ -218,11 +218,14 @@ portal_budgets(struct ctx *c)
 		portal_money(c->b, bs[i].actual);
 		buf_adds(c->b, "</td><td class=\"num\">");
 		portal_money(c->b, bs[i].forecast);
-		buf_adds(c->b, "<br><small class=\"muted\">");
-		portal_money(c->b, bs[i].forecast_lo);
-		buf_adds(c->b, " to ");
-		portal_money(c->b, bs[i].forecast_hi);
-		buf_printf(c->b, "</small></td><td>actual %lld %%, forecast "
+		if (bs[i].forecast_lo != bs[i].forecast_hi) {
+			buf_adds(c->b, "<br><small class=\"muted\">");
+			portal_money(c->b, bs[i].forecast_lo);
+			buf_adds(c->b, " to ");
+			portal_money(c->b, bs[i].forecast_hi);
+			buf_adds(c->b, "</small>");
+		}
+		buf_printf(c->b, "</td><td>actual %lld %%, forecast "
 		    "%lld %%</td><td>", (long long)b->actual_pct,
 		    (long long)b->forecast_pct);
 		targets(c, b);
@@ -280,12 +283,12 @@ portal_budget_page(struct ctx *c, const char *rest)
 		return;
 	}
 	keep = portal_keep(c, b.customer_id, "?");
+	if (*verb != '\0' && !portal_can_write(c)) {
+		page_message(c, 200, "Delete budget", "Your role can only "
+		    "read: it cannot delete budgets.");
+		return;
+	}
 	if (*verb != '\0') {
-		if (!portal_can_write(c)) {
-			page_message(c, 403, "Forbidden",
-			    "Your role can only read.");
-			return;
-		}
 		page_begin(c, "Delete budget");
 		buf_adds(c->b, "<h1>Delete budget ");
 		html_escape(c->b, b.name);
