@@ -15,7 +15,7 @@ libsnappy-dev libzstd-dev
 libhpdf-dev libcurl4-openssl-dev libexpat1-dev"
 TEST_PKGS="awscli python3-boto3 python3-pytest sqlite3 procps curl
 postgresql-15 postgresql-client-15 python3-psycopg2 poppler-utils xxhash
-openssl chromium ca-certificates"
+openssl chromium ca-certificates python3-aiosmtpd"
 
 case "${1:-build}" in
 build) want="$BUILD_PKGS" ;;

@@ -37,6 +37,9 @@ static const char usage_text[] =
 "                       [--sync-interval SECONDS]\n"
 "                       [--import-s3 s3://BUCKET/PREFIX]\n"
 "                       [--import-interval SECONDS]\n"
+"                       [--smtp smtp://HOST:PORT --smtp-from ADDR\n"
+"                        [--smtp-user USER] [--smtp-password-file FILE]\n"
+"                        [--smtp-require-tls]]\n"
 "\n"
 "Serves the AWS Organizations API (JSON 1.1, SigV4), the web console and\n"
 "the REST API on one port. Stops cleanly on SIGTERM or SIGINT: in-flight\n"
@@ -106,7 +109,16 @@ static const char usage_text[] =
 "  --import-s3 URL      import the cost deliveries AWS puts under\n"
 "                       s3://BUCKET/PREFIX (as payerlink ingest s3://...),\n"
 "                       each new or changed one once (by ETag)\n"
-"  --import-interval S  how often to look there (default 300)\n";
+"  --import-interval S  how often to look there (default 300)\n"
+"  --smtp URL           the MSP's mail server for budget alert e-mails:\n"
+"                       smtp://HOST:PORT (STARTTLS when the server offers\n"
+"                       it) or smtps://HOST:PORT (TLS from the start).\n"
+"                       Without it, e-mail alerts are recorded as failed\n"
+"  --smtp-from ADDR     the sender address (required with --smtp)\n"
+"  --smtp-user USER     log in as USER; the password is read from the file\n"
+"  --smtp-password-file FILE  (first line) or else $PAYERLINK_SMTP_PASSWORD,\n"
+"                       never from the command line, never logged\n"
+"  --smtp-require-tls   refuse to send over smtp:// unless STARTTLS works\n";
 
 #define MIB(x)	((double)(x) / (1 << 20))
 
@@ -169,6 +181,43 @@ pem_free(char *p)
 	xfree(p);
 }
 
+/*
+ * The SMTP password: the first line of `file`, else
+ * $PAYERLINK_SMTP_PASSWORD (never an argument: the process list and the
+ * shell's history would show it). *out is freed with pem_free().
+ */
+static int
+smtp_password_read(const char *file, char **out)
+{
+	const char	*env = getenv("PAYERLINK_SMTP_PASSWORD");
+	FILE		*f;
+	char		*p;
+
+	*out = NULL;
+	if (file == NULL && env == NULL) {
+		log_cli_error("--smtp-user needs a password: "
+		    "--smtp-password-file FILE or $PAYERLINK_SMTP_PASSWORD");
+		return (-1);
+	}
+	p = xmalloc(1024);
+	if (file == NULL)
+		snprintf(p, 1024, "%s", env);
+	else {
+		if ((f = fopen(file, "r")) == NULL) {
+			log_cli_error("--smtp-password-file: %s: %s", file,
+			    strerror(errno));
+			xfree(p);
+			return (-1);
+		}
+		if (fgets(p, 1024, f) == NULL)
+			*p = '\0';
+		fclose(f);
+		p[strcspn(p, "\r\n")] = '\0';
+	}
+	*out = p;
+	return (0);
+}
+
 static int
 parse_uint(const char *opt, const char *s, unsigned long max,
     unsigned long *out)
@@ -216,6 +265,11 @@ cmd_serve(int argc, char **argv)
 		{ "sync-interval", required_argument, NULL, 'S' },
 		{ "import-s3", required_argument, NULL, 'Z' },
 		{ "import-interval", required_argument, NULL, 'z' },
+		{ "smtp", required_argument, NULL, 1003 },
+		{ "smtp-from", required_argument, NULL, 1004 },
+		{ "smtp-user", required_argument, NULL, 1005 },
+		{ "smtp-password-file", required_argument, NULL, 1006 },
+		{ "smtp-require-tls", no_argument, NULL, 1007 },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -235,10 +289,13 @@ cmd_serve(int argc, char **argv)
 	struct in_addr	 in;
 	struct live_org	 live;
 	unsigned	 sync_interval = 300, import_interval = 300;
-	const char	*import_s3 = NULL;
+	const char	*import_s3 = NULL, *smtp_password_file = NULL;
+	struct alert_mail mail;
+	char		*smtp_password = NULL, portal_url[300];
 	int		 ch, sig, is_live;
 
 	config_defaults(&cfg);
+	memset(&mail, 0, sizeof(mail));
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -382,6 +439,34 @@ cmd_serve(int argc, char **argv)
 			}
 			import_interval = (unsigned)v;
 			break;
+		case 1003:
+			if (strncmp(optarg, "smtp://", 7) != 0 &&
+			    strncmp(optarg, "smtps://", 8) != 0) {
+				log_cli_error("--smtp: expected smtp://HOST:PORT "
+				    "or smtps://HOST:PORT");
+				return (EXIT_USAGE);
+			}
+			mail.url = optarg;
+			break;
+		case 1004:
+			if (strchr(optarg, '@') == NULL ||
+			    strpbrk(optarg, "<>\r\n ") != NULL ||
+			    strlen(optarg) > 254) {
+				log_cli_error("--smtp-from: '%s' is not an "
+				    "e-mail address", optarg);
+				return (EXIT_USAGE);
+			}
+			mail.from = optarg;
+			break;
+		case 1005:
+			mail.user = optarg;
+			break;
+		case 1006:
+			smtp_password_file = optarg;
+			break;
+		case 1007:
+			mail.require_tls = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return (0);
@@ -391,6 +476,21 @@ cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		return (cli_usage(usage_text));
+	if (mail.url != NULL && mail.from == NULL) {
+		log_cli_error("--smtp needs --smtp-from");
+		return (EXIT_USAGE);
+	}
+	if ((mail.from != NULL || mail.user != NULL ||
+	    smtp_password_file != NULL || mail.require_tls) &&
+	    mail.url == NULL) {
+		log_cli_error("--smtp-from, --smtp-user, --smtp-password-file "
+		    "and --smtp-require-tls go with --smtp");
+		return (EXIT_USAGE);
+	}
+	if (mail.user != NULL && smtp_password_read(smtp_password_file,
+	    &smtp_password) == -1)
+		return (1);
+	mail.password = smtp_password;
 	if ((tls_cert == NULL) != (tls_key == NULL)) {
 		log_cli_error("--tls-cert and --tls-key go together");
 		return (EXIT_USAGE);
@@ -465,8 +565,18 @@ cmd_serve(int argc, char **argv)
 		    is_live ? ", live" : "");
 		fflush(stdout);
 	}
-	/* Budgets and their webhooks (src/rest/webhook.c). */
-	webhook_worker_start(st);
+	/* Budgets and their alerts' webhooks and e-mails (rest/webhook.c);
+	 * an e-mail links to the MSP's public URL, else to this server. */
+	if (cfg.public_url != NULL)
+		snprintf(portal_url, sizeof(portal_url), "%s", cfg.public_url);
+	else {
+		const char *colon = strrchr(cfg.listen, ':');
+		snprintf(portal_url, sizeof(portal_url), "%s://%.*s:%u",
+		    cfg.tls_cert_pem != NULL ? "https" : "http",
+		    (int)(colon - cfg.listen), cfg.listen, port);
+	}
+	mail.portal_url = portal_url;
+	webhook_worker_start(st, &mail);
 	if (import_s3 != NULL && ingest_s3_watch_start(st, import_s3,
 	    import_interval, &e) == -1) {
 		webhook_worker_stop();
@@ -499,6 +609,7 @@ cmd_serve(int argc, char **argv)
 	store_close(st);
 	pem_free(cert_pem);
 	pem_free(key_pem);
+	pem_free(smtp_password);
 	log_info("stopped");
 	return (0);
 }

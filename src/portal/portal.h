@@ -2,8 +2,8 @@
 /*
  * The billing portal's domain: portal users (customer users bound to one
  * customer; MSP users with a role: admin, operator, billing, read-only),
- * budgets and
- * their alerts (whose webhooks rest/webhook.c sends), anomaly detection.
+ * budgets and their alerts (whose webhooks and e-mails rest/webhook.c
+ * sends), anomaly detection.
  * Pure domain: no HTML, JSON or HTTP.
  */
 #ifndef PORTAL_PORTAL_H
@@ -40,31 +40,67 @@ int	portal_role_known(const char *role);
 #define PORTAL_ROLES	"admin, operator, billing or read-only"
 
 
-/* Budget status for one month (period YYYY-MM) at the customer's prices. */
+/*
+ * Budget status for one month (period YYYY-MM) at the customer's prices.
+ * The forecast is the month to date plus Cost Explorer's forecast of the
+ * rest of the month (ce_forecast_run, its 80 % prediction interval in
+ * forecast_lo..forecast_hi). "Forecast over" is claimed only when the
+ * forecast is trustworthy enough to act on (forecast_settled) and even
+ * the interval's lower bound crosses the threshold: see
+ * BUDGET_FORECAST_MIN_DAYS and docs/portal.md.
+ */
+#define BUDGET_FORECAST_MIN_DAYS	7	/* days of the month elapsed */
+#define BUDGET_FORECAST_LEVEL		80	/* % prediction interval */
+#define BUDGET_DEFAULT_ACTUAL_PCT	80	/* AWS Budgets' console's */
+#define BUDGET_DEFAULT_FORECAST_PCT	100
 struct budget_status {
 	struct budget	 b;
 	int64_t		 actual;		/* month to date */
-	int64_t		 forecast;		/* month end */
+	int64_t		 forecast;		/* month end, expected */
+	int64_t		 forecast_lo, forecast_hi;	/* its interval */
+	int		 forecast_settled;	/* enough days to claim */
 	int		 actual_over;		/* actual >= actual_pct% */
-	int		 forecast_over;
+	int		 forecast_over;		/* forecast_lo >= forecast_pct% */
 };
+/*
+ * What a budget is made of, as people type it. Creating: NULL or "" takes
+ * the default (thresholds 80 % of actual, 100 % of forecast, a generated
+ * secret, no webhook, no e-mail, the whole customer). Updating: NULL keeps
+ * the budget's value, "" clears the account, webhook and recipients (a
+ * threshold or amount stays as it was).
+ */
 struct budget_input {
 	const char	*customer_id;
-	const char	*account_id;		/* NULL or "": whole customer */
+	const char	*account_id;		/* "": whole customer */
 	const char	*name;
 	const char	*amount;		/* "1000.50" */
-	const char	*actual_pct;		/* "80"; NULL: 100 */
-	const char	*forecast_pct;		/* NULL: 100; "0": off */
+	const char	*actual_pct;		/* "80"; "0": off */
+	const char	*forecast_pct;		/* "100"; "0": off */
 	const char	*webhook_url;		/* http://host[:port]/path */
-	const char	*webhook_secret;	/* NULL: generated */
+	const char	*webhook_secret;
+	const char	*email_to;		/* "a@x.example, b@y.example" */
 };
 int	budget_create(struct store *, const struct budget_input *,
+	    struct budget *out /* OUT */, struct err *);
+/*
+ * Budget `id` of customer_id ("" any: the MSP) changed or deleted. An
+ * alert already recorded this month is not sent again after an edit (one
+ * per budget, month and kind); deleting removes the budget's alerts and
+ * their history. ERR_NOT_FOUND for another customer's budget.
+ */
+int	budget_update(struct store *, const char *customer_id, const char *id,
+	    const struct budget_input *, struct budget *out /* OUT */,
+	    struct err *);
+int	budget_delete(struct store *, const char *customer_id, const char *id,
+	    struct err *);
+/* The budget `id` of customer_id ("" any); ERR_NOT_FOUND otherwise. */
+int	budget_get(struct store *, const char *customer_id, const char *id,
 	    struct budget *out /* OUT */, struct err *);
 /*
  * Evaluates the customer's budgets ("" all customers) for the month of
  * today: actual and forecast against their thresholds. A threshold
  * crossed for the first time in a month records an alert and queues its
- * webhook (delivered by webhook_run(), rest/webhook.h).
+ * deliveries (webhook, e-mail; sent by webhook_run(), rest/webhook.h).
  */
 int	budget_check(struct store *, struct arena *, const char *customer_id,
 	    struct budget_status **out /* OUT */, size_t *n_out /* OUT */,
@@ -126,6 +162,13 @@ portal_user_list(struct store *st, struct arena *a, const char *customer_id,
 	return (store_portal_user_list(st, a, customer_id, limit, out, n_out,
 	    e));
 }
+/* Budgets of a customer ("" all), by name. */
+static inline int
+budget_list(struct store *st, struct arena *a, const char *customer_id,
+    size_t limit, struct budget **out, size_t *n_out, struct err *e)
+{
+	return (store_budget_list(st, a, customer_id, limit, out, n_out, e));
+}
 static inline int
 budget_alert_list(struct store *st, struct arena *a, const char *customer_id,
     const char *budget_id, size_t limit, struct budget_alert **out,
@@ -134,18 +177,40 @@ budget_alert_list(struct store *st, struct arena *a, const char *customer_id,
 	return (store_budget_alerts(st, a, customer_id, budget_id, limit, out,
 	    n_out, e));
 }
-/* Webhook deliveries due at now, and the outcome of one attempt. */
+/* The deliveries of those alerts (to whom, delivered or failed). */
 static inline int
-webhook_due(struct store *st, struct arena *a, int64_t now, size_t limit,
-    struct webhook_delivery **out, size_t *n_out, struct err *e)
+alert_delivery_list(struct store *st, struct arena *a,
+    const char *customer_id, const char *budget_id, size_t limit,
+    struct alert_delivery **out, size_t *n_out, struct err *e)
 {
-	return (store_webhook_due(st, a, now, limit, out, n_out, e));
+	return (store_alert_deliveries(st, a, customer_id, budget_id, limit,
+	    out, n_out, e));
 }
 static inline int
-webhook_record(struct store *st, const struct webhook_attempt *at,
+alert_attempt_list(struct store *st, struct arena *a, const char *alert_id,
+    struct alert_attempt **out, size_t *n_out, struct err *e)
+{
+	return (store_alert_attempts(st, a, alert_id, out, n_out, e));
+}
+/* Deliveries due at now, and the outcome of one attempt. */
+static inline int
+alert_delivery_due(struct store *st, struct arena *a, int64_t now,
+    const char *channel, size_t limit, struct alert_delivery **out,
+    size_t *n_out, struct err *e)
+{
+	return (store_delivery_due(st, a, now, channel, limit, out, n_out, e));
+}
+static inline int
+alert_delivery_claim(struct store *st, const struct alert_delivery *d,
+    int64_t until, struct err *e)
+{
+	return (store_delivery_claim(st, d, until, e));
+}
+static inline int
+alert_delivery_record(struct store *st, const struct alert_attempt *at,
     const char *status, int64_t next_at, struct err *e)
 {
-	return (store_webhook_record(st, at, status, next_at, e));
+	return (store_delivery_record(st, at, status, next_at, e));
 }
 
 #endif

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Budget alert webhooks, see webhook.h. A delivery is a plain HTTP/1.1
- * POST over a socket (http:// only; 5 s timeouts) of a JSON body rendered
- * from the alert, signed with HMAC-SHA256 (libsodium), retried with
- * exponential backoff; every attempt is logged in the store.
+ * Budget alert deliveries, see webhook.h: the one loop that sends what the
+ * outbox holds, whatever the channel, retried with exponential backoff;
+ * every attempt is logged in the store. A webhook is a plain HTTP/1.1 POST
+ * over a socket (http:// only; 5 s timeouts) of a JSON body rendered from
+ * the alert, signed with HMAC-SHA256 (libsodium); an e-mail goes through
+ * rest/mail.c.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -21,6 +23,7 @@
 #include "core/codec.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "onboard/onboard.h"
 #include "portal/portal.h"
 #include "rest/webhook.h"
 
@@ -111,7 +114,7 @@ sign(const char *secret, const char *body, char hex[65])
 
 /* The alert as the receiver sees it; the same bytes on every retry. */
 static char *
-render(const struct webhook_delivery *d, struct arena *a)
+render(const struct alert_delivery *d, struct arena *a)
 {
 	const struct budget_alert	*al = &d->alert;
 	const struct budget		*b = &d->budget;
@@ -136,38 +139,89 @@ render(const struct webhook_delivery *d, struct arena *a)
 	return (s);
 }
 
+/* One attempt of delivery d; 0 when delivered. */
+static int
+attempt(struct store *st, const struct alert_delivery *d,
+    const struct alert_mail *mail, struct arena *a, struct alert_attempt *at)
+{
+	struct msp	 m;
+	struct err	 e;
+	const char	*body, *link;
+	char		 sig[65];
+	int		 status, rc;
+	long		 code = 0;
+
+	if (strcmp(d->channel, ALERT_WEBHOOK) == 0) {
+		body = render(d, a);
+		sign(d->budget.webhook_secret, body, sig);
+		rc = post(d->target, body, sig, d->alert.id, &status,
+		    at->result, sizeof(at->result));
+		at->code = status;
+		return (rc);
+	}
+	if (mail == NULL || mail->url == NULL) {
+		snprintf(at->result, sizeof(at->result), "no SMTP server: "
+		    "start the server with --smtp");
+		return (-1);
+	}
+	/* The link and the sender's name: the MSP's, as the console has
+	 * them now. */
+	err_clear(&e);
+	if (msp_get(st, &m, &e) == -1)
+		memset(&m, 0, sizeof(m));
+	link = m.public_url[0] != '\0' ? m.public_url : mail->portal_url;
+	body = mail_render(d, m.name[0] != '\0' ? m.name : "payerlink",
+	    link != NULL ? link : "", mail->from, a);
+	rc = mail_send(mail, d->target, body, &code, at->result,
+	    sizeof(at->result));
+	at->code = code;
+	return (rc);
+}
+
 int
-webhook_run(struct store *st, struct err *e)
+webhook_run(struct store *st, const char *channel,
+    const struct alert_mail *mail, struct err *e)
 {
 	struct arena		 a;
-	struct webhook_delivery	*d;
-	struct webhook_attempt	 at;
+	struct alert_delivery	*d;
+	struct alert_attempt	 at;
 	size_t			 n, i;
 	int64_t			 next;
-	char			 sig[65];
-	const char		*body, *state;
-	int			 status, ok;
+	const char		*state;
+	int			 ok;
 
 	arena_init(&a);
-	if (webhook_due(st, &a, clock_real_ms(), 20, &d, &n, e) == -1) {
+	if (alert_delivery_due(st, &a, clock_real_ms(), channel, 20, &d, &n,
+	    e) == -1) {
 		arena_release(&a);
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
+		/*
+		 * Claimed first, so that two servers over one database (or
+		 * the CLI beside the server) never both send it; if this
+		 * process dies before recording the attempt, the delivery is
+		 * due again after ALERT_CLAIM_MS: sent at least once.
+		 */
+		if ((ok = alert_delivery_claim(st, &d[i], clock_real_ms() +
+		    ALERT_CLAIM_MS, e)) != 1) {
+			if (ok == -1)
+				log_warnx("alert %s %s: %s", d[i].alert.id,
+				    d[i].channel, e->msg);
+			continue;
+		}
 		memset(&at, 0, sizeof(at));
-		body = render(&d[i], &a);
-		sign(d[i].budget.webhook_secret, body, sig);
-		ok = post(d[i].url, body, sig, d[i].alert.id, &status,
-		    at.result, sizeof(at.result)) == 0;
+		ok = attempt(st, &d[i], mail, &a, &at) == 0;
 		snprintf(at.alert_id, sizeof(at.alert_id), "%s", d[i].alert.id);
+		snprintf(at.channel, sizeof(at.channel), "%s", d[i].channel);
 		at.attempt = d[i].attempts + 1;
 		at.at = clock_real_ms();
-		at.http_status = status;
-		next = at.at + (WEBHOOK_BACKOFF_MS << d[i].attempts);
-		state = ok ? "delivered" : at.attempt >= WEBHOOK_ATTEMPTS ?
+		next = at.at + (ALERT_BACKOFF_MS << d[i].attempts);
+		state = ok ? "delivered" : at.attempt >= ALERT_ATTEMPTS ?
 		    "failed" : "pending";
-		if (webhook_record(st, &at, state, next, e) == -1)
-			log_warnx("webhook %s: %s", d[i].alert.id, e->msg);
+		if (alert_delivery_record(st, &at, state, next, e) == -1)
+			log_warnx("alert %s %s: %s", d[i].alert.id,
+			    d[i].channel, e->msg);
 	}
 	arena_release(&a);
 	return ((int)n);
@@ -176,6 +230,7 @@ webhook_run(struct store *st, struct err *e)
 static pthread_t	 worker;
 static int		 worker_on;
 static volatile int	 worker_stop;
+static struct alert_mail worker_mail;
 
 static void *
 worker_main(void *arg)
@@ -193,8 +248,8 @@ worker_main(void *arg)
 		    &e) == -1 && e.code != ERR_NOT_FOUND)
 			log_warnx("budgets: %s", e.msg);
 		err_clear(&e);
-		if (webhook_run(st, &e) == -1)
-			log_warnx("webhooks: %s", e.msg);
+		if (webhook_run(st, "", &worker_mail, &e) == -1)
+			log_warnx("alert deliveries: %s", e.msg);
 		arena_release(&a);
 		for (int i = 0; i < 10 && !worker_stop; i++)
 			usleep(100 * 1000);
@@ -203,10 +258,13 @@ worker_main(void *arg)
 }
 
 void
-webhook_worker_start(struct store *st)
+webhook_worker_start(struct store *st, const struct alert_mail *mail)
 {
 	if (worker_on)
 		return;
+	memset(&worker_mail, 0, sizeof(worker_mail));
+	if (mail != NULL)
+		worker_mail = *mail;
 	worker_stop = 0;
 	if (pthread_create(&worker, NULL, worker_main, st) == 0)
 		worker_on = 1;

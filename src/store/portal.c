@@ -2,8 +2,9 @@
 /*
  * The billing portal and Cost Explorer in the store: portal users and
  * their sessions, the current imports and their rollups as Cost Explorer
- * streams them, budgets, alerts, webhook deliveries and anomaly marks.
- * Portable SQL; see store.h and migrations/008_portal.sql.
+ * streams them, budgets, alerts, their deliveries (the outbox of webhooks
+ * and e-mails) and anomaly marks. Portable SQL; see store.h and
+ * migrations/008_portal.sql, 020_alert_deliveries.sql.
  */
 #include "store/db.h"
 #include "store/portal.h"
@@ -31,10 +32,10 @@ static const struct col budget_cols[] = {
 	COL_T(struct budget, webhook_url, 0),
 	COL_T(struct budget, webhook_secret, 0),
 	COL_I64(struct budget, created_at, 0),
+	COL_T(struct budget, email_to, 0),
 };
 static const struct row budget_row = ROW(struct budget, budget_cols);
 
-/* Read with its delivery, webhook_deliveries d (LEFT JOIN). */
 static const struct col alert_cols[] = {
 	COL_T(struct budget_alert, id, 0),
 	COL_T(struct budget_alert, budget_id, 0),
@@ -44,50 +45,52 @@ static const struct col alert_cols[] = {
 	COL_I64(struct budget_alert, value, 0),
 	COL_I64(struct budget_alert, amount, 0),
 	COL_I64(struct budget_alert, created_at, 0),
-	COL_T_EXPR(struct budget_alert, delivery_status, "d.status"),
-	COL_I64_EXPR(struct budget_alert, delivery_attempts, "d.attempts"),
-	COL_T_EXPR(struct budget_alert, delivery_result, "d.last_result"),
 };
 static const struct row alert_row = ROW(struct budget_alert, alert_cols);
 
 /*
- * A pending delivery: its alert a, the alert's budget b (what the body
- * names; the amount is the alert's) and the delivery d.
+ * A delivery d: its alert a, the alert's budget b (what the message
+ * names; the amount is the alert's).
  */
-static const struct col due_cols[] = {
-	COL_T_EXPR(struct webhook_delivery, alert.id, "a.id"),
-	COL_T_EXPR(struct webhook_delivery, alert.budget_id, "a.budget_id"),
-	COL_T_EXPR(struct webhook_delivery, alert.period, "a.period"),
-	COL_T_EXPR(struct webhook_delivery, alert.kind, "a.kind"),
-	COL_I64_EXPR(struct webhook_delivery, alert.threshold_pct,
+static const struct col delivery_cols[] = {
+	COL_T_EXPR(struct alert_delivery, alert.id, "a.id"),
+	COL_T_EXPR(struct alert_delivery, alert.budget_id, "a.budget_id"),
+	COL_T_EXPR(struct alert_delivery, alert.period, "a.period"),
+	COL_T_EXPR(struct alert_delivery, alert.kind, "a.kind"),
+	COL_I64_EXPR(struct alert_delivery, alert.threshold_pct,
 	    "a.threshold_pct"),
-	COL_I64_EXPR(struct webhook_delivery, alert.value, "a.value"),
-	COL_I64_EXPR(struct webhook_delivery, alert.amount, "a.amount"),
-	COL_I64_EXPR(struct webhook_delivery, alert.created_at,
+	COL_I64_EXPR(struct alert_delivery, alert.value, "a.value"),
+	COL_I64_EXPR(struct alert_delivery, alert.amount, "a.amount"),
+	COL_I64_EXPR(struct alert_delivery, alert.created_at,
 	    "a.created_at"),
-	COL_T_EXPR(struct webhook_delivery, budget.id, "a.budget_id"),
-	COL_T_EXPR(struct webhook_delivery, budget.customer_id,
+	COL_T_EXPR(struct alert_delivery, budget.id, "a.budget_id"),
+	COL_T_EXPR(struct alert_delivery, budget.customer_id,
 	    "b.customer_id"),
-	COL_T_EXPR(struct webhook_delivery, budget.account_id, "b.account_id"),
-	COL_T_EXPR(struct webhook_delivery, budget.name, "b.name"),
-	COL_T_EXPR(struct webhook_delivery, budget.webhook_secret,
+	COL_T_EXPR(struct alert_delivery, budget.account_id, "b.account_id"),
+	COL_T_EXPR(struct alert_delivery, budget.name, "b.name"),
+	COL_T_EXPR(struct alert_delivery, budget.webhook_secret,
 	    "b.webhook_secret"),
-	COL_I64_EXPR(struct webhook_delivery, budget.amount, "a.amount"),
-	COL_T_EXPR(struct webhook_delivery, url, "d.url"),
-	COL_T_EXPR(struct webhook_delivery, status, "d.status"),
-	COL_I64_EXPR(struct webhook_delivery, attempts, "d.attempts"),
-	COL_I64_EXPR(struct webhook_delivery, next_at, "d.next_at"),
+	COL_I64_EXPR(struct alert_delivery, budget.amount, "a.amount"),
+	COL_T_EXPR(struct alert_delivery, channel, "d.channel"),
+	COL_T_EXPR(struct alert_delivery, target, "d.target"),
+	COL_T_EXPR(struct alert_delivery, status, "d.status"),
+	COL_I64_EXPR(struct alert_delivery, attempts, "d.attempts"),
+	COL_I64_EXPR(struct alert_delivery, next_at, "d.next_at"),
+	COL_I64_EXPR(struct alert_delivery, last_at, "d.last_at"),
+	COL_T_EXPR(struct alert_delivery, last_result, "d.last_result"),
 };
-static const struct row due_row = ROW(struct webhook_delivery, due_cols);
+static const struct row delivery_row = ROW(struct alert_delivery,
+    delivery_cols);
 
 static const struct col attempt_cols[] = {
-	COL_T(struct webhook_attempt, alert_id, 0),
-	COL_I64(struct webhook_attempt, attempt, 0),
-	COL_I64(struct webhook_attempt, at, 0),
-	COL_I64(struct webhook_attempt, http_status, 0),
-	COL_T(struct webhook_attempt, result, 0),
+	COL_T(struct alert_attempt, alert_id, 0),
+	COL_T(struct alert_attempt, channel, 0),
+	COL_I64(struct alert_attempt, attempt, 0),
+	COL_I64(struct alert_attempt, at, 0),
+	COL_I64(struct alert_attempt, code, 0),
+	COL_T(struct alert_attempt, result, 0),
 };
-static const struct row attempt_row = ROW(struct webhook_attempt,
+static const struct row attempt_row = ROW(struct alert_attempt,
     attempt_cols);
 
 /* Stored with the customer's id, a leading column: the mark's scope. */
@@ -252,19 +255,42 @@ store_budget_get(struct store *st, const char *id, struct budget *out,
 }
 
 int
+store_budget_update(struct store *st, const struct budget *b, struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&budget_row,
+	    "UPDATE budgets SET {set} WHERE id = ?");
+	struct stmt		*s;
+	int			 k, rc;
+
+	if ((s = row_stmt(st, &q, e)) == NULL)
+		return (-1);
+	k = row_bind(s, 1, &budget_row, b, 0);
+	stmt_bind_text(s, k, b->id);
+	if ((rc = row_exec_one(st, s, e, "budget %s does not exist",
+	    b->id)) == -1 && e->code == ERR_CONFLICT)
+		return (err_set(e, ERR_CONFLICT, NULL, NULL,
+		    "the customer has a budget named %s already", b->name));
+	return (rc);
+}
+
+int
 store_budget_delete(struct store *st, const char *id, struct err *e)
 {
-	static const char	*d1 = "DELETE FROM webhook_deliveries WHERE "
-	    "alert_id IN (SELECT id FROM budget_alerts WHERE budget_id = ?)";
-	static const char	*d2 = "DELETE FROM budget_alerts WHERE "
-	    "budget_id = ?";
-	static const char	*d3 = "DELETE FROM budgets WHERE id = ?";
+	static const char	*del[] = {
+	    "DELETE FROM alert_attempts WHERE alert_id IN (SELECT id FROM "
+	    "budget_alerts WHERE budget_id = ?)",
+	    "DELETE FROM alert_deliveries WHERE alert_id IN (SELECT id FROM "
+	    "budget_alerts WHERE budget_id = ?)",
+	    "DELETE FROM budget_alerts WHERE budget_id = ?",
+	};
+	static const char	*d = "DELETE FROM budgets WHERE id = ?";
+	size_t			 i;
 
-	if (row_run(st, row_binds(db_stmt(st, d1, e), BIND_TEXT(id)), e) == -1)
-		return (-1);
-	if (row_run(st, row_binds(db_stmt(st, d2, e), BIND_TEXT(id)), e) == -1)
-		return (-1);
-	return (row_exec_one(st, row_binds(db_stmt(st, d3, e), BIND_TEXT(id)),
+	for (i = 0; i < sizeof(del) / sizeof(del[0]); i++)
+		if (row_run(st, row_binds(db_stmt(st, del[i], e),
+		    BIND_TEXT(id)), e) == -1)
+			return (-1);
+	return (row_exec_one(st, row_binds(db_stmt(st, d, e), BIND_TEXT(id)),
 	    e, "budget %s does not exist", id));
 }
 
@@ -283,16 +309,20 @@ store_budget_list(struct store *st, struct arena *a, const char *customer_id,
 
 int
 store_budget_alert_add(struct store *st, const struct budget_alert *al,
-    const char *webhook_url, int *created_out, struct err *e)
+    const char *webhook_url, const char *email_to, int *created_out,
+    struct err *e)
 {
 	static struct row_sql	 ins = ROW_SQL(&alert_row,
 	    "INSERT INTO budget_alerts {insert} ON CONFLICT "
 	    "(budget_id, period, kind) DO NOTHING");
-	static const char	*wh = "INSERT INTO webhook_deliveries (alert_id, "
-	    "url, status, attempts, next_at, last_result) VALUES "
-	    "(?, ?, 'pending', 0, 0, '')";
+	static const char	*out = "INSERT INTO alert_deliveries (alert_id, "
+	    "channel, target, status, attempts, next_at, last_at, last_result) "
+	    "VALUES (?, ?, ?, 'pending', 0, 0, 0, '')";
+	const char		*ch[2] = { ALERT_WEBHOOK, ALERT_EMAIL };
+	const char		*to[2] = { webhook_url, email_to };
 	struct stmt		*s;
 	int64_t			 n;
+	int			 i;
 
 	*created_out = 0;
 	if ((s = row_stmt(st, &ins, e)) == NULL)
@@ -302,10 +332,12 @@ store_budget_alert_add(struct store *st, const struct budget_alert *al,
 	if ((n = row_run(st, s, e)) <= 0)
 		return ((int)n);
 	*created_out = 1;
-	if (webhook_url == NULL || *webhook_url == '\0')
-		return (0);
-	return (row_run(st, row_binds(db_stmt(st, wh, e), BIND_TEXT(al->id),
-	    BIND_TEXT(webhook_url)), e) == -1 ? -1 : 0);
+	for (i = 0; i < 2; i++)
+		if (to[i] != NULL && *to[i] != '\0' && row_run(st,
+		    row_binds(db_stmt(st, out, e), BIND_TEXT(al->id),
+		    BIND_TEXT(ch[i]), BIND_TEXT(to[i])), e) == -1)
+			return (-1);
+	return (0);
 }
 
 int
@@ -315,8 +347,7 @@ store_budget_alerts(struct store *st, struct arena *a,
 {
 	static struct row_sql	 q = ROW_SQL(&alert_row,
 	    "SELECT {cols a} FROM budget_alerts a JOIN budgets b ON "
-	    "b.id = a.budget_id LEFT JOIN webhook_deliveries d ON "
-	    "d.alert_id = a.id WHERE (? = '' OR b.customer_id = ?) AND "
+	    "b.id = a.budget_id WHERE (? = '' OR b.customer_id = ?) AND "
 	    "(? = '' OR a.budget_id = ?) ORDER BY a.created_at DESC, a.id "
 	    "LIMIT ?");
 
@@ -326,28 +357,62 @@ store_budget_alerts(struct store *st, struct arena *a,
 }
 
 int
-store_webhook_due(struct store *st, struct arena *a, int64_t now,
-    size_t limit, struct webhook_delivery **out, size_t *n_out,
-    struct err *e)
+store_alert_deliveries(struct store *st, struct arena *a,
+    const char *customer_id, const char *budget_id, size_t limit,
+    struct alert_delivery **out, size_t *n_out, struct err *e)
 {
-	static struct row_sql	 q = ROW_SQL(&due_row,
-	    "SELECT {cols} FROM webhook_deliveries d JOIN budget_alerts a ON "
+	static struct row_sql	 q = ROW_SQL(&delivery_row,
+	    "SELECT {cols} FROM alert_deliveries d JOIN budget_alerts a ON "
 	    "a.id = d.alert_id JOIN budgets b ON b.id = a.budget_id WHERE "
-	    "d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at "
-	    "LIMIT ?");
+	    "(? = '' OR b.customer_id = ?) AND (? = '' OR a.budget_id = ?) "
+	    "ORDER BY a.created_at DESC, a.id, d.channel LIMIT ?");
 
-	return (row_all(row_binds(row_stmt(st, &q, e), BIND_INT(now),
-	    BIND_INT(limit)), a, &due_row, limit, out, n_out, e));
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(customer_id),
+	    BIND_TEXT(customer_id), BIND_TEXT(budget_id), BIND_TEXT(budget_id),
+	    BIND_INT(limit)), a, &delivery_row, limit, out, n_out, e));
 }
 
 int
-store_webhook_record(struct store *st, const struct webhook_attempt *at,
+store_delivery_due(struct store *st, struct arena *a, int64_t now,
+    const char *channel, size_t limit, struct alert_delivery **out,
+    size_t *n_out, struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&delivery_row,
+	    "SELECT {cols} FROM alert_deliveries d JOIN budget_alerts a ON "
+	    "a.id = d.alert_id JOIN budgets b ON b.id = a.budget_id WHERE "
+	    "d.status = 'pending' AND d.next_at <= ? AND (? = '' OR "
+	    "d.channel = ?) ORDER BY d.next_at LIMIT ?");
+
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_INT(now),
+	    BIND_TEXT(channel), BIND_TEXT(channel), BIND_INT(limit)), a,
+	    &delivery_row, limit, out, n_out, e));
+}
+
+int
+store_delivery_claim(struct store *st, const struct alert_delivery *d,
+    int64_t until, struct err *e)
+{
+	static const char	*sql = "UPDATE alert_deliveries SET next_at = ? "
+	    "WHERE alert_id = ? AND channel = ? AND status = 'pending' AND "
+	    "next_at = ?";
+	int64_t			 n;
+
+	if ((n = row_run(st, row_binds(db_stmt(st, sql, e), BIND_INT(until),
+	    BIND_TEXT(d->alert.id), BIND_TEXT(d->channel),
+	    BIND_INT(d->next_at)), e)) == -1)
+		return (-1);
+	return (n == 1);
+}
+
+int
+store_delivery_record(struct store *st, const struct alert_attempt *at,
     const char *status, int64_t next_at, struct err *e)
 {
 	static struct row_sql	 ins = ROW_SQL(&attempt_row,
-	    "INSERT INTO webhook_attempts {insert}");
-	static const char	*upd = "UPDATE webhook_deliveries SET status = ?, "
-	    "attempts = ?, next_at = ?, last_result = ? WHERE alert_id = ?";
+	    "INSERT INTO alert_attempts {insert}");
+	static const char	*upd = "UPDATE alert_deliveries SET status = ?, "
+	    "attempts = ?, next_at = ?, last_at = ?, last_result = ? WHERE "
+	    "alert_id = ? AND channel = ?";
 	struct stmt		*s;
 
 	if ((s = row_stmt(st, &ins, e)) == NULL)
@@ -356,18 +421,18 @@ store_webhook_record(struct store *st, const struct webhook_attempt *at,
 	if (stmt_exec(s, e) == -1)
 		return (-1);
 	return (row_run(st, row_binds(db_stmt(st, upd, e), BIND_TEXT(status),
-	    BIND_INT(at->attempt), BIND_INT(next_at), BIND_TEXT(at->result),
-	    BIND_TEXT(at->alert_id)), e) == -1 ? -1 : 0);
+	    BIND_INT(at->attempt), BIND_INT(next_at), BIND_INT(at->at),
+	    BIND_TEXT(at->result), BIND_TEXT(at->alert_id),
+	    BIND_TEXT(at->channel)), e) == -1 ? -1 : 0);
 }
 
 int
-store_webhook_attempts(struct store *st, struct arena *a,
-    const char *alert_id, struct webhook_attempt **out, size_t *n_out,
-    struct err *e)
+store_alert_attempts(struct store *st, struct arena *a, const char *alert_id,
+    struct alert_attempt **out, size_t *n_out, struct err *e)
 {
 	static struct row_sql	 q = ROW_SQL(&attempt_row,
-	    "SELECT {cols} FROM webhook_attempts WHERE alert_id = ? "
-	    "ORDER BY attempt LIMIT 100");
+	    "SELECT {cols} FROM alert_attempts WHERE alert_id = ? "
+	    "ORDER BY at, channel, attempt LIMIT 100");
 
 	return (row_all(row_binds(row_stmt(st, &q, e), BIND_TEXT(alert_id)), a,
 	    &attempt_row, 100, out, n_out, e));

@@ -18,6 +18,8 @@
 #define BUDGET_ID_LEN		14		/* bud- + 10 */
 #define BUDGET_NAME_MAX		100
 #define WEBHOOK_URL_MAX		255
+#define BUDGET_EMAIL_TO_MAX	320		/* "a@x.example, b@y.example" */
+#define BUDGET_RECIPIENTS_MAX	10
 
 /* A portal user: a customer user (role "customer", customer_id set) or an
  * MSP user (role admin | billing | read-only, customer_id ""). */
@@ -41,6 +43,7 @@ struct budget {
 	char	 webhook_url[WEBHOOK_URL_MAX + 1];
 	char	 webhook_secret[72];
 	int64_t	 created_at;
+	char	 email_to[BUDGET_EMAIL_TO_MAX + 1];	/* "" none */
 };
 
 struct budget_alert {
@@ -52,28 +55,33 @@ struct budget_alert {
 	int64_t	 value;
 	int64_t	 amount;
 	int64_t	 created_at;
-	/* Reads only: the delivery's state ("" when no webhook). */
-	char	 delivery_status[12];
-	int64_t	 delivery_attempts;
-	char	 delivery_result[128];
 };
 
-/* A pending delivery: the alert and its budget (id, customer, account,
- * name, secret), what the body is rendered from. */
-struct webhook_delivery {
+/*
+ * An alert's delivery on one channel (the outbox, alert_deliveries): the
+ * alert and its budget (id, customer, account, name, secret), what the
+ * message is rendered from, and where it stands.
+ */
+#define ALERT_WEBHOOK		"webhook"
+#define ALERT_EMAIL		"email"
+struct alert_delivery {
 	struct budget_alert	 alert;
 	struct budget		 budget;
-	char			 url[WEBHOOK_URL_MAX + 1];
-	char			 status[12];
+	char			 channel[8];		/* webhook | email */
+	char			 target[BUDGET_EMAIL_TO_MAX + 1];
+	char			 status[12];	/* pending | delivered | failed */
 	int64_t			 attempts;
-	int64_t			 next_at;
+	int64_t			 next_at;		/* real ms */
+	int64_t			 last_at;		/* real ms, 0: none */
+	char			 last_result[128];
 };
 
-struct webhook_attempt {
+struct alert_attempt {
 	char	 alert_id[BUDGET_ID_LEN + 1];
+	char	 channel[8];
 	int64_t	 attempt;
-	int64_t	 at;
-	int64_t	 http_status;
+	int64_t	 at;				/* real ms */
+	int64_t	 code;				/* HTTP status, SMTP reply; 0 */
 	char	 result[128];
 };
 
@@ -109,31 +117,45 @@ int	 store_budget_insert(struct store *, const struct budget *,
 	    struct err *);
 int	 store_budget_get(struct store *, const char *id,
 	    struct budget *out /* OUT */, struct err *);
+/* ERR_CONFLICT for a name the customer's other budget has. */
+int	 store_budget_update(struct store *, const struct budget *,
+	    struct err *);
+/* The budget, its alerts, their deliveries and attempts. */
 int	 store_budget_delete(struct store *, const char *id, struct err *);
 /* Budgets of a customer ("" all), by name; at most limit. */
 int	 store_budget_list(struct store *, struct arena *,
 	    const char *customer_id, size_t limit, struct budget **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
 /* Inserts an alert unless (budget, period, kind) has one: *created_out
- * says which. With a webhook URL (not "") queues its delivery in the same
- * call, due now. */
+ * says which. Queues its deliveries in the same call, due now: to the
+ * webhook URL and to the recipients (each when not ""). */
 int	 store_budget_alert_add(struct store *, const struct budget_alert *,
-	    const char *webhook_url, int *created_out /* OUT */, struct err *);
+	    const char *webhook_url, const char *email_to,
+	    int *created_out /* OUT */, struct err *);
 /* Alerts of a budget ("" any) of a customer ("" any), newest first. */
 int	 store_budget_alerts(struct store *, struct arena *,
 	    const char *customer_id, const char *budget_id, size_t limit,
 	    struct budget_alert **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
-/* Pending deliveries due at `now` (real ms), at most limit, with their
- * alert and budget. */
-int	 store_webhook_due(struct store *, struct arena *, int64_t now,
-	    size_t limit, struct webhook_delivery **out /* OUT */,
+/* Deliveries of those alerts, newest alert first. */
+int	 store_alert_deliveries(struct store *, struct arena *,
+	    const char *customer_id, const char *budget_id, size_t limit,
+	    struct alert_delivery **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/* Pending deliveries due at `now` (real ms) on channel ("" any), at
+ * most limit. */
+int	 store_delivery_due(struct store *, struct arena *, int64_t now,
+	    const char *channel, size_t limit, struct alert_delivery **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
+/* Moves pending delivery d (as read) to `until`: 1 when this caller did
+ * (it sends it now), 0 when another server or process did first. */
+int	 store_delivery_claim(struct store *, const struct alert_delivery *,
+	    int64_t until, struct err *);
 /* Records an attempt and the delivery's new state. */
-int	 store_webhook_record(struct store *, const struct webhook_attempt *,
+int	 store_delivery_record(struct store *, const struct alert_attempt *,
 	    const char *status, int64_t next_at, struct err *);
-int	 store_webhook_attempts(struct store *, struct arena *,
-	    const char *alert_id, struct webhook_attempt **out /* OUT */,
+int	 store_alert_attempts(struct store *, struct arena *,
+	    const char *alert_id, struct alert_attempt **out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
 int	 store_anomaly_mark(struct store *, const char *customer_id,
 	    const struct anomaly_mark *, struct err *);

@@ -21,6 +21,8 @@ void	portal_customer_picker(struct ctx *c, const char *cust,
 
 /* portal_alert_pages.c: /portal/budgets and /portal/anomalies. */
 void	portal_budgets(struct ctx *c);
+void	portal_budget_page(struct ctx *c, const char *rest);
+void	portal_budget_post(struct ctx *c, const char *cust, const char *rest);
 int	portal_anomaly_in_scope(struct ctx *c, const struct ce_scope *sc,
 	    const char *id);
 void	portal_anomalies(struct ctx *c);

@@ -742,6 +742,8 @@ portal_get(struct ctx *c, const char *rest)
 		focus(c);
 	else if (strcmp(rest, "budgets") == 0)
 		portal_budgets(c);
+	else if (strncmp(rest, "budgets/", 8) == 0)
+		portal_budget_page(c, rest + 8);
 	else if (strcmp(rest, "anomalies") == 0)
 		portal_anomalies(c);
 	else
@@ -752,7 +754,6 @@ void
 portal_post(struct ctx *c, const char *rest)
 {
 	struct ce_scope		 sc;
-	struct budget_input	 in;
 	struct err		 e;
 	const char		*cust, *slash;
 	char			 id[40];
@@ -772,29 +773,8 @@ portal_post(struct ctx *c, const char *rest)
 		invoice_pages_post(c, &v, rest + 9);
 		return;
 	}
-	if (strcmp(rest, "budgets/create") == 0) {
-		if (*cust == '\0') {
-			page_message(c, 400, "Bad request",
-			    "Choose a customer.");
-			return;
-		}
-		memset(&in, 0, sizeof(in));
-		in.customer_id = cust;
-		in.name = form_str(&c->form, "name");
-		in.amount = form_str(&c->form, "amount");
-		in.account_id = form_str(&c->form, "account");
-		in.actual_pct = form_str(&c->form, "actual");
-		in.forecast_pct = form_str(&c->form, "forecast");
-		in.webhook_url = form_str(&c->form, "webhook");
-		if (budget_create(c->r->store, &in, NULL, &e) == -1) {
-			error_at(c, "budget", &e);
-			c->resp->status = 400;
-			portal_budgets(c);
-			return;
-		}
-		flash_set(c, "Budget %s created.", in.name);
-		page_redirect(c, arena_printf(c->r->arena, "/portal/budgets%s",
-		    portal_keep(c, cust, "?")));
+	if (strncmp(rest, "budgets/", 8) == 0) {
+		portal_budget_post(c, cust, rest + 8);
 		return;
 	}
 	if (strncmp(rest, "anomalies/", 10) == 0 &&

@@ -69,9 +69,9 @@ GET_EXPECT = {
     # /portal/*: the MSP and its portal users; a customer user's scope is its
     # customer whatever ?customer= says (bodies are checked for B below).
     "portal":        ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "ok", "ok"),
-    # A's issued or void document in the portal (and its PDF / CSV).
+    # A's issued or void document in the portal (and its PDF / CSV), A's budget.
     "portal_doc_A":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "ok", "ok"),
-    # Any other customer's document, or any draft: not there for a customer user.
+    # Any other customer's document or budget, or any draft: not there for a customer user.
     "portal_doc_x":  ("signin", "ok",  "403", "403",     "403", "ok",     "ok",     "ok",     "404", "ok"),
 }
 # /favicon.ico, /logo, /brand.css: the brand on every page, for everyone.
@@ -99,7 +99,7 @@ POST_EXPECT = {
     "msp_form":      ("signin", "allowed", "403",     "403",     "403",     "portal",  "portal",  "portal", "portal", "portal"),
     # /portal/invoices/{issue,void,recompute}.
     "portal_inv":    ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "403", "403"),
-    # /portal/budgets/create?customer=B.
+    # /portal/budgets/create?customer=B, and B's budget saved or deleted.
     "portal_budget": ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "own", "403"),
     # /portal/anomalies/<B's anomaly>/{acknowledge,dismiss}?customer=B.
     "portal_anom":   ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "own", "403"),
@@ -263,6 +263,9 @@ def _setup(x):
         x.inv[iid] = (c, state)
         if num:
             x.inv[num] = (c, state)
+    x.budgets = dict(sql(db, "SELECT id, customer_id FROM budgets WHERE customer_id IN (?, ?)",
+                         (x.A, x.B)))
+    assert sorted(x.budgets.values()) == sorted([x.A, x.B]), x.budgets
     x.msp_id = sql(db, "SELECT account_id FROM msp")[0][0]
     x.msp_org = sql(db, "SELECT id FROM organizations WHERE management_id = ? "
                         "AND deleted_at IS NULL", (x.msp_id,))[0][0]
@@ -330,7 +333,8 @@ def forms_in(text):
 def template(action):
     """/invoices/PL-2026-000001/void -> /invoices/{}/void."""
     path = action.split("?")[0]
-    return re.sub(r"/(inv-[a-z0-9]+|PL-[0-9-]+|onb-[a-z0-9]+|[0-9a-f]{32})(?=/|$)", "/{}", path)
+    return re.sub(r"/(inv-[a-z0-9]+|bud-[a-z0-9]+|PL-[0-9-]+|onb-[a-z0-9]+|[0-9a-f]{32})(?=/|$)",
+                  "/{}", path)
 
 
 def pages_of(w):
@@ -358,6 +362,11 @@ def pages_of(w):
             urls.add("/invoices/%s%s" % (key, suffix))
         urls.add("/portal/invoices/%s?customer=%s" % (key, w.B))
     urls.add("/invoices?customer=" + w.B)
+    # Each customer's budget: its page and the question before deleting it.
+    for bid, c in w.budgets.items():
+        for suffix in ("", "/delete"):
+            urls.add("/portal/budgets/%s%s" % (bid, suffix))
+            urls.add("/portal/budgets/%s%s?customer=%s" % (bid, suffix, c))
     urls.add("/organization/accept?h=" + w.hs_party)
     urls.add("/organization/accept?h=" + w.hs_other)
     urls.add(w.plan)
@@ -378,6 +387,8 @@ def page_class(w, url):
     elif path.startswith("/portal/invoices/"):
         c, state = w.inv[path.split("/")[3]]
         cls = "portal_doc_A" if c == w.A and state != "DRAFT" else "portal_doc_x"
+    elif path.startswith("/portal/budgets/"):
+        cls = "portal_doc_A" if w.budgets.get(path.split("/")[3]) == w.A else "portal_doc_x"
     else:
         cls = "portal"
     assert cls in classes, (url, rt, cls)
@@ -499,6 +510,7 @@ def post_forms(w):
     assert msp_anom, "the demo's spike is not an open anomaly"
     w.foreign_anom = [(a, "") for a in msp_anom] + [(a, w.B) for a in b_anom]
     msp_key = sql(w.db, "SELECT id FROM access_keys WHERE account_id = ?", (w.msp_id,))[0][0]
+    b_budget = [b for b, c in w.budgets.items() if c == w.B][0]
     budget = {"name": "authz budget", "amount": "5", "account": "", "actual": "100",
               "forecast": "100", "webhook": ""}
     explicit = [
@@ -506,6 +518,8 @@ def post_forms(w):
         ("/portal/invoices/%s/void" % b_issued, {"reason": "authz"}),
         ("/portal/invoices/recompute", {"period": w.last_month, "customer": w.B}),
         ("/portal/budgets/create?customer=" + w.B, budget),
+        ("/portal/budgets/%s?customer=%s" % (b_budget, w.B), dict(budget, name="authz edit")),
+        ("/portal/budgets/%s/delete?customer=%s" % (b_budget, w.B), {}),
         ("/portal/anomalies/%s/acknowledge" % msp_anom[0], {}),
         ("/portal/anomalies/%s/dismiss" % msp_anom[0], {}),
         ("/invoices/%s/issue" % b_draft, {}),
@@ -615,6 +629,17 @@ def test_customer_user_writes_stay_in_its_customer(w):
     assert sql(w.db, "SELECT customer_id FROM budgets WHERE name = 'authz A budget'") == [(w.A,)]
     assert sql(w.db, "SELECT COUNT(*) FROM budgets WHERE customer_id = ?", (w.A,))[0][0] == n_a + 1
     assert sql(w.db, "SELECT * FROM budgets WHERE customer_id <> ? ORDER BY id", (w.A,)) == b_budgets
+    # B's budget: A's user can neither change nor delete it, whatever the
+    # query says (no such budget for it).
+    b_budget = [b for b, c in w.budgets.items() if c == w.B][0]
+    before = sql(w.db, "SELECT * FROM budgets ORDER BY id")
+    for path in ("/portal/budgets/" + b_budget, "/portal/budgets/%s/delete" % b_budget):
+        for ask in ("", "?customer=" + w.B):
+            st, _, _ = w.b["custA"].req("POST", path + ask, {
+                "csrf": tok, "name": "taken over", "amount": "1", "account": "", "actual": "1",
+                "forecast": "1", "webhook": "", "email": ""})
+            assert st == 404, (path, ask, st)
+    assert sql(w.db, "SELECT * FROM budgets ORDER BY id") == before
     # The payer's and B's anomalies, as the MSP's users see them: A's user
     # cannot mark them (the ids are a plain hash of scope, account, service
     # and day: it could compute them), not even from its own scope.
@@ -656,11 +681,13 @@ def test_portal_roles_are_offered_only_their_forms(w):
         offered[role] = {template(a) for t in pages.values() for a, _ in forms_in(t)} - {"/signout"}
     assert offered["admin"] == offered["billing"]
     assert {"/portal/invoices/{}/issue", "/portal/invoices/{}/void", "/portal/invoices/recompute",
-            "/portal/budgets/create", "/portal/anomalies/{}/acknowledge"} <= offered["admin"], offered
+            "/portal/budgets/create", "/portal/budgets/{}", "/portal/budgets/{}/delete",
+            "/portal/anomalies/{}/acknowledge"} <= offered["admin"], offered
     assert offered["readonly"] == set(), offered["readonly"]
     # The onboarding operator changes the desk and the customers, not billing.
     assert offered["operator"] == set(), offered["operator"]
-    assert offered["custA"] == {"/portal/budgets/create", "/portal/anomalies/{}/acknowledge",
+    assert offered["custA"] == {"/portal/budgets/create", "/portal/budgets/{}",
+                                "/portal/budgets/{}/delete", "/portal/anomalies/{}/acknowledge",
                                 "/portal/anomalies/{}/dismiss"}, offered["custA"]
 
 

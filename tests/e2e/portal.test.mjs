@@ -127,7 +127,32 @@ test('customer user: overview, cost analysis, CSV, invoices, budgets, anomalies'
   await page.waitForURL(/\/portal\/budgets/);
   const budgets = await page.locator('#budgets').textContent();
   assert.match(budgets, /Team budget/);
+  // The form proposed AWS Budgets' defaults: 80 % of actual, 100 % of forecast.
+  assert.equal(await page.getByLabel('Alert at actual %').inputValue(), '80');
+  assert.equal(await page.getByLabel('Alert at forecast %').inputValue(), '100');
   await shot(page, 'portal-budgets');
+  // Edit: rename it, raise it, e-mail its alerts.
+  await page.locator('#budgets').getByRole('link', { name: 'Edit' }).click();
+  await page.getByRole('heading', { name: /Team budget/ }).waitFor();
+  await page.getByLabel('Name').fill('Team budget 2');
+  await page.getByLabel('Monthly amount (USD)').fill('2500');
+  await page.getByLabel(/E-mail alerts to/).fill('ops@alpha.example');
+  await page.getByRole('button', { name: 'Save budget' }).click();
+  await page.waitForURL(/\/portal\/budgets$/);
+  const row = await page.locator('#budgets tbody tr', { hasText: 'Team budget 2' }).textContent();
+  assert.match(row, /2,500\.00 USD/);
+  assert.match(row, /ops@alpha\.example/);
+  // Delete: a question first; Cancel keeps it, Delete budget removes it.
+  await page.locator('#budgets').getByRole('link', { name: 'Delete' }).click();
+  await page.getByRole('heading', { name: 'Delete budget Team budget 2?' }).waitFor();
+  await shot(page, 'portal-budget-delete');
+  await page.getByRole('link', { name: 'Cancel' }).click();
+  assert.match(await page.locator('#budgets').textContent(), /Team budget 2/);
+  await page.locator('#budgets').getByRole('link', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Delete budget' }).click();
+  await page.waitForURL(/\/portal\/budgets$/);
+  assert.doesNotMatch(await page.locator('#budgets').textContent(), /Team budget/);
+  assert.match(await page.content(), /Budget Team budget 2 deleted\./);
 
   await page.getByRole('link', { name: 'Anomalies' }).click();
   await page.locator('#anomalies').waitFor();
