@@ -764,17 +764,18 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 	}
 	buf_printf(c->b, "<label>From <input type=\"date\" name=\"from\" "
 	    "value=\"%s\"></label> <label>To <input type=\"date\" name=\"to\" "
-	    "value=\"%s\"></label> <label>Granularity <select name="
+	    "value=\"%s\"></label> <span><label for=\"ca-granularity\">"
+	    "Granularity</label> <select id=\"ca-granularity\" name="
 	    "\"granularity\"><option value=\"DAILY\">Daily</option><option "
-	    "value=\"MONTHLY\"%s>Monthly</option></select></label> <label>"
-	    "Group by <select name=\"group\">", f, t, p->monthly ?
-	    " selected" : "");
+	    "value=\"MONTHLY\"%s>Monthly</option></select></span> <span>"
+	    "<label for=\"ca-group\">Group by</label> <select id=\"ca-group\" "
+	    "name=\"group\">", f, t, p->monthly ? " selected" : "");
 	for (i = 0; i < CA_NDIMS; i++)
 		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
 		    ce_dim_name(ca_dims[i].dim), p->group == &ca_dims[i] ?
 		    " selected" : "", ce_dim_label(ca_dims[i].dim));
 	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
-	    "</label>", p->group == NULL ? " selected" : "");
+	    "</span>", p->group == NULL ? " selected" : "");
 	for (i = 0; i < CA_NDIMS; i++) {
 		int	 found = 0;
 
@@ -786,9 +787,12 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 		    ca_dims[i].dim, p->start, p->end, NULL, &vals, &n,
 		    &e) == -1)
 			n = 0;
-		buf_printf(c->b, " <label>%s <select name=\"%s\"><option "
-		    "value=\"\">All</option>", ce_dim_label(ca_dims[i].dim),
-		    ca_dims[i].param);
+		/* label for=: the select's name is the label alone (a
+		 * wrapping label would add every option's text to it). */
+		buf_printf(c->b, " <span><label for=\"ca-%s\">%s</label> "
+		    "<select id=\"ca-%s\" name=\"%s\"><option value=\"\">All"
+		    "</option>", ca_dims[i].param, ce_dim_label(ca_dims[i].dim),
+		    ca_dims[i].param, ca_dims[i].param);
 		for (j = 0; j < n; j++) {
 			int sel = strcmp(vals[j], p->fval[i]) == 0;
 
@@ -812,7 +816,7 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 			html_escape(c->b, p->fval[i]);
 			buf_adds(c->b, " (none in this range)</option>");
 		}
-		buf_adds(c->b, "</select></label>");
+		buf_adds(c->b, "</select></span>");
 	}
 	buf_adds(c->b, " <button type=\"submit\">Apply</button></form>");
 }
