@@ -695,7 +695,8 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 	char		 f[11], t[11];
 	size_t		 i;
 
-	buf_init(&b, 4096);
+	/* Room for every filter's longest value, percent-encoded. */
+	buf_init(&b, 256 + CA_NDIMS * 3 * FORM_MAX_VALUE);
 	ce_day_format(p->start, f, sizeof(f));
 	ce_day_format(p->end - 1, t, sizeof(t));
 	buf_printf(&b, "from=%s&to=%s&granularity=%s&group=%s", f, t,
