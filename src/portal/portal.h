@@ -213,4 +213,27 @@ alert_delivery_record(struct store *st, const struct alert_attempt *at,
 	return (store_delivery_record(st, at, status, next_at, e));
 }
 
+/*
+ * Saved views of the cost analysis, per owner (a portal user's id, or the
+ * account id of the MSP in the console): name 1..VIEW_NAME_MAX characters,
+ * unique per owner (ERR_CONFLICT), query the page's URL-encoded query
+ * string, at most VIEWS_MAX views each.
+ */
+int	view_save(struct store *, struct arena *, const char *owner,
+	    const char *name, const char *query,
+	    struct saved_view *out /* OUT */, struct err *);
+static inline int
+view_list(struct store *st, struct arena *a, const char *owner,
+    struct saved_view **out, size_t *n_out, struct err *e)
+{
+	return (store_view_list(st, a, owner, VIEWS_MAX, out, n_out, e));
+}
+/* ERR_NOT_FOUND unless owner has view id. */
+static inline int
+view_delete(struct store *st, const char *owner, const char *id,
+    struct err *e)
+{
+	return (store_view_delete(st, owner, id, e));
+}
+
 #endif

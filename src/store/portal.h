@@ -165,4 +165,30 @@ int	 store_anomaly_marks(struct store *, struct arena *,
 	    struct anomaly_mark **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
 
+/* ---- Saved views of the cost analysis (store/view.c) ------------------ */
+#define VIEW_ID_LEN		13		/* vw- + 10 */
+#define VIEW_NAME_MAX		100
+#define VIEW_QUERY_MAX		1000
+#define VIEW_OWNER_MAX		32
+#define VIEWS_MAX		50		/* per owner */
+
+struct saved_view {
+	char	 id[VIEW_ID_LEN + 1];
+	char	 owner[VIEW_OWNER_MAX + 1];
+	char	 name[VIEW_NAME_MAX + 1];
+	char	 query[VIEW_QUERY_MAX + 1];
+	int64_t	 created_at;
+};
+
+/* Insert fails with ERR_CONFLICT when the owner has a view of that name;
+ * delete with ERR_NOT_FOUND unless the owner has that view. */
+int	 store_view_insert(struct store *, const struct saved_view *,
+	    struct err *);
+int	 store_view_delete(struct store *, const char *owner, const char *id,
+	    struct err *);
+/* The owner's views by name, at most limit. */
+int	 store_view_list(struct store *, struct arena *, const char *owner,
+	    size_t limit, struct saved_view **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
+
 #endif

@@ -9,6 +9,7 @@
  * engine the Cost Explorer API answers from.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "billing/money.h"
@@ -19,13 +20,29 @@
 #include "web/svg.h"
 #include "web/web.h"
 
-#define TOP_N		8
+#define TOP_N		8	/* groups in the chart, then "Others" */
+#define PAGE_ROWS	20	/* groups on one page of the cost table */
 #define RANGE_MAX_DAYS	397	/* 13 months */
+#define TREND_MONTHS	6	/* months before this one on the overview */
+#define FORECAST_LEVEL	80	/* the forecast's prediction interval, % */
+#define FORECAST_LEVEL_TEXT "80 %"
+#define TOO_LARGE	"These costs add up to more than one sum can hold " \
+	"(about 9.2 billion): choose a shorter range or a filter."
 
 static void
 money_format_csv(int64_t v, char *buf, size_t len)
 {
 	money_format(v, MONEY_DIGITS, buf, len);
+}
+
+/* An amount in a table whose caption names the currency. */
+static void
+table_money(struct buf *b, int64_t v)
+{
+	char	 t[MONEY_TEXT_MAX];
+
+	money_text(v, NULL, t, sizeof(t));
+	html_escape(b, t);
 }
 
 static void
@@ -150,22 +167,88 @@ portal_customer_picker(struct ctx *c, const char *cust, const char *action)
 	    "</form>");
 }
 
+/* The unblended cost of [s, e_) (days) in scope; 0 when there is none.
+ * Sums as billing does (money_add): *overflow set when it overflows. */
 static int64_t
 sum_range(struct ctx *c, const struct ce_scope *sc, int64_t s, int64_t e_,
-    struct err *e)
+    int *overflow)
 {
 	struct ce_query	 q;
 	struct ce_result res;
+	struct err	 e;
+	int64_t		 sum = 0;
+	size_t		 i;
 
 	memset(&q, 0, sizeof(q));
 	q.start = s;
 	q.end = e_;
 	q.monthly = 1;
+	err_clear(&e);
 	if (s >= e_ || ce_query_run(c->r->store, c->r->arena, sc, &q, &res,
-	    e) == -1)
+	    &e) == -1)
 		return (0);
-	return (res.nbuckets ? res.total[0][CE_UNBLENDED] +
-	    (res.nbuckets > 1 ? res.total[1][CE_UNBLENDED] : 0) : 0);
+	for (i = 0; i < res.nbuckets; i++)
+		if (money_add(&sum, res.total[i][CE_UNBLENDED]) == -1) {
+			*overflow = 1;
+			return (0);
+		}
+	return (sum);
+}
+
+/* Whether scope has any cost in the 13 months to today: the same
+ * source as GetDimensionValues (ce_dimension_values). */
+static int
+has_cost_data(struct ctx *c, const struct ce_scope *sc, int64_t start,
+    int64_t end)
+{
+	const char	**v;
+	size_t		 n = 0;
+	struct err	 e;
+
+	err_clear(&e);
+	if (ce_dimension_values(c->r->store, c->r->arena, sc,
+	    CE_LINKED_ACCOUNT, start, end, NULL, &v, &n, &e) == -1)
+		return (0);
+	return (n > 0);
+}
+
+/* What a scope without cost data sees instead of an empty chart: that
+ * there is none yet, and why. */
+static void
+no_data_note(struct ctx *c, const struct ce_scope *sc)
+{
+	struct customer	 cu;
+	int		 own = c->is_portal &&
+	    strcmp(c->portal.role, "customer") == 0;
+
+	buf_adds(c->b, "<p class=\"card note\" id=\"no-data\">");
+	if (sc->msp) {
+		buf_adds(c->b, "There is no cost data yet: no Cost and Usage "
+		    "Report of the payer has been imported. Costs appear here "
+		    "after the first import (Imports, or <code>payerlink "
+		    "ingest</code>).</p>");
+		return;
+	}
+	if (own)
+		buf_adds(c->b, "There is no cost data for your accounts yet: ");
+	else {
+		buf_adds(c->b, "There is no cost data for ");
+		if (customer_find(c->r->store, sc->customer_id, &cu,
+		    NULL) == 0)
+			html_escape(c->b, cu.name);
+		else
+			html_escape(c->b, sc->customer_id);
+		buf_adds(c->b, " yet: ");
+	}
+	if (sc->nowners == 0)
+		buf_adds(c->b, own ? "no AWS account is linked to you yet." :
+		    "no AWS account is linked to it yet.");
+	else
+		buf_printf(c->b, "no cost file covering the time %s accounts "
+		    "have been in the MSP's organization has been imported "
+		    "yet. Costs appear here after the next import.", own ?
+		    "your" : "its");
+	buf_adds(c->b, "</p>");
 }
 
 static void
@@ -289,17 +372,80 @@ history_card(struct ctx *c, const struct ce_scope *sc, int64_t today)
 	buf_adds(c->b, "</tbody></table></section>");
 }
 
+/*
+ * The trend on the overview: the TREND_MONTHS months before this one and
+ * this month to date, with the forecast of the rest of the month stacked
+ * on it and the forecast's prediction interval (ce_forecast_run's, at
+ * FORECAST_LEVEL %) as a whisker.
+ */
+static void
+trend_chart(struct ctx *c, const struct ce_scope *sc, int64_t today,
+    const struct ce_forecast *f, int64_t mtd)
+{
+	static const char *const series[2] = { "Cost",
+	    "~Forecast to the month end" };
+	struct ce_query		 q;
+	struct ce_result	 res;
+	struct svg_range	 rg, *rgp = NULL;
+	struct err		 e;
+	const char		**labels;
+	int64_t			*v;
+	size_t			 i, k, nb, first, ns = f != NULL ? 2 : 1;
+	char			 d[11];
+
+	err_clear(&e);
+	memset(&q, 0, sizeof(q));
+	q.start = ce_month_start(today);
+	for (k = 0; k < TREND_MONTHS; k++)
+		q.start = ce_month_start(q.start - 1);
+	q.end = today + 1;
+	q.monthly = 1;
+	if (ce_query_run(c->r->store, c->r->arena, sc, &q, &res, &e) == -1 ||
+	    res.nbuckets == 0) {
+		error_box(c->b, &e);
+		return;
+	}
+	/* From the first month with cost (a new customer's first). */
+	for (first = 0; first + 1 < res.nbuckets &&
+	    res.total[first][CE_UNBLENDED] == 0; first++)
+		;
+	nb = res.nbuckets - first;
+	labels = arena_alloc(c->r->arena, nb * sizeof(*labels));
+	v = arena_zalloc(c->r->arena, nb * ns * sizeof(*v));
+	for (i = 0; i < nb; i++) {
+		ce_day_format(res.bstart[first + i], d, sizeof(d));
+		labels[i] = arena_strndup(c->r->arena, d, 7);
+		v[i * ns] = res.total[first + i][CE_UNBLENDED];
+	}
+	if (f != NULL) {
+		i = nb - 1;
+		v[i * ns + 1] = f->total;
+		rg.bucket = i;
+		rg.label = FORECAST_LEVEL_TEXT " range of the month end";
+		/* The month to date plus the rest's bounds, checked. */
+		if (!__builtin_add_overflow(mtd, f->total_lo, &rg.lo) &&
+		    !__builtin_add_overflow(mtd, f->total_hi, &rg.hi))
+			rgp = &rg;
+	}
+	buf_adds(c->b, "<section class=\"card\" id=\"trend\"><h2>Cost by "
+	    "month</h2>");
+	svg_bars(c->b, "Cost by month, this month with its forecast",
+	    nb, labels, ns, series, v, "USD", rgp);
+	buf_adds(c->b, "</section>");
+}
+
 static void
 overview(struct ctx *c)
 {
 	struct ce_scope		 sc;
-	struct ce_forecast	 f;
+	struct ce_forecast	 f, *fp = NULL;
 	struct budget_status	*bs = NULL;
 	struct anomaly		*an = NULL;
 	struct err		 e;
 	const char		*cust;
-	int64_t			 today, ms, mtd, last, fc;
+	int64_t			 today, ms, mtd, last, fc, lo, hi;
 	size_t			 nb = 0, na = 0, i, open = 0;
+	int			 data, over = 0;
 	char			 d[11];
 
 	if (portal_scope_of(c, &sc, &cust) == -1)
@@ -307,21 +453,31 @@ overview(struct ctx *c)
 	err_clear(&e);
 	today = ce_today(c->r->store);
 	ms = ce_month_start(today);
-	mtd = sum_range(c, &sc, ms, today + 1, &e);
+	mtd = sum_range(c, &sc, ms, today + 1, &over);
 	{
 		int64_t pm = ce_month_start(ms - 1);
 		int64_t pe = pm + (today - ms) + 1;
 
 		if (pe > ms)
 			pe = ms;
-		last = sum_range(c, &sc, pm, pe, &e);
+		last = sum_range(c, &sc, pm, pe, &over);
 	}
-	fc = mtd;
+	if (over) {
+		page_message(c, 400, "Not available", TOO_LARGE);
+		return;
+	}
+	fc = lo = hi = mtd;
 	err_clear(&e);
 	if (today + 1 < ce_month_next(today) && ce_forecast_run(c->r->store,
 	    c->r->arena, &sc, CE_UNBLENDED, today + 1, ce_month_next(today), 0,
-	    NULL, 80, &f, &e) == 0)
-		fc += f.total;
+	    NULL, FORECAST_LEVEL, &f, &e) == 0 &&
+	    !__builtin_add_overflow(mtd, f.total, &fc) &&
+	    !__builtin_add_overflow(mtd, f.total_lo, &lo) &&
+	    !__builtin_add_overflow(mtd, f.total_hi, &hi))
+		fp = &f;
+	else
+		fc = lo = hi = mtd;
+	data = has_cost_data(c, &sc, today + 1 - CE_DAYS_MAX, today + 1);
 	page_begin(c, "Billing overview");
 	buf_adds(c->b, "<h1>Billing overview</h1>");
 	portal_customer_picker(c, cust, "/portal");
@@ -330,21 +486,37 @@ overview(struct ctx *c)
 	buf_adds(c->b, sc.msp ? "AWS's figures for every line of the payer's "
 	    "files." : "At your prices, for the hours your accounts were in "
 	    "the MSP's organization.");
-	buf_printf(c->b, " Today is %s.</p><section class=\"kpis\">", d);
-	buf_adds(c->b, "<div class=\"card kpi\" id=\"mtd\">Month to date"
-	    "<strong>");
-	portal_money(c->b, mtd);
-	buf_adds(c->b, "</strong></div><div class=\"card kpi\" id=\"forecast\">"
-	    "Forecast for the month end<strong>");
-	portal_money(c->b, fc);
-	buf_adds(c->b, "</strong></div><div class=\"card kpi\" id=\"lastmonth\">"
-	    "Last month at the same day<strong>");
-	portal_money(c->b, last);
-	buf_adds(c->b, "</strong></div></section>");
+	buf_printf(c->b, " Today is %s.</p>", d);
+	if (!data)
+		no_data_note(c, &sc);
+	else {
+		buf_adds(c->b, "<section class=\"kpis\"><div class=\"card "
+		    "kpi\" id=\"mtd\">Month to date<strong>");
+		portal_money(c->b, mtd);
+		buf_adds(c->b, "</strong></div><div class=\"card kpi\" "
+		    "id=\"forecast\">Forecast for the month end<strong>");
+		portal_money(c->b, fc);
+		buf_adds(c->b, "</strong>");
+		if (fp != NULL) {
+			buf_adds(c->b, "<span class=\"muted\" id=\"forecast-"
+			    "range\">" FORECAST_LEVEL_TEXT " likely between ");
+			portal_money(c->b, lo);
+			buf_adds(c->b, " and ");
+			portal_money(c->b, hi);
+			buf_adds(c->b, "</span>");
+		}
+		buf_adds(c->b, "</div><div class=\"card kpi\" id=\"lastmonth\">"
+		    "Last month at the same day<strong>");
+		portal_money(c->b, last);
+		buf_adds(c->b, "</strong></div></section>");
+		trend_chart(c, &sc, today, fp, mtd);
+	}
 	if (sc.msp)
 		whose_card(c, &sc, ms, today + 1);
-	top_table(c, &sc, CE_SERVICE, ms, today + 1);
-	top_table(c, &sc, CE_LINKED_ACCOUNT, ms, today + 1);
+	if (data) {
+		top_table(c, &sc, CE_SERVICE, ms, today + 1);
+		top_table(c, &sc, CE_LINKED_ACCOUNT, ms, today + 1);
+	}
 	if (!sc.msp)
 		history_card(c, &sc, today);
 	err_clear(&e);
@@ -385,18 +557,35 @@ overview(struct ctx *c)
 	page_end(c);
 }
 
+
+/*
+ * The dimensions of the cost analysis, one line each: what it groups by
+ * (every row, in this order), the query parameter of its filter's
+ * pick-list (NULL: no filter) and how a value reads (NULL: as Cost
+ * Explorer names it, which is also the value).
+ */
+static const struct ca_dim {
+	enum ce_dim	 dim;
+	const char	*param;
+	const char	*(*label)(struct ctx *, const char *);
+} ca_dims[] = {
+	{ CE_SERVICE,		"service",	NULL },
+	{ CE_LINKED_ACCOUNT,	"account",	account_label },
+	{ CE_REGION,		"region",	NULL },
+	{ CE_USAGE_TYPE,	"usage_type",	NULL },
+	{ CE_RECORD_TYPE,	NULL,		NULL },
+};
+#define CA_NDIMS	(sizeof(ca_dims) / sizeof(ca_dims[0]))
+
 /* Cost analysis parameters from the query string. */
 struct ca {
-	int64_t		 start, end;
-	int		 monthly;
-	int		 group;		/* -1: none */
-	struct ce_expr	*filter;
-	const char	*fval[3];
+	int64_t			 start, end;
+	int			 monthly;
+	const struct ca_dim	*group;		/* NULL: none */
+	struct ce_expr		*filter;
+	const char		*fval[CA_NDIMS];
+	size_t			 page;		/* 1.. */
 };
-
-static const enum ce_dim fdims[3] = { CE_SERVICE, CE_LINKED_ACCOUNT,
-    CE_REGION };
-static const char *const fnames[3] = { "service", "account", "region" };
 
 static int
 ca_parse(struct ctx *c, struct ca *p, struct err *e)
@@ -404,8 +593,9 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	const char	*s = form_str(&c->query, "from");
 	const char	*t = form_str(&c->query, "to");
 	const char	*g = form_str(&c->query, "group");
+	const char	*pg = form_str(&c->query, "page");
 	int64_t		 today = ce_today(c->r->store);
-	struct ce_expr	*kids[3];
+	struct ce_expr	*kids[CA_NDIMS];
 	size_t		 nk = 0, i;
 
 	memset(p, 0, sizeof(*p));
@@ -428,29 +618,41 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 		    "the date range is at most 13 months"));
 	p->monthly = strcmp(form_str(&c->query, "granularity"),
 	    "MONTHLY") == 0;
-	p->group = *g == '\0' ? CE_SERVICE : strcmp(g, "NONE") == 0 ? -1 :
-	    ce_dim_parse(g);
-	if (*g != '\0' && strcmp(g, "NONE") != 0 && (p->group < 0 ||
-	    p->group >= CE_OPERATION))
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "group: SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE or "
-		    "RECORD_TYPE"));
-	for (i = 0; i < 3; i++) {
-		const char *v = form_str(&c->query, fnames[i]);
+	p->group = &ca_dims[0];
+	if (*g != '\0') {
+		p->group = NULL;
+		for (i = 0; i < CA_NDIMS; i++)
+			if (strcmp(g, ce_dim_name(ca_dims[i].dim)) == 0)
+				p->group = &ca_dims[i];
+		if (p->group == NULL && strcmp(g, "NONE") != 0)
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "group: a dimension of the list, or NONE"));
+	}
+	p->page = 1;
+	if (*pg != '\0') {
+		char *end;
+		unsigned long n = strtoul(pg, &end, 10);
 
-		p->fval[i] = v;
+		if (*end != '\0' || n < 1 || n > 100000)
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "page: a number from 1"));
+		p->page = n;
+	}
+	for (i = 0; i < CA_NDIMS; i++) {
+		const char	 *v, **vals;
+
+		p->fval[i] = "";
+		if (ca_dims[i].param == NULL)
+			continue;
+		v = p->fval[i] = form_str(&c->query, ca_dims[i].param);
 		if (*v == '\0')
 			continue;
 		kids[nk] = arena_zalloc(c->r->arena, sizeof(struct ce_expr));
 		kids[nk]->op = CE_DIMS;
-		kids[nk]->dim = fdims[i];
-		{
-			const char **vals = arena_alloc(c->r->arena,
-			    sizeof(*vals));
-
-			vals[0] = v;
-			kids[nk]->values = vals;
-		}
+		kids[nk]->dim = ca_dims[i].dim;
+		vals = arena_alloc(c->r->arena, sizeof(*vals));
+		vals[0] = v;
+		kids[nk]->values = vals;
 		kids[nk]->nvalues = 1;
 		nk++;
 	}
@@ -467,6 +669,52 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	return (0);
 }
 
+/* s percent-encoded for a query string (RFC 3986's unreserved kept). */
+static void
+url_add(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-_.~", ch) != NULL)
+			buf_addc(b, (char)ch);
+		else
+			buf_printf(b, "%%%02X", ch);
+	}
+}
+
+/* The page's query string as it links to itself: range, granularity,
+ * group, filters, page (past the first) and the MSP's customer. What a
+ * saved view keeps (without the page). */
+static const char *
+ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
+{
+	struct buf	 b;
+	const char	*out;
+	char		 f[11], t[11];
+	size_t		 i;
+
+	/* Room for every filter's longest value, percent-encoded. */
+	buf_init(&b, 256 + CA_NDIMS * 3 * FORM_MAX_VALUE);
+	ce_day_format(p->start, f, sizeof(f));
+	ce_day_format(p->end - 1, t, sizeof(t));
+	buf_printf(&b, "from=%s&to=%s&granularity=%s&group=%s", f, t,
+	    p->monthly ? "MONTHLY" : "DAILY", p->group != NULL ?
+	    ce_dim_name(p->group->dim) : "NONE");
+	for (i = 0; i < CA_NDIMS; i++)
+		if (*p->fval[i] != '\0') {
+			buf_printf(&b, "&%s=", ca_dims[i].param);
+			url_add(&b, p->fval[i]);
+		}
+	if (page > 1)
+		buf_printf(&b, "&page=%zu", page);
+	buf_adds(&b, portal_keep(c, cust, "&"));
+	out = arena_strdup(c->r->arena, buf_str(&b));
+	buf_release(&b);
+	return (out);
+}
+
 static void
 bucket_label(const struct ce_result *r, size_t i, int monthly, char *buf,
     size_t len)
@@ -477,6 +725,192 @@ bucket_label(const struct ce_result *r, size_t i, int monthly, char *buf,
 	snprintf(buf, len, "%.*s", monthly ? 7 : 10, d);
 }
 
+/* A group and its total, to rank them. */
+struct ca_rank {
+	int64_t		 tot;
+	const char	*key;
+	size_t		 k;
+};
+
+static int
+rank_cmp(const void *a, const void *b)
+{
+	const struct ca_rank *x = a, *y = b;
+
+	if (x->tot != y->tot)
+		return (x->tot > y->tot ? -1 : 1);
+	return (strcmp(x->key, y->key));
+}
+
+/* The filters as pick-lists of the values of the range (the same source
+ * as GetDimensionValues), and the group-by list: both from ca_dims. */
+static void
+ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
+    const char *cust)
+{
+	const char	**vals;
+	size_t		 i, j, n;
+	char		 f[11], t[11];
+	struct err	 e;
+
+	ce_day_format(p->start, f, sizeof(f));
+	ce_day_format(p->end - 1, t, sizeof(t));
+	buf_adds(c->b, "<form method=\"get\" action=\"/portal/costs\" class="
+	    "\"filters\" id=\"ca-form\">");
+	if (*portal_keep(c, cust, "") != '\0') {
+		buf_adds(c->b, "<input type=\"hidden\" name=\"customer\" "
+		    "value=\"");
+		html_escape(c->b, cust);
+		buf_adds(c->b, "\">");
+	}
+	buf_printf(c->b, "<label>From <input type=\"date\" name=\"from\" "
+	    "value=\"%s\"></label> <label>To <input type=\"date\" name=\"to\" "
+	    "value=\"%s\"></label> <span><label for=\"ca-granularity\">"
+	    "Granularity</label> <select id=\"ca-granularity\" name="
+	    "\"granularity\"><option value=\"DAILY\">Daily</option><option "
+	    "value=\"MONTHLY\"%s>Monthly</option></select></span> <span>"
+	    "<label for=\"ca-group\">Group by</label> <select id=\"ca-group\" "
+	    "name=\"group\">", f, t, p->monthly ? " selected" : "");
+	for (i = 0; i < CA_NDIMS; i++)
+		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
+		    ce_dim_name(ca_dims[i].dim), p->group == &ca_dims[i] ?
+		    " selected" : "", ce_dim_label(ca_dims[i].dim));
+	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
+	    "</span>", p->group == NULL ? " selected" : "");
+	for (i = 0; i < CA_NDIMS; i++) {
+		int	 found = 0;
+
+		if (ca_dims[i].param == NULL)
+			continue;
+		err_clear(&e);
+		n = 0;
+		if (ce_dimension_values(c->r->store, c->r->arena, sc,
+		    ca_dims[i].dim, p->start, p->end, NULL, &vals, &n,
+		    &e) == -1)
+			n = 0;
+		/* label for=: the select's name is the label alone (a
+		 * wrapping label would add every option's text to it). */
+		buf_printf(c->b, " <span><label for=\"ca-%s\">%s</label> "
+		    "<select id=\"ca-%s\" name=\"%s\"><option value=\"\">All"
+		    "</option>", ca_dims[i].param, ce_dim_label(ca_dims[i].dim),
+		    ca_dims[i].param, ca_dims[i].param);
+		for (j = 0; j < n; j++) {
+			int sel = strcmp(vals[j], p->fval[i]) == 0;
+
+			if (*vals[j] == '\0')	/* a Tax line's region */
+				continue;
+
+			found |= sel;
+			buf_adds(c->b, "<option value=\"");
+			html_escape(c->b, vals[j]);
+			buf_adds(c->b, sel ? "\" selected>" : "\">");
+			html_escape(c->b, ca_dims[i].label != NULL ?
+			    ca_dims[i].label(c, vals[j]) : vals[j]);
+			buf_adds(c->b, "</option>");
+		}
+		/* A value of a link or saved view that the range does not
+		 * have stays chosen, so the page says what it filters. */
+		if (!found && *p->fval[i] != '\0') {
+			buf_adds(c->b, "<option selected value=\"");
+			html_escape(c->b, p->fval[i]);
+			buf_adds(c->b, "\">");
+			html_escape(c->b, p->fval[i]);
+			buf_adds(c->b, " (none in this range)</option>");
+		}
+		buf_adds(c->b, "</select></span>");
+	}
+	buf_adds(c->b, " <button type=\"submit\">Apply</button></form>");
+}
+
+/* Page links under the table: previous, the first, a window around
+ * this one, the last, next. */
+static void
+ca_pager(struct ctx *c, const struct ca *p, const char *cust, size_t ng,
+    size_t npages)
+{
+	size_t	 i, from = (p->page - 1) * PAGE_ROWS + 1;
+	size_t	 to = from + PAGE_ROWS - 1 > ng ? ng : from + PAGE_ROWS - 1;
+	int	 gap = 0;
+
+	buf_printf(c->b, "<nav class=\"pager\" aria-label=\"Pages of the "
+	    "table\"><span id=\"rows-shown\">Rows %zu–%zu of %zu</span>", from,
+	    to, ng);
+	if (p->page > 1)
+		buf_printf(c->b, " <a rel=\"prev\" href=\"/portal/costs?%s\">"
+		    "Previous</a>", ca_query(c, p, cust, p->page - 1));
+	for (i = 1; i <= npages; i++) {
+		if (i != 1 && i != npages && (i + 2 < p->page ||
+		    i > p->page + 2)) {
+			if (!gap)
+				buf_adds(c->b, " <span>…</span>");
+			gap = 1;
+			continue;
+		}
+		gap = 0;
+		if (i == p->page)
+			buf_printf(c->b, " <span aria-current=\"page\">%zu"
+			    "</span>", i);
+		else
+			buf_printf(c->b, " <a href=\"/portal/costs?%s\">%zu</a>",
+			    ca_query(c, p, cust, i), i);
+	}
+	if (p->page < npages)
+		buf_printf(c->b, " <a rel=\"next\" href=\"/portal/costs?%s\">"
+		    "Next</a>", ca_query(c, p, cust, p->page + 1));
+	buf_adds(c->b, "</nav>");
+}
+
+/* The person whose saved views these are: a portal user, or the MSP's
+ * account in the console. */
+static const char *
+view_owner(struct ctx *c)
+{
+	return (c->is_portal ? c->portal.id : c->acct.id);
+}
+
+static void
+views_card(struct ctx *c, const struct ca *p, const char *cust)
+{
+	struct saved_view	*v;
+	size_t			 n = 0, i;
+	struct err		 e;
+
+	err_clear(&e);
+	buf_adds(c->b, "<section class=\"card\" id=\"views\"><h2>Saved views"
+	    "</h2>");
+	error_here(c, "views");
+	if (view_list(c->r->store, c->r->arena, view_owner(c), &v, &n,
+	    &e) == -1)
+		error_box(c->b, &e);
+	if (n > 0) {
+		buf_adds(c->b, "<ul class=\"views\">");
+		for (i = 0; i < n; i++) {
+			buf_adds(c->b, "<li><a href=\"/portal/costs?");
+			html_escape(c->b, v[i].query);
+			buf_adds(c->b, "\">");
+			html_escape(c->b, v[i].name);
+			buf_adds(c->b, "</a> ");
+			button_form(c, arena_printf(c->r->arena,
+			    "/portal/views/%s/delete", v[i].id), NULL, NULL,
+			    "Delete", "secondary small", arena_printf(c->r->arena,
+			    "Delete the view %s?", v[i].name));
+			buf_adds(c->b, "</li>");
+		}
+		buf_adds(c->b, "</ul>");
+	} else
+		buf_adds(c->b, "<p class=\"muted\">None yet. Save this page's "
+		    "range, grouping and filters under a name to come back to "
+		    "them.</p>");
+	buf_adds(c->b, "<form method=\"post\" action=\"/portal/views/create\" "
+	    "class=\"filters\">");
+	csrf_input(c);
+	buf_adds(c->b, "<input type=\"hidden\" name=\"query\" value=\"");
+	html_escape(c->b, ca_query(c, p, cust, 1));
+	buf_printf(c->b, "\"><label>View name <input name=\"name\" "
+	    "maxlength=\"%d\" required></label> <button type=\"submit\">Save "
+	    "this view</button></form></section>", VIEW_NAME_MAX);
+}
+
 static void
 costs(struct ctx *c, int csv)
 {
@@ -484,13 +918,13 @@ costs(struct ctx *c, int csv)
 	struct ce_query	 q;
 	struct ce_result res;
 	struct ca	 p;
+	struct ca_rank	*rk;
 	struct err	 e;
-	const char	*cust, **labels, **series;
-	int64_t		*v, *tot;
-	size_t		 i, k, ns, *rank, ng;
-	char		 lab[16], f[11], t[11], amt[48];
-	static const char *const groups[] = { "SERVICE", "LINKED_ACCOUNT",
-	    "REGION", "USAGE_TYPE", "RECORD_TYPE" };
+	const char	*cust, **labels, **series, **names, *query;
+	int64_t		*v, *m, *rowt, *colt, grand = 0;
+	size_t		 i, k, ns, ng, *rank, npages, first, nrows;
+	int		 over = 0;
+	char		 lab[16], amt[48];
 
 	if (portal_scope_of(c, &sc, &cust) == -1)
 		return;
@@ -504,123 +938,169 @@ costs(struct ctx *c, int csv)
 	q.end = p.end;
 	q.monthly = p.monthly;
 	q.filter = p.filter;
-	if (p.group >= 0) {
-		q.group[0] = (enum ce_dim)p.group;
+	if (p.group != NULL) {
+		q.group[0] = p.group->dim;
 		q.ngroup = 1;
 	}
 	if (ce_query_run(c->r->store, c->r->arena, &sc, &q, &res, &e) == -1) {
 		page_message(c, 400, "Bad request", err_friendly(&e));
 		return;
 	}
-	/* Series: the TOP_N groups by total, the rest as "Other". */
-	ng = p.group >= 0 ? res.nkeys : 1;
-	tot = arena_zalloc(c->r->arena, (ng + 1) * sizeof(*tot));
-	for (i = 0; i < res.ncells; i++)
-		tot[p.group >= 0 ? res.cells[i].g[0] : 0] +=
-		    res.cells[i].v[CE_UNBLENDED];
-	rank = arena_alloc(c->r->arena, (ng + 1) * sizeof(*rank));
+	/* Groups ranked by their total over the range, largest first. */
+	ng = p.group != NULL ? res.nkeys : 1;
+	rk = arena_zalloc(c->r->arena, (ng + 1) * sizeof(*rk));
 	for (i = 0; i < ng; i++) {
-		size_t r = 0;
-		for (k = 0; k < ng; k++)
-			if (tot[k] > tot[i] || (tot[k] == tot[i] && k < i))
-				r++;
-		rank[i] = r;
+		rk[i].k = i;
+		rk[i].key = p.group != NULL ? res.keys[i] : "Total";
 	}
-	ns = ng > TOP_N ? TOP_N + 1 : ng;
-	series = arena_alloc(c->r->arena, (ns + 1) * sizeof(*series));
-	for (i = 0; i < ng; i++)
-		if (rank[i] < TOP_N)
-			series[rank[i]] = p.group < 0 ? "Total" :
-			    p.group == CE_LINKED_ACCOUNT && !csv ?
-			    account_label(c, res.keys[i]) : res.keys[i];
-	if (ng > TOP_N)
-		series[TOP_N] = "Other";
+	for (i = 0; i < res.ncells; i++)
+		over |= money_add(&rk[p.group != NULL ? res.cells[i].g[0] :
+		    0].tot, res.cells[i].v[CE_UNBLENDED]);
+	qsort(rk, ng, sizeof(*rk), rank_cmp);
+	rank = arena_alloc(c->r->arena, (ng + 1) * sizeof(*rank));
+	names = arena_alloc(c->r->arena, (ng + 1) * sizeof(*names));
+	for (i = 0; i < ng; i++) {
+		rank[rk[i].k] = i;
+		names[i] = p.group != NULL && p.group->label != NULL && !csv ?
+		    p.group->label(c, rk[i].key) : rk[i].key;
+	}
 	labels = arena_alloc(c->r->arena, (res.nbuckets + 1) *
 	    sizeof(*labels));
-	v = arena_zalloc(c->r->arena, (res.nbuckets * ns + 1) * sizeof(*v));
 	for (i = 0; i < res.nbuckets; i++) {
 		bucket_label(&res, i, p.monthly, lab, sizeof(lab));
 		labels[i] = arena_strdup(c->r->arena, lab);
 	}
-	for (i = 0; i < res.ncells; i++) {
-		size_t s = rank[p.group >= 0 ? res.cells[i].g[0] : 0];
-		if (s > TOP_N)
-			s = TOP_N;
-		v[res.cells[i].bucket * ns + s] += res.cells[i].v[CE_UNBLENDED];
-	}
 	if (csv) {
+		/* Every group of every period, exact decimals, unrounded:
+		 * the whole table, not one page of it. */
+		m = arena_zalloc(c->r->arena, (res.nbuckets * ng + 1) *
+		    sizeof(*m));
+		for (i = 0; i < res.ncells; i++)
+			over |= money_add(&m[res.cells[i].bucket * ng +
+			    rank[p.group != NULL ? res.cells[i].g[0] : 0]],
+			    res.cells[i].v[CE_UNBLENDED]);
+		if (over) {
+			page_message(c, 400, "Bad request", TOO_LARGE);
+			return;
+		}
 		c->resp->status = 200;
 		c->resp->content_type = "text/csv; charset=utf-8";
 		response_header(c->resp, "Content-Disposition",
 		    "attachment; filename=\"costs.csv\"");
-		/* Exact decimals, unrounded, as the header says. */
 		buf_printf(c->b, "period_start,%s,cost_exact_decimal,"
-		    "currency\r\n",
-		    p.group >= 0 ? ce_dim_name((enum ce_dim)p.group) : "total");
+		    "currency\r\n", p.group != NULL ?
+		    ce_dim_name(p.group->dim) : "total");
 		for (i = 0; i < res.nbuckets; i++)
-			for (k = 0; k < ns; k++) {
-				if (v[i * ns + k] == 0)
+			for (k = 0; k < ng; k++) {
+				if (m[i * ng + k] == 0)
 					continue;
-				money_format_csv(v[i * ns + k], amt,
+				money_format_csv(m[i * ng + k], amt,
 				    sizeof(amt));
 				buf_printf(c->b, "%s,", labels[i]);
-				csv_field(c->b, series[k]);
+				csv_field(c->b, names[k]);
 				buf_printf(c->b, ",%s,USD\r\n", amt);
 			}
 		return;
 	}
+	/* The chart: the TOP_N groups and the rest as "Others". */
+	ns = ng > TOP_N ? TOP_N + 1 : ng;
+	series = arena_alloc(c->r->arena, (ns + 1) * sizeof(*series));
+	for (i = 0; i < ns; i++)
+		series[i] = i < TOP_N ? names[i] : "Others";
+	v = arena_zalloc(c->r->arena, (res.nbuckets * ns + 1) * sizeof(*v));
+	/* The table: this page's PAGE_ROWS groups x the periods, with each
+	 * row's total and each period's (over every group, not only the
+	 * page's: the engine's bucket totals). */
+	npages = ng == 0 ? 1 : (ng + PAGE_ROWS - 1) / PAGE_ROWS;
+	if (p.page > npages)
+		p.page = npages;
+	first = (p.page - 1) * PAGE_ROWS;
+	nrows = ng - first < PAGE_ROWS ? ng - first : PAGE_ROWS;
+	m = arena_zalloc(c->r->arena, (res.nbuckets * nrows + 1) *
+	    sizeof(*m));
+	rowt = arena_zalloc(c->r->arena, (nrows + 1) * sizeof(*rowt));
+	colt = arena_zalloc(c->r->arena, (res.nbuckets + 1) * sizeof(*colt));
+	for (i = 0; i < res.ncells; i++) {
+		size_t	 r = rank[p.group != NULL ? res.cells[i].g[0] : 0];
+		size_t	 bk = res.cells[i].bucket;
+		int64_t	 val = res.cells[i].v[CE_UNBLENDED];
+
+		over |= money_add(&v[bk * ns + (r < TOP_N ? r : TOP_N)], val);
+		if (r >= first && r < first + nrows) {
+			over |= money_add(&m[(r - first) * res.nbuckets + bk],
+			    val);
+			over |= money_add(&rowt[r - first], val);
+		}
+	}
+	for (i = 0; i < res.nbuckets; i++) {
+		colt[i] = res.total[i][CE_UNBLENDED];
+		over |= money_add(&grand, colt[i]);
+	}
+	if (over) {
+		page_message(c, 400, "Bad request", TOO_LARGE);
+		return;
+	}
+	query = ca_query(c, &p, cust, 1);
 	page_begin(c, "Cost analysis");
 	buf_adds(c->b, "<h1>Cost analysis</h1>");
 	portal_customer_picker(c, cust, "/portal/costs");
-	ce_day_format(p.start, f, sizeof(f));
-	ce_day_format(p.end - 1, t, sizeof(t));
-	buf_adds(c->b, "<form method=\"get\" action=\"/portal/costs\" class="
-	    "\"inline filters\">");
-	if (*portal_keep(c, cust, "") != '\0') {
-		buf_adds(c->b, "<input type=\"hidden\" name=\"customer\" "
-		    "value=\"");
-		html_escape(c->b, cust);
-		buf_adds(c->b, "\">");
+	if (!has_cost_data(c, &sc, ce_today(c->r->store) + 1 - CE_DAYS_MAX,
+	    ce_today(c->r->store) + 1)) {
+		no_data_note(c, &sc);
+		page_end(c);
+		return;
 	}
-	buf_printf(c->b, "<label>From <input type=\"date\" name=\"from\" "
-	    "value=\"%s\"></label> <label>To <input type=\"date\" name=\"to\" "
-	    "value=\"%s\"></label> <label>Granularity <select name="
-	    "\"granularity\"><option value=\"DAILY\">Daily</option><option "
-	    "value=\"MONTHLY\"%s>Monthly</option></select></label> <label>"
-	    "Group by <select name=\"group\">", f, t, p.monthly ?
-	    " selected" : "");
-	for (i = 0; i < 5; i++)
-		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
-		    groups[i], (int)i == p.group ? " selected" : "",
-		    ce_dim_label((enum ce_dim)i));
-	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
-	    "</label>", p.group < 0 ? " selected" : "");
-	for (i = 0; i < 3; i++) {
-		buf_printf(c->b, " <label>%s <input name=\"%s\" size=\"14\" "
-		    "value=\"", ce_dim_label(fdims[i]), fnames[i]);
-		html_escape(c->b, p.fval[i]);
-		buf_adds(c->b, "\"></label>");
+	ca_form(c, &sc, &p, cust);
+	if (res.ncells == 0) {
+		buf_adds(c->b, "<p class=\"card note\" id=\"no-cost\">No cost "
+		    "in this range with these filters. Choose a longer range "
+		    "or fewer filters.</p>");
+		views_card(c, &p, cust);
+		page_end(c);
+		return;
 	}
-	buf_adds(c->b, " <button type=\"submit\">Apply</button></form>");
+	buf_adds(c->b, "<section class=\"card\" id=\"analysis\">");
 	svg_bars(c->b, "Cost by period", res.nbuckets, labels, ns, series, v,
-	    "USD");
-	buf_adds(c->b, "<p><a id=\"csv\" href=\"/portal/costs.csv?");
-	html_escape(c->b, c->r->query);
-	buf_adds(c->b, "\">Download CSV</a> (exactly the table below: the top 8 and Other, as charted)</p>");
-	buf_printf(c->b, "<table id=\"costs\"><thead><tr><th>Period</th>"
-	    "<th>%s</th><th class=\"num\">Cost</th></tr></thead><tbody>",
-	    p.group >= 0 ? ce_dim_label((enum ce_dim)p.group) : "");
+	    "USD", NULL);
+	buf_printf(c->b, "<p><a id=\"csv\" href=\"/portal/costs.csv?%s\">"
+	    "Download CSV</a> (every %s of every period, exact decimals)</p>",
+	    query, p.group != NULL ? "group" : "period");
+	buf_printf(c->b, "<div class=\"table-wrap\"><table id=\"costs\">"
+	    "<caption class=\"muted\">Amounts in USD, largest %s first"
+	    "</caption><thead><tr><th scope=\"col\">%s</th>",
+	    p.group != NULL ? "group" : "row", p.group != NULL ?
+	    ce_dim_label(p.group->dim) : "");
 	for (i = 0; i < res.nbuckets; i++)
-		for (k = 0; k < ns; k++) {
-			if (v[i * ns + k] == 0)
-				continue;
-			buf_printf(c->b, "<tr><td>%s</td><td>", labels[i]);
-			html_escape(c->b, series[k]);
-			buf_adds(c->b, "</td><td class=\"num\">");
-			portal_money(c->b, v[i * ns + k]);
-			buf_adds(c->b, "</td></tr>");
+		buf_printf(c->b, "<th scope=\"col\" class=\"num\">%s</th>",
+		    labels[i]);
+	buf_adds(c->b, "<th scope=\"col\" class=\"num\">Total</th></tr>"
+	    "</thead><tbody>");
+	for (k = 0; k < nrows; k++) {
+		buf_adds(c->b, "<tr><th scope=\"row\">");
+		html_escape(c->b, names[first + k]);
+		buf_adds(c->b, "</th>");
+		for (i = 0; i < res.nbuckets; i++) {
+			buf_adds(c->b, "<td class=\"num\">");
+			table_money(c->b, m[k * res.nbuckets + i]);
+			buf_adds(c->b, "</td>");
 		}
-	buf_adds(c->b, "</tbody></table>");
+		buf_adds(c->b, "<td class=\"num rowtotal\">");
+		table_money(c->b, rowt[k]);
+		buf_adds(c->b, "</td></tr>");
+	}
+	buf_adds(c->b, "</tbody><tfoot><tr><th scope=\"row\">Total</th>");
+	for (i = 0; i < res.nbuckets; i++) {
+		buf_adds(c->b, "<td class=\"num\">");
+		table_money(c->b, colt[i]);
+		buf_adds(c->b, "</td>");
+	}
+	buf_adds(c->b, "<td class=\"num\" id=\"grand-total\">");
+	table_money(c->b, grand);
+	buf_adds(c->b, "</td></tr></tfoot></table></div>");
+	if (npages > 1)
+		ca_pager(c, &p, cust, ng, npages);
+	buf_adds(c->b, "</section>");
+	views_card(c, &p, cust);
 	page_end(c);
 }
 
@@ -674,13 +1154,21 @@ invoices(struct ctx *c, const char *rest)
 	page_begin(c, "Invoices");
 	invoice_list_body(c, &v, cust);
 	if (*cust != '\0') {
+		int64_t	 ms = ce_month_start(ce_today(c->r->store));
+		int64_t	 pm = ce_month_start(ms - 1);
 		char	 d[11];
 
-		ce_day_format(ce_month_start(ce_today(c->r->store)) - 1, d,
-		    sizeof(d));
-		buf_printf(c->b, "<p>Cost data for your FinOps tools: <a id="
-		    "\"focus\" href=\"/portal/focus.csv?period=%.7s%s\">FOCUS "
-		    "1.2 CSV of %.7s</a></p>", d, portal_keep(c, cust, "&"), d);
+		/* Last month's file, when last month has cost data. */
+		ce_day_format(pm, d, sizeof(d));
+		if (has_cost_data(c, &sc, pm, ms))
+			buf_printf(c->b, "<p>Cost data for your FinOps tools: "
+			    "<a id=\"focus\" href=\"/portal/focus.csv?period="
+			    "%.7s%s\">FOCUS 1.2 CSV of %.7s</a></p>", d,
+			    portal_keep(c, cust, "&"), d);
+		else
+			buf_printf(c->b, "<p class=\"muted\" id=\"no-focus\">"
+			    "No cost data for %.7s, so no FOCUS file for your "
+			    "FinOps tools yet.</p>", d);
 	}
 	page_end(c);
 }
@@ -750,6 +1238,44 @@ portal_get(struct ctx *c, const char *rest)
 		page_message(c, 404, "Not found", "There is no page here.");
 }
 
+/* rest "create" (name, query) or "ID/delete": the caller's own views. */
+static void
+views_post(struct ctx *c, const char *cust, const char *rest)
+{
+	struct saved_view	 v;
+	struct err		 e;
+	const char		*slash = strchr(rest, '/');
+	char			 id[VIEW_ID_LEN + 1];
+
+	err_clear(&e);
+	if (strcmp(rest, "create") == 0) {
+		if (view_save(c->r->store, c->r->arena, view_owner(c),
+		    form_trimmed(c, form_str(&c->form, "name")),
+		    form_str(&c->form, "query"), &v, &e) == -1) {
+			page_message(c, 400, "Bad request", err_friendly(&e));
+			return;
+		}
+		flash_set(c, "View %s saved.", v.name);
+		page_redirect(c, arena_printf(c->r->arena, "/portal/costs?%s",
+		    v.query));
+		return;
+	}
+	if (slash == NULL || strcmp(slash, "/delete") != 0 ||
+	    (size_t)(slash - rest) >= sizeof(id)) {
+		page_message(c, 404, "Not found", "There is no page here.");
+		return;
+	}
+	snprintf(id, sizeof(id), "%.*s", (int)(slash - rest), rest);
+	if (view_delete(c->r->store, view_owner(c), id, &e) == -1) {
+		page_message(c, e.code == ERR_NOT_FOUND ? 404 : 400,
+		    "Not found", err_friendly(&e));
+		return;
+	}
+	flash_set(c, "View deleted.");
+	page_redirect(c, arena_printf(c->r->arena, "/portal/costs%s",
+	    portal_keep(c, cust, "?")));
+}
+
 void
 portal_post(struct ctx *c, const char *rest)
 {
@@ -761,6 +1287,11 @@ portal_post(struct ctx *c, const char *rest)
 	if (portal_scope_of(c, &sc, &cust) == -1)
 		return;
 	err_clear(&e);
+	/* Saved views are the person's own: read-only roles keep theirs. */
+	if (strncmp(rest, "views/", 6) == 0) {
+		views_post(c, cust, rest + 6);
+		return;
+	}
 	if (!portal_can_write(c)) {
 		page_message(c, 403, "Forbidden", "Your role can only read.");
 		return;

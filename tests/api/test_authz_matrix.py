@@ -103,6 +103,9 @@ POST_EXPECT = {
     "portal_budget": ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "own", "403"),
     # /portal/anomalies/<B's anomaly>/{acknowledge,dismiss}?customer=B.
     "portal_anom":   ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "403",    "own", "403"),
+    # /portal/views/create, /portal/views/<id>/delete: the person's own saved
+    # views (read-only roles too); another's id is a 404 (test_portal_costs.py).
+    "portal_view":   ("signin", "allowed", "403",     "403",     "403",     "allowed", "allowed", "allowed", "allowed", "allowed"),
     # /intake: the public intake form.
     "public":        ("allowed", "allowed", "allowed", "allowed", "allowed", "portal", "portal",  "portal", "portal", "portal"),
 }
@@ -123,7 +126,7 @@ ROUTE_EXPECT = {
     ("POST", "/signout"): "it would end the role's session: e2e security.test.mjs",
     ("GET", "/portal"): {"portal"},
     ("GET", "/portal/*"): {"portal", "portal_doc_A", "portal_doc_x"},
-    ("POST", "/portal/*"): {"portal_inv", "portal_budget", "portal_anom"},
+    ("POST", "/portal/*"): {"portal_inv", "portal_budget", "portal_anom", "portal_view"},
     ("GET", "/organization"): {"account"},
     ("GET", "/organization/accept"): {"accept_party", "accept_other"},
     ("POST", "/organization/*"): {"org_msp", "org_foreign", "org_invite"},
@@ -333,7 +336,7 @@ def forms_in(text):
 def template(action):
     """/invoices/PL-2026-000001/void -> /invoices/{}/void."""
     path = action.split("?")[0]
-    return re.sub(r"/(inv-[a-z0-9]+|bud-[a-z0-9]+|PL-[0-9-]+|onb-[a-z0-9]+|[0-9a-f]{32})(?=/|$)",
+    return re.sub(r"/(inv-[a-z0-9]+|bud-[a-z0-9]+|vw-[a-z0-9]+|PL-[0-9-]+|onb-[a-z0-9]+|[0-9a-f]{32})(?=/|$)",
                   "/{}", path)
 
 
@@ -571,6 +574,8 @@ def form_class(w, action):
         cls = "portal_budget"
     elif path.startswith("/portal/anomalies/"):
         cls = "portal_anom"
+    elif path.startswith("/portal/views/"):
+        cls = "portal_view"
     else:
         raise AssertionError("no expectation for form " + action)
     assert cls in classes, (action, rt, cls)
@@ -672,8 +677,9 @@ def test_customer_user_writes_stay_in_its_customer(w):
 
 def test_portal_roles_are_offered_only_their_forms(w):
     """What each portal role is offered: admin and billing the same forms
-    (issue, void, recompute, budgets, anomalies), read-only and operator none, customer
-    A's user budgets and anomalies of A only."""
+    (issue, void, recompute, budgets, anomalies), read-only and the operator
+    only their own saved views, customer A's user budgets and anomalies of A
+    only (and its saved views)."""
     offered = {}
     for role in PORTAL_ROLES:
         pages = crawl_all(w.b[role], PORTAL_PAGES + [p + "?customer=" + w.A for p in PORTAL_PAGES],
@@ -683,12 +689,13 @@ def test_portal_roles_are_offered_only_their_forms(w):
     assert {"/portal/invoices/{}/issue", "/portal/invoices/{}/void", "/portal/invoices/recompute",
             "/portal/budgets/create", "/portal/budgets/{}", "/portal/budgets/{}/delete",
             "/portal/anomalies/{}/acknowledge"} <= offered["admin"], offered
-    assert offered["readonly"] == set(), offered["readonly"]
+    assert "/portal/views/create" in offered["admin"], offered
+    assert offered["readonly"] == {"/portal/views/create"}, offered["readonly"]
     # The onboarding operator changes the desk and the customers, not billing.
-    assert offered["operator"] == set(), offered["operator"]
+    assert offered["operator"] == {"/portal/views/create"}, offered["operator"]
     assert offered["custA"] == {"/portal/budgets/create", "/portal/budgets/{}",
                                 "/portal/budgets/{}/delete", "/portal/anomalies/{}/acknowledge",
-                                "/portal/anomalies/{}/dismiss"}, offered["custA"]
+                                "/portal/anomalies/{}/dismiss", "/portal/views/create"}, offered["custA"]
 
 
 # -- Cost Explorer ---------------------------------------------------------

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, BIN, launch, newPage, shot } from './lib.mjs';
+import { ROOT, BIN, launch, lowContrast, newPage, overlappingLabels, shot } from './lib.mjs';
 
 const DEMO_PW = 'payerlink-demo';
 const PORTAL_PW = 'portal-demo-1';
@@ -193,37 +193,6 @@ test('accounts by name beside their ids: overview, cost analysis, invoices (issu
   await page.context().close();
 });
 
-// In the page: the text elements whose colour on their background is
-// under 4.5:1 (WCAG AA; disabled controls are exempt).
-function lowContrast() {
-  const lum = ([r, g, b]) => {
-    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const rgba = (s) => { const m = s.match(/[\d.]+/g) || []; return m.map(Number).concat([1]).slice(0, 4); };
-  const blend = (top, under) => top.slice(0, 3).map((c, i) => c * top[3] + under[i] * (1 - top[3]));
-  const bg = (el) => {
-    const chain = [];
-    for (let e = el; e; e = e.parentElement) chain.push(rgba(getComputedStyle(e).backgroundColor));
-    let c = [255, 255, 255];
-    for (const layer of chain.reverse()) if (layer[3] > 0) c = blend(layer, c);
-    return c;
-  };
-  const bad = [];
-  for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('[disabled], svg, [aria-hidden="true"]')) continue;
-    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-    if (!own || !el.getClientRects().length) continue;
-    const st = getComputedStyle(el);
-    if (st.visibility === 'hidden' || st.opacity === '0') continue;
-    const fg = blend(rgba(st.color), bg(el));
-    const l1 = lum(fg), l2 = lum(bg(el));
-    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
-    if (ratio < 4.5) bad.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
-  }
-  return [...new Set(bad)];
-}
-
 async function checkPage(page, name, where) {
   for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: 844 });
@@ -232,6 +201,7 @@ async function checkPage(page, name, where) {
       document.documentElement.clientWidth]);
     where.push(...(sw > cw ? [`${name} scrolls sideways at ${width} px (${sw} > ${cw})`] : []));
     where.push(...(await page.evaluate(lowContrast)).map((b) => `${name} @${width}: ${b}`));
+    where.push(...(await page.evaluate(overlappingLabels)).map((b) => `${name} @${width}: chart labels overlap: ${b}`));
   }
   await page.setViewportSize({ width: 1366, height: 900 });
   await shot(page, `walk-${name}`);

@@ -140,6 +140,53 @@ export async function signIn(page, srv, acct, password = PASSWORD) {
   await page.waitForURL(/\/organization/);
 }
 
+// In the page: the text elements whose colour on their background is
+// under 4.5:1 (WCAG AA; disabled controls are exempt).
+export function lowContrast() {
+  const lum = ([r, g, b]) => {
+    const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const rgba = (s) => { const m = s.match(/[\d.]+/g) || []; return m.map(Number).concat([1]).slice(0, 4); };
+  const blend = (top, under) => top.slice(0, 3).map((c, i) => c * top[3] + under[i] * (1 - top[3]));
+  const bg = (el) => {
+    const chain = [];
+    for (let e = el; e; e = e.parentElement) chain.push(rgba(getComputedStyle(e).backgroundColor));
+    let c = [255, 255, 255];
+    for (const layer of chain.reverse()) if (layer[3] > 0) c = blend(layer, c);
+    return c;
+  };
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('[disabled], svg, [aria-hidden="true"]')) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility === 'hidden' || st.opacity === '0') continue;
+    const fg = blend(rgba(st.color), bg(el));
+    const l1 = lum(fg), l2 = lum(bg(el));
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    if (ratio < 4.5) bad.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+  }
+  return [...new Set(bad)];
+}
+
+// In the page: pairs of visible chart labels (svg text) whose boxes
+// overlap, as "a | b".
+export function overlappingLabels() {
+  const boxes = [...document.querySelectorAll('svg text')]
+    .map((t) => [t.textContent, t.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && r.height > 0);
+  const bad = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, r] = boxes[i], [b, q] = boxes[j];
+      if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom)
+        bad.push(`${a} | ${b}`);
+    }
+  return bad;
+}
+
 // Saves the page as it looks now, at its width and at a phone's 390 px.
 export async function shot(page, name, { phone = true } = {}) {
   mkdirSync(SHOTS, { recursive: true });

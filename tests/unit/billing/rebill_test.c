@@ -43,6 +43,12 @@ TEST(money_text_formats)
 	CHECK_STR(b, "\u20a912.5M");
 	money_short(1200000000000LL, "CHF", b, sizeof(b));
 	CHECK_STR(b, "1.2K CHF");
+	money_short(1200000000000LL, "EUR", b, sizeof(b));
+	CHECK_STR(b, "\u20ac1.2K");
+	money_short(12300000000000000LL, "KRW", b, sizeof(b));
+	CHECK_STR(b, "\u20a912.3M");
+	money_short(-1250000000000LL, "USD", b, sizeof(b));
+	CHECK_STR(b, "-$1.25K");
 }
 
 TEST(rebill_round_half_even)

@@ -1,0 +1,228 @@
+# SPDX-License-Identifier: MIT
+"""The billing portal's cost analysis and overview as a person reads them
+(issue 23): the groups x periods table with its row and column totals and
+its pages, the pick-lists (filled from GetDimensionValues' source), saved
+views, the overview's trend with the forecast's range, and what a customer
+without cost data sees. Every number is checked against sums computed here
+from the CUR file the test writes."""
+
+import datetime
+import html
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+
+from test_ce import DAY, EC2_COMPUTE, Portal, World, ce_service, client, today
+
+PW = "portal-password-1"
+USAGE_TYPES = ["Custom-%02d" % i for i in range(25)]   # 25 groups: two pages of 20
+
+
+def money(text):
+    """ "1,234.50" -> Decimal("1234.50")."""
+    return Decimal(text.replace(",", "").split()[0])
+
+
+def table(page):
+    """The cost table: its period headers, {row name: [cells..., total]}
+    in order, and the Total row."""
+    t = re.search(r'<table id="costs">(.*?)</table>', page, re.S).group(1)
+    head = re.findall(r'<th scope="col" class="num">([^<]*)</th>', t)
+    rows = []
+    for tr in re.findall(r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", t, re.S).group(1)):
+        name = html.unescape(re.sub(r"<[^>]+>", "", re.search(r'<th scope="row">(.*?)</th>', tr).group(1)))
+        rows.append((name, [money(x) for x in re.findall(r'<td class="num[^"]*">([^<]*)</td>', tr)]))
+    foot = re.search(r"<tfoot>(.*?)</tfoot>", t, re.S).group(1)
+    total = [money(x) for x in re.findall(r'<td class="num"[^>]*>([^<]*)</td>', foot)]
+    return head, rows, total
+
+
+def options(page, name):
+    """(value, text) of the options of <select name=name>."""
+    sel = re.search(r'<select id="[^"]*" name="%s">(.*?)</select>' % name, page, re.S).group(1)
+    return [(html.unescape(v), html.unescape(t)) for v, t in
+            re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', sel)]
+
+
+@pytest.fixture
+def lastmonth(srv, new_account, tmp_path):
+    """Customers A (accounts a1, a2) and B (b1) joined 70 days ago; the
+    payer's CUR of last month's first 10 days: three services per account
+    and, on a1, 25 usage types of 1 + i/100 a day."""
+    w = World(srv, new_account, str(tmp_path))
+    w.joined = today(srv)
+    srv.advance(70 * 86400)
+    now = today(srv)
+    w.month = (now.replace(day=1) - DAY).replace(day=1)
+    w.days = [w.month + i * DAY for i in range(10)]
+    extra = [(w.a1.id, "Usage", d, "AmazonEC2", ut, "RunInstances", "us-east-1",
+              Decimal(1) + Decimal(i) / 100, Decimal(1))
+             for d in w.days for i, ut in enumerate(USAGE_TYPES)]
+    w.ingest(w.write(w.month, w.days, lambda d, i, k: Decimal("%d.%02d" % (1 + i + k, d.day)),
+                     extra=extra))
+    srv.cli("user", "create", "--customer", w.ca, "--email", "ann@a.example", "--password", PW,
+            "--json")
+    srv.cli("user", "create", "--customer", w.cb, "--email", "ben@b.example", "--password", PW,
+            "--json")
+    w.ann = Portal(srv, "ann@a.example", PW)
+    w.new_account = new_account
+    return w
+
+
+def sums(w, accounts, by):
+    out = defaultdict(Decimal)
+    for l in w.lines:
+        if l[0] in accounts and l[1] != "Tax":
+            out[by(l)] += l[7]
+    return out
+
+
+def test_cost_table_has_totals_and_pages(lastmonth):
+    """Grouped by usage type (29 groups of A): 20 rows on page 1, 9 on page
+    2; each row's total is its cells' sum and each period's total (the
+    Total row) is every group's, as the CUR file says."""
+    w = lastmonth
+    q = "from=%s&to=%s&granularity=DAILY&group=USAGE_TYPE" % (w.days[0], w.days[-1])
+    st, p1 = w.ann.get("/portal/costs?" + q)
+    assert st == 200, p1[:300]
+    head, rows1, total = table(p1)
+    assert head == [d.isoformat() for d in w.days] + ["Total"]
+    want_ut = sums(w, {w.a1.id, w.a2.id}, lambda l: l[4])
+    want_day = sums(w, {w.a1.id, w.a2.id}, lambda l: l[2])
+    assert len(want_ut) == 3 + len(USAGE_TYPES)
+    assert len(rows1) == 20
+    assert re.search(r"Rows 1–20 of %d" % len(want_ut), p1)
+    # Largest first; each row's total is the sum of its periods.
+    tots = [r[1][-1] for r in rows1]
+    assert tots == sorted(tots, reverse=True)
+    for name, cells in rows1:
+        assert sum(cells[:-1]) == cells[-1] == want_ut[name], name
+    assert total == [want_day[d] for d in w.days] + [sum(want_day.values())]
+    # Page 2: the rest, same totals row; the chart still shows the top 8 + Others.
+    nxt = html.unescape(re.search(r'<a rel="next" href="([^"]+)"', p1).group(1))
+    st, p2 = w.ann.get(nxt)
+    assert st == 200 and "page=2" in nxt
+    _, rows2, total2 = table(p2)
+    assert len(rows2) == len(want_ut) - 20 and total2 == total
+    assert {r[0] for r in rows1 + rows2} == set(want_ut)
+    legend = lambda p: re.findall(r'<span><i class="s\d"></i>([^<]*)</span>', p)
+    assert legend(p2) == legend(p1) and len(legend(p1)) == 9 and legend(p1)[-1] == "Others"
+    assert not re.search(r'rel="next"', p2) and re.search(r'rel="prev"', p2)
+    # The CSV has every group, not one page: its sum is the grand total.
+    st, csv = w.ann.get("/portal/costs.csv?" + q)
+    got = sum(Decimal(l.split(",")[2]) for l in csv.strip().split("\r\n")[1:])
+    assert got == total[-1]
+
+
+def test_filters_are_pick_lists_of_the_dimension_values(lastmonth):
+    """Service, account, region and usage type are <select>s of what
+    GetDimensionValues gives the customer for the range; accounts read by
+    name with their id. Picking one filters the table."""
+    w = lastmonth
+    q = "from=%s&to=%s&group=LINKED_ACCOUNT" % (w.days[0], w.days[-1])
+    st, page = w.ann.get("/portal/costs?" + q)
+    assert st == 200
+    ce = client(w.srv, w.a1, service="ce")
+    period = {"Start": w.days[0].isoformat(), "End": (w.days[-1] + DAY).isoformat()}
+    for dim, name in (("SERVICE", "service"), ("LINKED_ACCOUNT", "account"),
+                      ("REGION", "region"), ("USAGE_TYPE", "usage_type")):
+        api = sorted(v["Value"] for v in ce.get_dimension_values(
+            TimePeriod=period, Dimension=dim)["DimensionValues"] if v["Value"])
+        opts = options(page, name)
+        assert opts[0] == ("", "All")
+        assert sorted(v for v, _ in opts[1:]) == api, dim
+    assert dict(options(page, "account"))[w.a2.id] == "A two (%s)" % w.a2.id
+    assert EC2_COMPUTE in dict(options(page, "service"))
+    assert w.b1.id not in page
+    # No free-text filter is left.
+    assert not re.search(r'<input name="(service|account|region)"', page)
+    st, page = w.ann.get("/portal/costs?%s&account=%s" % (q, w.a2.id))
+    _, rows, total = table(page)
+    assert [r[0] for r in rows] == ["A two (%s)" % w.a2.id]
+    assert total[-1] == sum(sums(w, {w.a2.id}, lambda l: 0).values())
+    assert re.search(r'<option value="%s" selected>' % w.a2.id, page)
+
+
+def test_saved_view_round_trip(lastmonth):
+    """Ann saves the page's range, grouping and filter as a view, reopens
+    it from the list and deletes it; Ben never sees it and cannot delete it."""
+    w = lastmonth
+    q = "from=%s&to=%s&granularity=MONTHLY&group=REGION&service=%s" % (
+        w.days[0], w.days[-1], EC2_COMPUTE.replace(" ", "+"))
+    st, page = w.ann.get("/portal/costs?" + q)
+    assert st == 200
+    saved = html.unescape(re.search(r'name="query" value="([^"]+)"', page).group(1))
+    st, after = w.ann.post("/portal/views/create", {"csrf": w.ann.csrf(page), "name": "EC2 by region",
+                                                     "query": saved})
+    assert st == 200 and "View EC2 by region saved." in after
+    link = re.search(r'<li><a href="(/portal/costs\?[^"]+)">EC2 by region</a>', after)
+    assert link, after[-2000:]
+    st, reopened = w.ann.get(html.unescape(link.group(1)))
+    assert re.search(r'<option value="REGION" selected>', reopened)
+    assert re.search(r'<option value="MONTHLY" selected>', reopened)
+    assert re.search(r'<option value="%s" selected>' % re.escape(EC2_COMPUTE), reopened)
+    assert 'value="%s"' % w.days[0] in reopened and 'value="%s"' % w.days[-1] in reopened
+    ec2 = sums(w, {w.a1.id, w.a2.id}, lambda l: ce_service(l) == EC2_COMPUTE)[True]
+    assert table(reopened)[2][-1] == ec2
+    # The same name again: refused, saying why.
+    st, dup = w.ann.post("/portal/views/create", {"csrf": w.ann.csrf(page), "name": "EC2 by region",
+                                                   "query": saved})
+    assert st == 400 and "already" in dup
+    vid = re.search(r'action="/portal/views/(vw-[a-z0-9]+)/delete"', reopened).group(1)
+    ben = Portal(w.srv, "ben@b.example", PW)
+    st, bpage = ben.get("/portal/costs")
+    assert "EC2 by region" not in bpage
+    st, _ = ben.post("/portal/views/%s/delete" % vid, {"csrf": ben.csrf(bpage)})
+    assert st == 404
+    assert "EC2 by region" in w.ann.get("/portal/costs")[1]
+    st, gone = w.ann.post("/portal/views/%s/delete" % vid, {"csrf": w.ann.csrf(reopened)})
+    assert st == 200 and "View deleted." in gone and "EC2 by region</a>" not in gone
+
+
+def test_overview_trend_shows_the_forecast_range(lastmonth):
+    """The overview charts the months with cost and this month, and says
+    the month-end forecast's 80 % range, which holds the forecast."""
+    w = lastmonth
+    st, page = w.ann.get("/portal")
+    assert st == 200
+    trend = re.search(r'<section class="card" id="trend">(.*?)</section>', page, re.S).group(1)
+    assert "<svg" in trend and w.month.strftime("%Y-%m") in trend
+    now = today(w.srv)
+    if (now + DAY).month != now.month:
+        pytest.skip("today is the month's last day: nothing left to forecast")
+    fc = money(re.search(r'id="forecast">Forecast for the month end<strong>([^<]*)<', page).group(1))
+    m = re.search(r'80 % likely between ([\d,.]+) USD and ([\d,.]+) USD', page)
+    assert m, page
+    lo, hi = money(m.group(1)), money(m.group(2))
+    assert lo <= fc <= hi and lo < hi
+    assert 'class="range"' in trend and "80 % range of the month end" in trend
+
+
+def test_a_customer_without_cost_data_is_told_why(lastmonth):
+    """A new customer with an account but no import: each page says there
+    is no cost data yet and why, with no empty chart, and Invoices offers no
+    FOCUS file; A, whose last month has data, is offered it."""
+    w = lastmonth
+    srv = w.srv
+    cc = srv.cli("customer", "create", "--name", "Gamma", "--contact", "g@example.com",
+                 "--json")["CustomerId"]
+    srv.cli("customer", "add-account", cc, w.join(w.new_account, "G one").id, "--json")
+    srv.cli("user", "create", "--customer", cc, "--email", "gil@g.example", "--password", PW,
+            "--json")
+    gil = Portal(srv, "gil@g.example", PW)
+    for path in ("/portal", "/portal/costs"):
+        st, page = gil.get(path)
+        assert st == 200
+        note = re.search(r'id="no-data">(.*?)</p>', page, re.S)
+        assert note and "no cost data for your accounts yet" in note.group(1) and \
+            "has been imported" in note.group(1), path
+        assert "<svg" not in page and 'id="costs"' not in page, path
+    st, inv = gil.get("/portal/invoices")
+    assert 'id="focus"' not in inv and 'id="no-focus"' in inv
+    st, inv = w.ann.get("/portal/invoices")
+    assert 'id="focus"' in inv and "period=%s" % w.month.strftime("%Y-%m") in inv
+    # A customer with data but none in the range: a sentence, not an empty chart.
+    st, page = w.ann.get("/portal/costs?from=%s&to=%s" % (w.days[-1] + 3 * DAY, w.days[-1] + 5 * DAY))
+    assert 'id="no-cost"' in page and "<svg" not in page
