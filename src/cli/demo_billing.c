@@ -176,7 +176,8 @@ demo_tags(uint64_t seed, unsigned k, char *tags, size_t tlen, char *cc,
 	else
 		snprintf(tags, tlen, "{\"user:Owner\": \"%s\", "
 		    "\"user:Environment\": \"%s\"%s}",
-		    owners[(seed >> 8) % 3], envs[((seed >> 4) + k) % 2],
+		    owners[((seed >> 8) + k / 3) % 3],
+		    envs[((seed >> 4) + k) % 2],
 		    k % 3 == 0 ? ", \"aws:createdBy\": \"IAMUser:deploy\"" :
 		    "");
 	if ((seed >> 12) % 4 == 3)
