@@ -60,6 +60,10 @@ ce_dim_parse(const char *s)
 const char *
 ce_dim_name(enum ce_dim d)
 {
+	if (d == CE_TAG)
+		return ("TAG");
+	if (d == CE_COST_CATEGORY)
+		return ("COST_CATEGORY");
 	return (dim_names[d]);
 }
 

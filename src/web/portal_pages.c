@@ -390,9 +390,16 @@ struct ca {
 	int64_t		 start, end;
 	int		 monthly;
 	int		 group;		/* -1: none */
+	const char	*group_key;	/* CE_TAG, CE_COST_CATEGORY: which */
 	struct ce_expr	*filter;
 	const char	*fval[3];
+	const char	*aval[2];	/* tag, category: "Key=Value" */
 };
+
+/* The tag and cost category filters: "Owner=alice" ("Owner=": the lines
+ * without the tag). */
+static const enum ce_dim akinds[2] = { CE_TAG, CE_COST_CATEGORY };
+static const char *const anames[2] = { "tag", "category" };
 
 static const enum ce_dim fdims[3] = { CE_SERVICE, CE_LINKED_ACCOUNT,
     CE_REGION };
@@ -405,7 +412,7 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	const char	*t = form_str(&c->query, "to");
 	const char	*g = form_str(&c->query, "group");
 	int64_t		 today = ce_today(c->r->store);
-	struct ce_expr	*kids[3];
+	struct ce_expr	*kids[5];
 	size_t		 nk = 0, i;
 
 	memset(p, 0, sizeof(*p));
@@ -430,11 +437,17 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	    "MONTHLY") == 0;
 	p->group = *g == '\0' ? CE_SERVICE : strcmp(g, "NONE") == 0 ? -1 :
 	    ce_dim_parse(g);
-	if (*g != '\0' && strcmp(g, "NONE") != 0 && (p->group < 0 ||
+	if (strncmp(g, "TAG:", 4) == 0 && g[4] != '\0') {
+		p->group = CE_TAG;
+		p->group_key = g + 4;
+	} else if (strncmp(g, "COST_CATEGORY:", 14) == 0 && g[14] != '\0') {
+		p->group = CE_COST_CATEGORY;
+		p->group_key = g + 14;
+	} else if (*g != '\0' && strcmp(g, "NONE") != 0 && (p->group < 0 ||
 	    p->group >= CE_OPERATION))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "group: SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE or "
-		    "RECORD_TYPE"));
+		    "group: SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE, "
+		    "RECORD_TYPE, TAG:key or COST_CATEGORY:name"));
 	for (i = 0; i < 3; i++) {
 		const char *v = form_str(&c->query, fnames[i]);
 
@@ -454,6 +467,28 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 		kids[nk]->nvalues = 1;
 		nk++;
 	}
+	for (i = 0; i < 2; i++) {
+		const char	*v = form_str(&c->query, anames[i]), *eq;
+		const char	**vals;
+
+		p->aval[i] = v;
+		if (*v == '\0')
+			continue;
+		if ((eq = strchr(v, '=')) == NULL || eq == v)
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "%s: Key=Value (Key= for the lines without it)",
+			    anames[i]));
+		kids[nk] = arena_zalloc(c->r->arena, sizeof(struct ce_expr));
+		kids[nk]->op = CE_DIMS;
+		kids[nk]->dim = akinds[i];
+		kids[nk]->key = arena_strndup(c->r->arena, v,
+		    (size_t)(eq - v));
+		vals = arena_alloc(c->r->arena, sizeof(*vals));
+		vals[0] = eq + 1;	/* "": absent (ce.h) */
+		kids[nk]->values = vals;
+		kids[nk]->nvalues = 1;
+		nk++;
+	}
 	if (nk == 1)
 		p->filter = kids[0];
 	else if (nk > 1) {
@@ -465,6 +500,52 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 		p->filter->nkids = nk;
 	}
 	return (0);
+}
+
+/* A tag's or a cost category's group key ("Owner$alice") as the page
+ * shows it: the value, or "No Owner" for the lines without. */
+static const char *
+attr_label(struct ctx *c, const char *key, const char *gk)
+{
+	size_t	 n = strlen(key);
+	char	*s;
+
+	if (strncmp(gk, key, n) == 0 && gk[n] == '$') {
+		if (gk[n + 1] != '\0')
+			return (gk + n + 1);
+		s = arena_alloc(c->r->arena, n + 4);
+		snprintf(s, n + 4, "No %s", key);
+		return (s);
+	}
+	return (gk);
+}
+
+/* The group-by options of the scope's tag keys and cost categories. */
+static void
+attr_options(struct ctx *c, const struct ce_scope *sc, const struct ca *p)
+{
+	struct ce_attr_key	*k;
+	struct err		 e;
+	size_t			 n, i, j;
+
+	for (j = 0; j < 2; j++) {
+		err_clear(&e);
+		if (ce_attr_keys(c->r->store, c->r->arena, sc, akinds[j],
+		    p->start, p->end, &k, &n, &e) == -1)
+			continue;	/* the page still works without them */
+		for (i = 0; i < n; i++) {
+			int sel = p->group == (int)akinds[j] &&
+			    strcmp(p->group_key, k[i].key) == 0;
+
+			buf_printf(c->b, "<option value=\"%s:",
+			    ce_dim_name(akinds[j]));
+			html_escape(c->b, k[i].key);
+			buf_printf(c->b, "\"%s>%s: ", sel ? " selected" : "",
+			    ce_dim_label(akinds[j]));
+			html_escape(c->b, k[i].key);
+			buf_adds(c->b, "</option>");
+		}
+	}
 }
 
 static void
@@ -506,6 +587,7 @@ costs(struct ctx *c, int csv)
 	q.filter = p.filter;
 	if (p.group >= 0) {
 		q.group[0] = (enum ce_dim)p.group;
+		q.group_key[0] = p.group_key;
 		q.ngroup = 1;
 	}
 	if (ce_query_run(c->r->store, c->r->arena, &sc, &q, &res, &e) == -1) {
@@ -532,7 +614,10 @@ costs(struct ctx *c, int csv)
 		if (rank[i] < TOP_N)
 			series[rank[i]] = p.group < 0 ? "Total" :
 			    p.group == CE_LINKED_ACCOUNT && !csv ?
-			    account_label(c, res.keys[i]) : res.keys[i];
+			    account_label(c, res.keys[i]) :
+			    p.group_key != NULL && !csv ?
+			    attr_label(c, p.group_key, res.keys[i]) :
+			    res.keys[i];
 	if (ng > TOP_N)
 		series[TOP_N] = "Other";
 	labels = arena_alloc(c->r->arena, (res.nbuckets + 1) *
@@ -554,9 +639,11 @@ costs(struct ctx *c, int csv)
 		response_header(c->resp, "Content-Disposition",
 		    "attachment; filename=\"costs.csv\"");
 		/* Exact decimals, unrounded, as the header says. */
-		buf_printf(c->b, "period_start,%s,cost_exact_decimal,"
+		buf_printf(c->b, "period_start,%s%s%s,cost_exact_decimal,"
 		    "currency\r\n",
-		    p.group >= 0 ? ce_dim_name((enum ce_dim)p.group) : "total");
+		    p.group >= 0 ? ce_dim_name((enum ce_dim)p.group) : "total",
+		    p.group_key != NULL ? ":" : "",
+		    p.group_key != NULL ? p.group_key : "");
 		for (i = 0; i < res.nbuckets; i++)
 			for (k = 0; k < ns; k++) {
 				if (v[i * ns + k] == 0)
@@ -593,12 +680,20 @@ costs(struct ctx *c, int csv)
 		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
 		    groups[i], (int)i == p.group ? " selected" : "",
 		    ce_dim_label((enum ce_dim)i));
+	attr_options(c, &sc, &p);
 	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
 	    "</label>", p.group < 0 ? " selected" : "");
 	for (i = 0; i < 3; i++) {
 		buf_printf(c->b, " <label>%s <input name=\"%s\" size=\"14\" "
 		    "value=\"", ce_dim_label(fdims[i]), fnames[i]);
 		html_escape(c->b, p.fval[i]);
+		buf_adds(c->b, "\"></label>");
+	}
+	for (i = 0; i < 2; i++) {
+		buf_printf(c->b, " <label>%s <input name=\"%s\" size=\"14\" "
+		    "placeholder=\"Key=Value\" value=\"",
+		    ce_dim_label(akinds[i]), anames[i]);
+		html_escape(c->b, p.aval[i]);
 		buf_adds(c->b, "\"></label>");
 	}
 	buf_adds(c->b, " <button type=\"submit\">Apply</button></form>");
@@ -608,8 +703,12 @@ costs(struct ctx *c, int csv)
 	html_escape(c->b, c->r->query);
 	buf_adds(c->b, "\">Download CSV</a> (exactly the table below: the top 8 and Other, as charted)</p>");
 	buf_printf(c->b, "<table id=\"costs\"><thead><tr><th>Period</th>"
-	    "<th>%s</th><th class=\"num\">Cost</th></tr></thead><tbody>",
-	    p.group >= 0 ? ce_dim_label((enum ce_dim)p.group) : "");
+	    "<th>%s", p.group >= 0 ? ce_dim_label((enum ce_dim)p.group) : "");
+	if (p.group_key != NULL) {	/* "Tag Owner" */
+		buf_adds(c->b, " ");
+		html_escape(c->b, p.group_key);
+	}
+	buf_adds(c->b, "</th><th class=\"num\">Cost</th></tr></thead><tbody>");
 	for (i = 0; i < res.nbuckets; i++)
 		for (k = 0; k < ns; k++) {
 			if (v[i * ns + k] == 0)

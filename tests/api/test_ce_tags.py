@@ -20,7 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import aws, client, error_of
-from test_ce import DAY, World, month_after, today
+from test_ce import DAY, Portal, World, month_after, today
 
 # (product, usage type, operation, region, os, tenancy, db engine, sp type)
 SERVICES = [
@@ -412,3 +412,35 @@ def test_cur2_json_maps_give_the_same_answers(world, tmp_path):
     assert rep["format"] == "CUR 2.0" and rep["unknown_columns"] == [], rep
     assert [groups(cau(w, **q), 2) for q in queries] == before
     assert w.ce.get_tags(TimePeriod=w.period)["Tags"] == tags_before
+
+
+def test_portal_groups_and_filters_by_tag_and_cost_category(world):
+    """The portal's cost analysis: group by TAG:Owner or COST_CATEGORY:Team
+    (offered in the group menu), filter by tag=Key=Value (Key= for the
+    untagged lines); a customer user only over its customer's lines."""
+    w = world
+    w.srv.cli("user", "create", "--customer", w.ca, "--email", "tags@a.example",
+              "--password", "tags-password", "--json")
+    p = Portal(w.srv, "tags@a.example", "tags-password")
+    mine = [l for l in w.ls if l["account"] in (w.a1.id, w.a2.id)]
+    base = "from=%s&to=%s&granularity=MONTHLY" % (w.days[0].isoformat(), w.days[-1].isoformat())
+
+    def csv_sums(q):
+        st, text = p.get("/portal/costs.csv?" + base + "&" + q)
+        assert st == 200, text
+        got = defaultdict(Decimal)
+        for row in list(csv.reader(text.strip().split("\r\n")))[1:]:
+            got[row[1]] += Decimal(row[2])
+        return dict(got)
+
+    assert csv_sums("group=TAG:Owner") == sums(mine, lambda l: "Owner$" + l["tags"].get("Owner", ""))
+    assert csv_sums("group=COST_CATEGORY:Team&tag=Owner%3Dalice") == sums(
+        [l for l in mine if l["tags"].get("Owner") == "alice"], lambda l: "Team$" + l["cc"].get("Team", ""))
+    assert csv_sums("group=NONE&tag=Owner%3D") == {
+        "Total": sum(l["cost"] for l in mine if "Owner" not in l["tags"])}
+    st, page = p.get("/portal/costs?" + base + "&group=TAG:Project")
+    assert st == 200
+    assert 'value="TAG:Project" selected' in page and 'value="COST_CATEGORY:Team"' in page
+    assert "apollo" in page and "No Project" in page
+    st, page = p.get("/portal/costs?" + base + "&tag=nonsense")
+    assert st == 400
