@@ -464,14 +464,8 @@ ce_dimension_values(struct store *st, struct arena *a,
 	const char	**v;
 	size_t		 i;
 
-	if (start >= end)
-		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
-		    NULL,
-		    "the start date must be before the end date"));
-	if (end - start > CE_DAYS_MAX)
-		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
-		    NULL,
-		    "the time period is longer than %d days", CE_DAYS_MAX));
+	if (period_check(start, end, e) == -1)
+		return (-1);
 	memset(&d, 0, sizeof(d));
 	d.dim = dim;
 	d.search = search;
