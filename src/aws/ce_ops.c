@@ -20,6 +20,11 @@
 
 #define VALIDATION	AWSERR(ValidationException)
 #define CE_PAGE_DEFAULT	2000	/* groups per page */
+#define DIM_NAMES	"SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE, " \
+	"RECORD_TYPE, OPERATION, PAYER_ACCOUNT, INSTANCE_TYPE, " \
+	"PURCHASE_TYPE, BILLING_ENTITY, AZ, LEGAL_ENTITY_NAME, " \
+	"INVOICING_ENTITY, SAVINGS_PLANS_TYPE, PLATFORM, TENANCY, " \
+	"DATABASE_ENGINE"
 
 static int
 bad(struct err *e, const char *fmt, const char *what)
@@ -68,6 +73,87 @@ in_period(struct aws_req *r, int64_t *start, int64_t *end, struct err *e)
 	return (0);
 }
 
+/* MatchOptions of a Tags or CostCategories leaf into CE_MATCH_*. */
+static int
+in_match(json_t *mo, const char *what, unsigned *out, struct err *e)
+{
+	static const struct { const char *name; unsigned bit; } opts[] = {
+		{ "EQUALS", 0 }, { "CASE_SENSITIVE", 0 },
+		{ "ABSENT", CE_MATCH_ABSENT },
+		{ "STARTS_WITH", CE_MATCH_STARTS_WITH },
+		{ "ENDS_WITH", CE_MATCH_ENDS_WITH },
+		{ "CONTAINS", CE_MATCH_CONTAINS },
+		{ "CASE_INSENSITIVE", CE_MATCH_CASE_INSENSITIVE },
+	};
+	size_t	 i, k;
+	json_t	*m;
+
+	*out = 0;
+	if (mo == NULL || json_is_null(mo))
+		return (0);
+	if (!json_is_array(mo))
+		return (bad(e, "Filter: %s MatchOptions must be a list", what));
+	json_array_foreach(mo, i, m) {
+		for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+			if (json_is_string(m) && strcmp(json_string_value(m),
+			    opts[k].name) == 0)
+				break;
+		if (k == sizeof(opts) / sizeof(opts[0]))
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "Filter: MatchOptions '%s' is not valid for %s "
+			    "(EQUALS, ABSENT, STARTS_WITH, ENDS_WITH, "
+			    "CONTAINS, CASE_SENSITIVE, CASE_INSENSITIVE)",
+			    json_is_string(m) ? json_string_value(m) : "?",
+			    what));
+		*out |= opts[k].bit;
+	}
+	if (((*out & CE_MATCH_STARTS_WITH) != 0) + ((*out &
+	    CE_MATCH_ENDS_WITH) != 0) + ((*out & CE_MATCH_CONTAINS) != 0) > 1)
+		return (bad(e, "Filter: %s MatchOptions take one of "
+		    "STARTS_WITH, ENDS_WITH, CONTAINS", what));
+	return (0);
+}
+
+/* A Tags or CostCategories leaf {Key, Values, MatchOptions}. */
+static int
+in_attr_leaf(struct aws_req *r, json_t *v, enum ce_dim kind,
+    struct ce_expr *x, struct err *e)
+{
+	const char	*what = kind == CE_TAG ? "Tags" : "CostCategories";
+	json_t		*key = json_object_get(v, "Key");
+	json_t		*vals = json_object_get(v, "Values");
+	const char	**sv;
+	size_t		 i, n;
+
+	if (!json_is_object(v) || !json_is_string(key) ||
+	    *json_string_value(key) == '\0' ||
+	    strlen(json_string_value(key)) > 1024)
+		return (bad(e, "Filter: %s needs a Key", what));
+	if (in_match(json_object_get(v, "MatchOptions"), what, &x->match,
+	    e) == -1)
+		return (-1);
+	n = json_is_array(vals) ? json_array_size(vals) : 0;
+	if ((vals != NULL && !json_is_null(vals) && !json_is_array(vals)) ||
+	    n > CE_VALUES_MAX ||
+	    (n == 0 && !(x->match & CE_MATCH_ABSENT)))
+		return (bad(e, "Filter: %s needs 1 to 1000 Values, or "
+		    "MatchOptions ABSENT", what));
+	sv = arena_alloc(r->arena, (n + 1) * sizeof(*sv));
+	for (i = 0; i < n; i++) {
+		json_t *s = json_array_get(vals, i);
+
+		if (!json_is_string(s))
+			return (bad(e, "Filter: %s values are strings", what));
+		sv[i] = json_string_value(s);
+	}
+	x->op = CE_DIMS;
+	x->dim = kind;
+	x->key = json_string_value(key);
+	x->values = sv;
+	x->nvalues = n;
+	return (0);
+}
+
 static int
 in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
     struct ce_expr **out, struct err *e)
@@ -89,9 +175,17 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 			n++;
 	if (n != 1)
 		return (bad(e, "%s: an expression must have exactly one of "
-		    "And, Or, Not, Dimensions", "Filter"));
+		    "And, Or, Not, Dimensions, Tags, CostCategories",
+		    "Filter"));
 	x = arena_zalloc(r->arena, sizeof(*x));
-	if ((v = json_object_get(j, "Dimensions")) != NULL &&
+	if ((v = json_object_get(j, "Tags")) != NULL && !json_is_null(v)) {
+		if (in_attr_leaf(r, v, CE_TAG, x, e) == -1)
+			return (-1);
+	} else if ((v = json_object_get(j, "CostCategories")) != NULL &&
+	    !json_is_null(v)) {
+		if (in_attr_leaf(r, v, CE_COST_CATEGORY, x, e) == -1)
+			return (-1);
+	} else if ((v = json_object_get(j, "Dimensions")) != NULL &&
 	    !json_is_null(v)) {
 		json_t	*key = json_object_get(v, "Key");
 		json_t	*vals = json_object_get(v, "Values");
@@ -102,9 +196,7 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 		if (!json_is_string(key) ||
 		    (d = ce_dim_parse(json_string_value(key))) < 0)
 			return (bad(e, "Filter: dimension '%s' is not "
-			    "supported (SERVICE, LINKED_ACCOUNT, REGION, "
-			    "USAGE_TYPE, RECORD_TYPE, OPERATION, "
-			    "INSTANCE_TYPE, PURCHASE_TYPE, BILLING_ENTITY)",
+			    "supported (" DIM_NAMES ")",
 			    json_is_string(key) ? json_string_value(key) :
 			    "(none)"));
 		if (mo != NULL && json_is_array(mo))
@@ -164,7 +256,8 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 			if (!json_is_null(v))
 				break;
 		return (bad(e, "Filter: '%s' expressions are not supported "
-		    "(Dimensions, And, Or, Not)", k != NULL ? k : "?"));
+		    "(Dimensions, Tags, CostCategories, And, Or, Not)",
+		    k != NULL ? k : "?"));
 	}
 	*out = x;
 	return (0);
@@ -213,6 +306,7 @@ request_hash(struct aws_req *r)
 	uint64_t	 h = 1469598103934665603ULL;
 
 	json_object_del(c, "NextPageToken");
+	json_object_del(c, "NextToken");
 	n = json_dumpb(c, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
 	s = arena_alloc(r->arena, n + 1);
 	n = json_dumpb(c, s, n, JSON_COMPACT | JSON_SORT_KEYS);
@@ -222,10 +316,12 @@ request_hash(struct aws_req *r)
 	return (h);
 }
 
+/* The offset a page token of the request's member `name` gives. */
 static int
-in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
+in_token_at(struct aws_req *r, const char *name, uint64_t hash, size_t *off,
+    struct err *e)
 {
-	json_t			*t = json_object_get(r->in, "NextPageToken");
+	json_t			*t = json_object_get(r->in, name);
 	unsigned char		 raw[128];
 	char			 want[24];
 	unsigned long long	 o;
@@ -256,8 +352,14 @@ in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
 	return (0);
 }
 
+static int
+in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
+{
+	return (in_token_at(r, "NextPageToken", hash, off, e));
+}
+
 static void
-out_token(struct aws_req *r, uint64_t hash, size_t off)
+out_token_at(struct aws_req *r, const char *name, uint64_t hash, size_t off)
 {
 	char	 raw[64], tok[100];
 	int	 n;
@@ -265,7 +367,13 @@ out_token(struct aws_req *r, uint64_t hash, size_t off)
 	n = snprintf(raw, sizeof(raw), "%016llx:%zu", (unsigned long long)hash,
 	    off);
 	b64url_encode((const unsigned char *)raw, (size_t)n, tok);
-	json_object_set_new(r->out, "NextPageToken", json_string(tok));
+	json_object_set_new(r->out, name, json_string(tok));
+}
+
+static void
+out_token(struct aws_req *r, uint64_t hash, size_t off)
+{
+	out_token_at(r, "NextPageToken", hash, off);
 }
 
 static size_t
@@ -358,18 +466,33 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 			json_t	*k = json_object_get(v, "Key");
 			int	 d;
 
+			if (json_is_string(t) && (strcmp(json_string_value(t),
+			    "TAG") == 0 || strcmp(json_string_value(t),
+			    "COST_CATEGORY") == 0)) {
+				if (!json_is_string(k) ||
+				    *json_string_value(k) == '\0' ||
+				    strlen(json_string_value(k)) > 1024)
+					return (bad(e, "GroupBy: %s needs a "
+					    "Key", json_string_value(t)));
+				q.group[q.ngroup] = strcmp(json_string_value(t),
+				    "TAG") == 0 ? CE_TAG : CE_COST_CATEGORY;
+				q.group_key[q.ngroup++] = json_string_value(k);
+				json_array_append_new(defs, json_pack(
+				    "{s:s, s:s}", "Type", json_string_value(t),
+				    "Key", json_string_value(k)));
+				continue;
+			}
 			if (!json_is_string(t) || strcmp(json_string_value(t),
 			    "DIMENSION") != 0)
 				return (bad(e, "GroupBy: Type '%s' is not "
-				    "supported (DIMENSION)", json_is_string(t) ?
-				    json_string_value(t) : "?"));
+				    "supported (DIMENSION, TAG, COST_CATEGORY)",
+				    json_is_string(t) ? json_string_value(t) :
+				    "?"));
 			if (!json_is_string(k) ||
 			    (d = ce_dim_parse(json_string_value(k))) < 0)
 				return (bad(e, "GroupBy: dimension '%s' is not "
-				    "supported (SERVICE, LINKED_ACCOUNT, "
-				    "REGION, USAGE_TYPE, RECORD_TYPE, "
-				    "OPERATION, INSTANCE_TYPE, PURCHASE_TYPE, "
-				    "BILLING_ENTITY)", json_is_string(k) ?
+				    "supported (" DIM_NAMES ")",
+				    json_is_string(k) ?
 				    json_string_value(k) : "?"));
 			q.group[q.ngroup++] = (enum ce_dim)d;
 			json_array_append_new(defs, json_pack("{s:s, s:s}",
@@ -579,10 +702,8 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
 	if ((d = ce_dim_parse(dimname)) < 0)
-		return (bad(e, "Dimension '%s' is not supported (SERVICE, "
-		    "LINKED_ACCOUNT, REGION, USAGE_TYPE, RECORD_TYPE, "
-		    "OPERATION, INSTANCE_TYPE, PURCHASE_TYPE, BILLING_ENTITY)",
-		    dimname));
+		return (bad(e, "Dimension '%s' is not supported (" DIM_NAMES
+		    ")", dimname));
 	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
 	    e) == -1 || ce_dimension_values(r->store, r->arena, &sc,
 	    (enum ce_dim)d, start, end, search, &vals, &n, e) == -1)
@@ -613,6 +734,238 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	json_object_set_new(r->out, "TotalSize", json_integer((json_int_t)n));
 	if (stop < n)
 		out_token(r, hash, stop);
+	return (0);
+}
+
+/* ---- Tags and cost categories ----------------------------------------- */
+
+/* A page [off, stop) of n values out of the offset token; -1 past n. */
+static int
+page_of(size_t off, int64_t max, size_t n, size_t *stop, struct err *e)
+{
+	if (off > n)
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
+		    NULL, "The NextPageToken is not valid."));
+	*stop = off + (size_t)max < n ? off + (size_t)max : n;
+	return (0);
+}
+
+/*
+ * GetTags and GetCostCategories: the keys (no TagKey / CostCategoryName)
+ * or one key's values of the caller's view's lines in TimePeriod that
+ * Filter keeps, those containing SearchString (case-insensitive), sorted.
+ */
+static int
+attr_values(struct aws_req *r, enum ce_dim kind, struct err *e)
+{
+	const char	*keyname = kind == CE_TAG ? "TagKey" : "CostCategoryName";
+	struct ce_scope	 sc;
+	struct ce_expr	*filter;
+	const char	*key, *search, **vals;
+	int64_t		 start, end, max = 1000;
+	size_t		 n, off, i, stop = 0;
+	uint64_t	 hash = request_hash(r);
+	json_t		*arr, *sort = json_object_get(r->in, "SortBy");
+
+	if (in_period(r, &start, &end, e) == -1 ||
+	    ce_input(in_string(r, keyname, 0, kind == CE_TAG ? 0 : 1,
+	    kind == CE_TAG ? 1024 : 50, &key, e), e) == -1 ||
+	    ce_input(in_string(r, "SearchString", 0, 0, 1024, &search, e),
+	    e) == -1 ||
+	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
+	    in_filter(r, &filter, e) == -1 ||
+	    in_token(r, hash, &off, e) == -1)
+		return (-1);
+	if (sort != NULL && !json_is_null(sort) && json_array_size(sort) > 0)
+		return (bad(e, "%s: payerlink returns values sorted by name "
+		    "only", "SortBy"));
+	if (key != NULL && *key == '\0')
+		key = NULL;
+	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1 || ce_attr_values(r->store, r->arena, &sc, kind, key,
+	    start, end, filter, search, &vals, &n, e) == -1 ||
+	    page_of(off, max, n, &stop, e) == -1)
+		return (-1);
+	arr = json_array();
+	for (i = off; i < stop; i++)
+		json_array_append_new(arr, json_string(vals[i]));
+	json_object_set_new(r->out, kind == CE_TAG ? "Tags" : key == NULL ?
+	    "CostCategoryNames" : "CostCategoryValues", arr);
+	json_object_set_new(r->out, "ReturnSize", json_integer(
+	    (json_int_t)(stop - off)));
+	json_object_set_new(r->out, "TotalSize", json_integer((json_int_t)n));
+	if (stop < n)
+		out_token(r, hash, stop);
+	return (0);
+}
+
+int
+aws_ce_get_tags(struct aws_req *r, struct err *e)
+{
+	return (attr_values(r, CE_TAG, e));
+}
+
+int
+aws_ce_get_cost_categories(struct aws_req *r, struct err *e)
+{
+	return (attr_values(r, CE_COST_CATEGORY, e));
+}
+
+/* The days the listings below look at: the CUR carries a tag or a cost
+ * category only while it is active, so those seen in the last 13 months
+ * (Cost Explorer's history) are the active ones. */
+static void
+recent_days(struct aws_req *r, int64_t *start, int64_t *end)
+{
+	*end = ce_today(r->store) + 1;
+	*start = ce_month_start(*end - 1 - 396);
+	if (*end - *start > CE_DAYS_MAX)
+		*start = *end - CE_DAYS_MAX;
+}
+
+static json_t *
+day_time(int64_t day)
+{
+	char	 d[11], buf[24];
+
+	ce_day_format(day, d, sizeof(d));
+	snprintf(buf, sizeof(buf), "%sT00:00:00Z", d);
+	return (json_string(buf));
+}
+
+/*
+ * ListCostAllocationTags: the tag keys of the caller's view's lines, each
+ * Active (a CUR holds activated tags only), AWSGenerated for "aws:" keys,
+ * else UserDefined; Status, Type and TagKeys filter them.
+ */
+int
+aws_ce_list_cost_allocation_tags(struct aws_req *r, struct err *e)
+{
+	static const char *const statuses[] = { "Active", "Inactive", NULL };
+	static const char *const types[] = { "AWSGenerated", "UserDefined",
+	    NULL };
+	struct ce_scope		 sc;
+	struct ce_attr_key	*k;
+	const char		*status, *type, **keep;
+	json_t			*want = json_object_get(r->in, "TagKeys"), *v;
+	json_t			*arr;
+	int64_t			 start, end, max = 100;
+	size_t			 n, nk = 0, off, stop = 0, i, j;
+	uint64_t		 hash = request_hash(r);
+
+	if (ce_input(in_enum(r, "Status", 0, statuses, &status, e), e) == -1 ||
+	    ce_input(in_enum(r, "Type", 0, types, &type, e), e) == -1 ||
+	    ce_input(in_int(r, "MaxResults", 1, 1000, &max, e), e) == -1 ||
+	    in_token_at(r, "NextToken", hash, &off, e) == -1)
+		return (-1);
+	if (want != NULL && !json_is_null(want) && (!json_is_array(want) ||
+	    json_array_size(want) < 1 || json_array_size(want) > 100))
+		return (bad(e, "%s: 1 to 100 tag keys", "TagKeys"));
+	recent_days(r, &start, &end);
+	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1 || ce_attr_keys(r->store, r->arena, &sc, CE_TAG, start,
+	    end, &k, &n, e) == -1)
+		return (-1);
+	keep = arena_alloc(r->arena, (n + 1) * sizeof(*keep));
+	for (i = 0; i < n; i++) {
+		int aws = strncmp(k[i].key, "aws:", 4) == 0;
+
+		if ((status != NULL && strcmp(status, "Active") != 0) ||
+		    (type != NULL && strcmp(type, aws ? "AWSGenerated" :
+		    "UserDefined") != 0))
+			continue;
+		if (want != NULL && json_is_array(want)) {
+			json_array_foreach(want, j, v)
+				if (json_is_string(v) && strcmp(
+				    json_string_value(v), k[i].key) == 0)
+					break;
+			if (j == json_array_size(want))
+				continue;
+		}
+		k[nk] = k[i];
+		keep[nk++] = k[i].key;
+	}
+	if (page_of(off, max, nk, &stop, e) == -1)
+		return (-1);
+	arr = json_array();
+	for (i = off; i < stop; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o}",
+		    "TagKey", k[i].key, "Type", strncmp(k[i].key, "aws:", 4) ==
+		    0 ? "AWSGenerated" : "UserDefined", "Status", "Active",
+		    "LastUsedDate", day_time(k[i].last_day)));
+	json_object_set_new(r->out, "CostAllocationTags", arr);
+	if (stop < nk)
+		out_token_at(r, "NextToken", hash, stop);
+	return (0);
+}
+
+/*
+ * ListCostCategoryDefinitions: the cost categories of the caller's view's
+ * lines. payerlink has their values, not their rules: each shows its
+ * values, one rule per value, effective from the first month it was seen,
+ * APPLIED in Cost Explorer; its ARN is named by a hash of its name.
+ */
+int
+aws_ce_list_cost_category_definitions(struct aws_req *r, struct err *e)
+{
+	struct ce_scope		 sc;
+	struct ce_attr_key	*k;
+	const char		*on, **vals;
+	json_t			*arr, *refs;
+	int64_t			 start, end, max = 100, onday = -1;
+	size_t			 n, nv, off, stop = 0, i, j;
+	uint64_t		 hash = request_hash(r);
+
+	if (ce_input(in_string(r, "EffectiveOn", 0, 20, 25, &on, e),
+	    e) == -1 ||
+	    ce_input(in_int(r, "MaxResults", 1, 100, &max, e), e) == -1 ||
+	    in_token_at(r, "NextToken", hash, &off, e) == -1)
+		return (-1);
+	if (on != NULL && ce_day_parse(on, &onday) == -1)
+		return (bad(e, "EffectiveOn '%s' is not a date and time", on));
+	recent_days(r, &start, &end);
+	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1 || ce_attr_keys(r->store, r->arena, &sc,
+	    CE_COST_CATEGORY, start, end, &k, &n, e) == -1)
+		return (-1);
+	if (onday >= 0) {
+		for (i = j = 0; i < n; i++)
+			if (ce_month_start(k[i].first_day) <= onday)
+				k[j++] = k[i];
+		n = j;
+	}
+	if (page_of(off, max, n, &stop, e) == -1)
+		return (-1);
+	refs = json_array();
+	for (i = off; i < stop; i++) {
+		char		 arn[160];
+		uint64_t	 h = 1469598103934665603ULL;
+		const char	*p;
+
+		if (ce_attr_values(r->store, r->arena, &sc, CE_COST_CATEGORY,
+		    k[i].key, start, end, NULL, NULL, &vals, &nv, e) == -1) {
+			json_decref(refs);
+			return (-1);
+		}
+		for (p = k[i].key; *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		snprintf(arn, sizeof(arn), "arn:aws:ce::%s:costcategory/"
+		    "%016llx", sc.payer_id[0] != '\0' ? sc.payer_id :
+		    r->who.account_id, (unsigned long long)h);
+		arr = json_array();
+		for (j = 0; j < nv; j++)
+			json_array_append_new(arr, json_string(vals[j]));
+		json_array_append_new(refs, json_pack("{s:s, s:s, s:o, s:i, "
+		    "s:[{s:s, s:s}], s:o}", "CostCategoryArn", arn, "Name",
+		    k[i].key, "EffectiveStart", day_time(ce_month_start(
+		    k[i].first_day)), "NumberOfRules", (int)nv,
+		    "ProcessingStatus", "Component", "COST_EXPLORER", "Status",
+		    "APPLIED", "Values", arr));
+	}
+	json_object_set_new(r->out, "CostCategoryReferences", refs);
+	if (stop < n)
+		out_token_at(r, "NextToken", hash, stop);
 	return (0);
 }
 

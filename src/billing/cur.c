@@ -34,6 +34,13 @@ static const struct colmap legacy[] = {
 	    "reservation/UnusedAmortizedUpfrontFeeForBillingPeriod" },
 	{ S_RI_UNUSED_FEE, "reservation/UnusedRecurringFee" },
 	{ S_RI_ARN, "reservation/ReservationARN" },
+	{ S_AZ, "lineItem/AvailabilityZone" },
+	{ S_LEGAL_ENTITY, "lineItem/LegalEntity" },
+	{ S_INVOICING_ENTITY, "bill/InvoicingEntity" },
+	{ S_SP_TYPE, "savingsPlan/OfferingType" },
+	{ S_OS, "product/operatingSystem" },
+	{ S_TENANCY, "product/tenancy" },
+	{ S_DB_ENGINE, "product/databaseEngine" },
 	{ -1, NULL }
 };
 
@@ -62,6 +69,16 @@ static const struct colmap v2[] = {
 	    "reservation_unused_amortized_upfront_fee_for_billing_period" },
 	{ S_RI_UNUSED_FEE, "reservation_unused_recurring_fee" },
 	{ S_RI_ARN, "reservation_reservation_a_r_n" },
+	{ S_AZ, "line_item_availability_zone" },
+	{ S_LEGAL_ENTITY, "line_item_legal_entity" },
+	{ S_INVOICING_ENTITY, "bill_invoicing_entity" },
+	{ S_SP_TYPE, "savings_plan_offering_type" },
+	{ S_OS, "product_operating_system" },
+	{ S_TENANCY, "product_tenancy" },
+	{ S_DB_ENGINE, "product_database_engine" },
+	{ S_TAGS, "resource_tags" },
+	{ S_COST_CATS, "cost_category" },
+	{ S_PRODUCT_MAP, "product" },
 	{ -1, NULL }
 };
 
@@ -83,6 +100,10 @@ static const struct colmap focus[] = {
 	{ S_EFFECTIVE, "EffectiveCost" },
 	{ S_PUBLIC, "ListCost" },
 	{ S_USAGE, "ConsumedQuantity" },
+	{ S_AZ, "AvailabilityZone" },
+	{ S_LEGAL_ENTITY, "PublisherName" },
+	{ S_INVOICING_ENTITY, "InvoiceIssuerName" },
+	{ S_TAGS, "Tags" },
 	{ -1, NULL }
 };
 

@@ -8,6 +8,8 @@
 #ifndef BILLING_CUR_H
 #define BILLING_CUR_H
 
+#include "billing/csv.h"
+
 enum cur_format {
 	CUR_UNKNOWN = 0,
 	CUR_LEGACY,		/* lineItem/UnblendedCost */
@@ -25,8 +27,21 @@ enum cur_slot {
 	S_SP_EFFECTIVE, S_RI_EFFECTIVE, S_SP_TOTAL, S_SP_USED,
 	S_RI_UNUSED_AMORT, S_RI_UNUSED_FEE, S_RI_ARN,
 	S_PRODUCT_ALT, S_USAGE_TYPE_ALT, S_REGION_ALT,
+	/* Cost Explorer's other dimensions (AZ ... DATABASE_ENGINE). */
+	S_AZ, S_LEGAL_ENTITY, S_INVOICING_ENTITY, S_SP_TYPE, S_OS,
+	S_TENANCY, S_DB_ENGINE,
+	/* Maps (a JSON object in a CSV, a MAP in Parquet): CUR 2.0's
+	 * resource_tags, cost_category and product, FOCUS's Tags. */
+	S_TAGS, S_COST_CATS, S_PRODUCT_MAP,
 	S_NSLOTS
 };
+
+/* Legacy CUR has a column per tag (resourceTags/user:Owner) and per cost
+ * category (costCategory/Team): the j-th one read is slot S_NSLOTS + j,
+ * up to CUR_TAG_COLUMNS_MAX of them (csv.h's CSV_SLOTS_MAX). */
+#define CUR_TAG_COLUMNS_MAX	(CSV_SLOTS_MAX - S_NSLOTS)
+#define CUR_TAG_PREFIX		"resourceTags/"
+#define CUR_COST_CAT_PREFIX	"costCategory/"
 
 /* Format of a header; CUR_UNKNOWN if it is none we read. */
 enum cur_format	 cur_detect(char *const *names, int ncols);

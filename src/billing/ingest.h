@@ -92,6 +92,7 @@ struct ingest_report {
 	uint64_t	 csv_bytes;
 	uint64_t	 rows;			/* data rows read */
 	uint64_t	 rejected;
+	uint64_t	 tags_dropped;		/* tags past ATTRS_MAX (attrs.h) */
 	uint64_t	 groups;		/* rollup rows written */
 	double		 seconds;
 	double		 parse_seconds;		/* reading and rolling up */

@@ -168,6 +168,10 @@ key_split(const struct ingest_report *r, const char *k, char *buf,
 		buf += n + 1;
 		off += n + 1;
 	}
+	n = (unsigned char)k[off] | (size_t)(unsigned char)k[off + 1] << 8;
+	memcpy(buf, k + off + 2, n);
+	buf[n] = '\0';
+	o->attrs = buf;
 }
 
 /* Per account totals for the report, from the rollups. */

@@ -19,6 +19,7 @@
 #define XXH_STATIC_LINKING_ONLY	/* XXH3_state_t in our structs */
 #include <xxhash.h>
 
+#include "billing/attrs.h"
 #include "billing/csv.h"
 #include "billing/cur.h"
 #include "billing/ingest.h"
@@ -35,9 +36,11 @@
 #define ORPHANS_MAX	64		/* running imports judged per import */
 #define WAIT_MS		200		/* polls for the same delivery */
 #define BALLAST_ROWS	10000		/* imports with space set aside */
-#define KEY_MAX		2432	/* 11 + 7 x 256 key bytes, then the last account */
+#define KEY_MAX		(2432 + 2 + ATTRS_MAX + 8)	/* 11 + 7 x 256 key
+				   bytes, then the last account; attrs */
 /* A rollup key: the usage day (10 bytes), the in-membership flag, then
- * seven strings each after its length byte, the account first. */
+ * seven strings each after its length byte, the account first, then the
+ * attrs (billing/attrs.h) after their two length bytes (little-endian). */
 #define KEY_IN_MEMBERSHIP(k)	((k)[10])
 #define KEY_ACCOUNT_LEN(k)	((size_t)(unsigned char)(k)[11])
 #define KEY_ACCOUNT(k)		((k) + 12)
@@ -114,7 +117,13 @@ struct worker {
 	enum cur_format	 fmt;
 	const char	*name;
 	char		*const *cols;
-	int		 col_of[S_NSLOTS];	/* slot -> column or -1 */
+	int		 col_of[CSV_SLOTS_MAX];	/* slot -> column or -1 */
+	/* Legacy CUR's tag and cost category columns, slot S_NSLOTS + i:
+	 * their kind (attrs.h) and key (in cols). */
+	int		 ntagcols;
+	char		 tagkind[CUR_TAG_COLUMNS_MAX];
+	const char	*tagkey[CUR_TAG_COLUMNS_MAX];
+	char		 jbuf[ATTRS_MAX];	/* JSON strings with escapes */
 	char		 last_start[13];
 	int64_t		 last_hour;
 	const char	*last_acct;		/* raw, as the file wrote it */
@@ -149,6 +158,14 @@ int	ingest_worker_setup(struct worker *, char **names, int ncols,
 int	ingest_on_row(void *w, const struct csv_field *, uint64_t line);
 /* The error of a failed scan: the worker's own or the splitter's. */
 int	ingest_scan_error(const struct worker *, struct err *);
+
+/* ingest_attrs.c */
+/* Reads column col of the header if it is a legacy tag or cost category
+ * column (1), else 0 (past CUR_TAG_COLUMNS_MAX too). */
+int	ingest_attrs_setup(struct worker *, int col, const char *name);
+/* The row's attrs (billing/attrs.h) into out (ATTRS_MAX + 8 bytes); the
+ * length. */
+size_t	ingest_attrs(struct worker *, const struct csv_field *, char *out);
 
 /* A row still open after RESERVE bytes: no buffer holds it. */
 int	ingest_long_row_error(const char *name, uint64_t line, struct err *);

@@ -44,6 +44,8 @@ pq_kind(int s)
 		return (PARQUET_TIME);
 	if (s >= S_UNBLENDED && s <= S_RI_UNUSED_FEE)
 		return (PARQUET_NUMBER);
+	if (s == S_TAGS || s == S_COST_CATS || s == S_PRODUCT_MAP)
+		return (PARQUET_MAP);
 	return (PARQUET_TEXT);
 }
 
@@ -209,13 +211,14 @@ add_source(struct ingest *ing, const struct parquet_source *src,
 	w->currency_len = -1;
 	if (ingest_worker_setup(w, names, ncols, 1, e) == -1)
 		goto out;
-	for (s = 0; s < S_NSLOTS; s++) {
+	for (s = 0; s < CSV_SLOTS_MAX; s++) {
 		if (w->col_of[s] < 0)
 			continue;
 		if (parquet_want(pq, w->col_of[s], s, pq_kind(s), &nums,
 		    e) == -1)
 			goto out;
-		w->nums |= (uint32_t)nums << s;
+		if (nums)
+			w->nums |= (uint32_t)1 << s;
 	}
 	memset(&d, 0, sizeof(d));
 	d.src = src;

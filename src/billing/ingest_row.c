@@ -633,6 +633,14 @@ ingest_on_row(void *arg, const struct csv_field *f, uint64_t line)
 	    key_put(&k, pick(f, S_REGION, S_REGION_ALT), &h) == -1 ||
 	    key_put(&k, &f[S_LITYPE], &h) == -1 ||
 	    key_put(&k, &f[S_TERM], &h) == -1;
+	{
+		size_t	 an = ingest_attrs(w, f, k + 2);
+
+		k[0] = (char)(an & 0xff);
+		k[1] = (char)(an >> 8);
+		h = copy_field(k + 2, k + 2, an, h);
+		k += 2 + an;
+	}
 	h = rollup_fin(h);
 	rollup_prefetch(w->roll, h);
 
@@ -683,8 +691,9 @@ ingest_worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
 		    "line_item_unblended_cost or BilledCost column", w->name));
 	csv_init(&w->c, ncols, line);
 	w->cols = names;
-	for (s = 0; s < S_NSLOTS; s++)
+	for (s = 0; s < CSV_SLOTS_MAX; s++)
 		w->col_of[s] = -1;
+	w->ntagcols = 0;
 	for (i = 0; i < ncols; i++) {
 		if ((s = cur_slot(w->fmt, names[i])) >= 0 && w->col_of[s] >= 0)
 			return (err_set(e, ERR_INVALID, NULL, NULL, "%s:1: "
@@ -694,7 +703,10 @@ ingest_worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
 		if (s >= 0) {
 			csv_want(&w->c, i, s);
 			w->col_of[s] = i;
-		} else if (!cur_known(w->fmt, names[i])) {
+		} else if (w->fmt == CUR_LEGACY &&
+		    ingest_attrs_setup(w, i, names[i]))
+			;	/* a tag or cost category column */
+		else if (!cur_known(w->fmt, names[i])) {
 			if (r->n_unknown < INGEST_UNKNOWN_LISTED)
 				snprintf(r->unknown[r->n_unknown++],
 				    sizeof(r->unknown[0]), "%s", names[i]);
@@ -702,7 +714,7 @@ ingest_worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
 		}
 	}
 	/* Every slot gets a field: absent columns read as empty. */
-	w->c.nslots = S_NSLOTS;
+	w->c.nslots = S_NSLOTS + w->ntagcols;
 	if (w->col_of[S_UNBLENDED] < 0 || w->col_of[S_START] < 0)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "%s:1: the %s "
 		    "header lacks %s", w->name, cur_format_name(w->fmt),

@@ -270,6 +270,7 @@ ingest_split_merge(struct ingest *ing, struct worker *h, struct err *e)
 		    "out-of-membership sum overflows"));
 	r->out_lines += o->out_lines;
 	r->rejected += o->rejected;
+	r->tags_dropped += o->tags_dropped;
 	/* Each list is in line order: the first 20 of both are listed. */
 	for (i = 0; i < r->n_rejects; i++)
 		all[n++] = r->rejects[i];

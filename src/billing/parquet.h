@@ -44,7 +44,10 @@ enum parquet_kind {
 				   (an account id typed as a number lost its
 				   leading zeros) */
 	PARQUET_NUMBER,		/* exact decimal text (see pq_value.c) */
-	PARQUET_TIME		/* "YYYY-MM-DDTHH:MM:SSZ"; strings as they are */
+	PARQUET_TIME,		/* "YYYY-MM-DDTHH:MM:SSZ"; strings as they are */
+	PARQUET_MAP		/* a MAP of strings as the JSON object a CSV
+				   holds ({"k": "v"}; a null map empty, null
+				   values left out); a string column as TEXT */
 };
 
 struct parquet;
@@ -130,7 +133,8 @@ uint64_t parquet_rows(const struct parquet *);
 /* Bytes of all column chunks once decompressed (as the footer says). */
 uint64_t parquet_plain_bytes(const struct parquet *);
 /* Decodes top-level column col as slot (< CSV_SLOTS_MAX). Fails if the
- * column is nested or of a type that kind does not read. *nums_out is 1
+ * column is nested (but a MAP of strings as PARQUET_MAP) or of a type
+ * that kind does not read. *nums_out is 1
  * when the slot's fields are struct parquet_num's text (see above). */
 int	 parquet_want(struct parquet *, int col, int slot, enum parquet_kind,
 	    int *nums_out /* OUT */, struct err *);

@@ -24,6 +24,8 @@ struct want {
 	int		 leaf;
 	int		 slot;
 	int		 kind;
+	int		 vleaf;		/* a MAP's value leaf (leaf: its keys);
+					   -1 for other columns */
 };
 
 struct parquet {
@@ -193,6 +195,27 @@ parquet_want(struct parquet *p, int col, int slot, enum parquet_kind kind,
 		    "column %d, slot %d", col, slot));
 	el = &p->m.el[p->m.top[col]];
 	leaf = p->m.top_leaf[col];
+	p->w[p->nw].vleaf = -1;
+	if (kind == PARQUET_MAP && el->group_kind == 1 &&
+	    leaf + 1 < p->m.nleaf && p->m.leaf[leaf + 1].top == col &&
+	    (leaf + 2 == p->m.nleaf || p->m.leaf[leaf + 2].top != col) &&
+	    p->m.leaf[leaf].max_rep == 1) {
+		/* MAP<key, value>: two leaves, keys then values. */
+		if (pq_col_check(&p->m, leaf, PARQUET_TEXT, msg,
+		    sizeof(msg)) == -1 || pq_col_check(&p->m, leaf + 1,
+		    PARQUET_TEXT, msg, sizeof(msg)) == -1)
+			return (err_set(e, ERR_INVALID, NULL, NULL, "%s: %s",
+			    p->name, msg));
+		*nums = 0;
+		p->w[p->nw].leaf = leaf;
+		p->w[p->nw].vleaf = leaf + 1;
+		p->w[p->nw].slot = slot;
+		p->w[p->nw].kind = PARQUET_TEXT;
+		p->nw++;
+		return (0);
+	}
+	if (kind == PARQUET_MAP)
+		kind = PARQUET_TEXT;
 	if (el->nchildren > 0 || p->m.leaf[leaf].max_rep > 0)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: column %s is "
 		    "%s, not a single value per row", p->name, el->name,
@@ -228,6 +251,8 @@ struct thr {
 	void			*arg;
 	struct pq_codecs	 codecs;
 	struct pq_col		*c;
+	struct pq_col		*mv;		/* MAPs' value leaves */
+	char			**mtext;	/* MAPs' JSON of the row */
 	struct csv_field	 f[CSV_SLOTS_MAX];
 	pthread_t		 th;
 	int			 started;
@@ -244,9 +269,17 @@ thr_init(struct thr *t, struct scan *s, void *arg)
 	t->s = s;
 	t->arg = arg;
 	t->c = xcalloc((size_t)p->nw + 1, sizeof(*t->c));
-	for (i = 0; i < p->nw; i++)
+	t->mv = xcalloc((size_t)p->nw + 1, sizeof(*t->mv));
+	t->mtext = xcalloc((size_t)p->nw + 1, sizeof(*t->mtext));
+	for (i = 0; i < p->nw; i++) {
 		pq_col_init(&t->c[i], &p->src, p->name, &p->m, p->w[i].leaf,
 		    p->w[i].kind, &t->codecs);
+		if (p->w[i].vleaf >= 0) {
+			pq_col_init(&t->mv[i], &p->src, p->name, &p->m,
+			    p->w[i].vleaf, PARQUET_TEXT, &t->codecs);
+			t->mtext[i] = xmalloc(CSV_FIELD_MAX);
+		}
+	}
 	for (i = 0; i < CSV_SLOTS_MAX; i++)
 		t->f[i].p = empty;
 }
@@ -256,9 +289,16 @@ thr_release(struct thr *t)
 {
 	int	 i;
 
-	for (i = 0; i < t->s->p->nw; i++)
+	for (i = 0; i < t->s->p->nw; i++) {
 		pq_col_release(&t->c[i]);
+		if (t->s->p->w[i].vleaf >= 0) {
+			pq_col_release(&t->mv[i]);
+			xfree(t->mtext[i]);
+		}
+	}
 	xfree(t->c);
+	xfree(t->mv);
+	xfree(t->mtext);
 	pq_codecs_release(&t->codecs);
 }
 
@@ -298,6 +338,8 @@ batch(struct thr *t, const struct pq_rowgroup *rg, size_t n, size_t *k,
 
 	*k = n;
 	for (i = 0; i < p->nw; i++) {
+		if (p->w[i].vleaf >= 0)
+			continue;	/* a MAP: rows of any length (map_row) */
 		c = &t->c[i];
 		if (c->fi == c->nf) {
 			if (pq_col_fill(c, n, e) == -1)
@@ -316,6 +358,107 @@ batch(struct thr *t, const struct pq_rowgroup *rg, size_t n, size_t *k,
 
 static int	start_helpers(struct scan *, struct thr *);
 
+/* Appends the C string s to the JSON text b (at *o, cap bytes) as it
+ * is; -1 if it does not fit. */
+static int
+json_lit(char *b, size_t *o, size_t cap, const char *s)
+{
+	if (*o + strlen(s) > cap)
+		return (-1);
+	memcpy(b + *o, s, strlen(s));
+	*o += strlen(s);
+	return (0);
+}
+
+/* Appends s[0..n) to b, escaped; -1 if it does not fit. */
+static int
+json_put(char *b, size_t *o, size_t cap, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (*o + 7 > cap)
+			return (-1);
+		if (ch == '"' || ch == '\\') {
+			b[(*o)++] = '\\';
+			b[(*o)++] = (char)ch;
+		} else if (ch < 0x20)
+			*o += (size_t)snprintf(b + *o, 7, "\\u%04x", ch);
+		else
+			b[(*o)++] = (char)ch;
+	}
+	return (0);
+}
+
+/* The next value of c, filling its batch; -1 past its row group's end. */
+static int
+map_next(struct pq_col *c, struct err *e)
+{
+	if (c->fi < c->nf)
+		return (0);
+	if (pq_col_fill(c, PQ_BATCH, e) == -1)
+		return (-1);
+	c->fi = 0;
+	if (c->nf == 0)
+		return (pq_col_fail(c, e, "%lld values end before the row "
+		    "group's rows", (long long)c->ch->num_values));
+	return (0);
+}
+
+/* Want i's MAP in the next row, as the JSON object a CSV holds (entries
+ * past CSV_FIELD_MAX left out, as no CSV field is longer). */
+static int
+map_row(struct thr *t, int i, struct csv_field *out, struct err *e)
+{
+	struct pq_col	*k = &t->c[i], *v = &t->mv[i];
+	char		*b = t->mtext[i];
+	size_t		 o = 0, at;
+	int		 first = 1, full = 0;
+
+	for (;;) {
+		if (first || k->fi < k->nf || k->values_left > 0 ||
+		    k->page_left > 0) {
+			if (map_next(k, e) == -1)
+				return (first ? -1 : 0);
+		} else
+			break;
+		if (!first && k->rl[k->fi] == 0)
+			break;
+		if (map_next(v, e) == -1)
+			return (-1);
+		if (first && k->dl[k->fi] < (uint32_t)k->lf->max_def) {
+			k->fi++;	/* a null or empty map */
+			v->fi++;
+			out->p = b;
+			out->len = 0;
+			return (0);
+		}
+		if (first)
+			b[o++] = '{';
+		first = 0;
+		at = o;
+		if (!full && v->dl[v->fi] == (uint32_t)v->lf->max_def &&
+		    (json_lit(b, &o, CSV_FIELD_MAX - 2, o > 1 ? ", \"" :
+		    "\"") == -1 || json_put(b, &o, CSV_FIELD_MAX - 2,
+		    k->f[k->fi].p, k->f[k->fi].len) == -1 ||
+		    json_lit(b, &o, CSV_FIELD_MAX - 2, "\": \"") == -1 ||
+		    json_put(b, &o, CSV_FIELD_MAX - 2, v->f[v->fi].p,
+		    v->f[v->fi].len) == -1 ||
+		    json_lit(b, &o, CSV_FIELD_MAX - 2, "\"") == -1)) {
+			o = at;		/* no room: left out */
+			full = 1;
+		}
+		k->fi++;
+		v->fi++;
+	}
+	b[o++] = '}';
+	out->p = b;
+	out->len = o;
+	return (0);
+}
+
 /* Reads row group g into the sink; helpers may start meanwhile. */
 static int
 scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
@@ -332,7 +475,9 @@ scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
 
 	for (i = 0; i < nw; i++) {
 		slot[i] = p->w[i].slot;
-		if (pq_col_start(&t->c[i], g, e) == -1)
+		if (pq_col_start(&t->c[i], g, e) == -1 ||
+		    (p->w[i].vleaf >= 0 && pq_col_start(&t->mv[i], g,
+		    e) == -1))
 			return (-1);
 	}
 	while (left > 0) {
@@ -345,7 +490,11 @@ scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
 			src[i] = t->c[i].f + t->c[i].fi;
 		for (r = 0; r < k; r++) {
 			for (i = 0; i < nw; i++)
-				t->f[slot[i]] = src[i][r];
+				if (p->w[i].vleaf < 0)
+					t->f[slot[i]] = src[i][r];
+				else if (map_row(t, i, &t->f[slot[i]],
+				    e) == -1)
+					return (-1);
 			if (s->sink->row(t->arg, t->f, line + r) != 0) {
 				if (s->sink->error != NULL)
 					(void)s->sink->error(t->arg, e);
@@ -353,7 +502,8 @@ scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
 			}
 		}
 		for (i = 0; i < p->nw; i++)
-			t->c[i].fi += k;
+			if (p->w[i].vleaf < 0)
+				t->c[i].fi += k;
 		left -= k;
 		line += k;
 		if (helpers != NULL && !helpers[0].started &&
@@ -362,7 +512,8 @@ scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
 			(void)start_helpers(s, helpers);
 	}
 	for (i = 0; i < p->nw; i++)
-		if (t->c[i].page_left > 0 || t->c[i].values_left > 0)
+		if (t->c[i].page_left > 0 || t->c[i].values_left > 0 ||
+		    (p->w[i].vleaf >= 0 && t->c[i].fi < t->c[i].nf))
 			return (pq_col_fail(&t->c[i], e, "%lld values for "
 			    "%lld rows", (long long)t->c[i].ch->num_values,
 			    (long long)rg->num_rows));

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "billing/attrs.h"
 #include "billing/service.h"
 #include "ce/internal.h"
 #include "core/xmalloc.h"
@@ -125,6 +126,9 @@ static void
 set_free(struct ce_set *s)
 {
 	strtab_release(&s->str);
+	strtab_release(&s->tsstr);
+	xfree(s->ts);
+	xfree(s->pairs);
 	xfree(s->rows);
 	xfree(s);
 }
@@ -211,6 +215,87 @@ purchase_type(const char *lit, const char *term, const char *ut)
 	return ("On Demand Instances");
 }
 
+/* What a line without the attribute shows in each attrs dimension. */
+static const char *const attr_none[ATTR_NDIMS] = {
+	"NoAZ", "NoLegalEntity", "NoInvoicingEntity", "NoSavingsPlansType",
+	"NoPlatform", "NoTenancy", "NoDatabaseEngine"
+};
+static const enum ce_dim attr_dim[ATTR_NDIMS] = {
+	CE_AZ, CE_LEGAL_ENTITY_NAME, CE_INVOICING_ENTITY,
+	CE_SAVINGS_PLANS_TYPE, CE_PLATFORM, CE_TENANCY, CE_DATABASE_ENGINE
+};
+
+/* PLATFORM: the CUR's operating system as Cost Explorer names it. */
+static const char *
+platform(const char *os)
+{
+	static const char *const map[][2] = { { "Linux", "Linux/UNIX" },
+	    { "RHEL", "Red Hat Enterprise Linux" }, { "SUSE", "SUSE Linux" },
+	    { NULL, NULL } };
+	size_t	 i;
+
+	for (i = 0; map[i][0] != NULL; i++)
+		if (strcmp(os, map[i][0]) == 0)
+			return (map[i][1]);
+	return (os);
+}
+
+int64_t
+ce_attr_kid(const struct ce_set *s, enum ce_dim kind, const char *key)
+{
+	char	 buf[300];
+
+	if (snprintf(buf, sizeof(buf), "%c%s", kind == CE_TAG ? ATTRS_TAG :
+	    ATTRS_COST_CAT, key) >= (int)sizeof(buf))
+		return (-1);
+	return (strtab_find(&s->str, buf));
+}
+
+/* The row's attrs: its dims, and its tag set (added when new). */
+static void
+load_attrs(struct ce_set *s, struct ce_row *w, const char *attrs)
+{
+	const char		*dp[ATTR_NDIMS], *rs;
+	size_t			 dl[ATTR_NDIMS], ne, i;
+	struct attrs_entry	 ent[ATTRS_ENTRIES_MAX];
+	char			 buf[ATTRS_MAX + 2];
+	uint32_t		 id;
+
+	if (attrs == NULL)
+		attrs = "";
+	ne = attrs_split(attrs, strlen(attrs), dp, dl, ent, ATTRS_ENTRIES_MAX);
+	for (i = 0; i < ATTR_NDIMS; i++) {
+		if (dl[i] == 0) {
+			w->d[attr_dim[i]] = strtab_add(&s->str, attr_none[i]);
+			continue;
+		}
+		memcpy(buf, dp[i], dl[i]);
+		buf[dl[i]] = '\0';
+		w->d[attr_dim[i]] = strtab_add(&s->str, i == ATTR_OS ?
+		    platform(buf) : buf);
+	}
+	rs = strchr(attrs, ATTRS_RS);
+	id = strtab_add(&s->tsstr, rs != NULL ? rs : "");
+	w->tags = id;
+	if (id < s->nts)
+		return;
+	/* A new set: its pairs. */
+	s->pairs = xrealloc(s->pairs, (s->npairs + ne + 1) *
+	    sizeof(*s->pairs));
+	for (i = 0; i < ne; i++) {
+		buf[0] = ent[i].kind;
+		memcpy(buf + 1, ent[i].key, ent[i].klen);
+		buf[1 + ent[i].klen] = '\0';
+		s->pairs[s->npairs][0] = strtab_add(&s->str, buf);
+		memcpy(buf, ent[i].val, ent[i].vlen);
+		buf[ent[i].vlen] = '\0';
+		s->pairs[s->npairs][1] = strtab_add(&s->str, buf);
+		s->npairs++;
+	}
+	s->ts = xrealloc(s->ts, (s->nts + 2) * sizeof(*s->ts));
+	s->ts[++s->nts] = (uint32_t)s->npairs;
+}
+
 static int
 load_row(void *arg, const struct billing_rollup *r)
 {
@@ -252,6 +337,7 @@ load_row(void *arg, const struct billing_rollup *r)
 	    r->line_item_type, r->pricing_term, r->usage_type));
 	w->d[CE_BILLING_ENTITY] = strtab_add(&s->str, strcmp(r->product_code,
 	    "AWSMarketplace") == 0 ? "AWS Marketplace" : "AWS");
+	load_attrs(s, w, r->attrs);
 	w->in_membership = r->in_membership != 0;
 	w->unblended = r->unblended;
 	w->net = r->net_unblended;
@@ -275,7 +361,9 @@ set_seal(struct ce_set *s)
 		s->rows = xrealloc(s->rows, s->nrows * sizeof(*s->rows));
 		s->cap = s->nrows;
 	}
+	strtab_release(&s->tsstr);	/* the sets' ids are what stays */
 	s->bytes = sizeof(*s) + s->cap * sizeof(*s->rows) +
+	    (s->nts + 1) * sizeof(*s->ts) + s->npairs * sizeof(*s->pairs) +
 	    (s->str.mask + 1) * sizeof(*s->str.slots) +
 	    s->str.cap * sizeof(*s->str.s);
 	for (i = 0; i < s->str.n; i++)
@@ -312,6 +400,10 @@ ce_set_get(struct store *st, const struct billing_source *im,
 	s->min_day = INT64_MAX;
 	s->max_day = INT64_MIN;
 	strtab_init(&s->str);
+	strtab_init(&s->tsstr);
+	(void)strtab_add(&s->tsstr, "");	/* set 0: no tags */
+	s->ts = xcalloc(2, sizeof(*s->ts));
+	s->nts = 1;
 	if (paid_rollups(st, im->id, load_row, s, e) != 0) {
 		set_free(s);
 		return (NULL);

@@ -45,7 +45,18 @@ enum ce_dim {
 	CE_PAYER_ACCOUNT,	/* the bill's payer: the MSP's, or a billing
 				   transfer's source organization's */
 	CE_INSTANCE_TYPE, CE_PURCHASE_TYPE, CE_BILLING_ENTITY,
-	CE_NDIMS
+	/* From the rollup's attrs (billing/attrs.h), "NoAZ" ... when a line
+	 * has none: the CUR's availability zone, legal entity, invoicing
+	 * entity, savings plan offering type, operating system (as Cost
+	 * Explorer names platforms: "Linux" is "Linux/UNIX"), tenancy and
+	 * database engine. */
+	CE_AZ, CE_LEGAL_ENTITY_NAME, CE_INVOICING_ENTITY,
+	CE_SAVINGS_PLANS_TYPE, CE_PLATFORM, CE_TENANCY, CE_DATABASE_ENGINE,
+	CE_NDIMS,
+	/* Not dimensions: a group or filter by a resource tag's or a cost
+	 * category's value, the key naming which (ce_query.group_key,
+	 * ce_expr.key). */
+	CE_TAG = CE_NDIMS, CE_COST_CATEGORY
 };
 
 #define CE_GROUP_MAX		2
@@ -106,11 +117,20 @@ int	ce_scope_customer(struct store *, struct arena *,
 int	ce_scope_msp(struct store *, struct arena *,
 	    struct ce_scope *out /* OUT */, struct err *);
 
-/* A Filter expression. */
+/* A Filter expression. A leaf (CE_DIMS) names a dimension, or CE_TAG or
+ * CE_COST_CATEGORY and a key; its values match as its MatchOptions say
+ * (0: EQUALS, CASE_SENSITIVE). */
 enum ce_op { CE_DIMS, CE_AND, CE_OR, CE_NOT };
+#define CE_MATCH_ABSENT		0x01	/* no such tag or cost category */
+#define CE_MATCH_STARTS_WITH	0x02
+#define CE_MATCH_ENDS_WITH	0x04
+#define CE_MATCH_CONTAINS	0x08
+#define CE_MATCH_CASE_INSENSITIVE 0x10
 struct ce_expr {
 	enum ce_op		 op;
 	enum ce_dim		 dim;		/* CE_DIMS */
+	const char		*key;		/* CE_TAG, CE_COST_CATEGORY */
+	unsigned		 match;		/* CE_MATCH_* */
 	const char *const	*values;	/* CE_DIMS */
 	size_t			 nvalues;
 	struct ce_expr		**kids;		/* AND, OR: >= 2; NOT: 1 */
@@ -121,6 +141,8 @@ struct ce_query {
 	int64_t			 start, end;	/* days, end exclusive */
 	int			 monthly;
 	enum ce_dim		 group[CE_GROUP_MAX];
+	const char		*group_key[CE_GROUP_MAX];	/* CE_TAG,
+						   CE_COST_CATEGORY: which */
 	size_t			 ngroup;
 	const struct ce_expr	*filter;	/* NULL: everything */
 };
@@ -155,11 +177,34 @@ int	ce_query_run(struct store *, struct arena *, const struct ce_scope *,
 	    struct err *);
 
 /* Distinct values of dim in [start, end) for scope, sorted, those that
- * contain `search` (case-insensitive; NULL: all). */
+ * contain `search` (case-insensitive; NULL: all). dim CE_TAG or
+ * CE_COST_CATEGORY: the values of key (NULL: the keys themselves), of
+ * the lines that filter keeps (NULL: all). */
 int	ce_dimension_values(struct store *, struct arena *,
 	    const struct ce_scope *, enum ce_dim, int64_t start, int64_t end,
 	    const char *search, const char ***out /* OUT */,
 	    size_t *n_out /* OUT */, struct err *);
+int	ce_attr_values(struct store *, struct arena *, const struct ce_scope *,
+	    enum ce_dim, const char *key, int64_t start, int64_t end,
+	    const struct ce_expr *filter, const char *search,
+	    const char ***out /* OUT */, size_t *n_out /* OUT */, struct err *);
+/* A group key as Cost Explorer writes it: "Owner$alice" for a tag or a
+ * cost category ("Owner$" for lines without), the value for a dim. */
+const char *ce_group_key(struct arena *, enum ce_dim, const char *key,
+	    const char *value);
+
+/* The tag keys (kind CE_TAG) or cost category names (CE_COST_CATEGORY)
+ * of scope's lines in [start, end), sorted, with the first and last day
+ * each was seen on. */
+struct ce_attr_key {
+	const char	*key;
+	int64_t		 first_day, last_day;
+	size_t		 nvalues;
+};
+int	ce_attr_keys(struct store *, struct arena *, const struct ce_scope *,
+	    enum ce_dim kind, int64_t start, int64_t end,
+	    struct ce_attr_key **out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
 
 /*
  * Forecast of `metric` over [start, end) (start >= today, end - start at

@@ -22,6 +22,7 @@ struct ce_row {
 	uint32_t	 d[CE_NDIMS];		/* string ids */
 	uint32_t	 term;			/* pricing term string id */
 	uint32_t	 code;			/* product code string id */
+	uint32_t	 tags;			/* its tag set (ce_set.ts) */
 	int32_t		 in_membership;
 	int64_t		 unblended, net, amortized, public_od, usage;
 };
@@ -35,6 +36,14 @@ struct ce_set {
 	char		 period[8];
 	char		 currency[4];
 	struct strtab	 str;
+	/* Tag sets: set i's pairs (key, value string ids; keys are the
+	 * kind byte then the key, "tOwner", "cTeam") are pairs[ts[i] ..
+	 * ts[i + 1]). Set 0 is empty. */
+	uint32_t	*ts;
+	size_t		 nts;
+	uint32_t	(*pairs)[2];
+	size_t		 npairs;
+	struct strtab	 tsstr;		/* while loading: the sets' text */
 	struct ce_row	*rows;
 	size_t		 nrows, cap;
 	size_t		 bytes;		/* held in memory, for the cache's cap */
@@ -59,6 +68,26 @@ int	ce_scan(struct store *, struct arena *, const struct ce_scope *,
 int	ce_price_set(struct store *, struct arena *, const struct ce_set *,
 	    const uint32_t *idx, const char **rowcust, size_t n,
 	    struct ce_price *price /* OUT */, struct err *);
+#define CE_ABSENT	UINT32_MAX
+/* Row r's value of the tag or cost category whose key string id is kid
+ * (-1: none in the set), or CE_ABSENT. */
+static inline uint32_t
+ce_row_attr(const struct ce_set *s, const struct ce_row *r, int64_t kid)
+{
+	uint32_t	 i;
+
+	if (kid < 0)
+		return (CE_ABSENT);
+	for (i = s->ts[r->tags]; i < s->ts[r->tags + 1]; i++)
+		if (s->pairs[i][0] == (uint32_t)kid)
+			return (s->pairs[i][1]);
+	return (CE_ABSENT);
+}
+/* Whether s matches value v under CE_MATCH_* options (EQUALS: none). */
+int	ce_match(const char *s, const char *v, unsigned opt);
+/* The string id of kind's key in s ("tOwner"), or -1. */
+int64_t	ce_attr_kid(const struct ce_set *, enum ce_dim kind, const char *key);
+
 /* The metrics of one row as scope sees them. */
 void	ce_row_values(const struct ce_scope *, const struct ce_row *,
 	    const char *owner, const struct ce_price *, int64_t v[CE_NMETRICS]);

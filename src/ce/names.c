@@ -18,12 +18,15 @@ static const char *const metric_names[CE_NMETRICS] = {
 static const char *const dim_names[CE_NDIMS] = {
 	"SERVICE", "LINKED_ACCOUNT", "REGION", "USAGE_TYPE", "RECORD_TYPE",
 	"OPERATION", "PAYER_ACCOUNT", "INSTANCE_TYPE", "PURCHASE_TYPE",
-	"BILLING_ENTITY"
+	"BILLING_ENTITY", "AZ", "LEGAL_ENTITY_NAME", "INVOICING_ENTITY",
+	"SAVINGS_PLANS_TYPE", "PLATFORM", "TENANCY", "DATABASE_ENGINE"
 };
 static const char *const dim_labels[CE_NDIMS] = {
 	"Service", "Account", "Region", "Usage type", "Line item type",
 	"Operation", "Payer account", "Instance type", "Purchase option",
-	"Billing entity"
+	"Billing entity", "Availability zone", "Legal entity",
+	"Invoicing entity", "Savings Plans type", "Platform", "Tenancy",
+	"Database engine"
 };
 
 int
@@ -57,13 +60,36 @@ ce_dim_parse(const char *s)
 const char *
 ce_dim_name(enum ce_dim d)
 {
+	if (d == CE_TAG)
+		return ("TAG");
+	if (d == CE_COST_CATEGORY)
+		return ("COST_CATEGORY");
 	return (dim_names[d]);
 }
 
 const char *
 ce_dim_label(enum ce_dim d)
 {
+	if (d == CE_TAG)
+		return ("Tag");
+	if (d == CE_COST_CATEGORY)
+		return ("Cost category");
 	return (dim_labels[d]);
+}
+
+const char *
+ce_group_key(struct arena *a, enum ce_dim d, const char *key,
+    const char *value)
+{
+	char	*s;
+	size_t	 n;
+
+	if (d != CE_TAG && d != CE_COST_CATEGORY)
+		return (value);
+	n = strlen(key) + strlen(value) + 2;
+	s = arena_alloc(a, n);
+	snprintf(s, n, "%s$%s", key, value);
+	return (s);
 }
 
 int

@@ -46,14 +46,18 @@ agg_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
     struct err *e)
 {
 	struct agg	*g = arg;
-	int64_t		*gmap[CE_GROUP_MAX];
+	int64_t		*gmap[CE_GROUP_MAX], kid[CE_GROUP_MAX];
 	size_t		 i, k, h;
 	int		 m;
 
+	/* gmap: a string id of the set (a tag's value; str.n: none) to the
+	 * group key's id. */
 	for (k = 0; k < g->q->ngroup; k++) {
 		gmap[k] = arena_alloc(g->a, (s->str.n + 1) * sizeof(int64_t));
 		for (i = 0; i <= s->str.n; i++)
 			gmap[k][i] = -1;
+		kid[k] = g->q->group[k] >= CE_NDIMS ? ce_attr_kid(s,
+		    g->q->group[k], g->q->group_key[k]) : -1;
 	}
 	g->scanned += n;
 	for (i = 0; i < n; i++) {
@@ -64,11 +68,16 @@ agg_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		struct ce_cell		*c;
 
 		for (k = 0; k < g->q->ngroup; k++) {
-			uint32_t sid = r->d[g->q->group[k]];
+			enum ce_dim d = g->q->group[k];
+			uint32_t sid = d < CE_NDIMS ? r->d[d] :
+			    ce_row_attr(s, r, kid[k]);
 
+			if (sid == CE_ABSENT)
+				sid = (uint32_t)s->str.n;
 			if (gmap[k][sid] < 0)
 				gmap[k][sid] = strtab_add(&g->keys,
-				    s->str.s[sid]);
+				    ce_group_key(g->a, d, g->q->group_key[k],
+				    sid < s->str.n ? s->str.s[sid] : ""));
 			gid[k] = (uint32_t)gmap[k][sid];
 		}
 		key = ((uint64_t)g->bucket_of[r->day - g->q->start] << 42) |
@@ -239,8 +248,13 @@ out:
 
 struct dv {
 	enum ce_dim	 dim;
+	const char	*key;		/* CE_TAG, CE_COST_CATEGORY */
 	const char	*search;
 	struct strtab	 vals;
+	/* ce_attr_keys: per key (by vals id) the days and values seen */
+	struct ce_attr_key *keys;
+	struct strtab	*kv;		/* per key: its values */
+	size_t		 kcap;
 };
 
 static int
@@ -252,6 +266,35 @@ contains_ci(const char *hay, const char *needle)
 		if (strncasecmp(hay, needle, n) == 0)
 			return (1);
 	return (n == 0);
+}
+
+/* ce_attr_keys: key seen on day with value. */
+static void
+attr_key_seen(struct dv *d, const char *key, int64_t day, const char *val)
+{
+	uint32_t		 id = strtab_add(&d->vals, key);
+	struct ce_attr_key	*k;
+
+	if (id >= d->kcap) {
+		size_t	 ncap = d->kcap ? d->kcap * 2 : 16, i;
+
+		d->keys = xrealloc(d->keys, ncap * sizeof(*d->keys));
+		d->kv = xrealloc(d->kv, ncap * sizeof(*d->kv));
+		for (i = d->kcap; i < ncap; i++)
+			d->keys[i].key = NULL;
+		d->kcap = ncap;
+	}
+	k = &d->keys[id];
+	if (k->key == NULL) {
+		k->key = d->vals.s[id];
+		k->first_day = k->last_day = day;
+		strtab_init(&d->kv[id]);
+	}
+	if (day < k->first_day)
+		k->first_day = day;
+	if (day > k->last_day)
+		k->last_day = day;
+	(void)strtab_add(&d->kv[id], val);
 }
 
 static int
@@ -267,6 +310,38 @@ dv_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 	(void)price;
 	(void)e;
 	seen = xcalloc(s->str.n + 1, 1);
+	if (d->dim >= CE_NDIMS) {
+		int64_t	 kid = d->key != NULL ? ce_attr_kid(s, d->dim,
+			    d->key) : -1;
+		char	 kind = d->dim == CE_TAG ? 't' : 'c';
+
+		for (i = 0; i < n; i++) {
+			const struct ce_row *r = &s->rows[idx[i]];
+			uint32_t	 p, sid;
+
+			if (d->key != NULL) {
+				if ((sid = ce_row_attr(s, r, kid)) ==
+				    CE_ABSENT || seen[sid])
+					continue;
+				seen[sid] = 1;
+				if (d->search == NULL || contains_ci(
+				    s->str.s[sid], d->search))
+					strtab_add(&d->vals, s->str.s[sid]);
+				continue;
+			}
+			for (p = s->ts[r->tags]; p < s->ts[r->tags + 1]; p++) {
+				const char *k = s->str.s[s->pairs[p][0]];
+
+				if (k[0] != kind || (d->search != NULL &&
+				    !contains_ci(k + 1, d->search)))
+					continue;
+				attr_key_seen(d, k + 1, r->day,
+				    s->str.s[s->pairs[p][1]]);
+			}
+		}
+		xfree(seen);
+		return (0);
+	}
 	for (i = 0; i < n; i++) {
 		uint32_t sid = s->rows[idx[i]].d[d->dim];
 
@@ -286,6 +361,100 @@ str_cmp(const void *a, const void *b)
 	return (strcmp(*(const char *const *)a, *(const char *const *)b));
 }
 
+static int
+key_cmp_name(const void *a, const void *b)
+{
+	return (strcmp(((const struct ce_attr_key *)a)->key,
+	    ((const struct ce_attr_key *)b)->key));
+}
+
+static int
+period_check(int64_t start, int64_t end, struct err *e)
+{
+	if (start >= end)
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL, "the start date must be before the end date"));
+	if (end - start > CE_DAYS_MAX)
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL, "the time period is longer than %d days",
+		    CE_DAYS_MAX));
+	return (0);
+}
+
+int
+ce_attr_keys(struct store *st, struct arena *a, const struct ce_scope *sc,
+    enum ce_dim kind, int64_t start, int64_t end, struct ce_attr_key **out,
+    size_t *n_out, struct err *e)
+{
+	struct dv		 d;
+	struct ce_attr_key	*v;
+	size_t			 i;
+	int			 rc;
+
+	if (period_check(start, end, e) == -1)
+		return (-1);
+	memset(&d, 0, sizeof(d));
+	d.dim = kind;
+	strtab_init(&d.vals);
+	rc = ce_scan(st, a, sc, start, end, NULL, dv_visit, &d, e);
+	v = arena_alloc(a, (d.vals.n + 1) * sizeof(*v));
+	for (i = 0; i < d.vals.n; i++) {
+		v[i] = d.keys[i];
+		v[i].key = arena_strdup(a, d.keys[i].key);
+		v[i].nvalues = d.kv[i].n;
+		strtab_release(&d.kv[i]);
+	}
+	xfree(d.keys);
+	xfree(d.kv);
+	strtab_release(&d.vals);
+	if (rc == -1)
+		return (-1);
+	qsort(v, i, sizeof(*v), key_cmp_name);
+	*out = v;
+	*n_out = i;
+	return (0);
+}
+
+int
+ce_attr_values(struct store *st, struct arena *a, const struct ce_scope *sc,
+    enum ce_dim kind, const char *key, int64_t start, int64_t end,
+    const struct ce_expr *filter, const char *search, const char ***out,
+    size_t *n_out, struct err *e)
+{
+	struct dv	 d;
+	const char	**v;
+	size_t		 i;
+
+	if (period_check(start, end, e) == -1)
+		return (-1);
+	memset(&d, 0, sizeof(d));
+	d.dim = kind;
+	d.key = key;
+	d.search = search;
+	strtab_init(&d.vals);
+	if (ce_scan(st, a, sc, start, end, filter, dv_visit, &d, e) == -1) {
+		for (i = 0; i < d.vals.n && d.kv != NULL; i++)
+			strtab_release(&d.kv[i]);
+		xfree(d.keys);
+		xfree(d.kv);
+		strtab_release(&d.vals);
+		return (-1);
+	}
+	v = arena_alloc(a, (d.vals.n + 1) * sizeof(*v));
+	for (i = 0; i < d.vals.n; i++) {
+		v[i] = arena_strdup(a, d.vals.s[i]);
+		if (d.kv != NULL)
+			strtab_release(&d.kv[i]);
+	}
+	xfree(d.keys);
+	xfree(d.kv);
+	qsort(v, d.vals.n, sizeof(*v), str_cmp);
+	*out = v;
+	*n_out = d.vals.n;
+	strtab_release(&d.vals);
+	return (0);
+}
+
 int
 ce_dimension_values(struct store *st, struct arena *a,
     const struct ce_scope *sc, enum ce_dim dim, int64_t start, int64_t end,
@@ -295,14 +464,8 @@ ce_dimension_values(struct store *st, struct arena *a,
 	const char	**v;
 	size_t		 i;
 
-	if (start >= end)
-		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
-		    NULL,
-		    "the start date must be before the end date"));
-	if (end - start > CE_DAYS_MAX)
-		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
-		    NULL,
-		    "the time period is longer than %d days", CE_DAYS_MAX));
+	if (period_check(start, end, e) == -1)
+		return (-1);
 	memset(&d, 0, sizeof(d));
 	d.dim = dim;
 	d.search = search;

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "billing/paid.h"
 #include "ce/internal.h"
@@ -16,16 +17,41 @@
 struct cx {
 	enum ce_op	 op;
 	enum ce_dim	 dim;
+	int64_t		 kid;		/* CE_TAG, CE_COST_CATEGORY */
 	uint8_t		*match;		/* per string of the set */
+	uint8_t		 absent;	/* tags: whether no value matches */
 	struct cx	*kids;
 	size_t		 nkids;
 };
+
+/* Whether string s matches value v under the options (CE_MATCH_*). */
+int
+ce_match(const char *s, const char *v, unsigned opt)
+{
+	size_t	 n = strlen(s), m = strlen(v), i;
+	int	 ci = (opt & CE_MATCH_CASE_INSENSITIVE) != 0;
+
+	if (opt & CE_MATCH_STARTS_WITH)
+		return (m <= n && (ci ? strncasecmp(s, v, m) :
+		    strncmp(s, v, m)) == 0);
+	if (opt & CE_MATCH_ENDS_WITH)
+		return (m <= n && (ci ? strcasecmp(s + n - m, v) :
+		    strcmp(s + n - m, v)) == 0);
+	if (opt & CE_MATCH_CONTAINS) {
+		for (i = 0; i + m <= n; i++)
+			if ((ci ? strncasecmp(s + i, v, m) :
+			    strncmp(s + i, v, m)) == 0)
+				return (1);
+		return (0);
+	}
+	return ((ci ? strcasecmp(s, v) : strcmp(s, v)) == 0);
+}
 
 static void
 cx_compile(struct arena *a, const struct ce_set *s, const struct ce_expr *x,
     struct cx *out)
 {
-	size_t	 i;
+	size_t	 i, k;
 	int64_t	 id;
 
 	out->op = x->op;
@@ -33,11 +59,30 @@ cx_compile(struct arena *a, const struct ce_set *s, const struct ce_expr *x,
 	out->nkids = x->nkids;
 	out->match = NULL;
 	out->kids = NULL;
+	out->absent = 0;
+	out->kid = -1;
 	if (x->op == CE_DIMS) {
 		out->match = arena_zalloc(a, s->str.n + 1);
-		for (i = 0; i < x->nvalues; i++)
-			if ((id = strtab_find(&s->str, x->values[i])) >= 0)
-				out->match[id] = 1;
+		if (x->dim == CE_TAG || x->dim == CE_COST_CATEGORY) {
+			out->kid = ce_attr_kid(s, x->dim, x->key);
+			out->absent = (x->match & CE_MATCH_ABSENT) != 0;
+			for (i = 0; i < x->nvalues; i++)
+				if (*x->values[i] == '\0')
+					out->absent = 1;
+			if (x->match & CE_MATCH_ABSENT)
+				return;
+		}
+		if ((x->match & ~CE_MATCH_ABSENT) == 0) {
+			for (i = 0; i < x->nvalues; i++)
+				if ((id = strtab_find(&s->str,
+				    x->values[i])) >= 0)
+					out->match[id] = 1;
+			return;
+		}
+		for (k = 0; k < s->str.n; k++)
+			for (i = 0; i < x->nvalues && !out->match[k]; i++)
+				out->match[k] = (uint8_t)ce_match(s->str.s[k],
+				    x->values[i], x->match);
 		return;
 	}
 	out->kids = arena_alloc(a, x->nkids * sizeof(*out->kids));
@@ -46,25 +91,30 @@ cx_compile(struct arena *a, const struct ce_set *s, const struct ce_expr *x,
 }
 
 static int
-cx_eval(const struct cx *x, const struct ce_row *r)
+cx_eval(const struct cx *x, const struct ce_set *s, const struct ce_row *r)
 {
 	size_t	 i;
 
 	switch (x->op) {
 	case CE_DIMS:
+		if (x->dim >= CE_NDIMS) {
+			uint32_t v = ce_row_attr(s, r, x->kid);
+
+			return (v == CE_ABSENT ? x->absent : x->match[v]);
+		}
 		return (x->match[r->d[x->dim]]);
 	case CE_AND:
 		for (i = 0; i < x->nkids; i++)
-			if (!cx_eval(&x->kids[i], r))
+			if (!cx_eval(&x->kids[i], s, r))
 				return (0);
 		return (1);
 	case CE_OR:
 		for (i = 0; i < x->nkids; i++)
-			if (cx_eval(&x->kids[i], r))
+			if (cx_eval(&x->kids[i], s, r))
 				return (1);
 		return (0);
 	case CE_NOT:
-		return (!cx_eval(&x->kids[0], r));
+		return (!cx_eval(&x->kids[0], s, r));
 	}
 	return (0);
 }
@@ -130,7 +180,7 @@ ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 			if (!sc->msp && (!paid_billable(r->in_membership) ||
 			    !allowed[r->d[CE_LINKED_ACCOUNT]]))
 				continue;
-			if (filter != NULL && !cx_eval(&fx, r))
+			if (filter != NULL && !cx_eval(&fx, s, r))
 				continue;
 			rowcust[n] = paid_billable(r->in_membership) ?
 			    cust[r->d[CE_LINKED_ACCOUNT]] : NULL;
@@ -241,6 +291,7 @@ ce_price_set(struct store *st, struct arena *a, const struct ce_set *s,
 		w->region = s->str.s[r->d[CE_REGION]];
 		w->line_item_type = s->str.s[r->d[CE_RECORD_TYPE]];
 		w->pricing_term = s->str.s[r->term];
+		w->attrs = "";
 		w->in_membership = r->in_membership;
 		w->unblended = r->unblended;
 		w->net_unblended = r->net;

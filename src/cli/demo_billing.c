@@ -129,9 +129,17 @@ static const char *const demo_cols[] = {
 	"reservation_unused_recurring_fee",
 	"savings_plan_savings_plan_effective_cost",
 	"savings_plan_total_commitment_to_date", "savings_plan_used_commitment",
+	"line_item_availability_zone", "line_item_legal_entity",
+	"bill_invoicing_entity", "savings_plan_offering_type", "product",
+	"resource_tags", "cost_category",
 	"line_item_line_item_description"
 };
+/* Indexes of the attribute columns (AZ ... cost_category), the
+ * description last. */
+enum { COL_AZ = 22, COL_LEGAL, COL_INVOICING, COL_SP_TYPE, COL_PRODUCT,
+	COL_TAGS, COL_COST_CAT };
 #define NCOLS	(sizeof(demo_cols) / sizeof(demo_cols[0]))
+_Static_assert(COL_COST_CAT == NCOLS - 2, "the demo's columns");
 
 static const enum parquet_wtype demo_types[NCOLS] = {
 	PARQUET_W_STRING, PARQUET_W_TIMESTAMP, PARQUET_W_STRING,
@@ -141,8 +149,56 @@ static const enum parquet_wtype demo_types[NCOLS] = {
 	PARQUET_W_DOUBLE, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
 	PARQUET_W_STRING, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
 	PARQUET_W_DOUBLE, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
-	PARQUET_W_DOUBLE, PARQUET_W_STRING
+	PARQUET_W_DOUBLE, PARQUET_W_STRING, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING
 };
+
+#define DEMO_LEGAL	"Amazon Web Services, Inc."
+
+/*
+ * The tags and the cost category of an account's usage of service k (the
+ * account's seed chooses): Owner and Environment, aws:createdBy on some,
+ * none at all on every fifth service (untagged resources); the cost
+ * category Team on three accounts in four. JSON objects, as CUR 2.0's
+ * resource_tags and cost_category.
+ */
+static void
+demo_tags(uint64_t seed, unsigned k, char *tags, size_t tlen, char *cc,
+    size_t clen)
+{
+	static const char *const owners[] = { "alice", "bob", "carol" };
+	static const char *const envs[] = { "prod", "staging" };
+	static const char *const teams[] = { "Platform", "Data", "Web" };
+
+	if ((seed + k) % 5 == 4)
+		snprintf(tags, tlen, "{}");
+	else
+		snprintf(tags, tlen, "{\"user:Owner\": \"%s\", "
+		    "\"user:Environment\": \"%s\"%s}",
+		    owners[((seed >> 8) + k / 3) % 3],
+		    envs[((seed >> 4) + k) % 2],
+		    k % 3 == 0 ? ", \"aws:createdBy\": \"IAMUser:deploy\"" :
+		    "");
+	if ((seed >> 12) % 4 == 3)
+		snprintf(cc, clen, "{}");
+	else
+		snprintf(cc, clen, "{\"Team\": \"%s\"}", teams[(seed >> 16) % 3]);
+}
+
+/* The product map of a service's usage: what PLATFORM, TENANCY and
+ * DATABASE_ENGINE read. */
+static const char *
+demo_product(const char *code, const char *usage_type)
+{
+	if (strcmp(code, "AmazonEC2") == 0 &&
+	    strncmp(usage_type, "BoxUsage", 8) == 0)
+		return ("{\"operating_system\": \"Linux\", "
+		    "\"tenancy\": \"Shared\"}");
+	if (strcmp(code, "AmazonRDS") == 0)
+		return ("{\"database_engine\": \"PostgreSQL\"}");
+	return ("{}");
+}
 
 static int	 demo_parquet;	/* demo_billing_format() */
 
@@ -186,11 +242,24 @@ demo_row(struct demo_out *o, const char *const *v)
 			o->failed = 1;
 		return;
 	}
-	/* Only the description has commas: it is the one quoted. NULL is
-	 * an empty cell. */
-	for (i = 0; i + 1 < NCOLS; i++)
-		fprintf(o->f, "%s,", v[i] != NULL ? v[i] : "");
-	fprintf(o->f, "\"%s\"\n", v[NCOLS - 1]);
+	/* A cell with a comma or a quote is quoted (the description, the
+	 * JSON maps); NULL is an empty cell. */
+	for (i = 0; i < NCOLS; i++) {
+		const char *s = v[i] != NULL ? v[i] : "";
+
+		if (strpbrk(s, ",\"") == NULL)
+			fputs(s, o->f);
+		else {
+			fputc('"', o->f);
+			for (; *s != '\0'; s++) {
+				if (*s == '"')
+					fputc('"', o->f);
+				fputc(*s, o->f);
+			}
+			fputc('"', o->f);
+		}
+		fputc(i + 1 < NCOLS ? ',' : '\n', o->f);
+	}
 }
 
 /* One line of another type than Usage: cost c (unblended = net), public
@@ -226,6 +295,12 @@ demo_line(struct demo_out *o, const char *payer, const char *period,
 	row[14] = num[2];
 	for (i = 0; i < 7; i++)
 		row[15 + i] = extra != NULL ? extra[i] : NULL;
+	for (i = COL_AZ; i < NCOLS; i++)
+		row[i] = NULL;
+	row[COL_LEGAL] = DEMO_LEGAL;
+	row[COL_INVOICING] = DEMO_LEGAL;
+	if (strncmp(type, "SavingsPlan", 11) == 0)
+		row[COL_SP_TYPE] = "ComputeSavingsPlans";
 	row[NCOLS - 1] = desc;
 	demo_row(o, row);
 }
@@ -370,6 +445,7 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 	int		 ny = m == 12 ? y + 1 : y;
 	unsigned	 nm = m == 12 ? 1 : m + 1;
 	char		 period[32], start[32], num[4][32], desc[160];
+	char		 az[32], tags[160], cc[64];
 	const char	*row[NCOLS];
 
 	days = (unsigned)(clock_days_from_civil(ny, nm, 1) - d0);
@@ -438,6 +514,18 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 					row[12] = num[1];
 					row[13] = num[2];
 					row[14] = num[3];
+					snprintf(az, sizeof(az), "%s%c",
+					    regions[seed % 4], 'a' + (int)(k %
+					    3));
+					demo_tags(seed, k, tags, sizeof(tags),
+					    cc, sizeof(cc));
+					row[COL_AZ] = az;
+					row[COL_LEGAL] = DEMO_LEGAL;
+					row[COL_INVOICING] = DEMO_LEGAL;
+					row[COL_PRODUCT] = demo_product(
+					    services[s][0], services[s][1]);
+					row[COL_TAGS] = tags;
+					row[COL_COST_CAT] = cc;
 					row[NCOLS - 1] = desc;
 					demo_row(o, row);
 					rows++;

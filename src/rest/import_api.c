@@ -414,6 +414,8 @@ import_report_json(const struct ingest_report *r)
 	    0 ? (json_int_t)(r->rows / r->seconds) : 0));
 	json_object_set_new(o, "rollup_rows", json_integer(r->groups));
 	json_object_set_new(o, "rejected_rows", json_integer(r->rejected));
+	json_object_set_new(o, "tags_dropped", json_integer(
+	    (json_int_t)r->tags_dropped));
 	a = json_array();
 	for (i = 0; i < r->n_rejects; i++)
 		json_array_append_new(a, json_pack("{s:s, s:I, s:i, s:s, s:s}",

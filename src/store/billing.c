@@ -312,8 +312,8 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 	    "period, day, payer_id, account_id, product_code, usage_type, "
 	    "operation, region, line_item_type, pricing_term, in_membership, "
 	    "unblended, net_unblended, amortized, public_on_demand, "
-	    "usage_amount, line_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?)";
+	    "usage_amount, line_count, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct stmt		*s;
 
 	/* Batched: PostgreSQL sends the rows with COPY (db.h). */
@@ -337,15 +337,17 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 	stmt_bind_int64(s, 16, r->public_on_demand);
 	stmt_bind_int64(s, 17, r->usage_amount);
 	stmt_bind_int64(s, 18, r->line_count);
+	stmt_bind_text(s, 19, r->attrs != NULL ? r->attrs : "");
 	return (stmt_exec(s, e));
 }
 
-#define V18	"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#define V18x2	V18 ", " V18
-#define V18x4	V18x2 ", " V18x2
-#define V18x8	V18x4 ", " V18x4
-#define V18x16	V18x8 ", " V18x8
-#define V18x32	V18x16 ", " V18x16
+#define ROLLUP_NCOLS	19
+#define V19	"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define V19x2	V19 ", " V19
+#define V19x4	V19x2 ", " V19x2
+#define V19x8	V19x4 ", " V19x4
+#define V19x16	V19x8 ", " V19x8
+#define V19x32	V19x16 ", " V19x16
 
 static void
 rollup_bind(struct stmt *s, int b, int64_t import_id,
@@ -369,6 +371,7 @@ rollup_bind(struct stmt *s, int b, int64_t import_id,
 	stmt_bind_int64(s, b + 16, r->public_on_demand);
 	stmt_bind_int64(s, b + 17, r->usage_amount);
 	stmt_bind_int64(s, b + 18, r->line_count);
+	stmt_bind_text(s, b + 19, r->attrs != NULL ? r->attrs : "");
 }
 
 int
@@ -379,7 +382,7 @@ store_billing_rollup_insert_many(struct store *st, int64_t import_id,
 	    "period, day, payer_id, account_id, product_code, usage_type, "
 	    "operation, region, line_item_type, pricing_term, in_membership, "
 	    "unblended, net_unblended, amortized, public_on_demand, "
-	    "usage_amount, line_count) VALUES " V18x32;
+	    "usage_amount, line_count, attrs) VALUES " V19x32;
 	struct stmt		*s;
 	size_t			 i = 0, j;
 	int			 rc;
@@ -390,7 +393,7 @@ store_billing_rollup_insert_many(struct store *st, int64_t import_id,
 			if ((s = db_stmt(st, sql, e)) == NULL)
 				return (-1);
 			for (j = 0; j < STORE_ROLLUP_MULTI; j++)
-				rollup_bind(s, 18 * (int)j, import_id,
+				rollup_bind(s, ROLLUP_NCOLS * (int)j, import_id,
 				    &r[i + j]);
 			rc = stmt_step(s, e);
 			stmt_done(s);

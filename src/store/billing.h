@@ -52,6 +52,7 @@ struct billing_rollup {
 	const char	*region;
 	const char	*line_item_type;
 	const char	*pricing_term;
+	const char	*attrs;		/* billing/attrs.h; NULL reads as "" */
 	int		 in_membership;
 	int64_t		 unblended;
 	int64_t		 net_unblended;

@@ -191,8 +191,8 @@ store_ce_rollups(struct store *st, int64_t import_id, ce_row_fn fn,
 	static const char	*sql = "SELECT period, day, payer_id, account_id, "
 	    "product_code, usage_type, operation, region, line_item_type, "
 	    "pricing_term, in_membership, unblended, net_unblended, amortized, "
-	    "public_on_demand, usage_amount, line_count FROM billing_rollups "
-	    "WHERE import_id = ? ORDER BY account_id, day";
+	    "public_on_demand, usage_amount, line_count, attrs FROM "
+	    "billing_rollups WHERE import_id = ? ORDER BY account_id, day";
 	struct billing_rollup	 r;
 	struct stmt		*s;
 	int			 rc, stop = 0;
@@ -218,6 +218,7 @@ store_ce_rollups(struct store *st, int64_t import_id, ce_row_fn fn,
 		r.public_on_demand = stmt_int64(s, 14);
 		r.usage_amount = stmt_int64(s, 15);
 		r.line_count = stmt_int64(s, 16);
+		r.attrs = stmt_text(s, 17);
 		stop = fn(arg, &r);
 	}
 	stmt_done(s);

@@ -577,13 +577,26 @@ static const struct ca_dim {
 };
 #define CA_NDIMS	(sizeof(ca_dims) / sizeof(ca_dims[0]))
 
+/* Tags and cost categories: grouped by one key ("group=TAG:Owner") and
+ * filtered by "tag=Owner=alice" ("Owner=": the lines without the tag). */
+static const struct ca_attr {
+	struct ca_dim	 d;
+	const char	*prefix;	/* of the group parameter */
+} ca_attrs[] = {
+	{ { CE_TAG, "tag", NULL },		"TAG:" },
+	{ { CE_COST_CATEGORY, "category", NULL },	"COST_CATEGORY:" },
+};
+#define CA_NATTRS	(sizeof(ca_attrs) / sizeof(ca_attrs[0]))
+
 /* Cost analysis parameters from the query string. */
 struct ca {
 	int64_t			 start, end;
 	int			 monthly;
 	const struct ca_dim	*group;		/* NULL: none */
+	const char		*group_key;	/* a tag's or category's */
 	struct ce_expr		*filter;
 	const char		*fval[CA_NDIMS];
+	const char		*aval[CA_NATTRS];	/* "Key=Value" */
 	size_t			 page;		/* 1.. */
 };
 
@@ -595,7 +608,7 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	const char	*g = form_str(&c->query, "group");
 	const char	*pg = form_str(&c->query, "page");
 	int64_t		 today = ce_today(c->r->store);
-	struct ce_expr	*kids[CA_NDIMS];
+	struct ce_expr	*kids[CA_NDIMS + CA_NATTRS];
 	size_t		 nk = 0, i;
 
 	memset(p, 0, sizeof(*p));
@@ -624,6 +637,15 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 		for (i = 0; i < CA_NDIMS; i++)
 			if (strcmp(g, ce_dim_name(ca_dims[i].dim)) == 0)
 				p->group = &ca_dims[i];
+		for (i = 0; i < CA_NATTRS; i++) {
+			size_t n = strlen(ca_attrs[i].prefix);
+
+			if (strncmp(g, ca_attrs[i].prefix, n) == 0 &&
+			    g[n] != '\0') {
+				p->group = &ca_attrs[i].d;
+				p->group_key = g + n;
+			}
+		}
 		if (p->group == NULL && strcmp(g, "NONE") != 0)
 			return (err_set(e, ERR_INVALID, NULL, NULL,
 			    "group: a dimension of the list, or NONE"));
@@ -652,6 +674,27 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 		kids[nk]->dim = ca_dims[i].dim;
 		vals = arena_alloc(c->r->arena, sizeof(*vals));
 		vals[0] = v;
+		kids[nk]->values = vals;
+		kids[nk]->nvalues = 1;
+		nk++;
+	}
+	for (i = 0; i < CA_NATTRS; i++) {
+		const char	*v, *eq, **vals;
+
+		v = p->aval[i] = form_str(&c->query, ca_attrs[i].d.param);
+		if (*v == '\0')
+			continue;
+		if ((eq = strchr(v, '=')) == NULL || eq == v)
+			return (err_set(e, ERR_INVALID, NULL, NULL,
+			    "%s: Key=Value (Key= for the lines without it)",
+			    ca_attrs[i].d.param));
+		kids[nk] = arena_zalloc(c->r->arena, sizeof(struct ce_expr));
+		kids[nk]->op = CE_DIMS;
+		kids[nk]->dim = ca_attrs[i].d.dim;
+		kids[nk]->key = arena_strndup(c->r->arena, v,
+		    (size_t)(eq - v));
+		vals = arena_alloc(c->r->arena, sizeof(*vals));
+		vals[0] = eq + 1;	/* "": absent (ce.h) */
 		kids[nk]->values = vals;
 		kids[nk]->nvalues = 1;
 		nk++;
@@ -696,16 +739,25 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 	size_t		 i;
 
 	/* Room for every filter's longest value, percent-encoded. */
-	buf_init(&b, 256 + CA_NDIMS * 3 * FORM_MAX_VALUE);
+	buf_init(&b, 256 + (CA_NDIMS + CA_NATTRS + 1) * 3 * FORM_MAX_VALUE);
 	ce_day_format(p->start, f, sizeof(f));
 	ce_day_format(p->end - 1, t, sizeof(t));
 	buf_printf(&b, "from=%s&to=%s&granularity=%s&group=%s", f, t,
 	    p->monthly ? "MONTHLY" : "DAILY", p->group != NULL ?
 	    ce_dim_name(p->group->dim) : "NONE");
+	if (p->group_key != NULL) {
+		buf_adds(&b, "%3A");
+		url_add(&b, p->group_key);
+	}
 	for (i = 0; i < CA_NDIMS; i++)
 		if (*p->fval[i] != '\0') {
 			buf_printf(&b, "&%s=", ca_dims[i].param);
 			url_add(&b, p->fval[i]);
+		}
+	for (i = 0; i < CA_NATTRS; i++)
+		if (*p->aval[i] != '\0') {
+			buf_printf(&b, "&%s=", ca_attrs[i].d.param);
+			url_add(&b, p->aval[i]);
 		}
 	if (page > 1)
 		buf_printf(&b, "&page=%zu", page);
@@ -742,6 +794,52 @@ rank_cmp(const void *a, const void *b)
 	return (strcmp(x->key, y->key));
 }
 
+/* A tag's or a cost category's group key ("Owner$alice") as the page
+ * shows it: the value, or "No Owner" for the lines without. */
+static const char *
+attr_label(struct ctx *c, const char *key, const char *gk)
+{
+	size_t	 n = strlen(key);
+	char	*s;
+
+	if (strncmp(gk, key, n) == 0 && gk[n] == '$') {
+		if (gk[n + 1] != '\0')
+			return (gk + n + 1);
+		s = arena_alloc(c->r->arena, n + 4);
+		snprintf(s, n + 4, "No %s", key);
+		return (s);
+	}
+	return (gk);
+}
+
+/* The group-by options of the scope's tag keys and cost categories. */
+static void
+ca_attr_options(struct ctx *c, const struct ce_scope *sc, const struct ca *p)
+{
+	struct ce_attr_key	*k;
+	struct err		 e;
+	size_t			 n, i, j;
+
+	for (j = 0; j < CA_NATTRS; j++) {
+		err_clear(&e);
+		if (ce_attr_keys(c->r->store, c->r->arena, sc,
+		    ca_attrs[j].d.dim, p->start, p->end, &k, &n, &e) == -1)
+			continue;	/* the page still works without them */
+		for (i = 0; i < n; i++) {
+			int sel = p->group == &ca_attrs[j].d &&
+			    strcmp(p->group_key, k[i].key) == 0;
+
+			buf_printf(c->b, "<option value=\"%s",
+			    ca_attrs[j].prefix);
+			html_escape(c->b, k[i].key);
+			buf_printf(c->b, "\"%s>%s: ", sel ? " selected" : "",
+			    ce_dim_label(ca_attrs[j].d.dim));
+			html_escape(c->b, k[i].key);
+			buf_adds(c->b, "</option>");
+		}
+	}
+}
+
 /* The filters as pick-lists of the values of the range (the same source
  * as GetDimensionValues), and the group-by list: both from ca_dims. */
 static void
@@ -775,6 +873,7 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
 		    ce_dim_name(ca_dims[i].dim), p->group == &ca_dims[i] ?
 		    " selected" : "", ce_dim_label(ca_dims[i].dim));
+	ca_attr_options(c, sc, p);
 	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
 	    "</span>", p->group == NULL ? " selected" : "");
 	for (i = 0; i < CA_NDIMS; i++) {
@@ -818,6 +917,13 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 			buf_adds(c->b, " (none in this range)</option>");
 		}
 		buf_adds(c->b, "</select></span>");
+	}
+	for (i = 0; i < CA_NATTRS; i++) {
+		buf_printf(c->b, " <label>%s <input name=\"%s\" size=\"14\" "
+		    "placeholder=\"Key=Value\" value=\"",
+		    ce_dim_label(ca_attrs[i].d.dim), ca_attrs[i].d.param);
+		html_escape(c->b, p->aval[i]);
+		buf_adds(c->b, "\"></label>");
 	}
 	buf_adds(c->b, " <button type=\"submit\">Apply</button></form>");
 }
@@ -940,6 +1046,7 @@ costs(struct ctx *c, int csv)
 	q.filter = p.filter;
 	if (p.group != NULL) {
 		q.group[0] = p.group->dim;
+		q.group_key[0] = p.group_key;
 		q.ngroup = 1;
 	}
 	if (ce_query_run(c->r->store, c->r->arena, &sc, &q, &res, &e) == -1) {
@@ -962,7 +1069,9 @@ costs(struct ctx *c, int csv)
 	for (i = 0; i < ng; i++) {
 		rank[rk[i].k] = i;
 		names[i] = p.group != NULL && p.group->label != NULL && !csv ?
-		    p.group->label(c, rk[i].key) : rk[i].key;
+		    p.group->label(c, rk[i].key) :
+		    p.group_key != NULL && !csv ?
+		    attr_label(c, p.group_key, rk[i].key) : rk[i].key;
 	}
 	labels = arena_alloc(c->r->arena, (res.nbuckets + 1) *
 	    sizeof(*labels));
@@ -987,9 +1096,11 @@ costs(struct ctx *c, int csv)
 		c->resp->content_type = "text/csv; charset=utf-8";
 		response_header(c->resp, "Content-Disposition",
 		    "attachment; filename=\"costs.csv\"");
-		buf_printf(c->b, "period_start,%s,cost_exact_decimal,"
+		buf_printf(c->b, "period_start,%s%s%s,cost_exact_decimal,"
 		    "currency\r\n", p.group != NULL ?
-		    ce_dim_name(p.group->dim) : "total");
+		    ce_dim_name(p.group->dim) : "total",
+		    p.group_key != NULL ? ":" : "",
+		    p.group_key != NULL ? p.group_key : "");
 		for (i = 0; i < res.nbuckets; i++)
 			for (k = 0; k < ng; k++) {
 				if (m[i * ng + k] == 0)
@@ -1067,9 +1178,14 @@ costs(struct ctx *c, int csv)
 	    query, p.group != NULL ? "group" : "period");
 	buf_printf(c->b, "<div class=\"table-wrap\"><table id=\"costs\">"
 	    "<caption class=\"muted\">Amounts in USD, largest %s first"
-	    "</caption><thead><tr><th scope=\"col\">%s</th>",
+	    "</caption><thead><tr><th scope=\"col\">%s",
 	    p.group != NULL ? "group" : "row", p.group != NULL ?
 	    ce_dim_label(p.group->dim) : "");
+	if (p.group_key != NULL) {	/* "Tag Owner" */
+		buf_adds(c->b, " ");
+		html_escape(c->b, p.group_key);
+	}
+	buf_adds(c->b, "</th>");
 	for (i = 0; i < res.nbuckets; i++)
 		buf_printf(c->b, "<th scope=\"col\" class=\"num\">%s</th>",
 		    labels[i]);

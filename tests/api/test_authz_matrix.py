@@ -17,6 +17,7 @@ by a strict (non-emulator) server:
   non-MSP role receives names B (customer A's user: no other customer at
   all). Refused forms change nothing in the database.
 - Cost Explorer (GetCostAndUsage, GetCostForecast, GetUsageForecast, GetDimensionValues,
+  GetTags, GetCostCategories, ListCostAllocationTags, ListCostCategoryDefinitions,
   GetAnomalies, GetAnomalyMonitors, GetAnomalySubscriptions) x
   callers: the MSP sees its payer's lines, a customer's account sees its
   customer's accounts only, anyone else is refused; nobody sees another
@@ -34,6 +35,7 @@ import sqlite3
 import subprocess
 import tempfile
 import urllib.parse
+from collections import defaultdict
 
 import pytest
 
@@ -761,7 +763,23 @@ def test_cost_explorer_callers(w):
             "EndDate": today.isoformat()}},
         "GetAnomalyMonitors": {},
         "GetAnomalySubscriptions": {},
+        "GetTags": {"TimePeriod": period, "TagKey": "Owner"},
+        "GetCostCategories": {"TimePeriod": period, "CostCategoryName": "Team"},
+        "ListCostAllocationTags": {},
+        "ListCostCategoryDefinitions": {},
     }
+    # The tag and cost category values of each account's lines in the
+    # payer's bills (the demo tags by account and service: attrs,
+    # src/billing/attrs.h).
+    attr_of = defaultdict(lambda: defaultdict(set))
+    for acct, attrs in sql(db, "SELECT DISTINCT account_id, attrs FROM billing_rollups "
+                               "WHERE payer_id = ?", (w.msp_id,)):
+        for ent in attrs.split("\x1e")[1:]:
+            k, v = ent.split("\x1f")
+            attr_of[acct][k].add(v)
+
+    def attrs_seen(accounts, key):
+        return set().union(*(attr_of[a][key] for a in accounts))
     bad = []
     for who, want in CE_EXPECT.items():
         for op, body in ops.items():
@@ -781,6 +799,24 @@ def test_cost_explorer_callers(w):
                 seen = {g["Keys"][0] for r in b["ResultsByTime"] for g in r["Groups"]}
             elif op == "GetDimensionValues":
                 seen = {v["Value"] for v in b["DimensionValues"]}
+            elif op in ("GetTags", "GetCostCategories", "ListCostAllocationTags",
+                        "ListCostCategoryDefinitions"):
+                # Only values of lines the caller may see; the payer all
+                # of its bills', a customer some (those of its accounts).
+                seen = set(b.get("Tags") or b.get("CostCategoryValues") or
+                           [t["TagKey"] for t in b.get("CostAllocationTags", [])] or
+                           [c["Name"] for c in b.get("CostCategoryReferences", [])])
+                key = {"GetTags": "tOwner", "GetCostCategories": "cTeam"}.get(op)
+                mine = payer if want == "payer" else allowed[want] & payer
+                if key is None:
+                    may = {k[1:] for a in mine for k in attr_of[a]
+                           if k[0] == ("t" if op == "ListCostAllocationTags" else "c")}
+                else:
+                    may = attrs_seen(mine, key)
+                if not seen <= may or (want == "payer" and seen != may) or \
+                        (want in ("customer A", "customer B") and not seen):
+                    bad.append((who, op, "sees", sorted(seen), "may", sorted(may)))
+                continue
             elif op == "GetAnomalies":
                 # Anomalies name only accounts of the caller's view.
                 seen = {rc["LinkedAccount"] for x in b["Anomalies"] for rc in x["RootCauses"]}

@@ -11,7 +11,7 @@ import subprocess
 from collections import defaultdict
 from decimal import Decimal
 
-from conftest import BIN, Server, client, drop_db, new_db, sql
+from conftest import BIN, Server, aws, client, drop_db, new_db, sql
 
 TYPES = {"Usage", "Tax", "Credit", "Refund", "DiscountedUsage", "RIFee",
          "SavingsPlanCoveredUsage", "SavingsPlanNegation", "SavingsPlanRecurringFee"}
@@ -60,6 +60,54 @@ def test_demo_has_every_record_type_and_amortized_cost(tmp_path):
             names = {v["Value"] for v in r["DimensionValues"]}
             assert {"Tax", "Amazon Elastic Compute Cloud - Compute", "EC2 - Other",
                     "Savings Plans for AWS Compute usage"} <= names
+        finally:
+            assert s.stop() == 0
+    finally:
+        drop_db(db)
+
+
+# AWS: GetTags
+def test_demo_has_tags_and_a_cost_category(tmp_path):
+    """The demo's bill tags its usage (Owner, Environment, aws:createdBy;
+    some lines untagged) and puts most of it in a cost category (Team):
+    `aws ce` groups by them as the rollups' attributes say."""
+    d = str(tmp_path)
+    db = new_db(d)
+    try:
+        p = subprocess.run([BIN, "init", "--db", db, "--demo"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        m = re.search(r"^\s+msp@payerlink\.example\s+(\d{12})\s.*key (\S+) secret (\S+)",
+                      p.stdout, re.M)
+        msp = {"AccountId": m.group(1), "AccessKeyId": m.group(2), "SecretAccessKey": m.group(3)}
+        want = defaultdict(Decimal)
+        for attrs, unb in sql(db, "SELECT r.attrs, r.unblended FROM billing_rollups r JOIN "
+                                  "billing_periods p ON p.import_id = r.import_id JOIN "
+                                  "billing_imports i ON i.id = r.import_id WHERE i.role = 'billing'"):
+            tags = dict(e.split("\x1f") for e in attrs.split("\x1e")[1:])
+            want["Owner$" + tags.get("tOwner", "")] += Decimal(unb) / 10 ** 9
+        assert {"Owner$alice", "Owner$bob", "Owner$carol", "Owner$"} <= set(want), sorted(want)
+        first, last = sql(db, "SELECT MIN(day), MAX(day) FROM billing_rollups")[0]
+        end = (datetime.date.fromisoformat(last) + datetime.timedelta(days=1)).isoformat()
+        s = Server(db=db)
+        try:
+            rc, out, err = aws(s, msp, "ce", "get-cost-and-usage", "--time-period",
+                               "Start=%s,End=%s" % (first, end), "--granularity", "MONTHLY",
+                               "--metrics", "UnblendedCost", "--group-by", "Type=TAG,Key=Owner")
+            assert rc == 0, err
+            got = defaultdict(Decimal)
+            for month in out["ResultsByTime"]:
+                for g in month["Groups"]:
+                    got[g["Keys"][0]] += Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+            assert dict(got) == dict(want)
+            rc, out, err = aws(s, msp, "ce", "get-tags", "--time-period",
+                               "Start=%s,End=%s" % (first, end))
+            assert rc == 0, err
+            assert out["Tags"] == ["Environment", "Owner", "aws:createdBy"]
+            c = client(s, msp, service="ce")
+            r = c.get_cost_categories(TimePeriod={"Start": first, "End": end}, CostCategoryName="Team")
+            assert r["CostCategoryValues"] == ["Data", "Platform", "Web"]
+            r = c.get_dimension_values(TimePeriod={"Start": first, "End": end}, Dimension="PLATFORM")
+            assert {v["Value"] for v in r["DimensionValues"]} == {"Linux/UNIX", "NoPlatform"}
         finally:
             assert s.stop() == 0
     finally:

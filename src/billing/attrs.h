@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A rollup's attributes (billing_rollups.attrs): the line's other Cost
+ * Explorer dimensions, its resource tags and its cost categories, in one
+ * string that is part of the rollup key (lines differing in a tag are
+ * different rollups). Written by the ingest (ingest_attrs.c), read by
+ * Cost Explorer (ce/cache.c):
+ *
+ *	attrs = "" | dim[0] US dim[1] ... US dim[6] *( RS kind key US value )
+ *
+ * US is 0x1f, RS 0x1e; the dims in enum attr_dim's order, raw as the CUR
+ * writes them (empty: none); kind 't' a tag (user tags by their key,
+ * "Owner"; AWS-generated ones with their prefix, "aws:createdBy") or 'c'
+ * a cost category; entries sorted by kind and key, each key once, values
+ * not empty. US, RS and other control bytes in a value read as spaces.
+ * At most ATTRS_MAX bytes: the entries that do not fit are left out (the
+ * line's cost stays, without those tags).
+ */
+#ifndef BILLING_ATTRS_H
+#define BILLING_ATTRS_H
+
+#include <stddef.h>
+#include <string.h>
+
+#define ATTRS_MAX	2048
+#define ATTRS_ENTRIES_MAX 64		/* tags + cost categories of a line */
+#define ATTRS_US	'\x1f'
+#define ATTRS_RS	'\x1e'
+#define ATTRS_TAG	't'
+#define ATTRS_COST_CAT	'c'
+
+enum attr_dim {
+	ATTR_AZ, ATTR_LEGAL_ENTITY, ATTR_INVOICING_ENTITY, ATTR_SP_TYPE,
+	ATTR_OS, ATTR_TENANCY, ATTR_DB_ENGINE, ATTR_NDIMS
+};
+
+/* One field of attrs: dims, then entries. */
+struct attrs_entry {
+	char		 kind;		/* ATTRS_TAG, ATTRS_COST_CAT */
+	const char	*key, *val;
+	size_t		 klen, vlen;
+};
+
+/*
+ * Splits attrs (n bytes) into its dims (pointers and lengths, empty when
+ * none) and its entries (at most max; the count is returned).
+ */
+static inline size_t
+attrs_split(const char *a, size_t n, const char *dim[ATTR_NDIMS],
+    size_t dlen[ATTR_NDIMS], struct attrs_entry *ent, size_t max)
+{
+	const char	*end = a + n, *p = a, *q;
+	size_t		 i, k = 0;
+
+	for (i = 0; i < ATTR_NDIMS; i++) {
+		dim[i] = p;
+		q = p;
+		while (q < end && *q != ATTRS_US && *q != ATTRS_RS)
+			q++;
+		dlen[i] = (size_t)(q - p);
+		p = q < end && *q == ATTRS_US && i + 1 < ATTR_NDIMS ? q + 1 : q;
+	}
+	while (p < end && *p == ATTRS_RS && k < max) {
+		p++;
+		if (p >= end)
+			break;
+		ent[k].kind = *p++;
+		ent[k].key = p;
+		while (p < end && *p != ATTRS_US)
+			p++;
+		ent[k].klen = (size_t)(p - ent[k].key);
+		if (p < end)
+			p++;
+		ent[k].val = p;
+		while (p < end && *p != ATTRS_RS)
+			p++;
+		ent[k].vlen = (size_t)(p - ent[k].val);
+		k++;
+	}
+	return (k);
+}
+
+#endif
