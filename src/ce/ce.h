@@ -228,6 +228,33 @@ int	ce_commit_run(struct store *, struct arena *, const struct ce_scope *,
 	    struct err *);
 
 /*
+ * Two periods compared (compare.c): `metric` summed per tuple of the
+ * values of dims (at most CE_CMP_DIMS) over the baseline [b0, b1) and the
+ * comparison [c0, c1) (days), rows matching filter, at the prices scope
+ * sees. Rows sorted by tuple; LimitExceededException beyond CE_CELLS_MAX
+ * tuples.
+ */
+#define CE_CMP_DIMS	5
+struct ce_cmp_row {
+	const char	*tuple;			/* the keys joined, to sort */
+	const char	*key[CE_CMP_DIMS];
+	int64_t		 base, comp;
+};
+struct ce_cmp_result {
+	struct ce_cmp_row	*rows;
+	size_t			 n;
+	int64_t			 base, comp;	/* the totals */
+	char			 currency[4];
+};
+int	ce_compare_run(struct store *, struct arena *, const struct ce_scope *,
+	    enum ce_metric, int64_t b0, int64_t b1, int64_t c0, int64_t c1,
+	    const enum ce_dim *dims, size_t ndims, const struct ce_expr *filter,
+	    struct ce_cmp_result *out /* OUT */, struct err *);
+/* The cost driver type of Cost Explorer (USAGE_CHANGE, TAX, CREDIT,
+ * RECURRING_RESERVATION_FEE, ...) of a line item type and SERVICE. */
+const char *ce_driver_type(const char *record_type, const char *service);
+
+/*
  * The customer-price seam: turns a set of rollup rows of one customer and
  * billing period into customer-price amounts, one per row (out[i] for
  *  rows[i]): what the customer is billed before tax and currency (the

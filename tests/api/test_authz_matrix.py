@@ -690,6 +690,12 @@ def test_cost_explorer_callers(w):
                                       datetime.timedelta(days=1)).isoformat()}
     today = datetime.datetime.utcnow().date()
     future = {"Start": today.isoformat(), "End": (today + datetime.timedelta(days=10)).isoformat()}
+
+    def whole_month(day):
+        d = datetime.date.fromisoformat(day).replace(day=1)
+        return {"Start": d.isoformat(),
+                "End": (d + datetime.timedelta(days=32)).replace(day=1).isoformat()}
+    months = {"BaselineTimePeriod": whole_month(first), "ComparisonTimePeriod": whole_month(last)}
     payer = {r[0] for r in sql(db, "SELECT DISTINCT account_id FROM billing_rollups WHERE payer_id = ?",
                                (w.msp_id,))}
     others = {r[0] for r in sql(db, "SELECT DISTINCT account_id FROM billing_rollups WHERE payer_id <> ?",
@@ -716,6 +722,15 @@ def test_cost_explorer_callers(w):
             "EndDate": today.isoformat()}},
         "GetAnomalyMonitors": {},
         "GetAnomalySubscriptions": {},
+        "GetReservationUtilization": {"TimePeriod": period, "Granularity": "MONTHLY"},
+        "GetReservationCoverage": {"TimePeriod": period,
+                                   "GroupBy": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}]},
+        "GetSavingsPlansUtilization": {"TimePeriod": period},
+        "GetSavingsPlansCoverage": {"TimePeriod": period, "Granularity": "MONTHLY"},
+        "GetCostAndUsageComparisons": dict(months, MetricForComparison="UnblendedCost",
+                                           GroupBy=[{"Type": "DIMENSION",
+                                                     "Key": "LINKED_ACCOUNT"}]),
+        "GetCostComparisonDrivers": dict(months, MetricForComparison="UnblendedCost"),
     }
     bad = []
     for who, want in CE_EXPECT.items():
@@ -736,6 +751,15 @@ def test_cost_explorer_callers(w):
                 seen = {g["Keys"][0] for r in b["ResultsByTime"] for g in r["Groups"]}
             elif op == "GetDimensionValues":
                 seen = {v["Value"] for v in b["DimensionValues"]}
+            elif op in ("GetReservationCoverage", "GetCostAndUsageComparisons"):
+                # Accounts with instance hours, or with cost in either month.
+                seen = {g["Attributes"]["LINKED_ACCOUNT"] for x in b["CoveragesByTime"]
+                        for g in x["Groups"]} if op == "GetReservationCoverage" else \
+                    {x["CostAndUsageSelector"]["Dimensions"]["Values"][0]
+                     for x in b["CostAndUsageComparisons"]}
+                if not seen <= allowed[want] or seen & others:
+                    bad.append((who, op, "sees", sorted(seen - allowed[want])))
+                continue
             elif op == "GetAnomalies":
                 # Anomalies name only accounts of the caller's view.
                 seen = {rc["LinkedAccount"] for x in b["Anomalies"] for rc in x["RootCauses"]}
