@@ -5,7 +5,8 @@
  * GetSavingsPlansUtilization, GetSavingsPlansCoverage) in the shapes of
  * the botocore model (ce/2017-10-25), over ce_commit_run(). The figures
  * AWS derives from the sums (utilization, savings) are derived here, each
- * in one function: ri_aggregates(), sp_figures(), coverage().
+ * report's in one function (ri_figs(), cov_figs(), sp_figs(),
+ * spcov_figs()) that both the response and SortBy read.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -18,9 +19,16 @@
 #include "ce/ce.h"
 
 #define VALIDATION	AWSERR(ValidationException)
-#define HOURS(v)	ce_wire_decimal(v, QTY_DIGITS)
-#define MONEY(v)	ce_wire_decimal(v, MONEY_DIGITS)
-#define PCT(p, w)	ce_wire_decimal(ce_wire_percent(p, w), QTY_DIGITS)
+
+/* A figure of a report: its name in the model, value and scale. */
+struct fig {
+	const char	*name;
+	int64_t		 v;
+	int		 digits;	/* QTY_DIGITS: hours, percent */
+};
+#define FIGS_MAX	16
+/* Fills out with the figures of c; returns how many. */
+typedef size_t	(*figs_fn)(const struct ce_commit *c, struct fig *out);
 
 /* What one operation accepts besides the period and the filter. */
 struct report {
@@ -28,7 +36,102 @@ struct report {
 	const char *const	*groups;	/* AWS's GroupBy dimensions */
 	const char		*token;		/* its page token member */
 	size_t			 page;		/* default MaxResults */
+	figs_fn			 figs;		/* what SortBy can name */
 };
+
+/* SortBy {Key, SortOrder}: the figure to order by (-1: none, the time
+ * and key order) and whether descending. */
+struct sort {
+	int	 fig;
+	int	 desc;
+};
+
+static int
+in_sort(struct aws_req *r, const struct report *rep, struct sort *so,
+    struct err *e)
+{
+	json_t			*sb = json_object_get(r->in, "SortBy"), *k, *o;
+	struct fig		 f[FIGS_MAX];
+	static const struct ce_commit zero;
+	size_t			 n, i;
+
+	so->fig = -1;
+	so->desc = 0;
+	if (sb == NULL || json_is_null(sb))
+		return (0);
+	k = json_object_get(sb, "Key");
+	o = json_object_get(sb, "SortOrder");
+	n = rep->figs(&zero, f);
+	for (i = 0; i < n && json_is_string(k); i++)
+		if (strcmp(f[i].name, json_string_value(k)) == 0)
+			break;
+	if (!json_is_string(k) || i == n)
+		return (err_set(e, ERR_INVALID, VALIDATION, NULL, "SortBy: "
+		    "'%s' is not a key %s sorts by", json_is_string(k) ?
+		    json_string_value(k) : "?", rep->op));
+	if (o != NULL && !json_is_null(o) && (!json_is_string(o) ||
+	    (strcmp(json_string_value(o), "ASCENDING") != 0 &&
+	    strcmp(json_string_value(o), "DESCENDING") != 0)))
+		return (err_set(e, ERR_INVALID, VALIDATION, NULL, "SortBy: "
+		    "SortOrder must be ASCENDING or DESCENDING"));
+	so->fig = (int)i;
+	so->desc = json_is_string(o) &&
+	    strcmp(json_string_value(o), "DESCENDING") == 0;
+	return (0);
+}
+
+/* An item of a listing (a period, a group), its sort value and where it
+ * was (ties keep that order). */
+struct item {
+	size_t		 bucket, key, at;
+	int64_t		 v;
+	int		 desc;
+};
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct item	*x = a, *y = b;
+
+	if (x->v != y->v)
+		return ((x->v < y->v) != x->desc ? -1 : 1);
+	return (x->at < y->at ? -1 : x->at > y->at);
+}
+
+/* Orders items[0..n) by so (nothing to do without SortBy). */
+static void
+sort_items(struct item *it, size_t n, const struct report *rep,
+    const struct sort *so, const struct ce_commit_result *res)
+{
+	struct fig	 f[FIGS_MAX];
+	size_t		 i;
+
+	if (so->fig < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct ce_commit *c = it[i].key == (size_t)-1 ?
+		    &res->total[it[i].bucket] :
+		    &res->cells[it[i].bucket * res->stride + it[i].key];
+
+		rep->figs(c, f);
+		it[i].v = f[so->fig].v;
+		it[i].desc = so->desc;
+	}
+	qsort(it, n, sizeof(*it), item_cmp);
+}
+
+/* {name: decimal, ...} of figures f[from..to). */
+static json_t *
+figs_json(const struct fig *f, size_t from, size_t to)
+{
+	json_t	*o = json_object();
+	size_t	 i;
+
+	for (i = from; i < to; i++)
+		json_object_set_new(o, f[i].name, ce_wire_decimal(f[i].v,
+		    f[i].digits));
+	return (o);
+}
 
 /* Granularity, GroupBy (one dimension of r->groups), Filter. */
 static int
@@ -118,6 +221,62 @@ run(struct aws_req *r, int64_t start, int64_t end, enum ce_gran gran,
 	    filter, res, e));
 }
 
+/*
+ * Lists items (one per period, or per period and group with groups) of
+ * res in SortBy's order, a page of them from the token on, each as
+ * item_json() makes it; the token of the next page when there is one.
+ * Groups whose sums are all 0 are left out.
+ */
+typedef json_t	*(*item_fn)(const struct ce_commit_result *, size_t bucket,
+		    size_t key, void *arg);
+
+static int
+list_items(struct aws_req *r, const struct report *rep,
+    const struct ce_commit_result *res, int grouped, item_fn item_json,
+    void *arg, json_t **out, struct err *e)
+{
+	static const struct ce_commit zero;
+	struct sort	 so;
+	struct item	*it;
+	uint64_t	 hash = 0;
+	size_t		 off = 0, max = 0, n = 0, i, k;
+
+	if (in_sort(r, rep, &so, e) == -1 ||
+	    in_paging(r, rep, &hash, &off, &max, e) == -1)
+		return (-1);
+	it = arena_zalloc(r->arena, (res->nbuckets * (grouped ? res->stride :
+	    1) + 1) * sizeof(*it));
+	for (i = 0; i < res->nbuckets; i++)
+		for (k = 0; k < (grouped ? res->nkeys : 1); k++) {
+			if (grouped && memcmp(&res->cells[i * res->stride + k],
+			    &zero, sizeof(zero)) == 0)
+				continue;
+			it[n].bucket = i;
+			it[n].key = grouped ? k : (size_t)-1;
+			it[n].at = n;
+			n++;
+		}
+	if (off > n)
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException), NULL,
+		    "The %s is not valid.", rep->token));
+	sort_items(it, n, rep, &so, res);
+	*out = json_array();
+	for (i = off; i < n && i < off + max; i++)
+		json_array_append_new(*out, item_json(res, it[i].bucket,
+		    it[i].key, arg));
+	if (off + max < n)
+		ce_wire_token_out(r, rep->token, hash, off + max);
+	return (0);
+}
+
+static const struct ce_commit *
+item_sums(const struct ce_commit_result *res, size_t bucket, size_t key)
+{
+	return (key == (size_t)-1 ? &res->total[bucket] :
+	    &res->cells[bucket * res->stride + key]);
+}
+
 /* ---- Reservations ----------------------------------------------------- */
 
 /*
@@ -130,8 +289,8 @@ run(struct aws_req *r, int64_t start, int64_t end, enum ce_gran gran,
  * the used hours' on-demand rate; TotalPotentialRISavings = NetRISavings
  * + UnrealizedSavings.
  */
-static json_t *
-ri_aggregates(const struct ce_commit *c)
+static size_t
+ri_figs(const struct ce_commit *c, struct fig *f)
 {
 	int64_t	 unused_h, fee, net, unreal = 0;
 
@@ -142,22 +301,46 @@ ri_aggregates(const struct ce_commit *c)
 	if (c->ri_used_hours > 0)
 		unreal = (int64_t)((__int128)c->ri_on_demand * unused_h /
 		    c->ri_used_hours);
-	return (json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-	    " s:o, s:o, s:o}",
-	    "UtilizationPercentage", PCT(c->ri_used_hours,
-	    c->ri_purchased_hours),
-	    "PurchasedHours", HOURS(c->ri_purchased_hours),
-	    "TotalActualHours", HOURS(c->ri_used_hours),
-	    "UnusedHours", HOURS(unused_h),
-	    "OnDemandCostOfRIHoursUsed", MONEY(c->ri_on_demand),
-	    "NetRISavings", MONEY(net),
-	    "TotalPotentialRISavings", MONEY(net + unreal),
-	    "AmortizedUpfrontFee", MONEY(fee - c->ri_recurring),
-	    "AmortizedRecurringFee", MONEY(c->ri_recurring),
-	    "TotalAmortizedFee", MONEY(fee),
-	    "RICostForUnusedHours", MONEY(c->ri_unused_cost),
-	    "RealizedSavings", MONEY(c->ri_on_demand - c->ri_used_cost),
-	    "UnrealizedSavings", MONEY(unreal)));
+	f[0] = (struct fig){ "UtilizationPercentage",
+	    ce_wire_percent(c->ri_used_hours, c->ri_purchased_hours),
+	    QTY_DIGITS };
+	f[1] = (struct fig){ "PurchasedHours", c->ri_purchased_hours,
+	    QTY_DIGITS };
+	f[2] = (struct fig){ "TotalActualHours", c->ri_used_hours, QTY_DIGITS };
+	f[3] = (struct fig){ "UnusedHours", unused_h, QTY_DIGITS };
+	f[4] = (struct fig){ "OnDemandCostOfRIHoursUsed", c->ri_on_demand,
+	    MONEY_DIGITS };
+	f[5] = (struct fig){ "NetRISavings", net, MONEY_DIGITS };
+	f[6] = (struct fig){ "TotalPotentialRISavings", net + unreal,
+	    MONEY_DIGITS };
+	f[7] = (struct fig){ "AmortizedUpfrontFee", fee - c->ri_recurring,
+	    MONEY_DIGITS };
+	f[8] = (struct fig){ "AmortizedRecurringFee", c->ri_recurring,
+	    MONEY_DIGITS };
+	f[9] = (struct fig){ "TotalAmortizedFee", fee, MONEY_DIGITS };
+	f[10] = (struct fig){ "RICostForUnusedHours", c->ri_unused_cost,
+	    MONEY_DIGITS };
+	f[11] = (struct fig){ "RealizedSavings", c->ri_on_demand -
+	    c->ri_used_cost, MONEY_DIGITS };
+	f[12] = (struct fig){ "UnrealizedSavings", unreal, MONEY_DIGITS };
+	return (13);
+}
+
+static json_t *
+ri_aggregates(const struct ce_commit *c)
+{
+	struct fig	 f[FIGS_MAX];
+
+	return (figs_json(f, 0, ri_figs(c, f)));
+}
+
+static json_t *
+ri_period(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
+{
+	(void)arg;
+	return (json_pack("{s:o, s:[], s:o}", "TimePeriod",
+	    ce_wire_period(res->bstart[b], res->bend[b]), "Groups", "Total",
+	    ri_aggregates(item_sums(res, b, k))));
 }
 
 int
@@ -165,63 +348,89 @@ aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 {
 	static const char *const groups[] = { "SUBSCRIPTION_ID", NULL };
 	static const struct report rep = { "GetReservationUtilization", groups,
-	    "NextPageToken", 1000 };
+	    "NextPageToken", 1000, ri_figs };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	enum ce_gran		 gran;
 	int64_t			 start, end;
 	int			 group;
-	uint64_t		 hash;
-	size_t			 off, max, i;
 	json_t			*arr;
 
 	if (in_report(r, &rep, &start, &end, &gran, &group, &filter,
-	    e) == -1 || in_paging(r, &rep, &hash, &off, &max, e) == -1 ||
-	    run(r, start, end, gran, group, filter, &res, e) == -1)
+	    e) == -1 || run(r, start, end, gran, group, filter, &res, e) == -1 ||
+	    list_items(r, &rep, &res, 0, ri_period, NULL, &arr, e) == -1)
 		return (-1);
-	arr = json_array();
-	for (i = off; i < res.nbuckets && i < off + max; i++)
-		json_array_append_new(arr, json_pack("{s:o, s:[], s:o}",
-		    "TimePeriod", ce_wire_period(res.bstart[i], res.bend[i]),
-		    "Groups", "Total", ri_aggregates(&res.total[i])));
 	json_object_set_new(r->out, "UtilizationsByTime", arr);
 	json_object_set_new(r->out, "Total",
 	    ri_aggregates(&res.total[res.nbuckets]));
-	if (off + max < res.nbuckets)
-		ce_wire_token_out(r, rep.token, hash, off + max);
 	return (0);
+}
+
+/* Coverage: reserved hours (DiscountedUsage) against the instance hours
+ * run on demand, and the on-demand hours' cost. */
+static size_t
+cov_figs(const struct ce_commit *c, struct fig *f)
+{
+	int64_t	 run = c->ri_used_hours + c->od_hours;
+
+	f[0] = (struct fig){ "OnDemandHours", c->od_hours, QTY_DIGITS };
+	f[1] = (struct fig){ "ReservedHours", c->ri_used_hours, QTY_DIGITS };
+	f[2] = (struct fig){ "TotalRunningHours", run, QTY_DIGITS };
+	f[3] = (struct fig){ "CoverageHoursPercentage",
+	    ce_wire_percent(c->ri_used_hours, run), QTY_DIGITS };
+	f[4] = (struct fig){ "OnDemandCost", c->od_cost, MONEY_DIGITS };
+	return (5);
 }
 
 /* Which of Coverage's parts the request's Metrics ask for. */
 #define COV_HOUR	1
 #define COV_COST	2
 
-/* Coverage: reserved hours (DiscountedUsage) against the instance hours
- * run on demand, and the on-demand hours' cost. */
 static json_t *
 coverage(const struct ce_commit *c, int want)
 {
-	json_t	*o = json_object();
-	int64_t	 run = c->ri_used_hours + c->od_hours;
+	struct fig	 f[FIGS_MAX];
+	json_t		*o = json_object();
 
+	cov_figs(c, f);
 	if (want & COV_HOUR)
-		json_object_set_new(o, "CoverageHours", json_pack("{s:o, s:o,"
-		    " s:o, s:o}", "OnDemandHours", HOURS(c->od_hours),
-		    "ReservedHours", HOURS(c->ri_used_hours),
-		    "TotalRunningHours", HOURS(run),
-		    "CoverageHoursPercentage", PCT(c->ri_used_hours, run)));
+		json_object_set_new(o, "CoverageHours", figs_json(f, 0, 4));
 	if (want & COV_COST)
-		json_object_set_new(o, "CoverageCost", json_pack("{s:o}",
-		    "OnDemandCost", MONEY(c->od_cost)));
+		json_object_set_new(o, "CoverageCost", figs_json(f, 4, 5));
 	return (o);
 }
 
-static int
-nonzero(const struct ce_commit *c)
-{
-	static const struct ce_commit zero;
+struct cov_arg {
+	int	 want, group;
+	json_t	*periods;	/* the CoveragesByTime being built */
+	size_t	 last;		/* the bucket of its last entry, + 1 */
+};
 
-	return (memcmp(c, &zero, sizeof(zero)) != 0);
+/* A group goes into its period's entry: the last one when it is of the
+ * same period (sorted by time: always), else a new one. */
+static json_t *
+cov_group(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
+{
+	struct cov_arg	*ca = arg;
+	json_t		*attr, *p;
+
+	if (ca->last != b + 1) {
+		json_array_append_new(ca->periods, json_pack("{s:o, s:[],"
+		    " s:o}", "TimePeriod", ce_wire_period(res->bstart[b],
+		    res->bend[b]), "Groups", "Total",
+		    coverage(&res->total[b], ca->want)));
+		ca->last = b + 1;
+	}
+	p = json_array_get(ca->periods, json_array_size(ca->periods) - 1);
+	if (k == (size_t)-1)
+		return (json_null());
+	attr = json_object();
+	json_object_set_new(attr, ce_dim_name(ca->group),
+	    json_string(res->keys[k]));
+	json_array_append_new(json_object_get(p, "Groups"), json_pack(
+	    "{s:o, s:o}", "Attributes", attr, "Coverage",
+	    coverage(item_sums(res, b, k), ca->want)));
+	return (json_null());
 }
 
 int
@@ -232,19 +441,18 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 	    "INVOICING_ENTITY", "LINKED_ACCOUNT", "OPERATING_SYSTEM",
 	    "PLATFORM", "REGION", "TENANCY", NULL };
 	static const struct report rep = { "GetReservationCoverage", groups,
-	    "NextPageToken", 2000 };
+	    "NextPageToken", 2000, cov_figs };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
+	struct cov_arg		 ca;
 	enum ce_gran		 gran;
 	int64_t			 start, end;
 	int			 group, want = 0;
-	uint64_t		 hash;
-	size_t			 off, max, i, k, n = 0;
+	size_t			 i;
 	json_t			*arr, *mets = json_object_get(r->in, "Metrics"),
 				*v;
 
-	if (in_report(r, &rep, &start, &end, &gran, &group, &filter,
-	    e) == -1 || in_paging(r, &rep, &hash, &off, &max, e) == -1)
+	if (in_report(r, &rep, &start, &end, &gran, &group, &filter, e) == -1)
 		return (-1);
 	json_array_foreach(mets, i, v) {
 		if (json_is_string(v) && strcmp(json_string_value(v),
@@ -263,43 +471,21 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 		want = COV_HOUR | COV_COST;
 	if (run(r, start, end, gran, group, filter, &res, e) == -1)
 		return (-1);
-	/* Pages count groups: a time period is listed while one of its
-	 * groups is on the page (every period when not grouped). */
-	arr = json_array();
-	for (i = 0; i < res.nbuckets; i++) {
-		json_t	*gs = json_array(), *attr;
-		int	 listed = group < 0;
-
-		for (k = 0; k < res.nkeys; k++) {
-			const struct ce_commit *c = &res.cells[i * res.stride +
-			    k];
-			size_t	 at;
-
-			if (!nonzero(c))
-				continue;
-			at = n++;
-			if (at < off || at >= off + max)
-				continue;
-			attr = json_object();
-			json_object_set_new(attr, ce_dim_name(group),
-			    json_string(res.keys[k]));
-			json_array_append_new(gs, json_pack("{s:o, s:o}",
-			    "Attributes", attr, "Coverage", coverage(c, want)));
-			listed = 1;
-		}
-		if (!listed) {
-			json_decref(gs);
-			continue;
-		}
-		json_array_append_new(arr, json_pack("{s:o, s:o, s:o}",
-		    "TimePeriod", ce_wire_period(res.bstart[i], res.bend[i]),
-		    "Groups", gs, "Total", coverage(&res.total[i], want)));
+	/* Pages count groups (periods when not grouped); a period is
+	 * listed with those of its groups on the page. */
+	ca.want = want;
+	ca.group = group;
+	ca.periods = json_array();
+	ca.last = 0;
+	if (list_items(r, &rep, &res, group >= 0, cov_group, &ca, &arr,
+	    e) == -1) {
+		json_decref(ca.periods);
+		return (-1);
 	}
-	json_object_set_new(r->out, "CoveragesByTime", arr);
+	json_decref(arr);
+	json_object_set_new(r->out, "CoveragesByTime", ca.periods);
 	json_object_set_new(r->out, "Total",
 	    coverage(&res.total[res.nbuckets], want));
-	if (n > off + max)
-		ce_wire_token_out(r, rep.token, hash, off + max);
 	return (0);
 }
 
@@ -313,65 +499,116 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
  * amortized upfront payment (the rest); NetSavings = the covered usage's
  * on-demand cost - the total commitment.
  */
-static void
-sp_figures(const struct ce_commit *c, json_t *o)
+static size_t
+sp_figs(const struct ce_commit *c, struct fig *f)
 {
 	int64_t	 total = c->sp_used + c->sp_unused;
 
-	json_object_set_new(o, "Utilization", json_pack("{s:o, s:o, s:o, s:o}",
-	    "TotalCommitment", MONEY(total), "UsedCommitment",
-	    MONEY(c->sp_used), "UnusedCommitment", MONEY(c->sp_unused),
-	    "UtilizationPercentage", PCT(c->sp_used, total)));
-	json_object_set_new(o, "Savings", json_pack("{s:o, s:o}",
-	    "NetSavings", MONEY(c->sp_on_demand - total),
-	    "OnDemandCostEquivalent", MONEY(c->sp_on_demand)));
-	json_object_set_new(o, "AmortizedCommitment", json_pack("{s:o, s:o,"
-	    " s:o}", "AmortizedRecurringCommitment", MONEY(c->sp_recurring),
-	    "AmortizedUpfrontCommitment", MONEY(total - c->sp_recurring),
-	    "TotalAmortizedCommitment", MONEY(total)));
+	f[0] = (struct fig){ "TotalCommitment", total, MONEY_DIGITS };
+	f[1] = (struct fig){ "UsedCommitment", c->sp_used, MONEY_DIGITS };
+	f[2] = (struct fig){ "UnusedCommitment", c->sp_unused, MONEY_DIGITS };
+	f[3] = (struct fig){ "UtilizationPercentage",
+	    ce_wire_percent(c->sp_used, total), QTY_DIGITS };
+	f[4] = (struct fig){ "NetSavings", c->sp_on_demand - total,
+	    MONEY_DIGITS };
+	f[5] = (struct fig){ "OnDemandCostEquivalent", c->sp_on_demand,
+	    MONEY_DIGITS };
+	f[6] = (struct fig){ "AmortizedRecurringCommitment", c->sp_recurring,
+	    MONEY_DIGITS };
+	f[7] = (struct fig){ "AmortizedUpfrontCommitment",
+	    total - c->sp_recurring, MONEY_DIGITS };
+	f[8] = (struct fig){ "TotalAmortizedCommitment", total, MONEY_DIGITS };
+	return (9);
+}
+
+/* Utilization, Savings, AmortizedCommitment into o. */
+static json_t *
+sp_json(const struct ce_commit *c, json_t *o)
+{
+	struct fig	 f[FIGS_MAX];
+
+	sp_figs(c, f);
+	json_object_set_new(o, "Utilization", figs_json(f, 0, 4));
+	json_object_set_new(o, "Savings", figs_json(f, 4, 6));
+	json_object_set_new(o, "AmortizedCommitment", figs_json(f, 6, 9));
+	return (o);
+}
+
+static json_t *
+sp_period(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
+{
+	(void)arg;
+	return (sp_json(item_sums(res, b, k), json_pack("{s:o}", "TimePeriod",
+	    ce_wire_period(res->bstart[b], res->bend[b]))));
 }
 
 int
 aws_ce_get_savings_plans_utilization(struct aws_req *r, struct err *e)
 {
+	/* Sorts by the figures AWS lists, of each period. */
 	static const struct report rep = { "GetSavingsPlansUtilization", NULL,
-	    "NextToken", 0 };
+	    "NextToken", 1000000, sp_figs };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	enum ce_gran		 gran;
 	int64_t			 start, end;
 	int			 group;
-	size_t			 i;
-	json_t			*arr, *o;
+	json_t			*arr;
 
 	if (in_report(r, &rep, &start, &end, &gran, &group, &filter,
-	    e) == -1 || run(r, start, end, gran, group, filter, &res, e) == -1)
+	    e) == -1 || run(r, start, end, gran, group, filter, &res, e) == -1 ||
+	    list_items(r, &rep, &res, 0, sp_period, NULL, &arr, e) == -1)
 		return (-1);
-	arr = json_array();
-	for (i = 0; i < res.nbuckets; i++) {
-		o = json_pack("{s:o}", "TimePeriod",
-		    ce_wire_period(res.bstart[i], res.bend[i]));
-		sp_figures(&res.total[i], o);
-		json_array_append_new(arr, o);
-	}
 	json_object_set_new(r->out, "SavingsPlansUtilizationsByTime", arr);
-	o = json_object();
-	sp_figures(&res.total[res.nbuckets], o);
-	json_object_set_new(r->out, "Total", o);
+	json_object_set_new(r->out, "Total",
+	    sp_json(&res.total[res.nbuckets], json_object()));
 	return (0);
 }
 
 /* SavingsPlansCoverageData: the spend a plan covered (its effective cost)
  * against the EC2 instance hours run on demand. */
-static json_t *
-sp_coverage(const struct ce_commit *c)
+static size_t
+spcov_figs(const struct ce_commit *c, struct fig *f)
 {
 	int64_t	 total = c->sp_used + c->sp_eligible;
 
-	return (json_pack("{s:o, s:o, s:o, s:o}", "SpendCoveredBySavingsPlans",
-	    MONEY(c->sp_used), "OnDemandCost", MONEY(c->sp_eligible),
-	    "TotalCost", MONEY(total), "CoveragePercentage",
-	    PCT(c->sp_used, total)));
+	f[0] = (struct fig){ "SpendCoveredBySavingsPlans", c->sp_used,
+	    MONEY_DIGITS };
+	f[1] = (struct fig){ "OnDemandCost", c->sp_eligible, MONEY_DIGITS };
+	f[2] = (struct fig){ "TotalCost", total, MONEY_DIGITS };
+	f[3] = (struct fig){ "CoveragePercentage",
+	    ce_wire_percent(c->sp_used, total), QTY_DIGITS };
+	return (4);
+}
+
+/* SortBy's names for them (AWS says SpendCoveredBySavingsPlan there). */
+static size_t
+spcov_sort_figs(const struct ce_commit *c, struct fig *f)
+{
+	size_t	 n = spcov_figs(c, f);
+
+	f[0].name = "SpendCoveredBySavingsPlan";
+	return (n);
+}
+
+struct spcov_arg {
+	int	 group;
+};
+
+static json_t *
+sp_cov_item(const struct ce_commit_result *res, size_t b, size_t k,
+    void *arg)
+{
+	struct spcov_arg	*sa = arg;
+	struct fig		 f[FIGS_MAX];
+	json_t			*attr = json_object();
+
+	if (k != (size_t)-1)
+		json_object_set_new(attr, ce_dim_name(sa->group),
+		    json_string(res->keys[k]));
+	return (json_pack("{s:o, s:o, s:o}", "Attributes", attr, "Coverage",
+	    figs_json(f, 0, spcov_figs(item_sums(res, b, k), f)),
+	    "TimePeriod", ce_wire_period(res->bstart[b], res->bend[b])));
 }
 
 int
@@ -380,19 +617,18 @@ aws_ce_get_savings_plans_coverage(struct aws_req *r, struct err *e)
 	static const char *const groups[] = { "INSTANCE_FAMILY", "REGION",
 	    "SERVICE", NULL };
 	static const struct report rep = { "GetSavingsPlansCoverage", groups,
-	    "NextToken", 20 };
+	    "NextToken", 20, spcov_sort_figs };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
+	struct spcov_arg	 sa;
 	enum ce_gran		 gran;
 	int64_t			 start, end;
 	int			 group;
-	uint64_t		 hash;
-	size_t			 off, max, i, k, n = 0, nk;
+	size_t			 i;
 	json_t			*arr, *mets = json_object_get(r->in, "Metrics"),
 				*v;
 
-	if (in_report(r, &rep, &start, &end, &gran, &group, &filter,
-	    e) == -1 || in_paging(r, &rep, &hash, &off, &max, e) == -1)
+	if (in_report(r, &rep, &start, &end, &gran, &group, &filter, e) == -1)
 		return (-1);
 	json_array_foreach(mets, i, v)
 		if (!json_is_string(v) || strcmp(json_string_value(v),
@@ -402,32 +638,10 @@ aws_ce_get_savings_plans_coverage(struct aws_req *r, struct err *e)
 			    "SpendCoveredBySavingsPlans"));
 	if (run(r, start, end, gran, group, filter, &res, e) == -1)
 		return (-1);
-	arr = json_array();
-	nk = group >= 0 ? res.nkeys : 1;
-	for (i = 0; i < res.nbuckets; i++)
-		for (k = 0; k < nk; k++) {
-			const struct ce_commit *c = group >= 0 ?
-			    &res.cells[i * res.stride + k] : &res.total[i];
-			json_t	*attr;
-			size_t	 at;
-
-			if (group >= 0 && c->sp_used == 0 &&
-			    c->sp_eligible == 0)
-				continue;
-			at = n++;
-			if (at < off || at >= off + max)
-				continue;
-			attr = json_object();
-			if (group >= 0)
-				json_object_set_new(attr, ce_dim_name(group),
-				    json_string(res.keys[k]));
-			json_array_append_new(arr, json_pack("{s:o, s:o, s:o}",
-			    "Attributes", attr, "Coverage", sp_coverage(c),
-			    "TimePeriod", ce_wire_period(res.bstart[i],
-			    res.bend[i])));
-		}
+	sa.group = group;
+	if (list_items(r, &rep, &res, group >= 0, sp_cov_item, &sa, &arr,
+	    e) == -1)
+		return (-1);
 	json_object_set_new(r->out, "SavingsPlansCoverages", arr);
-	if (n > off + max)
-		ce_wire_token_out(r, rep.token, hash, off + max);
 	return (0);
 }

@@ -241,6 +241,14 @@ def test_reservation_coverage_grouped_and_paged(cw):
         with pytest.raises(ClientError) as e:
             c.get_reservation_coverage(TimePeriod=tp(w), **bad)
         assert error_of(e)[0] == "ValidationException", bad
+    # SortBy: the groups by on-demand cost, largest first.
+    r = c.get_reservation_coverage(TimePeriod=tp(w), GroupBy=gb,
+                                   SortBy={"Key": "OnDemandCost", "SortOrder": "DESCENDING"})
+    order = [g["Attributes"]["LINKED_ACCOUNT"] for g in r["CoveragesByTime"][0]["Groups"]]
+    assert order == sorted(w.all, key=lambda a: -w.sums({a})["od_cost"])
+    with pytest.raises(ClientError) as e:
+        c.get_reservation_coverage(TimePeriod=tp(w), SortBy={"Key": "NetSavings"})
+    assert error_of(e)[0] == "ValidationException"
     # A customer: only its accounts.
     ca = client(w.srv, w.a1, service="ce")
     r = ca.get_reservation_coverage(TimePeriod=tp(w), GroupBy=gb)
@@ -280,6 +288,21 @@ def test_savings_plans_utilization_and_coverage(cw):
     assert cov == {"SpendCoveredBySavingsPlans": s["sp_used"], "OnDemandCost": s["od_cost"],
                    "TotalCost": s["sp_used"] + s["od_cost"],
                    "CoveragePercentage": pct(s["sp_used"], s["sp_used"] + s["od_cost"])}
+    # Days by total cost, largest first (they rise day by day); pages of 4.
+    seen, tok = [], None
+    while True:
+        kw = {"NextToken": tok} if tok else {}
+        r = c.get_savings_plans_coverage(TimePeriod=tp(w), Granularity="DAILY", MaxResults=4,
+                                         SortBy={"Key": "TotalCost", "SortOrder": "DESCENDING"},
+                                         **kw)
+        seen += [(x["TimePeriod"]["Start"], D(x["Coverage"]["TotalCost"]))
+                 for x in r["SavingsPlansCoverages"]]
+        tok = r.get("NextToken")
+        if not tok:
+            break
+    want = [(d.isoformat(), w.sums(w.all, days=[d])["sp_used"] + w.sums(w.all, days=[d])["od_cost"])
+            for d in w.days]
+    assert seen == sorted(want, key=lambda x: -x[1]) and seen != want
     # Grouped by region, 20 a page by default.
     r = c.get_savings_plans_coverage(TimePeriod=tp(w),
                                      GroupBy=[{"Type": "DIMENSION", "Key": "REGION"}])
