@@ -203,7 +203,7 @@ in_paging(struct aws_req *r, const struct report *rep, uint64_t *hash,
 		return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 		    "MaxResults must be at least 1"));
 	*max = (size_t)n;
-	*hash = ce_wire_request_hash(r, rep->token);
+	*hash = ce_wire_request_hash(r);
 	return (ce_wire_token_in(r, rep->token, *hash, off, e));
 }
 

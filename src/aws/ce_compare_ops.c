@@ -109,7 +109,7 @@ in_cmp(struct aws_req *r, int64_t max_results, struct cmp_req *q,
 		return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 		    "MaxResults must be 1 to %lld", (long long)max_results));
 	q->max = (size_t)n;
-	q->hash = ce_wire_request_hash(r, "NextPageToken");
+	q->hash = ce_wire_request_hash(r);
 	if (ce_wire_filter(r, &q->filter, e) == -1 ||
 	    ce_wire_token_in(r, "NextPageToken", q->hash, &q->off, e) == -1)
 		return (-1);

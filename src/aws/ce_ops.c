@@ -48,7 +48,25 @@ ce_input(int rc, struct err *e)
 static int
 in_period(struct aws_req *r, int64_t *start, int64_t *end, struct err *e)
 {
-	return (ce_wire_interval(r, "TimePeriod", start, end, e));
+	json_t	*tp = json_object_get(r->in, "TimePeriod"), *s, *n;
+
+	if (tp == NULL || !json_is_object(tp))
+		return (bad(e, "%s is required", "TimePeriod"));
+	s = json_object_get(tp, "Start");
+	n = json_object_get(tp, "End");
+	if (!json_is_string(s) || !json_is_string(n))
+		return (bad(e, "%s needs Start and End", "TimePeriod"));
+	if (ce_day_parse(json_string_value(s), start) == -1 ||
+	    strlen(json_string_value(s)) != 10)
+		return (bad(e, "Start date '%s' is not YYYY-MM-DD",
+		    json_string_value(s)));
+	if (ce_day_parse(json_string_value(n), end) == -1 ||
+	    strlen(json_string_value(n)) != 10)
+		return (bad(e, "End date '%s' is not YYYY-MM-DD",
+		    json_string_value(n)));
+	if (*start >= *end)
+		return (bad(e, "%s: Start must be before End", "TimePeriod"));
+	return (0);
 }
 
 static int
@@ -165,42 +183,90 @@ in_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
 	return (in_expr(r, f, 1, &nodes, out, e));
 }
 
-int
-ce_wire_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
-{
-	return (in_filter(r, out, e));
-}
-
 static json_t *
 amount(int64_t v, int usage, const char *currency)
 {
-	return (ce_wire_amount(v, usage ? QTY_DIGITS : MONEY_DIGITS,
+	char	 buf[48];
+
+	money_format(v, usage ? QTY_DIGITS : MONEY_DIGITS, buf, sizeof(buf));
+	return (json_pack("{s:s, s:s}", "Amount", buf, "Unit",
 	    usage ? "N/A" : currency));
 }
 
 static json_t *
 period_json(int64_t s, int64_t n)
 {
-	return (ce_wire_period(s, n));
+	char	 a[11], b[11];
+
+	ce_day_format(s, a, sizeof(a));
+	ce_day_format(n, b, sizeof(b));
+	return (json_pack("{s:s, s:s}", "Start", a, "End", b));
 }
 
-/* A token is only good for the request it came from; see ce_wire.h. */
+/* A hash of the request without its page token: a token is only good for
+ * the request it came from (RequestChangedException). */
 static uint64_t
 request_hash(struct aws_req *r)
 {
-	return (ce_wire_request_hash(r, "NextPageToken"));
+	json_t		*c = json_deep_copy(r->in);
+	char		*s;
+	size_t		 n, i;
+	uint64_t	 h = 1469598103934665603ULL;
+
+	json_object_del(c, "NextPageToken");
+	n = json_dumpb(c, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
+	s = arena_alloc(r->arena, n + 1);
+	n = json_dumpb(c, s, n, JSON_COMPACT | JSON_SORT_KEYS);
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	json_decref(c);
+	return (h);
 }
 
 static int
 in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
 {
-	return (ce_wire_token_in(r, "NextPageToken", hash, off, e));
+	json_t			*t = json_object_get(r->in, "NextPageToken");
+	unsigned char		 raw[128];
+	char			 want[24];
+	unsigned long long	 o;
+	long			 n;
+	char			*end;
+
+	*off = 0;
+	if (t == NULL || json_is_null(t))
+		return (0);
+	if (!json_is_string(t) || strlen(json_string_value(t)) > 100 ||
+	    (n = b64url_decode(json_string_value(t),
+	    strlen(json_string_value(t)), raw)) < 18 || raw[16] != ':')
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
+		    NULL, "The NextPageToken is not valid."));
+	raw[n] = '\0';
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)hash);
+	if (memcmp(raw, want, 16) != 0)
+		return (err_set(e, ERR_INVALID, AWSERR(RequestChangedException),
+		    NULL, "The request changed since the NextPageToken was "
+		    "issued."));
+	o = strtoull((const char *)raw + 17, &end, 10);
+	if (*end != '\0')
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
+		    NULL, "The NextPageToken is not valid."));
+	*off = (size_t)o;
+	return (0);
 }
 
 static void
 out_token(struct aws_req *r, uint64_t hash, size_t off)
 {
-	ce_wire_token_out(r, "NextPageToken", hash, off);
+	char	 raw[64], tok[100];
+	int	 n;
+
+	n = snprintf(raw, sizeof(raw), "%016llx:%zu", (unsigned long long)hash,
+	    off);
+	b64url_encode((const unsigned char *)raw, (size_t)n, tok);
+	json_object_set_new(r->out, "NextPageToken", json_string(tok));
 }
 
 static size_t
@@ -796,4 +862,12 @@ aws_ce_get_anomalies(struct aws_req *r, struct err *e)
 		json_array_append_new(arr, o);
 	}
 	return (0);
+}
+
+/* The Filter reader, for the other Cost Explorer operation files
+ * (aws/ce_wire.h). */
+int
+ce_wire_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
+{
+	return (in_filter(r, out, e));
 }

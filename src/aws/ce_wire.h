@@ -27,12 +27,12 @@ json_t	*ce_wire_decimal(int64_t v, int digits);
 /* {"Start", "End"} of days [s, n). */
 json_t	*ce_wire_period(int64_t s, int64_t n);
 /*
- * Page tokens: a hash of the request without its token member (AWS names
- * it NextPageToken or NextToken by operation) and an offset. A token of
+ * Page tokens: a hash of the request without its token (AWS names it
+ * NextPageToken or NextToken by operation) and an offset. A token of
  * another request is RequestChangedException, a malformed one
  * InvalidNextTokenException.
  */
-uint64_t ce_wire_request_hash(struct aws_req *, const char *member);
+uint64_t ce_wire_request_hash(struct aws_req *);
 int	ce_wire_token_in(struct aws_req *, const char *member, uint64_t hash,
 	    size_t *off /* OUT: 0 without a token */, struct err *);
 void	ce_wire_token_out(struct aws_req *, const char *member, uint64_t hash,
