@@ -279,6 +279,52 @@ item_sums(const struct ce_commit_result *res, size_t bucket, size_t key)
 
 /* ---- Reservations ----------------------------------------------------- */
 
+/* Whether x has a SERVICE leaf anywhere. */
+static int
+names_service(const struct ce_expr *x)
+{
+	size_t	 i;
+
+	if (x == NULL)
+		return (0);
+	if (x->op == CE_DIMS)
+		return (x->dim == CE_SERVICE);
+	for (i = 0; i < x->nkids; i++)
+		if (names_service(x->kids[i]))
+			return (1);
+	return (0);
+}
+
+/* AWS's reservation reports read EC2 instances unless the Filter names a
+ * SERVICE: *filter AND SERVICE = "Amazon Elastic Compute Cloud -
+ * Compute" then. */
+static void
+ec2_by_default(struct aws_req *r, struct ce_expr **filter)
+{
+	static const char *const ec2[] = {
+	    "Amazon Elastic Compute Cloud - Compute" };
+	struct ce_expr	*leaf, *and;
+
+	if (names_service(*filter))
+		return;
+	leaf = arena_zalloc(r->arena, sizeof(*leaf));
+	leaf->op = CE_DIMS;
+	leaf->dim = CE_SERVICE;
+	leaf->values = ec2;
+	leaf->nvalues = 1;
+	if (*filter == NULL) {
+		*filter = leaf;
+		return;
+	}
+	and = arena_zalloc(r->arena, sizeof(*and));
+	and->op = CE_AND;
+	and->nkids = 2;
+	and->kids = arena_alloc(r->arena, 2 * sizeof(*and->kids));
+	and->kids[0] = *filter;
+	and->kids[1] = leaf;
+	*filter = and;
+}
+
 /*
  * ReservationAggregates from the sums (hours and on-demand cost of the
  * reserved hours used; the amortized cost of the used and unused ones):
@@ -356,8 +402,10 @@ aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 	int			 group;
 	json_t			*arr;
 
-	if (in_report(r, &rep, &start, &end, &gran, &group, &filter,
-	    e) == -1 || run(r, start, end, gran, group, filter, &res, e) == -1 ||
+	if (in_report(r, &rep, &start, &end, &gran, &group, &filter, e) == -1)
+		return (-1);
+	ec2_by_default(r, &filter);
+	if (run(r, start, end, gran, group, filter, &res, e) == -1 ||
 	    list_items(r, &rep, &res, 0, ri_period, NULL, &arr, e) == -1)
 		return (-1);
 	json_object_set_new(r->out, "UtilizationsByTime", arr);
@@ -469,6 +517,7 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 	}
 	if (want == 0)
 		want = COV_HOUR | COV_COST;
+	ec2_by_default(r, &filter);
 	if (run(r, start, end, gran, group, filter, &res, e) == -1)
 		return (-1);
 	/* Pages count groups (periods when not grouped); a period is

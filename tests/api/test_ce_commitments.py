@@ -44,6 +44,10 @@ class Commitments(World):
                                   c, D(1), c, "", "", "", "", "", "", ""))
                 self.rows.append((acct, "Usage", d, "AmazonS3", "TimedStorage-ByteHrs", "OnDemand",
                                   D("0.5"), D(3), D("0.5"), "", "", "", "", "", "", ""))
+            # An RDS instance on demand: AWS's reservation reports read
+            # EC2 unless the Filter names another SERVICE.
+            self.rows.append((self.b1.id, "Usage", d, "AmazonRDS", "InstanceUsage:db.m5.large",
+                              "OnDemand", D("0.2"), D(1), D("0.2"), "", "", "", "", "", "", ""))
         arn = "arn:aws:ec2:us-east-1:%s:reserved-instances/ri-test" % self.a1.id
         purchased, used_days = 240, 8
         unused = purchased - used_days * 24
@@ -241,6 +245,11 @@ def test_reservation_coverage_grouped_and_paged(cw):
         with pytest.raises(ClientError) as e:
             c.get_reservation_coverage(TimePeriod=tp(w), **bad)
         assert error_of(e)[0] == "ValidationException", bad
+    # RDS instead of EC2's default: its 10 hours on demand, none reserved.
+    r = c.get_reservation_coverage(TimePeriod=tp(w), Filter={"Dimensions": {
+        "Key": "SERVICE", "Values": ["Amazon Relational Database Service"]}})
+    assert dec(r["Total"]["CoverageHours"])["OnDemandHours"] == 10
+    assert dec(r["Total"]["CoverageHours"])["ReservedHours"] == 0
     # SortBy: the groups by on-demand cost, largest first.
     r = c.get_reservation_coverage(TimePeriod=tp(w), GroupBy=gb,
                                    SortBy={"Key": "OnDemandCost", "SortOrder": "DESCENDING"})
