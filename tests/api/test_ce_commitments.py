@@ -9,12 +9,14 @@ every account's on-demand m5.large hours (test_ce.World)."""
 
 import datetime
 import os
+import re
+import subprocess
 from decimal import Decimal
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import aws, client, error_of
+from conftest import BIN, Server, aws, client, drop_db, error_of, new_db, sql
 from test_ce import DAY, World, month_after, today
 
 HDR = ("bill_payer_account_id,bill_billing_period_start_date,line_item_usage_account_id,"
@@ -331,3 +333,45 @@ def test_savings_plans_utilization_and_coverage(cw):
             getattr(c, op)(TimePeriod=tp(w), **bad)
         assert error_of(e)[0] == "ValidationException", (op, bad)
 
+
+
+# AWS: GetReservationUtilization GetSavingsPlansUtilization
+def test_demo_commitments_are_all_used(tmp_path):
+    """The demo's Reserved Instances and Savings Plans are used in full
+    (src/cli/demo_billing.c): 100 % each, and the hours and commitment are
+    the sums of its bill's RIFee, DiscountedUsage and Savings Plans lines."""
+    db = new_db(str(tmp_path))
+    try:
+        p = subprocess.run([BIN, "init", "--db", db, "--demo"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        m = re.search(r"^\s+msp@payerlink\.example\s+(\d{12})\s.*key (\S+) secret (\S+)",
+                      p.stdout, re.M)
+        msp = {"AccountId": m.group(1), "AccessKeyId": m.group(2), "SecretAccessKey": m.group(3)}
+        sums = {}
+        for typ, usage, amo in sql(db, "SELECT r.line_item_type, SUM(r.usage_amount), "
+                                       "SUM(r.amortized) FROM billing_rollups r "
+                                       "JOIN billing_periods p ON p.import_id = r.import_id "
+                                       "JOIN billing_imports i ON i.id = r.import_id "
+                                       "WHERE i.role = 'billing' AND i.payer_id = ? "
+                                       "GROUP BY r.line_item_type", (msp["AccountId"],)):
+            sums[typ] = (D(usage) / 10 ** 6, D(amo) / 10 ** 9)
+        first, last = sql(db, "SELECT MIN(day), MAX(day) FROM billing_rollups")[0]
+        end = (datetime.date.fromisoformat(last) + datetime.timedelta(days=1)).isoformat()
+        s = Server(db=db)
+        try:
+            c = client(s, msp, service="ce")
+            r = c.get_reservation_utilization(TimePeriod={"Start": first, "End": end},
+                                              Granularity="MONTHLY")
+            t = dec(r["Total"])
+            assert t["UtilizationPercentage"] == 100 and t["UnusedHours"] == 0
+            assert t["PurchasedHours"] == sums["RIFee"][0] == sums["DiscountedUsage"][0] > 0
+            assert t["TotalAmortizedFee"] == sums["DiscountedUsage"][1]
+            r = c.get_savings_plans_utilization(TimePeriod={"Start": first, "End": end},
+                                                Granularity="MONTHLY")
+            u = dec(r["Total"]["Utilization"])
+            assert u["UtilizationPercentage"] == 100 and u["UnusedCommitment"] == 0
+            assert u["UsedCommitment"] == sums["SavingsPlanCoveredUsage"][1] > 0
+        finally:
+            assert s.stop() == 0
+    finally:
+        drop_db(db)
