@@ -5,7 +5,6 @@ model predates them), compared with sums computed here from the two CUR
 files the test writes: the second month costs more per service, adds an
 EBS volume and a tax line."""
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 
