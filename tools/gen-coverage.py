@@ -103,7 +103,6 @@ _TAGS = "resource tags and cost categories are not yet kept in the rollups"
 _ANOM = ("payerlink's detection is one fixed monitor per caller (GetAnomalyMonitors); "
          "monitors, subscriptions and feedback are not written through the API yet")
 _RECO = "needs AWS's price list and utilisation metrics, which a CUR does not carry"
-_COMMIT = "RI and Savings Plans lines are in the rollups, the reports over them are not written yet"
 _CERES = "Cost Explorer's own resources (monitors, subscriptions, cost categories) do not exist yet"
 CE_WHY = {
     "CreateAnomalyMonitor": _ANOM, "CreateAnomalySubscription": _ANOM,
@@ -119,11 +118,8 @@ CE_WHY = {
     "ListCostAllocationTagBackfillHistory": _TAGS, "StartCostAllocationTagBackfill": _TAGS,
     "GetApproximateUsageRecords": "usage record counts per service are not kept",
     "GetCostAndUsageWithResources": "resource ids and hours are not yet kept (daily rollups)",
-    "GetCostAndUsageComparisons": "not written yet",
-    "GetCostComparisonDrivers": "not written yet",
-    "GetReservationCoverage": _COMMIT, "GetReservationUtilization": _COMMIT,
-    "GetSavingsPlansCoverage": _COMMIT, "GetSavingsPlansUtilization": _COMMIT,
-    "GetSavingsPlansUtilizationDetails": _COMMIT,
+    "GetSavingsPlansUtilizationDetails": "the rollups keep no Savings Plan ARN yet "
+                                         "(GetSavingsPlansUtilization gives the totals)",
     "GetReservationPurchaseRecommendation": _RECO, "GetRightsizingRecommendation": _RECO,
     "GetSavingsPlanPurchaseRecommendationDetails": _RECO,
     "GetSavingsPlansPurchaseRecommendation": _RECO,

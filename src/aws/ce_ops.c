@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
+#include "aws/ce_wire.h"
 #include "aws/ops.h"
 #include "billing/money.h"
 #include "ce/ce.h"
@@ -1214,4 +1215,12 @@ aws_ce_get_anomalies(struct aws_req *r, struct err *e)
 		json_array_append_new(arr, o);
 	}
 	return (0);
+}
+
+/* The Filter reader, for the other Cost Explorer operation files
+ * (aws/ce_wire.h). */
+int
+ce_wire_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
+{
+	return (in_filter(r, out, e));
 }

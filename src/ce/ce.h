@@ -232,6 +232,74 @@ void	ce_linear_fit(const double *y, size_t n, double *a_out /* OUT */,
 	    double *b_out /* OUT */, double *s_out /* OUT */);
 
 /*
+ * Reservations and Savings Plans (commitment.c): sums per bucket (day or
+ * month) and group of the commitment lines in scope, at the prices scope
+ * sees (AWS's for the MSP, the customer's for a customer; on-demand
+ * equivalents are the public on-demand cost). Hours in 10^-6, money in
+ * 10^-9. Every member is an int64_t (they are summed as an array).
+ */
+struct ce_commit {
+	int64_t	 ri_purchased_hours;	/* RIFee usage */
+	int64_t	 ri_recurring;		/* RIFee cost: the recurring fee */
+	int64_t	 ri_unused_cost;	/* RIFee amortized: the unused part */
+	int64_t	 ri_used_hours;		/* DiscountedUsage usage */
+	int64_t	 ri_used_cost;		/* DiscountedUsage amortized */
+	int64_t	 ri_on_demand;		/* DiscountedUsage on-demand cost */
+	int64_t	 sp_recurring;		/* SavingsPlanRecurringFee cost */
+	int64_t	 sp_unused;		/* its amortized: the unused part */
+	int64_t	 sp_used;		/* SavingsPlanCoveredUsage amortized */
+	int64_t	 sp_on_demand;		/* its on-demand cost */
+	int64_t	 od_hours;		/* instance hours on demand (Usage) */
+	int64_t	 od_cost;		/* their cost */
+	int64_t	 sp_eligible;		/* the cost of those of EC2 (what a
+					   Compute Savings Plan covers) */
+};
+struct ce_commit_result {
+	size_t			 nbuckets;
+	int64_t			*bstart, *bend;	/* days, end exclusive */
+	const char		**keys;		/* group keys (none: 0) */
+	size_t			 nkeys, stride;
+	struct ce_commit	*cells;		/* [bucket * stride + key] */
+	struct ce_commit	*total;		/* per bucket, then the whole */
+	char			 currency[4];
+};
+/* Sums over [start, end) (days) by day, month or the whole period (one
+ * bucket), grouped by dimension `group` (-1: not grouped), rows matching
+ * filter. ValidationException for more than CE_DAYS_MAX days. */
+enum ce_gran { CE_DAILY, CE_MONTHLY, CE_WHOLE };
+int	ce_commit_run(struct store *, struct arena *, const struct ce_scope *,
+	    int64_t start, int64_t end, enum ce_gran, int group,
+	    const struct ce_expr *filter, struct ce_commit_result *out /* OUT */,
+	    struct err *);
+
+/*
+ * Two periods compared (compare.c): `metric` summed per tuple of the
+ * values of dims (at most CE_CMP_DIMS) over the baseline [b0, b1) and the
+ * comparison [c0, c1) (days), rows matching filter, at the prices scope
+ * sees. Rows sorted by tuple; LimitExceededException beyond CE_CELLS_MAX
+ * tuples.
+ */
+#define CE_CMP_DIMS	5
+struct ce_cmp_row {
+	const char	*tuple;			/* the keys joined, to sort */
+	const char	*key[CE_CMP_DIMS];
+	int64_t		 base, comp;
+};
+struct ce_cmp_result {
+	struct ce_cmp_row	*rows;
+	size_t			 n;
+	int64_t			 base, comp;	/* the totals */
+	char			 currency[4];
+};
+int	ce_compare_run(struct store *, struct arena *, const struct ce_scope *,
+	    enum ce_metric, int64_t b0, int64_t b1, int64_t c0, int64_t c1,
+	    const enum ce_dim *dims, size_t ndims, const struct ce_expr *filter,
+	    struct ce_cmp_result *out /* OUT */, struct err *);
+/* The cost driver type of Cost Explorer (USAGE_CHANGE, TAX, CREDIT,
+ * RECURRING_RESERVATION_FEE, ...) of a line item type and SERVICE. */
+const char *ce_driver_type(const char *record_type, const char *service);
+
+/*
  * The customer-price seam: turns a set of rollup rows of one customer and
  * billing period into customer-price amounts, one per row (out[i] for
  *  rows[i]): what the customer is billed before tax and currency (the

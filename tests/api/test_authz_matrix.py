@@ -737,6 +737,12 @@ def test_cost_explorer_callers(w):
                                       datetime.timedelta(days=1)).isoformat()}
     today = datetime.datetime.utcnow().date()
     future = {"Start": today.isoformat(), "End": (today + datetime.timedelta(days=10)).isoformat()}
+
+    def whole_month(day):
+        d = datetime.date.fromisoformat(day).replace(day=1)
+        return {"Start": d.isoformat(),
+                "End": (d + datetime.timedelta(days=32)).replace(day=1).isoformat()}
+    months = {"BaselineTimePeriod": whole_month(first), "ComparisonTimePeriod": whole_month(last)}
     payer = {r[0] for r in sql(db, "SELECT DISTINCT account_id FROM billing_rollups WHERE payer_id = ?",
                                (w.msp_id,))}
     others = {r[0] for r in sql(db, "SELECT DISTINCT account_id FROM billing_rollups WHERE payer_id <> ?",
@@ -758,6 +764,15 @@ def test_cost_explorer_callers(w):
                              "Metric": "USAGE_QUANTITY",
                              "Filter": {"Dimensions": {"Key": "USAGE_TYPE",
                                                        "Values": ["BoxUsage:m5.large"]}}},
+        "GetReservationUtilization": {"TimePeriod": period, "Granularity": "MONTHLY"},
+        "GetReservationCoverage": {"TimePeriod": period,
+                                   "GroupBy": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}]},
+        "GetSavingsPlansUtilization": {"TimePeriod": period},
+        "GetSavingsPlansCoverage": {"TimePeriod": period, "Granularity": "MONTHLY"},
+        "GetCostAndUsageComparisons": dict(months, MetricForComparison="UnblendedCost",
+                                           GroupBy=[{"Type": "DIMENSION",
+                                                     "Key": "LINKED_ACCOUNT"}]),
+        "GetCostComparisonDrivers": dict(months, MetricForComparison="UnblendedCost"),
         "GetAnomalies": {"DateInterval": {
             "StartDate": (today - datetime.timedelta(days=89)).isoformat(),
             "EndDate": today.isoformat()}},
@@ -794,6 +809,16 @@ def test_cost_explorer_callers(w):
                 continue
             if st != 200:
                 bad.append((who, op, st, b))
+                continue
+            if op in ("GetReservationCoverage", "GetCostAndUsageComparisons"):
+                # Accounts with instance hours, or with cost in either month.
+                seen = {g["Attributes"]["LINKED_ACCOUNT"] for x in b["CoveragesByTime"]
+                        for g in x["Groups"]} if op == "GetReservationCoverage" else \
+                    {x["CostAndUsageSelector"]["Dimensions"]["Values"][0]
+                     for x in b["CostAndUsageComparisons"]}
+                if not seen <= allowed[want] or seen & others or \
+                        (want == "payer" and not seen):
+                    bad.append((who, op, "sees", sorted(seen - allowed[want])))
                 continue
             if op == "GetCostAndUsage":
                 seen = {g["Keys"][0] for r in b["ResultsByTime"] for g in r["Groups"]}

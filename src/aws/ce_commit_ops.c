@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Cost Explorer's reservation and Savings Plans reports
+ * (GetReservationUtilization, GetReservationCoverage,
+ * GetSavingsPlansUtilization, GetSavingsPlansCoverage) in the shapes of
+ * the botocore model (ce/2017-10-25), over ce_commit_run(). The figures
+ * AWS derives from the sums (utilization, savings) are derived here, each
+ * report's in one function (ri_figs(), cov_figs(), sp_figs(),
+ * spcov_figs()) that both the response and SortBy read.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aws/aws.h"
+#include "aws/ce_wire.h"
+#include "aws/ops.h"
+#include "billing/money.h"
+#include "ce/ce.h"
+
+#define VALIDATION	AWSERR(ValidationException)
+
+/* A figure of a report: its name in the model, value and scale. */
+struct fig {
+	const char	*name;
+	int64_t		 v;
+	int		 digits;	/* QTY_DIGITS: hours, percent */
+};
+#define FIGS_MAX	16
+/* Fills out with the figures of c; returns how many. */
+typedef size_t	(*figs_fn)(const struct ce_commit *c, struct fig *out);
+
+/* What one operation accepts besides the period and the filter. */
+struct report {
+	const char		*op;
+	const char *const	*groups;	/* AWS's GroupBy dimensions */
+	const char		*token;		/* its page token member */
+	size_t			 page;		/* default MaxResults */
+	figs_fn			 figs;		/* what SortBy can name */
+};
+
+/* SortBy {Key, SortOrder}: the figure to order by (-1: none, the time
+ * and key order) and whether descending. */
+struct sort {
+	int	 fig;
+	int	 desc;
+};
+
+static int
+in_sort(struct aws_req *r, const struct report *rep, struct sort *so,
+    struct err *e)
+{
+	json_t			*sb = json_object_get(r->in, "SortBy"), *k, *o;
+	struct fig		 f[FIGS_MAX];
+	static const struct ce_commit zero;
+	size_t			 n, i;
+
+	so->fig = -1;
+	so->desc = 0;
+	if (sb == NULL || json_is_null(sb))
+		return (0);
+	k = json_object_get(sb, "Key");
+	o = json_object_get(sb, "SortOrder");
+	n = rep->figs(&zero, f);
+	for (i = 0; i < n && json_is_string(k); i++)
+		if (strcmp(f[i].name, json_string_value(k)) == 0)
+			break;
+	if (!json_is_string(k) || i == n)
+		return (err_set(e, ERR_INVALID, VALIDATION, NULL, "SortBy: "
+		    "'%s' is not a key %s sorts by", json_is_string(k) ?
+		    json_string_value(k) : "?", rep->op));
+	if (o != NULL && !json_is_null(o) && (!json_is_string(o) ||
+	    (strcmp(json_string_value(o), "ASCENDING") != 0 &&
+	    strcmp(json_string_value(o), "DESCENDING") != 0)))
+		return (err_set(e, ERR_INVALID, VALIDATION, NULL, "SortBy: "
+		    "SortOrder must be ASCENDING or DESCENDING"));
+	so->fig = (int)i;
+	so->desc = json_is_string(o) &&
+	    strcmp(json_string_value(o), "DESCENDING") == 0;
+	return (0);
+}
+
+/* An item of a listing (a period, a group), its sort value and where it
+ * was (ties keep that order). */
+struct item {
+	size_t		 bucket, key, at;
+	int64_t		 v;
+	int		 desc;
+};
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct item	*x = a, *y = b;
+
+	if (x->v != y->v)
+		return ((x->v < y->v) != x->desc ? -1 : 1);
+	return (x->at < y->at ? -1 : x->at > y->at);
+}
+
+/* Orders items[0..n) by so (nothing to do without SortBy). */
+static void
+sort_items(struct item *it, size_t n, const struct report *rep,
+    const struct sort *so, const struct ce_commit_result *res)
+{
+	struct fig	 f[FIGS_MAX];
+	size_t		 i;
+
+	if (so->fig < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct ce_commit *c = it[i].key == (size_t)-1 ?
+		    &res->total[it[i].bucket] :
+		    &res->cells[it[i].bucket * res->stride + it[i].key];
+
+		rep->figs(c, f);
+		it[i].v = f[so->fig].v;
+		it[i].desc = so->desc;
+	}
+	qsort(it, n, sizeof(*it), item_cmp);
+}
+
+/* {name: decimal, ...} of figures f[from..to). */
+static json_t *
+figs_json(const struct fig *f, size_t from, size_t to)
+{
+	json_t	*o = json_object();
+	size_t	 i;
+
+	for (i = from; i < to; i++)
+		json_object_set_new(o, f[i].name, ce_wire_decimal(f[i].v,
+		    f[i].digits));
+	return (o);
+}
+
+/* Granularity, GroupBy (one dimension of r->groups), Filter. */
+static int
+in_report(struct aws_req *r, const struct report *rep, int64_t *start,
+    int64_t *end, enum ce_gran *gran, int *group, struct ce_expr **filter,
+    struct err *e)
+{
+	static const char *const grans[] = { "DAILY", "MONTHLY", "HOURLY",
+	    NULL };
+	json_t		*gb = json_object_get(r->in, "GroupBy"), *t, *k;
+	const char	*g = NULL;
+	size_t		 i;
+	int		 rc;
+
+	*group = -1;
+	if (ce_wire_interval(r, "TimePeriod", start, end, e) == -1)
+		return (-1);
+	rc = in_enum(r, "Granularity", 0, grans, &g, e);
+	if (rc == -1)
+		return (err_set(e, ERR_INVALID, VALIDATION, NULL, "Granularity "
+		    "must be DAILY or MONTHLY"));
+	if (g != NULL && strcmp(g, "HOURLY") == 0)
+		return (err_set(e, ERR_INVALID, VALIDATION, NULL, "%s supports "
+		    "only DAILY and MONTHLY granularities", rep->op));
+	if (gb != NULL && !json_is_null(gb) && json_array_size(gb) > 0) {
+		if (rep->groups == NULL)
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "%s takes no GroupBy", rep->op));
+		if (g != NULL)
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "If GroupBy is set, Granularity can't be set"));
+		if (!json_is_array(gb) || json_array_size(gb) != 1)
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "GroupBy: payerlink groups %s by one dimension",
+			    rep->op));
+		t = json_object_get(json_array_get(gb, 0), "Type");
+		k = json_object_get(json_array_get(gb, 0), "Key");
+		if (!json_is_string(t) ||
+		    strcmp(json_string_value(t), "DIMENSION") != 0 ||
+		    !json_is_string(k))
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "GroupBy: Type must be DIMENSION with a Key"));
+		for (i = 0; rep->groups[i] != NULL; i++)
+			if (strcmp(rep->groups[i], json_string_value(k)) == 0)
+				break;
+		if (rep->groups[i] == NULL)
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "GroupBy: %s is not a dimension of %s",
+			    json_string_value(k), rep->op));
+		if ((*group = ce_dim_parse(json_string_value(k))) < 0)
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "GroupBy: %s is not kept in payerlink's rollups "
+			    "yet", json_string_value(k)));
+		*gran = CE_WHOLE;
+	} else
+		*gran = g != NULL && strcmp(g, "MONTHLY") == 0 ? CE_MONTHLY :
+		    CE_DAILY;
+	return (ce_wire_filter(r, filter, e));
+}
+
+/* MaxResults (1..) and the page token: the first item of this page. */
+static int
+in_paging(struct aws_req *r, const struct report *rep, uint64_t *hash,
+    size_t *off, size_t *max, struct err *e)
+{
+	int64_t	 n = (int64_t)rep->page;
+
+	if (in_int(r, "MaxResults", 1, 1000000, &n, e) == -1)
+		return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+		    "MaxResults must be at least 1"));
+	*max = (size_t)n;
+	*hash = ce_wire_request_hash(r);
+	return (ce_wire_token_in(r, rep->token, *hash, off, e));
+}
+
+static int
+run(struct aws_req *r, int64_t start, int64_t end, enum ce_gran gran,
+    int group, const struct ce_expr *filter, struct ce_commit_result *res,
+    struct err *e)
+{
+	struct ce_scope	 sc;
+
+	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1)
+		return (-1);
+	return (ce_commit_run(r->store, r->arena, &sc, start, end, gran, group,
+	    filter, res, e));
+}
+
+/*
+ * Lists items (one per period, or per period and group with groups) of
+ * res in SortBy's order, a page of them from the token on, each as
+ * item_json() makes it; the token of the next page when there is one.
+ * Groups whose sums are all 0 are left out.
+ */
+typedef json_t	*(*item_fn)(const struct ce_commit_result *, size_t bucket,
+		    size_t key, void *arg);
+
+static int
+list_items(struct aws_req *r, const struct report *rep,
+    const struct ce_commit_result *res, int grouped, item_fn item_json,
+    void *arg, json_t **out, struct err *e)
+{
+	static const struct ce_commit zero;
+	struct sort	 so;
+	struct item	*it;
+	uint64_t	 hash = 0;
+	size_t		 off = 0, max = 0, n = 0, i, k;
+
+	if (in_sort(r, rep, &so, e) == -1 ||
+	    in_paging(r, rep, &hash, &off, &max, e) == -1)
+		return (-1);
+	it = arena_zalloc(r->arena, (res->nbuckets * (grouped ? res->stride :
+	    1) + 1) * sizeof(*it));
+	for (i = 0; i < res->nbuckets; i++)
+		for (k = 0; k < (grouped ? res->nkeys : 1); k++) {
+			if (grouped && memcmp(&res->cells[i * res->stride + k],
+			    &zero, sizeof(zero)) == 0)
+				continue;
+			it[n].bucket = i;
+			it[n].key = grouped ? k : (size_t)-1;
+			it[n].at = n;
+			n++;
+		}
+	if (off > n)
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException), NULL,
+		    "The %s is not valid.", rep->token));
+	sort_items(it, n, rep, &so, res);
+	*out = json_array();
+	for (i = off; i < n && i < off + max; i++)
+		json_array_append_new(*out, item_json(res, it[i].bucket,
+		    it[i].key, arg));
+	if (off + max < n)
+		ce_wire_token_out(r, rep->token, hash, off + max);
+	return (0);
+}
+
+static const struct ce_commit *
+item_sums(const struct ce_commit_result *res, size_t bucket, size_t key)
+{
+	return (key == (size_t)-1 ? &res->total[bucket] :
+	    &res->cells[bucket * res->stride + key]);
+}
+
+/* ---- Reservations ----------------------------------------------------- */
+
+/* Whether x has a SERVICE leaf anywhere. */
+static int
+names_service(const struct ce_expr *x)
+{
+	size_t	 i;
+
+	if (x == NULL)
+		return (0);
+	if (x->op == CE_DIMS)
+		return (x->dim == CE_SERVICE);
+	for (i = 0; i < x->nkids; i++)
+		if (names_service(x->kids[i]))
+			return (1);
+	return (0);
+}
+
+/* AWS's reservation reports read EC2 instances unless the Filter names a
+ * SERVICE: *filter AND SERVICE = "Amazon Elastic Compute Cloud -
+ * Compute" then. */
+static void
+ec2_by_default(struct aws_req *r, struct ce_expr **filter)
+{
+	static const char *const ec2[] = {
+	    "Amazon Elastic Compute Cloud - Compute" };
+	struct ce_expr	*leaf, *and;
+
+	if (names_service(*filter))
+		return;
+	leaf = arena_zalloc(r->arena, sizeof(*leaf));
+	leaf->op = CE_DIMS;
+	leaf->dim = CE_SERVICE;
+	leaf->values = ec2;
+	leaf->nvalues = 1;
+	if (*filter == NULL) {
+		*filter = leaf;
+		return;
+	}
+	and = arena_zalloc(r->arena, sizeof(*and));
+	and->op = CE_AND;
+	and->nkids = 2;
+	and->kids = arena_alloc(r->arena, 2 * sizeof(*and->kids));
+	and->kids[0] = *filter;
+	and->kids[1] = leaf;
+	*filter = and;
+}
+
+/*
+ * ReservationAggregates from the sums (hours and on-demand cost of the
+ * reserved hours used; the amortized cost of the used and unused ones):
+ * TotalAmortizedFee = used + unused cost, of which the recurring fee
+ * (RIFee's cost) and the upfront fee (the rest); NetRISavings = on-demand
+ * cost of the hours used - TotalAmortizedFee; RealizedSavings = on-demand
+ * - the cost of the hours used; UnrealizedSavings = the unused hours at
+ * the used hours' on-demand rate; TotalPotentialRISavings = NetRISavings
+ * + UnrealizedSavings.
+ */
+static size_t
+ri_figs(const struct ce_commit *c, struct fig *f)
+{
+	int64_t	 unused_h, fee, net, unreal = 0;
+
+	unused_h = c->ri_purchased_hours > c->ri_used_hours ?
+	    c->ri_purchased_hours - c->ri_used_hours : 0;
+	fee = c->ri_used_cost + c->ri_unused_cost;
+	net = c->ri_on_demand - fee;
+	if (c->ri_used_hours > 0)
+		unreal = (int64_t)((__int128)c->ri_on_demand * unused_h /
+		    c->ri_used_hours);
+	f[0] = (struct fig){ "UtilizationPercentage",
+	    ce_wire_percent(c->ri_used_hours, c->ri_purchased_hours),
+	    QTY_DIGITS };
+	f[1] = (struct fig){ "PurchasedHours", c->ri_purchased_hours,
+	    QTY_DIGITS };
+	f[2] = (struct fig){ "TotalActualHours", c->ri_used_hours, QTY_DIGITS };
+	f[3] = (struct fig){ "UnusedHours", unused_h, QTY_DIGITS };
+	f[4] = (struct fig){ "OnDemandCostOfRIHoursUsed", c->ri_on_demand,
+	    MONEY_DIGITS };
+	f[5] = (struct fig){ "NetRISavings", net, MONEY_DIGITS };
+	f[6] = (struct fig){ "TotalPotentialRISavings", net + unreal,
+	    MONEY_DIGITS };
+	f[7] = (struct fig){ "AmortizedUpfrontFee", fee - c->ri_recurring,
+	    MONEY_DIGITS };
+	f[8] = (struct fig){ "AmortizedRecurringFee", c->ri_recurring,
+	    MONEY_DIGITS };
+	f[9] = (struct fig){ "TotalAmortizedFee", fee, MONEY_DIGITS };
+	f[10] = (struct fig){ "RICostForUnusedHours", c->ri_unused_cost,
+	    MONEY_DIGITS };
+	f[11] = (struct fig){ "RealizedSavings", c->ri_on_demand -
+	    c->ri_used_cost, MONEY_DIGITS };
+	f[12] = (struct fig){ "UnrealizedSavings", unreal, MONEY_DIGITS };
+	return (13);
+}
+
+static json_t *
+ri_aggregates(const struct ce_commit *c)
+{
+	struct fig	 f[FIGS_MAX];
+
+	return (figs_json(f, 0, ri_figs(c, f)));
+}
+
+static json_t *
+ri_period(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
+{
+	(void)arg;
+	return (json_pack("{s:o, s:[], s:o}", "TimePeriod",
+	    ce_wire_period(res->bstart[b], res->bend[b]), "Groups", "Total",
+	    ri_aggregates(item_sums(res, b, k))));
+}
+
+int
+aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
+{
+	static const char *const groups[] = { "SUBSCRIPTION_ID", NULL };
+	static const struct report rep = { "GetReservationUtilization", groups,
+	    "NextPageToken", 1000, ri_figs };
+	struct ce_commit_result	 res;
+	struct ce_expr		*filter;
+	enum ce_gran		 gran;
+	int64_t			 start, end;
+	int			 group;
+	json_t			*arr;
+
+	if (in_report(r, &rep, &start, &end, &gran, &group, &filter, e) == -1)
+		return (-1);
+	ec2_by_default(r, &filter);
+	if (run(r, start, end, gran, group, filter, &res, e) == -1 ||
+	    list_items(r, &rep, &res, 0, ri_period, NULL, &arr, e) == -1)
+		return (-1);
+	json_object_set_new(r->out, "UtilizationsByTime", arr);
+	json_object_set_new(r->out, "Total",
+	    ri_aggregates(&res.total[res.nbuckets]));
+	return (0);
+}
+
+/* Coverage: reserved hours (DiscountedUsage) against the instance hours
+ * run on demand, and the on-demand hours' cost. */
+static size_t
+cov_figs(const struct ce_commit *c, struct fig *f)
+{
+	int64_t	 run = c->ri_used_hours + c->od_hours;
+
+	f[0] = (struct fig){ "OnDemandHours", c->od_hours, QTY_DIGITS };
+	f[1] = (struct fig){ "ReservedHours", c->ri_used_hours, QTY_DIGITS };
+	f[2] = (struct fig){ "TotalRunningHours", run, QTY_DIGITS };
+	f[3] = (struct fig){ "CoverageHoursPercentage",
+	    ce_wire_percent(c->ri_used_hours, run), QTY_DIGITS };
+	f[4] = (struct fig){ "OnDemandCost", c->od_cost, MONEY_DIGITS };
+	return (5);
+}
+
+/* Which of Coverage's parts the request's Metrics ask for. */
+#define COV_HOUR	1
+#define COV_COST	2
+
+static json_t *
+coverage(const struct ce_commit *c, int want)
+{
+	struct fig	 f[FIGS_MAX];
+	json_t		*o = json_object();
+
+	cov_figs(c, f);
+	if (want & COV_HOUR)
+		json_object_set_new(o, "CoverageHours", figs_json(f, 0, 4));
+	if (want & COV_COST)
+		json_object_set_new(o, "CoverageCost", figs_json(f, 4, 5));
+	return (o);
+}
+
+struct cov_arg {
+	int	 want, group;
+	json_t	*periods;	/* the CoveragesByTime being built */
+	size_t	 last;		/* the bucket of its last entry, + 1 */
+};
+
+/* A group goes into its period's entry: the last one when it is of the
+ * same period (sorted by time: always), else a new one. */
+static json_t *
+cov_group(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
+{
+	struct cov_arg	*ca = arg;
+	json_t		*attr, *p;
+
+	if (ca->last != b + 1) {
+		json_array_append_new(ca->periods, json_pack("{s:o, s:[],"
+		    " s:o}", "TimePeriod", ce_wire_period(res->bstart[b],
+		    res->bend[b]), "Groups", "Total",
+		    coverage(&res->total[b], ca->want)));
+		ca->last = b + 1;
+	}
+	p = json_array_get(ca->periods, json_array_size(ca->periods) - 1);
+	if (k == (size_t)-1)
+		return (json_null());
+	attr = json_object();
+	json_object_set_new(attr, ce_dim_name(ca->group),
+	    json_string(res->keys[k]));
+	json_array_append_new(json_object_get(p, "Groups"), json_pack(
+	    "{s:o, s:o}", "Attributes", attr, "Coverage",
+	    coverage(item_sums(res, b, k), ca->want)));
+	return (json_null());
+}
+
+int
+aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
+{
+	static const char *const groups[] = { "AZ", "CACHE_ENGINE",
+	    "DATABASE_ENGINE", "DEPLOYMENT_OPTION", "INSTANCE_TYPE",
+	    "INVOICING_ENTITY", "LINKED_ACCOUNT", "OPERATING_SYSTEM",
+	    "PLATFORM", "REGION", "TENANCY", NULL };
+	static const struct report rep = { "GetReservationCoverage", groups,
+	    "NextPageToken", 2000, cov_figs };
+	struct ce_commit_result	 res;
+	struct ce_expr		*filter;
+	struct cov_arg		 ca;
+	enum ce_gran		 gran;
+	int64_t			 start, end;
+	int			 group, want = 0;
+	size_t			 i;
+	json_t			*arr, *mets = json_object_get(r->in, "Metrics"),
+				*v;
+
+	if (in_report(r, &rep, &start, &end, &gran, &group, &filter, e) == -1)
+		return (-1);
+	json_array_foreach(mets, i, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v),
+		    "Hour") == 0)
+			want |= COV_HOUR;
+		else if (json_is_string(v) && strcmp(json_string_value(v),
+		    "Cost") == 0)
+			want |= COV_COST;
+		else
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "Metrics: '%s' is not supported (Hour, Cost; Unit: "
+			    "normalized units are not kept)",
+			    json_is_string(v) ? json_string_value(v) : "?"));
+	}
+	if (want == 0)
+		want = COV_HOUR | COV_COST;
+	ec2_by_default(r, &filter);
+	if (run(r, start, end, gran, group, filter, &res, e) == -1)
+		return (-1);
+	/* Pages count groups (periods when not grouped); a period is
+	 * listed with those of its groups on the page. */
+	ca.want = want;
+	ca.group = group;
+	ca.periods = json_array();
+	ca.last = 0;
+	if (list_items(r, &rep, &res, group >= 0, cov_group, &ca, &arr,
+	    e) == -1) {
+		json_decref(ca.periods);
+		return (-1);
+	}
+	json_decref(arr);
+	json_object_set_new(r->out, "CoveragesByTime", ca.periods);
+	json_object_set_new(r->out, "Total",
+	    coverage(&res.total[res.nbuckets], want));
+	return (0);
+}
+
+/* ---- Savings Plans ---------------------------------------------------- */
+
+/*
+ * Utilization, Savings and AmortizedCommitment of a Savings Plans sum: the
+ * commitment used is the covered usage's Savings Plan (effective) cost,
+ * the unused one the recurring fee lines' amortized part; their sum is
+ * the total amortized commitment, of which the recurring fee and the
+ * amortized upfront payment (the rest); NetSavings = the covered usage's
+ * on-demand cost - the total commitment.
+ */
+static size_t
+sp_figs(const struct ce_commit *c, struct fig *f)
+{
+	int64_t	 total = c->sp_used + c->sp_unused;
+
+	f[0] = (struct fig){ "TotalCommitment", total, MONEY_DIGITS };
+	f[1] = (struct fig){ "UsedCommitment", c->sp_used, MONEY_DIGITS };
+	f[2] = (struct fig){ "UnusedCommitment", c->sp_unused, MONEY_DIGITS };
+	f[3] = (struct fig){ "UtilizationPercentage",
+	    ce_wire_percent(c->sp_used, total), QTY_DIGITS };
+	f[4] = (struct fig){ "NetSavings", c->sp_on_demand - total,
+	    MONEY_DIGITS };
+	f[5] = (struct fig){ "OnDemandCostEquivalent", c->sp_on_demand,
+	    MONEY_DIGITS };
+	f[6] = (struct fig){ "AmortizedRecurringCommitment", c->sp_recurring,
+	    MONEY_DIGITS };
+	f[7] = (struct fig){ "AmortizedUpfrontCommitment",
+	    total - c->sp_recurring, MONEY_DIGITS };
+	f[8] = (struct fig){ "TotalAmortizedCommitment", total, MONEY_DIGITS };
+	return (9);
+}
+
+/* Utilization, Savings, AmortizedCommitment into o. */
+static json_t *
+sp_json(const struct ce_commit *c, json_t *o)
+{
+	struct fig	 f[FIGS_MAX];
+
+	sp_figs(c, f);
+	json_object_set_new(o, "Utilization", figs_json(f, 0, 4));
+	json_object_set_new(o, "Savings", figs_json(f, 4, 6));
+	json_object_set_new(o, "AmortizedCommitment", figs_json(f, 6, 9));
+	return (o);
+}
+
+static json_t *
+sp_period(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
+{
+	(void)arg;
+	return (sp_json(item_sums(res, b, k), json_pack("{s:o}", "TimePeriod",
+	    ce_wire_period(res->bstart[b], res->bend[b]))));
+}
+
+int
+aws_ce_get_savings_plans_utilization(struct aws_req *r, struct err *e)
+{
+	/* Sorts by the figures AWS lists, of each period. */
+	static const struct report rep = { "GetSavingsPlansUtilization", NULL,
+	    "NextToken", 1000000, sp_figs };
+	struct ce_commit_result	 res;
+	struct ce_expr		*filter;
+	enum ce_gran		 gran;
+	int64_t			 start, end;
+	int			 group;
+	json_t			*arr;
+
+	if (in_report(r, &rep, &start, &end, &gran, &group, &filter,
+	    e) == -1 || run(r, start, end, gran, group, filter, &res, e) == -1 ||
+	    list_items(r, &rep, &res, 0, sp_period, NULL, &arr, e) == -1)
+		return (-1);
+	json_object_set_new(r->out, "SavingsPlansUtilizationsByTime", arr);
+	json_object_set_new(r->out, "Total",
+	    sp_json(&res.total[res.nbuckets], json_object()));
+	return (0);
+}
+
+/* SavingsPlansCoverageData: the spend a plan covered (its effective cost)
+ * against the EC2 instance hours run on demand. */
+static size_t
+spcov_figs(const struct ce_commit *c, struct fig *f)
+{
+	int64_t	 total = c->sp_used + c->sp_eligible;
+
+	f[0] = (struct fig){ "SpendCoveredBySavingsPlans", c->sp_used,
+	    MONEY_DIGITS };
+	f[1] = (struct fig){ "OnDemandCost", c->sp_eligible, MONEY_DIGITS };
+	f[2] = (struct fig){ "TotalCost", total, MONEY_DIGITS };
+	f[3] = (struct fig){ "CoveragePercentage",
+	    ce_wire_percent(c->sp_used, total), QTY_DIGITS };
+	return (4);
+}
+
+/* SortBy's names for them (AWS says SpendCoveredBySavingsPlan there). */
+static size_t
+spcov_sort_figs(const struct ce_commit *c, struct fig *f)
+{
+	size_t	 n = spcov_figs(c, f);
+
+	f[0].name = "SpendCoveredBySavingsPlan";
+	return (n);
+}
+
+struct spcov_arg {
+	int	 group;
+};
+
+static json_t *
+sp_cov_item(const struct ce_commit_result *res, size_t b, size_t k,
+    void *arg)
+{
+	struct spcov_arg	*sa = arg;
+	struct fig		 f[FIGS_MAX];
+	json_t			*attr = json_object();
+
+	if (k != (size_t)-1)
+		json_object_set_new(attr, ce_dim_name(sa->group),
+		    json_string(res->keys[k]));
+	return (json_pack("{s:o, s:o, s:o}", "Attributes", attr, "Coverage",
+	    figs_json(f, 0, spcov_figs(item_sums(res, b, k), f)),
+	    "TimePeriod", ce_wire_period(res->bstart[b], res->bend[b])));
+}
+
+int
+aws_ce_get_savings_plans_coverage(struct aws_req *r, struct err *e)
+{
+	static const char *const groups[] = { "INSTANCE_FAMILY", "REGION",
+	    "SERVICE", NULL };
+	static const struct report rep = { "GetSavingsPlansCoverage", groups,
+	    "NextToken", 20, spcov_sort_figs };
+	struct ce_commit_result	 res;
+	struct ce_expr		*filter;
+	struct spcov_arg	 sa;
+	enum ce_gran		 gran;
+	int64_t			 start, end;
+	int			 group;
+	size_t			 i;
+	json_t			*arr, *mets = json_object_get(r->in, "Metrics"),
+				*v;
+
+	if (in_report(r, &rep, &start, &end, &gran, &group, &filter, e) == -1)
+		return (-1);
+	json_array_foreach(mets, i, v)
+		if (!json_is_string(v) || strcmp(json_string_value(v),
+		    "SpendCoveredBySavingsPlans") != 0)
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "Metrics: the only valid value is "
+			    "SpendCoveredBySavingsPlans"));
+	if (run(r, start, end, gran, group, filter, &res, e) == -1)
+		return (-1);
+	sa.group = group;
+	if (list_items(r, &rep, &res, group >= 0, sp_cov_item, &sa, &arr,
+	    e) == -1)
+		return (-1);
+	json_object_set_new(r->out, "SavingsPlansCoverages", arr);
+	return (0);
+}

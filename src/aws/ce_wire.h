@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the Cost Explorer operation files (ce_ops.c, ce_commit_ops.c,
+ * ce_compare_ops.c) share of the wire format: date intervals, Filter
+ * expressions, amounts, and page tokens bound to their request.
+ */
+#ifndef AWS_CE_WIRE_H
+#define AWS_CE_WIRE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "aws/aws.h"
+#include "ce/ce.h"
+
+/* Member {Start, End} (YYYY-MM-DD, End exclusive) into days;
+ * ValidationException naming the member otherwise. */
+int	ce_wire_interval(struct aws_req *, const char *member, int64_t *start,
+	    int64_t *end, struct err *);
+/* The request's Filter (NULL when absent); ValidationException. */
+int	ce_wire_filter(struct aws_req *, struct ce_expr **out /* OUT */,
+	    struct err *);
+/* {"Amount": exact decimal of v at 10^-digits, "Unit": unit}. */
+json_t	*ce_wire_amount(int64_t v, int digits, const char *unit);
+/* v at 10^-digits as an exact decimal string (a JSON string). */
+json_t	*ce_wire_decimal(int64_t v, int digits);
+/* {"Start", "End"} of days [s, n). */
+json_t	*ce_wire_period(int64_t s, int64_t n);
+/*
+ * Page tokens: a hash of the request without its token (AWS names it
+ * NextPageToken or NextToken by operation) and an offset. A token of
+ * another request is RequestChangedException, a malformed one
+ * InvalidNextTokenException.
+ */
+uint64_t ce_wire_request_hash(struct aws_req *);
+int	ce_wire_token_in(struct aws_req *, const char *member, uint64_t hash,
+	    size_t *off /* OUT: 0 without a token */, struct err *);
+void	ce_wire_token_out(struct aws_req *, const char *member, uint64_t hash,
+	    size_t off);
+/* Percent part / whole in 10^-6 ("87.5"), 0 when whole is 0. */
+int64_t	ce_wire_percent(int64_t part, int64_t whole);
+
+#endif

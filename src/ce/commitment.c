@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reservations and Savings Plans as Cost Explorer reports them
+ * (GetReservationUtilization, GetReservationCoverage,
+ * GetSavingsPlansUtilization, GetSavingsPlansCoverage): sums of the
+ * commitment lines of the rollups (RIFee, DiscountedUsage,
+ * SavingsPlanRecurringFee, SavingsPlanCoveredUsage) and of the instance
+ * hours run on demand, per bucket and group, from the same scan as
+ * GetCostAndUsage (scan.c), so who sees what and at which prices is the
+ * same: the MSP AWS's figures, a customer its accounts at its prices.
+ *
+ * A fee line (RIFee, SavingsPlanRecurringFee) stands for the hours it
+ * bills: AWS writes an RIFee once a month for the month's reserved hours,
+ * so a fee row is spread evenly over ceil(hours / 24) days from its day,
+ * never past its month's end (a daily row of hourly fees stays on its
+ * day), its amounts split so that the days add up exactly. What each
+ * figure is: ce.h (struct ce_commit).
+ */
+#include <string.h>
+
+#include "ce/internal.h"
+#include "core/xmalloc.h"
+
+#define DAY_USAGE	(24LL * 1000000)	/* 24 hours in 10^-6 */
+
+enum line_kind {
+	K_NONE, K_RI_FEE, K_RI_USED, K_SP_FEE, K_SP_USED, K_OD_HOURS
+};
+
+struct cagg {
+	const struct ce_scope	*sc;
+	int64_t			 start, end;	/* days, end exclusive */
+	uint32_t		*bucket_of;	/* day - start -> bucket */
+	int			 group;		/* a ce_dim, or -1 */
+	struct strtab		 keys;
+	struct ce_commit	**col;		/* per key: nbuckets cells */
+	size_t			 nbuckets, ncol;
+};
+
+/* Which commitment figure a row feeds (or none). */
+static enum line_kind
+line_kind(const struct ce_set *s, const struct ce_row *r)
+{
+	const char	*t = s->str.s[r->d[CE_RECORD_TYPE]];
+
+	if (strcmp(t, "RIFee") == 0)
+		return (K_RI_FEE);
+	if (strcmp(t, "DiscountedUsage") == 0)
+		return (K_RI_USED);
+	if (strcmp(t, "SavingsPlanRecurringFee") == 0)
+		return (K_SP_FEE);
+	if (strcmp(t, "SavingsPlanCoveredUsage") == 0)
+		return (K_SP_USED);
+	/* Instance hours run on demand: what a reservation or a plan
+	 * could have covered (not Spot). */
+	if (strcmp(t, "Usage") == 0 && strcmp(s->str.s[r->d[CE_INSTANCE_TYPE]],
+	    "NoInstanceType") != 0 && strcmp(s->str.s[r->d[CE_PURCHASE_TYPE]],
+	    "On Demand Instances") == 0)
+		return (K_OD_HOURS);
+	return (K_NONE);
+}
+
+/* The cell of (bucket b, key k). */
+static struct ce_commit *
+cell(struct cagg *g, size_t b, uint32_t k)
+{
+	size_t	 n;
+
+	if (k >= g->ncol) {
+		n = g->ncol ? g->ncol * 2 : 16;
+		while (n <= k)
+			n *= 2;
+		g->col = xrealloc(g->col, n * sizeof(*g->col));
+		memset(g->col + g->ncol, 0, (n - g->ncol) * sizeof(*g->col));
+		g->ncol = n;
+	}
+	if (g->col[k] == NULL)
+		g->col[k] = xcalloc(g->nbuckets, sizeof(**g->col));
+	return (&g->col[k][b]);
+}
+
+/* Adds day j's part of ndays of each amount of row r (values v) to c:
+ * floor((j + 1) x / ndays) - floor(j x / ndays), so the days sum to x. */
+static void
+add(struct ce_commit *c, enum line_kind k, const struct ce_row *r,
+    int ec2, const int64_t v[CE_NMETRICS], int64_t j, int64_t ndays)
+{
+#define PART(x)	((int64_t)((__int128)(x) * (j + 1) / ndays - \
+	(__int128)(x) * j / ndays))
+	switch (k) {
+	case K_RI_FEE:
+		c->ri_purchased_hours += PART(r->usage);
+		c->ri_recurring += PART(v[CE_UNBLENDED]);
+		c->ri_unused_cost += PART(v[CE_AMORTIZED]);
+		break;
+	case K_RI_USED:
+		c->ri_used_hours += PART(r->usage);
+		c->ri_used_cost += PART(v[CE_AMORTIZED]);
+		c->ri_on_demand += PART(r->public_od);
+		break;
+	case K_SP_FEE:
+		c->sp_recurring += PART(v[CE_UNBLENDED]);
+		c->sp_unused += PART(v[CE_AMORTIZED]);
+		break;
+	case K_SP_USED:
+		c->sp_used += PART(v[CE_AMORTIZED]);
+		c->sp_on_demand += PART(r->public_od);
+		break;
+	case K_OD_HOURS:
+		c->od_hours += PART(r->usage);
+		c->od_cost += PART(v[CE_UNBLENDED]);
+		if (ec2)
+			c->sp_eligible += PART(v[CE_UNBLENDED]);
+		break;
+	case K_NONE:
+		break;
+	}
+#undef PART
+}
+
+/* c += x, field by field. */
+static void
+sum_into(struct ce_commit *c, const struct ce_commit *x)
+{
+	const int64_t	*p = (const int64_t *)x;
+	int64_t		*o = (int64_t *)c;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(*c) / sizeof(int64_t); i++)
+		o[i] += p[i];
+}
+
+static int
+commit_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
+    const char **rowcust, const struct ce_price *price, size_t n,
+    struct err *e)
+{
+	struct cagg	*g = arg;
+	int64_t		*gmap = NULL, ec2;
+	size_t		 i;
+
+	(void)e;
+	ec2 = strtab_find(&s->str, "Amazon Elastic Compute Cloud - Compute");
+	if (g->group >= 0) {
+		gmap = xcalloc(s->str.n + 1, sizeof(*gmap));
+		for (i = 0; i <= s->str.n; i++)
+			gmap[i] = -1;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ce_row	*r = &s->rows[idx[i]];
+		enum line_kind		 k = line_kind(s, r);
+		int64_t			 v[CE_NMETRICS], d0, d1, d, ndays;
+		uint32_t		 key = 0;
+
+		if (k == K_NONE)
+			continue;
+		if (gmap != NULL) {
+			uint32_t sid = r->d[g->group];
+
+			if (gmap[sid] < 0)
+				gmap[sid] = strtab_add(&g->keys,
+				    s->str.s[sid]);
+			key = (uint32_t)gmap[sid];
+		}
+		ce_row_values(g->sc, r, rowcust[i], &price[i], v);
+		ndays = 1;
+		if (k == K_RI_FEE || k == K_SP_FEE) {
+			ndays = (r->usage + DAY_USAGE - 1) / DAY_USAGE;
+			if (ndays > ce_month_next(r->day) - r->day)
+				ndays = ce_month_next(r->day) - r->day;
+			if (ndays < 1)
+				ndays = 1;
+		}
+		d0 = r->day > g->start ? r->day : g->start;
+		d1 = r->day + ndays < g->end ? r->day + ndays : g->end;
+		for (d = d0; d < d1; d++)
+			add(cell(g, g->bucket_of[d - g->start], key), k, r,
+			    ec2 == r->d[CE_SERVICE], v, d - r->day, ndays);
+	}
+	xfree(gmap);
+	return (0);
+}
+
+int
+ce_commit_run(struct store *st, struct arena *a, const struct ce_scope *sc,
+    int64_t start, int64_t end, enum ce_gran gran, int group,
+    const struct ce_expr *filter, struct ce_commit_result *out, struct err *e)
+{
+	struct cagg	 g;
+	int64_t		 d, b;
+	size_t		 i, k;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	if (start >= end || end - start > CE_DAYS_MAX)
+		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
+		    NULL, "TimePeriod: at most %d days, Start before End",
+		    CE_DAYS_MAX));
+	memset(&g, 0, sizeof(g));
+	g.sc = sc;
+	g.start = start;
+	g.end = end;
+	g.group = group;
+	strtab_init(&g.keys);
+	g.bucket_of = arena_alloc(a, (size_t)(end - start) *
+	    sizeof(*g.bucket_of));
+	out->bstart = arena_alloc(a, (size_t)(end - start) * sizeof(int64_t));
+	out->bend = arena_alloc(a, (size_t)(end - start) * sizeof(int64_t));
+	for (d = start, b = -1; d < end; d++) {
+		if (b < 0 || gran == CE_DAILY || (gran == CE_MONTHLY &&
+		    d == ce_month_start(d))) {
+			b++;
+			out->bstart[b] = d;
+		}
+		out->bend[b] = gran == CE_MONTHLY ? (ce_month_next(d) < end ?
+		    ce_month_next(d) : end) : gran == CE_WHOLE ? end : d + 1;
+		g.bucket_of[d - start] = (uint32_t)b;
+	}
+	g.nbuckets = out->nbuckets = (size_t)b + 1;
+	/* From the first month's start: its fee rows reach into the
+	 * period. */
+	rc = ce_scan(st, a, sc, ce_month_start(start), end, filter,
+	    commit_visit, &g, e);
+	if (rc == 0) {
+		size_t	 nk = g.group >= 0 ? g.keys.n : 1;
+
+		out->nkeys = g.group >= 0 ? g.keys.n : 0;
+		out->keys = arena_alloc(a, (nk + 1) * sizeof(*out->keys));
+		for (k = 0; k < out->nkeys; k++)
+			out->keys[k] = arena_strdup(a, g.keys.s[k]);
+		out->cells = arena_zalloc(a, out->nbuckets * nk *
+		    sizeof(*out->cells));
+		out->total = arena_zalloc(a, (out->nbuckets + 1) *
+		    sizeof(*out->total));
+		for (k = 0; k < nk && k < g.ncol; k++)
+			for (i = 0; g.col[k] != NULL && i < out->nbuckets;
+			    i++) {
+				out->cells[i * nk + k] = g.col[k][i];
+				sum_into(&out->total[i], &g.col[k][i]);
+				sum_into(&out->total[out->nbuckets],
+				    &g.col[k][i]);
+			}
+		out->stride = nk;
+		snprintf(out->currency, sizeof(out->currency), "USD");
+	}
+	for (k = 0; k < g.ncol; k++)
+		xfree(g.col[k]);
+	xfree(g.col);
+	strtab_release(&g.keys);
+	return (rc);
+}
