@@ -309,6 +309,8 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 #define V18x8	V18x4 ", " V18x4
 #define V18x16	V18x8 ", " V18x8
 #define V18x32	V18x16 ", " V18x16
+#define V18x64	V18x32 ", " V18x32
+#define V18x128	V18x64 ", " V18x64
 
 static void
 rollup_bind(struct stmt *s, int b, int64_t import_id,
@@ -342,7 +344,7 @@ store_billing_rollup_insert_many(struct store *st, int64_t import_id,
 	    "period, day, payer_id, account_id, product_code, usage_type, "
 	    "operation, region, line_item_type, pricing_term, in_membership, "
 	    "unblended, net_unblended, amortized, public_on_demand, "
-	    "usage_amount, line_count) VALUES " V18x32;
+	    "usage_amount, line_count) VALUES " V18x128;
 	struct stmt		*s;
 	size_t			 i = 0, j;
 	int			 rc;
@@ -381,8 +383,9 @@ store_billing_ingest_tune(struct store *st, int bulk, struct err *e)
 	 * frees the pages above it.
 	 */
 	return (db_exec(st, bulk ? "PRAGMA cache_size = -65536; "
-	    "PRAGMA synchronous = NORMAL" : "PRAGMA cache_size = -2000; "
-	    "PRAGMA synchronous = FULL", e));
+	    "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0" :
+	    "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; "
+	    "PRAGMA wal_autocheckpoint = 1000", e));
 }
 
 int
