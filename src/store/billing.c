@@ -348,6 +348,8 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 #define V19x8	V19x4 ", " V19x4
 #define V19x16	V19x8 ", " V19x8
 #define V19x32	V19x16 ", " V19x16
+#define V19x64	V19x32 ", " V19x32
+#define V19x128	V19x64 ", " V19x64
 
 static void
 rollup_bind(struct stmt *s, int b, int64_t import_id,
@@ -382,7 +384,7 @@ store_billing_rollup_insert_many(struct store *st, int64_t import_id,
 	    "period, day, payer_id, account_id, product_code, usage_type, "
 	    "operation, region, line_item_type, pricing_term, in_membership, "
 	    "unblended, net_unblended, amortized, public_on_demand, "
-	    "usage_amount, line_count, attrs) VALUES " V19x32;
+	    "usage_amount, line_count, attrs) VALUES " V19x128;
 	struct stmt		*s;
 	size_t			 i = 0, j;
 	int			 rc;
@@ -421,8 +423,9 @@ store_billing_ingest_tune(struct store *st, int bulk, struct err *e)
 	 * frees the pages above it.
 	 */
 	return (db_exec(st, bulk ? "PRAGMA cache_size = -65536; "
-	    "PRAGMA synchronous = NORMAL" : "PRAGMA cache_size = -2000; "
-	    "PRAGMA synchronous = FULL", e));
+	    "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0" :
+	    "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; "
+	    "PRAGMA wal_autocheckpoint = 1000", e));
 }
 
 int

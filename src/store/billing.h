@@ -304,7 +304,7 @@ int	 store_billing_reclaim(struct store *, int how, struct err *);
 int	 store_billing_rollup_insert(struct store *, int64_t import_id,
 	    const struct billing_rollup *, struct err *);
 /* The same for n rows (SQLite: multi-row INSERTs of STORE_ROLLUP_MULTI). */
-#define STORE_ROLLUP_MULTI	32
+#define STORE_ROLLUP_MULTI	128
 int	 store_billing_rollup_insert_many(struct store *, int64_t import_id,
 	    const struct billing_rollup *, size_t n, struct err *);
 /* Tunes this thread's connection for a bulk ingest (SQLite: a 64 MiB page
