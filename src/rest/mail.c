@@ -74,7 +74,7 @@ hdr_text(struct buf *b, const char *s)
 
 char *
 mail_render(const struct alert_delivery *d, const char *msp_name,
-    const char *portal_url, const char *from, struct arena *a)
+    const char *support_email, const char *portal_url, const char *from, struct arena *a)
 {
 	const struct budget_alert	*al = &d->alert;
 	const struct budget		*bu = &d->budget;
@@ -124,6 +124,8 @@ mail_render(const struct alert_delivery *d, const char *msp_name,
 	buf_printf(&b, "See the budget and its alerts in the portal:\r\n"
 	    "%s/portal/budgets/%s\r\n\r\n-- \r\n%s\r\n", portal_url, bu->id,
 	    msp);
+	if (*support_email != '\0')
+		buf_printf(&b, "Support: %s\r\n", flat(a, support_email));
 	s = arena_strndup(a, buf_str(&b), b.len);
 	buf_release(&b);
 	buf_release(&subj);

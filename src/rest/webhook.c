@@ -145,6 +145,7 @@ attempt(struct store *st, const struct alert_delivery *d,
     const struct alert_mail *mail, struct arena *a, struct alert_attempt *at)
 {
 	struct msp	 m;
+	struct msp_brand br;
 	struct err	 e;
 	const char	*body, *link;
 	char		 sig[65];
@@ -164,14 +165,15 @@ attempt(struct store *st, const struct alert_delivery *d,
 		    "start the server with --smtp");
 		return (-1);
 	}
-	/* The link and the sender's name: the MSP's, as the console has
-	 * them now. */
+	/* The link, the sender's name and the support contact: the MSP's
+	 * brand and public address as the console has them now. */
 	err_clear(&e);
 	if (msp_get(st, &m, &e) == -1)
 		memset(&m, 0, sizeof(m));
+	msp_brand_get(st, &br);
 	link = m.public_url[0] != '\0' ? m.public_url : mail->portal_url;
-	body = mail_render(d, m.name[0] != '\0' ? m.name : "payerlink",
-	    link != NULL ? link : "", mail->from, a);
+	body = mail_render(d, br.name[0] != '\0' ? br.name : "payerlink",
+	    br.support_email, link != NULL ? link : "", mail->from, a);
 	rc = mail_send(mail, d->target, body, &code, at->result,
 	    sizeof(at->result));
 	at->code = code;

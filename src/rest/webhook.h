@@ -51,6 +51,7 @@ void	webhook_worker_stop(void);
 struct alert_delivery;
 struct arena;
 char	*mail_render(const struct alert_delivery *, const char *msp_name,
+	    const char *support_email /* "" when none */,
 	    const char *portal_url, const char *from, struct arena *);
 /* 0 when the server took it; else -1 with *code (the SMTP reply, or 0)
  * and why. */

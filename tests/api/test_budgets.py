@@ -197,6 +197,9 @@ def wait_for(cond, timeout=25):
 
 def test_alert_email_reaches_the_recipients_and_is_listed_by_budget_name(w, sink):
     now, days = cost_this_month(w)
+    # The mail speaks as the MSP's brand, with its support contact.
+    w.srv.cli("msp", "brand", "--name", "Acme Cloud Partners", "--support-email",
+              "help@acme-msp.example", "--json")
     bid = w.srv.cli("budget", "create", "--customer", w.ca, "--name", "Tiny Ünïcode budget",
                     "--amount", "0.01", "--actual", "100", "--forecast", "0",
                     "--email", "ops@umbrella.example; cfo@umbrella.example",
@@ -211,7 +214,10 @@ def test_alert_email_reaches_the_recipients_and_is_listed_by_budget_name(w, sink
     value = 2 * 3 * len(days)       # A's two accounts, three services, 1 USD a line
     assert msg["Subject"].endswith("Budget Tiny Ünïcode budget: actual %d.00 USD, over 100 %% "
                                    "of 0.01 USD" % value), msg["Subject"]
+    assert msg["From"].addresses[0].display_name == "Acme Cloud Partners", msg["From"]
+    assert msg["Subject"].startswith("[Acme Cloud Partners] "), msg["Subject"]
     body = msg.get_content()
+    assert "Support: help@acme-msp.example" in body, body
     assert "Period:     %s" % period in body
     assert "Actual:     %d.00 USD" % value in body
     assert "Threshold:  100 % of the amount, 0.01 USD" in body
