@@ -53,25 +53,7 @@ ce_input(int rc, struct err *e)
 static int
 in_period(struct aws_req *r, int64_t *start, int64_t *end, struct err *e)
 {
-	json_t	*tp = json_object_get(r->in, "TimePeriod"), *s, *n;
-
-	if (tp == NULL || !json_is_object(tp))
-		return (bad(e, "%s is required", "TimePeriod"));
-	s = json_object_get(tp, "Start");
-	n = json_object_get(tp, "End");
-	if (!json_is_string(s) || !json_is_string(n))
-		return (bad(e, "%s needs Start and End", "TimePeriod"));
-	if (ce_day_parse(json_string_value(s), start) == -1 ||
-	    strlen(json_string_value(s)) != 10)
-		return (bad(e, "Start date '%s' is not YYYY-MM-DD",
-		    json_string_value(s)));
-	if (ce_day_parse(json_string_value(n), end) == -1 ||
-	    strlen(json_string_value(n)) != 10)
-		return (bad(e, "End date '%s' is not YYYY-MM-DD",
-		    json_string_value(n)));
-	if (*start >= *end)
-		return (bad(e, "%s: Start must be before End", "TimePeriod"));
-	return (0);
+	return (ce_wire_interval(r, "TimePeriod", start, end, e));
 }
 
 /* MatchOptions of a Tags or CostCategories leaf into CE_MATCH_*. */
@@ -286,95 +268,16 @@ amount(int64_t v, int usage, const char *currency)
 	    usage ? "N/A" : currency));
 }
 
-static json_t *
-period_json(int64_t s, int64_t n)
-{
-	char	 a[11], b[11];
-
-	ce_day_format(s, a, sizeof(a));
-	ce_day_format(n, b, sizeof(b));
-	return (json_pack("{s:s, s:s}", "Start", a, "End", b));
-}
-
-/* A hash of the request without its page token: a token is only good for
- * the request it came from (RequestChangedException). */
-static uint64_t
-request_hash(struct aws_req *r)
-{
-	json_t		*c = json_deep_copy(r->in);
-	char		*s;
-	size_t		 n, i;
-	uint64_t	 h = 1469598103934665603ULL;
-
-	json_object_del(c, "NextPageToken");
-	json_object_del(c, "NextToken");
-	n = json_dumpb(c, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
-	s = arena_alloc(r->arena, n + 1);
-	n = json_dumpb(c, s, n, JSON_COMPACT | JSON_SORT_KEYS);
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	json_decref(c);
-	return (h);
-}
-
-/* The offset a page token of the request's member `name` gives. */
-static int
-in_token_at(struct aws_req *r, const char *name, uint64_t hash, size_t *off,
-    struct err *e)
-{
-	json_t			*t = json_object_get(r->in, name);
-	unsigned char		 raw[128];
-	char			 want[24];
-	unsigned long long	 o;
-	long			 n;
-	char			*end;
-
-	*off = 0;
-	if (t == NULL || json_is_null(t))
-		return (0);
-	if (!json_is_string(t) || strlen(json_string_value(t)) > 100 ||
-	    (n = b64url_decode(json_string_value(t),
-	    strlen(json_string_value(t)), raw)) < 18 || raw[16] != ':')
-		return (err_set(e, ERR_INVALID,
-		    AWSERR(InvalidNextTokenException),
-		    NULL, "The NextPageToken is not valid."));
-	raw[n] = '\0';
-	snprintf(want, sizeof(want), "%016llx", (unsigned long long)hash);
-	if (memcmp(raw, want, 16) != 0)
-		return (err_set(e, ERR_INVALID, AWSERR(RequestChangedException),
-		    NULL, "The request changed since the NextPageToken was "
-		    "issued."));
-	o = strtoull((const char *)raw + 17, &end, 10);
-	if (*end != '\0')
-		return (err_set(e, ERR_INVALID,
-		    AWSERR(InvalidNextTokenException),
-		    NULL, "The NextPageToken is not valid."));
-	*off = (size_t)o;
-	return (0);
-}
-
 static int
 in_token(struct aws_req *r, uint64_t hash, size_t *off, struct err *e)
 {
-	return (in_token_at(r, "NextPageToken", hash, off, e));
-}
-
-static void
-out_token_at(struct aws_req *r, const char *name, uint64_t hash, size_t off)
-{
-	char	 raw[64], tok[100];
-	int	 n;
-
-	n = snprintf(raw, sizeof(raw), "%016llx:%zu", (unsigned long long)hash,
-	    off);
-	b64url_encode((const unsigned char *)raw, (size_t)n, tok);
-	json_object_set_new(r->out, name, json_string(tok));
+	return (ce_wire_token_in(r, "NextPageToken", hash, off, e));
 }
 
 static void
 out_token(struct aws_req *r, uint64_t hash, size_t off)
 {
-	out_token_at(r, "NextPageToken", hash, off);
+	ce_wire_token_out(r, "NextPageToken", hash, off);
 }
 
 static size_t
@@ -433,7 +336,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 	json_t		*metrics, *groupby, *v, *defs, *rbt;
 	int		 want[CE_NMETRICS] = { 0 }, m;
 	size_t		 i, off, psize = page_size(), end, c;
-	uint64_t	 hash = request_hash(r);
+	uint64_t	 hash = ce_wire_request_hash(r);
 
 	memset(&q, 0, sizeof(q));
 	if (in_period(r, &q.start, &q.end, e) == -1 ||
@@ -523,7 +426,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 					    res.total[i][m], m == CE_USAGE,
 					    res.currency));
 			json_array_append_new(rbt, json_pack("{s:o, s:o, s:[],"
-			    " s:b}", "TimePeriod", period_json(res.bstart[i],
+			    " s:b}", "TimePeriod", ce_wire_period(res.bstart[i],
 			    res.bend[i]), "Total", tot, "Groups", "Estimated",
 			    0));
 		}
@@ -563,7 +466,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 				    "{s:o, s:o}", "Keys", keys, "Metrics", mo));
 			}
 			json_array_append_new(rbt, json_pack("{s:o, s:{}, s:o,"
-			    " s:b}", "TimePeriod", period_json(res.bstart[i],
+			    " s:b}", "TimePeriod", ce_wire_period(res.bstart[i],
 			    res.bend[i]), "Total", "Groups", groups,
 			    "Estimated", 0));
 		}
@@ -663,7 +566,7 @@ forecast(struct aws_req *r, int usage, struct err *e)
 		money_format(f.lo[i], dg, lo, sizeof(lo));
 		money_format(f.hi[i], dg, hi, sizeof(hi));
 		json_array_append_new(arr, json_pack("{s:o, s:s, s:s, s:s}",
-		    "TimePeriod", period_json(f.bstart[i], f.bend[i]),
+		    "TimePeriod", ce_wire_period(f.bstart[i], f.bend[i]),
 		    "MeanValue", a, "PredictionIntervalLowerBound", lo,
 		    "PredictionIntervalUpperBound", hi));
 	}
@@ -690,7 +593,7 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	const char	*dimname, *search, **vals;
 	int64_t		 start, end, max = 1000;
 	size_t		 n, off, i, stop;
-	uint64_t	 hash = request_hash(r);
+	uint64_t	 hash = ce_wire_request_hash(r);
 	json_t		*arr;
 	int		 d;
 
@@ -766,7 +669,7 @@ attr_values(struct aws_req *r, enum ce_dim kind, struct err *e)
 	const char	*key, *search, **vals;
 	int64_t		 start, end, max = 1000;
 	size_t		 n, off, i, stop = 0;
-	uint64_t	 hash = request_hash(r);
+	uint64_t	 hash = ce_wire_request_hash(r);
 	json_t		*arr, *sort = json_object_get(r->in, "SortBy");
 
 	if (in_period(r, &start, &end, e) == -1 ||
@@ -853,12 +756,12 @@ aws_ce_list_cost_allocation_tags(struct aws_req *r, struct err *e)
 	json_t			*arr;
 	int64_t			 start, end, max = 100;
 	size_t			 n, nk = 0, off, stop = 0, i, j;
-	uint64_t		 hash = request_hash(r);
+	uint64_t		 hash = ce_wire_request_hash(r);
 
 	if (ce_input(in_enum(r, "Status", 0, statuses, &status, e), e) == -1 ||
 	    ce_input(in_enum(r, "Type", 0, types, &type, e), e) == -1 ||
 	    ce_input(in_int(r, "MaxResults", 1, 1000, &max, e), e) == -1 ||
-	    in_token_at(r, "NextToken", hash, &off, e) == -1)
+	    ce_wire_token_in(r, "NextToken", hash, &off, e) == -1)
 		return (-1);
 	if (want != NULL && !json_is_null(want) && (!json_is_array(want) ||
 	    json_array_size(want) < 1 || json_array_size(want) > 100))
@@ -897,7 +800,7 @@ aws_ce_list_cost_allocation_tags(struct aws_req *r, struct err *e)
 		    "LastUsedDate", day_time(k[i].last_day)));
 	json_object_set_new(r->out, "CostAllocationTags", arr);
 	if (stop < nk)
-		out_token_at(r, "NextToken", hash, stop);
+		ce_wire_token_out(r, "NextToken", hash, stop);
 	return (0);
 }
 
@@ -916,12 +819,12 @@ aws_ce_list_cost_category_definitions(struct aws_req *r, struct err *e)
 	json_t			*arr, *refs;
 	int64_t			 start, end, max = 100, onday = -1;
 	size_t			 n, nv, off, stop = 0, i, j;
-	uint64_t		 hash = request_hash(r);
+	uint64_t		 hash = ce_wire_request_hash(r);
 
 	if (ce_input(in_string(r, "EffectiveOn", 0, 20, 25, &on, e),
 	    e) == -1 ||
 	    ce_input(in_int(r, "MaxResults", 1, 100, &max, e), e) == -1 ||
-	    in_token_at(r, "NextToken", hash, &off, e) == -1)
+	    ce_wire_token_in(r, "NextToken", hash, &off, e) == -1)
 		return (-1);
 	if (on != NULL && ce_day_parse(on, &onday) == -1)
 		return (bad(e, "EffectiveOn '%s' is not a date and time", on));
@@ -966,7 +869,7 @@ aws_ce_list_cost_category_definitions(struct aws_req *r, struct err *e)
 	}
 	json_object_set_new(r->out, "CostCategoryReferences", refs);
 	if (stop < n)
-		out_token_at(r, "NextToken", hash, stop);
+		ce_wire_token_out(r, "NextToken", hash, stop);
 	return (0);
 }
 
@@ -997,7 +900,7 @@ aws_ce_get_anomaly_monitors(struct aws_req *r, struct err *e)
 	struct ce_scope	 sc;
 	int64_t		 max = 100;
 	size_t		 i, off;
-	uint64_t	 hash = request_hash(r);
+	uint64_t	 hash = ce_wire_request_hash(r);
 
 	json_object_set_new(r->out, "AnomalyMonitors", arr);
 	if (ce_input(in_int(r, "MaxResults", 1, 1000, &max, e), e) == -1 ||
@@ -1045,7 +948,7 @@ aws_ce_get_anomaly_subscriptions(struct aws_req *r, struct err *e)
 
 	json_object_set_new(r->out, "AnomalySubscriptions", json_array());
 	if (ce_input(in_int(r, "MaxResults", 1, 1000, &max, e), e) == -1 ||
-	    in_token(r, request_hash(r), &off, e) == -1 ||
+	    in_token(r, ce_wire_request_hash(r), &off, e) == -1 ||
 	    ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
 	    e) == -1)
 		return (-1);
@@ -1110,7 +1013,7 @@ aws_ce_get_anomalies(struct aws_req *r, struct err *e)
 	char		 arn[128], day[11];
 	int64_t		 start, end, today, max = 100;
 	size_t		 na, i, off, c = 0, stop;
-	uint64_t	 hash = request_hash(r);
+	uint64_t	 hash = ce_wire_request_hash(r);
 
 	if (di == NULL || !json_is_object(di))
 		return (bad(e, "%s is required", "DateInterval"));
