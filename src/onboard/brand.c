@@ -206,22 +206,6 @@ text_ok(const char *s, size_t max)
 	return (1);
 }
 
-static int
-url_ok(const char *u)
-{
-	size_t	 i;
-
-	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0)
-		return (0);
-	if (strlen(u) > MSP_URL_MAX || strlen(u) < 10)
-		return (0);
-	for (i = 0; u[i] != '\0'; i++)
-		if (!isgraph((unsigned char)u[i]) || strchr("\"'<>\\`",
-		    u[i]) != NULL)
-			return (0);
-	return (1);
-}
-
 int
 msp_brand_set(struct store *st, const struct principal *who,
     const struct brand_input *in, struct msp_brand *out,
@@ -242,7 +226,7 @@ msp_brand_set(struct store *st, const struct principal *who,
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "support e-mail: not a valid e-mail address"));
 	if (in->support_url != NULL && in->support_url[0] != '\0' &&
-	    !url_ok(in->support_url))
+	    !onb_url_valid(in->support_url))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "support url: expected http(s)://host[/path]"));
 	lower[0] = '\0';

@@ -51,5 +51,8 @@ int	 onb_transfer_invite(const struct orgport *, const struct msp *,
 int	 onb_transfer_paid_by(const struct orgport *, const char *msp_id,
 	    const char *org_id, const char *mgmt_id, int *out /* OUT */,
 	    struct err *);
+/* An MSP's web address (its public URL, its support page):
+ * http(s)://host[:port][/path], printable, no quotes or spaces. */
+int	 onb_url_valid(const char *);
 
 #endif

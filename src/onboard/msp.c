@@ -189,9 +189,8 @@ msp_require(struct store *st, const struct principal *who, struct msp *out,
 	return (0);
 }
 
-/* http(s)://host[:port][/path], printable, no quotes or spaces. */
-static int
-url_valid(const char *u)
+int
+onb_url_valid(const char *u)
 {
 	size_t	 i;
 
@@ -233,7 +232,7 @@ msp_set(struct store *st, const struct orgport *org,
 	if (in->address != NULL && !text_ok(in->address, MSP_ADDRESS_MAX))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "address: at most %d characters", MSP_ADDRESS_MAX));
-	if (in->public_url != NULL && !url_valid(in->public_url))
+	if (in->public_url != NULL && !onb_url_valid(in->public_url))
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "url: expected http(s)://host[:port][/path]"));
 	if (in->legal_name != NULL && !text_ok(in->legal_name, MSP_NAME_MAX))
