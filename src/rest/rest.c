@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/codec.h"
@@ -72,15 +73,24 @@ int
 rest_emulator_reset(struct rest_call *c, struct err *e)
 {
 	struct request	*r = c->r;
+	int		 try;
 
-	if (store_begin(r->store, STORE_WRITE, e) == -1)
-		return (-1);
-	if (store_wipe(r->store, e) == -1) {
+	/* A background job (alert deliveries, budgets, the watchers) may
+	 * hold rows the wipe deletes: on PostgreSQL the loser of that race
+	 * gets a deadlock or serialization failure (ERR_CONFLICT); the
+	 * wipe is tried again, up to 5 times. */
+	for (try = 1;; try++) {
+		if (store_begin(r->store, STORE_WRITE, e) == -1)
+			return (-1);
+		if (store_wipe(r->store, e) == 0 &&
+		    store_commit(r->store, e) == 0)
+			break;
 		store_rollback(r->store);
-		return (-1);
+		if (e->code != ERR_CONFLICT || try == 5)
+			return (-1);
+		err_clear(e);
+		usleep(20000 * try);
 	}
-	if (store_commit(r->store, e) == -1)
-		return (-1);
 	if (account_ensure_default(r->store, e) == -1)
 		return (-1);
 	reply_json(c->resp, 200, json_pack("{s:s}", "status", "ok"));
