@@ -129,8 +129,7 @@ def main():
     if check.returncode != 0:
         return skip("%s cannot import moto's test dependencies (%s); install "
                     "python3-boto3 python3-werkzeug python3-responses "
-                    "python3-xmltodict python3-flask ... as "
-                    "../shared/peers/moto/README.md lists"
+                    "python3-xmltodict python3-flask (Debian packages)"
                     % (py, check.stderr.strip().splitlines()[-1:]))
     expected = {}
     for r in disagreements():
