@@ -460,26 +460,6 @@ ce_dimension_values(struct store *st, struct arena *a,
     const struct ce_scope *sc, enum ce_dim dim, int64_t start, int64_t end,
     const char *search, const char ***out, size_t *n_out, struct err *e)
 {
-	struct dv	 d;
-	const char	**v;
-	size_t		 i;
-
-	if (period_check(start, end, e) == -1)
-		return (-1);
-	memset(&d, 0, sizeof(d));
-	d.dim = dim;
-	d.search = search;
-	strtab_init(&d.vals);
-	if (ce_scan(st, a, sc, start, end, NULL, dv_visit, &d, e) == -1) {
-		strtab_release(&d.vals);
-		return (-1);
-	}
-	v = arena_alloc(a, (d.vals.n + 1) * sizeof(*v));
-	for (i = 0; i < d.vals.n; i++)
-		v[i] = arena_strdup(a, d.vals.s[i]);
-	qsort(v, d.vals.n, sizeof(*v), str_cmp);
-	*out = v;
-	*n_out = d.vals.n;
-	strtab_release(&d.vals);
-	return (0);
+	return (ce_attr_values(st, a, sc, dim, NULL, start, end, NULL, search,
+	    out, n_out, e));
 }
