@@ -3,10 +3,11 @@
  * Cost Explorer's reservation and Savings Plans reports
  * (GetReservationUtilization, GetReservationCoverage,
  * GetSavingsPlansUtilization, GetSavingsPlansCoverage) in the shapes of
- * the botocore model (ce/2017-10-25), over ce_commit_run(). The figures
- * AWS derives from the sums (utilization, savings) are derived here, each
- * report's in one function (ri_figs(), cov_figs(), sp_figs(),
- * spcov_figs()) that both the response and SortBy read.
+ * the botocore model (ce/2017-10-25), over ce_commit_run() and the
+ * figures src/ce derives from its sums (ce_ri_util_of() ...). Each
+ * report's figures are named as the model names them in one function
+ * (ri_figs(), cov_figs(), sp_figs(), spcov_figs()) that both the response
+ * and SortBy read.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #define VALIDATION	AWSERR(ValidationException)
 
 /* A figure of a report: its name in the model, value and scale. */
+#define FIG(n, v, d)	((struct fig){ (n), (v), (d) })
 struct fig {
 	const char	*name;
 	int64_t		 v;
@@ -325,50 +327,29 @@ ec2_by_default(struct aws_req *r, struct ce_expr **filter)
 	*filter = and;
 }
 
-/*
- * ReservationAggregates from the sums (hours and on-demand cost of the
- * reserved hours used; the amortized cost of the used and unused ones):
- * TotalAmortizedFee = used + unused cost, of which the recurring fee
- * (RIFee's cost) and the upfront fee (the rest); NetRISavings = on-demand
- * cost of the hours used - TotalAmortizedFee; RealizedSavings = on-demand
- * - the cost of the hours used; UnrealizedSavings = the unused hours at
- * the used hours' on-demand rate; TotalPotentialRISavings = NetRISavings
- * + UnrealizedSavings.
- */
+/* ReservationAggregates. */
 static size_t
 ri_figs(const struct ce_commit *c, struct fig *f)
 {
-	int64_t	 unused_h, fee, net, unreal = 0;
+	struct ce_ri_util	 u;
 
-	unused_h = c->ri_purchased_hours > c->ri_used_hours ?
-	    c->ri_purchased_hours - c->ri_used_hours : 0;
-	fee = c->ri_used_cost + c->ri_unused_cost;
-	net = c->ri_on_demand - fee;
-	if (c->ri_used_hours > 0)
-		unreal = (int64_t)((__int128)c->ri_on_demand * unused_h /
-		    c->ri_used_hours);
-	f[0] = (struct fig){ "UtilizationPercentage",
-	    ce_wire_percent(c->ri_used_hours, c->ri_purchased_hours),
-	    QTY_DIGITS };
-	f[1] = (struct fig){ "PurchasedHours", c->ri_purchased_hours,
-	    QTY_DIGITS };
-	f[2] = (struct fig){ "TotalActualHours", c->ri_used_hours, QTY_DIGITS };
-	f[3] = (struct fig){ "UnusedHours", unused_h, QTY_DIGITS };
-	f[4] = (struct fig){ "OnDemandCostOfRIHoursUsed", c->ri_on_demand,
-	    MONEY_DIGITS };
-	f[5] = (struct fig){ "NetRISavings", net, MONEY_DIGITS };
-	f[6] = (struct fig){ "TotalPotentialRISavings", net + unreal,
-	    MONEY_DIGITS };
-	f[7] = (struct fig){ "AmortizedUpfrontFee", fee - c->ri_recurring,
-	    MONEY_DIGITS };
-	f[8] = (struct fig){ "AmortizedRecurringFee", c->ri_recurring,
-	    MONEY_DIGITS };
-	f[9] = (struct fig){ "TotalAmortizedFee", fee, MONEY_DIGITS };
-	f[10] = (struct fig){ "RICostForUnusedHours", c->ri_unused_cost,
-	    MONEY_DIGITS };
-	f[11] = (struct fig){ "RealizedSavings", c->ri_on_demand -
-	    c->ri_used_cost, MONEY_DIGITS };
-	f[12] = (struct fig){ "UnrealizedSavings", unreal, MONEY_DIGITS };
+	ce_ri_util_of(c, &u);
+	f[0] = FIG("UtilizationPercentage", u.utilization_pct, QTY_DIGITS);
+	f[1] = FIG("PurchasedHours", u.purchased_hours, QTY_DIGITS);
+	f[2] = FIG("TotalActualHours", u.actual_hours, QTY_DIGITS);
+	f[3] = FIG("UnusedHours", u.unused_hours, QTY_DIGITS);
+	f[4] = FIG("OnDemandCostOfRIHoursUsed", u.on_demand_cost_used,
+	    MONEY_DIGITS);
+	f[5] = FIG("NetRISavings", u.net_savings, MONEY_DIGITS);
+	f[6] = FIG("TotalPotentialRISavings", u.potential_savings,
+	    MONEY_DIGITS);
+	f[7] = FIG("AmortizedUpfrontFee", u.amortized_upfront, MONEY_DIGITS);
+	f[8] = FIG("AmortizedRecurringFee", u.amortized_recurring,
+	    MONEY_DIGITS);
+	f[9] = FIG("TotalAmortizedFee", u.amortized_total, MONEY_DIGITS);
+	f[10] = FIG("RICostForUnusedHours", u.unused_cost, MONEY_DIGITS);
+	f[11] = FIG("RealizedSavings", u.realized_savings, MONEY_DIGITS);
+	f[12] = FIG("UnrealizedSavings", u.unrealized_savings, MONEY_DIGITS);
 	return (13);
 }
 
@@ -414,19 +395,18 @@ aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 	return (0);
 }
 
-/* Coverage: reserved hours (DiscountedUsage) against the instance hours
- * run on demand, and the on-demand hours' cost. */
+/* Coverage's CoverageHours, then CoverageCost. */
 static size_t
 cov_figs(const struct ce_commit *c, struct fig *f)
 {
-	int64_t	 run = c->ri_used_hours + c->od_hours;
+	struct ce_ri_cov	 v;
 
-	f[0] = (struct fig){ "OnDemandHours", c->od_hours, QTY_DIGITS };
-	f[1] = (struct fig){ "ReservedHours", c->ri_used_hours, QTY_DIGITS };
-	f[2] = (struct fig){ "TotalRunningHours", run, QTY_DIGITS };
-	f[3] = (struct fig){ "CoverageHoursPercentage",
-	    ce_wire_percent(c->ri_used_hours, run), QTY_DIGITS };
-	f[4] = (struct fig){ "OnDemandCost", c->od_cost, MONEY_DIGITS };
+	ce_ri_cov_of(c, &v);
+	f[0] = FIG("OnDemandHours", v.on_demand_hours, QTY_DIGITS);
+	f[1] = FIG("ReservedHours", v.reserved_hours, QTY_DIGITS);
+	f[2] = FIG("TotalRunningHours", v.running_hours, QTY_DIGITS);
+	f[3] = FIG("CoverageHoursPercentage", v.coverage_pct, QTY_DIGITS);
+	f[4] = FIG("OnDemandCost", v.on_demand_cost, MONEY_DIGITS);
 	return (5);
 }
 
@@ -540,33 +520,25 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 
 /* ---- Savings Plans ---------------------------------------------------- */
 
-/*
- * Utilization, Savings and AmortizedCommitment of a Savings Plans sum: the
- * commitment used is the covered usage's Savings Plan (effective) cost,
- * the unused one the recurring fee lines' amortized part; their sum is
- * the total amortized commitment, of which the recurring fee and the
- * amortized upfront payment (the rest); NetSavings = the covered usage's
- * on-demand cost - the total commitment.
- */
+/* Utilization (0..4), Savings (4..6), AmortizedCommitment (6..9). */
 static size_t
 sp_figs(const struct ce_commit *c, struct fig *f)
 {
-	int64_t	 total = c->sp_used + c->sp_unused;
+	struct ce_sp_util	 u;
 
-	f[0] = (struct fig){ "TotalCommitment", total, MONEY_DIGITS };
-	f[1] = (struct fig){ "UsedCommitment", c->sp_used, MONEY_DIGITS };
-	f[2] = (struct fig){ "UnusedCommitment", c->sp_unused, MONEY_DIGITS };
-	f[3] = (struct fig){ "UtilizationPercentage",
-	    ce_wire_percent(c->sp_used, total), QTY_DIGITS };
-	f[4] = (struct fig){ "NetSavings", c->sp_on_demand - total,
-	    MONEY_DIGITS };
-	f[5] = (struct fig){ "OnDemandCostEquivalent", c->sp_on_demand,
-	    MONEY_DIGITS };
-	f[6] = (struct fig){ "AmortizedRecurringCommitment", c->sp_recurring,
-	    MONEY_DIGITS };
-	f[7] = (struct fig){ "AmortizedUpfrontCommitment",
-	    total - c->sp_recurring, MONEY_DIGITS };
-	f[8] = (struct fig){ "TotalAmortizedCommitment", total, MONEY_DIGITS };
+	ce_sp_util_of(c, &u);
+	f[0] = FIG("TotalCommitment", u.total, MONEY_DIGITS);
+	f[1] = FIG("UsedCommitment", u.used, MONEY_DIGITS);
+	f[2] = FIG("UnusedCommitment", u.unused, MONEY_DIGITS);
+	f[3] = FIG("UtilizationPercentage", u.utilization_pct, QTY_DIGITS);
+	f[4] = FIG("NetSavings", u.net_savings, MONEY_DIGITS);
+	f[5] = FIG("OnDemandCostEquivalent", u.on_demand_equiv, MONEY_DIGITS);
+	f[6] = FIG("AmortizedRecurringCommitment", u.amortized_recurring,
+	    MONEY_DIGITS);
+	f[7] = FIG("AmortizedUpfrontCommitment", u.amortized_upfront,
+	    MONEY_DIGITS);
+	f[8] = FIG("TotalAmortizedCommitment", u.amortized_total,
+	    MONEY_DIGITS);
 	return (9);
 }
 
@@ -614,19 +586,17 @@ aws_ce_get_savings_plans_utilization(struct aws_req *r, struct err *e)
 	return (0);
 }
 
-/* SavingsPlansCoverageData: the spend a plan covered (its effective cost)
- * against the EC2 instance hours run on demand. */
+/* SavingsPlansCoverageData. */
 static size_t
 spcov_figs(const struct ce_commit *c, struct fig *f)
 {
-	int64_t	 total = c->sp_used + c->sp_eligible;
+	struct ce_sp_cov	 v;
 
-	f[0] = (struct fig){ "SpendCoveredBySavingsPlans", c->sp_used,
-	    MONEY_DIGITS };
-	f[1] = (struct fig){ "OnDemandCost", c->sp_eligible, MONEY_DIGITS };
-	f[2] = (struct fig){ "TotalCost", total, MONEY_DIGITS };
-	f[3] = (struct fig){ "CoveragePercentage",
-	    ce_wire_percent(c->sp_used, total), QTY_DIGITS };
+	ce_sp_cov_of(c, &v);
+	f[0] = FIG("SpendCoveredBySavingsPlans", v.covered, MONEY_DIGITS);
+	f[1] = FIG("OnDemandCost", v.on_demand_cost, MONEY_DIGITS);
+	f[2] = FIG("TotalCost", v.total, MONEY_DIGITS);
+	f[3] = FIG("CoveragePercentage", v.coverage_pct, QTY_DIGITS);
 	return (4);
 }
 

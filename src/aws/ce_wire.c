@@ -138,11 +138,3 @@ ce_wire_token_out(struct aws_req *r, const char *member, uint64_t hash,
 	b64url_encode((const unsigned char *)raw, (size_t)n, tok);
 	json_object_set_new(r->out, member, json_string(tok));
 }
-
-int64_t
-ce_wire_percent(int64_t part, int64_t whole)
-{
-	if (whole == 0)
-		return (0);
-	return ((int64_t)((__int128)part * 100 * 1000000 / whole));
-}

@@ -37,7 +37,5 @@ int	ce_wire_token_in(struct aws_req *, const char *member, uint64_t hash,
 	    size_t *off /* OUT: 0 without a token */, struct err *);
 void	ce_wire_token_out(struct aws_req *, const char *member, uint64_t hash,
 	    size_t off);
-/* Percent part / whole in 10^-6 ("87.5"), 0 when whole is 0. */
-int64_t	ce_wire_percent(int64_t part, int64_t whole);
 
 #endif

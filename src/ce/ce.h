@@ -273,6 +273,34 @@ int	ce_commit_run(struct store *, struct arena *, const struct ce_scope *,
 	    struct err *);
 
 /*
+ * What Cost Explorer derives from a ce_commit, each report's figures in
+ * one struct (commitment.c says how each is made). Every member is an
+ * int64_t: hours and percentages in 10^-6, money in 10^-9.
+ */
+struct ce_ri_util {		/* GetReservationUtilization */
+	int64_t	 utilization_pct, purchased_hours, actual_hours, unused_hours,
+		 on_demand_cost_used, net_savings, potential_savings,
+		 amortized_upfront, amortized_recurring, amortized_total,
+		 unused_cost, realized_savings, unrealized_savings;
+};
+struct ce_ri_cov {		/* GetReservationCoverage */
+	int64_t	 on_demand_hours, reserved_hours, running_hours,
+		 coverage_pct, on_demand_cost;
+};
+struct ce_sp_util {		/* GetSavingsPlansUtilization */
+	int64_t	 total, used, unused, utilization_pct, net_savings,
+		 on_demand_equiv, amortized_recurring, amortized_upfront,
+		 amortized_total;
+};
+struct ce_sp_cov {		/* GetSavingsPlansCoverage */
+	int64_t	 covered, on_demand_cost, total, coverage_pct;
+};
+void	ce_ri_util_of(const struct ce_commit *, struct ce_ri_util *out /* OUT */);
+void	ce_ri_cov_of(const struct ce_commit *, struct ce_ri_cov *out /* OUT */);
+void	ce_sp_util_of(const struct ce_commit *, struct ce_sp_util *out /* OUT */);
+void	ce_sp_cov_of(const struct ce_commit *, struct ce_sp_cov *out /* OUT */);
+
+/*
  * Two periods compared (compare.c): `metric` summed per tuple of the
  * values of dims (at most CE_CMP_DIMS) over the baseline [b0, b1) and the
  * comparison [c0, c1) (days), rows matching filter, at the prices scope

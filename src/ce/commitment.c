@@ -249,3 +249,91 @@ ce_commit_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 	strtab_release(&g.keys);
 	return (rc);
 }
+
+/* ---- The figures Cost Explorer derives -------------------------------- */
+
+/* Percent part / whole in 10^-6 ("87.5"), 0 when whole is 0. */
+static int64_t
+percent(int64_t part, int64_t whole)
+{
+	if (whole == 0)
+		return (0);
+	return ((int64_t)((__int128)part * 100 * 1000000 / whole));
+}
+
+/*
+ * ReservationAggregates from the sums (hours and on-demand cost of the
+ * reserved hours used; the amortized cost of the used and unused ones):
+ * TotalAmortizedFee = used + unused cost, of which the recurring fee
+ * (RIFee's cost) and the upfront fee (the rest); NetRISavings = on-demand
+ * cost of the hours used - TotalAmortizedFee; RealizedSavings = on-demand
+ * - the cost of the hours used; UnrealizedSavings = the unused hours at
+ * the used hours' on-demand rate; TotalPotentialRISavings = NetRISavings
+ * + UnrealizedSavings.
+ */
+void
+ce_ri_util_of(const struct ce_commit *c, struct ce_ri_util *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->purchased_hours = c->ri_purchased_hours;
+	o->actual_hours = c->ri_used_hours;
+	o->unused_hours = c->ri_purchased_hours > c->ri_used_hours ?
+	    c->ri_purchased_hours - c->ri_used_hours : 0;
+	o->utilization_pct = percent(c->ri_used_hours, c->ri_purchased_hours);
+	o->on_demand_cost_used = c->ri_on_demand;
+	o->amortized_total = c->ri_used_cost + c->ri_unused_cost;
+	o->amortized_recurring = c->ri_recurring;
+	o->amortized_upfront = o->amortized_total - c->ri_recurring;
+	o->unused_cost = c->ri_unused_cost;
+	o->net_savings = c->ri_on_demand - o->amortized_total;
+	o->realized_savings = c->ri_on_demand - c->ri_used_cost;
+	if (c->ri_used_hours > 0)
+		o->unrealized_savings = (int64_t)((__int128)c->ri_on_demand *
+		    o->unused_hours / c->ri_used_hours);
+	o->potential_savings = o->net_savings + o->unrealized_savings;
+}
+
+/* Coverage: reserved hours (DiscountedUsage) against the instance hours
+ * run on demand, and the on-demand hours' cost. */
+void
+ce_ri_cov_of(const struct ce_commit *c, struct ce_ri_cov *o)
+{
+	o->on_demand_hours = c->od_hours;
+	o->reserved_hours = c->ri_used_hours;
+	o->running_hours = c->ri_used_hours + c->od_hours;
+	o->coverage_pct = percent(c->ri_used_hours, o->running_hours);
+	o->on_demand_cost = c->od_cost;
+}
+
+/*
+ * Utilization, Savings and AmortizedCommitment of a Savings Plans sum: the
+ * commitment used is the covered usage's Savings Plan (effective) cost,
+ * the unused one the recurring fee lines' amortized part; their sum is
+ * the total amortized commitment, of which the recurring fee and the
+ * amortized upfront payment (the rest); NetSavings = the covered usage's
+ * on-demand cost - the total commitment.
+ */
+void
+ce_sp_util_of(const struct ce_commit *c, struct ce_sp_util *o)
+{
+	o->total = c->sp_used + c->sp_unused;
+	o->used = c->sp_used;
+	o->unused = c->sp_unused;
+	o->utilization_pct = percent(c->sp_used, o->total);
+	o->net_savings = c->sp_on_demand - o->total;
+	o->on_demand_equiv = c->sp_on_demand;
+	o->amortized_recurring = c->sp_recurring;
+	o->amortized_upfront = o->total - c->sp_recurring;
+	o->amortized_total = o->total;
+}
+
+/* SavingsPlansCoverageData: the spend a plan covered (its effective cost)
+ * against the EC2 instance hours run on demand. */
+void
+ce_sp_cov_of(const struct ce_commit *c, struct ce_sp_cov *o)
+{
+	o->covered = c->sp_used;
+	o->on_demand_cost = c->sp_eligible;
+	o->total = c->sp_used + c->sp_eligible;
+	o->coverage_pct = percent(c->sp_used, o->total);
+}
