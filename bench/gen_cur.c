@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench/gen_cur: writes a synthetic CUR 2.0 CSV on stdout for benchmarks.
- * usage: gen_cur ROWS [ACCOUNTS] [SEED]
+ * usage: gen_cur ROWS [ACCOUNTS] [SEED] [arns]
  * About 440 bytes a row: the columns payerlink reads plus descriptions
  * (some with quoted commas, quotes and newlines), resource ids and tags;
  * ~40 services with a skewed (Zipf-like) mix; a few thousand accounts,
  * every 50th of which moves to another payer mid-month. Rows are in time
  * order over one month (2026-10), hourly. Deterministic for a seed.
+ * With "arns", two more columns: the reservation's ARN of DiscountedUsage
+ * lines and the Savings Plan's of SavingsPlan* lines (one of 8 each).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -84,7 +86,7 @@ int
 main(int argc, char **argv)
 {
 	long long	 rows, i;
-	int		 naccts, a, s, h, day, hour;
+	int		 naccts, a, s, h, day, hour, arns;
 	char		 buf[1 << 16], *p, *end;
 	double		 cost;
 
@@ -96,6 +98,7 @@ main(int argc, char **argv)
 	naccts = argc > 2 ? atoi(argv[2]) : 2000;
 	if (argc > 3)
 		rng ^= strtoull(argv[3], NULL, 10) * 0x2545f4914f6cdd1dULL;
+	arns = argc > 4 && strcmp(argv[4], "arns") == 0;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	fputs("identity_line_item_id,identity_time_interval,"
 	    "bill_invoice_id,bill_billing_entity,bill_bill_type,"
@@ -110,8 +113,9 @@ main(int argc, char **argv)
 	    "line_item_net_unblended_cost,line_item_line_item_description,"
 	    "product_region_code,pricing_term,pricing_unit,"
 	    "pricing_public_on_demand_cost,reservation_effective_cost,"
-	    "savings_plan_savings_plan_effective_cost,resource_tags\n",
-	    stdout);
+	    "savings_plan_savings_plan_effective_cost,resource_tags", stdout);
+	fputs(arns ? ",reservation_reservation_a_r_n,"
+	    "savings_plan_savings_plan_a_r_n\n" : "\n", stdout);
 	for (i = 0; i < rows; i++) {
 		hour = (int)(i * 744 / rows);		/* time order */
 		day = hour / 24 + 1;
@@ -158,7 +162,7 @@ main(int argc, char **argv)
 			    "2026-10-%02dT%02d:59:59Z,%s,%s,%s,%sa,"
 			    "arn:aws:ec2:%s:%012d:instance/i-%012llx,"
 			    "%.6f,USD,%.10f,%.10f,%.10f,%s,%s,%s,Hrs,"
-			    "%.10f,%s,%s,\"{\"\"user:team\"\": \"\"t%d\"\"}\"\n",
+			    "%.10f,%s,%s,\"{\"\"user:team\"\": \"\"t%d\"\"}\"",
 			    (unsigned long long)next(),
 			    (unsigned long long)next(), day, h, day, h,
 			    payer, (int)(100000000000LL % 1000000000 + a), t, day, h, day, h,
@@ -169,6 +173,17 @@ main(int argc, char **argv)
 			    regions[a % 8], t[0] == 'D' ? "Reserved" :
 			    "OnDemand", cost * 1.1, t[0] == 'D' ? "0.05" :
 			    "", t[0] == 'S' ? "0.04" : "", a % 7);
+			if (arns && t[0] == 'D')
+				p += snprintf(p, end - p, ",arn:aws:ec2:us-east-1:"
+				    "999999999999:reserved-instances/ri-%d,",
+				    a % 8);
+			else if (arns && t[0] == 'S')
+				p += snprintf(p, end - p, ",,arn:aws:"
+				    "savingsplans::999999999999:savingsplan/sp-%d",
+				    a % 8);
+			else if (arns)
+				p += snprintf(p, end - p, ",,");
+			*p++ = '\n';
 			fwrite(buf, 1, p - buf, stdout);
 		}
 	}

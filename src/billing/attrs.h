@@ -10,9 +10,12 @@
  *
  * US is 0x1f, RS 0x1e; the dims in enum attr_dim's order, raw as the CUR
  * writes them (empty: none); kind 't' a tag (user tags by their key,
- * "Owner"; AWS-generated ones with their prefix, "aws:createdBy") or 'c'
- * a cost category; entries sorted by kind and key, each key once, values
- * not empty. US, RS and other control bytes in a value read as spaces.
+ * "Owner"; AWS-generated ones with their prefix, "aws:createdBy"), 'c'
+ * a cost category, or 'a' the ARN of the commitment the line used or
+ * bills (key "r" a reservation, "s" a Savings Plan; the CUR's
+ * reservation/ReservationARN, savingsPlan/SavingsPlanARN, FOCUS's
+ * CommitmentDiscountId); entries sorted by kind and key, each key once,
+ * values not empty. US, RS and other control bytes in a value read as spaces.
  * At most ATTRS_MAX bytes: the entries that do not fit are left out (the
  * line's cost stays, without those tags).
  */
@@ -28,6 +31,9 @@
 #define ATTRS_RS	'\x1e'
 #define ATTRS_TAG	't'
 #define ATTRS_COST_CAT	'c'
+#define ATTRS_ARN	'a'		/* sorts first: readers skip it */
+#define ATTRS_ARN_RI	"r"
+#define ATTRS_ARN_SP	"s"
 
 enum attr_dim {
 	ATTR_AZ, ATTR_LEGAL_ENTITY, ATTR_INVOICING_ENTITY, ATTR_SP_TYPE,
@@ -36,7 +42,7 @@ enum attr_dim {
 
 /* One field of attrs: dims, then entries. */
 struct attrs_entry {
-	char		 kind;		/* ATTRS_TAG, ATTRS_COST_CAT */
+	char		 kind;		/* ATTRS_TAG, ATTRS_COST_CAT, ATTRS_ARN */
 	const char	*key, *val;
 	size_t		 klen, vlen;
 };

@@ -25,7 +25,11 @@ enum cur_slot {
 	S_USAGE_TYPE, S_OPERATION, S_REGION, S_TERM, S_CURRENCY,
 	S_UNBLENDED, S_NET, S_EFFECTIVE, S_PUBLIC, S_USAGE,
 	S_SP_EFFECTIVE, S_RI_EFFECTIVE, S_SP_TOTAL, S_SP_USED,
-	S_RI_UNUSED_AMORT, S_RI_UNUSED_FEE, S_RI_ARN,
+	S_RI_UNUSED_AMORT, S_RI_UNUSED_FEE,
+	/* The commitment a line used or bills: the reservation's and the
+	 * Savings Plan's ARN (FOCUS has one CommitmentDiscountId for
+	 * both: S_RI_ARN then). */
+	S_RI_ARN, S_SP_ARN,
 	S_PRODUCT_ALT, S_USAGE_TYPE_ALT, S_REGION_ALT,
 	/* Cost Explorer's other dimensions (AZ ... DATABASE_ENGINE). */
 	S_AZ, S_LEGAL_ENTITY, S_INVOICING_ENTITY, S_SP_TYPE, S_OS,

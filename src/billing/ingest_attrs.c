@@ -3,7 +3,8 @@
  * A row's attributes (billing/attrs.h): the dimensions Cost Explorer has
  * beyond the rollup's columns, the resource tags and the cost categories,
  * from legacy CUR's resourceTags/ and costCategory/ columns, CUR 2.0's
- * resource_tags and cost_category maps, FOCUS's Tags.
+ * resource_tags and cost_category maps, FOCUS's Tags; the reservation's
+ * or Savings Plan's ARN.
  */
 #include <string.h>
 
@@ -55,6 +56,20 @@ add(struct acc *a, char kind, const char *k, size_t kl, const char *v,
 	a->e[a->n].v = v;
 	a->e[a->n].vl = vl;
 	a->n++;
+}
+
+/* A commitment's ARN, as a reservation's or a Savings Plan's by what it
+ * names (FOCUS's CommitmentDiscountId is either; the CUR's columns say
+ * the same). Empty in most lines, and a column absent reads as empty. */
+static void
+arn(struct acc *a, const struct csv_field *x)
+{
+	static const char sp[] = ":savingsplans:";
+
+	if (x->len < 8 || empty(x->p, x->len))
+		return;
+	add(a, ATTRS_ARN, memmem(x->p, x->len, sp, sizeof(sp) - 1) != NULL ?
+	    ATTRS_ARN_SP : ATTRS_ARN_RI, 1, x->p, x->len);
 }
 
 static const char *
@@ -291,6 +306,8 @@ ingest_attrs(struct worker *w, const struct csv_field *f, char *out)
 	for (i = 0; i < (size_t)w->ntagcols; i++)
 		add(&a, w->tagkind[i], w->tagkey[i], strlen(w->tagkey[i]),
 		    f[S_NSLOTS + i].p, f[S_NSLOTS + i].len);
+	arn(&a, &f[S_RI_ARN]);
+	arn(&a, &f[S_SP_ARN]);
 	jmap(&a, ATTRS_TAG, f[S_TAGS].p, f[S_TAGS].len);
 	jmap(&a, ATTRS_COST_CAT, f[S_COST_CATS].p, f[S_COST_CATS].len);
 	if (!any && a.n == 0)

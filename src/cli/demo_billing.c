@@ -129,14 +129,14 @@ static const char *const demo_cols[] = {
 	"reservation_unused_recurring_fee",
 	"savings_plan_savings_plan_effective_cost",
 	"savings_plan_total_commitment_to_date", "savings_plan_used_commitment",
-	"line_item_availability_zone", "line_item_legal_entity",
+	"savings_plan_savings_plan_a_r_n", "line_item_availability_zone", "line_item_legal_entity",
 	"bill_invoicing_entity", "savings_plan_offering_type", "product",
 	"resource_tags", "cost_category",
 	"line_item_line_item_description"
 };
 /* Indexes of the attribute columns (AZ ... cost_category), the
  * description last. */
-enum { COL_AZ = 22, COL_LEGAL, COL_INVOICING, COL_SP_TYPE, COL_PRODUCT,
+enum { COL_AZ = 23, COL_LEGAL, COL_INVOICING, COL_SP_TYPE, COL_PRODUCT,
 	COL_TAGS, COL_COST_CAT };
 #define NCOLS	(sizeof(demo_cols) / sizeof(demo_cols[0]))
 _Static_assert(COL_COST_CAT == NCOLS - 2, "the demo's columns");
@@ -151,7 +151,8 @@ static const enum parquet_wtype demo_types[NCOLS] = {
 	PARQUET_W_DOUBLE, PARQUET_W_DOUBLE, PARQUET_W_DOUBLE,
 	PARQUET_W_DOUBLE, PARQUET_W_STRING, PARQUET_W_STRING,
 	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
-	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
+	PARQUET_W_STRING
 };
 
 #define DEMO_LEGAL	"Amazon Web Services, Inc."
@@ -268,7 +269,7 @@ static void
 demo_line(struct demo_out *o, const char *payer, const char *period,
     const char *acct, const char *type, const char *start,
     const char *const svc[3], const char *region, const char *term,
-    double c, double pod, double q, const char *const extra[7],
+    double c, double pod, double q, const char *const extra[8],
     const char *desc)
 {
 	const char	*row[NCOLS];
@@ -293,7 +294,7 @@ demo_line(struct demo_out *o, const char *payer, const char *period,
 	row[12] = num[0];
 	row[13] = num[1];
 	row[14] = num[2];
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 8; i++)
 		row[15 + i] = extra != NULL ? extra[i] : NULL;
 	for (i = COL_AZ; i < NCOLS; i++)
 		row[i] = NULL;
@@ -333,7 +334,7 @@ write_commitments(struct demo_out *o, const char *payer, const char *period,
 	static const char *const credit[3] = { "AmazonEC2", "", "" };
 	static const char *const refund[3] = { "AmazonS3", "", "" };
 	const char	*region = regions[seed % 4];
-	const char	*ex[7];
+	const char	*ex[8];
 	char		 arn[128], start[32], first[32], eff[32], fee[32];
 	unsigned	 d, n = 0, k;
 	long		 rows = 0;
@@ -371,16 +372,18 @@ write_commitments(struct demo_out *o, const char *payer, const char *period,
 			    a->id);
 			snprintf(eff, sizeof(eff), "%.10f", 24 * rate_eff);
 			ex[0] = arn; ex[1] = eff; ex[2] = "0"; ex[3] = "0";
-			ex[4] = NULL; ex[5] = NULL; ex[6] = NULL;
+			ex[4] = NULL; ex[5] = NULL; ex[6] = NULL; ex[7] = NULL;
 			demo_line(o, payer, period, a->id, "DiscountedUsage",
 			    start, ri_use, region, "Reserved", 0,
 			    24 * rate_od, 24, ex, "m5.large reserved instance "
 			    "applied");
 			rows++;
 		} else if (kind == 1) {
+			snprintf(arn, sizeof(arn), "arn:aws:savingsplans::%s:"
+			    "savingsplan/sp-demo-%s", a->id, a->id);
 			snprintf(eff, sizeof(eff), "%.10f", 24 * rate_eff);
 			ex[0] = NULL; ex[1] = NULL; ex[2] = NULL; ex[3] = NULL;
-			ex[4] = eff; ex[5] = NULL; ex[6] = NULL;
+			ex[4] = eff; ex[5] = NULL; ex[6] = NULL; ex[7] = arn;
 			demo_line(o, payer, period, a->id,
 			    "SavingsPlanCoveredUsage", start, sp_use, region,
 			    "OnDemand", 24 * rate_od, 24 * rate_od, 24, ex,
@@ -400,14 +403,14 @@ write_commitments(struct demo_out *o, const char *payer, const char *period,
 	if (kind == 0) {
 		/* The recurring fee of the hours covered: all used. */
 		ex[0] = arn; ex[1] = NULL; ex[2] = "0"; ex[3] = "0";
-		ex[4] = NULL; ex[5] = NULL; ex[6] = NULL;
+		ex[4] = NULL; ex[5] = NULL; ex[6] = NULL; ex[7] = NULL;
 		demo_line(o, payer, period, a->id, "RIFee", first, ri_fee,
 		    region, "Reserved", n * 24 * rate_eff, 0, n * 24, ex,
 		    "m5.large reserved instance, no upfront, hourly fee");
 		rows++;
 	} else if (kind == 1) {
 		ex[0] = NULL; ex[1] = NULL; ex[2] = NULL; ex[3] = NULL;
-		ex[4] = NULL; ex[5] = fee; ex[6] = fee;
+		ex[4] = NULL; ex[5] = fee; ex[6] = fee; ex[7] = arn;
 		demo_line(o, payer, period, a->id, "SavingsPlanRecurringFee",
 		    first, sp_fee, region, "", n * 24 * rate_eff, 0, n * 24,
 		    ex, "Compute Savings Plan, 1 year, no upfront");

@@ -136,6 +136,50 @@ TEST(ingest_attrs_legacy_columns_and_the_cap)
 	}
 }
 
+TEST(ingest_attrs_commitment_arns)
+{
+	struct csv_field	 f[CSV_SLOTS_MAX];
+	struct ingest_report	 rep;
+	struct worker		*w = worker(&rep, f);
+	char			 out[ATTRS_MAX + 8];
+	size_t			 n;
+
+	/* Every format's column feeds the slots: FOCUS has one id for
+	 * either kind. */
+	CHECK_INT(cur_slot(CUR_LEGACY, "reservation/ReservationARN"),
+	    S_RI_ARN);
+	CHECK_INT(cur_slot(CUR_LEGACY, "savingsPlan/SavingsPlanARN"),
+	    S_SP_ARN);
+	CHECK_INT(cur_slot(CUR_V2, "reservation_reservation_a_r_n"),
+	    S_RI_ARN);
+	CHECK_INT(cur_slot(CUR_V2, "savings_plan_savings_plan_a_r_n"),
+	    S_SP_ARN);
+	CHECK_INT(cur_slot(CUR_FOCUS_1_2, "CommitmentDiscountId"), S_RI_ARN);
+	/* A reservation's ARN: entry 'a' "r", before tags. */
+	field(&f[S_RI_ARN],
+	    "arn:aws:ec2:us-east-1:111122223333:reserved-instances/ri-1");
+	field(&f[S_TAGS], "{\"user:Owner\": \"alice\"}");
+	n = ingest_attrs(w, f, out);
+	CHECK_STR(shown(out, n), "||||||#ar|arn:aws:ec2:us-east-1:"
+	    "111122223333:reserved-instances/ri-1#tOwner|alice");
+	/* A Savings Plan's, from its own column or FOCUS's id. */
+	field(&f[S_RI_ARN], "NULL");
+	field(&f[S_TAGS], "");
+	field(&f[S_SP_ARN], "arn:aws:savingsplans::111122223333:"
+	    "savingsplan/sp-1");
+	n = ingest_attrs(w, f, out);
+	CHECK_STR(shown(out, n), "||||||#as|arn:aws:savingsplans::"
+	    "111122223333:savingsplan/sp-1");
+	field(&f[S_RI_ARN], f[S_SP_ARN].p);
+	field(&f[S_SP_ARN], "");
+	n = ingest_attrs(w, f, out);
+	CHECK_STR(shown(out, n), "||||||#as|arn:aws:savingsplans::"
+	    "111122223333:savingsplan/sp-1");
+	/* No ARN: no attrs. */
+	field(&f[S_RI_ARN], "");
+	CHECK_INT((int)ingest_attrs(w, f, out), 0);
+}
+
 TEST(ce_match_options)
 {
 	CHECK(ce_match("prod-eu", "prod-eu", 0));
