@@ -118,8 +118,6 @@ CE_WHY = {
     "ListCostAllocationTagBackfillHistory": _TAGS, "StartCostAllocationTagBackfill": _TAGS,
     "GetApproximateUsageRecords": "usage record counts per service are not kept",
     "GetCostAndUsageWithResources": "resource ids and hours are not yet kept (daily rollups)",
-    "GetSavingsPlansUtilizationDetails": "the rollups keep no Savings Plan ARN yet "
-                                         "(GetSavingsPlansUtilization gives the totals)",
     "GetReservationPurchaseRecommendation": _RECO, "GetRightsizingRecommendation": _RECO,
     "GetSavingsPlanPurchaseRecommendationDetails": _RECO,
     "GetSavingsPlansPurchaseRecommendation": _RECO,

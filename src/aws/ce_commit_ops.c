@@ -18,6 +18,7 @@
 #include "aws/ops.h"
 #include "billing/money.h"
 #include "ce/ce.h"
+#include "org/account.h"
 
 #define VALIDATION	AWSERR(ValidationException)
 
@@ -39,6 +40,8 @@ struct report {
 	const char		*token;		/* its page token member */
 	size_t			 page;		/* default MaxResults */
 	figs_fn			 figs;		/* what SortBy can name */
+	int			 keyed;		/* groups are commitments: the
+						   lines of none are no group */
 };
 
 /* SortBy {Key, SortOrder}: the figure to order by (-1: none, the time
@@ -183,7 +186,11 @@ in_report(struct aws_req *r, const struct report *rep, int64_t *start,
 			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 			    "GroupBy: %s is not a dimension of %s",
 			    json_string_value(k), rep->op));
-		if ((*group = ce_dim_parse(json_string_value(k))) < 0)
+		/* AWS's subscription numbers are not in the CUR: a
+		 * reservation's group is its id (docs/billing.md). */
+		if (strcmp(json_string_value(k), "SUBSCRIPTION_ID") == 0)
+			*group = CE_RESERVATION_ID;
+		else if ((*group = ce_dim_parse(json_string_value(k))) < 0)
 			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 			    "GroupBy: %s is not kept in payerlink's rollups "
 			    "yet", json_string_value(k)));
@@ -250,8 +257,9 @@ list_items(struct aws_req *r, const struct report *rep,
 	    1) + 1) * sizeof(*it));
 	for (i = 0; i < res->nbuckets; i++)
 		for (k = 0; k < (grouped ? res->nkeys : 1); k++) {
-			if (grouped && memcmp(&res->cells[i * res->stride + k],
-			    &zero, sizeof(zero)) == 0)
+			if (grouped && (memcmp(&res->cells[i * res->stride +
+			    k], &zero, sizeof(zero)) == 0 || (rep->keyed &&
+			    res->keys[k][0] == '\0')))
 				continue;
 			it[n].bucket = i;
 			it[n].key = grouped ? k : (size_t)-1;
@@ -278,6 +286,14 @@ item_sums(const struct ce_commit_result *res, size_t bucket, size_t key)
 	return (key == (size_t)-1 ? &res->total[bucket] :
 	    &res->cells[bucket * res->stride + key]);
 }
+
+/* A listing of groups by period being built (CoveragesByTime,
+ * UtilizationsByTime). */
+struct cov_arg {
+	int	 want, group;
+	json_t	*periods;
+	size_t	 last;		/* the bucket of its last entry, + 1 */
+};
 
 /* ---- Reservations ----------------------------------------------------- */
 
@@ -370,14 +386,60 @@ ri_period(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 	    ri_aggregates(item_sums(res, b, k))));
 }
 
+/* Sets o[name] to v unless v is empty. */
+static void
+attr_set(json_t *o, const char *name, const char *v)
+{
+	if (v != NULL && *v != '\0')
+		json_object_set_new(o, name, json_string(v));
+}
+
+/*
+ * A reservation's group, in its period's entry (as cov_group()): Key
+ * SUBSCRIPTION_ID, its id as Value, and what its lines say of it under
+ * the names AWS gives them.
+ */
+static json_t *
+ri_group(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
+{
+	struct cov_arg		*ca = arg;
+	const struct ce_commit_attrs *at = &res->kattrs[k];
+	json_t			*attr, *p;
+
+	if (ca->last != b + 1) {
+		json_array_append_new(ca->periods, json_pack("{s:o, s:[],"
+		    " s:o}", "TimePeriod", ce_wire_period(res->bstart[b],
+		    res->bend[b]), "Groups", "Total",
+		    ri_aggregates(&res->total[b])));
+		ca->last = b + 1;
+	}
+	p = json_array_get(ca->periods, json_array_size(ca->periods) - 1);
+	attr = json_object();
+	attr_set(attr, "subscriptionId", res->keys[k]);
+	attr_set(attr, "leaseId", res->keys[k]);
+	attr_set(attr, "reservationARN", at->arn);
+	attr_set(attr, "accountId", at->account);
+	attr_set(attr, "region", at->region);
+	attr_set(attr, "availabilityZone", at->az);
+	attr_set(attr, "instanceType", at->instance_type);
+	attr_set(attr, "platform", at->platform);
+	attr_set(attr, "tenancy", at->tenancy);
+	json_array_append_new(json_object_get(p, "Groups"), json_pack(
+	    "{s:s, s:s, s:o, s:o}", "Key", "SUBSCRIPTION_ID", "Value",
+	    res->keys[k], "Attributes", attr, "Utilization",
+	    ri_aggregates(item_sums(res, b, k))));
+	return (json_null());
+}
+
 int
 aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 {
 	static const char *const groups[] = { "SUBSCRIPTION_ID", NULL };
 	static const struct report rep = { "GetReservationUtilization", groups,
-	    "NextPageToken", 1000, ri_figs };
+	    "NextPageToken", 1000, ri_figs, 1 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
+	struct cov_arg		 ca;
 	enum ce_gran		 gran;
 	int64_t			 start, end;
 	int			 group;
@@ -386,9 +448,32 @@ aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 	if (in_report(r, &rep, &start, &end, &gran, &group, &filter, e) == -1)
 		return (-1);
 	ec2_by_default(r, &filter);
-	if (run(r, start, end, gran, group, filter, &res, e) == -1 ||
-	    list_items(r, &rep, &res, 0, ri_period, NULL, &arr, e) == -1)
+	if (run(r, start, end, gran, group, filter, &res, e) == -1)
 		return (-1);
+	if (group < 0) {
+		if (list_items(r, &rep, &res, 0, ri_period, NULL, &arr,
+		    e) == -1)
+			return (-1);
+	} else {
+		/* Pages count reservations; each is listed in its
+		 * period's entry. */
+		memset(&ca, 0, sizeof(ca));
+		ca.periods = json_array();
+		if (list_items(r, &rep, &res, 1, ri_group, &ca, &arr,
+		    e) == -1) {
+			json_decref(ca.periods);
+			return (-1);
+		}
+		json_decref(arr);
+		arr = ca.periods;
+		/* One period (no Granularity with GroupBy): listed with
+		 * its Total even when no reservation is. */
+		if (json_array_size(arr) == 0)
+			json_array_append_new(arr, json_pack("{s:o, s:[], s:o}",
+			    "TimePeriod", ce_wire_period(res.bstart[0],
+			    res.bend[0]), "Groups", "Total",
+			    ri_aggregates(&res.total[0])));
+	}
 	json_object_set_new(r->out, "UtilizationsByTime", arr);
 	json_object_set_new(r->out, "Total",
 	    ri_aggregates(&res.total[res.nbuckets]));
@@ -428,12 +513,6 @@ coverage(const struct ce_commit *c, int want)
 	return (o);
 }
 
-struct cov_arg {
-	int	 want, group;
-	json_t	*periods;	/* the CoveragesByTime being built */
-	size_t	 last;		/* the bucket of its last entry, + 1 */
-};
-
 /* A group goes into its period's entry: the last one when it is of the
  * same period (sorted by time: always), else a new one. */
 static json_t *
@@ -469,7 +548,7 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 	    "INVOICING_ENTITY", "LINKED_ACCOUNT", "OPERATING_SYSTEM",
 	    "PLATFORM", "REGION", "TENANCY", NULL };
 	static const struct report rep = { "GetReservationCoverage", groups,
-	    "NextPageToken", 2000, cov_figs };
+	    "NextPageToken", 2000, cov_figs, 0 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct cov_arg		 ca;
@@ -568,7 +647,7 @@ aws_ce_get_savings_plans_utilization(struct aws_req *r, struct err *e)
 {
 	/* Sorts by the figures AWS lists, of each period. */
 	static const struct report rep = { "GetSavingsPlansUtilization", NULL,
-	    "NextToken", 1000000, sp_figs };
+	    "NextToken", 1000000, sp_figs, 0 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	enum ce_gran		 gran;
@@ -583,6 +662,120 @@ aws_ce_get_savings_plans_utilization(struct aws_req *r, struct err *e)
 	json_object_set_new(r->out, "SavingsPlansUtilizationsByTime", arr);
 	json_object_set_new(r->out, "Total",
 	    sp_json(&res.total[res.nbuckets], json_object()));
+	return (0);
+}
+
+/* What DataType asks for of each plan (none: all). */
+#define SPD_ATTRIBUTES	1
+#define SPD_UTILIZATION	2
+#define SPD_AMORTIZED	4
+#define SPD_SAVINGS	8
+
+struct spd_arg {
+	struct aws_req	*r;
+	int		 want;
+};
+
+/* Utilization, Savings, AmortizedCommitment of c into o, as want says. */
+static json_t *
+spd_json(const struct ce_commit *c, int want, json_t *o)
+{
+	struct fig	 f[FIGS_MAX];
+
+	sp_figs(c, f);
+	if (want & SPD_UTILIZATION)
+		json_object_set_new(o, "Utilization", figs_json(f, 0, 4));
+	if (want & SPD_SAVINGS)
+		json_object_set_new(o, "Savings", figs_json(f, 4, 6));
+	if (want & SPD_AMORTIZED)
+		json_object_set_new(o, "AmortizedCommitment",
+		    figs_json(f, 6, 9));
+	return (o);
+}
+
+/* A SavingsPlansUtilizationDetail: the plan's ARN, what its lines say of
+ * it (its fee line's account, the account's name, region, type) and its
+ * figures. */
+static json_t *
+spd_item(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
+{
+	struct spd_arg			*sa = arg;
+	const struct ce_commit_attrs	*at = &res->kattrs[k];
+	struct account			 acct;
+	json_t				*attr, *o;
+
+	o = json_pack("{s:s}", "SavingsPlanArn", res->keys[k]);
+	if (sa->want & SPD_ATTRIBUTES) {
+		attr = json_object();
+		attr_set(attr, "AccountId", at->account);
+		if (*at->account != '\0' && account_get(sa->r->store,
+		    at->account, &acct, NULL) == 0)
+			attr_set(attr, "AccountName", acct.name);
+		attr_set(attr, "Region", at->region);
+		attr_set(attr, "SavingsPlansType", at->sp_type);
+		json_object_set_new(o, "Attributes", attr);
+	}
+	return (spd_json(item_sums(res, b, k), sa->want, o));
+}
+
+int
+aws_ce_get_savings_plans_utilization_details(struct aws_req *r, struct err *e)
+{
+	static const struct report rep = {
+	    "GetSavingsPlansUtilizationDetails", NULL, "NextToken", 20,
+	    sp_figs, 1 };
+	static const char *const types[] = { "ATTRIBUTES", "UTILIZATION",
+	    "AMORTIZED_COMMITMENT", "SAVINGS", NULL };
+	struct ce_commit_result	 res;
+	struct ce_commit	 total;
+	struct ce_expr		*filter;
+	struct spd_arg		 sa;
+	enum ce_gran		 gran;
+	int64_t			 start, end;
+	int			 group;
+	size_t			 i, j, k;
+	json_t			*arr, *dt = json_object_get(r->in, "DataType"),
+				*v;
+
+	if (in_report(r, &rep, &start, &end, &gran, &group, &filter, e) == -1)
+		return (-1);
+	sa.r = r;
+	sa.want = 0;
+	json_array_foreach(dt, i, v) {
+		for (j = 0; types[j] != NULL && json_is_string(v); j++)
+			if (strcmp(types[j], json_string_value(v)) == 0)
+				break;
+		if (!json_is_string(v) || types[j] == NULL)
+			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
+			    "DataType: '%s' is not one of ATTRIBUTES, "
+			    "UTILIZATION, AMORTIZED_COMMITMENT, SAVINGS",
+			    json_is_string(v) ? json_string_value(v) : "?"));
+		sa.want |= 1 << j;
+	}
+	if (sa.want == 0)
+		sa.want = SPD_ATTRIBUTES | SPD_UTILIZATION | SPD_AMORTIZED |
+		    SPD_SAVINGS;
+	/* AWS: "internally groups data by SavingsPlansArn", over the whole
+	 * period. */
+	if (run(r, start, end, CE_WHOLE, CE_SAVINGS_PLAN_ARN, filter, &res,
+	    e) == -1 ||
+	    list_items(r, &rep, &res, 1, spd_item, &sa, &arr, e) == -1)
+		return (-1);
+	/* The total of the plans listed on every page: lines of no plan
+	 * are none of them. */
+	memset(&total, 0, sizeof(total));
+	for (k = 0; k < res.nkeys; k++) {
+		const int64_t	*c = (const int64_t *)&res.cells[k];
+
+		if (res.keys[k][0] == '\0')
+			continue;
+		for (i = 0; i < sizeof(total) / sizeof(int64_t); i++)
+			((int64_t *)&total)[i] += c[i];
+	}
+	json_object_set_new(r->out, "SavingsPlansUtilizationDetails", arr);
+	json_object_set_new(r->out, "Total", spd_json(&total, SPD_UTILIZATION |
+	    SPD_AMORTIZED | SPD_SAVINGS, json_object()));
+	json_object_set_new(r->out, "TimePeriod", ce_wire_period(start, end));
 	return (0);
 }
 
@@ -636,7 +829,7 @@ aws_ce_get_savings_plans_coverage(struct aws_req *r, struct err *e)
 	static const char *const groups[] = { "INSTANCE_FAMILY", "REGION",
 	    "SERVICE", NULL };
 	static const struct report rep = { "GetSavingsPlansCoverage", groups,
-	    "NextToken", 20, spcov_sort_figs };
+	    "NextToken", 20, spcov_sort_figs, 0 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct spcov_arg	 sa;

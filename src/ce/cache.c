@@ -274,6 +274,28 @@ load_attrs(struct ce_set *s, struct ce_row *w, const char *attrs)
 		w->d[attr_dim[i]] = strtab_add(&s->str, i == ATTR_OS ?
 		    platform(buf) : buf);
 	}
+	/* The commitment's ARN: a reservation by its id, a Savings Plan by
+	 * its ARN. The entry stays in the tag set too (commitment.c reads
+	 * a reservation's ARN there). */
+	w->d[CE_RESERVATION_ID] = w->d[CE_SAVINGS_PLAN_ARN] =
+	    strtab_add(&s->str, "");
+	for (i = 0; i < ne && ent[i].kind == ATTRS_ARN; i++) {
+		const char	*v = ent[i].val;
+		size_t		 n = ent[i].vlen, k;
+		int		 sp = ent[i].klen == 1 &&
+				    ent[i].key[0] == ATTRS_ARN_SP[0];
+
+		/* arn:aws:ec2:REGION:ACCOUNT:reserved-instances/ID,
+		 * arn:aws:rds:REGION:ACCOUNT:ri:ID: what follows the last
+		 * '/' or ':'. */
+		k = sp ? 0 : n;
+		while (k > 0 && v[k - 1] != '/' && v[k - 1] != ':')
+			k--;
+		memcpy(buf, v + k, n - k);
+		buf[n - k] = '\0';
+		w->d[sp ? CE_SAVINGS_PLAN_ARN : CE_RESERVATION_ID] =
+		    strtab_add(&s->str, buf);
+	}
 	rs = strchr(attrs, ATTRS_RS);
 	id = strtab_add(&s->tsstr, rs != NULL ? rs : "");
 	w->tags = id;

@@ -52,6 +52,10 @@ enum ce_dim {
 	 * database engine. */
 	CE_AZ, CE_LEGAL_ENTITY_NAME, CE_INVOICING_ENTITY,
 	CE_SAVINGS_PLANS_TYPE, CE_PLATFORM, CE_TENANCY, CE_DATABASE_ENGINE,
+	/* The commitment a line used or bills (attrs' ARNs): the
+	 * reservation's id (its ARN's last part, "ri-0abc...") and the
+	 * Savings Plan's ARN; "" when none. */
+	CE_RESERVATION_ID, CE_SAVINGS_PLAN_ARN,
 	CE_NDIMS,
 	/* Not dimensions: a group or filter by a resource tag's or a cost
 	 * category's value, the key naming which (ce_query.group_key,
@@ -254,10 +258,19 @@ struct ce_commit {
 	int64_t	 sp_eligible;		/* the cost of those of EC2 (what a
 					   Compute Savings Plan covers) */
 };
+/* What a group's lines say of it: its commitment's fee line (RIFee,
+ * SavingsPlanRecurringFee) when the period has one, else its first line.
+ * For a group by RESERVATION_ID or SAVINGS_PLAN_ARN: the commitment's
+ * account, region, ... and its ARN. */
+struct ce_commit_attrs {
+	const char	*account, *region, *instance_type, *platform,
+			*tenancy, *az, *sp_type, *arn;
+};
 struct ce_commit_result {
 	size_t			 nbuckets;
 	int64_t			*bstart, *bend;	/* days, end exclusive */
 	const char		**keys;		/* group keys (none: 0) */
+	struct ce_commit_attrs	*kattrs;	/* per key */
 	size_t			 nkeys, stride;
 	struct ce_commit	*cells;		/* [bucket * stride + key] */
 	struct ce_commit	*total;		/* per bucket, then the whole */

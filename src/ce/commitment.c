@@ -18,6 +18,7 @@
  */
 #include <string.h>
 
+#include "billing/attrs.h"
 #include "ce/internal.h"
 #include "core/xmalloc.h"
 
@@ -29,12 +30,16 @@ enum line_kind {
 
 struct cagg {
 	const struct ce_scope	*sc;
+	struct arena		*a;
 	int64_t			 start, end;	/* days, end exclusive */
 	uint32_t		*bucket_of;	/* day - start -> bucket */
 	int			 group;		/* a ce_dim, or -1 */
 	struct strtab		 keys;
 	struct ce_commit	**col;		/* per key: nbuckets cells */
 	size_t			 nbuckets, ncol;
+	struct ce_commit_attrs	*kattrs;	/* per key, in a */
+	uint8_t			*kfee;		/* kattrs are a fee line's */
+	size_t			 nkattrs;
 };
 
 /* Which commitment figure a row feeds (or none). */
@@ -77,6 +82,56 @@ cell(struct cagg *g, size_t b, uint32_t k)
 	if (g->col[k] == NULL)
 		g->col[k] = xcalloc(g->nbuckets, sizeof(**g->col));
 	return (&g->col[k][b]);
+}
+
+/* A dimension's value, "" for the stand-in of none ("NoAZ", cache.c). */
+static const char *
+known(const char *v)
+{
+	return (v[0] == 'N' && v[1] == 'o' && v[2] >= 'A' && v[2] <= 'Z' ?
+	    "" : v);
+}
+
+/* Key k's attributes from row r, if it has none yet or r is the first
+ * fee line of its commitment. */
+static void
+key_attrs(struct cagg *g, const struct ce_set *s, const struct ce_row *r,
+    enum line_kind kind, uint32_t k)
+{
+	struct ce_commit_attrs	*o;
+	int			 fee = kind == K_RI_FEE || kind == K_SP_FEE;
+	int64_t			 kid;
+	uint32_t		 v;
+	size_t			 n;
+
+	if (k >= g->nkattrs) {
+		n = g->nkattrs ? g->nkattrs * 2 : 16;
+		while (n <= k)
+			n *= 2;
+		g->kattrs = xrealloc(g->kattrs, n * sizeof(*g->kattrs));
+		g->kfee = xrealloc(g->kfee, n);
+		memset(g->kattrs + g->nkattrs, 0, (n - g->nkattrs) *
+		    sizeof(*g->kattrs));
+		memset(g->kfee + g->nkattrs, 0, n - g->nkattrs);
+		g->nkattrs = n;
+	}
+	o = &g->kattrs[k];
+	if (o->account != NULL && (g->kfee[k] || !fee))
+		return;
+	g->kfee[k] = fee;
+#define DIM(x)	arena_strdup(g->a, known(s->str.s[r->d[x]]))
+	o->account = DIM(CE_LINKED_ACCOUNT);
+	o->region = DIM(CE_REGION);
+	o->instance_type = DIM(CE_INSTANCE_TYPE);
+	o->platform = DIM(CE_PLATFORM);
+	o->tenancy = DIM(CE_TENANCY);
+	o->az = DIM(CE_AZ);
+	o->sp_type = DIM(CE_SAVINGS_PLANS_TYPE);
+#undef DIM
+	kid = strtab_find(&s->str, kind == K_SP_FEE || kind == K_SP_USED ?
+	    "a" ATTRS_ARN_SP : "a" ATTRS_ARN_RI);
+	v = ce_row_attr(s, r, kid);
+	o->arn = arena_strdup(g->a, v != CE_ABSENT ? s->str.s[v] : "");
 }
 
 /* Adds day j's part of ndays of each amount of row r (values v) to c:
@@ -161,6 +216,7 @@ commit_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 				gmap[sid] = strtab_add(&g->keys,
 				    s->str.s[sid]);
 			key = (uint32_t)gmap[sid];
+			key_attrs(g, s, r, k, key);
 		}
 		ce_row_values(g->sc, r, rowcust[i], &price[i], v);
 		ndays = 1;
@@ -198,6 +254,7 @@ ce_commit_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 		    CE_DAYS_MAX));
 	memset(&g, 0, sizeof(g));
 	g.sc = sc;
+	g.a = a;
 	g.start = start;
 	g.end = end;
 	g.group = group;
@@ -226,8 +283,13 @@ ce_commit_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 
 		out->nkeys = g.group >= 0 ? g.keys.n : 0;
 		out->keys = arena_alloc(a, (nk + 1) * sizeof(*out->keys));
-		for (k = 0; k < out->nkeys; k++)
+		out->kattrs = arena_zalloc(a, (nk + 1) *
+		    sizeof(*out->kattrs));
+		for (k = 0; k < out->nkeys; k++) {
 			out->keys[k] = arena_strdup(a, g.keys.s[k]);
+			if (k < g.nkattrs)
+				out->kattrs[k] = g.kattrs[k];
+		}
 		out->cells = arena_zalloc(a, out->nbuckets * nk *
 		    sizeof(*out->cells));
 		out->total = arena_zalloc(a, (out->nbuckets + 1) *
@@ -246,6 +308,8 @@ ce_commit_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 	for (k = 0; k < g.ncol; k++)
 		xfree(g.col[k]);
 	xfree(g.col);
+	xfree(g.kattrs);
+	xfree(g.kfee);
 	strtab_release(&g.keys);
 	return (rc);
 }

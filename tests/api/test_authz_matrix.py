@@ -768,6 +768,7 @@ def test_cost_explorer_callers(w):
         "GetReservationCoverage": {"TimePeriod": period,
                                    "GroupBy": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}]},
         "GetSavingsPlansUtilization": {"TimePeriod": period},
+        "GetSavingsPlansUtilizationDetails": {"TimePeriod": period, "MaxResults": 100},
         "GetSavingsPlansCoverage": {"TimePeriod": period, "Granularity": "MONTHLY"},
         "GetCostAndUsageComparisons": dict(months, MetricForComparison="UnblendedCost",
                                            GroupBy=[{"Type": "DIMENSION",
@@ -841,6 +842,17 @@ def test_cost_explorer_callers(w):
                 if not seen <= may or (want == "payer" and seen != may) or \
                         (want in ("customer A", "customer B") and not seen):
                     bad.append((who, op, "sees", sorted(seen), "may", sorted(may)))
+                continue
+            elif op == "GetSavingsPlansUtilizationDetails":
+                # Only the plans of the caller's accounts' lines, each
+                # with its owner's account.
+                seen = {d["SavingsPlanArn"] for d in b["SavingsPlansUtilizationDetails"]}
+                mine = payer if want == "payer" else allowed[want] & payer
+                may = attrs_seen(mine, "as")
+                owners = {d["Attributes"]["AccountId"] for d in b["SavingsPlansUtilizationDetails"]}
+                if not seen <= may or (want == "payer" and not seen) or \
+                        not owners <= allowed[want]:
+                    bad.append((who, op, "sees", sorted(seen - may), sorted(owners)))
                 continue
             elif op == "GetAnomalies":
                 # Anomalies name only accounts of the caller's view.
