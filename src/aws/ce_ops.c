@@ -586,16 +586,120 @@ aws_ce_get_usage_forecast(struct aws_req *r, struct err *e)
 	return (forecast(r, 1, e));
 }
 
+#define SORTED_MAX	1000	/* values listed with SortBy */
+
+/* A page [off, stop) of n values out of the offset token; -1 past n. */
+static int
+page_of(size_t off, int64_t max, size_t n, size_t *stop, struct err *e)
+{
+	if (off > n)
+		return (err_set(e, ERR_INVALID,
+		    AWSERR(InvalidNextTokenException),
+		    NULL, "The NextPageToken is not valid."));
+	*stop = off + (size_t)max < n ? off + (size_t)max : n;
+	return (0);
+}
+
+/*
+ * SortBy of GetDimensionValues, GetTags and GetCostCategories: one
+ * {Key: a metric, SortOrder} (*metric -1 without), and MaxResults, then
+ * the number of values returned (1000 by default and at most). AWS:
+ * "When you use SortBy, NextPageToken and SearchString aren't
+ * supported" (ValidationException).
+ */
+static int
+in_sort_by(struct aws_req *r, const char *search, int *metric, int *desc,
+    int64_t *max, struct err *e)
+{
+	json_t		*sb = json_object_get(r->in, "SortBy"), *k, *o;
+	const char	*key;
+
+	*metric = -1;
+	*desc = 0;
+	if (sb == NULL || json_is_null(sb) || (json_is_array(sb) &&
+	    json_array_size(sb) == 0))
+		return (0);
+	if (!json_is_array(sb) || json_array_size(sb) != 1)
+		return (bad(e, "%s: payerlink sorts by one key", "SortBy"));
+	k = json_object_get(json_array_get(sb, 0), "Key");
+	o = json_object_get(json_array_get(sb, 0), "SortOrder");
+	key = json_is_string(k) ? json_string_value(k) : "";
+	if (strcmp(key, "NetAmortizedCost") == 0 ||
+	    strcmp(key, "NormalizedUsageAmount") == 0)
+		return (bad(e, "SortBy: %s is not kept in payerlink's rollups",
+		    key));
+	if ((*metric = ce_metric_parse(key)) < 0)
+		return (bad(e, "SortBy: '%s' is not one of BlendedCost, "
+		    "UnblendedCost, AmortizedCost, NetUnblendedCost, "
+		    "UsageQuantity", key));
+	if (o != NULL && !json_is_null(o) && (!json_is_string(o) ||
+	    (strcmp(json_string_value(o), "ASCENDING") != 0 &&
+	    strcmp(json_string_value(o), "DESCENDING") != 0)))
+		return (bad(e, "%s: SortOrder must be ASCENDING or DESCENDING",
+		    "SortBy"));
+	*desc = json_is_string(o) &&
+	    strcmp(json_string_value(o), "DESCENDING") == 0;
+	if (search != NULL)
+		return (bad(e, "%s and SearchString can't be used together",
+		    "SortBy"));
+	if (json_object_get(r->in, "NextPageToken") != NULL)
+		return (bad(e, "%s and NextPageToken can't be used together",
+		    "SortBy"));
+	if (json_object_get(r->in, "MaxResults") == NULL)
+		*max = SORTED_MAX;
+	else if (*max > SORTED_MAX)
+		return (bad(e, "MaxResults: at most 1000 with %s", "SortBy"));
+	return (0);
+}
+
+/*
+ * The values of kind (a dimension; CE_TAG or CE_COST_CATEGORY with their
+ * key, or NULL: the keys) of the caller's lines in [start, end) that
+ * filter keeps: those containing search, sorted by name and paged by the
+ * token (hash, *off), or with SortBy (metric >= 0, in_sort_by()) the
+ * first max by the metric's sum; the values to list are [*off, *stop).
+ * Sets ReturnSize, TotalSize and the next page's token.
+ */
+static int
+list_values(struct aws_req *r, enum ce_dim kind, const char *key,
+    int64_t start, int64_t end, const struct ce_expr *filter,
+    const char *search, int metric, int desc, int64_t max, uint64_t hash,
+    const char ***vals, size_t *off, size_t *stop, struct err *e)
+{
+	struct ce_scope	 sc;
+	size_t		 n;
+
+	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
+	    e) == -1)
+		return (-1);
+	if (metric >= 0) {
+		*off = 0;
+		if (ce_attr_values_by(r->store, r->arena, &sc, kind, key,
+		    start, end, filter, (enum ce_metric)metric, desc, vals,
+		    NULL, &n, e) == -1 || page_of(0, max, n, stop, e) == -1)
+			return (-1);
+	} else if (ce_attr_values(r->store, r->arena, &sc, kind, key, start,
+	    end, filter, search, vals, &n, e) == -1 ||
+	    page_of(*off, max, n, stop, e) == -1)
+		return (-1);
+	json_object_set_new(r->out, "ReturnSize", json_integer(
+	    (json_int_t)(*stop - *off)));
+	json_object_set_new(r->out, "TotalSize", json_integer((json_int_t)n));
+	if (*stop < n && metric < 0)
+		out_token(r, hash, *stop);
+	return (0);
+}
+
 int
 aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 {
-	struct ce_scope	 sc;
+	struct ce_expr	*filter;
 	const char	*dimname, *search, **vals;
 	int64_t		 start, end, max = 1000;
-	size_t		 n, off, i, stop;
+	size_t		 off, i, stop;
 	uint64_t	 hash = ce_wire_request_hash(r);
 	json_t		*arr;
-	int		 d;
+	int		 d, metric, desc;
 
 	if (in_period(r, &start, &end, e) == -1 ||
 	    ce_input(in_string(r, "Dimension", 1, 1, 64, &dimname, e),
@@ -603,20 +707,16 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	    ce_input(in_string(r, "SearchString", 0, 0, 1024, &search, e),
 	    e) == -1 ||
 	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
+	    in_filter(r, &filter, e) == -1 ||
+	    in_sort_by(r, search, &metric, &desc, &max, e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
 	if ((d = ce_dim_parse(dimname)) < 0)
 		return (bad(e, "Dimension '%s' is not supported (" DIM_NAMES
 		    ")", dimname));
-	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
-	    e) == -1 || ce_dimension_values(r->store, r->arena, &sc,
-	    (enum ce_dim)d, start, end, search, &vals, &n, e) == -1)
+	if (list_values(r, (enum ce_dim)d, NULL, start, end, filter, search,
+	    metric, desc, max, hash, &vals, &off, &stop, e) == -1)
 		return (-1);
-	if (off > n)
-		return (err_set(e, ERR_INVALID,
-		    AWSERR(InvalidNextTokenException),
-		    NULL, "The NextPageToken is not valid."));
-	stop = off + (size_t)max < n ? off + (size_t)max : n;
 	arr = json_array();
 	for (i = off; i < stop; i++) {
 		json_t	*attr = json_object();
@@ -633,44 +733,28 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 		    vals[i], "Attributes", attr));
 	}
 	json_object_set_new(r->out, "DimensionValues", arr);
-	json_object_set_new(r->out, "ReturnSize", json_integer(
-	    (json_int_t)(stop - off)));
-	json_object_set_new(r->out, "TotalSize", json_integer((json_int_t)n));
-	if (stop < n)
-		out_token(r, hash, stop);
 	return (0);
 }
 
 /* ---- Tags and cost categories ----------------------------------------- */
 
-/* A page [off, stop) of n values out of the offset token; -1 past n. */
-static int
-page_of(size_t off, int64_t max, size_t n, size_t *stop, struct err *e)
-{
-	if (off > n)
-		return (err_set(e, ERR_INVALID,
-		    AWSERR(InvalidNextTokenException),
-		    NULL, "The NextPageToken is not valid."));
-	*stop = off + (size_t)max < n ? off + (size_t)max : n;
-	return (0);
-}
-
 /*
  * GetTags and GetCostCategories: the keys (no TagKey / CostCategoryName)
  * or one key's values of the caller's view's lines in TimePeriod that
- * Filter keeps, those containing SearchString (case-insensitive), sorted.
+ * Filter keeps, those containing SearchString (case-insensitive), sorted
+ * (list_values()).
  */
 static int
 attr_values(struct aws_req *r, enum ce_dim kind, struct err *e)
 {
 	const char	*keyname = kind == CE_TAG ? "TagKey" : "CostCategoryName";
-	struct ce_scope	 sc;
 	struct ce_expr	*filter;
 	const char	*key, *search, **vals;
 	int64_t		 start, end, max = 1000;
-	size_t		 n, off, i, stop = 0;
+	size_t		 off, i, stop = 0;
 	uint64_t	 hash = ce_wire_request_hash(r);
-	json_t		*arr, *sort = json_object_get(r->in, "SortBy");
+	json_t		*arr;
+	int		 metric, desc;
 
 	if (in_period(r, &start, &end, e) == -1 ||
 	    ce_input(in_string(r, keyname, 0, kind == CE_TAG ? 0 : 1,
@@ -679,28 +763,19 @@ attr_values(struct aws_req *r, enum ce_dim kind, struct err *e)
 	    e) == -1 ||
 	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
 	    in_filter(r, &filter, e) == -1 ||
+	    in_sort_by(r, search, &metric, &desc, &max, e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
-	if (sort != NULL && !json_is_null(sort) && json_array_size(sort) > 0)
-		return (bad(e, "%s: payerlink returns values sorted by name "
-		    "only", "SortBy"));
 	if (key != NULL && *key == '\0')
 		key = NULL;
-	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
-	    e) == -1 || ce_attr_values(r->store, r->arena, &sc, kind, key,
-	    start, end, filter, search, &vals, &n, e) == -1 ||
-	    page_of(off, max, n, &stop, e) == -1)
+	if (list_values(r, kind, key, start, end, filter, search, metric, desc,
+	    max, hash, &vals, &off, &stop, e) == -1)
 		return (-1);
 	arr = json_array();
 	for (i = off; i < stop; i++)
 		json_array_append_new(arr, json_string(vals[i]));
 	json_object_set_new(r->out, kind == CE_TAG ? "Tags" : key == NULL ?
 	    "CostCategoryNames" : "CostCategoryValues", arr);
-	json_object_set_new(r->out, "ReturnSize", json_integer(
-	    (json_int_t)(stop - off)));
-	json_object_set_new(r->out, "TotalSize", json_integer((json_int_t)n));
-	if (stop < n)
-		out_token(r, hash, stop);
 	return (0);
 }
 

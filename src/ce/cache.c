@@ -338,7 +338,10 @@ load_row(void *arg, const struct billing_rollup *r)
 	    r->usage_type, r->line_item_type));
 	w->code = strtab_add(&s->str, r->product_code);
 	w->d[CE_LINKED_ACCOUNT] = strtab_add(&s->str, r->account_id);
-	w->d[CE_REGION] = strtab_add(&s->str, r->region);
+	/* As the other dimensions' "NoAZ": a line of no region (tax,
+	 * support, global services) is "NoRegion" to Cost Explorer. */
+	w->d[CE_REGION] = strtab_add(&s->str, *r->region != '\0' ?
+	    r->region : "NoRegion");
 	w->d[CE_USAGE_TYPE] = strtab_add(&s->str, r->usage_type);
 	w->d[CE_RECORD_TYPE] = strtab_add(&s->str, r->line_item_type);
 	/* Cost Explorer has no empty OPERATION key: a line without an

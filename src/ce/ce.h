@@ -192,6 +192,16 @@ int	ce_attr_values(struct store *, struct arena *, const struct ce_scope *,
 	    enum ce_dim, const char *key, int64_t start, int64_t end,
 	    const struct ce_expr *filter, const char *search,
 	    const char ***out /* OUT */, size_t *n_out /* OUT */, struct err *);
+/* The same ordered by each value's sum of metric over the lines (desc:
+ * largest first; ties by name), (*sums_out)[i] that of out[i] (sums_out
+ * NULL: not wanted): SortBy of
+ * GetDimensionValues, GetTags, GetCostCategories. */
+int	ce_attr_values_by(struct store *, struct arena *,
+	    const struct ce_scope *, enum ce_dim, const char *key,
+	    int64_t start, int64_t end, const struct ce_expr *filter,
+	    enum ce_metric, int desc, const char ***out /* OUT */,
+	    int64_t **sums_out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
 /* A group key as Cost Explorer writes it: "Owner$alice" for a tag or a
  * cost category ("Owner$" for lines without), the value for a dim. */
 const char *ce_group_key(struct arena *, enum ce_dim, const char *key,

@@ -255,6 +255,11 @@ struct dv {
 	struct ce_attr_key *keys;
 	struct strtab	*kv;		/* per key: its values */
 	size_t		 kcap;
+	/* ce_attr_values_by: per value (by vals id) the sum of metric */
+	const struct ce_scope *sc;
+	int		 metric;	/* -1: no sums */
+	int64_t		*sum;
+	size_t		 scap;
 };
 
 static int
@@ -297,18 +302,63 @@ attr_key_seen(struct dv *d, const char *key, int64_t day, const char *val)
 	(void)strtab_add(&d->kv[id], val);
 }
 
-static int
-dv_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
-    const char **rowcust, const struct ce_price *price, size_t n,
-    struct err *e)
+/* ce_attr_values_by: v added to the sum of value `val` (if listed). */
+static void
+dv_add(struct dv *d, const char *val, int64_t v)
 {
-	struct dv	*d = arg;
+	int64_t	 id = strtab_find(&d->vals, val);
+	size_t	 n;
+
+	if (id < 0)
+		return;
+	if ((size_t)id >= d->scap) {
+		n = d->scap ? d->scap * 2 : 64;
+		while (n <= (size_t)id)
+			n *= 2;
+		d->sum = xrealloc(d->sum, n * sizeof(*d->sum));
+		memset(d->sum + d->scap, 0, (n - d->scap) * sizeof(*d->sum));
+		d->scap = n;
+	}
+	d->sum[id] += v;
+}
+
+/* ce_attr_values_by: each row's metric to the values it has (listed by
+ * dv_visit first). */
+static void
+dv_sums(struct dv *d, const struct ce_set *s, const uint32_t *idx,
+    const char **rowcust, const struct ce_price *price, size_t n)
+{
+	int64_t		 kid = -1, v[CE_NMETRICS];
+	char		 kind = d->dim == CE_TAG ? 't' : 'c';
+	uint32_t	 p, sid;
+	size_t		 i;
+
+	if (d->dim >= CE_NDIMS && d->key != NULL)
+		kid = ce_attr_kid(s, d->dim, d->key);
+	for (i = 0; i < n; i++) {
+		const struct ce_row *r = &s->rows[idx[i]];
+
+		ce_row_values(d->sc, r, rowcust[i], &price[i], v);
+		if (d->dim < CE_NDIMS)
+			dv_add(d, s->str.s[r->d[d->dim]], v[d->metric]);
+		else if (d->key != NULL) {
+			if ((sid = ce_row_attr(s, r, kid)) != CE_ABSENT)
+				dv_add(d, s->str.s[sid], v[d->metric]);
+		} else
+			for (p = s->ts[r->tags]; p < s->ts[r->tags + 1]; p++)
+				if (s->str.s[s->pairs[p][0]][0] == kind)
+					dv_add(d, s->str.s[s->pairs[p][0]] + 1,
+					    v[d->metric]);
+	}
+}
+
+/* The distinct values of rows idx[0..n) into d. */
+static void
+dv_list(struct dv *d, const struct ce_set *s, const uint32_t *idx, size_t n)
+{
 	uint8_t		*seen;
 	size_t		 i;
 
-	(void)rowcust;
-	(void)price;
-	(void)e;
 	seen = xcalloc(s->str.n + 1, 1);
 	if (d->dim >= CE_NDIMS) {
 		int64_t	 kid = d->key != NULL ? ce_attr_kid(s, d->dim,
@@ -340,7 +390,7 @@ dv_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 			}
 		}
 		xfree(seen);
-		return (0);
+		return;
 	}
 	for (i = 0; i < n; i++) {
 		uint32_t sid = s->rows[idx[i]].d[d->dim];
@@ -352,6 +402,19 @@ dv_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 			strtab_add(&d->vals, s->str.s[sid]);
 	}
 	xfree(seen);
+}
+
+static int
+dv_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
+    const char **rowcust, const struct ce_price *price, size_t n,
+    struct err *e)
+{
+	struct dv	*d = arg;
+
+	(void)e;
+	dv_list(d, s, idx, n);
+	if (d->metric >= 0)
+		dv_sums(d, s, idx, rowcust, price, n);
 	return (0);
 }
 
@@ -395,6 +458,7 @@ ce_attr_keys(struct store *st, struct arena *a, const struct ce_scope *sc,
 		return (-1);
 	memset(&d, 0, sizeof(d));
 	d.dim = kind;
+	d.metric = -1;
 	strtab_init(&d.vals);
 	rc = ce_scan(st, a, sc, start, end, NULL, dv_visit, &d, e);
 	v = arena_alloc(a, (d.vals.n + 1) * sizeof(*v));
@@ -415,15 +479,36 @@ ce_attr_keys(struct store *st, struct arena *a, const struct ce_scope *sc,
 	return (0);
 }
 
-int
-ce_attr_values(struct store *st, struct arena *a, const struct ce_scope *sc,
+/* A value and its sum, to order by. */
+struct vsum {
+	const char	*v;
+	int64_t		 sum;
+	int		 desc;
+};
+
+static int
+vsum_cmp(const void *a, const void *b)
+{
+	const struct vsum	*x = a, *y = b;
+
+	if (x->sum != y->sum)
+		return ((x->sum < y->sum) != x->desc ? -1 : 1);
+	return (strcmp(x->v, y->v));
+}
+
+/* ce_attr_values, and ce_attr_values_by when metric >= 0. */
+static int
+attr_values(struct store *st, struct arena *a, const struct ce_scope *sc,
     enum ce_dim kind, const char *key, int64_t start, int64_t end,
-    const struct ce_expr *filter, const char *search, const char ***out,
-    size_t *n_out, struct err *e)
+    const struct ce_expr *filter, const char *search, int metric, int desc,
+    const char ***out, int64_t **sums_out, size_t *n_out, struct err *e)
 {
 	struct dv	 d;
+	struct vsum	*vs;
 	const char	**v;
+	int64_t		*sums;
 	size_t		 i;
+	int		 rc;
 
 	if (period_check(start, end, e) == -1)
 		return (-1);
@@ -431,28 +516,60 @@ ce_attr_values(struct store *st, struct arena *a, const struct ce_scope *sc,
 	d.dim = kind;
 	d.key = key;
 	d.search = search;
+	d.sc = sc;
+	d.metric = metric;
 	strtab_init(&d.vals);
-	if (ce_scan(st, a, sc, start, end, filter, dv_visit, &d, e) == -1) {
-		for (i = 0; i < d.vals.n && d.kv != NULL; i++)
-			strtab_release(&d.kv[i]);
-		xfree(d.keys);
-		xfree(d.kv);
-		strtab_release(&d.vals);
-		return (-1);
-	}
-	v = arena_alloc(a, (d.vals.n + 1) * sizeof(*v));
+	rc = ce_scan(st, a, sc, start, end, filter, dv_visit, &d, e);
+	vs = arena_alloc(a, (d.vals.n + 1) * sizeof(*vs));
 	for (i = 0; i < d.vals.n; i++) {
-		v[i] = arena_strdup(a, d.vals.s[i]);
+		vs[i].v = arena_strdup(a, d.vals.s[i]);
+		vs[i].sum = i < d.scap ? d.sum[i] : 0;
+		vs[i].desc = desc;
 		if (d.kv != NULL)
 			strtab_release(&d.kv[i]);
 	}
 	xfree(d.keys);
 	xfree(d.kv);
-	qsort(v, d.vals.n, sizeof(*v), str_cmp);
-	*out = v;
-	*n_out = d.vals.n;
+	xfree(d.sum);
 	strtab_release(&d.vals);
+	if (rc == -1)
+		return (-1);
+	if (metric >= 0)
+		qsort(vs, i, sizeof(*vs), vsum_cmp);
+	v = arena_alloc(a, (i + 1) * sizeof(*v));
+	sums = arena_alloc(a, (i + 1) * sizeof(*sums));
+	*n_out = i;
+	while (i-- > 0) {
+		v[i] = vs[i].v;
+		sums[i] = vs[i].sum;
+	}
+	if (metric < 0)
+		qsort(v, *n_out, sizeof(*v), str_cmp);
+	*out = v;
+	if (sums_out != NULL)
+		*sums_out = sums;
 	return (0);
+}
+
+int
+ce_attr_values(struct store *st, struct arena *a, const struct ce_scope *sc,
+    enum ce_dim kind, const char *key, int64_t start, int64_t end,
+    const struct ce_expr *filter, const char *search, const char ***out,
+    size_t *n_out, struct err *e)
+{
+	return (attr_values(st, a, sc, kind, key, start, end, filter, search,
+	    -1, 0, out, NULL, n_out, e));
+}
+
+int
+ce_attr_values_by(struct store *st, struct arena *a,
+    const struct ce_scope *sc, enum ce_dim kind, const char *key,
+    int64_t start, int64_t end, const struct ce_expr *filter,
+    enum ce_metric metric, int desc, const char ***out, int64_t **sums_out,
+    size_t *n_out, struct err *e)
+{
+	return (attr_values(st, a, sc, kind, key, start, end, filter, NULL,
+	    (int)metric, desc, out, sums_out, n_out, e));
 }
 
 int

@@ -272,7 +272,7 @@ def test_service_names_as_aws_shows_them(world):
         {ce_service(l) for l in w.lines if l[0] in (w.a1.id, w.a2.id)})
 
 
-# AWS: GetCostAndUsage
+# AWS: GetCostAndUsage GetDimensionValues
 def test_no_empty_operation_and_account_attributes(world):
     w = world
     c = client(w.srv, w.msp, service="ce")
@@ -291,6 +291,15 @@ def test_no_empty_operation_and_account_attributes(world):
     r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="DAILY", Metrics=["UnblendedCost"],
                              GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}])
     assert r["DimensionValueAttributes"] == []
+    # A line of no region (the tax) is NoRegion, as AWS answers it.
+    r = c.get_cost_and_usage(TimePeriod=period(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "REGION"}])
+    got = {g["Keys"][0]: Decimal(g["Metrics"]["UnblendedCost"]["Amount"])
+           for g in r["ResultsByTime"][0]["Groups"]}
+    want = expected(w, {w.a1.id, w.a2.id, w.b1.id, w.stray.id}, by=lambda l: l[6] or "NoRegion")
+    assert "" not in got and got == dict(want) and got["NoRegion"] == Decimal("5.5")
+    r = c.get_dimension_values(TimePeriod=period(w), Dimension="REGION")
+    assert "NoRegion" in [v["Value"] for v in r["DimensionValues"]]
 
 
 # AWS: GetCostAndUsage GetDimensionValues

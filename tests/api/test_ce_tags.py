@@ -290,6 +290,65 @@ def test_get_tags_keys_values_search_and_pages(world):
                                               if "Environment" in l["tags"]})
 
 
+def by_cost(totals, desc=True):
+    """Keys by their sum (largest first with desc), ties by name."""
+    return sorted(totals, key=lambda k: ((-totals[k] if desc else totals[k]), k))
+
+
+# AWS: GetTags GetCostCategories GetDimensionValues ValidationException
+def test_sort_by_cost_and_its_rules(world):
+    """SortBy orders the values by a metric's sum over the lines (computed
+    here from the file); MaxResults is then how many, with no token; with
+    SearchString or NextPageToken it is AWS's ValidationException."""
+    w = world
+    srt = [{"Key": "UnblendedCost", "SortOrder": "DESCENDING"}]
+    envs = sums([l for l in w.ls if "Environment" in l["tags"]],
+                lambda l: l["tags"]["Environment"])
+    r = w.ce.get_tags(TimePeriod=w.period, TagKey="Environment", SortBy=srt)
+    assert r["Tags"] == by_cost(envs) != sorted(envs)
+    assert "NextPageToken" not in r
+    r = w.ce.get_tags(TimePeriod=w.period, TagKey="Environment", SortBy=srt, MaxResults=2)
+    assert r["Tags"] == by_cost(envs)[:2]
+    assert (r["ReturnSize"], r["TotalSize"]) == (2, len(envs)) and "NextPageToken" not in r
+    # The keys by the cost of the lines that carry each.
+    keys = defaultdict(Decimal)
+    for l in w.ls:
+        for k in l["tags"]:
+            keys[k] += l["cost"]
+    r = w.ce.get_tags(TimePeriod=w.period, SortBy=[{"Key": "UnblendedCost",
+                                                    "SortOrder": "ASCENDING"}])
+    assert r["Tags"] == by_cost(keys, desc=False)
+    teams = sums([l for l in w.ls if l["cc"]], lambda l: l["cc"]["Team"])
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-cost-categories", "--time-period",
+                       "Start=%s,End=%s" % (w.period["Start"], w.period["End"]),
+                       "--cost-category-name", "Team", "--sort-by",
+                       "Key=UnblendedCost,SortOrder=DESCENDING")
+    assert rc == 0, err
+    assert out["CostCategoryValues"] == by_cost(teams)
+    # GetDimensionValues: by cost, and its Filter narrows the lines.
+    accts = sums(w.ls, lambda l: l["account"])
+    r = w.ce.get_dimension_values(TimePeriod=w.period, Dimension="LINKED_ACCOUNT", SortBy=srt)
+    assert [v["Value"] for v in r["DimensionValues"]] == by_cost(accts) != sorted(accts)
+    r = w.ce.get_dimension_values(TimePeriod=w.period, Dimension="AZ", Filter={
+        "Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.a1.id]}})
+    assert [v["Value"] for v in r["DimensionValues"]] == \
+        sorted({dim_value(l, "AZ") for l in w.ls if l["account"] == w.a1.id})
+    # A customer: its own lines' values by its own costs.
+    ca = client(w.srv, w.a1, service="ce")
+    mine = {w.a1.id, w.a2.id}
+    r = ca.get_tags(TimePeriod=w.period, TagKey="Environment", SortBy=srt)
+    assert r["Tags"] == by_cost(sums([l for l in w.ls if "Environment" in l["tags"]],
+                                     lambda l: l["tags"]["Environment"], mine))
+    tok = w.ce.get_tags(TimePeriod=w.period, TagKey="Owner", MaxResults=1)["NextPageToken"]
+    for bad in ({"SearchString": "b"}, {"NextPageToken": tok}, {"MaxResults": 1001},
+                {"SortBy": [{"Key": "NetAmortizedCost"}]}, {"SortBy": [{"Key": "Hours"}]},
+                {"SortBy": srt * 2}):
+        kw = dict({"SortBy": srt}, **bad)
+        with pytest.raises(ClientError) as exc:
+            w.ce.get_tags(TimePeriod=w.period, TagKey="Owner", **kw)
+        assert error_of(exc)[0] == "ValidationException", bad
+
+
 # AWS: GetCostCategories
 def test_get_cost_categories(world):
     w = world
