@@ -5,14 +5,17 @@
  * defines (specification/columns/ at tag v1.2, in its alphabetical order)
  * followed by payerlink's x_ columns. BilledCost and ContractedCost are
  * the customer's prices (ce_price_rows), ListCost the public on-demand
- * cost, EffectiveCost the customer's price of the amortized cost. A column
- * whose fact the daily rollups do not keep (AvailabilityZone, resources,
- * SKUs, tags, commitment ids) is present and null, as the spec allows for
- * Conditional and Recommended columns. See docs/billing.md, "FOCUS export".
+ * cost, EffectiveCost the customer's price of the amortized cost; the
+ * rollups' attrs give AvailabilityZone, Tags (tags and cost categories)
+ * and the CommitmentDiscount* columns (the reservation's or Savings Plan's
+ * ARN). A column whose fact the daily rollups do not keep (resources,
+ * SKUs) is present and null, as the spec allows for Conditional and
+ * Recommended columns. See docs/billing.md, "FOCUS export".
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "billing/attrs.h"
 #include "billing/money.h"
 #include "billing/service.h"
 #include "ce/ce.h"
@@ -212,6 +215,65 @@ unit_price(int64_t cost, int64_t qty, char *buf, size_t len)
 	money_format((int64_t)p, MONEY_DIGITS, buf, len);
 }
 
+/* s into out at *o as a JSON string's content (", \ escaped); -1 when
+ * it does not fit. */
+static int
+json_put(char *out, size_t len, size_t *o, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*o + 3 > len)
+			return (-1);
+		if (*s == '"' || *s == '\\')
+			out[(*o)++] = '\\';
+		out[(*o)++] = *s;
+	}
+	return (0);
+}
+
+/*
+ * Tags (KeyValueFormat): the line's tags and cost categories as a JSON
+ * object, "" (null) when it has none. User tags by their key (AWS has one
+ * user-defined scheme: no prefix), AWS-generated ones with their "aws:"
+ * prefix, cost categories with "costCategory/" (AWS's prefix for them, as
+ * CUR 2.0's tags column), all provider-defined prefixes FOCUS asks for.
+ */
+static const char *
+tags_json(const struct ce_set *s, const struct ce_row *r, char *out,
+    size_t len)
+{
+	size_t		 o = 1, done = 1, p;
+	const char	*k;
+
+	out[0] = '{';
+	for (p = s->ts[r->tags]; p < s->ts[r->tags + 1]; p++) {
+		k = s->str.s[s->pairs[p][0]];
+		if (k[0] != ATTRS_TAG && k[0] != ATTRS_COST_CAT)
+			continue;
+		if (o + 4 > len)
+			break;
+		if (o > 1)
+			out[o++] = ',';
+		out[o++] = '"';
+		if ((k[0] == ATTRS_COST_CAT && json_put(out, len, &o,
+		    "costCategory/") == -1) || json_put(out, len, &o,
+		    k + 1) == -1 || o + 4 > len)
+			break;
+		out[o++] = '"';
+		out[o++] = ':';
+		out[o++] = '"';
+		if (json_put(out, len, &o, s->str.s[s->pairs[p][1]]) == -1 ||
+		    o + 3 > len)
+			break;
+		out[o++] = '"';
+		done = o;
+	}
+	if (done == 1)
+		return ("");
+	out[done++] = '}';	/* the whole tags before a cut one */
+	out[done] = '\0';
+	return (out);
+}
+
 static const char *
 account_name(const struct fx *x, const char *id)
 {
@@ -231,11 +293,15 @@ focus_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 	struct fx	*x = arg;
 	const char	*v[64];
 	size_t		 i, c;
+	int64_t		 kri, ksp;
 	char		 day[32], next[32], billed[48], list[48], eff[48],
-			 qty[48], lup[48], cup[48], desc[300];
+			 qty[48], lup[48], cup[48], desc[300], cdq[48],
+			 tags[2 * ATTRS_MAX + 64];
 
 	(void)rowcust;
 	(void)e;
+	kri = strtab_find(&s->str, "a" ATTRS_ARN_RI);
+	ksp = strtab_find(&s->str, "a" ATTRS_ARN_SP);
 	for (i = 0; i < n; i++) {
 		const struct ce_row *r = &s->rows[idx[i]];
 		const char *lit = s->str.s[r->d[CE_RECORD_TYPE]];
@@ -243,11 +309,40 @@ focus_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		const char *ut = s->str.s[r->d[CE_USAGE_TYPE]];
 		const char *op = s->str.s[r->d[CE_OPERATION]];
 		const char *region = s->str.s[r->d[CE_REGION]];
+		const char *az = s->str.s[r->d[CE_AZ]];
 		const char *cat = category(lit);
 		int usage = strcmp(cat, "Usage") == 0;
 		int priced = usage || strcmp(cat, "Purchase") == 0;
 		int64_t list_cost = r->public_od != 0 ? r->public_od :
 		    r->unblended;
+		uint32_t sp = ce_row_attr(s, r, ksp), ri = ce_row_attr(s, r,
+		    kri);
+		const char *cid = sp != CE_ABSENT ? s->str.s[sp] :
+		    ri != CE_ABSENT ? s->str.s[ri] : "";
+		const char *cunit = "";
+
+		if (strcmp(region, "NoRegion") == 0)
+			region = "";
+		if (strcmp(az, "NoAZ") == 0)
+			az = "";
+		/* CommitmentDiscountQuantity: a reservation's hours (used,
+		 * or bought by its fee line); a Savings Plan's commitment in
+		 * USD (used: the covered usage's Savings Plan cost; bought:
+		 * the fee line's), AWS's figures whatever the customer's
+		 * prices, as they measure the commitment. */
+		cdq[0] = '\0';
+		if (*cid != '\0' && (usage || strcmp(cat, "Purchase") == 0)) {
+			if (sp == CE_ABSENT) {
+				money_format(r->usage, QTY_DIGITS, cdq,
+				    sizeof(cdq));
+				cunit = "Hours";
+			} else {
+				money_format(usage ? r->amortized :
+				    r->unblended, MONEY_DIGITS, cdq,
+				    sizeof(cdq));
+				cunit = "USD";
+			}
+		}
 
 		if (strcmp(op, "NoOperation") == 0)
 			op = "";
@@ -269,7 +364,7 @@ focus_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 			snprintf(desc, sizeof(desc), "Tax on %s",
 			    service_name(code));
 		c = 0;
-		v[c++] = "";				/* AvailabilityZone */
+		v[c++] = az;				/* AvailabilityZone */
 		v[c++] = billed;			/* BilledCost */
 		v[c++] = x->payer;			/* BillingAccountId */
 		v[c++] = x->payer_name;			/* BillingAccountName */
@@ -285,10 +380,16 @@ focus_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		v[c++] = frequency(lit);		/* ChargeFrequency */
 		v[c++] = next;				/* ChargePeriodEnd */
 		v[c++] = day;				/* ChargePeriodStart */
-		/* CommitmentDiscount*: the rollups keep no commitment id,
-		 * and without one the spec wants them all null. */
-		v[c++] = ""; v[c++] = ""; v[c++] = ""; v[c++] = "";
-		v[c++] = ""; v[c++] = ""; v[c++] = "";
+		/* CommitmentDiscount*: null without an id (the spec). */
+		v[c++] = *cid == '\0' ? "" : sp != CE_ABSENT ? "Spend" :
+		    "Usage";				/* ...Category */
+		v[c++] = cid;				/* ...Id */
+		v[c++] = "";				/* ...Name */
+		v[c++] = cdq;				/* ...Quantity */
+		v[c++] = *cid != '\0' && usage ? "Used" : "";	/* ...Status */
+		v[c++] = *cid == '\0' ? "" : sp != CE_ABSENT ?
+		    "Savings Plan" : "Reserved Instance";	/* ...Type */
+		v[c++] = cunit;				/* ...Unit */
 		v[c++] = usage ? qty : "";		/* ConsumedQuantity */
 		v[c++] = usage ? usage_unit(ut) : "";	/* ConsumedUnit */
 		v[c++] = billed;			/* ContractedCost */
@@ -317,7 +418,7 @@ focus_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		v[c++] = s->str.s[r->d[CE_LINKED_ACCOUNT]];	/* SubAccountId */
 		v[c++] = account_name(x, s->str.s[r->d[CE_LINKED_ACCOUNT]]);
 		v[c++] = "";				/* SubAccountType */
-		v[c++] = "";				/* Tags */
+		v[c++] = tags_json(s, r, tags, sizeof(tags));	/* Tags */
 		v[c++] = x->customer;
 		v[c++] = code;
 		v[c++] = ut;

@@ -289,6 +289,8 @@ ce_price_set(struct store *st, struct arena *a, const struct ce_set *s,
 		if (strcmp(w->operation, "NoOperation") == 0)
 			w->operation = "";
 		w->region = s->str.s[r->d[CE_REGION]];
+		if (strcmp(w->region, "NoRegion") == 0)
+			w->region = "";
 		w->line_item_type = s->str.s[r->d[CE_RECORD_TYPE]];
 		w->pricing_term = s->str.s[r->term];
 		w->attrs = "";
