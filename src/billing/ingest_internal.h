@@ -170,6 +170,10 @@ struct worker {
 void	ingest_digest_init(XXH3_state_t *);
 void	ingest_digest_hex(XXH3_state_t *, char out[INGEST_DIGEST_HEX + 1]);
 double	ingest_elapsed(const struct timespec *t0);
+/* The report's entry for the delivery's next file, named; NULL (e set)
+ * when the delivery failed already or has INGEST_FILES_MAX files. */
+struct ingest_file *ingest_file_next(struct ingest *, const char *name,
+	    struct err *);
 
 /* ingest_row.c */
 /* The payer's memberships of the period, indexed (once payer and period
