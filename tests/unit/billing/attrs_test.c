@@ -162,6 +162,12 @@ TEST(ingest_attrs_commitment_arns)
 	n = ingest_attrs(w, f, out);
 	CHECK_STR(shown(out, n), "||||||#ar|arn:aws:ec2:us-east-1:"
 	    "111122223333:reserved-instances/ri-1#tOwner|alice");
+	/* Another reservation, the rest alike: not the memo's attrs. */
+	field(&f[S_RI_ARN],
+	    "arn:aws:ec2:us-east-1:111122223333:reserved-instances/ri-2");
+	n = ingest_attrs(w, f, out);
+	CHECK_STR(shown(out, n), "||||||#ar|arn:aws:ec2:us-east-1:"
+	    "111122223333:reserved-instances/ri-2#tOwner|alice");
 	/* A Savings Plan's, from its own column or FOCUS's id. */
 	field(&f[S_RI_ARN], "NULL");
 	field(&f[S_TAGS], "");
@@ -178,6 +184,47 @@ TEST(ingest_attrs_commitment_arns)
 	/* No ARN: no attrs. */
 	field(&f[S_RI_ARN], "");
 	CHECK_INT((int)ingest_attrs(w, f, out), 0);
+}
+
+/* The memo (ingest_internal.h): a row like an earlier one gets the same
+ * attrs and counts its dropped tags again; the same buffer with other
+ * bytes is another row. */
+TEST(ingest_attrs_memo)
+{
+	struct csv_field	 f[CSV_SLOTS_MAX];
+	struct ingest_report	 rep;
+	struct worker		*w = worker(&rep, f);
+	char			 out[ATTRS_MAX + 8], first[ATTRS_MAX + 8];
+	char			 tags[] = "{\"user:Owner\": \"alice\"}";
+	char			 json[20000];
+	size_t			 n, o;
+	uint64_t		 dropped;
+	int			 i;
+
+	field(&f[S_AZ], "eu-west-1b");
+	field(&f[S_TAGS], tags);
+	n = ingest_attrs(w, f, first);
+	CHECK_STR(shown(first, n), "eu-west-1b||||||#tOwner|alice");
+	memcpy(tags + 16, "carol", 5);	/* same pointer, other value */
+	n = ingest_attrs(w, f, out);
+	CHECK_STR(shown(out, n), "eu-west-1b||||||#tOwner|carol");
+	memcpy(tags + 16, "alice", 5);
+	CHECK_INT((int)ingest_attrs(w, f, out), (int)strlen(
+	    "eu-west-1b||||||#tOwner|alice"));
+	CHECK(memcmp(out, first, n) == 0);
+
+	o = (size_t)snprintf(json, sizeof(json), "{");
+	for (i = 0; i < 12; i++)
+		o += (size_t)snprintf(json + o, sizeof(json) - o,
+		    "%s\"user:k%02d\": \"%0250d\"", i ? ", " : "", i, i);
+	snprintf(json + o, sizeof(json) - o, "}");
+	field(&f[S_TAGS], json);
+	n = ingest_attrs(w, f, first);
+	dropped = rep.tags_dropped;
+	CHECK(dropped > 0);
+	CHECK_INT((int)ingest_attrs(w, f, out), (int)n);
+	CHECK(memcmp(out, first, n) == 0);
+	CHECK_INT((int)rep.tags_dropped, (int)(2 * dropped));
 }
 
 TEST(ce_match_options)
