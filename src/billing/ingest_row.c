@@ -477,6 +477,36 @@ payer_fix(struct worker *w, const char *id, const char *raw, size_t rawlen)
 	return (0);
 }
 
+/*
+ * Hourly and resource-level data: the line also under its hourly key (the
+ * rollup key at w->key..k with KEY_HOURLY, the hour, the resource id cut
+ * at 255 bytes). Only for lines at or after ing->hourly_from.
+ */
+static int
+hourly_add(struct worker *w, const struct csv_field *f, char *k,
+    int64_t hour, const struct rollup_sums *s)
+{
+	const struct csv_field	*res = &f[S_RESOURCE];
+	size_t			 n = is_null(res) ? 0 : res->len;
+	int			 rc;
+
+	if (n > 255)
+		n = 255;
+	KEY_FLAGS(w->key) |= KEY_HOURLY;
+	*k++ = (char)(hour % MS_PER_DAY / HOUR_MS);
+	*k++ = (char)n;
+	memcpy(k, res->p, n);
+	k += n;
+	rc = rollup_add(w->roll, w->key, k - w->key, rollup_hash(w->key,
+	    k - w->key), s);
+	if (rc == -1)
+		return (fatal(w, "an hourly sum overflows 64 bits"));
+	if (rc == -2)
+		return (fatal(w, "more than %u distinct rollup keys (hourly "
+		    "and resource-level data included)", ROLLUP_MAX_KEYS));
+	return (0);
+}
+
 int
 ingest_on_row(void *arg, const struct csv_field *f, uint64_t line)
 {
@@ -621,7 +651,7 @@ ingest_on_row(void *arg, const struct csv_field *f, uint64_t line)
 	 */
 	k = w->key;
 	memcpy(k, f[S_START].p, 10);
-	KEY_IN_MEMBERSHIP(k) = (char)in;
+	KEY_FLAGS(k) = (char)in;
 	memcpy(&h, k, 8);
 	h = rollup_mix(rollup_mix(0x9e3779b97f4a7c15ULL, h),
 	    (unsigned char)k[8] | (unsigned char)k[9] << 8 | in << 16);
@@ -667,6 +697,8 @@ ingest_on_row(void *arg, const struct csv_field *f, uint64_t line)
 	if (rc == -2)
 		return (fatal(w, "more than %u distinct rollup keys",
 		    ROLLUP_MAX_KEYS));
+	if (hour >= ing->hourly_from && hourly_add(w, f, k, hour, &s) != 0)
+		return (1);
 	if (!in) {
 		if (__builtin_add_overflow(r->out_unblended, s.unblended,
 		    &r->out_unblended))
@@ -695,7 +727,11 @@ ingest_worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
 		w->col_of[s] = -1;
 	w->ntagcols = 0;
 	for (i = 0; i < ncols; i++) {
-		if ((s = cur_slot(w->fmt, names[i])) >= 0 && w->col_of[s] >= 0)
+		/* The resource id is read only for hourly data. */
+		if ((s = cur_slot(w->fmt, names[i])) == S_RESOURCE &&
+		    w->ing->hourly_from == INT64_MAX)
+			s = -1;
+		if (s >= 0 && w->col_of[s] >= 0)
 			return (err_set(e, ERR_INVALID, NULL, NULL, "%s:1: "
 			    "column %s appears twice (columns %d and %d): which "
 			    "one to read is unclear", w->name, names[i],

@@ -19,14 +19,15 @@ static const char *const dim_names[CE_NDIMS] = {
 	"SERVICE", "LINKED_ACCOUNT", "REGION", "USAGE_TYPE", "RECORD_TYPE",
 	"OPERATION", "PAYER_ACCOUNT", "INSTANCE_TYPE", "PURCHASE_TYPE",
 	"BILLING_ENTITY", "AZ", "LEGAL_ENTITY_NAME", "INVOICING_ENTITY",
-	"SAVINGS_PLANS_TYPE", "PLATFORM", "TENANCY", "DATABASE_ENGINE"
+	"SAVINGS_PLANS_TYPE", "PLATFORM", "TENANCY", "DATABASE_ENGINE",
+	"RESOURCE_ID"
 };
 static const char *const dim_labels[CE_NDIMS] = {
 	"Service", "Account", "Region", "Usage type", "Line item type",
 	"Operation", "Payer account", "Instance type", "Purchase option",
 	"Billing entity", "Availability zone", "Legal entity",
 	"Invoicing entity", "Savings Plans type", "Platform", "Tenancy",
-	"Database engine"
+	"Database engine", "Resource"
 };
 
 int
