@@ -164,8 +164,11 @@ int	ingest_members_load(struct ingest *);
 /* The header: format, wanted columns; -1 if not a format we read. */
 int	ingest_worker_setup(struct worker *, char **names, int ncols,
 	    uint64_t line, struct err *);
-/* One row of w's file (csv.h's row callback). */
+/* One row of w's file (csv.h's row callback); _hourly also keeps the
+ * lines of hourly and resource-level data (ing->hourly_from). The worker
+ * setup sets the one the delivery needs as w->c.row. */
 int	ingest_on_row(void *w, const struct csv_field *, uint64_t line);
+int	ingest_on_row_hourly(void *w, const struct csv_field *, uint64_t line);
 /* The error of a failed scan: the worker's own or the splitter's. */
 int	ingest_scan_error(const struct worker *, struct err *);
 
