@@ -117,7 +117,6 @@ CE_WHY = {
     "ListCostAllocationTags": _TAGS, "UpdateCostAllocationTagsStatus": _TAGS,
     "ListCostAllocationTagBackfillHistory": _TAGS, "StartCostAllocationTagBackfill": _TAGS,
     "GetApproximateUsageRecords": "usage record counts per service are not kept",
-    "GetCostAndUsageWithResources": "resource ids and hours are not yet kept (daily rollups)",
     "GetSavingsPlansUtilizationDetails": "the rollups keep no Savings Plan ARN yet "
                                          "(GetSavingsPlansUtilization gives the totals)",
     "GetReservationPurchaseRecommendation": _RECO, "GetRightsizingRecommendation": _RECO,
