@@ -322,3 +322,36 @@ def test_replaced_import_leaves_no_hourly_rows(world):
     assert ids == [third["import_id"]]
     status = sql(w.srv.db, "SELECT status FROM billing_imports WHERE id = %d" % killed)[0][0]
     assert status == "failed"
+
+
+def test_portal_offers_hourly_for_the_last_14_days(world):
+    """The customer portal's cost analysis: Hourly granularity where the MSP
+    keeps hourly data, a column per hour at the customer's prices."""
+    from test_portal_costs import options, table
+    from test_ce import Portal
+    w = world
+    pw = "portal-password-1"
+    w.srv.cli("user", "create", "--customer", w.ca, "--email", "ann@a.example", "--password", pw,
+              "--json")
+    ann = Portal(w.srv, "ann@a.example", pw)
+    w.ingest(w.write(name="off.csv", bump=1))
+    st, page = ann.get("/portal/costs")
+    assert st == 200
+    assert "HOURLY" not in [v for v, _ in options(page, "granularity")]
+    hourly_on(w)
+    w.ingest(w.write())
+    since = w.today - 14 * DAY
+    st, page = ann.get("/portal/costs")
+    assert ("HOURLY", "Hourly (last 14 days)") in options(page, "granularity")
+    st, page = ann.get("/portal/costs?from=%s&to=%s&granularity=HOURLY&group=NONE"
+                       % (since.isoformat(), (w.today - DAY).isoformat()))
+    assert st == 200, page
+    head, rows, total = table(page)
+    assert head[0] == "%s 00:00" % since.isoformat() and len(head) == 14 * 24 + 1
+    want = w.hourly({w.a1.id}, since, Decimal(10))
+    for i, h in enumerate(head[:-1]):
+        iso = "%sT%s:00Z" % (h[:10], h[11:])
+        assert abs(total[i] - want.get((iso, None), Decimal(0))) <= Decimal("0.005"), h
+    st, page = ann.get("/portal/costs?from=%s&to=%s&granularity=HOURLY"
+                       % ((since - DAY).isoformat(), (w.today - DAY).isoformat()))
+    assert st == 400 and "14 days" in page
