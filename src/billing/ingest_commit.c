@@ -550,7 +550,9 @@ ingest_commit(struct ingest *ing, struct err *e)
 	report_accounts(ing);
 	if (report_customers(ing, e) == -1)
 		return (-1);
-	r->groups = ndaily = daily_rows(ing);
+	/* Without hourly data every entry is a rollup: no pass over keys. */
+	r->groups = ndaily = ing->hourly_from == INT64_MAX ? ing->roll.n :
+	    daily_rows(ing);
 	if (lease_start(ing->st, &ls, e) == -1)
 		return (-1);
 	memset(&imp, 0, sizeof(imp));
