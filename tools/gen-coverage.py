@@ -122,7 +122,6 @@ CE_WHY = {
     "ListCostAllocationTags": _TAGS, "UpdateCostAllocationTagsStatus": _TAGS,
     "ListCostAllocationTagBackfillHistory": _TAGS, "StartCostAllocationTagBackfill": _TAGS,
     "GetApproximateUsageRecords": "usage record counts per service are not kept",
-    "GetCostAndUsageWithResources": "resource ids and hours are not yet kept (daily rollups)",
     "GetReservationPurchaseRecommendation": _RECO, "GetRightsizingRecommendation": _RECO,
     "GetSavingsPlanPurchaseRecommendationDetails": _RECO,
     "GetSavingsPlansPurchaseRecommendation": _RECO,

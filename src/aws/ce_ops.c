@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Cost Explorer operations (GetCostAndUsage, GetCostForecast,
+ * Cost Explorer operations (GetCostAndUsage and GetCostAndUsageWithResources,
+ * GetCostForecast,
  * GetUsageForecast, GetDimensionValues, GetAnomalies, GetAnomalyMonitors,
  * GetAnomalySubscriptions): translate only. Decode the request in the shapes of
  * the botocore model (ce/2017-10-25), call ce/, encode the result. Amounts
@@ -25,7 +26,16 @@
 	"RECORD_TYPE, OPERATION, PAYER_ACCOUNT, INSTANCE_TYPE, " \
 	"PURCHASE_TYPE, BILLING_ENTITY, AZ, LEGAL_ENTITY_NAME, " \
 	"INVOICING_ENTITY, SAVINGS_PLANS_TYPE, PLATFORM, TENANCY, " \
-	"DATABASE_ENGINE, RESERVATION_ID, SAVINGS_PLAN_ARN"
+	"DATABASE_ENGINE, RESERVATION_ID, SAVINGS_PLAN_ARN; RESOURCE_ID in " \
+	"GetCostAndUsageWithResources"
+/* What AWS answers for hourly and resource-level data without the opt-in
+ * and before its window (docs/billing.md). */
+#define HOURLY_OFF	"Hourly and resource level data is not enabled: " \
+	"turn it on in Cost Explorer preferences (payerlink msp set ACCOUNT " \
+	"--hourly-resource-data on)"
+#define HOURLY_OLD	"Start date is more than 14 days ago for hourly " \
+	"granularity. Please adjust start date as we support only 14 days " \
+	"of data at hourly granularity."
 
 static int
 bad(struct err *e, const char *fmt, const char *what)
@@ -246,8 +256,24 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 	return (0);
 }
 
+/* Whether x has a leaf of dimension d. */
 static int
-in_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
+expr_uses(const struct ce_expr *x, enum ce_dim d)
+{
+	size_t	 i;
+
+	if (x->op == CE_DIMS)
+		return (x->dim == d);
+	for (i = 0; i < x->nkids; i++)
+		if (expr_uses(x->kids[i], d))
+			return (1);
+	return (0);
+}
+
+/* The Filter; RESOURCE_ID only where AWS takes it (resources). */
+static int
+in_filter(struct aws_req *r, int resources, struct ce_expr **out,
+    struct err *e)
 {
 	json_t	*f = json_object_get(r->in, "Filter");
 	size_t	 nodes = 0;
@@ -255,7 +281,78 @@ in_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
 	*out = NULL;
 	if (f == NULL || json_is_null(f))
 		return (0);
-	return (in_expr(r, f, 1, &nodes, out, e));
+	if (in_expr(r, f, 1, &nodes, out, e) == -1)
+		return (-1);
+	if (!resources && expr_uses(*out, CE_RESOURCE_ID))
+		return (bad(e, "Filter: dimension '%s' is available in "
+		    "GetCostAndUsageWithResources only", "RESOURCE_ID"));
+	return (0);
+}
+
+/* A TimePeriod bound of hourly data: YYYY-MM-DD or AWS's
+ * YYYY-MM-DDThh:mm:ssZ on the hour, into hours since the epoch. */
+static int
+hour_parse(const char *s, int64_t *out)
+{
+	char	 d[11];
+	int64_t	 day;
+	size_t	 n = strlen(s);
+
+	if (n != 10 && (n != 20 || s[10] != 'T' || s[13] != ':' ||
+	    strcmp(s + 16, ":00Z") != 0 || s[14] != '0' || s[15] != '0' ||
+	    s[11] < '0' || s[11] > '2' || s[12] < '0' || s[12] > '9' ||
+	    (s[11] - '0') * 10 + (s[12] - '0') > 23))
+		return (-1);
+	memcpy(d, s, 10);
+	d[10] = '\0';
+	if (ce_day_parse(d, &day) == -1)
+		return (-1);
+	*out = day * 24 + (n == 10 ? 0 : (s[11] - '0') * 10 + (s[12] - '0'));
+	return (0);
+}
+
+/*
+ * The TimePeriod of hourly and resource-level data, in hours: the opt-in
+ * first, then AWS's window (the start no earlier than 14 days before
+ * today, UTC, by the business clock).
+ */
+static int
+in_hours(struct aws_req *r, int64_t *start, int64_t *end, struct err *e)
+{
+	json_t	*tp = json_object_get(r->in, "TimePeriod"), *s, *n;
+
+	if (ce_hourly_check(r->store, HOURLY_OFF, e) == -1)
+		return (-1);
+	if (tp == NULL || !json_is_object(tp))
+		return (bad(e, "%s is required", "TimePeriod"));
+	s = json_object_get(tp, "Start");
+	n = json_object_get(tp, "End");
+	if (!json_is_string(s) || !json_is_string(n))
+		return (bad(e, "%s needs Start and End", "TimePeriod"));
+	if (hour_parse(json_string_value(s), start) == -1)
+		return (bad(e, "Start date '%s' is not YYYY-MM-DD or "
+		    "YYYY-MM-DDThh:00:00Z", json_string_value(s)));
+	if (hour_parse(json_string_value(n), end) == -1)
+		return (bad(e, "End date '%s' is not YYYY-MM-DD or "
+		    "YYYY-MM-DDThh:00:00Z", json_string_value(n)));
+	if (*start >= *end)
+		return (bad(e, "%s: Start must be before End", "TimePeriod"));
+	if (*start < (ce_today(r->store) - CE_HOURLY_DAYS) * 24)
+		return (bad(e, "%s", HOURLY_OLD));
+	return (0);
+}
+
+/* {"Start", "End"} of hours [s, n): AWS's 2026-12-01T00:00:00Z. */
+static json_t *
+hours_period(int64_t s, int64_t n)
+{
+	char	 a[11], b[11], x[24], y[24];
+
+	ce_day_format(s / 24, a, sizeof(a));
+	ce_day_format(n / 24, b, sizeof(b));
+	snprintf(x, sizeof(x), "%sT%02d:00:00Z", a, (int)(s % 24));
+	snprintf(y, sizeof(y), "%sT%02d:00:00Z", b, (int)(n % 24));
+	return (json_pack("{s:s, s:s}", "Start", x, "End", y));
 }
 
 static json_t *
@@ -323,8 +420,25 @@ value_attributes(struct aws_req *r, const struct ce_query *q,
 	return (arr);
 }
 
-int
-aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
+/* A bucket's TimePeriod: hours as AWS writes them, else days. */
+static json_t *
+result_period(const struct ce_query *q, int64_t s, int64_t n)
+{
+	if (q->by_hour)
+		return (hours_period(s, n));
+	if (q->hourly)
+		return (ce_wire_period(s / 24, (n + 23) / 24));
+	return (ce_wire_period(s, n));
+}
+
+/*
+ * GetCostAndUsage and GetCostAndUsageWithResources (resources): one
+ * query path. HOURLY, and every granularity of the resources' call, read
+ * the hourly rows (hourly and resource-level data); their buckets are
+ * hours, or days / months of them.
+ */
+static int
+cost_and_usage(struct aws_req *r, int resources, struct err *e)
 {
 	static const char *const grans[] = { "DAILY", "MONTHLY", "HOURLY",
 	    NULL };
@@ -339,13 +453,17 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 	uint64_t	 hash = ce_wire_request_hash(r);
 
 	memset(&q, 0, sizeof(q));
-	if (in_period(r, &q.start, &q.end, e) == -1 ||
-	    ce_input(in_enum(r, "Granularity", 1, grans, &gran, e), e) == -1)
+	if (ce_input(in_enum(r, "Granularity", 1, grans, &gran, e), e) == -1)
 		return (-1);
-	if (strcmp(gran, "HOURLY") == 0)
-		return (bad(e, "Granularity %s is not available: payerlink "
-		    "keeps daily rollups", gran));
+	q.by_hour = strcmp(gran, "HOURLY") == 0;
+	q.hourly = resources || q.by_hour;
 	q.monthly = strcmp(gran, "MONTHLY") == 0;
+	if ((q.hourly ? in_hours(r, &q.start, &q.end, e) :
+	    in_period(r, &q.start, &q.end, e)) == -1)
+		return (-1);
+	if (resources && (json_object_get(r->in, "Filter") == NULL ||
+	    json_is_null(json_object_get(r->in, "Filter"))))
+		return (bad(e, "%s is required", "Filter"));
 	metrics = json_object_get(r->in, "Metrics");
 	if (!json_is_array(metrics) || json_array_size(metrics) == 0)
 		return (bad(e, "%s is required", "Metrics"));
@@ -393,7 +511,8 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 				    json_is_string(t) ? json_string_value(t) :
 				    "?"));
 			if (!json_is_string(k) ||
-			    (d = ce_dim_parse(json_string_value(k))) < 0)
+			    (d = ce_dim_parse(json_string_value(k))) < 0 ||
+			    (d == CE_RESOURCE_ID && !resources))
 				return (bad(e, "GroupBy: dimension '%s' is not "
 				    "supported (" DIM_NAMES ")",
 				    json_is_string(k) ?
@@ -403,7 +522,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 			    "Type", "DIMENSION", "Key", ce_dim_name(d)));
 		}
 	}
-	if (in_filter(r, &filter, e) == -1 ||
+	if (in_filter(r, resources, &filter, e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
 	q.filter = filter;
@@ -426,7 +545,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 					    res.total[i][m], m == CE_USAGE,
 					    res.currency));
 			json_array_append_new(rbt, json_pack("{s:o, s:o, s:[],"
-			    " s:b}", "TimePeriod", ce_wire_period(res.bstart[i],
+			    " s:b}", "TimePeriod", result_period(&q, res.bstart[i],
 			    res.bend[i]), "Total", tot, "Groups", "Estimated",
 			    0));
 		}
@@ -466,7 +585,7 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 				    "{s:o, s:o}", "Keys", keys, "Metrics", mo));
 			}
 			json_array_append_new(rbt, json_pack("{s:o, s:{}, s:o,"
-			    " s:b}", "TimePeriod", ce_wire_period(res.bstart[i],
+			    " s:b}", "TimePeriod", result_period(&q, res.bstart[i],
 			    res.bend[i]), "Total", "Groups", groups,
 			    "Estimated", 0));
 		}
@@ -474,6 +593,18 @@ aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
 	if (end < res.ncells)
 		out_token(r, hash, end);
 	return (0);
+}
+
+int
+aws_ce_get_cost_and_usage(struct aws_req *r, struct err *e)
+{
+	return (cost_and_usage(r, 0, e));
+}
+
+int
+aws_ce_get_cost_and_usage_with_resources(struct aws_req *r, struct err *e)
+{
+	return (cost_and_usage(r, 1, e));
 }
 
 /* Whether x names a usage type on every path that keeps a line: a
@@ -527,7 +658,7 @@ forecast(struct aws_req *r, int usage, struct err *e)
 	    ce_input(in_enum(r, "Metric", 1, mets, &met, e), e) == -1 ||
 	    ce_input(in_enum(r, "Granularity", 1, grans, &gran, e), e) == -1 ||
 	    ce_input(in_int(r, "PredictionIntervalLevel", 51, 99, &level, e),
-	    e) == -1 || in_filter(r, &filter, e) == -1)
+	    e) == -1 || in_filter(r, 0, &filter, e) == -1)
 		return (-1);
 	if (strcmp(gran, "HOURLY") == 0)
 		return (bad(e, "Granularity %s is not available for "
@@ -707,13 +838,18 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	    ce_input(in_string(r, "SearchString", 0, 0, 1024, &search, e),
 	    e) == -1 ||
 	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
-	    in_filter(r, &filter, e) == -1 ||
+	    in_filter(r, 0, &filter, e) == -1 ||
 	    in_sort_by(r, search, &metric, &desc, &max, e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
 	if ((d = ce_dim_parse(dimname)) < 0)
 		return (bad(e, "Dimension '%s' is not supported (" DIM_NAMES
 		    ")", dimname));
+	/* AWS: RESOURCE_ID is opt-in, for the last 14 days. */
+	if (d == CE_RESOURCE_ID && (ce_hourly_check(r->store, HOURLY_OFF,
+	    e) == -1 || (start < ce_today(r->store) - CE_HOURLY_DAYS &&
+	    bad(e, "%s", HOURLY_OLD) == -1)))
+		return (-1);
 	if (list_values(r, (enum ce_dim)d, NULL, start, end, filter, search,
 	    metric, desc, max, hash, &vals, &off, &stop, e) == -1)
 		return (-1);
@@ -762,7 +898,7 @@ attr_values(struct aws_req *r, enum ce_dim kind, struct err *e)
 	    ce_input(in_string(r, "SearchString", 0, 0, 1024, &search, e),
 	    e) == -1 ||
 	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
-	    in_filter(r, &filter, e) == -1 ||
+	    in_filter(r, 0, &filter, e) == -1 ||
 	    in_sort_by(r, search, &metric, &desc, &max, e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
@@ -1200,5 +1336,5 @@ aws_ce_get_anomalies(struct aws_req *r, struct err *e)
 int
 ce_wire_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
 {
-	return (in_filter(r, out, e));
+	return (in_filter(r, 0, out, e));
 }

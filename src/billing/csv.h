@@ -25,7 +25,7 @@
 
 #define CSV_FIELD_MAX	(64 * 1024)
 #define CSV_COLS_MAX	4096
-#define CSV_SLOTS_MAX	128	/* cur.h: 36 fixed + legacy tag columns */
+#define CSV_SLOTS_MAX	128	/* cur.h: 37 fixed + legacy tag columns */
 
 struct csv_field {
 	const char	*p;

@@ -42,6 +42,7 @@ static const struct colmap legacy[] = {
 	{ S_OS, "product/operatingSystem" },
 	{ S_TENANCY, "product/tenancy" },
 	{ S_DB_ENGINE, "product/databaseEngine" },
+	{ S_RESOURCE, "lineItem/ResourceId" },
 	{ -1, NULL }
 };
 
@@ -78,6 +79,7 @@ static const struct colmap v2[] = {
 	{ S_OS, "product_operating_system" },
 	{ S_TENANCY, "product_tenancy" },
 	{ S_DB_ENGINE, "product_database_engine" },
+	{ S_RESOURCE, "line_item_resource_id" },
 	{ S_TAGS, "resource_tags" },
 	{ S_COST_CATS, "cost_category" },
 	{ S_PRODUCT_MAP, "product" },
@@ -107,6 +109,7 @@ static const struct colmap focus[] = {
 	{ S_LEGAL_ENTITY, "PublisherName" },
 	{ S_INVOICING_ENTITY, "InvoiceIssuerName" },
 	{ S_TAGS, "Tags" },
+	{ S_RESOURCE, "ResourceId" },
 	{ -1, NULL }
 };
 

@@ -37,6 +37,8 @@ enum cur_slot {
 	/* Maps (a JSON object in a CSV, a MAP in Parquet): CUR 2.0's
 	 * resource_tags, cost_category and product, FOCUS's Tags. */
 	S_TAGS, S_COST_CATS, S_PRODUCT_MAP,
+	/* Read only when the MSP keeps hourly and resource-level data. */
+	S_RESOURCE,
 	S_NSLOTS
 };
 

@@ -103,6 +103,14 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 		ingest_free(ing);
 		return (-1);
 	}
+	/* Hourly and resource-level data (the MSP's opt-in): the lines of
+	 * the last 14 days, as AWS keeps them, of a bill (never another
+	 * payer's history, which Cost Explorer does not read). Off, no line
+	 * is at or after INT64_MAX: on_row() pays one compare. */
+	ing->hourly_from = INT64_MAX;
+	if (ing->rule.hourly && !ing->opts.reference)
+		ing->hourly_from = (store_now(st) / MS_PER_DAY -
+		    INGEST_HOURLY_DAYS) * MS_PER_DAY;
 	if (ing->opts.payer != NULL) {
 		n = strlen(ing->opts.payer);
 		if (account_id_norm(ing->opts.payer, n, id) == -1) {

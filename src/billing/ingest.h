@@ -26,6 +26,9 @@
 #define INGEST_REJECTS_LISTED	20
 #define INGEST_UNKNOWN_LISTED	50
 #define INGEST_FILES_MAX	64
+/* Hourly and resource-level data: the days kept before today (AWS: "the
+ * start date cannot be earlier than 14 days ago"). */
+#define INGEST_HOURLY_DAYS	14
 
 struct ingest_opts {
 	const char	*payer;		/* NULL: the file's payer column */

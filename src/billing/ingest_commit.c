@@ -13,6 +13,7 @@
 #include "billing/ingest.h"
 #include "billing/ingest_internal.h"
 #include "billing/lease.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
 #include "onboard/onboard.h"
@@ -159,6 +160,8 @@ key_split(const struct ingest_report *r, const char *k, char *buf,
 	buf[10] = '\0';
 	o->day = buf;
 	o->in_membership = KEY_IN_MEMBERSHIP(k);
+	o->hour = 0;
+	o->resource_id = "";
 	buf += 11;
 	for (i = 0; i < 7; i++) {
 		n = (unsigned char)k[off];
@@ -172,6 +175,27 @@ key_split(const struct ingest_report *r, const char *k, char *buf,
 	memcpy(buf, k + off + 2, n);
 	buf[n] = '\0';
 	o->attrs = buf;
+	if (!(KEY_FLAGS(k) & KEY_HOURLY))
+		return;
+	buf += n + 1;
+	off += 2 + n;
+	o->hour = (unsigned char)k[off];
+	n = (unsigned char)k[off + 1];
+	memcpy(buf, k + off + 2, n);
+	buf[n] = '\0';
+	o->resource_id = buf;
+}
+
+/* The delivery's daily rollups: its entries less the hourly ones. */
+static size_t
+daily_rows(const struct ingest *ing)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < ing->roll.n; i++)
+		n += !(KEY_FLAGS(rollup_key(&ing->roll, &ing->roll.e[i])) &
+		    KEY_HOURLY);
+	return (n);
 }
 
 /* Per account totals for the report, from the rollups. */
@@ -189,6 +213,8 @@ report_accounts(struct ingest *ing)
 		const char *k = rollup_key(&ing->roll, x);
 		size_t n = KEY_ACCOUNT_LEN(k);
 
+		if (KEY_FLAGS(k) & KEY_HOURLY)
+			continue;	/* the same lines again, by hour */
 		memset(&s, 0, sizeof(s));
 		/* Reused fields: lines, unblended, out lines, out cost. */
 		s.lines = x->sums.lines;
@@ -459,6 +485,21 @@ keep_rejects(struct store *st, int64_t id, const struct ingest_report *r,
 	return (store_billing_rejects_insert(st, v, i, e));
 }
 
+/* In the flip's transaction: hourly rows older than the window go
+ * (INGEST_HOURLY_DAYS before today, whoever's import they are). */
+static int
+hourly_prune(struct ingest *ing, struct err *e)
+{
+	char	 day[16];
+	int	 y;
+	unsigned m, d;
+
+	clock_civil_from_days(store_now(ing->st) / MS_PER_DAY -
+	    INGEST_HOURLY_DAYS, &y, &m, &d);
+	snprintf(day, sizeof(day), "%04d-%02u-%02u", y, m, d);
+	return (store_billing_hourly_prune(ing->st, day, e));
+}
+
 /* In a write transaction: still ours, and the lease renewed. */
 static int
 lease_check(struct ingest *ing, int64_t id, struct err *e)
@@ -488,6 +529,8 @@ ingest_commit(struct ingest *ing, struct err *e)
 	struct err		 e2;
 	char			*kbuf = NULL;
 	size_t			 i, nrows, n_taken, batch = test_batch(ing);
+	size_t			 ndaily;
+	int			 edge;
 	int64_t			 taken[ORPHANS_MAX], dup;
 	int			 in_txn = 0, have_imp = 0, waited = 0;
 
@@ -507,7 +550,9 @@ ingest_commit(struct ingest *ing, struct err *e)
 	report_accounts(ing);
 	if (report_customers(ing, e) == -1)
 		return (-1);
-	r->groups = ing->roll.n;
+	/* Without hourly data every entry is a rollup: no pass over keys. */
+	r->groups = ndaily = ing->hourly_from == INT64_MAX ? ing->roll.n :
+	    daily_rows(ing);
 	if (lease_start(ing->st, &ls, e) == -1)
 		return (-1);
 	memset(&imp, 0, sizeof(imp));
@@ -604,26 +649,31 @@ ingest_commit(struct ingest *ing, struct err *e)
 	sort_entries(&ing->roll);
 	if (store_billing_ingest_tune(ing->st, 1, e) == -1)
 		goto fail;
-	rows = xcalloc(STORE_ROLLUP_MULTI, sizeof(*rows));
-	kbuf = xmalloc(STORE_ROLLUP_MULTI * (KEY_MAX + 32));
+	/* One more row than a multi-row insert: an hourly row's place. */
+	rows = xcalloc(STORE_ROLLUP_MULTI + 1, sizeof(*rows));
+	kbuf = xmalloc((STORE_ROLLUP_MULTI + 1) * (KEY_MAX + 32 +
+	    KEY_HOURLY_EXTRA));
 	for (i = 0, nrows = 0; i < ing->roll.n; i++) {
 		const struct rollup_entry *x = &ing->roll.e[i];
-		struct billing_rollup *o = &rows[nrows++];
+		const char *k = rollup_key(&ing->roll, x);
+		int hourly = (KEY_FLAGS(k) & KEY_HOURLY) != 0;
+		size_t at = hourly ? STORE_ROLLUP_MULTI : nrows++;
+		struct billing_rollup *o = &rows[at];
 
 		/* Sorted entries' keys are scattered: load ahead. */
 		if (i + 16 < ing->roll.n)
 			__builtin_prefetch(rollup_key(&ing->roll, x + 16));
 
-		key_split(r, rollup_key(&ing->roll, x),
-		    kbuf + (nrows - 1) * (KEY_MAX + 32), o);
+		key_split(r, k, kbuf + at * (KEY_MAX + 32 + KEY_HOURLY_EXTRA),
+		    o);
 		o->unblended = x->sums.unblended;
 		o->net_unblended = x->sums.net;
 		o->amortized = x->sums.amortized;
 		o->public_on_demand = x->sums.public_od;
 		o->usage_amount = x->sums.usage;
 		o->line_count = x->sums.lines;
-		if (nrows < STORE_ROLLUP_MULTI && (i + 1) % batch != 0 &&
-		    i + 1 < ing->roll.n)
+		edge = (i + 1) % batch == 0 || i + 1 == ing->roll.n;
+		if (!hourly && nrows < STORE_ROLLUP_MULTI && !edge)
 			continue;
 		if (!in_txn) {
 			if (store_begin(ing->st, STORE_WRITE, e) == -1)
@@ -632,11 +682,16 @@ ingest_commit(struct ingest *ing, struct err *e)
 			if (lease_check(ing, imp.id, e) == -1)
 				goto fail;
 		}
-		if (store_billing_rollup_insert_many(ing->st, imp.id, rows,
-		    nrows, e) == -1)
+		if (hourly && store_billing_hourly_insert(ing->st, imp.id, o,
+		    e) == -1)
 			goto fail;
-		nrows = 0;
-		if ((i + 1) % batch == 0 || i + 1 == ing->roll.n) {
+		if (nrows > 0 && (nrows == STORE_ROLLUP_MULTI || edge)) {
+			if (store_billing_rollup_insert_many(ing->st, imp.id,
+			    rows, nrows, e) == -1)
+				goto fail;
+			nrows = 0;
+		}
+		if (edge) {
 			if (store_space_reserve(ing->st, e) == -1 ||
 			    store_commit(ing->st, e) == -1)
 				goto fail;
@@ -655,8 +710,9 @@ ingest_commit(struct ingest *ing, struct err *e)
 		goto fail;
 	in_txn = 1;
 	if (store_billing_flip(ing->st, imp.id, lease_owner(),
-	    (int64_t)ing->roll.n, store_now(ing->st), &r->replaced_id,
-	    e) == -1 || store_space_reserve(ing->st, e) == -1 ||
+	    (int64_t)ndaily, store_now(ing->st), &r->replaced_id,
+	    e) == -1 || hourly_prune(ing, e) == -1 ||
+	    store_space_reserve(ing->st, e) == -1 ||
 	    store_commit(ing->st, e) == -1)
 		goto fail;
 	in_txn = 0;

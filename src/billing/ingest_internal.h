@@ -40,8 +40,15 @@
 				   bytes, then the last account; attrs */
 /* A rollup key: the usage day (10 bytes), the in-membership flag, then
  * seven strings each after its length byte, the account first, then the
- * attrs (billing/attrs.h) after their two length bytes (little-endian). */
-#define KEY_IN_MEMBERSHIP(k)	((k)[10])
+ * attrs (billing/attrs.h) after their two length bytes (little-endian).
+ * An hourly row's key (hourly and resource-level data) is its line's
+ * rollup key with KEY_HOURLY in the flag byte, then the hour of the day
+ * (a byte) and the resource id after its length byte: both kinds share
+ * the delivery's rollup table, so splits and threads merge them alike. */
+#define KEY_IN_MEMBERSHIP(k)	((k)[10] & 1)
+#define KEY_FLAGS(k)		((k)[10])
+#define KEY_HOURLY		2
+#define KEY_HOURLY_EXTRA	(1 + 1 + 255)	/* hour, resource id */
 #define KEY_ACCOUNT_LEN(k)	((size_t)(unsigned char)(k)[11])
 #define KEY_ACCOUNT(k)		((k) + 12)
 #define HOUR_MS		(3600LL * 1000)
@@ -74,6 +81,9 @@ struct ingest {
 	size_t			 payer_raw_len;
 	struct paid_rule	 rule;		/* whose bills are the MSP's */
 	int64_t			 period_lo, period_hi;	/* ms, [lo, hi) */
+	/* Lines from this hour on are also kept by hour and resource
+	 * (paid_hourly()); INT64_MAX: none. */
+	int64_t			 hourly_from;
 	int			 have_payer, have_period, have_currency;
 	int			 broken;	/* an add failed */
 	struct timespec		 t0;
@@ -163,7 +173,7 @@ struct worker {
 	int		 fatal;
 	uint32_t	 nums;		/* Parquet: slots of parquet_num */
 	char		 msg[256];		/* as struct err's */
-	char		 key[KEY_MAX];
+	char		 key[KEY_MAX + KEY_HOURLY_EXTRA];
 };
 
 /* ingest.c */
@@ -182,8 +192,11 @@ int	ingest_members_load(struct ingest *);
 /* The header: format, wanted columns; -1 if not a format we read. */
 int	ingest_worker_setup(struct worker *, char **names, int ncols,
 	    uint64_t line, struct err *);
-/* One row of w's file (csv.h's row callback). */
+/* One row of w's file (csv.h's row callback); _hourly also keeps the
+ * lines of hourly and resource-level data (ing->hourly_from). The worker
+ * setup sets the one the delivery needs as w->c.row. */
 int	ingest_on_row(void *w, const struct csv_field *, uint64_t line);
+int	ingest_on_row_hourly(void *w, const struct csv_field *, uint64_t line);
 /* The error of a failed scan: the worker's own or the splitter's. */
 int	ingest_scan_error(const struct worker *, struct err *);
 

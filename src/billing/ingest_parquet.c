@@ -222,7 +222,7 @@ add_source(struct ingest *ing, const struct parquet_source *src,
 	else
 		pq_digest_main(&d);
 	memset(&sink, 0, sizeof(sink));
-	sink.row = ingest_on_row;
+	sink.row = w->c.row;
 	sink.arg = w;
 	sink.ready = pq_ready;
 	sink.helper_new = pq_helper_new;

@@ -29,6 +29,20 @@ paid_payer(struct store *st, char out[ACCOUNT_ID_LEN + 1], struct err *e)
 	return (0);
 }
 
+int
+paid_hourly(struct store *st, struct err *e)
+{
+	struct msp	 m;
+
+	if (msp_get(st, &m, e) == -1) {
+		if (e->code != ERR_NOT_FOUND)
+			return (-1);
+		err_clear(e);
+		return (0);
+	}
+	return (m.hourly_resource_data != 0);
+}
+
 /* YYYY-MM of ms. */
 static void
 month_of(int64_t ms, char out[8])
@@ -55,6 +69,8 @@ paid_rule_load(struct store *st, struct arena *a, struct paid_rule *out,
 		out->msp_payer[0] = '\0';
 		return (0);
 	}
+	if ((out->hourly = paid_hourly(st, e)) == -1)
+		return (-1);
 	if (store_transfer_paid(st, a, out->msp_payer, &t, &n, e) == -1)
 		return (-1);
 	out->transfers = arena_zalloc(a, (n + 1) * sizeof(*out->transfers));

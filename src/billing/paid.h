@@ -78,6 +78,7 @@ struct paid_rule {
 	char			 msp_payer[ACCOUNT_ID_LEN + 1];	/* "" none */
 	struct paid_payer	*transfers;	/* the sources' windows */
 	size_t			 ntransfers;
+	int			 hourly;	/* paid_hourly() */
 };
 
 /* The MSP's rule into *out (transfers in a): an empty rule when no MSP is
@@ -115,6 +116,10 @@ enum paid_kind	paid_import_kind(const struct paid_rule *,
  * (DataUnavailableException) when no MSP is named yet. */
 int	paid_payer(struct store *, char out[ACCOUNT_ID_LEN + 1] /* OUT */,
 	    struct err *);
+
+/* Whether the MSP keeps hourly and resource-level data (payerlink msp
+ * set --hourly-resource-data; docs/billing.md): 1 on, 0 off or no MSP. */
+int	paid_hourly(struct store *, struct err *);
 
 /* The paid sources of the months [from, to] (YYYY-MM), by month then
  * payer: the only imports whose lines are the MSP's. Fails as paid_payer. */
@@ -159,12 +164,13 @@ int	paid_members(struct store *, struct arena *, const char *customer_id,
  * domain's tables itself.
  */
 /* Streams every rollup of an import, ordered by account and day; stops
- * early (returning that value) when fn returns non-zero. */
+ * early (returning that value) when fn returns non-zero. hourly: its
+ * hourly rows instead (hour and resource_id set). */
 static inline int
-paid_rollups(struct store *st, int64_t import_id, ce_row_fn fn, void *arg,
-    struct err *e)
+paid_rollups(struct store *st, int64_t import_id, int hourly, ce_row_fn fn,
+    void *arg, struct err *e)
 {
-	return (store_ce_rollups(st, import_id, fn, arg, e));
+	return (store_ce_rollups(st, import_id, hourly, fn, arg, e));
 }
 
 #endif

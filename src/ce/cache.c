@@ -333,6 +333,9 @@ load_row(void *arg, const struct billing_rollup *r)
 		return (0);
 	w = &s->rows[s->nrows++];
 	w->day = (int32_t)day;
+	w->hour = r->hour;
+	w->d[CE_RESOURCE_ID] = strtab_add(&s->str, r->resource_id != NULL ?
+	    r->resource_id : "");
 	/* SERVICE as Cost Explorer names it; the code stays for pricing. */
 	w->d[CE_SERVICE] = strtab_add(&s->str, service_ce_name(r->product_code,
 	    r->usage_type, r->line_item_type));
@@ -396,14 +399,14 @@ set_seal(struct ce_set *s)
 }
 
 struct ce_set *
-ce_set_get(struct store *st, const struct billing_source *im,
+ce_set_get(struct store *st, const struct billing_source *im, int hourly,
     struct err *e)
 {
 	struct ce_set	*s, **pp, *t;
 
 	pthread_mutex_lock(&cache_mu);
 	for (pp = &cache_head; *pp != NULL; pp = &(*pp)->next)
-		if (same_import(*pp, im))
+		if (same_import(*pp, im) && (*pp)->hourly == hourly)
 			break;
 	if ((s = *pp) != NULL) {
 		s->refs++;
@@ -417,6 +420,7 @@ ce_set_get(struct store *st, const struct billing_source *im,
 
 	s = xcalloc(1, sizeof(*s));
 	s->import_id = im->id;
+	s->hourly = hourly;
 	s->started_at = im->started_at;
 	snprintf(s->digest, sizeof(s->digest), "%s", im->digest);
 	snprintf(s->payer_id, sizeof(s->payer_id), "%s", im->payer_id);
@@ -429,7 +433,7 @@ ce_set_get(struct store *st, const struct billing_source *im,
 	(void)strtab_add(&s->tsstr, "");	/* set 0: no tags */
 	s->ts = xcalloc(2, sizeof(*s->ts));
 	s->nts = 1;
-	if (paid_rollups(st, im->id, load_row, s, e) != 0) {
+	if (paid_rollups(st, im->id, hourly, load_row, s, e) != 0) {
 		set_free(s);
 		return (NULL);
 	}
@@ -438,7 +442,7 @@ ce_set_get(struct store *st, const struct billing_source *im,
 
 	pthread_mutex_lock(&cache_mu);
 	for (t = cache_head; t != NULL; t = t->next)
-		if (same_import(t, im))
+		if (same_import(t, im) && t->hourly == hourly)
 			break;
 	if (t != NULL) {
 		/* Another thread loaded it meanwhile: use theirs. */
@@ -451,7 +455,8 @@ ce_set_get(struct store *st, const struct billing_source *im,
 	 * set of the same month is one that a new delivery replaced. */
 	for (pp = &cache_head; *pp != NULL;)
 		if (strcmp((*pp)->payer_id, s->payer_id) == 0 &&
-		    strcmp((*pp)->period, s->period) == 0)
+		    strcmp((*pp)->period, s->period) == 0 &&
+		    (*pp)->hourly == s->hourly)
 			cache_unlink(pp);
 		else
 			pp = &(*pp)->next;

@@ -56,6 +56,9 @@ enum ce_dim {
 	 * reservation's id (its ARN's last part, "ri-0abc...") and the
 	 * Savings Plan's ARN; "" when none. */
 	CE_RESERVATION_ID, CE_SAVINGS_PLAN_ARN,
+	/* The line's resource id: hourly rows only (hourly and
+	 * resource-level data), "" in the daily rollups. */
+	CE_RESOURCE_ID,
 	CE_NDIMS,
 	/* Not dimensions: a group or filter by a resource tag's or a cost
 	 * category's value, the key naming which (ce_query.group_key,
@@ -70,6 +73,9 @@ enum ce_dim {
 #define CE_DAYS_MAX		(14 * 31)	/* about 13 months + a margin */
 #define CE_CELLS_MAX		(1000 * 1000)
 #define CE_FORECAST_HISTORY	90	/* days of history a forecast fits */
+/* Hourly and resource-level data: the days before today that AWS and
+ * the ingest keep (billing/ingest.h INGEST_HOURLY_DAYS). */
+#define CE_HOURLY_DAYS		14
 
 /* "UnblendedCost" <-> CE_UNBLENDED; -1 if unknown. */
 int		 ce_metric_parse(const char *);
@@ -142,8 +148,12 @@ struct ce_expr {
 };
 
 struct ce_query {
-	int64_t			 start, end;	/* days, end exclusive */
+	int64_t			 start, end;	/* days, end exclusive; hourly:
+						   hours since the epoch */
 	int			 monthly;
+	/* From the hourly rows (hourly and resource-level data): buckets
+	 * of an hour, or of a day / month (monthly) when !by_hour. */
+	int			 hourly, by_hour;
 	enum ce_dim		 group[CE_GROUP_MAX];
 	const char		*group_key[CE_GROUP_MAX];	/* CE_TAG,
 						   CE_COST_CATEGORY: which */
@@ -161,7 +171,8 @@ struct ce_cell {
  * bucket then group keys, and the totals of each bucket. */
 struct ce_result {
 	size_t		 nbuckets;
-	int64_t		*bstart, *bend;		/* days; end exclusive */
+	int64_t		*bstart, *bend;		/* days (hourly: hours); end
+						   exclusive */
 	int64_t		(*total)[CE_NMETRICS];
 	const char	**keys;			/* group key strings by id */
 	size_t		 nkeys;
@@ -179,6 +190,10 @@ struct ce_result {
 int	ce_query_run(struct store *, struct arena *, const struct ce_scope *,
 	    const struct ce_query *, struct ce_result *out /* OUT */,
 	    struct err *);
+
+/* 0 when the MSP keeps hourly and resource-level data (paid_hourly()),
+ * else ValidationException with msg, as AWS answers without the opt-in. */
+int	ce_hourly_check(struct store *, const char *msg, struct err *);
 
 /* Distinct values of dim in [start, end) for scope, sorted, those that
  * contain `search` (case-insensitive; NULL: all). dim CE_TAG or

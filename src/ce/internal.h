@@ -19,6 +19,7 @@ uint32_t strtab_add(struct strtab *, const char *);
 
 struct ce_row {
 	int32_t		 day;			/* days since the epoch */
+	int32_t		 hour;			/* of the day: hourly sets */
 	uint32_t	 d[CE_NDIMS];		/* string ids */
 	uint32_t	 term;			/* pricing term string id */
 	uint32_t	 code;			/* product code string id */
@@ -30,6 +31,7 @@ struct ce_row {
 /* The rows of one import, shared by readers (refs) under the cache lock. */
 struct ce_set {
 	int64_t		 import_id;
+	int		 hourly;	/* the import's hourly rows */
 	int64_t		 started_at;
 	char		 digest[65];
 	char		 payer_id[BILLING_ID_MAX + 1];
@@ -54,7 +56,7 @@ struct ce_set {
 };
 
 struct ce_set	*ce_set_get(struct store *, const struct billing_source *,
-		    struct err *);
+		    int hourly, struct err *);
 void		 ce_set_put(struct ce_set *);
 
 /* Rows idx[0..n) of s are in scope, period and filter; rowcust[i] is the
@@ -65,6 +67,16 @@ typedef int (*ce_visit_fn)(void *arg, const struct ce_set *s,
 int	ce_scan(struct store *, struct arena *, const struct ce_scope *,
 	    int64_t start, int64_t end, const struct ce_expr *filter,
 	    ce_visit_fn, void *arg, struct err *);
+/* The same over the hourly rows, [start, end) in hours since the epoch. */
+int	ce_scan_hours(struct store *, struct arena *, const struct ce_scope *,
+	    int64_t start, int64_t end, const struct ce_expr *filter,
+	    ce_visit_fn, void *arg, struct err *);
+/* A row's time in the unit of its set: days, or hours of hourly sets. */
+static inline int64_t
+ce_row_time(const struct ce_set *s, const struct ce_row *r)
+{
+	return (s->hourly ? (int64_t)r->day * 24 + r->hour : r->day);
+}
 int	ce_price_set(struct store *, struct arena *, const struct ce_set *,
 	    const uint32_t *idx, const char **rowcust, size_t n,
 	    struct ce_price *price /* OUT */, struct err *);

@@ -20,14 +20,14 @@ static const char *const dim_names[CE_NDIMS] = {
 	"OPERATION", "PAYER_ACCOUNT", "INSTANCE_TYPE", "PURCHASE_TYPE",
 	"BILLING_ENTITY", "AZ", "LEGAL_ENTITY_NAME", "INVOICING_ENTITY",
 	"SAVINGS_PLANS_TYPE", "PLATFORM", "TENANCY", "DATABASE_ENGINE",
-	"RESERVATION_ID", "SAVINGS_PLAN_ARN"
+	"RESERVATION_ID", "SAVINGS_PLAN_ARN", "RESOURCE_ID"
 };
 static const char *const dim_labels[CE_NDIMS] = {
 	"Service", "Account", "Region", "Usage type", "Line item type",
 	"Operation", "Payer account", "Instance type", "Purchase option",
 	"Billing entity", "Availability zone", "Legal entity",
 	"Invoicing entity", "Savings Plans type", "Platform", "Tenancy",
-	"Database engine", "Reservation", "Savings Plan"
+	"Database engine", "Reservation", "Savings Plan", "Resource"
 };
 
 int

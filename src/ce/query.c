@@ -18,7 +18,7 @@ struct agg {
 	const struct ce_scope	*sc;
 	const struct ce_query	*q;
 	struct arena		*a;
-	uint32_t		*bucket_of;	/* day - start -> bucket */
+	uint32_t		*bucket_of;	/* time - start -> bucket */
 	struct strtab		 keys;
 	uint64_t		*hkeys;		/* cell hash: key + 1 */
 	uint32_t		*hidx;
@@ -80,7 +80,10 @@ agg_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 				    sid < s->str.n ? s->str.s[sid] : ""));
 			gid[k] = (uint32_t)gmap[k][sid];
 		}
-		key = ((uint64_t)g->bucket_of[r->day - g->q->start] << 42) |
+		uint32_t		 b = g->bucket_of[ce_row_time(s, r) -
+					    g->q->start];
+
+		key = ((uint64_t)b << 42) |
 		    ((uint64_t)gid[0] << 21) | gid[1];
 		for (h = cell_hash(key) & g->hmask;
 		    g->hkeys[h] != 0 && g->hkeys[h] != key + 1;
@@ -99,7 +102,7 @@ agg_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 			}
 			c = &g->cells[g->ncells];
 			memset(c, 0, sizeof(*c));
-			c->bucket = g->bucket_of[r->day - g->q->start];
+			c->bucket = b;
 			c->g[0] = gid[0];
 			c->g[1] = gid[1];
 			g->hkeys[h] = key + 1;
@@ -169,7 +172,7 @@ ce_query_run(struct store *st, struct arena *a, const struct ce_scope *sc,
     const struct ce_query *q, struct ce_result *res, struct err *e)
 {
 	struct agg	 g;
-	int64_t		 d, ndays, b;
+	int64_t		 d, ndays, b, per = q->hourly ? 24 : 1;
 	size_t		 i, nb;
 	uint32_t	*ord, *rank;
 	int		 rc = -1, m;
@@ -180,11 +183,11 @@ ce_query_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
 		    NULL,
 		    "the start date must be before the end date"));
-	ndays = q->end - q->start;
-	if (ndays > CE_DAYS_MAX)
+	ndays = q->end - q->start;	/* hourly: hours */
+	if (ndays > (q->hourly ? (CE_HOURLY_DAYS + 1) * 24 : CE_DAYS_MAX))
 		return (err_set(e, ERR_INVALID, AWSERR(ValidationException),
-		    NULL,
-		    "the time period is longer than %d days", CE_DAYS_MAX));
+		    NULL, "the time period is longer than %d days",
+		    q->hourly ? CE_HOURLY_DAYS + 1 : CE_DAYS_MAX));
 	memset(&g, 0, sizeof(g));
 	g.sc = sc;
 	g.q = q;
@@ -194,7 +197,12 @@ ce_query_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 	res->bend = arena_alloc(a, (size_t)ndays * sizeof(int64_t));
 	nb = 0;
 	for (d = q->start; d < q->end; d = b) {
-		b = q->monthly ? ce_month_next(d) : d + 1;
+		if (q->hourly && q->by_hour)
+			b = d + 1;
+		else if (q->monthly)
+			b = ce_month_next(d / per) * per;
+		else
+			b = (d / per + 1) * per;
 		if (b > q->end)
 			b = q->end;
 		res->bstart[nb] = d;
@@ -208,8 +216,8 @@ ce_query_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 	g.hmask = 1023;
 	g.hkeys = xcalloc(g.hmask + 1, sizeof(*g.hkeys));
 	g.hidx = xcalloc(g.hmask + 1, sizeof(*g.hidx));
-	if (ce_scan(st, a, sc, q->start, q->end, q->filter, agg_visit, &g,
-	    e) == -1)
+	if ((q->hourly ? ce_scan_hours : ce_scan)(st, a, sc, q->start, q->end,
+	    q->filter, agg_visit, &g, e) == -1)
 		goto out;
 	/* Copy keys and cells into the arena, sorted. */
 	res->nkeys = g.keys.n;
@@ -242,6 +250,19 @@ out:
 	xfree(g.hidx);
 	xfree(g.cells);
 	return (rc);
+}
+
+int
+ce_hourly_check(struct store *st, const char *msg, struct err *e)
+{
+	int	 on;
+
+	if ((on = paid_hourly(st, e)) == -1)
+		return (-1);
+	if (on)
+		return (0);
+	return (err_set(e, ERR_INVALID, AWSERR(ValidationException), NULL,
+	    "%s", msg));
 }
 
 /* ---- Dimension values ------------------------------------------------- */
@@ -398,6 +419,8 @@ dv_list(struct dv *d, const struct ce_set *s, const uint32_t *idx, size_t n)
 		if (seen[sid])
 			continue;
 		seen[sid] = 1;
+		if (d->dim == CE_RESOURCE_ID && *s->str.s[sid] == '\0')
+			continue;	/* a line without a resource */
 		if (d->search == NULL || contains_ci(s->str.s[sid], d->search))
 			strtab_add(&d->vals, s->str.s[sid]);
 	}
@@ -519,7 +542,10 @@ attr_values(struct store *st, struct arena *a, const struct ce_scope *sc,
 	d.sc = sc;
 	d.metric = metric;
 	strtab_init(&d.vals);
-	rc = ce_scan(st, a, sc, start, end, filter, dv_visit, &d, e);
+	/* Resource ids are in the hourly rows only. */
+	rc = kind == CE_RESOURCE_ID ? ce_scan_hours(st, a, sc, start * 24,
+	    end * 24, filter, dv_visit, &d, e) : ce_scan(st, a, sc, start, end,
+	    filter, dv_visit, &d, e);
 	vs = arena_alloc(a, (d.vals.n + 1) * sizeof(*vs));
 	for (i = 0; i < d.vals.n; i++) {
 		vs[i].v = arena_strdup(a, d.vals.s[i]);

@@ -121,19 +121,21 @@ cx_eval(const struct cx *x, const struct ce_set *s, const struct ce_row *r)
 
 /* ---- Scanning --------------------------------------------------------- */
 
-int
-ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
-    int64_t start, int64_t end, const struct ce_expr *filter,
+/* [start, end) in days, or in hours over the hourly rows. */
+static int
+scan(struct store *st, struct arena *a, const struct ce_scope *sc,
+    int hourly, int64_t start, int64_t end, const struct ce_expr *filter,
     ce_visit_fn visit, void *arg, struct err *e)
 {
 	struct billing_source	*im;
 	size_t			 nim, i, k, n;
 	char			 from[8], to[8], d[11];
+	int64_t			 per = hourly ? 24 : 1, t;
 	int			 rc = -1;
 
-	ce_day_format(start, d, sizeof(d));
+	ce_day_format(start / per, d, sizeof(d));
 	snprintf(from, sizeof(from), "%.7s", d);
-	ce_day_format(end - 1, d, sizeof(d));
+	ce_day_format((end - 1) / per, d, sizeof(d));
 	snprintf(to, sizeof(to), "%.7s", d);
 	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
@@ -150,9 +152,10 @@ ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 		struct ce_price		*price = NULL;
 		const char		**rowcust;
 
-		if ((s = ce_set_get(st, &im[i], e)) == NULL)
+		if ((s = ce_set_get(st, &im[i], hourly, e)) == NULL)
 			goto out;
-		if (s->nrows == 0 || s->max_day < start || s->min_day >= end) {
+		if (s->nrows == 0 || (s->max_day + 1) * per <= start ||
+		    s->min_day * per >= end) {
 			ce_set_put(s);
 			continue;
 		}
@@ -175,7 +178,7 @@ ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 		for (k = 0; k < s->nrows; k++) {
 			const struct ce_row *r = &s->rows[k];
 
-			if (r->day < start || r->day >= end)
+			if ((t = ce_row_time(s, r)) < start || t >= end)
 				continue;
 			if (!sc->msp && (!paid_billable(r->in_membership) ||
 			    !allowed[r->d[CE_LINKED_ACCOUNT]]))
@@ -208,6 +211,22 @@ out:
 	} else
 		store_rollback(st);
 	return (rc);
+}
+
+int
+ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
+    int64_t start, int64_t end, const struct ce_expr *filter,
+    ce_visit_fn visit, void *arg, struct err *e)
+{
+	return (scan(st, a, sc, 0, start, end, filter, visit, arg, e));
+}
+
+int
+ce_scan_hours(struct store *st, struct arena *a, const struct ce_scope *sc,
+    int64_t start, int64_t end, const struct ce_expr *filter,
+    ce_visit_fn visit, void *arg, struct err *e)
+{
+	return (scan(st, a, sc, 1, start, end, filter, visit, arg, e));
 }
 
 int

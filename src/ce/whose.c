@@ -71,7 +71,7 @@ ce_history(struct store *st, struct arena *a, const struct ce_scope *sc,
 		int64_t		 sum = 0;
 		size_t		 lines = 0;
 
-		if ((s = ce_set_get(st, &src[i], e)) == NULL)
+		if ((s = ce_set_get(st, &src[i], 0, e)) == NULL)
 			goto out;
 		/* Which account strings of this set are the customer's. */
 		mine = arena_zalloc(a, s->str.n + 1);

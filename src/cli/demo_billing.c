@@ -131,15 +131,15 @@ static const char *const demo_cols[] = {
 	"savings_plan_total_commitment_to_date", "savings_plan_used_commitment",
 	"savings_plan_savings_plan_a_r_n", "line_item_availability_zone", "line_item_legal_entity",
 	"bill_invoicing_entity", "savings_plan_offering_type", "product",
-	"resource_tags", "cost_category",
+	"resource_tags", "cost_category", "line_item_resource_id",
 	"line_item_line_item_description"
 };
-/* Indexes of the attribute columns (AZ ... cost_category), the
- * description last. */
+/* Indexes of the attribute columns (AZ ... cost_category), the resource
+ * id, the description last. */
 enum { COL_AZ = 23, COL_LEGAL, COL_INVOICING, COL_SP_TYPE, COL_PRODUCT,
-	COL_TAGS, COL_COST_CAT };
+	COL_TAGS, COL_COST_CAT, COL_RESOURCE };
 #define NCOLS	(sizeof(demo_cols) / sizeof(demo_cols[0]))
-_Static_assert(COL_COST_CAT == NCOLS - 2, "the demo's columns");
+_Static_assert(COL_RESOURCE == NCOLS - 2, "the demo's columns");
 
 static const enum parquet_wtype demo_types[NCOLS] = {
 	PARQUET_W_STRING, PARQUET_W_TIMESTAMP, PARQUET_W_STRING,
@@ -448,7 +448,7 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 	int		 ny = m == 12 ? y + 1 : y;
 	unsigned	 nm = m == 12 ? 1 : m + 1;
 	char		 period[32], start[32], num[4][32], desc[160];
-	char		 az[32], tags[160], cc[64];
+	char		 az[32], tags[160], cc[64], res[128];
 	const char	*row[NCOLS];
 
 	days = (unsigned)(clock_days_from_civil(ny, nm, 1) - d0);
@@ -529,6 +529,22 @@ write_month(struct demo_out *o, const char *payer, const struct demo_acct *v,
 					    services[s][0], services[s][1]);
 					row[COL_TAGS] = tags;
 					row[COL_COST_CAT] = cc;
+					/* Two resources of each service an
+					 * account uses: an instance, else an
+					 * ARN. */
+					if (strcmp(services[s][0],
+					    "AmazonEC2") == 0)
+						snprintf(res, sizeof(res),
+						    "i-%016llx", (unsigned long
+						    long)((seed ^ k) * 31 +
+						    r % 2));
+					else
+						snprintf(res, sizeof(res),
+						    "arn:aws:%s:%s:%s:resource/"
+						    "r%u", services[s][0],
+						    regions[seed % 4], v[i].id,
+						    k * 2 + r % 2);
+					row[COL_RESOURCE] = res;
 					row[NCOLS - 1] = desc;
 					demo_row(o, row);
 					rows++;

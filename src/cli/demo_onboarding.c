@@ -32,7 +32,10 @@ static const char demo_logo[] =
 int
 demo_onboarding(struct store *st, FILE *out)
 {
-	struct msp_input	 mi = { .gap_threshold_min = -1 };
+	/* Hourly and resource-level data on, so that HOURLY and
+	 * GetCostAndUsageWithResources have the demo's last 14 days. */
+	struct msp_input	 mi = { .gap_threshold_min = -1,
+	    .hourly_resource_data = "on" };
 	struct customer_input	 ci;
 	struct customer		 c;
 	struct onboard_result	 r;

@@ -20,7 +20,8 @@ static const char usage_text[] =
 "usage: payerlink msp set ACCOUNT_ID [--name N] [--address A] [--url URL]\n"
 "                         [--gap-threshold MINUTES] [--legal-name N]\n"
 "                         [--tax-id T] [--payment-terms DAYS]\n"
-"                         [--payment-instructions TEXT] [--json]\n"
+"                         [--payment-instructions TEXT]\n"
+"                         [--hourly-resource-data on|off] [--json]\n"
 "       payerlink msp show [--json]\n"
 "       payerlink msp brand --name N --support-email E [--color '#RRGGBB']\n"
 "                           [--logo FILE.png|FILE.svg | --no-logo]\n"
@@ -44,6 +45,13 @@ static const char usage_text[] =
 "30 prints \"Net 30\" and a due date 30 days after issue; 0 \"Due on\n"
 "receipt\"; default 30) and --payment-instructions (bank, IBAN, reference).\n"
 "A customer may override terms and instructions (payerlink customer update).\n"
+"--hourly-resource-data on is Cost Explorer's opt-in \"hourly and resource\n"
+"level data\" (default off): imports from then on also keep the lines of\n"
+"the last 14 days by hour and resource (about 400 bytes a line-hour; see\n"
+"docs/billing.md), for Granularity HOURLY, GetCostAndUsageWithResources\n"
+"and the RESOURCE_ID dimension. Off, those answer ValidationException as\n"
+"AWS does and the ingest does next to no extra work; show prints it as\n"
+"\"HourlyResourceData\".\n"
 "\n"
 "brand sets what customers see: the portal, sign-in and plan pages, e-mails\n"
 "and invoices carry the brand's name, logo, colour and support contact\n"
@@ -132,6 +140,9 @@ print_msp(struct store *st, const struct msp *m, int json)
 	printf("Payment terms:  %s\n", terms);
 	if (m->payment_instructions[0] != '\0')
 		printf("How to pay:     %s\n", m->payment_instructions);
+	printf("Hourly data:    %s\n", m->hourly_resource_data ?
+	    "on (hourly and resource-level data of the last 14 days)" :
+	    "off");
 	print_brand(&b);
 }
 
@@ -301,6 +312,7 @@ cmd_msp(int argc, char **argv)
 		{ "tax-id", required_argument, NULL, 'T' },
 		{ "payment-terms", required_argument, NULL, 'P' },
 		{ "payment-instructions", required_argument, NULL, 'I' },
+		{ "hourly-resource-data", required_argument, NULL, 'H' },
 		{ "logo", required_argument, NULL, 'l' },
 		{ "no-logo", no_argument, NULL, 'N' },
 		{ "color", required_argument, NULL, 'c' },
@@ -337,6 +349,7 @@ cmd_msp(int argc, char **argv)
 		case 'T': in.tax_id = optarg; break;
 		case 'P': in.payment_terms = optarg; break;
 		case 'I': in.payment_instructions = optarg; break;
+		case 'H': in.hourly_resource_data = optarg; break;
 		case 'l': logo_path = optarg; brand_only = 1; break;
 		case 'N':
 			bi.logo = (const unsigned char *)"";

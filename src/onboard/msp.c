@@ -249,6 +249,11 @@ msp_set(struct store *st, const struct orgport *org,
 	    !text_ok(in->payment_instructions, PAYMENT_TEXT_MAX))
 		return (err_set(e, ERR_INVALID, NULL, NULL, "payment "
 		    "instructions: at most %d characters", PAYMENT_TEXT_MAX));
+	if (in->hourly_resource_data != NULL &&
+	    strcmp(in->hourly_resource_data, "on") != 0 &&
+	    strcmp(in->hourly_resource_data, "off") != 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "hourly resource data: expected on or off"));
 	if (in->gap_threshold_min < -1 || in->gap_threshold_min > 10080)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "gap threshold: expected 0 to 10080 minutes"));
@@ -297,6 +302,9 @@ msp_set(struct store *st, const struct orgport *org,
 	m.payment_terms_days = in->payment_terms != NULL ?
 	    payment_terms_parse(in->payment_terms) : have ?
 	    cur.payment_terms_days : PAYMENT_TERMS_DEFAULT;
+	m.hourly_resource_data = in->hourly_resource_data != NULL ?
+	    strcmp(in->hourly_resource_data, "on") == 0 : have ?
+	    cur.hourly_resource_data : 0;
 	m.updated_at = store_now(st);
 	snprintf(detail, sizeof(detail), "account %s organization %s "
 	    "gap threshold %lld min", m.account_id, o.id,

@@ -101,6 +101,9 @@ struct msp_input {
 	const char	*tax_id;
 	const char	*payment_terms;
 	const char	*payment_instructions;
+	/* "on" or "off": Cost Explorer's hourly and resource-level data
+	 * (default off; docs/billing.md). */
+	const char	*hourly_resource_data;
 };
 
 /*

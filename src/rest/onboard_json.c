@@ -24,7 +24,7 @@ msp_json(const struct msp *m)
 
 	payment_terms_text(m->payment_terms_days, terms, sizeof(terms));
 	return (json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:s, s:I, s:s, "
-	    "s:s}",
+	    "s:s, s:b}",
 	    "AccountId", m->account_id, "Name", m->name,
 	    "Address", m->address, "PublicUrl", m->public_url,
 	    "GapThresholdMinutes", (json_int_t)m->gap_threshold_min,
@@ -32,7 +32,8 @@ msp_json(const struct msp *m)
 	    "LegalName", m->legal_name, "TaxId", m->tax_id,
 	    "PaymentTermsDays", (json_int_t)m->payment_terms_days,
 	    "PaymentTerms", terms,
-	    "PaymentInstructions", m->payment_instructions));
+	    "PaymentInstructions", m->payment_instructions,
+	    "HourlyResourceData", m->hourly_resource_data != 0));
 }
 
 json_t *

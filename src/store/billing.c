@@ -183,7 +183,8 @@ store_billing_import_fail(struct store *st, int64_t id, const char *owner,
 	static const char	*upd = "UPDATE billing_imports SET status = "
 	    "'failed', finished_at = ? WHERE id = ? AND status = 'running' "
 	    "AND owner = ? AND NOT EXISTS (SELECT 1 FROM billing_rollups "
-	    "WHERE import_id = ?)";
+	    "WHERE import_id = ?) AND NOT EXISTS (SELECT 1 FROM "
+	    "billing_hourly WHERE import_id = ?)";
 	struct stmt		*s;
 
 	if ((s = db_stmt(st, upd, e)) == NULL)
@@ -192,6 +193,7 @@ store_billing_import_fail(struct store *st, int64_t id, const char *owner,
 	stmt_bind_int64(s, 2, id);
 	stmt_bind_text(s, 3, owner);
 	stmt_bind_int64(s, 4, id);
+	stmt_bind_int64(s, 5, id);
 	if (stmt_exec(s, e) == -1)
 		return (-1);
 	return (db_changes(st) == 1 ? 1 : 0);
@@ -203,24 +205,84 @@ store_billing_rollups_delete(struct store *st, int64_t import_id,
 {
 	/* A bounded batch: the row ids of SQLite, the tuple ids of
 	 * PostgreSQL (no portable way to delete N rows of a table without
-	 * a key). */
-	static const char	*lite = "DELETE FROM billing_rollups WHERE "
+	 * a key). The import's hourly rows first, then its rollups. */
+	static const char	*lite[2] = { "DELETE FROM billing_hourly WHERE "
+	    "rowid IN (SELECT rowid FROM billing_hourly WHERE import_id = ? "
+	    "LIMIT ?)", "DELETE FROM billing_rollups WHERE "
 	    "rowid IN (SELECT rowid FROM billing_rollups WHERE import_id = ? "
-	    "LIMIT ?)";
-	static const char	*pg = "DELETE FROM billing_rollups WHERE "
+	    "LIMIT ?)" };
+	static const char	*pg[2] = { "DELETE FROM billing_hourly WHERE "
+	    "ctid = ANY (ARRAY (SELECT ctid FROM billing_hourly WHERE "
+	    "import_id = ? LIMIT ?))", "DELETE FROM billing_rollups WHERE "
 	    "ctid = ANY (ARRAY (SELECT ctid FROM billing_rollups WHERE "
-	    "import_id = ? LIMIT ?))";
+	    "import_id = ? LIMIT ?))" };
+	struct stmt		*s;
+	int64_t			 n = 0;
+	int			 i;
+
+	for (i = 0; i < 2 && (size_t)n < limit; i++) {
+		if ((s = db_stmt(st, strcmp(store_backend_name(st),
+		    "sqlite") == 0 ? lite[i] : pg[i], e)) == NULL)
+			return (-1);
+		stmt_bind_int64(s, 1, import_id);
+		stmt_bind_int64(s, 2, (int64_t)limit - n);
+		if (stmt_exec(s, e) == -1)
+			return (-1);
+		n += db_changes(st);
+	}
+	*deleted_out = n;
+	return (0);
+}
+
+int
+store_billing_hourly_insert(struct store *st, int64_t import_id,
+    const struct billing_rollup *r, struct err *e)
+{
+	static const char	*sql = "INSERT INTO billing_hourly (import_id, "
+	    "period, day, hour, payer_id, account_id, product_code, "
+	    "usage_type, operation, region, line_item_type, pricing_term, "
+	    "attrs, resource_id, in_membership, unblended, net_unblended, "
+	    "amortized, public_on_demand, usage_amount, line_count) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct stmt		*s;
 
-	if ((s = db_stmt(st, strcmp(store_backend_name(st), "sqlite") == 0 ?
-	    lite : pg, e)) == NULL)
+	if ((s = db_bulk(st, sql, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, import_id);
-	stmt_bind_int64(s, 2, (int64_t)limit);
-	if (stmt_exec(s, e) == -1)
+	stmt_bind_text(s, 2, r->period);
+	stmt_bind_text(s, 3, r->day);
+	stmt_bind_int64(s, 4, r->hour);
+	stmt_bind_text(s, 5, r->payer_id);
+	stmt_bind_text(s, 6, r->account_id);
+	stmt_bind_text(s, 7, r->product_code);
+	stmt_bind_text(s, 8, r->usage_type);
+	stmt_bind_text(s, 9, r->operation);
+	stmt_bind_text(s, 10, r->region);
+	stmt_bind_text(s, 11, r->line_item_type);
+	stmt_bind_text(s, 12, r->pricing_term);
+	stmt_bind_text(s, 13, r->attrs != NULL ? r->attrs : "");
+	stmt_bind_text(s, 14, r->resource_id != NULL ? r->resource_id : "");
+	stmt_bind_int64(s, 15, r->in_membership);
+	stmt_bind_int64(s, 16, r->unblended);
+	stmt_bind_int64(s, 17, r->net_unblended);
+	stmt_bind_int64(s, 18, r->amortized);
+	stmt_bind_int64(s, 19, r->public_on_demand);
+	stmt_bind_int64(s, 20, r->usage_amount);
+	stmt_bind_int64(s, 21, r->line_count);
+	return (stmt_exec(s, e));
+}
+
+int
+store_billing_hourly_prune(struct store *st, const char *before_day,
+    struct err *e)
+{
+	static const char	*sql = "DELETE FROM billing_hourly WHERE day < ?";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
 		return (-1);
-	*deleted_out = db_changes(st);
-	return (0);
+	stmt_bind_text(s, 1, before_day);
+	return (stmt_exec(s, e));
 }
 
 int
@@ -449,6 +511,8 @@ store_billing_flip(struct store *st, int64_t import_id, const char *owner,
 	    "'replaced' WHERE id = ?";
 	static const char	*del = "DELETE FROM billing_rollups "
 	    "WHERE import_id = ?";
+	static const char	*delh = "DELETE FROM billing_hourly "
+	    "WHERE import_id = ?";
 	struct stmt		*s;
 	int64_t			 prev = 0, n = 0;
 	char			 status[12] = "", who[33] = "";
@@ -514,6 +578,11 @@ store_billing_flip(struct store *st, int64_t import_id, const char *owner,
 		rc = stmt_step(s, e);
 		stmt_done(s);
 		if (rc == -1 || (s = db_stmt(st, del, e)) == NULL)
+			return (-1);
+		stmt_bind_int64(s, 1, prev);
+		rc = stmt_step(s, e);
+		stmt_done(s);
+		if (rc == -1 || (s = db_stmt(st, delh, e)) == NULL)
 			return (-1);
 		stmt_bind_int64(s, 1, prev);
 		rc = stmt_step(s, e);

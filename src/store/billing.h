@@ -53,6 +53,10 @@ struct billing_rollup {
 	const char	*line_item_type;
 	const char	*pricing_term;
 	const char	*attrs;		/* billing/attrs.h; NULL reads as "" */
+	/* Hourly rows (billing_hourly) only: the hour of the day and the
+	 * line's resource id. */
+	int		 hour;
+	const char	*resource_id;
 	int		 in_membership;
 	int64_t		 unblended;
 	int64_t		 net_unblended;
@@ -98,9 +102,10 @@ struct billing_source {
  * callback only). */
 typedef int (*ce_row_fn)(void *arg, const struct billing_rollup *);
 /* Streams every rollup of an import, ordered by account and day; stops
- * early (returning that value) when fn returns non-zero. */
-int	 store_ce_rollups(struct store *, int64_t import_id, ce_row_fn fn,
-	    void *arg, struct err *);
+ * early (returning that value) when fn returns non-zero. hourly: the
+ * import's hourly rows (billing_hourly) instead. */
+int	 store_ce_rollups(struct store *, int64_t import_id, int hourly,
+	    ce_row_fn fn, void *arg, struct err *);
 
 /* Rebilling (store/pricing.c, store/invoice.c; src/billing/pricing.h,
  * invoice.h). Money in 10^-9 of the currency, percentages in 1/10000
@@ -303,6 +308,13 @@ int	 store_billing_ballast(struct store *, int on, struct err *);
 int	 store_billing_reclaim(struct store *, int how, struct err *);
 int	 store_billing_rollup_insert(struct store *, int64_t import_id,
 	    const struct billing_rollup *, struct err *);
+/* One hourly row (billing_hourly: hour and resource_id set) of a running
+ * import; rollups_delete, import_fail and flip treat them as its rollups. */
+int	 store_billing_hourly_insert(struct store *, int64_t import_id,
+	    const struct billing_rollup *, struct err *);
+/* Deletes the hourly rows of days before before_day (YYYY-MM-DD). */
+int	 store_billing_hourly_prune(struct store *, const char *before_day,
+	    struct err *);
 /* The same for n rows (SQLite: multi-row INSERTs of STORE_ROLLUP_MULTI). */
 #define STORE_ROLLUP_MULTI	128
 int	 store_billing_rollup_insert_many(struct store *, int64_t import_id,

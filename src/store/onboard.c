@@ -21,6 +21,7 @@ static const struct col msp_cols[] = {
 	COL_T(struct msp, tax_id, 0),
 	COL_I64(struct msp, payment_terms_days, 0),
 	COL_T(struct msp, payment_instructions, 0),
+	COL_I64(struct msp, hourly_resource_data, 0),
 };
 static const struct row msp_row = ROW(struct msp, msp_cols);
 

@@ -38,6 +38,9 @@ struct msp {
 	char	 tax_id[TAX_ID_MAX + 1];
 	int64_t	 payment_terms_days;		/* Net N; 0: due on receipt */
 	char	 payment_instructions[PAYMENT_TEXT_MAX + 1];
+	/* Cost Explorer's opt-in "hourly and resource-level data": imports
+	 * keep the last 14 days by hour and resource (docs/billing.md). */
+	int64_t	 hourly_resource_data;		/* 0 off, 1 on */
 };
 
 /* The MSP's brand as its customers see it (one row; logo apart). */

@@ -185,19 +185,25 @@ store_portal_session_user(struct store *st, const char *token_hash,
 }
 
 int
-store_ce_rollups(struct store *st, int64_t import_id, ce_row_fn fn,
-    void *arg, struct err *e)
+store_ce_rollups(struct store *st, int64_t import_id, int hourly,
+    ce_row_fn fn, void *arg, struct err *e)
 {
 	static const char	*sql = "SELECT period, day, payer_id, account_id, "
 	    "product_code, usage_type, operation, region, line_item_type, "
 	    "pricing_term, in_membership, unblended, net_unblended, amortized, "
-	    "public_on_demand, usage_amount, line_count, attrs FROM "
+	    "public_on_demand, usage_amount, line_count, attrs, 0, '' FROM "
 	    "billing_rollups WHERE import_id = ? ORDER BY account_id, day";
+	static const char	*hsql = "SELECT period, day, payer_id, "
+	    "account_id, product_code, usage_type, operation, region, "
+	    "line_item_type, pricing_term, in_membership, unblended, "
+	    "net_unblended, amortized, public_on_demand, usage_amount, "
+	    "line_count, attrs, hour, resource_id FROM billing_hourly WHERE "
+	    "import_id = ? ORDER BY account_id, day, hour";
 	struct billing_rollup	 r;
 	struct stmt		*s;
 	int			 rc, stop = 0;
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
+	if ((s = db_stmt(st, hourly ? hsql : sql, e)) == NULL)
 		return (-1);
 	stmt_bind_int64(s, 1, import_id);
 	while (stop == 0 && (rc = stmt_step(s, e)) == 1) {
@@ -219,6 +225,8 @@ store_ce_rollups(struct store *st, int64_t import_id, ce_row_fn fn,
 		r.usage_amount = stmt_int64(s, 15);
 		r.line_count = stmt_int64(s, 16);
 		r.attrs = stmt_text(s, 17);
+		r.hour = (int)stmt_int64(s, 18);
+		r.resource_id = stmt_text(s, 19);
 		stop = fn(arg, &r);
 	}
 	stmt_done(s);

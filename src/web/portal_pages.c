@@ -592,6 +592,8 @@ static const struct ca_attr {
 struct ca {
 	int64_t			 start, end;
 	int			 monthly;
+	int			 hourly;	/* hourly and resource-level
+						   data: the last 14 days */
 	const struct ca_dim	*group;		/* NULL: none */
 	const char		*group_key;	/* a tag's or category's */
 	struct ce_expr		*filter;
@@ -631,6 +633,14 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 		    "the date range is at most 13 months"));
 	p->monthly = strcmp(form_str(&c->query, "granularity"),
 	    "MONTHLY") == 0;
+	p->hourly = strcmp(form_str(&c->query, "granularity"), "HOURLY") == 0;
+	if (p->hourly && (ce_hourly_check(c->r->store, "hourly data is not "
+	    "kept: the MSP has not turned on hourly and resource-level data",
+	    e) == -1))
+		return (-1);
+	if (p->hourly && p->start < today - CE_HOURLY_DAYS)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "hourly: from is "
+		    "at most %d days ago", CE_HOURLY_DAYS));
 	p->group = &ca_dims[0];
 	if (*g != '\0') {
 		p->group = NULL;
@@ -743,7 +753,8 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 	ce_day_format(p->start, f, sizeof(f));
 	ce_day_format(p->end - 1, t, sizeof(t));
 	buf_printf(&b, "from=%s&to=%s&granularity=%s&group=%s", f, t,
-	    p->monthly ? "MONTHLY" : "DAILY", p->group != NULL ?
+	    p->monthly ? "MONTHLY" : p->hourly ? "HOURLY" : "DAILY",
+	    p->group != NULL ?
 	    ce_dim_name(p->group->dim) : "NONE");
 	if (p->group_key != NULL) {
 		buf_adds(&b, "%3A");
@@ -768,13 +779,18 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 }
 
 static void
-bucket_label(const struct ce_result *r, size_t i, int monthly, char *buf,
-    size_t len)
+bucket_label(const struct ce_result *r, size_t i, const struct ca *p,
+    char *buf, size_t len)
 {
 	char	 d[11];
 
+	if (p->hourly) {
+		ce_day_format(r->bstart[i] / 24, d, sizeof(d));
+		snprintf(buf, len, "%s %02d:00", d, (int)(r->bstart[i] % 24));
+		return;
+	}
 	ce_day_format(r->bstart[i], d, sizeof(d));
-	snprintf(buf, len, "%.*s", monthly ? 7 : 10, d);
+	snprintf(buf, len, "%.*s", p->monthly ? 7 : 10, d);
 }
 
 /* A group and its total, to rank them. */
@@ -866,9 +882,17 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 	    "value=\"%s\"></label> <span><label for=\"ca-granularity\">"
 	    "Granularity</label> <select id=\"ca-granularity\" name="
 	    "\"granularity\"><option value=\"DAILY\">Daily</option><option "
-	    "value=\"MONTHLY\"%s>Monthly</option></select></span> <span>"
+	    "value=\"MONTHLY\"%s>Monthly</option>", f, t, p->monthly ?
+	    " selected" : "");
+	/* Hourly, for the last 14 days, where the MSP keeps hourly data. */
+	err_clear(&e);
+	if (ce_hourly_check(c->r->store, "", &e) == 0)
+		buf_printf(c->b, "<option value=\"HOURLY\"%s>Hourly (last %d "
+		    "days)</option>", p->hourly ? " selected" : "",
+		    CE_HOURLY_DAYS);
+	buf_adds(c->b, "</select></span> <span>"
 	    "<label for=\"ca-group\">Group by</label> <select id=\"ca-group\" "
-	    "name=\"group\">", f, t, p->monthly ? " selected" : "");
+	    "name=\"group\">");
 	for (i = 0; i < CA_NDIMS; i++)
 		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
 		    ce_dim_name(ca_dims[i].dim), p->group == &ca_dims[i] ?
@@ -1030,7 +1054,7 @@ costs(struct ctx *c, int csv)
 	int64_t		*v, *m, *rowt, *colt, grand = 0;
 	size_t		 i, k, ns, ng, *rank, npages, first, nrows;
 	int		 over = 0;
-	char		 lab[16], amt[48];
+	char		 lab[24], amt[48];
 
 	if (portal_scope_of(c, &sc, &cust) == -1)
 		return;
@@ -1043,6 +1067,11 @@ costs(struct ctx *c, int csv)
 	q.start = p.start;
 	q.end = p.end;
 	q.monthly = p.monthly;
+	if (p.hourly) {
+		q.hourly = q.by_hour = 1;
+		q.start = p.start * 24;
+		q.end = p.end * 24;
+	}
 	q.filter = p.filter;
 	if (p.group != NULL) {
 		q.group[0] = p.group->dim;
@@ -1076,7 +1105,7 @@ costs(struct ctx *c, int csv)
 	labels = arena_alloc(c->r->arena, (res.nbuckets + 1) *
 	    sizeof(*labels));
 	for (i = 0; i < res.nbuckets; i++) {
-		bucket_label(&res, i, p.monthly, lab, sizeof(lab));
+		bucket_label(&res, i, &p, lab, sizeof(lab));
 		labels[i] = arena_strdup(c->r->arena, lab);
 	}
 	if (csv) {

@@ -16,8 +16,8 @@ by a strict (non-emulator) server:
   organizations. Each (page, role) is held to GET_EXPECT below; no body a
   non-MSP role receives names B (customer A's user: no other customer at
   all). Refused forms change nothing in the database.
-- Cost Explorer (GetCostAndUsage, GetCostForecast, GetUsageForecast, GetDimensionValues,
-  GetTags, GetCostCategories, ListCostAllocationTags, ListCostCategoryDefinitions,
+- Cost Explorer (GetCostAndUsage, GetCostAndUsageWithResources, GetCostForecast,
+  GetUsageForecast, GetDimensionValues, GetTags, GetCostCategories, ListCostAllocationTags, ListCostCategoryDefinitions,
   GetAnomalies, GetAnomalyMonitors, GetAnomalySubscriptions) x
   callers: the MSP sees its payer's lines, a customer's account sees its
   customer's accounts only, anyone else is refused; nobody sees another
@@ -753,7 +753,19 @@ def test_cost_explorer_callers(w):
     allowed = {"payer": payer, "customer A": w.accounts_of[cust["Umbrella Corp"]],
                "customer B": w.accounts_of[cust["Hooli"]],
                "customer Acme": w.accounts_of[cust["Acme Standalone"]]}
+    # Hourly and resource-level data (the demo turns it on): the last 14
+    # days, and the accounts with lines in them.
+    recent = {"Start": (today - datetime.timedelta(days=14)).isoformat(),
+              "End": today.isoformat()}
+    payer_hourly = {r[0] for r in sql(db, "SELECT DISTINCT account_id FROM billing_hourly "
+                                          "WHERE payer_id = ? AND day >= ? AND day < ?",
+                                      (w.msp_id, recent["Start"], recent["End"]))}
+    assert payer_hourly, "the demo keeps hourly data of the last 14 days: the test needs it"
     ops = {
+        "GetCostAndUsageWithResources": {
+            "TimePeriod": recent, "Granularity": "DAILY", "Metrics": ["UnblendedCost"],
+            "Filter": {"Not": {"Dimensions": {"Key": "RESOURCE_ID", "Values": ["none"]}}},
+            "GroupBy": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}]},
         "GetCostAndUsage": {"TimePeriod": period, "Granularity": "MONTHLY",
                             "Metrics": ["UnblendedCost"],
                             "GroupBy": [{"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}]},
@@ -821,6 +833,12 @@ def test_cost_explorer_callers(w):
                 if not seen <= allowed[want] or seen & others or \
                         (want == "payer" and not seen):
                     bad.append((who, op, "sees", sorted(seen - allowed[want])))
+                continue
+            if op == "GetCostAndUsageWithResources":
+                seen = {g["Keys"][0] for r in b["ResultsByTime"] for g in r["Groups"]}
+                mine = payer_hourly if want == "payer" else allowed[want] & payer_hourly
+                if seen != mine or seen & others:
+                    bad.append((who, op, "sees", sorted(seen), "want", sorted(mine)))
                 continue
             if op == "GetCostAndUsage":
                 seen = {g["Keys"][0] for r in b["ResultsByTime"] for g in r["Groups"]}

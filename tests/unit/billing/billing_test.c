@@ -936,13 +936,13 @@ TEST(ce_cache_drops_replaced_sets_and_keeps_its_budget)
 		    "2026-10", "2026-10", &im, &n, &e) == 0);
 		CHECK_INT(n, 1);
 		if (k == 1) {
-			CHECK((s1 = ce_set_get(st, &im[0], &e)) != NULL);
+			CHECK((s1 = ce_set_get(st, &im[0], 0, &e)) != NULL);
 			CHECK_INT(s1->nrows, 2);
 			CHECK_INT(ce_cache_bytes(), s1->bytes);
 			ce_set_put(s1);
 		} else {
 			/* Loading the new version drops the replaced one. */
-			CHECK((s2 = ce_set_get(st, &im[0], &e)) != NULL);
+			CHECK((s2 = ce_set_get(st, &im[0], 0, &e)) != NULL);
 			CHECK_INT(s2->nrows, 2);
 			CHECK_INT(ce_cache_bytes(), s2->bytes);
 		}
