@@ -1293,9 +1293,10 @@ static void
 focus(struct ctx *c)
 {
 	struct ce_scope	 sc;
-	const char	*cust;
+	const char	*cust, *period = form_str(&c->query, "period");
 	struct err	 e;
-	char		 chunk[8192];
+	char		 chunk[8192], d[16];
+	int64_t		 start;
 	size_t		 len;
 	FILE		*f;
 
@@ -1303,6 +1304,16 @@ focus(struct ctx *c)
 		return;
 	if (*cust == '\0') {
 		page_message(c, 400, "Bad request", "Choose a customer.");
+		return;
+	}
+	/* A month without cost data has no file (as Invoices says), not a
+	 * header alone. */
+	snprintf(d, sizeof(d), "%.7s-01", period);
+	if (strlen(period) == 7 && ce_day_parse(d, &start) == 0 &&
+	    !has_cost_data(c, &sc, start, ce_month_next(start))) {
+		page_message(c, 404, "Not found", arena_printf(c->r->arena,
+		    "There is no cost data for %s, so there is no FOCUS "
+		    "file of it.", period));
 		return;
 	}
 	err_clear(&e);

@@ -221,6 +221,15 @@ def test_a_customer_without_cost_data_is_told_why(lastmonth):
         assert "<svg" not in page and 'id="costs"' not in page, path
     st, inv = gil.get("/portal/invoices")
     assert 'id="focus"' not in inv and 'id="no-focus"' in inv
+    # Its FOCUS file of last month, asked for all the same: a 404 page that
+    # says why, as for the other downloads with nothing there; not a CSV of
+    # a header alone.
+    period = w.month.strftime("%Y-%m")
+    st, page = gil.get("/portal/focus.csv?period=" + period)
+    assert st == 404 and "<html" in page
+    assert "There is no cost data for %s, so there is no FOCUS file of it." % period in page
+    st, csv = w.ann.get("/portal/focus.csv?period=" + period)
+    assert st == 200 and len(csv.splitlines()) > 1
     st, inv = w.ann.get("/portal/invoices")
     assert 'id="focus"' in inv and "period=%s" % w.month.strftime("%Y-%m") in inv
     # A customer with data but none in the range: a sentence, not an empty chart.
