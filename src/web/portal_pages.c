@@ -588,8 +588,65 @@ static const struct ca_attr {
 };
 #define CA_NATTRS	(sizeof(ca_attrs) / sizeof(ca_attrs[0]))
 
+/*
+ * The ranges relative to today that Cost Explorer offers, one line each:
+ * "period=LAST_3_MONTHS" is resolved each time the page is opened, so a
+ * saved view of it moves with the calendar. days N: the last N days,
+ * today included; months N: from the first of the month N - 1 months
+ * before this one to today; prev: the month before this one, whole.
+ */
+static const struct ca_period {
+	const char	*name;
+	const char	*label;
+	int		 days, months, prev;
+} ca_periods[] = {
+	{ "LAST_7_DAYS",	"Last 7 days",		7, 0, 0 },
+	{ "LAST_30_DAYS",	"Last 30 days",		30, 0, 0 },
+	{ "THIS_MONTH",		"This month",		0, 1, 0 },
+	{ "LAST_MONTH",		"Last month",		0, 0, 1 },
+	{ "LAST_3_MONTHS",	"Last 3 months",	0, 3, 0 },
+	{ "LAST_6_MONTHS",	"Last 6 months",	0, 6, 0 },
+	{ "LAST_12_MONTHS",	"Last 12 months",	0, 12, 0 },
+};
+#define CA_NPERIODS	(sizeof(ca_periods) / sizeof(ca_periods[0]))
+#define CA_DEFAULT_PERIOD (&ca_periods[1])	/* the last 30 days */
+
+/* The days [*start, *end) of period on today. */
+static void
+ca_period_range(const struct ca_period *pd, int64_t today, int64_t *start,
+    int64_t *end)
+{
+	int	 i;
+
+	*end = today + 1;
+	if (pd->days > 0) {
+		*start = today + 1 - pd->days;
+		return;
+	}
+	*start = ce_month_start(today);
+	if (pd->prev) {
+		*end = *start;
+		*start = ce_month_start(*start - 1);
+		return;
+	}
+	for (i = 1; i < pd->months; i++)
+		*start = ce_month_start(*start - 1);
+}
+
+static const struct ca_period *
+ca_period_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < CA_NPERIODS; i++)
+		if (strcmp(name, ca_periods[i].name) == 0)
+			return (&ca_periods[i]);
+	return (NULL);
+}
+
 /* Cost analysis parameters from the query string. */
 struct ca {
+	const struct ca_period	*period;	/* NULL: fixed dates */
 	int64_t			 start, end;
 	int			 monthly;
 	const struct ca_dim	*group;		/* NULL: none */
@@ -607,13 +664,32 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	const char	*t = form_str(&c->query, "to");
 	const char	*g = form_str(&c->query, "group");
 	const char	*pg = form_str(&c->query, "page");
+	const char	*pd = form_str(&c->query, "period");
 	int64_t		 today = ce_today(c->r->store);
 	struct ce_expr	*kids[CA_NDIMS + CA_NATTRS];
 	size_t		 nk = 0, i;
 
 	memset(p, 0, sizeof(*p));
-	p->end = today + 1;
-	p->start = today - 29;
+	/* A period, unless the form's dates were changed from those it
+	 * showed ("dates": from,to as drawn); neither: the last 30 days. */
+	if (*pd != '\0' && strcmp(pd, "CUSTOM") != 0 &&
+	    (p->period = ca_period_find(pd)) == NULL)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "period: "
+		    "LAST_7_DAYS, LAST_30_DAYS, THIS_MONTH, LAST_MONTH, "
+		    "LAST_3_MONTHS, LAST_6_MONTHS, LAST_12_MONTHS or CUSTOM"));
+	if (*pd == '\0' && *s == '\0' && *t == '\0')
+		p->period = CA_DEFAULT_PERIOD;
+	if (p->period != NULL && (*s != '\0' || *t != '\0') &&
+	    strcmp(form_str(&c->query, "dates"), arena_printf(c->r->arena,
+	    "%s,%s", s, t)) != 0)
+		p->period = NULL;
+	if (p->period != NULL) {
+		ca_period_range(p->period, today, &p->start, &p->end);
+		s = t = "";
+	} else {
+		p->end = today + 1;
+		p->start = today - 29;
+	}
 	if (*s != '\0' && ce_day_parse(s, &p->start) == -1)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "from: a date YYYY-MM-DD"));
@@ -742,7 +818,11 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 	buf_init(&b, 256 + (CA_NDIMS + CA_NATTRS + 1) * 3 * FORM_MAX_VALUE);
 	ce_day_format(p->start, f, sizeof(f));
 	ce_day_format(p->end - 1, t, sizeof(t));
-	buf_printf(&b, "from=%s&to=%s&granularity=%s&group=%s", f, t,
+	if (p->period != NULL)
+		buf_printf(&b, "period=%s", p->period->name);
+	else
+		buf_printf(&b, "from=%s&to=%s", f, t);
+	buf_printf(&b, "&granularity=%s&group=%s",
 	    p->monthly ? "MONTHLY" : "DAILY", p->group != NULL ?
 	    ce_dim_name(p->group->dim) : "NONE");
 	if (p->group_key != NULL) {
@@ -861,6 +941,17 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 		html_escape(c->b, cust);
 		buf_adds(c->b, "\">");
 	}
+	/* The range: a period relative to today, or the dates (changing
+	 * them makes the range those dates: "dates" says what was shown). */
+	buf_adds(c->b, "<span><label for=\"ca-period\">Range</label> <select "
+	    "id=\"ca-period\" name=\"period\">");
+	for (i = 0; i < CA_NPERIODS; i++)
+		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
+		    ca_periods[i].name, p->period == &ca_periods[i] ?
+		    " selected" : "", ca_periods[i].label);
+	buf_printf(c->b, "<option value=\"CUSTOM\"%s>Dates below</option>"
+	    "</select></span> <input type=\"hidden\" name=\"dates\" "
+	    "value=\"%s,%s\">", p->period == NULL ? " selected" : "", f, t);
 	buf_printf(c->b, "<label>From <input type=\"date\" name=\"from\" "
 	    "value=\"%s\"></label> <label>To <input type=\"date\" name=\"to\" "
 	    "value=\"%s\"></label> <span><label for=\"ca-granularity\">"
@@ -991,11 +1082,22 @@ views_card(struct ctx *c, const struct ca *p, const char *cust)
 	if (n > 0) {
 		buf_adds(c->b, "<ul class=\"views\">");
 		for (i = 0; i < n; i++) {
+			const char		*pq = strstr(v[i].query,
+			    "period=");
+			const struct ca_period	*pd = NULL;
+
+			if (pq != NULL && (pq == v[i].query || pq[-1] == '&'))
+				pd = ca_period_find(arena_strndup(c->r->arena,
+				    pq + 7, strcspn(pq + 7, "&")));
 			buf_adds(c->b, "<li><a href=\"/portal/costs?");
 			html_escape(c->b, v[i].query);
 			buf_adds(c->b, "\">");
 			html_escape(c->b, v[i].name);
 			buf_adds(c->b, "</a> ");
+			/* A view of a period moves with the calendar. */
+			if (pd != NULL)
+				buf_printf(c->b, "<span class=\"muted\">%s"
+				    "</span> ", pd->label);
 			button_form(c, arena_printf(c->r->arena,
 			    "/portal/views/%s/delete", v[i].id), NULL, NULL,
 			    "Delete", "secondary small", arena_printf(c->r->arena,

@@ -181,6 +181,63 @@ def test_saved_view_round_trip(lastmonth):
     assert st == 200 and "View deleted." in gone and "EC2 by region</a>" not in gone
 
 
+def month_back(d, n):
+    """The first of the month n months before d's."""
+    y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
+    return datetime.date(y, m + 1, 1)
+
+
+def test_saved_view_keeps_a_relative_period(lastmonth):
+    """A view of "Last 3 months" keeps the period, not its dates: opened
+    weeks later it covers the three months up to that day. Changing the
+    form's dates makes the range those dates; resubmitting it unchanged
+    keeps the period."""
+    w = lastmonth
+    now = today(w.srv)
+    q = "period=LAST_3_MONTHS&granularity=MONTHLY&group=LINKED_ACCOUNT"
+    st, page = w.ann.get("/portal/costs?" + q)
+    assert st == 200, page[:300]
+    assert re.search(r'<option value="LAST_3_MONTHS" selected>Last 3 months</option>', page)
+    assert 'name="from" value="%s"' % month_back(now, 2) in page
+    assert 'name="to" value="%s"' % now in page
+    head, rows, total = table(page)
+    assert head == [month_back(now, k).strftime("%Y-%m") for k in (2, 1, 0)] + ["Total"]
+    assert total[-1] == sum(sums(w, {w.a1.id, w.a2.id}, lambda l: 0).values())
+    saved = html.unescape(re.search(r'name="query" value="([^"]+)"', page).group(1))
+    assert "period=LAST_3_MONTHS" in saved and "from=" not in saved
+    st, after = w.ann.post("/portal/views/create", {"csrf": w.ann.csrf(page),
+                                                     "name": "Quarter", "query": saved})
+    assert st == 200 and "View Quarter saved." in after
+    link = re.search(r'<li><a href="(/portal/costs\?[^"]+)">Quarter</a> '
+                     r'<span class="muted">Last 3 months</span>', after)
+    assert link, after[-2000:]
+    # Last month, whole: one period, the fixture's month.
+    st, lm = w.ann.get("/portal/costs?period=LAST_MONTH&granularity=MONTHLY")
+    assert table(lm)[0] == [w.month.strftime("%Y-%m"), "Total"]
+    # The form sent back as it was drawn keeps the period; new dates win.
+    form = {"period": "LAST_3_MONTHS", "dates": "%s,%s" % (month_back(now, 2), now),
+            "from": month_back(now, 2), "to": now, "group": "SERVICE"}
+    qs = "&".join("%s=%s" % kv for kv in form.items())
+    st, same = w.ann.get("/portal/costs?" + qs)
+    assert "period=LAST_3_MONTHS" in html.unescape(
+        re.search(r'name="query" value="([^"]+)"', same).group(1))
+    st, custom = w.ann.get("/portal/costs?" + qs.replace("from=%s" % month_back(now, 2),
+                                                          "from=%s" % w.days[0]))
+    kept = html.unescape(re.search(r'name="query" value="([^"]+)"', custom).group(1))
+    assert "from=%s" % w.days[0] in kept and "period=" not in kept
+    assert re.search(r'<option value="CUSTOM" selected>', custom)
+    # Forty days on, the same link is the three months up to the new day.
+    w.srv.advance(40 * 86400)
+    later = today(w.srv)
+    st, reopened = w.ann.get(html.unescape(link.group(1)))
+    assert st == 200
+    assert 'name="from" value="%s"' % month_back(later, 2) in reopened
+    assert 'name="to" value="%s"' % later in reopened
+    assert table(reopened)[0][-2] == later.strftime("%Y-%m")
+    st, bad = w.ann.get("/portal/costs?period=LAST_YEAR")
+    assert st == 400 and "period: " in bad
+
+
 def test_overview_trend_shows_the_forecast_range(lastmonth):
     """The overview charts the months with cost and this month, and says
     the month-end forecast's 80 % range, which holds the forecast."""
