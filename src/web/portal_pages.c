@@ -23,6 +23,7 @@
 #define TOP_N		8	/* groups in the chart, then "Others" */
 #define PAGE_ROWS	20	/* groups on one page of the cost table */
 #define RANGE_MAX_DAYS	397	/* 13 months */
+#define CA_VALUES_MAX	20	/* values of one filter */
 #define TREND_MONTHS	6	/* months before this one on the overview */
 #define FORECAST_LEVEL	80	/* the forecast's prediction interval, % */
 #define FORECAST_LEVEL_TEXT "80 %"
@@ -652,7 +653,8 @@ struct ca {
 	const struct ca_dim	*group;		/* NULL: none */
 	const char		*group_key;	/* a tag's or category's */
 	struct ce_expr		*filter;
-	const char		*fval[CA_NDIMS];
+	const char		**fval[CA_NDIMS];	/* chosen values */
+	size_t			 nfval[CA_NDIMS];
 	const char		*aval[CA_NATTRS];	/* "Key=Value" */
 	size_t			 page;		/* 1.. */
 };
@@ -736,22 +738,33 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 			    "page: a number from 1"));
 		p->page = n;
 	}
+	/* Each filter: every value given (service=A&service=B), any of
+	 * which matches, as Cost Explorer's Values list. */
 	for (i = 0; i < CA_NDIMS; i++) {
-		const char	 *v, **vals;
+		const char	**vals;
+		size_t		  j, n = 0;
 
-		p->fval[i] = "";
+		p->fval[i] = vals = arena_zalloc(c->r->arena,
+		    (CA_VALUES_MAX + 1) * sizeof(*vals));
 		if (ca_dims[i].param == NULL)
 			continue;
-		v = p->fval[i] = form_str(&c->query, ca_dims[i].param);
-		if (*v == '\0')
+		for (j = 0; j < c->query.n; j++) {
+			if (strcmp(c->query.v[j].name, ca_dims[i].param) != 0 ||
+			    *c->query.v[j].value == '\0')
+				continue;
+			if (n == CA_VALUES_MAX)
+				return (err_set(e, ERR_INVALID, NULL, NULL,
+				    "%s: at most %d values", ca_dims[i].param,
+				    CA_VALUES_MAX));
+			vals[n++] = c->query.v[j].value;
+		}
+		if ((p->nfval[i] = n) == 0)
 			continue;
 		kids[nk] = arena_zalloc(c->r->arena, sizeof(struct ce_expr));
 		kids[nk]->op = CE_DIMS;
 		kids[nk]->dim = ca_dims[i].dim;
-		vals = arena_alloc(c->r->arena, sizeof(*vals));
-		vals[0] = v;
 		kids[nk]->values = vals;
-		kids[nk]->nvalues = 1;
+		kids[nk]->nvalues = n;
 		nk++;
 	}
 	for (i = 0; i < CA_NATTRS; i++) {
@@ -812,10 +825,11 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 	struct buf	 b;
 	const char	*out;
 	char		 f[11], t[11];
-	size_t		 i;
+	size_t		 i, j;
 
 	/* Room for every filter's longest value, percent-encoded. */
-	buf_init(&b, 256 + (CA_NDIMS + CA_NATTRS + 1) * 3 * FORM_MAX_VALUE);
+	buf_init(&b, 256 + (CA_NDIMS * CA_VALUES_MAX + CA_NATTRS + 1) * 3 *
+	    FORM_MAX_VALUE);
 	ce_day_format(p->start, f, sizeof(f));
 	ce_day_format(p->end - 1, t, sizeof(t));
 	if (p->period != NULL)
@@ -830,9 +844,9 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 		url_add(&b, p->group_key);
 	}
 	for (i = 0; i < CA_NDIMS; i++)
-		if (*p->fval[i] != '\0') {
+		for (j = 0; j < p->nfval[i]; j++) {
 			buf_printf(&b, "&%s=", ca_dims[i].param);
-			url_add(&b, p->fval[i]);
+			url_add(&b, p->fval[i][j]);
 		}
 	for (i = 0; i < CA_NATTRS; i++)
 		if (*p->aval[i] != '\0') {
@@ -920,14 +934,74 @@ ca_attr_options(struct ctx *c, const struct ce_scope *sc, const struct ca *p)
 	}
 }
 
-/* The filters as pick-lists of the values of the range (the same source
- * as GetDimensionValues), and the group-by list: both from ca_dims. */
+/* Whether v is one of the n values of vals. */
+static int
+ca_chosen(const char *const *vals, size_t n, const char *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(vals[i], v) == 0)
+			return (1);
+	return (0);
+}
+
+static void
+ca_pick_option(struct ctx *c, const struct ca_dim *d, const char *v,
+    int checked, const char *note)
+{
+	buf_printf(c->b, "<label><input type=\"checkbox\" name=\"%s\" "
+	    "value=\"", d->param);
+	html_escape(c->b, v);
+	buf_adds(c->b, checked ? "\" checked> " : "\"> ");
+	html_escape(c->b, d->label != NULL ? d->label(c, v) : v);
+	buf_adds(c->b, note);
+	buf_adds(c->b, "</label>");
+}
+
+/*
+ * One filter's pick-list: a disclosure whose summary says what is chosen
+ * ("All", the one value, or "3 chosen") over a checkbox per value of the
+ * range (the same source as GetDimensionValues), several at once as in
+ * Cost Explorer. A chosen value that the range does not have (an old
+ * link, a saved view) stays ticked, so the page says what it filters.
+ */
+static void
+ca_pick(struct ctx *c, const struct ca_dim *d, const char *const *chosen,
+    size_t nchosen, const char **vals, size_t n)
+{
+	size_t	 j;
+
+	buf_printf(c->b, " <details class=\"pick\" id=\"pick-%s\"><summary>"
+	    "%s: <span class=\"chosen\">", d->param, ce_dim_label(d->dim));
+	if (nchosen == 0)
+		buf_adds(c->b, "All");
+	else if (nchosen == 1)
+		html_escape(c->b, d->label != NULL ? d->label(c, chosen[0]) :
+		    chosen[0]);
+	else
+		buf_printf(c->b, "%zu chosen", nchosen);
+	buf_printf(c->b, "</span></summary><fieldset><legend>%s (none "
+	    "ticked: all)</legend>", ce_dim_label(d->dim));
+	for (j = 0; j < n; j++)
+		if (*vals[j] != '\0')	/* a Tax line's region */
+			ca_pick_option(c, d, vals[j], ca_chosen(chosen,
+			    nchosen, vals[j]), "");
+	for (j = 0; j < nchosen; j++)
+		if (!ca_chosen(vals, n, chosen[j]))
+			ca_pick_option(c, d, chosen[j], 1,
+			    " (none in this range)");
+	buf_adds(c->b, "</fieldset></details>");
+}
+
+/* The filters as pick-lists of the values of the range, and the
+ * group-by list: both from ca_dims. */
 static void
 ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
     const char *cust)
 {
 	const char	**vals;
-	size_t		 i, j, n;
+	size_t		 i, n;
 	char		 f[11], t[11];
 	struct err	 e;
 
@@ -968,8 +1042,6 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
 	    "</span>", p->group == NULL ? " selected" : "");
 	for (i = 0; i < CA_NDIMS; i++) {
-		int	 found = 0;
-
 		if (ca_dims[i].param == NULL)
 			continue;
 		err_clear(&e);
@@ -978,36 +1050,7 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 		    ca_dims[i].dim, p->start, p->end, NULL, &vals, &n,
 		    &e) == -1)
 			n = 0;
-		/* label for=: the select's name is the label alone (a
-		 * wrapping label would add every option's text to it). */
-		buf_printf(c->b, " <span><label for=\"ca-%s\">%s</label> "
-		    "<select id=\"ca-%s\" name=\"%s\"><option value=\"\">All"
-		    "</option>", ca_dims[i].param, ce_dim_label(ca_dims[i].dim),
-		    ca_dims[i].param, ca_dims[i].param);
-		for (j = 0; j < n; j++) {
-			int sel = strcmp(vals[j], p->fval[i]) == 0;
-
-			if (*vals[j] == '\0')	/* a Tax line's region */
-				continue;
-
-			found |= sel;
-			buf_adds(c->b, "<option value=\"");
-			html_escape(c->b, vals[j]);
-			buf_adds(c->b, sel ? "\" selected>" : "\">");
-			html_escape(c->b, ca_dims[i].label != NULL ?
-			    ca_dims[i].label(c, vals[j]) : vals[j]);
-			buf_adds(c->b, "</option>");
-		}
-		/* A value of a link or saved view that the range does not
-		 * have stays chosen, so the page says what it filters. */
-		if (!found && *p->fval[i] != '\0') {
-			buf_adds(c->b, "<option selected value=\"");
-			html_escape(c->b, p->fval[i]);
-			buf_adds(c->b, "\">");
-			html_escape(c->b, p->fval[i]);
-			buf_adds(c->b, " (none in this range)</option>");
-		}
-		buf_adds(c->b, "</select></span>");
+		ca_pick(c, &ca_dims[i], p->fval[i], p->nfval[i], vals, n);
 	}
 	for (i = 0; i < CA_NATTRS; i++) {
 		buf_printf(c->b, " <label>%s <input name=\"%s\" size=\"14\" "

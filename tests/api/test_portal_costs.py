@@ -9,6 +9,7 @@ from the CUR file the test writes."""
 import datetime
 import html
 import re
+import urllib.parse
 from collections import defaultdict
 from decimal import Decimal
 
@@ -40,10 +41,21 @@ def table(page):
 
 
 def options(page, name):
-    """(value, text) of the options of <select name=name>."""
-    sel = re.search(r'<select id="[^"]*" name="%s">(.*?)</select>' % name, page, re.S).group(1)
-    return [(html.unescape(v), html.unescape(t)) for v, t in
-            re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', sel)]
+    """(value, text) of the checkboxes of the filter name's pick-list."""
+    pick = re.search(r'<details class="pick" id="pick-%s">(.*?)</details>' % name, page,
+                     re.S).group(1)
+    return [(html.unescape(v), html.unescape(t).strip()) for v, t in re.findall(
+        r'<input type="checkbox" name="%s" value="([^"]*)"[^>]*> ([^<]*)</label>' % name, pick)]
+
+
+def chosen(page, name):
+    """The pick-list's summary ("All", a value, "2 chosen") and the values
+    ticked."""
+    pick = re.search(r'<details class="pick" id="pick-%s">(.*?)</details>' % name, page,
+                     re.S).group(1)
+    summary = html.unescape(re.search(r'<span class="chosen">([^<]*)</span>', pick).group(1))
+    return summary, [html.unescape(v) for v in re.findall(
+        r'<input type="checkbox" name="%s" value="([^"]*)" checked>' % name, pick)]
 
 
 @pytest.fixture
@@ -131,8 +143,8 @@ def test_filters_are_pick_lists_of_the_dimension_values(lastmonth):
         api = sorted(v["Value"] for v in ce.get_dimension_values(
             TimePeriod=period, Dimension=dim)["DimensionValues"] if v["Value"])
         opts = options(page, name)
-        assert opts[0] == ("", "All")
-        assert sorted(v for v, _ in opts[1:]) == api, dim
+        assert chosen(page, name) == ("All", [])
+        assert sorted(v for v, _ in opts) == api, dim
     assert dict(options(page, "account"))[w.a2.id] == "A two (%s)" % w.a2.id
     assert EC2_COMPUTE in dict(options(page, "service"))
     assert w.b1.id not in page
@@ -142,7 +154,41 @@ def test_filters_are_pick_lists_of_the_dimension_values(lastmonth):
     _, rows, total = table(page)
     assert [r[0] for r in rows] == ["A two (%s)" % w.a2.id]
     assert total[-1] == sum(sums(w, {w.a2.id}, lambda l: 0).values())
-    assert re.search(r'<option value="%s" selected>' % w.a2.id, page)
+    assert chosen(page, "account") == ("A two (%s)" % w.a2.id, [w.a2.id])
+
+
+def test_filters_take_several_values_each(lastmonth):
+    """Several values of one filter (service=A&service=B) match any of
+    them, as Cost Explorer's Values list: the table is the two services'
+    cost, the pick-list ticks both and says "2 chosen", and its links (the
+    CSV, a saved view) keep both. Two filters still both apply."""
+    w = lastmonth
+    svcs = sorted({ce_service(l) for l in w.lines if l[0] in (w.a1.id, w.a2.id)
+                   and l[1] != "Tax"})
+    two = svcs[:2]
+    q = "from=%s&to=%s&group=SERVICE&" % (w.days[0], w.days[-1]) + "&".join(
+        "service=" + v.replace(" ", "+") for v in two)
+    st, page = w.ann.get("/portal/costs?" + q)
+    assert st == 200, page[:300]
+    _, rows, total = table(page)
+    assert sorted(r[0] for r in rows) == two
+    want = sums(w, {w.a1.id, w.a2.id}, ce_service)
+    assert total[-1] == want[two[0]] + want[two[1]]
+    assert chosen(page, "service") == ("2 chosen", two)
+    saved = html.unescape(re.search(r'name="query" value="([^"]+)"', page).group(1))
+    csv_q = html.unescape(re.search(r'id="csv" href="/portal/costs.csv\?([^"]+)"', page).group(1))
+    for link in (saved, csv_q):
+        assert [kv[8:] for kv in link.split("&") if kv.startswith("service=")] == \
+            [urllib.parse.quote(v, safe="") for v in two], link
+    # And with an account filter too: both filters apply.
+    st, page = w.ann.get("/portal/costs?%s&account=%s" % (q, w.a2.id))
+    _, rows, total = table(page)
+    a2 = sums(w, {w.a2.id}, ce_service)
+    assert total[-1] == sum(a2[s] for s in two)
+    # The values of one filter are capped (and say so).
+    many = "&".join("usage_type=u%d" % i for i in range(21))
+    st, page = w.ann.get("/portal/costs?" + many)
+    assert st == 400 and "usage_type: at most 20 values" in page
 
 
 def test_saved_view_round_trip(lastmonth):
@@ -162,7 +208,7 @@ def test_saved_view_round_trip(lastmonth):
     st, reopened = w.ann.get(html.unescape(link.group(1)))
     assert re.search(r'<option value="REGION" selected>', reopened)
     assert re.search(r'<option value="MONTHLY" selected>', reopened)
-    assert re.search(r'<option value="%s" selected>' % re.escape(EC2_COMPUTE), reopened)
+    assert chosen(reopened, "service") == (EC2_COMPUTE, [EC2_COMPUTE])
     assert 'value="%s"' % w.days[0] in reopened and 'value="%s"' % w.days[-1] in reopened
     ec2 = sums(w, {w.a1.id, w.a2.id}, lambda l: ce_service(l) == EC2_COMPUTE)[True]
     assert table(reopened)[2][-1] == ec2
