@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { AWS, BIN, cli, createOrg, join, launch, lowContrast, newAccount, newPage,
-  overlappingLabels, shot, startServer } from './lib.mjs';
+  overlappingLabels, shot, signIn, startServer } from './lib.mjs';
 
 const run = promisify(execFile);
 let srv, browser, msp, a1, a2, b1, ca, cb, days;
@@ -72,13 +72,7 @@ after(async () => {
 });
 
 async function portalSignIn(email, width = 1280) {
-  const page = await newPage(browser, width);
-  await page.goto(srv.url + '/');
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PW);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/portal$/);
-  return page;
+  return signIn(await newPage(browser, width), srv, email, PW, /\/portal$/);
 }
 
 test('customer user: overview, cost analysis, CSV, invoices, budgets, anomalies', async () => {
