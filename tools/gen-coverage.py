@@ -99,7 +99,12 @@ CE_MODEL = [
     "TagResource", "UntagResource", "UpdateAnomalyMonitor", "UpdateAnomalySubscription",
     "UpdateCostAllocationTagsStatus", "UpdateCostCategoryDefinition",
 ]
-_TAGS = "resource tags and cost categories are not yet kept in the rollups"
+_CATS = ("cost categories are defined, with their rules, in the payer's AWS account; payerlink "
+         "reads their names and values from the CUR (ListCostCategoryDefinitions, "
+         "GetCostCategories) and keeps no rules to describe or change")
+_TAGS = ("cost allocation tags are activated in the payer's AWS account and the CUR carries the "
+         "active ones; payerlink lists them (ListCostAllocationTags, GetTags) and changes "
+         "nothing at AWS")
 _ANOM = ("payerlink's detection is one fixed monitor per caller (GetAnomalyMonitors); "
          "monitors, subscriptions and feedback are not written through the API yet")
 _RECO = "needs AWS's price list and utilisation metrics, which a CUR does not carry"
@@ -110,10 +115,10 @@ CE_WHY = {
     "GetAnomalies": _ANOM, "GetAnomalyMonitors": _ANOM, "GetAnomalySubscriptions": _ANOM,
     "ProvideAnomalyFeedback": _ANOM, "UpdateAnomalyMonitor": _ANOM,
     "UpdateAnomalySubscription": _ANOM,
-    "CreateCostCategoryDefinition": _TAGS, "DeleteCostCategoryDefinition": _TAGS,
-    "DescribeCostCategoryDefinition": _TAGS, "UpdateCostCategoryDefinition": _TAGS,
-    "GetCostCategories": _TAGS, "ListCostCategoryDefinitions": _TAGS,
-    "ListCostCategoryResourceAssociations": _TAGS, "GetTags": _TAGS,
+    "CreateCostCategoryDefinition": _CATS, "DeleteCostCategoryDefinition": _CATS,
+    "DescribeCostCategoryDefinition": _CATS, "UpdateCostCategoryDefinition": _CATS,
+    "GetCostCategories": _CATS, "ListCostCategoryDefinitions": _CATS,
+    "ListCostCategoryResourceAssociations": _CATS, "GetTags": _TAGS,
     "ListCostAllocationTags": _TAGS, "UpdateCostAllocationTagsStatus": _TAGS,
     "ListCostAllocationTagBackfillHistory": _TAGS, "StartCostAllocationTagBackfill": _TAGS,
     "GetApproximateUsageRecords": "usage record counts per service are not kept",

@@ -49,6 +49,28 @@ ingest_digest_hex(XXH3_state_t *h, char out[INGEST_DIGEST_HEX + 1])
 }
 
 
+struct ingest_file *
+ingest_file_next(struct ingest *ing, const char *name, struct err *e)
+{
+	struct ingest_report	*r = &ing->rep;
+	struct ingest_file	*file;
+
+	if (ing->broken) {
+		err_set(e, ERR_INVALID, NULL, NULL,
+		    "this delivery already failed");
+		return (NULL);
+	}
+	if (r->n_files >= INGEST_FILES_MAX) {
+		err_set(e, ERR_LIMIT, NULL, NULL, "more than %d files in one "
+		    "delivery", INGEST_FILES_MAX);
+		return (NULL);
+	}
+	file = &r->files[r->n_files];
+	memset(file, 0, sizeof(*file));
+	snprintf(file->name, sizeof(file->name), "%s", name);
+	return (file);
+}
+
 double
 ingest_elapsed(const struct timespec *t0)
 {

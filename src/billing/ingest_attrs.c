@@ -258,11 +258,13 @@ ingest_attrs_setup(struct worker *w, int col, const char *name)
 	return (1);
 }
 
-size_t
-ingest_attrs(struct worker *w, const struct csv_field *f, char *out)
+static const int dslot[ATTR_NDIMS] = { S_AZ, S_LEGAL_ENTITY,
+    S_INVOICING_ENTITY, S_SP_TYPE, S_OS, S_TENANCY, S_DB_ENGINE };
+
+/* The attrs of a row, parsed. */
+static size_t
+compute(struct worker *w, const struct csv_field *f, char *out)
 {
-	static const int dslot[ATTR_NDIMS] = { S_AZ, S_LEGAL_ENTITY,
-	    S_INVOICING_ENTITY, S_SP_TYPE, S_OS, S_TENANCY, S_DB_ENGINE };
 	static const char *const pkeys[ATTR_NDIMS][3] = {
 		[ATTR_OS] = { "operating_system", "operatingSystem", NULL },
 		[ATTR_TENANCY] = { "tenancy", NULL },
@@ -327,6 +329,87 @@ ingest_attrs(struct worker *w, const struct csv_field *f, char *out)
 			w->rep->tags_dropped++;
 			continue;
 		}
+	}
+	return (o);
+}
+
+/* Appends field f, length first, to the inputs at *n; -1 if no room. */
+static inline int
+memo_put(char *in, size_t *n, const struct csv_field *f)
+{
+	if (*n + 2 + f->len > ATTRS_MEMO_BYTES)
+		return (-1);
+	in[*n] = (char)(f->len & 0xff);
+	in[*n + 1] = (char)(f->len >> 8);
+	if (f->len > 0)		/* most are empty: no call */
+		memcpy(in + *n + 2, f->p, f->len);
+	*n += 2 + f->len;
+	return (0);
+}
+
+/* The slots of compute()'s inputs that the file has. */
+static void
+memo_inputs(struct worker *w)
+{
+	static const int maps[] = { S_PRODUCT_MAP, S_TAGS, S_COST_CATS };
+	struct attrs_memo	*m = &w->memo;
+	size_t			 i;
+
+	for (i = 0; i < ATTR_NDIMS; i++)
+		if (w->col_of[dslot[i]] >= 0)
+			m->in_slot[m->nin++] = dslot[i];
+	for (i = 0; i < (size_t)w->ntagcols; i++)
+		m->in_slot[m->nin++] = S_NSLOTS + (int)i;
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+		if (w->col_of[maps[i]] >= 0)
+			m->in_slot[m->nin++] = maps[i];
+	if (m->nin == 0)
+		m->in_slot[m->nin++] = S_TAGS;	/* empty: one key */
+}
+
+/*
+ * The row's attrs from the memo when a row with the same inputs made
+ * them, else computed and kept. The inputs: every field compute() reads.
+ * Rows whose inputs and attrs are too long for a slot are computed each
+ * time.
+ */
+size_t
+ingest_attrs(struct worker *w, const struct csv_field *f, char *out)
+{
+	struct attrs_memo	*m = &w->memo;
+	uint64_t		 h;
+	size_t			 n = 0, o, i, j;
+	uint64_t		 dropped;
+
+	if (m->nin == 0)
+		memo_inputs(w);
+	for (i = 0; i < (size_t)m->nin; i++)
+		if (memo_put(m->in, &n, &f[m->in_slot[i]]) == -1)
+			return (compute(w, f, out));
+	h = XXH3_64bits(m->in, n);
+	/* Two ways: the pair's slot not hit last is the one replaced. */
+	i = h % (ATTRS_MEMO_SLOTS / 2) * 2;
+	for (j = i; j < i + 2; j++)
+		if (m->slot[j].hash == h && m->slot[j].inlen == n &&
+		    memcmp(m->slot[j].buf, m->in, n) == 0) {
+			o = m->slot[j].outlen;
+			memcpy(out, m->slot[j].buf + n, o);
+			w->rep->tags_dropped += m->slot[j].dropped;
+			m->victim[i / 2] = (unsigned char)(j == i);
+			return (o);
+		}
+	dropped = w->rep->tags_dropped;
+	o = compute(w, f, out);
+	dropped = w->rep->tags_dropped - dropped;
+	j = i + m->victim[i / 2];
+	if (n + o <= ATTRS_MEMO_BYTES && dropped <= UINT16_MAX) {
+		m->slot[j].hash = h;
+		m->slot[j].inlen = (uint16_t)n;
+		m->slot[j].outlen = (uint16_t)o;
+		m->slot[j].dropped = (uint16_t)dropped;
+		memcpy(m->slot[j].buf, m->in, n);
+		memcpy(m->slot[j].buf + n, out, o);
+		m->victim[i / 2] = (unsigned char)(j == i);
 	}
 	return (o);
 }

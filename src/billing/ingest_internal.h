@@ -108,6 +108,29 @@ struct reader {
 	size_t		 npre;
 };
 
+/*
+ * The attrs of recent rows by their inputs (ingest_attrs.c): a file has
+ * few distinct tag sets and zones, and parsing them costs a row more than
+ * all else in ingest_on_row(). Two-way on a hash of the inputs, which a
+ * hit compares in full. A slot's buf holds the inputs, then the attrs.
+ */
+#define ATTRS_MEMO_SLOTS	256
+#define ATTRS_MEMO_BYTES	1008	/* inputs + attrs of a slot */
+struct attrs_memo {
+	/* The slots compute() reads that the file has (others are always
+	 * empty), once known (nin > 0). */
+	int		 nin;
+	int		 in_slot[ATTR_NDIMS + CUR_TAG_COLUMNS_MAX + 3];
+	char		 in[ATTRS_MEMO_BYTES];	/* the row's inputs */
+	struct {
+		uint64_t	 hash;
+		uint16_t	 inlen, outlen;	/* 0, 0: empty */
+		uint16_t	 dropped;	/* tags_dropped of a computation */
+		char		 buf[ATTRS_MEMO_BYTES];
+	}		 slot[ATTRS_MEMO_SLOTS];
+	unsigned char	 victim[ATTRS_MEMO_SLOTS / 2];	/* 0 or 1 of a pair */
+};
+
 /* The parsing side of one file. */
 struct worker {
 	struct ingest	*ing;
@@ -124,6 +147,7 @@ struct worker {
 	char		 tagkind[CUR_TAG_COLUMNS_MAX];
 	const char	*tagkey[CUR_TAG_COLUMNS_MAX];
 	char		 jbuf[ATTRS_MAX];	/* JSON strings with escapes */
+	struct attrs_memo memo;
 	char		 last_start[13];
 	int64_t		 last_hour;
 	const char	*last_acct;		/* raw, as the file wrote it */
@@ -146,6 +170,10 @@ struct worker {
 void	ingest_digest_init(XXH3_state_t *);
 void	ingest_digest_hex(XXH3_state_t *, char out[INGEST_DIGEST_HEX + 1]);
 double	ingest_elapsed(const struct timespec *t0);
+/* The report's entry for the delivery's next file, named; NULL (e set)
+ * when the delivery failed already or has INGEST_FILES_MAX files. */
+struct ingest_file *ingest_file_next(struct ingest *, const char *name,
+	    struct err *);
 
 /* ingest_row.c */
 /* The payer's memberships of the period, indexed (once payer and period

@@ -162,18 +162,10 @@ int
 ingest_add_source(struct ingest *ing, const struct parquet_source *src,
     const char *name, struct err *e)
 {
-	struct ingest_report	*r = &ing->rep;
 	struct ingest_file	*file;
 
-	if (ing->broken)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "this delivery already failed"));
-	if (r->n_files >= INGEST_FILES_MAX)
-		return (err_set(e, ERR_LIMIT, NULL, NULL, "more than %d files "
-		    "in one delivery", INGEST_FILES_MAX));
-	file = &r->files[r->n_files];
-	memset(file, 0, sizeof(*file));
-	snprintf(file->name, sizeof(file->name), "%s", name);
+	if ((file = ingest_file_next(ing, name, e)) == NULL)
+		return (-1);
 	if (add_source(ing, src, file, e) == -1) {
 		ing->broken = 1;
 		return (-1);

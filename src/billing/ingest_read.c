@@ -197,15 +197,8 @@ ingest_add_fd(struct ingest *ing, int fd, const char *name, struct err *e)
 	int			 i, ncols, have_header = 0, rc = -1;
 	int			 threaded = 0;
 
-	if (ing->broken)
-		return (err_set(e, ERR_INVALID, NULL, NULL,
-		    "this delivery already failed"));
-	if (r->n_files >= INGEST_FILES_MAX)
-		return (err_set(e, ERR_LIMIT, NULL, NULL, "more than %d files "
-		    "in one delivery", INGEST_FILES_MAX));
-	file = &r->files[r->n_files];
-	memset(file, 0, sizeof(*file));
-	snprintf(file->name, sizeof(file->name), "%s", name);
+	if ((file = ingest_file_next(ing, name, e)) == NULL)
+		return (-1);
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
 		total = sb.st_size;
 

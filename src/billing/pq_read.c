@@ -469,16 +469,25 @@ scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
 	uint64_t		 left = (uint64_t)rg->num_rows;
 	uint64_t		 line = (uint64_t)rg->first_row + 2;
 	const struct csv_field	*src[CSV_SLOTS_MAX];
-	int			 slot[CSV_SLOTS_MAX];
+	struct csv_field	*f = t->f;
+	int			 slot[CSV_SLOTS_MAX], dcol[CSV_SLOTS_MAX];
+	int			 mcol[CSV_SLOTS_MAX];
 	size_t			 k, r;
-	int			 i, nw = p->nw;
+	int			 i, nd = 0, nm = 0;
 
-	for (i = 0; i < nw; i++) {
-		slot[i] = p->w[i].slot;
+	/* The columns a row copies (dcol, to slot) and the MAPs it builds
+	 * (mcol), apart: the row loop tests nothing. */
+	for (i = 0; i < p->nw; i++) {
 		if (pq_col_start(&t->c[i], g, e) == -1 ||
 		    (p->w[i].vleaf >= 0 && pq_col_start(&t->mv[i], g,
 		    e) == -1))
 			return (-1);
+		if (p->w[i].vleaf >= 0)
+			mcol[nm++] = i;
+		else {
+			slot[nd] = p->w[i].slot;
+			dcol[nd++] = i;
+		}
 	}
 	while (left > 0) {
 		if (batch(t, rg, left < PQ_BATCH ? left : PQ_BATCH, &k,
@@ -486,16 +495,16 @@ scan_rg(struct thr *t, int g, struct thr *helpers, struct err *e)
 			return (-1);
 		/* Where each column's fields of the batch are, in locals:
 		 * the row callback could alias anything in memory. */
-		for (i = 0; i < p->nw; i++)
-			src[i] = t->c[i].f + t->c[i].fi;
+		for (i = 0; i < nd; i++)
+			src[i] = t->c[dcol[i]].f + t->c[dcol[i]].fi;
 		for (r = 0; r < k; r++) {
-			for (i = 0; i < nw; i++)
-				if (p->w[i].vleaf < 0)
-					t->f[slot[i]] = src[i][r];
-				else if (map_row(t, i, &t->f[slot[i]],
+			for (i = 0; i < nd; i++)
+				f[slot[i]] = src[i][r];
+			for (i = 0; i < nm; i++)
+				if (map_row(t, mcol[i], &f[p->w[mcol[i]].slot],
 				    e) == -1)
 					return (-1);
-			if (s->sink->row(t->arg, t->f, line + r) != 0) {
+			if (s->sink->row(t->arg, f, line + r) != 0) {
 				if (s->sink->error != NULL)
 					(void)s->sink->error(t->arg, e);
 				return (-1);

@@ -576,9 +576,9 @@ cmd_serve(int argc, char **argv)
 		    (int)(colon - cfg.listen), cfg.listen, port);
 	}
 	mail.portal_url = portal_url;
-	webhook_worker_start(st, &mail);
-	if (import_s3 != NULL && ingest_s3_watch_start(st, import_s3,
-	    import_interval, &e) == -1) {
+	if (webhook_worker_start(st, &mail, &e) == -1 ||
+	    (import_s3 != NULL && ingest_s3_watch_start(st, import_s3,
+	    import_interval, &e) == -1)) {
 		webhook_worker_stop();
 		import_dir_stop(watch);
 		server_stop(srv);

@@ -325,7 +325,9 @@ struct onboard_step {
 
 /* A prerequisite still missing. key: PAYMENT_METHOD, CONTACT_PHONE,
  * MEMBER_TO_REMOVE, MEMBER_PAYMENT_METHOD, MEMBER_CONTACT_PHONE,
- * OPEN_INVITATION. */
+ * OPEN_INVITATION; in live mode, where AWS does not show an account's
+ * billing information, PAYMENT_METHOD_UNSEEN and
+ * MEMBER_PAYMENT_METHOD_UNSEEN (to check). */
 struct onboard_prereq {
 	const char	*key;
 	char		 account_id[ACCOUNT_ID_LEN + 1];

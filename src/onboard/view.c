@@ -435,7 +435,16 @@ prerequisites(struct store *st, const struct orgport *org, struct arena *a,
 		    "%.100s to send a new one.", onboard_state_name(v->state), msp);
 	}
 	if (v->o.case_no == 2 && !left &&
-	    account_get(st, v->o.account_id, &acct, NULL) == 0) {
+	    account_get(st, v->o.account_id, &acct, NULL) == -1) {
+		/* Live: the account is at AWS, which shows nobody its
+		 * billing information. */
+		q = pre_add(p, &n, cap, "PAYMENT_METHOD_UNSEEN",
+		    v->o.account_id);
+		snprintf(q->text, sizeof(q->text), "Only to leave first: "
+		    "check that account %s has a payment method and a "
+		    "verified contact phone number (AWS does not show them "
+		    "to %.100s).", v->o.account_id, msp);
+	} else if (v->o.case_no == 2 && !left) {
 		if (acct.payment_method[0] == '\0') {
 			q = pre_add(p, &n, cap, "PAYMENT_METHOD", acct.id);
 			snprintf(q->text, sizeof(q->text), "Only to leave "
@@ -464,8 +473,18 @@ prerequisites(struct store *st, const struct orgport *org, struct arena *a,
 			snprintf(q->text, sizeof(q->text), "Remove member "
 			    "account %s (%s) from %s.", mv[i].id, mv[i].email,
 			    v->o.prev_org_id);
-			if (account_get(st, mv[i].id, &acct, NULL) == -1)
+			if (account_get(st, mv[i].id, &acct, NULL) == -1) {
+				if ((q = pre_add(p, &n, cap,
+				    "MEMBER_PAYMENT_METHOD_UNSEEN",
+				    mv[i].id)) != NULL)
+					snprintf(q->text, sizeof(q->text),
+					    "Member account %s needs a payment "
+					    "method and a verified contact phone "
+					    "before it can be removed: check "
+					    "them (AWS does not show them to "
+					    "%.100s).", mv[i].id, msp);
 				continue;
+			}
 			if (acct.payment_method[0] == '\0' && (q = pre_add(p,
 			    &n, cap, "MEMBER_PAYMENT_METHOD", acct.id)) != NULL)
 				snprintf(q->text, sizeof(q->text), "Member "

@@ -11,7 +11,6 @@
 #include <sys/time.h>
 
 #include <netdb.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "billing/money.h"
 #include "core/clock.h"
 #include "core/codec.h"
+#include "core/every.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "onboard/onboard.h"
@@ -229,55 +229,61 @@ webhook_run(struct store *st, const char *channel,
 	return ((int)n);
 }
 
-static pthread_t	 worker;
-static int		 worker_on;
-static volatile int	 worker_stop;
+static struct every	*budgets, *deliveries;
+static struct store	*worker_st;
 static struct alert_mail worker_mail;
 
-static void *
-worker_main(void *arg)
+static void
+budgets_run(void *arg)
 {
-	struct store	*st = arg;
 	struct arena	 a;
 	struct err	 e;
-	int		 tick = 0;
 
-	while (!worker_stop) {
-		arena_init(&a);
-		err_clear(&e);
-		/* Budgets every 5 s, webhooks every second. */
-		if (tick++ % 5 == 0 && budget_check(st, &a, "", NULL, NULL,
-		    &e) == -1 && e.code != ERR_NOT_FOUND)
-			log_warnx("budgets: %s", e.msg);
-		err_clear(&e);
-		if (webhook_run(st, "", &worker_mail, &e) == -1)
-			log_warnx("alert deliveries: %s", e.msg);
-		arena_release(&a);
-		for (int i = 0; i < 10 && !worker_stop; i++)
-			usleep(100 * 1000);
-	}
-	return (NULL);
+	(void)arg;
+	arena_init(&a);
+	err_clear(&e);
+	if (budget_check(worker_st, &a, "", NULL, NULL, &e) == -1 &&
+	    e.code != ERR_NOT_FOUND)
+		log_warnx("budgets: %s", e.msg);
+	arena_release(&a);
 }
 
-void
-webhook_worker_start(struct store *st, const struct alert_mail *mail)
+static void
+deliveries_run(void *arg)
 {
-	if (worker_on)
-		return;
+	struct err	 e;
+
+	(void)arg;
+	err_clear(&e);
+	if (webhook_run(worker_st, "", &worker_mail, &e) == -1)
+		log_warnx("alert deliveries: %s", e.msg);
+}
+
+int
+webhook_worker_start(struct store *st, const struct alert_mail *mail,
+    struct err *e)
+{
+	if (budgets != NULL)
+		return (0);
 	memset(&worker_mail, 0, sizeof(worker_mail));
 	if (mail != NULL)
 		worker_mail = *mail;
-	worker_stop = 0;
-	if (pthread_create(&worker, NULL, worker_main, st) == 0)
-		worker_on = 1;
+	worker_st = st;
+	if (every_start("budget checks", 5, budgets_run, NULL, &budgets,
+	    e) == -1)
+		return (-1);
+	if (every_start("alert deliveries", 1, deliveries_run, NULL,
+	    &deliveries, e) == -1) {
+		webhook_worker_stop();
+		return (-1);
+	}
+	return (0);
 }
 
 void
 webhook_worker_stop(void)
 {
-	if (!worker_on)
-		return;
-	worker_stop = 1;
-	pthread_join(worker, NULL);
-	worker_on = 0;
+	every_stop(deliveries);
+	every_stop(budgets);
+	deliveries = budgets = NULL;
 }

@@ -42,9 +42,11 @@ struct alert_mail {
  */
 int	webhook_run(struct store *, const char *channel,
 	    const struct alert_mail *mail, struct err *);
-/* Starts a thread that runs budget_check every 5 s and webhook_run every
- * second, while the server runs; mail is kept (the caller's). */
-void	webhook_worker_start(struct store *, const struct alert_mail *mail);
+/* Starts the jobs (core/every.h) that run budget_check every 5 s and
+ * webhook_run every second, while the server runs; mail is kept (the
+ * caller's). */
+int	webhook_worker_start(struct store *, const struct alert_mail *mail,
+	    struct err *);
 void	webhook_worker_stop(void);
 
 /* rest/mail.c: the alert as an e-mail, and its sending. */

@@ -507,6 +507,10 @@ def test_plan_page_live_points_at_the_aws_console(upstream, live_db):
         assert "Leave organization" in page
         assert "In this console:" not in page and "Sign in to the console" not in page
         assert "pays AWS for it today" in page
+        # AWS shows nobody the account's payment method: the plan says to
+        # check it rather than "Nothing is missing".
+        assert 'data-prereq="PAYMENT_METHOD_UNSEEN"' in page
+        assert "Nothing is missing" not in page
         # AWS does not say which organization it was in: no empty "( )".
         intro = re.search(r'id="case-text">(.*?)</p>', page, re.S).group(1)
         assert "another organization, whose management account" in intro, intro

@@ -136,6 +136,47 @@ TEST(ingest_attrs_legacy_columns_and_the_cap)
 	}
 }
 
+/* The memo (ingest_internal.h): a row like an earlier one gets the same
+ * attrs and counts its dropped tags again; the same buffer with other
+ * bytes is another row. */
+TEST(ingest_attrs_memo)
+{
+	struct csv_field	 f[CSV_SLOTS_MAX];
+	struct ingest_report	 rep;
+	struct worker		*w = worker(&rep, f);
+	char			 out[ATTRS_MAX + 8], first[ATTRS_MAX + 8];
+	char			 tags[] = "{\"user:Owner\": \"alice\"}";
+	char			 json[20000];
+	size_t			 n, o;
+	uint64_t		 dropped;
+	int			 i;
+
+	field(&f[S_AZ], "eu-west-1b");
+	field(&f[S_TAGS], tags);
+	n = ingest_attrs(w, f, first);
+	CHECK_STR(shown(first, n), "eu-west-1b||||||#tOwner|alice");
+	memcpy(tags + 16, "carol", 5);	/* same pointer, other value */
+	n = ingest_attrs(w, f, out);
+	CHECK_STR(shown(out, n), "eu-west-1b||||||#tOwner|carol");
+	memcpy(tags + 16, "alice", 5);
+	CHECK_INT((int)ingest_attrs(w, f, out), (int)strlen(
+	    "eu-west-1b||||||#tOwner|alice"));
+	CHECK(memcmp(out, first, n) == 0);
+
+	o = (size_t)snprintf(json, sizeof(json), "{");
+	for (i = 0; i < 12; i++)
+		o += (size_t)snprintf(json + o, sizeof(json) - o,
+		    "%s\"user:k%02d\": \"%0250d\"", i ? ", " : "", i, i);
+	snprintf(json + o, sizeof(json) - o, "}");
+	field(&f[S_TAGS], json);
+	n = ingest_attrs(w, f, first);
+	dropped = rep.tags_dropped;
+	CHECK(dropped > 0);
+	CHECK_INT((int)ingest_attrs(w, f, out), (int)n);
+	CHECK(memcmp(out, first, n) == 0);
+	CHECK_INT((int)rep.tags_dropped, (int)(2 * dropped));
+}
+
 TEST(ce_match_options)
 {
 	CHECK(ce_match("prod-eu", "prod-eu", 0));
