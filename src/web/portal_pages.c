@@ -946,15 +946,26 @@ ca_chosen(const char *const *vals, size_t n, const char *v)
 	return (0);
 }
 
+/* How value v of d reads: by its label only when the viewer's range has
+ * it (one of vals), never for a value that comes from the URL alone (an
+ * account id of another customer must not give its name away). */
+static const char *
+ca_value_text(struct ctx *c, const struct ca_dim *d, const char *v,
+    const char **vals, size_t n)
+{
+	return (d->label != NULL && ca_chosen(vals, n, v) ? d->label(c, v) :
+	    v);
+}
+
 static void
 ca_pick_option(struct ctx *c, const struct ca_dim *d, const char *v,
-    int checked, const char *note)
+    const char *text, int checked, const char *note)
 {
 	buf_printf(c->b, "<label><input type=\"checkbox\" name=\"%s\" "
 	    "value=\"", d->param);
 	html_escape(c->b, v);
 	buf_adds(c->b, checked ? "\" checked> " : "\"> ");
-	html_escape(c->b, d->label != NULL ? d->label(c, v) : v);
+	html_escape(c->b, text);
 	buf_adds(c->b, note);
 	buf_adds(c->b, "</label>");
 }
@@ -977,19 +988,19 @@ ca_pick(struct ctx *c, const struct ca_dim *d, const char *const *chosen,
 	if (nchosen == 0)
 		buf_adds(c->b, "All");
 	else if (nchosen == 1)
-		html_escape(c->b, d->label != NULL ? d->label(c, chosen[0]) :
-		    chosen[0]);
+		html_escape(c->b, ca_value_text(c, d, chosen[0], vals, n));
 	else
 		buf_printf(c->b, "%zu chosen", nchosen);
 	buf_printf(c->b, "</span></summary><fieldset><legend>%s (none "
 	    "ticked: all)</legend>", ce_dim_label(d->dim));
 	for (j = 0; j < n; j++)
 		if (*vals[j] != '\0')	/* a Tax line's region */
-			ca_pick_option(c, d, vals[j], ca_chosen(chosen,
+			ca_pick_option(c, d, vals[j], d->label != NULL ?
+			    d->label(c, vals[j]) : vals[j], ca_chosen(chosen,
 			    nchosen, vals[j]), "");
 	for (j = 0; j < nchosen; j++)
 		if (!ca_chosen(vals, n, chosen[j]))
-			ca_pick_option(c, d, chosen[j], 1,
+			ca_pick_option(c, d, chosen[j], chosen[j], 1,
 			    " (none in this range)");
 	buf_adds(c->b, "</fieldset></details>");
 }
