@@ -13,6 +13,7 @@
 #include "billing/pricing.h"
 #include "billing/service.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "onboard/onboard.h"
 
 #define PAGE_W		595.276f
@@ -25,9 +26,13 @@
 #define TOTALS_H	165.0f		/* subtotal, tax, total, note, payment */
 #define TEXT_MAX	512
 
+#define LOGO_H		26.0f		/* in the band, 36 high */
+#define LOGO_W_MAX	104.0f
+
 struct pdf_ctx {
 	HPDF_Doc	 pdf;
 	HPDF_Font	 font, bold;
+	HPDF_Image	 logo;		/* NULL: none */
 	HPDF_STATUS	 error;
 };
 
@@ -255,14 +260,28 @@ draw_header(struct pdf_ctx *c, HPDF_Page pg, const struct invoice_doc *d)
 	const struct invoice	*h = &d->h;
 	char			 buf[128], from[sizeof(h->bill_from) + 1];
 	char			*nl;
-	float			 y;
+	float			 x, y, lw, lh;
 
-	/* The band of the brand the invoice was sent under. */
+	/* The band of the brand the invoice was sent under, its logo at
+	 * the left (LOGO_H high, at most LOGO_W_MAX wide), then its name. */
 	fill_brand(pg, h->brand_color);
 	HPDF_Page_Rectangle(pg, 0, PAGE_H - 36, PAGE_W, 36);
 	HPDF_Page_Fill(pg);
+	x = MARGIN;
+	if (c->logo != NULL) {
+		lw = LOGO_H * HPDF_Image_GetWidth(c->logo) /
+		    HPDF_Image_GetHeight(c->logo);
+		lh = LOGO_H;
+		if (lw > LOGO_W_MAX) {
+			lh = LOGO_H * LOGO_W_MAX / lw;
+			lw = LOGO_W_MAX;
+		}
+		HPDF_Page_DrawImage(pg, c->logo, x, PAGE_H - 18 - lh / 2, lw,
+		    lh);
+		x += lw + 8;
+	}
 	HPDF_Page_SetRGBFill(pg, 1, 1, 1);
-	text_fit(c, pg, c->bold, 13, MARGIN, PAGE_H - 23, 250,
+	text_fit(c, pg, c->bold, 13, x, PAGE_H - 23, 250,
 	    h->brand_name[0] ? h->brand_name : "");
 	if (h->support_contact[0])
 		text_right(c, pg, c->font, 8.5f, PAGE_W - MARGIN, PAGE_H - 22,
@@ -435,9 +454,35 @@ new_page(struct pdf_ctx *c, const struct invoice_doc *d, int page)
 	return (pg);
 }
 
+/*
+ * The MSP's PNG logo (msp_pdf_logo_get) as an image XObject, with a soft
+ * mask for its alpha. It was checked when it was set; should libharu
+ * still refuse it, the invoice goes out without it rather than not at
+ * all.
+ */
+static void
+load_logo(struct pdf_ctx *c, struct store *st, struct arena *a)
+{
+	const unsigned char	*png;
+	size_t			 len;
+	struct err		 e;
+
+	err_clear(&e);
+	if (msp_pdf_logo_get(st, a, &png, &len, &e) == -1)
+		return;
+	c->logo = HPDF_LoadPngImageFromMem(c->pdf, png, (HPDF_UINT)len);
+	if (c->error != 0) {
+		log_warnx("invoice pdf: the logo cannot be drawn (libharu "
+		    "error 0x%04x); left out", (unsigned)c->error);
+		c->logo = NULL;
+		c->error = 0;
+		HPDF_ResetError(c->pdf);
+	}
+}
+
 int
-invoice_pdf(const struct invoice_doc *d, struct buf *out, int *pages_out,
-    struct err *e)
+invoice_pdf(struct store *st, struct arena *a, const struct invoice_doc *d,
+    struct buf *out, int *pages_out, struct err *e)
 {
 	const struct invoice	*h = &d->h;
 	struct pdf_ctx		 c;
@@ -474,6 +519,7 @@ invoice_pdf(const struct invoice_doc *d, struct buf *out, int *pages_out,
 	    h->number : h->id);
 	HPDF_SetInfoAttr(c.pdf, HPDF_INFO_TITLE, buf);
 	HPDF_SetInfoAttr(c.pdf, HPDF_INFO_CREATOR, "payerlink");
+	load_logo(&c, st, a);
 
 	rows = row_count(d, &nadj);
 	pages = paginate(rows);

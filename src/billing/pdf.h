@@ -4,10 +4,12 @@
  * libharu (Debian libhpdf): the MSP's name and address and the customer's
  * (frozen on the document), number, dates, period covered, the lines by
  * account and service, adjustments, subtotal, tax, total, "Page i of N",
- * as many A4 pages as the lines need. Built-in Helvetica (WinAnsi):
+ * as many A4 pages as the lines need, under a band of the brand's colour
+ * with its logo (msp_pdf_logo_get: the MSP's current PNG; none for an
+ * SVG-only brand) and name. Built-in Helvetica (WinAnsi):
  * characters it cannot show become '?'. The output depends only on the
- * document (the PDF dates are the issue date), so an issued invoice's PDF
- * is the same bytes every time.
+ * document and the logo (the PDF dates are the issue date), so an issued
+ * invoice's PDF is the same bytes every time while the logo stays.
  */
 #ifndef BILLING_PDF_H
 #define BILLING_PDF_H
@@ -16,8 +18,9 @@
 #include "core/buf.h"
 #include "core/err.h"
 
-/* Appends the PDF to out; *pages_out (may be NULL) the page count. */
-int	invoice_pdf(const struct invoice_doc *, struct buf *out,
-	    int *pages_out /* OUT */, struct err *);
+/* Appends the PDF to out; *pages_out (may be NULL) the page count. Reads
+ * the logo in a transaction of its own (the caller has none open). */
+int	invoice_pdf(struct store *, struct arena *, const struct invoice_doc *,
+	    struct buf *out, int *pages_out /* OUT */, struct err *);
 
 #endif

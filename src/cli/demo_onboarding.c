@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The demo's MSP, customers and onboarding requests: see demo_onboarding.h. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "cli/cli.h"
 #include "cli/demo_onboarding.h"
+#include "core/buf.h"
+#include "core/xmalloc.h"
 #include "onboard/onboard.h"
 
 #define DEMO_MSP_EMAIL	"msp@payerlink.example"
@@ -29,6 +33,130 @@ static const char demo_logo[] =
     "d=\"M25 33l5 5 10-11\" stroke=\"#6b2fa3\" stroke-width=\"4\" "
     "fill=\"none\"/></svg>\n";
 
+/*
+ * The same logo as a PNG for invoice PDFs (libharu draws no SVG), drawn
+ * here from the SVG's shapes rather than shipped as bytes: DEMO_LOGO_PX
+ * square, 4x4 samples a pixel, transparent outside the rounded square.
+ */
+#define DEMO_LOGO_PX	128
+#define DEMO_LOGO_SS	4
+
+static int
+in_disk(double x, double y, double cx, double cy, double r)
+{
+	return ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r);
+}
+
+/* Distance from (x, y) to the segment (ax, ay)-(bx, by), squared. */
+static double
+seg_dist2(double x, double y, double ax, double ay, double bx, double by)
+{
+	double	 t, dx = bx - ax, dy = by - ay;
+
+	t = ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy);
+	t = t < 0 ? 0 : t > 1 ? 1 : t;
+	dx = ax + t * dx - x;
+	dy = ay + t * dy - y;
+	return (dx * dx + dy * dy);
+}
+
+/* Which of the SVG's shapes (in its 64 x 64 box) is on top at (x, y):
+ * 0 none, 1 the purple square, 2 the white cloud (three arcs closed by a
+ * flat bottom), 3 the purple tick. */
+static int
+demo_logo_at(double x, double y)
+{
+	double	 cx = x < 14 ? 14 : x > 50 ? 50 : x;
+	double	 cy = y < 14 ? 14 : y > 50 ? 50 : y;
+
+	if (!in_disk(x, y, cx, cy, 14))
+		return (0);
+	if (seg_dist2(x, y, 25, 33, 30, 38) <= 4 ||
+	    seg_dist2(x, y, 30, 38, 40, 27) <= 4)
+		return (3);
+	if (y <= 42 && (in_disk(x, y, 18.5, 33, 9) ||
+	    in_disk(x, y, 30.8, 26.3, 12) || in_disk(x, y, 44, 32, 10) ||
+	    (x >= 18.5 && x <= 44 && y >= 26.3)))
+		return (2);
+	return (1);
+}
+
+static void
+png_chunk(struct buf *b, const char *type, const unsigned char *p,
+    size_t len)
+{
+	unsigned char	 be[4];
+	uLong		 crc;
+
+	be[0] = (unsigned char)(len >> 24);
+	be[1] = (unsigned char)(len >> 16);
+	be[2] = (unsigned char)(len >> 8);
+	be[3] = (unsigned char)len;
+	buf_add(b, be, 4);
+	buf_add(b, type, 4);
+	buf_add(b, p, len);
+	crc = crc32(crc32(0L, (const Bytef *)type, 4), p, (uInt)len);
+	be[0] = (unsigned char)(crc >> 24);
+	be[1] = (unsigned char)(crc >> 16);
+	be[2] = (unsigned char)(crc >> 8);
+	be[3] = (unsigned char)crc;
+	buf_add(b, be, 4);
+}
+
+/* The demo's logo as an RGBA PNG into b. */
+static void
+demo_logo_png(struct buf *b)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r',
+	    '\n', 0x1a, '\n' };
+	static const unsigned char ihdr[13] = { 0, 0, 0, DEMO_LOGO_PX, 0, 0,
+	    0, DEMO_LOGO_PX, 8, 6, 0, 0, 0 };
+	static const unsigned char rgb[4][3] = { { 0, 0, 0 },
+	    { 0x6b, 0x2f, 0xa3 }, { 0xff, 0xff, 0xff }, { 0x6b, 0x2f, 0xa3 } };
+	const size_t	 row = 1 + 4 * DEMO_LOGO_PX;
+	unsigned char	*raw, *z, *p;
+	uLongf		 zlen;
+	double		 k = 64.0 / (DEMO_LOGO_PX * DEMO_LOGO_SS);
+	unsigned	 sum[4];
+	int		 x, y, i, j, s, c;
+
+	raw = xcalloc(DEMO_LOGO_PX, row);
+	for (y = 0; y < DEMO_LOGO_PX; y++) {
+		p = raw + (size_t)y * row + 1;	/* filter 0: none */
+		for (x = 0; x < DEMO_LOGO_PX; x++, p += 4) {
+			memset(sum, 0, sizeof(sum));
+			for (i = 0; i < DEMO_LOGO_SS; i++)
+				for (j = 0; j < DEMO_LOGO_SS; j++) {
+					s = demo_logo_at(((x * DEMO_LOGO_SS +
+					    j) + 0.5) * k, ((y * DEMO_LOGO_SS +
+					    i) + 0.5) * k);
+					if (s == 0)
+						continue;
+					for (c = 0; c < 3; c++)
+						sum[c] += rgb[s][c];
+					sum[3]++;
+				}
+			/* Colour averaged over the covered samples, alpha
+			 * the share covered. */
+			for (c = 0; c < 3; c++)
+				p[c] = (unsigned char)(sum[3] ? sum[c] /
+				    sum[3] : 0);
+			p[3] = (unsigned char)(sum[3] * 255 /
+			    (DEMO_LOGO_SS * DEMO_LOGO_SS));
+		}
+	}
+	zlen = compressBound(DEMO_LOGO_PX * row);
+	z = xmalloc(zlen);
+	if (compress2(z, &zlen, raw, DEMO_LOGO_PX * row, 9) != Z_OK)
+		zlen = 0;
+	buf_add(b, sig, sizeof(sig));
+	png_chunk(b, "IHDR", ihdr, sizeof(ihdr));
+	png_chunk(b, "IDAT", z, zlen);
+	png_chunk(b, "IEND", (const unsigned char *)"", 0);
+	xfree(z);
+	xfree(raw);
+}
+
 int
 demo_onboarding(struct store *st, FILE *out)
 {
@@ -45,8 +173,10 @@ demo_onboarding(struct store *st, FILE *out)
 	struct err		 e;
 	struct brand_input	 bi;
 	struct msp_brand	 b;
+	struct buf		 png;
 	char			 note[BRAND_NOTE_MAX];
 	size_t			 i;
+	int			 rc;
 
 	err_clear(&e);
 	memset(&ci, 0, sizeof(ci));
@@ -70,7 +200,13 @@ demo_onboarding(struct store *st, FILE *out)
 	bi.support_url = "https://demo-msp.example/help";
 	bi.logo = (const unsigned char *)demo_logo;
 	bi.logo_len = sizeof(demo_logo) - 1;
-	if (msp_brand_set(st, NULL, &bi, &b, note, &e) == -1)
+	buf_init(&png, 0);
+	demo_logo_png(&png);
+	bi.pdf_logo = (const unsigned char *)png.ptr;
+	bi.pdf_logo_len = png.len;
+	rc = msp_brand_set(st, NULL, &bi, &b, note, &e);
+	buf_release(&png);
+	if (rc == -1)
 		return (cli_fail(&e));
 	fprintf(out, "brand: %s, colour %s, support %s\n", b.name, b.color,
 	    b.support_email);

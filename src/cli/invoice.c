@@ -128,7 +128,7 @@ pdf_all(struct store *st, struct arena *ar, const struct opts *o,
 			continue;
 		buf_reset(&b);
 		if (invoice_get(st, ar, NULL, v[i].id, &d, e) == -1 ||
-		    invoice_pdf(&d, &b, &np, e) == -1)
+		    invoice_pdf(st, ar, &d, &b, &np, e) == -1)
 			goto fail;
 		snprintf(path, sizeof(path), "%s/%s.pdf", o->dir,
 		    v[i].number[0] ? v[i].number : v[i].id);
@@ -319,7 +319,7 @@ sub_pdf(struct run *r, int argc, char **argv, struct err *e)
 	if (r->o.all)
 		return (pdf_all(r->st, &r->ar, &r->o, e));
 	if (target(r->st, &r->ar, &r->o, argc, argv, &d, NULL, e) == -1 ||
-	    invoice_pdf(&d, &r->b, &pages, e) == -1)
+	    invoice_pdf(r->st, &r->ar, &d, &r->b, &pages, e) == -1)
 		return (-1);
 	if (r->o.out == NULL) {
 		fwrite(r->b.ptr, 1, r->b.len, stdout);

@@ -25,6 +25,7 @@ static const char usage_text[] =
 "       payerlink msp show [--json]\n"
 "       payerlink msp brand --name N --support-email E [--color '#RRGGBB']\n"
 "                           [--logo FILE.png|FILE.svg | --no-logo]\n"
+"                           [--pdf-logo FILE.png | --no-pdf-logo]\n"
 "                           [--support-url U] [--adapt-color] [--json]\n"
 "       payerlink msp connect [--profile P] [--region R] [--name N]\n"
 "                             [--url URL] [--json]\n"
@@ -60,9 +61,14 @@ static const char usage_text[] =
 "white on it must reach a contrast of 4.5:1 (WCAG AA): a lighter colour is\n"
 "refused, naming a darker shade that passes; --adapt-color takes that\n"
 "shade instead and says so. The logo is a PNG or SVG file of at most\n"
-"100 KiB (an SVG without scripts); it is also the favicon. Only the\n"
-"options given change. --json prints {\"Name\", \"Color\", \"SupportEmail\",\n"
-"\"SupportUrl\", \"LogoType\", \"Set\", \"Adapted\"}.\n"
+"100 KiB (an SVG without scripts); it is also the favicon. Invoice PDFs\n"
+"show a PNG only: --pdf-logo, else the logo when it is a PNG; with an SVG\n"
+"logo and no --pdf-logo the PDF shows the brand's name alone. A PNG is\n"
+"checked when it is given: at most 1024 pixels a side, 8 bits a channel\n"
+"(palettes and greys also fewer), not interlaced; transparency is kept.\n"
+"Only the options given change. --json prints {\"Name\", \"Color\",\n"
+"\"SupportEmail\", \"SupportUrl\", \"LogoType\", \"PdfLogo\", \"Set\",\n"
+"\"Adapted\"} (PdfLogo: \"pdf-logo\", \"logo\" or null, which the PDFs show).\n"
 "\n"
 "connect makes the installation live (docs/live.md): with the AWS\n"
 "credentials of --profile (else the SDKs' chain: AWS_ACCESS_KEY_ID...,\n"
@@ -88,6 +94,10 @@ print_brand(const struct msp_brand *b)
 		    b->support_url[0] != '\0' ? "  " : "", b->support_url);
 	printf("Logo:           %s\n", b->logo_type[0] != '\0' ? b->logo_type :
 	    "none (a built-in icon)");
+	printf("Invoice PDFs:   %s\n", brand_pdf_logo(b) == NULL ? "the name "
+	    "alone (no PNG logo: payerlink msp brand --pdf-logo FILE.png)" :
+	    strcmp(brand_pdf_logo(b), "logo") == 0 ? "the logo" :
+	    "the PDF logo (image/png)");
 }
 
 static void
@@ -184,35 +194,43 @@ read_logo(const char *path, unsigned char **data, size_t *len)
 	return (0);
 }
 
+/* An image option's file into *data, *len; nothing without a path. */
+static int
+read_image(const char *path, const unsigned char **data, size_t *len,
+    unsigned char **owned)
+{
+	if (path == NULL)
+		return (0);
+	if (read_logo(path, owned, len) == -1)
+		return (-1);
+	if (*len == 0) {
+		fprintf(stderr, "payerlink: %s: the file is empty\n", path);
+		return (-1);
+	}
+	/* Too large: refused by size before its bytes are read. */
+	*data = *owned;
+	return (0);
+}
+
 /* msp brand. */
 static int
 msp_brand(const char *db, struct brand_input *in, const char *logo_path,
-    int json)
+    const char *pdf_logo_path, int json)
 {
 	struct msp_brand b;
-	struct store	*st;
+	struct store	*st = NULL;
 	struct err	 e;
-	unsigned char	*logo = NULL;
+	unsigned char	*logo = NULL, *pdf_logo = NULL;
 	char		 note[BRAND_NOTE_MAX];
 	json_t		*o;
-	int		 rc = 0;
+	int		 rc = 1;
 
-	if (logo_path != NULL) {
-		if (read_logo(logo_path, &logo, &in->logo_len) == -1)
-			return (1);
-		if (in->logo_len == 0) {
-			xfree(logo);
-			fprintf(stderr, "payerlink: %s: the file is empty\n",
-			    logo_path);
-			return (1);
-		}
-		/* Too large: refused by size before its bytes are read. */
-		in->logo = logo;
-	}
-	if ((st = cli_open(cli_db_path(db), STORE_EMULATOR)) == NULL) {
-		xfree(logo);
-		return (1);
-	}
+	if (read_image(logo_path, &in->logo, &in->logo_len, &logo) == -1 ||
+	    read_image(pdf_logo_path, &in->pdf_logo, &in->pdf_logo_len,
+	    &pdf_logo) == -1 ||
+	    (st = cli_open(cli_db_path(db), STORE_EMULATOR)) == NULL)
+		goto out;
+	rc = 0;
 	err_clear(&e);
 	if (msp_brand_set(st, NULL, in, &b, note, &e) == -1)
 		rc = cli_fail(&e);
@@ -226,8 +244,11 @@ msp_brand(const char *db, struct brand_input *in, const char *logo_path,
 			printf("Note: %s\n", note);
 		print_brand(&b);
 	}
-	store_close(st);
+out:
+	if (st != NULL)
+		store_close(st);
 	xfree(logo);
+	xfree(pdf_logo);
 	return (rc);
 }
 
@@ -315,6 +336,8 @@ cmd_msp(int argc, char **argv)
 		{ "hourly-resource-data", required_argument, NULL, 'H' },
 		{ "logo", required_argument, NULL, 'l' },
 		{ "no-logo", no_argument, NULL, 'N' },
+		{ "pdf-logo", required_argument, NULL, 'F' },
+		{ "no-pdf-logo", no_argument, NULL, 'G' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "colour", required_argument, NULL, 'c' },
 		{ "support-email", required_argument, NULL, 's' },
@@ -324,7 +347,7 @@ cmd_msp(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct brand_input	 bi;
-	const char		*logo_path = NULL;
+	const char		*logo_path = NULL, *pdf_logo_path = NULL;
 	int			 brand_only = 0;
 	struct msp_input	 in;
 	struct msp		 m;
@@ -355,6 +378,11 @@ cmd_msp(int argc, char **argv)
 			bi.logo = (const unsigned char *)"";
 			brand_only = 1;
 			break;
+		case 'F': pdf_logo_path = optarg; brand_only = 1; break;
+		case 'G':
+			bi.pdf_logo = (const unsigned char *)"";
+			brand_only = 1;
+			break;
 		case 'c': bi.color = optarg; brand_only = 1; break;
 		case 's': bi.support_email = optarg; brand_only = 1; break;
 		case 'S': bi.support_url = optarg; brand_only = 1; break;
@@ -378,9 +406,10 @@ cmd_msp(int argc, char **argv)
 	argv += optind;
 	if (strcmp(sub, "brand") == 0 && argc == 0 && profile == NULL &&
 	    region == NULL)
-		return (msp_brand(db, &bi, logo_path, json));
+		return (msp_brand(db, &bi, logo_path, pdf_logo_path, json));
 	if (brand_only)
-		return (cli_usage("payerlink: --logo, --color, --support-email, "
+		return (cli_usage("payerlink: --logo, --pdf-logo, --color, "
+		    "--support-email, "
 		    "--support-url and --adapt-color are options of msp brand\n"));
 	if ((strcmp(sub, "connect") == 0 || strcmp(sub, "sync") == 0) &&
 	    argc == 0)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <zlib.h>
 
 #include "core/codec.h"
 #include "core/xmalloc.h"
@@ -173,6 +174,80 @@ svg_ok(const unsigned char *p, size_t len, struct err *e)
 	return (0);
 }
 
+static uint32_t
+be32(const unsigned char *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3]);
+}
+
+/*
+ * A PNG the invoice PDF can draw (libharu decodes it with libpng): checked
+ * when it is set, so a PDF never meets one it cannot show. Every chunk
+ * whole, its CRC right, IHDR first and IEND last; at most BRAND_LOGO_PX
+ * pixels a side; 8 bits a channel (palettes and greys also fewer);
+ * not interlaced. Alpha is kept: the PDF gives it a soft mask.
+ */
+static int
+png_ok(const char *what, const unsigned char *p, size_t len, struct err *e)
+{
+	static const char	*colors[] = { "grey", NULL, "RGB", "palette",
+	    "grey with alpha", NULL, "RGBA" };
+	const unsigned char	*c = p + sizeof(png_sig);
+	uint32_t		 w, h, n;
+	unsigned		 depth, color;
+	int			 idat = 0;
+
+	for (;;) {
+		if ((size_t)(p + len - c) < 12)
+			return (err_set(e, ERR_INVALID, NULL, NULL, "%s: a "
+			    "truncated PNG file (no IEND chunk)", what));
+		n = be32(c);
+		if (n > (size_t)(p + len - c) - 12)
+			return (err_set(e, ERR_INVALID, NULL, NULL, "%s: a "
+			    "truncated PNG file (a chunk runs past its end)",
+			    what));
+		if (crc32(crc32(0L, Z_NULL, 0), c + 4, n + 4) !=
+		    be32(c + 8 + n))
+			return (err_set(e, ERR_INVALID, NULL, NULL, "%s: a "
+			    "damaged PNG file (chunk %.4s fails its CRC)",
+			    what, (const char *)c + 4));
+		if (c == p + sizeof(png_sig) && (memcmp(c + 4, "IHDR", 4) !=
+		    0 || n != 13))
+			return (err_set(e, ERR_INVALID, NULL, NULL, "%s: not "
+			    "a PNG file (no IHDR chunk first)", what));
+		if (memcmp(c + 4, "IDAT", 4) == 0)
+			idat = 1;
+		if (memcmp(c + 4, "IEND", 4) == 0)
+			break;
+		c += 12 + n;
+	}
+	if (!idat)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: a PNG file "
+		    "without image data", what));
+	c = p + sizeof(png_sig) + 8;
+	w = be32(c);
+	h = be32(c + 4);
+	depth = c[8];
+	color = c[9];
+	if (w == 0 || h == 0 || w > BRAND_LOGO_PX || h > BRAND_LOGO_PX)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: %ux%u "
+		    "pixels; at most %dx%d", what, (unsigned)w, (unsigned)h,
+		    BRAND_LOGO_PX, BRAND_LOGO_PX));
+	if (color > 6 || colors[color] == NULL || c[10] != 0 || c[11] != 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: an "
+		    "unsupported PNG (colour type %u)", what, color));
+	if (depth != 8 && !((color == 0 || color == 3) && (depth == 1 ||
+	    depth == 2 || depth == 4)))
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: a PNG of "
+		    "%u bits a channel (%s); save it with 8", what, depth,
+		    colors[color]));
+	if (c[12] != 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "%s: an "
+		    "interlaced PNG; save it without interlacing", what));
+	return (0);
+}
+
 /* The logo's type, or -1 with why. */
 static int
 logo_type(const unsigned char *p, size_t len, const char **type,
@@ -185,12 +260,39 @@ logo_type(const unsigned char *p, size_t len, const char **type,
 	if (len >= sizeof(png_sig) && memcmp(p, png_sig,
 	    sizeof(png_sig)) == 0) {
 		*type = "image/png";
-		return (0);
+		return (png_ok("logo", p, len, e));
 	}
 	if (svg_ok(p, len, e) == -1)
 		return (-1);
 	*type = "image/svg+xml";
 	return (0);
+}
+
+/* The PDF's logo: a PNG only. */
+static int
+pdf_logo_ok(const unsigned char *p, size_t len, struct err *e)
+{
+	if (len > BRAND_LOGO_MAX)
+		return (err_set(e, ERR_INVALID, NULL, NULL,
+		    "pdf logo: %zu bytes is too large (at most %d KiB)", len,
+		    BRAND_LOGO_MAX / 1024));
+	if (len < sizeof(png_sig) || memcmp(p, png_sig, sizeof(png_sig)) != 0)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "pdf logo: not "
+		    "a PNG image (invoice PDFs show a PNG logo only)"));
+	return (png_ok("pdf logo", p, len, e));
+}
+
+/* base64url of an input image: NULL keeps the stored one, "" removes it. */
+static char *
+logo_b64(const unsigned char *p, size_t len)
+{
+	char	*b64;
+
+	if (p == NULL)
+		return (NULL);
+	b64 = xmalloc(len * 4 / 3 + 4);
+	b64url_encode(p, len, b64);
+	return (b64);
 }
 
 static int
@@ -213,7 +315,8 @@ msp_brand_set(struct store *st, const struct principal *who,
 {
 	struct msp_brand	 b, cur;
 	const char		*type = "";
-	char			*b64 = NULL, lower[8], dark[8], detail[300];
+	char			*b64 = NULL, *pdf_b64 = NULL;
+	char			 lower[8], dark[8], detail[300];
 	size_t			 i;
 	int			 have, ratio;
 
@@ -255,13 +358,14 @@ msp_brand_set(struct store *st, const struct principal *who,
 			memcpy(lower, dark, sizeof(lower));
 		}
 	}
-	if (in->logo != NULL && in->logo_len > 0) {
-		if (logo_type(in->logo, in->logo_len, &type, e) == -1)
-			return (-1);
-		b64 = xmalloc(in->logo_len * 4 / 3 + 4);
-		b64url_encode(in->logo, in->logo_len, b64);
-	} else if (in->logo != NULL)
-		b64 = xstrdup("");
+	if (in->logo != NULL && in->logo_len > 0 &&
+	    logo_type(in->logo, in->logo_len, &type, e) == -1)
+		return (-1);
+	if (in->pdf_logo != NULL && in->pdf_logo_len > 0 &&
+	    pdf_logo_ok(in->pdf_logo, in->pdf_logo_len, e) == -1)
+		return (-1);
+	b64 = logo_b64(in->logo, in->logo_len);
+	pdf_b64 = logo_b64(in->pdf_logo, in->pdf_logo_len);
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		goto fail0;
 	if (msp_require(st, who, NULL, e) == -1)
@@ -284,17 +388,22 @@ msp_brand_set(struct store *st, const struct principal *who,
 	    cur.support_url : "");
 	snprintf(b.logo_type, sizeof(b.logo_type), "%s", b64 != NULL ? type :
 	    have ? cur.logo_type : "");
+	snprintf(b.pdf_logo_type, sizeof(b.pdf_logo_type), "%s",
+	    pdf_b64 != NULL ? (pdf_b64[0] != '\0' ? "image/png" : "") :
+	    have ? cur.pdf_logo_type : "");
 	b.updated_at = store_now(st);
 	snprintf(detail, sizeof(detail), "name '%.100s' colour %s support "
-	    "%s logo %s", b.name, b.color, b.support_email,
-	    b.logo_type[0] != '\0' ? b.logo_type : "none");
-	if (store_msp_brand_put(st, &b, b64, e) == -1 ||
+	    "%s logo %s pdf logo %s", b.name, b.color, b.support_email,
+	    b.logo_type[0] != '\0' ? b.logo_type : "none",
+	    b.pdf_logo_type[0] != '\0' ? b.pdf_logo_type : "none");
+	if (store_msp_brand_put(st, &b, b64, pdf_b64, e) == -1 ||
 	    store_audit_append(st, onb_actor(who), "msp.brand", "msp", detail,
 	    e) == -1)
 		goto fail;
 	if (store_commit(st, e) == -1)
 		goto fail0;
 	xfree(b64);
+	xfree(pdf_b64);
 	if (out != NULL)
 		*out = b;
 	return (0);
@@ -302,6 +411,7 @@ fail:
 	store_rollback(st);
 fail0:
 	xfree(b64);
+	xfree(pdf_b64);
 	return (-1);
 }
 
@@ -336,20 +446,26 @@ msp_brand_get(struct store *st, struct msp_brand *out)
 	store_rollback(st);
 }
 
-int
-msp_logo_get(struct store *st, struct arena *a, const char **type_out,
+const char *
+brand_pdf_logo(const struct msp_brand *b)
+{
+	if (b->pdf_logo_type[0] != '\0')
+		return ("pdf-logo");
+	if (strcmp(b->logo_type, "image/png") == 0)
+		return ("logo");
+	return (NULL);
+}
+
+/* One of the stored logos, decoded into the arena. */
+static int
+logo_read(struct store *st, struct arena *a, int pdf, const char **type_out,
     const unsigned char **data_out, size_t *len_out, struct err *e)
 {
 	const char	*b64;
 	unsigned char	*data;
 	long		 n;
-	int		 rc;
 
-	if (store_begin(st, STORE_READ, e) == -1)
-		return (-1);
-	rc = store_msp_logo_get(st, a, type_out, &b64, e);
-	store_rollback(st);
-	if (rc == -1)
+	if (store_msp_logo_get(st, a, pdf, type_out, &b64, e) == -1)
 		return (-1);
 	data = arena_alloc(a, strlen(b64) * 3 / 4 + 4);
 	if ((n = b64url_decode(b64, strlen(b64), data)) < 0)
@@ -358,4 +474,38 @@ msp_logo_get(struct store *st, struct arena *a, const char **type_out,
 	*data_out = data;
 	*len_out = (size_t)n;
 	return (0);
+}
+
+int
+msp_logo_get(struct store *st, struct arena *a, const char **type_out,
+    const unsigned char **data_out, size_t *len_out, struct err *e)
+{
+	int	 rc;
+
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	rc = logo_read(st, a, 0, type_out, data_out, len_out, e);
+	store_rollback(st);
+	return (rc);
+}
+
+int
+msp_pdf_logo_get(struct store *st, struct arena *a,
+    const unsigned char **data_out, size_t *len_out, struct err *e)
+{
+	const char	*type;
+	int		 rc;
+
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	rc = logo_read(st, a, 1, &type, data_out, len_out, e);
+	if (rc == -1 && e->code == ERR_NOT_FOUND) {
+		err_clear(e);
+		rc = logo_read(st, a, 0, &type, data_out, len_out, e);
+		if (rc == 0 && strcmp(type, "image/png") != 0)
+			rc = err_set(e, ERR_NOT_FOUND, NULL, NULL, "the logo "
+			    "is an SVG and no PDF logo is set");
+	}
+	store_rollback(st);
+	return (rc);
 }

@@ -128,9 +128,12 @@ int	msp_require(struct store *, const struct principal *who,
  * it must reach WCAG's 4.5:1 against white: msp_brand_set refuses one
  * that does not (ERR_INVALID naming the ratio and a darker shade of it
  * that passes), or with adapt takes that shade and says so in *note.
- * The logo: PNG (checked by its signature) or SVG (an <svg> element, no
- * script), at most BRAND_LOGO_MAX bytes; logo NULL keeps the current
- * one, logo_len 0 with a non-NULL logo removes it.
+ * The logo: PNG or SVG (an <svg> element, no script), at most
+ * BRAND_LOGO_MAX bytes; logo NULL keeps the current one, logo_len 0 with
+ * a non-NULL logo removes it. pdf_logo likewise: a PNG for invoice PDFs
+ * when the logo is an SVG (libharu draws PNGs only). A PNG is checked
+ * whole when it is set (chunks and CRCs, at most BRAND_LOGO_PX pixels a
+ * side, 8 bits a channel, not interlaced), never when a PDF is drawn.
  */
 struct brand_input {
 	const char		*name;		/* required on first set */
@@ -139,6 +142,8 @@ struct brand_input {
 	const char		*support_url;	/* "" removes */
 	const unsigned char	*logo;
 	size_t			 logo_len;
+	const unsigned char	*pdf_logo;	/* PNG only */
+	size_t			 pdf_logo_len;
 	int			 adapt;		/* darken a colour that fails */
 };
 
@@ -160,6 +165,13 @@ void	msp_brand_read(struct store *, struct msp_brand *out /* OUT */);
 /* The logo's bytes and type into the arena; ERR_NOT_FOUND when none. */
 int	msp_logo_get(struct store *, struct arena *,
 	    const char **type_out /* OUT */, const unsigned char **data_out,
+	    size_t *len_out /* OUT */, struct err *);
+/* Which logo invoice PDFs show: "pdf-logo", "logo" (a PNG) or NULL. */
+const char *brand_pdf_logo(const struct msp_brand *);
+/* The PNG invoice PDFs show: the PDF logo, else the logo when it is a
+ * PNG; ERR_NOT_FOUND when neither. */
+int	msp_pdf_logo_get(struct store *, struct arena *,
+	    const unsigned char **data_out /* OUT */,
 	    size_t *len_out /* OUT */, struct err *);
 /* WCAG 2 contrast ratio x 100 of two #rrggbb colours (450 is 4.5:1);
  * -1 when one is not #rrggbb. */

@@ -370,7 +370,8 @@ rest_invoice_show(struct rest_call *c, struct err *e)
 		return (0);
 	}
 	if (strcmp(fmt, "pdf") == 0) {
-		if (invoice_pdf(&d, &resp->body, NULL, e) == -1)
+		if (invoice_pdf(c->r->store, c->r->arena, &d, &resp->body, NULL,
+		    e) == -1)
 			return (-1);
 		resp->status = 200;
 		resp->content_type = "application/pdf";

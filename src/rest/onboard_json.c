@@ -63,11 +63,12 @@ customer_json(const struct customer *c)
 json_t *
 brand_json(const struct msp_brand *b)
 {
-	return (json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "Name", b->name,
-	    "Color", b->color, "SupportEmail", b->support_email,
+	return (json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:b}", "Name",
+	    b->name, "Color", b->color, "SupportEmail", b->support_email,
 	    "SupportUrl", b->support_url,
 	    "LogoType", json_string_or_null(b->logo_type[0] != '\0' ?
-	    b->logo_type : NULL), "Set", b->updated_at != 0));
+	    b->logo_type : NULL), "PdfLogo",
+	    json_string_or_null(brand_pdf_logo(b)), "Set", b->updated_at != 0));
 }
 
 json_t *

@@ -14,7 +14,8 @@
 json_t	*onboard_json_time(int64_t ms);		/* ISO 8601, null for 0 */
 json_t	*msp_json(const struct msp *);
 json_t	*customer_json(const struct customer *);
-/* {"Name", "Color", "SupportEmail", "SupportUrl", "LogoType", "Set"}. */
+/* {"Name", "Color", "SupportEmail", "SupportUrl", "LogoType", "PdfLogo",
+ * "Set"}. */
 json_t	*brand_json(const struct msp_brand *);
 json_t	*onboard_result_json(const struct onboard_result *);
 /* ONBOARD_JSON_* flags */

@@ -31,6 +31,7 @@ static const struct col brand_cols[] = {
 	COL_T(struct msp_brand, support_email, 0),
 	COL_T(struct msp_brand, support_url, 0),
 	COL_T(struct msp_brand, logo_type, 0),
+	COL_T(struct msp_brand, pdf_logo_type, 0),
 	COL_I64(struct msp_brand, updated_at, 0),
 };
 static const struct row brand_row = ROW(struct msp_brand, brand_cols);
@@ -124,7 +125,7 @@ store_msp_get(struct store *st, struct msp *out, struct err *e)
 
 int
 store_msp_brand_put(struct store *st, const struct msp_brand *b,
-    const char *logo_b64, struct err *e)
+    const char *logo_b64, const char *pdf_logo_b64, struct err *e)
 {
 	/* The one row is id 1 (a CHECK). */
 	static struct row_sql	 ins = ROW_SQL(&brand_row,
@@ -132,6 +133,8 @@ store_msp_brand_put(struct store *st, const struct msp_brand *b,
 	static struct row_sql	 upd = ROW_SQL(&brand_row,
 	    "UPDATE msp_brand SET {set} WHERE id = 1");
 	static const char	*logo = "UPDATE msp_brand SET logo = ? "
+	    "WHERE id = 1";
+	static const char	*pdf_logo = "UPDATE msp_brand SET pdf_logo = ? "
 	    "WHERE id = 1";
 	struct msp_brand	 cur;
 	struct stmt		*s;
@@ -148,11 +151,18 @@ store_msp_brand_put(struct store *st, const struct msp_brand *b,
 	}
 	if (stmt_exec(s, e) == -1)
 		return (-1);
-	if (logo_b64 == NULL)
+	if (logo_b64 != NULL) {
+		if ((s = db_stmt(st, logo, e)) == NULL)
+			return (-1);
+		stmt_bind_text(s, 1, logo_b64);
+		if (stmt_exec(s, e) == -1)
+			return (-1);
+	}
+	if (pdf_logo_b64 == NULL)
 		return (0);
-	if ((s = db_stmt(st, logo, e)) == NULL)
+	if ((s = db_stmt(st, pdf_logo, e)) == NULL)
 		return (-1);
-	stmt_bind_text(s, 1, logo_b64);
+	stmt_bind_text(s, 1, pdf_logo_b64);
 	return (stmt_exec(s, e));
 }
 
@@ -167,15 +177,17 @@ store_msp_brand_get(struct store *st, struct msp_brand *out, struct err *e)
 }
 
 int
-store_msp_logo_get(struct store *st, struct arena *a, const char **type_out,
-    const char **b64_out, struct err *e)
+store_msp_logo_get(struct store *st, struct arena *a, int pdf,
+    const char **type_out, const char **b64_out, struct err *e)
 {
 	static const char	*q = "SELECT logo_type, logo FROM msp_brand "
 	    "WHERE id = 1 AND logo_type <> ''";
+	static const char	*qpdf = "SELECT pdf_logo_type, pdf_logo FROM "
+	    "msp_brand WHERE id = 1 AND pdf_logo_type <> ''";
 	struct stmt		*s;
 	int			 rc;
 
-	if ((s = db_stmt(st, q, e)) == NULL)
+	if ((s = db_stmt(st, pdf ? qpdf : q, e)) == NULL)
 		return (-1);
 	if ((rc = stmt_step(s, e)) == 1) {
 		*type_out = arena_strdup(a, stmt_text(s, 0));

@@ -24,6 +24,7 @@
 #define PAYMENT_TEXT_MAX	500		/* payment instructions */
 #define BRAND_COLOR_LEN		7		/* #rrggbb */
 #define BRAND_LOGO_MAX		(100 * 1024)	/* bytes of the image file */
+#define BRAND_LOGO_PX		1024		/* pixels a side of a PNG */
 
 /* The MSP: the one management (payer) account customers join. */
 struct msp {
@@ -50,6 +51,7 @@ struct msp_brand {
 	char	 support_email[EMAIL_MAX + 1];
 	char	 support_url[MSP_URL_MAX + 1];	/* "" when none */
 	char	 logo_type[16];			/* image/png, image/svg+xml, "" */
+	char	 pdf_logo_type[16];		/* image/png, "": the PDF's own */
 	int64_t	 updated_at;
 };
 
@@ -126,13 +128,14 @@ struct onboarding_route {
 int	 store_msp_put(struct store *, const struct msp *, struct err *);
 int	 store_msp_get(struct store *, struct msp *out /* OUT */, struct err *);
 /* The brand: get fails with ERR_NOT_FOUND until put. put keeps the
- * stored logo when logo is NULL ("" removes it); logo_get gives the
- * base64url text and its type into the arena. */
+ * stored logo (and PDF logo) when logo_b64 (pdf_logo_b64) is NULL (""
+ * removes it); logo_get gives the base64url text and its type into the
+ * arena: the page logo, or with pdf the PDF's own. */
 int	 store_msp_brand_put(struct store *, const struct msp_brand *,
-	    const char *logo_b64, struct err *);
+	    const char *logo_b64, const char *pdf_logo_b64, struct err *);
 int	 store_msp_brand_get(struct store *, struct msp_brand *out /* OUT */,
 	    struct err *);
-int	 store_msp_logo_get(struct store *, struct arena *,
+int	 store_msp_logo_get(struct store *, struct arena *, int pdf,
 	    const char **type_out /* OUT */, const char **b64_out /* OUT */,
 	    struct err *);
 int	 store_customer_insert(struct store *, const struct customer *,

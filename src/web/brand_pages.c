@@ -84,7 +84,7 @@ branding_get(struct ctx *c)
 {
 	struct msp_brand	 br;
 	struct buf		*b = c->b;
-	const char		*v;
+	const char		*v, *pdf;
 	int			 ratio;
 
 	msp_brand_get(c->r->store, &br);
@@ -135,8 +135,24 @@ branding_get(struct ctx *c)
 		    "width=\"64\" height=\"64\"> <label><input type=\"checkbox\" "
 		    "name=\"no_logo\" value=\"1\"> Remove the logo</label></p>");
 	buf_adds(b, "<input id=\"logo\" name=\"logo\" type=\"file\" "
-	    "accept=\"image/png,image/svg+xml\"><button type=\"submit\" "
-	    "class=\"primary\">Save the brand</button></form></section>");
+	    "accept=\"image/png,image/svg+xml\"><label for=\"pdf_logo\">"
+	    "Logo on invoice PDFs (PNG)</label><small class=\"muted\" "
+	    "id=\"pdf-logo-help\">");
+	pdf = brand_pdf_logo(&br);
+	html_printf(b, "PDFs show a PNG only: this one, else the logo above "
+	    "when it is a PNG. At most %d x %d pixels, 8 bits a channel, not "
+	    "interlaced; transparency is kept. Now: %s.", BRAND_LOGO_PX,
+	    BRAND_LOGO_PX, pdf == NULL ? "no logo, the brand's name alone" :
+	    strcmp(pdf, "logo") == 0 ? "the logo above" : "this PNG");
+	buf_adds(b, "</small>");
+	if (br.pdf_logo_type[0] != '\0')
+		buf_adds(b, "<p><label><input type=\"checkbox\" "
+		    "name=\"no_pdf_logo\" value=\"1\"> Remove the PDF "
+		    "logo</label></p>");
+	buf_adds(b, "<input id=\"pdf_logo\" name=\"pdf_logo\" type=\"file\" "
+	    "accept=\"image/png\" aria-describedby=\"pdf-logo-help\">"
+	    "<button type=\"submit\" class=\"primary\">Save the brand"
+	    "</button></form></section>");
 	page_end(c);
 }
 
@@ -145,6 +161,7 @@ branding_post(struct ctx *c, const char *action)
 {
 	struct brand_input	 in;
 	struct msp_brand	 br;
+	const struct upload	*up;
 	struct err		 e;
 	char			 note[BRAND_NOTE_MAX];
 
@@ -160,11 +177,16 @@ branding_post(struct ctx *c, const char *action)
 	    "support_email"));
 	in.support_url = form_trimmed(c, form_str(&c->form, "support_url"));
 	in.adapt = form_get(&c->form, "adapt") != NULL;
-	if (c->upload.name != NULL && strcmp(c->upload.name, "logo") == 0) {
-		in.logo = c->upload.data;
-		in.logo_len = c->upload.len;
+	if ((up = upload_get(c->upload, "logo")) != NULL) {
+		in.logo = up->data;
+		in.logo_len = up->len;
 	} else if (form_get(&c->form, "no_logo") != NULL)
 		in.logo = (const unsigned char *)"";
+	if ((up = upload_get(c->upload, "pdf_logo")) != NULL) {
+		in.pdf_logo = up->data;
+		in.pdf_logo_len = up->len;
+	} else if (form_get(&c->form, "no_pdf_logo") != NULL)
+		in.pdf_logo = (const unsigned char *)"";
 	if (in.color[0] == '\0')
 		in.color = NULL;
 	if (msp_brand_set(c->r->store, &c->who, &in, &br, note, &e) == -1) {

@@ -594,7 +594,8 @@ doc_download(struct ctx *c, const struct inv_view *v,
 
 	err_clear(&e);
 	if (pdf) {
-		if (invoice_pdf(d, c->b, NULL, &e) == -1) {
+		if (invoice_pdf(c->r->store, c->r->arena, d, c->b, NULL,
+		    &e) == -1) {
 			buf_reset(c->b);
 			page_message(c, 500, "Error", err_friendly(&e));
 			return;

@@ -78,15 +78,16 @@ header_param(struct arena *a, const char *v, const char *param)
 
 int
 form_parse_multipart(struct arena *a, const char *ctype, const char *body,
-    size_t len, struct form *out, struct upload *file, struct err *e)
+    size_t len, struct form *out, struct upload file[FORM_MAX_FILES],
+    struct err *e)
 {
 	const char	*bnd, *p = body, *end = body + len, *hend, *next;
 	const char	*name, *fname, *disp;
 	char		*delim, *hdrs;
-	size_t		 dlen;
+	size_t		 dlen, i;
 
 	out->n = 0;
-	memset(file, 0, sizeof(*file));
+	memset(file, 0, FORM_MAX_FILES * sizeof(*file));
 	if ((bnd = header_param(a, ctype, "boundary")) == NULL ||
 	    strlen(bnd) == 0 || strlen(bnd) > 70)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
@@ -116,15 +117,22 @@ form_parse_multipart(struct arena *a, const char *ctype, const char *body,
 		fname = disp != NULL ? header_param(a, disp, "filename") : NULL;
 		if (name == NULL || strlen(name) > FORM_MAX_NAME)
 			goto bad;
-		if (fname != NULL) {
-			/* One file a form; an empty file input sends none. */
-			if (file->name == NULL && next > p) {
-				file->name = name;
-				file->filename = fname;
-				file->data = (const unsigned char *)p;
-				file->len = (size_t)(next - p);
+		if (fname != NULL && next > p) {
+			/* One file a field; an empty file input sends none. */
+			for (i = 0; i < FORM_MAX_FILES && file[i].name != NULL &&
+			    strcmp(file[i].name, name) != 0; i++)
+				;
+			if (i == FORM_MAX_FILES)
+				return (err_set(e, ERR_LIMIT, NULL, NULL,
+				    "form: more than %d file fields",
+				    FORM_MAX_FILES));
+			if (file[i].name == NULL) {
+				file[i].name = name;
+				file[i].filename = fname;
+				file[i].data = (const unsigned char *)p;
+				file[i].len = (size_t)(next - p);
 			}
-		} else {
+		} else if (fname == NULL) {
 			if (out->n == FORM_MAX_FIELDS)
 				return (err_set(e, ERR_LIMIT, NULL, NULL,
 				    "form: more than %d fields",
@@ -142,6 +150,17 @@ form_parse_multipart(struct arena *a, const char *ctype, const char *body,
 bad:
 	return (err_set(e, ERR_INVALID, NULL, NULL,
 	    "form: a malformed multipart body"));
+}
+
+const struct upload *
+upload_get(const struct upload file[FORM_MAX_FILES], const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < FORM_MAX_FILES && file[i].name != NULL; i++)
+		if (strcmp(file[i].name, name) == 0)
+			return (&file[i]);
+	return (NULL);
 }
 
 const char *

@@ -51,11 +51,17 @@ struct upload {
 	size_t			 len;
 };
 
+#define FORM_MAX_FILES	2
+
 /* Parses a multipart/form-data body (ctype: its Content-Type): text
- * fields into out (the same caps), the first non-empty file into file. */
+ * fields into out (the same caps), each file field's first non-empty
+ * file into file[], at most FORM_MAX_FILES fields (more: ERR_LIMIT). */
 int	 form_parse_multipart(struct arena *, const char *ctype,
 	    const char *body, size_t len, struct form *out /* OUT */,
-	    struct upload *file /* OUT */, struct err *);
+	    struct upload file[FORM_MAX_FILES] /* OUT */, struct err *);
+/* The file sent for field name, or NULL. */
+const struct upload *upload_get(const struct upload file[FORM_MAX_FILES],
+	    const char *name);
 /* The first value of name, or NULL / "" when absent. */
 const char *form_get(const struct form *, const char *name);
 const char *form_str(const struct form *, const char *name);
@@ -77,7 +83,8 @@ struct ctx {
 	struct response		*resp;
 	struct buf		*b;		/* resp->body */
 	struct form		 form;		/* POST body */
-	struct upload		 upload;	/* a multipart POST's file */
+	struct upload		 upload[FORM_MAX_FILES]; /* a multipart POST's
+						   files (upload_get) */
 	struct form		 query;
 	int			 signed_in;
 	int			 is_msp;	/* the session is the MSP's account */

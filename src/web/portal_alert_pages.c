@@ -28,6 +28,18 @@ field(struct ctx *c, const char *k, const char *v)
 	return (f != NULL ? f : v);
 }
 
+/* A labelled input of the budget form: id "b" + name, its value the
+ * posted one, else value. attrs: more attributes, each after a blank. */
+static void
+budget_input(struct ctx *c, const char *name, const char *label,
+    const char *attrs, const char *value)
+{
+	buf_printf(c->b, "<label for=\"b%s\">%s</label><input id=\"b%s\" "
+	    "name=\"%s\"%s value=\"", name, label, name, name, attrs);
+	html_escape(c->b, field(c, name, value));
+	buf_adds(c->b, "\">");
+}
+
 /* The create and edit form; b NULL: a new budget with the defaults (80 %
  * of actual, 100 % of forecast, as AWS Budgets' console proposes). */
 static void
@@ -46,36 +58,58 @@ budget_form(struct ctx *c, const char *action, const struct budget *b)
 	html_escape(c->b, action);
 	buf_adds(c->b, "\" class=\"stack\">");
 	csrf_input(c);
-	buf_adds(c->b, "<label for=\"bname\">Name</label><input id=\"bname\" "
-	    "name=\"name\" required maxlength=\"100\" value=\"");
-	html_escape(c->b, field(c, "name", b != NULL ? b->name : ""));
-	buf_adds(c->b, "\"><label for=\"bamount\">Monthly amount (USD)</label>"
-	    "<input id=\"bamount\" name=\"amount\" required inputmode="
-	    "\"decimal\" value=\"");
-	html_escape(c->b, field(c, "amount", amt));
-	buf_adds(c->b, "\"><label for=\"baccount\">Account (empty: all)</label>"
-	    "<input id=\"baccount\" name=\"account\" value=\"");
-	html_escape(c->b, field(c, "account", b != NULL ? b->account_id : ""));
-	buf_adds(c->b, "\"><label for=\"bactual\">Alert at actual %</label>"
-	    "<input id=\"bactual\" name=\"actual\" inputmode=\"numeric\" "
-	    "value=\"");
-	html_escape(c->b, field(c, "actual", ap));
-	buf_adds(c->b, "\"><label for=\"bforecast\">Alert at forecast %</label>"
-	    "<input id=\"bforecast\" name=\"forecast\" inputmode=\"numeric\" "
-	    "value=\"");
-	html_escape(c->b, field(c, "forecast", fp));
-	buf_adds(c->b, "\"><p class=\"muted\">0 turns a threshold off. An "
-	    "alert is sent once a month per threshold.</p><label for="
-	    "\"bemail\">E-mail alerts to (up to 10, separated by commas)"
-	    "</label><input id=\"bemail\" name=\"email\" maxlength=\"320\" "
-	    "value=\"");
-	html_escape(c->b, field(c, "email", b != NULL ? b->email_to : ""));
-	buf_adds(c->b, "\"><label for=\"bwebhook\">Webhook URL</label><input "
-	    "id=\"bwebhook\" name=\"webhook\" value=\"");
-	html_escape(c->b, field(c, "webhook", b != NULL ? b->webhook_url :
-	    ""));
-	buf_printf(c->b, "\"><button type=\"submit\" class=\"primary\">%s"
+	budget_input(c, "name", "Name", " required maxlength=\"100\"",
+	    b != NULL ? b->name : "");
+	budget_input(c, "amount", "Monthly amount (USD)", " required "
+	    "inputmode=\"decimal\"", amt);
+	budget_input(c, "account", "Account (empty: all)", "", b != NULL ?
+	    b->account_id : "");
+	budget_input(c, "actual", "Alert at actual %", " inputmode="
+	    "\"numeric\"", ap);
+	budget_input(c, "forecast", "Alert at forecast %", " inputmode="
+	    "\"numeric\"", fp);
+	buf_adds(c->b, "<p class=\"muted\">0 turns a threshold off. An "
+	    "alert is sent once a month per threshold.</p>");
+	budget_input(c, "email", "E-mail alerts to (up to 10, separated by "
+	    "commas)", " maxlength=\"320\"", b != NULL ? b->email_to : "");
+	budget_input(c, "webhook", "Webhook URL", "", b != NULL ?
+	    b->webhook_url : "");
+	buf_printf(c->b, "<button type=\"submit\" class=\"primary\">%s"
 	    "</button></form>", b != NULL ? "Save budget" : "Create budget");
+}
+
+/* "/portal/budgets/ID" + verb ("" or "/delete") + keep, escaped. */
+static void
+budget_href(struct ctx *c, const struct budget *b, const char *verb,
+    const char *keep)
+{
+	buf_adds(c->b, "/portal/budgets/");
+	html_escape(c->b, b->id);
+	buf_adds(c->b, verb);
+	html_escape(c->b, keep);
+}
+
+/* The budget that rest ("ID" or "ID/delete") names, if cust's (NULL:
+ * the caller's scope), and *verb the rest after the id; else a 404 page
+ * and -1. */
+static int
+budget_of(struct ctx *c, const char *cust, const char *rest,
+    struct budget *b, const char **verb)
+{
+	struct err	 e;
+	char		 id[BUDGET_ID_LEN + 1];
+	size_t		 idl = strcspn(rest, "/");
+
+	err_clear(&e);
+	*verb = rest + idl;
+	snprintf(id, sizeof(id), "%.*s", (int)idl, rest);
+	if (idl > BUDGET_ID_LEN || (**verb != '\0' && strcmp(*verb,
+	    "/delete") != 0) || budget_get(c->r->store, cust, id, b,
+	    &e) == -1) {
+		page_message(c, 404, "Not found", "There is no such budget.");
+		return (-1);
+	}
+	return (0);
 }
 
 /* The alerts (of one budget, or "" all the customer's) with where each
@@ -202,9 +236,8 @@ portal_budgets(struct ctx *c)
 	for (i = 0; i < nb; i++) {
 		const struct budget *b = &bs[i].b;
 
-		buf_adds(c->b, "<tr><td><a href=\"/portal/budgets/");
-		html_escape(c->b, b->id);
-		html_escape(c->b, keep);
+		buf_adds(c->b, "<tr><td><a href=\"");
+		budget_href(c, b, "", keep);
 		buf_adds(c->b, "\">");
 		html_escape(c->b, b->name);
 		buf_adds(c->b, "</a></td><td>");
@@ -234,13 +267,10 @@ portal_budgets(struct ctx *c)
 		    "Forecast over" : "</td><td>OK");
 		buf_adds(c->b, "</td><td>");
 		if (portal_can_write(c)) {
-			buf_adds(c->b, "<a href=\"/portal/budgets/");
-			html_escape(c->b, b->id);
-			html_escape(c->b, keep);
-			buf_adds(c->b, "\">Edit</a> <a href=\"/portal/budgets/");
-			html_escape(c->b, b->id);
-			buf_adds(c->b, "/delete");
-			html_escape(c->b, keep);
+			buf_adds(c->b, "<a href=\"");
+			budget_href(c, b, "", keep);
+			buf_adds(c->b, "\">Edit</a> <a href=\"");
+			budget_href(c, b, "/delete", keep);
 			buf_adds(c->b, "\">Delete</a>");
 		}
 		buf_adds(c->b, "</td></tr>");
@@ -266,22 +296,11 @@ portal_budget_page(struct ctx *c, const char *rest)
 {
 	struct ce_scope	 sc;
 	struct budget	 b;
-	struct err	 e;
 	const char	*cust, *keep, *verb;
-	char		 id[BUDGET_ID_LEN + 1];
-	size_t		 idl = strcspn(rest, "/");
 
-	if (portal_scope_of(c, &sc, &cust) == -1)
+	if (portal_scope_of(c, &sc, &cust) == -1 ||
+	    budget_of(c, cust, rest, &b, &verb) == -1)
 		return;
-	verb = rest + idl;
-	err_clear(&e);
-	snprintf(id, sizeof(id), "%.*s", (int)idl, rest);
-	if (idl > BUDGET_ID_LEN || (*verb != '\0' && strcmp(verb,
-	    "/delete") != 0) || budget_get(c->r->store, cust, id, &b,
-	    &e) == -1) {
-		page_message(c, 404, "Not found", "There is no such budget.");
-		return;
-	}
 	keep = portal_keep(c, b.customer_id, "?");
 	if (*verb != '\0' && !portal_can_write(c)) {
 		page_message(c, 200, "Delete budget", "Your role can only "
@@ -294,11 +313,8 @@ portal_budget_page(struct ctx *c, const char *rest)
 		html_escape(c->b, b.name);
 		buf_adds(c->b, "?</h1><p>The budget, its alerts and their "
 		    "history are deleted; nothing more is sent for it. This "
-		    "cannot be undone.</p><form method=\"post\" action=\""
-		    "/portal/budgets/");
-		html_escape(c->b, b.id);
-		buf_adds(c->b, "/delete");
-		html_escape(c->b, keep);
+		    "cannot be undone.</p><form method=\"post\" action=\"");
+		budget_href(c, &b, "/delete", keep);
 		buf_adds(c->b, "\" class=\"inline\">");
 		csrf_input(c);
 		buf_adds(c->b, "<button type=\"submit\" class=\"danger\">Delete "
@@ -321,10 +337,8 @@ portal_budget_page(struct ctx *c, const char *rest)
 		buf_adds(c->b, "<section class=\"card\"><h2>Edit</h2>");
 		budget_form(c, arena_printf(c->r->arena, "/portal/budgets/%s%s",
 		    b.id, keep), &b);
-		buf_adds(c->b, "<p><a href=\"/portal/budgets/");
-		html_escape(c->b, b.id);
-		buf_adds(c->b, "/delete");
-		html_escape(c->b, keep);
+		buf_adds(c->b, "<p><a href=\"");
+		budget_href(c, &b, "/delete", keep);
 		buf_adds(c->b, "\">Delete this budget</a></p></section>");
 	}
 	alert_history(c, b.customer_id, b.id);
@@ -340,8 +354,6 @@ portal_budget_post(struct ctx *c, const char *cust, const char *rest)
 	struct budget		 b;
 	struct err		 e;
 	const char		*keep = portal_keep(c, cust, "?"), *verb;
-	char			 id[BUDGET_ID_LEN + 1];
-	size_t			 idl = strcspn(rest, "/");
 
 	err_clear(&e);
 	memset(&in, 0, sizeof(in));
@@ -370,25 +382,21 @@ portal_budget_post(struct ctx *c, const char *cust, const char *rest)
 		    keep));
 		return;
 	}
-	verb = rest + idl;
-	snprintf(id, sizeof(id), "%.*s", (int)idl, rest);
-	if (idl > BUDGET_ID_LEN || budget_get(c->r->store, cust, id, &b,
-	    &e) == -1 || (*verb != '\0' && strcmp(verb, "/delete") != 0)) {
-		page_message(c, 404, "Not found", "There is no such budget.");
+	if (budget_of(c, cust, rest, &b, &verb) == -1)
 		return;
-	}
 	if (*verb != '\0') {
-		if (budget_delete(c->r->store, cust, id, &e) == -1) {
+		if (budget_delete(c->r->store, cust, b.id, &e) == -1) {
 			page_message(c, 400, "Bad request", err_friendly(&e));
 			return;
 		}
 		flash_set(c, "Budget %s deleted.", b.name);
 	} else {
 		in.customer_id = NULL;
-		if (budget_update(c->r->store, cust, id, &in, NULL, &e) == -1) {
+		if (budget_update(c->r->store, cust, b.id, &in, NULL,
+		    &e) == -1) {
 			error_at(c, "budget", &e);
 			c->resp->status = 400;
-			portal_budget_page(c, id);
+			portal_budget_page(c, b.id);
 			return;
 		}
 		flash_set(c, "Budget %s saved.", in.name);

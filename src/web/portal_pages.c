@@ -23,6 +23,7 @@
 #define TOP_N		8	/* groups in the chart, then "Others" */
 #define PAGE_ROWS	20	/* groups on one page of the cost table */
 #define RANGE_MAX_DAYS	397	/* 13 months */
+#define CA_VALUES_MAX	20	/* values of one filter */
 #define TREND_MONTHS	6	/* months before this one on the overview */
 #define FORECAST_LEVEL	80	/* the forecast's prediction interval, % */
 #define FORECAST_LEVEL_TEXT "80 %"
@@ -588,8 +589,65 @@ static const struct ca_attr {
 };
 #define CA_NATTRS	(sizeof(ca_attrs) / sizeof(ca_attrs[0]))
 
+/*
+ * The ranges relative to today that Cost Explorer offers, one line each:
+ * "period=LAST_3_MONTHS" is resolved each time the page is opened, so a
+ * saved view of it moves with the calendar. days N: the last N days,
+ * today included; months N: from the first of the month N - 1 months
+ * before this one to today; prev: the month before this one, whole.
+ */
+static const struct ca_period {
+	const char	*name;
+	const char	*label;
+	int		 days, months, prev;
+} ca_periods[] = {
+	{ "LAST_7_DAYS",	"Last 7 days",		7, 0, 0 },
+	{ "LAST_30_DAYS",	"Last 30 days",		30, 0, 0 },
+	{ "THIS_MONTH",		"This month",		0, 1, 0 },
+	{ "LAST_MONTH",		"Last month",		0, 0, 1 },
+	{ "LAST_3_MONTHS",	"Last 3 months",	0, 3, 0 },
+	{ "LAST_6_MONTHS",	"Last 6 months",	0, 6, 0 },
+	{ "LAST_12_MONTHS",	"Last 12 months",	0, 12, 0 },
+};
+#define CA_NPERIODS	(sizeof(ca_periods) / sizeof(ca_periods[0]))
+#define CA_DEFAULT_PERIOD (&ca_periods[1])	/* the last 30 days */
+
+/* The days [*start, *end) of period on today. */
+static void
+ca_period_range(const struct ca_period *pd, int64_t today, int64_t *start,
+    int64_t *end)
+{
+	int	 i;
+
+	*end = today + 1;
+	if (pd->days > 0) {
+		*start = today + 1 - pd->days;
+		return;
+	}
+	*start = ce_month_start(today);
+	if (pd->prev) {
+		*end = *start;
+		*start = ce_month_start(*start - 1);
+		return;
+	}
+	for (i = 1; i < pd->months; i++)
+		*start = ce_month_start(*start - 1);
+}
+
+static const struct ca_period *
+ca_period_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < CA_NPERIODS; i++)
+		if (strcmp(name, ca_periods[i].name) == 0)
+			return (&ca_periods[i]);
+	return (NULL);
+}
+
 /* Cost analysis parameters from the query string. */
 struct ca {
+	const struct ca_period	*period;	/* NULL: fixed dates */
 	int64_t			 start, end;
 	int			 monthly;
 	int			 hourly;	/* hourly and resource-level
@@ -597,7 +655,8 @@ struct ca {
 	const struct ca_dim	*group;		/* NULL: none */
 	const char		*group_key;	/* a tag's or category's */
 	struct ce_expr		*filter;
-	const char		*fval[CA_NDIMS];
+	const char		**fval[CA_NDIMS];	/* chosen values */
+	size_t			 nfval[CA_NDIMS];
 	const char		*aval[CA_NATTRS];	/* "Key=Value" */
 	size_t			 page;		/* 1.. */
 };
@@ -609,13 +668,32 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	const char	*t = form_str(&c->query, "to");
 	const char	*g = form_str(&c->query, "group");
 	const char	*pg = form_str(&c->query, "page");
+	const char	*pd = form_str(&c->query, "period");
 	int64_t		 today = ce_today(c->r->store);
 	struct ce_expr	*kids[CA_NDIMS + CA_NATTRS];
 	size_t		 nk = 0, i;
 
 	memset(p, 0, sizeof(*p));
-	p->end = today + 1;
-	p->start = today - 29;
+	/* A period, unless the form's dates were changed from those it
+	 * showed ("dates": from,to as drawn); neither: the last 30 days. */
+	if (*pd != '\0' && strcmp(pd, "CUSTOM") != 0 &&
+	    (p->period = ca_period_find(pd)) == NULL)
+		return (err_set(e, ERR_INVALID, NULL, NULL, "period: "
+		    "LAST_7_DAYS, LAST_30_DAYS, THIS_MONTH, LAST_MONTH, "
+		    "LAST_3_MONTHS, LAST_6_MONTHS, LAST_12_MONTHS or CUSTOM"));
+	if (*pd == '\0' && *s == '\0' && *t == '\0')
+		p->period = CA_DEFAULT_PERIOD;
+	if (p->period != NULL && (*s != '\0' || *t != '\0') &&
+	    strcmp(form_str(&c->query, "dates"), arena_printf(c->r->arena,
+	    "%s,%s", s, t)) != 0)
+		p->period = NULL;
+	if (p->period != NULL) {
+		ca_period_range(p->period, today, &p->start, &p->end);
+		s = t = "";
+	} else {
+		p->end = today + 1;
+		p->start = today - 29;
+	}
 	if (*s != '\0' && ce_day_parse(s, &p->start) == -1)
 		return (err_set(e, ERR_INVALID, NULL, NULL,
 		    "from: a date YYYY-MM-DD"));
@@ -638,6 +716,10 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	    "kept: the MSP has not turned on hourly and resource-level data",
 	    e) == -1))
 		return (-1);
+	/* Hourly keeps 14 days: a range relative to today is cut to them,
+	 * a date given is refused before them. */
+	if (p->hourly && p->start < today - CE_HOURLY_DAYS && *s == '\0')
+		p->start = today - CE_HOURLY_DAYS;
 	if (p->hourly && p->start < today - CE_HOURLY_DAYS)
 		return (err_set(e, ERR_INVALID, NULL, NULL, "hourly: from is "
 		    "at most %d days ago", CE_HOURLY_DAYS));
@@ -670,22 +752,33 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 			    "page: a number from 1"));
 		p->page = n;
 	}
+	/* Each filter: every value given (service=A&service=B), any of
+	 * which matches, as Cost Explorer's Values list. */
 	for (i = 0; i < CA_NDIMS; i++) {
-		const char	 *v, **vals;
+		const char	**vals;
+		size_t		  j, n = 0;
 
-		p->fval[i] = "";
+		p->fval[i] = vals = arena_zalloc(c->r->arena,
+		    (CA_VALUES_MAX + 1) * sizeof(*vals));
 		if (ca_dims[i].param == NULL)
 			continue;
-		v = p->fval[i] = form_str(&c->query, ca_dims[i].param);
-		if (*v == '\0')
+		for (j = 0; j < c->query.n; j++) {
+			if (strcmp(c->query.v[j].name, ca_dims[i].param) != 0 ||
+			    *c->query.v[j].value == '\0')
+				continue;
+			if (n == CA_VALUES_MAX)
+				return (err_set(e, ERR_INVALID, NULL, NULL,
+				    "%s: at most %d values", ca_dims[i].param,
+				    CA_VALUES_MAX));
+			vals[n++] = c->query.v[j].value;
+		}
+		if ((p->nfval[i] = n) == 0)
 			continue;
 		kids[nk] = arena_zalloc(c->r->arena, sizeof(struct ce_expr));
 		kids[nk]->op = CE_DIMS;
 		kids[nk]->dim = ca_dims[i].dim;
-		vals = arena_alloc(c->r->arena, sizeof(*vals));
-		vals[0] = v;
 		kids[nk]->values = vals;
-		kids[nk]->nvalues = 1;
+		kids[nk]->nvalues = n;
 		nk++;
 	}
 	for (i = 0; i < CA_NATTRS; i++) {
@@ -746,13 +839,18 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 	struct buf	 b;
 	const char	*out;
 	char		 f[11], t[11];
-	size_t		 i;
+	size_t		 i, j;
 
 	/* Room for every filter's longest value, percent-encoded. */
-	buf_init(&b, 256 + (CA_NDIMS + CA_NATTRS + 1) * 3 * FORM_MAX_VALUE);
+	buf_init(&b, 256 + (CA_NDIMS * CA_VALUES_MAX + CA_NATTRS + 1) * 3 *
+	    FORM_MAX_VALUE);
 	ce_day_format(p->start, f, sizeof(f));
 	ce_day_format(p->end - 1, t, sizeof(t));
-	buf_printf(&b, "from=%s&to=%s&granularity=%s&group=%s", f, t,
+	if (p->period != NULL)
+		buf_printf(&b, "period=%s", p->period->name);
+	else
+		buf_printf(&b, "from=%s&to=%s", f, t);
+	buf_printf(&b, "&granularity=%s&group=%s",
 	    p->monthly ? "MONTHLY" : p->hourly ? "HOURLY" : "DAILY",
 	    p->group != NULL ?
 	    ce_dim_name(p->group->dim) : "NONE");
@@ -761,9 +859,9 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 		url_add(&b, p->group_key);
 	}
 	for (i = 0; i < CA_NDIMS; i++)
-		if (*p->fval[i] != '\0') {
+		for (j = 0; j < p->nfval[i]; j++) {
 			buf_printf(&b, "&%s=", ca_dims[i].param);
-			url_add(&b, p->fval[i]);
+			url_add(&b, p->fval[i][j]);
 		}
 	for (i = 0; i < CA_NATTRS; i++)
 		if (*p->aval[i] != '\0') {
@@ -856,14 +954,85 @@ ca_attr_options(struct ctx *c, const struct ce_scope *sc, const struct ca *p)
 	}
 }
 
-/* The filters as pick-lists of the values of the range (the same source
- * as GetDimensionValues), and the group-by list: both from ca_dims. */
+/* Whether v is one of the n values of vals. */
+static int
+ca_chosen(const char *const *vals, size_t n, const char *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(vals[i], v) == 0)
+			return (1);
+	return (0);
+}
+
+/* How value v of d reads: by its label only when the viewer's range has
+ * it (one of vals), never for a value that comes from the URL alone (an
+ * account id of another customer must not give its name away). */
+static const char *
+ca_value_text(struct ctx *c, const struct ca_dim *d, const char *v,
+    const char **vals, size_t n)
+{
+	return (d->label != NULL && ca_chosen(vals, n, v) ? d->label(c, v) :
+	    v);
+}
+
+static void
+ca_pick_option(struct ctx *c, const struct ca_dim *d, const char *v,
+    const char *text, int checked, const char *note)
+{
+	buf_printf(c->b, "<label><input type=\"checkbox\" name=\"%s\" "
+	    "value=\"", d->param);
+	html_escape(c->b, v);
+	buf_adds(c->b, checked ? "\" checked> " : "\"> ");
+	html_escape(c->b, text);
+	buf_adds(c->b, note);
+	buf_adds(c->b, "</label>");
+}
+
+/*
+ * One filter's pick-list: a disclosure whose summary says what is chosen
+ * ("All", the one value, or "3 chosen") over a checkbox per value of the
+ * range (the same source as GetDimensionValues), several at once as in
+ * Cost Explorer. A chosen value that the range does not have (an old
+ * link, a saved view) stays ticked, so the page says what it filters.
+ */
+static void
+ca_pick(struct ctx *c, const struct ca_dim *d, const char *const *chosen,
+    size_t nchosen, const char **vals, size_t n)
+{
+	size_t	 j;
+
+	buf_printf(c->b, " <details class=\"pick\" id=\"pick-%s\"><summary>"
+	    "%s: <span class=\"chosen\">", d->param, ce_dim_label(d->dim));
+	if (nchosen == 0)
+		buf_adds(c->b, "All");
+	else if (nchosen == 1)
+		html_escape(c->b, ca_value_text(c, d, chosen[0], vals, n));
+	else
+		buf_printf(c->b, "%zu chosen", nchosen);
+	buf_printf(c->b, "</span></summary><fieldset><legend>%s (none "
+	    "ticked: all)</legend>", ce_dim_label(d->dim));
+	for (j = 0; j < n; j++)
+		if (*vals[j] != '\0')	/* a Tax line's region */
+			ca_pick_option(c, d, vals[j], d->label != NULL ?
+			    d->label(c, vals[j]) : vals[j], ca_chosen(chosen,
+			    nchosen, vals[j]), "");
+	for (j = 0; j < nchosen; j++)
+		if (!ca_chosen(vals, n, chosen[j]))
+			ca_pick_option(c, d, chosen[j], chosen[j], 1,
+			    " (none in this range)");
+	buf_adds(c->b, "</fieldset></details>");
+}
+
+/* The filters as pick-lists of the values of the range, and the
+ * group-by list: both from ca_dims. */
 static void
 ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
     const char *cust)
 {
 	const char	**vals;
-	size_t		 i, j, n;
+	size_t		 i, n;
 	char		 f[11], t[11];
 	struct err	 e;
 
@@ -877,6 +1046,17 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 		html_escape(c->b, cust);
 		buf_adds(c->b, "\">");
 	}
+	/* The range: a period relative to today, or the dates (changing
+	 * them makes the range those dates: "dates" says what was shown). */
+	buf_adds(c->b, "<span><label for=\"ca-period\">Range</label> <select "
+	    "id=\"ca-period\" name=\"period\">");
+	for (i = 0; i < CA_NPERIODS; i++)
+		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
+		    ca_periods[i].name, p->period == &ca_periods[i] ?
+		    " selected" : "", ca_periods[i].label);
+	buf_printf(c->b, "<option value=\"CUSTOM\"%s>Dates below</option>"
+	    "</select></span> <input type=\"hidden\" name=\"dates\" "
+	    "value=\"%s,%s\">", p->period == NULL ? " selected" : "", f, t);
 	buf_printf(c->b, "<label>From <input type=\"date\" name=\"from\" "
 	    "value=\"%s\"></label> <label>To <input type=\"date\" name=\"to\" "
 	    "value=\"%s\"></label> <span><label for=\"ca-granularity\">"
@@ -901,8 +1081,6 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
 	    "</span>", p->group == NULL ? " selected" : "");
 	for (i = 0; i < CA_NDIMS; i++) {
-		int	 found = 0;
-
 		if (ca_dims[i].param == NULL)
 			continue;
 		err_clear(&e);
@@ -911,36 +1089,7 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 		    ca_dims[i].dim, p->start, p->end, NULL, &vals, &n,
 		    &e) == -1)
 			n = 0;
-		/* label for=: the select's name is the label alone (a
-		 * wrapping label would add every option's text to it). */
-		buf_printf(c->b, " <span><label for=\"ca-%s\">%s</label> "
-		    "<select id=\"ca-%s\" name=\"%s\"><option value=\"\">All"
-		    "</option>", ca_dims[i].param, ce_dim_label(ca_dims[i].dim),
-		    ca_dims[i].param, ca_dims[i].param);
-		for (j = 0; j < n; j++) {
-			int sel = strcmp(vals[j], p->fval[i]) == 0;
-
-			if (*vals[j] == '\0')	/* a Tax line's region */
-				continue;
-
-			found |= sel;
-			buf_adds(c->b, "<option value=\"");
-			html_escape(c->b, vals[j]);
-			buf_adds(c->b, sel ? "\" selected>" : "\">");
-			html_escape(c->b, ca_dims[i].label != NULL ?
-			    ca_dims[i].label(c, vals[j]) : vals[j]);
-			buf_adds(c->b, "</option>");
-		}
-		/* A value of a link or saved view that the range does not
-		 * have stays chosen, so the page says what it filters. */
-		if (!found && *p->fval[i] != '\0') {
-			buf_adds(c->b, "<option selected value=\"");
-			html_escape(c->b, p->fval[i]);
-			buf_adds(c->b, "\">");
-			html_escape(c->b, p->fval[i]);
-			buf_adds(c->b, " (none in this range)</option>");
-		}
-		buf_adds(c->b, "</select></span>");
+		ca_pick(c, &ca_dims[i], p->fval[i], p->nfval[i], vals, n);
 	}
 	for (i = 0; i < CA_NATTRS; i++) {
 		buf_printf(c->b, " <label>%s <input name=\"%s\" size=\"14\" "
@@ -1015,11 +1164,22 @@ views_card(struct ctx *c, const struct ca *p, const char *cust)
 	if (n > 0) {
 		buf_adds(c->b, "<ul class=\"views\">");
 		for (i = 0; i < n; i++) {
+			const char		*pq = strstr(v[i].query,
+			    "period=");
+			const struct ca_period	*pd = NULL;
+
+			if (pq != NULL && (pq == v[i].query || pq[-1] == '&'))
+				pd = ca_period_find(arena_strndup(c->r->arena,
+				    pq + 7, strcspn(pq + 7, "&")));
 			buf_adds(c->b, "<li><a href=\"/portal/costs?");
 			html_escape(c->b, v[i].query);
 			buf_adds(c->b, "\">");
 			html_escape(c->b, v[i].name);
 			buf_adds(c->b, "</a> ");
+			/* A view of a period moves with the calendar. */
+			if (pd != NULL)
+				buf_printf(c->b, "<span class=\"muted\">%s"
+				    "</span> ", pd->label);
 			button_form(c, arena_printf(c->r->arena,
 			    "/portal/views/%s/delete", v[i].id), NULL, NULL,
 			    "Delete", "secondary small", arena_printf(c->r->arena,
@@ -1322,9 +1482,10 @@ static void
 focus(struct ctx *c)
 {
 	struct ce_scope	 sc;
-	const char	*cust;
+	const char	*cust, *period = form_str(&c->query, "period");
 	struct err	 e;
-	char		 chunk[8192];
+	char		 chunk[8192], d[16];
+	int64_t		 start;
 	size_t		 len;
 	FILE		*f;
 
@@ -1332,6 +1493,16 @@ focus(struct ctx *c)
 		return;
 	if (*cust == '\0') {
 		page_message(c, 400, "Bad request", "Choose a customer.");
+		return;
+	}
+	/* A month without cost data has no file (as Invoices says), not a
+	 * header alone. */
+	snprintf(d, sizeof(d), "%.7s-01", period);
+	if (strlen(period) == 7 && ce_day_parse(d, &start) == 0 &&
+	    !has_cost_data(c, &sc, start, ce_month_next(start))) {
+		page_message(c, 404, "Not found", arena_printf(c->r->arena,
+		    "There is no cost data for %s, so there is no FOCUS "
+		    "file of it.", period));
 		return;
 	}
 	err_clear(&e);

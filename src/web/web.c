@@ -341,7 +341,7 @@ route(struct ctx *c)
 		if ((ctype != NULL && strncasecmp(ctype,
 		    "multipart/form-data", 19) == 0 ?
 		    form_parse_multipart(r->arena, ctype, r->body, r->body_len,
-		    &c->form, &c->upload, &e) : form_parse(r->arena, r->body,
+		    &c->form, c->upload, &e) : form_parse(r->arena, r->body,
 		    r->body_len, &c->form, &e)) == -1) {
 			page_message(c, 400, "Bad request", e.msg);
 			return;

@@ -14,13 +14,31 @@ import json
 import re
 import subprocess
 import uuid
+import zlib
 
 import pytest
 
 from conftest import BIN, Server, drop_db, new_db
 from test_attack import Browser
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
+
+def png(w, h, color=6, depth=8, interlace=0):
+    """A w x h PNG: RGBA (colour type 6) is red with its right half
+    half-transparent; RGB red; grey a ramp."""
+    px = {6: b"\xc8\x1e\x3c\xff", 2: b"\xc8\x1e\x3c", 0: b"\x80"}[color]
+    half = {6: b"\xc8\x1e\x3c\x50"}.get(color, px)
+    n = depth // 8 if depth >= 8 else 1
+    row = b"\x00" + (px * (w // 2) + half * (w - w // 2)) * n
+    def chunk(t, d):
+        return (len(d).to_bytes(4, "big") + t + d
+                + zlib.crc32(t + d).to_bytes(4, "big"))
+    ihdr = (w.to_bytes(4, "big") + h.to_bytes(4, "big")
+            + bytes([depth, color, 0, 0, interlace]))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(row * h)) + chunk(b"IEND", b""))
+
+
+PNG = png(8, 8, color=2)
 
 
 def contrast(a, b):
@@ -179,12 +197,24 @@ def test_branding_page_uploads_a_logo_and_refuses_bad_ones(demo):
         st, _, page = post_multipart(b, "/branding/save", dict(base, color="#aaddff"),
                                      {})
         assert st == 400 and "below the 4.5:1" in page
+        # The PDF's logo is checked when it is sent, and nothing is saved.
+        st, _, page = post_multipart(b, "/branding/save", base,
+                                     {"logo": ("l.png", PNG, "image/png"),
+                                      "pdf_logo": ("p.png", png(20, 20, interlace=1),
+                                                   "image/png")})
+        assert st == 400 and "pdf logo: an interlaced PNG" in page, page
         st, ctype, _ = get_raw(s, "/favicon.ico")
         assert ctype == "image/svg+xml"
-        # A good one: saved, served as PNG, the favicon too.
+        # A good one: saved, served as PNG, the favicon too; and the
+        # PDF's own logo, sent with it in the same form.
         st, h, _ = post_multipart(b, "/branding/save", base,
-                                  {"logo": ("l.png", PNG, "image/png")})
+                                  {"logo": ("l.png", PNG, "image/png"),
+                                   "pdf_logo": ("p.png", png(30, 10), "image/png")})
         assert st == 303 and h["location"] == "/branding"
+        assert json.loads(cli(demo.db, "msp", "show", "--json").stdout)[
+            "Brand"]["PdfLogo"] == "pdf-logo"
+        st, _, page = b.req("GET", "/branding")
+        assert "Now: this PNG." in page and "Remove the PDF logo" in page
         st, ctype, data = get_raw(s, "/logo")
         assert st == 200 and ctype == "image/png" and data == PNG
         st, ctype, data = get_raw(s, "/favicon.ico")
@@ -328,3 +358,83 @@ def test_rest_customer_billing_details(demo):
         assert r["PaymentTerms"] == "Net 10"
     finally:
         assert s.stop() == 0
+
+
+def pdf_images(path):
+    """pdfimages -list's rows: (type, width, height, colour)."""
+    out = subprocess.run(["pdfimages", "-list", path], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[2:]
+    return [(r.split()[2], int(r.split()[3]), int(r.split()[4]), r.split()[5]) for r in out]
+
+
+def render(path):
+    """Page 1 at 72 dpi as PPM rows (poppler must read the PDF cleanly)."""
+    p = subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", path],
+                       capture_output=True)
+    assert p.returncode == 0 and p.stderr == b"", p.stderr
+    data = p.stdout
+    magic, w, h, mx, pix = data.split(maxsplit=4)
+    assert magic == b"P6"
+    w, h = int(w), int(h)
+    return [pix[y * w * 3:(y + 1) * w * 3] for y in range(h)]
+
+
+def test_invoice_pdf_shows_the_msp_logo(tmp_path):
+    db = new_db(str(tmp_path))
+    try:
+        assert subprocess.run([BIN, "init", "--db", db, "--demo"],
+                              capture_output=True).returncode == 0
+        num = next(i["Number"] for i in json.loads(cli(db, "invoice", "list", "--json").stdout)[
+            "Invoices"] if i["Number"])
+
+        def pdf(name):
+            path = str(tmp_path / (name + ".pdf"))
+            cli(db, "invoice", "pdf", num, "-o", path)
+            return path
+        # The demo's logo is an SVG; it brings a PNG of it for PDFs, drawn
+        # with its transparency as a soft mask.
+        brand = json.loads(cli(db, "msp", "show", "--json").stdout)["Brand"]
+        assert brand["LogoType"] == "image/svg+xml" and brand["PdfLogo"] == "pdf-logo"
+        demo = pdf("demo")
+        assert pdf_images(demo) == [("image", 128, 128, "rgb"), ("smask", 128, 128, "gray")]
+        with_logo = render(demo)
+        # Without it an SVG brand's PDF shows the name alone, and says so.
+        r = json.loads(cli(db, "msp", "brand", "--no-pdf-logo", "--json").stdout)
+        assert r["PdfLogo"] is None
+        assert "the name alone" in cli(db, "msp", "show").stdout
+        bare = pdf("bare")
+        assert pdf_images(bare) == []
+        without = render(bare)
+        # The band (36 pt) differs where the logo is; the page under it not.
+        assert with_logo[40:] == without[40:]
+        assert with_logo[:36] != without[:36]
+        # A wide PNG with alpha: its own size, scaled into the band.
+        wide = tmp_path / "wide.png"
+        wide.write_bytes(png(120, 40))
+        r = json.loads(cli(db, "msp", "brand", "--pdf-logo", str(wide), "--json").stdout)
+        assert r["PdfLogo"] == "pdf-logo"
+        path = pdf("wide")
+        assert pdf_images(path) == [("image", 120, 40, "rgb"), ("smask", 120, 40, "gray")]
+        render(path)
+        # A PNG page logo serves the PDF too when there is no PDF logo.
+        rgb = tmp_path / "rgb.png"
+        rgb.write_bytes(png(50, 50, color=2))
+        cli(db, "msp", "brand", "--logo", str(rgb), "--no-pdf-logo")
+        assert json.loads(cli(db, "msp", "show", "--json").stdout)["Brand"]["PdfLogo"] == "logo"
+        path = pdf("rgb")
+        assert pdf_images(path) == [("image", 50, 50, "rgb")]
+        render(path)
+        # Refused when set, with the reason, and nothing changes.
+        for name, data, why in [
+                ("i.png", png(20, 20, interlace=1), "an interlaced PNG; save it without"),
+                ("d.png", png(20, 20, depth=16), "a PNG of 16 bits a channel (RGBA)"),
+                ("b.png", png(1025, 2, color=0), "1025x2 pixels; at most 1024x1024"),
+                ("t.png", png(20, 20)[:-20], "truncated PNG"),
+                ("l.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "PNG logo only")]:
+            f = tmp_path / name
+            f.write_bytes(data)
+            p = cli(db, "msp", "brand", "--pdf-logo", str(f), ok=False)
+            assert p.returncode != 0 and "pdf logo: " in p.stderr and why in p.stderr, p.stderr
+        assert pdf_images(pdf("after")) == [("image", 50, 50, "rgb")]
+    finally:
+        drop_db(db)

@@ -9,6 +9,7 @@ from the CUR file the test writes."""
 import datetime
 import html
 import re
+import urllib.parse
 from collections import defaultdict
 from decimal import Decimal
 
@@ -40,10 +41,21 @@ def table(page):
 
 
 def options(page, name):
-    """(value, text) of the options of <select name=name>."""
-    sel = re.search(r'<select id="[^"]*" name="%s">(.*?)</select>' % name, page, re.S).group(1)
-    return [(html.unescape(v), html.unescape(t)) for v, t in
-            re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', sel)]
+    """(value, text) of the checkboxes of the filter name's pick-list."""
+    pick = re.search(r'<details class="pick" id="pick-%s">(.*?)</details>' % name, page,
+                     re.S).group(1)
+    return [(html.unescape(v), html.unescape(t).strip()) for v, t in re.findall(
+        r'<input type="checkbox" name="%s" value="([^"]*)"[^>]*> ([^<]*)</label>' % name, pick)]
+
+
+def chosen(page, name):
+    """The pick-list's summary ("All", a value, "2 chosen") and the values
+    ticked."""
+    pick = re.search(r'<details class="pick" id="pick-%s">(.*?)</details>' % name, page,
+                     re.S).group(1)
+    summary = html.unescape(re.search(r'<span class="chosen">([^<]*)</span>', pick).group(1))
+    return summary, [html.unescape(v) for v in re.findall(
+        r'<input type="checkbox" name="%s" value="([^"]*)" checked>' % name, pick)]
 
 
 @pytest.fixture
@@ -131,8 +143,8 @@ def test_filters_are_pick_lists_of_the_dimension_values(lastmonth):
         api = sorted(v["Value"] for v in ce.get_dimension_values(
             TimePeriod=period, Dimension=dim)["DimensionValues"] if v["Value"])
         opts = options(page, name)
-        assert opts[0] == ("", "All")
-        assert sorted(v for v, _ in opts[1:]) == api, dim
+        assert chosen(page, name) == ("All", [])
+        assert sorted(v for v, _ in opts) == api, dim
     assert dict(options(page, "account"))[w.a2.id] == "A two (%s)" % w.a2.id
     assert EC2_COMPUTE in dict(options(page, "service"))
     assert w.b1.id not in page
@@ -142,7 +154,41 @@ def test_filters_are_pick_lists_of_the_dimension_values(lastmonth):
     _, rows, total = table(page)
     assert [r[0] for r in rows] == ["A two (%s)" % w.a2.id]
     assert total[-1] == sum(sums(w, {w.a2.id}, lambda l: 0).values())
-    assert re.search(r'<option value="%s" selected>' % w.a2.id, page)
+    assert chosen(page, "account") == ("A two (%s)" % w.a2.id, [w.a2.id])
+
+
+def test_filters_take_several_values_each(lastmonth):
+    """Several values of one filter (service=A&service=B) match any of
+    them, as Cost Explorer's Values list: the table is the two services'
+    cost, the pick-list ticks both and says "2 chosen", and its links (the
+    CSV, a saved view) keep both. Two filters still both apply."""
+    w = lastmonth
+    svcs = sorted({ce_service(l) for l in w.lines if l[0] in (w.a1.id, w.a2.id)
+                   and l[1] != "Tax"})
+    two = svcs[:2]
+    q = "from=%s&to=%s&group=SERVICE&" % (w.days[0], w.days[-1]) + "&".join(
+        "service=" + v.replace(" ", "+") for v in two)
+    st, page = w.ann.get("/portal/costs?" + q)
+    assert st == 200, page[:300]
+    _, rows, total = table(page)
+    assert sorted(r[0] for r in rows) == two
+    want = sums(w, {w.a1.id, w.a2.id}, ce_service)
+    assert total[-1] == want[two[0]] + want[two[1]]
+    assert chosen(page, "service") == ("2 chosen", two)
+    saved = html.unescape(re.search(r'name="query" value="([^"]+)"', page).group(1))
+    csv_q = html.unescape(re.search(r'id="csv" href="/portal/costs.csv\?([^"]+)"', page).group(1))
+    for link in (saved, csv_q):
+        assert [kv[8:] for kv in link.split("&") if kv.startswith("service=")] == \
+            [urllib.parse.quote(v, safe="") for v in two], link
+    # And with an account filter too: both filters apply.
+    st, page = w.ann.get("/portal/costs?%s&account=%s" % (q, w.a2.id))
+    _, rows, total = table(page)
+    a2 = sums(w, {w.a2.id}, ce_service)
+    assert total[-1] == sum(a2[s] for s in two)
+    # The values of one filter are capped (and say so).
+    many = "&".join("usage_type=u%d" % i for i in range(21))
+    st, page = w.ann.get("/portal/costs?" + many)
+    assert st == 400 and "usage_type: at most 20 values" in page
 
 
 def test_saved_view_round_trip(lastmonth):
@@ -162,7 +208,7 @@ def test_saved_view_round_trip(lastmonth):
     st, reopened = w.ann.get(html.unescape(link.group(1)))
     assert re.search(r'<option value="REGION" selected>', reopened)
     assert re.search(r'<option value="MONTHLY" selected>', reopened)
-    assert re.search(r'<option value="%s" selected>' % re.escape(EC2_COMPUTE), reopened)
+    assert chosen(reopened, "service") == (EC2_COMPUTE, [EC2_COMPUTE])
     assert 'value="%s"' % w.days[0] in reopened and 'value="%s"' % w.days[-1] in reopened
     ec2 = sums(w, {w.a1.id, w.a2.id}, lambda l: ce_service(l) == EC2_COMPUTE)[True]
     assert table(reopened)[2][-1] == ec2
@@ -179,6 +225,63 @@ def test_saved_view_round_trip(lastmonth):
     assert "EC2 by region" in w.ann.get("/portal/costs")[1]
     st, gone = w.ann.post("/portal/views/%s/delete" % vid, {"csrf": w.ann.csrf(reopened)})
     assert st == 200 and "View deleted." in gone and "EC2 by region</a>" not in gone
+
+
+def month_back(d, n):
+    """The first of the month n months before d's."""
+    y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
+    return datetime.date(y, m + 1, 1)
+
+
+def test_saved_view_keeps_a_relative_period(lastmonth):
+    """A view of "Last 3 months" keeps the period, not its dates: opened
+    weeks later it covers the three months up to that day. Changing the
+    form's dates makes the range those dates; resubmitting it unchanged
+    keeps the period."""
+    w = lastmonth
+    now = today(w.srv)
+    q = "period=LAST_3_MONTHS&granularity=MONTHLY&group=LINKED_ACCOUNT"
+    st, page = w.ann.get("/portal/costs?" + q)
+    assert st == 200, page[:300]
+    assert re.search(r'<option value="LAST_3_MONTHS" selected>Last 3 months</option>', page)
+    assert 'name="from" value="%s"' % month_back(now, 2) in page
+    assert 'name="to" value="%s"' % now in page
+    head, rows, total = table(page)
+    assert head == [month_back(now, k).strftime("%Y-%m") for k in (2, 1, 0)] + ["Total"]
+    assert total[-1] == sum(sums(w, {w.a1.id, w.a2.id}, lambda l: 0).values())
+    saved = html.unescape(re.search(r'name="query" value="([^"]+)"', page).group(1))
+    assert "period=LAST_3_MONTHS" in saved and "from=" not in saved
+    st, after = w.ann.post("/portal/views/create", {"csrf": w.ann.csrf(page),
+                                                     "name": "Quarter", "query": saved})
+    assert st == 200 and "View Quarter saved." in after
+    link = re.search(r'<li><a href="(/portal/costs\?[^"]+)">Quarter</a> '
+                     r'<span class="muted">Last 3 months</span>', after)
+    assert link, after[-2000:]
+    # Last month, whole: one period, the fixture's month.
+    st, lm = w.ann.get("/portal/costs?period=LAST_MONTH&granularity=MONTHLY")
+    assert table(lm)[0] == [w.month.strftime("%Y-%m"), "Total"]
+    # The form sent back as it was drawn keeps the period; new dates win.
+    form = {"period": "LAST_3_MONTHS", "dates": "%s,%s" % (month_back(now, 2), now),
+            "from": month_back(now, 2), "to": now, "group": "SERVICE"}
+    qs = "&".join("%s=%s" % kv for kv in form.items())
+    st, same = w.ann.get("/portal/costs?" + qs)
+    assert "period=LAST_3_MONTHS" in html.unescape(
+        re.search(r'name="query" value="([^"]+)"', same).group(1))
+    st, custom = w.ann.get("/portal/costs?" + qs.replace("from=%s" % month_back(now, 2),
+                                                          "from=%s" % w.days[0]))
+    kept = html.unescape(re.search(r'name="query" value="([^"]+)"', custom).group(1))
+    assert "from=%s" % w.days[0] in kept and "period=" not in kept
+    assert re.search(r'<option value="CUSTOM" selected>', custom)
+    # Forty days on, the same link is the three months up to the new day.
+    w.srv.advance(40 * 86400)
+    later = today(w.srv)
+    st, reopened = w.ann.get(html.unescape(link.group(1)))
+    assert st == 200
+    assert 'name="from" value="%s"' % month_back(later, 2) in reopened
+    assert 'name="to" value="%s"' % later in reopened
+    assert table(reopened)[0][-2] == later.strftime("%Y-%m")
+    st, bad = w.ann.get("/portal/costs?period=LAST_YEAR")
+    assert st == 400 and "period: " in bad
 
 
 def test_overview_trend_shows_the_forecast_range(lastmonth):
@@ -221,6 +324,15 @@ def test_a_customer_without_cost_data_is_told_why(lastmonth):
         assert "<svg" not in page and 'id="costs"' not in page, path
     st, inv = gil.get("/portal/invoices")
     assert 'id="focus"' not in inv and 'id="no-focus"' in inv
+    # Its FOCUS file of last month, asked for all the same: a 404 page that
+    # says why, as for the other downloads with nothing there; not a CSV of
+    # a header alone.
+    period = w.month.strftime("%Y-%m")
+    st, page = gil.get("/portal/focus.csv?period=" + period)
+    assert st == 404 and "<html" in page
+    assert "There is no cost data for %s, so there is no FOCUS file of it." % period in page
+    st, csv = w.ann.get("/portal/focus.csv?period=" + period)
+    assert st == 200 and len(csv.splitlines()) > 1
     st, inv = w.ann.get("/portal/invoices")
     assert 'id="focus"' in inv and "period=%s" % w.month.strftime("%Y-%m") in inv
     # A customer with data but none in the range: a sentence, not an empty chart.

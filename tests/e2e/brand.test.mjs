@@ -5,43 +5,9 @@
 // with no sideways scroll; the tab's icon is the MSP's logo.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { BIN, launch, newPage, shot } from './lib.mjs';
+import { demoServer, launch, newPage, shot, signIn } from './lib.mjs';
 
 let browser, srv;
-
-async function demoServer() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'payerlink-brand-'));
-  const db = path.join(dir, 'demo.db');
-  execFileSync(BIN, ['init', '--db', db, '--demo'], { stdio: 'ignore' });
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  proc.stderr.on('data', (d) => { log += d; });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + log)), 30000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
-        await new Promise((r) => proc.once('exit', r));
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 before(async () => {
   srv = await demoServer();
@@ -84,10 +50,7 @@ test('the sign-in page and the portal carry the MSP brand at 1366 and 390 px', a
     assert.ok(b.scroll <= 0, `sign-in scrolls sideways at ${width} px`);
   }
   await page.setViewportSize({ width: 1366, height: 900 });
-  await page.getByLabel('E-mail address').fill('portal@umbrella-corp.example');
-  await page.getByLabel('Password').fill('portal-demo-1');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/portal/);
+  await signIn(page, srv, 'portal@umbrella-corp.example', 'portal-demo-1', /\/portal/);
   for (const path of ['/portal', '/portal/invoices', '/portal/costs']) {
     await page.goto(srv.url + path);
     for (const width of [1366, 390]) {

@@ -5,12 +5,11 @@
 // sideways scroll, readable contrast, the README's tour.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, BIN, launch, lowContrast, newPage, overlappingLabels, shot } from './lib.mjs';
+import { ROOT, BIN, launch, lowContrast, newPage, overlappingLabels, serve, shot, signIn } from './lib.mjs';
 
 const DEMO_PW = 'payerlink-demo';
 const PORTAL_PW = 'portal-demo-1';
@@ -28,28 +27,9 @@ async function makeRun() {
   const dir = mkdtempSync(path.join(tmpdir(), 'payerlink-demo-'));
   const port = await freePort();
   const db = path.join(dir, 'demo.db');
-  const proc = spawn('sh', [path.join(ROOT, 'tools/run.sh'), BIN, db, `127.0.0.1:${port}`],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-  let out = '', log = '';
-  proc.stderr.on('data', (d) => { log += d; });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('make run did not start: ' + log)), 120000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      if (/listening on http:\/\/127\.0\.0\.1:\d+/.test(out)) { clearTimeout(timer); resolve(); }
-    });
-    proc.on('exit', (code) => reject(new Error(`run.sh exited ${code}: ${log}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`, port, db, dir, out,
-    async stop() {
-      if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
-        await new Promise((r) => proc.once('exit', r));
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const srv = await serve('sh', [path.join(ROOT, 'tools/run.sh'), BIN, db, `127.0.0.1:${port}`],
+    dir, { cwd: dir, timeout: 120000 });
+  return Object.assign(srv, { url: `http://127.0.0.1:${port}`, port, db });
 }
 
 before(async () => {
@@ -62,14 +42,9 @@ after(async () => {
   await srv?.stop();
 });
 
-async function signIn(email, password, landing) {
-  const page = await newPage(browser, 1366, 900);
-  await page.goto(srv.url + '/signin');
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(landing);
-  return page;
+// A new page at 1366 px signed in as email.
+async function signInAs(email, password, landing) {
+  return signIn(await newPage(browser, 1366, 900), srv, email, password, landing);
 }
 
 // Every amount a person reads: a number followed by a currency code.
@@ -93,8 +68,8 @@ function assertMoney(text, where) {
 }
 
 test('make run LISTEN=127.0.0.1:PORT prints plan links on that port, and they open', async () => {
-  const links = [...srv.out.matchAll(/plan (http:\/\/\S+)/g)].map((m) => m[1]);
-  assert.equal(links.length, 3, srv.out);
+  const links = [...srv.out().matchAll(/plan (http:\/\/\S+)/g)].map((m) => m[1]);
+  assert.equal(links.length, 3, srv.out());
   for (const l of links) {
     assert.ok(l.startsWith(srv.url + '/plan/'), `${l} is not on ${srv.url}`);
     assert.equal((await fetch(l)).status, 200);
@@ -102,7 +77,7 @@ test('make run LISTEN=127.0.0.1:PORT prints plan links on that port, and they op
 });
 
 test('money: one format on the MSP console, the portal and the Imports page', async () => {
-  const msp = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  const msp = await signInAs('msp@payerlink.example', DEMO_PW, /\/organization/);
   let n = 0;
   // (/pricing: descriptions are the MSP's own words, rates are not money.)
   for (const p of ['/imports', '/invoices', '/customers']) {
@@ -119,7 +94,7 @@ test('money: one format on the MSP console, the portal and the Imports page', as
   await msp.goto(srv.url + '/invoices');
   const text = await msp.locator('main').innerText();
   assert.match(text, /\d{1,3},\d{3},\d{3}\s+KRW/, 'Hooli\'s KRW total as 1,234,567 KRW');
-  const portal = await signIn('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
+  const portal = await signInAs('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
   for (const p of ['/portal', '/portal/costs', '/portal/budgets', '/portal/anomalies']) {
     await portal.goto(srv.url + p);
     n += assertMoney(await portal.locator('main').innerText(), p);
@@ -136,8 +111,8 @@ test('money: one format on the MSP console, the portal and the Imports page', as
 });
 
 test('a refused onboarding request makes no new customer (defect 9)', async () => {
-  const page = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
-  const umbrellaProd = srv.out.match(/prod@umbrella\.example\s+(\d{12})/)[1];
+  const page = await signInAs('msp@payerlink.example', DEMO_PW, /\/organization/);
+  const umbrellaProd = srv.out().match(/prod@umbrella\.example\s+(\d{12})/)[1];
   for (const [name, acct, email, why] of [
     ['Rejected Short Id', '123', 'owner@rejected.example', /12 digits/],
     ['Rejected Member', umbrellaProd, 'prod@umbrella.example', /belongs to customer Umbrella Corp/]]) {
@@ -155,7 +130,7 @@ test('a refused onboarding request makes no new customer (defect 9)', async () =
 });
 
 test('anomalies: the README\'s one spike, newest first, acknowledged with a confirmation (defect 11)', async () => {
-  const page = await signIn('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
+  const page = await signInAs('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
   await page.goto(srv.url + '/portal/anomalies');
   const rows = page.locator('#anomalies tbody tr');
   // README: "an anomaly (Umbrella's EC2 spike three days ago)".
@@ -172,7 +147,7 @@ test('anomalies: the README\'s one spike, newest first, acknowledged with a conf
   assert.match(await rows.first().innerText(), /ACKNOWLEDGED/);
   await shot(page, 'demo-anomalies');
   // The MSP's view of every customer: newest first.
-  const msp = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  const msp = await signInAs('msp@payerlink.example', DEMO_PW, /\/organization/);
   await msp.goto(srv.url + '/portal/anomalies');
   const days = (await msp.locator('#anomalies tbody tr td:first-child').allTextContents())
     .filter((d) => /^\d{4}-/.test(d));
@@ -182,7 +157,7 @@ test('anomalies: the README\'s one spike, newest first, acknowledged with a conf
 });
 
 test('accounts by name beside their ids: overview, cost analysis, invoices (issue 23, 3)', async () => {
-  const page = await signIn('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
+  const page = await signInAs('portal@umbrella-corp.example', PORTAL_PW, /\/portal$/);
   assert.match(await page.locator('main').innerText(), /Umbrella Prod\s*\d{12}/);
   await page.goto(srv.url + '/portal/costs?group=LINKED_ACCOUNT');
   assert.match(await page.locator('#costs').innerText(), /Umbrella Dev \(\d{12}\)/);
@@ -212,12 +187,12 @@ test('every page at 1366 and 390 px: no sideways scroll, contrast at least 4.5:1
   const anon = await newPage(browser, 1366, 900);
   await anon.goto(srv.url + '/signin');
   await checkPage(anon, 'signin', problems);
-  const plan = srv.out.match(/plan (http:\/\/\S+)/)[1];
+  const plan = srv.out().match(/plan (http:\/\/\S+)/)[1];
   await anon.goto(plan);
   await checkPage(anon, 'plan', problems);
   await anon.goto(srv.url + '/intake');
   await checkPage(anon, 'intake', problems);
-  const msp = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  const msp = await signInAs('msp@payerlink.example', DEMO_PW, /\/organization/);
   for (const p of ['/organization', '/onboarding', '/customers', '/audit', '/imports', '/invoices',
     '/pricing', '/settings', '/portal', '/portal/costs', '/portal/invoices', '/portal/budgets',
     '/portal/anomalies']) {
@@ -234,11 +209,11 @@ test('every page at 1366 and 390 px: no sideways scroll, contrast at least 4.5:1
   await msp.locator('main table a[href^="/invoices/"]').first().click();
   await checkPage(msp, 'msp-invoice', problems);
   for (const who of ['case1', 'case2', 'case3']) {
-    const p = await signIn(`${who}@customer.example`, DEMO_PW, /\/organization/);
+    const p = await signInAs(`${who}@customer.example`, DEMO_PW, /\/organization/);
     await checkPage(p, who + '-organization', problems);
     await p.context().close();
   }
-  const portal = await signIn('portal@hooli.example', PORTAL_PW, /\/portal$/);
+  const portal = await signInAs('portal@hooli.example', PORTAL_PW, /\/portal$/);
   for (const p of ['/portal', '/portal/costs', '/portal/invoices', '/portal/budgets', '/portal/anomalies']) {
     await portal.goto(srv.url + p);
     await checkPage(portal, 'hooli' + p.replaceAll('/', '-'), problems);
@@ -255,7 +230,7 @@ test('the README\'s tour is the demo: customers, currencies, who is invoiced (de
   assert.equal(rows.length, 3, 'the tour\'s table names each case\'s customer');
   const billed = readme.match(/billed two customers for months, (\w[\w ]*) \((\w{3})\) and (\w+) \((\w{3}), (\d+) % tax/);
   assert.ok(billed, 'the tour says who is billed');
-  const page = await signIn('msp@payerlink.example', DEMO_PW, /\/organization/);
+  const page = await signInAs('msp@payerlink.example', DEMO_PW, /\/organization/);
   await page.goto(srv.url + '/customers');
   const customers = (await page.locator('#customers tbody tr').allInnerTexts()).map((t) => t.split('\t'));
   const byName = Object.fromEntries(customers.map((c) => [c[0].trim(), c]));

@@ -71,13 +71,7 @@ after(async () => {
 });
 
 async function portalSignIn(email, width = 1280) {
-  const page = await newPage(browser, width);
-  await page.goto(srv.url + '/');
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(PW);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/portal$/);
-  return page;
+  return signIn(await newPage(browser, width), srv, email, PW, /\/portal$/);
 }
 
 test('a customer never sees a draft', async () => {

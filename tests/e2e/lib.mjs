@@ -20,26 +20,25 @@ export const CHROMIUM = process.env.PAYERLINK_CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = path.join(here, 'screenshots');
 export const PASSWORD = 'correct horse battery';
 
-// flags: more serve options, e.g. '--no-direct-transfer'.
-export async function startServer(...flags) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'payerlink-e2e-'));
-  const db = path.join(dir, 'test.db');
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--emulator', ...flags],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
+// Runs cmd (payerlink serve, or a script that runs it) until it prints
+// "listening on URL"; stop() ends it and removes dir. opts: spawn's (cwd)
+// and timeout (ms). out() and log() are what it printed so far.
+export async function serve(cmd, args, dir, { timeout = 15000, ...opts } = {}) {
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  let out = '', log = '';
   proc.stderr.on('data', (d) => { log += d; });
   const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start: ' + log)), 15000);
+    const timer = setTimeout(() => reject(new Error(`${cmd} did not start: ` + log)), timeout);
     proc.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${log}`)));
+    proc.on('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${log}`)));
   });
   return {
-    url, db, dir,
+    url, dir,
+    out: () => out,
     log: () => log,
     async stop() {
       if (proc.exitCode === null) {
@@ -49,6 +48,26 @@ export async function startServer(...flags) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+// A server of a fresh emulator database; flags: more serve options, e.g.
+// '--no-direct-transfer'.
+export async function startServer(...flags) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'payerlink-e2e-'));
+  const db = path.join(dir, 'test.db');
+  const srv = await serve(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--emulator',
+    ...flags], dir);
+  return Object.assign(srv, { db });
+}
+
+// A server of `payerlink init --demo`'s database.
+export async function demoServer() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'payerlink-demo-'));
+  const db = path.join(dir, 'demo.db');
+  await run(BIN, ['init', '--db', db, '--demo']);
+  const srv = await serve(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], dir,
+    { timeout: 30000 });
+  return Object.assign(srv, { db });
 }
 
 let seq = 0;
@@ -132,12 +151,15 @@ export async function newPage(browser, width = 1280, height = 900) {
   return page;
 }
 
-export async function signIn(page, srv, acct, password = PASSWORD) {
-  await page.goto(srv.url + '/');
-  await page.getByLabel('E-mail address').fill(acct.email);
+// Signs page in at srv as who (an account, or an e-mail address) and waits
+// for where the sign-in lands (the MSP console unless told); returns page.
+export async function signIn(page, srv, who, password = PASSWORD, landing = /\/organization/) {
+  await page.goto(srv.url + '/signin');
+  await page.getByLabel('E-mail address').fill(typeof who === 'string' ? who : who.email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/organization/);
+  await page.waitForURL(landing);
+  return page;
 }
 
 // In the page: the text elements whose colour on their background is

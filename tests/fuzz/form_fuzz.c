@@ -18,7 +18,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena	 a;
 	struct form	 f;
-	struct upload	 up;
+	struct upload	 up[FORM_MAX_FILES];
 	struct err	 e;
 	char		*s;
 	size_t		 i;
@@ -31,8 +31,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)form_str(&f, "email");
 	}
 	if (form_parse_multipart(&a, "multipart/form-data; boundary=b",
-	    (const char *)data, size, &f, &up, &e) == 0 && up.name != NULL)
-		(void)strlen(up.filename);
+	    (const char *)data, size, &f, up, &e) == 0 &&
+	    upload_get(up, "logo") != NULL)
+		(void)strlen(upload_get(up, "logo")->filename);
 	(void)pct_decode(&a, (const char *)data, size, 4096, 1, &s, &e);
 	(void)pct_decode(&a, (const char *)data, size, 16, 0, &s, &e);
 	arena_release(&a);

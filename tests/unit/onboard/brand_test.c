@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "test.h"
 
@@ -36,10 +37,57 @@ TEST(brand_contrast_and_terms)
 	CHECK_STR(t, "Due on receipt");
 }
 
+static void
+put32(unsigned char *p, unsigned long v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+/* Appends a chunk to out at *n. */
+static void
+chunk(unsigned char *out, size_t *n, const char *type,
+    const unsigned char *p, size_t len)
+{
+	put32(out + *n, len);
+	memcpy(out + *n + 4, type, 4);
+	memcpy(out + *n + 8, p, len);
+	put32(out + *n + 8 + len, crc32(0L, out + *n + 4, (uInt)len + 4));
+	*n += 12 + len;
+}
+
+/* A w x h PNG of the given depth, colour type and interlacing (one
+ * zeroed IDAT, right or not: the brand reads its header only) into out;
+ * returns its length. */
+static size_t
+make_png(unsigned char *out, unsigned w, unsigned h, int depth, int color,
+    int interlace)
+{
+	unsigned char	 ihdr[13], idat[64];
+	uLongf		 zlen = sizeof(idat);
+	size_t		 n = 8;
+
+	memcpy(out, "\x89PNG\r\n\x1a\n", 8);
+	put32(ihdr, w);
+	put32(ihdr + 4, h);
+	ihdr[8] = (unsigned char)depth;
+	ihdr[9] = (unsigned char)color;
+	ihdr[10] = ihdr[11] = 0;
+	ihdr[12] = (unsigned char)interlace;
+	chunk(out, &n, "IHDR", ihdr, sizeof(ihdr));
+	compress(idat, &zlen, (const unsigned char *)"\0\0\0\0", 4);
+	chunk(out, &n, "IDAT", idat, zlen);
+	chunk(out, &n, "IEND", idat, 0);
+	return (n);
+}
+
 TEST(brand_set_checks_colour_and_logo)
 {
-	static const unsigned char png[] = { 0x89, 'P', 'N', 'G', '\r', '\n',
-	    0x1a, '\n', 0, 0 };
+	static const unsigned char fake_png[] = { 0x89, 'P', 'N', 'G', '\r',
+	    '\n', 0x1a, '\n', 0, 0 };
+	unsigned char		 png[128];
 	static const char *const bad_svg[] = {
 		"<svg><script>alert(1)</script></svg>",
 		"<svg onload=\"x()\"></svg>",
@@ -94,20 +142,63 @@ TEST(brand_set_checks_colour_and_logo)
 		in.logo_len = strlen(bad_svg[i]);
 		CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
 	}
-	in.logo = png;
+	in.logo = fake_png;
 	in.logo_len = BRAND_LOGO_MAX + 1;
 	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
 	CHECK(strstr(e.msg, "too large") != NULL);
-	in.logo_len = sizeof(png);
+	/* A PNG is checked whole when it is set, not when a PDF is drawn. */
+	in.logo_len = sizeof(fake_png);
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
+	CHECK(strstr(e.msg, "truncated") != NULL);
+	in.logo = png;
+	in.logo_len = make_png(png, 4, 4, 8, 6, 1);
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
+	CHECK(strstr(e.msg, "interlaced") != NULL);
+	in.logo_len = make_png(png, 4, 4, 16, 2, 0);
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
+	CHECK(strstr(e.msg, "16 bits") != NULL);
+	in.logo_len = make_png(png, 4, 4, 8, 5, 0);
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
+	CHECK(strstr(e.msg, "colour type 5") != NULL);
+	in.logo_len = make_png(png, BRAND_LOGO_PX + 1, 4, 8, 6, 0);
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
+	CHECK(strstr(e.msg, "at most 1024x1024") != NULL);
+	in.logo_len = make_png(png, 4, 4, 8, 6, 0);
+	png[20]++;			/* the height, under IHDR's CRC */
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
+	CHECK(strstr(e.msg, "CRC") != NULL);
+	png[20]--;
 	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), 0);
 	CHECK_STR(b.logo_type, "image/png");
+	CHECK_STR(brand_pdf_logo(&b), "logo");
+	in.logo = NULL;
+	in.logo_len = 0;
+	/* The PDF's own logo: a PNG, never an SVG. */
+	in.pdf_logo = (const unsigned char *)"<svg></svg>";
+	in.pdf_logo_len = 11;
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), -1);
+	CHECK(strstr(e.msg, "PNG logo only") != NULL);
+	in.pdf_logo = png;
+	in.pdf_logo_len = make_png(png, 4, 4, 4, 3, 0);
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), 0);
+	CHECK_STR(brand_pdf_logo(&b), "pdf-logo");
+	in.pdf_logo = NULL;
+	in.pdf_logo_len = 0;
 	/* The SVG with "one" and "done" in its text is fine. */
 	in.logo = (const unsigned char *)"<?xml version=\"1.0\"?>\n<svg "
 	    "xmlns=\"http://www.w3.org/2000/svg\"><text>one done</text></svg>";
 	in.logo_len = strlen((const char *)in.logo);
 	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), 0);
 	CHECK_STR(b.logo_type, "image/svg+xml");
+	CHECK_STR(brand_pdf_logo(&b), "pdf-logo");
+	/* Without the PDF's own, an SVG brand's PDFs show no logo. */
+	in.logo = NULL;
+	in.logo_len = 0;
+	in.pdf_logo = (const unsigned char *)"";
+	CHECK_INT(msp_brand_set(st, NULL, &in, &b, note, &e), 0);
+	CHECK(brand_pdf_logo(&b) == NULL);
 	msp_brand_get(st, &b);
 	CHECK_STR(b.name, "Harbor");
+	CHECK_STR(b.logo_type, "image/svg+xml");
 	store_close(st);
 }
