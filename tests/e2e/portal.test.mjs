@@ -302,8 +302,8 @@ test('cost analysis: Hourly for the last 14 days once the MSP keeps hourly data'
   await page.goto(srv.url + '/portal/costs');
   await page.getByLabel('Granularity').selectOption('HOURLY');
   const from = new Date(last.getTime() - 2 * 86400000);
-  await page.getByLabel('From').fill(iso(from));
-  await page.getByLabel('To').fill(iso(last));
+  await page.getByLabel('From', { exact: true }).fill(iso(from));
+  await page.getByLabel('To', { exact: true }).fill(iso(last));
   await page.getByLabel('Group by').selectOption('SERVICE');
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(/granularity=HOURLY/);
