@@ -327,7 +327,7 @@ def test_replaced_import_leaves_no_hourly_rows(world):
 def test_portal_offers_hourly_for_the_last_14_days(world):
     """The customer portal's cost analysis: Hourly granularity where the MSP
     keeps hourly data, a column per hour at the customer's prices."""
-    from test_portal_costs import options, table
+    from test_portal_costs import select_options as options, table
     from test_ce import Portal
     w = world
     pw = "portal-password-1"

@@ -40,6 +40,13 @@ def table(page):
     return head, rows, total
 
 
+def select_options(page, name):
+    """(value, text) of the options of <select name=name>."""
+    sel = re.search(r'<select id="[^"]*" name="%s">(.*?)</select>' % name, page, re.S).group(1)
+    return [(html.unescape(v), html.unescape(t)) for v, t in
+            re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', sel)]
+
+
 def options(page, name):
     """(value, text) of the checkboxes of the filter name's pick-list."""
     pick = re.search(r'<details class="pick" id="pick-%s">(.*?)</details>' % name, page,
