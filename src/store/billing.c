@@ -234,41 +234,52 @@ store_billing_rollups_delete(struct store *st, int64_t import_id,
 	return (0);
 }
 
+/* A rollup's 19 columns, bound from b + 1 on, in the order of
+ * billing_rollups' INSERTs (billing_hourly's too, which adds two). */
+#define ROLLUP_NCOLS	19
+static void
+rollup_bind(struct stmt *s, int b, int64_t import_id,
+    const struct billing_rollup *r)
+{
+	stmt_bind_int64(s, b + 1, import_id);
+	stmt_bind_text(s, b + 2, r->period);
+	stmt_bind_text(s, b + 3, r->day);
+	stmt_bind_text(s, b + 4, r->payer_id);
+	stmt_bind_text(s, b + 5, r->account_id);
+	stmt_bind_text(s, b + 6, r->product_code);
+	stmt_bind_text(s, b + 7, r->usage_type);
+	stmt_bind_text(s, b + 8, r->operation);
+	stmt_bind_text(s, b + 9, r->region);
+	stmt_bind_text(s, b + 10, r->line_item_type);
+	stmt_bind_text(s, b + 11, r->pricing_term);
+	stmt_bind_int64(s, b + 12, r->in_membership);
+	stmt_bind_int64(s, b + 13, r->unblended);
+	stmt_bind_int64(s, b + 14, r->net_unblended);
+	stmt_bind_int64(s, b + 15, r->amortized);
+	stmt_bind_int64(s, b + 16, r->public_on_demand);
+	stmt_bind_int64(s, b + 17, r->usage_amount);
+	stmt_bind_int64(s, b + 18, r->line_count);
+	stmt_bind_text(s, b + 19, r->attrs != NULL ? r->attrs : "");
+}
+
 int
 store_billing_hourly_insert(struct store *st, int64_t import_id,
     const struct billing_rollup *r, struct err *e)
 {
 	static const char	*sql = "INSERT INTO billing_hourly (import_id, "
-	    "period, day, hour, payer_id, account_id, product_code, "
-	    "usage_type, operation, region, line_item_type, pricing_term, "
-	    "attrs, resource_id, in_membership, unblended, net_unblended, "
-	    "amortized, public_on_demand, usage_amount, line_count) VALUES "
+	    "period, day, payer_id, account_id, product_code, usage_type, "
+	    "operation, region, line_item_type, pricing_term, in_membership, "
+	    "unblended, net_unblended, amortized, public_on_demand, "
+	    "usage_amount, line_count, attrs, hour, resource_id) VALUES "
 	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct stmt		*s;
 
 	if ((s = db_bulk(st, sql, e)) == NULL)
 		return (-1);
-	stmt_bind_int64(s, 1, import_id);
-	stmt_bind_text(s, 2, r->period);
-	stmt_bind_text(s, 3, r->day);
-	stmt_bind_int64(s, 4, r->hour);
-	stmt_bind_text(s, 5, r->payer_id);
-	stmt_bind_text(s, 6, r->account_id);
-	stmt_bind_text(s, 7, r->product_code);
-	stmt_bind_text(s, 8, r->usage_type);
-	stmt_bind_text(s, 9, r->operation);
-	stmt_bind_text(s, 10, r->region);
-	stmt_bind_text(s, 11, r->line_item_type);
-	stmt_bind_text(s, 12, r->pricing_term);
-	stmt_bind_text(s, 13, r->attrs != NULL ? r->attrs : "");
-	stmt_bind_text(s, 14, r->resource_id != NULL ? r->resource_id : "");
-	stmt_bind_int64(s, 15, r->in_membership);
-	stmt_bind_int64(s, 16, r->unblended);
-	stmt_bind_int64(s, 17, r->net_unblended);
-	stmt_bind_int64(s, 18, r->amortized);
-	stmt_bind_int64(s, 19, r->public_on_demand);
-	stmt_bind_int64(s, 20, r->usage_amount);
-	stmt_bind_int64(s, 21, r->line_count);
+	rollup_bind(s, 0, import_id, r);
+	stmt_bind_int64(s, ROLLUP_NCOLS + 1, r->hour);
+	stmt_bind_text(s, ROLLUP_NCOLS + 2, r->resource_id != NULL ?
+	    r->resource_id : "");
 	return (stmt_exec(s, e));
 }
 
@@ -381,29 +392,10 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 	/* Batched: PostgreSQL sends the rows with COPY (db.h). */
 	if ((s = db_bulk(st, sql, e)) == NULL)
 		return (-1);
-	stmt_bind_int64(s, 1, import_id);
-	stmt_bind_text(s, 2, r->period);
-	stmt_bind_text(s, 3, r->day);
-	stmt_bind_text(s, 4, r->payer_id);
-	stmt_bind_text(s, 5, r->account_id);
-	stmt_bind_text(s, 6, r->product_code);
-	stmt_bind_text(s, 7, r->usage_type);
-	stmt_bind_text(s, 8, r->operation);
-	stmt_bind_text(s, 9, r->region);
-	stmt_bind_text(s, 10, r->line_item_type);
-	stmt_bind_text(s, 11, r->pricing_term);
-	stmt_bind_int64(s, 12, r->in_membership);
-	stmt_bind_int64(s, 13, r->unblended);
-	stmt_bind_int64(s, 14, r->net_unblended);
-	stmt_bind_int64(s, 15, r->amortized);
-	stmt_bind_int64(s, 16, r->public_on_demand);
-	stmt_bind_int64(s, 17, r->usage_amount);
-	stmt_bind_int64(s, 18, r->line_count);
-	stmt_bind_text(s, 19, r->attrs != NULL ? r->attrs : "");
+	rollup_bind(s, 0, import_id, r);
 	return (stmt_exec(s, e));
 }
 
-#define ROLLUP_NCOLS	19
 #define V19	"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define V19x2	V19 ", " V19
 #define V19x4	V19x2 ", " V19x2
@@ -412,31 +404,6 @@ store_billing_rollup_insert(struct store *st, int64_t import_id,
 #define V19x32	V19x16 ", " V19x16
 #define V19x64	V19x32 ", " V19x32
 #define V19x128	V19x64 ", " V19x64
-
-static void
-rollup_bind(struct stmt *s, int b, int64_t import_id,
-    const struct billing_rollup *r)
-{
-	stmt_bind_int64(s, b + 1, import_id);
-	stmt_bind_text(s, b + 2, r->period);
-	stmt_bind_text(s, b + 3, r->day);
-	stmt_bind_text(s, b + 4, r->payer_id);
-	stmt_bind_text(s, b + 5, r->account_id);
-	stmt_bind_text(s, b + 6, r->product_code);
-	stmt_bind_text(s, b + 7, r->usage_type);
-	stmt_bind_text(s, b + 8, r->operation);
-	stmt_bind_text(s, b + 9, r->region);
-	stmt_bind_text(s, b + 10, r->line_item_type);
-	stmt_bind_text(s, b + 11, r->pricing_term);
-	stmt_bind_int64(s, b + 12, r->in_membership);
-	stmt_bind_int64(s, b + 13, r->unblended);
-	stmt_bind_int64(s, b + 14, r->net_unblended);
-	stmt_bind_int64(s, b + 15, r->amortized);
-	stmt_bind_int64(s, b + 16, r->public_on_demand);
-	stmt_bind_int64(s, b + 17, r->usage_amount);
-	stmt_bind_int64(s, b + 18, r->line_count);
-	stmt_bind_text(s, b + 19, r->attrs != NULL ? r->attrs : "");
-}
 
 int
 store_billing_rollup_insert_many(struct store *st, int64_t import_id,
