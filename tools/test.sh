@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 # may point at another copy).
 JOBS=${JOBS:-2}
 total_pass=0 total_fail=0 total_skip=0
+# What failed, a line each, repeated above the closing count: CI shows the
+# end of the output, and the suites' own lines scroll away.
+FAILED_LINES=
 LOG=build/test-logs
 mkdir -p "$LOG"
 
@@ -30,7 +33,21 @@ count() {
 		echo "!! $name exited with status $rc"
 	fi
 	echo "== $name: $p passed, $f failed, $s skipped"
+	if [ "$f" -gt 0 ]; then
+		# pytest's FAILED/ERROR, unit's and fuzz's FAIL, node's ✖ lines.
+		FAILED_LINES=$(printf '%s\n' "$FAILED_LINES"
+		    grep -E '^(FAILED|ERROR) |^FAIL |^✖ ' "$out" | grep -v '^✖ failing tests' |
+		    head -n 20 | sed "s|^|  $name: |"
+		    echo "  $name: the log is $out")
+	fi
 	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+}
+
+# Something that stops a suite from running at all counts as a failure.
+not_run() {
+	echo "!! $1"
+	total_fail=$((total_fail + 1))
+	FAILED_LINES=$(printf '%s\n  %s' "$FAILED_LINES" "$1")
 }
 
 suite() {
@@ -46,7 +63,7 @@ run_all() {
 	suite "unit$label" "$build/unit"
 	suite "fuzz corpora$label" "$build/fuzz-replay" tests/fuzz/corpus
 	suite "api$label" env PAYERLINK_BIN="$build/payerlink" \
-	    /usr/bin/python3 -m pytest tests/api -q -rs -p no:cacheprovider
+	    /usr/bin/python3 -m pytest tests/api -q -rfEs -p no:cacheprovider
 	# moto's Organizations tests, unmodified, against serve --emulator
 	# (skipped, saying why, without PAYERLINK_MOTO_DIR: a moto checkout).
 	suite "moto organizations$label" env PAYERLINK_BIN="$build/payerlink" \
@@ -77,16 +94,16 @@ if [ $build_ok -eq 1 ]; then
 		suite "api (postgresql)" env PAYERLINK_TEST_PG="$PAYERLINK_TEST_PG" \
 		    PAYERLINK_PG_CLUSTER="$PAYERLINK_PG_CLUSTER" \
 		    PAYERLINK_BIN=build/payerlink \
-		    /usr/bin/python3 -m pytest tests/api -q -rs -p no:cacheprovider
+		    /usr/bin/python3 -m pytest tests/api -q -rfEs -p no:cacheprovider
 		echo "== postgresql pass: $(( $(date +%s) - pg_t0 )) s"
 		tools/pg-test-cluster.sh stop "$PAYERLINK_PG_CLUSTER"
 		trap - EXIT INT TERM HUP
 	else
 		cat "$LOG/pg-cluster.log"
-		total_fail=$((total_fail + 1)); echo "!! PostgreSQL test cluster did not start"
+		not_run "PostgreSQL test cluster did not start"
 	fi
 else
-	total_fail=$((total_fail + 1)); echo "!! build failed"
+	not_run "build failed"
 fi
 
 echo "== build (ASan+UBSan)"
@@ -97,8 +114,12 @@ if make -j"$JOBS" SANITIZE=1 all build/asan/unit build/asan/fuzz-replay \
 	run_all build/asan " (sanitizers)"
 else
 	tail -n 40 "$LOG/build-asan.log"
-	total_fail=$((total_fail + 1)); echo "!! sanitizer build failed"
+	not_run "sanitizer build failed"
 fi
 
+if [ -n "$FAILED_LINES" ]; then
+	echo "== what failed"
+	printf '%s\n' "$FAILED_LINES" | sed '/^$/d'
+fi
 echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]
