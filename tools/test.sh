@@ -36,7 +36,7 @@ count() {
 	if [ "$f" -gt 0 ]; then
 		# pytest's FAILED/ERROR, unit's and fuzz's FAIL, node's ✖ lines.
 		FAILED_LINES=$(printf '%s\n' "$FAILED_LINES"
-		    grep -E '^(FAILED|ERROR) |^FAIL |^✖ ' "$out" | grep -v '^✖ failing tests' |
+		    grep -E '^(FAILED|ERROR) |^FAIL |^ *✖ ' "$out" | grep -v '✖ failing tests' |
 		    head -n 20 | sed "s|^|  $name: |"
 		    echo "  $name: the log is $out")
 	fi
