@@ -25,15 +25,28 @@ struct pq_helper {
 	struct rollup		 roll;
 };
 
+/*
+ * The file's digest (XXH3 of every byte, in order), in slices. A local
+ * file's is side work for the scan's threads once their row groups are
+ * read (parquet_sink.idle): it then takes none of their time while there
+ * are rows, and fills the cores while the tables merge. A remote file's
+ * runs on its own thread beside the scan, as its slices are GETs.
+ */
 struct pq_digest {
 	const struct parquet_source *src;
+	pthread_mutex_t	 lock;
 	XXH3_state_t	 hash;
+	uint64_t	 off;		/* hashed so far */
+	char		*buf;
+	size_t		 slice;
 	int		 failed;
 	int		 error;		/* its errno */
 };
 
-/* The digest's slices: large, as each is a GET for a remote source. */
-#define PQ_DIGEST_READ	(8u << 20)
+/* Slices: large for a GET, small enough locally that the thread which
+ * merges is not kept long from it. */
+#define PQ_DIGEST_GET	(8u << 20)
+#define PQ_DIGEST_LOCAL	(1u << 20)
 
 static enum parquet_kind
 pq_kind(int s)
@@ -112,31 +125,43 @@ pq_progress(void *arg, uint64_t done, uint64_t total)
 	ing->opts.progress(ing->opts.progress_arg, done, total);
 }
 
-/* The file's digest, read from the source beside the decoding. */
+/* Hashes the next slice; 1 while more is left (parquet_sink.idle). */
+static int
+pq_digest_step(void *arg)
+{
+	struct pq_digest	*d = arg;
+	uint64_t		 size = d->src->size;
+	size_t			 n;
+	int			 more;
+
+	pthread_mutex_lock(&d->lock);
+	if (d->failed || d->off >= size) {
+		pthread_mutex_unlock(&d->lock);
+		return (0);
+	}
+	n = size - d->off < d->slice ? (size_t)(size - d->off) : d->slice;
+	if (parquet_read_full(d->src, d->buf, n, d->off) == -1) {
+		d->failed = 1;
+		d->error = errno;
+	} else {
+		(void)XXH3_128bits_update(&d->hash, d->buf, n);
+		d->off += n;
+	}
+	more = !d->failed && d->off < size;
+	pthread_mutex_unlock(&d->lock);
+	return (more);
+}
+
 static void *
 pq_digest_main(void *arg)
 {
-	struct pq_digest	*d = arg;
-	char			*buf = xmalloc(PQ_DIGEST_READ);
-	uint64_t		 off, size = d->src->size;
-	size_t			 n;
-
-	for (off = 0; off < size; off += n) {
-		n = size - off < PQ_DIGEST_READ ? (size_t)(size - off) :
-		    PQ_DIGEST_READ;
-		if (parquet_read_full(d->src, buf, n, off) == -1) {
-			d->failed = 1;
-			d->error = errno;
-			break;
-		}
-		(void)XXH3_128bits_update(&d->hash, buf, n);
-	}
-	xfree(buf);
+	while (pq_digest_step(arg))
+		;
 	return (NULL);
 }
 
 static int	add_source(struct ingest *, const struct parquet_source *,
-		    struct ingest_file *, struct err *);
+		    int local, struct ingest_file *, struct err *);
 
 int
 ingest_add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
@@ -152,7 +177,7 @@ ingest_add_parquet(struct ingest *ing, int fd, struct ingest_file *file,
 		fd = sfd;
 	}
 	parquet_source_fd(&src, fd, size);
-	rc = add_source(ing, &src, file, e);
+	rc = add_source(ing, &src, 1, file, e);
 	if (sfd != -1)
 		close(sfd);
 	return (rc);
@@ -166,7 +191,7 @@ ingest_add_source(struct ingest *ing, const struct parquet_source *src,
 
 	if ((file = ingest_file_next(ing, name, e)) == NULL)
 		return (-1);
-	if (add_source(ing, src, file, e) == -1) {
+	if (add_source(ing, src, 0, file, e) == -1) {
 		ing->broken = 1;
 		return (-1);
 	}
@@ -174,7 +199,7 @@ ingest_add_source(struct ingest *ing, const struct parquet_source *src,
 }
 
 static int
-add_source(struct ingest *ing, const struct parquet_source *src,
+add_source(struct ingest *ing, const struct parquet_source *src, int local,
     struct ingest_file *file, struct err *e)
 {
 	struct ingest_report	*r = &ing->rep;
@@ -190,6 +215,11 @@ add_source(struct ingest *ing, const struct parquet_source *src,
 	int			 threads = ing->opts.threads > 0 ? ing->opts.threads :
 				    cores > 0 ? (int)cores : 1;
 
+	memset(&d, 0, sizeof(d));
+	d.src = src;
+	d.slice = local ? PQ_DIGEST_LOCAL : PQ_DIGEST_GET;
+	pthread_mutex_init(&d.lock, NULL);
+	ingest_digest_init(&d.hash);
 	if (parquet_open_source(src, file->name, &pq, e) == -1)
 		goto out;
 	names = parquet_columns(pq, &ncols);
@@ -212,15 +242,10 @@ add_source(struct ingest *ing, const struct parquet_source *src,
 		if (nums)
 			w->nums |= (uint32_t)1 << s;
 	}
-	memset(&d, 0, sizeof(d));
-	d.src = src;
-	ingest_digest_init(&d.hash);
-	if (threads == 1)
-		pq_digest_main(&d);
-	else if (pthread_create(&th, NULL, pq_digest_main, &d) == 0)
+	d.buf = xmalloc(d.slice);
+	if (!local && threads > 1 &&
+	    pthread_create(&th, NULL, pq_digest_main, &d) == 0)
 		hashing = 1;
-	else
-		pq_digest_main(&d);
 	memset(&sink, 0, sizeof(sink));
 	sink.row = w->c.row;
 	sink.arg = w;
@@ -230,11 +255,16 @@ add_source(struct ingest *ing, const struct parquet_source *src,
 	sink.helper_free = pq_helper_free;
 	sink.error = pq_error;
 	sink.progress = ing->opts.progress != NULL ? pq_progress : NULL;
+	if (local && threads > 1) {
+		sink.idle = pq_digest_step;
+		sink.idle_arg = &d;
+	}
 	rc = parquet_scan(pq, threads, &sink, e);
 	if (hashing)
 		pthread_join(th, NULL);
 	if (rc == -1)
 		goto out;
+	pq_digest_main(&d);	/* what is left of it (all, on one thread) */
 	rc = -1;
 	if (d.failed) {
 		err_set(e, ERR_INVALID, NULL, NULL, "%s: read: %s", file->name,
@@ -258,6 +288,8 @@ out:
 	if (w != NULL)
 		csv_release(&w->c);
 	xfree(w);
+	xfree(d.buf);
+	pthread_mutex_destroy(&d.lock);
 	parquet_free(pq);
 	return (rc);
 }

@@ -96,6 +96,12 @@ struct parquet_sink {
 	int		(*error)(void *arg, struct err *);
 	/* Bytes of row groups done; from the calling thread. */
 	void		(*progress)(void *arg, uint64_t done, uint64_t total);
+	/* Side work for a thread that has no row group left (NULL: none):
+	 * one short step of it, 1 while more is left, 0 then. Called from
+	 * any thread, so it serializes itself; the calling thread stops
+	 * taking steps once the helpers' rows are all read, to merge them. */
+	int		(*idle)(void *idle_arg);
+	void		*idle_arg;
 };
 
 /*

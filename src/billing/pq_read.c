@@ -239,6 +239,7 @@ struct scan {
 	struct parquet		*p;
 	const struct parquet_sink *sink;
 	pthread_mutex_t		 lock;
+	pthread_cond_t		 scanned;	/* a helper's rows are read */
 	int			 next;		/* row group to claim */
 	int			 stop;
 	int			 err_rg;	/* lowest failed row group */
@@ -256,6 +257,7 @@ struct thr {
 	struct csv_field	 f[CSV_SLOTS_MAX];
 	pthread_t		 th;
 	int			 started;
+	int			 scanned;	/* under lock */
 };
 
 static void
@@ -552,13 +554,42 @@ scan_loop(struct thr *t, struct thr *helpers, int main)
 	}
 }
 
+/* A helper reads row groups, says so, then takes side work steps. */
 static void *
 helper_main(void *arg)
 {
-	struct thr	*t = arg;
+	struct thr		*t = arg;
+	const struct parquet_sink *sink = t->s->sink;
 
 	scan_loop(t, NULL, 0);
+	pthread_mutex_lock(&t->s->lock);
+	t->scanned = 1;
+	pthread_cond_broadcast(&t->s->scanned);
+	pthread_mutex_unlock(&t->s->lock);
+	if (sink->idle != NULL)
+		while (sink->idle(sink->idle_arg))
+			;
 	return (NULL);
+}
+
+/* The calling thread waits for helper h's rows, taking side work steps
+ * meanwhile; its table is then complete, and merged while h may still
+ * be on side work. */
+static void
+wait_scanned(struct scan *s, struct thr *h)
+{
+	int	 more = s->sink->idle != NULL;
+
+	pthread_mutex_lock(&s->lock);
+	while (!h->scanned) {
+		if (more) {
+			pthread_mutex_unlock(&s->lock);
+			more = s->sink->idle(s->sink->idle_arg);
+			pthread_mutex_lock(&s->lock);
+		} else
+			pthread_cond_wait(&s->scanned, &s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* helpers[] is NULL-terminated by a zero arg; starts them all. */
@@ -593,6 +624,7 @@ parquet_scan(struct parquet *p, int threads, const struct parquet_sink *sink,
 	s.sink = sink;
 	s.err_rg = p->m.nrg + 1;
 	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.scanned, NULL);
 	thr_init(&main, &s, sink->arg);
 	if (threads > p->m.nrg)
 		threads = p->m.nrg;
@@ -605,23 +637,29 @@ parquet_scan(struct parquet *p, int threads, const struct parquet_sink *sink,
 	scan_loop(&main, helpers, 1);
 	for (i = 0; i < nh; i++)
 		if (helpers[i].arg != NULL && helpers[i].started)
-			pthread_join(helpers[i].th, NULL);
+			wait_scanned(&s, &helpers[i]);
+	/* Every row group is read (or a failure stopped them all): the
+	 * helpers' tables are merged while they may still be on side work. */
 	if (s.err_rg <= p->m.nrg) {
 		*e = s.err;
 		rc = -1;
 	}
+	for (i = 0; i < nh; i++)
+		if (rc == 0 && helpers[i].arg != NULL &&
+		    sink->helper_done(sink->arg, helpers[i].arg, e) == -1)
+			rc = -1;
 	for (i = 0; i < nh; i++) {
 		if (helpers[i].arg == NULL)
 			continue;
-		if (rc == 0 && sink->helper_done(sink->arg, helpers[i].arg,
-		    e) == -1)
-			rc = -1;
+		if (helpers[i].started)
+			pthread_join(helpers[i].th, NULL);
 		sink->helper_free(helpers[i].arg);
 	}
 	for (i = 0; i < nh; i++)
 		thr_release(&helpers[i]);
 	xfree(helpers);
 	thr_release(&main);
+	pthread_cond_destroy(&s.scanned);
 	pthread_mutex_destroy(&s.lock);
 	return (rc);
 }
