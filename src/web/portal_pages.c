@@ -36,16 +36,6 @@ money_format_csv(int64_t v, char *buf, size_t len)
 	money_format(v, MONEY_DIGITS, buf, len);
 }
 
-/* An amount in a table whose caption names the currency. */
-static void
-table_money(struct buf *b, int64_t v)
-{
-	char	 t[MONEY_TEXT_MAX];
-
-	money_text(v, NULL, t, sizeof(t));
-	html_escape(b, t);
-}
-
 static void
 csv_field(struct buf *b, const char *s)
 {
@@ -126,15 +116,6 @@ portal_keep(struct ctx *c, const char *cust, const char *sep)
 	if (*cust == '\0')
 		return ("");
 	return (arena_printf(c->r->arena, "%scustomer=%s", sep, cust));
-}
-
-void
-portal_money(struct buf *b, int64_t v)
-{
-	char	 t[MONEY_TEXT_MAX];
-
-	money_text(v, "USD", t, sizeof(t));
-	html_escape(b, t);
 }
 
 void
@@ -298,7 +279,7 @@ top_table(struct ctx *c, const struct ce_scope *sc, enum ce_dim d,
 		else
 			html_escape(c->b, res.keys[res.cells[ord[i]].g[0]]);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, res.cells[ord[i]].v[CE_UNBLENDED]);
+		money_html(c->b, res.cells[ord[i]].v[CE_UNBLENDED]);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -327,7 +308,7 @@ whose_card(struct ctx *c, const struct ce_scope *sc, int64_t s, int64_t end)
 	for (i = 0; i < 3; i++) {
 		buf_printf(c->b, "<tr><th scope=\"row\">%s</th><td "
 		    "class=\"num\" id=\"whose-%s\">", label[i], id[i]);
-		portal_money(c->b, v[i]);
+		money_html(c->b, v[i]);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -367,7 +348,7 @@ history_card(struct ctx *c, const struct ce_scope *sc, int64_t today)
 		buf_adds(c->b, "</td><td>");
 		html_escape(c->b, h[i].payer_id);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, h[i].unblended);
+		money_html(c->b, h[i].unblended);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -493,22 +474,22 @@ overview(struct ctx *c)
 	else {
 		buf_adds(c->b, "<section class=\"kpis\"><div class=\"card "
 		    "kpi\" id=\"mtd\">Month to date<strong>");
-		portal_money(c->b, mtd);
+		money_html(c->b, mtd);
 		buf_adds(c->b, "</strong></div><div class=\"card kpi\" "
 		    "id=\"forecast\">Forecast for the month end<strong>");
-		portal_money(c->b, fc);
+		money_html(c->b, fc);
 		buf_adds(c->b, "</strong>");
 		if (fp != NULL) {
 			buf_adds(c->b, "<span class=\"muted\" id=\"forecast-"
 			    "range\">" FORECAST_LEVEL_TEXT " likely between ");
-			portal_money(c->b, lo);
+			money_html(c->b, lo);
 			buf_adds(c->b, " and ");
-			portal_money(c->b, hi);
+			money_html(c->b, hi);
 			buf_adds(c->b, "</span>");
 		}
 		buf_adds(c->b, "</div><div class=\"card kpi\" id=\"lastmonth\">"
 		    "Last month at the same day<strong>");
-		portal_money(c->b, last);
+		money_html(c->b, last);
 		buf_adds(c->b, "</strong></div></section>");
 		trend_chart(c, &sc, today, fp, mtd);
 	}
@@ -532,11 +513,11 @@ overview(struct ctx *c)
 			buf_adds(c->b, "<tr><td>");
 			html_escape(c->b, bs[i].b.name);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			portal_money(c->b, bs[i].b.amount);
+			money_html(c->b, bs[i].b.amount);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			portal_money(c->b, bs[i].actual);
+			money_html(c->b, bs[i].actual);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			portal_money(c->b, bs[i].forecast);
+			money_html(c->b, bs[i].forecast);
 			buf_adds(c->b, bs[i].actual_over ? "</td><td class="
 			    "\"over\">Over" : bs[i].forecast_over ? "</td><td "
 			    "class=\"over\">Forecast over" : "</td><td>OK");
@@ -1445,21 +1426,21 @@ costs(struct ctx *c, int csv)
 		buf_adds(c->b, "</th>");
 		for (i = 0; i < res.nbuckets; i++) {
 			buf_adds(c->b, "<td class=\"num\">");
-			table_money(c->b, m[k * res.nbuckets + i]);
+			money_html(c->b, m[k * res.nbuckets + i]);
 			buf_adds(c->b, "</td>");
 		}
 		buf_adds(c->b, "<td class=\"num rowtotal\">");
-		table_money(c->b, rowt[k]);
+		money_html(c->b, rowt[k]);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody><tfoot><tr><th scope=\"row\">Total</th>");
 	for (i = 0; i < res.nbuckets; i++) {
 		buf_adds(c->b, "<td class=\"num\">");
-		table_money(c->b, colt[i]);
+		money_html(c->b, colt[i]);
 		buf_adds(c->b, "</td>");
 	}
 	buf_adds(c->b, "<td class=\"num\" id=\"grand-total\">");
-	table_money(c->b, grand);
+	money_html(c->b, grand);
 	buf_adds(c->b, "</td></tr></tfoot></table></div>");
 	if (npages > 1)
 		ca_pager(c, &p, cust, ng, npages);

@@ -8,13 +8,16 @@ from the CUR file the test writes."""
 
 import datetime
 import html
+import json
 import re
+import subprocess
 import urllib.parse
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 
+from conftest import BIN, Server, drop_db, new_db, sql
 from test_ce import DAY, EC2_COMPUTE, Portal, World, ce_service, client, today
 from test_ce_tags import world as tagged  # noqa: F401 (a fixture: a bill with tags)
 
@@ -410,3 +413,58 @@ def test_tag_and_category_filters_take_several_values(tagged):
     assert st == 400 and "tag: at most 20 values" in page
     st, page = p.get("/portal/costs?" + base + "&tag=Owner%3Dalice&tag=nonsense")
     assert st == 400 and "tag: Key=Value" in page
+
+
+def test_amounts_say_their_currency(tmp_path):
+    """A customer invoiced in KRW (the demo's Hooli) or EUR (its Umbrella,
+    moved to EUR and its older draft issued): every amount of the portal's
+    cost tables says its currency in its cell (the cost engine's USD, by
+    money_text, the one formatter), and the invoice's totals say the
+    invoice's currency, never a bare number."""
+    db = new_db(str(tmp_path))
+    try:
+        p = subprocess.run([BIN, "init", "--db", db, "--demo"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+
+        def cli(*args):
+            r = subprocess.run([BIN, *args, "--db", db], capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr
+            return r.stdout
+        umb = sql(db, "SELECT id FROM customers WHERE name = 'Umbrella Corp'")[0][0]
+        cli("customer", "update", umb, "--currency", "EUR")
+        draft = sorted((i["Period"], i["InvoiceId"]) for i in json.loads(cli(
+            "invoice", "list", "--json"))["Invoices"] if i["CustomerId"] == umb and
+            i["State"] == "DRAFT")[0][1]
+        assert json.loads(cli("invoice", "issue", draft, "--json"))["Currency"] == "EUR"
+        s = Server(db=db)
+        try:
+            for email, cur in (("portal@hooli.example", "KRW"),
+                               ("portal@umbrella-corp.example", "EUR")):
+                u = Portal(s, email, "portal-demo-1")
+                cells = []
+                for path in ("/portal", "/portal/budgets", "/portal/costs?period=LAST_3_MONTHS"
+                             "&granularity=MONTHLY&group=LINKED_ACCOUNT"):
+                    st, page = u.get(path)
+                    assert st == 200, (path, page[:300])
+                    got = re.findall(r'<td class="num[^"]*"[^>]*>(?:<strong>)?([^<]*)<', page)
+                    assert got, (email, path)
+                    cells += got
+                assert all(re.fullmatch(r"-?[\d,]+\.\d\d USD", c) for c in cells), cells
+                st, page = u.get("/portal/invoices")
+                nums = re.findall(r'href="/portal/invoices/(PL-[\d-]+)"', page)
+                assert nums, page[:300]
+                seen = set()
+                for num in nums:
+                    st, page = u.get("/portal/invoices/" + num)
+                    totals = re.search(r'<table id="totals">(.*?)</table>', page, re.S).group(1)
+                    amounts = re.findall(r'<td class="num"[^>]*>(?:<strong>)?([^<]*)<', totals)
+                    assert len(amounts) == 3, totals
+                    seen |= {a.split()[-1] for a in amounts}
+                    digits = r"[\d,]+" if amounts[0].endswith("KRW") else r"[\d,]+\.\d\d"
+                    assert all(re.fullmatch(r"-?%s [A-Z]{3}" % digits, a) for a in amounts), \
+                        amounts
+                assert cur in seen, (email, seen)
+        finally:
+            assert s.stop() == 0
+    finally:
+        drop_db(db)
