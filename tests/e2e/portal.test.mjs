@@ -18,6 +18,13 @@ const PW = 'portal-password-1';
 
 function iso(d) { return d.toISOString().slice(0, 10); }
 
+// The cost table's grand total: "1,234.50 USD" (each cell says its currency).
+async function grandTotal(page) {
+  const t = await page.locator('#grand-total').textContent();
+  assert.match(t, /^[\d,]+\.\d\d USD$/);
+  return Number(t.replace(/,/g, '').split(' ')[0]);
+}
+
 before(async () => {
   srv = await startServer();
   browser = await launch();
@@ -107,7 +114,7 @@ test('customer user: overview, cost analysis, CSV, invoices, budgets, anomalies'
   let sum = 0;
   for (const l of lines.slice(1)) sum += Number(l.split(',')[2]);
   assert.equal(Math.round(sum * 100), 30 * (3 + 5 + 1.5 + 1.5) * 100);
-  const grand = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const grand = await grandTotal(page);
   assert.equal(Math.round(grand * 100), Math.round(sum * 100));
 
   await page.getByRole('link', { name: 'Invoices' }).click();
@@ -211,7 +218,7 @@ test('cost analysis: pick-lists, a saved view, and every portal page at 1366 and
   await page.getByRole('checkbox', { name: `Alpha two (${a2.id})` }).check();
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(new RegExp(`account=${a2.id}`));
-  const grand = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const grand = await grandTotal(page);
   assert.equal(Math.round(grand * 100), 30 * (5 + 1.5) * 100);
   // Saved under a name, reopened from the list, deleted.
   await page.getByLabel('View name').fill('Alpha two by service');
@@ -242,7 +249,7 @@ test('cost analysis: pick-lists, a saved view, and every portal page at 1366 and
   await page.waitForURL((u) => u.searchParams.getAll('account').length === 2);
   assert.deepEqual(new URL(page.url()).searchParams.getAll('account').sort(), [a1.id, a2.id].sort());
   assert.equal(await page.locator('#pick-account .chosen').textContent(), '2 chosen');
-  const both = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const both = await grandTotal(page);
   assert.equal(Math.round(both * 100), 30 * (3 + 1.5 + 5 + 1.5) * 100);
   await page.setViewportSize({ width: 1280, height: 900 });
   // Tags the same way: each value of the customer's lines ("Team: red",
@@ -257,7 +264,7 @@ test('cost analysis: pick-lists, a saved view, and every portal page at 1366 and
   await page.waitForURL((u) => u.searchParams.getAll('tag').length === 2);
   assert.deepEqual(new URL(page.url()).searchParams.getAll('tag').sort(), ['Team=blue', 'Team=red']);
   assert.equal(await page.locator('#pick-tag .chosen').textContent(), '2 chosen');
-  const tagged = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const tagged = await grandTotal(page);
   assert.equal(Math.round(tagged * 100), 30 * (3 + 5) * 100);
   assert.deepEqual((await page.locator('#costs tbody th').allTextContents()).sort(), ['blue', 'red']);
   await shot(page, 'portal-costs-tags');
@@ -330,7 +337,7 @@ test('cost analysis: Hourly for the last 14 days once the MSP keeps hourly data'
   assert.equal(heads.length, 3 * 24 + 1);
   // Alpha's two accounts: EC2 3 + 5 at 10:00, S3 1.5 + 1.5 at 11:00, a day.
   const ds = days.filter((x) => x >= from && iso(x).slice(0, 7) === m).length;
-  const grand = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const grand = await grandTotal(page);
   assert.equal(Math.round(grand * 100), ds * (3 + 5 + 1.5 + 1.5) * 100);
   await shot(page, 'portal-costs-hourly');
   await page.context().close();
