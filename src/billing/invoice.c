@@ -5,6 +5,7 @@
  * after issue, the customer's reads (the portal) and the CSV. The numbers
  * come from invoice_compute.c. See invoice.h.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +116,63 @@ doc_read(struct store *st, struct arena *a, const char *key,
 		snprintf(d->refers_number, sizeof(d->refers_number), "%s",
 		    o.number);
 	}
+	/* A draft shows the parties and brand of the day; an issued
+	 * document those it was issued with. */
+	if (strcmp(d->h.state, "DRAFT") == 0 &&
+	    invoice_parties_now(st, &d->h, e) == -1)
+		return (-1);
 	return (store_invoice_lines(st, a, d->h.id, &d->lines, &d->n, e));
+}
+
+/* The MSP's PDF logo of the day as invoice_logos keeps it: its SHA-256
+ * into key (hex) and *b64_out; key "" when there is none. */
+static int
+logo_now(struct store *st, struct arena *a,
+    char key[INVOICE_LOGO_KEY_MAX + 1], const char **b64_out, struct err *e)
+{
+	const unsigned char	*png;
+	unsigned char		 md[crypto_hash_sha256_BYTES];
+	size_t			 len;
+	char			*b64;
+
+	key[0] = '\0';
+	*b64_out = NULL;
+	if (msp_pdf_logo_read(st, a, &png, &len, e) == -1) {
+		if (e->code != ERR_NOT_FOUND)
+			return (-1);
+		err_clear(e);
+		return (0);
+	}
+	crypto_hash_sha256(md, png, len);
+	hex_encode(md, sizeof(md), key);
+	b64 = arena_alloc(a, len * 4 / 3 + 4);
+	b64url_encode(png, len, b64);
+	*b64_out = b64;
+	return (0);
+}
+
+int
+invoice_logo(struct store *st, struct arena *a, const struct invoice *h,
+    const unsigned char **png_out, size_t *len_out, struct err *e)
+{
+	const char	*b64;
+	unsigned char	*png;
+	long		 n;
+
+	if (strcmp(h->state, "DRAFT") == 0)
+		return (msp_pdf_logo_get(st, a, png_out, len_out, e));
+	if (h->logo[0] == '\0')
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "%s was issued without a logo", h->number));
+	if (store_invoice_logo_get(st, a, h->logo, &b64, e) == -1)
+		return (-1);
+	png = arena_alloc(a, strlen(b64) * 3 / 4 + 4);
+	if ((n = b64url_decode(b64, strlen(b64), png)) < 0)
+		return (err_set(e, ERR_INTERNAL, NULL, NULL,
+		    "invoice logo %s is not base64url", h->logo));
+	*png_out = png;
+	*len_out = (size_t)n;
+	return (0);
 }
 
 /*
@@ -326,9 +383,14 @@ int
 invoice_get(struct store *st, struct arena *a, const struct principal *who,
     const char *key, struct invoice_doc *out, struct err *e)
 {
-	if (invoice_require(st, who, e) == -1)
+	int	 rc;
+
+	if (store_begin(st, STORE_READ, e) == -1)
 		return (-1);
-	return (doc_read(st, a, key, out, e));
+	rc = invoice_require(st, who, e) == -1 ? -1 :
+	    doc_read(st, a, key, out, e);
+	store_rollback(st);
+	return (rc);
 }
 
 int
@@ -469,7 +531,8 @@ invoice_issue(struct store *st, struct arena *a, const struct principal *who,
 {
 	struct invoice	 h;
 	char		 id[INVOICE_ID_LEN + 1], year[8], num[INVOICE_NUMBER_MAX + 1];
-	char		 today[16];
+	char		 today[16], logo[INVOICE_LOGO_KEY_MAX + 1];
+	const char	*logo_b64;
 
 	if (store_begin(st, STORE_WRITE, e) == -1)
 		return (-1);
@@ -483,13 +546,21 @@ invoice_issue(struct store *st, struct arena *a, const struct principal *who,
 		goto fail;
 	}
 	snprintf(id, sizeof(id), "%s", h.id);
-	/* An invoice is issued as the latest data prices it. */
+	/* An invoice is issued as the latest data prices it; every
+	 * document with the parties, brand and logo of the day, which it
+	 * keeps from now on whatever the MSP changes later. */
 	if (strcmp(h.kind, "INVOICE") == 0 && refresh(st, a, h.customer_id,
 	    h.period, 1, NULL, id, e) == -1)
 		goto fail;
+	if (store_invoice_get(st, id, &h, e) == -1 ||
+	    invoice_parties_now(st, &h, e) == -1 ||
+	    store_invoice_update_draft(st, &h, e) == -1 ||
+	    logo_now(st, a, logo, &logo_b64, e) == -1)
+		goto fail;
 	invoice_date(store_now(st), today, sizeof(today));
 	snprintf(year, sizeof(year), "%.4s", today);
-	if (store_invoice_issue(st, id, year, store_now(st), num, e) == -1 ||
+	if (store_invoice_issue(st, id, year, store_now(st), logo, logo_b64,
+	    num, e) == -1 ||
 	    store_audit_append(st, principal_actor(who),
 	    "invoice.issue", id, num, e) == -1 ||
 	    doc_read(st, a, id, out, e) == -1 || store_commit(st, e) == -1)

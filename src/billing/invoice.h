@@ -5,10 +5,11 @@
  * hours they were in the MSP's organization (the rollups' in_membership
  * flag), priced by billing/pricing.h. Lifecycle DRAFT -> ISSUED -> VOID:
  * a draft is recomputed on demand (returning what changed); issuing takes
- * the year's next gapless number (PL-YYYY-NNNNNN) and freezes the lines
- * and totals in the store, never to change; a restatement after issue
- * becomes a credit note (less) or an adjustment invoice (more) that refers
- * to the original. Money: lines in 10^-9 of the invoice currency, rounded
+ * the year's next gapless number (PL-YYYY-NNNNNN) and freezes the lines,
+ * totals, parties, terms, brand and PDF logo in the store, never to
+ * change (a draft shows the parties and brand of the day); a restatement
+ * after issue becomes a credit note (less) or an adjustment invoice (more)
+ * that refers to the original. Money: lines in 10^-9 of the invoice currency, rounded
  * once, half-even, at the invoice subtotal; line amounts are apportioned
  * (largest remainder) so they add up to it; tax = subtotal x rate,
  * half-even. Pure domain; `who` as in pricing.h. Documents are allocated
@@ -171,6 +172,16 @@ struct recon {
 int	invoice_reconcile(struct store *, struct arena *,
 	    const struct principal *who, const char *period,
 	    struct recon *out /* OUT */, struct err *);
+
+/*
+ * The PNG h's PDF shows, into the arena: an issued (or void) document's
+ * logo frozen at issue, a draft's the MSP's of the day
+ * (msp_pdf_logo_get). ERR_NOT_FOUND when it shows none. Reads outside
+ * any transaction of the caller's.
+ */
+int	invoice_logo(struct store *, struct arena *, const struct invoice *h,
+	    const unsigned char **png_out /* OUT */, size_t *len_out /* OUT */,
+	    struct err *);
 
 /* "YYYY-MM-DD" of ms. */
 void	invoice_date(int64_t ms, char *buf, size_t len);

@@ -95,7 +95,6 @@ invoice_month_load(struct store *st, struct arena *a, const char *period,
 	if (paid_sources(st, a, period, period, &src, &nsrc, e) == -1 ||
 	    msp_get(st, &m->msp, e) == -1)
 		return (-1);
-	m->has_msp = 1;
 	msp_brand_read(st, &m->brand);
 	for (i = 0; i < nsrc; i++) {
 		w = snprintf(m->source + off, sizeof(m->source) - off, "%s%lld",
@@ -275,28 +274,43 @@ tax_line(const char *id, char *buf, size_t len)
 /* Who bills whom, on what terms, under which brand: the MSP's with the
  * customer's overrides. */
 static void
-invoice_parties(const struct month *m, const struct customer *c,
-    struct invoice *h)
+parties_set(const struct msp *msp, const struct msp_brand *b,
+    const struct customer *c, struct invoice *h)
 {
-	const struct msp_brand	*b = &m->brand;
 	char			 tax[TAX_ID_MAX + 16];
 
+	snprintf(h->customer_name, sizeof(h->customer_name), "%s", c->name);
 	snprintf(h->bill_from, sizeof(h->bill_from), "%s\n%s%s",
-	    m->msp.legal_name[0] != '\0' ? m->msp.legal_name : m->msp.name,
-	    m->msp.address, tax_line(m->msp.tax_id, tax, sizeof(tax)));
+	    msp->legal_name[0] != '\0' ? msp->legal_name : msp->name,
+	    msp->address, tax_line(msp->tax_id, tax, sizeof(tax)));
 	snprintf(h->bill_to, sizeof(h->bill_to), "%s%s%s%s\n%s", c->name,
 	    c->address[0] != '\0' ? "\n" : "", c->address,
 	    tax_line(c->tax_id, tax, sizeof(tax)), c->contact_email);
 	h->payment_terms_days = c->payment_terms_days >= 0 ?
-	    c->payment_terms_days : m->msp.payment_terms_days;
+	    c->payment_terms_days : msp->payment_terms_days;
 	snprintf(h->payment_instructions, sizeof(h->payment_instructions),
 	    "%s", c->payment_instructions[0] != '\0' ?
-	    c->payment_instructions : m->msp.payment_instructions);
+	    c->payment_instructions : msp->payment_instructions);
 	snprintf(h->brand_name, sizeof(h->brand_name), "%s", b->name);
 	snprintf(h->brand_color, sizeof(h->brand_color), "%s", b->color);
 	snprintf(h->support_contact, sizeof(h->support_contact), "%s%s%s",
 	    b->support_email, b->support_email[0] != '\0' &&
 	    b->support_url[0] != '\0' ? ", " : "", b->support_url);
+}
+
+int
+invoice_parties_now(struct store *st, struct invoice *h, struct err *e)
+{
+	struct msp		 msp;
+	struct msp_brand	 b;
+	struct customer		 c;
+
+	if (msp_get(st, &msp, e) == -1 ||
+	    customer_find(st, h->customer_id, &c, e) == -1)
+		return (-1);
+	msp_brand_read(st, &b);
+	parties_set(&msp, &b, &c, h);
+	return (0);
 }
 
 int
@@ -319,7 +333,6 @@ invoice_compute(struct store *st, struct arena *a, const struct month *m,
 	if (pricing_commitment_get(st, c->id, &cb, e) == -1)
 		return (-1);
 	snprintf(h->customer_id, sizeof(h->customer_id), "%s", c->id);
-	snprintf(h->customer_name, sizeof(h->customer_name), "%s", c->name);
 	snprintf(h->period, sizeof(h->period), "%s", m->period);
 	snprintf(h->kind, sizeof(h->kind), "INVOICE");
 	snprintf(h->state, sizeof(h->state), "DRAFT");
@@ -329,8 +342,7 @@ invoice_compute(struct store *st, struct arena *a, const struct month *m,
 	h->tax_rate = fz != NULL ? fz->tax_rate : c->tax_rate;
 	pricing_commitment_format(&cb, h->commitment, sizeof(h->commitment));
 	snprintf(h->source, sizeof(h->source), "%s", m->source);
-	if (m->has_msp)
-		invoice_parties(m, c, h);
+	parties_set(&m->msp, &m->brand, c, h);
 	if (fz != NULL)
 		h->fx_rate = fz->fx_rate;
 	else if (fx_get(st, m->period, "USD", h->currency, &h->fx_rate,

@@ -20,7 +20,6 @@ struct month {
 	int64_t			 start, end;		/* ms, [start, end) */
 	struct msp		 msp;
 	struct msp_brand	 brand;
-	int			 has_msp;
 	struct pricing_rule	*rules;
 	size_t			 nrules;
 	struct custom_item	*items;
@@ -48,6 +47,10 @@ int	invoice_require(struct store *, const struct principal *who,
  * usage (billing/paid.h), rules, items and memberships. */
 int	invoice_month_load(struct store *, struct arena *, const char *period,
 	    const char *customer_id, struct month *out /* OUT */, struct err *);
+/* Sets h's parties (its customer's name, bill_from, bill_to), terms and
+ * brand as the MSP and the customer have them now, inside the caller's
+ * transaction: what a draft shows and an issued document keeps. */
+int	invoice_parties_now(struct store *, struct invoice *h, struct err *);
 /* Computes customer c's document for the month (nothing written); fz:
  * what a restatement keeps of the issued original, or NULL. */
 int	invoice_compute(struct store *, struct arena *, const struct month *,

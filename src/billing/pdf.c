@@ -455,21 +455,26 @@ new_page(struct pdf_ctx *c, const struct invoice_doc *d, int page)
 }
 
 /*
- * The MSP's PNG logo (msp_pdf_logo_get) as an image XObject, with a soft
- * mask for its alpha. It was checked when it was set; should libharu
- * still refuse it, the invoice goes out without it rather than not at
- * all.
+ * The document's PNG logo (invoice_logo: frozen at issue, a draft's of
+ * the day) as an image XObject, with a soft mask for its alpha. It was
+ * checked when it was set; should libharu still refuse it, the invoice
+ * goes out without it rather than not at all.
  */
 static void
-load_logo(struct pdf_ctx *c, struct store *st, struct arena *a)
+load_logo(struct pdf_ctx *c, struct store *st, struct arena *a,
+    const struct invoice *h)
 {
 	const unsigned char	*png;
 	size_t			 len;
 	struct err		 e;
 
 	err_clear(&e);
-	if (msp_pdf_logo_get(st, a, &png, &len, &e) == -1)
+	if (invoice_logo(st, a, h, &png, &len, &e) == -1) {
+		if (e.code != ERR_NOT_FOUND)
+			log_warnx("invoice pdf: %s; the logo is left out",
+			    e.msg);
 		return;
+	}
 	c->logo = HPDF_LoadPngImageFromMem(c->pdf, png, (HPDF_UINT)len);
 	if (c->error != 0) {
 		log_warnx("invoice pdf: the logo cannot be drawn (libharu "
@@ -519,7 +524,7 @@ invoice_pdf(struct store *st, struct arena *a, const struct invoice_doc *d,
 	    h->number : h->id);
 	HPDF_SetInfoAttr(c.pdf, HPDF_INFO_TITLE, buf);
 	HPDF_SetInfoAttr(c.pdf, HPDF_INFO_CREATOR, "payerlink");
-	load_logo(&c, st, a);
+	load_logo(&c, st, a, h);
 
 	rows = row_count(d, &nadj);
 	pages = paginate(rows);

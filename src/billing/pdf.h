@@ -5,11 +5,12 @@
  * (frozen on the document), number, dates, period covered, the lines by
  * account and service, adjustments, subtotal, tax, total, "Page i of N",
  * as many A4 pages as the lines need, under a band of the brand's colour
- * with its logo (msp_pdf_logo_get: the MSP's current PNG; none for an
- * SVG-only brand) and name. Built-in Helvetica (WinAnsi):
- * characters it cannot show become '?'. The output depends only on the
- * document and the logo (the PDF dates are the issue date), so an issued
- * invoice's PDF is the same bytes every time while the logo stays.
+ * with its logo (invoice_logo: the PNG frozen at issue, a draft's the
+ * MSP's of the day; none for an SVG-only brand) and name. Built-in
+ * Helvetica (WinAnsi): characters it cannot show become '?'. The output
+ * depends only on the document (the PDF dates are the issue date; the
+ * brand, parties and logo are frozen at issue), so an issued invoice's
+ * PDF is the same bytes every time, whatever the MSP changes later.
  */
 #ifndef BILLING_PDF_H
 #define BILLING_PDF_H

@@ -490,14 +490,12 @@ msp_logo_get(struct store *st, struct arena *a, const char **type_out,
 }
 
 int
-msp_pdf_logo_get(struct store *st, struct arena *a,
+msp_pdf_logo_read(struct store *st, struct arena *a,
     const unsigned char **data_out, size_t *len_out, struct err *e)
 {
 	const char	*type;
 	int		 rc;
 
-	if (store_begin(st, STORE_READ, e) == -1)
-		return (-1);
 	rc = logo_read(st, a, 1, &type, data_out, len_out, e);
 	if (rc == -1 && e->code == ERR_NOT_FOUND) {
 		err_clear(e);
@@ -506,6 +504,18 @@ msp_pdf_logo_get(struct store *st, struct arena *a,
 			rc = err_set(e, ERR_NOT_FOUND, NULL, NULL, "the logo "
 			    "is an SVG and no PDF logo is set");
 	}
+	return (rc);
+}
+
+int
+msp_pdf_logo_get(struct store *st, struct arena *a,
+    const unsigned char **data_out, size_t *len_out, struct err *e)
+{
+	int	 rc;
+
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	rc = msp_pdf_logo_read(st, a, data_out, len_out, e);
 	store_rollback(st);
 	return (rc);
 }

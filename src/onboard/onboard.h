@@ -173,6 +173,10 @@ const char *brand_pdf_logo(const struct msp_brand *);
 int	msp_pdf_logo_get(struct store *, struct arena *,
 	    const unsigned char **data_out /* OUT */,
 	    size_t *len_out /* OUT */, struct err *);
+/* msp_pdf_logo_get inside the caller's open transaction. */
+int	msp_pdf_logo_read(struct store *, struct arena *,
+	    const unsigned char **data_out /* OUT */,
+	    size_t *len_out /* OUT */, struct err *);
 /* WCAG 2 contrast ratio x 100 of two #rrggbb colours (450 is 4.5:1);
  * -1 when one is not #rrggbb. */
 int	brand_contrast(const char *a, const char *b);

@@ -113,6 +113,7 @@ int	 store_ce_rollups(struct store *, int64_t import_id, int hourly,
 #define PRICING_ID_LEN		13		/* pr- + 10, cli- + 10 */
 #define INVOICE_ID_LEN		14		/* inv- + 10 */
 #define INVOICE_NUMBER_MAX	15		/* PL-2026-000123 */
+#define INVOICE_LOGO_KEY_MAX	64		/* SHA-256 in hex */
 #define PRICING_KEY_MAX		128		/* service code, usage type */
 #define PRICING_PASSES_MAX	255
 #define ITEM_DESC_MAX		200
@@ -196,6 +197,9 @@ struct invoice {
 	char	 brand_name[MSP_NAME_MAX + 1];
 	char	 brand_color[BRAND_COLOR_LEN + 1];
 	char	 support_contact[EMAIL_MAX + MSP_URL_MAX + 8];
+	/* Its PDF's logo, frozen at issue: the key of invoice_logos (the
+	 * PNG's SHA-256 in hex), "" for none and for a draft. */
+	char	 logo[INVOICE_LOGO_KEY_MAX + 1];
 	int64_t	 created_at;
 	int64_t	 updated_at;
 	int64_t	 issued_at;			/* 0 while DRAFT */
@@ -419,9 +423,16 @@ int	 store_invoice_list(struct store *, struct arena *,
 	    const char *customer_id, const char *period, const char *kind,
 	    size_t limit, struct invoice **out /* OUT */, size_t *n_out /* OUT */,
 	    struct err *);
+/* Issues draft id and freezes its logo: logo_b64 (base64url of the PNG)
+ * is stored once under logo_key, which every document issued with the
+ * same PNG shares; logo_key "" (logo_b64 NULL): none. */
 int	 store_invoice_issue(struct store *, const char *id, const char *year,
-	    int64_t when, char *number_out /* OUT, INVOICE_NUMBER_MAX + 1 */,
+	    int64_t when, const char *logo_key, const char *logo_b64,
+	    char *number_out /* OUT, INVOICE_NUMBER_MAX + 1 */,
 	    struct err *);
+/* The frozen logo stored under key (base64url, in the arena). */
+int	 store_invoice_logo_get(struct store *, struct arena *,
+	    const char *key, const char **b64_out /* OUT */, struct err *);
 int	 store_invoice_void(struct store *, const char *id, int64_t when,
 	    struct err *);
 /* In-membership usage of the accounts customers own ("" all customers)

@@ -54,6 +54,7 @@ static const struct col invoice_cols[] = {
 	COL_T(struct invoice, brand_name, 0),
 	COL_T(struct invoice, brand_color, 0),
 	COL_T(struct invoice, support_contact, 0),
+	COL_T(struct invoice, logo, COL_RO),
 };
 static const struct row invoice_row = ROW(struct invoice, invoice_cols);
 
@@ -219,8 +220,11 @@ store_invoice_list(struct store *st, struct arena *a, const char *customer_id,
 
 int
 store_invoice_issue(struct store *st, const char *id, const char *year,
-    int64_t when, char *number_out, struct err *e)
+    int64_t when, const char *logo_key, const char *logo_b64,
+    char *number_out, struct err *e)
 {
+	static const char	*logo = "INSERT INTO invoice_logos (digest, png) "
+	    "VALUES (?, ?) ON CONFLICT (digest) DO NOTHING";
 	static const char	*bump = "UPDATE invoice_numbers SET "
 	    "last = last + 1 WHERE year = ?";
 	static const char	*first = "INSERT INTO invoice_numbers (year, "
@@ -228,8 +232,8 @@ store_invoice_issue(struct store *st, const char *id, const char *year,
 	static const char	*get = "SELECT last FROM invoice_numbers "
 	    "WHERE year = ?";
 	static const char	*set = "UPDATE invoices SET state = 'ISSUED', "
-	    "number = ?, issued_at = ?, updated_at = ? WHERE id = ? AND "
-	    "state = 'DRAFT'";
+	    "number = ?, issued_at = ?, updated_at = ?, logo = ? WHERE id = ? "
+	    "AND state = 'DRAFT'";
 	int64_t			 n, last;
 	char			 num[64];
 
@@ -253,14 +257,37 @@ store_invoice_issue(struct store *st, const char *id, const char *year,
 	snprintf(num, sizeof(num), "PL-%.4s-%06lld", year, (long long)last);
 	memcpy(number_out, num, INVOICE_NUMBER_MAX);
 	number_out[INVOICE_NUMBER_MAX] = '\0';
+	if (logo_key[0] != '\0' && row_run(st, row_binds(db_stmt(st, logo, e),
+	    BIND_TEXT(logo_key), BIND_TEXT(logo_b64)), e) == -1)
+		return (-1);
 	if ((n = row_run(st, row_binds(db_stmt(st, set, e),
 	    BIND_TEXT(number_out), BIND_INT(when), BIND_INT(when),
-	    BIND_TEXT(id)), e)) == -1)
+	    BIND_OPT(logo_key), BIND_TEXT(id)), e)) == -1)
 		return (-1);
 	if (n == 0)
 		return (err_set(e, ERR_CONFLICT, NULL, NULL,
 		    "invoice %s is not a draft", id));
 	return (0);
+}
+
+int
+store_invoice_logo_get(struct store *st, struct arena *a, const char *key,
+    const char **b64_out, struct err *e)
+{
+	static const char	*q = "SELECT png FROM invoice_logos WHERE "
+	    "digest = ?";
+	struct stmt		*s;
+	int			 rc;
+
+	if ((s = row_binds(db_stmt(st, q, e), BIND_TEXT(key))) == NULL)
+		return (-1);
+	if ((rc = stmt_step(s, e)) == 1)
+		*b64_out = arena_strdup(a, stmt_text(s, 0));
+	stmt_done(s);
+	if (rc == 0)
+		return (err_set(e, ERR_NOT_FOUND, NULL, NULL,
+		    "no invoice logo %s", key));
+	return (rc == 1 ? 0 : -1);
 }
 
 int

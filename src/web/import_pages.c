@@ -21,15 +21,6 @@
 /* Money as people read it ("2,040.79 USD"); the exact figures are in
  * the CLI's import report. */
 static void
-money_html(struct buf *b, int64_t v)
-{
-	char	 t[MONEY_TEXT_MAX];
-
-	money_text(v, "USD", t, sizeof(t));
-	html_escape(b, t);
-}
-
-static void
 import_link(struct buf *b, int64_t id)
 {
 	buf_printf(b, "<a href=\"/imports/%lld\">%lld</a>", (long long)id,

@@ -93,20 +93,21 @@ url_enc(struct ctx *c, const char *s)
 	return (d);
 }
 
+/* An amount in minor units; cur NULL in a column whose header names it. */
 static void
-amount_html(struct buf *b, int64_t minor, int digits)
+amount_html(struct buf *b, int64_t minor, int digits, const char *cur)
 {
 	char	 t[MONEY_TEXT_MAX];
 
-	minor_text(minor, digits, NULL, t, sizeof(t));
+	minor_text(minor, digits, cur, t, sizeof(t));
 	html_escape(b, t);
 }
 
-/* USD 10^-9 shown in cents (half-even). */
+/* USD 10^-9 shown in cents (half-even), in a column headed "(USD)". */
 static void
 usd_html(struct buf *b, int64_t nano)
 {
-	amount_html(b, round_minor(nano, 2), 2);
+	amount_html(b, round_minor(nano, 2), 2, NULL);
 }
 
 /* margin / cost as "12.3 %" (one decimal, truncated), or "-". */
@@ -347,7 +348,7 @@ invoice_list_body(struct ctx *c, const struct inv_view *v, const char *cust)
 				usd_html(c->b, h->aws_cost);
 			}
 			buf_adds(c->b, "</td><td class=\"num\">");
-			amount_html(c->b, h->total, h->minor_digits);
+			amount_html(c->b, h->total, h->minor_digits, NULL);
 			buf_adds(c->b, "</td><td>");
 			html_escape(c->b, h->currency);
 			buf_adds(c->b, "</td></tr>");
@@ -524,7 +525,7 @@ doc_page(struct ctx *c, const struct inv_view *v, const struct invoice_doc *d)
 			usd_html(b, l->aws_cost);
 		}
 		buf_adds(b, "</td><td class=\"num\">");
-		amount_html(b, l->amount, h->minor_digits);
+		amount_html(b, l->amount, h->minor_digits, NULL);
 		buf_adds(b, "</td></tr>");
 	}
 	if (d->n == nadj)
@@ -548,7 +549,7 @@ doc_page(struct ctx *c, const struct inv_view *v, const struct invoice_doc *d)
 			buf_adds(b, l->billed_exact < 0 ? "</td><td>Credit" :
 			    "</td><td>Fee");
 			buf_adds(b, "</td><td class=\"num\">");
-			amount_html(b, l->amount, h->minor_digits);
+			amount_html(b, l->amount, h->minor_digits, NULL);
 			buf_adds(b, "</td></tr>");
 		}
 		buf_adds(b, "</tbody></table></div>");
@@ -556,17 +557,15 @@ doc_page(struct ctx *c, const struct inv_view *v, const struct invoice_doc *d)
 
 	buf_adds(b, "<h3>Totals</h3><table id=\"totals\"><tbody><tr><th "
 	    "scope=\"row\">Subtotal</th><td class=\"num\">");
-	amount_html(b, h->subtotal, h->minor_digits);
+	amount_html(b, h->subtotal, h->minor_digits, h->currency);
 	buf_adds(b, "</td></tr><tr><th scope=\"row\">Tax (");
 	pct_format(h->tax_rate, t, sizeof(t));
 	html_escape(b, t);
 	buf_adds(b, " %)</th><td class=\"num\">");
-	amount_html(b, h->tax, h->minor_digits);
+	amount_html(b, h->tax, h->minor_digits, h->currency);
 	buf_adds(b, "</td></tr><tr><th scope=\"row\"><strong>Total</strong>"
 	    "</th><td class=\"num\" id=\"total\"><strong>");
-	amount_html(b, h->total, h->minor_digits);
-	buf_adds(b, " ");
-	html_escape(b, h->currency);
+	amount_html(b, h->total, h->minor_digits, h->currency);
 	buf_adds(b, "</strong></td></tr></tbody></table></section>");
 
 	if (v->msp) {

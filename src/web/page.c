@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "billing/money.h"
 #include "core/clock.h"
 #include "core/codec.h"
 #include "onboard/onboard.h"
@@ -604,6 +605,15 @@ account_name(struct ctx *c, const char *id)
 	    strcmp(a.name, id) == 0)
 		return (NULL);
 	return (arena_strdup(c->r->arena, a.name));
+}
+
+void
+money_html(struct buf *b, int64_t nano)
+{
+	char	 t[MONEY_TEXT_MAX];
+
+	money_text(nano, "USD", t, sizeof(t));
+	html_escape(b, t);
 }
 
 const char *

@@ -136,6 +136,10 @@ void	 button_form(struct ctx *, const char *action, const char *name,
 /* An account as people know it: "Umbrella Prod (341589682854)"; the id
  * alone when the account has no name or is unknown. Arena string. */
 const char *account_label(struct ctx *, const char *id);
+/* A USD amount (10^-9) as money_text writes it, code and all ("1,234.56
+ * USD"), escaped: the amounts of cost tables, whatever currency the
+ * customer is invoiced in. */
+void	money_html(struct buf *, int64_t nano);
 /* The same as HTML: the name, the id beside it in <small>. */
 void	 html_account(struct ctx *, const char *id);
 /* <dt>k</dt><dd>v</dd>, escaped. */

@@ -151,7 +151,7 @@ alert_history(struct ctx *c, const char *cust, const char *bid)
 		buf_printf(c->b, "</td><td>%s %lld %%</td><td class=\"num\">",
 		    strcmp(al[i].kind, "ACTUAL") == 0 ? "actual" : "forecast",
 		    (long long)al[i].threshold_pct);
-		portal_money(c->b, al[i].value);
+		money_html(c->b, al[i].value);
 		buf_adds(c->b, "</td><td><ul class=\"plain\">");
 		any = 0;
 		for (k = 0; k < nd; k++) {
@@ -246,16 +246,16 @@ portal_budgets(struct ctx *c)
 		else
 			buf_adds(c->b, "all accounts");
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, b->amount);
+		money_html(c->b, b->amount);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, bs[i].actual);
+		money_html(c->b, bs[i].actual);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, bs[i].forecast);
+		money_html(c->b, bs[i].forecast);
 		if (bs[i].forecast_lo != bs[i].forecast_hi) {
 			buf_adds(c->b, "<br><small class=\"muted\">");
-			portal_money(c->b, bs[i].forecast_lo);
+			money_html(c->b, bs[i].forecast_lo);
 			buf_adds(c->b, " to ");
-			portal_money(c->b, bs[i].forecast_hi);
+			money_html(c->b, bs[i].forecast_hi);
 			buf_adds(c->b, "</small>");
 		}
 		buf_printf(c->b, "</td><td>actual %lld %%, forecast "
@@ -463,11 +463,11 @@ portal_anomalies(struct ctx *c)
 		buf_adds(c->b, "</td><td>");
 		html_escape(c->b, an[i].usage_type);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, an[i].cost);
+		money_html(c->b, an[i].cost);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, an[i].expected);
+		money_html(c->b, an[i].expected);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, an[i].impact);
+		money_html(c->b, an[i].impact);
 		buf_adds(c->b, "</td><td>");
 		html_escape(c->b, an[i].status);
 		buf_adds(c->b, "</td><td>");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the portal's pages share (private to src/web/portal_pages.c and
- * portal_alert_pages.c): who the page is for, its links and its money.
+ * portal_alert_pages.c): who the page is for and its links (their
+ * amounts: money_html, page.h).
  */
 #ifndef WEB_PORTAL_INTERNAL_H
 #define WEB_PORTAL_INTERNAL_H
@@ -15,7 +16,6 @@
 int	portal_scope_of(struct ctx *c, struct ce_scope *sc, const char **cust);
 int	portal_can_write(struct ctx *c);
 const char	*portal_keep(struct ctx *c, const char *cust, const char *sep);
-void	portal_money(struct buf *b, int64_t v);
 void	portal_customer_picker(struct ctx *c, const char *cust,
 	    const char *action);
 

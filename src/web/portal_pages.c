@@ -36,16 +36,6 @@ money_format_csv(int64_t v, char *buf, size_t len)
 	money_format(v, MONEY_DIGITS, buf, len);
 }
 
-/* An amount in a table whose caption names the currency. */
-static void
-table_money(struct buf *b, int64_t v)
-{
-	char	 t[MONEY_TEXT_MAX];
-
-	money_text(v, NULL, t, sizeof(t));
-	html_escape(b, t);
-}
-
 static void
 csv_field(struct buf *b, const char *s)
 {
@@ -126,15 +116,6 @@ portal_keep(struct ctx *c, const char *cust, const char *sep)
 	if (*cust == '\0')
 		return ("");
 	return (arena_printf(c->r->arena, "%scustomer=%s", sep, cust));
-}
-
-void
-portal_money(struct buf *b, int64_t v)
-{
-	char	 t[MONEY_TEXT_MAX];
-
-	money_text(v, "USD", t, sizeof(t));
-	html_escape(b, t);
 }
 
 void
@@ -298,7 +279,7 @@ top_table(struct ctx *c, const struct ce_scope *sc, enum ce_dim d,
 		else
 			html_escape(c->b, res.keys[res.cells[ord[i]].g[0]]);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, res.cells[ord[i]].v[CE_UNBLENDED]);
+		money_html(c->b, res.cells[ord[i]].v[CE_UNBLENDED]);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -327,7 +308,7 @@ whose_card(struct ctx *c, const struct ce_scope *sc, int64_t s, int64_t end)
 	for (i = 0; i < 3; i++) {
 		buf_printf(c->b, "<tr><th scope=\"row\">%s</th><td "
 		    "class=\"num\" id=\"whose-%s\">", label[i], id[i]);
-		portal_money(c->b, v[i]);
+		money_html(c->b, v[i]);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -367,7 +348,7 @@ history_card(struct ctx *c, const struct ce_scope *sc, int64_t today)
 		buf_adds(c->b, "</td><td>");
 		html_escape(c->b, h[i].payer_id);
 		buf_adds(c->b, "</td><td class=\"num\">");
-		portal_money(c->b, h[i].unblended);
+		money_html(c->b, h[i].unblended);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody></table></section>");
@@ -493,22 +474,22 @@ overview(struct ctx *c)
 	else {
 		buf_adds(c->b, "<section class=\"kpis\"><div class=\"card "
 		    "kpi\" id=\"mtd\">Month to date<strong>");
-		portal_money(c->b, mtd);
+		money_html(c->b, mtd);
 		buf_adds(c->b, "</strong></div><div class=\"card kpi\" "
 		    "id=\"forecast\">Forecast for the month end<strong>");
-		portal_money(c->b, fc);
+		money_html(c->b, fc);
 		buf_adds(c->b, "</strong>");
 		if (fp != NULL) {
 			buf_adds(c->b, "<span class=\"muted\" id=\"forecast-"
 			    "range\">" FORECAST_LEVEL_TEXT " likely between ");
-			portal_money(c->b, lo);
+			money_html(c->b, lo);
 			buf_adds(c->b, " and ");
-			portal_money(c->b, hi);
+			money_html(c->b, hi);
 			buf_adds(c->b, "</span>");
 		}
 		buf_adds(c->b, "</div><div class=\"card kpi\" id=\"lastmonth\">"
 		    "Last month at the same day<strong>");
-		portal_money(c->b, last);
+		money_html(c->b, last);
 		buf_adds(c->b, "</strong></div></section>");
 		trend_chart(c, &sc, today, fp, mtd);
 	}
@@ -532,11 +513,11 @@ overview(struct ctx *c)
 			buf_adds(c->b, "<tr><td>");
 			html_escape(c->b, bs[i].b.name);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			portal_money(c->b, bs[i].b.amount);
+			money_html(c->b, bs[i].b.amount);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			portal_money(c->b, bs[i].actual);
+			money_html(c->b, bs[i].actual);
 			buf_adds(c->b, "</td><td class=\"num\">");
-			portal_money(c->b, bs[i].forecast);
+			money_html(c->b, bs[i].forecast);
 			buf_adds(c->b, bs[i].actual_over ? "</td><td class="
 			    "\"over\">Over" : bs[i].forecast_over ? "</td><td "
 			    "class=\"over\">Forecast over" : "</td><td>OK");
@@ -559,35 +540,45 @@ overview(struct ctx *c)
 }
 
 
+/* A tag's or a cost category's filter value "Owner=alice" as it reads:
+ * "Owner: alice", or "No Owner" for the lines without it ("Owner="). */
+static const char *
+pair_label(struct ctx *c, const char *v)
+{
+	const char	*eq = strchr(v, '=');
+
+	if (eq == NULL)
+		return (v);
+	if (eq[1] == '\0')
+		return (arena_printf(c->r->arena, "No %.*s", (int)(eq - v), v));
+	return (arena_printf(c->r->arena, "%.*s: %s", (int)(eq - v), v,
+	    eq + 1));
+}
+
 /*
  * The dimensions of the cost analysis, one line each: what it groups by
  * (every row, in this order), the query parameter of its filter's
- * pick-list (NULL: no filter) and how a value reads (NULL: as Cost
- * Explorer names it, which is also the value).
+ * pick-list (NULL: no filter), how a value reads (NULL: as Cost Explorer
+ * names it, which is also the value) and, for tags and cost categories,
+ * the prefix of the group parameter their key follows ("group=TAG:Owner").
+ * Their filter values are "Key=Value" ("Owner=": the lines without the
+ * tag); the values of one key match any of them, several keys all.
  */
 static const struct ca_dim {
 	enum ce_dim	 dim;
 	const char	*param;
 	const char	*(*label)(struct ctx *, const char *);
+	const char	*prefix;	/* NULL: a dimension, grouped whole */
 } ca_dims[] = {
-	{ CE_SERVICE,		"service",	NULL },
-	{ CE_LINKED_ACCOUNT,	"account",	account_label },
-	{ CE_REGION,		"region",	NULL },
-	{ CE_USAGE_TYPE,	"usage_type",	NULL },
-	{ CE_RECORD_TYPE,	NULL,		NULL },
+	{ CE_SERVICE,		"service",	NULL,		NULL },
+	{ CE_LINKED_ACCOUNT,	"account",	account_label,	NULL },
+	{ CE_REGION,		"region",	NULL,		NULL },
+	{ CE_USAGE_TYPE,	"usage_type",	NULL,		NULL },
+	{ CE_RECORD_TYPE,	NULL,		NULL,		NULL },
+	{ CE_TAG,		"tag",		pair_label,	"TAG:" },
+	{ CE_COST_CATEGORY,	"category",	pair_label,	"COST_CATEGORY:" },
 };
 #define CA_NDIMS	(sizeof(ca_dims) / sizeof(ca_dims[0]))
-
-/* Tags and cost categories: grouped by one key ("group=TAG:Owner") and
- * filtered by "tag=Owner=alice" ("Owner=": the lines without the tag). */
-static const struct ca_attr {
-	struct ca_dim	 d;
-	const char	*prefix;	/* of the group parameter */
-} ca_attrs[] = {
-	{ { CE_TAG, "tag", NULL },		"TAG:" },
-	{ { CE_COST_CATEGORY, "category", NULL },	"COST_CATEGORY:" },
-};
-#define CA_NATTRS	(sizeof(ca_attrs) / sizeof(ca_attrs[0]))
 
 /*
  * The ranges relative to today that Cost Explorer offers, one line each:
@@ -657,9 +648,52 @@ struct ca {
 	struct ce_expr		*filter;
 	const char		**fval[CA_NDIMS];	/* chosen values */
 	size_t			 nfval[CA_NDIMS];
-	const char		*aval[CA_NATTRS];	/* "Key=Value" */
 	size_t			 page;		/* 1.. */
 };
+
+/*
+ * The filter's leaves of dimension d's chosen values vals[0..n) into
+ * kids: one any of whose values matches, as Cost Explorer's Values list;
+ * for a tag or cost category one a key ("Key=Value"), as its Tags filter
+ * has one Key.
+ */
+static int
+ca_leaves(struct ctx *c, const struct ca_dim *d, const char **vals,
+    size_t n, struct ce_expr **kids, size_t *nk, struct err *e)
+{
+	struct ce_expr	*x;
+	const char	*eq = NULL, *key, **lv[CA_VALUES_MAX];	/* leaf's */
+	size_t		 j, k, first = *nk;
+
+	for (j = 0; j < n; j++) {
+		key = NULL;
+		if (d->prefix != NULL) {
+			if ((eq = strchr(vals[j], '=')) == NULL ||
+			    eq == vals[j])
+				return (err_set(e, ERR_INVALID, NULL, NULL,
+				    "%s: Key=Value (Key= for the lines "
+				    "without it)", d->param));
+			key = arena_strndup(c->r->arena, vals[j],
+			    (size_t)(eq - vals[j]));
+		}
+		for (k = first; k < *nk; k++)
+			if (key == NULL || strcmp(kids[k]->key, key) == 0)
+				break;
+		if (k == *nk) {
+			x = kids[(*nk)++] = arena_zalloc(c->r->arena,
+			    sizeof(*x));
+			x->op = CE_DIMS;
+			x->dim = d->dim;
+			x->key = key;
+			x->values = lv[k - first] = arena_zalloc(c->r->arena,
+			    (CA_VALUES_MAX + 1) * sizeof(char *));
+		}
+		/* A tag's "" is the lines without it (ce.h). */
+		lv[k - first][kids[k]->nvalues++] = key != NULL ? eq + 1 :
+		    vals[j];
+	}
+	return (0);
+}
 
 static int
 ca_parse(struct ctx *c, struct ca *p, struct err *e)
@@ -670,7 +704,7 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	const char	*pg = form_str(&c->query, "page");
 	const char	*pd = form_str(&c->query, "period");
 	int64_t		 today = ce_today(c->r->store);
-	struct ce_expr	*kids[CA_NDIMS + CA_NATTRS];
+	struct ce_expr	*kids[CA_NDIMS * CA_VALUES_MAX];
 	size_t		 nk = 0, i;
 
 	memset(p, 0, sizeof(*p));
@@ -726,16 +760,16 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 	p->group = &ca_dims[0];
 	if (*g != '\0') {
 		p->group = NULL;
-		for (i = 0; i < CA_NDIMS; i++)
-			if (strcmp(g, ce_dim_name(ca_dims[i].dim)) == 0)
-				p->group = &ca_dims[i];
-		for (i = 0; i < CA_NATTRS; i++) {
-			size_t n = strlen(ca_attrs[i].prefix);
+		for (i = 0; i < CA_NDIMS; i++) {
+			const char *pf = ca_dims[i].prefix;
 
-			if (strncmp(g, ca_attrs[i].prefix, n) == 0 &&
-			    g[n] != '\0') {
-				p->group = &ca_attrs[i].d;
-				p->group_key = g + n;
+			if (pf == NULL && strcmp(g, ce_dim_name(
+			    ca_dims[i].dim)) == 0)
+				p->group = &ca_dims[i];
+			if (pf != NULL && strncmp(g, pf, strlen(pf)) == 0 &&
+			    g[strlen(pf)] != '\0') {
+				p->group = &ca_dims[i];
+				p->group_key = g + strlen(pf);
 			}
 		}
 		if (p->group == NULL && strcmp(g, "NONE") != 0)
@@ -752,8 +786,7 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 			    "page: a number from 1"));
 		p->page = n;
 	}
-	/* Each filter: every value given (service=A&service=B), any of
-	 * which matches, as Cost Explorer's Values list. */
+	/* Each filter: every value given (service=A&service=B). */
 	for (i = 0; i < CA_NDIMS; i++) {
 		const char	**vals;
 		size_t		  j, n = 0;
@@ -772,35 +805,9 @@ ca_parse(struct ctx *c, struct ca *p, struct err *e)
 				    CA_VALUES_MAX));
 			vals[n++] = c->query.v[j].value;
 		}
-		if ((p->nfval[i] = n) == 0)
-			continue;
-		kids[nk] = arena_zalloc(c->r->arena, sizeof(struct ce_expr));
-		kids[nk]->op = CE_DIMS;
-		kids[nk]->dim = ca_dims[i].dim;
-		kids[nk]->values = vals;
-		kids[nk]->nvalues = n;
-		nk++;
-	}
-	for (i = 0; i < CA_NATTRS; i++) {
-		const char	*v, *eq, **vals;
-
-		v = p->aval[i] = form_str(&c->query, ca_attrs[i].d.param);
-		if (*v == '\0')
-			continue;
-		if ((eq = strchr(v, '=')) == NULL || eq == v)
-			return (err_set(e, ERR_INVALID, NULL, NULL,
-			    "%s: Key=Value (Key= for the lines without it)",
-			    ca_attrs[i].d.param));
-		kids[nk] = arena_zalloc(c->r->arena, sizeof(struct ce_expr));
-		kids[nk]->op = CE_DIMS;
-		kids[nk]->dim = ca_attrs[i].d.dim;
-		kids[nk]->key = arena_strndup(c->r->arena, v,
-		    (size_t)(eq - v));
-		vals = arena_alloc(c->r->arena, sizeof(*vals));
-		vals[0] = eq + 1;	/* "": absent (ce.h) */
-		kids[nk]->values = vals;
-		kids[nk]->nvalues = 1;
-		nk++;
+		p->nfval[i] = n;
+		if (ca_leaves(c, &ca_dims[i], vals, n, kids, &nk, e) == -1)
+			return (-1);
 	}
 	if (nk == 1)
 		p->filter = kids[0];
@@ -842,7 +849,7 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 	size_t		 i, j;
 
 	/* Room for every filter's longest value, percent-encoded. */
-	buf_init(&b, 256 + (CA_NDIMS * CA_VALUES_MAX + CA_NATTRS + 1) * 3 *
+	buf_init(&b, 256 + (CA_NDIMS * CA_VALUES_MAX + 1) * 3 *
 	    FORM_MAX_VALUE);
 	ce_day_format(p->start, f, sizeof(f));
 	ce_day_format(p->end - 1, t, sizeof(t));
@@ -862,11 +869,6 @@ ca_query(struct ctx *c, const struct ca *p, const char *cust, size_t page)
 		for (j = 0; j < p->nfval[i]; j++) {
 			buf_printf(&b, "&%s=", ca_dims[i].param);
 			url_add(&b, p->fval[i][j]);
-		}
-	for (i = 0; i < CA_NATTRS; i++)
-		if (*p->aval[i] != '\0') {
-			buf_printf(&b, "&%s=", ca_attrs[i].d.param);
-			url_add(&b, p->aval[i]);
 		}
 	if (page > 1)
 		buf_printf(&b, "&page=%zu", page);
@@ -934,24 +936,72 @@ ca_attr_options(struct ctx *c, const struct ce_scope *sc, const struct ca *p)
 	struct err		 e;
 	size_t			 n, i, j;
 
-	for (j = 0; j < CA_NATTRS; j++) {
+	for (j = 0; j < CA_NDIMS; j++) {
+		if (ca_dims[j].prefix == NULL)
+			continue;
 		err_clear(&e);
 		if (ce_attr_keys(c->r->store, c->r->arena, sc,
-		    ca_attrs[j].d.dim, p->start, p->end, &k, &n, &e) == -1)
+		    ca_dims[j].dim, p->start, p->end, &k, &n, &e) == -1)
 			continue;	/* the page still works without them */
 		for (i = 0; i < n; i++) {
-			int sel = p->group == &ca_attrs[j].d &&
+			int sel = p->group == &ca_dims[j] &&
 			    strcmp(p->group_key, k[i].key) == 0;
 
 			buf_printf(c->b, "<option value=\"%s",
-			    ca_attrs[j].prefix);
+			    ca_dims[j].prefix);
 			html_escape(c->b, k[i].key);
 			buf_printf(c->b, "\"%s>%s: ", sel ? " selected" : "",
-			    ce_dim_label(ca_attrs[j].d.dim));
+			    ce_dim_label(ca_dims[j].dim));
 			html_escape(c->b, k[i].key);
 			buf_adds(c->b, "</option>");
 		}
 	}
+}
+
+/*
+ * The values dimension d's pick-list offers, those of the viewer's scope
+ * in the range (GetDimensionValues' source); for a tag or a cost
+ * category each key's values as "Key=Value" and "Key=" (GetTags,
+ * GetCostCategories). None when they cannot be read: the page still
+ * works.
+ */
+static void
+ca_values(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
+    const struct ca_dim *d, const char ***out, size_t *n_out)
+{
+	struct ce_attr_key	*k;
+	const char		**v, **kv;
+	struct err		 e;
+	size_t			 nk, n = 0, nv, i, j, cap;
+
+	err_clear(&e);
+	*n_out = 0;
+	if (d->prefix == NULL) {
+		if (ce_dimension_values(c->r->store, c->r->arena, sc, d->dim,
+		    p->start, p->end, NULL, out, n_out, &e) == -1)
+			*n_out = 0;
+		return;
+	}
+	if (ce_attr_keys(c->r->store, c->r->arena, sc, d->dim, p->start,
+	    p->end, &k, &nk, &e) == -1)
+		return;
+	for (i = cap = 0; i < nk; i++)
+		cap += k[i].nvalues + 1;
+	v = arena_alloc(c->r->arena, (cap + 1) * sizeof(*v));
+	for (i = 0; i < nk; i++) {
+		err_clear(&e);
+		if (ce_attr_values(c->r->store, c->r->arena, sc, d->dim,
+		    k[i].key, p->start, p->end, NULL, NULL, &kv, &nv,
+		    &e) == -1)
+			nv = 0;
+		for (j = 0; j < nv && n < cap; j++)
+			v[n++] = arena_printf(c->r->arena, "%s=%s", k[i].key,
+			    kv[j]);
+		if (n < cap)
+			v[n++] = arena_printf(c->r->arena, "%s=", k[i].key);
+	}
+	*out = v;
+	*n_out = n;
 }
 
 /* Whether v is one of the n values of vals. */
@@ -1074,29 +1124,19 @@ ca_form(struct ctx *c, const struct ce_scope *sc, const struct ca *p,
 	    "<label for=\"ca-group\">Group by</label> <select id=\"ca-group\" "
 	    "name=\"group\">");
 	for (i = 0; i < CA_NDIMS; i++)
-		buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
-		    ce_dim_name(ca_dims[i].dim), p->group == &ca_dims[i] ?
-		    " selected" : "", ce_dim_label(ca_dims[i].dim));
+		if (ca_dims[i].prefix == NULL)
+			buf_printf(c->b, "<option value=\"%s\"%s>%s</option>",
+			    ce_dim_name(ca_dims[i].dim), p->group ==
+			    &ca_dims[i] ? " selected" : "",
+			    ce_dim_label(ca_dims[i].dim));
 	ca_attr_options(c, sc, p);
 	buf_printf(c->b, "<option value=\"NONE\"%s>Nothing</option></select>"
 	    "</span>", p->group == NULL ? " selected" : "");
 	for (i = 0; i < CA_NDIMS; i++) {
 		if (ca_dims[i].param == NULL)
 			continue;
-		err_clear(&e);
-		n = 0;
-		if (ce_dimension_values(c->r->store, c->r->arena, sc,
-		    ca_dims[i].dim, p->start, p->end, NULL, &vals, &n,
-		    &e) == -1)
-			n = 0;
+		ca_values(c, sc, p, &ca_dims[i], &vals, &n);
 		ca_pick(c, &ca_dims[i], p->fval[i], p->nfval[i], vals, n);
-	}
-	for (i = 0; i < CA_NATTRS; i++) {
-		buf_printf(c->b, " <label>%s <input name=\"%s\" size=\"14\" "
-		    "placeholder=\"Key=Value\" value=\"",
-		    ce_dim_label(ca_attrs[i].d.dim), ca_attrs[i].d.param);
-		html_escape(c->b, p->aval[i]);
-		buf_adds(c->b, "\"></label>");
 	}
 	buf_adds(c->b, " <button type=\"submit\">Apply</button></form>");
 }
@@ -1257,10 +1297,10 @@ costs(struct ctx *c, int csv)
 	names = arena_alloc(c->r->arena, (ng + 1) * sizeof(*names));
 	for (i = 0; i < ng; i++) {
 		rank[rk[i].k] = i;
-		names[i] = p.group != NULL && p.group->label != NULL && !csv ?
-		    p.group->label(c, rk[i].key) :
-		    p.group_key != NULL && !csv ?
-		    attr_label(c, p.group_key, rk[i].key) : rk[i].key;
+		names[i] = csv || p.group == NULL ? rk[i].key :
+		    p.group_key != NULL ? attr_label(c, p.group_key,
+		    rk[i].key) : p.group->label != NULL ?
+		    p.group->label(c, rk[i].key) : rk[i].key;
 	}
 	labels = arena_alloc(c->r->arena, (res.nbuckets + 1) *
 	    sizeof(*labels));
@@ -1386,21 +1426,21 @@ costs(struct ctx *c, int csv)
 		buf_adds(c->b, "</th>");
 		for (i = 0; i < res.nbuckets; i++) {
 			buf_adds(c->b, "<td class=\"num\">");
-			table_money(c->b, m[k * res.nbuckets + i]);
+			money_html(c->b, m[k * res.nbuckets + i]);
 			buf_adds(c->b, "</td>");
 		}
 		buf_adds(c->b, "<td class=\"num rowtotal\">");
-		table_money(c->b, rowt[k]);
+		money_html(c->b, rowt[k]);
 		buf_adds(c->b, "</td></tr>");
 	}
 	buf_adds(c->b, "</tbody><tfoot><tr><th scope=\"row\">Total</th>");
 	for (i = 0; i < res.nbuckets; i++) {
 		buf_adds(c->b, "<td class=\"num\">");
-		table_money(c->b, colt[i]);
+		money_html(c->b, colt[i]);
 		buf_adds(c->b, "</td>");
 	}
 	buf_adds(c->b, "<td class=\"num\" id=\"grand-total\">");
-	table_money(c->b, grand);
+	money_html(c->b, grand);
 	buf_adds(c->b, "</td></tr></tfoot></table></div>");
 	if (npages > 1)
 		ca_pager(c, &p, cust, ng, npages);

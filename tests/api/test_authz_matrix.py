@@ -41,6 +41,9 @@ import pytest
 
 from conftest import BIN, PG, Server, _pg_connect, drop_db, new_db, sql
 from test_attack import SCP, Browser, crawl, forms_of, snapshot as org_snapshot, svc_call
+from test_ce import Portal
+from test_ce_tags import world as tagged  # noqa: F401 (a fixture: a bill with tags)
+from test_portal_costs import options
 from test_protocol import call
 
 ROLES = ("anon", "msp", "member", "standalone", "other",
@@ -482,6 +485,43 @@ def test_customer_user_pages_show_only_its_customer(w):
     # A's own data is there (the check above is not vacuous).
     st, _, csv = b.req("GET", "/portal/costs.csv?group=LINKED_ACCOUNT&granularity=MONTHLY")
     assert st == 200 and any(a in csv for a in w.accounts_of[w.A]), csv[:300]
+
+
+def test_customer_user_sees_only_its_tag_and_category_values(tagged):
+    """The cost analysis' tag and cost category pick-lists offer a customer
+    user the values of its customer's lines only. Project=apollo is on
+    customer A's account alone: B's user is not offered it, and asking for
+    it in the URL (with ?customer=A) filters B's lines to nothing, on the
+    page an unknown value gives: it tells nothing."""
+    w = tagged
+    pw = "tags-password-b"
+    w.srv.cli("user", "create", "--customer", w.cb, "--email", "tags@b.example",
+              "--password", pw, "--json")
+    b = Portal(w.srv, "tags@b.example", pw)
+    base = "/portal/costs?from=%s&to=%s&group=TAG:Owner" % (w.days[0], w.days[-1])
+    st, page = b.get(base)
+    assert st == 200
+    mine = [l for l in w.ls if l["account"] == w.b1.id]
+    tags = {v for v, _ in options(page, "tag") if not v.endswith("=")}
+    assert tags == {"%s=%s" % kv for l in mine for kv in l["tags"].items()}
+    cats = {v for v, _ in options(page, "category") if not v.endswith("=")}
+    assert cats == {"Team=" + l["cc"]["Team"] for l in mine if "Team" in l["cc"]}
+    assert "apollo" not in page and "Project" not in page
+
+    def asked(value):
+        st, text = b.get("%s&customer=%s&tag=Project%%3D%s" % (base, w.ca, value))
+        assert st == 200
+        return text.replace("customer=" + w.ca, "").replace(value, "ECHO")
+    got = asked("apollo")
+    assert 'id="no-cost"' in got
+    assert got == asked("Zz-unknown")
+    # Not vacuous: A's user is offered it and gets its cost.
+    w.srv.cli("user", "create", "--customer", w.ca, "--email", "tags@a.example",
+              "--password", pw, "--json")
+    a = Portal(w.srv, "tags@a.example", pw)
+    st, page = a.get(base + "&tag=Project%3Dapollo")
+    assert "Project=apollo" in {v for v, _ in options(page, "tag")}
+    assert 'id="no-cost"' not in page
 
 
 def csrf_of(w, role):

@@ -18,7 +18,7 @@ import zlib
 
 import pytest
 
-from conftest import BIN, Server, drop_db, new_db
+from conftest import BIN, Server, drop_db, new_db, sql
 from test_attack import Browser
 
 
@@ -384,12 +384,14 @@ def test_invoice_pdf_shows_the_msp_logo(tmp_path):
     try:
         assert subprocess.run([BIN, "init", "--db", db, "--demo"],
                               capture_output=True).returncode == 0
-        num = next(i["Number"] for i in json.loads(cli(db, "invoice", "list", "--json").stdout)[
-            "Invoices"] if i["Number"])
+        # A draft: it shows the brand of the day (an issued invoice keeps
+        # its own, test_issued_invoice_pdf_keeps_its_brand).
+        key = next(i["InvoiceId"] for i in json.loads(cli(db, "invoice", "list", "--json").stdout)[
+            "Invoices"] if i["State"] == "DRAFT" and i["Kind"] == "INVOICE")
 
         def pdf(name):
             path = str(tmp_path / (name + ".pdf"))
-            cli(db, "invoice", "pdf", num, "-o", path)
+            cli(db, "invoice", "pdf", key, "-o", path)
             return path
         # The demo's logo is an SVG; it brings a PNG of it for PDFs, drawn
         # with its transparency as a soft mask.
@@ -436,5 +438,72 @@ def test_invoice_pdf_shows_the_msp_logo(tmp_path):
             p = cli(db, "msp", "brand", "--pdf-logo", str(f), ok=False)
             assert p.returncode != 0 and "pdf logo: " in p.stderr and why in p.stderr, p.stderr
         assert pdf_images(pdf("after")) == [("image", 50, 50, "rgb")]
+    finally:
+        drop_db(db)
+
+
+def test_issued_invoice_pdf_keeps_its_brand(tmp_path):
+    """An issued invoice is frozen: its PDF stays the same bytes whatever the
+    MSP changes later (logo, name, colour, support contact, legal name,
+    address, tax id, terms; the customer's address); a draft shows the
+    brand of the day. Each distinct logo is stored once."""
+    db = new_db(str(tmp_path))
+    try:
+        assert subprocess.run([BIN, "init", "--db", db, "--demo"],
+                              capture_output=True).returncode == 0
+        inv = json.loads(cli(db, "invoice", "list", "--json").stdout)["Invoices"]
+        drafts = [i for i in inv if i["State"] == "DRAFT" and i["Kind"] == "INVOICE"]
+        assert len(drafts) >= 2
+        first = json.loads(cli(db, "invoice", "issue", drafts[0]["InvoiceId"],
+                               "--json").stdout)["Number"]
+        demo_issued = next(i["Number"] for i in inv if i["Number"])
+
+        def pdf(key, name):
+            path = str(tmp_path / (name + ".pdf"))
+            cli(db, "invoice", "pdf", key, "-o", path)
+            text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
+                                  text=True, check=True).stdout
+            return open(path, "rb").read(), pdf_images(path), text
+        before = pdf(first, "before")
+        old_demo = pdf(demo_issued, "demo-before")
+        assert before[1] == [("image", 128, 128, "rgb"), ("smask", 128, 128, "gray")]
+        assert "Demo MSP" in before[2]
+        # The demo's issued invoices and this one show one logo: stored once.
+        assert sql(db, "SELECT COUNT(*) FROM invoice_logos") == [(1,)]
+        wide = tmp_path / "wide.png"
+        wide.write_bytes(png(120, 40))
+        cli(db, "msp", "brand", "--name", "Renamed Cloud", "--support-email",
+            "help@renamed.example", "--color", "#7a1f5c", "--pdf-logo", str(wide))
+        msp = json.loads(cli(db, "msp", "show", "--json").stdout)
+        cli(db, "msp", "set", msp["AccountId"], "--legal-name", "Renamed Cloud GmbH",
+            "--address", "1 New Street\nBerlin", "--tax-id", "DE 123456789",
+            "--payment-terms", "7", "--payment-instructions", "Pay the new bank")
+        cli(db, "customer", "update", drafts[0]["CustomerId"], "--address", "77 Moved Lane")
+        # Issued: the same bytes, so the same logo and words.
+        after = pdf(first, "after")
+        assert after[1] == before[1] and after[2] == before[2]
+        assert after[0] == before[0]
+        assert pdf(demo_issued, "demo-after")[0] == old_demo[0]
+        for word in ("Renamed", "help@renamed", "DE 123456789", "New Street", "Net 7",
+                     "new bank", "Moved Lane"):
+            assert word not in after[2], word
+        # A draft follows the brand (and the parties) of the day.
+        _, images, text = pdf(drafts[1]["InvoiceId"], "draft")
+        assert images == [("image", 120, 40, "rgb"), ("smask", 120, 40, "gray")]
+        assert "Renamed Cloud" in text and "help@renamed.example" in text
+        assert "Renamed Cloud GmbH" in text and "DE 123456789" in text
+        assert "Demo MSP" not in text
+        # Issued now, it keeps the new brand; the new logo is stored once more.
+        second = json.loads(cli(db, "invoice", "issue", drafts[1]["InvoiceId"],
+                                "--json").stdout)["Number"]
+        assert sql(db, "SELECT COUNT(*) FROM invoice_logos") == [(2,)]
+        kept = pdf(second, "second")
+        cli(db, "msp", "brand", "--no-pdf-logo")
+        assert pdf(second, "second-after")[0] == kept[0]
+        assert kept[1] == [("image", 120, 40, "rgb"), ("smask", 120, 40, "gray")]
+        assert sql(db, "SELECT COUNT(DISTINCT logo) FROM invoices WHERE state <> 'DRAFT'") \
+            == [(2,)]
+        assert sql(db, "SELECT COUNT(*) FROM invoices WHERE state = 'DRAFT' "
+                   "AND logo IS NOT NULL") == [(0,)]
     finally:
         drop_db(db)

@@ -8,14 +8,18 @@ from the CUR file the test writes."""
 
 import datetime
 import html
+import json
 import re
+import subprocess
 import urllib.parse
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 
+from conftest import BIN, Server, drop_db, new_db, sql
 from test_ce import DAY, EC2_COMPUTE, Portal, World, ce_service, client, today
+from test_ce_tags import world as tagged  # noqa: F401 (a fixture: a bill with tags)
 
 PW = "portal-password-1"
 USAGE_TYPES = ["Custom-%02d" % i for i in range(25)]   # 25 groups: two pages of 20
@@ -345,3 +349,122 @@ def test_a_customer_without_cost_data_is_told_why(lastmonth):
     # A customer with data but none in the range: a sentence, not an empty chart.
     st, page = w.ann.get("/portal/costs?from=%s&to=%s" % (w.days[-1] + 3 * DAY, w.days[-1] + 5 * DAY))
     assert 'id="no-cost"' in page and "<svg" not in page
+
+
+def test_tag_and_category_filters_take_several_values(tagged):
+    """Tags and cost categories are pick-lists like the dimensions (one
+    code path): each key's values of the customer's lines as "Key=Value"
+    and "Key=" (the lines without it), several at once. Values of one key
+    match any of them, two keys both (Cost Explorer's Tags filter has one
+    Key and its Values); the links keep every value; at most 20."""
+    w = tagged
+    w.srv.cli("user", "create", "--customer", w.ca, "--email", "multi@a.example",
+              "--password", PW, "--json")
+    p = Portal(w.srv, "multi@a.example", PW)
+    mine = [l for l in w.ls if l["account"] in (w.a1.id, w.a2.id)]
+    base = "from=%s&to=%s&granularity=MONTHLY" % (w.days[0], w.days[-1])
+    st, page = p.get("/portal/costs?" + base)
+    assert st == 200, page[:300]
+    keys = sorted({k for l in mine for k in l["tags"]})
+    want = sorted(["%s=%s" % (k, v) for k in keys
+                   for v in {l["tags"][k] for l in mine if k in l["tags"]}] +
+                  ["%s=" % k for k in keys])
+    assert sorted(v for v, _ in options(page, "tag")) == want
+    assert dict(options(page, "tag"))["Owner=alice"] == "Owner: alice"
+    assert dict(options(page, "tag"))["Owner="] == "No Owner"
+    assert sorted(v for v, _ in options(page, "category")) == ["Team=", "Team=Data",
+                                                               "Team=Platform"]
+    assert chosen(page, "tag") == ("All", [])
+    # No free-text filter is left.
+    assert 'placeholder="Key=Value"' not in page
+
+    def csv_total(q):
+        st, text = p.get("/portal/costs.csv?" + base + "&group=NONE&" + q)
+        assert st == 200, text
+        return sum(Decimal(r.split(",")[2]) for r in text.strip().split("\r\n")[1:])
+
+    def cost(pred):
+        return sum(l["cost"] for l in mine if pred(l))
+    # One key, two values and its untagged lines: any of them.
+    q = "tag=Owner%3Dalice&tag=Owner%3Dbob&tag=Owner%3D"
+    assert csv_total(q) == cost(lambda l: l["tags"].get("Owner", "") in ("alice", "bob", ""))
+    st, page = p.get("/portal/costs?" + base + "&group=TAG:Owner&" + q)
+    assert chosen(page, "tag") == ("3 chosen", ["Owner=alice", "Owner=bob", "Owner="])
+    _, rows, _ = table(page)
+    assert sorted(r[0] for r in rows) == ["No Owner", "alice", "bob"]
+    saved = html.unescape(re.search(r'name="query" value="([^"]+)"', page).group(1))
+    csv_q = html.unescape(re.search(r'id="csv" href="/portal/costs.csv\?([^"]+)"', page).group(1))
+    for link in (saved, csv_q):
+        assert [kv for kv in link.split("&") if kv.startswith("tag=")] == \
+            ["tag=Owner%3Dalice", "tag=Owner%3Dbob", "tag=Owner%3D"], link
+    # Two keys: both; with a cost category and a dimension: all of them.
+    assert csv_total("tag=Owner%3Dalice&tag=Environment%3Dprod&tag=Owner%3Dbob") == cost(
+        lambda l: l["tags"].get("Owner") in ("alice", "bob") and
+        l["tags"].get("Environment") == "prod")
+    assert csv_total("category=Team%3DData&category=Team%3D&tag=Owner%3Dalice&account="
+                     + w.a2.id) == cost(
+        lambda l: l["cc"].get("Team", "") in ("Data", "") and l["tags"].get("Owner") == "alice"
+        and l["account"] == w.a2.id)
+    st, page = p.get("/portal/costs?" + base + "&category=Team%3DData&category=Team%3D")
+    assert chosen(page, "category") == ("2 chosen", ["Team=Data", "Team="])
+    # At most 20 values, and each says its key.
+    st, page = p.get("/portal/costs?" + base + "&" + "&".join(
+        "tag=Owner%%3Du%d" % i for i in range(21)))
+    assert st == 400 and "tag: at most 20 values" in page
+    st, page = p.get("/portal/costs?" + base + "&tag=Owner%3Dalice&tag=nonsense")
+    assert st == 400 and "tag: Key=Value" in page
+
+
+def test_amounts_say_their_currency(tmp_path):
+    """A customer invoiced in KRW (the demo's Hooli) or EUR (its Umbrella,
+    moved to EUR and its older draft issued): every amount of the portal's
+    cost tables says its currency in its cell (the cost engine's USD, by
+    money_text, the one formatter), and the invoice's totals say the
+    invoice's currency, never a bare number."""
+    db = new_db(str(tmp_path))
+    try:
+        p = subprocess.run([BIN, "init", "--db", db, "--demo"], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+
+        def cli(*args):
+            r = subprocess.run([BIN, *args, "--db", db], capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr
+            return r.stdout
+        umb = sql(db, "SELECT id FROM customers WHERE name = 'Umbrella Corp'")[0][0]
+        cli("customer", "update", umb, "--currency", "EUR")
+        draft = sorted((i["Period"], i["InvoiceId"]) for i in json.loads(cli(
+            "invoice", "list", "--json"))["Invoices"] if i["CustomerId"] == umb and
+            i["State"] == "DRAFT")[0][1]
+        assert json.loads(cli("invoice", "issue", draft, "--json"))["Currency"] == "EUR"
+        s = Server(db=db)
+        try:
+            for email, cur in (("portal@hooli.example", "KRW"),
+                               ("portal@umbrella-corp.example", "EUR")):
+                u = Portal(s, email, "portal-demo-1")
+                cells = []
+                for path in ("/portal", "/portal/budgets", "/portal/costs?period=LAST_3_MONTHS"
+                             "&granularity=MONTHLY&group=LINKED_ACCOUNT"):
+                    st, page = u.get(path)
+                    assert st == 200, (path, page[:300])
+                    got = re.findall(r'<td class="num[^"]*"[^>]*>(?:<strong>)?([^<]*)<', page)
+                    assert got, (email, path)
+                    cells += got
+                assert all(re.fullmatch(r"-?[\d,]+\.\d\d USD", c) for c in cells), cells
+                st, page = u.get("/portal/invoices")
+                nums = re.findall(r'href="/portal/invoices/(PL-[\d-]+)"', page)
+                assert nums, page[:300]
+                seen = set()
+                for num in nums:
+                    st, page = u.get("/portal/invoices/" + num)
+                    totals = re.search(r'<table id="totals">(.*?)</table>', page, re.S).group(1)
+                    amounts = re.findall(r'<td class="num"[^>]*>(?:<strong>)?([^<]*)<', totals)
+                    assert len(amounts) == 3, totals
+                    seen |= {a.split()[-1] for a in amounts}
+                    digits = r"[\d,]+" if amounts[0].endswith("KRW") else r"[\d,]+\.\d\d"
+                    assert all(re.fullmatch(r"-?%s [A-Z]{3}" % digits, a) for a in amounts), \
+                        amounts
+                assert cur in seen, (email, seen)
+        finally:
+            assert s.stop() == 0
+    finally:
+        drop_db(db)

@@ -18,6 +18,13 @@ const PW = 'portal-password-1';
 
 function iso(d) { return d.toISOString().slice(0, 10); }
 
+// The cost table's grand total: "1,234.50 USD" (each cell says its currency).
+async function grandTotal(page) {
+  const t = await page.locator('#grand-total').textContent();
+  assert.match(t, /^[\d,]+\.\d\d USD$/);
+  return Number(t.replace(/,/g, '').split(' ')[0]);
+}
+
 before(async () => {
   srv = await startServer();
   browser = await launch();
@@ -50,11 +57,12 @@ before(async () => {
     let csv = 'bill_payer_account_id,bill_billing_period_start_date,line_item_usage_account_id,' +
       'line_item_line_item_type,line_item_usage_start_date,line_item_product_code,' +
       'line_item_usage_type,line_item_operation,product_region_code,pricing_term,' +
-      'line_item_currency_code,line_item_unblended_cost,line_item_usage_amount\n';
+      'line_item_currency_code,line_item_unblended_cost,line_item_usage_amount,resource_tags\n';
+    // Each account's EC2 carries its own Team tag (Beta's "green" is Beta's only).
     for (const d of ds) {
-      for (const [acct, base] of [[a1.id, 3], [a2.id, 5], [b1.id, 7]]) {
-        csv += `${msp.id},${m}-01T00:00:00Z,${acct},Usage,${iso(d)}T10:00:00Z,AmazonEC2,BoxUsage:m5.large,RunInstances,us-east-1,OnDemand,USD,${base},1\n`;
-        csv += `${msp.id},${m}-01T00:00:00Z,${acct},Usage,${iso(d)}T11:00:00Z,AmazonS3,TimedStorage-ByteHrs,PutObject,eu-west-1,OnDemand,USD,1.5,2\n`;
+      for (const [acct, base, team] of [[a1.id, 3, 'red'], [a2.id, 5, 'blue'], [b1.id, 7, 'green']]) {
+        csv += `${msp.id},${m}-01T00:00:00Z,${acct},Usage,${iso(d)}T10:00:00Z,AmazonEC2,BoxUsage:m5.large,RunInstances,us-east-1,OnDemand,USD,${base},1,"{""user:Team"": ""${team}""}"\n`;
+        csv += `${msp.id},${m}-01T00:00:00Z,${acct},Usage,${iso(d)}T11:00:00Z,AmazonS3,TimedStorage-ByteHrs,PutObject,eu-west-1,OnDemand,USD,1.5,2,{}\n`;
       }
     }
     const f = path.join(srv.dir, `cur${n++}.csv`);
@@ -106,7 +114,7 @@ test('customer user: overview, cost analysis, CSV, invoices, budgets, anomalies'
   let sum = 0;
   for (const l of lines.slice(1)) sum += Number(l.split(',')[2]);
   assert.equal(Math.round(sum * 100), 30 * (3 + 5 + 1.5 + 1.5) * 100);
-  const grand = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const grand = await grandTotal(page);
   assert.equal(Math.round(grand * 100), Math.round(sum * 100));
 
   await page.getByRole('link', { name: 'Invoices' }).click();
@@ -210,7 +218,7 @@ test('cost analysis: pick-lists, a saved view, and every portal page at 1366 and
   await page.getByRole('checkbox', { name: `Alpha two (${a2.id})` }).check();
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(new RegExp(`account=${a2.id}`));
-  const grand = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const grand = await grandTotal(page);
   assert.equal(Math.round(grand * 100), 30 * (5 + 1.5) * 100);
   // Saved under a name, reopened from the list, deleted.
   await page.getByLabel('View name').fill('Alpha two by service');
@@ -241,14 +249,31 @@ test('cost analysis: pick-lists, a saved view, and every portal page at 1366 and
   await page.waitForURL((u) => u.searchParams.getAll('account').length === 2);
   assert.deepEqual(new URL(page.url()).searchParams.getAll('account').sort(), [a1.id, a2.id].sort());
   assert.equal(await page.locator('#pick-account .chosen').textContent(), '2 chosen');
-  const both = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const both = await grandTotal(page);
   assert.equal(Math.round(both * 100), 30 * (3 + 1.5 + 5 + 1.5) * 100);
   await page.setViewportSize({ width: 1280, height: 900 });
+  // Tags the same way: each value of the customer's lines ("Team: red",
+  // the untagged "No Team"), never another customer's; two ticked, both.
+  await page.goto(srv.url + `/portal/costs?from=${iso(days[0])}&to=${iso(days[29])}&group=TAG:Team`);
+  await page.locator('#pick-tag summary').click();
+  const teams = await page.locator('#pick-tag input[type=checkbox]').evaluateAll((l) => l.map((x) => x.value));
+  assert.deepEqual(teams.sort(), ['Team=', 'Team=blue', 'Team=red']);
+  await page.getByRole('checkbox', { name: 'Team: red' }).check();
+  await page.getByRole('checkbox', { name: 'Team: blue' }).check();
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForURL((u) => u.searchParams.getAll('tag').length === 2);
+  assert.deepEqual(new URL(page.url()).searchParams.getAll('tag').sort(), ['Team=blue', 'Team=red']);
+  assert.equal(await page.locator('#pick-tag .chosen').textContent(), '2 chosen');
+  const tagged = await grandTotal(page);
+  assert.equal(Math.round(tagged * 100), 30 * (3 + 5) * 100);
+  assert.deepEqual((await page.locator('#costs tbody th').allTextContents()).sort(), ['blue', 'red']);
+  await shot(page, 'portal-costs-tags');
   // Every portal page, a phone's width and a laptop's: no sideways
   // scroll, chart labels apart, readable contrast.
   const problems = [];
   for (const p of ['/portal', '/portal/costs', `/portal/costs?group=LINKED_ACCOUNT&granularity=MONTHLY`,
     `/portal/costs?period=LAST_3_MONTHS&account=${a1.id}&account=${a2.id}`,
+    '/portal/costs?group=TAG:Team&tag=Team%3Dred&tag=Team%3D',
     '/portal/invoices', '/portal/budgets', '/portal/anomalies']) {
     await page.goto(srv.url + p);
     for (const width of [1366, 390]) {
@@ -312,7 +337,7 @@ test('cost analysis: Hourly for the last 14 days once the MSP keeps hourly data'
   assert.equal(heads.length, 3 * 24 + 1);
   // Alpha's two accounts: EC2 3 + 5 at 10:00, S3 1.5 + 1.5 at 11:00, a day.
   const ds = days.filter((x) => x >= from && iso(x).slice(0, 7) === m).length;
-  const grand = Number((await page.locator('#grand-total').textContent()).replace(/,/g, ''));
+  const grand = await grandTotal(page);
   assert.equal(Math.round(grand * 100), ds * (3 + 5 + 1.5 + 1.5) * 100);
   await shot(page, 'portal-costs-hourly');
   await page.context().close();
