@@ -95,8 +95,9 @@ strtab_add(struct strtab *t, const char *s)
 /*
  * A byte budget, not a row count: the server's memory must stay flat under
  * a stream of small deliveries as much as with a few big ones. 64 MiB holds
- * about 800,000 rows (bench/portal.sh's 13 months of 200 accounts are
- * 316,800); a set alone above it is read again by each query.
+ * about 400,000 rows (144 bytes each, then their strings and attributes;
+ * bench/portal.sh's 13 months of 200 accounts are 316,800); a set alone
+ * above it is read again by each query.
  */
 static size_t		 cache_max = CE_CACHE_DEFAULT;
 static pthread_mutex_t	 cache_mu = PTHREAD_MUTEX_INITIALIZER;
