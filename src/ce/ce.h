@@ -308,6 +308,9 @@ struct ce_commit {
 struct ce_commit_attrs {
 	const char	*account, *region, *instance_type, *platform,
 			*tenancy, *az, *sp_type, *arn;
+	/* What the CUR says of the commitment (billing/attrs.h, enum
+	 * commit_field): its start, end, term, ...; "" when nothing. */
+	const char	*commitment;
 };
 struct ce_commit_result {
 	size_t			 nbuckets;

@@ -216,10 +216,18 @@ store_billing_rollups_delete(struct store *st, int64_t import_id,
 	    "import_id = ? LIMIT ?))", "DELETE FROM billing_rollups WHERE "
 	    "ctid = ANY (ARRAY (SELECT ctid FROM billing_rollups WHERE "
 	    "import_id = ? LIMIT ?))" };
+	static const char	*cm = "DELETE FROM billing_commitments WHERE "
+	    "import_id = ?";
 	struct stmt		*s;
 	int64_t			 n = 0;
 	int			 i;
 
+	/* Its commitments: few, at once. */
+	if ((s = db_stmt(st, cm, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
 	for (i = 0; i < 2 && (size_t)n < limit; i++) {
 		if ((s = db_stmt(st, strcmp(store_backend_name(st),
 		    "sqlite") == 0 ? lite[i] : pg[i], e)) == NULL)
@@ -281,6 +289,63 @@ store_billing_hourly_insert(struct store *st, int64_t import_id,
 	stmt_bind_text(s, ROLLUP_NCOLS + 2, r->resource_id != NULL ?
 	    r->resource_id : "");
 	return (stmt_exec(s, e));
+}
+
+int
+store_billing_commitment_insert(struct store *st, int64_t import_id,
+    const char *kind, const char *arn, const char *attrs, struct err *e)
+{
+	static const char	*sql = "INSERT INTO billing_commitments "
+	    "(import_id, kind, arn, attrs) VALUES (?, ?, ?, ?)";
+	struct stmt		*s;
+
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	stmt_bind_text(s, 2, kind);
+	stmt_bind_text(s, 3, arn);
+	stmt_bind_text(s, 4, attrs);
+	return (stmt_exec(s, e));
+}
+
+int
+store_billing_commitments(struct store *st, struct arena *a,
+    int64_t import_id, struct billing_commitment **out, size_t *n_out,
+    struct err *e)
+{
+	static const char	*sql = "SELECT kind, arn, attrs FROM "
+	    "billing_commitments WHERE import_id = ? ORDER BY kind, arn";
+	struct billing_commitment *v = NULL;
+	struct stmt		*s;
+	size_t			 n = 0, cap = 0;
+	int			 rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((s = db_stmt(st, sql, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	while ((rc = stmt_step(s, e)) == 1) {
+		if (n == cap) {
+			struct billing_commitment *nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = arena_alloc(a, cap * sizeof(*nv));
+			if (n > 0)
+				memcpy(nv, v, n * sizeof(*nv));
+			v = nv;
+		}
+		v[n].kind = arena_strdup(a, stmt_text(s, 0));
+		v[n].arn = arena_strdup(a, stmt_text(s, 1));
+		v[n].attrs = arena_strdup(a, stmt_text(s, 2));
+		n++;
+	}
+	stmt_done(s);
+	if (rc == -1)
+		return (-1);
+	*out = v;
+	*n_out = n;
+	return (0);
 }
 
 int
@@ -480,6 +545,8 @@ store_billing_flip(struct store *st, int64_t import_id, const char *owner,
 	    "WHERE import_id = ?";
 	static const char	*delh = "DELETE FROM billing_hourly "
 	    "WHERE import_id = ?";
+	static const char	*delc = "DELETE FROM billing_commitments "
+	    "WHERE import_id = ?";
 	struct stmt		*s;
 	int64_t			 prev = 0, n = 0;
 	char			 status[12] = "", who[33] = "";
@@ -550,6 +617,11 @@ store_billing_flip(struct store *st, int64_t import_id, const char *owner,
 		rc = stmt_step(s, e);
 		stmt_done(s);
 		if (rc == -1 || (s = db_stmt(st, delh, e)) == NULL)
+			return (-1);
+		stmt_bind_int64(s, 1, prev);
+		rc = stmt_step(s, e);
+		stmt_done(s);
+		if (rc == -1 || (s = db_stmt(st, delc, e)) == NULL)
 			return (-1);
 		stmt_bind_int64(s, 1, prev);
 		rc = stmt_step(s, e);
