@@ -376,14 +376,18 @@ test_pause(struct ingest *ing, int64_t id)
 static int
 commitments_put(struct ingest *ing, int64_t id, struct err *e)
 {
-	char	 attrs[COMMIT_ATTRS_MAX], kind[2] = "";
-	size_t	 i;
+	struct billing_commitment	 c;
+	char				 attrs[COMMIT_ATTRS_MAX], kind[2] = "";
+	size_t				 i;
 
 	for (i = 0; i < ing->cm.n; i++) {
 		kind[0] = ing->cm.c[i].kind;
 		ingest_commitment_attrs(&ing->cm.c[i], attrs);
-		if (store_billing_commitment_insert(ing->st, id, kind,
-		    ing->cm.c[i].arn, attrs, e) == -1)
+		c.import_id = id;
+		c.kind = kind;
+		c.arn = ing->cm.c[i].arn;
+		c.attrs = attrs;
+		if (store_billing_commitment_insert(ing->st, &c, e) == -1)
 			return (-1);
 	}
 	return (0);

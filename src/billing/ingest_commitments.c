@@ -62,7 +62,8 @@ find(struct commitments *cm, char kind, const char *arn, size_t len,
 
 	if (cm->slots == NULL)
 		cm->slots = xcalloc(SLOTS, sizeof(*cm->slots));
-	for (j = h & (SLOTS - 1); cm->slots[j] != 0; j = (j + 1) & (SLOTS - 1)) {
+	for (j = h & (SLOTS - 1); cm->slots[j] != 0;
+	    j = (j + 1) & (SLOTS - 1)) {
 		c = &cm->c[cm->slots[j] - 1];
 		if (c->kind == kind && strlen(c->arn) == len &&
 		    memcmp(c->arn, arn, len) == 0)

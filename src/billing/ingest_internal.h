@@ -74,7 +74,7 @@ struct split;
  * open-addressing table of at most INGEST_COMMITMENTS_MAX (more are left
  * out, counted). Few, so a line of one pays a lookup only.
  */
-#define INGEST_COMMITMENTS_MAX	4096
+#define INGEST_COMMITMENTS_MAX	BILLING_COMMITMENTS_MAX
 struct commitment {
 	char		 kind;			/* 'r' or 's' (ATTRS_ARN_*) */
 	unsigned	 have;			/* fields set, by bit */
@@ -234,8 +234,8 @@ void	ingest_commitments_release(struct commitments *);
 /* A row naming a reservation or a Savings Plan (f[S_RI_ARN] or
  * f[S_SP_ARN] not empty): notes what it says of it. */
 void	ingest_commitment_note(struct worker *, const struct csv_field *);
-/* The kind and ARN of commitment i, and its attrs (attrs.h) into out
- * (COMMIT_ATTRS_MAX bytes), NUL-terminated. */
+/* A commitment's attrs (attrs.h) into out (COMMIT_ATTRS_MAX bytes),
+ * NUL-terminated. */
 void	ingest_commitment_attrs(const struct commitment *, char *out);
 
 /* ingest_attrs.c */

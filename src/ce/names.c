@@ -57,7 +57,7 @@ static const struct {
 } aws_dims[] = {
 	{ "AZ",			CE_AZ,			G | GR | F | FR | R },
 	{ "INSTANCE_TYPE",	CE_INSTANCE_TYPE,	G | GR | F | FR | R },
-	{ "LINKED_ACCOUNT",	CE_LINKED_ACCOUNT,	G | GR | F | FR | R | S },
+	{ "LINKED_ACCOUNT",	CE_LINKED_ACCOUNT, G | GR | F | FR | R | S },
 	{ "OPERATION",		CE_OPERATION,		G | GR | F | FR },
 	{ "PURCHASE_TYPE",	CE_PURCHASE_TYPE,	G | GR | F | FR },
 	{ "SERVICE",		CE_SERVICE,		G | GR | F | FR },
@@ -71,7 +71,7 @@ static const struct {
 	{ "DATABASE_ENGINE",	CE_DATABASE_ENGINE,	G | GR | F | FR },
 	{ "CACHE_ENGINE",	NK,			G | GR | F | FR | R },
 	{ "INSTANCE_TYPE_FAMILY", NK,			G | GR | F | FR | S },
-	{ "REGION",		CE_REGION,		G | GR | F | FR | R | S },
+	{ "REGION",		CE_REGION,	   G | GR | F | FR | R | S },
 	{ "BILLING_ENTITY",	CE_BILLING_ENTITY,	G | GR | F | FR },
 	{ "RESERVATION_ID",	CE_RESERVATION_ID,	G | GR | F | FR },
 	{ "RESOURCE_ID",	CE_RESOURCE_ID,		GR | FR },

@@ -291,21 +291,23 @@ store_billing_hourly_insert(struct store *st, int64_t import_id,
 	return (stmt_exec(s, e));
 }
 
-int
-store_billing_commitment_insert(struct store *st, int64_t import_id,
-    const char *kind, const char *arn, const char *attrs, struct err *e)
-{
-	static const char	*sql = "INSERT INTO billing_commitments "
-	    "(import_id, kind, arn, attrs) VALUES (?, ?, ?, ?)";
-	struct stmt		*s;
+static const struct col commitment_cols[] = {
+	COL_I64(struct billing_commitment, import_id, 0),
+	COL_S(struct billing_commitment, kind, 0),
+	COL_S(struct billing_commitment, arn, 0),
+	COL_S(struct billing_commitment, attrs, 0),
+};
+static const struct row commitment_row = ROW(struct billing_commitment,
+    commitment_cols);
 
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_int64(s, 1, import_id);
-	stmt_bind_text(s, 2, kind);
-	stmt_bind_text(s, 3, arn);
-	stmt_bind_text(s, 4, attrs);
-	return (stmt_exec(s, e));
+int
+store_billing_commitment_insert(struct store *st,
+    const struct billing_commitment *c, struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&commitment_row,
+	    "INSERT INTO billing_commitments {insert}");
+
+	return (row_insert(st, &q, c, e));
 }
 
 int
@@ -313,39 +315,12 @@ store_billing_commitments(struct store *st, struct arena *a,
     int64_t import_id, struct billing_commitment **out, size_t *n_out,
     struct err *e)
 {
-	static const char	*sql = "SELECT kind, arn, attrs FROM "
-	    "billing_commitments WHERE import_id = ? ORDER BY kind, arn";
-	struct billing_commitment *v = NULL;
-	struct stmt		*s;
-	size_t			 n = 0, cap = 0;
-	int			 rc;
+	static struct row_sql	 q = ROW_SQL(&commitment_row,
+	    "SELECT {cols} FROM billing_commitments WHERE import_id = ? "
+	    "ORDER BY kind, arn");
 
-	*out = NULL;
-	*n_out = 0;
-	if ((s = db_stmt(st, sql, e)) == NULL)
-		return (-1);
-	stmt_bind_int64(s, 1, import_id);
-	while ((rc = stmt_step(s, e)) == 1) {
-		if (n == cap) {
-			struct billing_commitment *nv;
-
-			cap = cap ? cap * 2 : 16;
-			nv = arena_alloc(a, cap * sizeof(*nv));
-			if (n > 0)
-				memcpy(nv, v, n * sizeof(*nv));
-			v = nv;
-		}
-		v[n].kind = arena_strdup(a, stmt_text(s, 0));
-		v[n].arn = arena_strdup(a, stmt_text(s, 1));
-		v[n].attrs = arena_strdup(a, stmt_text(s, 2));
-		n++;
-	}
-	stmt_done(s);
-	if (rc == -1)
-		return (-1);
-	*out = v;
-	*n_out = n;
-	return (0);
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_INT(import_id)),
+	    a, &commitment_row, BILLING_COMMITMENTS_MAX, out, n_out, e));
 }
 
 int
