@@ -643,6 +643,68 @@ def test_commitment_attributes_replaced_with_their_import(cw):
     assert d["Attributes"]["PaymentOption"] == "Partial Upfront"
 
 
+# AWS: GetReservationUtilization GetSavingsPlansUtilizationDetails
+def test_commitment_attributes_from_a_legacy_cur(cw):
+    """Legacy CUR's reservation/, pricing/ and savingsPlan/ columns feed the
+    same attributes; a quoted value reads as its text."""
+    w = cw
+    ri = "arn:aws:ec2:us-east-1:%s:reserved-instances/ri-legacy" % w.a1.id
+    sp = "arn:aws:savingsplans::%s:savingsplan/sp-legacy" % w.a2.id
+    cols = ["bill/PayerAccountId", "bill/BillingPeriodStartDate", "lineItem/UsageAccountId",
+            "lineItem/LineItemType", "lineItem/UsageStartDate", "lineItem/ProductCode",
+            "lineItem/UsageType", "lineItem/UnblendedCost", "lineItem/UsageAmount",
+            "lineItem/CurrencyCode", "product/region", "reservation/ReservationARN",
+            "savingsPlan/SavingsPlanARN", "reservation/StartTime", "reservation/EndTime",
+            "reservation/NumberOfReservations", "reservation/UnitsPerReservation",
+            "pricing/PurchaseOption", "savingsPlan/StartTime", "savingsPlan/EndTime",
+            "savingsPlan/PurchaseTerm", "savingsPlan/PaymentOption",
+            "savingsPlan/InstanceTypeFamily"]
+    day = w.days[0].isoformat() + "T00:00:00Z"
+    period = w.month.isoformat() + "T00:00:00Z"
+    lines = [
+        [w.a1.id, "Usage", "AmazonS3", "TimedStorage-ByteHrs", "0.5", "3", "", ""],
+        [w.a1.id, "RIFee", "AmazonEC2", "HeavyUsage:m5.large", "14.4", "240", ri, ""],
+        [w.a2.id, "SavingsPlanRecurringFee", "ComputeSavingsPlans", "ComputeSP:1yrNoUpfront",
+         "1.44", "24", "", sp]]
+    path = os.path.join(w.tmp, "legacy.csv")
+    with open(path, "w") as f:
+        f.write(",".join(cols) + "\n")
+        for acct, lit, prod, ut, cost, usage, ra, sa in lines:
+            cm = ["", "", "", "", "", "", "", "", "", ""]
+            if ra:
+                cm[:5] = ["2026-02-01T00:00:00Z", "2029-02-01T00:00:00Z", "3", "4",
+                          '"All Upfront"']
+            if sa:
+                cm[5:] = ["2026-03-01T00:00:00Z", "2027-03-01T00:00:00Z", "1yr",
+                          '"No Upfront"', "m6g"]
+            f.write(",".join([w.msp.id, period, acct, lit, day, prod, ut, cost, usage, "USD",
+                              "us-east-1", ra, sa] + cm) + "\n")
+    imp = w.ingest(path)
+    assert imp["replaced_import_id"] == w.imp["import_id"], imp
+    assert sorted(sql(w.srv.db, "SELECT kind, arn, attrs FROM billing_commitments "
+                      "WHERE import_id = ?", (imp["import_id"],))) == [
+        ("r", ri, "\x1f".join(["2026-02-01T00:00:00Z", "2029-02-01T00:00:00Z", "",
+                               "All Upfront", "", "3", "4", "", ""])),
+        ("s", sp, "\x1f".join(["2026-03-01T00:00:00Z", "2027-03-01T00:00:00Z", "1yr",
+                               "No Upfront", "", "", "", "", "m6g"]))]
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_reservation_utilization(TimePeriod=tp(w), GroupBy=[
+        {"Type": "DIMENSION", "Key": "SUBSCRIPTION_ID"}])
+    [g] = r["UtilizationsByTime"][0]["Groups"]
+    assert g["Value"] == "ri-legacy"
+    assert {k: g["Attributes"][k] for k in ("startDateTime", "endDateTime",
+                                            "numberOfInstances", "subscriptionType")} == {
+        "startDateTime": "2026-02-01T00:00:00Z", "endDateTime": "2029-02-01T00:00:00Z",
+        "numberOfInstances": "3", "subscriptionType": "All Upfront"}
+    [d] = c.get_savings_plans_utilization_details(TimePeriod=tp(w))[
+        "SavingsPlansUtilizationDetails"]
+    assert d["SavingsPlanArn"] == sp
+    assert {k: d["Attributes"].get(k) for k in ("StartDateTime", "PurchaseTerm",
+                                                "PaymentOption", "InstanceFamily")} == {
+        "StartDateTime": "2026-03-01T00:00:00Z", "PurchaseTerm": "1yr",
+        "PaymentOption": "No Upfront", "InstanceFamily": "m6g"}
+
+
 def attr_arns(attrs):
     """The commitment ARNs of a rollup's attrs (src/billing/attrs.h:
     entries kind 'a', key 'r' or 's')."""
