@@ -16,6 +16,7 @@
 #include "aws/aws.h"
 #include "aws/ce_wire.h"
 #include "aws/ops.h"
+#include "billing/attrs.h"
 #include "billing/money.h"
 #include "ce/ce.h"
 #include "org/account.h"
@@ -290,6 +291,7 @@ item_sums(const struct ce_commit_result *res, size_t bucket, size_t key)
 /* A listing of groups by period being built (CoveragesByTime,
  * UtilizationsByTime). */
 struct cov_arg {
+	struct aws_req	*r;
 	int	 want, group;
 	json_t	*periods;
 	size_t	 last;		/* the bucket of its last entry, + 1 */
@@ -395,6 +397,36 @@ attr_set(json_t *o, const char *name, const char *v)
 }
 
 /*
+ * What the CUR says of a commitment (at->commitment, billing/attrs.h)
+ * under AWS's names for it: names[i] is field i's, NULL for a field the
+ * report does not give. An RI's status is Active until its end.
+ */
+static void
+commitment_set(struct aws_req *r, json_t *o, const char *attrs,
+    const char *const names[COMMIT_NFIELDS], const char *status)
+{
+	const char	*f[COMMIT_NFIELDS];
+	size_t		 len[COMMIT_NFIELDS], i;
+	char		 v[COMMIT_FIELD_MAX + 1];
+
+	commit_attrs_split(attrs, f, len);
+	for (i = 0; i < COMMIT_NFIELDS; i++) {
+		if (names[i] == NULL || len[i] == 0)
+			continue;
+		snprintf(v, sizeof(v), "%.*s", (int)len[i], f[i]);
+		json_object_set_new(o, names[i], json_string(v));
+	}
+	if (status != NULL && len[CF_END] >= 10) {
+		int64_t	 day;
+
+		snprintf(v, sizeof(v), "%.10s", f[CF_END]);
+		if (ce_day_parse(v, &day) == 0)
+			json_object_set_new(o, status, json_string(
+			    day >= ce_today(r->store) ? "Active" : "Retired"));
+	}
+}
+
+/*
  * A reservation's group, in its period's entry (as cov_group()): Key
  * SUBSCRIPTION_ID, its id as Value, and what its lines say of it under
  * the names AWS gives them.
@@ -402,6 +434,11 @@ attr_set(json_t *o, const char *name, const char *v)
 static json_t *
 ri_group(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 {
+	static const char *const ri_names[COMMIT_NFIELDS] = {
+		[CF_START] = "startDateTime", [CF_END] = "endDateTime",
+		[CF_PAYMENT] = "subscriptionType",
+		[CF_COUNT] = "numberOfInstances",
+	};
 	struct cov_arg		*ca = arg;
 	const struct ce_commit_attrs *at = &res->kattrs[k];
 	json_t			*attr, *p;
@@ -424,6 +461,8 @@ ri_group(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 	attr_set(attr, "instanceType", at->instance_type);
 	attr_set(attr, "platform", at->platform);
 	attr_set(attr, "tenancy", at->tenancy);
+	commitment_set(ca->r, attr, at->commitment, ri_names,
+	    "subscriptionStatus");
 	json_array_append_new(json_object_get(p, "Groups"), json_pack(
 	    "{s:s, s:s, s:o, s:o}", "Key", "SUBSCRIPTION_ID", "Value",
 	    res->keys[k], "Attributes", attr, "Utilization",
@@ -458,6 +497,7 @@ aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 		/* Pages count reservations; each is listed in its
 		 * period's entry. */
 		memset(&ca, 0, sizeof(ca));
+		ca.r = r;
 		ca.periods = json_array();
 		if (list_items(r, &rep, &res, 1, ri_group, &ca, &arr,
 		    e) == -1) {
@@ -581,6 +621,7 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 		return (-1);
 	/* Pages count groups (periods when not grouped); a period is
 	 * listed with those of its groups on the page. */
+	ca.r = r;
 	ca.want = want;
 	ca.group = group;
 	ca.periods = json_array();
@@ -699,6 +740,11 @@ spd_json(const struct ce_commit *c, int want, json_t *o)
 static json_t *
 spd_item(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 {
+	static const char *const sp_names[COMMIT_NFIELDS] = {
+		[CF_START] = "StartDateTime", [CF_END] = "EndDateTime",
+		[CF_TERM] = "PurchaseTerm", [CF_PAYMENT] = "PaymentOption",
+		[CF_FAMILY] = "InstanceFamily",
+	};
 	struct spd_arg			*sa = arg;
 	const struct ce_commit_attrs	*at = &res->kattrs[k];
 	struct account			 acct;
@@ -713,6 +759,7 @@ spd_item(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 			attr_set(attr, "AccountName", acct.name);
 		attr_set(attr, "Region", at->region);
 		attr_set(attr, "SavingsPlansType", at->sp_type);
+		commitment_set(sa->r, attr, at->commitment, sp_names, NULL);
 		json_object_set_new(o, "Attributes", attr);
 	}
 	return (spd_json(item_sums(res, b, k), sa->want, o));

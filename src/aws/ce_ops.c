@@ -22,12 +22,9 @@
 
 #define VALIDATION	AWSERR(ValidationException)
 #define CE_PAGE_DEFAULT	2000	/* groups per page */
-#define DIM_NAMES	"SERVICE, LINKED_ACCOUNT, REGION, USAGE_TYPE, " \
-	"RECORD_TYPE, OPERATION, PAYER_ACCOUNT, INSTANCE_TYPE, " \
-	"PURCHASE_TYPE, BILLING_ENTITY, AZ, LEGAL_ENTITY_NAME, " \
-	"INVOICING_ENTITY, SAVINGS_PLANS_TYPE, PLATFORM, TENANCY, " \
-	"DATABASE_ENGINE, RESERVATION_ID, SAVINGS_PLAN_ARN; RESOURCE_ID in " \
-	"GetCostAndUsageWithResources"
+/* AWS's answer to a Filter or GetDimensionValues dimension it does not
+ * take there. */
+#define NOT_ALLOWED	"Dimension %s is not allowed."
 /* What AWS answers for hourly and resource-level data without the opt-in
  * and before its window (docs/billing.md). */
 #define HOURLY_OFF	"Hourly and resource level data is not enabled: " \
@@ -57,6 +54,37 @@ ce_input(int rc, struct err *e)
 		e->reason = NULL;
 	}
 	return (rc);
+}
+
+/*
+ * A dimension name (a JSON string) where use says: the dimension, or -1
+ * with AWS's answer where AWS refuses it (ce_dim_lookup()), or payerlink's
+ * where AWS takes it and the rollups do not keep it.
+ */
+static int
+in_dim(json_t *name, enum ce_use use, struct err *e)
+{
+	const char	*s = json_is_string(name) ? json_string_value(name) :
+			    "";
+	int		 d = ce_dim_lookup(s, use);
+	int		 group = use == CE_USE_GROUP || use == CE_USE_GROUP_RES;
+
+	if (d == CE_DIM_NOT_KEPT)
+		return (bad(e, "Dimension %s is not kept in payerlink's "
+		    "rollups", s));
+	if (d >= 0)
+		return (d);
+	if (group) {
+		struct arena	 a;
+
+		arena_init(&a);
+		err_set(e, ERR_INVALID, VALIDATION, NULL, "Group Definition "
+		    "dimension is invalid. Valid values are %s",
+		    ce_dim_valid(&a, use));
+		arena_release(&a);
+		return (-1);
+	}
+	return (bad(e, NOT_ALLOWED, s));
 }
 
 /* TimePeriod {Start, End}: YYYY-MM-DD, End exclusive. */
@@ -186,12 +214,9 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 		int	 d;
 		const char **sv;
 
-		if (!json_is_string(key) ||
-		    (d = ce_dim_parse(json_string_value(key))) < 0)
-			return (bad(e, "Filter: dimension '%s' is not "
-			    "supported (" DIM_NAMES ")",
-			    json_is_string(key) ? json_string_value(key) :
-			    "(none)"));
+		/* RESOURCE_ID: in_filter() knows where. */
+		if ((d = in_dim(key, CE_USE_FILTER_RES, e)) < 0)
+			return (-1);
 		if (mo != NULL && json_is_array(mo))
 			for (i = 0; i < json_array_size(mo); i++) {
 				json_t *m = json_array_get(mo, i);
@@ -284,8 +309,7 @@ in_filter(struct aws_req *r, int resources, struct ce_expr **out,
 	if (in_expr(r, f, 1, &nodes, out, e) == -1)
 		return (-1);
 	if (!resources && expr_uses(*out, CE_RESOURCE_ID))
-		return (bad(e, "Filter: dimension '%s' is available in "
-		    "GetCostAndUsageWithResources only", "RESOURCE_ID"));
+		return (bad(e, NOT_ALLOWED, "RESOURCE_ID"));
 	return (0);
 }
 
@@ -510,13 +534,9 @@ cost_and_usage(struct aws_req *r, int resources, struct err *e)
 				    "supported (DIMENSION, TAG, COST_CATEGORY)",
 				    json_is_string(t) ? json_string_value(t) :
 				    "?"));
-			if (!json_is_string(k) ||
-			    (d = ce_dim_parse(json_string_value(k))) < 0 ||
-			    (d == CE_RESOURCE_ID && !resources))
-				return (bad(e, "GroupBy: dimension '%s' is not "
-				    "supported (" DIM_NAMES ")",
-				    json_is_string(k) ?
-				    json_string_value(k) : "?"));
+			if ((d = in_dim(k, resources ? CE_USE_GROUP_RES :
+			    CE_USE_GROUP, e)) < 0)
+				return (-1);
 			q.group[q.ngroup++] = (enum ce_dim)d;
 			json_array_append_new(defs, json_pack("{s:s, s:s}",
 			    "Type", "DIMENSION", "Key", ce_dim_name(d)));
@@ -821,11 +841,42 @@ list_values(struct aws_req *r, enum ce_dim kind, const char *key,
 	return (0);
 }
 
+/* filter (NULL: all) and "the line has a commitment of kind": its
+ * RESERVATION_ID or SAVINGS_PLAN_ARN is not "". */
+static struct ce_expr *
+commitment_lines(struct aws_req *r, enum ce_dim kind, struct ce_expr *filter)
+{
+	static const char *const none[] = { "" };
+	struct ce_expr	*leaf, *not, *and;
+
+	leaf = arena_zalloc(r->arena, sizeof(*leaf));
+	leaf->op = CE_DIMS;
+	leaf->dim = kind;
+	leaf->values = none;
+	leaf->nvalues = 1;
+	not = arena_zalloc(r->arena, sizeof(*not));
+	not->op = CE_NOT;
+	not->kids = arena_alloc(r->arena, sizeof(*not->kids));
+	not->kids[0] = leaf;
+	not->nkids = 1;
+	if (filter == NULL)
+		return (not);
+	and = arena_zalloc(r->arena, sizeof(*and));
+	and->op = CE_AND;
+	and->kids = arena_alloc(r->arena, 2 * sizeof(*and->kids));
+	and->kids[0] = filter;
+	and->kids[1] = not;
+	and->nkids = 2;
+	return (and);
+}
+
 int
 aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 {
+	static const char *const contexts[] = { "COST_AND_USAGE",
+	    "RESERVATIONS", "SAVINGS_PLANS", NULL };
 	struct ce_expr	*filter;
-	const char	*dimname, *search, **vals;
+	const char	*dimname, *search, **vals, *ctx = NULL;
 	int64_t		 start, end, max = 1000;
 	size_t		 off, i, stop;
 	uint64_t	 hash = ce_wire_request_hash(r);
@@ -842,9 +893,18 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	    in_sort_by(r, search, &metric, &desc, &max, e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
-	if ((d = ce_dim_parse(dimname)) < 0)
-		return (bad(e, "Dimension '%s' is not supported (" DIM_NAMES
-		    ")", dimname));
+	if (ce_input(in_enum(r, "Context", 0, contexts, &ctx, e), e) == -1 ||
+	    (d = in_dim(json_object_get(r->in, "Dimension"), ctx == NULL ||
+	    strcmp(ctx, "COST_AND_USAGE") == 0 ? CE_USE_FILTER_RES :
+	    strcmp(ctx, "RESERVATIONS") == 0 ? CE_USE_RESERVATIONS :
+	    CE_USE_SAVINGS_PLANS, e)) < 0)
+		return (-1);
+	/* The values of a commitment's lines (each carries its ARN),
+	 * which GetReservationUtilization / the Savings Plans reports
+	 * take. */
+	if (ctx != NULL && strcmp(ctx, "COST_AND_USAGE") != 0)
+		filter = commitment_lines(r, strcmp(ctx, "RESERVATIONS") == 0 ?
+		    CE_RESERVATION_ID : CE_SAVINGS_PLAN_ARN, filter);
 	/* AWS: RESOURCE_ID is opt-in, for the last 14 days. */
 	if (d == CE_RESOURCE_ID && (ce_hourly_check(r->store, HOURLY_OFF,
 	    e) == -1 || (start < ce_today(r->store) - CE_HOURLY_DAYS &&

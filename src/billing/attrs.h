@@ -86,4 +86,49 @@ attrs_split(const char *a, size_t n, const char *dim[ATTR_NDIMS],
 	return (k);
 }
 
+/*
+ * A commitment's attributes (billing_commitments.attrs, one row per import
+ * and ARN): what the CUR's reservation, savingsPlan and pricing columns
+ * say of a reservation or a Savings Plan, the first non-empty value of
+ * each field among the import's lines naming its ARN. Written by the
+ * ingest (ingest_commitments.c), read by Cost Explorer (ce/commitment.c):
+ *
+ *	attrs = field[0] US field[1] ... US field[COMMIT_NFIELDS - 1]
+ *
+ * in enum commit_field's order, raw as the CUR writes them (empty: the
+ * CUR did not say), each at most COMMIT_FIELD_MAX bytes.
+ */
+enum commit_field {
+	CF_START,	/* reservation/StartTime, savingsPlan/StartTime */
+	CF_END,		/* .../EndTime */
+	CF_TERM,	/* pricing/LeaseContractLength, savingsPlan/PurchaseTerm */
+	CF_PAYMENT,	/* pricing/PurchaseOption, savingsPlan/PaymentOption */
+	CF_CLASS,	/* pricing/OfferingClass, savingsPlan/OfferingType */
+	CF_COUNT,	/* reservation/NumberOfReservations */
+	CF_UNITS,	/* reservation/UnitsPerReservation */
+	CF_REGION,	/* savingsPlan/Region */
+	CF_FAMILY,	/* savingsPlan/InstanceTypeFamily */
+	COMMIT_NFIELDS
+};
+#define COMMIT_FIELD_MAX	64
+#define COMMIT_ARN_MAX		256
+#define COMMIT_ATTRS_MAX	(COMMIT_NFIELDS * (COMMIT_FIELD_MAX + 1))
+
+/* Splits a commitment's attrs (NUL-terminated) into its fields. */
+static inline void
+commit_attrs_split(const char *a, const char *f[COMMIT_NFIELDS],
+    size_t len[COMMIT_NFIELDS])
+{
+	const char	*q;
+	size_t		 i;
+
+	for (i = 0; i < COMMIT_NFIELDS; i++) {
+		for (q = a; *q != '\0' && *q != ATTRS_US; q++)
+			;
+		f[i] = a;
+		len[i] = (size_t)(q - a);
+		a = *q == ATTRS_US ? q + 1 : q;
+	}
+}
+
 #endif

@@ -55,6 +55,14 @@ csv_want(struct csv *c, int col, int slot)
 		c->nslots = slot + 1;
 }
 
+void
+csv_want_lazy(struct csv *c, int col, int slot)
+{
+	csv_want(c, col, slot);
+	if (slot >= 0 && slot < CSV_SLOTS_MAX)
+		c->lazy[slot] = 1;
+}
+
 static int
 fatal(struct csv *c, uint64_t line, int col, const char *fmt, ...)
 {
@@ -105,6 +113,7 @@ emit(struct csv *c, uint64_t line)
 	for (s = 0; s < c->nslots; s++)
 		if (c->f[s].len > 0 && c->f[s].p[0] == '"')
 			unquote(c, &c->f[s]);
+	c->le = NULL;		/* replay() found the lazy ones too */
 	c->rows++;
 	if ((rc = c->row(c->arg, c->f, line)) != 0)
 		c->stopped = 1;
@@ -333,6 +342,25 @@ fill(struct csv *c, const char *p, const size_t *restrict e,
 	}
 }
 
+void
+csv_fill_lazy(struct csv *c)
+{
+	size_t		 st, en;
+	int		 i;
+
+	if (c->le == NULL)
+		return;
+	for (i = 0; i < c->nlazy; i++) {
+		st = c->le[c->lcol[i] - 1] + 1;
+		en = c->le[c->lcol[i]];
+		c->f[c->lslot[i]].p = c->lp + st;
+		c->f[c->lslot[i]].len = en - st;
+		if (c->lp[st] == '"')
+			unquote(c, &c->f[c->lslot[i]]);
+	}
+	c->le = NULL;
+}
+
 typedef uint64_t (*blocks_fn)(const char *, size_t, uint64_t, uint64_t *,
     uint64_t *);
 
@@ -379,8 +407,13 @@ scan(struct csv *c, const char *p, size_t n, int final, blocks_fn blocks,
 	for (col = 0; col < c->ncols; col++)
 		if ((s = c->slot[col]) >= 0 && s < CSV_SLOTS_MAX)
 			wcol[s] = (int16_t)col;
+	c->nlazy = 0;
+	c->lp = p;
 	for (s = 0; s < CSV_SLOTS_MAX; s++)
-		if (wcol[s] >= 0) {
+		if (wcol[s] >= 0 && c->lazy[s]) {
+			c->lcol[c->nlazy] = (size_t)wcol[s];
+			c->lslot[c->nlazy++] = s;
+		} else if (wcol[s] >= 0) {
 			want[nw].col = (size_t)wcol[s];
 			want[nw++].f = &f[s];
 		}
@@ -437,6 +470,7 @@ scan(struct csv *c, const char *p, size_t n, int final, blocks_fn blocks,
 				if (last != 0 || e[last] != fs) {
 					c->scratch_len = 0;
 					fill(c, p, e, want, nw);
+					c->le = e;
 					c->rows++;
 					if (c->row(c->arg, f, c->line) != 0) {
 						c->stopped = 1;

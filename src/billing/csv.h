@@ -25,7 +25,7 @@
 
 #define CSV_FIELD_MAX	(64 * 1024)
 #define CSV_COLS_MAX	4096
-#define CSV_SLOTS_MAX	128	/* cur.h: 37 fixed + legacy tag columns */
+#define CSV_SLOTS_MAX	128	/* cur.h: S_NSLOTS + legacy tag columns */
 
 struct csv_field {
 	const char	*p;
@@ -62,6 +62,15 @@ struct csv {
 	int		 avx2;		/* AVX2 masks (csv_init: if the CPU
 					 * has AVX2, PCLMUL, POPCNT, BMI1
 					 * and BMI2; tests clear it) */
+	/* Lazy slots (csv_want_lazy()): their columns, and the row being
+	 * handed out when a good row's fields are still to find (le NULL:
+	 * found, or the row went through the slow path, which finds all). */
+	uint8_t		 lazy[CSV_SLOTS_MAX];
+	int		 nlazy;
+	size_t		 lcol[CSV_SLOTS_MAX];
+	int		 lslot[CSV_SLOTS_MAX];
+	const char	*lp;
+	const size_t	*le;
 };
 
 /* Sets up c for ncols columns, no column wanted yet, first row on line. */
@@ -69,6 +78,11 @@ void	csv_init(struct csv *, int ncols, uint64_t line);
 void	csv_release(struct csv *);
 /* Hands out column col (0-based) as f[slot]. */
 void	csv_want(struct csv *, int col, int slot);
+/* The same, but a good row's field is found only when the row callback
+ * calls csv_fill_lazy() (a column most rows do not need: no cost to
+ * them); until then f[slot] holds an earlier row's. */
+void	csv_want_lazy(struct csv *, int col, int slot);
+void	csv_fill_lazy(struct csv *);
 
 /*
  * Scans the whole rows of p[0..n), which starts at a row start. Returns the

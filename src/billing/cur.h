@@ -39,6 +39,12 @@ enum cur_slot {
 	S_TAGS, S_COST_CATS, S_PRODUCT_MAP,
 	/* Read only when the MSP keeps hourly and resource-level data. */
 	S_RESOURCE,
+	/* What the CUR says of a line's reservation or Savings Plan
+	 * (billing/attrs.h, enum commit_field): read only for the lines
+	 * that name one (csv_want_lazy()). */
+	S_RI_START, S_RI_END, S_RI_TERM, S_RI_PAYMENT, S_RI_CLASS,
+	S_RI_COUNT, S_RI_UNITS, S_SP_START, S_SP_END, S_SP_TERM,
+	S_SP_PAYMENT, S_SP_REGION, S_SP_FAMILY,
 	S_NSLOTS
 };
 

@@ -145,6 +145,7 @@ ingest_new(struct store *st, const struct ingest_opts *opts,
 		return (-1);
 	}
 	rollup_init(&ing->roll, 1 << 16);
+	ingest_commitments_init(&ing->cm);
 	*out = ing;
 	return (0);
 }
@@ -161,6 +162,7 @@ ingest_free(struct ingest *ing)
 	if (ing == NULL)
 		return;
 	rollup_release(&ing->roll);
+	ingest_commitments_release(&ing->cm);
 	xfree(ing->mi.slots);
 	xfree(ing->rep.accounts);
 	arena_release(&ing->ar);

@@ -371,6 +371,28 @@ test_pause(struct ingest *ing, int64_t id)
 	test_note(ing, "resumed", id);
 }
 
+/* The delivery's reservations and Savings Plans (few: one statement
+ * each), in the transaction that makes the import current. */
+static int
+commitments_put(struct ingest *ing, int64_t id, struct err *e)
+{
+	struct billing_commitment	 c;
+	char				 attrs[COMMIT_ATTRS_MAX], kind[2] = "";
+	size_t				 i;
+
+	for (i = 0; i < ing->cm.n; i++) {
+		kind[0] = ing->cm.c[i].kind;
+		ingest_commitment_attrs(&ing->cm.c[i], attrs);
+		c.import_id = id;
+		c.kind = kind;
+		c.arn = ing->cm.c[i].arn;
+		c.attrs = attrs;
+		if (store_billing_commitment_insert(ing->st, &c, e) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
 /*
  * Deletes the rollups of running import `id`, which this process holds,
  * in transactions of DELETE_BATCH rows, then marks it failed. Bounded, so
@@ -709,7 +731,8 @@ ingest_commit(struct ingest *ing, struct err *e)
 	    store_begin(ing->st, STORE_WRITE, e) == -1)
 		goto fail;
 	in_txn = 1;
-	if (store_billing_flip(ing->st, imp.id, lease_owner(),
+	if (commitments_put(ing, imp.id, e) == -1 ||
+	    store_billing_flip(ing->st, imp.id, lease_owner(),
 	    (int64_t)ndaily, store_now(ing->st), &r->replaced_id,
 	    e) == -1 || hourly_prune(ing, e) == -1 ||
 	    store_space_reserve(ing->st, e) == -1 ||

@@ -67,11 +67,35 @@ struct member_idx {
 
 struct split;
 
+/*
+ * The delivery's reservations and Savings Plans (ingest_commitments.c):
+ * per kind and ARN, its attrs' fields (attrs.h) as the first lines naming
+ * it give them; shared by the parsing threads under lock, in an
+ * open-addressing table of at most INGEST_COMMITMENTS_MAX (more are left
+ * out, counted). Few, so a line of one pays a lookup only.
+ */
+#define INGEST_COMMITMENTS_MAX	BILLING_COMMITMENTS_MAX
+struct commitment {
+	char		 kind;			/* 'r' or 's' (ATTRS_ARN_*) */
+	unsigned	 have;			/* fields set, by bit */
+	char		 arn[COMMIT_ARN_MAX + 1];
+	char		 f[COMMIT_NFIELDS][COMMIT_FIELD_MAX + 1];
+};
+struct commitments {
+	pthread_mutex_t		 lock;
+	int			 ready;		/* lock initialized */
+	struct commitment	*c;
+	size_t			 n, cap;
+	uint32_t		*slots;		/* index + 1; 0 empty */
+	uint64_t		 dropped;
+};
+
 struct ingest {
 	struct store		*st;
 	struct ingest_opts	 opts;
 	struct arena		 ar;
 	struct rollup		 roll;
+	struct commitments	 cm;
 	struct member_idx	 mi;
 	struct ingest_report	 rep;
 	size_t			 payer_len;
@@ -174,6 +198,10 @@ struct worker {
 	uint32_t	 nums;		/* Parquet: slots of parquet_num */
 	char		 msg[256];		/* as struct err's */
 	char		 key[KEY_MAX + KEY_HOURLY_EXTRA];
+	/* Commitments this worker found complete (all the file says of
+	 * them noted), by a hash of kind and ARN: their lines skip the
+	 * lock. Direct-mapped. */
+	uint64_t	 cm_done[64];
 };
 
 /* ingest.c */
@@ -199,6 +227,16 @@ int	ingest_on_row(void *w, const struct csv_field *, uint64_t line);
 int	ingest_on_row_hourly(void *w, const struct csv_field *, uint64_t line);
 /* The error of a failed scan: the worker's own or the splitter's. */
 int	ingest_scan_error(const struct worker *, struct err *);
+
+/* ingest_commitments.c */
+void	ingest_commitments_init(struct commitments *);
+void	ingest_commitments_release(struct commitments *);
+/* A row naming a reservation or a Savings Plan (f[S_RI_ARN] or
+ * f[S_SP_ARN] not empty): notes what it says of it. */
+void	ingest_commitment_note(struct worker *, const struct csv_field *);
+/* A commitment's attrs (attrs.h) into out (COMMIT_ATTRS_MAX bytes),
+ * NUL-terminated. */
+void	ingest_commitment_attrs(const struct commitment *, char *out);
 
 /* ingest_attrs.c */
 /* Reads column col of the header if it is a legacy tag or cost category

@@ -53,7 +53,8 @@ pq_kind(int s)
 {
 	if (s == S_PAYER || s == S_ACCOUNT)
 		return (PARQUET_ID);
-	if (s == S_START || s == S_PERIOD)
+	if (s == S_START || s == S_PERIOD || s == S_RI_START ||
+	    s == S_RI_END || s == S_SP_START || s == S_SP_END)
 		return (PARQUET_TIME);
 	if (s >= S_UNBLENDED && s <= S_RI_UNUSED_FEE)
 		return (PARQUET_NUMBER);

@@ -707,6 +707,9 @@ ingest_on_row(void *arg, const struct csv_field *f, uint64_t line)
 	if (rc == -2)
 		return (fatal(w, "more than %u distinct rollup keys",
 		    ROLLUP_MAX_KEYS));
+	/* A line of a reservation or a Savings Plan: what it says of it. */
+	if (__builtin_expect((f[S_RI_ARN].len | f[S_SP_ARN].len) != 0, 0))
+		ingest_commitment_note(w, f);
 	if (!in) {
 		if (__builtin_add_overflow(r->out_unblended, s.unblended,
 		    &r->out_unblended))
@@ -774,7 +777,10 @@ ingest_worker_setup(struct worker *w, char **names, int ncols, uint64_t line,
 			    "one to read is unclear", w->name, names[i],
 			    w->col_of[s] + 1, i + 1));
 		if (s >= 0) {
-			csv_want(&w->c, i, s);
+			if (s >= S_RI_START && s <= S_SP_FAMILY)
+				csv_want_lazy(&w->c, i, s);
+			else
+				csv_want(&w->c, i, s);
 			w->col_of[s] = i;
 		} else if (w->fmt == CUR_LEGACY &&
 		    ingest_attrs_setup(w, i, names[i]))

@@ -43,7 +43,8 @@ struct split {
 	uint64_t	 parsed;	/* bytes parsed, for progress */
 	int		 stop;
 	size_t		 err_k;		/* lowest failed range */
-	char		 err[256];	/* a struct err's message */
+	/* A struct err's message. */
+	char		 err[sizeof(((struct err *)0)->msg)];
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cv;
 	XXH3_state_t	 hash;		/* of the whole file, by the hasher */

@@ -173,4 +173,13 @@ paid_rollups(struct store *st, int64_t import_id, int hourly, ce_row_fn fn,
 	return (store_ce_rollups(st, import_id, hourly, fn, arg, e));
 }
 
+/* The reservations and Savings Plans an import's lines name, with what
+ * they say of each (billing/attrs.h, enum commit_field). */
+static inline int
+paid_commitments(struct store *st, struct arena *a, int64_t import_id,
+    struct billing_commitment **out, size_t *n_out, struct err *e)
+{
+	return (store_billing_commitments(st, a, import_id, out, n_out, e));
+}
+
 #endif

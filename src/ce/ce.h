@@ -83,6 +83,24 @@ const char	*ce_metric_name(enum ce_metric);
 /* "SERVICE" <-> CE_SERVICE; -1 if unknown. */
 int		 ce_dim_parse(const char *);
 const char	*ce_dim_name(enum ce_dim);
+/*
+ * Where a dimension name is used, as AWS takes it (names.c holds AWS's
+ * lists): GroupBy of GetCostAndUsage (_RES: ...WithResources), Filter of
+ * the cost operations (_RES: ...WithResources), GetDimensionValues'
+ * Context RESERVATIONS and SAVINGS_PLANS (COST_AND_USAGE: the filter's).
+ */
+enum ce_use {
+	CE_USE_GROUP, CE_USE_GROUP_RES, CE_USE_FILTER, CE_USE_FILTER_RES,
+	CE_USE_RESERVATIONS, CE_USE_SAVINGS_PLANS
+};
+#define CE_DIM_REFUSED	(-1)	/* AWS refuses the name there */
+#define CE_DIM_NOT_KEPT	(-2)	/* AWS takes it; the rollups keep no such
+				   values */
+/* AWS's name in use -> the dimension, CE_DIM_REFUSED or CE_DIM_NOT_KEPT
+ * ("SUBSCRIPTION_ID" in CE_USE_RESERVATIONS is CE_RESERVATION_ID). */
+int		 ce_dim_lookup(const char *, enum ce_use);
+/* The names use takes, ", "-separated in AWS's order (its messages). */
+const char	*ce_dim_valid(struct arena *, enum ce_use);
 /* "Service", "Account", ... for people. */
 const char	*ce_dim_label(enum ce_dim);
 
@@ -290,6 +308,9 @@ struct ce_commit {
 struct ce_commit_attrs {
 	const char	*account, *region, *instance_type, *platform,
 			*tenancy, *az, *sp_type, *arn;
+	/* What the CUR says of the commitment (billing/attrs.h, enum
+	 * commit_field): its start, end, term, ...; "" when nothing. */
+	const char	*commitment;
 };
 struct ce_commit_result {
 	size_t			 nbuckets;

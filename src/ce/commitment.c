@@ -39,6 +39,7 @@ struct cagg {
 	size_t			 nbuckets, ncol;
 	struct ce_commit_attrs	*kattrs;	/* per key, in a */
 	uint8_t			*kfee;		/* kattrs are a fee line's */
+	int64_t			*kimport;	/* the import of that line */
 	size_t			 nkattrs;
 };
 
@@ -110,6 +111,7 @@ key_attrs(struct cagg *g, const struct ce_set *s, const struct ce_row *r,
 			n *= 2;
 		g->kattrs = xrealloc(g->kattrs, n * sizeof(*g->kattrs));
 		g->kfee = xrealloc(g->kfee, n);
+		g->kimport = xrealloc(g->kimport, n * sizeof(*g->kimport));
 		memset(g->kattrs + g->nkattrs, 0, (n - g->nkattrs) *
 		    sizeof(*g->kattrs));
 		memset(g->kfee + g->nkattrs, 0, n - g->nkattrs);
@@ -119,6 +121,7 @@ key_attrs(struct cagg *g, const struct ce_set *s, const struct ce_row *r,
 	if (o->account != NULL && (g->kfee[k] || !fee))
 		return;
 	g->kfee[k] = fee;
+	g->kimport[k] = s->import_id;
 #define DIM(x)	arena_strdup(g->a, known(s->str.s[r->d[x]]))
 	o->account = DIM(CE_LINKED_ACCOUNT);
 	o->region = DIM(CE_REGION);
@@ -237,6 +240,48 @@ commit_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 	return (0);
 }
 
+/*
+ * Each keyed commitment's attrs (billing/attrs.h) as its import keeps
+ * them, "" when it keeps none: read per import in one snapshot, after the
+ * scan's (an import's commitments never change, like its rows).
+ */
+static int
+commitment_attrs(struct store *st, struct arena *a, const struct cagg *g,
+    struct ce_commit_result *out, struct err *e)
+{
+	struct billing_commitment	*cm = NULL;
+	size_t				 ncm = 0, k, j;
+	int64_t				 have = 0;
+
+	for (k = 0; k < out->nkeys; k++)
+		out->kattrs[k].commitment = "";
+	if (store_begin(st, STORE_READ, e) == -1)
+		return (-1);
+	for (k = 0; k < out->nkeys && k < g->nkattrs; k++) {
+		const char *arn = out->kattrs[k].arn;
+
+		if (arn == NULL || *arn == '\0')
+			continue;
+		/* Keys of the same import come together mostly: read
+		 * each import's again only when it changes. */
+		if (g->kimport[k] != have) {
+			if (paid_commitments(st, a, g->kimport[k], &cm, &ncm,
+			    e) == -1) {
+				store_rollback(st);
+				return (-1);
+			}
+			have = g->kimport[k];
+		}
+		for (j = 0; j < ncm; j++)
+			if (strcmp(cm[j].arn, arn) == 0)
+				break;
+		if (j < ncm)
+			out->kattrs[k].commitment = cm[j].attrs;
+	}
+	store_rollback(st);
+	return (0);
+}
+
 int
 ce_commit_run(struct store *st, struct arena *a, const struct ce_scope *sc,
     int64_t start, int64_t end, enum ce_gran gran, int group,
@@ -290,6 +335,7 @@ ce_commit_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 			if (k < g.nkattrs)
 				out->kattrs[k] = g.kattrs[k];
 		}
+		rc = commitment_attrs(st, a, &g, out, e);
 		out->cells = arena_zalloc(a, out->nbuckets * nk *
 		    sizeof(*out->cells));
 		out->total = arena_zalloc(a, (out->nbuckets + 1) *
@@ -310,6 +356,7 @@ ce_commit_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 	xfree(g.col);
 	xfree(g.kattrs);
 	xfree(g.kfee);
+	xfree(g.kimport);
 	strtab_release(&g.keys);
 	return (rc);
 }

@@ -30,6 +30,101 @@ static const char *const dim_labels[CE_NDIMS] = {
 	"Database engine", "Reservation", "Savings Plan", "Resource"
 };
 
+/*
+ * Where AWS takes each of its dimension names, in the order of AWS's
+ * answer to a GroupBy it refuses ("Group Definition dimension is invalid.
+ * Valid values are AZ, INSTANCE_TYPE, ..."; RESOURCE_ID is in it for
+ * GetCostAndUsageWithResources only), then the others: GroupBy of
+ * GetCostAndUsage, Filter of the cost operations and GetDimensionValues in
+ * Context COST_AND_USAGE (the API reference's list), in Context
+ * RESERVATIONS and SAVINGS_PLANS (the same page's). `dim` is payerlink's
+ * dimension, CE_DIM_NOT_KEPT for one the rollups do not keep.
+ * PAYER_ACCOUNT came with billing transfers (newest model) and is after
+ * the list AWS's older answers show. docs/billing.md, "Which dimension
+ * where".
+ */
+#define G	(1u << CE_USE_GROUP)
+#define GR	(1u << CE_USE_GROUP_RES)
+#define F	(1u << CE_USE_FILTER)
+#define FR	(1u << CE_USE_FILTER_RES)
+#define R	(1u << CE_USE_RESERVATIONS)
+#define S	(1u << CE_USE_SAVINGS_PLANS)
+#define NK	CE_DIM_NOT_KEPT
+static const struct {
+	const char	*name;
+	int		 dim;
+	unsigned	 uses;
+} aws_dims[] = {
+	{ "AZ",			CE_AZ,			G | GR | F | FR | R },
+	{ "INSTANCE_TYPE",	CE_INSTANCE_TYPE,	G | GR | F | FR | R },
+	{ "LINKED_ACCOUNT",	CE_LINKED_ACCOUNT, G | GR | F | FR | R | S },
+	{ "OPERATION",		CE_OPERATION,		G | GR | F | FR },
+	{ "PURCHASE_TYPE",	CE_PURCHASE_TYPE,	G | GR | F | FR },
+	{ "SERVICE",		CE_SERVICE,		G | GR | F | FR },
+	{ "USAGE_TYPE",		CE_USAGE_TYPE,		G | GR | F | FR },
+	{ "PLATFORM",		CE_PLATFORM,		G | GR | F | FR | R },
+	{ "TENANCY",		CE_TENANCY,		G | GR | F | FR | R },
+	{ "RECORD_TYPE",	CE_RECORD_TYPE,		G | GR | F | FR },
+	{ "LEGAL_ENTITY_NAME",	CE_LEGAL_ENTITY_NAME,	G | GR | F | FR },
+	{ "INVOICING_ENTITY",	CE_INVOICING_ENTITY,	G | GR | F | FR },
+	{ "DEPLOYMENT_OPTION",	NK,			G | GR | F | FR | R },
+	{ "DATABASE_ENGINE",	CE_DATABASE_ENGINE,	G | GR | F | FR },
+	{ "CACHE_ENGINE",	NK,			G | GR | F | FR | R },
+	{ "INSTANCE_TYPE_FAMILY", NK,			G | GR | F | FR | S },
+	{ "REGION",		CE_REGION,	   G | GR | F | FR | R | S },
+	{ "BILLING_ENTITY",	CE_BILLING_ENTITY,	G | GR | F | FR },
+	{ "RESERVATION_ID",	CE_RESERVATION_ID,	G | GR | F | FR },
+	{ "RESOURCE_ID",	CE_RESOURCE_ID,		GR | FR },
+	{ "SAVINGS_PLANS_TYPE",	CE_SAVINGS_PLANS_TYPE,	G | GR | F | FR | S },
+	{ "SAVINGS_PLAN_ARN",	CE_SAVINGS_PLAN_ARN,	G | GR | F | FR | S },
+	{ "OPERATING_SYSTEM",	NK,			G | GR | F | FR },
+	{ "PAYER_ACCOUNT",	CE_PAYER_ACCOUNT,	G | GR | F | FR },
+	{ "USAGE_TYPE_GROUP",	NK,			F | FR },
+	{ "SCOPE",		NK,			R },
+	/* AWS's reservation numbers are in no CUR column: a reservation
+	 * is named by its id (docs/billing.md). */
+	{ "SUBSCRIPTION_ID",	CE_RESERVATION_ID,	R },
+	{ "PAYMENT_OPTION",	NK,			S },
+};
+#undef G
+#undef GR
+#undef F
+#undef FR
+#undef R
+#undef S
+#undef NK
+
+int
+ce_dim_lookup(const char *name, enum ce_use use)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(aws_dims) / sizeof(aws_dims[0]); i++)
+		if (strcmp(name, aws_dims[i].name) == 0)
+			return ((aws_dims[i].uses & (1u << use)) != 0 ?
+			    aws_dims[i].dim : CE_DIM_REFUSED);
+	return (CE_DIM_REFUSED);
+}
+
+const char *
+ce_dim_valid(struct arena *a, enum ce_use use)
+{
+	size_t	 i, n = 0, len;
+	char	*s;
+
+	for (i = 0; i < sizeof(aws_dims) / sizeof(aws_dims[0]); i++)
+		n += strlen(aws_dims[i].name) + 2;
+	s = arena_alloc(a, n + 1);
+	*s = '\0';
+	for (i = 0, len = 0; i < sizeof(aws_dims) / sizeof(aws_dims[0]); i++) {
+		if ((aws_dims[i].uses & (1u << use)) == 0)
+			continue;
+		len += (size_t)snprintf(s + len, n + 1 - len, "%s%s",
+		    len > 0 ? ", " : "", aws_dims[i].name);
+	}
+	return (s);
+}
+
 int
 ce_metric_parse(const char *s)
 {

@@ -132,14 +132,21 @@ static const char *const demo_cols[] = {
 	"savings_plan_savings_plan_a_r_n", "line_item_availability_zone", "line_item_legal_entity",
 	"bill_invoicing_entity", "savings_plan_offering_type", "product",
 	"resource_tags", "cost_category", "line_item_resource_id",
+	"reservation_start_time", "reservation_end_time",
+	"reservation_number_of_reservations", "pricing_lease_contract_length",
+	"pricing_purchase_option", "pricing_offering_class",
+	"savings_plan_start_time", "savings_plan_end_time",
+	"savings_plan_purchase_term", "savings_plan_payment_option",
 	"line_item_line_item_description"
 };
 /* Indexes of the attribute columns (AZ ... cost_category), the resource
- * id, the description last. */
+ * id, what the fee lines say of their commitment (NCM columns from
+ * COL_CM), the description last. */
 enum { COL_AZ = 23, COL_LEGAL, COL_INVOICING, COL_SP_TYPE, COL_PRODUCT,
-	COL_TAGS, COL_COST_CAT, COL_RESOURCE };
+	COL_TAGS, COL_COST_CAT, COL_RESOURCE, COL_CM };
+#define NCM	10
 #define NCOLS	(sizeof(demo_cols) / sizeof(demo_cols[0]))
-_Static_assert(COL_RESOURCE == NCOLS - 2, "the demo's columns");
+_Static_assert(COL_CM + NCM == NCOLS - 1, "the demo's columns");
 
 static const enum parquet_wtype demo_types[NCOLS] = {
 	PARQUET_W_STRING, PARQUET_W_TIMESTAMP, PARQUET_W_STRING,
@@ -152,7 +159,10 @@ static const enum parquet_wtype demo_types[NCOLS] = {
 	PARQUET_W_DOUBLE, PARQUET_W_STRING, PARQUET_W_STRING,
 	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
 	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
-	PARQUET_W_STRING
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING, PARQUET_W_STRING,
+	PARQUET_W_STRING, PARQUET_W_STRING
 };
 
 #define DEMO_LEGAL	"Amazon Web Services, Inc."
@@ -264,13 +274,14 @@ demo_row(struct demo_out *o, const char *const *v)
 }
 
 /* One line of another type than Usage: cost c (unblended = net), public
- * on-demand cost pod, usage q; extra columns by index (NULL: empty). */
+ * on-demand cost pod, usage q; extra columns by index, what a fee line
+ * says of its commitment (NULL: empty). */
 static void
 demo_line(struct demo_out *o, const char *payer, const char *period,
     const char *acct, const char *type, const char *start,
     const char *const svc[3], const char *region, const char *term,
     double c, double pod, double q, const char *const extra[8],
-    const char *desc)
+    const char *const cm[NCM], const char *desc)
 {
 	const char	*row[NCOLS];
 	char		 num[4][32];
@@ -302,6 +313,8 @@ demo_line(struct demo_out *o, const char *payer, const char *period,
 	row[COL_INVOICING] = DEMO_LEGAL;
 	if (strncmp(type, "SavingsPlan", 11) == 0)
 		row[COL_SP_TYPE] = "ComputeSavingsPlans";
+	for (i = 0; cm != NULL && i < NCM; i++)
+		row[COL_CM + i] = cm[i];
 	row[NCOLS - 1] = desc;
 	demo_row(o, row);
 }
@@ -336,6 +349,8 @@ write_commitments(struct demo_out *o, const char *payer, const char *period,
 	const char	*region = regions[seed % 4];
 	const char	*ex[8];
 	char		 arn[128], start[32], first[32], eff[32], fee[32];
+	char		 cstart[32], cend[32];
+	const char	*cm[NCM];
 	unsigned	 d, n = 0, k;
 	long		 rows = 0;
 	int		 kind;		/* 0 RI, 1 SP, 2 none */
@@ -375,7 +390,7 @@ write_commitments(struct demo_out *o, const char *payer, const char *period,
 			ex[4] = NULL; ex[5] = NULL; ex[6] = NULL; ex[7] = NULL;
 			demo_line(o, payer, period, a->id, "DiscountedUsage",
 			    start, ri_use, region, "Reserved", 0,
-			    24 * rate_od, 24, ex, "m5.large reserved instance "
+			    24 * rate_od, 24, ex, NULL, "m5.large reserved instance "
 			    "applied");
 			rows++;
 		} else if (kind == 1) {
@@ -386,12 +401,12 @@ write_commitments(struct demo_out *o, const char *payer, const char *period,
 			ex[4] = eff; ex[5] = NULL; ex[6] = NULL; ex[7] = arn;
 			demo_line(o, payer, period, a->id,
 			    "SavingsPlanCoveredUsage", start, sp_use, region,
-			    "OnDemand", 24 * rate_od, 24 * rate_od, 24, ex,
+			    "OnDemand", 24 * rate_od, 24 * rate_od, 24, ex, NULL,
 			    "c5.large covered by a Compute Savings Plan");
 			ex[4] = NULL;
 			demo_line(o, payer, period, a->id,
 			    "SavingsPlanNegation", start, sp_use, region,
-			    "OnDemand", -24 * rate_od, 0, 0, ex,
+			    "OnDemand", -24 * rate_od, 0, 0, ex, NULL,
 			    "Savings Plan negation of c5.large usage");
 			rows += 2;
 		}
@@ -400,12 +415,26 @@ write_commitments(struct demo_out *o, const char *payer, const char *period,
 		return (rows);
 	*owned_out |= a->owned;
 	snprintf(fee, sizeof(fee), "%.10f", n * 24 * rate_eff);
+	/* The commitment runs a year from the first of its bill's year:
+	 * what the fee line says of it (reservation_*, pricing_* for an
+	 * RI, savings_plan_* for a plan). */
+	clock_civil_from_days(d0, &yy, &mm, &dd);
+	snprintf(cstart, sizeof(cstart), "%04d-01-01T00:00:00.000Z", yy);
+	snprintf(cend, sizeof(cend), "%04d-01-01T00:00:00.000Z", yy + 1);
+	memset(cm, 0, sizeof(cm));
+	if (kind == 0) {
+		cm[0] = cstart; cm[1] = cend; cm[2] = "1"; cm[3] = "1yr";
+		cm[4] = "No Upfront"; cm[5] = "standard";
+	} else {
+		cm[6] = cstart; cm[7] = cend; cm[8] = "1yr";
+		cm[9] = "No Upfront";
+	}
 	if (kind == 0) {
 		/* The recurring fee of the hours covered: all used. */
 		ex[0] = arn; ex[1] = NULL; ex[2] = "0"; ex[3] = "0";
 		ex[4] = NULL; ex[5] = NULL; ex[6] = NULL; ex[7] = NULL;
 		demo_line(o, payer, period, a->id, "RIFee", first, ri_fee,
-		    region, "Reserved", n * 24 * rate_eff, 0, n * 24, ex,
+		    region, "Reserved", n * 24 * rate_eff, 0, n * 24, ex, cm,
 		    "m5.large reserved instance, no upfront, hourly fee");
 		rows++;
 	} else if (kind == 1) {
@@ -413,21 +442,21 @@ write_commitments(struct demo_out *o, const char *payer, const char *period,
 		ex[4] = NULL; ex[5] = fee; ex[6] = fee; ex[7] = arn;
 		demo_line(o, payer, period, a->id, "SavingsPlanRecurringFee",
 		    first, sp_fee, region, "", n * 24 * rate_eff, 0, n * 24,
-		    ex, "Compute Savings Plan, 1 year, no upfront");
+		    ex, cm, "Compute Savings Plan, 1 year, no upfront");
 		rows++;
 	}
 	demo_line(o, payer, period, a->id, "Tax", first, tax, "", "",
-	    (double)(1 + seed % 50) * 0.37, 0, 0, NULL, "Sales tax");
+	    (double)(1 + seed % 50) * 0.37, 0, 0, NULL, NULL, "Sales tax");
 	rows++;
 	if (k % 2 == 0) {
 		demo_line(o, payer, period, a->id, "Credit", first, credit,
-		    "", "", -(double)(5 + seed % 20), 0, 0, NULL,
+		    "", "", -(double)(5 + seed % 20), 0, 0, NULL, NULL,
 		    "AWS promotional credit");
 		rows++;
 	}
 	if (k % 3 == 1) {
 		demo_line(o, payer, period, a->id, "Refund", first, refund,
-		    "", "", -(double)(1 + seed % 10) * 0.5, 0, 0, NULL,
+		    "", "", -(double)(1 + seed % 10) * 0.5, 0, 0, NULL, NULL,
 		    "Refund of an S3 request overcharge");
 		rows++;
 	}

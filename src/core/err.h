@@ -26,7 +26,7 @@ struct err {
 	const char	*aws_type;	/* "AccountNotFoundException", or NULL */
 	const char	*reason;	/* AWS Reason enum where AWS has one, or NULL */
 	int		 http_status;	/* 0: derived from code */
-	char		 msg[256];
+	char		 msg[512];	/* AWS's longest: the GroupBy dimensions */
 };
 
 /*

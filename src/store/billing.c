@@ -216,10 +216,18 @@ store_billing_rollups_delete(struct store *st, int64_t import_id,
 	    "import_id = ? LIMIT ?))", "DELETE FROM billing_rollups WHERE "
 	    "ctid = ANY (ARRAY (SELECT ctid FROM billing_rollups WHERE "
 	    "import_id = ? LIMIT ?))" };
+	static const char	*cm = "DELETE FROM billing_commitments WHERE "
+	    "import_id = ?";
 	struct stmt		*s;
 	int64_t			 n = 0;
 	int			 i;
 
+	/* Its commitments: few, at once. */
+	if ((s = db_stmt(st, cm, e)) == NULL)
+		return (-1);
+	stmt_bind_int64(s, 1, import_id);
+	if (stmt_exec(s, e) == -1)
+		return (-1);
 	for (i = 0; i < 2 && (size_t)n < limit; i++) {
 		if ((s = db_stmt(st, strcmp(store_backend_name(st),
 		    "sqlite") == 0 ? lite[i] : pg[i], e)) == NULL)
@@ -281,6 +289,38 @@ store_billing_hourly_insert(struct store *st, int64_t import_id,
 	stmt_bind_text(s, ROLLUP_NCOLS + 2, r->resource_id != NULL ?
 	    r->resource_id : "");
 	return (stmt_exec(s, e));
+}
+
+static const struct col commitment_cols[] = {
+	COL_I64(struct billing_commitment, import_id, 0),
+	COL_S(struct billing_commitment, kind, 0),
+	COL_S(struct billing_commitment, arn, 0),
+	COL_S(struct billing_commitment, attrs, 0),
+};
+static const struct row commitment_row = ROW(struct billing_commitment,
+    commitment_cols);
+
+int
+store_billing_commitment_insert(struct store *st,
+    const struct billing_commitment *c, struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&commitment_row,
+	    "INSERT INTO billing_commitments {insert}");
+
+	return (row_insert(st, &q, c, e));
+}
+
+int
+store_billing_commitments(struct store *st, struct arena *a,
+    int64_t import_id, struct billing_commitment **out, size_t *n_out,
+    struct err *e)
+{
+	static struct row_sql	 q = ROW_SQL(&commitment_row,
+	    "SELECT {cols} FROM billing_commitments WHERE import_id = ? "
+	    "ORDER BY kind, arn");
+
+	return (row_all(row_binds(row_stmt(st, &q, e), BIND_INT(import_id)),
+	    a, &commitment_row, BILLING_COMMITMENTS_MAX, out, n_out, e));
 }
 
 int
@@ -480,6 +520,8 @@ store_billing_flip(struct store *st, int64_t import_id, const char *owner,
 	    "WHERE import_id = ?";
 	static const char	*delh = "DELETE FROM billing_hourly "
 	    "WHERE import_id = ?";
+	static const char	*delc = "DELETE FROM billing_commitments "
+	    "WHERE import_id = ?";
 	struct stmt		*s;
 	int64_t			 prev = 0, n = 0;
 	char			 status[12] = "", who[33] = "";
@@ -550,6 +592,11 @@ store_billing_flip(struct store *st, int64_t import_id, const char *owner,
 		rc = stmt_step(s, e);
 		stmt_done(s);
 		if (rc == -1 || (s = db_stmt(st, delh, e)) == NULL)
+			return (-1);
+		stmt_bind_int64(s, 1, prev);
+		rc = stmt_step(s, e);
+		stmt_done(s);
+		if (rc == -1 || (s = db_stmt(st, delc, e)) == NULL)
 			return (-1);
 		stmt_bind_int64(s, 1, prev);
 		rc = stmt_step(s, e);

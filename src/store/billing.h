@@ -316,6 +316,21 @@ int	 store_billing_rollup_insert(struct store *, int64_t import_id,
  * import; rollups_delete, import_fail and flip treat them as its rollups. */
 int	 store_billing_hourly_insert(struct store *, int64_t import_id,
 	    const struct billing_rollup *, struct err *);
+/* A commitment of an import (billing_commitments; attrs as
+ * billing/attrs.h says); rollups_delete and flip treat it as its rows. */
+#define BILLING_COMMITMENTS_MAX	4096		/* of an import */
+struct billing_commitment {
+	int64_t		 import_id;
+	const char	*kind;		/* "r" reservation, "s" Savings Plan */
+	const char	*arn;
+	const char	*attrs;
+};
+int	 store_billing_commitment_insert(struct store *,
+	    const struct billing_commitment *, struct err *);
+/* An import's commitments, by kind and ARN, in the arena. */
+int	 store_billing_commitments(struct store *, struct arena *,
+	    int64_t import_id, struct billing_commitment **out /* OUT */,
+	    size_t *n_out /* OUT */, struct err *);
 /* Deletes the hourly rows of days before before_day (YYYY-MM-DD). */
 int	 store_billing_hourly_prune(struct store *, const char *before_day,
 	    struct err *);

@@ -9,6 +9,7 @@ of the stray account (no customer's) used 0.24 of its 0.48 a day for 5
 days, and every account's on-demand m5.large hours (test_ce.World)."""
 
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -20,6 +21,14 @@ from botocore.exceptions import ClientError
 from conftest import BIN, Server, aws, client, drop_db, error_of, new_db, sql
 from test_ce import DAY, World, month_after, today
 
+# What the CUR says of a commitment: CUR 2.0's reservation_*, pricing_*
+# and savings_plan_* columns, written on some of its lines (cm_of()).
+CM_COLS = ("reservation_start_time", "reservation_end_time",
+           "reservation_number_of_reservations", "reservation_units_per_reservation",
+           "pricing_lease_contract_length", "pricing_purchase_option", "pricing_offering_class",
+           "savings_plan_start_time", "savings_plan_end_time", "savings_plan_purchase_term",
+           "savings_plan_payment_option", "savings_plan_region",
+           "savings_plan_instance_type_family")
 HDR = ("bill_payer_account_id,bill_billing_period_start_date,line_item_usage_account_id,"
        "line_item_line_item_type,line_item_usage_start_date,line_item_product_code,"
        "line_item_usage_type,line_item_operation,product_region_code,pricing_term,"
@@ -28,7 +37,7 @@ HDR = ("bill_payer_account_id,bill_billing_period_start_date,line_item_usage_acc
        "reservation_unused_amortized_upfront_fee_for_billing_period,"
        "reservation_unused_recurring_fee,savings_plan_savings_plan_effective_cost,"
        "savings_plan_total_commitment_to_date,savings_plan_used_commitment,"
-       "savings_plan_savings_plan_a_r_n\n")
+       "savings_plan_savings_plan_a_r_n," + ",".join(CM_COLS) + "\n")
 D = Decimal
 RI_OD, RI_FEE, RI_UPFRONT = D("0.096"), D("0.06"), D("0.02")   # per hour
 SP_OD, SP_RATE, SP_COMMIT = D("0.085"), D("0.05"), D("0.06")
@@ -55,6 +64,8 @@ class Commitments(World):
                               "OnDemand", D("0.2"), D(1), D("0.2"), "", "", "", "", "", "", "", ""))
         arn = "arn:aws:ec2:us-east-1:%s:reserved-instances/ri-test" % self.a1.id
         purchased, used_days = 240, 8
+        if not hasattr(self, "ri_end"):     # a re-delivery may say otherwise
+            self.ri_end = (self.month + 365 * DAY).isoformat()
         unused = purchased - used_days * 24
         # The month's RIFee on the first day: 240 reserved hours.
         self.rows.append((self.a1.id, "RIFee", self.days[0], "AmazonEC2", "HeavyUsage:m5.large",
@@ -66,6 +77,18 @@ class Commitments(World):
                               24 * (RI_FEE + RI_UPFRONT), "", "", "", "", "", ""))
         self.sp_arn = "arn:aws:savingsplans::%s:savingsplan/sp-test-a2" % self.a2.id
         self.sp2_arn = "arn:aws:savingsplans::%s:savingsplan/sp-test-stray" % self.stray.id
+        start = self.month.isoformat() + "T00:00:00.000Z"
+        self.sp_cm = getattr(self, "sp_cm", None) or {
+            self.sp_arn: {"savings_plan_start_time": start,
+                          "savings_plan_end_time": "2031-01-01T00:00:00.000Z",
+                          "savings_plan_purchase_term": "1yr",
+                          "savings_plan_payment_option": "No Upfront",
+                          "savings_plan_region": "US East (N. Virginia)",
+                          "savings_plan_instance_type_family": "c5"},
+            self.sp2_arn: {"savings_plan_start_time": start,
+                           "savings_plan_end_time": "2033-01-01T00:00:00.000Z",
+                           "savings_plan_purchase_term": "3yr",
+                           "savings_plan_payment_option": "All Upfront"}}
         for acct, arn, rate, commit, days in (
                 (self.a2.id, self.sp_arn, SP_RATE, SP_COMMIT, self.days),
                 (self.stray.id, self.sp2_arn, SP2_RATE, SP2_COMMIT, self.days[:5])):
@@ -87,8 +110,29 @@ class Commitments(World):
                 f.write("%s,%sT00:00:00Z,%s,%s,%sT00:00:00Z,%s,%s,RunInstances,us-east-1,%s,USD,"
                         % (self.msp.id, self.month.isoformat(), acct, lit, d.isoformat(), prod,
                            ut, term))
-                f.write(",".join(str(x) for x in r[6:]) + "\n")
-        self.ingest(path)
+                f.write(",".join(str(x) for x in r[6:]) + ",")
+                cm = self.cm_of(lit, r[9] or r[16])
+                f.write(",".join(cm.get(c, "") for c in CM_COLS) + "\n")
+        self.imp = self.ingest(path)
+
+    def cm_of(self, lit, arn):
+        """The commitment columns of a line of type lit for arn: the
+        reservation's start, end and count on its RIFee, its term, option
+        and class on its DiscountedUsage lines (one commitment from two
+        kinds of line); each plan's on its fee line, none on its usage."""
+        start = self.month.isoformat() + "T00:00:00.000Z"
+        if lit == "RIFee":
+            return {"reservation_start_time": start,
+                    "reservation_end_time": self.ri_end + "T00:00:00.000Z",
+                    "reservation_number_of_reservations": "2",
+                    "reservation_units_per_reservation": "8"}
+        if lit == "DiscountedUsage":
+            return {"pricing_lease_contract_length": "1yr",
+                    "pricing_purchase_option": "Partial Upfront",
+                    "pricing_offering_class": "convertible"}
+        if lit == "SavingsPlanRecurringFee":
+            return self.sp_cm[arn]
+        return {}
 
     def sums(self, accounts, days=None, sp_arn=None):
         """The figures Cost Explorer should give, from the rows written
@@ -298,6 +342,13 @@ def test_reservation_utilization_by_subscription(cw):
     assert g["Attributes"]["accountId"] == w.a1.id
     assert g["Attributes"]["instanceType"] == "m5.large"
     assert g["Attributes"]["region"] == "us-east-1"
+    # What its lines said of it: the RIFee its start, end and count, its
+    # DiscountedUsage lines its purchase option; it ends in a year.
+    assert g["Attributes"]["startDateTime"] == w.month.isoformat() + "T00:00:00.000Z"
+    assert g["Attributes"]["endDateTime"] == w.ri_end + "T00:00:00.000Z"
+    assert g["Attributes"]["numberOfInstances"] == "2"
+    assert g["Attributes"]["subscriptionType"] == "Partial Upfront"
+    assert g["Attributes"]["subscriptionStatus"] == "Active"
     assert dec(g["Utilization"]) == want and dec(out["Total"]) == want
     # boto3, a window of days 7..9: the group's share of the fee.
     c = client(w.srv, w.msp, service="ce")
@@ -389,8 +440,18 @@ def test_savings_plans_utilization_details(cw):
     rc, out, err = aws(w.srv, w.msp, "ce", "get-savings-plans-utilization-details",
                        "--time-period", "Start=%(Start)s,End=%(End)s" % tp(w))
     assert rc == 0, err
-    a2 = {"AccountId": w.a2.id, "AccountName": "A two", "Region": "us-east-1"}
-    stray = {"AccountId": w.stray.id, "AccountName": "Stray", "Region": "us-east-1"}
+    # What each plan's fee lines said of it (CUR 2.0's savings_plan_*
+    # columns), under AWS's names.
+    names = {"savings_plan_start_time": "StartDateTime",
+             "savings_plan_end_time": "EndDateTime",
+             "savings_plan_purchase_term": "PurchaseTerm",
+             "savings_plan_payment_option": "PaymentOption",
+             "savings_plan_instance_type_family": "InstanceFamily"}
+    a2 = {"AccountId": w.a2.id, "AccountName": "A two", "Region": "us-east-1",
+          **{names[k]: v for k, v in w.sp_cm[w.sp_arn].items() if k in names}}
+    stray = {"AccountId": w.stray.id, "AccountName": "Stray", "Region": "us-east-1",
+             **{names[k]: v for k, v in w.sp_cm[w.sp2_arn].items() if k in names}}
+    assert a2["InstanceFamily"] == "c5" and stray["PurchaseTerm"] == "3yr"
     got = {d["SavingsPlanArn"]: d for d in out["SavingsPlansUtilizationDetails"]}
     assert set(got) == {w.sp_arn, w.sp2_arn}
     for arn, attrs in ((w.sp_arn, a2), (w.sp2_arn, stray)):
@@ -442,6 +503,208 @@ def test_savings_plans_utilization_details(cw):
         assert error_of(e)[0] == "ValidationException", bad
 
 
+# AWS's answer to a GroupBy dimension it does not take in GetCostAndUsage
+# (its list; PAYER_ACCOUNT came with billing transfers).
+GROUP_INVALID = ("Group Definition dimension is invalid. Valid values are AZ, INSTANCE_TYPE, "
+                 "LINKED_ACCOUNT, OPERATION, PURCHASE_TYPE, SERVICE, USAGE_TYPE, PLATFORM, "
+                 "TENANCY, RECORD_TYPE, LEGAL_ENTITY_NAME, INVOICING_ENTITY, DEPLOYMENT_OPTION, "
+                 "DATABASE_ENGINE, CACHE_ENGINE, INSTANCE_TYPE_FAMILY, REGION, BILLING_ENTITY, "
+                 "RESERVATION_ID, SAVINGS_PLANS_TYPE, SAVINGS_PLAN_ARN, OPERATING_SYSTEM, "
+                 "PAYER_ACCOUNT")
+
+
+def message_of(e):
+    return e.value.response["Error"]["Message"]
+
+
+# AWS: GetCostAndUsage ValidationException
+def test_commitment_dimensions_where_aws_takes_them(cw):
+    """RESERVATION_ID and SAVINGS_PLAN_ARN group and filter GetCostAndUsage
+    (AWS lists both among its GroupBy dimensions, and GetDimensionValues
+    gives them in Context COST_AND_USAGE); what AWS refuses there
+    (SUBSCRIPTION_ID, RESOURCE_ID outside ...WithResources) it refuses
+    with its own message."""
+    w = cw
+    c = client(w.srv, w.msp, service="ce")
+    ri = "arn:aws:ec2:us-east-1:%s:reserved-instances/ri-test" % w.a1.id
+    want = {}
+    for r in w.rows:
+        key = (r[9].rsplit("/", 1)[-1] if r[9] else "", r[16])
+        want[key] = want.get(key, D(0)) + r[6]
+    r = c.get_cost_and_usage(TimePeriod=tp(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             GroupBy=[{"Type": "DIMENSION", "Key": "RESERVATION_ID"},
+                                      {"Type": "DIMENSION", "Key": "SAVINGS_PLAN_ARN"}])
+    got = {tuple(g["Keys"]): D(g["Metrics"]["UnblendedCost"]["Amount"])
+           for g in r["ResultsByTime"][0]["Groups"]}
+    assert got == want
+    assert got[("ri-test", "")] == sum(r[6] for r in w.rows if r[9] == ri) > 0
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-cost-and-usage", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--granularity", "MONTHLY",
+                       "--metrics", "UnblendedCost", "--filter", json.dumps(
+                           {"Dimensions": {"Key": "SAVINGS_PLAN_ARN", "Values": [w.sp2_arn]}}))
+    assert rc == 0, err
+    assert D(out["ResultsByTime"][0]["Total"]["UnblendedCost"]["Amount"]) == \
+        sum(r[6] for r in w.rows if r[16] == w.sp2_arn)
+    for kw, msg in (
+            ({"GroupBy": [{"Type": "DIMENSION", "Key": "SUBSCRIPTION_ID"}]}, GROUP_INVALID),
+            ({"GroupBy": [{"Type": "DIMENSION", "Key": "RESOURCE_ID"}]}, GROUP_INVALID),
+            ({"Filter": {"Dimensions": {"Key": "SUBSCRIPTION_ID", "Values": ["ri-test"]}}},
+             "Dimension SUBSCRIPTION_ID is not allowed."),
+            ({"Filter": {"Not": {"Dimensions": {"Key": "RESOURCE_ID", "Values": ["i-1"]}}}},
+             "Dimension RESOURCE_ID is not allowed."),
+            ({"GroupBy": [{"Type": "DIMENSION", "Key": "DEPLOYMENT_OPTION"}]},
+             "Dimension DEPLOYMENT_OPTION is not kept in payerlink's rollups")):
+        with pytest.raises(ClientError) as e:
+            c.get_cost_and_usage(TimePeriod=tp(w), Granularity="MONTHLY",
+                                 Metrics=["UnblendedCost"], **kw)
+        assert error_of(e)[0] == "ValidationException" and message_of(e) == msg, kw
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-cost-and-usage", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--granularity", "MONTHLY",
+                       "--metrics", "UnblendedCost", "--group-by",
+                       "Type=DIMENSION,Key=SUBSCRIPTION_ID")
+    assert rc != 0 and "ValidationException" in err and GROUP_INVALID in err, err
+
+
+def values(c, dim, w, **kw):
+    r = c.get_dimension_values(TimePeriod=tp(w), Dimension=dim, **kw)
+    assert r["ReturnSize"] == r["TotalSize"] == len(r["DimensionValues"])
+    return [v["Value"] for v in r["DimensionValues"]]
+
+
+# AWS: GetDimensionValues ValidationException
+def test_dimension_values_by_context(cw):
+    """GetDimensionValues' Context: RESERVATIONS gives the values of the
+    reservations' lines (SUBSCRIPTION_ID: each reservation's id),
+    SAVINGS_PLANS those of the plans' lines, COST_AND_USAGE (the default)
+    all; a dimension AWS does not take in a context is refused."""
+    w = cw
+    c = client(w.srv, w.msp, service="ce")
+    ri_lines = [r for r in w.rows if r[9]]
+    sp_lines = [r for r in w.rows if r[16]]
+    assert values(c, "SUBSCRIPTION_ID", w, Context="RESERVATIONS") == \
+        sorted({r[9].rsplit("/", 1)[-1] for r in ri_lines}) == ["ri-test"]
+    assert values(c, "LINKED_ACCOUNT", w, Context="RESERVATIONS") == \
+        sorted({r[0] for r in ri_lines}) == [w.a1.id]
+    assert values(c, "REGION", w, Context="RESERVATIONS") == ["us-east-1"]
+    assert values(c, "SAVINGS_PLAN_ARN", w, Context="SAVINGS_PLANS") == \
+        sorted({r[16] for r in sp_lines}) == sorted([w.sp_arn, w.sp2_arn])
+    assert values(c, "LINKED_ACCOUNT", w, Context="SAVINGS_PLANS") == \
+        sorted({r[0] for r in sp_lines}) == sorted([w.a2.id, w.stray.id])
+    assert values(c, "LINKED_ACCOUNT", w) == sorted(w.all)
+    assert "ri-test" in values(c, "RESERVATION_ID", w, Context="COST_AND_USAGE")
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-dimension-values", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--dimension", "SUBSCRIPTION_ID",
+                       "--context", "RESERVATIONS")
+    assert rc == 0, err
+    assert [v["Value"] for v in out["DimensionValues"]] == ["ri-test"]
+    # A customer: its accounts' reservations only.
+    assert values(client(w.srv, w.a2, service="ce"), "SUBSCRIPTION_ID", w,
+                  Context="RESERVATIONS") == ["ri-test"]
+    assert values(client(w.srv, w.b1, service="ce"), "SUBSCRIPTION_ID", w,
+                  Context="RESERVATIONS") == []
+    for dim, ctx in (("SUBSCRIPTION_ID", "COST_AND_USAGE"), ("SUBSCRIPTION_ID", None),
+                     ("SERVICE", "RESERVATIONS"), ("RESERVATION_ID", "RESERVATIONS"),
+                     ("INSTANCE_TYPE", "SAVINGS_PLANS")):
+        with pytest.raises(ClientError) as e:
+            c.get_dimension_values(TimePeriod=tp(w), Dimension=dim,
+                                   **({"Context": ctx} if ctx else {}))
+        assert error_of(e)[0] == "ValidationException", (dim, ctx)
+        assert message_of(e) == "Dimension %s is not allowed." % dim
+    with pytest.raises(ClientError) as e:
+        c.get_dimension_values(TimePeriod=tp(w), Dimension="REGION", Context="BUDGETS")
+    assert error_of(e)[0] == "ValidationException"
+
+
+# AWS: GetReservationUtilization GetSavingsPlansUtilizationDetails
+def test_commitment_attributes_replaced_with_their_import(cw):
+    """A commitment's attributes are its import's: a re-delivery of the
+    month that says otherwise replaces them, and the replaced import's
+    are gone."""
+    w = cw
+    first = w.imp["import_id"]
+    assert sorted(sql(w.srv.db, "SELECT kind, arn FROM billing_commitments WHERE import_id = ?",
+                      (first,))) == sorted([
+        ("r", "arn:aws:ec2:us-east-1:%s:reserved-instances/ri-test" % w.a1.id),
+        ("s", w.sp_arn), ("s", w.sp2_arn)])
+    w.ri_end = (w.month + 30 * DAY).isoformat()
+    w.sp_cm[w.sp2_arn]["savings_plan_payment_option"] = "Partial Upfront"
+    w.write_cur()
+    assert w.imp["replaced_import_id"] == first
+    assert sql(w.srv.db, "SELECT count(*) FROM billing_commitments WHERE import_id = ?",
+               (first,))[0][0] == 0
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_reservation_utilization(TimePeriod=tp(w), GroupBy=[
+        {"Type": "DIMENSION", "Key": "SUBSCRIPTION_ID"}])
+    [g] = r["UtilizationsByTime"][0]["Groups"]
+    assert g["Attributes"]["endDateTime"] == w.ri_end + "T00:00:00.000Z"
+    r = c.get_savings_plans_utilization_details(TimePeriod=tp(w), Filter={
+        "Dimensions": {"Key": "SAVINGS_PLAN_ARN", "Values": [w.sp2_arn]}})
+    [d] = r["SavingsPlansUtilizationDetails"]
+    assert d["Attributes"]["PaymentOption"] == "Partial Upfront"
+
+
+# AWS: GetReservationUtilization GetSavingsPlansUtilizationDetails
+def test_commitment_attributes_from_a_legacy_cur(cw):
+    """Legacy CUR's reservation/, pricing/ and savingsPlan/ columns feed the
+    same attributes; a quoted value reads as its text."""
+    w = cw
+    ri = "arn:aws:ec2:us-east-1:%s:reserved-instances/ri-legacy" % w.a1.id
+    sp = "arn:aws:savingsplans::%s:savingsplan/sp-legacy" % w.a2.id
+    cols = ["bill/PayerAccountId", "bill/BillingPeriodStartDate", "lineItem/UsageAccountId",
+            "lineItem/LineItemType", "lineItem/UsageStartDate", "lineItem/ProductCode",
+            "lineItem/UsageType", "lineItem/UnblendedCost", "lineItem/UsageAmount",
+            "lineItem/CurrencyCode", "product/region", "reservation/ReservationARN",
+            "savingsPlan/SavingsPlanARN", "reservation/StartTime", "reservation/EndTime",
+            "reservation/NumberOfReservations", "reservation/UnitsPerReservation",
+            "pricing/PurchaseOption", "savingsPlan/StartTime", "savingsPlan/EndTime",
+            "savingsPlan/PurchaseTerm", "savingsPlan/PaymentOption",
+            "savingsPlan/InstanceTypeFamily"]
+    day = w.days[0].isoformat() + "T00:00:00Z"
+    period = w.month.isoformat() + "T00:00:00Z"
+    lines = [
+        [w.a1.id, "Usage", "AmazonS3", "TimedStorage-ByteHrs", "0.5", "3", "", ""],
+        [w.a1.id, "RIFee", "AmazonEC2", "HeavyUsage:m5.large", "14.4", "240", ri, ""],
+        [w.a2.id, "SavingsPlanRecurringFee", "ComputeSavingsPlans", "ComputeSP:1yrNoUpfront",
+         "1.44", "24", "", sp]]
+    path = os.path.join(w.tmp, "legacy.csv")
+    with open(path, "w") as f:
+        f.write(",".join(cols) + "\n")
+        for acct, lit, prod, ut, cost, usage, ra, sa in lines:
+            cm = ["", "", "", "", "", "", "", "", "", ""]
+            if ra:
+                cm[:5] = ["2026-02-01T00:00:00Z", "2029-02-01T00:00:00Z", "3", "4",
+                          '"All Upfront"']
+            if sa:
+                cm[5:] = ["2026-03-01T00:00:00Z", "2027-03-01T00:00:00Z", "1yr",
+                          '"No Upfront"', "m6g"]
+            f.write(",".join([w.msp.id, period, acct, lit, day, prod, ut, cost, usage, "USD",
+                              "us-east-1", ra, sa] + cm) + "\n")
+    imp = w.ingest(path)
+    assert imp["replaced_import_id"] == w.imp["import_id"], imp
+    assert sorted(sql(w.srv.db, "SELECT kind, arn, attrs FROM billing_commitments "
+                      "WHERE import_id = ?", (imp["import_id"],))) == [
+        ("r", ri, "\x1f".join(["2026-02-01T00:00:00Z", "2029-02-01T00:00:00Z", "",
+                               "All Upfront", "", "3", "4", "", ""])),
+        ("s", sp, "\x1f".join(["2026-03-01T00:00:00Z", "2027-03-01T00:00:00Z", "1yr",
+                               "No Upfront", "", "", "", "", "m6g"]))]
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_reservation_utilization(TimePeriod=tp(w), GroupBy=[
+        {"Type": "DIMENSION", "Key": "SUBSCRIPTION_ID"}])
+    [g] = r["UtilizationsByTime"][0]["Groups"]
+    assert g["Value"] == "ri-legacy"
+    assert {k: g["Attributes"][k] for k in ("startDateTime", "endDateTime",
+                                            "numberOfInstances", "subscriptionType")} == {
+        "startDateTime": "2026-02-01T00:00:00Z", "endDateTime": "2029-02-01T00:00:00Z",
+        "numberOfInstances": "3", "subscriptionType": "All Upfront"}
+    [d] = c.get_savings_plans_utilization_details(TimePeriod=tp(w))[
+        "SavingsPlansUtilizationDetails"]
+    assert d["SavingsPlanArn"] == sp
+    assert {k: d["Attributes"].get(k) for k in ("StartDateTime", "PurchaseTerm",
+                                                "PaymentOption", "InstanceFamily")} == {
+        "StartDateTime": "2026-03-01T00:00:00Z", "PurchaseTerm": "1yr",
+        "PaymentOption": "No Upfront", "InstanceFamily": "m6g"}
+
+
 def attr_arns(attrs):
     """The commitment ARNs of a rollup's attrs (src/billing/attrs.h:
     entries kind 'a', key 'r' or 's')."""
@@ -469,7 +732,7 @@ def test_demo_commitments_are_all_used(tmp_path, fmt):
         m = re.search(r"^\s+msp@payerlink\.example\s+(\d{12})\s.*key (\S+) secret (\S+)",
                       p.stdout, re.M)
         msp = {"AccountId": m.group(1), "AccessKeyId": m.group(2), "SecretAccessKey": m.group(3)}
-        sums, plans = {}, {}
+        sums, plans, ris = {}, {}, set()
         for typ, usage, amo, attrs in sql(
                 db, "SELECT r.line_item_type, r.usage_amount, r.amortized, r.attrs "
                     "FROM billing_rollups r "
@@ -478,6 +741,8 @@ def test_demo_commitments_are_all_used(tmp_path, fmt):
                     "WHERE i.role = 'billing' AND i.payer_id = ?", (msp["AccountId"],)):
             u, a = sums.get(typ, (D(0), D(0)))
             sums[typ] = (u + D(usage) / 10 ** 6, a + D(amo) / 10 ** 9)
+            if typ == "RIFee":
+                ris.add(attr_arns(attrs)["r"])
             arn = attr_arns(attrs).get("s")
             if typ == "SavingsPlanCoveredUsage":
                 assert arn, attrs
@@ -506,6 +771,25 @@ def test_demo_commitments_are_all_used(tmp_path, fmt):
             for arn, used in plans.items():
                 assert got[arn]["UsedCommitment"] == used
                 assert got[arn]["UtilizationPercentage"] == 100
+            # What its fee lines say of each commitment (the demo's
+            # reservation_*, pricing_*, savings_plan_* columns), through
+            # either format: a year from the first of its bill's year.
+            years = {"%d-01-01T00:00:00.000Z" % y for y in
+                     range(int(first[:4]), int(last[:4]) + 2)}
+            for d in r["SavingsPlansUtilizationDetails"]:
+                a = d["Attributes"]
+                assert a["StartDateTime"] in years and a["EndDateTime"] in years, a
+                assert a["StartDateTime"] < a["EndDateTime"]
+                assert (a["PurchaseTerm"], a["PaymentOption"]) == ("1yr", "No Upfront"), a
+            r = c.get_reservation_utilization(TimePeriod={"Start": first, "End": end},
+                                              GroupBy=[{"Type": "DIMENSION",
+                                                        "Key": "SUBSCRIPTION_ID"}])
+            groups = r["UtilizationsByTime"][0]["Groups"]
+            assert {g["Value"] for g in groups} == {a.rsplit("/", 1)[-1] for a in ris} != set()
+            for g in groups:
+                a = g["Attributes"]
+                assert a["startDateTime"] in years and a["endDateTime"] in years, a
+                assert (a["numberOfInstances"], a["subscriptionType"]) == ("1", "No Upfront")
         finally:
             assert s.stop() == 0
     finally:

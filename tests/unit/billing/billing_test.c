@@ -27,6 +27,7 @@ struct collect {
 	int	 rejects;
 	uint64_t lines[32];
 	int	 nrows;
+	struct csv *v;		/* lazy_row()'s scanner */
 };
 
 static int
@@ -163,6 +164,56 @@ TEST(csv_long_rows_cross_64_byte_blocks)
 	snprintf(s, sizeof(s), "\"%s,\"\"\n\",%s,1\n2,3,4\n", big, big);
 	split(s, &rc);
 	CHECK_INT(rc, 0);
+}
+
+/* A row callback that reads column 1 (lazy) only when column 0 says so. */
+static int
+lazy_row(void *arg, const struct csv_field *f, uint64_t line)
+{
+	struct collect	*c = arg;
+	struct csv	*v = c->v;
+
+	c->lines[c->nrows < 32 ? c->nrows : 31] = line;
+	c->nrows++;
+	if (f[0].len == 1 && f[0].p[0] == 'y') {
+		csv_fill_lazy(v);
+		csv_fill_lazy(v);	/* twice: the same */
+		c->len += snprintf(c->out + c->len, sizeof(c->out) - c->len,
+		    "%.*s|%.*s;", (int)f[1].len, f[1].p, (int)f[2].len,
+		    f[2].p);
+	} else
+		c->len += snprintf(c->out + c->len, sizeof(c->out) - c->len,
+		    "-|%.*s;", (int)f[2].len, f[2].p);
+	return (0);
+}
+
+/* A lazy column is found when the row asks for it, on the fast path and
+ * on the slow one (a quoted newline), quoted or not. */
+TEST(csv_lazy_columns)
+{
+	static const char s[] = "y,\"a,b\",1\nn,zz,2\ny,\"two\nlines\",3\n"
+	    "y,,4\ny,\"q\"\"q\",5\n";
+	struct collect	 c;
+	struct csv	*v = xmalloc(sizeof(*v));
+	int		 ref;
+
+	for (ref = 0; ref < 2; ref++) {
+		memset(&c, 0, sizeof(c));
+		csv_init(v, 3, 1);
+		csv_want(v, 0, 0);
+		csv_want_lazy(v, 1, 1);
+		csv_want(v, 2, 2);
+		c.v = v;
+		v->row = lazy_row;
+		v->reject = collect_reject;
+		v->arg = &c;
+		CHECK(ref ? csv_scan_ref(v, s, sizeof(s) - 1, 1) >= 0 :
+		    csv_scan(v, s, sizeof(s) - 1, 1) >= 0);
+		CHECK_STR(c.out, "a,b|1;-|2;two\nlines|3;|4;q\"q|5;");
+		CHECK_INT(c.nrows, 5);
+		csv_release(v);
+	}
+	xfree(v);
 }
 
 TEST(csv_errors)

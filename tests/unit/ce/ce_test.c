@@ -55,6 +55,23 @@ TEST(ce_names)
 	CHECK_INT(ce_dim_parse("LINKED_ACCOUNT"), CE_LINKED_ACCOUNT);
 	CHECK_INT(ce_dim_parse("linked_account"), -1);
 	CHECK_STR(ce_dim_name(CE_RECORD_TYPE), "RECORD_TYPE");
+	/* Where AWS takes a name (names.c). */
+	CHECK_INT(ce_dim_lookup("RESERVATION_ID", CE_USE_GROUP),
+	    CE_RESERVATION_ID);
+	CHECK_INT(ce_dim_lookup("SAVINGS_PLAN_ARN", CE_USE_FILTER),
+	    CE_SAVINGS_PLAN_ARN);
+	CHECK_INT(ce_dim_lookup("RESOURCE_ID", CE_USE_GROUP), CE_DIM_REFUSED);
+	CHECK_INT(ce_dim_lookup("RESOURCE_ID", CE_USE_GROUP_RES),
+	    CE_RESOURCE_ID);
+	CHECK_INT(ce_dim_lookup("SUBSCRIPTION_ID", CE_USE_FILTER),
+	    CE_DIM_REFUSED);
+	CHECK_INT(ce_dim_lookup("SUBSCRIPTION_ID", CE_USE_RESERVATIONS),
+	    CE_RESERVATION_ID);
+	CHECK_INT(ce_dim_lookup("SERVICE", CE_USE_RESERVATIONS),
+	    CE_DIM_REFUSED);
+	CHECK_INT(ce_dim_lookup("PAYMENT_OPTION", CE_USE_SAVINGS_PLANS),
+	    CE_DIM_NOT_KEPT);
+	CHECK_INT(ce_dim_lookup("Nope", CE_USE_FILTER), CE_DIM_REFUSED);
 }
 
 /* A mark belongs to the scope that made it: another scope marking the same
