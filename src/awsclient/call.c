@@ -280,6 +280,9 @@ call_error(const struct call *c, int status, const char *body, size_t len,
 	if (x.msg[0] == '\0')
 		snprintf(x.msg, sizeof(x.msg), "%s", code != NULL ? code :
 		    "an error without a message");
+	/* The server's message was cut to x.msg: a secret it echoed may end
+	 * there cut short, to be followed by more text below. */
+	scrub(x.msg, sizeof(x.msg), c->secrets, CALL_MAX_SECRETS);
 	buf_init(&b, 0);
 	/* AWS: an AccessDenied names the refused action; say it first. */
 	buf_printf(&b, code_class(code, status) == ERR_DENIED ? "%s refused: "
