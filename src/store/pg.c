@@ -30,6 +30,7 @@
  *   are ERR_CONFLICT, as SQLITE_CONSTRAINT is in sqlite.c.
  */
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,32 @@ conn_revive(struct pgconn *c, struct err *e)
 }
 
 /*
+ * An idle connection has nothing to read unless the server went away
+ * (its farewell and end of file are waiting): reading them now marks the
+ * connection dead before a command is sent on it, so that a write outside
+ * a transaction, which is never sent twice, finds it reconnected.
+ */
+static void
+conn_read_farewell(struct pgconn *c)
+{
+	struct pollfd	 pfd;
+	int		 i;
+
+	if (PQisBusy(c->conn))
+		return;		/* a result is still streaming */
+	/* The farewell is one read, the end of file the next. */
+	for (i = 0; i < 4 && PQstatus(c->conn) == CONNECTION_OK; i++) {
+		pfd.fd = PQsocket(c->conn);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (pfd.fd < 0 || poll(&pfd, 1, 0) != 1 ||
+		    !PQconsumeInput(c->conn))
+			break;
+		(void)PQisBusy(c->conn);	/* parses what was read */
+	}
+}
+
+/*
  * A command failed on a connection that turned out to be dead (idle
  * while the server restarted), outside a transaction: 1 when it was
  * reconnected and the command, which changed nothing, may run again; -1
@@ -206,6 +233,8 @@ pg_conn_get(struct store *st, struct err *e)
 	if ((c = pthread_getspecific(pg->key)) != NULL) {
 		/* Reconnect a broken connection, unless a transaction was
 		 * open on it: that one is lost and its caller must know. */
+		if (c->depth == 0)
+			conn_read_farewell(c);
 		if (PQstatus(c->conn) == CONNECTION_BAD && c->depth == 0 &&
 		    conn_revive(c, e) == -1)
 			return (NULL);

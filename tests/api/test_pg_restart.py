@@ -141,3 +141,24 @@ def test_idle_connections_survive_a_quick_restart():
         assert "reconnecting" in s.log.read()
     finally:
         assert s.stop() == 0
+
+
+def test_first_command_a_write_after_a_restart():
+    """The first command of each worker after the restart is a write
+    outside a transaction (the emulator's clock), which payerlink never
+    sends twice: the dead connection must be found before it is sent.
+    Seen in CI when a session-wide server outlived this file's restarts."""
+    s = Server("--emulator", "--threads", "4")
+    try:
+        with ThreadPoolExecutor(PARALLEL) as ex:
+            list(ex.map(lambda _: s.advance(0), range(PARALLEL)))
+        p = subprocess.run([os.path.join(ROOT, "tools", "pg-test-cluster.sh"),
+                            "restart", CLUSTER], capture_output=True, text=True,
+                           timeout=120)
+        assert p.returncode == 0, p.stdout + p.stderr
+        with ThreadPoolExecutor(PARALLEL) as ex:
+            list(ex.map(lambda _: s.advance(60), range(PARALLEL)))
+        s.log.seek(0)
+        assert "reconnecting" in s.log.read()
+    finally:
+        assert s.stop() == 0
