@@ -710,6 +710,12 @@ def test_anomalies_through_the_api(srv, new_account, tmp_path):
     # Customer B sees none of it; nobody has subscriptions.
     assert client(srv, w.b1, service="ce").get_anomalies(DateInterval=interval)["Anomalies"] == []
     assert c.get_anomaly_subscriptions()["AnomalySubscriptions"] == []
+    rc, out, err = aws(srv, w.a1, "ce", "get-anomaly-monitors")
+    assert rc == 0, err
+    assert [m["MonitorArn"] for m in out["AnomalyMonitors"]] == [arn]
+    rc, out, err = aws(srv, w.a1, "ce", "get-anomaly-subscriptions", "--monitor-arn", arn)
+    assert rc == 0, err
+    assert out["AnomalySubscriptions"] == []
     with pytest.raises(ClientError) as exc:
         c.get_anomaly_monitors(MonitorArnList=["arn:aws:ce::%s:anomalymonitor/nope" % w.a1.id])
     assert error_of(exc)[0] == "UnknownMonitorException"
