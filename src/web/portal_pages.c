@@ -314,6 +314,21 @@ whose_card(struct ctx *c, const struct ce_scope *sc, int64_t s, int64_t end)
 	buf_adds(c->b, "</tbody></table></section>");
 }
 
+/* An earlier payer is named when it is one of the customer's own
+ * accounts (its organization's management account, before a billing
+ * transfer); another organization's stays a bare id, as AWS shows a
+ * member its management account. */
+static void
+html_payer(struct ctx *c, const struct ce_scope *sc, const char *payer_id)
+{
+	const char	*owner = ce_scope_owner(sc, payer_id);
+
+	if (owner != NULL && strcmp(owner, sc->customer_id) == 0)
+		html_account(c, payer_id);
+	else
+		html_escape(c->b, payer_id);
+}
+
 /* A customer's months before the MSP, from the cost files it handed
  * over (reference imports): shown, never billed. */
 static void
@@ -346,7 +361,7 @@ history_card(struct ctx *c, const struct ce_scope *sc, int64_t today)
 		buf_adds(c->b, "<tr><td>");
 		html_escape(c->b, h[i].period);
 		buf_adds(c->b, "</td><td>");
-		html_escape(c->b, h[i].payer_id);
+		html_payer(c, sc, h[i].payer_id);
 		buf_adds(c->b, "</td><td class=\"num\">");
 		money_html(c->b, h[i].unblended);
 		buf_adds(c->b, "</td></tr>");

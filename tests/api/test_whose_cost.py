@@ -280,7 +280,11 @@ def test_demo_tells_the_truth(tmp_path):
             assert g.sign_in("portal@globex-member.example", "portal-demo-1")[0] == 303
             st, _, page = g.req("GET", "/portal")
             assert st == 200 and 'id="history"' in page and "Before Demo MSP" in page
-            assert keys["oldpayer@other.example"]["AccountId"] in page
+            old = keys["oldpayer@other.example"]["AccountId"]
+            hist = page[page.index('id="history"'):]
+            hist = hist[:hist.index("</section>")]
+            # Another organization's management account: its id only.
+            assert old in hist and "Other Payer" not in hist
             # Hooli's analytics account joined mid-month: that month's
             # invoice starts on the join day, and Hooli sees the first
             # part of the month as history.
@@ -288,6 +292,15 @@ def test_demo_tells_the_truth(tmp_path):
             assert h.sign_in("portal@hooli.example", "portal-demo-1")[0] == 303
             st, _, page = h.req("GET", "/portal")
             assert 'id="history"' in page
+            # Its own account paid before: named, with its id.
+            (own,) = sql(db, "SELECT DISTINCT i.payer_id FROM billing_imports i JOIN "
+                             "customer_accounts ca ON ca.account_id = i.payer_id JOIN "
+                             "customers c ON c.id = ca.customer_id WHERE i.role = "
+                             "'reference' AND c.name = 'Hooli'")
+            (name,) = sql(db, "SELECT name FROM accounts WHERE id = ?", own)[0]
+            hist = page[page.index('id="history"'):]
+            hist = hist[:hist.index("</section>")]
+            assert "%s <small>%s</small>" % (name, own[0]) in hist, hist
         finally:
             assert s.stop() == 0
     finally:
