@@ -43,6 +43,8 @@ struct report {
 	figs_fn			 figs;		/* what SortBy can name */
 	int			 keyed;		/* groups are commitments: the
 						   lines of none are no group */
+	int			 plans;		/* Filter: the Savings Plans
+						   dimensions (AWS's list) */
 };
 
 /* SortBy {Key, SortOrder}: the figure to order by (-1: none, the time
@@ -199,7 +201,8 @@ in_report(struct aws_req *r, const struct report *rep, int64_t *start,
 	} else
 		*gran = g != NULL && strcmp(g, "MONTHLY") == 0 ? CE_MONTHLY :
 		    CE_DAILY;
-	return (ce_wire_filter(r, filter, e));
+	return (rep->plans ? ce_wire_filter_of(r, CE_USE_SAVINGS_PLANS, filter,
+	    e) : ce_wire_filter(r, filter, e));
 }
 
 /* MaxResults (1..) and the page token: the first item of this page. */
@@ -217,15 +220,18 @@ in_paging(struct aws_req *r, const struct report *rep, uint64_t *hash,
 	return (ce_wire_token_in(r, rep->token, *hash, off, e));
 }
 
+/* The sums of the caller's view; a Filter on a plan's own attributes
+ * becomes one on the ARNs of the plans that have them. */
 static int
 run(struct aws_req *r, int64_t start, int64_t end, enum ce_gran gran,
-    int group, const struct ce_expr *filter, struct ce_commit_result *res,
+    int group, struct ce_expr *filter, struct ce_commit_result *res,
     struct err *e)
 {
 	struct ce_scope	 sc;
 
 	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
-	    e) == -1)
+	    e) == -1 || ce_plan_filter(r->store, r->arena, &sc, start, end,
+	    filter, e) == -1)
 		return (-1);
 	return (ce_commit_run(r->store, r->arena, &sc, start, end, gran, group,
 	    filter, res, e));
@@ -475,7 +481,7 @@ aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 {
 	static const char *const groups[] = { "SUBSCRIPTION_ID", NULL };
 	static const struct report rep = { "GetReservationUtilization", groups,
-	    "NextPageToken", 1000, ri_figs, 1 };
+	    "NextPageToken", 1000, ri_figs, 1, 0 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct cov_arg		 ca;
@@ -588,7 +594,7 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 	    "INVOICING_ENTITY", "LINKED_ACCOUNT", "OPERATING_SYSTEM",
 	    "PLATFORM", "REGION", "TENANCY", NULL };
 	static const struct report rep = { "GetReservationCoverage", groups,
-	    "NextPageToken", 2000, cov_figs, 0 };
+	    "NextPageToken", 2000, cov_figs, 0, 0 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct cov_arg		 ca;
@@ -688,7 +694,7 @@ aws_ce_get_savings_plans_utilization(struct aws_req *r, struct err *e)
 {
 	/* Sorts by the figures AWS lists, of each period. */
 	static const struct report rep = { "GetSavingsPlansUtilization", NULL,
-	    "NextToken", 1000000, sp_figs, 0 };
+	    "NextToken", 1000000, sp_figs, 0, 1 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	enum ce_gran		 gran;
@@ -734,9 +740,36 @@ spd_json(const struct ce_commit *c, int want, json_t *o)
 	return (o);
 }
 
+/*
+ * A plan's fees under AWS's names (HourlyCommitment, RecurringHourlyFee,
+ * UpfrontFee: the Attributes of a SavingsPlansUtilizationDetail as AWS's
+ * answers show them, docs/billing.md "AWS's names"), from its attrs.
+ */
+static void
+plan_fees_set(json_t *o, const char *attrs)
+{
+	int64_t		 hourly, recurring, upfront;
+	unsigned	 have = ce_plan_fees(attrs, &hourly, &recurring,
+			    &upfront);
+	char		 v[48];
+
+	if (have & CE_FEE_HOURLY) {
+		money_format(hourly, MONEY_DIGITS, v, sizeof(v));
+		json_object_set_new(o, "HourlyCommitment", json_string(v));
+	}
+	if (have & CE_FEE_RECURRING) {
+		money_format(recurring, MONEY_DIGITS, v, sizeof(v));
+		json_object_set_new(o, "RecurringHourlyFee", json_string(v));
+	}
+	if (have & CE_FEE_UPFRONT) {
+		money_format(upfront, MONEY_DIGITS, v, sizeof(v));
+		json_object_set_new(o, "UpfrontFee", json_string(v));
+	}
+}
+
 /* A SavingsPlansUtilizationDetail: the plan's ARN, what its lines say of
- * it (its fee line's account, the account's name, region, type) and its
- * figures. */
+ * it (its fee line's account, the account's name, region, type, its
+ * fees) and its figures. */
 static json_t *
 spd_item(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 {
@@ -760,6 +793,7 @@ spd_item(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 		attr_set(attr, "Region", at->region);
 		attr_set(attr, "SavingsPlansType", at->sp_type);
 		commitment_set(sa->r, attr, at->commitment, sp_names, NULL);
+		plan_fees_set(attr, at->commitment);
 		json_object_set_new(o, "Attributes", attr);
 	}
 	return (spd_json(item_sums(res, b, k), sa->want, o));
@@ -770,7 +804,7 @@ aws_ce_get_savings_plans_utilization_details(struct aws_req *r, struct err *e)
 {
 	static const struct report rep = {
 	    "GetSavingsPlansUtilizationDetails", NULL, "NextToken", 20,
-	    sp_figs, 1 };
+	    sp_figs, 1, 1 };
 	static const char *const types[] = { "ATTRIBUTES", "UTILIZATION",
 	    "AMORTIZED_COMMITMENT", "SAVINGS", NULL };
 	struct ce_commit_result	 res;
@@ -876,7 +910,7 @@ aws_ce_get_savings_plans_coverage(struct aws_req *r, struct err *e)
 	static const char *const groups[] = { "INSTANCE_FAMILY", "REGION",
 	    "SERVICE", NULL };
 	static const struct report rep = { "GetSavingsPlansCoverage", groups,
-	    "NextToken", 20, spcov_sort_figs, 0 };
+	    "NextToken", 20, spcov_sort_figs, 0, 0 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct spcov_arg	 sa;

@@ -176,8 +176,8 @@ in_attr_leaf(struct aws_req *r, json_t *v, enum ce_dim kind,
 }
 
 static int
-in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
-    struct ce_expr **out, struct err *e)
+in_expr(struct aws_req *r, json_t *j, enum ce_use use, int depth,
+    size_t *nodes, struct ce_expr **out, struct err *e)
 {
 	struct ce_expr	*x;
 	json_t		*v, *dims;
@@ -215,7 +215,7 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 		const char **sv;
 
 		/* RESOURCE_ID: in_filter() knows where. */
-		if ((d = in_dim(key, CE_USE_FILTER_RES, e)) < 0)
+		if ((d = in_dim(key, use, e)) < 0)
 			return (-1);
 		if (mo != NULL && json_is_array(mo))
 			for (i = 0; i < json_array_size(mo); i++) {
@@ -254,7 +254,8 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 		x->op = CE_NOT;
 		x->nkids = 1;
 		x->kids = arena_alloc(r->arena, sizeof(*x->kids));
-		if (in_expr(r, v, depth + 1, nodes, &x->kids[0], e) == -1)
+		if (in_expr(r, v, use, depth + 1, nodes, &x->kids[0],
+		    e) == -1)
 			return (-1);
 	} else if (((v = json_object_get(j, "And")) != NULL &&
 	    !json_is_null(v)) || ((dims = json_object_get(j, "Or")) != NULL &&
@@ -266,8 +267,8 @@ in_expr(struct aws_req *r, json_t *j, int depth, size_t *nodes,
 		x->nkids = json_array_size(v);
 		x->kids = arena_alloc(r->arena, x->nkids * sizeof(*x->kids));
 		for (i = 0; i < x->nkids; i++)
-			if (in_expr(r, json_array_get(v, i), depth + 1, nodes,
-			    &x->kids[i], e) == -1)
+			if (in_expr(r, json_array_get(v, i), use, depth + 1,
+			    nodes, &x->kids[i], e) == -1)
 				return (-1);
 	} else {
 		json_object_foreach(j, k, v)
@@ -306,7 +307,7 @@ in_filter(struct aws_req *r, int resources, struct ce_expr **out,
 	*out = NULL;
 	if (f == NULL || json_is_null(f))
 		return (0);
-	if (in_expr(r, f, 1, &nodes, out, e) == -1)
+	if (in_expr(r, f, CE_USE_FILTER_RES, 1, &nodes, out, e) == -1)
 		return (-1);
 	if (!resources && expr_uses(*out, CE_RESOURCE_ID))
 		return (bad(e, NOT_ALLOWED, "RESOURCE_ID"));
@@ -823,7 +824,15 @@ list_values(struct aws_req *r, enum ce_dim kind, const char *key,
 	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
 	    e) == -1)
 		return (-1);
-	if (metric >= 0) {
+	/* A Savings Plan's own attributes: by name (no line has them,
+	 * so no metric sorts them). */
+	if (kind == CE_PAYMENT_OPTION || kind == CE_INSTANCE_TYPE_FAMILY) {
+		if (ce_plan_values(r->store, r->arena, &sc, kind, start, end,
+		    filter, search, vals, &n, e) == -1 ||
+		    page_of(*off, max, n, stop, e) == -1)
+			return (-1);
+		metric = -1;
+	} else if (metric >= 0) {
 		*off = 0;
 		if (ce_attr_values_by(r->store, r->arena, &sc, kind, key,
 		    start, end, filter, (enum ce_metric)metric, desc, vals,
@@ -1397,4 +1406,17 @@ int
 ce_wire_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
 {
 	return (in_filter(r, 0, out, e));
+}
+
+int
+ce_wire_filter_of(struct aws_req *r, enum ce_use use, struct ce_expr **out,
+    struct err *e)
+{
+	json_t	*f = json_object_get(r->in, "Filter");
+	size_t	 nodes = 0;
+
+	*out = NULL;
+	if (f == NULL || json_is_null(f))
+		return (0);
+	return (in_expr(r, f, use, 1, &nodes, out, e));
 }

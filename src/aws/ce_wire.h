@@ -20,6 +20,10 @@ int	ce_wire_interval(struct aws_req *, const char *member, int64_t *start,
 /* The request's Filter (NULL when absent); ValidationException. */
 int	ce_wire_filter(struct aws_req *, struct ce_expr **out /* OUT */,
 	    struct err *);
+/* The Filter with the dimensions AWS takes where use says (the Savings
+ * Plans reports: CE_USE_SAVINGS_PLANS). */
+int	ce_wire_filter_of(struct aws_req *, enum ce_use,
+	    struct ce_expr **out /* OUT */, struct err *);
 /* {"Amount": exact decimal of v at 10^-digits, "Unit": unit}. */
 json_t	*ce_wire_amount(int64_t v, int digits, const char *unit);
 /* v at 10^-digits as an exact decimal string (a JSON string). */

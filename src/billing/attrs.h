@@ -108,6 +108,12 @@ enum commit_field {
 	CF_UNITS,	/* reservation/UnitsPerReservation */
 	CF_REGION,	/* savingsPlan/Region */
 	CF_FAMILY,	/* savingsPlan/InstanceTypeFamily */
+	/* A Savings Plan's fee line's savingsPlan/TotalCommitmentToDate,
+	 * lineItem/UnblendedCost and lineItem/UsageAmount, the three from
+	 * one SavingsPlanRecurringFee line: its hourly commitment and
+	 * recurring hourly fee are the first two over the third
+	 * (ce_plan_fees()). Columns the ingest reads on every line. */
+	CF_SP_COMMIT, CF_SP_FEE, CF_SP_HOURS,
 	COMMIT_NFIELDS
 };
 #define COMMIT_FIELD_MAX	64

@@ -3,12 +3,15 @@
  * What a delivery's lines say of its reservations and Savings Plans
  * (billing/attrs.h, enum commit_field): start and end, term, payment
  * option, offering class or type, number of reservations and units,
- * region and instance family, per ARN. Only the lines that name an ARN
+ * region and instance family, a plan's fee line's commitment, cost and
+ * hours, per ARN. Only the lines that name an ARN
  * come here, and they read these columns only then (csv_want_lazy()).
  */
 #include <string.h>
 
 #include "billing/ingest_internal.h"
+#include "billing/money.h"
+#include "billing/parquet.h"
 #include "core/xmalloc.h"
 
 #define SLOTS	(2 * INGEST_COMMITMENTS_MAX)	/* a power of two */
@@ -18,14 +21,21 @@ static const int ri_slot[COMMIT_NFIELDS] = {
 	[CF_START] = S_RI_START, [CF_END] = S_RI_END, [CF_TERM] = S_RI_TERM,
 	[CF_PAYMENT] = S_RI_PAYMENT, [CF_CLASS] = S_RI_CLASS,
 	[CF_COUNT] = S_RI_COUNT, [CF_UNITS] = S_RI_UNITS,
-	[CF_REGION] = -1, [CF_FAMILY] = -1
+	[CF_REGION] = -1, [CF_FAMILY] = -1,
+	[CF_SP_COMMIT] = -1, [CF_SP_FEE] = -1, [CF_SP_HOURS] = -1
 };
 static const int sp_slot[COMMIT_NFIELDS] = {
 	[CF_START] = S_SP_START, [CF_END] = S_SP_END, [CF_TERM] = S_SP_TERM,
 	[CF_PAYMENT] = S_SP_PAYMENT, [CF_CLASS] = S_SP_TYPE,
 	[CF_COUNT] = -1, [CF_UNITS] = -1,
-	[CF_REGION] = S_SP_REGION, [CF_FAMILY] = S_SP_FAMILY
+	[CF_REGION] = S_SP_REGION, [CF_FAMILY] = S_SP_FAMILY,
+	[CF_SP_COMMIT] = S_SP_TOTAL, [CF_SP_FEE] = S_UNBLENDED,
+	[CF_SP_HOURS] = S_USAGE
 };
+_Static_assert(S_SP_TOTAL < 32 && S_UNBLENDED < 32 && S_USAGE < 32,
+    "the fee figures' slots are bits of struct worker's nums");
+/* The fields taken from a fee line only, together (attrs.h). */
+#define FEE_FIELDS	(1u << CF_SP_COMMIT | 1u << CF_SP_FEE | 1u << CF_SP_HOURS)
 
 void
 ingest_commitments_init(struct commitments *cm)
@@ -91,10 +101,15 @@ note(struct worker *w, const struct csv_field *f, const struct csv_field *x,
     char kind)
 {
 	static const char	 sp[] = ":savingsplans:";
+	static const char	 fl[] = "SavingsPlanRecurringFee";
 	struct commitments	*cm = &w->ing->cm;
 	struct commitment	*c;
 	const int		*slot;
+	const struct csv_field	*v;
+	struct csv_field	 t;
+	char			 num[48];
 	unsigned		 want = 0;
+	int			 fee;
 	uint64_t		 h;
 	size_t			 len = x->len, i, n;
 
@@ -109,20 +124,41 @@ note(struct worker *w, const struct csv_field *f, const struct csv_field *x,
 		return;
 	slot = kind == ATTRS_ARN_SP[0] ? sp_slot : ri_slot;
 	csv_fill_lazy(&w->c);
+	/* A plan's fee figures are those of one SavingsPlanRecurringFee
+	 * line (its covered usage has a cost and hours of its own). */
+	fee = kind == ATTRS_ARN_SP[0] && f[S_LITYPE].len == sizeof(fl) - 1 &&
+	    memcmp(f[S_LITYPE].p, fl, sizeof(fl) - 1) == 0;
 	pthread_mutex_lock(&cm->lock);
 	if ((c = find(cm, kind, x->p, len, h)) != NULL) {
+		fee = fee && (c->have & FEE_FIELDS) == 0;
 		for (i = 0; i < COMMIT_NFIELDS; i++) {
 			if (slot[i] < 0 || w->col_of[slot[i]] < 0)
 				continue;
 			want |= 1u << i;
-			if ((c->have & 1u << i) || empty(&f[slot[i]]))
+			if ((c->have & 1u << i) || empty(&f[slot[i]]) ||
+			    ((FEE_FIELDS & 1u << i) && !fee))
 				continue;
-			n = f[slot[i]].len < COMMIT_FIELD_MAX ?
-			    f[slot[i]].len : COMMIT_FIELD_MAX;
-			memcpy(c->f[i], f[slot[i]].p, n);
+			v = &f[slot[i]];
+			/* Parquet numbers (the fee figures' slots, below
+			 * 32) come converted, not as text (parquet.h). */
+			if ((FEE_FIELDS & 1u << i) &&
+			    (w->nums >> slot[i] & 1) &&
+			    parquet_num_of(v)->ok) {
+				t.len = money_format(parquet_num_of(v)->v9,
+				    MONEY_DIGITS, num, sizeof(num));
+				t.p = num;
+				v = &t;
+			}
+			n = v->len < COMMIT_FIELD_MAX ? v->len :
+			    COMMIT_FIELD_MAX;
+			memcpy(c->f[i], v->p, n);
 			c->f[i][n] = '\0';
 			c->have |= 1u << i;
 		}
+		/* One fee line gives them, or none (an empty one is
+		 * not looked for on the others). */
+		if (fee)
+			c->have |= want & FEE_FIELDS;
 		if ((c->have & want) == want)
 			w->cm_done[h % 64] = h;
 	}

@@ -63,7 +63,13 @@ enum ce_dim {
 	/* Not dimensions: a group or filter by a resource tag's or a cost
 	 * category's value, the key naming which (ce_query.group_key,
 	 * ce_expr.key). */
-	CE_TAG = CE_NDIMS, CE_COST_CATEGORY
+	CE_TAG = CE_NDIMS, CE_COST_CATEGORY,
+	/* Not dimensions of a line either: a Savings Plan's own payment
+	 * option and instance family (billing_commitments, attrs.h's
+	 * CF_PAYMENT, CF_FAMILY), which the Savings Plans reports filter
+	 * by; ce_plan_filter() turns them into SAVINGS_PLAN_ARN leaves
+	 * before a scan. */
+	CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY
 };
 
 #define CE_GROUP_MAX		2
@@ -97,7 +103,9 @@ enum ce_use {
 #define CE_DIM_NOT_KEPT	(-2)	/* AWS takes it; the rollups keep no such
 				   values */
 /* AWS's name in use -> the dimension, CE_DIM_REFUSED or CE_DIM_NOT_KEPT
- * ("SUBSCRIPTION_ID" in CE_USE_RESERVATIONS is CE_RESERVATION_ID). */
+ * ("SUBSCRIPTION_ID" in CE_USE_RESERVATIONS is CE_RESERVATION_ID;
+ * "PAYMENT_OPTION", "INSTANCE_TYPE_FAMILY" in CE_USE_SAVINGS_PLANS are
+ * CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY). */
 int		 ce_dim_lookup(const char *, enum ce_use);
 /* The names use takes, ", "-separated in AWS's order (its messages). */
 const char	*ce_dim_valid(struct arena *, enum ce_use);
@@ -330,6 +338,36 @@ int	ce_commit_run(struct store *, struct arena *, const struct ce_scope *,
 	    int64_t start, int64_t end, enum ce_gran, int group,
 	    const struct ce_expr *filter, struct ce_commit_result *out /* OUT */,
 	    struct err *);
+/*
+ * A Savings Plan's own attributes (CE_PAYMENT_OPTION,
+ * CE_INSTANCE_TYPE_FAMILY) are known per ARN, not per line: the plans
+ * considered are those with lines in [start, end) in scope. ce_plan_filter
+ * rewrites each leaf of x naming one into a SAVINGS_PLAN_ARN leaf of the
+ * plans whose attribute is one of its values (none: a leaf matching
+ * nothing); x NULL or without such leaves is left as it is.
+ * ce_plan_values gives the distinct values of dim of the plans whose
+ * lines filter keeps, sorted, those containing search (case-insensitive;
+ * NULL: all).
+ */
+int	ce_plan_filter(struct store *, struct arena *, const struct ce_scope *,
+	    int64_t start, int64_t end, struct ce_expr *x, struct err *);
+int	ce_plan_values(struct store *, struct arena *, const struct ce_scope *,
+	    enum ce_dim, int64_t start, int64_t end,
+	    const struct ce_expr *filter, const char *search,
+	    const char ***out /* OUT */, size_t *n_out /* OUT */,
+	    struct err *);
+/*
+ * A Savings Plan's hourly commitment, recurring hourly fee and upfront fee
+ * in 10^-9 from its attrs (billing/attrs.h: its fee line's
+ * TotalCommitmentToDate, cost and hours; the upfront fee is the hourly
+ * commitment not billed hourly over the term's hours, 8,760 a year).
+ * Returns which are known: CE_FEE_HOURLY | CE_FEE_RECURRING | CE_FEE_UPFRONT.
+ */
+#define CE_FEE_HOURLY		1
+#define CE_FEE_RECURRING	2
+#define CE_FEE_UPFRONT		4
+unsigned ce_plan_fees(const char *attrs, int64_t *hourly /* OUT */,
+	    int64_t *recurring /* OUT */, int64_t *upfront /* OUT */);
 
 /*
  * What Cost Explorer derives from a ce_commit, each report's figures in

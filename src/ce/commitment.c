@@ -16,9 +16,11 @@
  * day), its amounts split so that the days add up exactly. What each
  * figure is: ce.h (struct ce_commit).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "billing/attrs.h"
+#include "billing/money.h"
 #include "ce/internal.h"
 #include "core/xmalloc.h"
 
@@ -447,4 +449,184 @@ ce_sp_cov_of(const struct ce_commit *c, struct ce_sp_cov *o)
 	o->on_demand_cost = c->sp_eligible;
 	o->total = c->sp_used + c->sp_eligible;
 	o->coverage_pct = percent(c->sp_used, o->total);
+}
+
+/* ---- A Savings Plan's own attributes ---------------------------------- */
+
+/* The field of attrs (attrs.h) a plan attribute dimension reads. */
+static int
+plan_field(enum ce_dim d)
+{
+	return (d == CE_PAYMENT_OPTION ? CF_PAYMENT : d == CE_INSTANCE_TYPE_FAMILY ?
+	    CF_FAMILY : -1);
+}
+
+/* Whether x has a leaf of a plan attribute. */
+static int
+names_plan(const struct ce_expr *x)
+{
+	size_t	 i;
+
+	if (x == NULL)
+		return (0);
+	if (x->op == CE_DIMS)
+		return (plan_field(x->dim) >= 0);
+	for (i = 0; i < x->nkids; i++)
+		if (names_plan(x->kids[i]))
+			return (1);
+	return (0);
+}
+
+/* Whether field fi of a plan's attrs is one of values. */
+static int
+plan_has(const char *attrs, int fi, const char *const *values, size_t n)
+{
+	const char	*f[COMMIT_NFIELDS];
+	size_t		 len[COMMIT_NFIELDS], i;
+
+	commit_attrs_split(attrs, f, len);
+	for (i = 0; i < n; i++)
+		if (len[fi] > 0 && strlen(values[i]) == len[fi] &&
+		    memcmp(values[i], f[fi], len[fi]) == 0)
+			return (1);
+	return (0);
+}
+
+/* Rewrites the plan attribute leaves of x over the plans of res. */
+static void
+plan_rewrite(struct arena *a, const struct ce_commit_result *res,
+    struct ce_expr *x)
+{
+	const char	**arns;
+	size_t		 i, n = 0;
+	int		 fi;
+
+	if (x->op != CE_DIMS) {
+		for (i = 0; i < x->nkids; i++)
+			plan_rewrite(a, res, x->kids[i]);
+		return;
+	}
+	if ((fi = plan_field(x->dim)) < 0)
+		return;
+	arns = arena_alloc(a, (res->nkeys + 1) * sizeof(*arns));
+	for (i = 0; i < res->nkeys; i++)
+		if (res->keys[i][0] != '\0' && plan_has(
+		    res->kattrs[i].commitment, fi, x->values, x->nvalues))
+			arns[n++] = res->keys[i];
+	x->dim = CE_SAVINGS_PLAN_ARN;
+	x->match = 0;
+	x->values = arns;
+	x->nvalues = n;		/* none: matches no line */
+}
+
+int
+ce_plan_filter(struct store *st, struct arena *a, const struct ce_scope *sc,
+    int64_t start, int64_t end, struct ce_expr *x, struct err *e)
+{
+	struct ce_commit_result	 res;
+
+	if (!names_plan(x))
+		return (0);
+	/* The plans of the period in scope, whatever else x says. */
+	if (ce_commit_run(st, a, sc, start, end, CE_WHOLE, CE_SAVINGS_PLAN_ARN,
+	    NULL, &res, e) == -1)
+		return (-1);
+	plan_rewrite(a, &res, x);
+	return (0);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+int
+ce_plan_values(struct store *st, struct arena *a, const struct ce_scope *sc,
+    enum ce_dim d, int64_t start, int64_t end, const struct ce_expr *filter,
+    const char *search, const char ***out, size_t *n_out, struct err *e)
+{
+	struct ce_commit_result	 res;
+	const char		*f[COMMIT_NFIELDS], **v;
+	size_t			 len[COMMIT_NFIELDS], i, n = 0, k = 0;
+	int			 fi = plan_field(d);
+
+	*out = NULL;
+	*n_out = 0;
+	if (fi < 0 || ce_commit_run(st, a, sc, start, end, CE_WHOLE,
+	    CE_SAVINGS_PLAN_ARN, filter, &res, e) == -1)
+		return (fi < 0 ? 0 : -1);
+	v = arena_alloc(a, (res.nkeys + 1) * sizeof(*v));
+	for (i = 0; i < res.nkeys; i++) {
+		char	*s;
+
+		if (res.keys[i][0] == '\0')
+			continue;
+		commit_attrs_split(res.kattrs[i].commitment, f, len);
+		if (len[fi] == 0)
+			continue;
+		s = arena_alloc(a, len[fi] + 1);
+		memcpy(s, f[fi], len[fi]);
+		s[len[fi]] = '\0';
+		if (search == NULL || strcasestr(s, search) != NULL)
+			v[n++] = s;
+	}
+	qsort(v, n, sizeof(*v), str_cmp);
+	for (i = 0; i < n; i++)
+		if (k == 0 || strcmp(v[k - 1], v[i]) != 0)
+			v[k++] = v[i];
+	*out = v;
+	*n_out = k;
+	return (0);
+}
+
+/* Field fi of attrs as a decimal at 10^-9; -1 when empty or malformed. */
+static int
+plan_num(const char *f[COMMIT_NFIELDS], const size_t len[COMMIT_NFIELDS],
+    int fi, int64_t *v)
+{
+	return (len[fi] > 0 && money_parse_ref(f[fi], len[fi], MONEY_DIGITS,
+	    v) == MONEY_OK ? 0 : -1);
+}
+
+/* x * mul / div, rounded half away from zero. */
+static int64_t
+muldiv(int64_t x, int64_t mul, int64_t div)
+{
+	__int128	 p = (__int128)x * mul;
+
+	return ((int64_t)((p < 0 ? p - div / 2 : p + div / 2) / div));
+}
+
+unsigned
+ce_plan_fees(const char *attrs, int64_t *hourly, int64_t *recurring,
+    int64_t *upfront)
+{
+	const char	*f[COMMIT_NFIELDS];
+	size_t		 len[COMMIT_NFIELDS];
+	int64_t		 commit, fee, hours, years = 0;
+	unsigned	 have = 0;
+
+	*hourly = *recurring = *upfront = 0;
+	commit_attrs_split(attrs, f, len);
+	if (plan_num(f, len, CF_SP_HOURS, &hours) == -1 || hours <= 0)
+		return (0);
+	if (plan_num(f, len, CF_SP_COMMIT, &commit) == 0) {
+		*hourly = muldiv(commit, NANO, hours);
+		have |= CE_FEE_HOURLY;
+	}
+	if (plan_num(f, len, CF_SP_FEE, &fee) == 0) {
+		*recurring = muldiv(fee, NANO, hours);
+		have |= CE_FEE_RECURRING;
+	}
+	/* savingsPlan/PurchaseTerm: "1yr", "3yr". */
+	if (len[CF_TERM] >= 3 && f[CF_TERM][0] >= '1' && f[CF_TERM][0] <= '9' &&
+	    memcmp(f[CF_TERM] + 1, "yr", 2) == 0)
+		years = f[CF_TERM][0] - '0';
+	if ((have & (CE_FEE_HOURLY | CE_FEE_RECURRING)) ==
+	    (CE_FEE_HOURLY | CE_FEE_RECURRING) && years > 0) {
+		*upfront = muldiv(commit - fee, years * 8760 * NANO, hours);
+		have |= CE_FEE_UPFRONT;
+	}
+	return (have);
 }

@@ -70,7 +70,7 @@ static const struct {
 	{ "DEPLOYMENT_OPTION",	NK,			G | GR | F | FR | R },
 	{ "DATABASE_ENGINE",	CE_DATABASE_ENGINE,	G | GR | F | FR },
 	{ "CACHE_ENGINE",	NK,			G | GR | F | FR | R },
-	{ "INSTANCE_TYPE_FAMILY", NK,			G | GR | F | FR | S },
+	{ "INSTANCE_TYPE_FAMILY", NK,			G | GR | F | FR },
 	{ "REGION",		CE_REGION,	   G | GR | F | FR | R | S },
 	{ "BILLING_ENTITY",	CE_BILLING_ENTITY,	G | GR | F | FR },
 	{ "RESERVATION_ID",	CE_RESERVATION_ID,	G | GR | F | FR },
@@ -84,7 +84,12 @@ static const struct {
 	/* AWS's reservation numbers are in no CUR column: a reservation
 	 * is named by its id (docs/billing.md). */
 	{ "SUBSCRIPTION_ID",	CE_RESERVATION_ID,	R },
-	{ "PAYMENT_OPTION",	NK,			S },
+	/* A Savings Plan's own (billing_commitments): in Context
+	 * SAVINGS_PLANS, which is also the Filter of
+	 * GetSavingsPlansUtilization and ...Details (their references list
+	 * the same six names). A name's first row taking the use wins. */
+	{ "PAYMENT_OPTION",	CE_PAYMENT_OPTION,	S },
+	{ "INSTANCE_TYPE_FAMILY", CE_INSTANCE_TYPE_FAMILY, S },
 };
 #undef G
 #undef GR
@@ -100,9 +105,9 @@ ce_dim_lookup(const char *name, enum ce_use use)
 	size_t	 i;
 
 	for (i = 0; i < sizeof(aws_dims) / sizeof(aws_dims[0]); i++)
-		if (strcmp(name, aws_dims[i].name) == 0)
-			return ((aws_dims[i].uses & (1u << use)) != 0 ?
-			    aws_dims[i].dim : CE_DIM_REFUSED);
+		if (strcmp(name, aws_dims[i].name) == 0 &&
+		    (aws_dims[i].uses & (1u << use)) != 0)
+			return (aws_dims[i].dim);
 	return (CE_DIM_REFUSED);
 }
 
@@ -160,6 +165,10 @@ ce_dim_name(enum ce_dim d)
 		return ("TAG");
 	if (d == CE_COST_CATEGORY)
 		return ("COST_CATEGORY");
+	if (d == CE_PAYMENT_OPTION)
+		return ("PAYMENT_OPTION");
+	if (d == CE_INSTANCE_TYPE_FAMILY)
+		return ("INSTANCE_TYPE_FAMILY");
 	return (dim_names[d]);
 }
 
@@ -170,6 +179,10 @@ ce_dim_label(enum ce_dim d)
 		return ("Tag");
 	if (d == CE_COST_CATEGORY)
 		return ("Cost category");
+	if (d == CE_PAYMENT_OPTION)
+		return ("Payment option");
+	if (d == CE_INSTANCE_TYPE_FAMILY)
+		return ("Instance family");
 	return (dim_labels[d]);
 }
 

@@ -39,6 +39,8 @@ HDR = ("bill_payer_account_id,bill_billing_period_start_date,line_item_usage_acc
        "savings_plan_total_commitment_to_date,savings_plan_used_commitment,"
        "savings_plan_savings_plan_a_r_n," + ",".join(CM_COLS) + "\n")
 D = Decimal
+# A Savings Plan's fees in GetSavingsPlansUtilizationDetails' Attributes.
+FEES = ("HourlyCommitment", "RecurringHourlyFee", "UpfrontFee")
 RI_OD, RI_FEE, RI_UPFRONT = D("0.096"), D("0.06"), D("0.02")   # per hour
 SP_OD, SP_RATE, SP_COMMIT = D("0.085"), D("0.05"), D("0.06")
 SP2_RATE, SP2_COMMIT = D("0.01"), D("0.02")
@@ -89,9 +91,12 @@ class Commitments(World):
                            "savings_plan_end_time": "2033-01-01T00:00:00.000Z",
                            "savings_plan_purchase_term": "3yr",
                            "savings_plan_payment_option": "All Upfront"}}
-        for acct, arn, rate, commit, days in (
-                (self.a2.id, self.sp_arn, SP_RATE, SP_COMMIT, self.days),
-                (self.stray.id, self.sp2_arn, SP2_RATE, SP2_COMMIT, self.days[:5])):
+        # a2's plan is No Upfront (its fee line bills the whole
+        # commitment), the stray's All Upfront (its fee line bills
+        # nothing: the commitment was paid up front).
+        for acct, arn, rate, commit, recurring, days in (
+                (self.a2.id, self.sp_arn, SP_RATE, SP_COMMIT, SP_COMMIT, self.days),
+                (self.stray.id, self.sp2_arn, SP2_RATE, SP2_COMMIT, D(0), self.days[:5])):
             for d in days:
                 self.rows.append((acct, "SavingsPlanCoveredUsage", d, "AmazonEC2",
                                   "BoxUsage:c5.large", "OnDemand", 24 * SP_OD, D(24), 24 * SP_OD,
@@ -100,7 +105,7 @@ class Commitments(World):
                                   "BoxUsage:c5.large", "OnDemand", -24 * SP_OD, D(0), D(0),
                                   "", "", "", "", "", "", "", arn))
                 self.rows.append((acct, "SavingsPlanRecurringFee", d, "ComputeSavingsPlans",
-                                  "ComputeSP:1yrNoUpfront", "", 24 * commit, D(24), D(0),
+                                  "ComputeSP:1yrNoUpfront", "", 24 * recurring, D(24), D(0),
                                   "", "", "", "", "", 24 * commit, 24 * rate, arn))
         path = os.path.join(self.tmp, "commit.csv")
         with open(path, "w") as f:
@@ -133,6 +138,16 @@ class Commitments(World):
         if lit == "SavingsPlanRecurringFee":
             return self.sp_cm[arn]
         return {}
+
+    def fees_of(self, arn):
+        """AWS's fee attributes of a plan from its first fee line:
+        TotalCommitmentToDate and cost over its hours, and the commitment
+        not billed hourly over the term's hours (8,760 a year)."""
+        r = next(r for r in self.rows if r[1] == "SavingsPlanRecurringFee" and r[16] == arn)
+        hourly, recurring = r[14] / r[7], r[6] / r[7]
+        years = int(self.sp_cm[arn]["savings_plan_purchase_term"][0])
+        return {"HourlyCommitment": str(hourly), "RecurringHourlyFee": str(recurring),
+                "UpfrontFee": str((hourly - recurring) * years * 8760)}
 
     def sums(self, accounts, days=None, sp_arn=None):
         """The figures Cost Explorer should give, from the rows written
@@ -452,10 +467,17 @@ def test_savings_plans_utilization_details(cw):
     stray = {"AccountId": w.stray.id, "AccountName": "Stray", "Region": "us-east-1",
              **{names[k]: v for k, v in w.sp_cm[w.sp2_arn].items() if k in names}}
     assert a2["InstanceFamily"] == "c5" and stray["PurchaseTerm"] == "3yr"
+    a2.update(w.fees_of(w.sp_arn))
+    stray.update(w.fees_of(w.sp2_arn))
+    assert dec({k: a2[k] for k in FEES}) == {"HourlyCommitment": SP_COMMIT,
+                                               "RecurringHourlyFee": SP_COMMIT, "UpfrontFee": 0}
+    assert dec({k: stray[k] for k in FEES}) == {"HourlyCommitment": SP2_COMMIT,
+                                                  "RecurringHourlyFee": 0,
+                                                  "UpfrontFee": SP2_COMMIT * 3 * 8760}
     got = {d["SavingsPlanArn"]: d for d in out["SavingsPlansUtilizationDetails"]}
     assert set(got) == {w.sp_arn, w.sp2_arn}
     for arn, attrs in ((w.sp_arn, a2), (w.sp2_arn, stray)):
-        assert got[arn]["Attributes"] == attrs
+        assert dec(got[arn]["Attributes"]) == dec(attrs)
         assert dec({k: v for k, v in got[arn].items() if k != "Attributes"}) == \
             dict(sp_want(w.sums(w.all, sp_arn=arn)), SavingsPlanArn=arn)
     assert D(got[w.sp2_arn]["Utilization"]["UtilizationPercentage"]) == 50
@@ -497,10 +519,107 @@ def test_savings_plans_utilization_details(cw):
     r = cb.get_savings_plans_utilization_details(TimePeriod=tp(w))
     assert r["SavingsPlansUtilizationDetails"] == []
     for bad in ({"SortBy": {"Key": "PurchasedHours"}}, {"DataType": ["HOURS"]},
-                {"Filter": {"Dimensions": {"Key": "PAYMENT_OPTION", "Values": ["x"]}}}):
+                {"Filter": {"Dimensions": {"Key": "SERVICE", "Values": ["x"]}}}):
         with pytest.raises(ClientError) as e:
             c.get_savings_plans_utilization_details(TimePeriod=tp(w), **bad)
         assert error_of(e)[0] == "ValidationException", bad
+
+
+def po(*values):
+    return {"Dimensions": {"Key": "PAYMENT_OPTION", "Values": list(values)}}
+
+
+def fam(*values):
+    return {"Dimensions": {"Key": "INSTANCE_TYPE_FAMILY", "Values": list(values)}}
+
+
+# AWS: GetSavingsPlansUtilization GetSavingsPlansUtilizationDetails GetDimensionValues ValidationException
+def test_savings_plans_by_payment_option_and_instance_family(cw):
+    """PAYMENT_OPTION and INSTANCE_TYPE_FAMILY are a plan's own (what its
+    fee line's savings_plan_payment_option, ..._instance_type_family say):
+    they filter the Savings Plans reports to the plans that have them, and
+    GetDimensionValues gives them in Context SAVINGS_PLANS; elsewhere AWS
+    does not take them (or payerlink keeps no such line values)."""
+    w = cw
+    c = client(w.srv, w.msp, service="ce")
+    opt = {arn: cm["savings_plan_payment_option"] for arn, cm in w.sp_cm.items()}
+    assert opt == {w.sp_arn: "No Upfront", w.sp2_arn: "All Upfront"}
+    for flt, arns in ((po("All Upfront"), [w.sp2_arn]),
+                      (po("No Upfront", "All Upfront"), [w.sp_arn, w.sp2_arn]),
+                      (fam("c5"), [w.sp_arn]),
+                      ({"Not": po("No Upfront")}, [w.sp2_arn]),
+                      ({"And": [po("No Upfront"), {"Dimensions": {
+                          "Key": "LINKED_ACCOUNT", "Values": [w.a2.id]}}]}, [w.sp_arn]),
+                      ({"And": [po("No Upfront"), {"Dimensions": {
+                          "Key": "LINKED_ACCOUNT", "Values": [w.stray.id]}}]}, []),
+                      (po("Partial Upfront"), []), (fam("m5"), [])):
+        # Each plan's lines are its own: the sums of those of the plans kept.
+        want = {k: sum((w.sums(w.all, sp_arn=a)[k] for a in arns), D(0))
+                for k in ("sp_used", "sp_unused", "sp_recurring", "sp_od")}
+        r = c.get_savings_plans_utilization(TimePeriod=tp(w), Filter=flt)
+        if arns:
+            assert dec(r["Total"]) == sp_want(want), flt
+        else:
+            assert D(r["Total"]["Utilization"]["TotalCommitment"]) == 0, flt
+        r = c.get_savings_plans_utilization_details(TimePeriod=tp(w), Filter=flt)
+        assert sorted(d["SavingsPlanArn"] for d in r["SavingsPlansUtilizationDetails"]) == \
+            sorted(arns), flt
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-savings-plans-utilization", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--granularity", "DAILY",
+                       "--filter", json.dumps(po("All Upfront")))
+    assert rc == 0, err
+    assert dec(out["Total"]) == sp_want(w.sums(w.all, sp_arn=w.sp2_arn))
+    assert [dec(d["Utilization"]) for d in out["SavingsPlansUtilizationsByTime"]] == \
+        [sp_want(w.sums(w.all, days=[d], sp_arn=w.sp2_arn))["Utilization"] for d in w.days]
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-savings-plans-utilization-details",
+                       "--time-period", "Start=%(Start)s,End=%(End)s" % tp(w),
+                       "--filter", json.dumps(fam("c5")))
+    assert rc == 0, err
+    assert [d["SavingsPlanArn"] for d in out["SavingsPlansUtilizationDetails"]] == [w.sp_arn]
+    assert out["SavingsPlansUtilizationDetails"][0]["Attributes"]["InstanceFamily"] == "c5"
+    # The values, of the plans the caller sees.
+    assert values(c, "PAYMENT_OPTION", w, Context="SAVINGS_PLANS") == \
+        sorted(set(opt.values()))
+    assert values(c, "PAYMENT_OPTION", w, Context="SAVINGS_PLANS", SearchString="no") == \
+        ["No Upfront"]
+    assert values(c, "INSTANCE_TYPE_FAMILY", w, Context="SAVINGS_PLANS") == ["c5"]
+    assert values(c, "PAYMENT_OPTION", w, Context="SAVINGS_PLANS", Filter={
+        "Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.stray.id]}}) == ["All Upfront"]
+    assert values(client(w.srv, w.a1, service="ce"), "PAYMENT_OPTION", w,
+                  Context="SAVINGS_PLANS") == ["No Upfront"]
+    assert values(client(w.srv, w.b1, service="ce"), "PAYMENT_OPTION", w,
+                  Context="SAVINGS_PLANS") == []
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-dimension-values", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--dimension", "PAYMENT_OPTION",
+                       "--context", "SAVINGS_PLANS")
+    assert rc == 0, err
+    assert [v["Value"] for v in out["DimensionValues"]] == ["All Upfront", "No Upfront"]
+    # A customer filters its own plans only.
+    ca = client(w.srv, w.a1, service="ce")
+    r = ca.get_savings_plans_utilization_details(TimePeriod=tp(w), Filter=po("All Upfront"))
+    assert r["SavingsPlansUtilizationDetails"] == []
+    # Where AWS does not take them, or payerlink keeps no line's value.
+    for call, kw, msg in (
+            (c.get_cost_and_usage, {"Granularity": "MONTHLY", "Metrics": ["UnblendedCost"],
+                                    "Filter": po("No Upfront")},
+             "Dimension PAYMENT_OPTION is not allowed."),
+            (c.get_cost_and_usage, {"Granularity": "MONTHLY", "Metrics": ["UnblendedCost"],
+                                    "Filter": fam("c5")},
+             "Dimension INSTANCE_TYPE_FAMILY is not kept in payerlink's rollups"),
+            (c.get_reservation_utilization, {"Filter": po("No Upfront")},
+             "Dimension PAYMENT_OPTION is not allowed."),
+            (c.get_savings_plans_coverage, {"Filter": po("No Upfront")},
+             "Dimension PAYMENT_OPTION is not allowed."),
+            (c.get_savings_plans_utilization, {"Filter": {"Dimensions": {
+                "Key": "SERVICE", "Values": ["Amazon Elastic Compute Cloud - Compute"]}}},
+             "Dimension SERVICE is not allowed."),
+            (c.get_dimension_values, {"Dimension": "PAYMENT_OPTION"},
+             "Dimension PAYMENT_OPTION is not allowed."),
+            (c.get_dimension_values, {"Dimension": "PAYMENT_OPTION", "Context": "RESERVATIONS"},
+             "Dimension PAYMENT_OPTION is not allowed.")):
+        with pytest.raises(ClientError) as e:
+            call(TimePeriod=tp(w), **kw)
+        assert error_of(e)[0] == "ValidationException" and message_of(e) == msg, kw
 
 
 # AWS's answer to a GroupBy dimension it does not take in GetCostAndUsage
@@ -658,7 +777,7 @@ def test_commitment_attributes_from_a_legacy_cur(cw):
             "reservation/NumberOfReservations", "reservation/UnitsPerReservation",
             "pricing/PurchaseOption", "savingsPlan/StartTime", "savingsPlan/EndTime",
             "savingsPlan/PurchaseTerm", "savingsPlan/PaymentOption",
-            "savingsPlan/InstanceTypeFamily"]
+            "savingsPlan/InstanceTypeFamily", "savingsPlan/TotalCommitmentToDate"]
     day = w.days[0].isoformat() + "T00:00:00Z"
     period = w.month.isoformat() + "T00:00:00Z"
     lines = [
@@ -670,13 +789,13 @@ def test_commitment_attributes_from_a_legacy_cur(cw):
     with open(path, "w") as f:
         f.write(",".join(cols) + "\n")
         for acct, lit, prod, ut, cost, usage, ra, sa in lines:
-            cm = ["", "", "", "", "", "", "", "", "", ""]
+            cm = ["", "", "", "", "", "", "", "", "", "", ""]
             if ra:
                 cm[:5] = ["2026-02-01T00:00:00Z", "2029-02-01T00:00:00Z", "3", "4",
                           '"All Upfront"']
             if sa:
                 cm[5:] = ["2026-03-01T00:00:00Z", "2027-03-01T00:00:00Z", "1yr",
-                          '"No Upfront"', "m6g"]
+                          '"No Upfront"', "m6g", "1.44"]
             f.write(",".join([w.msp.id, period, acct, lit, day, prod, ut, cost, usage, "USD",
                               "us-east-1", ra, sa] + cm) + "\n")
     imp = w.ingest(path)
@@ -684,9 +803,9 @@ def test_commitment_attributes_from_a_legacy_cur(cw):
     assert sorted(sql(w.srv.db, "SELECT kind, arn, attrs FROM billing_commitments "
                       "WHERE import_id = ?", (imp["import_id"],))) == [
         ("r", ri, "\x1f".join(["2026-02-01T00:00:00Z", "2029-02-01T00:00:00Z", "",
-                               "All Upfront", "", "3", "4", "", ""])),
+                               "All Upfront", "", "3", "4", "", "", "", "", ""])),
         ("s", sp, "\x1f".join(["2026-03-01T00:00:00Z", "2027-03-01T00:00:00Z", "1yr",
-                               "No Upfront", "", "", "", "", "m6g"]))]
+                               "No Upfront", "", "", "", "", "m6g", "1.44", "1.44", "24"]))]
     c = client(w.srv, w.msp, service="ce")
     r = c.get_reservation_utilization(TimePeriod=tp(w), GroupBy=[
         {"Type": "DIMENSION", "Key": "SUBSCRIPTION_ID"}])
@@ -700,9 +819,12 @@ def test_commitment_attributes_from_a_legacy_cur(cw):
         "SavingsPlansUtilizationDetails"]
     assert d["SavingsPlanArn"] == sp
     assert {k: d["Attributes"].get(k) for k in ("StartDateTime", "PurchaseTerm",
-                                                "PaymentOption", "InstanceFamily")} == {
+                                                "PaymentOption", "InstanceFamily") + FEES} == {
         "StartDateTime": "2026-03-01T00:00:00Z", "PurchaseTerm": "1yr",
-        "PaymentOption": "No Upfront", "InstanceFamily": "m6g"}
+        "PaymentOption": "No Upfront", "InstanceFamily": "m6g",
+        # savingsPlan/TotalCommitmentToDate and lineItem/UnblendedCost
+        # over lineItem/UsageAmount: 1.44 / 24; No Upfront.
+        "HourlyCommitment": "0.06", "RecurringHourlyFee": "0.06", "UpfrontFee": "0"}
 
 
 def attr_arns(attrs):
@@ -781,6 +903,10 @@ def test_demo_commitments_are_all_used(tmp_path, fmt):
                 assert a["StartDateTime"] in years and a["EndDateTime"] in years, a
                 assert a["StartDateTime"] < a["EndDateTime"]
                 assert (a["PurchaseTerm"], a["PaymentOption"]) == ("1yr", "No Upfront"), a
+                # No Upfront: the fee line bills the whole commitment.
+                f = dec({k: a[k] for k in FEES})
+                assert f["HourlyCommitment"] == f["RecurringHourlyFee"] > 0, a
+                assert f["UpfrontFee"] == 0, a
             r = c.get_reservation_utilization(TimePeriod={"Start": first, "End": end},
                                               GroupBy=[{"Type": "DIMENSION",
                                                         "Key": "SUBSCRIPTION_ID"}])

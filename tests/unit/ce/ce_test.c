@@ -5,6 +5,7 @@
 
 #include "test.h"
 
+#include "billing/attrs.h"
 #include "billing/service.h"
 #include "ce/ce.h"
 #include "portal/portal.h"
@@ -69,9 +70,53 @@ TEST(ce_names)
 	    CE_RESERVATION_ID);
 	CHECK_INT(ce_dim_lookup("SERVICE", CE_USE_RESERVATIONS),
 	    CE_DIM_REFUSED);
+	/* A plan's own attributes: in Context SAVINGS_PLANS (the Savings
+	 * Plans reports' Filter), not in the cost operations'. */
 	CHECK_INT(ce_dim_lookup("PAYMENT_OPTION", CE_USE_SAVINGS_PLANS),
+	    CE_PAYMENT_OPTION);
+	CHECK_INT(ce_dim_lookup("PAYMENT_OPTION", CE_USE_FILTER),
+	    CE_DIM_REFUSED);
+	CHECK_INT(ce_dim_lookup("INSTANCE_TYPE_FAMILY", CE_USE_SAVINGS_PLANS),
+	    CE_INSTANCE_TYPE_FAMILY);
+	CHECK_INT(ce_dim_lookup("INSTANCE_TYPE_FAMILY", CE_USE_FILTER),
 	    CE_DIM_NOT_KEPT);
+	CHECK_INT(ce_dim_lookup("INSTANCE_TYPE_FAMILY", CE_USE_RESERVATIONS),
+	    CE_DIM_REFUSED);
+	CHECK_STR(ce_dim_name(CE_PAYMENT_OPTION), "PAYMENT_OPTION");
 	CHECK_INT(ce_dim_lookup("Nope", CE_USE_FILTER), CE_DIM_REFUSED);
+}
+
+/* A plan's fees from what its fee line said (billing/attrs.h): the hourly
+ * commitment and recurring fee per hour, the upfront fee over the term. */
+TEST(ce_plan_fees_from_the_fee_line)
+{
+	char		 a[COMMIT_ATTRS_MAX];
+	int64_t		 h, r, u;
+	size_t		 i, o = 0;
+	/* Partial Upfront, 3 years: 0.50 an hour, 0.20 of it billed. */
+	const char	*f[COMMIT_NFIELDS] = { [CF_TERM] = "3yr",
+	    [CF_PAYMENT] = "Partial Upfront", [CF_SP_COMMIT] = "12",
+	    [CF_SP_FEE] = "4.8", [CF_SP_HOURS] = "24" };
+
+	for (i = 0; i < COMMIT_NFIELDS; i++)
+		o += (size_t)snprintf(a + o, sizeof(a) - o, "%s%s",
+		    i > 0 ? "\x1f" : "", f[i] != NULL ? f[i] : "");
+	CHECK_INT(ce_plan_fees(a, &h, &r, &u), CE_FEE_HOURLY |
+	    CE_FEE_RECURRING | CE_FEE_UPFRONT);
+	CHECK_INT(h, 500000000);
+	CHECK_INT(r, 200000000);
+	CHECK_INT(u, 300000000LL * 3 * 8760);
+	/* No term: no upfront fee; no hours: nothing; older attrs (nine
+	 * fields): nothing. */
+	f[CF_TERM] = "";
+	for (i = 0, o = 0; i < COMMIT_NFIELDS; i++)
+		o += (size_t)snprintf(a + o, sizeof(a) - o, "%s%s",
+		    i > 0 ? "\x1f" : "", f[i] != NULL ? f[i] : "");
+	CHECK_INT(ce_plan_fees(a, &h, &r, &u), CE_FEE_HOURLY |
+	    CE_FEE_RECURRING);
+	CHECK_INT(ce_plan_fees("a\x1f" "b\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "c", &h, &r,
+	    &u), 0);
+	CHECK_INT(ce_plan_fees("", &h, &r, &u), 0);
 }
 
 /* A mark belongs to the scope that made it: another scope marking the same
