@@ -305,22 +305,6 @@ struct cov_arg {
 
 /* ---- Reservations ----------------------------------------------------- */
 
-/* Whether x has a SERVICE leaf anywhere. */
-static int
-names_service(const struct ce_expr *x)
-{
-	size_t	 i;
-
-	if (x == NULL)
-		return (0);
-	if (x->op == CE_DIMS)
-		return (x->dim == CE_SERVICE);
-	for (i = 0; i < x->nkids; i++)
-		if (names_service(x->kids[i]))
-			return (1);
-	return (0);
-}
-
 /* AWS's reservation reports read EC2 instances unless the Filter names a
  * SERVICE: *filter AND SERVICE = "Amazon Elastic Compute Cloud -
  * Compute" then. */
@@ -331,7 +315,7 @@ ec2_by_default(struct aws_req *r, struct ce_expr **filter)
 	    "Amazon Elastic Compute Cloud - Compute" };
 	struct ce_expr	*leaf, *and;
 
-	if (names_service(*filter))
+	if (ce_expr_names(*filter, CE_SERVICE))
 		return;
 	leaf = arena_zalloc(r->arena, sizeof(*leaf));
 	leaf->op = CE_DIMS;

@@ -282,20 +282,6 @@ in_expr(struct aws_req *r, json_t *j, enum ce_use use, int depth,
 	return (0);
 }
 
-/* Whether x has a leaf of dimension d. */
-static int
-expr_uses(const struct ce_expr *x, enum ce_dim d)
-{
-	size_t	 i;
-
-	if (x->op == CE_DIMS)
-		return (x->dim == d);
-	for (i = 0; i < x->nkids; i++)
-		if (expr_uses(x->kids[i], d))
-			return (1);
-	return (0);
-}
-
 /* The Filter; RESOURCE_ID only where AWS takes it (resources). */
 static int
 in_filter(struct aws_req *r, int resources, struct ce_expr **out,
@@ -309,7 +295,7 @@ in_filter(struct aws_req *r, int resources, struct ce_expr **out,
 		return (0);
 	if (in_expr(r, f, CE_USE_FILTER_RES, 1, &nodes, out, e) == -1)
 		return (-1);
-	if (!resources && expr_uses(*out, CE_RESOURCE_ID))
+	if (!resources && ce_expr_names(*out, CE_RESOURCE_ID))
 		return (bad(e, NOT_ALLOWED, "RESOURCE_ID"));
 	return (0);
 }

@@ -172,6 +172,8 @@ struct ce_expr {
 	struct ce_expr		**kids;		/* AND, OR: >= 2; NOT: 1 */
 	size_t			 nkids;
 };
+/* Whether x (NULL: none) has a leaf of dimension d anywhere. */
+int	ce_expr_names(const struct ce_expr *x, enum ce_dim d);
 
 struct ce_query {
 	int64_t			 start, end;	/* days, end exclusive; hourly:

@@ -461,22 +461,6 @@ plan_field(enum ce_dim d)
 	    CF_FAMILY : -1);
 }
 
-/* Whether x has a leaf of a plan attribute. */
-static int
-names_plan(const struct ce_expr *x)
-{
-	size_t	 i;
-
-	if (x == NULL)
-		return (0);
-	if (x->op == CE_DIMS)
-		return (plan_field(x->dim) >= 0);
-	for (i = 0; i < x->nkids; i++)
-		if (names_plan(x->kids[i]))
-			return (1);
-	return (0);
-}
-
 /* Whether field fi of a plan's attrs is one of values. */
 static int
 plan_has(const char *attrs, int fi, const char *const *values, size_t n)
@@ -525,7 +509,8 @@ ce_plan_filter(struct store *st, struct arena *a, const struct ce_scope *sc,
 {
 	struct ce_commit_result	 res;
 
-	if (!names_plan(x))
+	if (!ce_expr_names(x, CE_PAYMENT_OPTION) &&
+	    !ce_expr_names(x, CE_INSTANCE_TYPE_FAMILY))
 		return (0);
 	/* The plans of the period in scope, whatever else x says. */
 	if (ce_commit_run(st, a, sc, start, end, CE_WHOLE, CE_SAVINGS_PLAN_ARN,

@@ -47,6 +47,21 @@ ce_match(const char *s, const char *v, unsigned opt)
 	return ((ci ? strcasecmp(s, v) : strcmp(s, v)) == 0);
 }
 
+int
+ce_expr_names(const struct ce_expr *x, enum ce_dim d)
+{
+	size_t	 i;
+
+	if (x == NULL)
+		return (0);
+	if (x->op == CE_DIMS)
+		return (x->dim == d);
+	for (i = 0; i < x->nkids; i++)
+		if (ce_expr_names(x->kids[i], d))
+			return (1);
+	return (0);
+}
+
 static void
 cx_compile(struct arena *a, const struct ce_set *s, const struct ce_expr *x,
     struct cx *out)

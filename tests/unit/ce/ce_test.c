@@ -86,21 +86,29 @@ TEST(ce_names)
 	CHECK_INT(ce_dim_lookup("Nope", CE_USE_FILTER), CE_DIM_REFUSED);
 }
 
+/* A commitment's attrs (billing/attrs.h) of fields f (NULL: empty). */
+static void
+commit_attrs_of(char *a, size_t len, const char *const f[COMMIT_NFIELDS])
+{
+	size_t	 i, o = 0;
+
+	for (i = 0; i < COMMIT_NFIELDS; i++)
+		o += (size_t)snprintf(a + o, len - o, "%s%s", i > 0 ? "\x1f" :
+		    "", f[i] != NULL ? f[i] : "");
+}
+
 /* A plan's fees from what its fee line said (billing/attrs.h): the hourly
  * commitment and recurring fee per hour, the upfront fee over the term. */
 TEST(ce_plan_fees_from_the_fee_line)
 {
 	char		 a[COMMIT_ATTRS_MAX];
 	int64_t		 h, r, u;
-	size_t		 i, o = 0;
 	/* Partial Upfront, 3 years: 0.50 an hour, 0.20 of it billed. */
 	const char	*f[COMMIT_NFIELDS] = { [CF_TERM] = "3yr",
 	    [CF_PAYMENT] = "Partial Upfront", [CF_SP_COMMIT] = "12",
 	    [CF_SP_FEE] = "4.8", [CF_SP_HOURS] = "24" };
 
-	for (i = 0; i < COMMIT_NFIELDS; i++)
-		o += (size_t)snprintf(a + o, sizeof(a) - o, "%s%s",
-		    i > 0 ? "\x1f" : "", f[i] != NULL ? f[i] : "");
+	commit_attrs_of(a, sizeof(a), f);
 	CHECK_INT(ce_plan_fees(a, &h, &r, &u), CE_FEE_HOURLY |
 	    CE_FEE_RECURRING | CE_FEE_UPFRONT);
 	CHECK_INT(h, 500000000);
@@ -109,9 +117,7 @@ TEST(ce_plan_fees_from_the_fee_line)
 	/* No term: no upfront fee; no hours: nothing; older attrs (nine
 	 * fields): nothing. */
 	f[CF_TERM] = "";
-	for (i = 0, o = 0; i < COMMIT_NFIELDS; i++)
-		o += (size_t)snprintf(a + o, sizeof(a) - o, "%s%s",
-		    i > 0 ? "\x1f" : "", f[i] != NULL ? f[i] : "");
+	commit_attrs_of(a, sizeof(a), f);
 	CHECK_INT(ce_plan_fees(a, &h, &r, &u), CE_FEE_HOURLY |
 	    CE_FEE_RECURRING);
 	CHECK_INT(ce_plan_fees("a\x1f" "b\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "c", &h, &r,
