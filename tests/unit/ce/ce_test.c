@@ -50,40 +50,41 @@ TEST(ce_linear_fit_known_line)
 
 TEST(ce_names)
 {
+	/* Where AWS takes a name (names.c): a plan's own attributes in
+	 * Context SAVINGS_PLANS (the Savings Plans reports' Filter), not in
+	 * the cost operations'. */
+	static const struct {
+		const char	*name;
+		enum ce_use	 use;
+		int		 want;
+	} where[] = {
+		{ "RESERVATION_ID", CE_USE_GROUP, CE_RESERVATION_ID },
+		{ "SAVINGS_PLAN_ARN", CE_USE_FILTER, CE_SAVINGS_PLAN_ARN },
+		{ "RESOURCE_ID", CE_USE_GROUP, CE_DIM_REFUSED },
+		{ "RESOURCE_ID", CE_USE_GROUP_RES, CE_RESOURCE_ID },
+		{ "SUBSCRIPTION_ID", CE_USE_FILTER, CE_DIM_REFUSED },
+		{ "SUBSCRIPTION_ID", CE_USE_RESERVATIONS, CE_RESERVATION_ID },
+		{ "SERVICE", CE_USE_RESERVATIONS, CE_DIM_REFUSED },
+		{ "PAYMENT_OPTION", CE_USE_SAVINGS_PLANS, CE_PAYMENT_OPTION },
+		{ "PAYMENT_OPTION", CE_USE_FILTER, CE_DIM_REFUSED },
+		{ "INSTANCE_TYPE_FAMILY", CE_USE_SAVINGS_PLANS,
+		    CE_INSTANCE_TYPE_FAMILY },
+		{ "INSTANCE_TYPE_FAMILY", CE_USE_FILTER, CE_DIM_NOT_KEPT },
+		{ "INSTANCE_TYPE_FAMILY", CE_USE_RESERVATIONS, CE_DIM_REFUSED },
+		{ "Nope", CE_USE_FILTER, CE_DIM_REFUSED },
+	};
+	size_t	 i;
+
 	CHECK_INT(ce_metric_parse("UnblendedCost"), CE_UNBLENDED);
 	CHECK_INT(ce_metric_parse("NetUnblendedCost"), CE_NET_UNBLENDED);
 	CHECK_INT(ce_metric_parse("Nope"), -1);
 	CHECK_INT(ce_dim_parse("LINKED_ACCOUNT"), CE_LINKED_ACCOUNT);
 	CHECK_INT(ce_dim_parse("linked_account"), -1);
 	CHECK_STR(ce_dim_name(CE_RECORD_TYPE), "RECORD_TYPE");
-	/* Where AWS takes a name (names.c). */
-	CHECK_INT(ce_dim_lookup("RESERVATION_ID", CE_USE_GROUP),
-	    CE_RESERVATION_ID);
-	CHECK_INT(ce_dim_lookup("SAVINGS_PLAN_ARN", CE_USE_FILTER),
-	    CE_SAVINGS_PLAN_ARN);
-	CHECK_INT(ce_dim_lookup("RESOURCE_ID", CE_USE_GROUP), CE_DIM_REFUSED);
-	CHECK_INT(ce_dim_lookup("RESOURCE_ID", CE_USE_GROUP_RES),
-	    CE_RESOURCE_ID);
-	CHECK_INT(ce_dim_lookup("SUBSCRIPTION_ID", CE_USE_FILTER),
-	    CE_DIM_REFUSED);
-	CHECK_INT(ce_dim_lookup("SUBSCRIPTION_ID", CE_USE_RESERVATIONS),
-	    CE_RESERVATION_ID);
-	CHECK_INT(ce_dim_lookup("SERVICE", CE_USE_RESERVATIONS),
-	    CE_DIM_REFUSED);
-	/* A plan's own attributes: in Context SAVINGS_PLANS (the Savings
-	 * Plans reports' Filter), not in the cost operations'. */
-	CHECK_INT(ce_dim_lookup("PAYMENT_OPTION", CE_USE_SAVINGS_PLANS),
-	    CE_PAYMENT_OPTION);
-	CHECK_INT(ce_dim_lookup("PAYMENT_OPTION", CE_USE_FILTER),
-	    CE_DIM_REFUSED);
-	CHECK_INT(ce_dim_lookup("INSTANCE_TYPE_FAMILY", CE_USE_SAVINGS_PLANS),
-	    CE_INSTANCE_TYPE_FAMILY);
-	CHECK_INT(ce_dim_lookup("INSTANCE_TYPE_FAMILY", CE_USE_FILTER),
-	    CE_DIM_NOT_KEPT);
-	CHECK_INT(ce_dim_lookup("INSTANCE_TYPE_FAMILY", CE_USE_RESERVATIONS),
-	    CE_DIM_REFUSED);
 	CHECK_STR(ce_dim_name(CE_PAYMENT_OPTION), "PAYMENT_OPTION");
-	CHECK_INT(ce_dim_lookup("Nope", CE_USE_FILTER), CE_DIM_REFUSED);
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+		CHECK_INT(ce_dim_lookup(where[i].name, where[i].use),
+		    where[i].want);
 }
 
 /* A commitment's attrs (billing/attrs.h) of fields f (NULL: empty). */
