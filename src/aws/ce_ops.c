@@ -287,13 +287,7 @@ static int
 in_filter(struct aws_req *r, int resources, struct ce_expr **out,
     struct err *e)
 {
-	json_t	*f = json_object_get(r->in, "Filter");
-	size_t	 nodes = 0;
-
-	*out = NULL;
-	if (f == NULL || json_is_null(f))
-		return (0);
-	if (in_expr(r, f, CE_USE_FILTER_RES, 1, &nodes, out, e) == -1)
+	if (ce_wire_filter_of(r, CE_USE_FILTER_RES, out, e) == -1)
 		return (-1);
 	if (!resources && ce_expr_names(*out, CE_RESOURCE_ID))
 		return (bad(e, NOT_ALLOWED, "RESOURCE_ID"));

@@ -35,7 +35,8 @@ static const int sp_slot[COMMIT_NFIELDS] = {
 _Static_assert(S_SP_TOTAL < 32 && S_UNBLENDED < 32 && S_USAGE < 32,
     "the fee figures' slots are bits of struct worker's nums");
 /* The fields taken from a fee line only, together (attrs.h). */
-#define FEE_FIELDS	(1u << CF_SP_COMMIT | 1u << CF_SP_FEE | 1u << CF_SP_HOURS)
+#define FEE_FIELDS	\
+	(1u << CF_SP_COMMIT | 1u << CF_SP_FEE | 1u << CF_SP_HOURS)
 
 void
 ingest_commitments_init(struct commitments *cm)

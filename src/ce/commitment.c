@@ -457,8 +457,8 @@ ce_sp_cov_of(const struct ce_commit *c, struct ce_sp_cov *o)
 static int
 plan_field(enum ce_dim d)
 {
-	return (d == CE_PAYMENT_OPTION ? CF_PAYMENT : d == CE_INSTANCE_TYPE_FAMILY ?
-	    CF_FAMILY : -1);
+	return (d == CE_PAYMENT_OPTION ? CF_PAYMENT :
+	    d == CE_INSTANCE_TYPE_FAMILY ? CF_FAMILY : -1);
 }
 
 /* Whether field fi of a plan's attrs is one of values. */

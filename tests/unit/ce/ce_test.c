@@ -121,8 +121,8 @@ TEST(ce_plan_fees_from_the_fee_line)
 	commit_attrs_of(a, sizeof(a), f);
 	CHECK_INT(ce_plan_fees(a, &h, &r, &u), CE_FEE_HOURLY |
 	    CE_FEE_RECURRING);
-	CHECK_INT(ce_plan_fees("a\x1f" "b\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "c", &h, &r,
-	    &u), 0);
+	CHECK_INT(ce_plan_fees("a\x1f" "b\x1f\x1f\x1f\x1f\x1f\x1f\x1f" "c",
+	    &h, &r, &u), 0);
 	CHECK_INT(ce_plan_fees("", &h, &r, &u), 0);
 }
 
