@@ -43,8 +43,8 @@ struct report {
 	figs_fn			 figs;		/* what SortBy can name */
 	int			 keyed;		/* groups are commitments: the
 						   lines of none are no group */
-	int			 plans;		/* Filter: the Savings Plans
-						   dimensions (AWS's list) */
+	int			 use;		/* its Filter's dimensions
+						   (-1: the cost operations') */
 };
 
 /* SortBy {Key, SortOrder}: the figure to order by (-1: none, the time
@@ -193,6 +193,8 @@ in_report(struct aws_req *r, const struct report *rep, int64_t *start,
 		 * reservation's group is its id (docs/billing.md). */
 		if (strcmp(json_string_value(k), "SUBSCRIPTION_ID") == 0)
 			*group = CE_RESERVATION_ID;
+		else if (strcmp(json_string_value(k), "INSTANCE_FAMILY") == 0)
+			*group = CE_INSTANCE_FAMILY;
 		else if ((*group = ce_dim_parse(json_string_value(k))) < 0)
 			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 			    "GroupBy: %s is not kept in payerlink's rollups "
@@ -201,8 +203,8 @@ in_report(struct aws_req *r, const struct report *rep, int64_t *start,
 	} else
 		*gran = g != NULL && strcmp(g, "MONTHLY") == 0 ? CE_MONTHLY :
 		    CE_DAILY;
-	return (rep->plans ? ce_wire_filter_of(r, CE_USE_SAVINGS_PLANS, filter,
-	    e) : ce_wire_filter(r, filter, e));
+	return (rep->use >= 0 ? ce_wire_filter_of(r, (enum ce_use)rep->use,
+	    filter, e) : ce_wire_filter(r, filter, e));
 }
 
 /* MaxResults (1..) and the page token: the first item of this page. */
@@ -230,7 +232,7 @@ run(struct aws_req *r, int64_t start, int64_t end, enum ce_gran gran,
 	struct ce_scope	 sc;
 
 	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
-	    e) == -1 || ce_plan_filter(r->store, r->arena, &sc, start, end,
+	    e) == -1 || ce_commit_filter(r->store, r->arena, &sc, start, end,
 	    filter, e) == -1)
 		return (-1);
 	return (ce_commit_run(r->store, r->arena, &sc, start, end, gran, group,
@@ -465,7 +467,7 @@ aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 {
 	static const char *const groups[] = { "SUBSCRIPTION_ID", NULL };
 	static const struct report rep = { "GetReservationUtilization", groups,
-	    "NextPageToken", 1000, ri_figs, 1, 0 };
+	    "NextPageToken", 1000, ri_figs, 1, -1 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct cov_arg		 ca;
@@ -578,7 +580,7 @@ aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 	    "INVOICING_ENTITY", "LINKED_ACCOUNT", "OPERATING_SYSTEM",
 	    "PLATFORM", "REGION", "TENANCY", NULL };
 	static const struct report rep = { "GetReservationCoverage", groups,
-	    "NextPageToken", 2000, cov_figs, 0, 0 };
+	    "NextPageToken", 2000, cov_figs, 0, -1 };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct cov_arg		 ca;
@@ -678,7 +680,7 @@ aws_ce_get_savings_plans_utilization(struct aws_req *r, struct err *e)
 {
 	/* Sorts by the figures AWS lists, of each period. */
 	static const struct report rep = { "GetSavingsPlansUtilization", NULL,
-	    "NextToken", 1000000, sp_figs, 0, 1 };
+	    "NextToken", 1000000, sp_figs, 0, CE_USE_SAVINGS_PLANS };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	enum ce_gran		 gran;
@@ -788,7 +790,7 @@ aws_ce_get_savings_plans_utilization_details(struct aws_req *r, struct err *e)
 {
 	static const struct report rep = {
 	    "GetSavingsPlansUtilizationDetails", NULL, "NextToken", 20,
-	    sp_figs, 1, 1 };
+	    sp_figs, 1, CE_USE_SAVINGS_PLANS };
 	static const char *const types[] = { "ATTRIBUTES", "UTILIZATION",
 	    "AMORTIZED_COMMITMENT", "SAVINGS", NULL };
 	struct ce_commit_result	 res;
@@ -894,14 +896,15 @@ aws_ce_get_savings_plans_coverage(struct aws_req *r, struct err *e)
 	static const char *const groups[] = { "INSTANCE_FAMILY", "REGION",
 	    "SERVICE", NULL };
 	static const struct report rep = { "GetSavingsPlansCoverage", groups,
-	    "NextToken", 20, spcov_sort_figs, 0, 0 };
+	    "NextToken", 20, spcov_sort_figs, 0,
+	    CE_USE_SP_COVERAGE };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct spcov_arg	 sa;
 	enum ce_gran		 gran;
 	int64_t			 start, end;
 	int			 group;
-	size_t			 i;
+	size_t			 i, k;
 	json_t			*arr, *mets = json_object_get(r->in, "Metrics"),
 				*v;
 
@@ -915,6 +918,20 @@ aws_ce_get_savings_plans_coverage(struct aws_req *r, struct err *e)
 			    "SpendCoveredBySavingsPlans"));
 	if (run(r, start, end, gran, group, filter, &res, e) == -1)
 		return (-1);
+	/* A group is for spend a plan covered or could have covered: not
+	 * RDS's instance hours, nor the lines of no instance family. */
+	for (k = 0; group >= 0 && k < res.nkeys; k++)
+		for (i = 0; i < res.nbuckets; i++) {
+			struct ce_commit	*c = &res.cells[i * res.stride +
+						    k];
+			struct ce_sp_cov	 cv;
+
+			ce_sp_cov_of(c, &cv);
+			if ((cv.covered == 0 && cv.on_demand_cost == 0) ||
+			    (group == CE_INSTANCE_FAMILY &&
+			    res.keys[k][0] == '\0'))
+				memset(c, 0, sizeof(*c));
+		}
 	sa.group = group;
 	if (list_items(r, &rep, &res, group >= 0, sp_cov_item, &sa, &arr,
 	    e) == -1)

@@ -67,9 +67,12 @@ enum ce_dim {
 	/* Not dimensions of a line either: a Savings Plan's own payment
 	 * option and instance family (billing_commitments, attrs.h's
 	 * CF_PAYMENT, CF_FAMILY), which the Savings Plans reports filter
-	 * by; ce_plan_filter() turns them into SAVINGS_PLAN_ARN leaves
-	 * before a scan. */
-	CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY
+	 * by; ce_commit_filter() turns them into SAVINGS_PLAN_ARN leaves
+	 * before a scan. And the family of a line's instance type ("m5" of
+	 * "m5.large"), GetSavingsPlansCoverage's INSTANCE_FAMILY:
+	 * ce_commit_run() groups by it, ce_commit_filter() makes a leaf of
+	 * it INSTANCE_TYPE's starting with "m5.". */
+	CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY, CE_INSTANCE_FAMILY
 };
 
 #define CE_GROUP_MAX		2
@@ -97,7 +100,8 @@ const char	*ce_dim_name(enum ce_dim);
  */
 enum ce_use {
 	CE_USE_GROUP, CE_USE_GROUP_RES, CE_USE_FILTER, CE_USE_FILTER_RES,
-	CE_USE_RESERVATIONS, CE_USE_SAVINGS_PLANS
+	CE_USE_RESERVATIONS, CE_USE_SAVINGS_PLANS,
+	CE_USE_SP_COVERAGE	/* GetSavingsPlansCoverage's Filter */
 };
 #define CE_DIM_REFUSED	(-1)	/* AWS refuses the name there */
 #define CE_DIM_NOT_KEPT	(-2)	/* AWS takes it; the rollups keep no such
@@ -333,7 +337,8 @@ struct ce_commit_result {
 	char			 currency[4];
 };
 /* Sums over [start, end) (days) by day, month or the whole period (one
- * bucket), grouped by dimension `group` (-1: not grouped), rows matching
+ * bucket), grouped by dimension `group` (-1: not grouped; or
+ * CE_INSTANCE_FAMILY: "" for a line of no instance type), rows matching
  * filter. ValidationException for more than CE_DAYS_MAX days. */
 enum ce_gran { CE_DAILY, CE_MONTHLY, CE_WHOLE };
 int	ce_commit_run(struct store *, struct arena *, const struct ce_scope *,
@@ -343,16 +348,18 @@ int	ce_commit_run(struct store *, struct arena *, const struct ce_scope *,
 /*
  * A Savings Plan's own attributes (CE_PAYMENT_OPTION,
  * CE_INSTANCE_TYPE_FAMILY) are known per ARN, not per line: the plans
- * considered are those with lines in [start, end) in scope. ce_plan_filter
- * rewrites each leaf of x naming one into a SAVINGS_PLAN_ARN leaf of the
- * plans whose attribute is one of its values (none: a leaf matching
- * nothing); x NULL or without such leaves is left as it is.
- * ce_plan_values gives the distinct values of dim of the plans whose
+ * considered are those with lines in [start, end) in scope.
+ * ce_commit_filter rewrites each leaf of x naming one into a
+ * SAVINGS_PLAN_ARN leaf of the plans whose attribute is one of its values
+ * (none: a leaf matching nothing), and each CE_INSTANCE_FAMILY leaf into
+ * an INSTANCE_TYPE leaf of the types of those families; x NULL or without
+ * such leaves is left as it is. ce_plan_values gives the distinct values of dim of the plans whose
  * lines filter keeps, sorted, those containing search (case-insensitive;
  * NULL: all).
  */
-int	ce_plan_filter(struct store *, struct arena *, const struct ce_scope *,
-	    int64_t start, int64_t end, struct ce_expr *x, struct err *);
+int	ce_commit_filter(struct store *, struct arena *,
+	    const struct ce_scope *, int64_t start, int64_t end,
+	    struct ce_expr *x, struct err *);
 int	ce_plan_values(struct store *, struct arena *, const struct ce_scope *,
 	    enum ce_dim, int64_t start, int64_t end,
 	    const struct ce_expr *filter, const char *search,

@@ -95,6 +95,21 @@ known(const char *v)
 	    "" : v);
 }
 
+/* The family of instance type t ("m5" of "m5.large"; "" for none). */
+static const char *
+family_of(struct arena *a, const char *t)
+{
+	const char	*dot = strchr(known(t), '.');
+	char		*f;
+
+	if (dot == NULL)
+		return ("");
+	f = arena_alloc(a, (size_t)(dot - t) + 1);
+	memcpy(f, t, (size_t)(dot - t));
+	f[dot - t] = '\0';
+	return (f);
+}
+
 /* Key k's attributes from row r, if it has none yet or r is the first
  * fee line of its commitment. */
 static void
@@ -215,10 +230,13 @@ commit_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		if (k == K_NONE)
 			continue;
 		if (gmap != NULL) {
-			uint32_t sid = r->d[g->group];
+			uint32_t sid = r->d[g->group == CE_INSTANCE_FAMILY ?
+			    CE_INSTANCE_TYPE : g->group];
 
 			if (gmap[sid] < 0)
 				gmap[sid] = strtab_add(&g->keys,
+				    g->group == CE_INSTANCE_FAMILY ?
+				    family_of(g->a, s->str.s[sid]) :
 				    s->str.s[sid]);
 			key = (uint32_t)gmap[sid];
 			key_attrs(g, s, r, k, key);
@@ -476,7 +494,8 @@ plan_has(const char *attrs, int fi, const char *const *values, size_t n)
 	return (0);
 }
 
-/* Rewrites the plan attribute leaves of x over the plans of res. */
+/* Rewrites the plan attribute leaves of x over the plans of res (NULL:
+ * x has none), and the instance family ones. */
 static void
 plan_rewrite(struct arena *a, const struct ce_commit_result *res,
     struct ce_expr *x)
@@ -490,7 +509,21 @@ plan_rewrite(struct arena *a, const struct ce_commit_result *res,
 			plan_rewrite(a, res, x->kids[i]);
 		return;
 	}
-	if ((fi = plan_field(x->dim)) < 0)
+	if (x->dim == CE_INSTANCE_FAMILY) {
+		char	**v = arena_alloc(a, (x->nvalues + 1) * sizeof(*v));
+
+		for (i = 0; i < x->nvalues; i++) {
+			n = strlen(x->values[i]);
+			v[i] = arena_alloc(a, n + 2);
+			memcpy(v[i], x->values[i], n);
+			memcpy(v[i] + n, ".", 2);
+		}
+		x->dim = CE_INSTANCE_TYPE;
+		x->match = CE_MATCH_STARTS_WITH;
+		x->values = (const char *const *)v;
+		return;
+	}
+	if ((fi = plan_field(x->dim)) < 0 || res == NULL)
 		return;
 	arns = arena_alloc(a, (res->nkeys + 1) * sizeof(*arns));
 	for (i = 0; i < res->nkeys; i++)
@@ -504,14 +537,17 @@ plan_rewrite(struct arena *a, const struct ce_commit_result *res,
 }
 
 int
-ce_plan_filter(struct store *st, struct arena *a, const struct ce_scope *sc,
+ce_commit_filter(struct store *st, struct arena *a, const struct ce_scope *sc,
     int64_t start, int64_t end, struct ce_expr *x, struct err *e)
 {
 	struct ce_commit_result	 res;
 
 	if (!ce_expr_names(x, CE_PAYMENT_OPTION) &&
-	    !ce_expr_names(x, CE_INSTANCE_TYPE_FAMILY))
+	    !ce_expr_names(x, CE_INSTANCE_TYPE_FAMILY)) {
+		if (ce_expr_names(x, CE_INSTANCE_FAMILY))
+			plan_rewrite(a, NULL, x);
 		return (0);
+	}
 	/* The plans of the period in scope, whatever else x says. */
 	if (ce_commit_run(st, a, sc, start, end, CE_WHOLE, CE_SAVINGS_PLAN_ARN,
 	    NULL, &res, e) == -1)

@@ -37,7 +37,8 @@ static const char *const dim_labels[CE_NDIMS] = {
  * GetCostAndUsageWithResources only), then the others: GroupBy of
  * GetCostAndUsage, Filter of the cost operations and GetDimensionValues in
  * Context COST_AND_USAGE (the API reference's list), in Context
- * RESERVATIONS and SAVINGS_PLANS (the same page's). `dim` is payerlink's
+ * RESERVATIONS and SAVINGS_PLANS (the same page's), and the Filter of
+ * GetSavingsPlansCoverage (C, its page's). `dim` is payerlink's
  * dimension, CE_DIM_NOT_KEPT for one the rollups do not keep.
  * PAYER_ACCOUNT came with billing transfers (newest model) and is after
  * the list AWS's older answers show. docs/billing.md, "Which dimension
@@ -49,6 +50,7 @@ static const char *const dim_labels[CE_NDIMS] = {
 #define FR	(1u << CE_USE_FILTER_RES)
 #define R	(1u << CE_USE_RESERVATIONS)
 #define S	(1u << CE_USE_SAVINGS_PLANS)
+#define C	(1u << CE_USE_SP_COVERAGE)
 #define NK	CE_DIM_NOT_KEPT
 static const struct {
 	const char	*name;
@@ -57,10 +59,10 @@ static const struct {
 } aws_dims[] = {
 	{ "AZ",			CE_AZ,			G | GR | F | FR | R },
 	{ "INSTANCE_TYPE",	CE_INSTANCE_TYPE,	G | GR | F | FR | R },
-	{ "LINKED_ACCOUNT",	CE_LINKED_ACCOUNT, G | GR | F | FR | R | S },
+	{ "LINKED_ACCOUNT",	CE_LINKED_ACCOUNT, G | GR | F | FR | R | S | C },
 	{ "OPERATION",		CE_OPERATION,		G | GR | F | FR },
 	{ "PURCHASE_TYPE",	CE_PURCHASE_TYPE,	G | GR | F | FR },
-	{ "SERVICE",		CE_SERVICE,		G | GR | F | FR },
+	{ "SERVICE",		CE_SERVICE,		G | GR | F | FR | C },
 	{ "USAGE_TYPE",		CE_USAGE_TYPE,		G | GR | F | FR },
 	{ "PLATFORM",		CE_PLATFORM,		G | GR | F | FR | R },
 	{ "TENANCY",		CE_TENANCY,		G | GR | F | FR | R },
@@ -71,7 +73,7 @@ static const struct {
 	{ "DATABASE_ENGINE",	CE_DATABASE_ENGINE,	G | GR | F | FR },
 	{ "CACHE_ENGINE",	NK,			G | GR | F | FR | R },
 	{ "INSTANCE_TYPE_FAMILY", NK,			G | GR | F | FR },
-	{ "REGION",		CE_REGION,	   G | GR | F | FR | R | S },
+	{ "REGION",		CE_REGION,	G | GR | F | FR | R | S | C },
 	{ "BILLING_ENTITY",	CE_BILLING_ENTITY,	G | GR | F | FR },
 	{ "RESERVATION_ID",	CE_RESERVATION_ID,	G | GR | F | FR },
 	{ "RESOURCE_ID",	CE_RESOURCE_ID,		GR | FR },
@@ -90,6 +92,9 @@ static const struct {
 	 * the same six names). A name's first row taking the use wins. */
 	{ "PAYMENT_OPTION",	CE_PAYMENT_OPTION,	S },
 	{ "INSTANCE_TYPE_FAMILY", CE_INSTANCE_TYPE_FAMILY, S },
+	/* GetSavingsPlansCoverage's Filter: the family of a line's
+	 * instance type. */
+	{ "INSTANCE_FAMILY",	CE_INSTANCE_FAMILY,	C },
 };
 #undef G
 #undef GR
@@ -97,6 +102,7 @@ static const struct {
 #undef FR
 #undef R
 #undef S
+#undef C
 #undef NK
 
 int
@@ -169,6 +175,8 @@ ce_dim_name(enum ce_dim d)
 		return ("PAYMENT_OPTION");
 	if (d == CE_INSTANCE_TYPE_FAMILY)
 		return ("INSTANCE_TYPE_FAMILY");
+	if (d == CE_INSTANCE_FAMILY)
+		return ("INSTANCE_FAMILY");
 	return (dim_names[d]);
 }
 
@@ -181,7 +189,7 @@ ce_dim_label(enum ce_dim d)
 		return ("Cost category");
 	if (d == CE_PAYMENT_OPTION)
 		return ("Payment option");
-	if (d == CE_INSTANCE_TYPE_FAMILY)
+	if (d == CE_INSTANCE_TYPE_FAMILY || d == CE_INSTANCE_FAMILY)
 		return ("Instance family");
 	return (dim_labels[d]);
 }

@@ -439,7 +439,7 @@ def test_savings_plans_utilization_and_coverage(cw):
     for op, bad in (("get_savings_plans_utilization", {"Granularity": "HOURLY"}),
                     ("get_savings_plans_coverage", {"Metrics": ["Hour"]}),
                     ("get_savings_plans_coverage",
-                     {"GroupBy": [{"Type": "DIMENSION", "Key": "INSTANCE_FAMILY"}]})):
+                     {"GroupBy": [{"Type": "DIMENSION", "Key": "INSTANCE_TYPE"}]})):
         with pytest.raises(ClientError) as e:
             getattr(c, op)(TimePeriod=tp(w), **bad)
         assert error_of(e)[0] == "ValidationException", (op, bad)
@@ -523,6 +523,71 @@ def test_savings_plans_utilization_details(cw):
         with pytest.raises(ClientError) as e:
             c.get_savings_plans_utilization_details(TimePeriod=tp(w), **bad)
         assert error_of(e)[0] == "ValidationException", bad
+
+
+# AWS: GetSavingsPlansCoverage ValidationException
+def test_savings_plans_coverage_by_instance_family(cw):
+    """GetSavingsPlansCoverage groups and filters by INSTANCE_FAMILY, the
+    family of a line's instance type ("c5" of "c5.large"): the plans cover
+    c5 (their covered usage), the m5 hours ran on demand; RDS's hours are
+    no plan's. Its Filter takes AWS's four dimensions."""
+    w = cw
+    c = client(w.srv, w.msp, service="ce")
+
+    def cov(accounts, family):
+        """Covered spend and on-demand EC2 cost of a family's lines."""
+        covered = sum((r[13] for r in w.rows if r[1] == "SavingsPlanCoveredUsage"
+                       and r[0] in accounts and r[4].split(":")[-1].split(".")[0] == family),
+                      D(0))
+        od = sum((r[6] for r in w.rows if r[1] == "Usage" and r[3] == "AmazonEC2"
+                  and r[0] in accounts and r[4].split(":")[-1].split(".")[0] == family), D(0))
+        return {"SpendCoveredBySavingsPlans": covered, "OnDemandCost": od,
+                "TotalCost": covered + od, "CoveragePercentage": pct(covered, covered + od)}
+
+    r = c.get_savings_plans_coverage(TimePeriod=tp(w),
+                                     GroupBy=[{"Type": "DIMENSION", "Key": "INSTANCE_FAMILY"}])
+    got = {x["Attributes"]["INSTANCE_FAMILY"]: dec(x["Coverage"])
+           for x in r["SavingsPlansCoverages"]}
+    assert got == {"c5": cov(w.all, "c5"), "m5": cov(w.all, "m5")}
+    assert got["c5"]["CoveragePercentage"] == 100 and got["m5"]["CoveragePercentage"] == 0
+    assert got["c5"]["SpendCoveredBySavingsPlans"] == w.sums(w.all)["sp_used"] > 0
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-savings-plans-coverage", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--group-by",
+                       "Type=DIMENSION,Key=INSTANCE_FAMILY")
+    assert rc == 0, err
+    assert {x["Attributes"]["INSTANCE_FAMILY"]: dec(x["Coverage"])
+            for x in out["SavingsPlansCoverages"]} == got
+    for flt, want in (
+            ({"Dimensions": {"Key": "INSTANCE_FAMILY", "Values": ["c5"]}}, cov(w.all, "c5")),
+            ({"Dimensions": {"Key": "INSTANCE_FAMILY", "Values": ["m5"]}}, cov(w.all, "m5")),
+            ({"And": [{"Dimensions": {"Key": "INSTANCE_FAMILY", "Values": ["c5", "m5"]}},
+                      {"Dimensions": {"Key": "LINKED_ACCOUNT", "Values": [w.a2.id]}}]},
+             {k: cov({w.a2.id}, "c5")[k] + cov({w.a2.id}, "m5")[k]
+              for k in ("SpendCoveredBySavingsPlans", "OnDemandCost", "TotalCost")}),
+            ({"Dimensions": {"Key": "INSTANCE_FAMILY", "Values": ["m5d"]}},
+             {"SpendCoveredBySavingsPlans": 0, "OnDemandCost": 0, "TotalCost": 0})):
+        r = c.get_savings_plans_coverage(TimePeriod=tp(w), Granularity="MONTHLY", Filter=flt)
+        [x] = r["SavingsPlansCoverages"]
+        assert {k: dec(x["Coverage"])[k] for k in want} == want, flt
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-savings-plans-coverage", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--granularity", "MONTHLY",
+                       "--filter", json.dumps({"Dimensions": {"Key": "INSTANCE_FAMILY",
+                                                              "Values": ["c5"]}}))
+    assert rc == 0, err
+    assert dec(out["SavingsPlansCoverages"][0]["Coverage"]) == cov(w.all, "c5")
+    for flt, name in (({"Dimensions": {"Key": "RECORD_TYPE", "Values": ["Usage"]}},
+                       "RECORD_TYPE"),
+                      ({"Dimensions": {"Key": "INSTANCE_TYPE_FAMILY", "Values": ["c5"]}},
+                       "INSTANCE_TYPE_FAMILY")):
+        with pytest.raises(ClientError) as e:
+            c.get_savings_plans_coverage(TimePeriod=tp(w), Filter=flt)
+        assert error_of(e)[0] == "ValidationException"
+        assert message_of(e) == "Dimension %s is not allowed." % name
+    # INSTANCE_FAMILY is GetSavingsPlansCoverage's only.
+    with pytest.raises(ClientError) as e:
+        c.get_cost_and_usage(TimePeriod=tp(w), Granularity="MONTHLY", Metrics=["UnblendedCost"],
+                             Filter={"Dimensions": {"Key": "INSTANCE_FAMILY", "Values": ["c5"]}})
+    assert message_of(e) == "Dimension INSTANCE_FAMILY is not allowed."
 
 
 def po(*values):
