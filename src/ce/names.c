@@ -15,19 +15,26 @@ static const char *const metric_names[CE_NMETRICS] = {
 	"UnblendedCost", "NetUnblendedCost", "AmortizedCost", "BlendedCost",
 	"UsageQuantity"
 };
-static const char *const dim_names[CE_NDIMS] = {
+/* The dimensions, then what is not a line's dimension (ce.h): named,
+ * never parsed as one (ce_dim_parse()). */
+#define DIMS_NAMED	(CE_INSTANCE_FAMILY + 1)
+static const char *const dim_names[DIMS_NAMED] = {
 	"SERVICE", "LINKED_ACCOUNT", "REGION", "USAGE_TYPE", "RECORD_TYPE",
 	"OPERATION", "PAYER_ACCOUNT", "INSTANCE_TYPE", "PURCHASE_TYPE",
 	"BILLING_ENTITY", "AZ", "LEGAL_ENTITY_NAME", "INVOICING_ENTITY",
 	"SAVINGS_PLANS_TYPE", "PLATFORM", "TENANCY", "DATABASE_ENGINE",
-	"RESERVATION_ID", "SAVINGS_PLAN_ARN", "RESOURCE_ID"
+	"RESERVATION_ID", "SAVINGS_PLAN_ARN", "RESOURCE_ID",
+	"TAG", "COST_CATEGORY", "PAYMENT_OPTION", "INSTANCE_TYPE_FAMILY",
+	"INSTANCE_FAMILY"
 };
-static const char *const dim_labels[CE_NDIMS] = {
+static const char *const dim_labels[DIMS_NAMED] = {
 	"Service", "Account", "Region", "Usage type", "Line item type",
 	"Operation", "Payer account", "Instance type", "Purchase option",
 	"Billing entity", "Availability zone", "Legal entity",
 	"Invoicing entity", "Savings Plans type", "Platform", "Tenancy",
-	"Database engine", "Reservation", "Savings Plan", "Resource"
+	"Database engine", "Reservation", "Savings Plan", "Resource",
+	"Tag", "Cost category", "Payment option", "Instance family",
+	"Instance family"
 };
 
 /*
@@ -167,30 +174,12 @@ ce_dim_parse(const char *s)
 const char *
 ce_dim_name(enum ce_dim d)
 {
-	if (d == CE_TAG)
-		return ("TAG");
-	if (d == CE_COST_CATEGORY)
-		return ("COST_CATEGORY");
-	if (d == CE_PAYMENT_OPTION)
-		return ("PAYMENT_OPTION");
-	if (d == CE_INSTANCE_TYPE_FAMILY)
-		return ("INSTANCE_TYPE_FAMILY");
-	if (d == CE_INSTANCE_FAMILY)
-		return ("INSTANCE_FAMILY");
 	return (dim_names[d]);
 }
 
 const char *
 ce_dim_label(enum ce_dim d)
 {
-	if (d == CE_TAG)
-		return ("Tag");
-	if (d == CE_COST_CATEGORY)
-		return ("Cost category");
-	if (d == CE_PAYMENT_OPTION)
-		return ("Payment option");
-	if (d == CE_INSTANCE_TYPE_FAMILY || d == CE_INSTANCE_FAMILY)
-		return ("Instance family");
 	return (dim_labels[d]);
 }
 

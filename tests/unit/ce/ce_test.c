@@ -86,6 +86,10 @@ TEST(ce_names)
 	CHECK_INT(ce_dim_parse("linked_account"), -1);
 	CHECK_STR(ce_dim_name(CE_RECORD_TYPE), "RECORD_TYPE");
 	CHECK_STR(ce_dim_name(CE_PAYMENT_OPTION), "PAYMENT_OPTION");
+	CHECK_STR(ce_dim_name(CE_TAG), "TAG");
+	CHECK_STR(ce_dim_label(CE_COST_CATEGORY), "Cost category");
+	CHECK_STR(ce_dim_label(CE_INSTANCE_FAMILY), "Instance family");
+	CHECK_INT(ce_dim_parse("TAG"), -1);
 	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
 		CHECK_INT(ce_dim_lookup(where[i].name, where[i].use),
 		    where[i].want);
