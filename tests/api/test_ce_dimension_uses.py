@@ -12,7 +12,6 @@ boto3 and the aws CLI (the newest model's for the comparisons, which
 Debian's predates; Debian's for the forecasts)."""
 
 import csv
-import datetime
 import json
 import os
 from collections import defaultdict
@@ -24,6 +23,7 @@ from botocore.exceptions import ClientError
 from conftest import aws, client, error_of
 from newest import PeerError, cli, peer  # noqa: F401 (fixture)
 from test_ce import DAY, World, month_after, today
+from test_ce_compare import cmp_value as metric, month, want_value as change
 from test_ce_commitments import GROUP_INVALID, message_of
 from test_ce_tags import write_bill
 
@@ -61,19 +61,6 @@ def sums(lines, key):
     return out
 
 
-def month(m):
-    return {"Start": m.isoformat(), "End": month_after(m).isoformat()}
-
-
-def metric(m):
-    return {k: D(v) if k != "Unit" else v for k, v in m["UnblendedCost"].items()}
-
-
-def change(b, c):
-    return {"BaselineTimePeriodAmount": b, "ComparisonTimePeriodAmount": c,
-            "Difference": c - b, "Unit": "USD"}
-
-
 def leaf(sel):
     """(kind, key, value) of a Dimensions, Tags or CostCategories leaf."""
     (kind, v), = sel.items()
@@ -97,15 +84,19 @@ def months(srv, new_account, tmp_path):
     return w
 
 
+def cmp_call(w, peer, op, **kw):
+    """boto3 (newest model)'s op comparing w.m1 and w.m2 as the MSP."""
+    return peer.call(w.srv, w.msp, op, service="ce", BaselineTimePeriod=month(w.m1),
+                     ComparisonTimePeriod=month(w.m2), MetricForComparison="UnblendedCost", **kw)
+
+
 def comparisons(w, peer, **kw):
     """Every page of GetCostAndUsageComparisons as the MSP sees it:
     {selector leaves: metrics}, and the total."""
     got, tok = {}, None
     while True:
-        r = peer.call(w.srv, w.msp, "GetCostAndUsageComparisons", service="ce",
-                      BaselineTimePeriod=month(w.m1), ComparisonTimePeriod=month(w.m2),
-                      MetricForComparison="UnblendedCost", MaxResults=5,
-                      **kw, **({"NextPageToken": tok} if tok else {}))
+        r = cmp_call(w, peer, "GetCostAndUsageComparisons", MaxResults=5, **kw,
+                     **({"NextPageToken": tok} if tok else {}))
         for x in r["CostAndUsageComparisons"]:
             sel = x["CostAndUsageSelector"]
             key = tuple(leaf(s) for s in sel["And"]) if "And" in sel else (leaf(sel),)
@@ -118,13 +109,19 @@ def comparisons(w, peer, **kw):
 def want(w, *keys, lines=None):
     """{selector leaves: change} of the lines (both months) grouped by
     keys, each (kind, name) as the selector names it."""
-    field = {"Tags": lambda k: k, "CostCategories": lambda k: k, "Dimensions": lambda k: k}
-
     def key(line):
-        return tuple((kind, name, line[field[kind](name)]) for kind, name in keys)
+        return tuple((kind, name, line[name]) for kind, name in keys)
     b = sums(lines[0] if lines else w.lines[w.m1], key)
     c = sums(lines[1] if lines else w.lines[w.m2], key)
     return {k: change(b[k], c[k]) for k in set(b) | set(c)}
+
+
+def cmp_cli(w, op, *args):
+    """The newest aws CLI's comparison op of w.m1 and w.m2 as the MSP."""
+    return cli(w.srv, w.msp, "ce", op,
+               "--baseline-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m1),
+               "--comparison-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m2),
+               "--metric-for-comparison", "UnblendedCost", *args)
 
 
 def refused(call, cases):
@@ -149,10 +146,8 @@ def test_comparisons_group_by_tags_cost_categories_and_dimensions(months, peer):
     all1, all2 = (sum(x["cost"] for x in w.lines[m]) for m in (w.m1, w.m2))
     assert total == change(all1, all2)
     # A selector is an Expression: as a Filter it keeps its group's lines.
-    untagged = peer.call(w.srv, w.msp, "GetCostAndUsageComparisons", service="ce",
-                         BaselineTimePeriod=month(w.m1), ComparisonTimePeriod=month(w.m2),
-                         MetricForComparison="UnblendedCost",
-                         Filter={"Tags": {"Key": "Owner", "Values": [""]}})
+    untagged = cmp_call(w, peer, "GetCostAndUsageComparisons",
+                        Filter={"Tags": {"Key": "Owner", "Values": [""]}})
     assert metric(untagged["TotalCostAndUsage"]) == got[(("Tags", "Owner", ""),)]
     # A cost category and a dimension the old check knew nothing of.
     got, _ = comparisons(w, peer, GroupBy=[{"Type": "COST_CATEGORY", "Key": "Team"},
@@ -164,25 +159,17 @@ def test_comparisons_group_by_tags_cost_categories_and_dimensions(months, peer):
     alice = [[x for x in w.lines[m] if x["Owner"] == "alice"] for m in (w.m1, w.m2)]
     assert got == want(w, ("Dimensions", "AZ"), lines=alice)
     # The newest aws CLI.
-    rc, out, err = cli(w.srv, w.msp, "ce", "get-cost-and-usage-comparisons",
-                       "--baseline-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m1),
-                       "--comparison-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m2),
-                       "--metric-for-comparison", "UnblendedCost",
-                       "--group-by", "Type=COST_CATEGORY,Key=Team")
+    rc, out, err = cmp_cli(w, "get-cost-and-usage-comparisons",
+                           "--group-by", "Type=COST_CATEGORY,Key=Team")
     assert rc == 0, err
     assert {leaf(x["CostAndUsageSelector"]): metric(x["Metrics"])
             for x in out["CostAndUsageComparisons"]} == \
         {k[0]: v for k, v in want(w, ("CostCategories", "Team")).items()}
     # What GetCostAndUsage refuses, refused alike.
-    base = {"BaselineTimePeriod": month(w.m1), "ComparisonTimePeriod": month(w.m2),
-            "MetricForComparison": "UnblendedCost"}
-    refused(lambda **kw: peer.call(w.srv, w.msp, "GetCostAndUsageComparisons", service="ce",
-                                   **base, **kw), COMMON_REFUSALS)
-    rc, out, err = cli(w.srv, w.msp, "ce", "get-cost-and-usage-comparisons",
-                       "--baseline-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m1),
-                       "--comparison-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m2),
-                       "--metric-for-comparison", "UnblendedCost",
-                       "--group-by", "Type=DIMENSION,Key=RESOURCE_ID")
+    refused(lambda **kw: cmp_call(w, peer, "GetCostAndUsageComparisons", **kw),
+            COMMON_REFUSALS)
+    rc, out, err = cmp_cli(w, "get-cost-and-usage-comparisons",
+                           "--group-by", "Type=DIMENSION,Key=RESOURCE_ID")
     assert rc != 0 and "ValidationException" in err and GROUP_INVALID in err, err
 
 
@@ -207,11 +194,9 @@ def test_cost_drivers_by_service_and_a_tag(months, peer):
     w = months
     drivers, tok = [], None
     while True:
-        r = peer.call(w.srv, w.msp, "GetCostComparisonDrivers", service="ce",
-                      BaselineTimePeriod=month(w.m1), ComparisonTimePeriod=month(w.m2),
-                      MetricForComparison="UnblendedCost",
-                      GroupBy=[{"Type": "TAG", "Key": "Owner"}],
-                      **({"NextPageToken": tok} if tok else {}))
+        r = cmp_call(w, peer, "GetCostComparisonDrivers",
+                     GroupBy=[{"Type": "TAG", "Key": "Owner"}],
+                     **({"NextPageToken": tok} if tok else {}))
         assert len(r["CostComparisonDrivers"]) <= 10
         drivers += r["CostComparisonDrivers"]
         tok = r.get("NextPageToken")
@@ -233,26 +218,18 @@ def test_cost_drivers_by_service_and_a_tag(months, peer):
                           for k, v in want(w, ("Dimensions", "USAGE_TYPE"), lines=mine).items()
                           if v["Difference"] != 0}
     # The newest aws CLI: a cost category.
-    rc, out, err = cli(w.srv, w.msp, "ce", "get-cost-comparison-drivers",
-                       "--baseline-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m1),
-                       "--comparison-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m2),
-                       "--metric-for-comparison", "UnblendedCost",
-                       "--group-by", "Type=COST_CATEGORY,Key=Team")
+    rc, out, err = cmp_cli(w, "get-cost-comparison-drivers",
+                           "--group-by", "Type=COST_CATEGORY,Key=Team")
     assert rc == 0, err
     got = {tuple(leaf(s) for s in x["CostSelector"]["And"]): metric(x["Metrics"])
            for x in out["CostComparisonDrivers"]}
     assert got == {k: v for k, v in want(w, ("Dimensions", "SERVICE"),
                                          ("CostCategories", "Team")).items()
                    if v["Difference"] != 0}
-    base = {"BaselineTimePeriod": month(w.m1), "ComparisonTimePeriod": month(w.m2),
-            "MetricForComparison": "UnblendedCost"}
-    refused(lambda **kw: peer.call(w.srv, w.msp, "GetCostComparisonDrivers", service="ce",
-                                   **base, **kw), COMMON_REFUSALS)
-    rc, out, err = cli(w.srv, w.msp, "ce", "get-cost-comparison-drivers",
-                       "--baseline-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m1),
-                       "--comparison-time-period", "Start=%(Start)s,End=%(End)s" % month(w.m2),
-                       "--metric-for-comparison", "UnblendedCost", "--filter",
-                       json.dumps({"Dimensions": {"Key": "SUBSCRIPTION_ID", "Values": ["x"]}}))
+    refused(lambda **kw: cmp_call(w, peer, "GetCostComparisonDrivers", **kw),
+            COMMON_REFUSALS)
+    rc, out, err = cmp_cli(w, "get-cost-comparison-drivers", "--filter", json.dumps(
+        {"Dimensions": {"Key": "SUBSCRIPTION_ID", "Values": ["x"]}}))
     assert rc != 0 and "ValidationException" in err and \
         NOT_ALLOWED % "SUBSCRIPTION_ID" in err, err
 
