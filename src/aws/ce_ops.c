@@ -1343,6 +1343,8 @@ aws_ce_get_anomalies(struct aws_req *r, struct err *e)
 	return (0);
 }
 
+/* The GroupBy reader of GetCostAndUsage and the comparisons
+ * (aws/ce_wire.h). */
 int
 ce_wire_group_by(struct aws_req *r, enum ce_use use, enum ce_dim *dims,
     const char **keys, size_t *n, struct err *e)
