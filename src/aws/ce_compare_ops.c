@@ -22,6 +22,7 @@ struct cmp_req {
 	const char	*metric_name;
 	enum ce_metric	 metric;
 	enum ce_dim	 group[CE_GROUP_MAX];
+	const char	*group_key[CE_GROUP_MAX];	/* TAG, COST_CATEGORY */
 	size_t		 ngroup;
 	struct ce_expr	*filter;
 	uint64_t	 hash;
@@ -58,11 +59,9 @@ in_cmp(struct aws_req *r, int64_t max_results, struct cmp_req *q,
 		{ "UnblendedCost", CE_UNBLENDED },
 		{ "UsageQuantity", CE_USAGE },
 	};
-	json_t		*m = json_object_get(r->in, "MetricForComparison"), *gb,
-			*v;
+	json_t		*m = json_object_get(r->in, "MetricForComparison");
 	int64_t		 n = max_results;
 	size_t		 i;
-	int		 d;
 
 	memset(q, 0, sizeof(*q));
 	if (json_object_get(r->in, "BillingViewArn") != NULL &&
@@ -84,27 +83,11 @@ in_cmp(struct aws_req *r, int64_t max_results, struct cmp_req *q,
 		    "NormalizedUsageAmount, UnblendedCost, UsageQuantity"));
 	q->metric_name = mets[i].name;
 	q->metric = mets[i].m;
-	gb = json_object_get(r->in, "GroupBy");
-	if (gb != NULL && !json_is_null(gb)) {
-		if (!json_is_array(gb) || json_array_size(gb) > CE_GROUP_MAX)
-			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
-			    "GroupBy: at most %d groups", CE_GROUP_MAX));
-		json_array_foreach(gb, i, v) {
-			json_t	*t = json_object_get(v, "Type");
-			json_t	*k = json_object_get(v, "Key");
-
-			if (!json_is_string(t) || strcmp(json_string_value(t),
-			    "DIMENSION") != 0 || !json_is_string(k) ||
-			    (d = ce_dim_parse(json_string_value(k))) < 0)
-				return (err_set(e, ERR_INVALID, VALIDATION,
-				    NULL, "GroupBy: '%s' is not a supported "
-				    "dimension (Type DIMENSION; TAG and "
-				    "COST_CATEGORY are not kept)",
-				    json_is_string(k) ? json_string_value(k) :
-				    "?"));
-			q->group[q->ngroup++] = (enum ce_dim)d;
-		}
-	}
+	/* AWS: "any Cost Explorer dimension", tags and cost categories:
+	 * what GetCostAndUsage groups by. */
+	if (ce_wire_group_by(r, CE_USE_GROUP, q->group, q->group_key,
+	    &q->ngroup, e) == -1)
+		return (-1);
 	if (in_int(r, "MaxResults", 1, max_results, &n, e) == -1)
 		return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 		    "MaxResults must be 1 to %lld", (long long)max_results));
@@ -118,7 +101,8 @@ in_cmp(struct aws_req *r, int64_t max_results, struct cmp_req *q,
 
 static int
 run(struct aws_req *r, const struct cmp_req *q, const enum ce_dim *dims,
-    size_t ndims, struct ce_cmp_result *res, struct err *e)
+    const char *const *keys, size_t ndims, struct ce_cmp_result *res,
+    struct err *e)
 {
 	struct ce_scope	 sc;
 
@@ -126,7 +110,7 @@ run(struct aws_req *r, const struct cmp_req *q, const enum ce_dim *dims,
 	    e) == -1)
 		return (-1);
 	return (ce_compare_run(r->store, r->arena, &sc, q->metric, q->b0,
-	    q->b1, q->c0, q->c1, dims, ndims, q->filter, res, e));
+	    q->b1, q->c0, q->c1, dims, keys, ndims, q->filter, res, e));
 }
 
 /* ComparisonMetrics: {metric: {Baseline..., Comparison..., Difference,
@@ -144,20 +128,25 @@ metrics(const struct cmp_req *q, int64_t base, int64_t comp)
 	    "Unit", usage ? "N/A" : "USD"));
 }
 
-/* The Expression selecting keys[0..n) of dims: a Dimensions leaf, or an
- * And of them. */
+/* The Expression selecting values[0..n) of dims (of tag or category
+ * names[i]): a Dimensions, Tags or CostCategories leaf, or an And of
+ * them. */
 static json_t *
-selector(const enum ce_dim *dims, const char *const *keys, size_t n)
+selector(const enum ce_dim *dims, const char *const *names,
+    const char *const *values, size_t n)
 {
 	json_t	*and;
 	size_t	 k;
 
 	if (n == 1)
-		return (json_pack("{s:{s:s, s:[s]}}", "Dimensions", "Key",
-		    ce_dim_name(dims[0]), "Values", keys[0]));
+		return (json_pack("{s:{s:s, s:[s]}}", dims[0] == CE_TAG ?
+		    "Tags" : dims[0] == CE_COST_CATEGORY ? "CostCategories" :
+		    "Dimensions", "Key", dims[0] >= CE_NDIMS ? names[0] :
+		    ce_dim_name(dims[0]), "Values", values[0]));
 	and = json_array();
 	for (k = 0; k < n; k++)
-		json_array_append_new(and, selector(dims + k, keys + k, 1));
+		json_array_append_new(and, selector(dims + k, names + k,
+		    values + k, 1));
 	return (json_pack("{s:o}", "And", and));
 }
 
@@ -170,7 +159,7 @@ aws_ce_get_cost_and_usage_comparisons(struct aws_req *r, struct err *e)
 	size_t			 i, end;
 
 	if (in_cmp(r, 2000, &q, e) == -1 ||
-	    run(r, &q, q.group, q.ngroup, &res, e) == -1)
+	    run(r, &q, q.group, q.group_key, q.ngroup, &res, e) == -1)
 		return (-1);
 	arr = json_array();
 	end = q.ngroup == 0 ? 0 : res.n;
@@ -180,9 +169,9 @@ aws_ce_get_cost_and_usage_comparisons(struct aws_req *r, struct err *e)
 		    "The NextPageToken is not valid."));
 	for (i = q.off; i < end && i < q.off + q.max; i++)
 		json_array_append_new(arr, json_pack("{s:o, s:o}",
-		    "CostAndUsageSelector", selector(q.group, res.rows[i].key,
-		    q.ngroup), "Metrics", metrics(&q, res.rows[i].base,
-		    res.rows[i].comp)));
+		    "CostAndUsageSelector", selector(q.group, q.group_key,
+		    res.rows[i].key, q.ngroup), "Metrics", metrics(&q,
+		    res.rows[i].base, res.rows[i].comp)));
 	json_object_set_new(r->out, "CostAndUsageComparisons", arr);
 	json_object_set_new(r->out, "TotalCostAndUsage",
 	    metrics(&q, res.base, res.comp));
@@ -247,6 +236,7 @@ aws_ce_get_cost_comparison_drivers(struct aws_req *r, struct err *e)
 	struct cmp_req		 q;
 	struct ce_cmp_result	 res;
 	enum ce_dim		 dims[CE_CMP_DIMS];
+	const char		*keys[CE_CMP_DIMS] = { NULL };
 	struct driver		*dr;
 	struct cause		*cs;
 	size_t			 nd = 0, nsel, i, j, k, ndr = 0, ncs;
@@ -256,12 +246,14 @@ aws_ce_get_cost_comparison_drivers(struct aws_req *r, struct err *e)
 		return (-1);
 	dims[nd++] = CE_SERVICE;
 	for (i = 0; i < q.ngroup; i++)
-		if (q.group[i] != CE_SERVICE && q.group[i] != CE_USAGE_TYPE)
+		if (q.group[i] != CE_SERVICE && q.group[i] != CE_USAGE_TYPE) {
+			keys[nd] = q.group_key[i];
 			dims[nd++] = q.group[i];
+		}
 	nsel = nd;
 	dims[nd++] = CE_USAGE_TYPE;
 	dims[nd++] = CE_RECORD_TYPE;
-	if (run(r, &q, dims, nd, &res, e) == -1)
+	if (run(r, &q, dims, keys, nd, &res, e) == -1)
 		return (-1);
 	/* Rows are sorted by tuple: a selector's rows are consecutive. */
 	dr = arena_zalloc(r->arena, (res.n + 1) * sizeof(*dr));
@@ -323,9 +315,9 @@ aws_ce_get_cost_comparison_drivers(struct aws_req *r, struct err *e)
 			    "Type", cs[k].type, "Name", cs[k].name, "Metrics",
 			    metrics(&q, cs[k].base, cs[k].comp)));
 		json_array_append_new(arr, json_pack("{s:o, s:o, s:o}",
-		    "CostSelector", selector(dims, res.rows[d->first].key,
-		    nsel), "Metrics", metrics(&q, d->base, d->comp),
-		    "CostDrivers", causes));
+		    "CostSelector", selector(dims, keys,
+		    res.rows[d->first].key, nsel), "Metrics", metrics(&q,
+		    d->base, d->comp), "CostDrivers", causes));
 	}
 	json_object_set_new(r->out, "CostComparisonDrivers", arr);
 	if (q.off + q.max < ndr)

@@ -214,7 +214,6 @@ in_expr(struct aws_req *r, json_t *j, enum ce_use use, int depth,
 		int	 d;
 		const char **sv;
 
-		/* RESOURCE_ID: in_filter() knows where. */
 		if ((d = in_dim(key, use, e)) < 0)
 			return (-1);
 		if (mo != NULL && json_is_array(mo))
@@ -282,16 +281,19 @@ in_expr(struct aws_req *r, json_t *j, enum ce_use use, int depth,
 	return (0);
 }
 
-/* The Filter; RESOURCE_ID only where AWS takes it (resources). */
+/* The Filter, its dimensions those AWS takes in use (CE_USE_FILTER,
+ * _FILTER_RES, _FORECAST). */
 static int
-in_filter(struct aws_req *r, int resources, struct ce_expr **out,
+in_filter(struct aws_req *r, enum ce_use use, struct ce_expr **out,
     struct err *e)
 {
-	if (ce_wire_filter_of(r, CE_USE_FILTER_RES, out, e) == -1)
-		return (-1);
-	if (!resources && ce_expr_names(*out, CE_RESOURCE_ID))
-		return (bad(e, NOT_ALLOWED, "RESOURCE_ID"));
-	return (0);
+	json_t	*f = json_object_get(r->in, "Filter");
+	size_t	 nodes = 0;
+
+	*out = NULL;
+	if (f == NULL || json_is_null(f))
+		return (0);
+	return (in_expr(r, f, use, 1, &nodes, out, e));
 }
 
 /* A TimePeriod bound of hourly data: YYYY-MM-DD or AWS's
@@ -452,7 +454,7 @@ cost_and_usage(struct aws_req *r, int resources, struct err *e)
 	struct ce_result res;
 	struct ce_expr	*filter;
 	const char	*gran;
-	json_t		*metrics, *groupby, *v, *defs, *rbt;
+	json_t		*metrics, *v, *defs, *rbt;
 	int		 want[CE_NMETRICS] = { 0 }, m;
 	size_t		 i, off, psize = page_size(), end, c;
 	uint64_t	 hash = ce_wire_request_hash(r);
@@ -481,50 +483,19 @@ cost_and_usage(struct aws_req *r, int resources, struct err *e)
 			    json_is_string(v) ? json_string_value(v) : "?"));
 		want[m] = 1;
 	}
+	if (ce_wire_group_by(r, resources ? CE_USE_GROUP_RES : CE_USE_GROUP,
+	    q.group, q.group_key, &q.ngroup, e) == -1)
+		return (-1);
 	defs = json_array();
 	json_object_set_new(r->out, "GroupDefinitions", defs);
-	groupby = json_object_get(r->in, "GroupBy");
-	if (groupby != NULL && !json_is_null(groupby)) {
-		if (!json_is_array(groupby) ||
-		    json_array_size(groupby) > CE_GROUP_MAX)
-			return (bad(e, "%s: at most 2 groups", "GroupBy"));
-		json_array_foreach(groupby, i, v) {
-			json_t	*t = json_object_get(v, "Type");
-			json_t	*k = json_object_get(v, "Key");
-			int	 d;
-
-			if (json_is_string(t) && (strcmp(json_string_value(t),
-			    "TAG") == 0 || strcmp(json_string_value(t),
-			    "COST_CATEGORY") == 0)) {
-				if (!json_is_string(k) ||
-				    *json_string_value(k) == '\0' ||
-				    strlen(json_string_value(k)) > 1024)
-					return (bad(e, "GroupBy: %s needs a "
-					    "Key", json_string_value(t)));
-				q.group[q.ngroup] = strcmp(json_string_value(t),
-				    "TAG") == 0 ? CE_TAG : CE_COST_CATEGORY;
-				q.group_key[q.ngroup++] = json_string_value(k);
-				json_array_append_new(defs, json_pack(
-				    "{s:s, s:s}", "Type", json_string_value(t),
-				    "Key", json_string_value(k)));
-				continue;
-			}
-			if (!json_is_string(t) || strcmp(json_string_value(t),
-			    "DIMENSION") != 0)
-				return (bad(e, "GroupBy: Type '%s' is not "
-				    "supported (DIMENSION, TAG, COST_CATEGORY)",
-				    json_is_string(t) ? json_string_value(t) :
-				    "?"));
-			if ((d = in_dim(k, resources ? CE_USE_GROUP_RES :
-			    CE_USE_GROUP, e)) < 0)
-				return (-1);
-			q.group[q.ngroup++] = (enum ce_dim)d;
-			json_array_append_new(defs, json_pack("{s:s, s:s}",
-			    "Type", "DIMENSION", "Key", ce_dim_name(d)));
-		}
-	}
-	if (in_filter(r, resources, &filter, e) == -1 ||
-	    in_token(r, hash, &off, e) == -1)
+	for (i = 0; i < q.ngroup; i++)
+		json_array_append_new(defs, json_pack("{s:s, s:s}", "Type",
+		    q.group[i] == CE_TAG ? "TAG" : q.group[i] ==
+		    CE_COST_CATEGORY ? "COST_CATEGORY" : "DIMENSION", "Key",
+		    q.group_key[i] != NULL ? q.group_key[i] :
+		    ce_dim_name(q.group[i])));
+	if (in_filter(r, resources ? CE_USE_FILTER_RES : CE_USE_FILTER,
+	    &filter, e) == -1 || in_token(r, hash, &off, e) == -1)
 		return (-1);
 	q.filter = filter;
 	if (ce_scope_account(r->store, r->arena, r->who.account_id, &sc,
@@ -659,7 +630,7 @@ forecast(struct aws_req *r, int usage, struct err *e)
 	    ce_input(in_enum(r, "Metric", 1, mets, &met, e), e) == -1 ||
 	    ce_input(in_enum(r, "Granularity", 1, grans, &gran, e), e) == -1 ||
 	    ce_input(in_int(r, "PredictionIntervalLevel", 51, 99, &level, e),
-	    e) == -1 || in_filter(r, 0, &filter, e) == -1)
+	    e) == -1 || in_filter(r, CE_USE_FORECAST, &filter, e) == -1)
 		return (-1);
 	if (strcmp(gran, "HOURLY") == 0)
 		return (bad(e, "Granularity %s is not available for "
@@ -878,7 +849,7 @@ aws_ce_get_dimension_values(struct aws_req *r, struct err *e)
 	    ce_input(in_string(r, "SearchString", 0, 0, 1024, &search, e),
 	    e) == -1 ||
 	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
-	    in_filter(r, 0, &filter, e) == -1 ||
+	    in_filter(r, CE_USE_FILTER, &filter, e) == -1 ||
 	    in_sort_by(r, search, &metric, &desc, &max, e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
@@ -947,7 +918,7 @@ attr_values(struct aws_req *r, enum ce_dim kind, struct err *e)
 	    ce_input(in_string(r, "SearchString", 0, 0, 1024, &search, e),
 	    e) == -1 ||
 	    ce_input(in_int(r, "MaxResults", 1, 10000, &max, e), e) == -1 ||
-	    in_filter(r, 0, &filter, e) == -1 ||
+	    in_filter(r, CE_USE_FILTER, &filter, e) == -1 ||
 	    in_sort_by(r, search, &metric, &desc, &max, e) == -1 ||
 	    in_token(r, hash, &off, e) == -1)
 		return (-1);
@@ -1380,23 +1351,59 @@ aws_ce_get_anomalies(struct aws_req *r, struct err *e)
 	return (0);
 }
 
+/* The GroupBy reader of GetCostAndUsage and the comparisons
+ * (aws/ce_wire.h). */
+int
+ce_wire_group_by(struct aws_req *r, enum ce_use use, enum ce_dim *dims,
+    const char **keys, size_t *n, struct err *e)
+{
+	json_t	*groupby = json_object_get(r->in, "GroupBy"), *v;
+	size_t	 i;
+
+	*n = 0;
+	if (groupby == NULL || json_is_null(groupby))
+		return (0);
+	if (!json_is_array(groupby) || json_array_size(groupby) > CE_GROUP_MAX)
+		return (bad(e, "%s: at most 2 groups", "GroupBy"));
+	json_array_foreach(groupby, i, v) {
+		json_t		*t = json_object_get(v, "Type");
+		json_t		*k = json_object_get(v, "Key");
+		const char	*type = json_is_string(t) ?
+				    json_string_value(t) : "?";
+		int		 d;
+
+		keys[*n] = NULL;
+		if (strcmp(type, "TAG") == 0 ||
+		    strcmp(type, "COST_CATEGORY") == 0) {
+			if (!json_is_string(k) ||
+			    *json_string_value(k) == '\0' ||
+			    strlen(json_string_value(k)) > 1024)
+				return (bad(e, "GroupBy: %s needs a Key",
+				    type));
+			d = strcmp(type, "TAG") == 0 ? CE_TAG :
+			    CE_COST_CATEGORY;
+			keys[*n] = json_string_value(k);
+		} else if (strcmp(type, "DIMENSION") != 0)
+			return (bad(e, "GroupBy: Type '%s' is not supported "
+			    "(DIMENSION, TAG, COST_CATEGORY)", type));
+		else if ((d = in_dim(k, use, e)) < 0)
+			return (-1);
+		dims[(*n)++] = (enum ce_dim)d;
+	}
+	return (0);
+}
+
 /* The Filter reader, for the other Cost Explorer operation files
  * (aws/ce_wire.h). */
 int
 ce_wire_filter(struct aws_req *r, struct ce_expr **out, struct err *e)
 {
-	return (in_filter(r, 0, out, e));
+	return (in_filter(r, CE_USE_FILTER, out, e));
 }
 
 int
 ce_wire_filter_of(struct aws_req *r, enum ce_use use, struct ce_expr **out,
     struct err *e)
 {
-	json_t	*f = json_object_get(r->in, "Filter");
-	size_t	 nodes = 0;
-
-	*out = NULL;
-	if (f == NULL || json_is_null(f))
-		return (0);
-	return (in_expr(r, f, use, 1, &nodes, out, e));
+	return (in_filter(r, use, out, e));
 }

@@ -17,13 +17,25 @@
  * ValidationException naming the member otherwise. */
 int	ce_wire_interval(struct aws_req *, const char *member, int64_t *start,
 	    int64_t *end, struct err *);
-/* The request's Filter (NULL when absent); ValidationException. */
+/* The request's Filter (NULL when absent), its dimensions those of
+ * CE_USE_FILTER; ValidationException. */
 int	ce_wire_filter(struct aws_req *, struct ce_expr **out /* OUT */,
 	    struct err *);
 /* The Filter with the dimensions AWS takes where use says (the Savings
  * Plans reports: CE_USE_SAVINGS_PLANS). */
 int	ce_wire_filter_of(struct aws_req *, enum ce_use,
 	    struct ce_expr **out /* OUT */, struct err *);
+/*
+ * The request's GroupBy: at most CE_GROUP_MAX {Type, Key}, a DIMENSION
+ * AWS takes in use (names.c; keys[i] NULL), or a TAG or COST_CATEGORY
+ * (dims[i] CE_TAG / CE_COST_CATEGORY, keys[i] the tag key or category
+ * name). ValidationException, with AWS's message for a dimension it
+ * refuses there.
+ */
+int	ce_wire_group_by(struct aws_req *, enum ce_use,
+	    enum ce_dim *dims /* OUT: CE_GROUP_MAX */,
+	    const char **keys /* OUT: CE_GROUP_MAX */,
+	    size_t *n_out /* OUT */, struct err *);
 /* {"Amount": exact decimal of v at 10^-digits, "Unit": unit}. */
 json_t	*ce_wire_amount(int64_t v, int digits, const char *unit);
 /* v at 10^-digits as an exact decimal string (a JSON string). */

@@ -94,22 +94,23 @@ int		 ce_dim_parse(const char *);
 const char	*ce_dim_name(enum ce_dim);
 /*
  * Where a dimension name is used, as AWS takes it (names.c holds AWS's
- * lists): GroupBy of GetCostAndUsage (_RES: ...WithResources), Filter of
- * the cost operations (_RES: ...WithResources), GetDimensionValues'
- * Context RESERVATIONS and SAVINGS_PLANS (COST_AND_USAGE: the filter's).
+ * lists): GroupBy of GetCostAndUsage and the comparisons (_RES:
+ * ...WithResources), Filter of the cost operations (_RES:
+ * ...WithResources), GetDimensionValues' Context RESERVATIONS and
+ * SAVINGS_PLANS (COST_AND_USAGE: the filter's), Filter of the forecasts.
  */
 enum ce_use {
 	CE_USE_GROUP, CE_USE_GROUP_RES, CE_USE_FILTER, CE_USE_FILTER_RES,
-	CE_USE_RESERVATIONS, CE_USE_SAVINGS_PLANS,
+	CE_USE_RESERVATIONS, CE_USE_SAVINGS_PLANS, CE_USE_FORECAST,
 	CE_USE_SP_COVERAGE	/* GetSavingsPlansCoverage's Filter */
 };
 #define CE_DIM_REFUSED	(-1)	/* AWS refuses the name there */
 #define CE_DIM_NOT_KEPT	(-2)	/* AWS takes it; the rollups keep no such
 				   values */
 /* AWS's name in use -> the dimension, CE_DIM_REFUSED or CE_DIM_NOT_KEPT
- * ("SUBSCRIPTION_ID" in CE_USE_RESERVATIONS is CE_RESERVATION_ID;
- * "PAYMENT_OPTION", "INSTANCE_TYPE_FAMILY" in CE_USE_SAVINGS_PLANS are
- * CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY). */
+ * ("SUBSCRIPTION_ID" in CE_USE_RESERVATIONS and CE_USE_FORECAST is
+ * CE_RESERVATION_ID; "PAYMENT_OPTION", "INSTANCE_TYPE_FAMILY" in
+ * CE_USE_SAVINGS_PLANS are CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY). */
 int		 ce_dim_lookup(const char *, enum ce_use);
 /* The names use takes, ", "-separated in AWS's order (its messages). */
 const char	*ce_dim_valid(struct arena *, enum ce_use);
@@ -408,10 +409,11 @@ void	ce_sp_cov_of(const struct ce_commit *, struct ce_sp_cov *out /* OUT */);
 
 /*
  * Two periods compared (compare.c): `metric` summed per tuple of the
- * values of dims (at most CE_CMP_DIMS) over the baseline [b0, b1) and the
- * comparison [c0, c1) (days), rows matching filter, at the prices scope
- * sees. Rows sorted by tuple; LimitExceededException beyond CE_CELLS_MAX
- * tuples.
+ * values of dims (at most CE_CMP_DIMS; CE_TAG and CE_COST_CATEGORY the
+ * values of keys[i], "" for lines without) over the baseline [b0, b1)
+ * and the comparison [c0, c1) (days), rows matching filter, at the prices
+ * scope sees. Rows sorted by tuple; LimitExceededException beyond
+ * CE_CELLS_MAX tuples.
  */
 #define CE_CMP_DIMS	5
 struct ce_cmp_row {
@@ -427,8 +429,9 @@ struct ce_cmp_result {
 };
 int	ce_compare_run(struct store *, struct arena *, const struct ce_scope *,
 	    enum ce_metric, int64_t b0, int64_t b1, int64_t c0, int64_t c1,
-	    const enum ce_dim *dims, size_t ndims, const struct ce_expr *filter,
-	    struct ce_cmp_result *out /* OUT */, struct err *);
+	    const enum ce_dim *dims, const char *const *keys, size_t ndims,
+	    const struct ce_expr *filter, struct ce_cmp_result *out /* OUT */,
+	    struct err *);
 /* The cost driver type of Cost Explorer (USAGE_CHANGE, TAX, CREDIT,
  * RECURRING_RESERVATION_FEE, ...) of a line item type and SERVICE. */
 const char *ce_driver_type(const char *record_type, const char *service);

@@ -16,6 +16,7 @@ struct cmp {
 	const struct ce_scope	*sc;
 	enum ce_metric		 metric;
 	const enum ce_dim	*dims;
+	const char *const	*keys;		/* CE_TAG, CE_COST_CATEGORY */
 	size_t			 ndims;
 	int64_t			 b0, b1, c0, c1;
 	struct strtab		 tuples;	/* keys joined by 0x1f */
@@ -32,8 +33,13 @@ cmp_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 	struct cmp	*g = arg;
 	char		 key[CE_CMP_DIMS * 257];
 	size_t		 i, k, len;
-	uint32_t	 id;
+	uint32_t	 id, sid;
+	int64_t		 kid[CE_CMP_DIMS];
 
+	/* A tag's or cost category's key is a string of the set. */
+	for (k = 0; k < g->ndims; k++)
+		kid[k] = g->dims[k] >= CE_NDIMS ? ce_attr_kid(s, g->dims[k],
+		    g->keys[k]) : -1;
 	for (i = 0; i < n; i++) {
 		const struct ce_row	*r = &s->rows[idx[i]];
 		int64_t			 v[CE_NMETRICS];
@@ -43,9 +49,15 @@ cmp_visit(void *arg, const struct ce_set *s, const uint32_t *idx,
 		in_c = r->day >= g->c0 && r->day < g->c1;
 		if (!in_b && !in_c)
 			continue;
-		for (k = 0, len = 0; k < g->ndims; k++)
+		for (k = 0, len = 0; k < g->ndims; k++) {
+			sid = g->dims[k] < CE_NDIMS ? r->d[g->dims[k]] :
+			    ce_row_attr(s, r, kid[k]);
+			/* Without the tag: "", as a Values [""] filter
+			 * selects. */
 			len += (size_t)snprintf(key + len, sizeof(key) - len,
-			    "%s%.255s", k ? "\x1f" : "", s->str.s[r->d[g->dims[k]]]);
+			    "%s%.255s", k ? "\x1f" : "", sid == CE_ABSENT ?
+			    "" : s->str.s[sid]);
+		}
 		if (g->tuples.n >= CE_CELLS_MAX && strtab_find(&g->tuples,
 		    key) < 0)
 			return (err_set(e, ERR_LIMIT,
@@ -84,8 +96,8 @@ tuple_cmp(const void *a, const void *b)
 int
 ce_compare_run(struct store *st, struct arena *a, const struct ce_scope *sc,
     enum ce_metric metric, int64_t b0, int64_t b1, int64_t c0, int64_t c1,
-    const enum ce_dim *dims, size_t ndims, const struct ce_expr *filter,
-    struct ce_cmp_result *out, struct err *e)
+    const enum ce_dim *dims, const char *const *keys, size_t ndims,
+    const struct ce_expr *filter, struct ce_cmp_result *out, struct err *e)
 {
 	struct cmp	 g;
 	size_t		 i, k;
@@ -99,6 +111,7 @@ ce_compare_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 	g.sc = sc;
 	g.metric = metric;
 	g.dims = dims;
+	g.keys = keys;
 	g.ndims = ndims;
 	g.b0 = b0;
 	g.b1 = b1;

@@ -44,8 +44,10 @@ static const char *const dim_labels[DIMS_NAMED] = {
  * GetCostAndUsageWithResources only), then the others: GroupBy of
  * GetCostAndUsage, Filter of the cost operations and GetDimensionValues in
  * Context COST_AND_USAGE (the API reference's list), in Context
- * RESERVATIONS and SAVINGS_PLANS (the same page's), and the Filter of
- * GetSavingsPlansCoverage (C, its page's). `dim` is payerlink's
+ * RESERVATIONS and SAVINGS_PLANS (the same page's), in the Filter of
+ * GetCostForecast and GetUsageForecast (FC: GetCostForecast's list), and
+ * in the Filter of GetSavingsPlansCoverage (C, its page's). The
+ * comparisons take what GetCostAndUsage takes. `dim` is payerlink's
  * dimension, CE_DIM_NOT_KEPT for one the rollups do not keep.
  * PAYER_ACCOUNT came with billing transfers (newest model) and is after
  * the list AWS's older answers show. docs/billing.md, "Which dimension
@@ -57,6 +59,7 @@ static const char *const dim_labels[DIMS_NAMED] = {
 #define FR	(1u << CE_USE_FILTER_RES)
 #define R	(1u << CE_USE_RESERVATIONS)
 #define S	(1u << CE_USE_SAVINGS_PLANS)
+#define FC	(1u << CE_USE_FORECAST)
 #define C	(1u << CE_USE_SP_COVERAGE)
 #define NK	CE_DIM_NOT_KEPT
 static const struct {
@@ -64,35 +67,36 @@ static const struct {
 	int		 dim;
 	unsigned	 uses;
 } aws_dims[] = {
-	{ "AZ",			CE_AZ,			G | GR | F | FR | R },
-	{ "INSTANCE_TYPE",	CE_INSTANCE_TYPE,	G | GR | F | FR | R },
-	{ "LINKED_ACCOUNT",	CE_LINKED_ACCOUNT, G | GR | F | FR | R | S | C },
-	{ "OPERATION",		CE_OPERATION,		G | GR | F | FR },
-	{ "PURCHASE_TYPE",	CE_PURCHASE_TYPE,	G | GR | F | FR },
-	{ "SERVICE",		CE_SERVICE,		G | GR | F | FR | C },
-	{ "USAGE_TYPE",		CE_USAGE_TYPE,		G | GR | F | FR },
-	{ "PLATFORM",		CE_PLATFORM,		G | GR | F | FR | R },
-	{ "TENANCY",		CE_TENANCY,		G | GR | F | FR | R },
-	{ "RECORD_TYPE",	CE_RECORD_TYPE,		G | GR | F | FR },
-	{ "LEGAL_ENTITY_NAME",	CE_LEGAL_ENTITY_NAME,	G | GR | F | FR },
+	{ "AZ",			CE_AZ,		G | GR | F | FR | R | FC },
+	{ "INSTANCE_TYPE",	CE_INSTANCE_TYPE, G | GR | F | FR | R | FC },
+	{ "LINKED_ACCOUNT", CE_LINKED_ACCOUNT,
+	    G | GR | F | FR | R | S | FC | C },
+	{ "OPERATION",		CE_OPERATION,		G | GR | F | FR | FC },
+	{ "PURCHASE_TYPE",	CE_PURCHASE_TYPE,	G | GR | F | FR | FC },
+	{ "SERVICE",		CE_SERVICE,		G | GR | F | FR | FC | C },
+	{ "USAGE_TYPE",		CE_USAGE_TYPE,		G | GR | F | FR | FC },
+	{ "PLATFORM",		CE_PLATFORM,	G | GR | F | FR | R | FC },
+	{ "TENANCY",		CE_TENANCY,	G | GR | F | FR | R | FC },
+	{ "RECORD_TYPE",	CE_RECORD_TYPE,		G | GR | F | FR | FC },
+	{ "LEGAL_ENTITY_NAME",	CE_LEGAL_ENTITY_NAME,	G | GR | F | FR | FC },
 	{ "INVOICING_ENTITY",	CE_INVOICING_ENTITY,	G | GR | F | FR },
-	{ "DEPLOYMENT_OPTION",	NK,			G | GR | F | FR | R },
-	{ "DATABASE_ENGINE",	CE_DATABASE_ENGINE,	G | GR | F | FR },
+	{ "DEPLOYMENT_OPTION",	NK,		G | GR | F | FR | R | FC },
+	{ "DATABASE_ENGINE",	CE_DATABASE_ENGINE,	G | GR | F | FR | FC },
 	{ "CACHE_ENGINE",	NK,			G | GR | F | FR | R },
-	{ "INSTANCE_TYPE_FAMILY", NK,			G | GR | F | FR },
-	{ "REGION",		CE_REGION,	G | GR | F | FR | R | S | C },
-	{ "BILLING_ENTITY",	CE_BILLING_ENTITY,	G | GR | F | FR },
-	{ "RESERVATION_ID",	CE_RESERVATION_ID,	G | GR | F | FR },
+	{ "INSTANCE_TYPE_FAMILY", NK,		G | GR | F | FR | FC },
+	{ "REGION",		CE_REGION, G | GR | F | FR | R | S | FC | C },
+	{ "BILLING_ENTITY",	CE_BILLING_ENTITY,	G | GR | F | FR | FC },
+	{ "RESERVATION_ID",	CE_RESERVATION_ID,	G | GR | F | FR | FC },
 	{ "RESOURCE_ID",	CE_RESOURCE_ID,		GR | FR },
 	{ "SAVINGS_PLANS_TYPE",	CE_SAVINGS_PLANS_TYPE,	G | GR | F | FR | S },
-	{ "SAVINGS_PLAN_ARN",	CE_SAVINGS_PLAN_ARN,	G | GR | F | FR | S },
-	{ "OPERATING_SYSTEM",	NK,			G | GR | F | FR },
+	{ "SAVINGS_PLAN_ARN",	CE_SAVINGS_PLAN_ARN, G | GR | F | FR | S | FC },
+	{ "OPERATING_SYSTEM",	NK,			G | GR | F | FR | FC },
 	{ "PAYER_ACCOUNT",	CE_PAYER_ACCOUNT,	G | GR | F | FR },
-	{ "USAGE_TYPE_GROUP",	NK,			F | FR },
-	{ "SCOPE",		NK,			R },
+	{ "USAGE_TYPE_GROUP",	NK,			F | FR | FC },
+	{ "SCOPE",		NK,			R | FC },
 	/* AWS's reservation numbers are in no CUR column: a reservation
 	 * is named by its id (docs/billing.md). */
-	{ "SUBSCRIPTION_ID",	CE_RESERVATION_ID,	R },
+	{ "SUBSCRIPTION_ID",	CE_RESERVATION_ID,	R | FC },
 	/* A Savings Plan's own (billing_commitments): in Context
 	 * SAVINGS_PLANS, which is also the Filter of
 	 * GetSavingsPlansUtilization and ...Details (their references list
@@ -109,6 +113,7 @@ static const struct {
 #undef FR
 #undef R
 #undef S
+#undef FC
 #undef C
 #undef NK
 

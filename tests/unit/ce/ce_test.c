@@ -134,6 +134,32 @@ TEST(ce_plan_fees_from_the_fee_line)
 	CHECK_INT(ce_plan_fees("", &h, &r, &u), 0);
 }
 
+/* The forecasts' Filter takes GetCostForecast's list (its API reference):
+ * SUBSCRIPTION_ID (a reservation), not INVOICING_ENTITY, PAYER_ACCOUNT,
+ * SAVINGS_PLANS_TYPE, CACHE_ENGINE, RESOURCE_ID. */
+TEST(ce_names_forecast)
+{
+	struct arena	 a;
+
+	CHECK_INT(ce_dim_lookup("SUBSCRIPTION_ID", CE_USE_FORECAST),
+	    CE_RESERVATION_ID);
+	CHECK_INT(ce_dim_lookup("SAVINGS_PLAN_ARN", CE_USE_FORECAST),
+	    CE_SAVINGS_PLAN_ARN);
+	CHECK_INT(ce_dim_lookup("SCOPE", CE_USE_FORECAST), CE_DIM_NOT_KEPT);
+	CHECK_INT(ce_dim_lookup("INVOICING_ENTITY", CE_USE_FORECAST),
+	    CE_DIM_REFUSED);
+	CHECK_INT(ce_dim_lookup("RESOURCE_ID", CE_USE_FORECAST),
+	    CE_DIM_REFUSED);
+	arena_init(&a);
+	CHECK_STR(ce_dim_valid(&a, CE_USE_FORECAST), "AZ, INSTANCE_TYPE, "
+	    "LINKED_ACCOUNT, OPERATION, PURCHASE_TYPE, SERVICE, USAGE_TYPE, "
+	    "PLATFORM, TENANCY, RECORD_TYPE, LEGAL_ENTITY_NAME, "
+	    "DEPLOYMENT_OPTION, DATABASE_ENGINE, INSTANCE_TYPE_FAMILY, REGION, "
+	    "BILLING_ENTITY, RESERVATION_ID, SAVINGS_PLAN_ARN, "
+	    "OPERATING_SYSTEM, USAGE_TYPE_GROUP, SCOPE, SUBSCRIPTION_ID");
+	arena_release(&a);
+}
+
 /* A mark belongs to the scope that made it: another scope marking the same
  * id is refused and changes nothing. */
 TEST(ce_anomaly_mark_stays_in_its_scope)
