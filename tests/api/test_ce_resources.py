@@ -98,6 +98,7 @@ def w(srv, new_account, tmp_path):
     return w
 
 
+# AWS: GetCostAndUsageWithResources
 def test_store_keeps_instances_by_hour_others_by_day(w):
     """The rolling store itself: an instance's rows are hours, a bucket's or
     a volume's are days (hour 24), and the other services' hourly rows carry
@@ -116,6 +117,7 @@ def test_store_keeps_instances_by_hour_others_by_day(w):
     assert sql(w.srv.db, "SELECT count(*) FROM billing_hourly")[0][0] == 14 * 2 * (6 + 2 * 4)
 
 
+# AWS: GetCostAndUsageWithResources GetCostAndUsage GetDimensionValues
 def test_instances_hourly_others_daily_boto3(w):
     c = client(w.srv, w.msp, service="ce")
     everything = {"Dimensions": {"Key": "SERVICE", "Values": [EC2, S3, OTHER]}}
@@ -160,6 +162,7 @@ def test_instances_hourly_others_daily_boto3(w):
     assert [v["Value"] for v in r["DimensionValues"]] == sorted({l[7] for l in w.lines})
 
 
+# AWS: GetCostAndUsageWithResources
 def test_resources_with_the_aws_cli(w):
     period = "Start=%s,End=%s" % (w.since.isoformat(), w.today.isoformat())
     s3 = '{"Dimensions": {"Key": "SERVICE", "Values": ["%s"]}}' % S3
@@ -191,6 +194,7 @@ def test_resources_with_the_aws_cli(w):
     assert len(out["ResultsByTime"]) == 48
 
 
+# AWS: GetCostAndUsageWithResources ValidationException
 def test_14_days_for_every_granularity(w):
     """AWS: "The range must be within the last 14 days (the start date cannot
     be earlier than 14 days ago)", for daily resource data too, with the
@@ -223,6 +227,7 @@ def test_14_days_for_every_granularity(w):
                (w.since.isoformat(),))[0][0] == 0
 
 
+# AWS: GetCostAndUsageWithResources
 def test_customer_sees_its_own_resources_at_its_prices(w):
     since = w.since
     for acct, markup in ((w.a1, Decimal(10)), (w.b1, Decimal(0))):
