@@ -18,6 +18,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import aws, client, error_of, sql
+from test_attack import svc_call
 from test_ce import DAY
 from test_ce_hourly import EC2, HDR, HOURS, World, hour_period, hourly_on
 
@@ -216,12 +217,18 @@ def test_14_days_for_every_granularity(w):
                        "--granularity", "DAILY", "--metrics", "UnblendedCost",
                        "--filter", '{"Dimensions": {"Key": "SERVICE", "Values": ["%s"]}}' % S3)
     assert rc != 0 and "ValidationException" in err and "14 days ago" in err
-    # The resources' call needs its Filter (a required member of AWS's model).
+    # The resources' call needs its Filter (a required member of AWS's
+    # model): the CLI checks before sending, the server too.
+    period = {"Start": w.since.isoformat(), "End": w.today.isoformat()}
     rc, out, err = aws(w.srv, w.msp, "ce", "get-cost-and-usage-with-resources",
-                       "--time-period", "Start=%s,End=%s" % (w.since.isoformat(),
-                                                             w.today.isoformat()),
+                       "--time-period", "Start=%(Start)s,End=%(End)s" % period,
                        "--granularity", "DAILY", "--metrics", "UnblendedCost")
     assert rc != 0 and "filter" in err.lower()
+    st, _, b = svc_call(w.srv, w.msp, "CE", "GetCostAndUsageWithResources",
+                        {"TimePeriod": period, "Granularity": "DAILY",
+                         "Metrics": ["UnblendedCost"]})
+    assert st == 400 and b["__type"] == "ValidationException", b
+    assert "Filter" in b["Message"]
     # Days before the window were never kept.
     assert sql(w.srv.db, "SELECT count(*) FROM billing_hourly WHERE day < ?",
                (w.since.isoformat(),))[0][0] == 0
