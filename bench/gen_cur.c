@@ -9,6 +9,10 @@
  * order over one month (2026-10), hourly. Deterministic for a seed.
  * With "arns", two more columns: the reservation's ARN of DiscountedUsage
  * lines and the Savings Plan's of SavingsPlan* lines (one of 8 each).
+ * Every line has a resource id of its own, unless GEN_CUR_RESOURCES=N:
+ * then each account's service has N resources, billed as real ones are,
+ * in many lines a day (hourly and resource-level data's size depends on
+ * it); the other columns are the same.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -86,7 +90,8 @@ int
 main(int argc, char **argv)
 {
 	long long	 rows, i;
-	int		 naccts, a, s, h, day, hour, arns;
+	int		 naccts, a, s, h, day, hour, arns, pool;
+	unsigned long long res;
 	char		 buf[1 << 16], *p, *end;
 	double		 cost;
 
@@ -99,6 +104,8 @@ main(int argc, char **argv)
 	if (argc > 3)
 		rng ^= strtoull(argv[3], NULL, 10) * 0x2545f4914f6cdd1dULL;
 	arns = argc > 4 && strcmp(argv[4], "arns") == 0;
+	pool = getenv("GEN_CUR_RESOURCES") != NULL ?
+	    atoi(getenv("GEN_CUR_RESOURCES")) : 0;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	fputs("identity_line_item_id,identity_time_interval,"
 	    "bill_invoice_id,bill_billing_entity,bill_bill_type,"
@@ -152,6 +159,10 @@ main(int argc, char **argv)
 				    svc[s][0], regions[a % 8]);
 				desc = dbuf;
 			}
+			res = next() & 0xffffffffffULL;
+			if (pool > 0)
+				res = ((unsigned long long)a * NSVC + s) * pool +
+				    res % pool;
 			p = buf;
 			end = buf + sizeof(buf);
 			p += snprintf(p, end - p,
@@ -168,7 +179,7 @@ main(int argc, char **argv)
 			    payer, (int)(100000000000LL % 1000000000 + a), t, day, h, day, h,
 			    svc[s][0], svc[s][1], svc[s][2], regions[a % 8],
 			    regions[a % 8], (int)(100000000000LL % 1000000000 + a),
-			    (unsigned long long)(next() & 0xffffffffffULL),
+			    res,
 			    cost * 10, cost / 10, cost, cost * 0.97, desc,
 			    regions[a % 8], t[0] == 'D' ? "Reserved" :
 			    "OnDemand", cost * 1.1, t[0] == 'D' ? "0.05" :

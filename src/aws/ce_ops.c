@@ -464,6 +464,7 @@ cost_and_usage(struct aws_req *r, int resources, struct err *e)
 		return (-1);
 	q.by_hour = strcmp(gran, "HOURLY") == 0;
 	q.hourly = resources || q.by_hour;
+	q.resources = resources;
 	q.monthly = strcmp(gran, "MONTHLY") == 0;
 	if ((q.hourly ? in_hours(r, &q.start, &q.end, e) :
 	    in_period(r, &q.start, &q.end, e)) == -1)

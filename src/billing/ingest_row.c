@@ -13,6 +13,7 @@
 #include "billing/ingest_internal.h"
 #include "billing/paid.h"
 #include "billing/parquet.h"
+#include "billing/service.h"
 #include "core/clock.h"
 #include "core/xmalloc.h"
 
@@ -496,25 +497,17 @@ row_sums(struct worker *w, const struct csv_field *f, uint64_t line,
 	return (0);
 }
 
-/*
- * Hourly and resource-level data: the line also under its hourly key (the
- * rollup key at w->key..k with KEY_HOURLY, the hour, the resource id cut
- * at 255 bytes). Only for lines at or after ing->hourly_from.
- */
+/* The line's key with KEY_HOURLY at w->key..k plus hour (0-23 or
+ * BILLING_HOUR_DAY) and the resource id (n bytes at res). */
 static int
-hourly_add(struct worker *w, const struct csv_field *f, char *k,
-    int64_t hour, const struct rollup_sums *s)
+hourly_key_add(struct worker *w, char *k, int hour, const char *res,
+    size_t n, const struct rollup_sums *s)
 {
-	const struct csv_field	*res = &f[S_RESOURCE];
-	size_t			 n = is_null(res) ? 0 : res->len;
-	int			 rc;
+	int	 rc;
 
-	if (n > 255)
-		n = 255;
-	KEY_FLAGS(w->key) |= KEY_HOURLY;
-	*k++ = (char)(hour % MS_PER_DAY / HOUR_MS);
+	*k++ = (char)hour;
 	*k++ = (char)n;
-	memcpy(k, res->p, n);
+	memcpy(k, res, n);
 	k += n;
 	rc = rollup_add(w->roll, w->key, k - w->key, rollup_hash(w->key,
 	    k - w->key), s);
@@ -524,6 +517,55 @@ hourly_add(struct worker *w, const struct csv_field *f, char *k,
 		return (fatal(w, "more than %u distinct rollup keys (hourly "
 		    "and resource-level data included)", ROLLUP_MAX_KEYS));
 	return (0);
+}
+
+/* Copies the key string at *p (after its length byte) to buf, NUL-ended,
+ * and steps *p past it. */
+static void
+key_str(const unsigned char **p, char buf[256])
+{
+	memcpy(buf, *p + 1, **p);
+	buf[**p] = '\0';
+	*p += 1 + **p;
+}
+
+/*
+ * Hourly and resource-level data, kept as Cost Explorer keeps it (AWS:
+ * "Hourly granularity is only available for EC2-Instances resource-level
+ * data. All other resource-level data is available at daily
+ * granularity"): an EC2 instance line (service_ec2_instance(), on the
+ * key's strings) under its hourly key with its resource id; any other
+ * line under its hourly key without one (HOURLY granularity of all
+ * services) and under its day's key (BILLING_HOUR_DAY) with it. The
+ * resource id is cut at 255 bytes. Only for lines at or after
+ * ing->hourly_from; the rollup key is at w->key..k.
+ */
+static int
+hourly_add(struct worker *w, const struct csv_field *f, char *k,
+    int64_t hour, const struct rollup_sums *s)
+{
+	const struct csv_field	*res = &f[S_RESOURCE];
+	const unsigned char	*p = (const unsigned char *)w->key + 11;
+	char			 code[256], ut[256], type[256], skip[256];
+	size_t			 n = is_null(res) ? 0 : res->len;
+
+	if (n > 255)
+		n = 255;
+	KEY_FLAGS(w->key) |= KEY_HOURLY;
+	key_str(&p, skip);		/* account */
+	key_str(&p, code);
+	key_str(&p, ut);
+	key_str(&p, skip);		/* operation */
+	key_str(&p, skip);		/* region */
+	key_str(&p, type);
+	if (service_ec2_instance(code, ut, type))
+		return (hourly_key_add(w, k, (int)(hour % MS_PER_DAY /
+		    HOUR_MS), n > 0 ? res->p : "", n, s));
+	if (hourly_key_add(w, k, (int)(hour % MS_PER_DAY / HOUR_MS), "", 0,
+	    s) == -1)
+		return (-1);
+	return (hourly_key_add(w, k, BILLING_HOUR_DAY, n > 0 ? res->p : "", n,
+	    s));
 }
 
 int

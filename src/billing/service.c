@@ -5,7 +5,6 @@
 
 #include "billing/service.h"
 
-#define CE_EC2_COMPUTE	"Amazon Elastic Compute Cloud - Compute"
 #define CE_EC2_OTHER	"EC2 - Other"
 
 /* Sorted by code (strcmp): bsearch. The names are the product names the
@@ -215,14 +214,22 @@ service_ec2_compute(const char *ut)
 	return (0);
 }
 
+int
+service_ec2_instance(const char *code, const char *ut, const char *type)
+{
+	return (code != NULL && strcmp(code, "AmazonEC2") == 0 &&
+	    (type == NULL || strcmp(type, "Tax") != 0) &&
+	    service_ec2_compute(ut));
+}
+
 const char *
 service_ce_name(const char *code, const char *ut, const char *type)
 {
 	if (type != NULL && strcmp(type, "Tax") == 0)
 		return ("Tax");
 	if (code != NULL && strcmp(code, "AmazonEC2") == 0)
-		return (service_ec2_compute(ut) ? CE_EC2_COMPUTE :
-		    CE_EC2_OTHER);
+		return (service_ec2_instance(code, ut, type) ?
+		    SERVICE_EC2_COMPUTE : CE_EC2_OTHER);
 	return (service_name(code));
 }
 

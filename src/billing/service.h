@@ -18,8 +18,12 @@
  * "" stays ""). Static storage or the argument. */
 const char	*service_name(const char *product_code);
 
+/* Cost Explorer's SERVICE value of EC2 instance lines ("EC2-Instances" in
+ * its hourly and resource-level data settings). */
+#define SERVICE_EC2_COMPUTE	"Amazon Elastic Compute Cloud - Compute"
+
 /* Cost Explorer's SERVICE value of a line: "Tax" for line type Tax, EC2
- * split by usage type, else service_name(). */
+ * split by usage type (service_ec2_instance()), else service_name(). */
 const char	*service_ce_name(const char *product_code,
 		    const char *usage_type, const char *line_item_type);
 
@@ -27,6 +31,12 @@ const char	*service_ce_name(const char *product_code,
  * SpotUsage, DedicatedUsage, HostUsage, HeavyUsage, ..., with or without
  * a region prefix ("USE2-BoxUsage:m5.large"). */
 int		 service_ec2_compute(const char *usage_type);
+
+/* Whether a line is EC2 instance usage, Cost Explorer's SERVICE_EC2_COMPUTE:
+ * product code AmazonEC2, an instance usage type, not a Tax line. The one
+ * test behind service_ce_name()'s split and the hourly resource rows. */
+int		 service_ec2_instance(const char *product_code,
+		    const char *usage_type, const char *line_item_type);
 
 /* FOCUS 1.2's ServiceCategory of a product code ("Compute", "Storage",
  * ...; "Other" if unknown). */

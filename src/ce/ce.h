@@ -185,8 +185,11 @@ struct ce_query {
 						   hours since the epoch */
 	int			 monthly;
 	/* From the hourly rows (hourly and resource-level data): buckets
-	 * of an hour, or of a day / month (monthly) when !by_hour. */
-	int			 hourly, by_hour;
+	 * of an hour, or of a day / month (monthly) when !by_hour. With
+	 * resources (GetCostAndUsageWithResources) the rows by resource:
+	 * hours of EC2 instances only; days of every service when
+	 * !by_hour. */
+	int			 hourly, by_hour, resources;
 	enum ce_dim		 group[CE_GROUP_MAX];
 	const char		*group_key[CE_GROUP_MAX];	/* CE_TAG,
 						   CE_COST_CATEGORY: which */

@@ -67,15 +67,25 @@ typedef int (*ce_visit_fn)(void *arg, const struct ce_set *s,
 int	ce_scan(struct store *, struct arena *, const struct ce_scope *,
 	    int64_t start, int64_t end, const struct ce_expr *filter,
 	    ce_visit_fn, void *arg, struct err *);
+/* Which hourly rows a scan reads (store/billing.h BILLING_HOUR_DAY). */
+enum ce_rows {
+	CE_ROWS_HOURS,		/* by hour, every service: HOURLY */
+	CE_ROWS_INSTANCE_HOURS,	/* by hour and resource, EC2 instances */
+	CE_ROWS_RESOURCES	/* by resource: EC2 instances' hours, the
+				   other services' days */
+};
 /* The same over the hourly rows, [start, end) in hours since the epoch. */
 int	ce_scan_hours(struct store *, struct arena *, const struct ce_scope *,
-	    int64_t start, int64_t end, const struct ce_expr *filter,
-	    ce_visit_fn, void *arg, struct err *);
-/* A row's time in the unit of its set: days, or hours of hourly sets. */
+	    enum ce_rows, int64_t start, int64_t end,
+	    const struct ce_expr *filter, ce_visit_fn, void *arg,
+	    struct err *);
+/* A row's time in the unit of its set: days, or hours of hourly sets (a
+ * day's row at its first hour). */
 static inline int64_t
 ce_row_time(const struct ce_set *s, const struct ce_row *r)
 {
-	return (s->hourly ? (int64_t)r->day * 24 + r->hour : r->day);
+	return (s->hourly ? (int64_t)r->day * 24 + (r->hour ==
+	    BILLING_HOUR_DAY ? 0 : r->hour) : r->day);
 }
 int	ce_price_set(struct store *, struct arena *, const struct ce_set *,
 	    const uint32_t *idx, const char **rowcust, size_t n,

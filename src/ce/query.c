@@ -216,8 +216,11 @@ ce_query_run(struct store *st, struct arena *a, const struct ce_scope *sc,
 	g.hmask = 1023;
 	g.hkeys = xcalloc(g.hmask + 1, sizeof(*g.hkeys));
 	g.hidx = xcalloc(g.hmask + 1, sizeof(*g.hidx));
-	if ((q->hourly ? ce_scan_hours : ce_scan)(st, a, sc, q->start, q->end,
-	    q->filter, agg_visit, &g, e) == -1)
+	if ((q->hourly ? ce_scan_hours(st, a, sc, !q->resources ?
+	    CE_ROWS_HOURS : q->by_hour ? CE_ROWS_INSTANCE_HOURS :
+	    CE_ROWS_RESOURCES, q->start, q->end, q->filter, agg_visit, &g,
+	    e) : ce_scan(st, a, sc, q->start, q->end, q->filter, agg_visit,
+	    &g, e)) == -1)
 		goto out;
 	/* Copy keys and cells into the arena, sorted. */
 	res->nkeys = g.keys.n;
@@ -543,9 +546,9 @@ attr_values(struct store *st, struct arena *a, const struct ce_scope *sc,
 	d.metric = metric;
 	strtab_init(&d.vals);
 	/* Resource ids are in the hourly rows only. */
-	rc = kind == CE_RESOURCE_ID ? ce_scan_hours(st, a, sc, start * 24,
-	    end * 24, filter, dv_visit, &d, e) : ce_scan(st, a, sc, start, end,
-	    filter, dv_visit, &d, e);
+	rc = kind == CE_RESOURCE_ID ? ce_scan_hours(st, a, sc,
+	    CE_ROWS_RESOURCES, start * 24, end * 24, filter, dv_visit, &d, e) :
+	    ce_scan(st, a, sc, start, end, filter, dv_visit, &d, e);
 	vs = arena_alloc(a, (d.vals.n + 1) * sizeof(*vs));
 	for (i = 0; i < d.vals.n; i++) {
 		vs[i].v = arena_strdup(a, d.vals.s[i]);

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "billing/paid.h"
+#include "billing/service.h"
 #include "ce/internal.h"
 
 /* ---- Compiled filters ------------------------------------------------- */
@@ -136,7 +137,27 @@ cx_eval(const struct cx *x, const struct ce_set *s, const struct ce_row *r)
 
 /* ---- Scanning --------------------------------------------------------- */
 
-/* [start, end) in days, or in hours over the hourly rows. */
+/* Whether hourly row r is one that rows reads; ec2 is the string id of
+ * SERVICE_EC2_COMPUTE in its set (-1: none). */
+static int
+rows_want(enum ce_rows rows, const struct ce_row *r, int64_t ec2)
+{
+	int	 day = r->hour == BILLING_HOUR_DAY;
+	int	 inst = (int64_t)r->d[CE_SERVICE] == ec2;
+
+	switch (rows) {
+	case CE_ROWS_HOURS:
+		return (!day);
+	case CE_ROWS_INSTANCE_HOURS:
+		return (!day && inst);
+	case CE_ROWS_RESOURCES:
+		return (day || inst);
+	}
+	return (0);
+}
+
+/* [start, end) in days, or in hours over the hourly rows (hourly: which
+ * ones, 1 + enum ce_rows). */
 static int
 scan(struct store *st, struct arena *a, const struct ce_scope *sc,
     int hourly, int64_t start, int64_t end, const struct ce_expr *filter,
@@ -166,8 +187,9 @@ scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 		uint32_t		*idx;
 		struct ce_price		*price = NULL;
 		const char		**rowcust;
+		int64_t			 ec2;
 
-		if ((s = ce_set_get(st, &im[i], hourly, e)) == NULL)
+		if ((s = ce_set_get(st, &im[i], hourly != 0, e)) == NULL)
 			goto out;
 		if (s->nrows == 0 || (s->max_day + 1) * per <= start ||
 		    s->min_day * per >= end) {
@@ -187,6 +209,7 @@ scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 				allowed[id] = 1;
 			}
 		}
+		ec2 = hourly ? strtab_find(&s->str, SERVICE_EC2_COMPUTE) : -1;
 		idx = arena_alloc(a, (s->nrows + 1) * sizeof(*idx));
 		rowcust = arena_alloc(a, (s->nrows + 1) * sizeof(*rowcust));
 		n = 0;
@@ -194,6 +217,8 @@ scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 			const struct ce_row *r = &s->rows[k];
 
 			if ((t = ce_row_time(s, r)) < start || t >= end)
+				continue;
+			if (hourly && !rows_want(hourly - 1, r, ec2))
 				continue;
 			if (!sc->msp && (!paid_billable(r->in_membership) ||
 			    !allowed[r->d[CE_LINKED_ACCOUNT]]))
@@ -238,10 +263,12 @@ ce_scan(struct store *st, struct arena *a, const struct ce_scope *sc,
 
 int
 ce_scan_hours(struct store *st, struct arena *a, const struct ce_scope *sc,
-    int64_t start, int64_t end, const struct ce_expr *filter,
-    ce_visit_fn visit, void *arg, struct err *e)
+    enum ce_rows rows, int64_t start, int64_t end,
+    const struct ce_expr *filter, ce_visit_fn visit, void *arg,
+    struct err *e)
 {
-	return (scan(st, a, sc, 1, start, end, filter, visit, arg, e));
+	return (scan(st, a, sc, 1 + (int)rows, start, end, filter, visit, arg,
+	    e));
 }
 
 int

@@ -39,6 +39,15 @@ struct billing_import {
 	int64_t	 lease_until;			/* the database's clock, ms */
 };
 
+/*
+ * billing_hourly's rows, as Cost Explorer keeps hourly and resource-level
+ * data (docs/billing.md): EC2 instance lines (service_ec2_instance()) by
+ * hour and resource; every other line twice, by hour without its resource
+ * (for HOURLY granularity) and by day with it, the day's row having hour
+ * BILLING_HOUR_DAY.
+ */
+#define BILLING_HOUR_DAY	24
+
 /* One daily rollup row. The strings are borrowed, not owned. Money in
  * units of 10^-9, usage_amount in 10^-6 (docs/billing.md). */
 struct billing_rollup {
@@ -53,8 +62,8 @@ struct billing_rollup {
 	const char	*line_item_type;
 	const char	*pricing_term;
 	const char	*attrs;		/* billing/attrs.h; NULL reads as "" */
-	/* Hourly rows (billing_hourly) only: the hour of the day and the
-	 * line's resource id. */
+	/* Hourly rows (billing_hourly) only: the hour of the day (0-23, or
+	 * BILLING_HOUR_DAY) and the line's resource id. */
 	int		 hour;
 	const char	*resource_id;
 	int		 in_membership;

@@ -218,6 +218,19 @@ TEST(ce_service_names_as_aws_shows_them)
 	CHECK_STR(service_ce_name("AmazonS3", "", "Tax"), "Tax");
 	CHECK_STR(service_ce_name("AWSLambda", "Lambda-GB-Second", "Usage"),
 	    "AWS Lambda");
+	/* EC2 instances: the lines whose resources are kept by hour. */
+	CHECK_INT(service_ec2_instance("AmazonEC2", "BoxUsage:m5.large",
+	    "Usage"), 1);
+	CHECK_INT(service_ec2_instance("AmazonEC2", "USE2-SpotUsage:c5.xlarge",
+	    "Usage"), 1);
+	CHECK_INT(service_ec2_instance("AmazonEC2", "BoxUsage:m5.large", "Tax"),
+	    0);
+	CHECK_INT(service_ec2_instance("AmazonEC2", "EBS:VolumeUsage.gp3",
+	    "Usage"), 0);
+	CHECK_INT(service_ec2_instance("AmazonRDS", "BoxUsage:db.r5.large",
+	    "Usage"), 0);
+	CHECK_STR(SERVICE_EC2_COMPUTE, service_ce_name("AmazonEC2",
+	    "BoxUsage:m5.large", "Usage"));
 	CHECK_STR(service_category("AmazonEC2"), "Compute");
 	CHECK_STR(service_category("AmazonS3"), "Storage");
 	CHECK_STR(service_category("NoSuchProduct"), "Other");
