@@ -34,17 +34,17 @@ struct fig {
 /* Fills out with the figures of c; returns how many. */
 typedef size_t	(*figs_fn)(const struct ce_commit *c, struct fig *out);
 
-/* What one operation accepts besides the period and the filter. */
+/* What one operation accepts besides the period. Its Filter's and
+ * GroupBy's dimensions are AWS's lists of names.c. */
 struct report {
 	const char		*op;
-	const char *const	*groups;	/* AWS's GroupBy dimensions */
+	int			 group_use;	/* its GroupBy's (-1: none) */
 	const char		*token;		/* its page token member */
 	size_t			 page;		/* default MaxResults */
 	figs_fn			 figs;		/* what SortBy can name */
 	int			 keyed;		/* groups are commitments: the
 						   lines of none are no group */
-	int			 use;		/* its Filter's dimensions
-						   (-1: the cost operations') */
+	enum ce_use		 use;		/* its Filter's */
 };
 
 /* SortBy {Key, SortOrder}: the figure to order by (-1: none, the time
@@ -141,7 +141,7 @@ figs_json(const struct fig *f, size_t from, size_t to)
 	return (o);
 }
 
-/* Granularity, GroupBy (one dimension of r->groups), Filter. */
+/* Granularity, GroupBy (one dimension of rep->group_use), Filter. */
 static int
 in_report(struct aws_req *r, const struct report *rep, int64_t *start,
     int64_t *end, enum ce_gran *gran, int *group, struct ce_expr **filter,
@@ -151,7 +151,6 @@ in_report(struct aws_req *r, const struct report *rep, int64_t *start,
 	    NULL };
 	json_t		*gb = json_object_get(r->in, "GroupBy"), *t, *k;
 	const char	*g = NULL;
-	size_t		 i;
 	int		 rc;
 
 	*group = -1;
@@ -165,7 +164,7 @@ in_report(struct aws_req *r, const struct report *rep, int64_t *start,
 		return (err_set(e, ERR_INVALID, VALIDATION, NULL, "%s supports "
 		    "only DAILY and MONTHLY granularities", rep->op));
 	if (gb != NULL && !json_is_null(gb) && json_array_size(gb) > 0) {
-		if (rep->groups == NULL)
+		if (rep->group_use < 0)
 			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 			    "%s takes no GroupBy", rep->op));
 		if (g != NULL)
@@ -182,29 +181,14 @@ in_report(struct aws_req *r, const struct report *rep, int64_t *start,
 		    !json_is_string(k))
 			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 			    "GroupBy: Type must be DIMENSION with a Key"));
-		for (i = 0; rep->groups[i] != NULL; i++)
-			if (strcmp(rep->groups[i], json_string_value(k)) == 0)
-				break;
-		if (rep->groups[i] == NULL)
-			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
-			    "GroupBy: %s is not a dimension of %s",
-			    json_string_value(k), rep->op));
-		/* AWS's subscription numbers are not in the CUR: a
-		 * reservation's group is its id (docs/billing.md). */
-		if (strcmp(json_string_value(k), "SUBSCRIPTION_ID") == 0)
-			*group = CE_RESERVATION_ID;
-		else if (strcmp(json_string_value(k), "INSTANCE_FAMILY") == 0)
-			*group = CE_INSTANCE_FAMILY;
-		else if ((*group = ce_dim_parse(json_string_value(k))) < 0)
-			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
-			    "GroupBy: %s is not kept in payerlink's rollups "
-			    "yet", json_string_value(k)));
+		if ((*group = ce_wire_dim(k, (enum ce_use)rep->group_use,
+		    e)) < 0)
+			return (-1);
 		*gran = CE_WHOLE;
 	} else
 		*gran = g != NULL && strcmp(g, "MONTHLY") == 0 ? CE_MONTHLY :
 		    CE_DAILY;
-	return (rep->use >= 0 ? ce_wire_filter_of(r, (enum ce_use)rep->use,
-	    filter, e) : ce_wire_filter(r, filter, e));
+	return (ce_wire_filter_of(r, rep->use, filter, e));
 }
 
 /* MaxResults (1..) and the page token: the first item of this page. */
@@ -465,9 +449,9 @@ ri_group(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 int
 aws_ce_get_reservation_utilization(struct aws_req *r, struct err *e)
 {
-	static const char *const groups[] = { "SUBSCRIPTION_ID", NULL };
-	static const struct report rep = { "GetReservationUtilization", groups,
-	    "NextPageToken", 1000, ri_figs, 1, -1 };
+	static const struct report rep = { "GetReservationUtilization",
+	    CE_USE_RI_UTILIZATION_GROUP, "NextPageToken", 1000, ri_figs, 1,
+	    CE_USE_RI_UTILIZATION };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct cov_arg		 ca;
@@ -575,12 +559,9 @@ cov_group(const struct ce_commit_result *res, size_t b, size_t k, void *arg)
 int
 aws_ce_get_reservation_coverage(struct aws_req *r, struct err *e)
 {
-	static const char *const groups[] = { "AZ", "CACHE_ENGINE",
-	    "DATABASE_ENGINE", "DEPLOYMENT_OPTION", "INSTANCE_TYPE",
-	    "INVOICING_ENTITY", "LINKED_ACCOUNT", "OPERATING_SYSTEM",
-	    "PLATFORM", "REGION", "TENANCY", NULL };
-	static const struct report rep = { "GetReservationCoverage", groups,
-	    "NextPageToken", 2000, cov_figs, 0, -1 };
+	static const struct report rep = { "GetReservationCoverage",
+	    CE_USE_RI_COVERAGE_GROUP, "NextPageToken", 2000, cov_figs, 0,
+	    CE_USE_RI_COVERAGE };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
 	struct cov_arg		 ca;
@@ -679,7 +660,7 @@ int
 aws_ce_get_savings_plans_utilization(struct aws_req *r, struct err *e)
 {
 	/* Sorts by the figures AWS lists, of each period. */
-	static const struct report rep = { "GetSavingsPlansUtilization", NULL,
+	static const struct report rep = { "GetSavingsPlansUtilization", -1,
 	    "NextToken", 1000000, sp_figs, 0, CE_USE_SAVINGS_PLANS };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;
@@ -789,8 +770,8 @@ int
 aws_ce_get_savings_plans_utilization_details(struct aws_req *r, struct err *e)
 {
 	static const struct report rep = {
-	    "GetSavingsPlansUtilizationDetails", NULL, "NextToken", 20,
-	    sp_figs, 1, CE_USE_SAVINGS_PLANS };
+	    "GetSavingsPlansUtilizationDetails", -1, "NextToken", 20,
+	    sp_figs, 1, CE_USE_SP_DETAILS };
 	static const char *const types[] = { "ATTRIBUTES", "UTILIZATION",
 	    "AMORTIZED_COMMITMENT", "SAVINGS", NULL };
 	struct ce_commit_result	 res;
@@ -893,10 +874,8 @@ sp_cov_item(const struct ce_commit_result *res, size_t b, size_t k,
 int
 aws_ce_get_savings_plans_coverage(struct aws_req *r, struct err *e)
 {
-	static const char *const groups[] = { "INSTANCE_FAMILY", "REGION",
-	    "SERVICE", NULL };
-	static const struct report rep = { "GetSavingsPlansCoverage", groups,
-	    "NextToken", 20, spcov_sort_figs, 0,
+	static const struct report rep = { "GetSavingsPlansCoverage",
+	    CE_USE_SP_COVERAGE_GROUP, "NextToken", 20, spcov_sort_figs, 0,
 	    CE_USE_SP_COVERAGE };
 	struct ce_commit_result	 res;
 	struct ce_expr		*filter;

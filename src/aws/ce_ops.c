@@ -67,7 +67,10 @@ in_dim(json_t *name, enum ce_use use, struct err *e)
 	const char	*s = json_is_string(name) ? json_string_value(name) :
 			    "";
 	int		 d = ce_dim_lookup(s, use);
-	int		 group = use == CE_USE_GROUP || use == CE_USE_GROUP_RES;
+	int		 group = use == CE_USE_GROUP || use == CE_USE_GROUP_RES ||
+			    use == CE_USE_SP_COVERAGE_GROUP ||
+			    use == CE_USE_RI_UTILIZATION_GROUP ||
+			    use == CE_USE_RI_COVERAGE_GROUP;
 
 	if (d == CE_DIM_NOT_KEPT)
 		return (bad(e, "Dimension %s is not kept in payerlink's "
@@ -1407,4 +1410,10 @@ ce_wire_filter_of(struct aws_req *r, enum ce_use use, struct ce_expr **out,
     struct err *e)
 {
 	return (in_filter(r, use, out, e));
+}
+
+int
+ce_wire_dim(json_t *name, enum ce_use use, struct err *e)
+{
+	return (in_dim(name, use, e));
 }

@@ -21,10 +21,15 @@ int	ce_wire_interval(struct aws_req *, const char *member, int64_t *start,
  * CE_USE_FILTER; ValidationException. */
 int	ce_wire_filter(struct aws_req *, struct ce_expr **out /* OUT */,
 	    struct err *);
-/* The Filter with the dimensions AWS takes where use says (the Savings
- * Plans reports: CE_USE_SAVINGS_PLANS). */
+/* The Filter with the dimensions AWS takes where use says (the
+ * commitment reports: CE_USE_SAVINGS_PLANS, CE_USE_RI_COVERAGE, ...). */
 int	ce_wire_filter_of(struct aws_req *, enum ce_use,
 	    struct ce_expr **out /* OUT */, struct err *);
+/* A dimension name (a JSON string) AWS takes in use: the dimension (a
+ * GroupBy's in a commitment report's use); ValidationException with
+ * AWS's answer where AWS refuses it, "not kept" where the rollups keep
+ * no such values. */
+int	ce_wire_dim(json_t *name, enum ce_use, struct err *);
 /*
  * The request's GroupBy: at most CE_GROUP_MAX {Type, Key}, a DIMENSION
  * AWS takes in use (names.c; keys[i] NULL), or a TAG or COST_CATEGORY

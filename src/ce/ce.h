@@ -97,20 +97,28 @@ const char	*ce_dim_name(enum ce_dim);
  * lists): GroupBy of GetCostAndUsage and the comparisons (_RES:
  * ...WithResources), Filter of the cost operations (_RES:
  * ...WithResources), GetDimensionValues' Context RESERVATIONS and
- * SAVINGS_PLANS (COST_AND_USAGE: the filter's), Filter of the forecasts.
+ * SAVINGS_PLANS (COST_AND_USAGE: the filter's; SAVINGS_PLANS is also
+ * GetSavingsPlansUtilization's Filter), Filter of the forecasts, then
+ * the Filter and GroupBy of the commitment reports.
  */
 enum ce_use {
 	CE_USE_GROUP, CE_USE_GROUP_RES, CE_USE_FILTER, CE_USE_FILTER_RES,
 	CE_USE_RESERVATIONS, CE_USE_SAVINGS_PLANS, CE_USE_FORECAST,
-	CE_USE_SP_COVERAGE	/* GetSavingsPlansCoverage's Filter */
+	CE_USE_SP_COVERAGE,	/* GetSavingsPlansCoverage's Filter */
+	CE_USE_SP_COVERAGE_GROUP,	/* ... its GroupBy */
+	CE_USE_SP_DETAILS,	/* GetSavingsPlansUtilizationDetails' Filter */
+	CE_USE_RI_UTILIZATION,	/* GetReservationUtilization's Filter */
+	CE_USE_RI_UTILIZATION_GROUP,	/* ... its GroupBy */
+	CE_USE_RI_COVERAGE,	/* GetReservationCoverage's Filter */
+	CE_USE_RI_COVERAGE_GROUP	/* ... its GroupBy */
 };
 #define CE_DIM_REFUSED	(-1)	/* AWS refuses the name there */
 #define CE_DIM_NOT_KEPT	(-2)	/* AWS takes it; the rollups keep no such
 				   values */
 /* AWS's name in use -> the dimension, CE_DIM_REFUSED or CE_DIM_NOT_KEPT
- * ("SUBSCRIPTION_ID" in CE_USE_RESERVATIONS and CE_USE_FORECAST is
- * CE_RESERVATION_ID; "PAYMENT_OPTION", "INSTANCE_TYPE_FAMILY" in
- * CE_USE_SAVINGS_PLANS are CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY). */
+ * ("SUBSCRIPTION_ID" is CE_RESERVATION_ID; "PAYMENT_OPTION",
+ * "INSTANCE_TYPE_FAMILY" in CE_USE_SAVINGS_PLANS and CE_USE_SP_DETAILS
+ * are CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY). */
 int		 ce_dim_lookup(const char *, enum ce_use);
 /* The names use takes, ", "-separated in AWS's order (its messages). */
 const char	*ce_dim_valid(struct arena *, enum ce_use);

@@ -46,7 +46,12 @@ static const char *const dim_labels[DIMS_NAMED] = {
  * Context COST_AND_USAGE (the API reference's list), in Context
  * RESERVATIONS and SAVINGS_PLANS (the same page's), in the Filter of
  * GetCostForecast and GetUsageForecast (FC: GetCostForecast's list), and
- * in the Filter of GetSavingsPlansCoverage (C, its page's). The
+ * the commitment reports' Filter and GroupBy, each as its API reference
+ * (the newest botocore model's documentation) lists them:
+ * GetSavingsPlansCoverage (C, CG), GetSavingsPlansUtilizationDetails (D:
+ * GetSavingsPlansUtilization's, S, without SAVINGS_PLANS_TYPE),
+ * GetReservationUtilization (U, UG), GetReservationCoverage (V, VG; its
+ * TAG and cost categories are the Filter's Tags and CostCategories). The
  * comparisons take what GetCostAndUsage takes. `dim` is payerlink's
  * dimension, CE_DIM_NOT_KEPT for one the rollups do not keep.
  * PAYER_ACCOUNT came with billing transfers (newest model) and is after
@@ -61,51 +66,61 @@ static const char *const dim_labels[DIMS_NAMED] = {
 #define S	(1u << CE_USE_SAVINGS_PLANS)
 #define FC	(1u << CE_USE_FORECAST)
 #define C	(1u << CE_USE_SP_COVERAGE)
+#define CG	(1u << CE_USE_SP_COVERAGE_GROUP)
+#define D	(1u << CE_USE_SP_DETAILS)
+#define U	(1u << CE_USE_RI_UTILIZATION)
+#define UG	(1u << CE_USE_RI_UTILIZATION_GROUP)
+#define V	(1u << CE_USE_RI_COVERAGE)
+#define VG	(1u << CE_USE_RI_COVERAGE_GROUP)
+/* What GetCostAndUsage takes in both uses (ce_dim_valid() lists the
+ * commitment reports' names in this order too). */
+#define CU	(G | GR | F | FR)
 #define NK	CE_DIM_NOT_KEPT
 static const struct {
 	const char	*name;
 	int		 dim;
 	unsigned	 uses;
 } aws_dims[] = {
-	{ "AZ",			CE_AZ,		G | GR | F | FR | R | FC },
-	{ "INSTANCE_TYPE",	CE_INSTANCE_TYPE, G | GR | F | FR | R | FC },
+	{ "AZ",			CE_AZ,	CU | R | FC | U | V | VG },
+	{ "INSTANCE_TYPE",	CE_INSTANCE_TYPE, CU | R | FC | U | V | VG },
 	{ "LINKED_ACCOUNT", CE_LINKED_ACCOUNT,
-	    G | GR | F | FR | R | S | FC | C },
-	{ "OPERATION",		CE_OPERATION,		G | GR | F | FR | FC },
-	{ "PURCHASE_TYPE",	CE_PURCHASE_TYPE,	G | GR | F | FR | FC },
-	{ "SERVICE",		CE_SERVICE,		G | GR | F | FR | FC | C },
-	{ "USAGE_TYPE",		CE_USAGE_TYPE,		G | GR | F | FR | FC },
-	{ "PLATFORM",		CE_PLATFORM,	G | GR | F | FR | R | FC },
-	{ "TENANCY",		CE_TENANCY,	G | GR | F | FR | R | FC },
-	{ "RECORD_TYPE",	CE_RECORD_TYPE,		G | GR | F | FR | FC },
-	{ "LEGAL_ENTITY_NAME",	CE_LEGAL_ENTITY_NAME,	G | GR | F | FR | FC },
-	{ "INVOICING_ENTITY",	CE_INVOICING_ENTITY,	G | GR | F | FR },
-	{ "DEPLOYMENT_OPTION",	NK,		G | GR | F | FR | R | FC },
-	{ "DATABASE_ENGINE",	CE_DATABASE_ENGINE,	G | GR | F | FR | FC },
-	{ "CACHE_ENGINE",	NK,			G | GR | F | FR | R },
-	{ "INSTANCE_TYPE_FAMILY", NK,		G | GR | F | FR | FC },
-	{ "REGION",		CE_REGION, G | GR | F | FR | R | S | FC | C },
-	{ "BILLING_ENTITY",	CE_BILLING_ENTITY,	G | GR | F | FR | FC },
-	{ "RESERVATION_ID",	CE_RESERVATION_ID,	G | GR | F | FR | FC },
+	    CU | R | S | FC | C | D | U | V | VG },
+	{ "OPERATION",		CE_OPERATION,		CU | FC },
+	{ "PURCHASE_TYPE",	CE_PURCHASE_TYPE,	CU | FC },
+	{ "SERVICE",		CE_SERVICE,	CU | FC | C | CG | U | V },
+	{ "USAGE_TYPE",		CE_USAGE_TYPE,		CU | FC },
+	{ "PLATFORM",		CE_PLATFORM,	CU | R | FC | U | V | VG },
+	{ "TENANCY",		CE_TENANCY,	CU | R | FC | U | V | VG },
+	{ "RECORD_TYPE",	CE_RECORD_TYPE,		CU | FC },
+	{ "LEGAL_ENTITY_NAME",	CE_LEGAL_ENTITY_NAME,	CU | FC },
+	{ "INVOICING_ENTITY",	CE_INVOICING_ENTITY,	CU | VG },
+	{ "DEPLOYMENT_OPTION",	NK,		CU | R | FC | U | V | VG },
+	{ "DATABASE_ENGINE",	CE_DATABASE_ENGINE,	CU | FC | V | VG },
+	{ "CACHE_ENGINE",	NK,			CU | R | U | V | VG },
+	{ "INSTANCE_TYPE_FAMILY", NK,			CU | FC },
+	{ "REGION",		CE_REGION,
+	    CU | R | S | FC | C | CG | D | U | V | VG },
+	{ "BILLING_ENTITY",	CE_BILLING_ENTITY,	CU | FC },
+	{ "RESERVATION_ID",	CE_RESERVATION_ID,	CU | FC },
 	{ "RESOURCE_ID",	CE_RESOURCE_ID,		GR | FR },
-	{ "SAVINGS_PLANS_TYPE",	CE_SAVINGS_PLANS_TYPE,	G | GR | F | FR | S },
-	{ "SAVINGS_PLAN_ARN",	CE_SAVINGS_PLAN_ARN, G | GR | F | FR | S | FC },
-	{ "OPERATING_SYSTEM",	NK,			G | GR | F | FR | FC },
-	{ "PAYER_ACCOUNT",	CE_PAYER_ACCOUNT,	G | GR | F | FR },
+	{ "SAVINGS_PLANS_TYPE",	CE_SAVINGS_PLANS_TYPE,	CU | S },
+	{ "SAVINGS_PLAN_ARN",	CE_SAVINGS_PLAN_ARN,	CU | S | FC | D },
+	{ "OPERATING_SYSTEM",	NK,			CU | FC | U | V | VG },
+	{ "PAYER_ACCOUNT",	CE_PAYER_ACCOUNT,	CU },
 	{ "USAGE_TYPE_GROUP",	NK,			F | FR | FC },
-	{ "SCOPE",		NK,			R | FC },
+	{ "SCOPE",		NK,			R | FC | U },
 	/* AWS's reservation numbers are in no CUR column: a reservation
 	 * is named by its id (docs/billing.md). */
-	{ "SUBSCRIPTION_ID",	CE_RESERVATION_ID,	R | FC },
+	{ "SUBSCRIPTION_ID",	CE_RESERVATION_ID,	R | FC | UG },
 	/* A Savings Plan's own (billing_commitments): in Context
 	 * SAVINGS_PLANS, which is also the Filter of
-	 * GetSavingsPlansUtilization and ...Details (their references list
-	 * the same six names). A name's first row taking the use wins. */
-	{ "PAYMENT_OPTION",	CE_PAYMENT_OPTION,	S },
-	{ "INSTANCE_TYPE_FAMILY", CE_INSTANCE_TYPE_FAMILY, S },
-	/* GetSavingsPlansCoverage's Filter: the family of a line's
-	 * instance type. */
-	{ "INSTANCE_FAMILY",	CE_INSTANCE_FAMILY,	C },
+	 * GetSavingsPlansUtilization, and in ...Details'. A name's first
+	 * row taking the use wins. */
+	{ "PAYMENT_OPTION",	CE_PAYMENT_OPTION,	S | D },
+	{ "INSTANCE_TYPE_FAMILY", CE_INSTANCE_TYPE_FAMILY, S | D },
+	/* GetSavingsPlansCoverage's: the family of a line's instance
+	 * type. */
+	{ "INSTANCE_FAMILY",	CE_INSTANCE_FAMILY,	C | CG },
 };
 #undef G
 #undef GR
@@ -115,6 +130,13 @@ static const struct {
 #undef S
 #undef FC
 #undef C
+#undef CG
+#undef D
+#undef U
+#undef UG
+#undef V
+#undef VG
+#undef CU
 #undef NK
 
 int

@@ -160,6 +160,79 @@ TEST(ce_names_forecast)
 	arena_release(&a);
 }
 
+/* The commitment reports take their API references' lists (the newest
+ * botocore model): GetReservationUtilization groups by SUBSCRIPTION_ID
+ * only and filters without DATABASE_ENGINE, GetReservationCoverage groups
+ * by eleven names (INVOICING_ENTITY, not SERVICE) and filters by SERVICE
+ * too, GetSavingsPlansUtilizationDetails without SAVINGS_PLANS_TYPE. */
+TEST(ce_names_commitment_reports)
+{
+	static const struct {
+		const char	*name;
+		enum ce_use	 use;
+		int		 want;
+	} where[] = {
+		{ "SUBSCRIPTION_ID", CE_USE_RI_UTILIZATION_GROUP,
+		    CE_RESERVATION_ID },
+		{ "REGION", CE_USE_RI_UTILIZATION_GROUP, CE_DIM_REFUSED },
+		{ "SUBSCRIPTION_ID", CE_USE_RI_UTILIZATION, CE_DIM_REFUSED },
+		{ "USAGE_TYPE", CE_USE_RI_UTILIZATION, CE_DIM_REFUSED },
+		{ "DATABASE_ENGINE", CE_USE_RI_UTILIZATION, CE_DIM_REFUSED },
+		{ "SCOPE", CE_USE_RI_UTILIZATION, CE_DIM_NOT_KEPT },
+		{ "SERVICE", CE_USE_RI_UTILIZATION, CE_SERVICE },
+		{ "INSTANCE_TYPE", CE_USE_RI_UTILIZATION, CE_INSTANCE_TYPE },
+		{ "DATABASE_ENGINE", CE_USE_RI_COVERAGE, CE_DATABASE_ENGINE },
+		{ "SCOPE", CE_USE_RI_COVERAGE, CE_DIM_REFUSED },
+		{ "USAGE_TYPE", CE_USE_RI_COVERAGE, CE_DIM_REFUSED },
+		{ "INVOICING_ENTITY", CE_USE_RI_COVERAGE, CE_DIM_REFUSED },
+		{ "INVOICING_ENTITY", CE_USE_RI_COVERAGE_GROUP,
+		    CE_INVOICING_ENTITY },
+		{ "SERVICE", CE_USE_RI_COVERAGE_GROUP, CE_DIM_REFUSED },
+		{ "CACHE_ENGINE", CE_USE_RI_COVERAGE_GROUP, CE_DIM_NOT_KEPT },
+		{ "INSTANCE_FAMILY", CE_USE_SP_COVERAGE_GROUP,
+		    CE_INSTANCE_FAMILY },
+		{ "LINKED_ACCOUNT", CE_USE_SP_COVERAGE_GROUP, CE_DIM_REFUSED },
+		{ "SAVINGS_PLANS_TYPE", CE_USE_SAVINGS_PLANS,
+		    CE_SAVINGS_PLANS_TYPE },
+		{ "SAVINGS_PLANS_TYPE", CE_USE_SP_DETAILS, CE_DIM_REFUSED },
+		{ "INSTANCE_TYPE_FAMILY", CE_USE_SP_DETAILS,
+		    CE_INSTANCE_TYPE_FAMILY },
+	};
+	static const struct {
+		enum ce_use	 use;
+		const char	*names;
+	} lists[] = {
+		{ CE_USE_RI_UTILIZATION, "AZ, INSTANCE_TYPE, LINKED_ACCOUNT, "
+		    "SERVICE, PLATFORM, TENANCY, DEPLOYMENT_OPTION, "
+		    "CACHE_ENGINE, REGION, OPERATING_SYSTEM, SCOPE" },
+		{ CE_USE_RI_UTILIZATION_GROUP, "SUBSCRIPTION_ID" },
+		{ CE_USE_RI_COVERAGE, "AZ, INSTANCE_TYPE, LINKED_ACCOUNT, "
+		    "SERVICE, PLATFORM, TENANCY, DEPLOYMENT_OPTION, "
+		    "DATABASE_ENGINE, CACHE_ENGINE, REGION, OPERATING_SYSTEM" },
+		{ CE_USE_RI_COVERAGE_GROUP, "AZ, INSTANCE_TYPE, LINKED_ACCOUNT, "
+		    "PLATFORM, TENANCY, INVOICING_ENTITY, DEPLOYMENT_OPTION, "
+		    "DATABASE_ENGINE, CACHE_ENGINE, REGION, OPERATING_SYSTEM" },
+		{ CE_USE_SP_COVERAGE, "LINKED_ACCOUNT, SERVICE, REGION, "
+		    "INSTANCE_FAMILY" },
+		{ CE_USE_SP_COVERAGE_GROUP, "SERVICE, REGION, INSTANCE_FAMILY" },
+		{ CE_USE_SAVINGS_PLANS, "LINKED_ACCOUNT, REGION, "
+		    "SAVINGS_PLANS_TYPE, SAVINGS_PLAN_ARN, PAYMENT_OPTION, "
+		    "INSTANCE_TYPE_FAMILY" },
+		{ CE_USE_SP_DETAILS, "LINKED_ACCOUNT, REGION, SAVINGS_PLAN_ARN, "
+		    "PAYMENT_OPTION, INSTANCE_TYPE_FAMILY" },
+	};
+	struct arena	 a;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+		CHECK_INT(ce_dim_lookup(where[i].name, where[i].use),
+		    where[i].want);
+	arena_init(&a);
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		CHECK_STR(ce_dim_valid(&a, lists[i].use), lists[i].names);
+	arena_release(&a);
+}
+
 /* A mark belongs to the scope that made it: another scope marking the same
  * id is refused and changes nothing. */
 TEST(ce_anomaly_mark_stays_in_its_scope)
