@@ -749,6 +749,134 @@ def test_commitment_dimensions_where_aws_takes_them(cw):
     assert rc != 0 and "ValidationException" in err and GROUP_INVALID in err, err
 
 
+def dim(key, *values):
+    return {"Dimensions": {"Key": key, "Values": list(values)}}
+
+
+def by(key):
+    return [{"Type": "DIMENSION", "Key": key}]
+
+
+def group_invalid(names):
+    """AWS's answer to a GroupBy dimension a report does not take, with
+    the report's names (its API reference's, in GROUP_INVALID's order)."""
+    return "Group Definition dimension is invalid. Valid values are " + names
+
+
+RI_COV_GROUPS = ("AZ, INSTANCE_TYPE, LINKED_ACCOUNT, PLATFORM, TENANCY, INVOICING_ENTITY, "
+                 "DEPLOYMENT_OPTION, DATABASE_ENGINE, CACHE_ENGINE, REGION, OPERATING_SYSTEM")
+
+
+# AWS: GetReservationUtilization GetReservationCoverage GetSavingsPlansCoverage GetSavingsPlansUtilizationDetails ValidationException
+def test_commitment_reports_take_their_own_dimensions(cw):
+    """Each commitment report filters and groups by the dimensions its API
+    reference lists (docs/billing.md "Which dimension where"), not
+    GetCostAndUsage's: a name it takes gives the figures of the lines
+    that have the value, one AWS refuses there (USAGE_TYPE in either
+    reservation report, DATABASE_ENGINE in GetReservationUtilization,
+    SAVINGS_PLANS_TYPE in GetSavingsPlansUtilizationDetails) AWS's
+    answer, one it takes that payerlink keeps no values of (SCOPE,
+    CACHE_ENGINE, OPERATING_SYSTEM) the table's "not kept"."""
+    w = cw
+    c = client(w.srv, w.msp, service="ce")
+    # GetReservationUtilization by account: a1's reservation, b1 none.
+    r = c.get_reservation_utilization(TimePeriod=tp(w), Filter=dim("LINKED_ACCOUNT", w.a1.id))
+    assert dec(r["Total"]) == ri_want(w.sums({w.a1.id}))
+    r = c.get_reservation_utilization(TimePeriod=tp(w), Filter={"And": [
+        dim("LINKED_ACCOUNT", w.b1.id), dim("REGION", "us-east-1")]})
+    assert D(r["Total"]["PurchasedHours"]) == 0
+    r = c.get_reservation_utilization(TimePeriod=tp(w), Filter=dim("REGION", "eu-west-1"))
+    assert D(r["Total"]["PurchasedHours"]) == 0
+    # GetReservationCoverage with the aws CLI: a1's hours by instance type
+    # (all m5.large: 1 on demand and, 8 days, 24 reserved a day).
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-reservation-coverage", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--group-by",
+                       "Type=DIMENSION,Key=INSTANCE_TYPE", "--filter",
+                       json.dumps(dim("LINKED_ACCOUNT", w.a1.id)))
+    assert rc == 0, err
+    s = w.sums({w.a1.id})
+    assert (s["od_h"], s["used_h"]) == (10, 192)
+    [period] = out["CoveragesByTime"]
+    assert [g["Attributes"] for g in period["Groups"]] == [{"INSTANCE_TYPE": "m5.large"}]
+    assert dec(period["Groups"][0]["Coverage"]) == {
+        "CoverageHours": {"OnDemandHours": s["od_h"], "ReservedHours": s["used_h"],
+                          "TotalRunningHours": s["od_h"] + s["used_h"],
+                          "CoverageHoursPercentage": pct(s["used_h"], s["od_h"] + s["used_h"])},
+        "CoverageCost": {"OnDemandCost": s["od_cost"]}}
+    assert dec(out["Total"]) == dec(period["Groups"][0]["Coverage"])
+    # Every account, by region (one) and DATABASE_ENGINE's filter
+    # (AWS takes it in this report's Filter; EC2's lines have none).
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-reservation-coverage", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--granularity", "MONTHLY",
+                       "--metrics", "Hour")
+    assert rc == 0, err
+    s = w.sums(w.all)
+    assert dec(out["Total"]["CoverageHours"])["OnDemandHours"] == s["od_h"]
+    assert dec(out["Total"]["CoverageHours"])["ReservedHours"] == s["used_h"]
+    r = c.get_reservation_coverage(TimePeriod=tp(w), GroupBy=by("REGION"))
+    assert [(g["Attributes"], dec(g["Coverage"]["CoverageHours"])["TotalRunningHours"])
+            for g in r["CoveragesByTime"][0]["Groups"]] == \
+        [({"REGION": "us-east-1"}, s["od_h"] + s["used_h"])]
+    r = c.get_reservation_coverage(TimePeriod=tp(w), Filter=dim("DATABASE_ENGINE", "MySQL"))
+    assert dec(r["Total"]["CoverageHours"])["TotalRunningHours"] == 0
+    # GetSavingsPlansCoverage by SERVICE with the aws CLI: EC2's spend,
+    # covered and on demand (RDS's is no plan's).
+    rc, out, err = aws(w.srv, w.msp, "ce", "get-savings-plans-coverage", "--time-period",
+                       "Start=%(Start)s,End=%(End)s" % tp(w), "--group-by",
+                       "Type=DIMENSION,Key=SERVICE")
+    assert rc == 0, err
+    total = s["sp_used"] + s["od_cost"]
+    assert [(x["Attributes"], dec(x["Coverage"])) for x in out["SavingsPlansCoverages"]] == [
+        ({"SERVICE": "Amazon Elastic Compute Cloud - Compute"},
+         {"SpendCoveredBySavingsPlans": s["sp_used"], "OnDemandCost": s["od_cost"],
+          "TotalCost": total, "CoveragePercentage": pct(s["sp_used"], total)})]
+    not_allowed = "Dimension %s is not allowed."
+    not_kept = "Dimension %s is not kept in payerlink's rollups"
+    for call, kw, msg in (
+            (c.get_reservation_utilization, {"Filter": dim("USAGE_TYPE", "BoxUsage:m5.large")},
+             not_allowed % "USAGE_TYPE"),
+            (c.get_reservation_utilization, {"Filter": {"And": [
+                dim("LINKED_ACCOUNT", w.a1.id), dim("DATABASE_ENGINE", "MySQL")]}},
+             not_allowed % "DATABASE_ENGINE"),
+            (c.get_reservation_utilization, {"Filter": dim("SCOPE", "Region")},
+             not_kept % "SCOPE"),
+            (c.get_reservation_utilization, {"GroupBy": by("REGION")},
+             group_invalid("SUBSCRIPTION_ID")),
+            (c.get_reservation_coverage, {"Filter": dim("USAGE_TYPE", "BoxUsage:m5.large")},
+             not_allowed % "USAGE_TYPE"),
+            (c.get_reservation_coverage, {"Filter": dim("SCOPE", "Region")},
+             not_allowed % "SCOPE"),
+            (c.get_reservation_coverage, {"Filter": dim("CACHE_ENGINE", "Redis")},
+             not_kept % "CACHE_ENGINE"),
+            (c.get_reservation_coverage, {"GroupBy": by("SERVICE")},
+             group_invalid(RI_COV_GROUPS)),
+            (c.get_reservation_coverage, {"GroupBy": by("SUBSCRIPTION_ID")},
+             group_invalid(RI_COV_GROUPS)),
+            (c.get_reservation_coverage, {"GroupBy": by("OPERATING_SYSTEM")},
+             not_kept % "OPERATING_SYSTEM"),
+            (c.get_savings_plans_coverage, {"GroupBy": by("LINKED_ACCOUNT")},
+             group_invalid("SERVICE, REGION, INSTANCE_FAMILY")),
+            (c.get_savings_plans_utilization_details,
+             {"Filter": dim("SAVINGS_PLANS_TYPE", "Compute")},
+             not_allowed % "SAVINGS_PLANS_TYPE")):
+        with pytest.raises(ClientError) as e:
+            call(TimePeriod=tp(w), **kw)
+        assert error_of(e)[0] == "ValidationException" and message_of(e) == msg, kw
+    # The same answers through the aws CLI.
+    for args, msg in (
+            (["get-reservation-coverage", "--filter", json.dumps(dim("USAGE_TYPE", "x"))],
+             not_allowed % "USAGE_TYPE"),
+            (["get-reservation-coverage", "--group-by", "Type=DIMENSION,Key=SERVICE"],
+             group_invalid(RI_COV_GROUPS)),
+            (["get-savings-plans-coverage", "--group-by", "Type=DIMENSION,Key=LINKED_ACCOUNT"],
+             group_invalid("SERVICE, REGION, INSTANCE_FAMILY")),
+            (["get-reservation-utilization", "--filter", json.dumps(dim("USAGE_TYPE", "x"))],
+             not_allowed % "USAGE_TYPE")):
+        rc, out, err = aws(w.srv, w.msp, "ce", args[0], "--time-period",
+                           "Start=%(Start)s,End=%(End)s" % tp(w), *args[1:])
+        assert rc != 0 and "(ValidationException)" in err and msg in err, (args, err)
+
+
 def values(c, dim, w, **kw):
     r = c.get_dimension_values(TimePeriod=tp(w), Dimension=dim, **kw)
     assert r["ReturnSize"] == r["TotalSize"] == len(r["DimensionValues"])
