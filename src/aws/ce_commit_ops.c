@@ -167,9 +167,12 @@ in_report(struct aws_req *r, const struct report *rep, int64_t *start,
 		if (rep->group_use < 0)
 			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 			    "%s takes no GroupBy", rep->op));
+		/* AWS's answer (GetReservationCoverage's, as users
+		 * quote it). */
 		if (g != NULL)
 			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
-			    "If GroupBy is set, Granularity can't be set"));
+			    "Granularity is not supported when specifying "
+			    "groupBy"));
 		if (!json_is_array(gb) || json_array_size(gb) != 1)
 			return (err_set(e, ERR_INVALID, VALIDATION, NULL,
 			    "GroupBy: payerlink groups %s by one dimension",
