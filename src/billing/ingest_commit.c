@@ -186,6 +186,51 @@ key_split(const struct ingest_report *r, const char *k, char *buf,
 	o->resource_id = buf;
 }
 
+/* A row's fields in kbuf (key_split()). */
+#define KBUF_ROW	(KEY_MAX + 32 + KEY_HOURLY_EXTRA)
+
+/*
+ * The entries [lo, hi) of one kind (flag: KEY_HOURLY or 0) into their
+ * table, STORE_ROLLUP_MULTI rows a call (rows and kbuf hold as many). One
+ * kind after the other, so that PostgreSQL sends each in one COPY.
+ */
+static int
+rows_put(struct ingest *ing, int64_t import_id, size_t lo, size_t hi,
+    int flag, struct billing_rollup *rows, char *kbuf, struct err *e)
+{
+	int		(*put)(struct store *, int64_t,
+			    const struct billing_rollup *, size_t,
+			    struct err *) = flag ?
+			    store_billing_hourly_insert_many :
+			    store_billing_rollup_insert_many;
+	size_t		 i, n = 0;
+
+	for (i = lo; i < hi; i++) {
+		const struct rollup_entry *x = &ing->roll.e[i];
+		const char *k = rollup_key(&ing->roll, x);
+		struct billing_rollup *o = &rows[n];
+
+		/* Sorted entries' keys are scattered: load ahead. */
+		if (i + 16 < hi)
+			__builtin_prefetch(rollup_key(&ing->roll, x + 16));
+		if ((KEY_FLAGS(k) & KEY_HOURLY) != flag)
+			continue;
+		key_split(&ing->rep, k, kbuf + n * KBUF_ROW, o);
+		o->unblended = x->sums.unblended;
+		o->net_unblended = x->sums.net;
+		o->amortized = x->sums.amortized;
+		o->public_on_demand = x->sums.public_od;
+		o->usage_amount = x->sums.usage;
+		o->line_count = x->sums.lines;
+		if (++n == STORE_ROLLUP_MULTI) {
+			if (put(ing->st, import_id, rows, n, e) == -1)
+				return (-1);
+			n = 0;
+		}
+	}
+	return (n > 0 ? put(ing->st, import_id, rows, n, e) : 0);
+}
+
 /* The delivery's daily rollups: its entries less the hourly ones. */
 static size_t
 daily_rows(const struct ingest *ing)
@@ -550,9 +595,8 @@ ingest_commit(struct ingest *ing, struct err *e)
 	struct timespec		 wait = { 0, WAIT_MS * 1000000L };
 	struct err		 e2;
 	char			*kbuf = NULL;
-	size_t			 i, nrows, n_taken, batch = test_batch(ing);
+	size_t			 i, lo, hi, n_taken, batch = test_batch(ing);
 	size_t			 ndaily;
-	int			 edge;
 	int64_t			 taken[ORPHANS_MAX], dup;
 	int			 in_txn = 0, have_imp = 0, waited = 0;
 
@@ -661,8 +705,9 @@ ingest_commit(struct ingest *ing, struct err *e)
 		nanosleep(&wait, NULL);
 	}
 
-	/* 2. The rollups, one transaction per batch, multi-row inserts;
-	 * each batch checks that the import is still this process's. A
+	/* 2. The rollups, then the batch's hourly rows, one transaction per
+	 * batch (rows_put()); each batch checks that the import is still
+	 * this process's. A
 	 * large import sets space aside first, for its cleanup should the
 	 * disk fill (store_billing_ballast()). */
 	if (ing->roll.n >= BALLAST_ROWS &&
@@ -671,56 +716,23 @@ ingest_commit(struct ingest *ing, struct err *e)
 	sort_entries(&ing->roll);
 	if (store_billing_ingest_tune(ing->st, 1, e) == -1)
 		goto fail;
-	/* One more row than a multi-row insert: an hourly row's place. */
-	rows = xcalloc(STORE_ROLLUP_MULTI + 1, sizeof(*rows));
-	kbuf = xmalloc((STORE_ROLLUP_MULTI + 1) * (KEY_MAX + 32 +
-	    KEY_HOURLY_EXTRA));
-	for (i = 0, nrows = 0; i < ing->roll.n; i++) {
-		const struct rollup_entry *x = &ing->roll.e[i];
-		const char *k = rollup_key(&ing->roll, x);
-		int hourly = (KEY_FLAGS(k) & KEY_HOURLY) != 0;
-		size_t at = hourly ? STORE_ROLLUP_MULTI : nrows++;
-		struct billing_rollup *o = &rows[at];
-
-		/* Sorted entries' keys are scattered: load ahead. */
-		if (i + 16 < ing->roll.n)
-			__builtin_prefetch(rollup_key(&ing->roll, x + 16));
-
-		key_split(r, k, kbuf + at * (KEY_MAX + 32 + KEY_HOURLY_EXTRA),
-		    o);
-		o->unblended = x->sums.unblended;
-		o->net_unblended = x->sums.net;
-		o->amortized = x->sums.amortized;
-		o->public_on_demand = x->sums.public_od;
-		o->usage_amount = x->sums.usage;
-		o->line_count = x->sums.lines;
-		edge = (i + 1) % batch == 0 || i + 1 == ing->roll.n;
-		if (!hourly && nrows < STORE_ROLLUP_MULTI && !edge)
-			continue;
-		if (!in_txn) {
-			if (store_begin(ing->st, STORE_WRITE, e) == -1)
-				goto fail;
-			in_txn = 1;
-			if (lease_check(ing, imp.id, e) == -1)
-				goto fail;
-		}
-		if (hourly && store_billing_hourly_insert(ing->st, imp.id, o,
-		    e) == -1)
+	rows = xcalloc(STORE_ROLLUP_MULTI, sizeof(*rows));
+	kbuf = xmalloc(STORE_ROLLUP_MULTI * KBUF_ROW);
+	for (lo = 0; lo < ing->roll.n; lo = hi) {
+		hi = ing->roll.n - lo > batch ? lo + batch : ing->roll.n;
+		if (store_begin(ing->st, STORE_WRITE, e) == -1)
 			goto fail;
-		if (nrows > 0 && (nrows == STORE_ROLLUP_MULTI || edge)) {
-			if (store_billing_rollup_insert_many(ing->st, imp.id,
-			    rows, nrows, e) == -1)
-				goto fail;
-			nrows = 0;
-		}
-		if (edge) {
-			if (store_space_reserve(ing->st, e) == -1 ||
-			    store_commit(ing->st, e) == -1)
-				goto fail;
-			in_txn = 0;
-			if (i + 1 < ing->roll.n)
-				test_pause(ing, imp.id);
-		}
+		in_txn = 1;
+		if (lease_check(ing, imp.id, e) == -1 ||
+		    rows_put(ing, imp.id, lo, hi, 0, rows, kbuf, e) == -1 ||
+		    (ing->hourly_from != INT64_MAX && rows_put(ing, imp.id,
+		    lo, hi, KEY_HOURLY, rows, kbuf, e) == -1) ||
+		    store_space_reserve(ing->st, e) == -1 ||
+		    store_commit(ing->st, e) == -1)
+			goto fail;
+		in_txn = 0;
+		if (hi < ing->roll.n)
+			test_pause(ing, imp.id);
 	}
 
 	/* 3. Flip the current version, only if the import is still this

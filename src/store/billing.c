@@ -242,11 +242,12 @@ store_billing_rollups_delete(struct store *st, int64_t import_id,
 	return (0);
 }
 
-/* A rollup's 19 columns, bound from b + 1 on, in the order of
- * billing_rollups' INSERTs (billing_hourly's too, which adds two). */
+/* A rollup's 19 columns, bound from b + 1 on, in the order of ROLLUP_COLS;
+ * an hourly row's two more after them. */
 #define ROLLUP_NCOLS	19
+#define HOURLY_NCOLS	21
 static void
-rollup_bind(struct stmt *s, int b, int64_t import_id,
+rollup_bind(struct stmt *s, int b, int ncols, int64_t import_id,
     const struct billing_rollup *r)
 {
 	stmt_bind_int64(s, b + 1, import_id);
@@ -268,27 +269,11 @@ rollup_bind(struct stmt *s, int b, int64_t import_id,
 	stmt_bind_int64(s, b + 17, r->usage_amount);
 	stmt_bind_int64(s, b + 18, r->line_count);
 	stmt_bind_text(s, b + 19, r->attrs != NULL ? r->attrs : "");
-}
-
-int
-store_billing_hourly_insert(struct store *st, int64_t import_id,
-    const struct billing_rollup *r, struct err *e)
-{
-	static const char	*sql = "INSERT INTO billing_hourly (import_id, "
-	    "period, day, payer_id, account_id, product_code, usage_type, "
-	    "operation, region, line_item_type, pricing_term, in_membership, "
-	    "unblended, net_unblended, amortized, public_on_demand, "
-	    "usage_amount, line_count, attrs, hour, resource_id) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	struct stmt		*s;
-
-	if ((s = db_bulk(st, sql, e)) == NULL)
-		return (-1);
-	rollup_bind(s, 0, import_id, r);
-	stmt_bind_int64(s, ROLLUP_NCOLS + 1, r->hour);
-	stmt_bind_text(s, ROLLUP_NCOLS + 2, r->resource_id != NULL ?
+	if (ncols == ROLLUP_NCOLS)
+		return;
+	stmt_bind_int64(s, b + 20, r->hour);
+	stmt_bind_text(s, b + 21, r->resource_id != NULL ?
 	    r->resource_id : "");
-	return (stmt_exec(s, e));
 }
 
 static const struct col commitment_cols[] = {
@@ -417,65 +402,83 @@ store_billing_reclaim(struct store *st, int how, struct err *e)
 	    "VACUUM billing_rollups", e) : 0);
 }
 
-int
-store_billing_rollup_insert(struct store *st, int64_t import_id,
-    const struct billing_rollup *r, struct err *e)
-{
-	static const char	*sql = "INSERT INTO billing_rollups (import_id, "
-	    "period, day, payer_id, account_id, product_code, usage_type, "
-	    "operation, region, line_item_type, pricing_term, in_membership, "
-	    "unblended, net_unblended, amortized, public_on_demand, "
-	    "usage_amount, line_count, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	struct stmt		*s;
+#define ROLLUP_COLS	"import_id, period, day, payer_id, account_id, " \
+	"product_code, usage_type, operation, region, line_item_type, " \
+	"pricing_term, in_membership, unblended, net_unblended, amortized, " \
+	"public_on_demand, usage_amount, line_count, attrs"
+#define Q19	"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+#define V19	"(" Q19 ")"
+#define V21	"(" Q19 ", ?, ?)"
+#define X2(v)	v ", " v
+#define X128(v)	X2(X2(X2(X2(X2(X2(X2(v)))))))
+_Static_assert(STORE_ROLLUP_MULTI == 128, "X128 writes 128 rows");
 
-	/* Batched: PostgreSQL sends the rows with COPY (db.h). */
-	if ((s = db_bulk(st, sql, e)) == NULL)
-		return (-1);
-	rollup_bind(s, 0, import_id, r);
-	return (stmt_exec(s, e));
-}
+/* A table of an import's rows: one row's INSERT (PostgreSQL sends the
+ * rows with COPY, db_bulk) and STORE_ROLLUP_MULTI rows' (SQLite). */
+struct rows_sql {
+	const char	*one;
+	const char	*multi;
+	int		 ncols;
+};
 
-#define V19	"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#define V19x2	V19 ", " V19
-#define V19x4	V19x2 ", " V19x2
-#define V19x8	V19x4 ", " V19x4
-#define V19x16	V19x8 ", " V19x8
-#define V19x32	V19x16 ", " V19x16
-#define V19x64	V19x32 ", " V19x32
-#define V19x128	V19x64 ", " V19x64
-
-int
-store_billing_rollup_insert_many(struct store *st, int64_t import_id,
+static int
+rows_insert(struct store *st, const struct rows_sql *q, int64_t import_id,
     const struct billing_rollup *r, size_t n, struct err *e)
 {
-	static const char	*sql = "INSERT INTO billing_rollups (import_id, "
-	    "period, day, payer_id, account_id, product_code, usage_type, "
-	    "operation, region, line_item_type, pricing_term, in_membership, "
-	    "unblended, net_unblended, amortized, public_on_demand, "
-	    "usage_amount, line_count, attrs) VALUES " V19x128;
-	struct stmt		*s;
-	size_t			 i = 0, j;
-	int			 rc;
+	struct stmt	*s;
+	size_t		 i = 0, j;
+	int		 rc;
 
-	/* PostgreSQL batches single rows with COPY already (db_bulk). */
 	if (strcmp(store_backend_name(st), "sqlite") == 0) {
 		for (; i + STORE_ROLLUP_MULTI <= n; i += STORE_ROLLUP_MULTI) {
-			if ((s = db_stmt(st, sql, e)) == NULL)
+			if ((s = db_stmt(st, q->multi, e)) == NULL)
 				return (-1);
 			for (j = 0; j < STORE_ROLLUP_MULTI; j++)
-				rollup_bind(s, ROLLUP_NCOLS * (int)j, import_id,
-				    &r[i + j]);
+				rollup_bind(s, q->ncols * (int)j, q->ncols,
+				    import_id, &r[i + j]);
 			rc = stmt_step(s, e);
 			stmt_done(s);
 			if (rc == -1)
 				return (-1);
 		}
 	}
-	for (; i < n; i++)
-		if (store_billing_rollup_insert(st, import_id, &r[i], e) == -1)
+	for (; i < n; i++) {
+		if ((s = db_bulk(st, q->one, e)) == NULL)
 			return (-1);
+		rollup_bind(s, 0, q->ncols, import_id, &r[i]);
+		if (stmt_exec(s, e) == -1)
+			return (-1);
+	}
 	return (0);
+}
+
+int
+store_billing_rollup_insert_many(struct store *st, int64_t import_id,
+    const struct billing_rollup *r, size_t n, struct err *e)
+{
+	static const struct rows_sql	 q = {
+		"INSERT INTO billing_rollups (" ROLLUP_COLS ") VALUES " V19,
+		"INSERT INTO billing_rollups (" ROLLUP_COLS ") VALUES "
+		    X128(V19),
+		ROLLUP_NCOLS
+	};
+
+	return (rows_insert(st, &q, import_id, r, n, e));
+}
+
+int
+store_billing_hourly_insert_many(struct store *st, int64_t import_id,
+    const struct billing_rollup *r, size_t n, struct err *e)
+{
+	static const struct rows_sql	 q = {
+		"INSERT INTO billing_hourly (" ROLLUP_COLS ", hour, "
+		    "resource_id) VALUES " V21,
+		"INSERT INTO billing_hourly (" ROLLUP_COLS ", hour, "
+		    "resource_id) VALUES " X128(V21),
+		HOURLY_NCOLS
+	};
+
+	return (rows_insert(st, &q, import_id, r, n, e));
 }
 
 int

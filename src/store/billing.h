@@ -319,12 +319,6 @@ int	 store_billing_ballast(struct store *, int on, struct err *);
 #define STORE_RECLAIM_WAL		1
 #define STORE_RECLAIM_ALL		2
 int	 store_billing_reclaim(struct store *, int how, struct err *);
-int	 store_billing_rollup_insert(struct store *, int64_t import_id,
-	    const struct billing_rollup *, struct err *);
-/* One hourly row (billing_hourly: hour and resource_id set) of a running
- * import; rollups_delete, import_fail and flip treat them as its rollups. */
-int	 store_billing_hourly_insert(struct store *, int64_t import_id,
-	    const struct billing_rollup *, struct err *);
 /* A commitment of an import (billing_commitments; attrs as
  * billing/attrs.h says); rollups_delete and flip treat it as its rows. */
 #define BILLING_COMMITMENTS_MAX	4096		/* of an import */
@@ -343,9 +337,15 @@ int	 store_billing_commitments(struct store *, struct arena *,
 /* Deletes the hourly rows of days before before_day (YYYY-MM-DD). */
 int	 store_billing_hourly_prune(struct store *, const char *before_day,
 	    struct err *);
-/* The same for n rows (SQLite: multi-row INSERTs of STORE_ROLLUP_MULTI). */
+/* n rollups of a running import (billing_rollups), or n hourly rows
+ * (billing_hourly: hour and resource_id set; rollups_delete, import_fail
+ * and flip treat them as its rollups). One way for both: SQLite multi-row
+ * INSERTs of STORE_ROLLUP_MULTI rows, PostgreSQL COPY (db_bulk); a
+ * failing row may surface at a later call or at the commit. */
 #define STORE_ROLLUP_MULTI	128
 int	 store_billing_rollup_insert_many(struct store *, int64_t import_id,
+	    const struct billing_rollup *, size_t n, struct err *);
+int	 store_billing_hourly_insert_many(struct store *, int64_t import_id,
 	    const struct billing_rollup *, size_t n, struct err *);
 /* Tunes this thread's connection for a bulk ingest (SQLite: a 64 MiB page
  * cache instead of the default 2 MB) and back (bulk 0: a server's worker

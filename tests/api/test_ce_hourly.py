@@ -7,6 +7,7 @@ ValidationException), the last 14 days only, a customer sees its own
 accounts at its prices, and an import that is replaced or fails leaves no
 hourly rows behind."""
 
+import json
 import os
 import subprocess
 import time
@@ -62,22 +63,25 @@ class World:
         client(self.srv, a).accept_handshake(HandshakeId=h["Id"])
         return a
 
-    def write(self, name="cur.csv", bump=0):
+    def write(self, name="cur.csv", bump=0, types=1, rotate=0):
+        """types: instance types (each its rollups and its two instances);
+        rotate: the lines in another order (the same bill, another file)."""
         rows = []
         for d in self.days:
             for i, acct in enumerate((self.a1.id, self.b1.id)):
                 for h in HOURS:
-                    for r in range(2):
-                        res = "i-%s%d" % (acct[-6:], r)
-                        c = Decimal("%d.%02d%d" % (1 + i + r + bump, d.day, h % 10))
-                        rows.append((acct, d, h, "AmazonEC2", "BoxUsage:m5.large", "RunInstances",
+                    for t, r in ((t, r) for t in range(types) for r in range(2)):
+                        res = "i-%s%d" % (acct[-6:], r) + ("x%d" % t if t else "")
+                        ut = "BoxUsage:m5.%dxlarge" % (2 * t) if t else "BoxUsage:m5.large"
+                        c = Decimal("%d.%02d%d" % (1 + i + r + t + bump, d.day, h % 10))
+                        rows.append((acct, d, h, "AmazonEC2", ut, "RunInstances",
                                      c, Decimal(1), res))
                     rows.append((acct, d, h, "AmazonS3", "TimedStorage-ByteHrs", "PutObject",
                                  Decimal("0.125"), Decimal(2), ""))
         path = os.path.join(self.tmp, name)
         with open(path, "w") as f:
             f.write(HDR)
-            for acct, d, h, svc, ut, op, c, usage, res in rows:
+            for acct, d, h, svc, ut, op, c, usage, res in rows[rotate:] + rows[:rotate]:
                 f.write("%s,%sT00:00:00Z,%s,Usage,%sT%02d:00:00Z,%s,%s,%s,us-east-1,OnDemand,"
                         "USD,%s,%s,%s\n" % (self.msp.id, self.month.isoformat(), acct,
                                             d.isoformat(), h, svc, ut, op, c, usage, res))
@@ -322,6 +326,111 @@ def test_replaced_import_leaves_no_hourly_rows(world):
     assert ids == [third["import_id"]]
     status = sql(w.srv.db, "SELECT status FROM billing_imports WHERE id = %d" % killed)[0][0]
     assert status == "failed"
+
+
+def ingest_batched(w, path, batch, check=True):
+    """The CLI's ingest with PAYERLINK_TEST_INGEST_BATCH=batch (0: the
+    default, 100,000 rows a transaction)."""
+    from conftest import BIN
+    env = dict(os.environ)
+    if batch:
+        env["PAYERLINK_TEST_INGEST_BATCH"] = str(batch)
+    p = subprocess.run([BIN, "ingest", path, "--json", "--db", w.srv.db], env=env,
+                       capture_output=True, text=True, timeout=120)
+    if not check:
+        return p
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+ROW_COLS = ("day, account_id, product_code, usage_type, operation, region, line_item_type, "
+            "pricing_term, attrs, in_membership, unblended, net_unblended, amortized, "
+            "public_on_demand, usage_amount, line_count")
+
+
+def stored(w, import_id):
+    """An import's rollups and hourly rows, without their import id."""
+    return (sql(w.srv.db, "SELECT %s FROM billing_rollups WHERE import_id = %d ORDER BY %s"
+                % (ROW_COLS, import_id, ROW_COLS)),
+            sql(w.srv.db, "SELECT %s, hour, resource_id FROM billing_hourly WHERE import_id = %d "
+                "ORDER BY %s, hour, resource_id" % (ROW_COLS, import_id, ROW_COLS)))
+
+
+def hourly_total(w, since):
+    c = client(w.srv, w.msp, service="ce")
+    r = c.get_cost_and_usage(TimePeriod=hour_period(since, w.today), Granularity="HOURLY",
+                             Metrics=["UnblendedCost"])
+    return sum(Decimal(t["Total"]["UnblendedCost"]["Amount"]) for t in r["ResultsByTime"])
+
+
+def test_same_rows_whatever_the_batch(world):
+    """The store writes an import's rows in batches (a transaction each) of
+    multi-row INSERTs of 128 rows (SQLite) or COPY (PostgreSQL), rollups then
+    hourly rows: one row a batch, a multi-row INSERT less one, exactly one,
+    one more, and the default all store the same rows, and Cost Explorer
+    answers the same hours."""
+    w = world
+    hourly_on(w)
+    since = w.today - 14 * DAY
+    first = None
+    for j, batch in enumerate((0, 1, 127, 128, 129, 300)):
+        rep = ingest_batched(w, w.write(name="b%d.csv" % batch, types=3, rotate=j * 37), batch)
+        rows = stored(w, rep["import_id"])
+        if first is None:
+            first = rows
+            # More than a multi-row INSERT of each kind in one batch.
+            assert len(rows[0]) > 128 and len(rows[1]) > 2 * 128, [len(x) for x in rows]
+            want = sum(w.hourly({w.a1.id, w.b1.id}, since).values())
+        else:
+            assert rep["replaced_import_id"] == prev, rep
+            assert rows == first, "batch %d stored other rows" % batch
+        assert rep["rollup_rows"] == len(rows[0])
+        assert hourly_total(w, since) == want, "batch %d" % batch
+        prev = rep["import_id"]
+
+
+POISON_SQLITE = ("CREATE TRIGGER poison BEFORE INSERT ON billing_hourly WHEN NEW.resource_id "
+                 "= '{res}' AND NEW.day = '{day}' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END")
+POISON_PG = ("CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+             "IF NEW.resource_id = '{res}' AND NEW.day = '{day}' THEN "
+             "RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; END $$; "
+             "CREATE TRIGGER poison BEFORE INSERT ON billing_hourly FOR EACH ROW "
+             "EXECUTE FUNCTION poison()")
+
+
+@pytest.mark.parametrize("batch", [0, 300], ids=["one-batch", "batch-300"])
+def test_failure_mid_batch_imports_nothing(world, batch):
+    """An hourly row that fails in the middle of a multi-row INSERT (or a
+    COPY), after other batches are committed (batch-300): the import fails,
+    none of its rollups or hourly rows stay, and the current version still
+    answers as before."""
+    from conftest import PG
+    w = world
+    hourly_on(w)
+    since = w.today - 14 * DAY
+    v1 = ingest_batched(w, w.write(name="v1.csv", types=3), 0)
+    before = stored(w, v1["import_id"])
+    want = hourly_total(w, since)
+    # Sorted by account then day: the later account's 10th day lies in the
+    # middle of its hourly rows, after the first batches.
+    acct = max(w.a1.id, w.b1.id)
+    day = (w.month + 9 * DAY).isoformat()
+    sql(w.srv.db, (POISON_PG if PG else POISON_SQLITE).format(res="i-%s1x1" % acct[-6:], day=day))
+    try:
+        p = ingest_batched(w, w.write(name="v2.csv", types=3, bump=1), batch, check=False)
+    finally:
+        sql(w.srv.db, "DROP TRIGGER poison" + (" ON billing_hourly" if PG else ""))
+        if PG:
+            sql(w.srv.db, "DROP FUNCTION poison()")
+    assert p.returncode != 0 and "poisoned row" in p.stderr, (p.returncode, p.stderr)
+    imps = sql(w.srv.db, "SELECT id, status FROM billing_imports ORDER BY id")
+    assert [s for _, s in imps] == ["current", "failed"], imps
+    failed = imps[1][0]
+    for t in ("billing_rollups", "billing_hourly"):
+        n = sql(w.srv.db, "SELECT count(*) FROM %s WHERE import_id = %d" % (t, failed))[0][0]
+        assert n == 0, "%d rows of the failed import in %s" % (n, t)
+    assert stored(w, v1["import_id"]) == before
+    assert hourly_total(w, since) == want
 
 
 def test_portal_offers_hourly_for_the_last_14_days(world):

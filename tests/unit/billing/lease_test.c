@@ -57,7 +57,7 @@ add_rollups(struct store *st, int64_t id, int n)
 		r.pricing_term = "OnDemand";
 		r.unblended = 1000;
 		r.line_count = 1;
-		CHECK(store_billing_rollup_insert(st, id, &r, &e) == 0);
+		CHECK(store_billing_rollup_insert_many(st, id, &r, 1, &e) == 0);
 	}
 	CHECK(store_commit(st, &e) == 0);
 }
