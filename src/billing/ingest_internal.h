@@ -49,8 +49,9 @@
 #define KEY_FLAGS(k)		((k)[10])
 #define KEY_HOURLY		2
 #define KEY_HOURLY_EXTRA	(1 + 1 + 255)	/* hour, resource id */
-#define KEY_ACCOUNT_LEN(k)	((size_t)(unsigned char)(k)[11])
-#define KEY_ACCOUNT(k)		((k) + 12)
+#define KEY_STRINGS(k)		((k) + 11)	/* the first string's length byte */
+#define KEY_ACCOUNT_LEN(k)	((size_t)(unsigned char)KEY_STRINGS(k)[0])
+#define KEY_ACCOUNT(k)		(KEY_STRINGS(k) + 1)
 #define HOUR_MS		(3600LL * 1000)
 #define IV_MAX		8		/* memberships cached per account */
 

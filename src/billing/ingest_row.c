@@ -545,7 +545,7 @@ hourly_add(struct worker *w, const struct csv_field *f, char *k,
     int64_t hour, const struct rollup_sums *s)
 {
 	const struct csv_field	*res = &f[S_RESOURCE];
-	const unsigned char	*p = (const unsigned char *)w->key + 11;
+	const unsigned char	*p = (const unsigned char *)KEY_STRINGS(w->key);
 	char			 code[256], ut[256], type[256], skip[256];
 	size_t			 n = is_null(res) ? 0 : res->len;
 
@@ -782,7 +782,7 @@ ingest_on_row_hourly(void *arg, const struct csv_field *f, uint64_t line)
 	    w->rep->rejected != rejected ||
 	    w->last_hour < w->ing->hourly_from)
 		return (rc);
-	k = w->key + 11;
+	k = KEY_STRINGS(w->key);
 	for (i = 0; i < 7; i++)
 		k += 1 + (unsigned char)*k;
 	k += 2 + ((unsigned char)k[0] | (size_t)(unsigned char)k[1] << 8);
