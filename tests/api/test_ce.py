@@ -59,9 +59,10 @@ def today(srv):
 class World:
     """An MSP (payer, organization), customers A (2 accounts) and B (1),
     an account that is in nobody's organization, and CUR files for the
-    payer's month after everyone joined."""
+    payer's month after everyone joined. With days_on, everyone joined
+    today (self.joined) and the clock then moves that many days on."""
 
-    def __init__(self, srv, new_account, tmp):
+    def __init__(self, srv, new_account, tmp, days_on=0):
         self.srv = srv
         self.msp = new_account(name="MSP")
         self.mc = client(srv, self.msp)
@@ -77,6 +78,9 @@ class World:
         self.stray = new_account(name="Stray")
         self.tmp = tmp
         self.lines = []
+        if days_on:
+            self.joined = today(srv)
+            srv.advance(days_on * 86400)
 
     def join(self, new_account, name):
         a = new_account(name=name)
@@ -114,11 +118,9 @@ def month_after(d):
 
 @pytest.fixture
 def world(srv, new_account, tmp_path):
-    w = World(srv, new_account, str(tmp_path))
     # Everyone joined today; move the clock 70 days on, so that the whole
     # next month lies between the joins and now.
-    w.joined = today(srv)
-    srv.advance(70 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=70)
     w.month = month_after(w.joined)
     w.days = [w.month + i * DAY for i in range(10)]
     w.cost = lambda d, i, k: Decimal("%d.%03d" % (1 + i + k, d.day))
@@ -449,10 +451,8 @@ def test_an_unrelated_account_is_denied(world, new_account):
 def test_forecast_of_a_linear_series_has_the_known_answer(srv, new_account, tmp_path):
     """Daily cost 10 + 2t (t = day index): the forecast of the next days is
     exactly the continued line, with a zero-width interval."""
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
     # Now: 40 days later; history: the 30 days before now, one file per month.
-    srv.advance(40 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=40)
     now = today(srv)
     hist = [now - (30 - i) * DAY for i in range(30)]
     by_month = defaultdict(list)
@@ -494,9 +494,7 @@ def test_forecast_of_a_linear_series_has_the_known_answer(srv, new_account, tmp_
 def test_usage_forecast_of_a_flat_series(srv, new_account, tmp_path):
     """Every account uses 1 hour of BoxUsage:m5.large a day for 30 days:
     customer A (two accounts) is forecast 2 a day, with the aws CLI and boto3."""
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(40 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=40)
     now = today(srv)
     hist = [now - (30 - i) * DAY for i in range(30)]
     by_month = defaultdict(list)
@@ -621,9 +619,7 @@ def test_anomaly_on_a_synthetic_spike_has_the_known_root_cause(srv, new_account,
     """A flat 2 USD/day for every (account, service), and one day on which
     account a2's EC2 costs 50: exactly one anomaly, root cause its usage
     type, impact 48."""
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(40 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=40)
     now = today(srv)
     hist = [now - (30 - i) * DAY for i in range(30)]
     spike = hist[25]
@@ -660,9 +656,7 @@ def test_anomalies_through_the_api(srv, new_account, tmp_path):
     """The same synthetic spike as the portal's test, through Cost
     Explorer's anomaly API: one anomaly, root cause account a2's EC2
     instance hours, impact 48 (50 against a flat 2), on the one monitor."""
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(40 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=40)
     now = today(srv)
     hist = [now - (30 - i) * DAY for i in range(30)]
     spike = hist[25]

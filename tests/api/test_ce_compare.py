@@ -11,16 +11,14 @@ from decimal import Decimal
 import pytest
 
 from newest import PeerError, cli, peer  # noqa: F401 (fixture)
-from test_ce import DAY, SERVICES, World, ce_service, month_after, today
+from test_ce import DAY, SERVICES, World, ce_service, month_after
 
 D = Decimal
 
 
 @pytest.fixture
 def two(srv, new_account, tmp_path):
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(100 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=100)
     w.m1 = month_after(w.joined)
     w.m2 = month_after(w.m1)
     days1 = [w.m1 + i * DAY for i in range(10)]

@@ -70,9 +70,7 @@ def leaf(sel):
 @pytest.fixture
 def months(srv, new_account, tmp_path):
     """The tagged bill of test_ce_tags in two months: 5 days, then 8."""
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(100 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=100)
     w.m1 = month_after(w.joined)
     w.m2 = month_after(w.m1)
     w.lines = {}
@@ -249,9 +247,7 @@ def history(srv, new_account, tmp_path):
     """The 30 days before today: a reservation of a1 whose fee is 4 + t on
     day t (24 hours a day), S3 of a2 at 3 a day (AWS EMEA SARL), EC2 of b1
     at 2 a day."""
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(40 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=40)
     w.now = today(srv)
     hist = [w.now - (30 - t) * DAY for t in range(30)]
     w.ri = "arn:aws:ec2:us-east-1:%s:reserved-instances/ri-fc" % w.a1.id

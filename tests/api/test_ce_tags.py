@@ -11,7 +11,6 @@ The same bill as legacy CUR (a column per tag) and as CUR 2.0 (JSON maps)
 gives the same answers; a customer sees its own accounts' tags only."""
 
 import csv
-import datetime
 import json
 from collections import defaultdict
 from decimal import Decimal
@@ -20,7 +19,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import aws, client, error_of
-from test_ce import DAY, Portal, World, month_after, today
+from test_ce import DAY, Portal, World, month_after
 
 # (product, usage type, operation, region, os, tenancy, db engine, sp type)
 SERVICES = [
@@ -151,9 +150,7 @@ def groups(r, n=1):
 
 @pytest.fixture
 def world(srv, new_account, tmp_path):
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(70 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=70)
     w.month = month_after(w.joined)
     w.days = [w.month + i * DAY for i in range(5)]
     w.path = write_bill(w, str(tmp_path / "legacy.csv"), "legacy")

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from test_ce import DAY, World, expected, month_after, today, world  # noqa: F401
+from test_ce import DAY, World, expected, month_after, world  # noqa: F401
 
 # FinOps Foundation FOCUS_Spec, tag v1.2, specification/columns/columns.mdpp:
 # the columns of FOCUS 1.2 in the specification's (alphabetical) order.
@@ -108,9 +108,7 @@ def test_focus_tags_az_and_commitments(srv, new_account, tmp_path):
     2.0 this test writes: customer A's usage tagged and in an AZ, a
     reservation of a1 (RIFee, DiscountedUsage) and a Savings Plan of a2
     (recurring fee, covered usage)."""
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(70 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=70)
     month = month_after(w.joined)
     days = [month + i * DAY for i in range(3)]
     ri = "arn:aws:ec2:us-east-1:%s:reserved-instances/ri-focus" % w.a1.id

@@ -74,9 +74,7 @@ def lastmonth(srv, new_account, tmp_path):
     """Customers A (accounts a1, a2) and B (b1) joined 70 days ago; the
     payer's CUR of last month's first 10 days: three services per account
     and, on a1, 25 usage types of 1 + i/100 a day."""
-    w = World(srv, new_account, str(tmp_path))
-    w.joined = today(srv)
-    srv.advance(70 * 86400)
+    w = World(srv, new_account, str(tmp_path), days_on=70)
     now = today(srv)
     w.month = (now.replace(day=1) - DAY).replace(day=1)
     w.days = [w.month + i * DAY for i in range(10)]
