@@ -464,3 +464,74 @@ def test_portal_offers_hourly_for_the_last_14_days(world):
     st, page = ann.get("/portal/costs?from=%s&to=%s&granularity=HOURLY"
                        % ((since - DAY).isoformat(), (w.today - DAY).isoformat()))
     assert st == 400 and "14 days" in page
+
+
+def test_another_payers_file_keeps_no_hourly_rows(world, new_account):
+    """The customer's old payer's bill of the same days, imported as history
+    (--reference): Cost Explorer never reads another payer's bill, so it
+    adds no hourly row and no hour's cost, for the MSP or the customer."""
+    w = world
+    hourly_on(w)
+    w.ingest(w.write())
+    since = w.today - 14 * DAY
+    msp_total = hourly_total(w, since)
+    a_total = sum(w.hourly({w.a1.id}, since, Decimal(10)).values())
+    rows = sql(w.srv.db, "SELECT count(*) FROM billing_hourly")[0][0]
+    old = new_account(name="Old payer")
+    path = w.write(name="old.csv", bump=5)
+    with open(path) as f:
+        head, *lines = f.read().splitlines(True)
+    with open(path, "w") as f:
+        f.write(head)
+        for line in lines:
+            payer, period, acct, rest = line.split(",", 3)
+            if acct == w.a1.id:
+                f.write(",".join((old.id, period, acct, rest)))
+    rep = w.srv.cli("ingest", path, "--reference", "--json")
+    assert rep["role"] == "reference" and rep["rollup_rows"] > 0, rep
+    n = sql(w.srv.db, "SELECT count(*) FROM billing_hourly WHERE import_id = %d"
+            % rep["import_id"])[0][0]
+    assert n == 0, "another payer's bill kept %d hourly rows" % n
+    assert sql(w.srv.db, "SELECT count(*) FROM billing_hourly")[0][0] == rows
+    assert hourly_total(w, since) == msp_total
+    pw = "portal-password-1"
+    w.srv.cli("user", "create", "--customer", w.ca, "--email", "ann@a.example", "--password", pw,
+              "--json")
+    from test_ce import Portal
+    ann = Portal(w.srv, "ann@a.example", pw)
+    st, page = ann.get("/portal/costs?from=%s&to=%s&granularity=HOURLY&group=NONE"
+                       % (since.isoformat(), (w.today - DAY).isoformat()))
+    assert st == 200, page
+    from test_portal_costs import table
+    got = sum(table(page)[2][:-1])
+    # The last 14 days of the MSP's bill only, at A's prices (10 %), rounded per hour.
+    assert abs(got - a_total) <= Decimal("0.005") * 14 * len(HOURS), (got, a_total)
+
+
+def test_two_deliveries_at_once(world):
+    """Two versions of the month ingested at the same moment: one ends
+    current, the other replaced, and the hourly rows and answers are the
+    current version's only."""
+    from conftest import BIN
+    w = world
+    hourly_on(w)
+    since = w.today - 14 * DAY
+    versions = {}
+    for bump in (1, 2):
+        path = w.write(name="v%d.csv" % bump, bump=bump)
+        versions[path] = sum(w.hourly({w.a1.id, w.b1.id}, since).values())
+    procs = [subprocess.Popen([BIN, "ingest", p, "--json", "--db", w.srv.db],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for p in versions]
+    reps = {}
+    for p, proc in zip(versions, procs):
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        reps[p] = json.loads(out)
+    current = sql(w.srv.db, "SELECT id FROM billing_imports WHERE status = 'current'")
+    assert len(current) == 1, current
+    cur = current[0][0]
+    (path,) = [p for p, r in reps.items() if r["import_id"] == cur]
+    ids = [r[0] for r in sql(w.srv.db, "SELECT DISTINCT import_id FROM billing_hourly")]
+    assert ids == [cur], "hourly rows of %s beside the current import %d" % (ids, cur)
+    assert hourly_total(w, since) == versions[path]
