@@ -535,3 +535,21 @@ def test_two_deliveries_at_once(world):
     ids = [r[0] for r in sql(w.srv.db, "SELECT DISTINCT import_id FROM billing_hourly")]
     assert ids == [cur], "hourly rows of %s beside the current import %d" % (ids, cur)
     assert hourly_total(w, since) == versions[path]
+
+
+def test_parquet_keeps_the_same_hourly_rows(world):
+    """The same bill written by DuckDB as Parquet keeps the same hourly and
+    resource-level rows as its CSV, and answers the same hours."""
+    from test_parquet import duckdb_parquet
+    w = world
+    hourly_on(w)
+    since = w.today - 14 * DAY
+    path = w.write(types=2)
+    pq = duckdb_parquet(path, os.path.join(w.tmp, "cur.parquet"))
+    from_csv = w.ingest(path)
+    rows, total = stored(w, from_csv["import_id"]), hourly_total(w, since)
+    assert len(rows[1]) > 0 and total == sum(w.hourly({w.a1.id, w.b1.id}, since).values())
+    from_pq = w.ingest(pq)
+    assert from_pq["format"] == "CUR 2.0" and from_pq["replaced_import_id"] == from_csv["import_id"]
+    assert stored(w, from_pq["import_id"]) == rows
+    assert hourly_total(w, since) == total

@@ -307,8 +307,9 @@ def test_parquet_bad_files_change_nothing(db, tmp_path, how, needle):
 
 # The whole matrix, written at test time by the npm writers.
 
-@pytest.fixture(scope="module")
-def matrix(tmp_path_factory):
+def npm_writers():
+    """The npm Parquet writers in tests/parquet/node_modules, installed once;
+    the test is skipped, with why, where npm cannot install them."""
     if shutil.which("npm") is None or shutil.which("node") is None:
         pytest.skip("npm not found: the DuckDB and arrow-rs Parquet writers come from npm")
     if not os.path.isdir(os.path.join(PQ, "node_modules", "@duckdb", "node-api")):
@@ -319,6 +320,27 @@ def matrix(tmp_path_factory):
                                cwd=PQ, capture_output=True, text=True)
         if p.returncode != 0:
             pytest.skip("npm install of the Parquet writers failed: " + p.stderr[-300:])
+
+
+def duckdb_parquet(csv, out):
+    """A CUR 2.0 CSV as DuckDB writes it in Parquet (snappy), account ids
+    kept as strings, times and costs typed as DuckDB reads them."""
+    npm_writers()
+    js = ("import { DuckDBInstance } from '@duckdb/node-api';"
+          "const [csv, out] = process.argv.slice(1);"
+          "const c = await (await DuckDBInstance.create(':memory:')).connect();"
+          "await c.run(`COPY (SELECT * FROM read_csv('${csv}', header = true, types = "
+          "{'bill_payer_account_id': 'VARCHAR', 'line_item_usage_account_id': 'VARCHAR'})) "
+          "TO '${out}' (FORMAT parquet, COMPRESSION snappy)`);")
+    p = subprocess.run(["node", "--input-type=module", "-e", js, csv, out], cwd=PQ,
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory):
+    npm_writers()
     out = tmp_path_factory.mktemp("matrix")
     env = dict(os.environ)
     if os.path.exists(FOCUS):
