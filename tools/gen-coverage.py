@@ -121,7 +121,10 @@ CE_WHY = {
     "ListCostCategoryResourceAssociations": _CATS, "GetTags": _TAGS,
     "ListCostAllocationTags": _TAGS, "UpdateCostAllocationTagsStatus": _TAGS,
     "ListCostAllocationTagBackfillHistory": _TAGS, "StartCostAllocationTagBackfill": _TAGS,
-    "GetApproximateUsageRecords": "usage record counts per service are not kept",
+    "GetApproximateUsageRecords": ("it estimates, before the opt-in, the records hourly and "
+                                   "resource-level data would hold (AWS charges per record); "
+                                   "payerlink's opt-in costs nothing, and before it the "
+                                   "rollups keep no resource ids to count"),
     "GetReservationPurchaseRecommendation": _RECO, "GetRightsizingRecommendation": _RECO,
     "GetSavingsPlanPurchaseRecommendationDetails": _RECO,
     "GetSavingsPlansPurchaseRecommendation": _RECO,
