@@ -8,7 +8,6 @@ is present, recursively)."""
 
 import json
 import os
-import re
 import shlex
 
 import pytest

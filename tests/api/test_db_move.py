@@ -8,8 +8,6 @@ import json
 import os
 import subprocess
 
-import pytest
-
 from conftest import BIN, PG, SAMPLES, Server, client, drop_db, new_db, sql
 
 LEGACY = os.path.join(SAMPLES, "focus-converters-aws-cur",

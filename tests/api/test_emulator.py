@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import client, error_of
+from conftest import client
 
 
 # Any well-formed credentials act as the default account 123456789012.

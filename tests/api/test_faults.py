@@ -18,12 +18,10 @@ import resource
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import tempfile
 import threading
 import time
-import urllib.request
 
 import botocore.auth
 import botocore.awsrequest

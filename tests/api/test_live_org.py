@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BIN, Server, client, new_db, sql, drop_db
+from conftest import BIN, Server, client, new_db, drop_db
 
 # Signed with the MSP's own keys; one attempt's worth of patience.
 BASE_ENV = {"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",

@@ -5,9 +5,7 @@ MoveAccount, with AWS's errors; boto3 and the aws CLI."""
 
 import re
 
-import pytest
-
-from conftest import aws, client
+from conftest import client
 from orgkit import Org, cli_fails, cli_ok, fails, org  # noqa: F401
 
 

@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from conftest import client
 from orgkit import Org, cli_fails, cli_ok, fails, org  # noqa: F401
 
 SCP_T = "SERVICE_CONTROL_POLICY"

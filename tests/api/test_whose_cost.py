@@ -11,7 +11,6 @@ import csv
 import datetime
 import html
 import io
-import json
 import os
 import re
 import subprocess
