@@ -67,17 +67,13 @@ in_dim(json_t *name, enum ce_use use, struct err *e)
 	const char	*s = json_is_string(name) ? json_string_value(name) :
 			    "";
 	int		 d = ce_dim_lookup(s, use);
-	int		 group = use == CE_USE_GROUP || use == CE_USE_GROUP_RES ||
-			    use == CE_USE_SP_COVERAGE_GROUP ||
-			    use == CE_USE_RI_UTILIZATION_GROUP ||
-			    use == CE_USE_RI_COVERAGE_GROUP;
 
 	if (d == CE_DIM_NOT_KEPT)
 		return (bad(e, "Dimension %s is not kept in payerlink's "
 		    "rollups", s));
 	if (d >= 0)
 		return (d);
-	if (group) {
+	if (ce_use_group(use)) {
 		struct arena	 a;
 
 		arena_init(&a);

@@ -120,6 +120,8 @@ enum ce_use {
  * "INSTANCE_TYPE_FAMILY" in CE_USE_SAVINGS_PLANS and CE_USE_SP_DETAILS
  * are CE_PAYMENT_OPTION, CE_INSTANCE_TYPE_FAMILY). */
 int		 ce_dim_lookup(const char *, enum ce_use);
+/* Whether use is a GroupBy's (else a Filter's or a Context's). */
+int		 ce_use_group(enum ce_use);
 /* The names use takes, ", "-separated in AWS's order (its messages). */
 const char	*ce_dim_valid(struct arena *, enum ce_use);
 /* "Service", "Account", ... for people. */

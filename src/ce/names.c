@@ -75,6 +75,9 @@ static const char *const dim_labels[DIMS_NAMED] = {
 /* What GetCostAndUsage takes in both uses (ce_dim_valid() lists the
  * commitment reports' names in this order too). */
 #define CU	(G | GR | F | FR)
+/* The GroupBy uses: a name they refuse gets AWS's "Group Definition"
+ * answer (ce_use_group()). */
+#define GROUP_USES	(G | GR | CG | UG | VG)
 #define NK	CE_DIM_NOT_KEPT
 static const struct {
 	const char	*name;
@@ -122,6 +125,14 @@ static const struct {
 	 * type. */
 	{ "INSTANCE_FAMILY",	CE_INSTANCE_FAMILY,	C | CG },
 };
+
+int
+ce_use_group(enum ce_use use)
+{
+	return ((GROUP_USES & (1u << use)) != 0);
+}
+#undef GROUP_USES
+
 #undef G
 #undef GR
 #undef F

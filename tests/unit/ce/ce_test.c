@@ -93,6 +93,16 @@ TEST(ce_names)
 	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
 		CHECK_INT(ce_dim_lookup(where[i].name, where[i].use),
 		    where[i].want);
+	/* Which uses are a GroupBy's: their refusals are AWS's "Group
+	 * Definition" answer. */
+	CHECK_INT(ce_use_group(CE_USE_GROUP), 1);
+	CHECK_INT(ce_use_group(CE_USE_GROUP_RES), 1);
+	CHECK_INT(ce_use_group(CE_USE_SP_COVERAGE_GROUP), 1);
+	CHECK_INT(ce_use_group(CE_USE_RI_UTILIZATION_GROUP), 1);
+	CHECK_INT(ce_use_group(CE_USE_RI_COVERAGE_GROUP), 1);
+	CHECK_INT(ce_use_group(CE_USE_FILTER), 0);
+	CHECK_INT(ce_use_group(CE_USE_RI_COVERAGE), 0);
+	CHECK_INT(ce_use_group(CE_USE_SAVINGS_PLANS), 0);
 }
 
 /* A commitment's attrs (billing/attrs.h) of fields f (NULL: empty). */
