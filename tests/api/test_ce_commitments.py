@@ -687,14 +687,19 @@ def test_savings_plans_by_payment_option_and_instance_family(cw):
         assert error_of(e)[0] == "ValidationException" and message_of(e) == msg, kw
 
 
+def group_invalid(names):
+    """AWS's answer to a GroupBy dimension an operation does not take, with
+    its names (its API reference's, in GROUP_INVALID's order)."""
+    return "Group Definition dimension is invalid. Valid values are " + names
+
+
 # AWS's answer to a GroupBy dimension it does not take in GetCostAndUsage
 # (its list; PAYER_ACCOUNT came with billing transfers).
-GROUP_INVALID = ("Group Definition dimension is invalid. Valid values are AZ, INSTANCE_TYPE, "
-                 "LINKED_ACCOUNT, OPERATION, PURCHASE_TYPE, SERVICE, USAGE_TYPE, PLATFORM, "
-                 "TENANCY, RECORD_TYPE, LEGAL_ENTITY_NAME, INVOICING_ENTITY, DEPLOYMENT_OPTION, "
-                 "DATABASE_ENGINE, CACHE_ENGINE, INSTANCE_TYPE_FAMILY, REGION, BILLING_ENTITY, "
-                 "RESERVATION_ID, SAVINGS_PLANS_TYPE, SAVINGS_PLAN_ARN, OPERATING_SYSTEM, "
-                 "PAYER_ACCOUNT")
+GROUP_INVALID = group_invalid(
+    "AZ, INSTANCE_TYPE, LINKED_ACCOUNT, OPERATION, PURCHASE_TYPE, SERVICE, USAGE_TYPE, "
+    "PLATFORM, TENANCY, RECORD_TYPE, LEGAL_ENTITY_NAME, INVOICING_ENTITY, DEPLOYMENT_OPTION, "
+    "DATABASE_ENGINE, CACHE_ENGINE, INSTANCE_TYPE_FAMILY, REGION, BILLING_ENTITY, "
+    "RESERVATION_ID, SAVINGS_PLANS_TYPE, SAVINGS_PLAN_ARN, OPERATING_SYSTEM, PAYER_ACCOUNT")
 
 
 def message_of(e):
@@ -755,12 +760,6 @@ def dim(key, *values):
 
 def by(key):
     return [{"Type": "DIMENSION", "Key": key}]
-
-
-def group_invalid(names):
-    """AWS's answer to a GroupBy dimension a report does not take, with
-    the report's names (its API reference's, in GROUP_INVALID's order)."""
-    return "Group Definition dimension is invalid. Valid values are " + names
 
 
 RI_COV_GROUPS = ("AZ, INSTANCE_TYPE, LINKED_ACCOUNT, PLATFORM, TENANCY, INVOICING_ENTITY, "
